@@ -1,0 +1,185 @@
+#include "common/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+extern char** environ;
+
+namespace zmpi {
+
+const ConfigRow kConfigRows[] = {
+    {"ZMPI_LOG_LEVEL", "level", "warn", "error|warn|info|debug|trace"},
+    {"ZMPI_TRANSPORT", "string", "auto",
+     "auto|shm|ofi: transport between ranks on one host (auto = shm); other hosts always use ofi"},
+    {"ZMPI_OFI_PROVIDER", "string", "tcp;ofi_rxm", "libfabric provider between hosts (or net)"},
+    {"ZMPI_OFI_IFACE", "string", "",
+     "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
+    {"ZMPI_EAGER_LIMIT", "size", "16k", "largest message sent eagerly; larger ones use rendezvous"},
+    {"ZMPI_UNEXPECTED_LIMIT", "size", "64M",
+     "bytes of unexpected eager messages buffered before senders are held back"},
+    {"ZMPI_SHM_RING_SLOTS", "int", "64", "slots in each shared-memory ring (power of two)"},
+    {"ZMPI_SHM_SLOT_SIZE", "size", "16k", "bytes per shared-memory ring slot"},
+    {"ZMPI_SINGLE_COPY", "bool", "1", "use process_vm_readv for large messages within a host"},
+    {"ZMPI_SPIN_COUNT", "int", "2000", "polls before a waiting rank starts yielding the CPU"},
+    {"ZMPI_ZRUN_TIMEOUT", "int", "0", "zrun: end the job after this many seconds (0 = never)"},
+};
+const size_t kConfigRowCount = sizeof(kConfigRows) / sizeof(kConfigRows[0]);
+
+bool ParseSize(const std::string& text, size_t* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  unsigned long long v = strtoull(text.c_str(), &end, 10);
+  if (end == text.c_str()) return false;
+  std::string suffix(end);
+  if (suffix == "k" || suffix == "K") v <<= 10;
+  else if (suffix == "m" || suffix == "M") v <<= 20;
+  else if (suffix == "g" || suffix == "G") v <<= 30;
+  else if (!suffix.empty()) return false;
+  *out = static_cast<size_t>(v);
+  return true;
+}
+
+namespace {
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+const ConfigRow* FindRow(const std::string& name) {
+  for (size_t i = 0; i < kConfigRowCount; ++i) {
+    if (name == kConfigRows[i].name) return &kConfigRows[i];
+  }
+  return nullptr;
+}
+
+class Reader {
+ public:
+  explicit Reader(const std::vector<std::string>& env) {
+    for (const std::string& kv : env) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || kv.compare(0, 5, "ZMPI_") != 0) continue;
+      std::string name = kv.substr(0, eq);
+      if (!FindRow(name) && !IsContractName(name)) {
+        std::string hint = SuggestConfigName(name);
+        warnings_.push_back("unknown variable " + name +
+                            (hint.empty() ? "" : "; did you mean " + hint + "?"));
+        continue;
+      }
+      values_[name] = kv.substr(eq + 1);
+    }
+  }
+
+  std::string Get(const char* name) const {
+    auto it = values_.find(name);
+    if (it != values_.end()) return it->second;
+    return FindRow(name)->default_value;
+  }
+
+  size_t Size(const char* name) {
+    size_t v = 0;
+    if (ParseSize(Get(name), &v)) return v;
+    Warn(name);
+    ParseSize(FindRow(name)->default_value, &v);
+    return v;
+  }
+
+  int Int(const char* name) { return static_cast<int>(Size(name)); }
+
+  bool Bool(const char* name) {
+    std::string v = Get(name);
+    if (v == "1" || v == "yes" || v == "true" || v == "on") return true;
+    if (v == "0" || v == "no" || v == "false" || v == "off") return false;
+    Warn(name);
+    return strcmp(FindRow(name)->default_value, "1") == 0;
+  }
+
+  void Warn(const char* name) {
+    warnings_.push_back(std::string("cannot parse ") + name + "=" + Get(name) +
+                        "; using the default " + FindRow(name)->default_value);
+  }
+
+  std::vector<std::string> TakeWarnings() { return std::move(warnings_); }
+
+ private:
+  // Variables the launcher sets for ranks (common/contract.h) are known names too.
+  static bool IsContractName(const std::string& name) {
+    return name.compare(0, 10, "ZMPI_JOB_") == 0 || name == "ZMPI_RANK_PREFIX";
+  }
+
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace
+
+Config Config::FromList(const std::vector<std::string>& env) {
+  Reader r(env);
+  Config c;
+  if (!ParseLogLevel(r.Get("ZMPI_LOG_LEVEL").c_str(), &c.log_level)) r.Warn("ZMPI_LOG_LEVEL");
+  std::string t = r.Get("ZMPI_TRANSPORT");
+  if (t == "auto") c.transport = TransportChoice::kAuto;
+  else if (t == "shm") c.transport = TransportChoice::kShm;
+  else if (t == "ofi") c.transport = TransportChoice::kOfi;
+  else r.Warn("ZMPI_TRANSPORT");
+  c.ofi_provider = r.Get("ZMPI_OFI_PROVIDER");
+  c.ofi_iface = r.Get("ZMPI_OFI_IFACE");
+  c.eager_limit = r.Size("ZMPI_EAGER_LIMIT");
+  c.unexpected_limit = r.Size("ZMPI_UNEXPECTED_LIMIT");
+  c.shm_ring_slots = r.Size("ZMPI_SHM_RING_SLOTS");
+  if (c.shm_ring_slots < 2 || (c.shm_ring_slots & (c.shm_ring_slots - 1)) != 0) {
+    r.Warn("ZMPI_SHM_RING_SLOTS");
+    c.shm_ring_slots = 64;
+  }
+  c.shm_slot_size = r.Size("ZMPI_SHM_SLOT_SIZE");
+  c.single_copy = r.Bool("ZMPI_SINGLE_COPY");
+  c.spin_count = r.Int("ZMPI_SPIN_COUNT");
+  c.warnings = r.TakeWarnings();
+  return c;
+}
+
+Config Config::FromEnvironment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    if (strncmp(*e, "ZMPI_", 5) == 0) env.emplace_back(*e);
+  }
+  return FromList(env);
+}
+
+std::string FormatConfigHelp() {
+  std::string out;
+  for (size_t i = 0; i < kConfigRowCount; ++i) {
+    const ConfigRow& row = kConfigRows[i];
+    char line[512];
+    snprintf(line, sizeof(line), "  %-22s %-7s default %-12s %s\n", row.name, row.type,
+             row.default_value[0] ? row.default_value : "(none)", row.doc);
+    out += line;
+  }
+  return out;
+}
+
+std::string SuggestConfigName(const std::string& name) {
+  std::string best;
+  size_t best_distance = 4;  // suggest only close names
+  for (size_t i = 0; i < kConfigRowCount; ++i) {
+    size_t d = EditDistance(name, kConfigRows[i].name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = kConfigRows[i].name;
+    }
+  }
+  return best;
+}
+
+}  // namespace zmpi

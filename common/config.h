@@ -1,0 +1,58 @@
+// The ZMPI_* configuration table. Every variable is one row of kConfigRows (name, type,
+// default, doc); Config reads them once from the environment into immutable typed fields.
+// `zrun --help-env` prints the table; an unknown ZMPI_ name gets a "did you mean".
+#ifndef ZMPI_COMMON_CONFIG_H_
+#define ZMPI_COMMON_CONFIG_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "common/status.h"
+
+namespace zmpi {
+
+struct ConfigRow {
+  const char* name;
+  const char* type;  // "size", "int", "bool", "string", "level"
+  const char* default_value;
+  const char* doc;
+};
+
+extern const ConfigRow kConfigRows[];
+extern const size_t kConfigRowCount;
+
+// Which transport carries messages between ranks on the same host.
+enum class TransportChoice { kAuto, kShm, kOfi };
+
+struct Config {
+  LogLevel log_level = LogLevel::kWarn;
+  TransportChoice transport = TransportChoice::kAuto;
+  std::string ofi_provider;
+  std::string ofi_iface;
+  size_t eager_limit = 0;
+  size_t unexpected_limit = 0;
+  size_t shm_ring_slots = 0;
+  size_t shm_slot_size = 0;
+  bool single_copy = true;
+  int spin_count = 0;
+  // Messages for unknown ZMPI_ names and unparsable values, to be logged once.
+  std::vector<std::string> warnings;
+
+  // Reads the process environment. Never fails: bad values keep the default and add a warning.
+  static Config FromEnvironment();
+  // Same, from an explicit NAME=VALUE list (for tests).
+  static Config FromList(const std::vector<std::string>& env);
+};
+
+// Parses "64k", "8M", "1G", "123" into bytes.
+bool ParseSize(const std::string& text, size_t* out);
+// Prints the table (name, type, default, doc) to `out`, as --help-env shows it.
+std::string FormatConfigHelp();
+// Closest known ZMPI_ name to `name` (edit distance), or "" if none is close.
+std::string SuggestConfigName(const std::string& name);
+
+}  // namespace zmpi
+
+#endif  // ZMPI_COMMON_CONFIG_H_

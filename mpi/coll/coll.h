@@ -1,0 +1,38 @@
+// Collective operations over core point-to-point (Channel::kColl of the communicator).
+// Correct for every communicator size, including 1 and non-powers of two.
+//
+// Buffers are contiguous. `kInPlace` (same value as MPI_IN_PLACE) marks the in-place forms
+// where the standard allows them: Reduce (sendbuf at root), Allreduce (sendbuf), Gather
+// (sendbuf at root), Scatter (recvbuf at root), Allgather (sendbuf), Alltoall (sendbuf).
+// Arguments are already checked by the caller (mpi/abi); these return Statuses for what
+// can still go wrong (transport errors, op/type mismatch, truncation).
+#ifndef ZMPI_MPI_COLL_COLL_H_
+#define ZMPI_MPI_COLL_COLL_H_
+
+#include <cstddef>
+
+#include "common/status.h"
+#include "mpi/core/comm.h"
+#include "mpi/core/datatype.h"
+#include "mpi/include/mpi.h"
+
+namespace zmpi::coll {
+
+inline const void* const kInPlace = MPI_IN_PLACE;
+
+Status Barrier(core::Comm& comm);
+Status Bcast(core::Comm& comm, void* buf, size_t bytes, int root);
+// count elements of `type`, combined with `op`.
+Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+              const core::Datatype& type, MPI_Op op, int root);
+Status Allreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+                 const core::Datatype& type, MPI_Op op);
+// `block` is the bytes contributed by each rank (sendcount * sendtype size).
+Status Gather(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block, int root);
+Status Scatter(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block, int root);
+Status Allgather(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block);
+Status Alltoall(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block);
+
+}  // namespace zmpi::coll
+
+#endif  // ZMPI_MPI_COLL_COLL_H_

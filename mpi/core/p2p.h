@@ -1,0 +1,65 @@
+// The core point-to-point API, below the C boundary. mpi/abi/ uses it for MPI_Send & co.,
+// mpi/coll/ uses it (on a communicator's collective context) for every algorithm.
+//
+// Buffers are contiguous byte ranges (all predefined datatypes are contiguous). Ranks are
+// ranks in `comm` (MPI_ANY_SOURCE and MPI_PROC_NULL allowed where MPI allows them).
+// Requests are owned by the core: release them with Wait*/Test* (which free on completion)
+// or RequestFree.
+#ifndef ZMPI_MPI_CORE_P2P_H_
+#define ZMPI_MPI_CORE_P2P_H_
+
+#include <cstddef>
+
+#include "common/status.h"
+#include "mpi/core/comm.h"
+#include "mpi/include/mpi.h"
+
+namespace zmpi::core {
+
+struct Request;
+
+enum class SendMode { kStandard, kSync, kReady };
+enum class Channel { kUser, kColl };  // which of the communicator's contexts
+
+struct SendArgs {
+  const void* buf;
+  size_t bytes;
+  int dest;
+  int tag;
+  Comm* comm;
+  SendMode mode = SendMode::kStandard;
+  Channel channel = Channel::kUser;
+};
+
+struct RecvArgs {
+  void* buf;
+  size_t bytes;  // capacity
+  int source;    // or MPI_ANY_SOURCE
+  int tag;       // or MPI_ANY_TAG
+  Comm* comm;
+  Channel channel = Channel::kUser;
+  size_t type_size = 1;  // for the status's element count
+};
+
+// Start operations. The request completes later; errors found at start are returned here.
+StatusOr<Request*> Isend(const SendArgs& args);
+StatusOr<Request*> Irecv(const RecvArgs& args);
+
+// Wait for one request, fill `status` (may be nullptr), free the request.
+// Returns the request's error (e.g. kTruncate) if it failed.
+Status Wait(Request* request, MPI_Status* status);
+// Wait for all; stops at nothing: every request is completed and freed. Returns the first
+// error; statuses (may be nullptr) hold each request's own error.
+Status WaitAll(Request* const* requests, int count, MPI_Status* statuses);
+// Completes without blocking if possible: *done = true frees the request and fills status.
+Status Test(Request* request, bool* done, MPI_Status* status);
+
+// Blocking helpers for collectives (Channel::kColl).
+Status CollSend(Comm& comm, int dest, int tag, const void* buf, size_t bytes);
+Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes);
+Status CollSendRecv(Comm& comm, int dest, const void* sendbuf, size_t sendbytes, int source,
+                    void* recvbuf, size_t recvbytes, int tag);
+
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_P2P_H_

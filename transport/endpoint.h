@@ -1,0 +1,103 @@
+// The transport interface: how the core moves framed messages between ranks.
+//
+// An Endpoint serves a fixed set of peers (world ranks) over one mechanism: shared memory
+// rings (shm), libfabric (ofi), or the process itself (self). The core owns one Endpoint per
+// mechanism in use and picks one per peer. A frame is a small header that the core defines
+// (opaque here, at most kMaxHeader bytes) followed by a payload of at most
+// MaxPayload() bytes.
+//
+// Contract:
+// - Frames from one peer arrive in the order that peer sent them (FIFO per peer), exactly once.
+// - Send never blocks. kDone: the frame is on its way and both buffers may be reused at once.
+//   kRetry: nothing was sent (no room); call Poll, then send again. Errors are Statuses with
+//   an MPI error class (kProcAborted for a peer that is known dead).
+// - Poll delivers arrived frames to the sink and completed bulk operations; it never blocks.
+//   A sink may refuse a frame (OnFrame returns false): the endpoint then keeps it and offers the
+//   same frame again on a later Poll, and frames behind it from that peer wait (backpressure).
+// - Bulk transfers move large payloads. An endpoint offers either or both of:
+//     Read:  the receiver copies straight out of the sender's memory (single copy);
+//     Tagged bulk: sender and receiver each post the buffer with the same 64-bit key; the
+//            endpoint calls sink.OnBulkDone(cookie, status) on each side when its part is done.
+// - Not thread-safe: the core calls an Endpoint from one thread at a time.
+#ifndef ZMPI_TRANSPORT_ENDPOINT_H_
+#define ZMPI_TRANSPORT_ENDPOINT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace zmpi::transport {
+
+inline constexpr size_t kMaxHeader = 64;
+
+enum class SendResult { kDone, kRetry };
+
+struct Frame {
+  const void* header;
+  size_t header_len;  // <= kMaxHeader
+  const void* payload;
+  size_t payload_len;  // <= MaxPayload()
+};
+
+struct PeerAddress {
+  int rank;             // world rank
+  std::string address;  // what the peer's Endpoint::Address() returned
+};
+
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  // A frame from `peer`. Pointers are valid only during the call. false = hold it (see above).
+  virtual bool OnFrame(int peer, const Frame& frame) = 0;
+  // A bulk send or receive posted with `cookie` has finished (or failed).
+  virtual void OnBulkDone(void* cookie, Status status) = 0;
+};
+
+class Endpoint {
+ public:
+  virtual ~Endpoint() = default;
+  Endpoint() = default;
+  Endpoint(const Endpoint&) = delete;
+  Endpoint& operator=(const Endpoint&) = delete;
+
+  // "shm", "ofi", "self": for logs and for tests that check which transport was used.
+  virtual const char* Name() const = 0;
+  // Printable address blob that peers pass to Connect (published through PMIx).
+  virtual std::string Address() const = 0;
+  // Makes the listed peers reachable. Called once, after all addresses are known.
+  virtual Status Connect(const std::vector<PeerAddress>& peers) = 0;
+  // Largest payload a single frame may carry.
+  virtual size_t MaxPayload() const = 0;
+
+  [[nodiscard]] virtual StatusOr<SendResult> Send(int peer, const Frame& frame) = 0;
+  // Delivers arrived frames and bulk completions; returns how many events it delivered.
+  [[nodiscard]] virtual StatusOr<int> Poll(FrameSink& sink) = 0;
+
+  // Single-copy read of `len` bytes at `remote_addr` in peer's address space into `local`.
+  virtual bool CanRead(int /*peer*/) const { return false; }
+  virtual Status Read(int /*peer*/, uint64_t /*remote_addr*/, void* /*local*/, size_t /*len*/) {
+    return Error(Code::kUnsupported, "%s: single-copy read is not supported", Name());
+  }
+
+  // Tagged bulk transfer (see contract). Keys are unique per (sender, receiver) pair in flight.
+  virtual bool HasBulk() const { return false; }
+  virtual Status PostBulkSend(int /*peer*/, uint64_t /*key*/, const void* /*buf*/, size_t /*len*/,
+                              void* /*cookie*/) {
+    return Error(Code::kUnsupported, "%s: bulk send is not supported", Name());
+  }
+  virtual Status PostBulkRecv(int /*peer*/, uint64_t /*key*/, void* /*buf*/, size_t /*len*/,
+                              void* /*cookie*/) {
+    return Error(Code::kUnsupported, "%s: bulk receive is not supported", Name());
+  }
+
+  // Whether the peer is still alive as far as this endpoint can tell (cheap; called while
+  // waiting). Endpoints that cannot tell return true.
+  virtual bool PeerAlive(int /*peer*/) { return true; }
+};
+
+}  // namespace zmpi::transport
+
+#endif  // ZMPI_TRANSPORT_ENDPOINT_H_
