@@ -1,0 +1,188 @@
+#!/bin/bash
+# Many hosts on one machine, made of network namespaces (docs: /work/shared/CLUSTER-TESTS.md).
+#
+#   harness.sh up N            creates hosts h1..hN; prints the state dir. Export it as
+#                              ZMPI_CLUSTER_DIR for the other subcommands (or source this file
+#                              and call cluster_up, which sets it).
+#   harness.sh run hX CMD...   runs CMD on host hX in the foreground (bounded by
+#                              ZMPI_CLUSTER_TIMEOUT seconds, default 60) and returns its status.
+#   harness.sh spawn hX CMD... starts CMD on hX in the background; prints "PID LOGFILE".
+#                              stdout+stderr go to LOGFILE. The PID is recorded for `down`.
+#   harness.sh signal PID SIG  sends SIG to the program of a spawned PID (not to its wrapper).
+#   harness.sh wait PID SECS   waits up to SECS for a spawned PID to end; prints its status.
+#   harness.sh ns hX           prints the network namespace name of hX.
+#   harness.sh down            kills everything started (by PID), deletes the namespaces by
+#                              name, removes /etc/netns/<name>, removes the state dir.
+#
+# Layout: a bridge br0 in its own namespace <run>sw; host hi is namespace <run>hi with eth0
+# (veth, peer pi on the bridge) at 198.51.100.i/24, lo up and a route for 224.0.0.0/4.
+# <run> is "z<pid of up>", so parallel runs never collide. The root namespace is never touched.
+# Every process of a host runs in its own UTS+mount+PID namespace, with hostname hX and a
+# private tmpfs on /dev/shm; killing the recorded PID kills the whole PID namespace.
+
+ZMPI_CLUSTER_NET=198.51.100
+ZMPI_CLUSTER_MAX_HOSTS=16
+
+cluster__die() { echo "harness: $*" >&2; return 1; }
+
+cluster__state() {
+  [ -n "$ZMPI_CLUSTER_DIR" ] && [ -f "$ZMPI_CLUSTER_DIR/run" ] ||
+    { cluster__die "ZMPI_CLUSTER_DIR is not a live cluster (run 'up' first)"; return 1; }
+  CLUSTER_RUN=$(cat "$ZMPI_CLUSTER_DIR/run")
+  CLUSTER_N=$(cat "$ZMPI_CLUSTER_DIR/hosts")
+}
+
+# Maps a logical host (h2) to its namespace name (z1234h2); fails for unknown hosts.
+cluster__ns() {
+  local host=$1 i
+  i=${host#h}
+  case "$i" in '' | *[!0-9]*) cluster__die "bad host '$host'"; return 1 ;; esac
+  [ "$i" -ge 1 ] && [ "$i" -le "$CLUSTER_N" ] || { cluster__die "no host '$host'"; return 1; }
+  echo "${CLUSTER_RUN}h$i"
+}
+
+cluster_up() {
+  local n=$1 run dir sw i ns
+  case "$n" in '' | *[!0-9]*) cluster__die "usage: up N"; return 1 ;; esac
+  [ "$n" -ge 1 ] && [ "$n" -le "$ZMPI_CLUSTER_MAX_HOSTS" ] || { cluster__die "N in 1..16"; return 1; }
+  run="z$$"
+  dir=$(mktemp -d "/tmp/zmpi-cluster-$run.XXXXXX") || return 1
+  echo "$run" >"$dir/run"
+  echo "$n" >"$dir/hosts"
+  : >"$dir/pids"
+  : >"$dir/netns"
+  export ZMPI_CLUSTER_DIR=$dir
+  sw="${run}sw"
+  cluster__add_ns "$sw" || { cluster_down; return 1; }
+  ip -n "$sw" link add br0 type bridge && ip -n "$sw" link set br0 up || { cluster_down; return 1; }
+  for i in $(seq 1 "$n"); do
+    ns="${run}h$i"
+    cluster__add_ns "$ns" || { cluster_down; return 1; }
+    mkdir -p "/etc/netns/$ns"
+    echo "/etc/netns/$ns" >>"$dir/etcdirs"
+    { echo "127.0.0.1 localhost"
+      for j in $(seq 1 "$n"); do echo "$ZMPI_CLUSTER_NET.$j h$j"; done; } >"/etc/netns/$ns/hosts"
+    ip -n "$ns" link add eth0 type veth peer name "p$i" netns "$sw" &&
+      ip -n "$sw" link set "p$i" master br0 && ip -n "$sw" link set "p$i" up &&
+      ip -n "$ns" addr add "$ZMPI_CLUSTER_NET.$i/24" dev eth0 && ip -n "$ns" link set eth0 up &&
+      ip -n "$ns" route add 224.0.0.0/4 dev eth0 || { cluster_down; return 1; }
+  done
+  echo "$dir"
+}
+
+cluster__add_ns() {
+  ip netns add "$1" || return 1
+  echo "$1" >>"$ZMPI_CLUSTER_DIR/netns"
+  ip -n "$1" link set lo up
+}
+
+# The command line that runs "$@" as a process of host $1 (namespace $2).
+cluster__wrap() {
+  local host=$1 ns=$2
+  shift 2
+  # shellcheck disable=SC2016
+  set -- ip netns exec "$ns" unshare --uts --mount --pid --fork --kill-child --mount-proc \
+    sh -c 'hostname "$0" && mount -t tmpfs -o size=256m tmpfs /dev/shm && exec "$@"' "$host" "$@"
+  CLUSTER_CMD=("$@")
+}
+
+cluster_run() {
+  cluster__state || return 1
+  local host=$1 ns
+  ns=$(cluster__ns "$host") || return 1
+  shift
+  cluster__wrap "$host" "$ns" "$@"
+  timeout -k 5 "${ZMPI_CLUSTER_TIMEOUT:-60}" "${CLUSTER_CMD[@]}"
+}
+
+cluster_spawn() {
+  cluster__state || return 1
+  local host=$1 ns seq log pid
+  ns=$(cluster__ns "$host") || return 1
+  shift
+  cluster__wrap "$host" "$ns" "$@"
+  seq=$(wc -l <"$ZMPI_CLUSTER_DIR/pids")
+  log="$ZMPI_CLUSTER_DIR/$host.$seq.log"
+  # setsid: the process outlives this shell (for the CLI form) and is not in our process group.
+  setsid "${CLUSTER_CMD[@]}" </dev/null >"$log" 2>&1 &
+  pid=$!
+  echo "$pid" >>"$ZMPI_CLUSTER_DIR/pids"
+  echo "$pid $log"
+}
+
+# The program of a spawned PID: the child of unshare (PID 1 of the host's PID namespace).
+cluster__inner() {
+  local deadline=$((SECONDS + 5)) child
+  while [ $SECONDS -le $deadline ]; do
+    child=$(ps -o pid= --ppid "$1" | head -n1 | tr -d ' ')
+    [ -n "$child" ] && { echo "$child"; return 0; }
+    kill -0 "$1" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+cluster_signal() {
+  cluster__state || return 1
+  grep -qx "$1" "$ZMPI_CLUSTER_DIR/pids" || { cluster__die "PID $1 was not spawned here"; return 1; }
+  local inner
+  inner=$(cluster__inner "$1") || { cluster__die "PID $1 has no program"; return 1; }
+  kill "-${2:-TERM}" "$inner"
+}
+
+# Waits up to $2 seconds for spawned PID $1 to end. Prints "exited" or "running".
+cluster_wait() {
+  local deadline
+  deadline=$(($(date +%s%N) / 1000000 + ${2:-10} * 1000))
+  while kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" | cut -c1)" != Z ]; do
+    [ $(($(date +%s%N) / 1000000)) -ge "$deadline" ] && { echo running; return 1; }
+    sleep 0.02
+  done
+  echo exited
+}
+
+cluster_down() {
+  [ -n "$ZMPI_CLUSTER_DIR" ] && [ -d "$ZMPI_CLUSTER_DIR" ] || return 0
+  local dir=$ZMPI_CLUSTER_DIR pid ns p
+  if [ -f "$dir/pids" ]; then
+    while read -r pid; do kill -TERM "$pid" 2>/dev/null; done <"$dir/pids"
+    while read -r pid; do
+      cluster_wait "$pid" 3 >/dev/null || kill -KILL "$pid" 2>/dev/null
+    done <"$dir/pids"
+  fi
+  if [ -f "$dir/netns" ]; then
+    while read -r ns; do
+      # Anything still running in one of our namespaces was started through it by us.
+      for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+    done <"$dir/netns"
+    while read -r ns; do ip netns del "$ns" 2>/dev/null; done <"$dir/netns"
+  fi
+  if [ -f "$dir/etcdirs" ]; then
+    while read -r p; do
+      case "$p" in /etc/netns/z[0-9]*) rm -rf -- "$p" ;; esac
+    done <"$dir/etcdirs"
+  fi
+  rm -rf -- "$dir"
+  unset ZMPI_CLUSTER_DIR
+}
+
+cluster_main() {
+  local cmd=$1
+  shift
+  case "$cmd" in
+    up) cluster_up "$@" ;;
+    run) cluster_run "$@" ;;
+    spawn) cluster_spawn "$@" ;;
+    signal) cluster_signal "$@" ;;
+    wait) cluster_wait "$@" ;;
+    ns) cluster__state && cluster__ns "$@" ;;
+    down) cluster_down ;;
+    *) cluster__die "usage: harness.sh up N | run hX CMD... | spawn hX CMD... |" \
+         "signal PID SIG | wait PID SECS | ns hX | down" ;;
+  esac
+}
+
+# Executed (not sourced): dispatch the subcommand.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  cluster_main "$@"
+fi
