@@ -1,0 +1,88 @@
+#include "transport/shm/peer_process.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+namespace zmpi::transport::shm {
+namespace {
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434  // same number on every architecture since Linux 5.3
+#endif
+
+}  // namespace
+
+PeerProcess::PeerProcess(pid_t pid) : pid_(pid) {
+  long fd = syscall(SYS_pidfd_open, pid, 0);
+  if (fd >= 0) {
+    pidfd_ = static_cast<int>(fd);
+  } else {
+    ZMPI_LOG_ONCE(kDebug, "shm", "pidfd_open: %s; liveness falls back to kill(pid, 0)",
+                  strerror(errno));
+  }
+}
+
+PeerProcess::~PeerProcess() {
+  if (pidfd_ >= 0) close(pidfd_);
+}
+
+bool PeerProcess::Alive() {
+  if (dead_) return false;
+  if (pidfd_ >= 0) {
+    struct pollfd p = {pidfd_, POLLIN, 0};
+    int n = poll(&p, 1, 0);
+    if (n > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) dead_ = true;
+  } else if (kill(pid_, 0) != 0 && errno == ESRCH) {
+    dead_ = true;
+  }
+  return !dead_;
+}
+
+Status PeerProcess::Read(uint64_t remote_addr, void* local, size_t len) {
+  char* dst = static_cast<char*>(local);
+  size_t done = 0;
+  while (done < len) {
+    struct iovec liov = {dst + done, len - done};
+    struct iovec riov = {reinterpret_cast<void*>(remote_addr + done), len - done};
+    ssize_t n = process_vm_readv(pid_, &liov, 1, &riov, 1, 0);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    int err = n < 0 ? errno : EFAULT;  // 0 bytes: the range ends in unmapped memory
+    if (err == ESRCH) {
+      dead_ = true;
+      return Error(Code::kProcAborted, "shm: process %d is gone", static_cast<int>(pid_));
+    }
+    return Error(Code::kOther, "shm: process_vm_readv(pid %d, %zu bytes at 0x%llx): %s",
+                 static_cast<int>(pid_), len - done,
+                 static_cast<unsigned long long>(remote_addr + done), strerror(err));
+  }
+  return OkStatus();
+}
+
+bool PeerProcess::Probe(uint64_t probe_addr, uint64_t expected) {
+  uint64_t word = 0;
+  Status s = Read(probe_addr, &word, sizeof(word));
+  if (!s.ok()) {
+    ZMPI_LOG(kInfo, "shm", "single copy from pid %d unavailable: %s", static_cast<int>(pid_),
+             s.ToString().c_str());
+    return false;
+  }
+  if (word != expected) {
+    ZMPI_LOG(kInfo, "shm", "single copy from pid %d unavailable: probe word mismatch",
+             static_cast<int>(pid_));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace zmpi::transport::shm

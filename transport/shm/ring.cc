@@ -1,0 +1,29 @@
+#include "transport/shm/ring.h"
+
+namespace zmpi::transport::shm {
+
+size_t Ring::BytesFor(size_t slots, size_t slot_size) {
+  return RoundUp(kRingControlBytes + slots * slot_size, kPageSize);
+}
+
+bool Ring::ValidGeometry(size_t slots, size_t slot_size) {
+  return slots >= 2 && (slots & (slots - 1)) == 0 && slot_size >= 2 * kCacheLine &&
+         slot_size % kCacheLine == 0 && slot_size <= kMaxSlotSize && slots <= (size_t{1} << 20);
+}
+
+Ring::Ring(void* base, size_t slots, size_t slot_size)
+    : control_(static_cast<RingControl*>(base)),
+      slots_(static_cast<char*>(base) + kRingControlBytes),
+      mask_(slots - 1),
+      slot_size_(slot_size),
+      max_payload_(MaxPayloadFor(slot_size)) {
+  ZMPI_CHECK(ValidGeometry(slots, slot_size));
+  ZMPI_CHECK(reinterpret_cast<uintptr_t>(base) % kCacheLine == 0);
+}
+
+size_t Ring::InFlight() {
+  cached_tail_ = control_->tail.load(std::memory_order_acquire);
+  return static_cast<size_t>(head_ - cached_tail_);
+}
+
+}  // namespace zmpi::transport::shm

@@ -1,0 +1,103 @@
+// One single-producer single-consumer ring in shared memory (layout in shm_format.h).
+//
+// A Ring object is a view over the ring's memory plus the private state of one end: the
+// producer's head and cached tail, the consumer's tail. A process uses an object as one end
+// only (a unit test may use both ends of one object from one thread). No locks, syscalls or
+// allocation; acquire/release atomics only. Not thread-safe per end.
+#ifndef ZMPI_TRANSPORT_SHM_RING_H_
+#define ZMPI_TRANSPORT_SHM_RING_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "common/check.h"
+#include "transport/endpoint.h"
+#include "transport/shm/shm_format.h"
+
+namespace zmpi::transport::shm {
+
+class Ring {
+ public:
+  // Bytes one ring occupies (control lines + slots, rounded up to a page).
+  static size_t BytesFor(size_t slots, size_t slot_size);
+  // Largest payload a slot of `slot_size` bytes carries with any header up to kMaxHeader.
+  static size_t MaxPayloadFor(size_t slot_size) { return slot_size - kSlotOverhead; }
+  // Whether (slots, slot_size) is a valid geometry; slots a power of two, slot_size a multiple
+  // of a cache line in [128, kMaxSlotSize].
+  static bool ValidGeometry(size_t slots, size_t slot_size);
+
+  Ring() = default;
+  // `base` is BytesFor(slots, slot_size) bytes, zeroed when the ring was created.
+  Ring(void* base, size_t slots, size_t slot_size);
+
+  // Producer: copies the frame into the next slot. false = ring full (nothing written).
+  // Caller guarantees header_len <= kMaxHeader and payload_len <= MaxPayloadFor(slot_size).
+  inline bool TryPush(const void* header, size_t header_len, const void* payload,
+                      size_t payload_len);
+
+  // Consumer: the oldest unconsumed frame, if one has arrived. Pointers stay valid until Pop.
+  inline bool Peek(Frame* frame);
+  // Consumer: releases the frame returned by the last successful Peek.
+  inline void Pop();
+
+  // Producer: frames pushed and not yet known consumed (re-reads the tail). For tests.
+  size_t InFlight();
+
+ private:
+  SlotHeader* SlotAt(uint64_t index) const {
+    return reinterpret_cast<SlotHeader*>(slots_ + (index & mask_) * slot_size_);
+  }
+
+  RingControl* control_ = nullptr;
+  char* slots_ = nullptr;
+  uint64_t mask_ = 0;
+  size_t slot_size_ = 0;
+  size_t max_payload_ = 0;
+  // Producer end.
+  uint64_t head_ = 0;
+  uint64_t cached_tail_ = 0;
+  // Consumer end.
+  uint64_t tail_ = 0;
+};
+
+inline bool Ring::TryPush(const void* header, size_t header_len, const void* payload,
+                          size_t payload_len) {
+  if (head_ - cached_tail_ > mask_) {
+    cached_tail_ = control_->tail.load(std::memory_order_acquire);
+    if (head_ - cached_tail_ > mask_) return false;
+  }
+  SlotHeader* slot = SlotAt(head_);
+  char* data = reinterpret_cast<char*>(slot + 1);
+  slot->lengths = static_cast<uint32_t>(header_len << 24 | payload_len);
+  memcpy(data, header, header_len);
+  if (payload_len != 0) memcpy(data + RoundUp(header_len, 8), payload, payload_len);
+  ++head_;
+  slot->seq.store(static_cast<uint32_t>(head_), std::memory_order_release);
+  return true;
+}
+
+inline bool Ring::Peek(Frame* frame) {
+  SlotHeader* slot = SlotAt(tail_);
+  if (slot->seq.load(std::memory_order_acquire) != static_cast<uint32_t>(tail_ + 1)) return false;
+  const uint32_t lengths = slot->lengths;
+  const size_t header_len = lengths >> 24;
+  const size_t payload_len = lengths & 0xffffff;
+  // The producer is our own code in another process; garbage here is a zmpi bug.
+  ZMPI_CHECK(header_len <= kMaxHeader && payload_len <= max_payload_);
+  const char* data = reinterpret_cast<const char*>(slot + 1);
+  frame->header = data;
+  frame->header_len = header_len;
+  frame->payload = data + RoundUp(header_len, 8);
+  frame->payload_len = payload_len;
+  return true;
+}
+
+inline void Ring::Pop() {
+  ++tail_;
+  control_->tail.store(tail_, std::memory_order_release);
+}
+
+}  // namespace zmpi::transport::shm
+
+#endif  // ZMPI_TRANSPORT_SHM_RING_H_
