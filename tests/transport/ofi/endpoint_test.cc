@@ -1,0 +1,318 @@
+// Tests of the ofi transport over loopback, for both providers zmpi uses.
+#include "transport/ofi/endpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/transport/ofi/ofi_harness.h"
+
+namespace zmpi::transport::ofi {
+namespace {
+
+using testing::MakeOptions;
+using testing::PumpUntil;
+using testing::RecordingSink;
+using testing::SendBounded;
+
+// World of `n` endpoints in this process, all connected to each other.
+class OfiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void MakeWorld(int n, size_t bulk_chunk = 0) {
+    std::vector<PeerAddress> addresses;
+    for (int rank = 0; rank < n; ++rank) {
+      Options options = MakeOptions(GetParam(), rank, n);
+      options.bulk_chunk = bulk_chunk;
+      StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(options);
+      ASSERT_TRUE(created.ok()) << created.status().ToString();
+      endpoints_.push_back(std::move(created.value()));
+      addresses.push_back({rank, endpoints_.back()->Address()});
+      sinks_.push_back(std::make_unique<RecordingSink>());
+    }
+    for (auto& endpoint : endpoints_) {
+      Status status = endpoint->Connect(addresses);
+      ASSERT_TRUE(status.ok()) << status.ToString();
+    }
+  }
+  std::vector<std::pair<Endpoint*, FrameSink*>> All() {
+    std::vector<std::pair<Endpoint*, FrameSink*>> pairs;
+    for (size_t i = 0; i < endpoints_.size(); ++i) {
+      pairs.push_back({endpoints_[i].get(), sinks_[i].get()});
+    }
+    return pairs;
+  }
+  Endpoint& ep(int rank) { return *endpoints_[rank]; }
+  RecordingSink& sink(int rank) { return *sinks_[rank]; }
+
+  std::vector<std::unique_ptr<Endpoint>> endpoints_;
+  std::vector<std::unique_ptr<RecordingSink>> sinks_;
+};
+
+// A frame whose header carries (sender, number) and whose payload is a pattern of that number.
+struct TestFrame {
+  uint32_t words[2];
+  std::string payload;
+  Frame frame() const { return Frame{words, sizeof(words), payload.data(), payload.size()}; }
+};
+
+TestFrame MakeFrame(uint32_t sender, uint32_t number, size_t payload_len) {
+  TestFrame f{{sender, number}, std::string(payload_len, '\0')};
+  for (size_t i = 0; i < payload_len; ++i) f.payload[i] = static_cast<char>(number * 31 + i);
+  return f;
+}
+
+// Checks that `got` is frame `number` of `sender` as MakeFrame built it.
+void ExpectFrame(const testing::Received& got, uint32_t sender, uint32_t number,
+                 size_t payload_len) {
+  ASSERT_EQ(got.header.size(), 8u);
+  uint32_t words[2];
+  memcpy(words, got.header.data(), 8);
+  EXPECT_EQ(words[0], sender);
+  ASSERT_EQ(words[1], number);
+  ASSERT_EQ(got.payload, MakeFrame(sender, number, payload_len).payload);
+}
+
+TEST_P(OfiTest, DescribesItself) {
+  MakeWorld(1);
+  EXPECT_STREQ(ep(0).Name(), "ofi");
+  EXPECT_TRUE(ep(0).HasBulk());
+  EXPECT_GE(ep(0).MaxPayload(), 16u * 1024);
+  std::string address = ep(0).Address();
+  EXPECT_FALSE(address.empty());
+  EXPECT_EQ(address.find_first_not_of("0123456789abcdef"), std::string::npos) << address;
+}
+
+TEST_P(OfiTest, PingPong) {
+  MakeWorld(2);
+  auto pairs = All();
+  TestFrame ping = MakeFrame(0, 1, 8);
+  ASSERT_TRUE(SendBounded(&ep(0), 1, ping.frame(), pairs));
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).frames.size() == 1; }));
+  EXPECT_EQ(sink(1).frames[0].peer, 0);
+  ExpectFrame(sink(1).frames[0], 0, 1, 8);
+  TestFrame pong = MakeFrame(1, 2, ep(1).MaxPayload());  // largest frame, not injected
+  ASSERT_TRUE(SendBounded(&ep(1), 0, pong.frame(), pairs));
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(0).frames.size() == 1; }));
+  EXPECT_EQ(sink(0).frames[0].peer, 1);
+  ExpectFrame(sink(0).frames[0], 1, 2, ep(1).MaxPayload());
+  // A header-only frame and an empty frame arrive too.
+  uint64_t word = 42;
+  ASSERT_TRUE(SendBounded(&ep(0), 1, Frame{&word, sizeof(word), nullptr, 0}, pairs));
+  ASSERT_TRUE(SendBounded(&ep(0), 1, Frame{nullptr, 0, nullptr, 0}, pairs));
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).frames.size() == 3; }));
+  EXPECT_EQ(sink(1).frames[1].header, std::string(reinterpret_cast<char*>(&word), 8));
+  EXPECT_TRUE(sink(1).frames[2].header.empty());
+  EXPECT_TRUE(sink(1).frames[2].payload.empty());
+}
+
+TEST_P(OfiTest, ThousandsOfRandomFramesArriveInOrder) {
+  MakeWorld(2);
+  auto pairs = All();
+  constexpr int kCount = 5000;
+  std::mt19937 rng(7);
+  std::vector<size_t> sizes(kCount);
+  for (auto& s : sizes) {
+    // Mostly small (injected), some large (bounce buffers), some at the limit.
+    int pick = rng() % 10;
+    s = pick < 6 ? rng() % 48 : pick < 9 ? rng() % ep(0).MaxPayload() : ep(0).MaxPayload();
+  }
+  // Both directions at once.
+  for (int i = 0; i < kCount; ++i) {
+    TestFrame a = MakeFrame(0, i, sizes[i]);
+    TestFrame b = MakeFrame(1, i, sizes[kCount - 1 - i]);
+    ASSERT_TRUE(SendBounded(&ep(0), 1, a.frame(), pairs)) << i;
+    ASSERT_TRUE(SendBounded(&ep(1), 0, b.frame(), pairs)) << i;
+  }
+  ASSERT_TRUE(PumpUntil(pairs, [&] {
+    return sink(1).frames.size() == kCount && sink(0).frames.size() == kCount;
+  }));
+  for (int i = 0; i < kCount; ++i) {
+    ExpectFrame(sink(1).frames[i], 0, i, sizes[i]);
+    ExpectFrame(sink(0).frames[i], 1, i, sizes[kCount - 1 - i]);
+  }
+}
+
+TEST_P(OfiTest, RetryUnderLoadThenRecovers) {
+  MakeWorld(2);
+  // The receiver does not poll: the sender runs out of room and must say kRetry, not block.
+  std::vector<std::pair<Endpoint*, FrameSink*>> sender_only = {{&ep(0), &sink(0)}};
+  int sent = 0;
+  bool saw_retry = false;
+  auto deadline = testing::Clock::now() + testing::kDeadline;
+  while (!saw_retry && testing::Clock::now() < deadline && sent < 200000) {
+    TestFrame f = MakeFrame(0, sent, ep(0).MaxPayload());
+    StatusOr<SendResult> result = ep(0).Send(1, f.frame());
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    if (*result == SendResult::kRetry) {
+      saw_retry = true;
+    } else {
+      ++sent;
+    }
+    ASSERT_TRUE(ep(0).Poll(sink(0)).ok());
+  }
+  ASSERT_TRUE(saw_retry) << "no kRetry after " << sent << " frames";
+  // Recovery: once the receiver polls, everything arrives in order and sending works again.
+  auto pairs = All();
+  for (int i = 0; i < 100; ++i) {
+    TestFrame f = MakeFrame(0, sent, 100);
+    ASSERT_TRUE(SendBounded(&ep(0), 1, f.frame(), pairs));
+    ++sent;
+  }
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return static_cast<int>(sink(1).frames.size()) == sent; }));
+  for (int i = 0; i < sent; ++i) {
+    ExpectFrame(sink(1).frames[i], 0, i, i < sent - 100 ? ep(0).MaxPayload() : 100);
+  }
+}
+
+TEST_P(OfiTest, RefusedFramesComeBackFirstAndKeepOrder) {
+  MakeWorld(3);
+  auto pairs = All();
+  // Rank 0 refuses about a third of all offers at random; a refused frame must be offered
+  // again before anything behind it from the same sender.
+  std::mt19937 rng(11);
+  std::map<int, uint32_t> held;  // peer -> number of the frame it refused last
+  sink(0).refuse = [&](int peer, const Frame& frame) {
+    uint32_t words[2];
+    memcpy(words, frame.header, 8);
+    auto it = held.find(peer);
+    if (it != held.end()) {
+      EXPECT_EQ(words[1], it->second) << "frame overtook a held one from rank " << peer;
+      held.erase(it);
+    }
+    if (rng() % 3 == 0) {
+      held[peer] = words[1];
+      return true;
+    }
+    return false;
+  };
+  constexpr int kCount = 2000;
+  for (int i = 0; i < kCount; ++i) {
+    for (int sender : {1, 2}) {
+      TestFrame f = MakeFrame(sender, i, (i * 977) % 3000);
+      ASSERT_TRUE(SendBounded(&ep(sender), 0, f.frame(), pairs)) << i;
+    }
+  }
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(0).frames.size() == 2 * kCount; }));
+  EXPECT_GT(sink(0).offers, 2 * kCount);  // some refusals happened
+  int next[3] = {0, 0, 0};
+  for (const auto& got : sink(0).frames) {
+    ExpectFrame(got, got.peer, next[got.peer], (next[got.peer] * 977) % 3000);
+    ++next[got.peer];
+  }
+}
+
+TEST_P(OfiTest, HeldPeerDoesNotBlockOthers) {
+  MakeWorld(3);
+  auto pairs = All();
+  bool hold_rank1 = true;
+  sink(0).refuse = [&](int peer, const Frame&) { return peer == 1 && hold_rank1; };
+  for (int i = 0; i < 10; ++i) {
+    for (int sender : {1, 2}) {
+      TestFrame f = MakeFrame(sender, i, 16);
+      ASSERT_TRUE(SendBounded(&ep(sender), 0, f.frame(), pairs));
+    }
+  }
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(0).frames.size() == 10; }));
+  for (const auto& got : sink(0).frames) EXPECT_EQ(got.peer, 2);
+  hold_rank1 = false;
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(0).frames.size() == 20; }));
+  for (int i = 0; i < 10; ++i) ExpectFrame(sink(0).frames[10 + i], 1, i, 16);
+}
+
+// 64 MiB each way, at the provider's message size and split into 4 MiB chunks; the receive of
+// one direction is posted late (the data is unexpected first).
+class OfiBulkTest : public OfiTest {
+ protected:
+  void RunBulk(size_t chunk) {
+    MakeWorld(2, chunk);
+    auto pairs = All();
+    constexpr size_t kLen = size_t{64} << 20;
+    std::vector<char> out0(kLen), out1(kLen), in0(kLen, 0), in1(kLen, 0);
+    for (size_t i = 0; i < kLen; ++i) {
+      out0[i] = static_cast<char>(i * 7 + (i >> 20));
+      out1[i] = static_cast<char>(i * 13 + 1);
+    }
+    const uint64_t key_a = 0x0000000500000003ull, key_b = 0xF000000500000003ull;
+    int c[4];
+    ASSERT_TRUE(ep(1).PostBulkRecv(0, key_a, in1.data(), kLen, &c[0]).ok());
+    ASSERT_TRUE(ep(0).PostBulkSend(1, key_a, out0.data(), kLen, &c[1]).ok());
+    ASSERT_TRUE(ep(1).PostBulkSend(0, key_b, out1.data(), kLen, &c[2]).ok());
+    ASSERT_TRUE(PumpUntil(pairs, [] { return false; }, std::chrono::milliseconds(50)) == false);
+    ASSERT_TRUE(ep(0).PostBulkRecv(1, key_b, in0.data(), kLen, &c[3]).ok());
+    ASSERT_TRUE(PumpUntil(pairs, [&] {
+      return sink(0).bulk_done.size() == 2 && sink(1).bulk_done.size() == 2;
+    }));
+    for (auto* s : {&sink(0), &sink(1)}) {
+      for (auto& [cookie, status] : s->bulk_done) EXPECT_TRUE(status.ok()) << status.ToString();
+    }
+    EXPECT_TRUE(sink(1).bulk_done.count(&c[0]) && sink(0).bulk_done.count(&c[1]));
+    EXPECT_TRUE(sink(1).bulk_done.count(&c[2]) && sink(0).bulk_done.count(&c[3]));
+    EXPECT_TRUE(in1 == out0);
+    EXPECT_TRUE(in0 == out1);
+  }
+};
+
+TEST_P(OfiBulkTest, SixtyFourMiBWhole) { RunBulk(0); }
+TEST_P(OfiBulkTest, SixtyFourMiBInChunks) { RunBulk(size_t{4} << 20); }
+
+TEST_P(OfiTest, ZeroByteBulk) {
+  MakeWorld(2);
+  auto pairs = All();
+  int c[2];
+  ASSERT_TRUE(ep(1).PostBulkRecv(0, 9, nullptr, 0, &c[0]).ok());
+  ASSERT_TRUE(ep(0).PostBulkSend(1, 9, nullptr, 0, &c[1]).ok());
+  ASSERT_TRUE(PumpUntil(pairs, [&] {
+    return sink(0).bulk_done.size() == 1 && sink(1).bulk_done.size() == 1;
+  }));
+  EXPECT_TRUE(sink(1).bulk_done[&c[0]].ok());
+}
+
+TEST_P(OfiTest, BadArgumentsAreErrors) {
+  MakeWorld(2);
+  TestFrame f = MakeFrame(0, 0, ep(0).MaxPayload() + 1);
+  StatusOr<SendResult> too_big = ep(0).Send(1, f.frame());
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_EQ(too_big.status().code(), Code::kArg);
+  StatusOr<SendResult> no_peer = ep(0).Send(5, MakeFrame(0, 0, 1).frame());
+  ASSERT_FALSE(no_peer.ok());
+  EXPECT_EQ(no_peer.status().code(), Code::kRank);
+  EXPECT_FALSE(ep(0).Connect({{1, "zz"}}).ok());
+}
+
+TEST_P(OfiTest, BadInterfaceGivesClearError) {
+  Options options = MakeOptions(GetParam(), 0, 2);
+  options.iface = "nosuch0";
+  StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(options);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), Code::kArg);
+  EXPECT_NE(created.status().message().find("'nosuch0' does not exist"), std::string::npos)
+      << created.status().ToString();
+  EXPECT_NE(created.status().message().find("lo"), std::string::npos);
+  options.iface = "";
+  created = CreateEndpoint(options);
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.status().message().find("ZMPI_OFI_IFACE"), std::string::npos);
+}
+
+TEST(OfiErrors, UnknownProviderGivesClearError) {
+  Options options = MakeOptions("nosuchprov", 0, 1);
+  StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(options);
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.status().message().find("nosuchprov"), std::string::npos)
+      << created.status().ToString();
+}
+
+std::string ProviderName(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param == "net" ? "net" : "tcp_rxm";
+}
+
+INSTANTIATE_TEST_SUITE_P(Providers, OfiTest, ::testing::Values("tcp;ofi_rxm", "net"),
+                         ProviderName);
+INSTANTIATE_TEST_SUITE_P(Providers, OfiBulkTest, ::testing::Values("tcp;ofi_rxm", "net"),
+                         ProviderName);
+
+}  // namespace
+}  // namespace zmpi::transport::ofi

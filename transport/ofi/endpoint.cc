@@ -1,0 +1,364 @@
+#include "transport/ofi/endpoint.h"
+
+#include <rdma/fi_errno.h>
+#include <rdma/fi_tagged.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <vector>
+
+#include "common/check.h"
+#include "common/log.h"
+#include "transport/ofi/bulk.h"
+#include "transport/ofi/fabric.h"
+#include "transport/ofi/op_context.h"
+#include "transport/ofi/tag_format.h"
+
+namespace zmpi::transport::ofi {
+namespace {
+
+constexpr size_t kMaxPayload = 16 * 1024;
+constexpr size_t kMaxFrameBytes = sizeof(FramePrefix) + kMaxHeader + kMaxPayload;
+constexpr size_t kInlineBytes = 256;   // stack buffer for injected frames
+constexpr size_t kSendSlots = 128;     // bounce buffers (capped by the provider's tx size)
+constexpr size_t kRecvSlots = 64;      // posted frame receives (capped by its rx size)
+constexpr int kCqBatch = 16;
+constexpr int kMaxCqBatchesPerPoll = 8;
+
+// A buffer for one frame, sent or received, with the operation context that names it.
+struct Slot {
+  OpContext op;
+  char* buf;
+  int peer = -1;         // send: destination; receive: sender, once completed
+  size_t len = 0;        // receive: bytes that arrived
+  uint32_t seq = 0;      // receive: the frame's sequence number
+};
+
+struct Peer {
+  fi_addr_t addr = FI_ADDR_NOTAVAIL;
+  uint32_t send_seq = 0;
+  uint32_t recv_seq = 0;        // next frame to deliver
+  std::deque<Slot*> arrived;    // completed receives not yet taken, ordered by seq
+  bool listed = false;          // in active_
+  Status dead;                  // not ok once a send to the peer failed for good
+};
+
+class OfiEndpoint final : public Endpoint {
+ public:
+  OfiEndpoint(const Options& options, std::unique_ptr<Fabric> fabric);
+  ~OfiEndpoint() override;
+  Status Start();
+
+  const char* Name() const override { return "ofi"; }
+  std::string Address() const override { return fabric_->address(); }
+  Status Connect(const std::vector<PeerAddress>& peers) override;
+  size_t MaxPayload() const override { return kMaxPayload; }
+  StatusOr<SendResult> Send(int peer, const Frame& frame) override;
+  StatusOr<int> Poll(FrameSink& sink) override;
+  bool HasBulk() const override { return true; }
+  Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len,
+                      void* cookie) override;
+  Status PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) override;
+  bool PeerAlive(int peer) override { return ValidPeer(peer) && peers_[peer].dead.ok(); }
+
+ private:
+  bool ValidPeer(int peer) const { return peer >= 0 && peer < static_cast<int>(peers_.size()); }
+  Status CheckPeer(int peer) const;
+  Status PostRecv(Slot* slot);
+  StatusOr<int> DrainCq(FrameSink& sink);
+  int HandleError(FrameSink& sink);
+  void OnFrameArrived(Slot* slot, const fi_cq_tagged_entry& entry);
+  StatusOr<int> DeliverFrames(FrameSink& sink);
+  void MarkDead(int peer, Status why);
+
+  Options options_;
+  std::unique_ptr<Fabric> fabric_;
+  Bulk bulk_;
+  std::vector<char> send_memory_, recv_memory_;
+  std::vector<Slot> send_slots_, recv_slots_;
+  std::vector<Slot*> free_sends_;
+  std::vector<Slot*> unposted_recvs_;  // taken frames the provider would not take back yet
+  std::vector<Peer> peers_;
+  std::vector<int> active_;            // peers with arrived frames
+};
+
+OfiEndpoint::OfiEndpoint(const Options& options, std::unique_ptr<Fabric> fabric)
+    : options_(options),
+      fabric_(std::move(fabric)),
+      bulk_(*fabric_, options.bulk_chunk != 0
+                          ? std::min(options.bulk_chunk, fabric_->max_msg_size())
+                          : fabric_->max_msg_size()),
+      peers_(options.world_size) {
+  size_t sends = std::min(kSendSlots, std::max<size_t>(fabric_->tx_size() / 2, 1));
+  size_t recvs = std::min(kRecvSlots, std::max<size_t>(fabric_->rx_size() / 2, 1));
+  send_memory_.resize(sends * kMaxFrameBytes);
+  recv_memory_.resize(recvs * kMaxFrameBytes);
+  send_slots_.resize(sends);
+  recv_slots_.resize(recvs);
+  for (size_t i = 0; i < sends; ++i) {
+    send_slots_[i].op.kind = OpKind::kFrameSend;
+    send_slots_[i].op.index = static_cast<int>(i);
+    send_slots_[i].buf = &send_memory_[i * kMaxFrameBytes];
+    free_sends_.push_back(&send_slots_[i]);
+  }
+  for (size_t i = 0; i < recvs; ++i) {
+    recv_slots_[i].op.kind = OpKind::kFrameRecv;
+    recv_slots_[i].op.index = static_cast<int>(i);
+    recv_slots_[i].buf = &recv_memory_[i * kMaxFrameBytes];
+  }
+}
+
+OfiEndpoint::~OfiEndpoint() {
+  // Closing the endpoint (in ~Fabric) cancels what is still posted; buffers outlive it.
+  fabric_.reset();
+}
+
+Status OfiEndpoint::Start() {
+  for (Slot& slot : recv_slots_) {
+    Status status = PostRecv(&slot);
+    if (!status.ok()) return status;
+  }
+  return OkStatus();
+}
+
+Status OfiEndpoint::PostRecv(Slot* slot) {
+  ssize_t ret = fi_trecv(fabric_->ep(), slot->buf, kMaxFrameBytes, nullptr, FI_ADDR_UNSPEC,
+                         FrameTag(0), kBodyMask, &slot->op);
+  if (ret == -FI_EAGAIN) {
+    unposted_recvs_.push_back(slot);
+    return OkStatus();
+  }
+  if (ret != 0) return OfiError("fi_trecv(frame)", ret);
+  return OkStatus();
+}
+
+Status OfiEndpoint::Connect(const std::vector<PeerAddress>& peers) {
+  for (const PeerAddress& peer : peers) {
+    if (!ValidPeer(peer.rank)) {
+      return Error(Code::kRank, "ofi: peer rank %d outside world of %d", peer.rank,
+                   options_.world_size);
+    }
+    ZMPI_ASSIGN_OR_RETURN(peers_[peer.rank].addr, fabric_->Insert(peer.address));
+  }
+  return OkStatus();
+}
+
+Status OfiEndpoint::CheckPeer(int peer) const {
+  if (!ValidPeer(peer) || peers_[peer].addr == FI_ADDR_NOTAVAIL) {
+    return Error(Code::kRank, "ofi: rank %d is not connected", peer);
+  }
+  return peers_[peer].dead;
+}
+
+StatusOr<SendResult> OfiEndpoint::Send(int peer, const Frame& frame) {
+  ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
+  if (frame.header_len > kMaxHeader || frame.payload_len > kMaxPayload) {
+    return Error(Code::kArg, "ofi: frame of %zu+%zu bytes exceeds %zu+%zu", frame.header_len,
+                 frame.payload_len, kMaxHeader, kMaxPayload);
+  }
+  Peer& p = peers_[peer];
+  FramePrefix prefix = {kWireVersion, static_cast<uint8_t>(frame.header_len), 0, p.send_seq,
+                        static_cast<uint32_t>(frame.payload_len), 0};
+  size_t total = sizeof(prefix) + frame.header_len + frame.payload_len;
+  bool inject = total <= std::min(kInlineBytes, fabric_->inject_size());
+  char inline_buf[kInlineBytes];
+  Slot* slot = nullptr;
+  char* buf = inline_buf;
+  if (!inject) {
+    if (free_sends_.empty()) return SendResult::kRetry;
+    slot = free_sends_.back();
+    buf = slot->buf;
+  }
+  memcpy(buf, &prefix, sizeof(prefix));
+  if (frame.header_len != 0) memcpy(buf + sizeof(prefix), frame.header, frame.header_len);
+  if (frame.payload_len != 0) {
+    memcpy(buf + sizeof(prefix) + frame.header_len, frame.payload, frame.payload_len);
+  }
+  uint64_t tag = FrameTag(static_cast<uint32_t>(options_.my_rank));
+  ssize_t ret = inject ? fi_tinject(fabric_->ep(), buf, total, p.addr, tag)
+                       : fi_tsend(fabric_->ep(), buf, total, nullptr, p.addr, tag, &slot->op);
+  if (ret == -FI_EAGAIN) return SendResult::kRetry;
+  if (ret != 0) {
+    Status status = OfiError(inject ? "fi_tinject" : "fi_tsend", ret);
+    if (status.code() == Code::kProcAborted) MarkDead(peer, status);
+    return status;
+  }
+  if (slot != nullptr) {
+    free_sends_.pop_back();
+    slot->peer = peer;
+  }
+  ++p.send_seq;
+  return SendResult::kDone;
+}
+
+StatusOr<int> OfiEndpoint::Poll(FrameSink& sink) {
+  int events = bulk_.Progress(sink);
+  while (!unposted_recvs_.empty()) {
+    Slot* slot = unposted_recvs_.back();
+    unposted_recvs_.pop_back();
+    size_t before = unposted_recvs_.size();
+    ZMPI_RETURN_IF_ERROR(PostRecv(slot));
+    if (unposted_recvs_.size() > before) break;  // still full
+  }
+  ZMPI_ASSIGN_OR_RETURN(int completed, DrainCq(sink));
+  ZMPI_ASSIGN_OR_RETURN(int delivered, DeliverFrames(sink));
+  return events + completed + delivered;
+}
+
+StatusOr<int> OfiEndpoint::DrainCq(FrameSink& sink) {
+  int events = 0;
+  fi_cq_tagged_entry entries[kCqBatch];
+  for (int batch = 0; batch < kMaxCqBatchesPerPoll; ++batch) {
+    ssize_t n = fi_cq_read(fabric_->cq(), entries, kCqBatch);
+    if (n == -FI_EAGAIN) break;
+    if (n == -FI_EAVAIL) {
+      events += HandleError(sink);
+      continue;
+    }
+    if (n < 0) return OfiError("fi_cq_read", n);
+    for (ssize_t i = 0; i < n; ++i) {
+      auto* op = static_cast<OpContext*>(entries[i].op_context);
+      switch (op->kind) {
+        case OpKind::kFrameSend:
+          free_sends_.push_back(&send_slots_[op->index]);
+          break;
+        case OpKind::kFrameRecv:
+          OnFrameArrived(&recv_slots_[op->index], entries[i]);
+          break;
+        case OpKind::kBulkChunk:
+          events += bulk_.OnCompletion(op, OkStatus(), entries[i].len, sink);
+          break;
+      }
+    }
+    if (n < kCqBatch) break;
+  }
+  return events;
+}
+
+int OfiEndpoint::HandleError(FrameSink& sink) {
+  fi_cq_err_entry entry = {};
+  if (fi_cq_readerr(fabric_->cq(), &entry, 0) != 1) return 0;
+  auto* op = static_cast<OpContext*>(entry.op_context);
+  std::string text = fabric_->CompletionErrorText(entry);
+  Code code = IsPeerLost(entry.err) ? Code::kProcAborted
+              : entry.err == FI_ETRUNC ? Code::kTruncate
+                                       : Code::kOther;
+  if (op == nullptr) {
+    ZMPI_LOG(kWarn, "ofi", "completion error without context: %s", text.c_str());
+    return 0;
+  }
+  switch (op->kind) {
+    case OpKind::kFrameSend: {
+      Slot* slot = &send_slots_[op->index];
+      free_sends_.push_back(slot);
+      MarkDead(slot->peer, Error(code, "ofi: frame to rank %d failed: %s", slot->peer,
+                                 text.c_str()));
+      return 0;
+    }
+    case OpKind::kFrameRecv: {
+      Slot* slot = &recv_slots_[op->index];
+      if (entry.err != FI_ECANCELED) {
+        ZMPI_LOG(kWarn, "ofi", "frame receive failed: %s", text.c_str());
+        PostRecv(slot).IgnoreError();  // a second failure surfaces on the next Poll's post
+      }
+      return 0;
+    }
+    case OpKind::kBulkChunk:
+      return bulk_.OnCompletion(op, Error(code, "ofi: bulk transfer failed: %s", text.c_str()),
+                                entry.len, sink);
+  }
+  return 0;
+}
+
+void OfiEndpoint::OnFrameArrived(Slot* slot, const fi_cq_tagged_entry& entry) {
+  uint32_t sender = SenderOf(entry.tag);
+  FramePrefix prefix;
+  bool sane = entry.len >= sizeof(prefix);
+  if (sane) memcpy(&prefix, slot->buf, sizeof(prefix));
+  sane = sane && prefix.version == kWireVersion && prefix.header_len <= kMaxHeader &&
+         sizeof(prefix) + prefix.header_len + prefix.payload_len == entry.len;
+  if (!sane || !ValidPeer(static_cast<int>(sender))) {
+    ZMPI_LOG(kError, "ofi", "malformed frame (%zu bytes, tag %llx) dropped", entry.len,
+             static_cast<unsigned long long>(entry.tag));
+    if (ValidPeer(static_cast<int>(sender))) {
+      MarkDead(sender, Error(Code::kIntern, "ofi: malformed frame from rank %u", sender));
+    }
+    PostRecv(slot).IgnoreError();
+    return;
+  }
+  slot->peer = static_cast<int>(sender);
+  slot->len = entry.len;
+  slot->seq = prefix.seq;
+  Peer& p = peers_[sender];
+  // Providers complete in order (FI_ORDER_SAS); the sorted insert only guards against one
+  // that does not.
+  auto at = p.arrived.end();
+  while (at != p.arrived.begin() && static_cast<int32_t>((*(at - 1))->seq - slot->seq) > 0) --at;
+  p.arrived.insert(at, slot);
+  if (!p.listed) {
+    p.listed = true;
+    active_.push_back(static_cast<int>(sender));
+  }
+}
+
+StatusOr<int> OfiEndpoint::DeliverFrames(FrameSink& sink) {
+  int delivered = 0;
+  for (size_t i = 0; i < active_.size();) {
+    int peer = active_[i];
+    Peer& p = peers_[peer];
+    while (!p.arrived.empty() && p.arrived.front()->seq == p.recv_seq) {
+      Slot* slot = p.arrived.front();
+      FramePrefix prefix;
+      memcpy(&prefix, slot->buf, sizeof(prefix));
+      const char* header = slot->buf + sizeof(prefix);
+      Frame frame{header, prefix.header_len, header + prefix.header_len, prefix.payload_len};
+      if (!sink.OnFrame(peer, frame)) break;  // held: it and those behind it wait
+      p.arrived.pop_front();
+      ++p.recv_seq;
+      ++delivered;
+      ZMPI_RETURN_IF_ERROR(PostRecv(slot));
+    }
+    if (p.arrived.empty()) {
+      p.listed = false;
+      active_[i] = active_.back();
+      active_.pop_back();
+    } else {
+      ++i;
+    }
+  }
+  return delivered;
+}
+
+void OfiEndpoint::MarkDead(int peer, Status why) {
+  if (!ValidPeer(peer) || !peers_[peer].dead.ok()) return;
+  ZMPI_LOG(kWarn, "ofi", "rank %d marked dead: %s", peer, why.ToString().c_str());
+  peers_[peer].dead = std::move(why);
+}
+
+Status OfiEndpoint::PostBulkSend(int peer, uint64_t key, const void* buf, size_t len,
+                                 void* cookie) {
+  ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
+  return bulk_.Post(true, peer, peers_[peer].addr, key, const_cast<void*>(buf), len, cookie);
+}
+
+Status OfiEndpoint::PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) {
+  ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
+  return bulk_.Post(false, peer, peers_[peer].addr, key, buf, len, cookie);
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options) {
+  if (options.world_size <= 0 || options.my_rank < 0 || options.my_rank >= options.world_size) {
+    return Error(Code::kArg, "ofi: rank %d outside world of %d", options.my_rank,
+                 options.world_size);
+  }
+  ZMPI_ASSIGN_OR_RETURN(std::unique_ptr<Fabric> fabric,
+                        Fabric::Open(options.provider, options.iface, options.world_size));
+  auto endpoint = std::make_unique<OfiEndpoint>(options, std::move(fabric));
+  ZMPI_RETURN_IF_ERROR(endpoint->Start());
+  return std::unique_ptr<Endpoint>(std::move(endpoint));
+}
+
+}  // namespace zmpi::transport::ofi

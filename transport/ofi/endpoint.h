@@ -1,0 +1,41 @@
+// The ofi transport: libfabric RDM endpoints with tagged messages, for ranks on other hosts
+// (and on this host when forced with ZMPI_TRANSPORT=ofi).
+//
+// Frames travel as eager tagged messages: Send copies prefix + header + payload into a bounce
+// buffer from a fixed pool (or injects small frames) and returns kRetry when the pool or the
+// provider is full. A fixed number of receive buffers stays posted; a frame the sink refuses
+// keeps its buffer until it is taken, and frames behind it from that peer wait. Bulk transfers
+// are tagged messages on the core's key, directed at the peer, split into chunks when the
+// provider limits the message size. Tag layout and frame prefix: transport/ofi/tag_format.h.
+//
+// Nothing here waits: every libfabric call that says -FI_EAGAIN is retried on a later Send or
+// Poll. A failed send to a peer marks it dead (PeerAlive false, later sends fail with
+// kProcAborted); the core bounds its own waits.
+#ifndef ZMPI_TRANSPORT_OFI_ENDPOINT_H_
+#define ZMPI_TRANSPORT_OFI_ENDPOINT_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "transport/endpoint.h"
+
+namespace zmpi::transport::ofi {
+
+struct Options {
+  std::string provider = "tcp;ofi_rxm";  // "tcp;ofi_rxm" (default) or "net"
+  // Network interface to use: "lo" on one host, "eth0" in a namespace host. Required: the
+  // provider's default interface is never used.
+  std::string iface;
+  int my_rank = 0;     // world rank
+  int world_size = 0;  // ranks 0..world_size-1 may be peers
+  // Largest single bulk message; 0 = the provider's limit. Tests set it to exercise chunking.
+  size_t bulk_chunk = 0;
+};
+
+StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options);
+
+}  // namespace zmpi::transport::ofi
+
+#endif  // ZMPI_TRANSPORT_OFI_ENDPOINT_H_

@@ -1,0 +1,71 @@
+// Fabric: the libfabric objects behind one ofi Endpoint, opened on one named network interface.
+//
+// It owns, and closes in reverse order, a fabric, a domain, an address vector (FI_AV_TABLE), a
+// completion queue (FI_CQ_FORMAT_TAGGED) and an RDM endpoint with FI_TAGGED and
+// FI_DIRECTED_RECV, bound and enabled. The interface is chosen here and never left to the
+// provider: fi_getinfo gets the interface's own address as node with FI_SOURCE, and only a
+// result whose provider is exactly the one asked for and whose domain is the interface is used.
+// Not thread-safe; never blocks except inside libfabric's open/close calls.
+#ifndef ZMPI_TRANSPORT_OFI_FABRIC_H_
+#define ZMPI_TRANSPORT_OFI_FABRIC_H_
+
+#include <rdma/fabric.h>
+#include <rdma/fi_domain.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace zmpi::transport::ofi {
+
+// A Status for a failed libfabric call: "fi_tsend: Connection refused (-111)", with an MPI
+// error class chosen from the error (kProcAborted for a lost connection, kNoMem, kTruncate,
+// otherwise kOther). `ret` is the call's negative return value.
+Status OfiError(const char* call, ssize_t ret);
+// Whether a libfabric error means the peer is gone (connection refused/reset/unreachable).
+bool IsPeerLost(int fi_errno);
+
+class Fabric final {
+ public:
+  // Opens everything for `provider` ("tcp;ofi_rxm", "net") on interface `iface` ("lo", "eth0").
+  // `av_count` sizes the address vector (the world size).
+  static StatusOr<std::unique_ptr<Fabric>> Open(const std::string& provider,
+                                                const std::string& iface, size_t av_count);
+  ~Fabric();
+  Fabric(const Fabric&) = delete;
+  Fabric& operator=(const Fabric&) = delete;
+
+  fid_ep* ep() const { return ep_; }
+  fid_cq* cq() const { return cq_; }
+  size_t inject_size() const { return inject_size_; }
+  size_t max_msg_size() const { return max_msg_size_; }
+  size_t tx_size() const { return tx_size_; }
+  size_t rx_size() const { return rx_size_; }
+  // The endpoint's name (fi_getname) as lowercase hex.
+  const std::string& address() const { return address_; }
+  // Inserts a peer's hex name into the address vector.
+  StatusOr<fi_addr_t> Insert(const std::string& hex_address);
+  // Text for a failed completion (fi_cq_strerror).
+  std::string CompletionErrorText(const fi_cq_err_entry& entry) const;
+
+ private:
+  Fabric() = default;
+  Status Init(const fi_info* info, size_t av_count);
+
+  fid_fabric* fabric_ = nullptr;
+  fid_domain* domain_ = nullptr;
+  fid_av* av_ = nullptr;
+  fid_cq* cq_ = nullptr;
+  fid_ep* ep_ = nullptr;
+  size_t inject_size_ = 0;
+  size_t max_msg_size_ = 0;
+  size_t tx_size_ = 0;
+  size_t rx_size_ = 0;
+  std::string address_;
+};
+
+}  // namespace zmpi::transport::ofi
+
+#endif  // ZMPI_TRANSPORT_OFI_FABRIC_H_
