@@ -93,6 +93,10 @@ class Endpoint {
     return Error(Code::kUnsupported, "%s: bulk receive is not supported", Name());
   }
 
+  // True when every frame Send accepted has left this process (e.g. transmit completions
+  // reaped), so the endpoint may be closed without losing data. Polled during MPI_Finalize.
+  virtual bool Idle() const { return true; }
+
   // Whether the peer is still alive as far as this endpoint can tell (cheap; called while
   // waiting). Endpoints that cannot tell return true.
   virtual bool PeerAlive(int /*peer*/) { return true; }

@@ -54,6 +54,24 @@ Status WaitAll(Request* const* requests, int count, MPI_Status* statuses);
 // Completes without blocking if possible: *done = true frees the request and fills status.
 Status Test(Request* request, bool* done, MPI_Status* status);
 
+// Fills an MPI_Status from a completed request (status may be MPI_STATUS_IGNORE).
+void FillStatus(const Request* request, MPI_Status* status);
+// Releases a completed request, returning its error.
+Status Finish(Request* request, MPI_Status* status);
+
+// Drives progress once; after a run of idle turns, yields the CPU and later sleeps briefly,
+// so oversubscribed ranks do not starve each other. Any turn with events resets it.
+class ProgressLoop {
+ public:
+  void Turn();
+  // True about once per `seconds` of waiting (cheap clock checks) for liveness checks.
+  bool Every(double seconds);
+
+ private:
+  int idle_ = 0;
+  double last_check_ = 0;
+};
+
 // Blocking helpers for collectives (Channel::kColl).
 Status CollSend(Comm& comm, int dest, int tag, const void* buf, size_t bytes);
 Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes);

@@ -1,0 +1,88 @@
+#include "mpi/abi/entry.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common/contract.h"
+
+namespace zmpi::abi {
+
+int Report(core::Comm* comm, const char* function, const Status& status) {
+  if (status.ok()) return MPI_SUCCESS;
+  int code = static_cast<int>(status.code());
+  core::Runtime* rt = core::Runtime::Get();
+  if (comm == nullptr && rt != nullptr) comm = rt->world();
+  MPI_Errhandler handler = comm ? comm->errhandler() : MPI_ERRORS_ARE_FATAL;
+  if (handler == MPI_ERRORS_RETURN) return code;
+  if (rt != nullptr) {
+    if (MPI_Comm_errhandler_function* fn = rt->FindErrhandler(handler)) {
+      MPI_Comm handle = comm->handle();
+      fn(&handle, &code);
+      return code;
+    }
+  }
+  // MPI_ERRORS_ARE_FATAL / MPI_ERRORS_ABORT: one clear line, then the whole job ends.
+  fprintf(stderr, "zmpi: %s: %s\n", function, status.ToString().c_str());
+  fflush(stderr);
+  if (rt != nullptr) rt->Abort(code, std::string(function) + ": " + status.ToString());
+  _exit(contract::kFatalErrorExitCode);
+}
+
+int NotReady(const char* function) {
+  bool finalized = core::Runtime::state() == core::LibraryState::kFinalized;
+  return Report(nullptr, function,
+                Error(Code::kOther, "called %s MPI_Init", finalized ? "after MPI_Finalize"
+                                                                     : "before"));
+}
+
+Status CheckComm(MPI_Comm handle, core::Comm** comm) {
+  *comm = core::Runtime::Get()->FindComm(handle);
+  if (*comm == nullptr) return Error(Code::kComm, "invalid communicator handle 0x%x", handle);
+  return OkStatus();
+}
+
+Status CheckType(MPI_Datatype handle, const core::Datatype** type) {
+  *type = core::FindDatatype(handle);
+  if (*type == nullptr) return Error(Code::kType, "invalid datatype handle 0x%x", handle);
+  return OkStatus();
+}
+
+Status CheckCount(int count) {
+  if (count < 0) return Error(Code::kCount, "negative count %d", count);
+  return OkStatus();
+}
+
+Status CheckBuffer(const void* buf, int count) {
+  if (buf == nullptr && count > 0) {
+    return Error(Code::kBuffer, "null buffer with count %d", count);
+  }
+  return OkStatus();
+}
+
+Status CheckSendRank(const core::Comm& comm, int dest) {
+  if (dest == MPI_PROC_NULL || (dest >= 0 && dest < comm.size())) return OkStatus();
+  return Error(Code::kRank, "rank %d is not in [0, %d)", dest, comm.size());
+}
+
+Status CheckRecvRank(const core::Comm& comm, int source) {
+  if (source == MPI_ANY_SOURCE) return OkStatus();
+  return CheckSendRank(comm, source);
+}
+
+Status CheckSendTag(int tag) {
+  if (tag >= 0 && tag <= kTagUpperBound) return OkStatus();
+  return Error(Code::kTag, "tag %d is not in [0, %d]", tag, kTagUpperBound);
+}
+
+Status CheckRecvTag(int tag) {
+  if (tag == MPI_ANY_TAG) return OkStatus();
+  return CheckSendTag(tag);
+}
+
+Status CheckRoot(const core::Comm& comm, int root) {
+  if (root >= 0 && root < comm.size()) return OkStatus();
+  return Error(Code::kRoot, "root %d is not in [0, %d)", root, comm.size());
+}
+
+}  // namespace zmpi::abi

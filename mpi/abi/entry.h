@@ -1,0 +1,56 @@
+// Shared pieces of the C boundary: export macros, the state check every entry point starts
+// with, argument checks that turn bad handles and values into MPI error classes, and the
+// error-handler dispatch every entry point ends with. No algorithm lives in mpi/abi.
+#ifndef ZMPI_MPI_ABI_ENTRY_H_
+#define ZMPI_MPI_ABI_ENTRY_H_
+
+#include "common/status.h"
+#include "mpi/core/comm.h"
+#include "mpi/core/datatype.h"
+#include "mpi/core/runtime.h"
+#include "mpi/include/mpi.h"
+
+// Defines PMPI_name and makes MPI_name a weak alias of it, both exported.
+#define ZMPI_API extern "C" __attribute__((visibility("default")))
+#define ZMPI_WEAK_ALIAS(name)                                                     \
+  extern "C" __attribute__((weak, alias("PMPI_" #name), visibility("default"))) \
+  decltype(PMPI_##name) MPI_##name;
+
+namespace zmpi::abi {
+
+inline constexpr int kTagUpperBound = 0x3fffffff;
+
+// Runs the error handler of `comm` (MPI_COMM_WORLD's when comm is nullptr) for `status`
+// raised by `function`; returns the code to hand back to the caller. MPI_SUCCESS when ok.
+int Report(core::Comm* comm, const char* function, const Status& status);
+
+// Every entry point (except the few allowed before MPI_Init) starts with this.
+inline bool Ready() { return core::Runtime::state() == core::LibraryState::kInitialized; }
+int NotReady(const char* function);
+
+// Argument checks: each returns OK or the error class the standard asks for.
+Status CheckComm(MPI_Comm handle, core::Comm** comm);
+Status CheckType(MPI_Datatype handle, const core::Datatype** type);
+Status CheckCount(int count);
+Status CheckBuffer(const void* buf, int count);
+Status CheckSendRank(const core::Comm& comm, int dest);
+Status CheckRecvRank(const core::Comm& comm, int source);
+Status CheckSendTag(int tag);
+Status CheckRecvTag(int tag);
+Status CheckRoot(const core::Comm& comm, int root);
+
+}  // namespace zmpi::abi
+
+// Begins an entry point: returns MPI_ERR_OTHER with a clear message when MPI is not ready.
+#define ZMPI_ENTER(function) \
+  if (!::zmpi::abi::Ready()) return ::zmpi::abi::NotReady(function)
+
+// Returns through the communicator's error handler when `expr` is an error.
+#define ZMPI_CHECK_ARG(comm, function, expr)                              \
+  do {                                                                   \
+    ::zmpi::Status zmpi_arg_status_ = (expr);                            \
+    if (!zmpi_arg_status_.ok())                                          \
+      return ::zmpi::abi::Report((comm), (function), zmpi_arg_status_); \
+  } while (0)
+
+#endif  // ZMPI_MPI_ABI_ENTRY_H_

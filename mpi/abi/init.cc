@@ -1,0 +1,124 @@
+// Environment: init, finalize, abort, identity, clocks.
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "common/contract.h"
+#include "mpi/abi/entry.h"
+
+using zmpi::core::LibraryState;
+using zmpi::core::Runtime;
+
+namespace {
+
+int StartLibrary(const char* function) {
+  zmpi::Status s = Runtime::Init();
+  if (s.ok()) return MPI_SUCCESS;
+  // No communicator exists yet: errors here are always fatal, with one clear line.
+  fprintf(stderr, "zmpi: %s: %s\n", function, s.ToString().c_str());
+  fflush(stderr);
+  _exit(zmpi::contract::kFatalErrorExitCode);
+}
+
+int CopyString(const std::string& text, char* out, int capacity, int* resultlen) {
+  int n = static_cast<int>(text.size());
+  if (n > capacity - 1) n = capacity - 1;
+  memcpy(out, text.data(), n);
+  out[n] = '\0';
+  *resultlen = n;
+  return MPI_SUCCESS;
+}
+
+}  // namespace
+
+ZMPI_API int PMPI_Init(int*, char***) { return StartLibrary("MPI_Init"); }
+ZMPI_WEAK_ALIAS(Init)
+
+// Progress is driven by whichever thread calls MPI; calls must not overlap, which is
+// MPI_THREAD_SERIALIZED. That is what we report for any request above it.
+ZMPI_API int PMPI_Init_thread(int*, char***, int required, int* provided) {
+  int rc = StartLibrary("MPI_Init_thread");
+  *provided = required < MPI_THREAD_SERIALIZED ? required : MPI_THREAD_SERIALIZED;
+  return rc;
+}
+ZMPI_WEAK_ALIAS(Init_thread)
+
+ZMPI_API int PMPI_Initialized(int* flag) {
+  *flag = Runtime::state() != LibraryState::kNotInitialized;
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Initialized)
+
+ZMPI_API int PMPI_Finalized(int* flag) {
+  *flag = Runtime::state() == LibraryState::kFinalized;
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Finalized)
+
+ZMPI_API int PMPI_Finalize(void) {
+  ZMPI_ENTER("MPI_Finalize");
+  zmpi::Status s = Runtime::Finalize();
+  if (s.ok()) return MPI_SUCCESS;
+  fprintf(stderr, "zmpi: MPI_Finalize: %s\n", s.ToString().c_str());
+  return static_cast<int>(s.code());
+}
+ZMPI_WEAK_ALIAS(Finalize)
+
+ZMPI_API int PMPI_Query_thread(int* provided) {
+  *provided = MPI_THREAD_SERIALIZED;
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Query_thread)
+
+ZMPI_API int PMPI_Is_thread_main(int* flag) {
+  *flag = 1;
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Is_thread_main)
+
+ZMPI_API int PMPI_Abort(MPI_Comm, int errorcode) {
+  Runtime* rt = Runtime::Get();
+  if (rt == nullptr) _exit(errorcode);
+  std::string why = "MPI_Abort(" + std::to_string(errorcode) + ") called by rank " +
+                    std::to_string(rt->world_rank());
+  rt->Abort(errorcode, why);
+}
+ZMPI_WEAK_ALIAS(Abort)
+
+ZMPI_API int PMPI_Get_processor_name(char* name, int* resultlen) {
+  Runtime* rt = Runtime::Get();
+  char host[MPI_MAX_PROCESSOR_NAME] = "";
+  if (rt == nullptr) gethostname(host, sizeof(host) - 1);
+  return CopyString(rt ? rt->processor_name() : host, name, MPI_MAX_PROCESSOR_NAME, resultlen);
+}
+ZMPI_WEAK_ALIAS(Get_processor_name)
+
+ZMPI_API int PMPI_Get_version(int* version, int* subversion) {
+  *version = MPI_VERSION;
+  *subversion = MPI_SUBVERSION;
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Get_version)
+
+ZMPI_API int PMPI_Get_library_version(char* version, int* resultlen) {
+  return CopyString("zmpi " ZMPI_VERSION " (MPICH ABI; transports: shm, ofi)", version,
+                    MPI_MAX_LIBRARY_VERSION_STRING, resultlen);
+}
+ZMPI_WEAK_ALIAS(Get_library_version)
+
+ZMPI_API double PMPI_Wtime(void) {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+ZMPI_WEAK_ALIAS(Wtime)
+
+ZMPI_API double PMPI_Wtick(void) {
+  timespec ts;
+  clock_getres(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+ZMPI_WEAK_ALIAS(Wtick)

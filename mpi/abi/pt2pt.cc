@@ -1,0 +1,179 @@
+// Point-to-point: starting sends and receives, blocking forms, sendrecv.
+#include <cstring>
+#include <memory>
+
+#include "mpi/abi/entry.h"
+#include "mpi/core/p2p.h"
+#include "mpi/core/request.h"
+
+using zmpi::Status;
+using zmpi::StatusOr;
+using zmpi::core::Comm;
+using zmpi::core::Datatype;
+using zmpi::core::Request;
+using zmpi::core::RequestPool;
+using zmpi::core::SendMode;
+
+namespace {
+
+// Checks arguments and starts a send; errors are reported through comm's handler.
+int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
+              int tag, MPI_Comm comm, SendMode mode, Request** out) {
+  Comm* c = nullptr;
+  const Datatype* t = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckCount(count));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckType(datatype, &t));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendRank(*c, dest));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendTag(tag));
+  zmpi::core::SendArgs a{buf, static_cast<size_t>(count) * t->size, dest, tag, c, mode};
+  StatusOr<Request*> r = zmpi::core::Isend(a);
+  if (!r.ok()) return zmpi::abi::Report(c, fn, r.status());
+  *out = *r;
+  return MPI_SUCCESS;
+}
+
+int StartRecv(const char* fn, void* buf, int count, MPI_Datatype datatype, int source, int tag,
+              MPI_Comm comm, Request** out) {
+  Comm* c = nullptr;
+  const Datatype* t = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckCount(count));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckType(datatype, &t));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvRank(*c, source));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvTag(tag));
+  zmpi::core::RecvArgs a{buf, static_cast<size_t>(count) * t->size, source, tag, c,
+                         zmpi::core::Channel::kUser, t->size};
+  StatusOr<Request*> r = zmpi::core::Irecv(a);
+  if (!r.ok()) return zmpi::abi::Report(c, fn, r.status());
+  *out = *r;
+  return MPI_SUCCESS;
+}
+
+int Complete(const char* fn, MPI_Comm comm, Request* r, MPI_Status* status) {
+  Comm* c = r->comm;
+  Status s = zmpi::core::Wait(r, status);
+  (void)comm;
+  return zmpi::abi::Report(c, fn, s);
+}
+
+int BlockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
+                 int tag, MPI_Comm comm, SendMode mode) {
+  Request* r = nullptr;
+  int rc = StartSend(fn, buf, count, datatype, dest, tag, comm, mode, &r);
+  if (rc != MPI_SUCCESS) return rc;
+  return Complete(fn, comm, r, MPI_STATUS_IGNORE);
+}
+
+int NonblockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
+                    int tag, MPI_Comm comm, SendMode mode, MPI_Request* request) {
+  Request* r = nullptr;
+  int rc = StartSend(fn, buf, count, datatype, dest, tag, comm, mode, &r);
+  if (rc == MPI_SUCCESS) *request = RequestPool::ToHandle(r);
+  return rc;
+}
+
+}  // namespace
+
+ZMPI_API int PMPI_Send(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+                       MPI_Comm comm) {
+  ZMPI_ENTER("MPI_Send");
+  return BlockingSend("MPI_Send", buf, count, datatype, dest, tag, comm, SendMode::kStandard);
+}
+ZMPI_WEAK_ALIAS(Send)
+
+ZMPI_API int PMPI_Ssend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+                        MPI_Comm comm) {
+  ZMPI_ENTER("MPI_Ssend");
+  return BlockingSend("MPI_Ssend", buf, count, datatype, dest, tag, comm, SendMode::kSync);
+}
+ZMPI_WEAK_ALIAS(Ssend)
+
+ZMPI_API int PMPI_Rsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+                        MPI_Comm comm) {
+  ZMPI_ENTER("MPI_Rsend");
+  return BlockingSend("MPI_Rsend", buf, count, datatype, dest, tag, comm, SendMode::kReady);
+}
+ZMPI_WEAK_ALIAS(Rsend)
+
+ZMPI_API int PMPI_Isend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+                        MPI_Comm comm, MPI_Request* request) {
+  ZMPI_ENTER("MPI_Isend");
+  return NonblockingSend("MPI_Isend", buf, count, datatype, dest, tag, comm,
+                         SendMode::kStandard, request);
+}
+ZMPI_WEAK_ALIAS(Isend)
+
+ZMPI_API int PMPI_Issend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+                         MPI_Comm comm, MPI_Request* request) {
+  ZMPI_ENTER("MPI_Issend");
+  return NonblockingSend("MPI_Issend", buf, count, datatype, dest, tag, comm, SendMode::kSync,
+                         request);
+}
+ZMPI_WEAK_ALIAS(Issend)
+
+ZMPI_API int PMPI_Irsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+                         MPI_Comm comm, MPI_Request* request) {
+  ZMPI_ENTER("MPI_Irsend");
+  return NonblockingSend("MPI_Irsend", buf, count, datatype, dest, tag, comm, SendMode::kReady,
+                         request);
+}
+ZMPI_WEAK_ALIAS(Irsend)
+
+ZMPI_API int PMPI_Recv(void* buf, int count, MPI_Datatype datatype, int source, int tag,
+                       MPI_Comm comm, MPI_Status* status) {
+  ZMPI_ENTER("MPI_Recv");
+  Request* r = nullptr;
+  int rc = StartRecv("MPI_Recv", buf, count, datatype, source, tag, comm, &r);
+  if (rc != MPI_SUCCESS) return rc;
+  return Complete("MPI_Recv", comm, r, status);
+}
+ZMPI_WEAK_ALIAS(Recv)
+
+ZMPI_API int PMPI_Irecv(void* buf, int count, MPI_Datatype datatype, int source, int tag,
+                        MPI_Comm comm, MPI_Request* request) {
+  ZMPI_ENTER("MPI_Irecv");
+  Request* r = nullptr;
+  int rc = StartRecv("MPI_Irecv", buf, count, datatype, source, tag, comm, &r);
+  if (rc == MPI_SUCCESS) *request = RequestPool::ToHandle(r);
+  return rc;
+}
+ZMPI_WEAK_ALIAS(Irecv)
+
+ZMPI_API int PMPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest,
+                           int sendtag, void* recvbuf, int recvcount, MPI_Datatype recvtype,
+                           int source, int recvtag, MPI_Comm comm, MPI_Status* status) {
+  ZMPI_ENTER("MPI_Sendrecv");
+  Request* recv = nullptr;
+  Request* send = nullptr;
+  int rc = StartRecv("MPI_Sendrecv", recvbuf, recvcount, recvtype, source, recvtag, comm, &recv);
+  if (rc != MPI_SUCCESS) return rc;
+  rc = StartSend("MPI_Sendrecv", sendbuf, sendcount, sendtype, dest, sendtag, comm,
+                 SendMode::kStandard, &send);
+  if (rc != MPI_SUCCESS) {
+    zmpi::core::Wait(recv, MPI_STATUS_IGNORE).IgnoreError();
+    return rc;
+  }
+  Comm* c = recv->comm;
+  Status ss = zmpi::core::Wait(send, MPI_STATUS_IGNORE);
+  Status rs = zmpi::core::Wait(recv, status);
+  return zmpi::abi::Report(c, "MPI_Sendrecv", ss.ok() ? rs : ss);
+}
+ZMPI_WEAK_ALIAS(Sendrecv)
+
+ZMPI_API int PMPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest,
+                                   int sendtag, int source, int recvtag, MPI_Comm comm,
+                                   MPI_Status* status) {
+  ZMPI_ENTER("MPI_Sendrecv_replace");
+  const Datatype* t = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Sendrecv_replace", zmpi::abi::CheckType(datatype, &t));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Sendrecv_replace", zmpi::abi::CheckCount(count));
+  size_t bytes = static_cast<size_t>(count) * t->size;
+  std::unique_ptr<char[]> copy(new char[bytes ? bytes : 1]);
+  if (bytes) memcpy(copy.get(), buf, bytes);
+  return PMPI_Sendrecv(copy.get(), count, datatype, dest, sendtag, buf, count, datatype, source,
+                       recvtag, comm, status);
+}
+ZMPI_WEAK_ALIAS(Sendrecv_replace)

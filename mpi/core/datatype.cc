@@ -1,0 +1,103 @@
+#include "mpi/core/datatype.h"
+
+#include <complex>
+
+namespace zmpi::core {
+namespace {
+
+struct FloatInt { float v; int i; };
+struct DoubleInt { double v; int i; };
+struct LongInt { long v; int i; };
+struct ShortInt { short v; int i; };
+struct LongDoubleInt { long double v; int i; };
+
+#define ROW(h, t, k) {h, #h, sizeof(t), sizeof(t), BaseKind::k}
+
+constexpr Datatype kPredefined[] = {
+    ROW(MPI_CHAR, char, kSignedInt),
+    ROW(MPI_SIGNED_CHAR, signed char, kSignedInt),
+    ROW(MPI_UNSIGNED_CHAR, unsigned char, kUnsignedInt),
+    ROW(MPI_BYTE, unsigned char, kUnsignedInt),
+    ROW(MPI_WCHAR, wchar_t, kOther),
+    ROW(MPI_SHORT, short, kSignedInt),
+    ROW(MPI_UNSIGNED_SHORT, unsigned short, kUnsignedInt),
+    ROW(MPI_INT, int, kSignedInt),
+    ROW(MPI_UNSIGNED, unsigned, kUnsignedInt),
+    ROW(MPI_LONG, long, kSignedInt),
+    ROW(MPI_UNSIGNED_LONG, unsigned long, kUnsignedInt),
+    ROW(MPI_FLOAT, float, kFloat),
+    ROW(MPI_DOUBLE, double, kFloat),
+    ROW(MPI_LONG_DOUBLE, long double, kFloat),
+    ROW(MPI_LONG_LONG_INT, long long, kSignedInt),
+    ROW(MPI_UNSIGNED_LONG_LONG, unsigned long long, kUnsignedInt),
+    ROW(MPI_PACKED, unsigned char, kUnsignedInt),
+    ROW(MPI_FLOAT_INT, FloatInt, kPair),
+    ROW(MPI_DOUBLE_INT, DoubleInt, kPair),
+    ROW(MPI_LONG_INT, LongInt, kPair),
+    ROW(MPI_SHORT_INT, ShortInt, kPair),
+    ROW(MPI_2INT, int[2], kPair),
+    ROW(MPI_LONG_DOUBLE_INT, LongDoubleInt, kPair),
+    ROW(MPI_COMPLEX, std::complex<float>, kComplex),
+    ROW(MPI_DOUBLE_COMPLEX, std::complex<double>, kComplex),
+    ROW(MPI_LOGICAL, int, kBool),
+    ROW(MPI_REAL, float, kFloat),
+    ROW(MPI_DOUBLE_PRECISION, double, kFloat),
+    ROW(MPI_INTEGER, int, kSignedInt),
+    ROW(MPI_2INTEGER, int[2], kPair),
+    ROW(MPI_2REAL, float[2], kPair),
+    ROW(MPI_2DOUBLE_PRECISION, double[2], kPair),
+    ROW(MPI_CHARACTER, char, kOther),
+    ROW(MPI_REAL4, float, kFloat),
+    ROW(MPI_REAL8, double, kFloat),
+    ROW(MPI_REAL16, long double, kFloat),
+    ROW(MPI_COMPLEX8, std::complex<float>, kComplex),
+    ROW(MPI_COMPLEX16, std::complex<double>, kComplex),
+    ROW(MPI_COMPLEX32, std::complex<long double>, kComplex),
+    ROW(MPI_INTEGER1, int8_t, kSignedInt),
+    ROW(MPI_INTEGER2, int16_t, kSignedInt),
+    ROW(MPI_INTEGER4, int32_t, kSignedInt),
+    ROW(MPI_INTEGER8, int64_t, kSignedInt),
+    ROW(MPI_INT8_T, int8_t, kSignedInt),
+    ROW(MPI_INT16_T, int16_t, kSignedInt),
+    ROW(MPI_INT32_T, int32_t, kSignedInt),
+    ROW(MPI_INT64_T, int64_t, kSignedInt),
+    ROW(MPI_UINT8_T, uint8_t, kUnsignedInt),
+    ROW(MPI_UINT16_T, uint16_t, kUnsignedInt),
+    ROW(MPI_UINT32_T, uint32_t, kUnsignedInt),
+    ROW(MPI_UINT64_T, uint64_t, kUnsignedInt),
+    ROW(MPI_C_BOOL, bool, kBool),
+    ROW(MPI_C_FLOAT_COMPLEX, std::complex<float>, kComplex),
+    ROW(MPI_C_DOUBLE_COMPLEX, std::complex<double>, kComplex),
+    ROW(MPI_C_LONG_DOUBLE_COMPLEX, std::complex<long double>, kComplex),
+    ROW(MPI_AINT, MPI_Aint, kSignedInt),
+    ROW(MPI_OFFSET, MPI_Offset, kSignedInt),
+    ROW(MPI_COUNT, MPI_Count, kSignedInt),
+    ROW(MPI_CXX_BOOL, bool, kBool),
+    ROW(MPI_CXX_FLOAT_COMPLEX, std::complex<float>, kComplex),
+    ROW(MPI_CXX_DOUBLE_COMPLEX, std::complex<double>, kComplex),
+    ROW(MPI_CXX_LONG_DOUBLE_COMPLEX, std::complex<long double>, kComplex),
+};
+
+#undef ROW
+static_assert(kPredefined[0].handle == MPI_CHAR && kPredefined[3].handle == MPI_BYTE &&
+                  kPredefined[7].handle == MPI_INT && kPredefined[12].handle == MPI_DOUBLE,
+              "fast-path indexes in FindDatatype");
+
+}  // namespace
+
+const Datatype* FindDatatype(MPI_Datatype handle) {
+  // Fast path for the types every code uses.
+  switch (handle) {
+    case MPI_DOUBLE: return &kPredefined[12];
+    case MPI_INT: return &kPredefined[7];
+    case MPI_BYTE: return &kPredefined[3];
+    case MPI_CHAR: return &kPredefined[0];
+    default: break;
+  }
+  for (const Datatype& t : kPredefined) {
+    if (t.handle == handle) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace zmpi::core

@@ -1,0 +1,364 @@
+#include "mpi/core/engine.h"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "common/check.h"
+#include "common/log.h"
+#include "mpi/core/comm.h"
+
+namespace zmpi::core {
+namespace {
+
+FrameHeader MakeHeader(FrameType type, const Request* r, uint64_t bytes) {
+  FrameHeader h;
+  h.type = type;
+  h.version = kProtocolVersion;
+  h.reserved = 0;
+  h.context = r->context;
+  h.source = r->comm->rank();
+  h.tag = r->tag;
+  h.bytes = bytes;
+  h.sreq = r->id();
+  h.rreq = 0;
+  h.addr = reinterpret_cast<uint64_t>(r->send_buf);
+  return h;
+}
+
+}  // namespace
+
+Engine::Engine(const Config& config, RequestPool& pool) : config_(config), pool_(pool) {}
+
+transport::Endpoint* Engine::AddEndpoint(std::unique_ptr<transport::Endpoint> endpoint) {
+  endpoints_.push_back(std::move(endpoint));
+  return endpoints_.back().get();
+}
+
+void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
+  if (world_rank >= static_cast<int>(peers_.size())) peers_.resize(world_rank + 1);
+  Peer& p = peers_[world_rank];
+  p.endpoint = endpoint;
+  p.eager_limit = std::min(config_.eager_limit, endpoint->MaxPayload());
+}
+
+const char* Engine::TransportOf(int world_rank) const {
+  if (world_rank < 0 || world_rank >= static_cast<int>(peers_.size())) return "none";
+  const Peer& p = peers_[world_rank];
+  return p.endpoint ? p.endpoint->Name() : "none";
+}
+
+void Engine::Complete(Request* r) {
+  r->complete = true;
+  if (r->user_freed) pool_.Release(r);
+}
+
+// ---- sending ----
+
+Status Engine::StartSend(Request* r, bool synchronous) {
+  Peer& p = peers_[r->peer];
+  if (r->bytes <= p.eager_limit) {
+    FrameHeader h = MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r,
+                               r->bytes);
+    return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
+  }
+  FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
+  return Post(r->peer, h, nullptr, 0, nullptr);
+}
+
+Status Engine::Post(int peer, const FrameHeader& header, const void* payload, size_t len,
+                    Request* done_when_sent) {
+  Peer& p = peers_[peer];
+  if (p.backlog.empty()) {
+    transport::Frame frame{&header, sizeof(header), payload, len};
+    StatusOr<transport::SendResult> sent = p.endpoint->Send(peer, frame);
+    if (!sent.ok()) return sent.status();
+    if (*sent == transport::SendResult::kDone) {
+      if (done_when_sent) Complete(done_when_sent);
+      return OkStatus();
+    }
+    backlogged_.push_back(peer);
+  }
+  p.backlog.push_back(Outgoing{header, payload, len, done_when_sent});
+  return OkStatus();
+}
+
+int Engine::DrainBacklogs() {
+  int events = 0;
+  for (size_t i = 0; i < backlogged_.size();) {
+    int peer = backlogged_[i];
+    Peer& p = peers_[peer];
+    while (!p.backlog.empty()) {
+      Outgoing& out = p.backlog.front();
+      transport::Frame frame{&out.header, sizeof(out.header), out.payload, out.len};
+      StatusOr<transport::SendResult> sent = p.endpoint->Send(peer, frame);
+      if (sent.ok() && *sent == transport::SendResult::kRetry) break;
+      Request* done = out.done_when_sent;
+      if (!sent.ok()) {
+        ZMPI_LOG(kError, "p2p", "send to rank %d failed: %s", peer,
+                 sent.status().ToString().c_str());
+        Request* blame = done ? done : pool_.FromId(out.header.sreq);
+        if (blame) blame->error = sent.status();
+        if (blame && !done) done = blame;
+      }
+      p.backlog.pop_front();
+      ++events;
+      if (done) Complete(done);
+    }
+    if (p.backlog.empty()) {
+      backlogged_[i] = backlogged_.back();
+      backlogged_.pop_back();
+    } else {
+      ++i;
+    }
+  }
+  return events;
+}
+
+void Engine::PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
+                         Request* blame) {
+  FrameHeader h{};
+  h.type = type;
+  h.version = kProtocolVersion;
+  h.sreq = sreq;
+  h.rreq = rreq;
+  h.bytes = bytes;
+  Status s = Post(peer, h, nullptr, 0, nullptr);
+  if (!s.ok() && blame) blame->error = s;
+}
+
+// ---- receiving ----
+
+void Engine::SetRecvStatus(Request* r, const FrameHeader& header, size_t delivered) {
+  r->status_source = header.source;
+  r->status_tag = header.tag;
+  r->status_bytes = delivered;
+  if (header.bytes > r->bytes) {
+    r->error = Error(Code::kTruncate, "message of %llu bytes from rank %d (tag %d) does not fit "
+                     "in a receive buffer of %zu bytes",
+                     static_cast<unsigned long long>(header.bytes), header.source, header.tag,
+                     r->bytes);
+  }
+}
+
+void Engine::DeliverEager(Request* r, int peer, const FrameHeader& header, const void* payload,
+                          size_t len) {
+  size_t n = std::min(len, r->bytes);
+  if (n) memcpy(r->recv_buf, payload, n);
+  SetRecvStatus(r, header, n);
+  r->peer = peer;
+  if (header.type == FrameType::kEagerSync) {
+    PostControl(peer, FrameType::kSyncAck, header.sreq, 0, 0, r);
+  }
+  Complete(r);
+}
+
+void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header) {
+  size_t n = std::min<size_t>(header.bytes, r->bytes);
+  SetRecvStatus(r, header, n);
+  r->peer = peer;
+  Peer& p = peers_[peer];
+  if (config_.single_copy && p.endpoint->CanRead(peer)) {
+    if (n) {
+      Status s = p.endpoint->Read(peer, header.addr, r->recv_buf, n);
+      if (!s.ok()) r->error = s;
+    }
+    PostControl(peer, FrameType::kFin, header.sreq, 0, 0, r);
+    Complete(r);
+    return;
+  }
+  if (n == 0) {
+    PostControl(peer, FrameType::kCts, header.sreq, r->id(), 0, r);
+    Complete(r);
+    return;
+  }
+  r->received = 0;
+  if (p.endpoint->HasBulk()) {
+    Status s = p.endpoint->PostBulkRecv(peer, r->id(), r->recv_buf, n, r);
+    if (!s.ok()) {
+      r->error = s;
+      Complete(r);
+      return;
+    }
+  }
+  PostControl(peer, FrameType::kCts, header.sreq, r->id(), n, r);
+}
+
+Status Engine::StartRecv(Request* r) {
+  MatchQueues& q = matcher_.For(r->context);
+  std::unique_ptr<Unexpected> u = q.TakeUnexpected(r->rank, r->tag);
+  if (!u) {
+    q.AppendPosted(r);
+    return OkStatus();
+  }
+  if (u->header.type == FrameType::kRts) {
+    StartRendezvousRecv(r, u->peer, u->header);
+  } else {
+    unexpected_bytes_ -= u->data_len;
+    DeliverEager(r, u->peer, u->header, u->data.get(), u->data_len);
+  }
+  return OkStatus();
+}
+
+bool Engine::Probe(uint32_t context, int source, int tag, int* out_source, int* out_tag,
+                   size_t* out_bytes) {
+  const Unexpected* u = matcher_.For(context).PeekUnexpected(source, tag);
+  if (!u) return false;
+  *out_source = u->header.source;
+  *out_tag = u->header.tag;
+  *out_bytes = u->header.bytes;
+  return true;
+}
+
+bool Engine::CancelRecv(Request* r) { return matcher_.For(r->context).RemovePosted(r); }
+
+bool Engine::OnMatchable(int peer, const FrameHeader& header, const void* payload, size_t len) {
+  MatchQueues& q = matcher_.For(header.context);
+  if (Request* r = q.TakePosted(header.source, header.tag)) {
+    if (header.type == FrameType::kRts) StartRendezvousRecv(r, peer, header);
+    else DeliverEager(r, peer, header, payload, len);
+    return true;
+  }
+  if (header.type != FrameType::kRts && unexpected_bytes_ + len > config_.unexpected_limit &&
+      unexpected_bytes_ > 0) {
+    ZMPI_LOG_ONCE(kInfo, "p2p", "unexpected-message budget of %zu bytes reached; holding senders",
+                  config_.unexpected_limit);
+    return false;  // the transport keeps it: backpressure on that sender
+  }
+  auto u = std::make_unique<Unexpected>();
+  u->header = header;
+  u->peer = peer;
+  if (header.type != FrameType::kRts && len > 0) {
+    u->data.reset(new char[len]);
+    memcpy(u->data.get(), payload, len);
+    u->data_len = len;
+    unexpected_bytes_ += len;
+  }
+  q.AppendUnexpected(std::move(u));
+  return true;
+}
+
+void Engine::OnCts(int peer, const FrameHeader& header) {
+  Request* r = pool_.FromId(header.sreq);
+  if (!r) {
+    ZMPI_LOG(kWarn, "p2p", "clear-to-send for a request that no longer exists");
+    return;
+  }
+  size_t n = header.bytes;
+  if (n == 0) {
+    Complete(r);
+    return;
+  }
+  Peer& p = peers_[peer];
+  if (p.endpoint->HasBulk()) {
+    Status s = p.endpoint->PostBulkSend(peer, header.rreq, r->send_buf, n, r);
+    if (!s.ok()) {
+      r->error = s;
+      Complete(r);
+    }
+    return;
+  }
+  // No bulk path: push the data as frames; the last one completes the send.
+  const char* base = static_cast<const char*>(r->send_buf);
+  size_t chunk = p.endpoint->MaxPayload();
+  for (size_t off = 0; off < n; off += chunk) {
+    FrameHeader h{};
+    h.type = FrameType::kData;
+    h.version = kProtocolVersion;
+    h.rreq = header.rreq;
+    h.addr = off;
+    size_t len = std::min(chunk, n - off);
+    Status s = Post(peer, h, base + off, len, off + len >= n ? r : nullptr);
+    if (!s.ok()) {
+      r->error = s;
+      Complete(r);
+      return;
+    }
+  }
+}
+
+void Engine::OnData(const FrameHeader& header, const void* payload, size_t len) {
+  Request* r = pool_.FromId(header.rreq);
+  if (!r) return;
+  if (header.addr + len <= r->status_bytes) {
+    memcpy(static_cast<char*>(r->recv_buf) + header.addr, payload, len);
+  }
+  r->received += len;
+  if (r->received >= r->status_bytes) Complete(r);
+}
+
+void Engine::OnAck(const FrameHeader& header) {
+  Request* r = pool_.FromId(header.sreq);
+  if (r) Complete(r);
+}
+
+bool Engine::OnFrame(int peer, const transport::Frame& frame) {
+  FrameHeader h;
+  ZMPI_CHECK_EQ(frame.header_len, sizeof(h));
+  memcpy(&h, frame.header, sizeof(h));
+  switch (h.type) {
+    case FrameType::kEager:
+    case FrameType::kEagerSync:
+    case FrameType::kRts:
+      return OnMatchable(peer, h, frame.payload, frame.payload_len);
+    case FrameType::kCts:
+      OnCts(peer, h);
+      return true;
+    case FrameType::kFin:
+    case FrameType::kSyncAck:
+      OnAck(h);
+      return true;
+    case FrameType::kData:
+      OnData(h, frame.payload, frame.payload_len);
+      return true;
+  }
+  ZMPI_LOG(kError, "p2p", "dropping a frame of unknown type %d from rank %d",
+           static_cast<int>(h.type), peer);
+  return true;
+}
+
+void Engine::OnBulkDone(void* cookie, Status status) {
+  Request* r = static_cast<Request*>(cookie);
+  if (!status.ok()) r->error = status;
+  Complete(r);
+}
+
+// ---- progress ----
+
+int Engine::Progress() {
+  int events = 0;
+  for (auto& endpoint : endpoints_) {
+    StatusOr<int> n = endpoint->Poll(*this);
+    if (n.ok()) {
+      events += *n;
+    } else {
+      ZMPI_LOG(kError, "p2p", "%s: %s", endpoint->Name(), n.status().ToString().c_str());
+    }
+  }
+  if (!backlogged_.empty()) events += DrainBacklogs();
+  return events;
+}
+
+void Engine::Flush(double timeout_seconds) {
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration<double>(timeout_seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    Progress();
+    bool idle = backlogged_.empty();
+    for (auto& endpoint : endpoints_) idle = idle && endpoint->Idle();
+    if (idle) return;
+    sched_yield();
+  }
+  ZMPI_LOG(kWarn, "p2p", "outgoing messages still pending after %.0f s at finalize",
+           timeout_seconds);
+}
+
+bool Engine::PeerAlive(int world_rank) {
+  if (world_rank < 0 || world_rank >= static_cast<int>(peers_.size())) return true;
+  Peer& p = peers_[world_rank];
+  return p.endpoint == nullptr || p.endpoint->PeerAlive(world_rank);
+}
+
+}  // namespace zmpi::core

@@ -1,0 +1,99 @@
+// The point-to-point engine: the eager and rendezvous protocols over the transports, message
+// matching, and the progress loop. One per process, owned by the Runtime.
+//
+// Sends pick the peer's endpoint; a frame the endpoint cannot take now goes to that peer's
+// backlog, and everything after it to that peer queues behind it, so frames leave in order.
+// Progress polls every endpoint (this object is their FrameSink) and drains backlogs. Errors
+// found during progress are stored on the request they concern; nothing here calls user
+// code. Not thread-safe (the library provides MPI_THREAD_SERIALIZED).
+#ifndef ZMPI_MPI_CORE_ENGINE_H_
+#define ZMPI_MPI_CORE_ENGINE_H_
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "mpi/core/matching.h"
+#include "mpi/core/protocol_format.h"
+#include "mpi/core/request.h"
+#include "transport/endpoint.h"
+
+namespace zmpi::core {
+
+class Engine final : public transport::FrameSink {
+ public:
+  Engine(const Config& config, RequestPool& pool);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Takes ownership of an endpoint; then AssignPeer routes world ranks through it.
+  transport::Endpoint* AddEndpoint(std::unique_ptr<transport::Endpoint> endpoint);
+  void AssignPeer(int world_rank, transport::Endpoint* endpoint);
+  // Name of the endpoint that carries traffic to `world_rank` ("shm", "ofi", "self").
+  const char* TransportOf(int world_rank) const;
+
+  // Start a send: request has comm, context, rank (destination), peer, send_buf, bytes.
+  Status StartSend(Request* request, bool synchronous);
+  // Start a receive: request has comm, context, rank (source or ANY), tag, recv_buf, bytes.
+  Status StartRecv(Request* request);
+  // Matching message already here? Fills status and returns true.
+  bool Probe(uint32_t context, int source, int tag, int* out_source, int* out_tag,
+             size_t* out_bytes);
+  // Withdraws a posted receive that has not matched yet; true if it was withdrawn.
+  bool CancelRecv(Request* request);
+
+  // One pass over all endpoints and backlogs; returns how many events happened.
+  int Progress();
+  // Progresses until no backlog remains and every endpoint is Idle, or the time runs out.
+  void Flush(double timeout_seconds);
+  // Whether the peer's endpoint still believes the peer is alive.
+  bool PeerAlive(int world_rank);
+  // Marks the request done; releases it if the user already freed it.
+  void Complete(Request* request);
+
+  // FrameSink.
+  bool OnFrame(int peer, const transport::Frame& frame) override;
+  void OnBulkDone(void* cookie, Status status) override;
+
+ private:
+  struct Outgoing {
+    FrameHeader header;
+    const void* payload;
+    size_t len;
+    Request* done_when_sent;  // completed once the frame is out (eager sends, last chunk)
+  };
+  struct Peer {
+    transport::Endpoint* endpoint = nullptr;
+    size_t eager_limit = 0;
+    std::deque<Outgoing> backlog;
+  };
+
+  Status Post(int peer, const FrameHeader& header, const void* payload, size_t len,
+              Request* done_when_sent);
+  int DrainBacklogs();
+  void PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
+                   Request* blame);
+  bool OnMatchable(int peer, const FrameHeader& header, const void* payload, size_t len);
+  void DeliverEager(Request* r, int peer, const FrameHeader& header, const void* payload,
+                    size_t len);
+  void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header);
+  void OnCts(int peer, const FrameHeader& header);
+  void OnData(const FrameHeader& header, const void* payload, size_t len);
+  void OnAck(const FrameHeader& header);
+  void SetRecvStatus(Request* r, const FrameHeader& header, size_t delivered);
+
+  const Config& config_;
+  RequestPool& pool_;
+  std::vector<std::unique_ptr<transport::Endpoint>> endpoints_;
+  std::vector<Peer> peers_;
+  std::vector<int> backlogged_;  // peers whose backlog is not empty
+  Matcher matcher_;
+  size_t unexpected_bytes_ = 0;
+};
+
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_ENGINE_H_

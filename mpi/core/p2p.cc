@@ -1,0 +1,188 @@
+#include "mpi/core/p2p.h"
+
+#include <sched.h>
+#include <time.h>
+
+#include "common/check.h"
+#include "mpi/core/request.h"
+#include "mpi/core/runtime.h"
+
+namespace zmpi::core {
+namespace {
+
+double Now() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+uint32_t ContextOf(const Comm& comm, Channel channel) {
+  return channel == Channel::kUser ? comm.p2p_context() : comm.coll_context();
+}
+
+// A request that cannot progress because its peer died fails instead of hanging.
+bool PeerDied(Engine& engine, Request* r) {
+  if (r->peer < 0 || engine.PeerAlive(r->peer)) return false;
+  r->error = Error(Code::kProcAborted, "rank %d (world) died", r->peer);
+  return true;
+}
+
+}  // namespace
+
+void ProgressLoop::Turn() {
+  Runtime* rt = Runtime::Get();
+  if (rt->engine().Progress() > 0) {
+    idle_ = 0;
+    return;
+  }
+  ++idle_;
+  if (idle_ < rt->config().spin_count) return;
+  if (idle_ < rt->config().spin_count + 20000) {
+    sched_yield();
+    return;
+  }
+  timespec pause{0, 50 * 1000};  // 50 us: a long-idle rank costs ~nothing
+  nanosleep(&pause, nullptr);
+}
+
+bool ProgressLoop::Every(double seconds) {
+  if ((idle_ & 1023) != 1023) return false;
+  double now = Now();
+  if (last_check_ == 0) last_check_ = now;
+  if (now - last_check_ < seconds) return false;
+  last_check_ = now;
+  return true;
+}
+
+StatusOr<Request*> Isend(const SendArgs& a) {
+  Runtime* rt = Runtime::Get();
+  Request* r = rt->requests().Allocate(RequestKind::kSend);
+  r->comm = a.comm;
+  r->context = ContextOf(*a.comm, a.channel);
+  r->rank = a.dest;
+  r->tag = a.tag;
+  r->send_buf = a.buf;
+  r->bytes = a.bytes;
+  if (a.dest == MPI_PROC_NULL) {
+    rt->engine().Complete(r);
+    return r;
+  }
+  r->peer = a.comm->WorldRank(a.dest);
+  Status s = rt->engine().StartSend(r, a.mode == SendMode::kSync);
+  if (!s.ok()) {
+    rt->requests().Release(r);
+    return s;
+  }
+  return r;
+}
+
+StatusOr<Request*> Irecv(const RecvArgs& a) {
+  Runtime* rt = Runtime::Get();
+  Request* r = rt->requests().Allocate(RequestKind::kRecv);
+  r->comm = a.comm;
+  r->context = ContextOf(*a.comm, a.channel);
+  r->rank = a.source;
+  r->tag = a.tag;
+  r->recv_buf = a.buf;
+  r->bytes = a.bytes;
+  r->type_size = a.type_size;
+  if (a.source == MPI_PROC_NULL) {
+    r->status_source = MPI_PROC_NULL;
+    r->status_tag = MPI_ANY_TAG;
+    rt->engine().Complete(r);
+    return r;
+  }
+  if (a.source >= 0) r->peer = a.comm->WorldRank(a.source);
+  Status s = rt->engine().StartRecv(r);
+  if (!s.ok()) {
+    rt->requests().Release(r);
+    return s;
+  }
+  return r;
+}
+
+void FillStatus(const Request* r, MPI_Status* status) {
+  if (status == MPI_STATUS_IGNORE || status == nullptr) return;
+  status->MPI_ERROR = static_cast<int>(r->error.code());
+  if (r->kind == RequestKind::kSend) {
+    status->count_lo = 0;
+    status->count_hi_and_cancelled = r->cancelled ? 1 : 0;
+    return;
+  }
+  uint64_t count = r->status_bytes;
+  status->MPI_SOURCE = r->status_source;
+  status->MPI_TAG = r->status_tag;
+  status->count_lo = static_cast<int>(count & 0xffffffffu);
+  status->count_hi_and_cancelled = static_cast<int>((count >> 32) << 1) | (r->cancelled ? 1 : 0);
+}
+
+Status Finish(Request* r, MPI_Status* status) {
+  FillStatus(r, status);
+  Status error = std::move(r->error);
+  Runtime::Get()->requests().Release(r);
+  return error;
+}
+
+Status Wait(Request* r, MPI_Status* status) {
+  if (!r->complete) {
+    Engine& engine = Runtime::Get()->engine();
+    ProgressLoop loop;
+    while (!r->complete) {
+      loop.Turn();
+      if (loop.Every(1.0) && PeerDied(engine, r)) break;
+    }
+  }
+  return Finish(r, status);
+}
+
+Status WaitAll(Request* const* requests, int count, MPI_Status* statuses) {
+  Engine& engine = Runtime::Get()->engine();
+  ProgressLoop loop;
+  for (int i = 0; i < count; ++i) {
+    while (!requests[i]->complete) {
+      loop.Turn();
+      if (loop.Every(1.0) && PeerDied(engine, requests[i])) break;
+    }
+  }
+  Status first;
+  for (int i = 0; i < count; ++i) {
+    Status s = Finish(requests[i], statuses ? &statuses[i] : nullptr);
+    if (!s.ok() && first.ok()) first = std::move(s);
+  }
+  return first;
+}
+
+Status Test(Request* r, bool* done, MPI_Status* status) {
+  if (!r->complete) Runtime::Get()->engine().Progress();
+  *done = r->complete;
+  if (!*done) return OkStatus();
+  return Finish(r, status);
+}
+
+Status CollSend(Comm& comm, int dest, int tag, const void* buf, size_t bytes) {
+  SendArgs a{buf, bytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl};
+  ZMPI_ASSIGN_OR_RETURN(Request* r, Isend(a));
+  return Wait(r, nullptr);
+}
+
+Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes) {
+  RecvArgs a{buf, bytes, source, tag, &comm, Channel::kColl, 1};
+  ZMPI_ASSIGN_OR_RETURN(Request* r, Irecv(a));
+  return Wait(r, nullptr);
+}
+
+Status CollSendRecv(Comm& comm, int dest, const void* sendbuf, size_t sendbytes, int source,
+                    void* recvbuf, size_t recvbytes, int tag) {
+  RecvArgs ra{recvbuf, recvbytes, source, tag, &comm, Channel::kColl, 1};
+  ZMPI_ASSIGN_OR_RETURN(Request* recv, Irecv(ra));
+  SendArgs sa{sendbuf, sendbytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl};
+  StatusOr<Request*> send = Isend(sa);
+  if (!send.ok()) {
+    Status ignored = Wait(recv, nullptr);
+    return send.status();
+  }
+  Request* both[2] = {recv, *send};
+  return WaitAll(both, 2, nullptr);
+}
+
+}  // namespace zmpi::core

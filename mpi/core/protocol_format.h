@@ -1,0 +1,49 @@
+// The frame header of zmpi's point-to-point protocol, carried in front of every transport
+// frame. Described in docs/protocol-p2p.md.
+//
+//   kEager      header + whole message as payload; the send completes once the frame is out.
+//   kEagerSync  as kEager, and the receiver answers kSyncAck{sreq} when the message matches.
+//   kRts        request to send a large message: bytes, sreq, and the sender's buffer
+//               address. On match the receiver either Reads it (single copy, then kFin{sreq}),
+//               or answers kCts{sreq, rreq, bytes} and the sender pushes the data as a
+//               tagged bulk transfer keyed by rreq, or (no bulk) as kData frames at offsets.
+//   kCts, kFin, kSyncAck, kData: control and data frames that complete requests by id.
+//
+// Request ids are the sender's or receiver's local request slot with a generation count, so
+// a stale id is recognised and dropped.
+#ifndef ZMPI_MPI_CORE_PROTOCOL_FORMAT_H_
+#define ZMPI_MPI_CORE_PROTOCOL_FORMAT_H_
+
+#include <cstdint>
+
+namespace zmpi::core {
+
+inline constexpr uint8_t kProtocolVersion = 1;
+
+enum class FrameType : uint8_t {
+  kEager = 1,
+  kEagerSync = 2,
+  kRts = 3,
+  kCts = 4,
+  kFin = 5,
+  kSyncAck = 6,
+  kData = 7,
+};
+
+struct FrameHeader {
+  FrameType type;
+  uint8_t version;
+  uint16_t reserved;
+  uint32_t context;  // matching context of the communicator (p2p or collective)
+  int32_t source;    // sender's rank in that communicator
+  int32_t tag;
+  uint64_t bytes;  // message size (kRts: whole message; kCts: bytes the receiver wants)
+  uint64_t sreq;   // sender's request id
+  uint64_t rreq;   // receiver's request id (kCts, kData)
+  uint64_t addr;   // kRts: sender's buffer address; kData: offset of this chunk
+};
+static_assert(sizeof(FrameHeader) == 48, "FrameHeader is part of the wire format");
+
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_PROTOCOL_FORMAT_H_

@@ -1,0 +1,210 @@
+#include "mpi/core/runtime.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "common/contract.h"
+#include "common/log.h"
+#include "mpi/core/comm_ops.h"
+#include "transport/ofi/endpoint.h"
+#include "transport/self/endpoint.h"
+#include "transport/shm/endpoint.h"
+
+namespace zmpi::core {
+
+Runtime* Runtime::instance_ = nullptr;
+LibraryState Runtime::state_ = LibraryState::kNotInitialized;
+
+namespace {
+
+constexpr uint32_t kCommHandleBase = 0x84000000u;
+constexpr uint32_t kErrhandlerHandleBase = 0x94000000u;
+constexpr size_t kSelfMaxPayload = 64 * 1024;
+
+std::string ShmPrefix(const Bootstrap& b) {
+  const char* env = getenv(contract::kJobShmPrefixEnv);
+  if (env && *env) return std::string("/") + env;
+  return "/zmpi-" + b.job_id() + "-";
+}
+
+}  // namespace
+
+Status Runtime::Init() {
+  if (state_ != LibraryState::kNotInitialized) {
+    return Error(Code::kOther, "MPI is already %s", instance_ ? "initialized" : "finalized");
+  }
+  std::unique_ptr<Runtime> rt(new Runtime());
+  ZMPI_RETURN_IF_ERROR(rt->Start());
+  instance_ = rt.release();
+  state_ = LibraryState::kInitialized;
+  return OkStatus();
+}
+
+Status Runtime::Start() {
+  config_ = Config::FromEnvironment();
+  SetLogLevel(config_.log_level);
+  ZMPI_ASSIGN_OR_RETURN(bootstrap_, Bootstrap::Create());
+  char host[MPI_MAX_PROCESSOR_NAME];
+  if (gethostname(host, sizeof(host)) != 0) host[0] = '\0';
+  host[sizeof(host) - 1] = '\0';
+  processor_name_ = host;
+  std::string identity = processor_name_ + " rank " + std::to_string(bootstrap_->rank());
+  SetLogIdentity(identity.c_str());
+  if (bootstrap_->rank() == 0) {
+    for (const std::string& w : config_.warnings) ZMPI_LOG(kWarn, "config", "%s", w.c_str());
+  }
+  engine_ = std::make_unique<Engine>(config_, requests_);
+  ZMPI_RETURN_IF_ERROR(StartTransports());
+
+  int size = bootstrap_->size();
+  std::vector<int> all(size);
+  for (int i = 0; i < size; ++i) all[i] = i;
+  comms_.push_back(std::make_unique<Comm>(MPI_COMM_WORLD, all, bootstrap_->rank(), 0));
+  comms_.push_back(
+      std::make_unique<Comm>(MPI_COMM_SELF, std::vector<int>{bootstrap_->rank()}, 0, 2));
+  return OkStatus();
+}
+
+Status Runtime::StartTransports() {
+  const int me = bootstrap_->rank();
+  const int size = bootstrap_->size();
+  const std::vector<int>& local = bootstrap_->local_ranks();
+  bool force_ofi = config_.transport == TransportChoice::kOfi;
+  std::vector<int> shm_peers, ofi_peers;
+  for (int r = 0; r < size; ++r) {
+    if (r == me) continue;
+    bool is_local = std::binary_search(local.begin(), local.end(), r);
+    (is_local && !force_ofi ? shm_peers : ofi_peers).push_back(r);
+  }
+  engine_->AssignPeer(me, engine_->AddEndpoint(transport::self::CreateEndpoint(me,
+                                                                                kSelfMaxPayload)));
+  transport::Endpoint* shm = nullptr;
+  transport::Endpoint* ofi = nullptr;
+  if (!shm_peers.empty()) {
+    transport::shm::Options o;
+    o.name_prefix = ShmPrefix(*bootstrap_);
+    o.my_rank = me;
+    o.local_ranks = local;
+    o.ring_slots = config_.shm_ring_slots;
+    o.slot_size = config_.shm_slot_size;
+    o.single_copy = config_.single_copy;
+    ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::shm::CreateEndpoint(o));
+    shm = engine_->AddEndpoint(std::move(endpoint));
+    ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kShmAddressKey, shm->Address()));
+  }
+  if (!ofi_peers.empty()) {
+    transport::ofi::Options o;
+    o.provider = config_.ofi_provider;
+    o.iface = config_.ofi_iface;
+    if (o.iface.empty()) {
+      if (static_cast<int>(local.size()) != size) {
+        return Error(Code::kOther, "ranks run on several hosts but ZMPI_OFI_IFACE is not set; "
+                     "the launcher must name the interface that reaches the other hosts");
+      }
+      o.iface = "lo";
+    }
+    o.my_rank = me;
+    o.world_size = size;
+    ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::ofi::CreateEndpoint(o));
+    ofi = engine_->AddEndpoint(std::move(endpoint));
+    ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kOfiAddressKey, ofi->Address()));
+  }
+  ZMPI_RETURN_IF_ERROR(bootstrap_->Exchange());
+  struct Wiring {
+    transport::Endpoint* endpoint;
+    const std::vector<int>* peers;
+    const char* key;
+  };
+  for (const Wiring& w : {Wiring{shm, &shm_peers, contract::kShmAddressKey},
+                          Wiring{ofi, &ofi_peers, contract::kOfiAddressKey}}) {
+    if (!w.endpoint) continue;
+    std::vector<transport::PeerAddress> addresses;
+    for (int r : *w.peers) {
+      ZMPI_ASSIGN_OR_RETURN(std::string address, bootstrap_->Get(r, w.key));
+      addresses.push_back({r, address});
+    }
+    ZMPI_RETURN_IF_ERROR(w.endpoint->Connect(addresses));
+    for (int r : *w.peers) engine_->AssignPeer(r, w.endpoint);
+  }
+  ZMPI_LOG(kDebug, "init", "rank %d of %d: %zu peers over shm, %zu over ofi", me, size,
+           shm_peers.size(), ofi_peers.size());
+  return OkStatus();
+}
+
+Status Runtime::Finalize() {
+  if (state_ != LibraryState::kInitialized) {
+    return Error(Code::kOther, "MPI_Finalize called while MPI is not initialized");
+  }
+  Runtime* rt = instance_;
+  // Every rank reaches this barrier only after its own receives completed, so afterwards
+  // only the barrier's frames can still be in flight: flush them before the fence (which
+  // does not drive our progress) and before the endpoints close.
+  Status s = BarrierAll(*rt->world());
+  rt->engine_->Flush(/*timeout_seconds=*/10.0);
+  Status fence = rt->bootstrap_->Barrier();
+  Status fin = rt->bootstrap_->Finalize();
+  delete rt;
+  instance_ = nullptr;
+  state_ = LibraryState::kFinalized;
+  if (!s.ok()) return s;
+  if (!fence.ok()) return fence;
+  return fin;
+}
+
+Comm* Runtime::FindComm(MPI_Comm handle) const {
+  if (handle == MPI_COMM_WORLD) return comms_[0].get();
+  if (handle == MPI_COMM_SELF) return comms_[1].get();
+  uint32_t h = static_cast<uint32_t>(handle);
+  if ((h & 0xfc000000u) != kCommHandleBase) return nullptr;
+  uint32_t index = h & 0x03ffffffu;
+  if (index < 2 || index >= comms_.size()) return nullptr;
+  return comms_[index].get();
+}
+
+Comm* Runtime::AddComm(std::vector<int> world_ranks, int rank, uint32_t context) {
+  size_t index = 2;
+  while (index < comms_.size() && comms_[index]) ++index;
+  if (index == comms_.size()) comms_.emplace_back();
+  MPI_Comm handle = static_cast<MPI_Comm>(kCommHandleBase | index);
+  comms_[index] = std::make_unique<Comm>(handle, std::move(world_ranks), rank, context);
+  return comms_[index].get();
+}
+
+void Runtime::FreeComm(Comm* comm) {
+  uint32_t index = static_cast<uint32_t>(comm->handle()) & 0x03ffffffu;
+  if (index >= 2 && index < comms_.size()) comms_[index].reset();
+}
+
+StatusOr<uint32_t> Runtime::AgreeOnContext(Comm& parent) {
+  std::vector<int> all;
+  ZMPI_RETURN_IF_ERROR(AllgatherInt(parent, static_cast<int>(next_context_), &all));
+  uint32_t agreed = static_cast<uint32_t>(*std::max_element(all.begin(), all.end()));
+  next_context_ = agreed + 2;
+  return agreed;
+}
+
+MPI_Errhandler Runtime::AddErrhandler(MPI_Comm_errhandler_function* fn) {
+  errhandlers_.push_back(fn);
+  return static_cast<MPI_Errhandler>(kErrhandlerHandleBase | (errhandlers_.size() - 1));
+}
+
+MPI_Comm_errhandler_function* Runtime::FindErrhandler(MPI_Errhandler handle) const {
+  uint32_t h = static_cast<uint32_t>(handle);
+  if ((h & 0xfc000000u) != kErrhandlerHandleBase) return nullptr;
+  uint32_t index = h & 0x03ffffffu;
+  return index < errhandlers_.size() ? errhandlers_[index] : nullptr;
+}
+
+bool Runtime::FreeErrhandler(MPI_Errhandler handle) {
+  // Handlers stay valid while communicators use them; the slot is kept (tiny).
+  return FindErrhandler(handle) != nullptr;
+}
+
+void Runtime::Abort(int code, const std::string& message) {
+  bootstrap_->Abort(code, message);
+  _exit(code);
+}
+
+}  // namespace zmpi::core

@@ -1,0 +1,77 @@
+// The Runtime: the library's one mutable global, created by MPI_Init and destroyed by
+// MPI_Finalize. It owns the bootstrap, the transports (through the Engine), communicators,
+// requests and user error handlers.
+#ifndef ZMPI_MPI_CORE_RUNTIME_H_
+#define ZMPI_MPI_CORE_RUNTIME_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/status.h"
+#include "mpi/core/bootstrap.h"
+#include "mpi/core/comm.h"
+#include "mpi/core/engine.h"
+#include "mpi/core/request.h"
+#include "mpi/include/mpi.h"
+
+namespace zmpi::core {
+
+enum class LibraryState { kNotInitialized, kInitialized, kFinalized };
+
+class Runtime {
+ public:
+  // Creates the global runtime (bootstrap, transports, MPI_COMM_WORLD/SELF).
+  static Status Init();
+  // Waits for all ranks, shuts transports down and destroys the runtime.
+  static Status Finalize();
+  static LibraryState state() { return state_; }
+  static Runtime* Get() { return instance_; }
+
+  const Config& config() const { return config_; }
+  Bootstrap& bootstrap() { return *bootstrap_; }
+  Engine& engine() { return *engine_; }
+  RequestPool& requests() { return requests_; }
+  int world_rank() const { return bootstrap_->rank(); }
+  int world_size() const { return bootstrap_->size(); }
+  const std::string& processor_name() const { return processor_name_; }
+
+  // Communicator handles: MPI_COMM_WORLD, MPI_COMM_SELF and created ones. nullptr if unknown.
+  Comm* FindComm(MPI_Comm handle) const;
+  Comm* world() const { return comms_[0].get(); }
+  // Registers a new communicator; `context` must come from AgreeOnContext.
+  Comm* AddComm(std::vector<int> world_ranks, int rank, uint32_t context);
+  void FreeComm(Comm* comm);
+  // The next free context id agreed by all members of `parent` (collective over parent).
+  StatusOr<uint32_t> AgreeOnContext(Comm& parent);
+
+  // User error handlers (MPI_Comm_create_errhandler).
+  MPI_Errhandler AddErrhandler(MPI_Comm_errhandler_function* fn);
+  MPI_Comm_errhandler_function* FindErrhandler(MPI_Errhandler handle) const;
+  bool FreeErrhandler(MPI_Errhandler handle);
+
+  // Ends the whole job: every rank exits with `code`.
+  [[noreturn]] void Abort(int code, const std::string& message);
+
+ private:
+  Runtime() = default;
+  Status Start();
+  Status StartTransports();
+
+  static Runtime* instance_;
+  static LibraryState state_;
+
+  Config config_;
+  std::unique_ptr<Bootstrap> bootstrap_;
+  RequestPool requests_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<std::unique_ptr<Comm>> comms_;  // [0] world, [1] self, then created ones
+  std::vector<MPI_Comm_errhandler_function*> errhandlers_;
+  uint32_t next_context_ = 4;  // 0/1 world, 2/3 self
+  std::string processor_name_;
+};
+
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_RUNTIME_H_
