@@ -1,0 +1,81 @@
+#!/bin/sh
+# Checks zmpi's compiler wrappers and pkg-config files, in the build tree and in an install tree.
+# Needs only the wrappers and the header, not the library.
+#   check_wrapper.sh CMAKE BUILD_DIR SOURCE_DIR [PKG_CONFIG]
+set -u
+cmake=$1 build=$2 src=$3 pkg_config=${4:-}
+passed=0 failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/zmpi-compat.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { passed=$((passed + 1)); echo "ok: $1"; }
+fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
+# expect NAME TEXT PATTERN: TEXT matches the grep -E PATTERN.
+expect() { if printf '%s\n' "$2" | grep -Eq -- "$3"; then pass "$1"; else fail "$1: '$2' !~ /$3/"; fi; }
+# reject NAME TEXT PATTERN: TEXT does not match.
+reject() { if printf '%s\n' "$2" | grep -Eq -- "$3"; then fail "$1: '$2' =~ /$3/"; else pass "$1"; fi; }
+
+# Runs the checks for one tree: PREFIX is the directory holding bin/, include/ and lib/.
+check_tree() {
+  tree=$1 prefix=$2 mpicc=$2/bin/mpicc mpicxx=$2/bin/mpicxx
+  link_flags="-L$prefix/lib -Wl,-rpath,$prefix/lib -lmpi"
+  [ -x "$mpicc" ] && pass "$tree: mpicc exists" || fail "$tree: $mpicc missing"
+  [ -f "$prefix/include/mpi.h" ] && pass "$tree: include/mpi.h exists" || fail "$tree: no mpi.h"
+
+  show=$("$mpicc" -show)
+  expect "$tree: -show names our include dir first" "$show" "^cc -I$prefix/include( |\$)"
+  reject "$tree: -show names no other MPI" "$show" "openmpi|mpich|/usr/include"
+  expect "$tree: link adds our library last" "$("$mpicc" -show x.c -o x)" \
+    "^cc -I$prefix/include x\\.c -o x $link_flags\$"
+  for flag in -c -E -S -M -MM; do
+    reject "$tree: $flag adds no link flags" "$("$mpicc" -show "$flag" x.c)" "-lmpi|-L|rpath"
+  done
+  expect "$tree: mpicxx uses c++" "$("$mpicxx" -show -c x.cc)" "^c\\+\\+ -I$prefix/include -c x\\.cc\$"
+  expect "$tree: ZMPI_CC overrides" "$(ZMPI_CC='gcc -DX' "$mpicc" -show -c x.c)" "^gcc -DX -I"
+  expect "$tree: arguments are quoted" "$("$mpicc" -show -c 'a b.c')" "'a b\\.c'"
+  expect "$tree: -showme:compile" "$("$mpicc" -showme:compile)" "^-I$prefix/include\$"
+  expect "$tree: -showme:link" "$("$mpicc" -showme:link)" "^$link_flags\$"
+
+  # A decoy mpi.h on every implicit include path must lose against ours.
+  if (CPATH=$tmp/decoy C_INCLUDE_PATH=$tmp/decoy CPLUS_INCLUDE_PATH=$tmp/decoy \
+      "$mpicc" -c "$src/zmpi_only.c" -o "$tmp/zmpi_only.o") >"$tmp/log" 2>&1; then
+    pass "$tree: mpicc compiles against our mpi.h only"
+  else
+    fail "$tree: mpicc compile: $(cat "$tmp/log")"
+  fi
+  if (CPATH=$tmp/decoy "$mpicxx" -x c++ -c "$src/zmpi_only.c" -o "$tmp/zmpi_only_cxx.o") \
+      >"$tmp/log" 2>&1; then
+    pass "$tree: mpicxx compiles mpi.h as C++"
+  else
+    fail "$tree: mpicxx compile: $(cat "$tmp/log")"
+  fi
+  # Called through a symlink elsewhere, the wrapper still finds its own tree.
+  ln -sf "$mpicc" "$tmp/linked-mpicc"
+  expect "$tree: works through a symlink" "$("$tmp/linked-mpicc" -show -c x.c)" "-I$prefix/include"
+  if [ -n "$pkg_config" ]; then
+    pc=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig "$pkg_config" --cflags --libs zmpi)
+    expect "$tree: pkg-config zmpi" "$pc" "^-I[^ ]*/include -L[^ ]*/lib .*-lmpi"
+    inc=$(printf '%s\n' "$pc" | sed 's/^-I\([^ ]*\) .*/\1/')
+    if [ "$(cd "$inc" && pwd -P)" = "$(cd "$prefix/include" && pwd -P)" ]; then
+      pass "$tree: pkg-config include dir is ours"
+    else
+      fail "$tree: pkg-config include dir $inc"
+    fi
+  fi
+}
+
+mkdir -p "$tmp/decoy"
+printf '#define ZMPI_DECOY_HEADER 1\n#error "decoy mpi.h included"\n' >"$tmp/decoy/mpi.h"
+
+check_tree build "$(cd "$build" && pwd -P)"
+
+# An install tree at a prefix chosen at install time.
+if "$cmake" --install "$build" --prefix "$tmp/prefix" --component compat >"$tmp/log" 2>&1; then
+  pass "install: cmake --install --component compat"
+  check_tree install "$(cd "$tmp/prefix" && pwd -P)"
+else
+  fail "install: $(cat "$tmp/log")"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
