@@ -1,0 +1,21 @@
+// Broadcast algorithms.
+#ifndef ZMPI_MPI_COLL_BCAST_H_
+#define ZMPI_MPI_COLL_BCAST_H_
+
+#include <cstddef>
+
+#include "common/status.h"
+#include "mpi/coll/links.h"
+
+namespace zmpi::coll {
+
+// Binomial tree rooted at `root`: log2 p steps, every message the whole buffer.
+Status BinomialBcast(Links& links, void* buf, size_t bytes, int root, int tag);
+
+// For large buffers (van de Geijn): binomial scatter of p chunks, then a ring allgather, so
+// the root sends about `bytes` once instead of log2 p times.
+Status ScatterAllgatherBcast(Links& links, void* buf, size_t bytes, int root, int tag);
+
+}  // namespace zmpi::coll
+
+#endif  // ZMPI_MPI_COLL_BCAST_H_

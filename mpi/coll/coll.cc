@@ -1,0 +1,104 @@
+// The entry points of coll.h: take one tag per call, pick an algorithm, run it over the
+// communicator's collective context.
+#include "mpi/coll/coll.h"
+
+#include "mpi/coll/allgather.h"
+#include "mpi/coll/allreduce.h"
+#include "mpi/coll/alltoall.h"
+#include "mpi/coll/barrier.h"
+#include "mpi/coll/bcast.h"
+#include "mpi/coll/core_links.h"
+#include "mpi/coll/gather.h"
+#include "mpi/coll/op_reducer.h"
+#include "mpi/coll/reduce.h"
+#include "mpi/coll/scatter.h"
+#include "mpi/core/op.h"
+
+namespace zmpi::coll {
+namespace {
+
+// Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
+constexpr size_t kBcastScatterBytes = 128 * 1024;   // and at least 3 ranks
+constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
+constexpr size_t kLinearBlockBytes = 64 * 1024;     // gather/scatter blocks
+
+bool IsPowerOfTwo(int n) { return (n & (n - 1)) == 0; }
+
+}  // namespace
+
+Status Barrier(core::Comm& comm) {
+  int tag = comm.NextCollTag();
+  if (comm.size() == 1) return OkStatus();
+  CoreLinks links(comm);
+  return DisseminationBarrier(links, tag);
+}
+
+Status Bcast(core::Comm& comm, void* buf, size_t bytes, int root) {
+  int tag = comm.NextCollTag();
+  if (comm.size() == 1 || bytes == 0) return OkStatus();
+  CoreLinks links(comm);
+  if (bytes >= kBcastScatterBytes && comm.size() >= 3) {
+    return ScatterAllgatherBcast(links, buf, bytes, root, tag);
+  }
+  return BinomialBcast(links, buf, bytes, root, tag);
+}
+
+Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+              const core::Datatype& type, MPI_Op op, int root) {
+  ZMPI_RETURN_IF_ERROR(core::CheckOpType(op, type));
+  int tag = comm.NextCollTag();
+  if (count == 0) return OkStatus();
+  CoreLinks links(comm);
+  OpReducer reducer(op, type);
+  return BinomialReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
+}
+
+Status Allreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+                 const core::Datatype& type, MPI_Op op) {
+  ZMPI_RETURN_IF_ERROR(core::CheckOpType(op, type));
+  int tag = comm.NextCollTag();
+  if (count == 0) return OkStatus();
+  CoreLinks links(comm);
+  OpReducer reducer(op, type);
+  if (count * type.size >= kAllreduceHalvingBytes && count >= static_cast<size_t>(comm.size())) {
+    return RabenseifnerAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
+  }
+  return RecursiveDoublingAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
+}
+
+Status Gather(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block, int root) {
+  int tag = comm.NextCollTag();
+  if (block == 0) return OkStatus();
+  CoreLinks links(comm);
+  if (block >= kLinearBlockBytes) return LinearGather(links, sendbuf, recvbuf, block, root, tag);
+  return BinomialGather(links, sendbuf, recvbuf, block, root, tag);
+}
+
+Status Scatter(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block, int root) {
+  int tag = comm.NextCollTag();
+  if (block == 0) return OkStatus();
+  CoreLinks links(comm);
+  if (block >= kLinearBlockBytes) {
+    return LinearScatter(links, sendbuf, recvbuf, block, root, tag);
+  }
+  return BinomialScatter(links, sendbuf, recvbuf, block, root, tag);
+}
+
+Status Allgather(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block) {
+  int tag = comm.NextCollTag();
+  if (block == 0) return OkStatus();
+  CoreLinks links(comm);
+  if (IsPowerOfTwo(comm.size())) {
+    return RecursiveDoublingAllgather(links, sendbuf, recvbuf, block, tag);
+  }
+  return RingAllgather(links, sendbuf, recvbuf, block, tag);
+}
+
+Status Alltoall(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block) {
+  int tag = comm.NextCollTag();
+  if (block == 0) return OkStatus();
+  CoreLinks links(comm);
+  return PairwiseAlltoall(links, sendbuf, recvbuf, block, tag);
+}
+
+}  // namespace zmpi::coll

@@ -1,0 +1,44 @@
+#include "mpi/coll/core_links.h"
+
+namespace zmpi::coll {
+
+CoreLinks::~CoreLinks() { WaitAll().IgnoreError(); }
+
+Status CoreLinks::Send(int dest, int tag, const void* buf, size_t bytes) {
+  return core::CollSend(comm_, dest, tag, buf, bytes);
+}
+
+Status CoreLinks::Recv(int source, int tag, void* buf, size_t bytes) {
+  return core::CollRecv(comm_, source, tag, buf, bytes);
+}
+
+Status CoreLinks::SendRecv(int dest, const void* sendbuf, size_t sendbytes, int source,
+                           void* recvbuf, size_t recvbytes, int tag) {
+  return core::CollSendRecv(comm_, dest, sendbuf, sendbytes, source, recvbuf, recvbytes, tag);
+}
+
+Status CoreLinks::Isend(int dest, int tag, const void* buf, size_t bytes) {
+  core::SendArgs args{buf, bytes, dest, tag, &comm_};
+  args.channel = core::Channel::kColl;
+  ZMPI_ASSIGN_OR_RETURN(core::Request * request, core::Isend(args));
+  pending_.push_back(request);
+  return OkStatus();
+}
+
+Status CoreLinks::Irecv(int source, int tag, void* buf, size_t bytes) {
+  core::RecvArgs args{buf, bytes, source, tag, &comm_};
+  args.channel = core::Channel::kColl;
+  ZMPI_ASSIGN_OR_RETURN(core::Request * request, core::Irecv(args));
+  pending_.push_back(request);
+  return OkStatus();
+}
+
+Status CoreLinks::WaitAll() {
+  if (pending_.empty()) return OkStatus();
+  Status status =
+      core::WaitAll(pending_.data(), static_cast<int>(pending_.size()), nullptr);
+  pending_.clear();
+  return status;
+}
+
+}  // namespace zmpi::coll
