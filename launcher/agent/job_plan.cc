@@ -1,0 +1,49 @@
+#include "launcher/agent/job_plan.h"
+
+namespace zmpi::launcher::agent {
+
+StatusOr<JobPlan> JobPlan::Make(int nranks, const std::vector<HostShare>& hosts,
+                                BindPolicy bind) {
+  if (nranks <= 0) return Error(Code::kArg, "the job needs at least one rank (got %d)", nranks);
+  if (hosts.empty()) return Error(Code::kArg, "no host to run on");
+  for (const HostShare& h : hosts) {
+    if (h.cores <= 0) return Error(Code::kArg, "host %s offers no cores", h.name.c_str());
+  }
+  JobPlan plan;
+  plan.hosts_ = hosts;
+  std::vector<int> placed(hosts.size(), 0);
+  int rank = 0;
+  for (size_t h = 0; h < hosts.size() && rank < nranks; ++h) {
+    for (int c = 0; c < hosts[h].cores && rank < nranks; ++c) {
+      plan.ranks_.push_back(RankSlot{rank++, static_cast<int>(h), placed[h]++, -1});
+    }
+  }
+  for (size_t h = 0; rank < nranks; h = (h + 1) % hosts.size()) {
+    plan.ranks_.push_back(RankSlot{rank++, static_cast<int>(h), placed[h]++, -1});
+    plan.oversubscribed_ = true;
+  }
+  if (bind == BindPolicy::kCore) {
+    for (RankSlot& slot : plan.ranks_) slot.core = slot.local_rank % hosts[slot.host].cores;
+  }
+  return plan;
+}
+
+std::vector<RankSlot> JobPlan::RanksOn(int host) const {
+  std::vector<RankSlot> out;
+  for (const RankSlot& slot : ranks_) {
+    if (slot.host == host) out.push_back(slot);
+  }
+  return out;
+}
+
+std::string JobPlan::LocalPeers(int host) const {
+  std::string out;
+  for (const RankSlot& slot : ranks_) {
+    if (slot.host != host) continue;
+    if (!out.empty()) out += ',';
+    out += std::to_string(slot.rank);
+  }
+  return out;
+}
+
+}  // namespace zmpi::launcher::agent

@@ -1,0 +1,80 @@
+// PmixServer: the embedded PMIx server (libpmix) that ranks connect to as PMIx clients.
+//
+// One per process (libpmix's server is a process singleton). PMIx calls the module callbacks on
+// its own progress thread; they never block: each one queues a PmixEvent and wakes the owner's
+// event loop through event_fd(). The loop takes the events and completes them with Complete() or
+// CompleteFence(), which is when the waiting client is released. This keeps every decision
+// (abort policy, fence relaying between hosts for zrund) on the loop's thread.
+//
+// Registration calls (RegisterJob, DeregisterJob) block the caller for at most a few seconds
+// while libpmix finishes them.
+#ifndef ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
+#define ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
+
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "launcher/agent/job_plan.h"
+
+namespace zmpi::launcher::agent {
+
+struct PmixEvent {
+  enum class Kind { kConnected, kFinalized, kAbort, kFence };
+  Kind kind = Kind::kConnected;
+  std::string nspace;
+  int rank = -1;        // the client concerned (for kFence: -1)
+  int status = 0;       // kAbort: the status the client passed
+  std::string message;  // kAbort: the client's message
+  std::string data;     // kFence: this host's contributions, as libpmix packed them
+  // libpmix's completion callback and its argument (type-erased to keep pmix headers private).
+  void* callback = nullptr;
+  void* cbdata = nullptr;
+};
+
+// What one job's namespace tells its clients.
+struct JobInfo {
+  std::string nspace;
+  int host = 0;  // which host of the plan this server serves
+  std::string tmpdir;
+};
+
+class PmixServer {
+ public:
+  PmixServer() = default;
+  ~PmixServer();
+  PmixServer(const PmixServer&) = delete;
+  PmixServer& operator=(const PmixServer&) = delete;
+
+  // Starts libpmix's server with its rendezvous files in `tmpdir` (private, owned by the caller).
+  Status Init(const std::string& tmpdir);
+  // Registers the namespace (job-level and per-rank data of `plan`) and this host's clients.
+  Status RegisterJob(const JobInfo& job, const JobPlan& plan);
+  // The NAME=VALUE variables a rank needs to find this server (PMIx_server_setup_fork).
+  StatusOr<std::vector<std::string>> ForkEnvironment(const std::string& nspace, int rank);
+  void DeregisterJob(const std::string& nspace, const JobPlan& plan, int host);
+
+  // Readable when events are queued.
+  int event_fd() const { return wake_read_fd_; }
+  std::vector<PmixEvent> TakeEvents();
+  // Releases the client behind a kConnected/kFinalized/kAbort event.
+  void Complete(const PmixEvent& event, bool success);
+  // Releases every participant of a kFence event with the job-wide `data` (all hosts' blobs).
+  void CompleteFence(const PmixEvent& event, std::string data);
+
+  // Called from libpmix's thread by the module callbacks only.
+  void Post(PmixEvent event);
+
+ private:
+  bool initialized_ = false;
+  int wake_read_fd_ = -1;
+  int wake_write_fd_ = -1;
+  std::mutex mutex_;
+  std::deque<PmixEvent> events_;
+};
+
+}  // namespace zmpi::launcher::agent
+
+#endif  // ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_

@@ -1,0 +1,133 @@
+#include "launcher/agent/spawner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+namespace zmpi::launcher::agent {
+
+namespace {
+
+std::vector<char*> CStrings(const std::vector<std::string>& items) {
+  std::vector<char*> out;
+  for (const std::string& s : items) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+void WriteAll(int fd, const char* text) {
+  size_t len = strlen(text);
+  while (len > 0) {
+    ssize_t n = write(fd, text, len);
+    if (n <= 0) return;
+    text += n;
+    len -= static_cast<size_t>(n);
+  }
+}
+
+// Runs in the child between fork and exec: async-signal-safe calls only.
+[[noreturn]] void ChildMain(pid_t parent, const int go[2], int out_fd, int err_fd,
+                            const char* path, char* const* argv, char* const* envp) {
+  close(go[1]);  // else our own copy of the write end would keep the go pipe open
+  int go_fd = go[0];
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // the launcher died before prctl took effect
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int signo : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT}) signal(signo, SIG_DFL);
+  int null_fd = open("/dev/null", O_RDONLY);
+  if (null_fd >= 0) dup2(null_fd, 0);
+  dup2(out_fd, 1);
+  dup2(err_fd, 2);
+  char byte;
+  while (read(go_fd, &byte, 1) < 0 && errno == EINTR) {
+  }  // EOF: the parent has bound us (or died, and PDEATHSIG ends us)
+  execve(path, argv, envp);
+  int err = errno;
+  WriteAll(2, "zrun: cannot execute ");
+  WriteAll(2, path);
+  WriteAll(2, ": ");
+  WriteAll(2, strerror(err));
+  WriteAll(2, "\n");
+  _exit(127);
+}
+
+}  // namespace
+
+StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
+  std::vector<char*> argv = CStrings(request.argv);
+  std::vector<char*> envp = CStrings(request.env);
+  int go[2], out[2], err[2];
+  if (pipe2(go, O_CLOEXEC) != 0) return Error(Code::kOther, "pipe2: %s", strerror(errno));
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    close(go[0]);
+    close(go[1]);
+    return Error(Code::kOther, "pipe2: %s", strerror(errno));
+  }
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    ChildMain(parent, go, out[1], err[1], request.path.c_str(), argv.data(), envp.data());
+  }
+  close(go[0]);
+  close(out[1]);
+  close(err[1]);
+  if (pid < 0) {
+    int e = errno;
+    close(go[1]);
+    close(out[0]);
+    close(err[0]);
+    return Error(Code::kOther, "fork: %s", strerror(e));
+  }
+  setpgid(pid, pid);  // also here, so a signal sent right after Spawn reaches the group
+  Status bound = OkStatus();
+  if (request.core >= 0 && topology_ != nullptr) bound = topology_->BindToCore(pid, request.core);
+  std::string binding;
+  if (request.describe_binding && topology_ != nullptr) {
+    StatusOr<std::string> d = topology_->DescribeBinding(pid);
+    binding = d.ok() ? d.value() : "unknown (" + d.status().message() + ")";
+  }
+  close(go[1]);  // releases the child into exec
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  fcntl(err[0], F_SETFL, O_NONBLOCK);
+  if (!bound.ok()) {  // the rank still runs, unbound: worth a warning, not a failed job
+    ZMPI_LOG(kWarn, "spawn", "%s", bound.message().c_str());
+  }
+  return SpawnedProcess{pid, out[0], err[0], binding};
+}
+
+StatusOr<std::string> Spawner::ResolveProgram(const std::string& program,
+                                              const std::string& path_var) {
+  auto usable = [](const std::string& p) {
+    struct stat st;
+    return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0;
+  };
+  if (program.empty()) return Error(Code::kArg, "no program given");
+  if (program.find('/') != std::string::npos) {
+    if (usable(program)) return program;
+    return Error(Code::kArg, "%s: %s", program.c_str(),
+                 access(program.c_str(), F_OK) == 0 ? "not an executable file"
+                                                    : "no such file");
+  }
+  size_t start = 0;
+  while (start <= path_var.size()) {
+    size_t colon = path_var.find(':', start);
+    if (colon == std::string::npos) colon = path_var.size();
+    std::string dir = path_var.substr(start, colon - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+    if (usable(candidate)) return candidate;
+    start = colon + 1;
+  }
+  return Error(Code::kArg, "%s: command not found in PATH", program.c_str());
+}
+
+}  // namespace zmpi::launcher::agent

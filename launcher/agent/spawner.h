@@ -1,0 +1,52 @@
+// Spawner: starts one rank process.
+//
+// The child gets its own process group (so signals reach everything it starts), dies with the
+// launcher (PR_SET_PDEATHSIG=SIGKILL, so a SIGKILLed launcher leaves no orphans), has stdin on
+// /dev/null and stdout/stderr on pipes whose read ends the caller owns. The child waits on a
+// "go" pipe until the parent has bound it to its core, so the rank's first instruction already
+// runs there. If exec fails the child prints why on its stderr and exits 127.
+#ifndef ZMPI_LAUNCHER_AGENT_SPAWNER_H_
+#define ZMPI_LAUNCHER_AGENT_SPAWNER_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "launcher/agent/topology.h"
+
+namespace zmpi::launcher::agent {
+
+struct SpawnRequest {
+  std::string path;               // absolute or relative path of the executable
+  std::vector<std::string> argv;  // argv[0] included
+  std::vector<std::string> env;   // NAME=VALUE, the complete environment
+  int core = -1;                  // logical core to bind to, -1 = none
+  bool describe_binding = false;  // fill SpawnedProcess::binding (before the rank runs)
+};
+
+struct SpawnedProcess {
+  pid_t pid = -1;
+  int stdout_fd = -1;  // non-blocking read ends, owned by the caller
+  int stderr_fd = -1;
+  std::string binding;  // Topology::DescribeBinding, if asked for
+};
+
+class Spawner {
+ public:
+  explicit Spawner(Topology* topology) : topology_(topology) {}
+  StatusOr<SpawnedProcess> Spawn(const SpawnRequest& request);
+
+  // Finds `program` like execvp would (a name with '/' is taken as is), checking that it is an
+  // executable regular file.
+  static StatusOr<std::string> ResolveProgram(const std::string& program,
+                                              const std::string& path_var);
+
+ private:
+  Topology* topology_;  // not owned; may be null when no rank is bound
+};
+
+}  // namespace zmpi::launcher::agent
+
+#endif  // ZMPI_LAUNCHER_AGENT_SPAWNER_H_

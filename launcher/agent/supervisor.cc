@@ -1,0 +1,203 @@
+#include "launcher/agent/supervisor.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/contract.h"
+
+namespace zmpi::launcher::agent {
+
+namespace {
+
+int MsUntil(Supervisor::Clock::time_point now, Supervisor::Clock::time_point then) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(then - now).count();
+  return static_cast<int>(std::max<long long>(0, ms));
+}
+
+}  // namespace
+
+Supervisor::Supervisor(SupervisorOptions options, PmixServer* pmix, SignalPipe* signals,
+                       IoForwarder* io)
+    : options_(std::move(options)), pmix_(pmix), signals_(signals), io_(io) {
+  fence_handler_ = [this](const PmixEvent& e) { pmix_->CompleteFence(e, e.data); };
+  start_ = Clock::now();
+}
+
+void Supervisor::AddRank(int rank, pid_t pid) { ranks_.push_back(Rank{rank, pid}); }
+
+std::string Supervisor::RankName(int rank) const {
+  return "rank " + std::to_string(rank) + " on " + options_.host;
+}
+
+void Supervisor::EndJob(int exit_code, const std::string& reason) {
+  if (phase_ == Phase::kEnding) return;
+  phase_ = Phase::kEnding;
+  exit_code_ = exit_code;
+  if (!reason.empty()) {
+    std::string line = options_.label + ": " + reason + "\n";
+    WriteFully(2, line.data(), line.size());
+  }
+  SignalRanks(SIGTERM);
+  kill_deadline_ = Clock::now() + std::chrono::milliseconds(options_.grace_ms);
+}
+
+void Supervisor::SignalRanks(int signo) {
+  for (const Rank& r : ranks_) {
+    if (!r.running) continue;
+    if (kill(-r.pid, signo) != 0) kill(r.pid, signo);  // group gone: the rank itself
+  }
+}
+
+Supervisor::Rank* Supervisor::FindRank(int rank) {
+  for (Rank& r : ranks_) {
+    if (r.rank == rank) return &r;
+  }
+  return nullptr;
+}
+
+int Supervisor::running_count() const {
+  return static_cast<int>(std::count_if(ranks_.begin(), ranks_.end(),
+                                        [](const Rank& r) { return r.running; }));
+}
+
+int Supervisor::Run() {
+  for (;;) {
+    ReapChildren();  // also catches a SIGCHLD that raced with installing the handler
+    if (all_exited_ && (io_->open_streams() == 0 || Clock::now() >= drain_deadline_)) break;
+    Step();
+  }
+  io_->CloseAll();
+  return exit_code_;
+}
+
+int Supervisor::PollTimeoutMs(Clock::time_point now) const {
+  int ms = 1000;  // periodic wake-up: deadlines and a missed SIGCHLD are checked at least 1/s
+  if (phase_ == Phase::kEnding && !killed_) ms = std::min(ms, MsUntil(now, kill_deadline_));
+  if (phase_ == Phase::kRunning && options_.timeout_seconds > 0) {
+    ms = std::min(ms, MsUntil(now, start_ + std::chrono::seconds(options_.timeout_seconds)));
+  }
+  if (all_exited_) ms = std::min(ms, MsUntil(now, drain_deadline_));
+  return ms;
+}
+
+void Supervisor::Step() {
+  std::vector<pollfd> fds;
+  fds.push_back(pollfd{signals_->fd(), POLLIN, 0});
+  fds.push_back(pollfd{pmix_->event_fd(), POLLIN, 0});
+  io_->AppendPollFds(&fds);
+  int n = poll(fds.data(), fds.size(), PollTimeoutMs(Clock::now()));
+  if (n > 0) {
+    if (fds[0].revents & POLLIN) {
+      for (int signo : signals_->Drain()) OnSignal(signo);
+    }
+    if (fds[1].revents & POLLIN) {
+      for (const PmixEvent& e : pmix_->TakeEvents()) OnPmixEvent(e);
+    }
+    for (size_t i = 2; i < fds.size(); ++i) {
+      if (fds[i].revents != 0) io_->Handle(fds[i].fd, fds[i].revents);
+    }
+  }
+  Clock::time_point now = Clock::now();
+  if (phase_ == Phase::kRunning && options_.timeout_seconds > 0 &&
+      now >= start_ + std::chrono::seconds(options_.timeout_seconds)) {
+    EndJob(kTimeoutExitCode,
+           "the job reached its time limit of " + std::to_string(options_.timeout_seconds) +
+               " s; ending the job");
+  }
+  if (phase_ == Phase::kEnding && !killed_ && now >= kill_deadline_) {
+    SignalRanks(SIGKILL);
+    killed_ = true;
+  }
+}
+
+void Supervisor::OnSignal(int signo) {
+  if (signo == SIGCHLD) return;  // Run() reaps on every round
+  if (phase_ == Phase::kRunning) {
+    EndJob(128 + signo, "got signal " + std::to_string(signo) + " (" + strsignal(signo) +
+                            "); ending the job");
+    if (signo != SIGTERM) SignalRanks(signo);  // ranks see what the user sent
+    return;
+  }
+  SignalRanks(SIGKILL);  // a second interrupt: no more grace
+  killed_ = true;
+}
+
+void Supervisor::ReapChildren() {
+  for (Rank& r : ranks_) {
+    if (!r.running) continue;
+    int status = 0;
+    pid_t got = waitpid(r.pid, &status, WNOHANG);
+    if (got == r.pid) {
+      OnRankExit(&r, status);
+    } else if (got < 0 && errno == ECHILD) {
+      OnRankExit(&r, 0);  // reaped elsewhere: nothing more to learn
+    }
+  }
+  if (!all_exited_ && running_count() == 0) {
+    all_exited_ = true;
+    drain_deadline_ = Clock::now() + std::chrono::milliseconds(options_.drain_ms);
+  }
+}
+
+void Supervisor::OnRankExit(Rank* rank, int wait_status) {
+  rank->running = false;
+  if (phase_ != Phase::kRunning) return;  // consequences of ending the job are not news
+  std::string who = RankName(rank->rank);
+  if (WIFSIGNALED(wait_status)) {
+    int sig = WTERMSIG(wait_status);
+    EndJob(128 + sig, who + " was killed by signal " + std::to_string(sig) + " (" +
+                          strsignal(sig) + "); ending the job");
+  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0) {
+    int code = WEXITSTATUS(wait_status);
+    EndJob(code, who + " exited with code " + std::to_string(code) + "; ending the job");
+  } else if (rank->connected && !rank->finalized && running_count() > 0) {
+    EndJob(1, who + " exited with code 0 without calling PMIx_Finalize (MPI_Finalize) while " +
+                  "other ranks still run; ending the job");
+  }
+}
+
+void Supervisor::OnPmixEvent(const PmixEvent& event) {
+  if (event.nspace != options_.nspace) {  // not ours: release it so the client does not hang
+    if (event.kind == PmixEvent::Kind::kFence) {
+      pmix_->CompleteFence(event, event.data);
+    } else {
+      pmix_->Complete(event, false);
+    }
+    return;
+  }
+  Rank* rank = FindRank(event.rank);
+  switch (event.kind) {
+    case PmixEvent::Kind::kConnected:
+      if (rank) rank->connected = true;
+      pmix_->Complete(event, true);
+      break;
+    case PmixEvent::Kind::kFinalized:
+      if (rank) rank->finalized = true;
+      pmix_->Complete(event, true);
+      break;
+    case PmixEvent::Kind::kAbort: {
+      // An exit status holds 8 bits; 0 would read as success.
+      int code = event.status & 0xff ? event.status & 0xff : contract::kFatalErrorExitCode;
+      std::string reason = RankName(event.rank) + " called abort with code " +
+                           std::to_string(event.status);
+      std::string message = event.message;
+      std::replace(message.begin(), message.end(), '\n', ' ');
+      while (!message.empty() && message.back() == ' ') message.pop_back();
+      if (!message.empty()) reason += " (" + message + ")";
+      pmix_->Complete(event, true);
+      EndJob(code, reason + "; ending the job");
+      break;
+    }
+    case PmixEvent::Kind::kFence:
+      fence_handler_(event);
+      break;
+  }
+}
+
+}  // namespace zmpi::launcher::agent

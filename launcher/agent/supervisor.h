@@ -1,0 +1,93 @@
+// Supervisor: the event loop of one job on one host. It watches the ranks (SIGCHLD via the
+// signal pipe), their PMIx events and their output, and decides when and how the job ends.
+//
+// Policy: the first rank that exits non-zero, dies by a signal, calls abort, or exits 0 after
+// PMIx_Init without PMIx_Finalize while others still run, ends the job: one line on stderr
+// naming rank, host and cause; SIGTERM to every rank's process group; SIGKILL after the grace
+// period. SIGINT/SIGTERM/SIGHUP to the launcher are forwarded the same way (a second one kills
+// at once). The job's exit code is the first failure's (signal -> 128 + signal), else 0.
+//
+// Single-threaded: everything runs in Run() on the caller's thread. Every wait is bounded.
+#ifndef ZMPI_LAUNCHER_AGENT_SUPERVISOR_H_
+#define ZMPI_LAUNCHER_AGENT_SUPERVISOR_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "launcher/agent/io_forwarder.h"
+#include "launcher/agent/pmix_server.h"
+#include "launcher/agent/signal_pipe.h"
+
+namespace zmpi::launcher::agent {
+
+struct SupervisorOptions {
+  std::string label = "zrun";  // starts every report line
+  std::string nspace;          // the job's PMIx namespace
+  std::string host;            // this host's name, for report lines
+  int timeout_seconds = 0;     // 0 = no limit
+  int grace_ms = 2000;         // SIGTERM -> SIGKILL
+  int drain_ms = 1000;         // output still read after the last rank exited
+};
+
+// Exit code used when --timeout ends the job (as timeout(1) does).
+inline constexpr int kTimeoutExitCode = 124;
+
+class Supervisor {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // Called for each fence of this job; the default completes it with this host's data alone
+  // (right when every rank is on this host). zrund replaces it to relay blobs between hosts.
+  using FenceHandler = std::function<void(const PmixEvent&)>;
+
+  Supervisor(SupervisorOptions options, PmixServer* pmix, SignalPipe* signals, IoForwarder* io);
+
+  void AddRank(int rank, pid_t pid);
+  void set_fence_handler(FenceHandler handler) { fence_handler_ = std::move(handler); }
+  // Ends the job now (e.g. a rank could not be started). Only the first call reports.
+  void EndJob(int exit_code, const std::string& reason);
+  // Runs until every rank is reaped and its output drained; returns the job's exit code.
+  int Run();
+
+ private:
+  struct Rank {
+    int rank = 0;
+    pid_t pid = -1;
+    bool running = true;
+    bool connected = false;
+    bool finalized = false;
+  };
+  enum class Phase { kRunning, kEnding };
+
+  void Step();
+  int PollTimeoutMs(Clock::time_point now) const;
+  void OnSignal(int signo);
+  void ReapChildren();
+  void OnRankExit(Rank* rank, int wait_status);
+  void OnPmixEvent(const PmixEvent& event);
+  void SignalRanks(int signo);
+  Rank* FindRank(int rank);
+  int running_count() const;
+  std::string RankName(int rank) const;
+
+  SupervisorOptions options_;
+  PmixServer* pmix_;
+  SignalPipe* signals_;
+  IoForwarder* io_;
+  FenceHandler fence_handler_;
+  std::vector<Rank> ranks_;
+  Phase phase_ = Phase::kRunning;
+  int exit_code_ = 0;
+  Clock::time_point start_;
+  Clock::time_point kill_deadline_;
+  Clock::time_point drain_deadline_;
+  bool killed_ = false;
+  bool all_exited_ = false;
+};
+
+}  // namespace zmpi::launcher::agent
+
+#endif  // ZMPI_LAUNCHER_AGENT_SUPERVISOR_H_

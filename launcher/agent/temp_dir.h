@@ -1,0 +1,34 @@
+// TempDir: a private directory (mode 0700) that is removed with its contents when the owner
+// goes away. Used for the PMIx server's rendezvous files.
+#ifndef ZMPI_LAUNCHER_AGENT_TEMP_DIR_H_
+#define ZMPI_LAUNCHER_AGENT_TEMP_DIR_H_
+
+#include <string>
+
+#include "common/status.h"
+
+namespace zmpi::launcher::agent {
+
+class TempDir {
+ public:
+  TempDir() = default;
+  ~TempDir() { Remove(); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Creates $TMPDIR/<prefix>XXXXXX (or /tmp/...).
+  Status Create(const std::string& prefix);
+  // Removes the tree (idempotent). Does not follow symlinks.
+  void Remove();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Removes `path` and everything below it; returns false if something could not be removed.
+bool RemoveTree(const std::string& path);
+
+}  // namespace zmpi::launcher::agent
+
+#endif  // ZMPI_LAUNCHER_AGENT_TEMP_DIR_H_

@@ -1,0 +1,81 @@
+#include "launcher/agent/topology.h"
+
+#include <hwloc.h>
+#include <string.h>
+
+#include <vector>
+
+namespace zmpi::launcher::agent {
+
+namespace {
+
+std::string ListString(hwloc_const_bitmap_t set) {
+  char* text = nullptr;
+  if (hwloc_bitmap_list_asprintf(&text, set) < 0 || text == nullptr) return "?";
+  std::string out(text);
+  free(text);
+  return out;
+}
+
+}  // namespace
+
+Topology::~Topology() {
+  if (topology_ != nullptr) hwloc_topology_destroy(topology_);
+}
+
+Status Topology::Load() {
+  if (hwloc_topology_init(&topology_) != 0) return Error(Code::kOther, "hwloc_topology_init failed");
+  if (hwloc_topology_load(topology_) != 0) {
+    return Error(Code::kOther, "hwloc_topology_load: %s", strerror(errno));
+  }
+  // Without INCLUDE_DISALLOWED, hwloc drops cores outside our allowed cpuset.
+  core_count_ = hwloc_get_nbobjs_by_type(topology_, HWLOC_OBJ_CORE);
+  if (core_count_ <= 0) {  // some VMs expose PUs only
+    core_count_ = hwloc_get_nbobjs_by_type(topology_, HWLOC_OBJ_PU);
+  }
+  if (core_count_ <= 0) return Error(Code::kOther, "hwloc found no cores");
+  return OkStatus();
+}
+
+Status Topology::BindToCore(pid_t pid, int core) {
+  hwloc_obj_t obj = hwloc_get_obj_by_type(topology_, HWLOC_OBJ_CORE, core);
+  if (obj == nullptr) obj = hwloc_get_obj_by_type(topology_, HWLOC_OBJ_PU, core);
+  if (obj == nullptr) return Error(Code::kArg, "no core %d on this host", core);
+  if (hwloc_set_proc_cpubind(topology_, pid, obj->cpuset, HWLOC_CPUBIND_PROCESS) != 0) {
+    return Error(Code::kOther, "binding pid %d to core %d: %s", static_cast<int>(pid), core,
+                 strerror(errno));
+  }
+  return OkStatus();
+}
+
+StatusOr<std::string> Topology::DescribeBinding(pid_t pid) {
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  if (hwloc_get_proc_cpubind(topology_, pid, set, HWLOC_CPUBIND_PROCESS) != 0) {
+    int err = errno;
+    hwloc_bitmap_free(set);
+    return Error(Code::kOther, "reading the binding of pid %d: %s", static_cast<int>(pid),
+                 strerror(err));
+  }
+  hwloc_const_bitmap_t allowed = hwloc_topology_get_allowed_cpuset(topology_);
+  std::string cpus = ListString(set);
+  std::string out;
+  if (hwloc_bitmap_isincluded(allowed, set)) {
+    out = "unbound [cpus " + cpus + "]";
+  } else {
+    hwloc_bitmap_t cores = hwloc_bitmap_alloc();
+    hwloc_obj_type_t type = hwloc_get_nbobjs_by_type(topology_, HWLOC_OBJ_CORE) > 0
+                                ? HWLOC_OBJ_CORE
+                                : HWLOC_OBJ_PU;
+    for (hwloc_obj_t obj = hwloc_get_next_obj_by_type(topology_, type, nullptr); obj != nullptr;
+         obj = hwloc_get_next_obj_by_type(topology_, type, obj)) {
+      if (hwloc_bitmap_intersects(obj->cpuset, set)) hwloc_bitmap_set(cores, obj->logical_index);
+    }
+    out = std::string(hwloc_bitmap_weight(cores) == 1 ? "core " : "cores ") + ListString(cores) +
+          " [cpus " + cpus + "]";
+    hwloc_bitmap_free(cores);
+  }
+  hwloc_bitmap_free(set);
+  return out;
+}
+
+}  // namespace zmpi::launcher::agent

@@ -1,0 +1,42 @@
+// Topology: this host's cores as hwloc sees them (only the cpuset this process may use), and
+// binding of other processes to them. The only place hwloc is called.
+//
+// Not thread-safe; owned by the event loop. Binding targets a pid that has not yet run user code
+// (the spawner holds the child before exec), so the rank starts on its core.
+#ifndef ZMPI_LAUNCHER_AGENT_TOPOLOGY_H_
+#define ZMPI_LAUNCHER_AGENT_TOPOLOGY_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/status.h"
+
+struct hwloc_topology;
+
+namespace zmpi::launcher::agent {
+
+class Topology {
+ public:
+  Topology() = default;
+  ~Topology();
+  Topology(const Topology&) = delete;
+  Topology& operator=(const Topology&) = delete;
+
+  Status Load();
+  // Cores with at least one allowed PU.
+  int core_count() const { return core_count_; }
+  // Binds every thread of `pid` to the PUs of logical core `core`.
+  Status BindToCore(pid_t pid, int core);
+  // What the kernel says `pid` is bound to: "core 0 [cpus 0-1]", "cores 0-3 [cpus 0-3]",
+  // "unbound [cpus 0-3]" when it may run on every allowed core.
+  StatusOr<std::string> DescribeBinding(pid_t pid);
+
+ private:
+  hwloc_topology* topology_ = nullptr;
+  int core_count_ = 0;
+};
+
+}  // namespace zmpi::launcher::agent
+
+#endif  // ZMPI_LAUNCHER_AGENT_TOPOLOGY_H_

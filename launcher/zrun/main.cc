@@ -1,0 +1,28 @@
+// zrun: runs an MPI job. All the work is in Zrun (launcher/zrun/zrun.h).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "launcher/zrun/options.h"
+#include "launcher/zrun/zrun.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  zmpi::StatusOr<zmpi::launcher::zrun::Options> options =
+      zmpi::launcher::zrun::ParseOptions(args);
+  if (!options.ok()) {
+    fprintf(stderr, "zrun: %s\n", options.status().message().c_str());
+    return 2;
+  }
+  if (options->help) {
+    fputs(zmpi::launcher::zrun::UsageText().c_str(), stdout);
+    return 0;
+  }
+  if (options->help_env) {
+    fputs(zmpi::FormatConfigHelp().c_str(), stdout);
+    return 0;
+  }
+  zmpi::launcher::zrun::Zrun zrun(std::move(options.value()));
+  return zrun.Run();
+}

@@ -1,0 +1,165 @@
+#include "launcher/zrun/options.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace zmpi::launcher::zrun {
+
+namespace {
+
+enum class Id { kRanks, kBind, kReport, kTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore };
+
+struct Spec {
+  const char* names[5];  // spellings, nullptr-terminated
+  Id id;
+  bool takes_value;
+};
+
+// One row per option; every spelling of a row means the same thing.
+constexpr Spec kSpecs[] = {
+    {{"-n", "-np", "--np", "--n", nullptr}, Id::kRanks, true},
+    {{"--bind-to", "-bind-to", nullptr}, Id::kBind, true},
+    {{"--report-bindings", "-report-bindings", nullptr}, Id::kReport, false},
+    {{"--timeout", "-timeout", nullptr}, Id::kTimeout, true},
+    {{"-x", nullptr}, Id::kExport, true},
+    {{"-genv", "--genv", "-env", nullptr}, Id::kGenv, true},  // NAME VALUE
+    {{"--tag-output", "-tag-output", "-prepend-rank", "--prepend-rank", "-l"}, Id::kTag, false},
+    {{"--help", "-h", "-help", nullptr}, Id::kHelp, false},
+    {{"--help-env", nullptr}, Id::kHelpEnv, false},
+    // Open MPI habits that are zrun's default behavior anyway.
+    {{"--oversubscribe", "-oversubscribe", "--allow-run-as-root", "-allow-run-as-root", nullptr},
+     Id::kIgnore, false},
+};
+
+const Spec* FindSpec(const std::string& name) {
+  for (const Spec& spec : kSpecs) {
+    for (const char* n : spec.names) {
+      if (n != nullptr && name == n) return &spec;
+    }
+  }
+  return nullptr;
+}
+
+bool ParseInt(const std::string& text, int min, int* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  long v = strtol(text.c_str(), &end, 10);
+  if (*end != '\0' || v < min || v > 1000000) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+Status Apply(const Spec& spec, const std::string& name, const std::string& value,
+             const std::vector<std::string>& args, size_t* i, Options* o) {
+  switch (spec.id) {
+    case Id::kRanks:
+      if (value == "auto") {
+        o->auto_ranks = true;
+      } else if (!ParseInt(value, 1, &o->nranks)) {
+        return Error(Code::kArg, "%s wants a positive number or 'auto', not '%s'", name.c_str(),
+                     value.c_str());
+      }
+      return OkStatus();
+    case Id::kBind:
+      if (value == "core") o->bind = agent::BindPolicy::kCore;
+      else if (value == "none") o->bind = agent::BindPolicy::kNone;
+      else return Error(Code::kArg, "%s wants 'core' or 'none', not '%s'", name.c_str(),
+                        value.c_str());
+      return OkStatus();
+    case Id::kReport:
+      o->report_bindings = true;
+      return OkStatus();
+    case Id::kTimeout:
+      if (!ParseInt(value, 1, &o->timeout_seconds)) {
+        return Error(Code::kArg, "%s wants a positive number of seconds, not '%s'", name.c_str(),
+                     value.c_str());
+      }
+      o->timeout_given = true;
+      return OkStatus();
+    case Id::kExport:
+      if (value.empty() || value[0] == '=') {
+        return Error(Code::kArg, "%s wants VAR or VAR=VALUE, not '%s'", name.c_str(),
+                     value.c_str());
+      }
+      o->env_specs.push_back(value);
+      return OkStatus();
+    case Id::kGenv:
+      if (*i + 1 >= args.size()) return Error(Code::kArg, "%s wants NAME VALUE", name.c_str());
+      o->env_specs.push_back(value + "=" + args[++*i]);
+      return OkStatus();
+    case Id::kTag:
+      o->tag_output = true;
+      return OkStatus();
+    case Id::kHelp:
+      o->help = true;
+      return OkStatus();
+    case Id::kHelpEnv:
+      o->help_env = true;
+      return OkStatus();
+    case Id::kIgnore:
+      return OkStatus();
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
+  Options o;
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (arg.size() < 2 || arg[0] != '-') break;  // the program
+    std::string name = arg, value;
+    bool inline_value = false;
+    size_t eq = arg.find('=');
+    if (arg.compare(0, 2, "--") == 0 && eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      inline_value = true;
+    }
+    const Spec* spec = FindSpec(name);
+    if (spec == nullptr) {
+      return Error(Code::kArg, "unknown option '%s' (zrun --help lists the options)",
+                   arg.c_str());
+    }
+    if (spec->takes_value && !inline_value) {
+      if (i + 1 >= args.size()) return Error(Code::kArg, "%s needs a value", name.c_str());
+      value = args[++i];
+    } else if (!spec->takes_value && inline_value) {
+      return Error(Code::kArg, "%s takes no value", name.c_str());
+    }
+    ZMPI_RETURN_IF_ERROR(Apply(*spec, name, value, args, &i, &o));
+    if (o.help || o.help_env) return o;
+  }
+  o.command.assign(args.begin() + static_cast<long>(i), args.end());
+  if (o.command.empty()) {
+    return Error(Code::kArg, "no program to run (usage: zrun -n N prog args...)");
+  }
+  return o;
+}
+
+std::string UsageText() {
+  return "usage: zrun [options] prog [args...]\n"
+         "Runs prog as an MPI job on this machine, one rank per core by default binding.\n"
+         "\n"
+         "  -n, -np N | auto         number of ranks (auto: one per core); default 1\n"
+         "  --bind-to core|none      pin each rank to its own core (default core)\n"
+         "  --report-bindings        print the core(s) each rank is bound to\n"
+         "  --timeout SEC            end the job after SEC seconds (exit code 124)\n"
+         "  -x VAR[=VALUE]           pass VAR (or set it to VALUE) for every rank\n"
+         "  -genv NAME VALUE         same as -x NAME=VALUE\n"
+         "  --tag-output, -prepend-rank, -l\n"
+         "                           prefix each output line with [rank]\n"
+         "  --help-env               list the ZMPI_* environment variables\n"
+         "  -h, --help               this text\n"
+         "\n"
+         "Exit status: 0 if every rank exited 0; else the first failing rank's exit code\n"
+         "(128+N if it died by signal N), 124 on --timeout, 2 on a usage error.\n";
+}
+
+}  // namespace zmpi::launcher::zrun

@@ -1,0 +1,168 @@
+#include "launcher/zrun/zrun.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common/contract.h"
+#include "launcher/agent/io_forwarder.h"
+#include "launcher/agent/shm_cleaner.h"
+#include "launcher/agent/signal_pipe.h"
+#include "launcher/agent/spawner.h"
+#include "launcher/agent/temp_dir.h"
+
+namespace zmpi::launcher::zrun {
+
+namespace {
+
+// Variables of other launchers and of a surrounding PMIx job: a rank must see only ours.
+const std::vector<std::string> kScrubbedPrefixes = {"PMIX_", "OMPI_", "PMI_", "PRTE_", "PRRTE_"};
+
+int Fail(const Status& status) {
+  fprintf(stderr, "zrun: %s\n", status.message().c_str());
+  return 1;
+}
+
+std::string HostName() {
+  char buf[HOST_NAME_MAX + 1] = {};
+  if (gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+// <dir of the zrun executable>/../lib, where libmpi.so.12 lives in the build and install trees.
+std::string LibraryDir() {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0) return "";
+  exe[n] = '\0';
+  std::string dir(exe);
+  dir = dir.substr(0, dir.rfind('/'));
+  std::string lib = dir + "/../lib";
+  char real[PATH_MAX];
+  return realpath(lib.c_str(), real) != nullptr ? std::string(real) : lib;
+}
+
+}  // namespace
+
+void Zrun::ScrubEnvironment() {
+  agent::EnvBlock current = agent::EnvBlock::FromProcess();
+  for (const std::string& entry : current.entries()) {
+    std::string name = entry.substr(0, entry.find('='));
+    for (const std::string& p : kScrubbedPrefixes) {
+      if (name.compare(0, p.size(), p) == 0) unsetenv(name.c_str());
+    }
+  }
+  // The hash store makes client init ~10x faster than the shared-memory one (CLUSTER-TESTS.md).
+  setenv("PMIX_MCA_gds", "hash", 1);
+  base_env_ = agent::EnvBlock::FromProcess();
+}
+
+StatusOr<agent::JobPlan> Zrun::MakePlan() {
+  int nranks = options_.auto_ranks ? topology_.core_count() : options_.nranks;
+  ZMPI_ASSIGN_OR_RETURN(agent::JobPlan plan,
+                        agent::JobPlan::Make(nranks, {{host_, topology_.core_count()}},
+                                             options_.bind));
+  if (plan.oversubscribed()) {
+    fprintf(stderr, "zrun: warning: %d ranks on %d cores: %s\n", nranks, topology_.core_count(),
+            options_.bind == agent::BindPolicy::kCore ? "cores are shared round-robin"
+                                                      : "ranks share cores");
+  }
+  return plan;
+}
+
+StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::PmixServer* pmix, int rank) {
+  agent::EnvBlock env = base_env_;
+  ZMPI_ASSIGN_OR_RETURN(std::vector<std::string> pmix_vars, pmix->ForkEnvironment(nspace_, rank));
+  for (const std::string& kv : pmix_vars) {
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) env.Set(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  env.Set(contract::kOfiIfaceEnv, "lo");
+  env.Set(contract::kJobHostEnv, host_);
+  env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
+  if (!lib_dir_.empty()) env.PrependPath("LD_LIBRARY_PATH", lib_dir_);
+  for (const std::string& spec : options_.env_specs) env.SetFromSpec(spec, base_env_);
+  return env;
+}
+
+void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
+                      agent::Supervisor* supervisor, agent::IoForwarder* io) {
+  agent::Spawner spawner(&topology_);
+  for (int r = 0; r < plan.size(); ++r) {
+    StatusOr<agent::EnvBlock> env = RankEnvironment(pmix, r);
+    if (!env.ok()) {
+      supervisor->EndJob(1, "cannot prepare rank " + std::to_string(r) + ": " +
+                                env.status().message());
+      return;
+    }
+    agent::SpawnRequest request;
+    request.path = program_path_;
+    request.argv = options_.command;
+    request.env = env->entries();
+    request.core = plan.rank(r).core;
+    request.describe_binding = options_.report_bindings;
+    StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
+    if (!p.ok()) {
+      supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " +
+                                p.status().message());
+      return;
+    }
+    io->Add(p->stdout_fd, r, false);
+    io->Add(p->stderr_fd, r, true);
+    supervisor->AddRank(r, p->pid);
+    if (options_.report_bindings) {
+      fprintf(stderr, "zrun: rank %d on %s bound to %s\n", r, host_.c_str(), p->binding.c_str());
+    }
+  }
+}
+
+int Zrun::Run() {
+  ScrubEnvironment();
+  host_ = HostName();
+  lib_dir_ = LibraryDir();
+  shm_prefix_ = agent::MakeJobShmPrefix();
+  nspace_ = "zrun." + shm_prefix_.substr(5, shm_prefix_.size() - 6);  // "zrun.<pid>-<hex>"
+  if (!options_.timeout_given) {
+    const char* t = getenv("ZMPI_ZRUN_TIMEOUT");
+    if (t != nullptr) options_.timeout_seconds = atoi(t);
+  }
+  Status loaded = topology_.Load();
+  if (!loaded.ok()) return Fail(loaded);
+  StatusOr<std::string> path = agent::Spawner::ResolveProgram(
+      options_.command[0], base_env_.Find("PATH").value_or("/usr/bin:/bin"));
+  if (!path.ok()) return Fail(path.status());
+  program_path_ = path.value();
+  StatusOr<agent::JobPlan> plan = MakePlan();
+  if (!plan.ok()) return Fail(plan.status());
+
+  // Declared in this order so they are torn down in reverse: server first, then its directory.
+  agent::TempDir tmpdir;
+  Status s = tmpdir.Create("zrun-pmix-");
+  if (!s.ok()) return Fail(s);
+  agent::PmixServer pmix;
+  s = pmix.Init(tmpdir.path());
+  if (!s.ok()) return Fail(s);
+  s = pmix.RegisterJob(agent::JobInfo{nspace_, 0, tmpdir.path()}, plan.value());
+  if (!s.ok()) return Fail(s);
+
+  agent::SignalPipe signals;
+  s = signals.Install({SIGINT, SIGTERM, SIGHUP, SIGCHLD});
+  if (!s.ok()) return Fail(s);
+  agent::IoForwarder io(1, 2, options_.tag_output);
+  agent::SupervisorOptions sup_options;
+  sup_options.nspace = nspace_;
+  sup_options.host = host_;
+  sup_options.timeout_seconds = options_.timeout_seconds;
+  agent::Supervisor supervisor(sup_options, &pmix, &signals, &io);
+  StartRanks(plan.value(), &pmix, &supervisor, &io);
+  int code = supervisor.Run();
+
+  pmix.DeregisterJob(nspace_, plan.value(), 0);
+  agent::RemoveShmSegments(shm_prefix_);
+  return code;
+}
+
+}  // namespace zmpi::launcher::zrun
