@@ -145,7 +145,11 @@ cluster_down() {
   [ -n "$ZMPI_CLUSTER_DIR" ] && [ -d "$ZMPI_CLUSTER_DIR" ] || return 0
   local dir=$ZMPI_CLUSTER_DIR pid ns p
   if [ -f "$dir/pids" ]; then
-    while read -r pid; do kill -TERM "$pid" 2>/dev/null; done <"$dir/pids"
+    # unshare ignores SIGTERM while it waits for its child: ask the program itself.
+    while read -r pid; do
+      for p in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kill -TERM "$p" 2>/dev/null; done
+      kill -TERM "$pid" 2>/dev/null
+    done <"$dir/pids"
     while read -r pid; do
       cluster_wait "$pid" 3 >/dev/null || kill -KILL "$pid" 2>/dev/null
     done <"$dir/pids"
