@@ -1,0 +1,220 @@
+// Single-process tests of the shm endpoint: segment lifecycle, option and address checks,
+// and two endpoints in one process talking to each other.
+#include "transport/shm/endpoint.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tests/transport/shm/fork_job.h"
+
+namespace zmpi::transport::shm {
+namespace {
+
+using testing::FnSink;
+using testing::ForkJob;
+
+bool SegmentExists(const std::string& name) {
+  struct stat st;
+  return stat(("/dev/shm" + name).c_str(), &st) == 0;
+}
+
+std::string NameOf(const Endpoint& ep) {
+  std::string a = ep.Address();
+  return a.substr(0, a.find(';'));
+}
+
+void ExpectClean(const ForkJob& job) {
+  std::vector<std::string> left = job.LeftoverSegments();
+  for (const std::string& n : left) shm_unlink(("/" + n).c_str());
+  EXPECT_TRUE(left.empty()) << "left in /dev/shm: " << left.front();
+}
+
+TEST(ShmEndpointTest, SegmentExistsUntilDestroyed) {
+  ForkJob job(2);
+  std::string name;
+  {
+    auto ep = CreateEndpoint(job.MakeOptions(1));
+    ASSERT_TRUE(ep.ok()) << ep.status().ToString();
+    EXPECT_STREQ((*ep)->Name(), "shm");
+    name = NameOf(**ep);
+    EXPECT_EQ(name, job.prefix() + "shm-1");
+    EXPECT_TRUE(SegmentExists(name));
+    EXPECT_EQ((*ep)->MaxPayload(), 16384u - 72u);
+  }
+  EXPECT_FALSE(SegmentExists(name));
+  ExpectClean(job);
+}
+
+TEST(ShmEndpointTest, StaleSegmentIsReplaced) {
+  ForkJob job(1);
+  const std::string name = job.prefix() + "shm-0";
+  int fd = shm_open(name.c_str(), O_RDWR | O_CREAT, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, 100), 0);
+  ASSERT_EQ(write(fd, "garbage", 7), 7);
+  close(fd);
+  {
+    auto ep = CreateEndpoint(job.MakeOptions(0));
+    ASSERT_TRUE(ep.ok()) << ep.status().ToString();
+    ASSERT_TRUE((*ep)->Connect({{0, (*ep)->Address()}}).ok());
+    struct stat st;
+    ASSERT_EQ(stat(("/dev/shm" + name).c_str(), &st), 0);
+    EXPECT_GT(st.st_size, 100);
+  }
+  ExpectClean(job);
+}
+
+TEST(ShmEndpointTest, RejectsBadOptions) {
+  ForkJob job(2);
+  Options o = job.MakeOptions(0);
+  o.ring_slots = 48;
+  EXPECT_EQ(CreateEndpoint(o).status().code(), Code::kArg);
+  o = job.MakeOptions(0);
+  o.slot_size = 1000;
+  EXPECT_EQ(CreateEndpoint(o).status().code(), Code::kArg);
+  o = job.MakeOptions(0);
+  o.my_rank = 5;
+  EXPECT_EQ(CreateEndpoint(o).status().code(), Code::kArg);
+  o = job.MakeOptions(0);
+  o.local_ranks = {1, 0};
+  EXPECT_EQ(CreateEndpoint(o).status().code(), Code::kArg);
+  ExpectClean(job);
+}
+
+TEST(ShmEndpointTest, ConnectRejectsBadPeers) {
+  ForkJob job(2);
+  {
+    auto a = CreateEndpoint(job.MakeOptions(0));
+    ASSERT_TRUE(a.ok());
+    EXPECT_FALSE((*a)->Connect({{1, "no-semicolons"}}).ok());
+  }
+  {
+    auto a = CreateEndpoint(job.MakeOptions(0));
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ((*a)->Connect({{7, (*a)->Address()}}).code(), Code::kArg);  // not local
+  }
+  {
+    auto a = CreateEndpoint(job.MakeOptions(0));
+    ASSERT_TRUE(a.ok());
+    // Rank 1's address that points at a segment which does not exist.
+    Status s = (*a)->Connect({{1, job.prefix() + "shm-1;" + std::to_string(getpid()) + ";10"}});
+    EXPECT_FALSE(s.ok());
+  }
+  {
+    // Geometry must agree (ZMPI_SHM_* set differently on two ranks).
+    auto a = CreateEndpoint(job.MakeOptions(0, 64, 16384));
+    auto b = CreateEndpoint(job.MakeOptions(1, 32, 16384));
+    ASSERT_TRUE(a.ok() && b.ok());
+    Status s = (*a)->Connect({{1, (*b)->Address()}});
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("ZMPI_SHM_RING_SLOTS"), std::string::npos) << s.ToString();
+  }
+  {
+    // The address of rank 1 given for rank 0's slot: owner check.
+    auto a = CreateEndpoint(job.MakeOptions(0));
+    auto b = CreateEndpoint(job.MakeOptions(1));
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_FALSE((*a)->Connect({{0, (*b)->Address()}}).ok());
+  }
+  ExpectClean(job);
+}
+
+TEST(ShmEndpointTest, SelfConnectionDeliversAndReads) {
+  ForkJob job(1);
+  {
+    auto ep = CreateEndpoint(job.MakeOptions(0));
+    ASSERT_TRUE(ep.ok());
+    Endpoint& e = **ep;
+    ASSERT_TRUE(e.Connect({{0, e.Address()}}).ok());
+    std::vector<std::string> got;
+    FnSink sink([&](int peer, const Frame& f) {
+      EXPECT_EQ(peer, 0);
+      got.emplace_back(static_cast<const char*>(f.payload), f.payload_len);
+      return true;
+    });
+    for (const char* text : {"one", "two", "three"}) {
+      auto r = e.Send(0, Frame{"h", 1, text, strlen(text)});
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(*r, SendResult::kDone);
+    }
+    auto n = e.Poll(sink);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, 3);
+    EXPECT_EQ(got, (std::vector<std::string>{"one", "two", "three"}));
+    EXPECT_EQ(*e.Poll(sink), 0);
+
+    ASSERT_TRUE(e.CanRead(0));
+    std::string source = "single copy from my own address space";
+    std::string dest(source.size(), '\0');
+    ASSERT_TRUE(e.Read(0, reinterpret_cast<uint64_t>(source.data()), dest.data(), dest.size()).ok());
+    EXPECT_EQ(dest, source);
+    EXPECT_TRUE(e.PeerAlive(0));
+    EXPECT_TRUE(e.PeerAlive(3));  // unknown ranks: cannot tell, so alive
+  }
+  ExpectClean(job);
+}
+
+TEST(ShmEndpointTest, TwoEndpointsInOneProcess) {
+  ForkJob job(2);
+  {
+    auto a = CreateEndpoint(job.MakeOptions(0, 4, 256));
+    auto b = CreateEndpoint(job.MakeOptions(1, 4, 256));
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_TRUE((*a)->Connect({{1, (*b)->Address()}}).ok());
+    ASSERT_TRUE((*b)->Connect({{0, (*a)->Address()}}).ok());
+    // Not connected to itself: sending to self is an error, not a crash.
+    EXPECT_FALSE((*a)->Send(0, Frame{"h", 1, nullptr, 0}).ok());
+    // Oversized frames are refused.
+    std::string big((*a)->MaxPayload() + 1, 'x');
+    EXPECT_FALSE((*a)->Send(1, Frame{"h", 1, big.data(), big.size()}).ok());
+    char header[kMaxHeader + 1] = {};
+    EXPECT_FALSE((*a)->Send(1, Frame{header, sizeof(header), nullptr, 0}).ok());
+
+    int sent = 0;
+    for (; sent < 10; ++sent) {
+      auto r = (*a)->Send(1, Frame{&sent, sizeof(sent), nullptr, 0});
+      ASSERT_TRUE(r.ok());
+      if (*r == SendResult::kRetry) break;
+    }
+    EXPECT_EQ(sent, 4);  // ring of 4 slots
+    int next = 0;
+    FnSink sink([&](int peer, const Frame& f) {
+      EXPECT_EQ(peer, 0);
+      int v;
+      memcpy(&v, f.header, sizeof(v));
+      EXPECT_EQ(v, next);
+      ++next;
+      return true;
+    });
+    EXPECT_EQ(*(*b)->Poll(sink), 4);
+    EXPECT_EQ(next, 4);
+    EXPECT_EQ(*(*a)->Send(1, Frame{&sent, sizeof(sent), nullptr, 0}), SendResult::kDone);
+    EXPECT_EQ(*(*b)->Poll(sink), 1);
+  }
+  ExpectClean(job);
+}
+
+TEST(ShmEndpointTest, SingleCopyCanBeTurnedOff) {
+  ForkJob job(1);
+  {
+    Options o = job.MakeOptions(0);
+    o.single_copy = false;
+    auto ep = CreateEndpoint(o);
+    ASSERT_TRUE(ep.ok());
+    ASSERT_TRUE((*ep)->Connect({{0, (*ep)->Address()}}).ok());
+    EXPECT_FALSE((*ep)->CanRead(0));
+    char c = 'x', d = 0;
+    EXPECT_EQ((*ep)->Read(0, reinterpret_cast<uint64_t>(&c), &d, 1).code(), Code::kUnsupported);
+  }
+  ExpectClean(job);
+}
+
+}  // namespace
+}  // namespace zmpi::transport::shm

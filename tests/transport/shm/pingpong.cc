@@ -1,0 +1,175 @@
+// shm_pingpong: microbenchmark of the shm transport alone. Forks two ranks pinned to
+// different cores and prints the cost of an empty Poll, one-way latency for small and
+// frame-size messages, and single-copy Read bandwidth.
+//   shm_pingpong [iterations]   (default 200000 for small messages)
+#include <sched.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "tests/transport/shm/fork_job.h"
+#include "transport/shm/endpoint.h"
+
+namespace zmpi::transport::shm {
+namespace {
+
+using testing::Deadline;
+using testing::FnSink;
+using testing::ForkJob;
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void Pin(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu % std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN))), &set);
+  sched_setaffinity(0, sizeof(set), &set);
+}
+
+// Waits for the next frame (bounded); returns false on timeout or error.
+bool Recv(Endpoint& ep, int peer, FrameSink& sink, const bool& got) {
+  for (uint64_t spins = 0;; ++spins) {
+    auto n = ep.Poll(sink);
+    if (!n.ok()) return false;
+    if (got) return true;
+    if ((spins & 0xfffff) == 0xfffff && !ep.PeerAlive(peer)) return false;
+    if ((spins & 0xffffff) == 0xffffff) return false;  // ~ seconds without a frame
+  }
+}
+
+bool SendSpin(Endpoint& ep, int peer, const Frame& f) {
+  for (uint64_t spins = 0; spins < (uint64_t{1} << 28); ++spins) {
+    auto r = ep.Send(peer, f);
+    if (!r.ok()) return false;
+    if (*r == SendResult::kDone) return true;
+  }
+  return false;
+}
+
+// Ping-pong of frames with a 48-byte header (the core's) and `payload` bytes; returns the
+// one-way latency in microseconds (rank 0) or 0.
+double PingPong(Endpoint& ep, int rank, size_t payload, int iters) {
+  std::vector<char> header(48, 'h'), data(payload, 'd');
+  bool got = false;
+  FnSink sink([&](int, const Frame&) {
+    got = true;
+    return true;
+  });
+  Frame f{header.data(), header.size(), data.data(), payload};
+  const int peer = 1 - rank;
+  const int warmup = iters / 10 + 10;
+  double start = 0;
+  for (int i = 0; i < warmup + iters; ++i) {
+    if (i == warmup) start = Now();
+    if (rank == 0) {
+      if (!SendSpin(ep, peer, f)) return -1;
+      got = false;
+      if (!Recv(ep, peer, sink, got)) return -1;
+    } else {
+      got = false;
+      if (!Recv(ep, peer, sink, got)) return -1;
+      if (!SendSpin(ep, peer, f)) return -1;
+    }
+  }
+  return (Now() - start) / iters / 2 * 1e6;
+}
+
+double EmptyPollNs(Endpoint& ep) {
+  FnSink sink([](int, const Frame&) { return true; });
+  const int n = 10000000;
+  double start = Now();
+  for (int i = 0; i < n; ++i) {
+    if (!ep.Poll(sink).ok()) return -1;
+  }
+  return (Now() - start) / n * 1e9;
+}
+
+int Run(ForkJob& job, int rank, int iters) {
+  Pin(rank);
+  auto ep_or = job.Setup(job.MakeOptions(rank));
+  if (!ep_or.ok()) {
+    fprintf(stderr, "rank %d: %s\n", rank, ep_or.status().ToString().c_str());
+    return 1;
+  }
+  Endpoint& ep = **ep_or;
+  if (rank == 0) printf("empty Poll (1 peer): %.1f ns\n", EmptyPollNs(ep));
+  if (!job.Barrier(0, 60)) return 1;
+  struct Case {
+    const char* label;
+    size_t payload;
+    int iters;
+  } cases[] = {{"0 B", 0, iters},
+               {"8 B", 8, iters},
+               {"1 KiB", 1024, iters / 4},
+               {"frame (max payload)", ep.MaxPayload(), iters / 20}};
+  for (const Case& c : cases) {
+    double us = PingPong(ep, rank, c.payload, c.iters);
+    if (us < 0) return 1;
+    if (rank == 0) printf("one-way latency %-20s %zu+48 B: %.3f us\n", c.label, c.payload, us);
+  }
+
+  // Single-copy Read bandwidth: rank 1 exposes a buffer, rank 0 reads it repeatedly.
+  const size_t kMax = size_t{4} << 20;
+  std::vector<char> buf(kMax, static_cast<char>(rank + 1));
+  uint64_t addr = reinterpret_cast<uint64_t>(buf.data());
+  bool got = false;
+  uint64_t peer_addr = 0;
+  FnSink sink([&](int, const Frame& f) {
+    memcpy(&peer_addr, f.header, sizeof(peer_addr));
+    got = true;
+    return true;
+  });
+  if (!SendSpin(ep, 1 - rank, Frame{&addr, sizeof(addr), nullptr, 0})) return 1;
+  if (!Recv(ep, 1 - rank, sink, got)) return 1;
+  if (rank == 0) {
+    if (!ep.CanRead(1)) {
+      printf("single copy: not available\n");
+    } else {
+      std::vector<char> local(kMax, 0);
+      for (size_t size : {size_t{64} << 10, size_t{1} << 20, size_t{4} << 20}) {
+        const int reps = static_cast<int>((size_t{4} << 30) / size / 4);  // ~1 GiB
+        (void)ep.Read(1, peer_addr, local.data(), size);
+        double start = Now();
+        for (int i = 0; i < reps; ++i) {
+          if (!ep.Read(1, peer_addr, local.data(), size).ok()) return 1;
+        }
+        double secs = Now() - start;
+        printf("Read %5zu KiB: %.2f GB/s (%.1f us each)\n", size >> 10,
+               static_cast<double>(size) * reps / secs / 1e9, secs / reps * 1e6);
+      }
+      double start = Now();
+      for (int i = 0; i < 256; ++i) memcpy(local.data(), buf.data(), kMax);
+      printf("(memcpy 4096 KiB in one process: %.2f GB/s)\n",
+             static_cast<double>(kMax) * 256 / (Now() - start) / 1e9);
+    }
+  }
+  if (!job.Barrier(1, 120)) return 1;
+  return 0;
+}
+
+}  // namespace
+}  // namespace zmpi::transport::shm
+
+int main(int argc, char** argv) {
+  int iters = argc > 1 ? atoi(argv[1]) : 200000;
+  if (iters < 100) iters = 100;
+  zmpi::transport::shm::testing::ForkJob job(2);
+  std::string result = job.Run([&](int rank) { return zmpi::transport::shm::Run(job, rank, iters); },
+                               600);
+  if (!job.LeftoverSegments().empty()) {
+    fprintf(stderr, "leftover segments in /dev/shm\n");
+    return 1;
+  }
+  if (!result.empty()) {
+    fprintf(stderr, "shm_pingpong failed: %s\n", result.c_str());
+    return 1;
+  }
+  return 0;
+}
