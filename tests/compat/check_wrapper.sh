@@ -18,8 +18,12 @@ reject() { if printf '%s\n' "$2" | grep -Eq -- "$3"; then fail "$1: '$2' =~ /$3/
 # Runs the checks for one tree: PREFIX is the directory holding bin/, include/ and lib/.
 check_tree() {
   tree=$1 prefix=$2 mpicc=$2/bin/mpicc mpicxx=$2/bin/mpicxx
-  link_flags="-L$prefix/lib -Wl,-rpath,$prefix/lib -lmpi"
   [ -x "$mpicc" ] && pass "$tree: mpicc exists" || fail "$tree: $mpicc missing"
+  # The library folder is lib/ in the build tree, the configured libdir (lib/ or a multiarch
+  # folder below it) when installed.
+  libdir=$("$mpicc" -showme:libdirs)
+  expect "$tree: library dir is in the tree" "$libdir" "^$prefix/lib(/|\$)"
+  link_flags="-L$libdir -Wl,-rpath,$libdir -lmpi"
   [ -f "$prefix/include/mpi.h" ] && pass "$tree: include/mpi.h exists" || fail "$tree: no mpi.h"
 
   show=$("$mpicc" -show)
@@ -53,8 +57,8 @@ check_tree() {
   ln -sf "$mpicc" "$tmp/linked-mpicc"
   expect "$tree: works through a symlink" "$("$tmp/linked-mpicc" -show -c x.c)" "-I$prefix/include"
   if [ -n "$pkg_config" ]; then
-    pc=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig "$pkg_config" --cflags --libs zmpi)
-    expect "$tree: pkg-config zmpi" "$pc" "^-I[^ ]*/include -L[^ ]*/lib .*-lmpi"
+    pc=$(PKG_CONFIG_PATH=$libdir/pkgconfig "$pkg_config" --cflags --libs zmpi)
+    expect "$tree: pkg-config zmpi" "$pc" "^-I[^ ]*/include -L[^ ]*/lib[^ ]* .*-lmpi"
     inc=$(printf '%s\n' "$pc" | sed 's/^-I\([^ ]*\) .*/\1/')
     if [ "$(cd "$inc" && pwd -P)" = "$(cd "$prefix/include" && pwd -P)" ]; then
       pass "$tree: pkg-config include dir is ours"
