@@ -53,6 +53,14 @@ check_tree() {
   else
     fail "$tree: mpicxx compile: $(cat "$tmp/log")"
   fi
+  # Linking without our library must fail loudly, never fall back to another MPI's libmpi.so.
+  if [ ! -e "$libdir/libmpi.so" ]; then
+    if "$mpicc" "$src/zmpi_only.c" -o "$tmp/no_lib" >"$tmp/log" 2>&1; then
+      fail "$tree: linked without zmpi's library"
+    else
+      expect "$tree: missing library is reported" "$(cat "$tmp/log")" "library is missing"
+    fi
+  fi
   # Called through a symlink elsewhere, the wrapper still finds its own tree.
   ln -sf "$mpicc" "$tmp/linked-mpicc"
   expect "$tree: works through a symlink" "$("$tmp/linked-mpicc" -show -c x.c)" "-I$prefix/include"
