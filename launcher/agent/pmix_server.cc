@@ -170,7 +170,7 @@ void* BuildJobInfo(const JobInfo& job, const JobPlan& plan) {
 
 }  // namespace
 
-Status PmixServer::Init(const std::string& tmpdir) {
+Status PmixServer::Init(const std::string& tmpdir, void* hwloc_topology) {
   if (g_server != nullptr) return Error(Code::kIntern, "a PMIx server already runs here");
   int fds[2];
   if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return Error(Code::kOther, "pipe2 failed");
@@ -191,6 +191,8 @@ Status PmixServer::Init(const std::string& tmpdir) {
   Add(list, PMIX_SYSTEM_TMPDIR, tmpdir.c_str(), PMIX_STRING);
   Add(list, PMIX_SERVER_TOOL_SUPPORT, &no, PMIX_BOOL);
   Add(list, PMIX_SERVER_SYSTEM_SUPPORT, &no, PMIX_BOOL);
+  pmix_topology_t topology = {const_cast<char*>("hwloc"), hwloc_topology};
+  if (hwloc_topology != nullptr) Add(list, PMIX_TOPOLOGY2, &topology, PMIX_TOPO);
   pmix_data_array_t array;
   PMIx_Info_list_convert(list, &array);
   PMIx_Info_list_release(list);

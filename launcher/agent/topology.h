@@ -31,6 +31,8 @@ class Topology {
   // What the kernel says `pid` is bound to: "core 0 [cpus 0-1]", "cores 0-3 [cpus 0-3]",
   // "unbound [cpus 0-3]" when it may run on every allowed core.
   StatusOr<std::string> DescribeBinding(pid_t pid);
+  // The loaded hwloc topology, to hand to libpmix so it does not discover the machine again.
+  hwloc_topology* hwloc_handle() const { return topology_; }
 
  private:
   hwloc_topology* topology_ = nullptr;

@@ -143,7 +143,7 @@ int Zrun::Run() {
   Status s = tmpdir.Create("zrun-pmix-");
   if (!s.ok()) return Fail(s);
   agent::PmixServer pmix;
-  s = pmix.Init(tmpdir.path());
+  s = pmix.Init(tmpdir.path(), topology_.hwloc_handle());
   if (!s.ok()) return Fail(s);
   s = pmix.RegisterJob(agent::JobInfo{nspace_, 0, tmpdir.path()}, plan.value());
   if (!s.ok()) return Fail(s);

@@ -7,6 +7,8 @@
  *     --signal SIG      kill itself with SIG after the wire-up
  *     --abort CODE      PMIx_Abort(CODE) after the wire-up
  *     --sleep SEC       sleep SEC seconds after the wire-up (0.1 s steps)
+ *     --others-sleep SEC  ranks other than --rank sleep SEC seconds instead
+ *     --make-shm        create /dev/shm/<ZMPI_JOB_SHM_PREFIX>test and leave it there
  *     --lines N         print N numbered lines of 200 characters
  *     --no-finalize     exit 0 without PMIx_Finalize
  *     --affinity        print the cpus this process may run on
@@ -24,7 +26,8 @@
 
 struct Args {
   int only_rank, exit_code, signal_no, abort_code, lines, no_finalize, affinity, no_pmix;
-  double sleep_s;
+  int make_shm;
+  double sleep_s, others_sleep_s;
   const char* env;
 };
 
@@ -41,6 +44,8 @@ static void ParseArgs(int argc, char** argv, struct Args* a) {
     else if (!strcmp(o, "--signal")) a->signal_no = atoi(v), ++i;
     else if (!strcmp(o, "--abort")) a->abort_code = atoi(v), ++i;
     else if (!strcmp(o, "--sleep")) a->sleep_s = atof(v), ++i;
+    else if (!strcmp(o, "--others-sleep")) a->others_sleep_s = atof(v), ++i;
+    else if (!strcmp(o, "--make-shm")) a->make_shm = 1;
     else if (!strcmp(o, "--lines")) a->lines = atoi(v), ++i;
     else if (!strcmp(o, "--env")) a->env = v, ++i;
     else if (!strcmp(o, "--no-finalize")) a->no_finalize = 1;
@@ -123,7 +128,7 @@ int main(int argc, char** argv) {
     char peers[1024];
     int err = JobInfo(&me, &size, peers, sizeof(peers));
     if (err != 0) return err;
-    printf("rank %u of %u, local peers %s\n", me.rank, size, peers);
+    printf("rank %u of %u, local peers %s, pid %d\n", me.rank, size, peers, (int)getpid());
     err = WireUp(&me, size);
     if (err != 0) return err;
   }
@@ -136,7 +141,14 @@ int main(int argc, char** argv) {
   if (mine && a.abort_code >= 0) PMIx_Abort(a.abort_code, "test abort", NULL, 0);
   if (mine && a.signal_no > 0) kill(getpid(), a.signal_no);
   if (mine && a.exit_code >= 0) exit(a.exit_code);
-  for (int i = 0; mine && i < (int)(a.sleep_s * 10); ++i) usleep(100000);
+  if (a.make_shm && getenv("ZMPI_JOB_SHM_PREFIX")) {
+    char path[512];
+    snprintf(path, sizeof(path), "/dev/shm/%stest-%u", getenv("ZMPI_JOB_SHM_PREFIX"), me.rank);
+    FILE* f = fopen(path, "w");
+    if (f) fclose(f);
+  }
+  double nap = mine ? a.sleep_s : a.others_sleep_s;
+  for (int i = 0; i < (int)(nap * 10); ++i) usleep(100000);
   if (mine && a.no_finalize) _exit(0);
   if (!a.no_pmix) PMIx_Finalize(NULL, 0);
   return 0;

@@ -1,0 +1,120 @@
+#include "launcher/zrun/options.h"
+
+#include <gtest/gtest.h>
+
+namespace zmpi::launcher::zrun {
+namespace {
+
+StatusOr<Options> Parse(std::vector<std::string> args) { return ParseOptions(args); }
+
+TEST(Options, Defaults) {
+  StatusOr<Options> o = Parse({"./prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->nranks, 1);
+  EXPECT_FALSE(o->auto_ranks);
+  EXPECT_EQ(o->bind, agent::BindPolicy::kCore);
+  EXPECT_FALSE(o->report_bindings);
+  EXPECT_EQ(o->timeout_seconds, 0);
+  EXPECT_EQ(o->command, std::vector<std::string>({"./prog"}));
+}
+
+TEST(Options, AllSpellingsOfRankCount) {
+  for (const char* flag : {"-n", "-np", "--np", "--n"}) {
+    StatusOr<Options> o = Parse({flag, "4", "prog"});
+    ASSERT_TRUE(o.ok()) << flag;
+    EXPECT_EQ(o->nranks, 4);
+  }
+  StatusOr<Options> o = Parse({"--np=3", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->nranks, 3);
+  o = Parse({"-n", "auto", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->auto_ranks);
+}
+
+TEST(Options, BadRankCounts) {
+  for (const char* bad : {"0", "-1", "x", "4x", ""}) {
+    StatusOr<Options> o = Parse({"-n", bad, "prog"});
+    EXPECT_FALSE(o.ok()) << bad;
+    EXPECT_EQ(o.status().code(), Code::kArg);
+  }
+  EXPECT_TRUE(Parse({"prog", "-n"}).ok());  // "-n" after the program is its argument
+  EXPECT_FALSE(Parse({"-n"}).ok());
+}
+
+TEST(Options, ProgramArgumentsAreNotOptions) {
+  StatusOr<Options> o = Parse({"-n", "2", "prog", "-n", "5", "--bogus"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->nranks, 2);
+  EXPECT_EQ(o->command, std::vector<std::string>({"prog", "-n", "5", "--bogus"}));
+  o = Parse({"--", "-weird-name"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->command, std::vector<std::string>({"-weird-name"}));
+}
+
+TEST(Options, BindingAndReport) {
+  StatusOr<Options> o = Parse({"--bind-to", "none", "--report-bindings", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->bind, agent::BindPolicy::kNone);
+  EXPECT_TRUE(o->report_bindings);
+  o = Parse({"-bind-to", "core", "-report-bindings", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->bind, agent::BindPolicy::kCore);
+  EXPECT_FALSE(Parse({"--bind-to", "socket", "prog"}).ok());
+}
+
+TEST(Options, EnvironmentExports) {
+  StatusOr<Options> o = Parse({"-x", "A=1", "-x", "B", "-genv", "C", "3", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->env_specs, std::vector<std::string>({"A=1", "B", "C=3"}));
+  EXPECT_FALSE(Parse({"-x", "=1", "prog"}).ok());
+  EXPECT_FALSE(Parse({"-x"}).ok());
+}
+
+TEST(Options, TagOutputSpellings) {
+  for (const char* flag : {"--tag-output", "-tag-output", "-prepend-rank", "-l"}) {
+    StatusOr<Options> o = Parse({flag, "prog"});
+    ASSERT_TRUE(o.ok()) << flag;
+    EXPECT_TRUE(o->tag_output);
+  }
+}
+
+TEST(Options, Timeout) {
+  StatusOr<Options> o = Parse({"--timeout", "30", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->timeout_seconds, 30);
+  EXPECT_TRUE(o->timeout_given);
+  EXPECT_FALSE(Parse({"--timeout", "0", "prog"}).ok());
+  EXPECT_FALSE(Parse({"--timeout", "soon", "prog"}).ok());
+}
+
+TEST(Options, HelpNeedsNoProgram) {
+  StatusOr<Options> o = Parse({"--help"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->help);
+  o = Parse({"--help-env"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->help_env);
+  EXPECT_NE(UsageText().find("--report-bindings"), std::string::npos);
+}
+
+TEST(Options, UnknownOptionIsNamed) {
+  StatusOr<Options> o = Parse({"--frobnicate", "prog"});
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("'--frobnicate'"), std::string::npos);
+  EXPECT_FALSE(Parse({"--report-bindings=yes", "prog"}).ok());
+}
+
+TEST(Options, NoProgram) {
+  StatusOr<Options> o = Parse({"-n", "2"});
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("no program"), std::string::npos);
+}
+
+TEST(Options, OpenMpiHabitsAreAccepted) {
+  StatusOr<Options> o = Parse({"--oversubscribe", "--allow-run-as-root", "prog"});
+  ASSERT_TRUE(o.ok());
+}
+
+}  // namespace
+}  // namespace zmpi::launcher::zrun
