@@ -10,6 +10,7 @@
 #include <random>
 
 #include "common/log.h"
+#include "transport/shm/copy_assist.h"
 #include "transport/shm/peer_process.h"
 #include "transport/shm/ring.h"
 #include "transport/shm/segment.h"
@@ -47,10 +48,20 @@ bool ParseAddress(const std::string& text, ParsedAddress* out) {
 }
 
 size_t HeaderBytes(size_t num_ranks) {
-  return RoundUp(sizeof(SegmentHeader) + num_ranks * sizeof(int32_t), kPageSize);
+  return RoundUp(kRanksOffset + num_ranks * sizeof(int32_t), kPageSize);
 }
 
-const int32_t* RanksOf(const SegmentHeader* h) { return reinterpret_cast<const int32_t*>(h + 1); }
+const int32_t* RanksOf(const SegmentHeader* h) {
+  return reinterpret_cast<const int32_t*>(reinterpret_cast<const char*>(h) + kRanksOffset);
+}
+
+std::atomic<uint64_t>* HintOf(const Segment& seg) {
+  return &reinterpret_cast<AssistHint*>(seg.data() + kAssistHintOffset)->requests;
+}
+
+AssistControl* AssistOf(char* ring_base) {
+  return reinterpret_cast<AssistControl*>(ring_base + kAssistControlOffset);
+}
 
 Status ValidateOptions(const Options& o) {
   if (!Ring::ValidGeometry(o.ring_slots, o.slot_size)) {
@@ -94,6 +105,8 @@ class ShmEndpoint final : public Endpoint {
   struct Peer {
     Ring out;  // ours to fill, in the peer's segment
     Ring in;   // ours to drain, in our segment
+    CopyAssist read_assist;  // reader end, over the control line of `in`
+    CopyAssist help_assist;  // owner end, over the control line of `out`
     int rank = -1;
     uint32_t full_retries = 0;
     bool can_read = false;
@@ -111,6 +124,7 @@ class ShmEndpoint final : public Endpoint {
     return std::lower_bound(options_.local_ranks.begin(), options_.local_ranks.end(), rank) -
            options_.local_ranks.begin();
   }
+  void HelpReaders();
   Status ConnectOne(const PeerAddress& address, Peer* peer);
   StatusOr<char*> RingInPeerSegment(const Segment& seg, const ParsedAddress& addr, int rank);
 
@@ -120,6 +134,8 @@ class ShmEndpoint final : public Endpoint {
   std::vector<Peer> peers_;
   std::vector<int> index_of_rank_;  // world rank -> index in peers_, -1 if not connected
   size_t next_poll_ = 0;
+  std::atomic<uint64_t>* assist_hint_ = nullptr;  // in our segment, bumped by readers
+  uint64_t assist_seen_ = 0;
   bool connected_ = false;
   // Peers read this word with process_vm_readv to check that single copy works.
   alignas(8) uint64_t probe_value_;
@@ -146,7 +162,8 @@ Status ShmEndpoint::Init() {
   h->owner_pid = getpid();
   h->probe_value = probe_value_;
   std::copy(options_.local_ranks.begin(), options_.local_ranks.end(),
-            reinterpret_cast<int32_t*>(h + 1));
+            reinterpret_cast<int32_t*>(segment_->data() + kRanksOffset));
+  assist_hint_ = HintOf(*segment_);
   return OkStatus();
 }
 
@@ -193,6 +210,8 @@ Status ShmEndpoint::ConnectOne(const PeerAddress& address, Peer* peer) {
   const size_t in_offset = HeaderBytes(options_.local_ranks.size()) +
                            LocalIndex(address.rank) * stride;
   peer->in = Ring(segment_->data() + in_offset, options_.ring_slots, options_.slot_size);
+  peer->read_assist = CopyAssist(AssistOf(segment_->data() + in_offset), HintOf(*peer->segment));
+  peer->help_assist = CopyAssist(AssistOf(out), nullptr);
   // Both ends fault the pages in now rather than on the first messages.
   segment_->Prefault(in_offset, stride);
   peer->segment->Prefault(out - peer->segment->data(), stride);
@@ -274,6 +293,8 @@ StatusOr<int> ShmEndpoint::Poll(FrameSink& sink) {
     }
   }
   if (++next_poll_ >= n) next_poll_ = 0;
+  // A peer posted a cooperative Read of our memory: copy our share of it.
+  if (assist_hint_->load(std::memory_order_relaxed) != assist_seen_) HelpReaders();
   return delivered;
 }
 
@@ -287,7 +308,17 @@ Status ShmEndpoint::Read(int rank, uint64_t remote_addr, void* local, size_t len
   if (peer == nullptr || !peer->can_read) {
     return Error(Code::kUnsupported, "shm: no single-copy read from rank %d", rank);
   }
+  if (options_.cooperative_read && len >= CopyAssist::kMinAssisted) {
+    return peer->read_assist.Read(*peer->process, remote_addr, local, len);
+  }
   return peer->process->Read(remote_addr, local, len);
+}
+
+void ShmEndpoint::HelpReaders() {
+  assist_seen_ = assist_hint_->load(std::memory_order_acquire);
+  for (Peer& peer : peers_) {
+    if (peer.can_read) peer.help_assist.Help(*peer.process);
+  }
 }
 
 bool ShmEndpoint::PeerAlive(int rank) {

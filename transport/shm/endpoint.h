@@ -1,6 +1,7 @@
 // The shm transport: ranks on one host exchange frames through lock-free single-producer
 // single-consumer rings in POSIX shared memory (layout in shm_format.h), and large payloads
-// move with one copy through process_vm_readv (Read).
+// move with one copy through process_vm_readv (Read), split between the reader and the
+// owner of the source when the owner is polling (copy_assist.h).
 //
 // Each rank's CreateEndpoint creates its segment at once (one inbound ring per local rank),
 // so peers can map it as soon as the address is published. Address() is
@@ -32,6 +33,9 @@ struct Options {
   size_t ring_slots = 64;        // power of two (ZMPI_SHM_RING_SLOTS)
   size_t slot_size = 16384;      // bytes per slot incl. headers (ZMPI_SHM_SLOT_SIZE)
   bool single_copy = true;       // offer Read() via process_vm_readv (ZMPI_SINGLE_COPY)
+  // Reads of kMinAssisted bytes or more are shared with the owner of the source memory, which
+  // copies part of them from its Poll (see copy_assist.h). Off: the reader copies alone.
+  bool cooperative_read = true;
 };
 
 StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options);

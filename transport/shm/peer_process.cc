@@ -46,12 +46,21 @@ bool PeerProcess::Alive() {
 }
 
 Status PeerProcess::Read(uint64_t remote_addr, void* local, size_t len) {
+  return Transfer(/*write=*/false, remote_addr, local, len);
+}
+
+Status PeerProcess::Write(const void* local, uint64_t remote_addr, size_t len) {
+  return Transfer(/*write=*/true, remote_addr, const_cast<void*>(local), len);
+}
+
+Status PeerProcess::Transfer(bool write, uint64_t remote_addr, void* local, size_t len) {
   char* dst = static_cast<char*>(local);
   size_t done = 0;
   while (done < len) {
     struct iovec liov = {dst + done, len - done};
     struct iovec riov = {reinterpret_cast<void*>(remote_addr + done), len - done};
-    ssize_t n = process_vm_readv(pid_, &liov, 1, &riov, 1, 0);
+    ssize_t n = write ? process_vm_writev(pid_, &liov, 1, &riov, 1, 0)
+                      : process_vm_readv(pid_, &liov, 1, &riov, 1, 0);
     if (n > 0) {
       done += static_cast<size_t>(n);
       continue;
@@ -62,8 +71,8 @@ Status PeerProcess::Read(uint64_t remote_addr, void* local, size_t len) {
       dead_ = true;
       return Error(Code::kProcAborted, "shm: process %d is gone", static_cast<int>(pid_));
     }
-    return Error(Code::kOther, "shm: process_vm_readv(pid %d, %zu bytes at 0x%llx): %s",
-                 static_cast<int>(pid_), len - done,
+    return Error(Code::kOther, "shm: process_vm_%s(pid %d, %zu bytes at 0x%llx): %s",
+                 write ? "writev" : "readv", static_cast<int>(pid_), len - done,
                  static_cast<unsigned long long>(remote_addr + done), strerror(err));
   }
   return OkStatus();

@@ -1,5 +1,5 @@
 // Another process on this host, known by pid: whether it is alive, and single-copy reads
-// from its address space (process_vm_readv).
+// from (and writes to) its address space (process_vm_readv / process_vm_writev).
 //
 // Liveness uses a pidfd when the kernel has one (readable once the process has exited, even
 // before it is reaped, and immune to pid reuse), otherwise kill(pid, 0) with ESRCH = dead.
@@ -31,11 +31,17 @@ class PeerProcess {
   // and EINTR. kProcAborted if the process is gone; kOther for any other failure.
   Status Read(uint64_t remote_addr, void* local, size_t len);
 
+  // Copies `len` bytes from `local` to `remote_addr` in the process (process_vm_writev), with
+  // the same retries and errors as Read.
+  Status Write(const void* local, uint64_t remote_addr, size_t len);
+
   // Whether single-copy reads work: reads the 8-byte word at `probe_addr` and compares it
   // with `expected`. Fails under a restrictive ptrace scope, across PID namespaces, etc.
   bool Probe(uint64_t probe_addr, uint64_t expected);
 
  private:
+  Status Transfer(bool write, uint64_t remote_addr, void* local, size_t len);
+
   pid_t pid_;
   int pidfd_ = -1;
   bool dead_ = false;

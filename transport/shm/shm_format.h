@@ -2,10 +2,12 @@
 // inbound ring per local rank (including itself); rank s writes into ring[index of s] of
 // rank r's segment and only r reads it. Each ring is single-producer single-consumer.
 //
-//   offset 0                      SegmentHeader, then int32 ranks[num_ranks] (sorted world
-//                                 ranks on this host)
+//   offset 0                      SegmentHeader
+//   offset 64                     AssistHint (own cache line)
+//   offset 128                    int32 ranks[num_ranks] (sorted world ranks on this host)
 //   ring_offset + i * ring_stride ring i (page aligned):
 //       0                         RingControl: tail (consumer -> producer), own cache lines
+//       128                       AssistControl: cooperative Read (see assist.h)
 //       kRingControlBytes         slot[0 .. ring_slots), slot_size bytes each
 //
 // A slot: SlotHeader (8 bytes), the frame header at offset 8, the payload right after the
@@ -29,11 +31,15 @@
 namespace zmpi::transport::shm {
 
 inline constexpr uint32_t kSegmentMagic = 0x7a73686d;  // "zshm"
-inline constexpr uint32_t kSegmentVersion = 1;
+inline constexpr uint32_t kSegmentVersion = 2;
 inline constexpr size_t kCacheLine = 64;
 inline constexpr size_t kPageSize = 4096;
-// Two lines: the adjacent-line prefetcher must not drag slot 0 along with the tail.
-inline constexpr size_t kRingControlBytes = 2 * kCacheLine;
+// Each control line is followed by an unused one: the adjacent-line prefetcher must not drag
+// a neighbour along.
+inline constexpr size_t kRingControlBytes = 4 * kCacheLine;
+inline constexpr size_t kAssistControlOffset = 2 * kCacheLine;
+inline constexpr size_t kAssistHintOffset = 64;
+inline constexpr size_t kRanksOffset = 128;
 // Payload lengths live in 24 bits of SlotHeader::lengths.
 inline constexpr size_t kMaxSlotSize = size_t{1} << 24;
 
@@ -54,7 +60,27 @@ static_assert(sizeof(SegmentHeader) == 64, "SegmentHeader is part of the shm for
 struct alignas(kCacheLine) RingControl {
   std::atomic<uint64_t> tail;  // frames the consumer has finished with
 };
-static_assert(sizeof(RingControl) <= kRingControlBytes, "RingControl must fit its lines");
+static_assert(sizeof(RingControl) <= kAssistControlOffset, "RingControl must fit its lines");
+
+// Bumped by a reader that posts a cooperative Read into any of the owner's outbound rings;
+// the owner's Poll compares it with the last value it saw (one load of a quiet line).
+struct alignas(kCacheLine) AssistHint {
+  std::atomic<uint64_t> requests;
+};
+
+// A Read of the ring's producer's memory by its consumer, split into chunks that either side
+// claims. Written by the consumer (reader), helped by the producer (owner of the source).
+struct alignas(kCacheLine) AssistControl {
+  std::atomic<uint64_t> claim;  // generation << 32 | next unclaimed chunk
+  std::atomic<uint64_t> done;   // chunks finished by either side
+  std::atomic<uint64_t> src;    // address in the owner
+  std::atomic<uint64_t> dst;    // address in the reader
+  std::atomic<uint64_t> len;
+  std::atomic<uint64_t> chunk;  // bytes per chunk (the last may be shorter)
+  std::atomic<uint32_t> failed;  // the owner could not write a chunk
+};
+static_assert(sizeof(AssistControl) == kCacheLine, "AssistControl is one cache line");
+static_assert(kAssistControlOffset + sizeof(AssistControl) <= kRingControlBytes, "layout");
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "need address-free atomics");
 
 struct SlotHeader {

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -231,8 +232,9 @@ TEST(ShmMultiProcessTest, ReadsLargeBufferFromOtherProcess) {
       uint64_t addr = reinterpret_cast<uint64_t>(buf.data());
       CHILD_EXPECT(SendBlocking(ep, 0, &addr, sizeof(addr)));
       uint64_t ack = 0;
-      CHILD_EXPECT(WaitFrame(ep, 0, &ack, sizeof(ack)));  // buf must live until then
+      CHILD_EXPECT(WaitFrame(ep, 0, &ack, sizeof(ack)));  // polls, so it helps the Read
       CHILD_EXPECT(ack == 42);
+      CHILD_EXPECT(job.Barrier(1, 30));  // does not poll: rank 0 reads alone; buf lives on
     } else {
       uint64_t addr = 0;
       CHILD_EXPECT(WaitFrame(ep, 1, &addr, sizeof(addr)));
@@ -248,6 +250,11 @@ TEST(ShmMultiProcessTest, ReadsLargeBufferFromOtherProcess) {
       CHILD_EXPECT(!s.ok());
       uint64_t ack = 42;
       CHILD_EXPECT(SendBlocking(ep, 1, &ack, sizeof(ack)));
+      // Again while rank 1 sits in a barrier and never polls: no help, still complete.
+      std::fill(local.begin(), local.end(), 0);
+      CHILD_EXPECT_OK(ep.Read(1, addr, local.data(), kBytes));
+      for (size_t i = 0; i < local.size(); ++i) CHILD_EXPECT(local[i] == Mix(i));
+      CHILD_EXPECT(job.Barrier(1, 30));
     }
     CHILD_EXPECT(job.Barrier(0));
     return 0;
