@@ -99,11 +99,11 @@ void ModelFree(Model *m) {
 /* Half step across the x faces: predicted state at (i + 1/2, j) from cells i and i + 1, turned
  * into the x fluxes of h, hu, hv there. Needs the west and east ghost columns. */
 static void FluxesX(Model *m) {
-  const int s = 1, nx = m->d->lnx, ny = m->d->lny, st = m->stride;
+  const int nx = m->d->lnx, ny = m->d->lny, st = m->stride;
   const double g = m->p.gravity, k = 0.5 * m->dt / m->dx;
   for (int j = 1; j <= ny; ++j) {
     for (int i = 0; i <= nx; ++i) {
-      int a = j * st + i, b = a + s;
+      int a = j * st + i, b = a + 1;
       double fha = m->hu[a], fhb = m->hu[b];
       double fua = m->hu[a] * m->hu[a] / m->h[a] + 0.5 * g * m->h[a] * m->h[a];
       double fub = m->hu[b] * m->hu[b] / m->h[b] + 0.5 * g * m->h[b] * m->h[b];
