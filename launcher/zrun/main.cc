@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
     fputs(zmpi::FormatConfigHelp().c_str(), stdout);
     return 0;
   }
+  zmpi::Config config = zmpi::Config::FromEnvironment();
+  zmpi::SetLogLevel(config.log_level);
+  zmpi::SetLogIdentity("zrun");
+  for (const std::string& warning : config.warnings) fprintf(stderr, "zrun: %s\n", warning.c_str());
   zmpi::launcher::zrun::Zrun zrun(std::move(options.value()));
   return zrun.Run();
 }

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+
+#include "common/log.h"
 
 #include "common/contract.h"
 #include "launcher/agent/io_forwarder.h"
@@ -120,6 +123,11 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
 }
 
 int Zrun::Run() {
+  auto t0 = std::chrono::steady_clock::now();
+  auto ms = [&t0] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  };
+  signal(SIGPIPE, SIG_IGN);  // a closed stdout must not kill zrun (and with it the job)
   ScrubEnvironment();
   host_ = HostName();
   lib_dir_ = LibraryDir();
@@ -137,6 +145,7 @@ int Zrun::Run() {
   program_path_ = path.value();
   StatusOr<agent::JobPlan> plan = MakePlan();
   if (!plan.ok()) return Fail(plan.status());
+  ZMPI_LOG(kInfo, "zrun", "topology and plan ready after %.1f ms", ms());
 
   // Declared in this order so they are torn down in reverse: server first, then its directory.
   agent::TempDir tmpdir;
@@ -147,6 +156,7 @@ int Zrun::Run() {
   if (!s.ok()) return Fail(s);
   s = pmix.RegisterJob(agent::JobInfo{nspace_, 0, tmpdir.path()}, plan.value());
   if (!s.ok()) return Fail(s);
+  ZMPI_LOG(kInfo, "zrun", "PMIx server up, job %s registered after %.1f ms", nspace_.c_str(), ms());
 
   agent::SignalPipe signals;
   s = signals.Install({SIGINT, SIGTERM, SIGHUP, SIGCHLD});
@@ -158,10 +168,13 @@ int Zrun::Run() {
   sup_options.timeout_seconds = options_.timeout_seconds;
   agent::Supervisor supervisor(sup_options, &pmix, &signals, &io);
   StartRanks(plan.value(), &pmix, &supervisor, &io);
+  ZMPI_LOG(kInfo, "zrun", "%d ranks started after %.1f ms", plan->size(), ms());
   int code = supervisor.Run();
+  ZMPI_LOG(kInfo, "zrun", "job ended with %d after %.1f ms", code, ms());
 
   pmix.DeregisterJob(nspace_, plan.value(), 0);
   agent::RemoveShmSegments(shm_prefix_);
+  ZMPI_LOG(kInfo, "zrun", "cleaned up after %.1f ms", ms());
   return code;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <hwloc.h>
 
 namespace {
 
@@ -83,6 +84,10 @@ class ZrunRun {
   }
 
   void Signal(int signo) { kill(pid_, signo); }
+  void CloseStdout() {
+    close(out_fd_);
+    out_fd_ = -1;
+  }
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
   double elapsed() const { return elapsed_; }
@@ -179,6 +184,37 @@ TEST(ZrunProcess, WireUpAmongFourRanks) {
         << run.out();
   }
   EXPECT_EQ(CountLines(run.out(), "local peers 0,1,2,3,"), 4) << run.out();
+}
+
+// Cores hwloc sees in our allowed cpuset: what -n auto must use.
+int AllowedCores() {
+  hwloc_topology_t topology;
+  hwloc_topology_init(&topology);
+  hwloc_topology_load(topology);
+  int cores = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_CORE);
+  hwloc_topology_destroy(topology);
+  return cores;
+}
+
+TEST(ZrunProcess, AutoRunsOneRankPerCore) {
+  int cores = AllowedCores();
+  ASSERT_GT(cores, 0);
+  ZrunRun run(Concat({"-n", "auto", "--report-bindings"}, Client({})));
+  EXPECT_EQ(ExitCode(run.Wait(60)), 0) << run.err();
+  std::string n = std::to_string(cores);
+  EXPECT_EQ(CountLines(run.out(), "read " + n + " of " + n + " values"), cores) << run.out();
+  EXPECT_EQ(CountLines(run.err(), "bound to core"), cores) << run.err();
+  EXPECT_EQ(CountLines(run.err(), "warning"), 0) << run.err();
+}
+
+TEST(ZrunProcess, ClosedStdoutDoesNotHangOrOrphan) {
+  // zrun's stdout reader goes away: zrun must still finish the job and report the exit status.
+  ZrunRun run(Concat({"-n", "2"}, Client({"--lines", "20000"})));
+  ASSERT_TRUE(run.WaitForStdout("line 000001", 20));
+  run.CloseStdout();
+  int code = ExitCode(run.Wait(30));
+  EXPECT_GE(code, 0) << run.err();
+  EXPECT_LT(code, 1000) << "zrun died by a signal";
 }
 
 TEST(ZrunProcess, ExitStatusPropagates) {
