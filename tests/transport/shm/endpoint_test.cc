@@ -201,6 +201,41 @@ TEST(ShmEndpointTest, TwoEndpointsInOneProcess) {
   ExpectClean(job);
 }
 
+// A sender that keeps a ring full must not starve another sender: one Poll serves both.
+TEST(ShmEndpointTest, PollServesEveryPeer) {
+  ForkJob job(3);
+  {
+    std::vector<std::unique_ptr<Endpoint>> eps;
+    for (int r = 0; r < 3; ++r) {
+      auto ep = CreateEndpoint(job.MakeOptions(r, 256, 256));
+      ASSERT_TRUE(ep.ok());
+      eps.push_back(std::move(*ep));
+    }
+    ASSERT_TRUE(eps[0]->Connect({{1, eps[1]->Address()}, {2, eps[2]->Address()}}).ok());
+    ASSERT_TRUE(eps[1]->Connect({{0, eps[0]->Address()}}).ok());
+    ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
+    int flood = 0;
+    while (*eps[1]->Send(0, Frame{"f", 1, nullptr, 0}) == SendResult::kDone) ++flood;
+    EXPECT_EQ(flood, 256);
+    ASSERT_EQ(*eps[2]->Send(0, Frame{"c", 1, nullptr, 0}), SendResult::kDone);
+    int from1 = 0, from2 = 0;
+    FnSink sink([&](int peer, const Frame&) {
+      (peer == 1 ? from1 : from2)++;
+      return true;
+    });
+    for (int i = 0; i < 2; ++i) {
+      from1 = from2 = 0;
+      auto n = eps[0]->Poll(sink);
+      ASSERT_TRUE(n.ok());
+      EXPECT_EQ(from2, i == 0 ? 1 : 0);
+      EXPECT_GT(from1, 0);
+      EXPECT_LT(from1, flood);  // bounded batch per peer
+      EXPECT_EQ(*n, from1 + from2);
+    }
+  }
+  ExpectClean(job);
+}
+
 TEST(ShmEndpointTest, SingleCopyCanBeTurnedOff) {
   ForkJob job(1);
   {
