@@ -309,9 +309,9 @@ std::string ProviderName(const ::testing::TestParamInfo<std::string>& info) {
   return info.param == "net" ? "net" : "tcp_rxm";
 }
 
-INSTANTIATE_TEST_SUITE_P(Providers, OfiTest, ::testing::Values("tcp;ofi_rxm", "net"),
+INSTANTIATE_TEST_SUITE_P(Ofi, OfiTest, ::testing::Values("tcp;ofi_rxm", "net"),
                          ProviderName);
-INSTANTIATE_TEST_SUITE_P(Providers, OfiBulkTest, ::testing::Values("tcp;ofi_rxm", "net"),
+INSTANTIATE_TEST_SUITE_P(Ofi, OfiBulkTest, ::testing::Values("tcp;ofi_rxm", "net"),
                          ProviderName);
 
 }  // namespace

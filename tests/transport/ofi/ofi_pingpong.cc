@@ -1,0 +1,177 @@
+// ofi_pingpong: one-way latency of small frames and bandwidth of 1 MiB bulk transfers between
+// two processes over loopback, for each provider zmpi uses. Not a ctest; a regression guard
+// for the ofi fast path.
+//
+//   ofi_pingpong [iterations [provider...]]   (default 10000; tcp;ofi_rxm and net)
+//
+// The process forks once before touching libfabric; the two halves swap addresses over pipes
+// and then run the same schedule: rank 0 measures, rank 1 echoes. Every wait is bounded.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "tests/transport/ofi/ofi_harness.h"
+#include "transport/ofi/endpoint.h"
+
+namespace zmpi::transport::ofi {
+namespace {
+
+using testing::Clock;
+using testing::PumpUntil;
+using testing::RecordingSink;
+using testing::SendBounded;
+
+constexpr size_t kBulkLen = size_t{1} << 20;
+constexpr int kWindow = 16;
+
+struct Pipes {
+  int read_fd;
+  int write_fd;
+};
+
+bool Fail(const char* what) {
+  fprintf(stderr, "ofi_pingpong: %s\n", what);
+  return false;
+}
+
+// Frames of `header_len` + `payload_len` bytes bounced `iters` times; returns one-way us.
+// Waits for the next frame from the peer that has not been consumed yet. Frames are counted,
+// never cleared, so a frame that arrives early for the next phase is not lost.
+bool NextFrame(Endpoint& ep, RecordingSink& sink, size_t* consumed) {
+  std::vector<std::pair<Endpoint*, FrameSink*>> pairs = {{&ep, &sink}};
+  if (!PumpUntil(pairs, [&] { return sink.frames.size() > *consumed; })) return false;
+  ++*consumed;
+  return true;
+}
+
+bool Latency(Endpoint& ep, RecordingSink& sink, size_t* consumed, int rank, size_t header_len,
+             size_t payload_len, int iters, double* one_way_us) {
+  std::vector<std::pair<Endpoint*, FrameSink*>> pairs = {{&ep, &sink}};
+  std::vector<char> header(header_len, 'h'), payload(payload_len, 'p');
+  Frame frame{header.data(), header_len, payload.data(), payload_len};
+  int peer = 1 - rank;
+  auto start = Clock::now();
+  for (int i = 0; i < iters; ++i) {
+    if (rank == 0 && !SendBounded(&ep, peer, frame, pairs)) return Fail("send");
+    if (!NextFrame(ep, sink, consumed)) return Fail("recv");
+    if (rank == 1 && !SendBounded(&ep, peer, frame, pairs)) return Fail("send");
+  }
+  double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+  *one_way_us = us / iters / 2;
+  return true;
+}
+
+// `rounds` windows of kWindow bulk transfers of 1 MiB from rank 0 to rank 1; returns MB/s.
+bool Bandwidth(Endpoint& ep, RecordingSink& sink, size_t* consumed, int rank, int rounds,
+               double* mbps) {
+  std::vector<std::pair<Endpoint*, FrameSink*>> pairs = {{&ep, &sink}};
+  std::vector<char> buf(kBulkLen * kWindow, 'b');
+  int peer = 1 - rank;
+  Frame token{"t", 1, nullptr, 0};
+  // Tokens from rank 1: one "ready" per round (its receives are posted), one "done" at the end.
+  auto start = Clock::now();
+  for (int r = 0; r < rounds; ++r) {
+    sink.bulk_done.clear();
+    for (int i = 0; i < kWindow; ++i) {
+      uint64_t key = static_cast<uint64_t>(r) * kWindow + i;
+      char* at = buf.data() + i * kBulkLen;
+      if (rank == 1) {
+        Status posted = ep.PostBulkRecv(peer, key, at, kBulkLen, at);
+        if (!posted.ok()) return Fail(posted.ToString().c_str());
+      }
+    }
+    if (rank == 1 && !SendBounded(&ep, peer, token, pairs)) return Fail("send ready");
+    if (rank == 0) {
+      if (!NextFrame(ep, sink, consumed)) return Fail("ready");
+      for (int i = 0; i < kWindow; ++i) {
+        char* at = buf.data() + i * kBulkLen;
+        uint64_t key = static_cast<uint64_t>(r) * kWindow + i;
+        Status posted = ep.PostBulkSend(peer, key, at, kBulkLen, at);
+        if (!posted.ok()) return Fail(posted.ToString().c_str());
+      }
+    }
+    if (!PumpUntil(pairs, [&] { return sink.bulk_done.size() == kWindow; })) return Fail("bulk");
+    for (auto& [cookie, status] : sink.bulk_done) {
+      if (!status.ok()) return Fail(status.ToString().c_str());
+    }
+  }
+  // The last receive is done when rank 1 says so.
+  if (rank == 1 && !SendBounded(&ep, peer, token, pairs)) return Fail("send done");
+  if (rank == 0 && !NextFrame(ep, sink, consumed)) return Fail("done");
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  *mbps = static_cast<double>(kBulkLen) * kWindow * rounds / seconds / 1e6;
+  return true;
+}
+
+bool RunProvider(const std::string& provider, int rank, Pipes pipes, int iters) {
+  StatusOr<std::unique_ptr<Endpoint>> created =
+      CreateEndpoint(testing::MakeOptions(provider, rank, 2));
+  if (!created.ok()) return Fail(created.status().ToString().c_str());
+  Endpoint& ep = *created.value();
+  std::string mine = ep.Address() + "\n", theirs;
+  if (write(pipes.write_fd, mine.data(), mine.size()) != static_cast<ssize_t>(mine.size())) {
+    return Fail("pipe write");
+  }
+  char c;
+  while (read(pipes.read_fd, &c, 1) == 1 && c != '\n') theirs.push_back(c);
+  Status connected = ep.Connect({{1 - rank, theirs}});
+  if (!connected.ok()) return Fail(connected.ToString().c_str());
+  RecordingSink sink;
+  size_t consumed = 0;
+  double lat8 = 0, lat56 = 0, mbps = 0;
+  double warm;
+  if (!Latency(ep, sink, &consumed, rank, 0, 8, iters / 10 + 1, &warm)) return false;
+  if (!Latency(ep, sink, &consumed, rank, 0, 8, iters, &lat8)) return false;
+  if (!Latency(ep, sink, &consumed, rank, 48, 8, iters, &lat56)) return false;
+  if (!Bandwidth(ep, sink, &consumed, rank, 2, &warm)) return false;
+  if (!Bandwidth(ep, sink, &consumed, rank, 20, &mbps)) return false;
+  if (rank == 0) {
+    printf("%-12s  latency 8 B: %7.2f us   (8 B + 48 B core header: %7.2f us)   "
+           "bandwidth 1 MiB: %8.1f MB/s\n",
+           provider.c_str(), lat8, lat56, mbps);
+    fflush(stdout);
+  }
+  // Keep progressing briefly so the peer's last frames leave before we close.
+  PumpUntil({{&ep, &sink}}, [] { return false; }, std::chrono::milliseconds(100));
+  return true;
+}
+
+int Main(int argc, char** argv) {
+  int iters = argc > 1 ? atoi(argv[1]) : 10000;
+  int down[2], up[2];
+  if (pipe(down) != 0 || pipe(up) != 0) return 1;
+  pid_t child = fork();
+  if (child < 0) return 1;
+  int rank = child == 0 ? 1 : 0;
+  Pipes pipes = rank == 0 ? Pipes{up[0], down[1]} : Pipes{down[0], up[1]};
+  bool ok = true;
+  std::vector<std::string> providers;
+  for (int i = 2; i < argc; ++i) providers.push_back(argv[i]);
+  if (providers.empty()) providers = {"tcp;ofi_rxm", "net"};
+  for (const std::string& provider : providers) {
+    ok = ok && RunProvider(provider, rank, pipes, iters);
+  }
+  if (rank == 1) _exit(ok ? 0 : 1);
+  int status = 0;
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (waitpid(child, &status, WNOHANG) != child) {
+    if (Clock::now() > deadline) {
+      kill(child, SIGKILL);
+      waitpid(child, &status, 0);
+      return Fail("peer did not exit"), 1;
+    }
+    usleep(10000);
+  }
+  return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace zmpi::transport::ofi
+
+int main(int argc, char** argv) { return zmpi::transport::ofi::Main(argc, argv); }
