@@ -115,7 +115,7 @@ class Reader {
  private:
   // Variables the launcher sets for ranks (common/contract.h) are known names too.
   static bool IsContractName(const std::string& name) {
-    return name.compare(0, 10, "ZMPI_JOB_") == 0 || name == "ZMPI_RANK_PREFIX";
+    return name.compare(0, 9, "ZMPI_JOB_") == 0 || name == "ZMPI_RANK_PREFIX";
   }
 
   std::map<std::string, std::string> values_;

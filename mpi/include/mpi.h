@@ -367,16 +367,16 @@ ZMPI_DECLARE(int, Sendrecv_replace,
              (void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source,
               int recvtag, MPI_Comm comm, MPI_Status *status))
 ZMPI_DECLARE(int, Wait, (MPI_Request * request, MPI_Status *status))
-ZMPI_DECLARE(int, Waitall, (int count, MPI_Request array_of_requests[],
-                            MPI_Status array_of_statuses[]))
-ZMPI_DECLARE(int, Waitany, (int count, MPI_Request array_of_requests[], int *index,
+ZMPI_DECLARE(int, Waitall, (int count, MPI_Request *array_of_requests,
+                            MPI_Status *array_of_statuses))
+ZMPI_DECLARE(int, Waitany, (int count, MPI_Request *array_of_requests, int *index,
                             MPI_Status *status))
-ZMPI_DECLARE(int, Waitsome, (int incount, MPI_Request array_of_requests[], int *outcount,
-                             int array_of_indices[], MPI_Status array_of_statuses[]))
+ZMPI_DECLARE(int, Waitsome, (int incount, MPI_Request *array_of_requests, int *outcount,
+                             int *array_of_indices, MPI_Status *array_of_statuses))
 ZMPI_DECLARE(int, Test, (MPI_Request * request, int *flag, MPI_Status *status))
-ZMPI_DECLARE(int, Testall, (int count, MPI_Request array_of_requests[], int *flag,
-                            MPI_Status array_of_statuses[]))
-ZMPI_DECLARE(int, Testany, (int count, MPI_Request array_of_requests[], int *index, int *flag,
+ZMPI_DECLARE(int, Testall, (int count, MPI_Request *array_of_requests, int *flag,
+                            MPI_Status *array_of_statuses))
+ZMPI_DECLARE(int, Testany, (int count, MPI_Request *array_of_requests, int *index, int *flag,
                             MPI_Status *status))
 ZMPI_DECLARE(int, Probe, (int source, int tag, MPI_Comm comm, MPI_Status *status))
 ZMPI_DECLARE(int, Iprobe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status))

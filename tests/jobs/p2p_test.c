@@ -73,6 +73,8 @@ static void test_any_source_and_order(void) {
       MPI_Send(v, 2, MPI_INT, 0, i % 5, MPI_COMM_WORLD);
     }
   }
+  /* Nobody sends to rank 0 again before its MPI_ANY_TAG receives are done. */
+  MPI_Barrier(MPI_COMM_WORLD);
   /* Non-overtaking with tags: receive tag 2 first, then tag 1, both from the same sender. */
   if (g_size >= 2 && g_rank < 2) {
     int other = 1 - g_rank;
