@@ -188,8 +188,9 @@ Status ShmEndpoint::Connect(const std::vector<PeerAddress>& peers) {
     if (index_of_rank_[address.rank] >= 0) {
       return Error(Code::kArg, "shm: rank %d listed twice", address.rank);
     }
-    peers_.emplace_back();
-    ZMPI_RETURN_IF_ERROR(ConnectOne(address, &peers_.back()));
+    Peer peer;
+    ZMPI_RETURN_IF_ERROR(ConnectOne(address, &peer));  // nothing half-made is kept
+    peers_.push_back(std::move(peer));
     index_of_rank_[address.rank] = static_cast<int>(peers_.size() - 1);
   }
   return OkStatus();

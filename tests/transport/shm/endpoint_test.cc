@@ -94,6 +94,9 @@ TEST(ShmEndpointTest, ConnectRejectsBadPeers) {
     auto a = CreateEndpoint(job.MakeOptions(0));
     ASSERT_TRUE(a.ok());
     EXPECT_FALSE((*a)->Connect({{1, "no-semicolons"}}).ok());
+    FnSink sink([](int, const Frame&) { return true; });
+    EXPECT_EQ(*(*a)->Poll(sink), 0);  // nothing half-connected is polled
+    EXPECT_FALSE((*a)->Send(1, Frame{"h", 1, nullptr, 0}).ok());
   }
   {
     auto a = CreateEndpoint(job.MakeOptions(0));
