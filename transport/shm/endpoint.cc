@@ -1,5 +1,7 @@
 #include "transport/shm/endpoint.h"
 
+#include <errno.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -331,6 +333,13 @@ bool ShmEndpoint::PeerAlive(int rank) {
 
 StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options) {
   ZMPI_RETURN_IF_ERROR(ValidateOptions(options));
+  if (options.single_copy) {
+    // Under Yama ptrace_scope 1 only an ancestor may use process_vm_* on us; local ranks
+    // are siblings, so allow them (as Open MPI does for CMA). EINVAL: no Yama, nothing to do.
+    if (prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0) != 0 && errno != EINVAL) {
+      ZMPI_LOG(kDebug, "shm", "prctl(PR_SET_PTRACER): %s", strerror(errno));
+    }
+  }
   auto endpoint = std::make_unique<ShmEndpoint>(options);
   ZMPI_RETURN_IF_ERROR(endpoint->Init());
   return std::unique_ptr<Endpoint>(std::move(endpoint));
