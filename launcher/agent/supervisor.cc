@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "common/contract.h"
+#include "common/log.h"
 
 namespace zmpi::launcher::agent {
 
@@ -195,6 +196,8 @@ void Supervisor::OnPmixEvent(const PmixEvent& event) {
       break;
     }
     case PmixEvent::Kind::kFence:
+      ZMPI_LOG(kDebug, "agent", "fence upcall for %s with %zu bytes", event.nspace.c_str(),
+               event.data.size());
       fence_handler_(event);
       break;
   }

@@ -147,9 +147,13 @@ int Zrun::Run() {
   if (!plan.ok()) return Fail(plan.status());
   ZMPI_LOG(kInfo, "zrun", "topology and plan ready after %.1f ms", ms());
 
+  // From here on a signal ends the job through the loop, so every exit path cleans up.
+  agent::SignalPipe signals;
+  Status s = signals.Install({SIGINT, SIGTERM, SIGHUP, SIGCHLD});
+  if (!s.ok()) return Fail(s);
   // Declared in this order so they are torn down in reverse: server first, then its directory.
   agent::TempDir tmpdir;
-  Status s = tmpdir.Create("zrun-pmix-");
+  s = tmpdir.Create("zrun-pmix-");
   if (!s.ok()) return Fail(s);
   agent::PmixServer pmix;
   s = pmix.Init(tmpdir.path(), topology_.hwloc_handle());
@@ -158,9 +162,6 @@ int Zrun::Run() {
   if (!s.ok()) return Fail(s);
   ZMPI_LOG(kInfo, "zrun", "PMIx server up, job %s registered after %.1f ms", nspace_.c_str(), ms());
 
-  agent::SignalPipe signals;
-  s = signals.Install({SIGINT, SIGTERM, SIGHUP, SIGCHLD});
-  if (!s.ok()) return Fail(s);
   agent::IoForwarder io(1, 2, options_.tag_output);
   agent::SupervisorOptions sup_options;
   sup_options.nspace = nspace_;

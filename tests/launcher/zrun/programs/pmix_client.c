@@ -14,6 +14,7 @@
  *     --affinity        print the cpus this process may run on
  *     --env VAR         print VAR's value
  *     --no-pmix         never talk to PMIx (a non-MPI program)
+ *     --fence-only      put/commit/fence but read no other rank's value (some may be absent)
  */
 #define _GNU_SOURCE
 #include <pmix.h>
@@ -26,7 +27,7 @@
 
 struct Args {
   int only_rank, exit_code, signal_no, abort_code, lines, no_finalize, affinity, no_pmix;
-  int make_shm;
+  int make_shm, fence_only;
   double sleep_s, others_sleep_s;
   const char* env;
 };
@@ -46,6 +47,7 @@ static void ParseArgs(int argc, char** argv, struct Args* a) {
     else if (!strcmp(o, "--sleep")) a->sleep_s = atof(v), ++i;
     else if (!strcmp(o, "--others-sleep")) a->others_sleep_s = atof(v), ++i;
     else if (!strcmp(o, "--make-shm")) a->make_shm = 1;
+    else if (!strcmp(o, "--fence-only")) a->fence_only = 1;
     else if (!strcmp(o, "--lines")) a->lines = atoi(v), ++i;
     else if (!strcmp(o, "--env")) a->env = v, ++i;
     else if (!strcmp(o, "--no-finalize")) a->no_finalize = 1;
@@ -70,7 +72,7 @@ static void PrintAffinity(int rank) {
 }
 
 /* Publishes "value-of-<rank>", fences with data collection, reads every rank's value. */
-static int WireUp(const pmix_proc_t* me, uint32_t size) {
+static int WireUp(const pmix_proc_t* me, uint32_t size, int fence_only) {
   char mine[64];
   snprintf(mine, sizeof(mine), "value-of-%u", me->rank);
   pmix_value_t value;
@@ -84,6 +86,10 @@ static int WireUp(const pmix_proc_t* me, uint32_t size) {
   pmix_proc_t all;
   PMIX_LOAD_PROCID(&all, me->nspace, PMIX_RANK_WILDCARD);
   if (PMIx_Fence(&all, 1, &info, 1) != PMIX_SUCCESS) return 12;
+  if (fence_only) {
+    printf("rank %u fenced\n", me->rank);
+    return 0;
+  }
   uint32_t good = 0;
   for (uint32_t r = 0; r < size; ++r) {
     pmix_proc_t peer;
@@ -129,7 +135,7 @@ int main(int argc, char** argv) {
     int err = JobInfo(&me, &size, peers, sizeof(peers));
     if (err != 0) return err;
     printf("rank %u of %u, local peers %s, pid %d\n", me.rank, size, peers, (int)getpid());
-    err = WireUp(&me, size);
+    err = WireUp(&me, size, a.fence_only);
     if (err != 0) return err;
   }
   int mine = a.only_rank < 0 || a.only_rank == (int)me.rank;
