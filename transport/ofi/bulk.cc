@@ -91,10 +91,34 @@ int Bulk::OnCompletion(OpContext* context, Status status, size_t len, FrameSink&
   return FinishIfDone(op, sink);
 }
 
+int Bulk::FailPeer(int peer, const Status& why, FrameSink& sink) {
+  int events = 0;
+  for (auto it = ops_.begin(); it != ops_.end();) {
+    Op& op = *it++;  // FinishIfDone may erase op
+    if (op.peer != peer || op.reported) continue;
+    if (op.status.ok()) op.status = why;
+    if (op.queued) pending_.erase(std::find(pending_.begin(), pending_.end(), &op));
+    op.queued = false;
+    op.chunks = op.posted;  // post nothing more
+    if (op.finished == op.posted) {
+      events += FinishIfDone(op, sink);
+      continue;
+    }
+    op.reported = true;
+    sink.OnBulkDone(op.cookie, op.status);
+    ++events;
+  }
+  return events;
+}
+
 int Bulk::FinishIfDone(Op& op, FrameSink& sink) {
   bool all_posted = op.posted == op.chunks || !op.status.ok();
   if (!all_posted || op.finished < op.posted) return 0;
   if (op.queued) pending_.erase(std::find(pending_.begin(), pending_.end(), &op));
+  if (op.reported) {  // the sink already heard about it
+    ops_.erase(op.self);
+    return 0;
+  }
   void* cookie = op.cookie;
   Status status = std::move(op.status);
   ops_.erase(op.self);  // before the callback: the sink may post the next transfer

@@ -36,6 +36,11 @@ class Bulk final {
   int Progress(FrameSink& sink);
   // One chunk completed (status ok) or failed; `len` is the completion's length.
   int OnCompletion(OpContext* op, Status status, size_t len, FrameSink& sink);
+  // Reports every transfer with `peer` as failed now, without waiting for its chunks: a dead
+  // peer may never complete them. Their contexts stay alive until the chunks come back.
+  int FailPeer(int peer, const Status& why, FrameSink& sink);
+  // The peer of a chunk's transfer.
+  static int PeerOf(const OpContext* chunk) { return static_cast<const Op*>(chunk->owner)->peer; }
   size_t in_flight() const { return ops_.size(); }
 
  private:
@@ -51,6 +56,7 @@ class Bulk final {
     size_t posted = 0;   // chunks handed to the provider so far
     size_t finished = 0; // chunks completed
     bool queued = false; // in pending_
+    bool reported = false;  // OnBulkDone already called (peer failed)
     Status status;
     std::unique_ptr<OpContext[]> contexts;
     std::list<Op>::iterator self;

@@ -70,7 +70,8 @@ class OfiEndpoint final : public Endpoint {
   int HandleError(FrameSink& sink);
   void OnFrameArrived(Slot* slot, const fi_cq_tagged_entry& entry);
   StatusOr<int> DeliverFrames(FrameSink& sink);
-  void MarkDead(int peer, Status why);
+  // Marks a peer dead (sends fail with kProcAborted); its bulk transfers fail on the next Poll.
+  void MarkDead(int peer, const std::string& why);
 
   Options options_;
   std::unique_ptr<Fabric> fabric_;
@@ -81,6 +82,7 @@ class OfiEndpoint final : public Endpoint {
   std::vector<Slot*> unposted_recvs_;  // taken frames the provider would not take back yet
   std::vector<Peer> peers_;
   std::vector<int> active_;            // peers with arrived frames
+  std::vector<int> newly_dead_;        // peers whose bulk transfers still need failing
 };
 
 OfiEndpoint::OfiEndpoint(const Options& options, std::unique_ptr<Fabric> fabric)
@@ -181,7 +183,7 @@ StatusOr<SendResult> OfiEndpoint::Send(int peer, const Frame& frame) {
   if (ret == -FI_EAGAIN) return SendResult::kRetry;
   if (ret != 0) {
     Status status = OfiError(inject ? "fi_tinject" : "fi_tsend", ret);
-    if (status.code() == Code::kProcAborted) MarkDead(peer, status);
+    if (status.code() == Code::kProcAborted) MarkDead(peer, status.message());
     return status;
   }
   if (slot != nullptr) {
@@ -194,6 +196,8 @@ StatusOr<SendResult> OfiEndpoint::Send(int peer, const Frame& frame) {
 
 StatusOr<int> OfiEndpoint::Poll(FrameSink& sink) {
   int events = bulk_.Progress(sink);
+  for (int peer : newly_dead_) events += bulk_.FailPeer(peer, peers_[peer].dead, sink);
+  newly_dead_.clear();
   while (!unposted_recvs_.empty()) {
     Slot* slot = unposted_recvs_.back();
     unposted_recvs_.pop_back();
@@ -241,9 +245,10 @@ int OfiEndpoint::HandleError(FrameSink& sink) {
   if (fi_cq_readerr(fabric_->cq(), &entry, 0) != 1) return 0;
   auto* op = static_cast<OpContext*>(entry.op_context);
   std::string text = fabric_->CompletionErrorText(entry);
-  Code code = IsPeerLost(entry.err) ? Code::kProcAborted
-              : entry.err == FI_ETRUNC ? Code::kTruncate
-                                       : Code::kOther;
+  // A lost connection shows as the error itself or, for a canceled operation, as the
+  // provider's errno (tcp and net report socket errnos there).
+  bool lost = IsPeerLost(entry.err) || (entry.err == FI_ECANCELED && IsPeerLost(entry.prov_errno));
+  Code code = lost ? Code::kProcAborted : entry.err == FI_ETRUNC ? Code::kTruncate : Code::kOther;
   if (op == nullptr) {
     ZMPI_LOG(kWarn, "ofi", "completion error without context: %s", text.c_str());
     return 0;
@@ -252,8 +257,7 @@ int OfiEndpoint::HandleError(FrameSink& sink) {
     case OpKind::kFrameSend: {
       Slot* slot = &send_slots_[op->index];
       free_sends_.push_back(slot);
-      MarkDead(slot->peer, Error(code, "ofi: frame to rank %d failed: %s", slot->peer,
-                                 text.c_str()));
+      MarkDead(slot->peer, "frame send failed: " + text);
       return 0;
     }
     case OpKind::kFrameRecv: {
@@ -265,6 +269,7 @@ int OfiEndpoint::HandleError(FrameSink& sink) {
       return 0;
     }
     case OpKind::kBulkChunk:
+      if (lost) MarkDead(Bulk::PeerOf(op), "bulk transfer failed: " + text);
       return bulk_.OnCompletion(op, Error(code, "ofi: bulk transfer failed: %s", text.c_str()),
                                 entry.len, sink);
   }
@@ -282,7 +287,7 @@ void OfiEndpoint::OnFrameArrived(Slot* slot, const fi_cq_tagged_entry& entry) {
     ZMPI_LOG(kError, "ofi", "malformed frame (%zu bytes, tag %llx) dropped", entry.len,
              static_cast<unsigned long long>(entry.tag));
     if (ValidPeer(static_cast<int>(sender))) {
-      MarkDead(sender, Error(Code::kIntern, "ofi: malformed frame from rank %u", sender));
+      MarkDead(sender, "sent a malformed frame");
     }
     PostRecv(slot).IgnoreError();
     return;
@@ -330,10 +335,12 @@ StatusOr<int> OfiEndpoint::DeliverFrames(FrameSink& sink) {
   return delivered;
 }
 
-void OfiEndpoint::MarkDead(int peer, Status why) {
+void OfiEndpoint::MarkDead(int peer, const std::string& why) {
   if (!ValidPeer(peer) || !peers_[peer].dead.ok()) return;
-  ZMPI_LOG(kWarn, "ofi", "rank %d marked dead: %s", peer, why.ToString().c_str());
-  peers_[peer].dead = std::move(why);
+  ZMPI_LOG(kWarn, "ofi", "rank %d is unreachable: %s", peer, why.c_str());
+  peers_[peer].dead = Error(Code::kProcAborted, "ofi: rank %d is unreachable: %s", peer,
+                            why.c_str());
+  newly_dead_.push_back(peer);
 }
 
 Status OfiEndpoint::PostBulkSend(int peer, uint64_t key, const void* buf, size_t len,

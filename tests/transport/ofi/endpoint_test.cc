@@ -270,6 +270,59 @@ TEST_P(OfiTest, ZeroByteBulk) {
   EXPECT_TRUE(sink(1).bulk_done[&c[0]].ok());
 }
 
+TEST_P(OfiTest, ManyBulkTransfersBeyondQueueDepth) {
+  MakeWorld(2);
+  auto pairs = All();
+  // More transfers than the provider's queues hold: some posts meet -FI_EAGAIN and must be
+  // posted later by Poll, in order, without losing any.
+  constexpr int kCount = 600;
+  constexpr size_t kLen = 20000;
+  std::vector<std::vector<char>> out(kCount), in(kCount);
+  for (int i = 0; i < kCount; ++i) {
+    out[i].assign(kLen, static_cast<char>(i));
+    in[i].assign(kLen, 0);
+    ASSERT_TRUE(ep(1).PostBulkRecv(0, 1000 + i, in[i].data(), kLen, &in[i]).ok());
+    ASSERT_TRUE(ep(0).PostBulkSend(1, 1000 + i, out[i].data(), kLen, &out[i]).ok());
+  }
+  ASSERT_TRUE(PumpUntil(pairs, [&] {
+    return sink(0).bulk_done.size() == kCount && sink(1).bulk_done.size() == kCount;
+  }));
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_TRUE(sink(1).bulk_done[&in[i]].ok()) << sink(1).bulk_done[&in[i]].ToString();
+    ASSERT_TRUE(in[i] == out[i]) << i;
+  }
+}
+
+TEST_P(OfiTest, FramesToSelf) {
+  MakeWorld(2);
+  auto pairs = All();
+  for (int i = 0; i < 100; ++i) {
+    TestFrame f = MakeFrame(0, i, i * 100);
+    ASSERT_TRUE(SendBounded(&ep(0), 0, f.frame(), pairs));
+  }
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(0).frames.size() == 100; }));
+  for (int i = 0; i < 100; ++i) ExpectFrame(sink(0).frames[i], 0, i, i * 100);
+}
+
+TEST_P(OfiTest, ClosesWithOperationsInFlight) {
+  MakeWorld(2);
+  auto pairs = All();
+  std::vector<char> buf(1 << 20);
+  int cookie;
+  // A receive nobody will match, a send nobody receives, frames nobody polls for.
+  ASSERT_TRUE(ep(0).PostBulkRecv(1, 77, buf.data(), buf.size(), &cookie).ok());
+  ASSERT_TRUE(ep(1).PostBulkSend(0, 78, buf.data(), buf.size(), &cookie).ok());
+  for (int i = 0; i < 50; ++i) {
+    TestFrame f = MakeFrame(1, i, 5000);
+    StatusOr<SendResult> sent = ep(1).Send(0, f.frame());
+    ASSERT_TRUE(sent.ok());
+  }
+  auto start = testing::Clock::now();
+  endpoints_.clear();
+  EXPECT_LT(testing::Clock::now() - start, std::chrono::seconds(5));
+  EXPECT_TRUE(sinks_[0]->bulk_done.empty());  // no callback after close
+}
+
 TEST_P(OfiTest, BadArgumentsAreErrors) {
   MakeWorld(2);
   TestFrame f = MakeFrame(0, 0, ep(0).MaxPayload() + 1);

@@ -50,6 +50,12 @@ class PeerProcess {
     return write(in_, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   }
 
+  void Kill() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
   // Exit status of the child, waiting at most 10 s; kills it (by PID) if it is still there.
   int Wait() {
     auto deadline = Clock::now() + testing::kDeadline;
@@ -145,6 +151,47 @@ TEST_P(OfiTwoProcessTest, EchoFramesAndBulk) {
   PumpUntil(pairs, [&] { return Clock::now() > until; });
   EXPECT_EQ(peer.Wait(), 0);
   EXPECT_TRUE(ep.PeerAlive(1));
+}
+
+TEST_P(OfiTwoProcessTest, DeadPeerNeverBlocks) {
+  PeerProcess peer;
+  ASSERT_TRUE(peer.Start(GetParam()));
+  StatusOr<std::unique_ptr<Endpoint>> created =
+      CreateEndpoint(testing::MakeOptions(GetParam(), 0, 2));
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  Endpoint& ep = *created.value();
+  ASSERT_TRUE(ep.Connect({{1, peer.address()}}).ok());
+  ASSERT_TRUE(peer.SendLine(ep.Address()));
+  RecordingSink sink;
+  std::vector<std::pair<Endpoint*, FrameSink*>> pairs = {{&ep, &sink}};
+  ASSERT_TRUE(SendBounded(&ep, 1, Frame{"echo", 4, "x", 1}, pairs));
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink.frames.size() == 1; }));
+  peer.Kill();
+  // After the peer died every call returns at once (done, retry or an error; none hangs), the
+  // endpoint notices (on loopback the connection is reset), later sends fail with
+  // kProcAborted and the bulk transfer in flight is reported failed.
+  std::string big(ep.MaxPayload(), 'z');
+  std::vector<char> bulk(1 << 20);
+  int cookie;
+  ASSERT_TRUE(ep.PostBulkSend(1, 5, bulk.data(), bulk.size(), &cookie).ok());
+  auto deadline = Clock::now() + testing::kDeadline;
+  while (ep.PeerAlive(1) || sink.bulk_done.empty()) {
+    ASSERT_LT(Clock::now(), deadline) << "dead peer not noticed";
+    auto start = Clock::now();
+    StatusOr<SendResult> sent = ep.Send(1, Frame{"echo", 4, big.data(), big.size()});
+    ASSERT_TRUE(ep.Poll(sink).ok());
+    ASSERT_LT(Clock::now() - start, std::chrono::seconds(1));
+    if (!sent.ok()) EXPECT_EQ(sent.status().code(), Code::kProcAborted) << sent.status().ToString();
+  }
+  StatusOr<SendResult> sent = ep.Send(1, Frame{"echo", 4, "x", 1});
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.status().code(), Code::kProcAborted);
+  EXPECT_NE(sent.status().message().find("rank 1"), std::string::npos);
+  ASSERT_EQ(sink.bulk_done.count(&cookie), 1u);
+  EXPECT_EQ(sink.bulk_done[&cookie].code(), Code::kProcAborted)
+      << sink.bulk_done[&cookie].ToString();
+  EXPECT_EQ(ep.PostBulkSend(1, 6, bulk.data(), bulk.size(), &cookie).code(),
+            Code::kProcAborted);
 }
 
 INSTANTIATE_TEST_SUITE_P(Ofi, OfiTwoProcessTest, ::testing::Values("tcp;ofi_rxm", "net"),
