@@ -1,0 +1,73 @@
+// Mutual authentication of zrun (client) and an agent by the cluster key.
+//
+//   client -> agent  Hello      versions, client nonce Nc, client name, cluster id   (plain)
+//   agent -> client  Challenge  version v, agent nonce Na, agent name,
+//                               agent proof  = HMAC(K, "zmpi/1 agent proof" | T)     (plain)
+//   client -> agent  Auth       client proof = HMAC(K, "zmpi/1 client proof" | T | agent proof)
+//   agent -> client  AuthOk     first frame under the session keys
+// T = the Hello payload | Na | v | agent name (so names, versions and the cluster id are
+// bound to the proofs). HMAC is crypto_auth (HMAC-SHA512-256). Session keys per direction:
+// keyed BLAKE2b(K, "zmpi/1 client->agent" | Nc | Na) and the same with "agent->client".
+// Fresh nonces on both sides defeat replay; distinct role labels defeat reflection.
+#ifndef ZMPI_LAUNCHER_PROTO_HANDSHAKE_H_
+#define ZMPI_LAUNCHER_PROTO_HANDSHAKE_H_
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "launcher/proto/frame.h"
+#include "launcher/proto/key_file.h"
+#include "launcher/proto/messages.h"
+#include "launcher/proto/session.h"
+
+namespace zmpi::launcher::proto {
+
+// Transport-agnostic: the owner moves bytes; this class decides. On any error the
+// connection is finished: an agent sends RefusalFrame(status) and closes, a client closes.
+// Not thread-safe.
+class Handshake final {
+ public:
+  enum class Role { kClient, kAgent };
+  // `key` must outlive the handshake; `name` is this side's name as sent to the peer.
+  Handshake(Role role, const KeyFile& key, std::string name);
+  ~Handshake();
+
+  // Client only: the Hello frame to send first.
+  StatusOr<std::string> Start();
+  // Feeds the next frame from the peer; returns the frame to send back ("" if none).
+  StatusOr<std::string> OnFrame(const Frame& frame);
+  bool done() const { return state_ == State::kDone; }
+  // After done(): the authenticated session (moved out once).
+  std::unique_ptr<Session> TakeSession() { return std::move(session_); }
+  const std::string& peer_name() const { return peer_name_; }
+  uint16_t version() const { return version_; }
+
+ private:
+  enum class State { kStart, kAwaitHello, kAwaitChallenge, kAwaitAuth, kAwaitAuthOk, kDone, kFailed };
+  StatusOr<std::string> OnHello(const Frame& frame);
+  StatusOr<std::string> OnChallenge(const Frame& frame);
+  StatusOr<std::string> OnAuth(const Frame& frame);
+  StatusOr<std::string> OnAuthOk(const Frame& frame);
+  void ComputeProofs(const std::string& hello_payload, const Challenge& challenge, Mac* agent,
+                     Mac* client) const;
+  void MakeSession(const Nonce& client_nonce, const Nonce& agent_nonce);
+
+  Role role_;
+  const KeyFile& key_;
+  std::string name_;
+  State state_;
+  std::string hello_payload_;  // as sent (client) or received (agent), for T
+  Hello hello_;
+  Challenge challenge_;
+  std::unique_ptr<Session> session_;
+  std::string peer_name_;
+  uint16_t version_ = 0;
+};
+
+// A plain Error frame refusing a peer (only for the handshake; afterwards seal errors).
+std::string RefusalFrame(const Status& status);
+
+}  // namespace zmpi::launcher::proto
+
+#endif  // ZMPI_LAUNCHER_PROTO_HANDSHAKE_H_
