@@ -29,6 +29,13 @@ class TempDir {
 // Removes `path` and everything below it; returns false if something could not be removed.
 bool RemoveTree(const std::string& path);
 
+// "<label>-<host>-<pid>-": a TempDir prefix that lets RemoveStaleTempDirs find leftovers of a
+// process that was killed (SIGKILL skips every cleanup). The host name keeps fake hosts that
+// share /tmp but not PID namespaces from judging each other's pids.
+std::string OwnedTempPrefix(const std::string& label, const std::string& host);
+// Removes $TMPDIR/<label>-<host>-<pid>-* whose pid no longer runs; returns how many.
+int RemoveStaleTempDirs(const std::string& label, const std::string& host);
+
 }  // namespace zmpi::launcher::agent
 
 #endif  // ZMPI_LAUNCHER_AGENT_TEMP_DIR_H_

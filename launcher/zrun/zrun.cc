@@ -153,7 +153,8 @@ int Zrun::Run() {
   if (!s.ok()) return Fail(s);
   // Declared in this order so they are torn down in reverse: server first, then its directory.
   agent::TempDir tmpdir;
-  s = tmpdir.Create("zrun-pmix-");
+  agent::RemoveStaleTempDirs("zrun-pmix", host_);  // left by a zrun that was SIGKILLed
+  s = tmpdir.Create(agent::OwnedTempPrefix("zrun-pmix", host_));
   if (!s.ok()) return Fail(s);
   agent::PmixServer pmix;
   s = pmix.Init(tmpdir.path(), topology_.hwloc_handle());

@@ -253,13 +253,21 @@ TEST(ZrunProcess, SigintEndsEverything) {
 }
 
 TEST(ZrunProcess, SigkilledZrunLeavesNoOrphans) {
-  ZrunRun run(Concat({"-n", "2"}, Client({"--sleep", "60"})));
+  // A SIGKILLed zrun cannot remove its PMIx temp dir: keep it in a directory of our own.
+  char dir_template[] = "/tmp/zrun-kill-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  std::string tmp = dir_template;
+  ZrunRun run(Concat({"-n", "2"}, Client({"--sleep", "60"})), {"TMPDIR=" + tmp});
   ASSERT_TRUE(run.WaitForStdout("rank 1 read", 20) && run.WaitForStdout("rank 0 read", 5));
   std::vector<pid_t> pids = RankPids(run.out());
   ASSERT_EQ(pids.size(), 2u);
   run.Signal(SIGKILL);
   EXPECT_EQ(ExitCode(run.Wait(10)), 1000 + SIGKILL);
   EXPECT_TRUE(AllGone(pids, 3.0));
+  // The next zrun removes the dead one's leftover directory, then its own.
+  ZrunRun next(Concat({"-n", "1"}, Client({})), {"TMPDIR=" + tmp});
+  EXPECT_EQ(ExitCode(next.Wait(20)), 0) << next.err();
+  EXPECT_EQ(rmdir(tmp.c_str()), 0) << "stale PMIx directory left in " << tmp;
 }
 
 TEST(ZrunProcess, ReportBindingsShowsDistinctCores) {

@@ -1,0 +1,64 @@
+#include "launcher/agent/temp_dir.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace zmpi::launcher::agent {
+namespace {
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+class TempDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char base[] = "/tmp/temp-dir-test-XXXXXX";
+    ASSERT_NE(mkdtemp(base), nullptr);
+    base_ = base;
+    const char* old = getenv("TMPDIR");
+    old_tmpdir_ = old ? old : "";
+    setenv("TMPDIR", base_.c_str(), 1);
+  }
+  void TearDown() override {
+    RemoveTree(base_);
+    if (old_tmpdir_.empty()) unsetenv("TMPDIR");
+    else setenv("TMPDIR", old_tmpdir_.c_str(), 1);
+  }
+  std::string base_, old_tmpdir_;
+};
+
+TEST_F(TempDirTest, RemovedWithItsContents) {
+  std::string path;
+  {
+    TempDir dir;
+    ASSERT_TRUE(dir.Create("x-").ok());
+    path = dir.path();
+    EXPECT_EQ(path.compare(0, base_.size(), base_), 0);
+    ASSERT_EQ(mkdir((path + "/sub").c_str(), 0700), 0);
+    std::ofstream(path + "/sub/file") << "data";
+  }
+  EXPECT_FALSE(Exists(path));
+}
+
+TEST_F(TempDirTest, StaleDirsOfDeadProcessesOnly) {
+  // pid 0x7ffffffe is beyond pid_max here, so no process has it.
+  std::string dead = base_ + "/zrun-pmix-h1-2147483646-abc";
+  std::string live = base_ + "/zrun-pmix-h1-" + std::to_string(getpid()) + "-abc";
+  std::string other_host = base_ + "/zrun-pmix-h2-2147483646-abc";
+  for (const std::string& d : {dead, live, other_host}) ASSERT_EQ(mkdir(d.c_str(), 0700), 0);
+  EXPECT_EQ(RemoveStaleTempDirs("zrun-pmix", "h1"), 1);
+  EXPECT_FALSE(Exists(dead));
+  EXPECT_TRUE(Exists(live));
+  EXPECT_TRUE(Exists(other_host));
+  EXPECT_EQ(OwnedTempPrefix("zrun-pmix", "h1"), "zrun-pmix-h1-" + std::to_string(getpid()) + "-");
+}
+
+}  // namespace
+}  // namespace zmpi::launcher::agent
