@@ -52,10 +52,10 @@ class Bulk final {
     char* buf;
     size_t len;
     void* cookie;
-    size_t chunks;       // total
-    size_t posted = 0;   // chunks handed to the provider so far
-    size_t finished = 0; // chunks completed
-    bool queued = false; // in pending_
+    size_t chunks;          // total
+    size_t posted = 0;      // chunks handed to the provider so far
+    size_t finished = 0;    // chunks completed
+    bool queued = false;    // in pending_
     bool reported = false;  // OnBulkDone already called (peer failed)
     Status status;
     std::unique_ptr<OpContext[]> contexts;
@@ -69,8 +69,8 @@ class Bulk final {
 
   Fabric& fabric_;
   size_t chunk_;
-  std::list<Op> ops_;           // transfers in flight; stable addresses for contexts
-  std::deque<Op*> pending_;     // transfers with chunks the provider refused
+  std::list<Op> ops_;        // transfers in flight; stable addresses for contexts
+  std::deque<Op*> pending_;  // transfers with chunks the provider refused
 };
 
 }  // namespace zmpi::transport::ofi

@@ -20,9 +20,9 @@ namespace {
 
 constexpr size_t kMaxPayload = 16 * 1024;
 constexpr size_t kMaxFrameBytes = sizeof(FramePrefix) + kMaxHeader + kMaxPayload;
-constexpr size_t kInlineBytes = 256;   // stack buffer for injected frames
-constexpr size_t kSendSlots = 128;     // bounce buffers (capped by the provider's tx size)
-constexpr size_t kRecvSlots = 64;      // posted frame receives (capped by its rx size)
+constexpr size_t kInlineBytes = 256;  // stack buffer for injected frames
+constexpr size_t kSendSlots = 128;    // bounce buffers (capped by the provider's tx size)
+constexpr size_t kRecvSlots = 64;     // posted frame receives (capped by its rx size)
 constexpr int kCqBatch = 16;
 constexpr int kMaxCqBatchesPerPoll = 8;
 
@@ -30,18 +30,18 @@ constexpr int kMaxCqBatchesPerPoll = 8;
 struct Slot {
   OpContext op;
   char* buf;
-  int peer = -1;         // send: destination; receive: sender, once completed
-  size_t len = 0;        // receive: bytes that arrived
-  uint32_t seq = 0;      // receive: the frame's sequence number
+  int peer = -1;     // send: destination; receive: sender, once completed
+  size_t len = 0;    // receive: bytes that arrived
+  uint32_t seq = 0;  // receive: the frame's sequence number
 };
 
 struct Peer {
   fi_addr_t addr = FI_ADDR_NOTAVAIL;
   uint32_t send_seq = 0;
-  uint32_t recv_seq = 0;        // next frame to deliver
-  std::deque<Slot*> arrived;    // completed receives not yet taken, ordered by seq
-  bool listed = false;          // in active_
-  Status dead;                  // not ok once a send to the peer failed for good
+  uint32_t recv_seq = 0;      // next frame to deliver
+  std::deque<Slot*> arrived;  // completed receives not yet taken, ordered by seq
+  bool listed = false;        // in active_
+  Status dead;                // not ok once a send to the peer failed for good
 };
 
 class OfiEndpoint final : public Endpoint {
@@ -57,8 +57,7 @@ class OfiEndpoint final : public Endpoint {
   StatusOr<SendResult> Send(int peer, const Frame& frame) override;
   StatusOr<int> Poll(FrameSink& sink) override;
   bool HasBulk() const override { return true; }
-  Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len,
-                      void* cookie) override;
+  Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len, void* cookie) override;
   Status PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) override;
   bool PeerAlive(int peer) override { return ValidPeer(peer) && peers_[peer].dead.ok(); }
 
@@ -81,8 +80,8 @@ class OfiEndpoint final : public Endpoint {
   std::vector<Slot*> free_sends_;
   std::vector<Slot*> unposted_recvs_;  // taken frames the provider would not take back yet
   std::vector<Peer> peers_;
-  std::vector<int> active_;            // peers with arrived frames
-  std::vector<int> newly_dead_;        // peers whose bulk transfers still need failing
+  std::vector<int> active_;      // peers with arrived frames
+  std::vector<int> newly_dead_;  // peers whose bulk transfers still need failing
 };
 
 OfiEndpoint::OfiEndpoint(const Options& options, std::unique_ptr<Fabric> fabric)
@@ -160,8 +159,8 @@ StatusOr<SendResult> OfiEndpoint::Send(int peer, const Frame& frame) {
                  frame.payload_len, kMaxHeader, kMaxPayload);
   }
   Peer& p = peers_[peer];
-  FramePrefix prefix = {kWireVersion, static_cast<uint8_t>(frame.header_len), 0, p.send_seq,
-                        static_cast<uint32_t>(frame.payload_len), 0};
+  FramePrefix prefix = {kWireVersion, static_cast<uint8_t>(frame.header_len),   0,
+                        p.send_seq,   static_cast<uint32_t>(frame.payload_len), 0};
   size_t total = sizeof(prefix) + frame.header_len + frame.payload_len;
   bool inject = total <= std::min(kInlineBytes, fabric_->inject_size());
   char inline_buf[kInlineBytes];
@@ -338,8 +337,8 @@ StatusOr<int> OfiEndpoint::DeliverFrames(FrameSink& sink) {
 void OfiEndpoint::MarkDead(int peer, const std::string& why) {
   if (!ValidPeer(peer) || !peers_[peer].dead.ok()) return;
   ZMPI_LOG(kWarn, "ofi", "rank %d is unreachable: %s", peer, why.c_str());
-  peers_[peer].dead = Error(Code::kProcAborted, "ofi: rank %d is unreachable: %s", peer,
-                            why.c_str());
+  peers_[peer].dead =
+      Error(Code::kProcAborted, "ofi: rank %d is unreachable: %s", peer, why.c_str());
   newly_dead_.push_back(peer);
 }
 

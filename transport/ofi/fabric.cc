@@ -64,8 +64,7 @@ StatusOr<std::string> InterfaceAddress(const std::string& iface) {
                  iface.c_str(), names.c_str());
   }
   if (v4.empty() && v6.empty()) {
-    return Error(Code::kArg, "ofi: network interface '%s' has no usable IP address",
-                 iface.c_str());
+    return Error(Code::kArg, "ofi: network interface '%s' has no usable IP address", iface.c_str());
   }
   return v4.empty() ? v6 : v4;
 }
@@ -139,13 +138,12 @@ Status OfiError(const char* call, ssize_t ret) {
 }
 
 StatusOr<std::unique_ptr<Fabric>> Fabric::Open(const std::string& provider,
-                                                const std::string& iface, size_t av_count) {
+                                               const std::string& iface, size_t av_count) {
   ZMPI_ASSIGN_OR_RETURN(std::string node, InterfaceAddress(iface));
   InfoList hints{MakeHints(provider)};
   if (hints.head == nullptr) return Error(Code::kNoMem, "ofi: fi_allocinfo failed");
   InfoList found;
-  int ret = fi_getinfo(FI_VERSION(1, 9), node.c_str(), nullptr, FI_SOURCE, hints.head,
-                       &found.head);
+  int ret = fi_getinfo(FI_VERSION(1, 9), node.c_str(), nullptr, FI_SOURCE, hints.head, &found.head);
   if (ret == -FI_ENODATA) {
     return Error(Code::kUnsupported,
                  "ofi: provider '%s' offers no RDM endpoint with tagged messages on "
@@ -211,9 +209,8 @@ Status Fabric::Init(const fi_info* info, size_t av_count) {
 
 Fabric::~Fabric() {
   // Reverse order of creation; the endpoint first so no operation still refers to the rest.
-  fid* objects[] = {ep_ ? &ep_->fid : nullptr, av_ ? &av_->fid : nullptr,
-                    cq_ ? &cq_->fid : nullptr, domain_ ? &domain_->fid : nullptr,
-                    fabric_ ? &fabric_->fid : nullptr};
+  fid* objects[] = {ep_ ? &ep_->fid : nullptr, av_ ? &av_->fid : nullptr, cq_ ? &cq_->fid : nullptr,
+                    domain_ ? &domain_->fid : nullptr, fabric_ ? &fabric_->fid : nullptr};
   for (fid* object : objects) {
     if (object == nullptr) continue;
     int ret = fi_close(object);

@@ -1,5 +1,5 @@
 // The wire format of the ofi transport: how a 64-bit libfabric tag names a message, and the
-// prefix in front of every frame. Described in docs/transport-ofi.md.
+// prefix in front of every frame. This header is the description of record.
 //
 // Tag layout (bits 63..0):
 //   [63:60] kind     kFrame or kBulk
@@ -50,12 +50,12 @@ static_assert(BulkTag(0xF000000000000007ull) != BulkTag(7), "high key bits still
 // In front of every frame. seq counts frames per (sender, receiver) pair so the receiver can
 // restore the sender's order even if a provider completes receives out of order.
 struct FramePrefix {
-  uint8_t version;      // kWireVersion
-  uint8_t header_len;   // <= kMaxHeader
-  uint16_t reserved;    // zero
-  uint32_t seq;         // per-pair frame number, starting at 0, wrapping
-  uint32_t payload_len; // bytes after the header
-  uint32_t reserved2;   // zero
+  uint8_t version;       // kWireVersion
+  uint8_t header_len;    // <= kMaxHeader
+  uint16_t reserved;     // zero
+  uint32_t seq;          // per-pair frame number, starting at 0, wrapping
+  uint32_t payload_len;  // bytes after the header
+  uint32_t reserved2;    // zero
 };
 static_assert(sizeof(FramePrefix) == 16, "FramePrefix is part of the wire format");
 

@@ -126,9 +126,8 @@ TEST_P(OfiTest, ThousandsOfRandomFramesArriveInOrder) {
     ASSERT_TRUE(SendBounded(&ep(0), 1, a.frame(), pairs)) << i;
     ASSERT_TRUE(SendBounded(&ep(1), 0, b.frame(), pairs)) << i;
   }
-  ASSERT_TRUE(PumpUntil(pairs, [&] {
-    return sink(1).frames.size() == kCount && sink(0).frames.size() == kCount;
-  }));
+  ASSERT_TRUE(PumpUntil(
+      pairs, [&] { return sink(1).frames.size() == kCount && sink(0).frames.size() == kCount; }));
   for (int i = 0; i < kCount; ++i) {
     ExpectFrame(sink(1).frames[i], 0, i, sizes[i]);
     ExpectFrame(sink(0).frames[i], 1, i, sizes[kCount - 1 - i]);
@@ -240,11 +239,11 @@ class OfiBulkTest : public OfiTest {
     ASSERT_TRUE(ep(1).PostBulkRecv(0, key_a, in1.data(), kLen, &c[0]).ok());
     ASSERT_TRUE(ep(0).PostBulkSend(1, key_a, out0.data(), kLen, &c[1]).ok());
     ASSERT_TRUE(ep(1).PostBulkSend(0, key_b, out1.data(), kLen, &c[2]).ok());
-    ASSERT_TRUE(PumpUntil(pairs, [] { return false; }, std::chrono::milliseconds(50)) == false);
+    ASSERT_TRUE(PumpUntil(
+                    pairs, [] { return false; }, std::chrono::milliseconds(50)) == false);
     ASSERT_TRUE(ep(0).PostBulkRecv(1, key_b, in0.data(), kLen, &c[3]).ok());
-    ASSERT_TRUE(PumpUntil(pairs, [&] {
-      return sink(0).bulk_done.size() == 2 && sink(1).bulk_done.size() == 2;
-    }));
+    ASSERT_TRUE(PumpUntil(
+        pairs, [&] { return sink(0).bulk_done.size() == 2 && sink(1).bulk_done.size() == 2; }));
     for (auto* s : {&sink(0), &sink(1)}) {
       for (auto& [cookie, status] : s->bulk_done) EXPECT_TRUE(status.ok()) << status.ToString();
     }
@@ -264,9 +263,8 @@ TEST_P(OfiTest, ZeroByteBulk) {
   int c[2];
   ASSERT_TRUE(ep(1).PostBulkRecv(0, 9, nullptr, 0, &c[0]).ok());
   ASSERT_TRUE(ep(0).PostBulkSend(1, 9, nullptr, 0, &c[1]).ok());
-  ASSERT_TRUE(PumpUntil(pairs, [&] {
-    return sink(0).bulk_done.size() == 1 && sink(1).bulk_done.size() == 1;
-  }));
+  ASSERT_TRUE(PumpUntil(
+      pairs, [&] { return sink(0).bulk_done.size() == 1 && sink(1).bulk_done.size() == 1; }));
   EXPECT_TRUE(sink(1).bulk_done[&c[0]].ok());
 }
 
@@ -362,10 +360,8 @@ std::string ProviderName(const ::testing::TestParamInfo<std::string>& info) {
   return info.param == "net" ? "net" : "tcp_rxm";
 }
 
-INSTANTIATE_TEST_SUITE_P(Ofi, OfiTest, ::testing::Values("tcp;ofi_rxm", "net"),
-                         ProviderName);
-INSTANTIATE_TEST_SUITE_P(Ofi, OfiBulkTest, ::testing::Values("tcp;ofi_rxm", "net"),
-                         ProviderName);
+INSTANTIATE_TEST_SUITE_P(Ofi, OfiTest, ::testing::Values("tcp;ofi_rxm", "net"), ProviderName);
+INSTANTIATE_TEST_SUITE_P(Ofi, OfiBulkTest, ::testing::Values("tcp;ofi_rxm", "net"), ProviderName);
 
 }  // namespace
 }  // namespace zmpi::transport::ofi

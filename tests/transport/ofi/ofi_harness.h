@@ -31,14 +31,11 @@ class RecordingSink final : public FrameSink {
   bool OnFrame(int peer, const Frame& frame) override {
     ++offers;
     if (refuse && refuse(peer, frame)) return false;
-    frames.push_back({peer,
-                      std::string(static_cast<const char*>(frame.header), frame.header_len),
+    frames.push_back({peer, std::string(static_cast<const char*>(frame.header), frame.header_len),
                       std::string(static_cast<const char*>(frame.payload), frame.payload_len)});
     return true;
   }
-  void OnBulkDone(void* cookie, Status status) override {
-    bulk_done[cookie] = std::move(status);
-  }
+  void OnBulkDone(void* cookie, Status status) override { bulk_done[cookie] = std::move(status); }
 
   std::function<bool(int, const Frame&)> refuse;
   std::vector<Received> frames;

@@ -6,6 +6,8 @@
 //
 // The process forks once before touching libfabric; the two halves swap addresses over pipes
 // and then run the same schedule: rank 0 measures, rank 1 echoes. Every wait is bounded.
+// Afterwards both endpoints run in one process and one thread ("1 thread" rows): no scheduler
+// hand-offs, so that figure shows the software cost even on a busy machine.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,13 +134,73 @@ bool RunProvider(const std::string& provider, int rank, Pipes pipes, int iters) 
   if (!Bandwidth(ep, sink, &consumed, rank, 2, &warm)) return false;
   if (!Bandwidth(ep, sink, &consumed, rank, 20, &mbps)) return false;
   if (rank == 0) {
-    printf("%-12s  latency 8 B: %7.2f us   (8 B + 48 B core header: %7.2f us)   "
-           "bandwidth 1 MiB: %8.1f MB/s\n",
-           provider.c_str(), lat8, lat56, mbps);
+    printf(
+        "%-12s  latency 8 B: %7.2f us   (8 B + 48 B core header: %7.2f us)   "
+        "bandwidth 1 MiB: %8.1f MB/s\n",
+        provider.c_str(), lat8, lat56, mbps);
     fflush(stdout);
   }
   // Keep progressing briefly so the peer's last frames leave before we close.
-  PumpUntil({{&ep, &sink}}, [] { return false; }, std::chrono::milliseconds(100));
+  PumpUntil(
+      {{&ep, &sink}}, [] { return false; }, std::chrono::milliseconds(100));
+  return true;
+}
+
+// Both ranks in this thread: round trips of 8 B frames and windows of 1 MiB bulk transfers.
+bool RunInProcess(const std::string& provider, int iters) {
+  std::unique_ptr<Endpoint> eps[2];
+  RecordingSink sinks[2];
+  for (int rank = 0; rank < 2; ++rank) {
+    StatusOr<std::unique_ptr<Endpoint>> created =
+        CreateEndpoint(testing::MakeOptions(provider, rank, 2));
+    if (!created.ok()) return Fail(created.status().ToString().c_str());
+    eps[rank] = std::move(created.value());
+  }
+  std::vector<PeerAddress> addresses = {{0, eps[0]->Address()}, {1, eps[1]->Address()}};
+  for (auto& ep : eps) {
+    if (!ep->Connect(addresses).ok()) return Fail("connect");
+  }
+  std::vector<std::pair<Endpoint*, FrameSink*>> pairs = {{eps[0].get(), &sinks[0]},
+                                                         {eps[1].get(), &sinks[1]}};
+  char payload[8] = {};
+  Frame frame{nullptr, 0, payload, sizeof(payload)};
+  auto start = Clock::now();
+  for (int i = 0; i < iters + iters / 10; ++i) {
+    if (i == iters / 10) start = Clock::now();  // the first tenth warms up
+    for (int rank = 0; rank < 2; ++rank) {
+      size_t want = sinks[1 - rank].frames.size() + 1;
+      if (!SendBounded(eps[rank].get(), 1 - rank, frame, pairs)) return Fail("send");
+      if (!PumpUntil(pairs, [&] { return sinks[1 - rank].frames.size() >= want; })) {
+        return Fail("recv");
+      }
+    }
+  }
+  double lat = std::chrono::duration<double, std::micro>(Clock::now() - start).count() / iters / 2;
+  std::vector<char> src(kBulkLen * kWindow, 's'), dst(kBulkLen * kWindow);
+  constexpr int kRounds = 20;
+  for (int r = 0; r < kRounds + 2; ++r) {
+    if (r == 2) start = Clock::now();
+    sinks[0].bulk_done.clear();
+    sinks[1].bulk_done.clear();
+    for (int i = 0; i < kWindow; ++i) {
+      uint64_t key = static_cast<uint64_t>(r) * kWindow + i;
+      char* in = dst.data() + i * kBulkLen;
+      char* out = src.data() + i * kBulkLen;
+      if (!eps[1]->PostBulkRecv(0, key, in, kBulkLen, in).ok()) return Fail("post recv");
+      if (!eps[0]->PostBulkSend(1, key, out, kBulkLen, out).ok()) return Fail("post send");
+    }
+    if (!PumpUntil(pairs, [&] {
+          return sinks[0].bulk_done.size() == kWindow && sinks[1].bulk_done.size() == kWindow;
+        })) {
+      return Fail("bulk");
+    }
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  printf(
+      "%-12s  latency 8 B: %7.2f us   (1 thread)                           "
+      "bandwidth 1 MiB: %8.1f MB/s (1 thread)\n",
+      provider.c_str(), lat, static_cast<double>(kBulkLen) * kWindow * kRounds / seconds / 1e6);
+  fflush(stdout);
   return true;
 }
 
@@ -150,6 +212,9 @@ int Main(int argc, char** argv) {
   if (child < 0) return 1;
   int rank = child == 0 ? 1 : 0;
   Pipes pipes = rank == 0 ? Pipes{up[0], down[1]} : Pipes{down[0], up[1]};
+  // Close the other ends, so a half that gives up shows as end-of-file to the other.
+  close(rank == 0 ? up[1] : down[1]);
+  close(rank == 0 ? down[0] : up[0]);
   bool ok = true;
   std::vector<std::string> providers;
   for (int i = 2; i < argc; ++i) providers.push_back(argv[i]);
@@ -168,7 +233,11 @@ int Main(int argc, char** argv) {
     }
     usleep(10000);
   }
-  return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+  ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  for (const std::string& provider : providers) {
+    ok = ok && RunInProcess(provider, iters);
+  }
+  return ok ? 0 : 1;
 }
 
 }  // namespace

@@ -2,12 +2,11 @@
 // peer started with fork/exec and addresses swapped over pipes. Every wait is bounded; the
 // child is killed by PID if it outlives the test.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <random>
@@ -121,8 +120,8 @@ TEST_P(OfiTwoProcessTest, EchoFramesAndBulk) {
   for (int i = 0; i < kCount; ++i) {
     payloads[i].resize(rng() % 2 == 0 ? rng() % 64 : rng() % ep.MaxPayload());
     for (auto& ch : payloads[i]) ch = static_cast<char>(rng());
-    ASSERT_TRUE(SendBounded(&ep, 1, Frame{"echo", 4, payloads[i].data(), payloads[i].size()},
-                            pairs))
+    ASSERT_TRUE(
+        SendBounded(&ep, 1, Frame{"echo", 4, payloads[i].data(), payloads[i].size()}, pairs))
         << i;
   }
   ASSERT_TRUE(PumpUntil(pairs, [&] { return sink.frames.size() == kCount; }));
@@ -190,8 +189,7 @@ TEST_P(OfiTwoProcessTest, DeadPeerNeverBlocks) {
   ASSERT_EQ(sink.bulk_done.count(&cookie), 1u);
   EXPECT_EQ(sink.bulk_done[&cookie].code(), Code::kProcAborted)
       << sink.bulk_done[&cookie].ToString();
-  EXPECT_EQ(ep.PostBulkSend(1, 6, bulk.data(), bulk.size(), &cookie).code(),
-            Code::kProcAborted);
+  EXPECT_EQ(ep.PostBulkSend(1, 6, bulk.data(), bulk.size(), &cookie).code(), Code::kProcAborted);
 }
 
 INSTANTIATE_TEST_SUITE_P(Ofi, OfiTwoProcessTest, ::testing::Values("tcp;ofi_rxm", "net"),
