@@ -3,6 +3,7 @@
 //   zmpi-mdns publish [--iface ADDR] --cluster CID --port P [--name N] [--cores N]
 //                     [--used N] [--pv N] [--update-after MS --update-used N] [--duration MS]
 //       Announces until SIGTERM/SIGINT (or --duration), then says goodbye. Prints
+//       --key-file F instead of --cluster takes the cluster id of a key file (both verbs).
 //       "published <instance>" once, "updated" after --update-after, "goodbye" at the end.
 //   zmpi-mdns browse [--iface ADDR] [--cluster CID] [--duration MS] [--expect N] [--watch]
 //       Prints one line per agent found: "<name> <address> <port> key=value...", and
@@ -22,6 +23,7 @@
 
 #include "launcher/discovery/browser.h"
 #include "launcher/discovery/publisher.h"
+#include "launcher/proto/key_file.h"
 
 namespace zmpi::launcher::discovery {
 namespace {
@@ -44,6 +46,19 @@ std::map<std::string, std::string> ParseFlags(int argc, char** argv) {
     flags[arg.substr(2)] = has_value ? argv[++i] : "1";
   }
   return flags;
+}
+
+// --key-file F sets --cluster to the key's cluster id. False (after a message) on error.
+bool ApplyKeyFile(std::map<std::string, std::string>* flags) {
+  auto it = flags->find("key-file");
+  if (it == flags->end()) return true;
+  auto key = proto::KeyFile::Load(it->second);
+  if (!key.ok()) {
+    std::fprintf(stderr, "zmpi-mdns: %s\n", key.status().ToString().c_str());
+    return false;
+  }
+  (*flags)["cluster"] = (*key)->ClusterId();
+  return true;
 }
 
 std::string Flag(const std::map<std::string, std::string>& f, const char* name, const char* def) {
@@ -172,5 +187,6 @@ int main(int argc, char** argv) {
   signal(SIGTERM, OnSignal);
   signal(SIGINT, OnSignal);
   auto flags = ParseFlags(argc, argv);
+  if (!ApplyKeyFile(&flags)) return 1;
   return std::strcmp(argv[1], "publish") == 0 ? Publish(flags) : Browse(flags);
 }

@@ -2,7 +2,7 @@
 # Tier-3 discovery tests on namespace hosts (tests/cluster/harness.sh). mDNS runs only in
 # the hosts' namespaces, never in the root namespace.
 #   mdns_cluster_test.sh CASE HARNESS ZMPI_MDNS AVAHI_BROWSE
-# CASE: found | other_cluster | goodbye | update | avahi
+# CASE: found | other_cluster | goodbye | update | key_file | avahi
 set -u
 case_name=$1
 harness=$2
@@ -90,6 +90,23 @@ case "$case_name" in
     grep -q '^+ .* h1 .* used=0 ' "$wlog" && pass "first announce used=0" || fail "no used=0 seen"
     grep -q '^+ .* h1 .* used=3 ' "$wlog" && pass "re-announced used=3" || fail "update not seen"
     [ "$(grep -c '^+ .* h1 ' "$wlog")" = 2 ] || fail "expected exactly two versions of h1"
+    ;;
+  key_file)
+    # Cluster ids derived from key files: same key -> found, other key -> ignored.
+    k1="$ZMPI_CLUSTER_DIR/k1.key"
+    k2="$ZMPI_CLUSTER_DIR/k2.key"
+    (umask 077 && head -c 32 /dev/urandom >"$k1" && head -c 32 /dev/urandom >"$k2")
+    cluster_spawn h1 "$mdns" publish --iface 198.51.100.1 --key-file "$k1" --port 7001 >/dev/null
+    cluster_spawn h2 "$mdns" publish --iface 198.51.100.2 --key-file "$k2" --port 7002 >/dev/null
+    settle
+    mine=$(cluster_run h3 "$mdns" browse --iface 198.51.100.3 --key-file "$k1" --duration 1000 2>/dev/null)
+    echo "$mine"
+    [ "$(echo "$mine" | awk '{print $1}' | tr '\n' ' ')" = "h1 " ] &&
+      pass "only the agent with the same key is found" || fail "key-file browse: '$mine'"
+    echo "$mine" | grep -q "cid=[0-9a-f]\{32\} " && pass "cid is 32 hex" || fail "cid format"
+    chmod 644 "$k1"
+    cluster_run h3 "$mdns" browse --iface 198.51.100.3 --key-file "$k1" --duration 100 2>&1 |
+      grep -q "chmod 600" && pass "world-readable key refused" || fail "0644 key accepted"
     ;;
   avahi)
     publish h1 "$A" 7001 4 >/dev/null
