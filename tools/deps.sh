@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs the Debian 12 packages zmpi needs to build and test (only what is missing).
+set -eu
+PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
+libsodium-dev libgtest-dev iproute2 util-linux procps avahi-utils libavahi-core-dev"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "zmpi: installing:$missing"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
