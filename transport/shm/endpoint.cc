@@ -2,14 +2,15 @@
 
 #include <errno.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
 
 #include "common/log.h"
 #include "transport/shm/copy_assist.h"
@@ -87,8 +88,12 @@ class ShmEndpoint final : public Endpoint {
  public:
   explicit ShmEndpoint(const Options& options)
       : options_(options), max_payload_(Ring::MaxPayloadFor(options.slot_size)) {
-    std::random_device random;
-    probe_value_ = (uint64_t{random()} << 32 | random()) | 1;
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v)) {
+      v = static_cast<uint64_t>(getpid()) * 0x9E3779B97F4A7C15ULL ^
+          static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    }
+    probe_value_ = v | 1;  // never 0, the value of untouched memory
   }
 
   Status Init();
