@@ -2,7 +2,8 @@
 
 #include <cstring>
 #include <utility>
-#include <vector>
+
+#include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
 namespace {
@@ -79,7 +80,7 @@ Status RecursiveDoublingAllreduce(Links& links, const void* sendbuf, void* recvb
   const size_t bytes = count * reducer.elem_size();
   if (!IsInPlace(sendbuf) && bytes > 0) std::memcpy(recvbuf, sendbuf, bytes);
   if (p == 1 || bytes == 0) return OkStatus();
-  std::vector<char> scratch(bytes);
+  Scratch scratch(bytes);
   char* acc = static_cast<char*>(recvbuf);
   char* tmp = scratch.data();
   Fold fold(p, r);
@@ -104,7 +105,7 @@ Status RabenseifnerAllreduce(Links& links, const void* sendbuf, void* recvbuf, s
   const size_t bytes = count * elem;
   if (!IsInPlace(sendbuf) && bytes > 0) std::memcpy(recvbuf, sendbuf, bytes);
   if (p == 1 || bytes == 0) return OkStatus();
-  std::vector<char> scratch(bytes);
+  Scratch scratch(bytes);
   char* acc = static_cast<char*>(recvbuf);
   char* tmp = scratch.data();
   Fold fold(p, r);

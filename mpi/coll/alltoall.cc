@@ -1,7 +1,8 @@
 #include "mpi/coll/alltoall.h"
 
 #include <cstring>
-#include <vector>
+
+#include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
 
@@ -11,10 +12,11 @@ Status PairwiseAlltoall(Links& links, const void* sendbuf, void* recvbuf, size_t
   const int r = links.rank();
   char* out = static_cast<char*>(recvbuf);
   // In place, step i would overwrite block r-i before sending it at step p-i.
-  std::vector<char> copy;
+  Scratch copy;
   if (IsInPlace(sendbuf)) {
     if (p == 1) return OkStatus();
-    copy.assign(out, out + p * block);
+    copy.Reserve(p * block);
+    if (block > 0) std::memcpy(copy.data(), out, p * block);
     sendbuf = copy.data();
   }
   const char* in = static_cast<const char*>(sendbuf);

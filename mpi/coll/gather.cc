@@ -1,9 +1,9 @@
 #include "mpi/coll/gather.h"
 
 #include <cstring>
-#include <vector>
 
 #include "mpi/coll/binomial_tree.h"
+#include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
 namespace {
@@ -15,7 +15,7 @@ Status GatherAtRoot(Links& links, const void* sendbuf, char* out, size_t block, 
   const int r = links.rank();
   BinomialTree tree(p, 0);
   if (!IsInPlace(sendbuf) && block > 0) std::memcpy(out + r * block, sendbuf, block);
-  std::vector<char> wrap;
+  Scratch wrap;
   int wrap_first = 0;
   int wrap_len = 0;
   for (int c = 1; c < p; c <<= 1) {
@@ -23,7 +23,7 @@ Status GatherAtRoot(Links& links, const void* sendbuf, char* out, size_t block, 
     int n = tree.ChildSubtree(c);
     char* dest = out + first * block;
     if (first + n > p) {
-      wrap.resize(n * block);
+      wrap.Reserve(n * block);
       wrap_first = first;
       wrap_len = n;
       dest = wrap.data();
@@ -50,14 +50,15 @@ Status BinomialGather(Links& links, const void* sendbuf, void* recvbuf, size_t b
   BinomialTree tree(p, vr);
   const int parent = (r + tree.parent() - vr + p) % p;
   if (tree.subtree_size() == 1) return links.Send(parent, tag, sendbuf, block);
-  std::vector<char> stage(tree.subtree_size() * block);
+  const size_t staged = tree.subtree_size() * block;
+  Scratch stage(staged);
   if (block > 0) std::memcpy(stage.data(), sendbuf, block);
   for (int c = 1; c < tree.child_limit() && vr + c < p; c <<= 1) {
     ZMPI_RETURN_IF_ERROR(
         links.Irecv((r + c) % p, tag, stage.data() + c * block, tree.ChildSubtree(c) * block));
   }
   ZMPI_RETURN_IF_ERROR(links.WaitAll());
-  return links.Send(parent, tag, stage.data(), stage.size());
+  return links.Send(parent, tag, stage.data(), staged);
 }
 
 Status LinearGather(Links& links, const void* sendbuf, void* recvbuf, size_t block, int root,

@@ -1,7 +1,8 @@
 #include "mpi/coll/reduce.h"
 
 #include <cstring>
-#include <vector>
+
+#include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
 namespace {
@@ -21,7 +22,7 @@ class Partial {
   char* Spare() {
     char* recv = static_cast<char*>(recvbuf_);
     if (recv != nullptr && recv != acc_) return recv;
-    if (scratch_.empty()) scratch_.resize((recv != nullptr ? 1 : 2) * bytes_);
+    if (scratch_.empty()) scratch_.Reserve((recv != nullptr ? 1 : 2) * bytes_);
     char* s0 = scratch_.data();
     if (s0 != acc_) return s0;
     return recv != nullptr ? recv : s0 + bytes_;
@@ -43,7 +44,7 @@ class Partial {
   bool writable_;
   void* recvbuf_;
   size_t bytes_;
-  std::vector<char> scratch_;
+  Scratch scratch_;
 };
 
 }  // namespace

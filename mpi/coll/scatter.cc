@@ -1,9 +1,9 @@
 #include "mpi/coll/scatter.h"
 
 #include <cstring>
-#include <vector>
 
 #include "mpi/coll/binomial_tree.h"
+#include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
 namespace {
@@ -16,13 +16,13 @@ Status ScatterFromRoot(Links& links, const char* in, void* recvbuf, size_t block
   BinomialTree tree(p, 0);
   int top = 1;
   while (top * 2 < p) top <<= 1;
-  std::vector<char> wrap;
+  Scratch wrap;
   for (int c = top; c >= 1; c >>= 1) {
     int first = (r + c) % p;
     int n = tree.ChildSubtree(c);
     const char* src = in + first * block;
     if (first + n > p) {
-      wrap.resize(n * block);
+      wrap.Reserve(n * block);
       size_t head = static_cast<size_t>(p - first) * block;
       if (block > 0) {
         std::memcpy(wrap.data(), src, head);
@@ -53,8 +53,9 @@ Status BinomialScatter(Links& links, const void* sendbuf, void* recvbuf, size_t 
   BinomialTree tree(p, vr);
   const int parent = (r + tree.parent() - vr + p) % p;
   if (tree.subtree_size() == 1) return links.Recv(parent, tag, recvbuf, block);
-  std::vector<char> stage(tree.subtree_size() * block);
-  ZMPI_RETURN_IF_ERROR(links.Recv(parent, tag, stage.data(), stage.size()));
+  const size_t staged = tree.subtree_size() * block;
+  Scratch stage(staged);
+  ZMPI_RETURN_IF_ERROR(links.Recv(parent, tag, stage.data(), staged));
   int c = 1;
   while (c * 2 < tree.child_limit() && vr + c * 2 < p) c <<= 1;
   for (; c >= 1; c >>= 1) {

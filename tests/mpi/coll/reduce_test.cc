@@ -53,7 +53,9 @@ void CheckSum(int p, Delivery d, int root, size_t count, bool in_place) {
   });
   EXPECT_TRUE(out[root] == expected);
   for (int r = 0; r < p; ++r) {
-    if (r != root) EXPECT_TRUE(out[r] == std::vector<long long>(count, -1));
+    if (r != root) {
+      EXPECT_TRUE(out[r] == std::vector<long long>(count, -1)) << "rank " << r;
+    }
   }
 }
 
