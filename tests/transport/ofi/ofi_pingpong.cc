@@ -2,7 +2,8 @@
 // two processes over loopback, for each provider zmpi uses. Not a ctest; a regression guard
 // for the ofi fast path.
 //
-//   ofi_pingpong [iterations [provider...]]   (default 10000; tcp;ofi_rxm and net)
+//   ofi_pingpong [--iface NAME] [iterations [provider...]]
+//     (defaults: lo, 10000, tcp;ofi_rxm and net)
 //
 // The process forks once before touching libfabric; the two halves swap addresses over pipes
 // and then run the same schedule: rank 0 measures, rank 1 echoes. Every wait is bounded.
@@ -111,11 +112,28 @@ bool Bandwidth(Endpoint& ep, RecordingSink& sink, size_t* consumed, int rank, in
   return true;
 }
 
-bool RunProvider(const std::string& provider, int rank, Pipes pipes, int iters) {
-  StatusOr<std::unique_ptr<Endpoint>> created =
-      CreateEndpoint(testing::MakeOptions(provider, rank, 2));
+Options BenchOptions(const std::string& provider, int rank, const std::string& iface) {
+  Options options = testing::MakeOptions(provider, rank, 2);
+  options.iface = iface;
+  return options;
+}
+
+// "198.51.100.7:40123" for an IPv4 endpoint name (hex of a sockaddr_in), else the hex itself.
+std::string Printable(const std::string& hex) {
+  if (hex.size() < 16 || hex.compare(0, 4, "0200") != 0) return hex;
+  auto byte = [&](int i) { return std::stoi(hex.substr(2 * i, 2), nullptr, 16); };
+  return std::to_string(byte(4)) + "." + std::to_string(byte(5)) + "." + std::to_string(byte(6)) +
+         "." + std::to_string(byte(7)) + ":" + std::to_string(byte(2) * 256 + byte(3));
+}
+
+bool RunProvider(const std::string& provider, const std::string& iface, int rank, Pipes pipes,
+                 int iters) {
+  StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(BenchOptions(provider, rank, iface));
   if (!created.ok()) return Fail(created.status().ToString().c_str());
   Endpoint& ep = *created.value();
+  printf("%-12s  rank %d on %s at %s\n", provider.c_str(), rank, iface.c_str(),
+         Printable(ep.Address()).c_str());
+  fflush(stdout);
   std::string mine = ep.Address() + "\n", theirs;
   if (write(pipes.write_fd, mine.data(), mine.size()) != static_cast<ssize_t>(mine.size())) {
     return Fail("pipe write");
@@ -147,12 +165,12 @@ bool RunProvider(const std::string& provider, int rank, Pipes pipes, int iters) 
 }
 
 // Both ranks in this thread: round trips of 8 B frames and windows of 1 MiB bulk transfers.
-bool RunInProcess(const std::string& provider, int iters) {
+bool RunInProcess(const std::string& provider, const std::string& iface, int iters) {
   std::unique_ptr<Endpoint> eps[2];
   RecordingSink sinks[2];
   for (int rank = 0; rank < 2; ++rank) {
     StatusOr<std::unique_ptr<Endpoint>> created =
-        CreateEndpoint(testing::MakeOptions(provider, rank, 2));
+        CreateEndpoint(BenchOptions(provider, rank, iface));
     if (!created.ok()) return Fail(created.status().ToString().c_str());
     eps[rank] = std::move(created.value());
   }
@@ -205,7 +223,13 @@ bool RunInProcess(const std::string& provider, int iters) {
 }
 
 int Main(int argc, char** argv) {
-  int iters = argc > 1 ? atoi(argv[1]) : 10000;
+  std::string iface = "lo";
+  int first = 1;
+  if (argc > 2 && std::string(argv[1]) == "--iface") {
+    iface = argv[2];
+    first = 3;
+  }
+  int iters = argc > first ? atoi(argv[first]) : 10000;
   int down[2], up[2];
   if (pipe(down) != 0 || pipe(up) != 0) return 1;
   pid_t child = fork();
@@ -217,10 +241,10 @@ int Main(int argc, char** argv) {
   close(rank == 0 ? down[0] : up[0]);
   bool ok = true;
   std::vector<std::string> providers;
-  for (int i = 2; i < argc; ++i) providers.push_back(argv[i]);
+  for (int i = first + 1; i < argc; ++i) providers.push_back(argv[i]);
   if (providers.empty()) providers = {"tcp;ofi_rxm", "net"};
   for (const std::string& provider : providers) {
-    ok = ok && RunProvider(provider, rank, pipes, iters);
+    ok = ok && RunProvider(provider, iface, rank, pipes, iters);
   }
   if (rank == 1) _exit(ok ? 0 : 1);
   int status = 0;
@@ -235,7 +259,7 @@ int Main(int argc, char** argv) {
   }
   ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
   for (const std::string& provider : providers) {
-    ok = ok && RunInProcess(provider, iters);
+    ok = ok && RunInProcess(provider, iface, iters);
   }
   return ok ? 0 : 1;
 }
