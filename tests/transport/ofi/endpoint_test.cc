@@ -354,6 +354,10 @@ TEST(OfiErrors, UnknownProviderGivesClearError) {
   ASSERT_FALSE(created.ok());
   EXPECT_NE(created.status().message().find("nosuchprov"), std::string::npos)
       << created.status().ToString();
+  // Providers that exist but do not hold up (sockets, udp;ofi_rxd) are refused too.
+  created = CreateEndpoint(MakeOptions("sockets", 0, 1));
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), Code::kArg);
 }
 
 std::string ProviderName(const ::testing::TestParamInfo<std::string>& info) {
