@@ -21,7 +21,7 @@ Status CoreLinks::Isend(int dest, int tag, const void* buf, size_t bytes) {
   core::SendArgs args{buf, bytes, dest, tag, &comm_};
   args.channel = core::Channel::kColl;
   ZMPI_ASSIGN_OR_RETURN(core::Request * request, core::Isend(args));
-  pending_.push_back(request);
+  Track(request);
   return OkStatus();
 }
 
@@ -29,15 +29,26 @@ Status CoreLinks::Irecv(int source, int tag, void* buf, size_t bytes) {
   core::RecvArgs args{buf, bytes, source, tag, &comm_};
   args.channel = core::Channel::kColl;
   ZMPI_ASSIGN_OR_RETURN(core::Request * request, core::Irecv(args));
-  pending_.push_back(request);
+  Track(request);
   return OkStatus();
 }
 
+void CoreLinks::Track(core::Request* request) {
+  if (pending_ < kInline && spill_.empty()) {
+    inline_[pending_++] = request;
+    return;
+  }
+  if (spill_.empty()) spill_.assign(inline_, inline_ + pending_);
+  spill_.push_back(request);
+  ++pending_;
+}
+
 Status CoreLinks::WaitAll() {
-  if (pending_.empty()) return OkStatus();
-  Status status =
-      core::WaitAll(pending_.data(), static_cast<int>(pending_.size()), nullptr);
-  pending_.clear();
+  if (pending_ == 0) return OkStatus();
+  core::Request* const* requests = spill_.empty() ? inline_ : spill_.data();
+  Status status = core::WaitAll(requests, pending_, nullptr);
+  pending_ = 0;
+  spill_.clear();
   return status;
 }
 

@@ -33,8 +33,15 @@ class CoreLinks final : public Links {
   Status WaitAll() override;
 
  private:
+  void Track(core::Request* request);
+
   core::Comm& comm_;
-  std::vector<core::Request*> pending_;
+  // Requests started since the last WaitAll: the first few inline, so small collectives do
+  // not allocate; past that all of them move to `spill_`.
+  static constexpr int kInline = 8;
+  core::Request* inline_[kInline];
+  std::vector<core::Request*> spill_;
+  int pending_ = 0;
 };
 
 }  // namespace zmpi::coll
