@@ -37,6 +37,10 @@ void IoForwarder::AppendPollFds(std::vector<pollfd>* fds) const {
 }
 
 void IoForwarder::Emit(const Stream& stream, const char* data, size_t size) {
+  if (sink_) {
+    sink_(stream.rank, stream.is_stderr, data, size);
+    return;
+  }
   int fd = stream.is_stderr ? err_fd_ : out_fd_;
   if (!tag_) {
     WriteFully(fd, data, size);

@@ -8,6 +8,7 @@
 
 #include <poll.h>
 
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -17,7 +18,12 @@ namespace zmpi::launcher::agent {
 
 class IoForwarder {
  public:
+  // Receives each whole line (or a limit-sized piece) of a rank's output, untagged.
+  using Sink = std::function<void(int rank, bool is_stderr, const char* data, size_t size)>;
+
   IoForwarder(int out_fd, int err_fd, bool tag) : out_fd_(out_fd), err_fd_(err_fd), tag_(tag) {}
+  // Hands lines to `sink` instead of writing them to fds (zrund sends them to zrun).
+  explicit IoForwarder(Sink sink) : out_fd_(-1), err_fd_(-1), tag_(false), sink_(std::move(sink)) {}
   ~IoForwarder() { CloseAll(); }
   IoForwarder(const IoForwarder&) = delete;
   IoForwarder& operator=(const IoForwarder&) = delete;
@@ -44,6 +50,7 @@ class IoForwarder {
   int out_fd_;
   int err_fd_;
   bool tag_;
+  Sink sink_;
   std::map<int, Stream> streams_;
 };
 

@@ -44,6 +44,7 @@ void Supervisor::EndJob(int exit_code, const std::string& reason) {
     std::string line = options_.label + ": " + reason + "\n";
     WriteFully(2, line.data(), line.size());
   }
+  if (end_handler_) end_handler_(exit_code, reason);
   SignalRanks(SIGTERM);
   kill_deadline_ = Clock::now() + std::chrono::milliseconds(options_.grace_ms);
 }
@@ -84,6 +85,7 @@ int Supervisor::PollTimeoutMs(Clock::time_point now) const {
     ms = std::min(ms, MsUntil(now, start_ + std::chrono::seconds(options_.timeout_seconds)));
   }
   if (all_exited_) ms = std::min(ms, MsUntil(now, drain_deadline_));
+  if (hook_ != nullptr && hook_->TimeoutMs() >= 0) ms = std::min(ms, hook_->TimeoutMs());
   return ms;
 }
 
@@ -92,6 +94,8 @@ void Supervisor::Step() {
   fds.push_back(pollfd{signals_->fd(), POLLIN, 0});
   fds.push_back(pollfd{pmix_->event_fd(), POLLIN, 0});
   io_->AppendPollFds(&fds);
+  size_t io_end = fds.size();
+  if (hook_ != nullptr) hook_->AppendPollFds(&fds);
   int n = poll(fds.data(), fds.size(), PollTimeoutMs(Clock::now()));
   if (n > 0) {
     if (fds[0].revents & POLLIN) {
@@ -100,9 +104,12 @@ void Supervisor::Step() {
     if (fds[1].revents & POLLIN) {
       for (const PmixEvent& e : pmix_->TakeEvents()) OnPmixEvent(e);
     }
-    for (size_t i = 2; i < fds.size(); ++i) {
+    for (size_t i = 2; i < io_end; ++i) {
       if (fds[i].revents != 0) io_->Handle(fds[i].fd, fds[i].revents);
     }
+  }
+  if (hook_ != nullptr) {
+    for (size_t i = io_end; i < fds.size(); ++i) hook_->Handle(fds[i]);
   }
   Clock::time_point now = Clock::now();
   if (phase_ == Phase::kRunning && options_.timeout_seconds > 0 &&
@@ -148,6 +155,7 @@ void Supervisor::ReapChildren() {
 
 void Supervisor::OnRankExit(Rank* rank, int wait_status) {
   rank->running = false;
+  if (exit_handler_) exit_handler_(rank->rank, wait_status);
   if (phase_ != Phase::kRunning) return;  // consequences of ending the job are not news
   std::string who = RankName(rank->rank);
   if (WIFSIGNALED(wait_status)) {

@@ -11,6 +11,7 @@
 #ifndef ZMPI_LAUNCHER_AGENT_SUPERVISOR_H_
 #define ZMPI_LAUNCHER_AGENT_SUPERVISOR_H_
 
+#include <poll.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -36,6 +37,18 @@ struct SupervisorOptions {
 // Exit code used when --timeout ends the job (as timeout(1) does).
 inline constexpr int kTimeoutExitCode = 124;
 
+// Extra file descriptors served by the Supervisor's loop (zrund: the connection to zrun, the
+// mDNS publisher, the listening socket). Called on the loop's thread only.
+class LoopHook {
+ public:
+  virtual ~LoopHook() = default;
+  virtual void AppendPollFds(std::vector<pollfd>* fds) = 0;
+  // Called for each of the hook's fds with its revents (possibly 0), once per loop round.
+  virtual void Handle(const pollfd& fd) = 0;
+  // The longest the loop may sleep for the hook (ms); -1 = no limit of its own.
+  virtual int TimeoutMs() { return -1; }
+};
+
 class Supervisor {
  public:
   using Clock = std::chrono::steady_clock;
@@ -47,6 +60,14 @@ class Supervisor {
 
   void AddRank(int rank, pid_t pid);
   void set_fence_handler(FenceHandler handler) { fence_handler_ = std::move(handler); }
+  // Told about every rank exit (wait(2) status), including those caused by ending the job.
+  using ExitHandler = std::function<void(int rank, int wait_status)>;
+  void set_exit_handler(ExitHandler handler) { exit_handler_ = std::move(handler); }
+  // Told once when the job starts ending, with the exit code and the reason ("" if none).
+  using EndHandler = std::function<void(int exit_code, const std::string& reason)>;
+  void set_end_handler(EndHandler handler) { end_handler_ = std::move(handler); }
+  void set_hook(LoopHook* hook) { hook_ = hook; }
+  bool ending() const { return phase_ == Phase::kEnding; }
   // Ends the job now (e.g. a rank could not be started). Only the first call reports.
   void EndJob(int exit_code, const std::string& reason);
   // Runs until every rank is reaped and its output drained; returns the job's exit code.
@@ -78,6 +99,9 @@ class Supervisor {
   SignalPipe* signals_;
   IoForwarder* io_;
   FenceHandler fence_handler_;
+  ExitHandler exit_handler_;
+  EndHandler end_handler_;
+  LoopHook* hook_ = nullptr;
   std::vector<Rank> ranks_;
   Phase phase_ = Phase::kRunning;
   int exit_code_ = 0;

@@ -7,7 +7,10 @@ namespace zmpi::launcher::zrun {
 
 namespace {
 
-enum class Id { kRanks, kBind, kReport, kTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore };
+enum class Id {
+  kRanks, kBind, kReport, kTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
+  kHost, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal
+};
 
 struct Spec {
   const char* names[5];  // spellings, nullptr-terminated
@@ -26,6 +29,13 @@ constexpr Spec kSpecs[] = {
     {{"--tag-output", "-tag-output", "-prepend-rank", "--prepend-rank", "-l"}, Id::kTag, false},
     {{"--help", "-h", "-help", nullptr}, Id::kHelp, false},
     {{"--help-env", nullptr}, Id::kHelpEnv, false},
+    {{"--host", "-host", "-H", nullptr}, Id::kHost, true},
+    {{"--key-file", nullptr}, Id::kKeyFile, true},
+    {{"--new-key", nullptr}, Id::kNewKey, true},
+    {{"--discover", "--print-hosts", nullptr}, Id::kDiscover, false},
+    {{"--browse-ms", nullptr}, Id::kBrowseMs, true},
+    {{"--iface", nullptr}, Id::kIface, true},
+    {{"--local", nullptr}, Id::kLocal, false},
     // Open MPI habits that are zrun's default behavior anyway.
     {{"--oversubscribe", "-oversubscribe", "--allow-run-as-root", "-allow-run-as-root", nullptr},
      Id::kIgnore, false},
@@ -98,6 +108,38 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
       return OkStatus();
     case Id::kIgnore:
       return OkStatus();
+    case Id::kHost: {
+      size_t start = 0;
+      for (;;) {
+        size_t comma = value.find(',', start);
+        std::string h = value.substr(start, comma - start);
+        if (h.empty()) return Error(Code::kArg, "%s wants names like a,b", name.c_str());
+        o->hosts.push_back(h);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      return OkStatus();
+    }
+    case Id::kKeyFile:
+      o->key_file = value;
+      return OkStatus();
+    case Id::kNewKey:
+      o->new_key = value;
+      return OkStatus();
+    case Id::kDiscover:
+      o->discover = true;
+      return OkStatus();
+    case Id::kBrowseMs:
+      if (!ParseInt(value, 1, &o->browse_ms) || o->browse_ms > 60000) {
+        return Error(Code::kArg, "%s wants 1..60000 ms, not '%s'", name.c_str(), value.c_str());
+      }
+      return OkStatus();
+    case Id::kIface:
+      o->iface = value;
+      return OkStatus();
+    case Id::kLocal:
+      o->local = true;
+      return OkStatus();
   }
   return OkStatus();
 }
@@ -137,7 +179,7 @@ StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
     if (o.help || o.help_env) return o;
   }
   o.command.assign(args.begin() + static_cast<long>(i), args.end());
-  if (o.command.empty()) {
+  if (o.command.empty() && o.new_key.empty() && !o.discover) {
     return Error(Code::kArg, "no program to run (usage: zrun -n N prog args...)");
   }
   return o;
@@ -156,6 +198,16 @@ std::string UsageText() {
          "  --tag-output, -prepend-rank, -l\n"
          "                           prefix each output line with [rank]\n"
          "  --help-env               list the ZMPI_* environment variables\n"
+         "\n"
+         "Many hosts (agents started with zrund; see docs/zrun.md). Used when --host or\n"
+         "--key-file is given or the default key ~/.config/zmpi/cluster.key exists:\n"
+         "  --host a,b               run on these agents, ranks filled host by host\n"
+         "  --key-file F             the cluster key (default ~/.config/zmpi/cluster.key)\n"
+         "  --new-key F              write a new cluster key to F (mode 0600) and exit\n"
+         "  --discover, --print-hosts  list the agents found (host, arch, cores) and exit\n"
+         "  --browse-ms MS           how long to look for agents (default 1000)\n"
+         "  --iface IF               interface to look for agents on\n"
+         "  --local                  run on this host only (embedded agent)\n"
          "  -h, --help               this text\n"
          "\n"
          "Exit status: 0 if every rank exited 0; else the first failing rank's exit code\n"

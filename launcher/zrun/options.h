@@ -23,6 +23,15 @@ struct Options {
   bool help = false;
   bool help_env = false;
   std::vector<std::string> command;  // program and its arguments
+
+  // Many hosts (docs/zrun.md): agents found over mDNS, or named with --host.
+  std::vector<std::string> hosts;  // --host a,b[,...]: agent names, in rank-fill order
+  std::string key_file;            // --key-file F (default proto::KeyFile::DefaultPath())
+  std::string new_key;             // --new-key F: write a new cluster key and exit
+  bool discover = false;           // --discover / --print-hosts: list agents and exit
+  int browse_ms = 1000;            // --browse-ms: how long to listen for agents
+  std::string iface;               // --iface IF: where to browse (default first non-lo)
+  bool local = false;              // --local: this host only, even if a cluster key exists
 };
 
 // Parses argv[1..]. Errors are kArg with a message fit for "zrun: <message>".

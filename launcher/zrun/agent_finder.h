@@ -1,0 +1,37 @@
+// Finding the agents a multi-host job runs on: browse mDNS for agents of this cluster
+// (bounded time), keep those named by --host (in that order) or all of them with this host's
+// agent first, and drop agents with nothing to offer.
+#ifndef ZMPI_LAUNCHER_ZRUN_AGENT_FINDER_H_
+#define ZMPI_LAUNCHER_ZRUN_AGENT_FINDER_H_
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "launcher/discovery/browser.h"
+
+namespace zmpi::launcher::zrun {
+
+struct FoundAgent {
+  std::string name;     // announced agent name ("h2")
+  std::string address;  // IPv4
+  uint16_t port = 0;
+  int cores = 0;  // offered
+  int used = 0;
+  std::string arch;
+  std::string os;
+};
+
+// Browses on `iface` (empty: first non-loopback interface) for `browse_ms` and orders the
+// result: with `wanted` names, exactly those in that order (kArg naming any not found);
+// otherwise the agent on this host first, then by name.
+StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
+                                             const std::string& cluster_id, int browse_ms,
+                                             const std::vector<std::string>& wanted);
+
+// One line per agent: "h1 198.51.100.1:4711 x86_64 linux cores=4 used=0".
+std::string DescribeAgents(const std::vector<FoundAgent>& agents);
+
+}  // namespace zmpi::launcher::zrun
+
+#endif  // ZMPI_LAUNCHER_ZRUN_AGENT_FINDER_H_

@@ -1,0 +1,358 @@
+#include "launcher/zrun/cluster_run.h"
+
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common/check.h"
+#include "common/log.h"
+#include "launcher/agent/io_forwarder.h"
+#include "launcher/agent/plan_spec.h"
+#include "launcher/agent/signal_pipe.h"
+#include "launcher/agent/spawner.h"
+
+extern char** environ;
+
+namespace zmpi::launcher::zrun {
+
+namespace {
+
+constexpr int kConnectTimeoutMs = 3000;
+constexpr int kHandshakeTimeoutMs = 5000;
+// After the job starts ending: agents take up to 2 s (SIGTERM -> SIGKILL) plus 1 s of output.
+constexpr auto kEndGrace = std::chrono::seconds(6);
+
+std::string HostName() {
+  char buf[HOST_NAME_MAX + 1] = {};
+  if (gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "zrun";
+  return buf;
+}
+
+// ZMPI_* settings travel to the ranks, except the launcher's own and what each agent sets.
+bool ForwardedVariable(const std::string& name) {
+  if (name.compare(0, 5, "ZMPI_") != 0) return false;
+  for (const char* own : {"ZMPI_ZRUN", "ZMPI_JOB_", "ZMPI_OFI_IFACE"}) {
+    if (name.compare(0, strlen(own), own) == 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ClusterRun::Wanted(const Options& options) {
+  if (!options.hosts.empty() || !options.key_file.empty() || options.discover) return true;
+  return !options.local && access(proto::KeyFile::DefaultPath().c_str(), F_OK) == 0;
+}
+
+Status ClusterRun::LoadKey() {
+  std::string path = options_.key_file.empty() ? proto::KeyFile::DefaultPath() : options_.key_file;
+  ZMPI_ASSIGN_OR_RETURN(key_, proto::KeyFile::Load(path));
+  return OkStatus();
+}
+
+int ClusterRun::Discover() {
+  Status s = LoadKey();
+  StatusOr<std::vector<FoundAgent>> agents =
+      s.ok() ? FindAgents(options_.iface, key_->ClusterId(), options_.browse_ms, options_.hosts)
+             : StatusOr<std::vector<FoundAgent>>(s);
+  if (!agents.ok()) {
+    fprintf(stderr, "zrun: %s\n", agents.status().message().c_str());
+    return 1;
+  }
+  fputs(DescribeAgents(agents.value()).c_str(), stdout);
+  if (agents->empty()) {
+    fprintf(stderr, "zrun: no agents of this cluster answered within %d ms\n",
+            options_.browse_ms);
+    return 1;
+  }
+  return 0;
+}
+
+Status ClusterRun::ConnectAll() {
+  std::string me = HostName();
+  for (Host& h : hosts_) {
+    StatusOr<std::unique_ptr<agent::Link>> link =
+        agent::Link::Connect(h.agent.address, h.agent.port, kConnectTimeoutMs);
+    Status s = link.ok() ? (*link)->HandshakeAsClient(*key_, me, kHandshakeTimeoutMs)
+                         : link.status();
+    if (!s.ok()) {
+      return Error(Code::kOther, "cannot use the agent on %s (%s:%u): %s", h.agent.name.c_str(),
+                   h.agent.address.c_str(), h.agent.port, s.message().c_str());
+    }
+    h.link = std::move(link.value());
+  }
+  return OkStatus();
+}
+
+std::vector<std::string> ClusterRun::RankEnvironment() const {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string kv(*e);
+    if (ForwardedVariable(kv.substr(0, kv.find('=')))) env.push_back(kv);
+  }
+  for (const std::string& spec : options_.env_specs) {
+    if (spec.find('=') != std::string::npos) {
+      env.push_back(spec);
+    } else if (const char* v = getenv(spec.c_str())) {
+      env.push_back(spec + "=" + v);
+    }
+  }
+  return env;
+}
+
+Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
+  const char* path = getenv("PATH");
+  StatusOr<std::string> program =
+      agent::Spawner::ResolveProgram(options_.command[0], path ? path : "/usr/bin:/bin");
+  char cwd[PATH_MAX] = {};
+  if (getcwd(cwd, sizeof(cwd) - 1) == nullptr) cwd[0] = '\0';
+  std::vector<std::string> env = RankEnvironment();
+  agent::PlanSpec spec;
+  spec.hosts = plan.hosts();
+  spec.bind = options_.bind;
+  spec.nspace = nspace_;
+  for (size_t i = 0; i < hosts_.size(); ++i) {
+    proto::Launch launch;
+    launch.job_id = job_id_;
+    launch.world_size = static_cast<uint32_t>(plan.size());
+    for (const agent::RankSlot& slot : plan.RanksOn(static_cast<int>(i))) {
+      launch.ranks.push_back(static_cast<uint32_t>(slot.rank));
+    }
+    launch.argv = options_.command;
+    launch.env = env;
+    spec.host = static_cast<int>(i);
+    ZMPI_ASSIGN_OR_RETURN(std::string spec_text, agent::EncodePlanSpec(spec));
+    launch.env.push_back(std::string(agent::kPlanSpecEnv) + "=" + spec_text);
+    launch.executable = program.ok() ? program.value() : options_.command[0];
+    launch.cwd = cwd;
+    ZMPI_RETURN_IF_ERROR(hosts_[i].link->Send(launch));
+  }
+  return OkStatus();
+}
+
+void ClusterRun::Fail(int code, const std::string& reason) {
+  if (failed_) return;
+  failed_ = true;
+  exit_code_ = code;
+  std::string line = "zrun: " + reason + "\n";
+  agent::WriteFully(2, line.data(), line.size());
+  EndEverywhere();
+}
+
+void ClusterRun::EndEverywhere() {
+  if (ending_) return;
+  ending_ = true;
+  end_deadline_ = Clock::now() + kEndGrace;
+  for (Host& h : hosts_) {
+    if (h.done) continue;
+    proto::JobEnd end;
+    end.job_id = job_id_;
+    end.reason = proto::EndReason::kRankFailed;
+    end.status = exit_code_;
+    h.link->Send(end).IgnoreError();
+  }
+}
+
+bool ClusterRun::AllDone() const {
+  for (const Host& h : hosts_) {
+    if (!h.done) return false;
+  }
+  return true;
+}
+
+void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
+  auto& slots = fences_[contribution.fence_id];
+  if (slots.empty()) slots.resize(hosts_.size());
+  slots[host] = std::move(contribution.blob);
+  std::string all;
+  for (const auto& blob : slots) {
+    if (!blob.has_value()) return;  // still waiting for some host
+    all += blob.value();
+  }
+  proto::FenceRelease release{job_id_, contribution.fence_id, std::move(all)};
+  fences_.erase(contribution.fence_id);
+  for (Host& h : hosts_) {
+    if (!h.done) h.link->Send(release).IgnoreError();  // a lost agent shows up on its fd
+  }
+}
+
+void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
+  Host& h = hosts_[host];
+  switch (frame.type()) {
+    case proto::MessageType::kRankOutput: {
+      StatusOr<proto::RankOutput> m = agent::DecodeAs<proto::RankOutput>(frame);
+      if (!m.ok()) break;
+      std::string text = m->data;
+      if (options_.tag_output) {
+        text = "[" + std::to_string(m->rank) + "] " + text;
+        if (text.back() != '\n') text.push_back('\n');
+      }
+      agent::WriteFully(m->stream == proto::OutputStream::kStderr ? 2 : 1, text.data(),
+                        text.size());
+      return;
+    }
+    case proto::MessageType::kLaunchReply: {
+      h.started = true;
+      bool all = true;
+      for (const Host& other : hosts_) all = all && other.started;
+      if (all) {
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+        ZMPI_LOG(kInfo, "zrun", "all %d ranks on %zu hosts started %.1f ms after zrun began",
+                 nranks_, hosts_.size(), ms);
+      }
+      return;
+    }
+    case proto::MessageType::kRankExit:
+    case proto::MessageType::kPing:
+      return;
+    case proto::MessageType::kFenceContribution: {
+      StatusOr<proto::FenceContribution> m = agent::DecodeAs<proto::FenceContribution>(frame);
+      if (!m.ok()) break;
+      OnFence(host, std::move(m.value()));
+      return;
+    }
+    case proto::MessageType::kError: {
+      StatusOr<proto::ErrorMessage> m = agent::DecodeAs<proto::ErrorMessage>(frame);
+      if (!m.ok()) break;
+      int code = m->code >= 1 && m->code <= 255 ? static_cast<int>(m->code) : 1;
+      Fail(code, h.started ? m->reason
+                           : "cannot launch on " + h.agent.name + ": " + m->reason);
+      return;
+    }
+    case proto::MessageType::kJobEnd: {
+      StatusOr<proto::JobEnd> m = agent::DecodeAs<proto::JobEnd>(frame);
+      if (!m.ok()) break;
+      h.done = true;
+      h.status = m->status;
+      if (m->status != 0) {
+        Fail(m->status & 0xff ? m->status & 0xff : 1,
+             "the agent on " + h.agent.name + " ended the job with status " +
+                 std::to_string(m->status));
+      }
+      return;
+    }
+    default:
+      break;
+  }
+  h.done = true;
+  Fail(1, "the agent on " + h.agent.name + " sent a bad " + proto::TypeName(frame.header.type) +
+              "; ending the job");
+}
+
+void ClusterRun::OnLinkReadable(int host) {
+  Host& h = hosts_[host];
+  Status pumped = h.link->Pump();
+  proto::Frame frame;
+  while (!h.done) {
+    StatusOr<bool> got = h.link->Next(&frame);
+    if (!got.ok()) {
+      pumped = got.status();
+      break;
+    }
+    if (!got.value()) break;
+    OnFrame(host, frame);
+  }
+  if (!pumped.ok() && !h.done) {
+    h.done = true;
+    Fail(1, "lost the agent on " + h.agent.name + " (" + pumped.message() + "); ending the job");
+  }
+}
+
+int ClusterRun::Loop() {
+  agent::SignalPipe signals;
+  Status s = signals.Install({SIGINT, SIGTERM, SIGHUP});
+  if (!s.ok()) Fail(1, s.message());
+  Clock::time_point limit = start_ + std::chrono::seconds(options_.timeout_seconds);
+  while (!AllDone()) {
+    Clock::time_point now = Clock::now();
+    if (ending_ && now >= end_deadline_) break;
+    if (options_.timeout_seconds > 0 && now >= limit) {
+      Fail(124, "the job reached its time limit of " + std::to_string(options_.timeout_seconds) +
+                    " s; ending the job");
+    }
+    std::vector<pollfd> fds{{signals.fd(), POLLIN, 0}};
+    std::vector<int> owners{-1};
+    for (size_t i = 0; i < hosts_.size(); ++i) {
+      if (hosts_[i].done) continue;
+      fds.push_back(pollfd{hosts_[i].link->fd(), POLLIN, 0});
+      owners.push_back(static_cast<int>(i));
+    }
+    if (poll(fds.data(), fds.size(), 200) <= 0) continue;
+    if (fds[0].revents & POLLIN) {
+      for (int signo : signals.Drain()) {
+        Fail(128 + signo, "got signal " + std::to_string(signo) + " (" + strsignal(signo) +
+                              "); ending the job");
+      }
+    }
+    for (size_t i = 1; i < fds.size(); ++i) {
+      if (fds[i].revents != 0) OnLinkReadable(owners[i]);
+    }
+  }
+  for (const Host& h : hosts_) {
+    if (!h.done) fprintf(stderr, "zrun: the agent on %s did not confirm the end of the job\n",
+                         h.agent.name.c_str());
+  }
+  return exit_code_;
+}
+
+int ClusterRun::Run() {
+  start_ = Clock::now();
+  signal(SIGPIPE, SIG_IGN);
+  Status s = LoadKey();
+  StatusOr<std::vector<FoundAgent>> agents =
+      s.ok() ? FindAgents(options_.iface, key_->ClusterId(), options_.browse_ms, options_.hosts)
+             : StatusOr<std::vector<FoundAgent>>(s);
+  if (agents.ok() && agents->empty()) {
+    agents = Error(Code::kOther, "no agents of this cluster answered within %d ms",
+                   options_.browse_ms);
+  }
+  if (!agents.ok()) {
+    fprintf(stderr, "zrun: %s\n", agents.status().message().c_str());
+    return 1;
+  }
+  std::vector<agent::HostShare> shares;
+  int total = 0;
+  for (const FoundAgent& a : agents.value()) {
+    shares.push_back(agent::HostShare{a.name, a.cores});
+    total += a.cores;
+  }
+  nranks_ = options_.auto_ranks ? total : options_.nranks;
+  StatusOr<agent::JobPlan> plan = agent::JobPlan::Make(nranks_, shares, options_.bind);
+  if (!plan.ok()) {
+    fprintf(stderr, "zrun: %s\n", plan.status().message().c_str());
+    return 1;
+  }
+  // Only hosts that got ranks take part; filling in order keeps the same map without the rest.
+  std::vector<agent::HostShare> used;
+  for (size_t i = 0; i < shares.size(); ++i) {
+    if (plan->RanksOn(static_cast<int>(i)).empty()) continue;
+    used.push_back(shares[i]);
+    Host host;
+    host.agent = agents.value()[i];
+    hosts_.push_back(std::move(host));
+  }
+  plan = agent::JobPlan::Make(nranks_, used, options_.bind);
+  if (plan->oversubscribed()) {
+    fprintf(stderr, "zrun: warning: %d ranks on %d offered cores\n", nranks_, total);
+  }
+  ZMPI_CHECK(getrandom(&job_id_, sizeof(job_id_), 0) == sizeof(job_id_));
+  char hex[17];
+  snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(job_id_));
+  nspace_ = std::string("zrun.") + hex;
+  s = ConnectAll();
+  if (s.ok()) s = LaunchAll(plan.value());
+  if (!s.ok()) {
+    fprintf(stderr, "zrun: %s\n", s.message().c_str());
+    for (Host& h : hosts_) h.link.reset();  // agents end what they started when we go
+    return 1;
+  }
+  return Loop();
+}
+
+}  // namespace zmpi::launcher::zrun

@@ -1,0 +1,77 @@
+// ClusterRun: one job over several agents (zrund). Finds the agents (agent_finder.h), connects
+// and authenticates to each, plans the ranks (JobPlan: filled host by host), sends each agent
+// its Launch, then runs one poll loop: prints rank output, relays fences (each agent's blob,
+// concatenated in host order, back to every agent), and ends the job everywhere on the first
+// failure with one line naming rank/host and why. Also serves --discover.
+#ifndef ZMPI_LAUNCHER_ZRUN_CLUSTER_RUN_H_
+#define ZMPI_LAUNCHER_ZRUN_CLUSTER_RUN_H_
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "launcher/agent/job_plan.h"
+#include "launcher/agent/link.h"
+#include "launcher/proto/key_file.h"
+#include "launcher/zrun/agent_finder.h"
+#include "launcher/zrun/options.h"
+
+namespace zmpi::launcher::zrun {
+
+class ClusterRun {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit ClusterRun(Options options) : options_(std::move(options)) {}
+  ClusterRun(const ClusterRun&) = delete;
+  ClusterRun& operator=(const ClusterRun&) = delete;
+
+  // True if these options ask for a multi-host job (--host, --key-file, --discover, or the
+  // default key file exists and --local was not given).
+  static bool Wanted(const Options& options);
+
+  int Run();
+  int Discover();
+
+ private:
+  struct Host {
+    FoundAgent agent;
+    std::unique_ptr<agent::Link> link;
+    bool started = false;  // LaunchReply received
+    bool done = false;     // JobEnd received or connection gone
+    int status = 0;
+  };
+
+  Status LoadKey();
+  Status ConnectAll();
+  Status LaunchAll(const agent::JobPlan& plan);
+  std::vector<std::string> RankEnvironment() const;
+  int Loop();
+  void OnLinkReadable(int host);
+  void OnFrame(int host, const proto::Frame& frame);
+  void OnFence(int host, proto::FenceContribution contribution);
+  void Fail(int code, const std::string& reason);
+  void EndEverywhere();
+  bool AllDone() const;
+
+  Options options_;
+  std::unique_ptr<proto::KeyFile> key_;
+  std::vector<Host> hosts_;
+  uint64_t job_id_ = 0;
+  std::string nspace_;
+  int nranks_ = 0;
+  std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
+  bool failed_ = false;
+  int exit_code_ = 0;
+  bool ending_ = false;
+  Clock::time_point start_;
+  Clock::time_point end_deadline_;
+};
+
+}  // namespace zmpi::launcher::zrun
+
+#endif  // ZMPI_LAUNCHER_ZRUN_CLUSTER_RUN_H_

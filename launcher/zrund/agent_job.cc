@@ -1,0 +1,255 @@
+#include "launcher/zrund/agent_job.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/contract.h"
+#include "common/log.h"
+#include "launcher/agent/plan_spec.h"
+#include "launcher/agent/shm_cleaner.h"
+#include "launcher/agent/spawner.h"
+
+namespace zmpi::launcher::zrund {
+
+namespace {
+
+// Variables of other launchers and of a surrounding PMIx job: a rank must see only ours.
+const std::vector<std::string> kScrubbedPrefixes = {"PMIX_", "OMPI_", "PMI_", "PRTE_", "PRRTE_"};
+
+}  // namespace
+
+Status AgentJob::Prepare() {
+  // The plan travels as a reserved Launch.env entry; everything else is for the ranks.
+  std::string spec_text;
+  const std::string spec_prefix = std::string(agent::kPlanSpecEnv) + "=";
+  for (const std::string& e : launch_.env) {
+    if (e.compare(0, spec_prefix.size(), spec_prefix) == 0) {
+      spec_text = e.substr(spec_prefix.size());
+    } else if (e.find('=') != std::string::npos && e[0] != '=') {
+      extra_env_.push_back(e);
+    }
+  }
+  ZMPI_ASSIGN_OR_RETURN(agent::PlanSpec spec, agent::DecodePlanSpec(spec_text));
+  ZMPI_ASSIGN_OR_RETURN(plan_, agent::JobPlan::Make(static_cast<int>(launch_.world_size),
+                                                    spec.hosts, spec.bind));
+  std::vector<agent::RankSlot> mine = plan_.RanksOn(spec.host);
+  bool same = mine.size() == launch_.ranks.size();
+  for (size_t i = 0; same && i < mine.size(); ++i) {
+    same = static_cast<uint32_t>(mine[i].rank) == launch_.ranks[i];
+  }
+  if (!same || mine.empty()) {
+    return Error(Code::kArg, "the launch's ranks do not match its plan for host %d", spec.host);
+  }
+  if (spec.hosts[spec.host].cores > context_.cores) {
+    return Error(Code::kArg, "asked for %d cores, %s offers %d", spec.hosts[spec.host].cores,
+                 context_.host.c_str(), context_.cores);
+  }
+  nspace_ = spec.nspace;
+  host_index_ = spec.host;
+
+  agent::EnvBlock env = agent::EnvBlock::FromProcess();
+  env.UnsetPrefixes(kScrubbedPrefixes);
+  env.Set("PMIX_MCA_gds", "hash");  // ~10x faster client init (CLUSTER-TESTS.md)
+  base_env_ = env;
+  StatusOr<std::string> program = agent::Spawner::ResolveProgram(
+      launch_.executable, base_env_.Find("PATH").value_or("/usr/bin:/bin"));
+  if (!program.ok()) {
+    return Error(Code::kArg, "%s on %s", program.status().message().c_str(),
+                 context_.host.c_str());
+  }
+  program_ = program.value();
+  return OkStatus();
+}
+
+StatusOr<agent::EnvBlock> AgentJob::RankEnvironment(int rank) {
+  agent::EnvBlock env = base_env_;
+  ZMPI_ASSIGN_OR_RETURN(std::vector<std::string> vars, pmix_->ForkEnvironment(nspace_, rank));
+  for (const std::string& kv : vars) {
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) env.Set(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  env.Set(contract::kOfiIfaceEnv, context_.iface);
+  env.Set(contract::kJobHostEnv, context_.host);
+  env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
+  if (!context_.lib_dir.empty()) env.PrependPath("LD_LIBRARY_PATH", context_.lib_dir);
+  for (const std::string& kv : extra_env_) env.SetFromSpec(kv, base_env_);
+  return env;
+}
+
+void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io) {
+  agent::Spawner spawner(context_.topology);
+  for (const agent::RankSlot& slot : plan_.RanksOn(host_index_)) {
+    std::string who = "rank " + std::to_string(slot.rank) + " on " + context_.host;
+    StatusOr<agent::EnvBlock> env = RankEnvironment(slot.rank);
+    if (!env.ok()) {
+      supervisor->EndJob(1, "cannot prepare " + who + ": " + env.status().message());
+      return;
+    }
+    agent::SpawnRequest request;
+    request.path = program_;
+    request.argv = launch_.argv;
+    request.env = env->entries();
+    request.core = slot.core;
+    StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
+    if (!p.ok()) {
+      supervisor->EndJob(1, "cannot start " + who + ": " + p.status().message());
+      return;
+    }
+    io->Add(p->stdout_fd, slot.rank, false);
+    io->Add(p->stderr_fd, slot.rank, true);
+    supervisor->AddRank(slot.rank, p->pid);
+  }
+}
+
+void AgentJob::SendOrEnd(const Status& sent) {
+  if (sent.ok() || link_lost_) return;
+  link_lost_ = true;
+  supervisor_->EndJob(1, "lost zrun (" + sent.message() + "); ending the job");
+}
+
+void AgentJob::SetCoresUsed(uint32_t used) {
+  if (context_.publisher == nullptr) return;
+  discovery::AgentInfo info = context_.publisher->info();
+  info.cores_used = used;
+  Status s = context_.publisher->Update(info);
+  if (!s.ok()) ZMPI_LOG(kWarn, "zrund", "mDNS update failed: %s", s.message().c_str());
+}
+
+Status AgentJob::Run() {
+  Status prepared = Prepare();
+  if (!prepared.ok()) {
+    link_->Send(proto::ErrorMessage::From(prepared)).IgnoreError();
+    return prepared;
+  }
+  pmix_ = context_.pmix;
+  Status s = pmix_->RegisterJob(agent::JobInfo{nspace_, host_index_, context_.tmpdir}, plan_);
+  if (!s.ok()) {
+    link_->Send(proto::ErrorMessage::From(s)).IgnoreError();
+    return s;
+  }
+  shm_prefix_ = agent::MakeJobShmPrefix();
+  uint64_t job = launch_.job_id;
+  agent::IoForwarder io([this, job](int rank, bool is_stderr, const char* data, size_t size) {
+    proto::RankOutput out;
+    out.job_id = job;
+    out.rank = static_cast<uint32_t>(rank);
+    out.stream = is_stderr ? proto::OutputStream::kStderr : proto::OutputStream::kStdout;
+    out.data.assign(data, std::min<size_t>(size, proto::kMaxOutputData));
+    SendOrEnd(link_->Send(out));
+  });
+  agent::SupervisorOptions options;
+  options.label = "zrund";
+  options.nspace = nspace_;
+  options.host = context_.host;
+  agent::Supervisor supervisor(options, pmix_, context_.signals, &io);
+  supervisor_ = &supervisor;
+  supervisor.set_hook(this);
+  supervisor.set_fence_handler([this, job](const agent::PmixEvent& e) {
+    uint64_t id = next_fence_++;
+    fences_[id] = e;
+    SendOrEnd(link_->Send(proto::FenceContribution{job, id, e.data}));
+  });
+  supervisor.set_exit_handler([this, job](int rank, int status) {
+    proto::RankExit exit;
+    exit.job_id = job;
+    exit.rank = static_cast<uint32_t>(rank);
+    exit.how = WIFSIGNALED(status) ? proto::ExitHow::kSignaled : proto::ExitHow::kExited;
+    exit.value = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+    if (!link_lost_) link_->Send(exit).IgnoreError();
+  });
+  supervisor.set_end_handler([this](int code, const std::string& reason) {
+    if (reason.empty() || link_lost_) return;
+    proto::ErrorMessage m;
+    m.code = static_cast<uint32_t>(code);  // the job's exit status, for zrun
+    m.reason = reason.substr(0, proto::kMaxReason);
+    link_->Send(m).IgnoreError();
+  });
+  SetCoresUsed(static_cast<uint32_t>(plan_.RanksOn(host_index_).size()));
+  StartRanks(&supervisor, &io);
+  if (!supervisor.ending()) SendOrEnd(link_->Send(proto::LaunchReply{job, false}));
+  int code = supervisor.Run();
+  supervisor_ = nullptr;
+  for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
+  fences_.clear();
+  pmix_->DeregisterJob(nspace_, plan_, host_index_);
+  agent::RemoveShmSegments(shm_prefix_);
+  SetCoresUsed(0);
+  proto::JobEnd end;
+  end.job_id = job;
+  end.reason = ended_by_zrun_ ? proto::EndReason::kPeerGone
+               : code == 0    ? proto::EndReason::kCompleted
+                              : proto::EndReason::kRankFailed;
+  end.status = code;
+  if (!link_lost_) link_->Send(end).IgnoreError();
+  ZMPI_LOG(kInfo, "zrund", "job %s ended with %d", nspace_.c_str(), code);
+  return OkStatus();
+}
+
+void AgentJob::AppendPollFds(std::vector<pollfd>* fds) {
+  if (!link_lost_) fds->push_back(pollfd{link_->fd(), POLLIN, 0});
+  if (context_.publisher != nullptr) fds->push_back(pollfd{context_.publisher->fd(), POLLIN, 0});
+  fds->push_back(pollfd{context_.listen_fd, POLLIN, 0});
+}
+
+int AgentJob::TimeoutMs() {
+  return context_.publisher != nullptr ? context_.publisher->TimeoutMs() : -1;
+}
+
+void AgentJob::Handle(const pollfd& fd) {
+  if (!link_lost_ && fd.fd == link_->fd()) {
+    if (fd.revents != 0) OnLinkReadable();
+  } else if (context_.publisher != nullptr && fd.fd == context_.publisher->fd()) {
+    context_.publisher->Step((fd.revents & POLLIN) != 0).IgnoreError();
+  } else if (fd.fd == context_.listen_fd && (fd.revents & POLLIN)) {
+    RefusePending(context_.listen_fd, "agent " + context_.host + " is busy with another job");
+  }
+}
+
+void AgentJob::OnLinkReadable() {
+  Status pumped = link_->Pump();
+  proto::Frame frame;
+  for (;;) {
+    StatusOr<bool> got = link_->Next(&frame);
+    if (!got.ok()) {
+      pumped = got.status();
+      break;
+    }
+    if (!got.value()) break;
+    OnFrame(frame);
+  }
+  if (!pumped.ok() && !link_lost_) {
+    link_lost_ = true;
+    ended_by_zrun_ = true;
+    supervisor_->EndJob(1, "lost zrun (" + pumped.message() + "); ending the job");
+  }
+}
+
+void AgentJob::OnFrame(const proto::Frame& frame) {
+  switch (frame.type()) {
+    case proto::MessageType::kFenceRelease: {
+      StatusOr<proto::FenceRelease> m = agent::DecodeAs<proto::FenceRelease>(frame);
+      auto it = m.ok() ? fences_.find(m->fence_id) : fences_.end();
+      if (it == fences_.end()) {
+        supervisor_->EndJob(1, "zrun sent a bad fence release; ending the job");
+        return;
+      }
+      pmix_->CompleteFence(it->second, std::move(m->blobs));
+      fences_.erase(it);
+      return;
+    }
+    case proto::MessageType::kJobEnd:
+      ended_by_zrun_ = true;
+      supervisor_->EndJob(1, "");  // zrun reports why; ranks ending now are not news
+      return;
+    case proto::MessageType::kPing:
+      return;
+    default:
+      supervisor_->EndJob(1, "zrun sent an unexpected " +
+                                 proto::TypeName(frame.header.type) + "; ending the job");
+  }
+}
+
+}  // namespace zmpi::launcher::zrund

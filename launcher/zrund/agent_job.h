@@ -1,0 +1,66 @@
+// AgentJob: one job on this agent, for one authenticated zrun connection. Registers the job's
+// namespace with the PMIx server (the full job, so remote ranks' data is served from fences),
+// starts this host's ranks bound to offered cores, and runs the Supervisor loop with itself as
+// the loop hook: rank output, exits and fence contributions go to zrun; FenceRelease completes
+// the local fence with all hosts' blobs; JobEnd from zrun or a lost connection ends the ranks.
+#ifndef ZMPI_LAUNCHER_ZRUND_AGENT_JOB_H_
+#define ZMPI_LAUNCHER_ZRUND_AGENT_JOB_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "launcher/agent/env_block.h"
+#include "launcher/agent/job_plan.h"
+#include "launcher/agent/link.h"
+#include "launcher/agent/supervisor.h"
+#include "launcher/proto/messages.h"
+#include "launcher/zrund/zrund.h"
+
+namespace zmpi::launcher::zrund {
+
+class AgentJob : public agent::LoopHook {
+ public:
+  AgentJob(const AgentContext& context, agent::Link* link, proto::Launch launch)
+      : context_(context), link_(link), launch_(std::move(launch)) {}
+
+  // Runs the job to its end and reports JobEnd to zrun. A launch that cannot start is
+  // answered with an Error message; the returned Status says why (for the agent's log).
+  Status Run();
+
+  // agent::LoopHook
+  void AppendPollFds(std::vector<pollfd>* fds) override;
+  void Handle(const pollfd& fd) override;
+  int TimeoutMs() override;
+
+ private:
+  Status Prepare();
+  StatusOr<agent::EnvBlock> RankEnvironment(int rank);
+  void StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io);
+  void OnLinkReadable();
+  void OnFrame(const proto::Frame& frame);
+  void SendOrEnd(const Status& sent);
+  void SetCoresUsed(uint32_t used);
+
+  AgentContext context_;
+  agent::Link* link_;
+  proto::Launch launch_;
+  std::string nspace_;
+  int host_index_ = 0;
+  agent::JobPlan plan_;
+  agent::EnvBlock base_env_;
+  std::vector<std::string> extra_env_;
+  std::string program_;
+  std::string shm_prefix_;
+  agent::Supervisor* supervisor_ = nullptr;
+  agent::PmixServer* pmix_ = nullptr;
+  uint64_t next_fence_ = 1;
+  std::map<uint64_t, agent::PmixEvent> fences_;  // waiting for FenceRelease, by fence id
+  bool link_lost_ = false;
+  bool ended_by_zrun_ = false;
+};
+
+}  // namespace zmpi::launcher::zrund
+
+#endif  // ZMPI_LAUNCHER_ZRUND_AGENT_JOB_H_
