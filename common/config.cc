@@ -12,7 +12,8 @@ namespace zmpi {
 const ConfigRow kConfigRows[] = {
     {"ZMPI_LOG_LEVEL", "level", "warn", "error|warn|info|debug|trace"},
     {"ZMPI_TRANSPORT", "string", "auto",
-     "auto|shm|ofi: transport between ranks on one host (auto = shm); other hosts always use ofi"},
+     "auto|shm|ofi|mixed: transport between ranks on one host (auto = shm; mixed = tests: "
+     "same-parity ranks over shm, others over ofi); other hosts always use ofi"},
     {"ZMPI_OFI_PROVIDER", "string", "tcp;ofi_rxm", "libfabric provider between hosts (or net)"},
     {"ZMPI_OFI_IFACE", "string", "",
      "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
@@ -132,6 +133,7 @@ Config Config::FromList(const std::vector<std::string>& env) {
   if (t == "auto") c.transport = TransportChoice::kAuto;
   else if (t == "shm") c.transport = TransportChoice::kShm;
   else if (t == "ofi") c.transport = TransportChoice::kOfi;
+  else if (t == "mixed") c.transport = TransportChoice::kMixed;
   else r.Warn("ZMPI_TRANSPORT");
   c.ofi_provider = r.Get("ZMPI_OFI_PROVIDER");
   c.ofi_iface = r.Get("ZMPI_OFI_IFACE");

@@ -24,7 +24,9 @@ extern const ConfigRow kConfigRows[];
 extern const size_t kConfigRowCount;
 
 // Which transport carries messages between ranks on the same host.
-enum class TransportChoice { kAuto, kShm, kOfi };
+// kMixed is for tests: same-parity ranks of a host use shm, the others ofi, so one job
+// exercises both transports (and MPI_ANY_SOURCE across them).
+enum class TransportChoice { kAuto, kShm, kOfi, kMixed };
 
 struct Config {
   LogLevel log_level = LogLevel::kWarn;

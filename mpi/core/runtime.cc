@@ -71,12 +71,13 @@ Status Runtime::StartTransports() {
   const int me = bootstrap_->rank();
   const int size = bootstrap_->size();
   const std::vector<int>& local = bootstrap_->local_ranks();
-  bool force_ofi = config_.transport == TransportChoice::kOfi;
   std::vector<int> shm_peers, ofi_peers;
   for (int r = 0; r < size; ++r) {
     if (r == me) continue;
-    bool is_local = std::binary_search(local.begin(), local.end(), r);
-    (is_local && !force_ofi ? shm_peers : ofi_peers).push_back(r);
+    bool use_shm = std::binary_search(local.begin(), local.end(), r) &&
+                   config_.transport != TransportChoice::kOfi &&
+                   (config_.transport != TransportChoice::kMixed || r % 2 == me % 2);
+    (use_shm ? shm_peers : ofi_peers).push_back(r);
   }
   engine_->AssignPeer(me, engine_->AddEndpoint(transport::self::CreateEndpoint(me,
                                                                                 kSelfMaxPayload)));
@@ -128,7 +129,7 @@ Status Runtime::StartTransports() {
     ZMPI_RETURN_IF_ERROR(w.endpoint->Connect(addresses));
     for (int r : *w.peers) engine_->AssignPeer(r, w.endpoint);
   }
-  ZMPI_LOG(kDebug, "init", "rank %d of %d: %zu peers over shm, %zu over ofi", me, size,
+  ZMPI_LOG(kInfo, "init", "rank %d of %d: %zu peers over shm, %zu over ofi", me, size,
            shm_peers.size(), ofi_peers.size());
   return OkStatus();
 }
