@@ -1,8 +1,10 @@
 #include "mpi/coll/allgather.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/check.h"
+#include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
 
@@ -20,6 +22,28 @@ Status RecursiveDoublingAllgather(Links& links, const void* sendbuf, void* recvb
     size_t run = static_cast<size_t>(mask) * block;
     ZMPI_RETURN_IF_ERROR(links.SendRecv(peer, out + (r & ~(mask - 1)) * block, run, peer,
                                         out + (peer & ~(mask - 1)) * block, run, tag));
+  }
+  return OkStatus();
+}
+
+Status BruckAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t block,
+                      int tag) {
+  const int p = links.size();
+  const int r = links.rank();
+  char* out = static_cast<char*>(recvbuf);
+  const char* mine = IsInPlace(sendbuf) ? out + r * block : static_cast<const char*>(sendbuf);
+  // stage[i] holds the block of rank r + i; after the step of distance k the first 2k are in.
+  Scratch stage(p * block);
+  if (block > 0) std::memcpy(stage.data(), mine, block);
+  for (int k = 1; k < p; k <<= 1) {
+    size_t run = static_cast<size_t>(std::min(k, p - k)) * block;
+    ZMPI_RETURN_IF_ERROR(links.SendRecv((r - k + p) % p, stage.data(), run, (r + k) % p,
+                                        stage.data() + k * block, run, tag));
+  }
+  if (block > 0) {
+    size_t head = static_cast<size_t>(p - r) * block;  // ranks r .. p-1
+    std::memcpy(out + r * block, stage.data(), head);
+    std::memcpy(out, stage.data() + head, r * block);
   }
   return OkStatus();
 }

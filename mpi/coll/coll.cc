@@ -21,6 +21,7 @@ namespace {
 constexpr size_t kBcastScatterBytes = 128 * 1024;   // and at least 3 ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
 constexpr size_t kLinearBlockBytes = 64 * 1024;     // gather/scatter blocks
+constexpr size_t kBruckTotalBytes = 64 * 1024;      // allgather result, non-power-of-two
 
 bool IsPowerOfTwo(int n) { return (n & (n - 1)) == 0; }
 
@@ -90,6 +91,9 @@ Status Allgather(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t bl
   CoreLinks links(comm);
   if (IsPowerOfTwo(comm.size())) {
     return RecursiveDoublingAllgather(links, sendbuf, recvbuf, block, tag);
+  }
+  if (block * comm.size() <= kBruckTotalBytes) {
+    return BruckAllgather(links, sendbuf, recvbuf, block, tag);
   }
   return RingAllgather(links, sendbuf, recvbuf, block, tag);
 }

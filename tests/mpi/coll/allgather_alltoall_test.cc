@@ -40,6 +40,17 @@ TEST(AllgatherTest, Ring) {
   }
 }
 
+TEST(AllgatherTest, Bruck) {
+  for (int p : kSizes) {
+    for (Delivery d : kDeliveries) {
+      for (size_t block : {0, 1, 3, 1000, 70000}) {
+        CheckAllgather(BruckAllgather, "bruck", p, d, block, false);
+        CheckAllgather(BruckAllgather, "bruck", p, d, block, true);
+      }
+    }
+  }
+}
+
 TEST(AllgatherTest, RecursiveDoublingOnPowersOfTwo) {
   for (int p : {1, 2, 4, 8, 16}) {
     for (Delivery d : kDeliveries) {
