@@ -1,6 +1,7 @@
 #include "transport/shm/copy_assist.h"
 
 #include <sched.h>
+#include <time.h>
 
 #include <algorithm>
 
@@ -11,6 +12,12 @@ constexpr uint64_t kChunkMask = 0xffffffffu;
 
 inline void CpuRelax() { __builtin_ia32_pause(); }
 
+uint64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 }  // namespace
 
 size_t CopyAssist::ChunkFor(size_t len) {
@@ -19,7 +26,25 @@ size_t CopyAssist::ChunkFor(size_t len) {
   return std::max(size_t{64} << 10, RoundUp(len / 16, kPageSize));
 }
 
+bool CopyAssist::NextReadAssisted() const {
+  if (cost_[1] == 0) return true;
+  if (cost_[0] == 0) return false;
+  const bool assisted_cheaper = cost_[1] < cost_[0];
+  return (reads_ + 1) % kExplorePeriod == 0 ? !assisted_cheaper : assisted_cheaper;
+}
+
 Status CopyAssist::Read(PeerProcess& owner, uint64_t src, void* dst, size_t len) {
+  const bool assisted = NextReadAssisted();
+  ++reads_;
+  const uint64_t start = NowNs();
+  Status status = assisted ? ReadAssisted(owner, src, dst, len) : owner.Read(src, dst, len);
+  const double cost = static_cast<double>(NowNs() - start) / static_cast<double>(len);
+  double& average = cost_[assisted ? 1 : 0];
+  average = average == 0 ? cost : 0.75 * average + 0.25 * cost;
+  return status;
+}
+
+Status CopyAssist::ReadAssisted(PeerProcess& owner, uint64_t src, void* dst, size_t len) {
   const uint64_t chunk = ChunkFor(len);
   const uint64_t chunks = (len + chunk - 1) / chunk;
   char* out = static_cast<char*>(dst);

@@ -44,6 +44,32 @@ TEST(CopyAssistTest, ReaderAloneCopiesEverything) {
   EXPECT_EQ(owner.Help(self), 0);
 }
 
+// The reader measures both ways (assisted first, then alone), then keeps the cheaper one
+// and retries the other once every kExplorePeriod reads.
+TEST(CopyAssistTest, ReaderTriesBothWaysThenExplores) {
+  Shared shared;
+  CopyAssist reader(&shared.control, &shared.hint.requests);
+  PeerProcess self(getpid());
+  std::vector<uint64_t> src = Pattern((size_t{256} << 10) / 8, 3);
+  std::vector<uint64_t> dst(src.size(), 0);
+  int assisted = 0, alone = 0;
+  for (uint32_t i = 0; i < 4 * CopyAssist::kExplorePeriod; ++i) {
+    const bool next = reader.NextReadAssisted();
+    if (i == 0) {
+      EXPECT_TRUE(next);
+    } else if (i == 1) {
+      EXPECT_FALSE(next);
+    }
+    (next ? assisted : alone)++;
+    const uint64_t posts = shared.hint.requests.load();
+    ASSERT_TRUE(reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
+    EXPECT_EQ(shared.hint.requests.load(), posts + (next ? 1 : 0));  // only assisted reads post
+    ASSERT_EQ(src, dst);
+  }
+  EXPECT_GE(assisted, 4);
+  EXPECT_GE(alone, 4);
+}
+
 TEST(CopyAssistTest, OwnerWithNothingPostedDoesNothing) {
   Shared shared;
   CopyAssist owner(&shared.control, nullptr);
