@@ -249,6 +249,7 @@ int BenchRunCollective(int argc, char **argv, const BenchCollective *coll) {
   int rc = BenchInit(&argc, &argv, coll->name, kBenchCollective, coll->min_size, coll->max_size, 1,
                      &opts);
   if (rc >= 0) return rc;
+  if (coll->max_size == 0) opts.min_size = opts.max_size = 0; /* size-less (barrier): ignore -m */
   char *send_buf = BenchAlloc(BlockBytes(coll->send_blocks, &opts));
   char *recv_buf = BenchAlloc(BlockBytes(coll->recv_blocks, &opts));
   BenchPrintHeader(&opts, "   Avg Latency(us)   Min Latency(us)   Max Latency(us)  Iterations");

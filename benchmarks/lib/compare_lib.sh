@@ -1,0 +1,294 @@
+# Functions of benchmarks/compare.sh (sourced; uses its option variables).
+# shellcheck shell=bash
+
+readonly kSources="pt2pt/latency pt2pt/bw pt2pt/bibw pt2pt/multi_lat coll/barrier coll/bcast
+  coll/reduce coll/allreduce coll/allgather coll/alltoall coll/gather coll/scatter launch/hello"
+readonly kAllColl="barrier bcast reduce allreduce allgather alltoall gather scatter"
+readonly kTargetColl="barrier bcast allreduce"
+
+netns_name=""
+host_exec_cmd=""
+agent_pids=()
+zmpi_key=""
+
+log() { echo "compare.sh: $*" >&2; }
+
+# Prints the MPIs to compare, in run order; says clearly when zmpi is absent.
+detect_mpis() {
+  local found=""
+  if [[ -n $only_mpis && ,$only_mpis, != *,ompi,* ]]; then
+    :
+  elif command -v mpicc.openmpi > /dev/null && command -v mpirun.openmpi > /dev/null; then
+    found+="ompi "
+  else
+    log "Open MPI (mpicc.openmpi, mpirun.openmpi) not found: skipped"
+  fi
+  if [[ -n $only_mpis && ,$only_mpis, != *,mpich,* ]]; then
+    :
+  elif command -v mpicc.mpich > /dev/null && command -v mpiexec.mpich > /dev/null; then
+    found+="mpich "
+  else
+    log "MPICH (mpicc.mpich, mpiexec.mpich) not found: skipped"
+  fi
+  if [[ -n $only_mpis && ,$only_mpis, != *,zmpi,* ]]; then
+    log "zmpi not included (--mpis $only_mpis)"
+  elif [[ -x $zmpi_build/bin/zrun && -x $zmpi_build/bin/mpicc ]]; then
+    found+="zmpi"
+  else
+    log "zmpi NOT INCLUDED: $zmpi_build/bin/zrun or $zmpi_build/bin/mpicc is missing" \
+      "(build zmpi first, or pass --zmpi-build DIR); comparing the reference MPIs only"
+  fi
+  echo "$found"
+}
+
+compiler_of() {
+  case $1 in
+    ompi) echo mpicc.openmpi ;;
+    mpich) echo mpicc.mpich ;;
+    zmpi) echo "$zmpi_build/bin/mpicc" ;;
+  esac
+}
+
+# Same sources, same flags, one directory per MPI: <work>/<mpi>/<benchmark>.
+build_all() {
+  local work=$1 mpis=$2 mpi source cc
+  for mpi in $mpis; do
+    mkdir -p "$work/$mpi"
+    cc=$(compiler_of "$mpi")
+    for source in $kSources; do
+      # shellcheck disable=SC2086  # kCflags is a list of flags
+      "$cc" $kCflags -I"$kHere" -o "$work/$mpi/$(basename "$source")" "$kHere/$source.c" \
+        "$kHere/harness.c" || { log "build failed: $cc $source"; exit 1; }
+    done
+  done
+  log "built $(echo $kSources | wc -w) benchmarks for: $mpis ($kCflags)"
+}
+
+describe_machine() {
+  local mpis=$1
+  echo "# zmpi benchmark comparison"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $kNcores cores," \
+    "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)"
+  echo "note: shared 2-core VM, other jobs running (noisy): read medians, not single runs"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "compiler flags (all MPIs): $kCflags; reps: $reps; quick: $quick; settings: $settings"
+  echo "run order: interleaved per rep and benchmark: $mpis"
+  for mpi in $mpis; do
+    case $mpi in
+      ompi) echo "openmpi: $(mpirun.openmpi --version 2>&1 | head -1)" ;;
+      mpich) echo "mpich: $(mpichversion 2>/dev/null | awk -F'\t' '/Version|Device/ {printf "%s ", $2}')" ;;
+      zmpi) echo "zmpi: $(git -C "$kRepo" rev-parse --short HEAD 2>/dev/null) ($zmpi_build)" ;;
+    esac
+  done
+  echo "gcc: $(gcc --version | head -1)"
+}
+
+# Iteration options per benchmark class and setting. Full mode keeps OSU's counts where they
+# fit the time budget; see docs/benchmarks.md.
+args_for() {
+  local class=$1 setting=$2
+  if [[ $quick -eq 1 ]]; then
+    case $class in
+      lat) echo "-m :1M -i 200 -x 20" ;;
+      bw) echo "-m :1M -i 5 -x 1" ;;
+      coll) echo "-i 50 -x 5" ;;
+      over) echo "-m 8:64K -i 4 -x 1" ;;
+    esac
+    return
+  fi
+  case $class in
+    lat) [[ $setting == shm ]] && echo "" || echo "-i 1000 -x 100" ;;
+    bw) echo "" ;;
+    coll) [[ $setting == shm ]] && echo "" || echo "-i 200 -x 20" ;;
+    over) echo "-i 10 -x 2" ;;
+  esac
+}
+
+# Prints the cases of a setting, one per line: benchmark ranks args...
+cases_for() {
+  local setting=$1 name coll_list
+  echo "latency 2 $(args_for lat "$setting")"
+  echo "bw 2 $(args_for bw "$setting")"
+  echo "bibw 2 $(args_for bw "$setting")"
+  coll_list=$kAllColl
+  [[ $setting == netns || $quick -eq 1 ]] && coll_list=$kTargetColl
+  for name in $coll_list; do echo "$name 2 $(args_for coll "$setting")"; done
+  # 4 ranks on 2 cores (or 2 per namespace host): oversubscribed, so few iterations.
+  for name in $kTargetColl; do echo "$name 4 $(args_for over "$setting")"; done
+}
+
+# Sets the array `cmd` to the launch command of one run.
+launch_cmd() {
+  local mpi=$1 setting=$2 np=$3
+  local over=0 hosts1 hosts2
+  [[ $np -gt $kNcores ]] && over=1
+  hosts1="h1:$((np / 2)),h2:$((np - np / 2))"
+  case $mpi.$setting in
+    ompi.shm | ompi.tcp)
+      cmd=(mpirun.openmpi --allow-run-as-root -n "$np")
+      [[ $over -eq 1 ]] && cmd+=(--oversubscribe --bind-to none) || cmd+=(--bind-to core)
+      [[ $setting == tcp ]] && cmd+=(--mca pml ob1 --mca btl tcp,self
+        --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo)
+      ;;
+    mpich.shm | mpich.tcp)
+      cmd=()
+      [[ $setting == tcp ]] && cmd=(env MPIR_CVAR_NOLOCAL=1 UCX_TLS=tcp,self UCX_NET_DEVICES=lo)
+      cmd+=(mpiexec.mpich -n "$np")
+      [[ $over -eq 1 ]] || cmd+=(-bind-to core)
+      ;;
+    zmpi.shm | zmpi.tcp)
+      cmd=()
+      [[ $setting == tcp ]] && cmd=(env ZMPI_TRANSPORT=ofi)
+      cmd+=("$zmpi_build/bin/zrun" -n "$np")
+      [[ $over -eq 1 ]] && cmd+=(--bind-to none) || cmd+=(--bind-to core)
+      ;;
+    ompi.netns)
+      # shellcheck disable=SC2206  # host_exec_cmd is a command prefix
+      cmd=($host_exec_cmd h1 mpirun.openmpi --allow-run-as-root -n "$np" --host "$hosts1"
+        --bind-to none --mca plm_rsh_agent "$kHere/lib/host_rsh.sh" --mca plm_rsh_no_tree_spawn 1
+        --mca btl_tcp_if_include 198.51.100.0/24 --mca oob_tcp_if_include 198.51.100.0/24)
+      ;;
+    mpich.netns)
+      # shellcheck disable=SC2206
+      cmd=($host_exec_cmd h1 env UCX_NET_DEVICES=eth0 mpiexec.mpich -launcher ssh
+        -launcher-exec "$kHere/lib/host_rsh.sh" -hosts "$hosts1" -n "$np")
+      ;;
+    zmpi.netns)
+      # shellcheck disable=SC2206
+      cmd=($host_exec_cmd h1 "$zmpi_build/bin/zrun" --key-file "$zmpi_key" --host "$hosts1"
+        -n "$np" --bind-to none)
+      ;;
+  esac
+  return 0
+}
+
+# One benchmark run; appends its data lines to samples.tsv, or logs the failure.
+run_one() {
+  local mpi=$1 setting=$2 rep=$3 work=$4 bench=$5 np=$6
+  shift 6
+  local file=$raw/$setting/$mpi/$bench.np$np.rep$rep.txt unit=us rc=0
+  mkdir -p "$(dirname "$file")"
+  launch_cmd "$mpi" "$setting" "$np"
+  timeout --kill-after=10 "$run_timeout" "${cmd[@]}" "$work/$mpi/$bench" "$@" < /dev/null > "$file" 2> "$file.err" ||
+    rc=$?
+  if [[ $rc -ne 0 ]] || ! grep -q -E '^# verification: (off|passed)' "$file"; then
+    log "FAILED ($rc): $setting $mpi $bench np=$np rep=$rep, see $file{,.err}"
+    echo -e "$setting\t$mpi\t$bench\t$np\t$rep\t$rc" >> "$raw/failures.tsv"
+    return 0
+  fi
+  [[ $bench == bw || $bench == bibw ]] && unit=MB/s
+  awk -v pre="$setting	$bench	$np	$mpi	$rep" -v unit="$unit" \
+    '$1 ~ /^[0-9]+$/ && NF >= 2 {print pre "\t" $1 "\t" $2 "\t" unit}' "$file" >> "$raw/samples.tsv"
+}
+
+# Whole-command wall time of `<launcher> -n 2 ./hello`: hyperfine's median of a few runs.
+run_launch() {
+  local mpi=$1 setting=$2 rep=$3 work=$4 runs=10 json line
+  [[ $quick -eq 1 ]] && runs=5
+  json=$raw/$setting/$mpi/hello.rep$rep.json
+  mkdir -p "$(dirname "$json")"
+  launch_cmd "$mpi" "$setting" 2
+  line=$(printf '%q ' "${cmd[@]}" "$work/$mpi/hello")
+  if ! timeout "$run_timeout" hyperfine -S bash --runs "$runs" --warmup 1 --export-json "$json" \
+    --style none -- "$line" < /dev/null > "$json.log" 2>&1; then
+    log "FAILED: launch $setting $mpi rep=$rep, see $json.log"
+    echo -e "$setting\t$mpi\thello\t2\t$rep\tlaunch" >> "$raw/failures.tsv"
+    return 0
+  fi
+  awk -v pre="$setting	launch_hello	2	$mpi	$rep" -F: '/"median"/ {
+      gsub(/[ ,]/, "", $2); printf "%s\t0\t%.3f\tms\n", pre, $2 * 1000; exit }' "$json" \
+    >> "$raw/samples.tsv"
+}
+
+setup_netns() {
+  local work=$1 mpis=$2 h
+  if [[ -n $host_exec ]]; then
+    host_exec_cmd=$host_exec
+  else
+    netns_name=zb$$
+    "$kHere/lib/netns.sh" up "$netns_name" 2
+    host_exec_cmd="$kHere/lib/netns.sh exec $netns_name"
+  fi
+  export BENCH_HOST_EXEC=$host_exec_cmd
+  [[ $mpis == *zmpi* ]] || return 0
+  if [[ ! -x $zmpi_build/bin/zrund ]]; then
+    log "zmpi skipped in netns: $zmpi_build/bin/zrund missing"
+    return 1
+  fi
+  zmpi_key=$work/cluster.key
+  "$zmpi_build/bin/zrun" --new-key "$zmpi_key" || { log "zrun --new-key failed"; return 1; }
+  for h in h1 h2; do
+    # shellcheck disable=SC2086
+    $host_exec_cmd "$h" "$zmpi_build/bin/zrund" --key-file "$zmpi_key" --name "$h" \
+      > "$raw/zrund.$h.log" 2>&1 &
+    agent_pids+=($!)
+  done
+  sleep 2
+}
+
+teardown_netns() {
+  local pid
+  for pid in "${agent_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${agent_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  agent_pids=()
+  if [[ -n $netns_name ]]; then
+    "$kHere/lib/netns.sh" down "$netns_name" || true
+    netns_name=""
+  fi
+}
+
+cleanup() { teardown_netns; }
+
+run_setting() {
+  local setting=$1 work=$2 mpis=$3 rep mpi line
+  if [[ $setting == netns ]]; then
+    setup_netns "$work" "$mpis" || mpis=${mpis/zmpi/}
+  fi
+  log "setting $setting: $reps reps of $(cases_for "$setting" | wc -l) benchmarks + launch, MPIs: $mpis"
+  for ((rep = 1; rep <= reps; rep++)); do
+    while read -r line; do
+      for mpi in $mpis; do
+        # shellcheck disable=SC2086  # line is "benchmark ranks args..."
+        run_one "$mpi" "$setting" "$rep" "$work" $line
+      done
+    done < <(cases_for "$setting")
+    for mpi in $mpis; do run_launch "$mpi" "$setting" "$rep" "$work"; done
+    log "setting $setting: rep $rep/$reps done (load $(cut -d' ' -f1 /proc/loadavg))"
+  done
+  [[ $setting == netns ]] && teardown_netns
+  return 0
+}
+
+# compare.png: latency and bandwidth against message size, one row per setting.
+plot() {
+  local dir=$1 work=$2 setting bench rows=0 script=$work/plot.gp
+  command -v gnuplot > /dev/null || { log "gnuplot missing: no plot"; return 0; }
+  for setting in shm tcp netns; do
+    grep -q "^$setting,latency," "$dir/medians.csv" || continue
+    rows=$((rows + 1))
+    for bench in latency bw; do
+      awk -F, -v s="$setting" -v b="$bench" '$1 == s && $2 == b {
+          printf "%s %s %s %s\n", $4, ($6 == "" ? "?" : $6), ($7 == "" ? "?" : $7),
+            ($8 == "" ? "?" : $8) }' "$dir/medians.csv" > "$work/$setting.$bench.dat"
+    done
+  done
+  [[ $rows -gt 0 ]] || return 0
+  {
+    echo "set terminal pngcairo size 1400,$((rows * 420)) font ',10'"
+    echo "set output '$dir/compare.png'"
+    echo "set datafile missing '?'"
+    echo "set multiplot layout $rows,2 title 'zmpi vs Open MPI vs MPICH, medians of $reps runs ($(date -u +%Y-%m-%d), $kNcores-core VM, noisy)'"
+    echo "set logscale xy; set grid; set key top left"
+    echo "set format x '%.0s%cB'"
+    for setting in shm tcp netns; do
+      [[ -f $work/$setting.latency.dat ]] || continue
+      echo "set title '$setting: ping-pong latency (lower is better)'; set ylabel 'us'"
+      echo "plot '$work/$setting.latency.dat' u (\$1>0?\$1:0.5):2 w lp t 'Open MPI', '' u (\$1>0?\$1:0.5):3 w lp t 'MPICH', '' u (\$1>0?\$1:0.5):4 w lp t 'zmpi'"
+      echo "set title '$setting: bandwidth, window 64 (higher is better)'; set ylabel 'MB/s'"
+      echo "plot '$work/$setting.bw.dat' u 1:2 w lp t 'Open MPI', '' u 1:3 w lp t 'MPICH', '' u 1:4 w lp t 'zmpi'"
+    done
+    echo "unset multiplot"
+  } > "$script"
+  gnuplot "$script" 2> "$work/gnuplot.log" || log "gnuplot failed: $(head -3 "$work/gnuplot.log")"
+}
