@@ -23,7 +23,8 @@ struct FoundAgent {
 };
 
 // Browses on `iface` (empty: first non-loopback interface) for `browse_ms` and orders the
-// result: with `wanted` names, exactly those in that order (kArg naming any not found);
+// result: with `wanted` names (an entry "ADDRESS:PORT[:SLOTS]" names an agent directly; when
+// all are such, nothing is browsed), exactly those in that order (kArg naming any not found);
 // otherwise the agent on this host first, then by name.
 StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
                                              const std::string& cluster_id, int browse_ms,

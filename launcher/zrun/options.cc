@@ -202,6 +202,7 @@ std::string UsageText() {
          "Many hosts (agents started with zrund; see docs/zrun.md). Used when --host or\n"
          "--key-file is given or the default key ~/.config/zmpi/cluster.key exists:\n"
          "  --host a,b               run on these agents, ranks filled host by host\n"
+         "                           (ADDRESS:PORT[:SLOTS] names an agent without mDNS)\n"
          "  --key-file F             the cluster key (default ~/.config/zmpi/cluster.key)\n"
          "  --new-key F              write a new cluster key to F (mode 0600) and exit\n"
          "  --discover, --print-hosts  list the agents found (host, arch, cores) and exit\n"

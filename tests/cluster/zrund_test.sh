@@ -1,0 +1,171 @@
+#!/bin/bash
+# Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
+# discovery run only inside the hosts' namespaces, never in the root namespace.
+#   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST]
+# CASE: run | discover | security | kill_rank
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+case_name=$1
+zrund=$2
+zrun=$3
+p2p=$4
+coll=${5:-}
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+logs() { for f in "$ZMPI_CLUSTER_DIR"/*.log; do echo "--- $f"; cat "$f"; done; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+keydir=$(mktemp -d /tmp/zrund-test-key.XXXXXX)
+trap 'cluster_down; rm -rf -- "$keydir"' EXIT
+cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
+export -n ZMPI_CLUSTER_DIR  # a harness variable, not a zmpi setting: keep it from the ranks
+ZMPI_CLUSTER_TIMEOUT=60
+key=$keydir/cluster.key
+"$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
+[ "$(stat -c %a "$key")" = 600 ] && pass "key file has mode 0600" || fail "key mode $(stat -c %a "$key")"
+port=7411
+declare -A agent  # host -> spawned PID
+
+# start_agents CORES: zrund on h1..h3, waits (bounded) until each serves and mDNS has probed.
+start_agents() {
+  local h pid log deadline
+  for h in h1 h2 h3; do
+    read -r pid log < <(cluster_spawn "$h" "$zrund" --key-file "$key" --iface eth0 \
+      --port "$port" --cores "$1")
+    agent[$h]=$pid
+    deadline=$(($(now_ms) + 5000))
+    until grep -q "serving on" "$log" 2>/dev/null; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
+      sleep 0.05
+    done
+  done
+  sleep 1.0  # unique mDNS records are probed (~0.75 s) before they are answered
+}
+# rank_pids HOST: the ranks (children) of HOST's zrund, as root-namespace PIDs.
+rank_pids() {
+  local inner
+  inner=$(cluster__inner "${agent[$1]}") || return 1
+  ps -o pid= --ppid "$inner" | tr -d ' '
+}
+# no_ranks_left: every zrund is childless within 3 s.
+no_ranks_left() {
+  local h deadline=$(($(now_ms) + 3000))
+  for h in h1 h2 h3; do
+    while [ -n "$(rank_pids "$h")" ]; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "ranks left on $h: $(rank_pids "$h")"; return 1; }
+      sleep 0.05
+    done
+  done
+  pass "no rank processes left on h1..h3"
+}
+
+case "$case_name" in
+  run)
+    start_agents 2 || exit 1
+    t0=$(now_ms)
+    out=$(cluster_run h1 env ZMPI_LOG_LEVEL=info "$zrun" --key-file "$key" -n auto --tag-output \
+      -x ZMPI_LOG_LEVEL=warn "$p2p" 2>&1)
+    rc=$?
+    echo "$out"
+    [ $rc = 0 ] && pass "p2p_test across 3 hosts exits 0" || fail "p2p_test exit $rc"
+    echo "$out" | grep -q "p2p_test: OK .* 6 ranks" && pass "6 ranks (2 per host) ran p2p_test" ||
+      fail "no OK line for 6 ranks"
+    ms=$(echo "$out" | sed -n 's/.*all 6 ranks on 3 hosts started \([0-9.]*\) ms.*/\1/p')
+    [ -n "$ms" ] && pass "zrun -n auto to all ranks running: $ms ms (whole job $(($(now_ms) - t0)) ms)" ||
+      fail "no start time reported"
+    for h in h1 h2 h3; do
+      echo "$out" | grep -q "^\[[0-9]*\] .*zmpi $h rank" || true
+      grep -q "2 of 6 ranks" "$ZMPI_CLUSTER_DIR/$h".*.log && pass "$h ran 2 of 6 ranks" ||
+        fail "$h did not run its ranks"
+    done
+    if [ -n "$coll" ]; then
+      out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$coll" 2>&1)
+      rc=$?
+      echo "$out" | tail -5
+      [ $rc = 0 ] && pass "coll_test across 3 hosts exits 0" || fail "coll_test exit $rc"
+    fi
+    # -n N fills hosts in order, local host first: 3 ranks -> h1 gets 2, h2 gets 1.
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n 3 --tag-output sh -c 'echo "$ZMPI_JOB_HOST"' 2>&1)
+    echo "$out"
+    [ "$(echo "$out" | sort | tr '\n' ' ')" = "[0] h1 [1] h1 [2] h2 " ] &&
+      pass "-n 3 placed ranks h1,h1,h2" || fail "-n 3 placement: $out"
+    no_ranks_left
+    ;;
+  discover)
+    start_agents 1 || exit 1
+    out=$(cluster_run h2 "$zrun" --key-file "$key" --discover 2>&1)
+    rc=$?
+    echo "$out"
+    [ $rc = 0 ] && pass "--discover exits 0" || fail "--discover exit $rc"
+    for i in 1 2 3; do
+      echo "$out" | grep -qx "h$i 198.51.100.$i:$port $(uname -m) linux cores=1 used=0" &&
+        pass "h$i listed with cores=1" || fail "h$i missing from --discover"
+    done
+    [ "$(echo "$out" | head -n1 | cut -d' ' -f1)" = h2 ] && pass "local agent listed first" ||
+      fail "local agent not first"
+    ;;
+  security)
+    start_agents 2 || exit 1
+    other=$keydir/other.key
+    "$zrun" --new-key "$other" >/dev/null
+    out=$(cluster_run h1 "$zrun" --key-file "$other" --host "198.51.100.2:$port:2" -n 2 "$p2p" 2>&1)
+    rc=$?
+    echo "$out"
+    [ $rc != 0 ] && echo "$out" | grep -q "refused" && pass "wrong key refused (exit $rc)" ||
+      fail "wrong key: exit $rc"
+    out=$(cluster_run h1 "$zrun" --key-file "$other" -n auto "$p2p" 2>&1)
+    rc=$?
+    [ $rc != 0 ] && echo "$out" | grep -q "no agents of this cluster" &&
+      pass "agents of another cluster are not used" || fail "other cluster: exit $rc: $out"
+    # Malformed bytes instead of a Hello, and a truncated frame.
+    cluster_run h1 bash -c "exec 3<>/dev/tcp/198.51.100.2/$port; printf 'GET / HTTP/1.0\r\n\r\n' >&3; sleep 0.3"
+    cluster_run h1 bash -c "exec 3<>/dev/tcp/198.51.100.2/$port; printf 'ZMPF\001\000' >&3; exec 3>&-"
+    sleep 0.5
+    n=$(grep -c "zrund: refused" "$ZMPI_CLUSTER_DIR"/h2.*.log)
+    [ "$n" -ge 3 ] && pass "h2 logged $n refusals" || { fail "h2 logged $n refusals"; logs; }
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h2 -n 2 "$p2p" 2>&1)
+    rc=$?
+    echo "$out"
+    [ $rc = 0 ] && echo "$out" | grep -q "p2p_test: OK" &&
+      pass "h2 still serves a valid job after the refusals" || fail "valid job after refusals: $rc"
+    ;;
+  kill_rank)
+    start_agents 2 || exit 1
+    read -r zpid zlog < <(cluster_spawn h1 sh -c "'$zrun' --key-file '$key' -n auto sleep 60; echo zrun-exit=\$?")
+    deadline=$(($(now_ms) + 10000))
+    while [ "$(rank_pids h2 | wc -l)" -lt 2 ]; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "ranks did not start on h2"; logs; exit 1; }
+      sleep 0.05
+    done
+    victim=$(rank_pids h2 | head -n1)
+    t0=$(now_ms)
+    kill -KILL "$victim"
+    [ "$(cluster_wait "$zpid" 10)" = exited ] && pass "zrun ended $(($(now_ms) - t0)) ms after kill -9" ||
+      fail "zrun still runs 10 s after kill -9 of a rank on h2"
+    cat "$zlog"
+    lines=$(grep -c "^zrun: " "$zlog")
+    grep -Eq "^zrun: rank [23] on h2 was killed by signal 9 \(Killed\); ending the job$" "$zlog" &&
+      [ "$lines" = 1 ] && pass "one line names the rank on h2 and the signal" ||
+      fail "reason lines: $lines"
+    grep -q "zrun-exit=137" "$zlog" && pass "zrun exit status 137" || fail "zrun exit status"
+    no_ranks_left
+    for h in h1 h2 h3; do
+      cluster__state && for p in $(ip netns pids "$(cluster__ns "$h")"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && fail "a sleep rank survives on $h"
+      done
+    done
+    # The agents still serve the next job.
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
+    [ $? = 0 ] && pass "next job after the failure runs" || fail "next job: $out"
+    ;;
+  *)
+    echo "usage: zrund_test.sh run|discover|security|kill_rank ZRUND ZRUN P2P [COLL]"
+    exit 2
+    ;;
+esac
+[ $failures = 0 ] || logs
+echo "$failures failure(s)"
+[ $failures = 0 ]
