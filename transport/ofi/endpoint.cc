@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
 #include <vector>
 
 #include "common/check.h"
 #include "common/log.h"
 #include "transport/ofi/bulk.h"
 #include "transport/ofi/fabric.h"
+#include "transport/ofi/inbox.h"
 #include "transport/ofi/op_context.h"
 #include "transport/ofi/tag_format.h"
 
@@ -26,22 +26,17 @@ constexpr size_t kRecvSlots = 64;     // posted frame receives (capped by its rx
 constexpr int kCqBatch = 16;
 constexpr int kMaxCqBatchesPerPoll = 8;
 
-// A buffer for one frame, sent or received, with the operation context that names it.
-struct Slot {
+// A bounce buffer for one outgoing frame, with the operation context that names it.
+struct SendSlot {
   OpContext op;
   char* buf;
-  int peer = -1;     // send: destination; receive: sender, once completed
-  size_t len = 0;    // receive: bytes that arrived
-  uint32_t seq = 0;  // receive: the frame's sequence number
+  int peer = -1;  // destination of the frame in flight
 };
 
 struct Peer {
   fi_addr_t addr = FI_ADDR_NOTAVAIL;
   uint32_t send_seq = 0;
-  uint32_t recv_seq = 0;      // next frame to deliver
-  std::deque<Slot*> arrived;  // completed receives not yet taken, ordered by seq
-  bool listed = false;        // in active_
-  Status dead;                // not ok once a send to the peer failed for good
+  Status dead;  // not ok once the peer is known unreachable
 };
 
 class OfiEndpoint final : public Endpoint {
@@ -64,23 +59,19 @@ class OfiEndpoint final : public Endpoint {
  private:
   bool ValidPeer(int peer) const { return peer >= 0 && peer < static_cast<int>(peers_.size()); }
   Status CheckPeer(int peer) const;
-  Status PostRecv(Slot* slot);
   StatusOr<int> DrainCq(FrameSink& sink);
   int HandleError(FrameSink& sink);
-  void OnFrameArrived(Slot* slot, const fi_cq_tagged_entry& entry);
-  StatusOr<int> DeliverFrames(FrameSink& sink);
   // Marks a peer dead (sends fail with kProcAborted); its bulk transfers fail on the next Poll.
   void MarkDead(int peer, const std::string& why);
 
   Options options_;
   std::unique_ptr<Fabric> fabric_;
   Bulk bulk_;
-  std::vector<char> send_memory_, recv_memory_;
-  std::vector<Slot> send_slots_, recv_slots_;
-  std::vector<Slot*> free_sends_;
-  std::vector<Slot*> unposted_recvs_;  // taken frames the provider would not take back yet
+  Inbox inbox_;
+  std::vector<char> send_memory_;
+  std::vector<SendSlot> send_slots_;
+  std::vector<SendSlot*> free_sends_;
   std::vector<Peer> peers_;
-  std::vector<int> active_;      // peers with arrived frames
   std::vector<int> newly_dead_;  // peers whose bulk transfers still need failing
 };
 
@@ -90,23 +81,17 @@ OfiEndpoint::OfiEndpoint(const Options& options, std::unique_ptr<Fabric> fabric)
       bulk_(*fabric_, options.bulk_chunk != 0
                           ? std::min(options.bulk_chunk, fabric_->max_msg_size())
                           : fabric_->max_msg_size()),
+      inbox_(*fabric_, std::min(kRecvSlots, std::max<size_t>(fabric_->rx_size() / 2, 4)),
+             kMaxFrameBytes, options.world_size),
       peers_(options.world_size) {
   size_t sends = std::min(kSendSlots, std::max<size_t>(fabric_->tx_size() / 2, 1));
-  size_t recvs = std::min(kRecvSlots, std::max<size_t>(fabric_->rx_size() / 2, 1));
   send_memory_.resize(sends * kMaxFrameBytes);
-  recv_memory_.resize(recvs * kMaxFrameBytes);
   send_slots_.resize(sends);
-  recv_slots_.resize(recvs);
   for (size_t i = 0; i < sends; ++i) {
     send_slots_[i].op.kind = OpKind::kFrameSend;
     send_slots_[i].op.index = static_cast<int>(i);
     send_slots_[i].buf = &send_memory_[i * kMaxFrameBytes];
     free_sends_.push_back(&send_slots_[i]);
-  }
-  for (size_t i = 0; i < recvs; ++i) {
-    recv_slots_[i].op.kind = OpKind::kFrameRecv;
-    recv_slots_[i].op.index = static_cast<int>(i);
-    recv_slots_[i].buf = &recv_memory_[i * kMaxFrameBytes];
   }
 }
 
@@ -115,24 +100,7 @@ OfiEndpoint::~OfiEndpoint() {
   fabric_.reset();
 }
 
-Status OfiEndpoint::Start() {
-  for (Slot& slot : recv_slots_) {
-    Status status = PostRecv(&slot);
-    if (!status.ok()) return status;
-  }
-  return OkStatus();
-}
-
-Status OfiEndpoint::PostRecv(Slot* slot) {
-  ssize_t ret = fi_trecv(fabric_->ep(), slot->buf, kMaxFrameBytes, nullptr, FI_ADDR_UNSPEC,
-                         FrameTag(0), kBodyMask, &slot->op);
-  if (ret == -FI_EAGAIN) {
-    unposted_recvs_.push_back(slot);
-    return OkStatus();
-  }
-  if (ret != 0) return OfiError("fi_trecv(frame)", ret);
-  return OkStatus();
-}
+Status OfiEndpoint::Start() { return inbox_.Start(); }
 
 Status OfiEndpoint::Connect(const std::vector<PeerAddress>& peers) {
   for (const PeerAddress& peer : peers) {
@@ -164,7 +132,7 @@ StatusOr<SendResult> OfiEndpoint::Send(int peer, const Frame& frame) {
   size_t total = sizeof(prefix) + frame.header_len + frame.payload_len;
   bool inject = total <= std::min(kInlineBytes, fabric_->inject_size());
   char inline_buf[kInlineBytes];
-  Slot* slot = nullptr;
+  SendSlot* slot = nullptr;
   char* buf = inline_buf;
   if (!inject) {
     if (free_sends_.empty()) return SendResult::kRetry;
@@ -197,15 +165,9 @@ StatusOr<int> OfiEndpoint::Poll(FrameSink& sink) {
   int events = bulk_.Progress(sink);
   for (int peer : newly_dead_) events += bulk_.FailPeer(peer, peers_[peer].dead, sink);
   newly_dead_.clear();
-  while (!unposted_recvs_.empty()) {
-    Slot* slot = unposted_recvs_.back();
-    unposted_recvs_.pop_back();
-    size_t before = unposted_recvs_.size();
-    ZMPI_RETURN_IF_ERROR(PostRecv(slot));
-    if (unposted_recvs_.size() > before) break;  // still full
-  }
+  ZMPI_RETURN_IF_ERROR(inbox_.Repost());
   ZMPI_ASSIGN_OR_RETURN(int completed, DrainCq(sink));
-  ZMPI_ASSIGN_OR_RETURN(int delivered, DeliverFrames(sink));
+  ZMPI_ASSIGN_OR_RETURN(int delivered, inbox_.Deliver(sink));
   return events + completed + delivered;
 }
 
@@ -226,9 +188,11 @@ StatusOr<int> OfiEndpoint::DrainCq(FrameSink& sink) {
         case OpKind::kFrameSend:
           free_sends_.push_back(&send_slots_[op->index]);
           break;
-        case OpKind::kFrameRecv:
-          OnFrameArrived(&recv_slots_[op->index], entries[i]);
+        case OpKind::kFrameRecv: {
+          int bad = inbox_.OnArrived(op, entries[i]);
+          if (bad >= 0) MarkDead(bad, "sent a malformed frame");
           break;
+        }
         case OpKind::kBulkChunk:
           events += bulk_.OnCompletion(op, OkStatus(), entries[i].len, sink);
           break;
@@ -254,84 +218,23 @@ int OfiEndpoint::HandleError(FrameSink& sink) {
   }
   switch (op->kind) {
     case OpKind::kFrameSend: {
-      Slot* slot = &send_slots_[op->index];
+      SendSlot* slot = &send_slots_[op->index];
       free_sends_.push_back(slot);
       MarkDead(slot->peer, "frame send failed: " + text);
       return 0;
     }
-    case OpKind::kFrameRecv: {
-      Slot* slot = &recv_slots_[op->index];
+    case OpKind::kFrameRecv:
       if (entry.err != FI_ECANCELED) {
         ZMPI_LOG(kWarn, "ofi", "frame receive failed: %s", text.c_str());
-        PostRecv(slot).IgnoreError();  // a second failure surfaces on the next Poll's post
+        inbox_.OnFailed(op);
       }
       return 0;
-    }
     case OpKind::kBulkChunk:
       if (lost) MarkDead(Bulk::PeerOf(op), "bulk transfer failed: " + text);
       return bulk_.OnCompletion(op, Error(code, "ofi: bulk transfer failed: %s", text.c_str()),
                                 entry.len, sink);
   }
   return 0;
-}
-
-void OfiEndpoint::OnFrameArrived(Slot* slot, const fi_cq_tagged_entry& entry) {
-  uint32_t sender = SenderOf(entry.tag);
-  FramePrefix prefix;
-  bool sane = entry.len >= sizeof(prefix);
-  if (sane) memcpy(&prefix, slot->buf, sizeof(prefix));
-  sane = sane && prefix.version == kWireVersion && prefix.header_len <= kMaxHeader &&
-         sizeof(prefix) + prefix.header_len + prefix.payload_len == entry.len;
-  if (!sane || !ValidPeer(static_cast<int>(sender))) {
-    ZMPI_LOG(kError, "ofi", "malformed frame (%zu bytes, tag %llx) dropped", entry.len,
-             static_cast<unsigned long long>(entry.tag));
-    if (ValidPeer(static_cast<int>(sender))) {
-      MarkDead(sender, "sent a malformed frame");
-    }
-    PostRecv(slot).IgnoreError();
-    return;
-  }
-  slot->peer = static_cast<int>(sender);
-  slot->len = entry.len;
-  slot->seq = prefix.seq;
-  Peer& p = peers_[sender];
-  // Providers complete in order (FI_ORDER_SAS); the sorted insert only guards against one
-  // that does not.
-  auto at = p.arrived.end();
-  while (at != p.arrived.begin() && static_cast<int32_t>((*(at - 1))->seq - slot->seq) > 0) --at;
-  p.arrived.insert(at, slot);
-  if (!p.listed) {
-    p.listed = true;
-    active_.push_back(static_cast<int>(sender));
-  }
-}
-
-StatusOr<int> OfiEndpoint::DeliverFrames(FrameSink& sink) {
-  int delivered = 0;
-  for (size_t i = 0; i < active_.size();) {
-    int peer = active_[i];
-    Peer& p = peers_[peer];
-    while (!p.arrived.empty() && p.arrived.front()->seq == p.recv_seq) {
-      Slot* slot = p.arrived.front();
-      FramePrefix prefix;
-      memcpy(&prefix, slot->buf, sizeof(prefix));
-      const char* header = slot->buf + sizeof(prefix);
-      Frame frame{header, prefix.header_len, header + prefix.header_len, prefix.payload_len};
-      if (!sink.OnFrame(peer, frame)) break;  // held: it and those behind it wait
-      p.arrived.pop_front();
-      ++p.recv_seq;
-      ++delivered;
-      ZMPI_RETURN_IF_ERROR(PostRecv(slot));
-    }
-    if (p.arrived.empty()) {
-      p.listed = false;
-      active_[i] = active_.back();
-      active_.pop_back();
-    } else {
-      ++i;
-    }
-  }
-  return delivered;
 }
 
 void OfiEndpoint::MarkDead(int peer, const std::string& why) {
