@@ -8,8 +8,8 @@
 
 namespace zmpi::coll {
 
-Status RecursiveDoublingAllgather(Links& links, const void* sendbuf, void* recvbuf,
-                                  size_t block, int tag) {
+Status RecursiveDoublingAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t block,
+                                  int tag) {
   const int p = links.size();
   const int r = links.rank();
   ZMPI_CHECK((p & (p - 1)) == 0);
@@ -26,8 +26,7 @@ Status RecursiveDoublingAllgather(Links& links, const void* sendbuf, void* recvb
   return OkStatus();
 }
 
-Status BruckAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                      int tag) {
+Status BruckAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t block, int tag) {
   const int p = links.size();
   const int r = links.rank();
   char* out = static_cast<char*>(recvbuf);
@@ -48,8 +47,7 @@ Status BruckAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t b
   return OkStatus();
 }
 
-Status RingAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                     int tag) {
+Status RingAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t block, int tag) {
   const int p = links.size();
   const int r = links.rank();
   char* out = static_cast<char*>(recvbuf);

@@ -12,8 +12,8 @@ namespace zmpi::coll {
 
 // Recursive doubling: log2 p exchanges of growing runs, in recvbuf itself. Only for p a power
 // of two.
-Status RecursiveDoublingAllgather(Links& links, const void* sendbuf, void* recvbuf,
-                                  size_t block, int tag);
+Status RecursiveDoublingAllgather(Links& links, const void* sendbuf, void* recvbuf, size_t block,
+                                  int tag);
 
 // Bruck: ceil(log2 p) steps for any p, through one temporary copy of the result; for small
 // blocks on sizes that are not powers of two.

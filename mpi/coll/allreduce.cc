@@ -24,9 +24,7 @@ class Fold {
   int pof2() const { return pof2_; }
   // Rank in the power-of-two group, or -1 for ranks that sit the main phase out.
   int new_rank() const { return new_rank_; }
-  int RealRank(int new_rank) const {
-    return new_rank < rem_ ? new_rank * 2 + 1 : new_rank + rem_;
-  }
+  int RealRank(int new_rank) const { return new_rank < rem_ ? new_rank * 2 + 1 : new_rank + rem_; }
 
   // Before the main phase: even ranks below 2*rem send, odd ones fold it in (on the left).
   Status In(Links& links, char* acc, char* tmp, size_t count, const Reducer& reducer,
@@ -54,8 +52,7 @@ class Fold {
 
 // acc = tmp (op) acc if the peer is lower, else acc (op) tmp; for a non-commutative op the
 // latter lands in tmp and the two buffers swap roles.
-void Combine(bool peer_is_lower, char** acc, char** tmp, size_t count,
-             const Reducer& reducer) {
+void Combine(bool peer_is_lower, char** acc, char** tmp, size_t count, const Reducer& reducer) {
   if (peer_is_lower || reducer.commutative()) {
     reducer.Apply(*tmp, *acc, count);
   } else {
@@ -73,8 +70,8 @@ size_t BlockStart(size_t count, int blocks, int b) {
 
 }  // namespace
 
-Status RecursiveDoublingAllreduce(Links& links, const void* sendbuf, void* recvbuf,
-                                  size_t count, const Reducer& reducer, int tag) {
+Status RecursiveDoublingAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                                  const Reducer& reducer, int tag) {
   const int p = links.size();
   const int r = links.rank();
   const size_t bytes = count * reducer.elem_size();
@@ -136,8 +133,8 @@ Status RabenseifnerAllreduce(Links& links, const void* sendbuf, void* recvbuf, s
       size_t kn = start(keep_hi) - k0;
       size_t g0 = start(give_lo);
       size_t gn = start(give_hi) - g0;
-      ZMPI_RETURN_IF_ERROR(links.SendRecv(peer, acc + g0 * elem, gn * elem, peer,
-                                          tmp + k0 * elem, kn * elem, tag));
+      ZMPI_RETURN_IF_ERROR(
+          links.SendRecv(peer, acc + g0 * elem, gn * elem, peer, tmp + k0 * elem, kn * elem, tag));
       if (peer < r || reducer.commutative()) {
         reducer.Apply(tmp + k0 * elem, acc + k0 * elem, kn);
       } else {
@@ -156,8 +153,8 @@ Status RabenseifnerAllreduce(Links& links, const void* sendbuf, void* recvbuf, s
       size_t mn = start(bhi) - m0;
       size_t o0 = start(other_lo);
       size_t on = start(other_hi) - o0;
-      ZMPI_RETURN_IF_ERROR(links.SendRecv(peer, acc + m0 * elem, mn * elem, peer,
-                                          acc + o0 * elem, on * elem, tag));
+      ZMPI_RETURN_IF_ERROR(
+          links.SendRecv(peer, acc + m0 * elem, mn * elem, peer, acc + o0 * elem, on * elem, tag));
       blo = lo[s];
       bhi = hi[s];
     }

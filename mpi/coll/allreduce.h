@@ -15,8 +15,8 @@
 namespace zmpi::coll {
 
 // Recursive doubling: log2 p exchanges of the whole vector. Best for small counts.
-Status RecursiveDoublingAllreduce(Links& links, const void* sendbuf, void* recvbuf,
-                                  size_t count, const Reducer& reducer, int tag);
+Status RecursiveDoublingAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                                  const Reducer& reducer, int tag);
 
 // Rabenseifner: reduce-scatter by recursive halving, then allgather by recursive doubling;
 // each rank moves about 2 * bytes in total. Best for large counts.

@@ -6,8 +6,7 @@
 
 namespace zmpi::coll {
 
-Status PairwiseAlltoall(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                        int tag) {
+Status PairwiseAlltoall(Links& links, const void* sendbuf, void* recvbuf, size_t block, int tag) {
   const int p = links.size();
   const int r = links.rank();
   char* out = static_cast<char*>(recvbuf);
@@ -24,8 +23,8 @@ Status PairwiseAlltoall(Links& links, const void* sendbuf, void* recvbuf, size_t
   for (int i = 1; i < p; ++i) {
     int dest = (r + i) % p;
     int source = (r - i + p) % p;
-    ZMPI_RETURN_IF_ERROR(links.SendRecv(dest, in + dest * block, block, source,
-                                        out + source * block, block, tag));
+    ZMPI_RETURN_IF_ERROR(
+        links.SendRecv(dest, in + dest * block, block, source, out + source * block, block, tag));
   }
   return OkStatus();
 }

@@ -12,8 +12,7 @@ namespace zmpi::coll {
 // Pairwise exchange: in step i = 1..p-1 send to rank+i and receive from rank-i, so every
 // step is a permutation and no rank is flooded. `sendbuf` may be IsInPlace (data in
 // recvbuf; then one temporary copy of it is made).
-Status PairwiseAlltoall(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                        int tag);
+Status PairwiseAlltoall(Links& links, const void* sendbuf, void* recvbuf, size_t block, int tag);
 
 }  // namespace zmpi::coll
 

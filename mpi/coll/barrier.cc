@@ -7,8 +7,7 @@ Status DisseminationBarrier(Links& links, int tag) {
   const int r = links.rank();
   // Sources r-2^k differ for every round (2^k < p), so one tag serves all rounds.
   for (int k = 1; k < p; k <<= 1) {
-    ZMPI_RETURN_IF_ERROR(
-        links.SendRecv((r + k) % p, nullptr, 0, (r - k + p) % p, nullptr, 0, tag));
+    ZMPI_RETURN_IF_ERROR(links.SendRecv((r + k) % p, nullptr, 0, (r - k + p) % p, nullptr, 0, tag));
   }
   return OkStatus();
 }

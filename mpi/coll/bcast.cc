@@ -72,8 +72,8 @@ Status ScatterAllgatherBcast(Links& links, void* buf, size_t bytes, int root, in
     int in = (vr - i - 1 + p) % p;
     Span so = ChunkSpan(bytes, chunk, out, out + 1);
     Span si = ChunkSpan(bytes, chunk, in, in + 1);
-    ZMPI_RETURN_IF_ERROR(links.SendRecv(right, data + so.offset, so.length, left,
-                                        data + si.offset, si.length, tag));
+    ZMPI_RETURN_IF_ERROR(
+        links.SendRecv(right, data + so.offset, so.length, left, data + si.offset, si.length, tag));
   }
   return OkStatus();
 }

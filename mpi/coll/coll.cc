@@ -18,10 +18,10 @@ namespace zmpi::coll {
 namespace {
 
 // Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
-constexpr size_t kBcastScatterBytes = 128 * 1024;   // and at least 3 ranks
+constexpr size_t kBcastScatterBytes = 128 * 1024;     // and at least 3 ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
-constexpr size_t kLinearBlockBytes = 64 * 1024;     // gather/scatter blocks
-constexpr size_t kBruckTotalBytes = 64 * 1024;      // allgather result, non-power-of-two
+constexpr size_t kLinearBlockBytes = 64 * 1024;       // gather/scatter blocks
+constexpr size_t kBruckTotalBytes = 64 * 1024;        // allgather result, non-power-of-two
 
 bool IsPowerOfTwo(int n) { return (n & (n - 1)) == 0; }
 

@@ -41,8 +41,8 @@ Status GatherAtRoot(Links& links, const void* sendbuf, char* out, size_t block, 
 
 }  // namespace
 
-Status BinomialGather(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                      int root, int tag) {
+Status BinomialGather(Links& links, const void* sendbuf, void* recvbuf, size_t block, int root,
+                      int tag) {
   const int p = links.size();
   const int r = links.rank();
   const int vr = (r - root + p) % p;

@@ -12,8 +12,8 @@
 namespace zmpi::coll {
 
 // Binomial tree: log2 p steps; inner nodes stage their subtree's blocks in one buffer.
-Status BinomialGather(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                      int root, int tag);
+Status BinomialGather(Links& links, const void* sendbuf, void* recvbuf, size_t block, int root,
+                      int tag);
 
 // Every rank sends straight to the root: no staging, for large blocks.
 Status LinearGather(Links& links, const void* sendbuf, void* recvbuf, size_t block, int root,

@@ -13,7 +13,9 @@ namespace {
 class Partial {
  public:
   Partial(const void* mine, void* recvbuf, size_t bytes)
-      : acc_(mine), writable_(mine == recvbuf && recvbuf != nullptr), recvbuf_(recvbuf),
+      : acc_(mine),
+        writable_(mine == recvbuf && recvbuf != nullptr),
+        recvbuf_(recvbuf),
         bytes_(bytes) {}
 
   const void* result() const { return acc_; }

@@ -38,8 +38,8 @@ Status ScatterFromRoot(Links& links, const char* in, void* recvbuf, size_t block
 
 }  // namespace
 
-Status BinomialScatter(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                       int root, int tag) {
+Status BinomialScatter(Links& links, const void* sendbuf, void* recvbuf, size_t block, int root,
+                       int tag) {
   const int p = links.size();
   const int r = links.rank();
   const int vr = (r - root + p) % p;
@@ -60,8 +60,8 @@ Status BinomialScatter(Links& links, const void* sendbuf, void* recvbuf, size_t 
   while (c * 2 < tree.child_limit() && vr + c * 2 < p) c <<= 1;
   for (; c >= 1; c >>= 1) {
     if (vr + c >= p) continue;
-    ZMPI_RETURN_IF_ERROR(links.Isend((r + c) % p, tag, stage.data() + c * block,
-                                     tree.ChildSubtree(c) * block));
+    ZMPI_RETURN_IF_ERROR(
+        links.Isend((r + c) % p, tag, stage.data() + c * block, tree.ChildSubtree(c) * block));
   }
   if (block > 0) std::memcpy(recvbuf, stage.data(), block);
   return links.WaitAll();

@@ -12,8 +12,8 @@
 namespace zmpi::coll {
 
 // Binomial tree: log2 p steps; inner nodes stage their subtree's blocks in one buffer.
-Status BinomialScatter(Links& links, const void* sendbuf, void* recvbuf, size_t block,
-                       int root, int tag);
+Status BinomialScatter(Links& links, const void* sendbuf, void* recvbuf, size_t block, int root,
+                       int tag);
 
 // The root sends every block straight to its rank: no staging, for large blocks.
 Status LinearScatter(Links& links, const void* sendbuf, void* recvbuf, size_t block, int root,

@@ -18,8 +18,8 @@ using Kernel = void (*)(const void* in, void* inout, size_t n);
 constexpr int kNumOps = 14;  // MPI_MAX (0x58000001) ... MPI_NO_OP (0x5800000e)
 
 constexpr const char* kOpNames[kNumOps] = {
-    "MPI_MAX",  "MPI_MIN",  "MPI_SUM",  "MPI_PROD",   "MPI_LAND",   "MPI_BAND",    "MPI_LOR",
-    "MPI_BOR",  "MPI_LXOR", "MPI_BXOR", "MPI_MINLOC", "MPI_MAXLOC", "MPI_REPLACE", "MPI_NO_OP"};
+    "MPI_MAX", "MPI_MIN",  "MPI_SUM",  "MPI_PROD",   "MPI_LAND",   "MPI_BAND",    "MPI_LOR",
+    "MPI_BOR", "MPI_LXOR", "MPI_BXOR", "MPI_MINLOC", "MPI_MAXLOC", "MPI_REPLACE", "MPI_NO_OP"};
 
 int OpIndex(MPI_Op op) {
   unsigned i = static_cast<unsigned>(op) - static_cast<unsigned>(MPI_MAX);
@@ -33,11 +33,15 @@ using Wide = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::m
 
 struct Max {
   template <typename T>
-  static T Apply(T a, T b) { return a > b ? a : b; }
+  static T Apply(T a, T b) {
+    return a > b ? a : b;
+  }
 };
 struct Min {
   template <typename T>
-  static T Apply(T a, T b) { return a < b ? a : b; }
+  static T Apply(T a, T b) {
+    return a < b ? a : b;
+  }
 };
 struct Sum {
   template <typename T>
@@ -61,27 +65,39 @@ struct Prod {
 };
 struct Land {
   template <typename T>
-  static T Apply(T a, T b) { return static_cast<T>((a != T(0)) & (b != T(0))); }
+  static T Apply(T a, T b) {
+    return static_cast<T>((a != T(0)) & (b != T(0)));
+  }
 };
 struct Lor {
   template <typename T>
-  static T Apply(T a, T b) { return static_cast<T>((a != T(0)) | (b != T(0))); }
+  static T Apply(T a, T b) {
+    return static_cast<T>((a != T(0)) | (b != T(0)));
+  }
 };
 struct Lxor {
   template <typename T>
-  static T Apply(T a, T b) { return static_cast<T>((a != T(0)) ^ (b != T(0))); }
+  static T Apply(T a, T b) {
+    return static_cast<T>((a != T(0)) ^ (b != T(0)));
+  }
 };
 struct Band {
   template <typename T>
-  static T Apply(T a, T b) { return static_cast<T>(a & b); }
+  static T Apply(T a, T b) {
+    return static_cast<T>(a & b);
+  }
 };
 struct Bor {
   template <typename T>
-  static T Apply(T a, T b) { return static_cast<T>(a | b); }
+  static T Apply(T a, T b) {
+    return static_cast<T>(a | b);
+  }
 };
 struct Bxor {
   template <typename T>
-  static T Apply(T a, T b) { return static_cast<T>(a ^ b); }
+  static T Apply(T a, T b) {
+    return static_cast<T>(a ^ b);
+  }
 };
 
 // Value-index pairs; on equal values the smaller index wins (MPI's rule).
@@ -164,14 +180,14 @@ template <typename V, typename I>
 constexpr Row PairRow(MPI_Datatype h) {
   using P = Pair<V, I>;
   return {h,
-          {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-           nullptr, Loop<P, MinLoc>, Loop<P, MaxLoc>, Replace<sizeof(P)>, NoOp}};
+          {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+           Loop<P, MinLoc>, Loop<P, MaxLoc>, Replace<sizeof(P)>, NoOp}};
 }
 template <size_t kSize>
 constexpr Row OpaqueRow(MPI_Datatype h) {
   return {h,
-          {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-           nullptr, nullptr, nullptr, Replace<kSize>, NoOp}};
+          {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+           nullptr, nullptr, Replace<kSize>, NoOp}};
 }
 
 using cfloat = std::complex<float>;

@@ -21,8 +21,8 @@ static int g_me, g_p;
 
 static void fail(const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "coll_test: rank %d (%s, rank %d of %d): FAILED: ", g_world_rank, g_label,
-          g_me, g_p);
+  fprintf(stderr, "coll_test: rank %d (%s, rank %d of %d): FAILED: ", g_world_rank, g_label, g_me,
+          g_p);
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
@@ -32,10 +32,10 @@ static void fail(const char *fmt, ...) {
   exit(1);
 }
 
-#define CALL(expr)                                                        \
-  do {                                                                    \
-    int rc_ = (expr);                                                     \
-    if (rc_ != MPI_SUCCESS) fail("%s returned error %d", #expr, rc_);     \
+#define CALL(expr)                                                    \
+  do {                                                                \
+    int rc_ = (expr);                                                 \
+    if (rc_ != MPI_SUCCESS) fail("%s returned error %d", #expr, rc_); \
   } while (0)
 
 static void *xmalloc(size_t bytes) {
@@ -212,12 +212,11 @@ static const RedCase kCases[] = {
     {"SUM/MPI_LONG_LONG", MPI_LONG_LONG, MPI_SUM, sizeof(long long), fill_ll, sum_ll, diff_ll},
     {"MAX/MPI_INT", MPI_INT, MPI_MAX, sizeof(int), fill_int_signed, max_int, diff_int},
     {"MIN/MPI_INT", MPI_INT, MPI_MIN, sizeof(int), fill_int_signed, min_int, diff_int},
-    {"MAXLOC/MPI_DOUBLE_INT", MPI_DOUBLE_INT, MPI_MAXLOC, sizeof(DoubleInt), fill_loc,
-     maxloc_di, diff_loc},
-    {"MINLOC/MPI_DOUBLE_INT", MPI_DOUBLE_INT, MPI_MINLOC, sizeof(DoubleInt), fill_loc,
-     minloc_di, diff_loc},
-    {"BAND/MPI_UNSIGNED", MPI_UNSIGNED, MPI_BAND, sizeof(unsigned), fill_uns, band_uns,
-     diff_int},
+    {"MAXLOC/MPI_DOUBLE_INT", MPI_DOUBLE_INT, MPI_MAXLOC, sizeof(DoubleInt), fill_loc, maxloc_di,
+     diff_loc},
+    {"MINLOC/MPI_DOUBLE_INT", MPI_DOUBLE_INT, MPI_MINLOC, sizeof(DoubleInt), fill_loc, minloc_di,
+     diff_loc},
+    {"BAND/MPI_UNSIGNED", MPI_UNSIGNED, MPI_BAND, sizeof(unsigned), fill_uns, band_uns, diff_int},
     {"BOR/MPI_UNSIGNED", MPI_UNSIGNED, MPI_BOR, sizeof(unsigned), fill_uns, bor_uns, diff_int},
     {"LAND/MPI_INT", MPI_INT, MPI_LAND, sizeof(int), fill_land, land_int, diff_int},
 };
@@ -274,13 +273,15 @@ static void test_bcast(void) {
       for (int i = 0; i <= n; ++i) c[i] = g_me == root ? (char)(i * 13 + root) : 0;
       CALL(MPI_Bcast(d, n, MPI_DOUBLE, root, g_comm));
       CALL(MPI_Bcast(v, n, MPI_INT, root, g_comm));
-      CALL(MPI_Bcast(c, n + 1, MPI_CHAR, root, g_comm));  /* odd byte counts */
+      CALL(MPI_Bcast(c, n + 1, MPI_CHAR, root, g_comm)); /* odd byte counts */
       for (int i = 0; i < n; ++i) {
-        if (d[i] != dbl_val(root, i)) fail("Bcast MPI_DOUBLE root %d count %d: element %d", root, n, i);
+        if (d[i] != dbl_val(root, i))
+          fail("Bcast MPI_DOUBLE root %d count %d: element %d", root, n, i);
       }
       check_ints(v, n, int_val, root, 0, "Bcast MPI_INT");
       for (int i = 0; i <= n; ++i) {
-        if (c[i] != (char)(i * 13 + root)) fail("Bcast MPI_CHAR root %d count %d: byte %d", root, n + 1, i);
+        if (c[i] != (char)(i * 13 + root))
+          fail("Bcast MPI_CHAR root %d count %d: byte %d", root, n + 1, i);
       }
       g_checks += 3;
       free(d);
@@ -311,7 +312,8 @@ static void test_reduce(void) {
           }
           CALL(MPI_Reduce(sbuf, recv, n, c->type, c->op, root, g_comm));
           if (g_me == root) verify(c, recv, n, "Reduce", root, in_place);
-          if (memcmp(send, copy, n * c->size) != 0) fail("Reduce %s changed the send buffer", c->name);
+          if (memcmp(send, copy, n * c->size) != 0)
+            fail("Reduce %s changed the send buffer", c->name);
           free(send);
           free(copy);
           free(recv);

@@ -1,6 +1,5 @@
 #include "mpi/coll/allgather.h"
 #include "mpi/coll/alltoall.h"
-
 #include "tests/mpi/coll/coll_test_util.h"
 
 namespace zmpi::coll::testing {
@@ -77,8 +76,7 @@ void CheckAlltoall(int p, Delivery d, size_t block, bool in_place) {
   if (in_place) out = in;
   RunAll(p, d, [&](Links& links) {
     int r = links.rank();
-    return PairwiseAlltoall(links, in_place ? MPI_IN_PLACE : in[r].data(), out[r].data(),
-                            block, 6);
+    return PairwiseAlltoall(links, in_place ? MPI_IN_PLACE : in[r].data(), out[r].data(), block, 6);
   });
   for (int j = 0; j < p; ++j) {
     std::vector<char> expected;

@@ -11,19 +11,16 @@ struct Algo {
   const char* name;
   BcastFn fn;
 };
-const Algo kAlgos[] = {{"binomial", BinomialBcast},
-                       {"scatter+allgather", ScatterAllgatherBcast}};
+const Algo kAlgos[] = {{"binomial", BinomialBcast}, {"scatter+allgather", ScatterAllgatherBcast}};
 
 void CheckBcast(const Algo& algo, int p, Delivery d, int root, size_t bytes) {
   SCOPED_TRACE(std::string(algo.name) + " " + std::to_string(p) + " ranks, root " +
-               std::to_string(root) + ", " + std::to_string(bytes) + " bytes, " +
-               DeliveryName(d));
+               std::to_string(root) + ", " + std::to_string(bytes) + " bytes, " + DeliveryName(d));
   const std::vector<char> expected = PatternBuffer(root, bytes);
   std::vector<std::vector<char>> bufs(p);
   for (int r = 0; r < p; ++r) bufs[r] = r == root ? expected : std::vector<char>(bytes, '\xee');
-  RunAll(p, d, [&](Links& links) {
-    return algo.fn(links, bufs[links.rank()].data(), bytes, root, 7);
-  });
+  RunAll(p, d,
+         [&](Links& links) { return algo.fn(links, bufs[links.rank()].data(), bytes, root, 7); });
   for (int r = 0; r < p; ++r) EXPECT_TRUE(bufs[r] == expected) << "rank " << r;
 }
 

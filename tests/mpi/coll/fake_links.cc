@@ -130,8 +130,8 @@ FakeNetwork::MessagePtr FakeNetwork::Post(int source, int dest, int tag, const v
 Status FakeNetwork::AwaitTaken(const MessagePtr& message) {
   std::unique_lock<std::mutex> lock(mu_);
   if (!cv_.wait_for(lock, kWaitLimit, [&] { return message->taken; })) {
-    return Error(Code::kIntern, "send from %d tag %d (%zu bytes) never received",
-                 message->source, message->tag, message->bytes);
+    return Error(Code::kIntern, "send from %d tag %d (%zu bytes) never received", message->source,
+                 message->tag, message->bytes);
   }
   return OkStatus();
 }

@@ -1,6 +1,5 @@
 #include "mpi/coll/gather.h"
 #include "mpi/coll/scatter.h"
-
 #include "tests/mpi/coll/coll_test_util.h"
 
 namespace zmpi::coll::testing {
@@ -13,13 +12,11 @@ struct Algo {
   RootedFn fn;
 };
 const Algo kGathers[] = {{"binomial gather", BinomialGather}, {"linear gather", LinearGather}};
-const Algo kScatters[] = {{"binomial scatter", BinomialScatter},
-                          {"linear scatter", LinearScatter}};
+const Algo kScatters[] = {{"binomial scatter", BinomialScatter}, {"linear scatter", LinearScatter}};
 
 std::string Trace(const Algo& algo, int p, Delivery d, int root, size_t block, bool in_place) {
-  return std::string(algo.name) + " " + std::to_string(p) + " ranks, root " +
-         std::to_string(root) + ", block " + std::to_string(block) +
-         (in_place ? ", in place, " : ", ") + DeliveryName(d);
+  return std::string(algo.name) + " " + std::to_string(p) + " ranks, root " + std::to_string(root) +
+         ", block " + std::to_string(block) + (in_place ? ", in place, " : ", ") + DeliveryName(d);
 }
 
 void CheckGather(const Algo& algo, int p, Delivery d, int root, size_t block, bool in_place) {

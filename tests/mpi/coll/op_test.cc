@@ -16,21 +16,46 @@ namespace {
 using BK = BaseKind;
 
 // Families of the MPI standard's op/type table.
-enum class Family { kCInt, kFortranInt, kMultiLang, kFloat, kComplex, kLogical, kByte, kPair,
-                    kOpaque };
+enum class Family {
+  kCInt,
+  kFortranInt,
+  kMultiLang,
+  kFloat,
+  kComplex,
+  kLogical,
+  kByte,
+  kPair,
+  kOpaque
+};
 
 struct TypeCase {
   Datatype type;
   Family family;
 };
 
-#define T(h, ctype, kind, fam) {{h, #h, sizeof(ctype), sizeof(ctype), BK::kind}, Family::fam}
+#define T(h, ctype, kind, fam) \
+  { {h, #h, sizeof(ctype), sizeof(ctype), BK::kind}, Family::fam }
 
-struct FloatInt { float v; int i; };
-struct DoubleInt { double v; int i; };
-struct LongInt { long v; int i; };
-struct ShortInt { short v; int i; };
-struct LongDoubleInt { long double v; int i; };
+struct FloatInt {
+  float v;
+  int i;
+};
+struct DoubleInt {
+  double v;
+  int i;
+};
+struct LongInt {
+  long v;
+  int i;
+};
+struct ShortInt {
+  short v;
+  int i;
+};
+struct LongDoubleInt {
+  long double v;
+  int i;
+};
 
 const TypeCase kTypes[] = {
     T(MPI_CHAR, char, kSignedInt, kCInt),
@@ -98,25 +123,36 @@ const TypeCase kTypes[] = {
 };
 #undef T
 
-const MPI_Op kOps[] = {MPI_MAX,  MPI_MIN,  MPI_SUM,    MPI_PROD,   MPI_LAND,
-                       MPI_BAND, MPI_LOR,  MPI_BOR,    MPI_LXOR,   MPI_BXOR,
-                       MPI_MINLOC, MPI_MAXLOC, MPI_REPLACE, MPI_NO_OP};
-const char* const kOpNames[] = {"MPI_MAX",  "MPI_MIN",  "MPI_SUM",    "MPI_PROD",
-                                "MPI_LAND", "MPI_BAND", "MPI_LOR",    "MPI_BOR",
-                                "MPI_LXOR", "MPI_BXOR", "MPI_MINLOC", "MPI_MAXLOC",
-                                "MPI_REPLACE", "MPI_NO_OP"};
+const MPI_Op kOps[] = {MPI_MAX, MPI_MIN,  MPI_SUM,  MPI_PROD,   MPI_LAND,   MPI_BAND,    MPI_LOR,
+                       MPI_BOR, MPI_LXOR, MPI_BXOR, MPI_MINLOC, MPI_MAXLOC, MPI_REPLACE, MPI_NO_OP};
+const char* const kOpNames[] = {"MPI_MAX",    "MPI_MIN",    "MPI_SUM",     "MPI_PROD", "MPI_LAND",
+                                "MPI_BAND",   "MPI_LOR",    "MPI_BOR",     "MPI_LXOR", "MPI_BXOR",
+                                "MPI_MINLOC", "MPI_MAXLOC", "MPI_REPLACE", "MPI_NO_OP"};
 
 // The standard's table (MPI 4.1, 6.9.2), plus logical ops on Fortran integers.
 bool Allowed(MPI_Op op, Family f) {
   if (op == MPI_REPLACE || op == MPI_NO_OP) return true;
   bool integer = f == Family::kCInt || f == Family::kFortranInt || f == Family::kMultiLang;
   switch (op) {
-    case MPI_MAX: case MPI_MIN: return integer || f == Family::kFloat;
-    case MPI_SUM: case MPI_PROD: return integer || f == Family::kFloat || f == Family::kComplex;
-    case MPI_LAND: case MPI_LOR: case MPI_LXOR: return integer || f == Family::kLogical;
-    case MPI_BAND: case MPI_BOR: case MPI_BXOR: return integer || f == Family::kByte;
-    case MPI_MINLOC: case MPI_MAXLOC: return f == Family::kPair;
-    default: return false;
+    case MPI_MAX:
+    case MPI_MIN:
+      return integer || f == Family::kFloat;
+    case MPI_SUM:
+    case MPI_PROD:
+      return integer || f == Family::kFloat || f == Family::kComplex;
+    case MPI_LAND:
+    case MPI_LOR:
+    case MPI_LXOR:
+      return integer || f == Family::kLogical;
+    case MPI_BAND:
+    case MPI_BOR:
+    case MPI_BXOR:
+      return integer || f == Family::kByte;
+    case MPI_MINLOC:
+    case MPI_MAXLOC:
+      return f == Family::kPair;
+    default:
+      return false;
   }
 }
 
@@ -173,8 +209,9 @@ void CheckInteger(MPI_Datatype h) {
   SCOPED_TRACE(type.name);
   ASSERT_EQ(type.size, sizeof(T));
   std::vector<T> a, b;
-  const long long samples[] = {0, 1, -1, 2, 3, 7, 100, -100, 127, -128, 255, 30000, -30000,
-                               65535, 1 << 20, -(1 << 20), 0x7fffffff, 0x12345678};
+  const long long samples[] = {0,      1,     -1,      2,          3,          7,
+                               100,    -100,  127,     -128,       255,        30000,
+                               -30000, 65535, 1 << 20, -(1 << 20), 0x7fffffff, 0x12345678};
   for (long long x : samples) {
     for (long long y : samples) {
       a.push_back(static_cast<T>(x));
@@ -335,9 +372,15 @@ TEST(OpTest, ByteKernels) {
   ASSERT_TRUE(ApplyOp(MPI_BAND, type, a, band, 3).ok());
   ASSERT_TRUE(ApplyOp(MPI_BOR, type, a, bor, 3).ok());
   ASSERT_TRUE(ApplyOp(MPI_BXOR, type, a, bxor, 3).ok());
-  EXPECT_EQ(band[0], 0xf0); EXPECT_EQ(band[1], 0x0f); EXPECT_EQ(band[2], 0x00);
-  EXPECT_EQ(bor[0], 0xf1);  EXPECT_EQ(bor[1], 0x0f);  EXPECT_EQ(bor[2], 0xff);
-  EXPECT_EQ(bxor[0], 0x0f); EXPECT_EQ(bxor[1], 0x00); EXPECT_EQ(bxor[2], 0x55);
+  EXPECT_EQ(band[0], 0xf0);
+  EXPECT_EQ(band[1], 0x0f);
+  EXPECT_EQ(band[2], 0x00);
+  EXPECT_EQ(bor[0], 0xf1);
+  EXPECT_EQ(bor[1], 0x0f);
+  EXPECT_EQ(bor[2], 0xff);
+  EXPECT_EQ(bxor[0], 0x0f);
+  EXPECT_EQ(bxor[1], 0x00);
+  EXPECT_EQ(bxor[2], 0x55);
 }
 
 // MINLOC/MAXLOC: the better value wins; on a tie the smaller index, in either operand order.
@@ -346,7 +389,12 @@ void CheckPair(MPI_Datatype h) {
   const Datatype& type = Find(h).type;
   SCOPED_TRACE(type.name);
   ASSERT_EQ(type.size, sizeof(P));
-  auto make = [](V v, I i) { P p{}; p.v = v; p.i = i; return p; };
+  auto make = [](V v, I i) {
+    P p{};
+    p.v = v;
+    p.i = i;
+    return p;
+  };
   std::vector<P> a = {make(1, 5), make(4, 2), make(3, 9), make(3, 1), make(-2, 0)};
   std::vector<P> b = {make(2, 1), make(4, 7), make(3, 4), make(3, 6), make(-2, 0)};
   std::vector<P> mx = b, mn = b;
@@ -414,9 +462,10 @@ TEST(OpTest, KernelThroughput) {
   double t_max = time([&] { ASSERT_TRUE(ApplyOp(MPI_MAX, dbl, a.data(), b.data(), n).ok()); });
   double t_isum = time([&] { ASSERT_TRUE(ApplyOp(MPI_SUM, in, ia.data(), ib.data(), n).ok()); });
   EXPECT_EQ(b[0], 22.0);  // 2 + 20 * 1, then max with 1
-  printf("MPI_SUM double: %.2f GB/s, MPI_MAX double: %.2f GB/s, MPI_SUM int: %.2f GB/s "
-         "(bytes of inout per second, 8 MiB / 4 MiB vectors)\n",
-         n * 8 / t_sum / 1e9, n * 8 / t_max / 1e9, n * 4 / t_isum / 1e9);
+  printf(
+      "MPI_SUM double: %.2f GB/s, MPI_MAX double: %.2f GB/s, MPI_SUM int: %.2f GB/s "
+      "(bytes of inout per second, 8 MiB / 4 MiB vectors)\n",
+      n * 8 / t_sum / 1e9, n * 8 / t_max / 1e9, n * 4 / t_isum / 1e9);
 }
 
 }  // namespace
