@@ -2,7 +2,7 @@
 # Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
 # discovery run only inside the hosts' namespaces, never in the root namespace.
 #   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST]
-# CASE: run | discover | security | kill_rank
+# CASE: run | discover | security | kill_rank | kill_agent
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1
@@ -29,19 +29,22 @@ key=$keydir/cluster.key
 port=7411
 declare -A agent  # host -> spawned PID
 
-# start_agents CORES: zrund on h1..h3, waits (bounded) until each serves and mDNS has probed.
-start_agents() {
-  local h pid log deadline
-  for h in h1 h2 h3; do
-    read -r pid log < <(cluster_spawn "$h" "$zrund" --key-file "$key" --iface eth0 \
-      --port "$port" --cores "$1")
-    agent[$h]=$pid
-    deadline=$(($(now_ms) + 5000))
-    until grep -q "serving on" "$log" 2>/dev/null; do
-      [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
-      sleep 0.05
-    done
+# start_agent HOST CORES: zrund on HOST; waits (bounded) until it serves.
+start_agent() {
+  local pid log deadline
+  read -r pid log < <(cluster_spawn "$1" "$zrund" --key-file "$key" --iface eth0 \
+    --port "$port" --cores "$2")
+  agent[$1]=$pid
+  deadline=$(($(now_ms) + 5000))
+  until grep -q "serving on" "$log" 2>/dev/null; do
+    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $1 did not start"; logs; return 1; }
+    sleep 0.05
   done
+}
+# start_agents CORES: zrund on h1..h3, then waits until mDNS has probed their names.
+start_agents() {
+  local h
+  for h in h1 h2 h3; do start_agent "$h" "$1" || return 1; done
   sleep 1.0  # unique mDNS records are probed (~0.75 s) before they are answered
 }
 # rank_pids HOST: the ranks (children) of HOST's zrund, as root-namespace PIDs.
@@ -106,6 +109,23 @@ case "$case_name" in
     done
     [ "$(echo "$out" | head -n1 | cut -d' ' -f1)" = h2 ] && pass "local agent listed first" ||
       fail "local agent not first"
+    # An agent that stops (SIGTERM: goodbye) is not listed; one that starts later is.
+    cluster_signal "${agent[h3]}" TERM
+    [ "$(cluster_wait "${agent[h3]}" 5)" = exited ] && pass "zrund on h3 stops on SIGTERM" ||
+      fail "zrund on h3 still runs after SIGTERM"
+    grep -q "zrund: stopped" "$ZMPI_CLUSTER_DIR"/h3.*.log || fail "h3 did not stop cleanly"
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --discover 2>&1)
+    echo "$out"
+    echo "$out" | grep -q "^h3 " && fail "stopped h3 still listed" || pass "stopped h3 not listed"
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto --tag-output sh -c 'echo "$ZMPI_JOB_HOST"' 2>&1)
+    [ "$(echo "$out" | sort | tr '\n' ' ')" = "[0] h1 [1] h2 " ] && pass "a job uses only h1 and h2" ||
+      fail "job without h3: $out"
+    start_agent h3 2 || exit 1
+    sleep 1.0
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --discover 2>&1)
+    echo "$out"
+    echo "$out" | grep -qx "h3 198.51.100.3:$port $(uname -m) linux cores=2 used=0" &&
+      pass "h3 started later is found" || fail "restarted h3 not found"
     ;;
   security)
     start_agents 2 || exit 1
@@ -161,8 +181,39 @@ case "$case_name" in
     out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
     [ $? = 0 ] && pass "next job after the failure runs" || fail "next job: $out"
     ;;
+  kill_agent)
+    start_agents 2 || exit 1
+    read -r zpid zlog < <(cluster_spawn h1 sh -c "'$zrun' --key-file '$key' -n auto sleep 60; echo zrun-exit=\$?")
+    deadline=$(($(now_ms) + 10000))
+    while [ "$(rank_pids h3 | wc -l)" -lt 2 ]; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "ranks did not start on h3"; logs; exit 1; }
+      sleep 0.05
+    done
+    t0=$(now_ms)
+    kill -KILL "$(cluster__inner "${agent[h3]}")"
+    [ "$(cluster_wait "$zpid" 10)" = exited ] && pass "zrun ended $(($(now_ms) - t0)) ms after kill -9 of h3's agent" ||
+      fail "zrun still runs 10 s after kill -9 of h3's agent"
+    cat "$zlog"
+    lines=$(grep -c "^zrun: " "$zlog")
+    grep -Eq "^zrun: lost the agent on h3 .*; ending the job$" "$zlog" && [ "$lines" = 1 ] &&
+      pass "one line names h3's agent" || fail "reason lines: $lines"
+    grep -q "zrun-exit=1$" "$zlog" && pass "zrun exit status 1" || fail "zrun exit status"
+    for h in h1 h2; do
+      deadline=$(($(now_ms) + 3000))
+      while [ -n "$(rank_pids "$h")" ]; do
+        [ "$(now_ms)" -ge "$deadline" ] && { fail "ranks left on $h"; break; }
+        sleep 0.05
+      done
+    done
+    cluster__state && for h in h1 h2 h3; do
+      for p in $(ip netns pids "$(cluster__ns "$h")"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && fail "a sleep rank survives on $h"
+      done
+    done
+    pass "no rank processes left on h1..h3"
+    ;;
   *)
-    echo "usage: zrund_test.sh run|discover|security|kill_rank ZRUND ZRUN P2P [COLL]"
+    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent ZRUND ZRUN P2P [COLL]"
     exit 2
     ;;
 esac
