@@ -116,5 +116,32 @@ TEST(Options, OpenMpiHabitsAreAccepted) {
   ASSERT_TRUE(o.ok());
 }
 
+TEST(Options, ManyHostOptions) {
+  StatusOr<Options> o = Parse({"--host", "h1,h2", "-H", "10.0.0.3:7411:4", "--key-file", "k",
+                               "--browse-ms", "300", "--iface", "eth0", "-n", "auto", "prog"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->hosts, std::vector<std::string>({"h1", "h2", "10.0.0.3:7411:4"}));
+  EXPECT_EQ(o->key_file, "k");
+  EXPECT_EQ(o->browse_ms, 300);
+  EXPECT_EQ(o->iface, "eth0");
+  EXPECT_TRUE(o->auto_ranks);
+  EXPECT_FALSE(Parse({"--host", "h1,,h2", "prog"}).ok());
+  EXPECT_FALSE(Parse({"--browse-ms", "0", "prog"}).ok());
+  EXPECT_FALSE(Parse({"--browse-ms", "70000", "prog"}).ok());
+}
+
+TEST(Options, KeyAndDiscoverNeedNoProgram) {
+  StatusOr<Options> o = Parse({"--new-key", "/tmp/k"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->new_key, "/tmp/k");
+  o = Parse({"--print-hosts"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->discover);
+  o = Parse({"--discover", "--local"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->local);
+  EXPECT_FALSE(Parse({"--local"}).ok());  // a job still needs its program
+}
+
 }  // namespace
 }  // namespace zmpi::launcher::zrun
