@@ -4,6 +4,7 @@
 #include <rdma/fi_tagged.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -25,6 +26,10 @@ constexpr size_t kSendSlots = 128;    // bounce buffers (capped by the provider'
 constexpr size_t kRecvSlots = 64;     // posted frame receives (capped by its rx size)
 constexpr int kCqBatch = 16;
 constexpr int kMaxCqBatchesPerPoll = 8;
+// After any activity the provider is polled on every call for this long.
+constexpr std::chrono::microseconds kBusyWindow{200};
+
+using Clock = std::chrono::steady_clock;
 
 // A bounce buffer for one outgoing frame, with the operation context that names it.
 struct SendSlot {
@@ -59,7 +64,14 @@ class OfiEndpoint final : public Endpoint {
  private:
   bool ValidPeer(int peer) const { return peer >= 0 && peer < static_cast<int>(peers_.size()); }
   Status CheckPeer(int peer) const;
-  StatusOr<int> DrainCq(FrameSink& sink);
+  // Whether this Poll looks at the provider (a system call for tcp and net): always, unless
+  // options_.idle_poll_us > 0 and nothing happened for a while (see Options).
+  bool ShouldPollProvider();
+  void NoteActivity() {
+    if (options_.idle_poll_us > 0) busy_until_ = Clock::now() + kBusyWindow;
+  }
+  // Reads completions; `entries` counts every completion read.
+  StatusOr<int> DrainCq(FrameSink& sink, int* entries);
   int HandleError(FrameSink& sink);
   // Marks a peer dead (sends fail with kProcAborted); its bulk transfers fail on the next Poll.
   void MarkDead(int peer, const std::string& why);
@@ -73,6 +85,8 @@ class OfiEndpoint final : public Endpoint {
   std::vector<SendSlot*> free_sends_;
   std::vector<Peer> peers_;
   std::vector<int> newly_dead_;  // peers whose bulk transfers still need failing
+  Clock::time_point busy_until_{};
+  Clock::time_point next_idle_poll_{};
 };
 
 OfiEndpoint::OfiEndpoint(const Options& options, std::unique_ptr<Fabric> fabric)
@@ -158,6 +172,7 @@ StatusOr<SendResult> OfiEndpoint::Send(int peer, const Frame& frame) {
     slot->peer = peer;
   }
   ++p.send_seq;
+  NoteActivity();  // an injected frame leaves only as the provider progresses
   return SendResult::kDone;
 }
 
@@ -166,24 +181,43 @@ StatusOr<int> OfiEndpoint::Poll(FrameSink& sink) {
   for (int peer : newly_dead_) events += bulk_.FailPeer(peer, peers_[peer].dead, sink);
   newly_dead_.clear();
   ZMPI_RETURN_IF_ERROR(inbox_.Repost());
-  ZMPI_ASSIGN_OR_RETURN(int completed, DrainCq(sink));
+  int completed = 0;
+  if (ShouldPollProvider()) {
+    int entries = 0;
+    ZMPI_ASSIGN_OR_RETURN(completed, DrainCq(sink, &entries));
+    if (entries > 0) NoteActivity();
+  }
   ZMPI_ASSIGN_OR_RETURN(int delivered, inbox_.Deliver(sink));
   return events + completed + delivered;
 }
 
-StatusOr<int> OfiEndpoint::DrainCq(FrameSink& sink) {
+bool OfiEndpoint::ShouldPollProvider() {
+  if (options_.idle_poll_us <= 0) return true;
+  bool in_flight = free_sends_.size() < send_slots_.size() || bulk_.in_flight() > 0;
+  Clock::time_point now = Clock::now();
+  if (in_flight || now < busy_until_ || now >= next_idle_poll_) {
+    next_idle_poll_ = now + std::chrono::microseconds(options_.idle_poll_us);
+    return true;
+  }
+  return false;
+}
+
+StatusOr<int> OfiEndpoint::DrainCq(FrameSink& sink, int* entries_read) {
   int events = 0;
   fi_cq_tagged_entry entries[kCqBatch];
   for (int batch = 0; batch < kMaxCqBatchesPerPoll; ++batch) {
     ssize_t n = fi_cq_read(fabric_->cq(), entries, kCqBatch);
     if (n == -FI_EAGAIN) break;
     if (n == -FI_EAVAIL) {
+      ++*entries_read;
       events += HandleError(sink);
       continue;
     }
     if (n < 0) return OfiError("fi_cq_read", n);
+    *entries_read += static_cast<int>(n);
     for (ssize_t i = 0; i < n; ++i) {
       auto* op = static_cast<OpContext*>(entries[i].op_context);
+      ZMPI_CHECK(op != nullptr);  // every operation that reports a completion has a context
       switch (op->kind) {
         case OpKind::kFrameSend:
           free_sends_.push_back(&send_slots_[op->index]);
@@ -248,11 +282,13 @@ void OfiEndpoint::MarkDead(int peer, const std::string& why) {
 Status OfiEndpoint::PostBulkSend(int peer, uint64_t key, const void* buf, size_t len,
                                  void* cookie) {
   ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
+  NoteActivity();
   return bulk_.Post(true, peer, peers_[peer].addr, key, const_cast<void*>(buf), len, cookie);
 }
 
 Status OfiEndpoint::PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) {
   ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
+  NoteActivity();
   return bulk_.Post(false, peer, peers_[peer].addr, key, buf, len, cookie);
 }
 

@@ -4,10 +4,12 @@
 // Frames travel as eager tagged messages: Send copies prefix + header + payload into a bounce
 // buffer from a fixed pool (or injects small frames) and returns kRetry when the pool or the
 // provider is full. A fixed number of receive buffers stays posted; a frame the sink refuses
-// keeps its buffer until it is taken, and frames behind it from that peer wait. Bulk transfers
+// keeps its buffer until it is taken, and frames behind it from that peer wait (past 3/4 of
+// the buffers held, held frames are copied out so other peers keep flowing). Bulk transfers
 // are tagged messages on the core's key, directed at the peer, split into chunks when the
 // provider limits the message size. Tag layout and frame prefix: transport/ofi/tag_format.h.
 //
+// The sink may call Send and PostBulk* from its callbacks, never Poll.
 // Nothing here waits: every libfabric call that says -FI_EAGAIN is retried on a later Send or
 // Poll. A failed send to a peer marks it dead (PeerAlive false, later sends fail with
 // kProcAborted); the core bounds its own waits.
@@ -32,6 +34,11 @@ struct Options {
   int world_size = 0;  // ranks 0..world_size-1 may be peers
   // Largest single bulk message; 0 = the provider's limit. Tests set it to exercise chunking.
   size_t bulk_chunk = 0;
+  // Looking at the provider costs a system call (~0.6-1 us idle here). 0: Poll looks every
+  // time. > 0: while nothing is in flight and nothing happened for 200 us, Poll looks at most
+  // once per this many microseconds, so a progress loop that also drives shm is not taxed;
+  // the first frame after a quiet spell then waits up to this long.
+  int idle_poll_us = 0;
 };
 
 StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options);

@@ -21,11 +21,12 @@ using testing::SendBounded;
 // World of `n` endpoints in this process, all connected to each other.
 class OfiTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void MakeWorld(int n, size_t bulk_chunk = 0) {
+  void MakeWorld(int n, size_t bulk_chunk = 0, int idle_poll_us = 0) {
     std::vector<PeerAddress> addresses;
     for (int rank = 0; rank < n; ++rank) {
       Options options = MakeOptions(GetParam(), rank, n);
       options.bulk_chunk = bulk_chunk;
+      options.idle_poll_us = idle_poll_us;
       StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(options);
       ASSERT_TRUE(created.ok()) << created.status().ToString();
       endpoints_.push_back(std::move(created.value()));
@@ -223,7 +224,8 @@ TEST_P(OfiTest, HeldPeerDoesNotBlockOthers) {
     ASSERT_TRUE(SendBounded(&ep(1), 0, f.frame(), pairs)) << i;
   }
   // Let rank 0 soak up the flood before rank 2 speaks.
-  PumpUntil(pairs, [] { return false; }, std::chrono::milliseconds(300));
+  PumpUntil(
+      pairs, [] { return false; }, std::chrono::milliseconds(300));
   for (int i = 0; i < 10; ++i) {
     TestFrame f = MakeFrame(2, i, 16);
     ASSERT_TRUE(SendBounded(&ep(2), 0, f.frame(), pairs));
@@ -280,6 +282,29 @@ TEST_P(OfiTest, ZeroByteBulk) {
   ASSERT_TRUE(PumpUntil(
       pairs, [&] { return sink(0).bulk_done.size() == 1 && sink(1).bulk_done.size() == 1; }));
   EXPECT_TRUE(sink(1).bulk_done[&c[0]].ok());
+}
+
+// With idle polling throttled, frames sent after quiet spells (longer than the busy window)
+// still arrive, in order, and a bulk transfer still completes.
+TEST_P(OfiTest, ThrottledIdlePollingStillDelivers) {
+  MakeWorld(2, 0, 1000);
+  auto pairs = All();
+  for (int i = 0; i < 20; ++i) {
+    PumpUntil(
+        pairs, [] { return false; }, std::chrono::milliseconds(2));  // go idle
+    TestFrame f = MakeFrame(0, i, i % 2 == 0 ? 8 : 9000);
+    ASSERT_TRUE(SendBounded(&ep(0), 1, f.frame(), pairs));
+    ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).frames.size() == i + 1u; }));
+    ExpectFrame(sink(1).frames[i], 0, i, i % 2 == 0 ? 8 : 9000);
+  }
+  std::vector<char> out(1 << 20, 'q'), in(1 << 20);
+  int c[2];
+  ASSERT_TRUE(ep(1).PostBulkRecv(0, 3, in.data(), in.size(), &c[0]).ok());
+  PumpUntil(
+      pairs, [] { return false; }, std::chrono::milliseconds(2));
+  ASSERT_TRUE(ep(0).PostBulkSend(1, 3, out.data(), out.size(), &c[1]).ok());
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).bulk_done.size() == 1; }));
+  EXPECT_TRUE(in == out);
 }
 
 TEST_P(OfiTest, ManyBulkTransfersBeyondQueueDepth) {

@@ -222,6 +222,31 @@ bool RunInProcess(const std::string& provider, const std::string& iface, int ite
   return true;
 }
 
+// Cost of one Poll of an endpoint with nothing to do, always looking at the provider and with
+// idle_poll_us = 5 (what a progress loop that also drives shm pays per turn).
+bool IdlePollCost(const std::string& provider, const std::string& iface) {
+  double ns[2];
+  for (int throttled = 0; throttled < 2; ++throttled) {
+    Options options = BenchOptions(provider, 0, iface);
+    options.idle_poll_us = throttled ? 5 : 0;
+    StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(options);
+    if (!created.ok()) return Fail(created.status().ToString().c_str());
+    RecordingSink sink;
+    // Past the busy window that creation started.
+    PumpUntil(
+        {{created.value().get(), &sink}}, [] { return false; }, std::chrono::milliseconds(1));
+    constexpr int kPolls = 200000;
+    auto start = Clock::now();
+    for (int i = 0; i < kPolls; ++i) {
+      if (!created.value()->Poll(sink).ok()) return Fail("poll");
+    }
+    ns[throttled] = std::chrono::duration<double, std::nano>(Clock::now() - start).count() / kPolls;
+  }
+  printf("%-12s  idle Poll: %7.0f ns, with idle_poll_us=5: %5.0f ns\n", provider.c_str(), ns[0],
+         ns[1]);
+  return true;
+}
+
 int Main(int argc, char** argv) {
   std::string iface = "lo";
   int first = 1;
@@ -260,6 +285,9 @@ int Main(int argc, char** argv) {
   ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
   for (const std::string& provider : providers) {
     ok = ok && RunInProcess(provider, iface, iters);
+  }
+  for (const std::string& provider : providers) {
+    ok = ok && IdlePollCost(provider, iface);
   }
   return ok ? 0 : 1;
 }
