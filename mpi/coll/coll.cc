@@ -20,6 +20,7 @@ namespace {
 // Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
 constexpr size_t kBcastScatterBytes = 128 * 1024;     // and at least 3 ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
+constexpr size_t kReduceHalvingBytes = 64 * 1024;     // and count >= ranks
 constexpr size_t kLinearBlockBytes = 64 * 1024;       // gather/scatter blocks
 constexpr size_t kBruckTotalBytes = 64 * 1024;        // allgather result, non-power-of-two
 
@@ -51,6 +52,9 @@ Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count
   if (count == 0) return OkStatus();
   CoreLinks links(comm);
   OpReducer reducer(op, type);
+  if (count * type.size >= kReduceHalvingBytes && count >= static_cast<size_t>(comm.size())) {
+    return RabenseifnerReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
+  }
   return BinomialReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "mpi/coll/power_of_two_fold.h"
+#include "mpi/coll/recursive_halving.h"
 #include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
@@ -82,6 +84,34 @@ Status BinomialReduce(Links& links, const void* sendbuf, void* recvbuf, size_t c
     }
   } else if (r == root) {
     return links.Recv(top, tag, recvbuf, bytes);
+  }
+  return OkStatus();
+}
+
+Status RabenseifnerReduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                          const Reducer& reducer, int root, int tag) {
+  const int p = links.size();
+  const int r = links.rank();
+  const size_t bytes = count * reducer.elem_size();
+  if (p == 1 || bytes == 0)
+    return BinomialReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
+  // Every rank works on a writable copy of its vector: recvbuf at the root, scratch elsewhere.
+  Scratch scratch((r == root ? 1 : 2) * bytes);
+  char* acc = r == root ? static_cast<char*>(recvbuf) : scratch.data() + bytes;
+  char* tmp = scratch.data();
+  if (!IsInPlace(sendbuf)) std::memcpy(acc, sendbuf, bytes);
+  PowerOfTwoFold fold(p, r);
+  ZMPI_RETURN_IF_ERROR(fold.In(links, acc, tmp, count, reducer, tag));
+  // The root's stand-in collects the result; if the root sat the main phase out, the
+  // stand-in (its odd neighbour) passes the result on.
+  const int target = fold.StandIn(root);
+  if (fold.new_rank() >= 0) {
+    RecursiveHalving halving(fold, count, reducer.elem_size());
+    ZMPI_RETURN_IF_ERROR(halving.ReduceScatter(links, acc, tmp, reducer, tag));
+    ZMPI_RETURN_IF_ERROR(halving.Gather(links, acc, target, tag));
+    if (fold.new_rank() == target && r != root) return links.Send(root, tag, acc, bytes);
+  } else if (r == root) {
+    return links.Recv(fold.RealRank(target), tag, recvbuf, bytes);
   }
   return OkStatus();
 }

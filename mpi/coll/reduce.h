@@ -18,6 +18,13 @@ namespace zmpi::coll {
 Status BinomialReduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
                       const Reducer& reducer, int root, int tag);
 
+// For large counts (Rabenseifner): reduce-scatter by recursive halving, then the blocks
+// gathered to the root along the same steps, so no rank sends more than about the vector
+// once. Keeps rank order like BinomialReduce. Needs count >= 1; every rank uses up to two
+// vectors of temporary memory (one at the root).
+Status RabenseifnerReduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                          const Reducer& reducer, int root, int tag);
+
 }  // namespace zmpi::coll
 
 #endif  // ZMPI_MPI_COLL_REDUCE_H_

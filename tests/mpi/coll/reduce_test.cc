@@ -8,11 +8,19 @@
 namespace zmpi::coll::testing {
 namespace {
 
+using ReduceFn = Status (*)(Links&, const void*, void*, size_t, const Reducer&, int, int);
+
+struct Algo {
+  const char* name;
+  ReduceFn fn;
+};
+const Algo kAlgos[] = {{"binomial", BinomialReduce}, {"rabenseifner", RabenseifnerReduce}};
+
 const core::Datatype kLongLong{MPI_LONG_LONG_INT, "MPI_LONG_LONG_INT", 8, 8,
                                core::BaseKind::kSignedInt};
 
 // Non-commutative: the result must be rank 0 op rank 1 op ... whatever the root.
-void CheckAffine(int p, Delivery d, int root, size_t count, bool in_place) {
+void CheckAffine(const Algo& algo, int p, Delivery d, int root, size_t count, bool in_place) {
   SCOPED_TRACE(std::to_string(p) + " ranks, root " + std::to_string(root) + ", count " +
                std::to_string(count) + (in_place ? ", in place, " : ", ") + DeliveryName(d));
   AffineReducer reducer;
@@ -23,7 +31,7 @@ void CheckAffine(int p, Delivery d, int root, size_t count, bool in_place) {
   RunAll(p, d, [&](Links& links) {
     int r = links.rank();
     const void* send = (in_place && r == root) ? MPI_IN_PLACE : in[r].data();
-    return BinomialReduce(links, send, out[r].data(), count, reducer, root, 3);
+    return algo.fn(links, send, out[r].data(), count, reducer, root, 3);
   });
   EXPECT_TRUE(out[root] == AffineExpected(p, count));
   for (int r = 0; r < p; ++r) {
@@ -32,7 +40,7 @@ void CheckAffine(int p, Delivery d, int root, size_t count, bool in_place) {
 }
 
 // Commutative, through the real MPI_SUM kernel.
-void CheckSum(int p, Delivery d, int root, size_t count, bool in_place) {
+void CheckSum(const Algo& algo, int p, Delivery d, int root, size_t count, bool in_place) {
   SCOPED_TRACE(std::to_string(p) + " ranks, root " + std::to_string(root) + ", count " +
                std::to_string(count) + (in_place ? ", in place, " : ", ") + DeliveryName(d));
   OpReducer reducer(MPI_SUM, kLongLong);
@@ -49,7 +57,7 @@ void CheckSum(int p, Delivery d, int root, size_t count, bool in_place) {
   RunAll(p, d, [&](Links& links) {
     int r = links.rank();
     const void* send = (in_place && r == root) ? MPI_IN_PLACE : in[r].data();
-    return BinomialReduce(links, send, out[r].data(), count, reducer, root, 3);
+    return algo.fn(links, send, out[r].data(), count, reducer, root, 3);
   });
   EXPECT_TRUE(out[root] == expected);
   for (int r = 0; r < p; ++r) {
@@ -60,12 +68,14 @@ void CheckSum(int p, Delivery d, int root, size_t count, bool in_place) {
 }
 
 TEST(ReduceTest, NonCommutativeKeepsRankOrder) {
-  for (int p : kSizes) {
-    for (Delivery d : kDeliveries) {
-      for (int root = 0; root < p; ++root) {
-        for (size_t count : {0, 1, 3, 1000}) {
-          CheckAffine(p, d, root, count, false);
-          CheckAffine(p, d, root, count, true);
+  for (const Algo& algo : kAlgos) {
+    for (int p : kSizes) {
+      for (Delivery d : kDeliveries) {
+        for (int root = 0; root < p; ++root) {
+          for (size_t count : {0, 1, 3, 16, 1000}) {
+            CheckAffine(algo, p, d, root, count, false);
+            CheckAffine(algo, p, d, root, count, true);
+          }
         }
       }
     }
@@ -73,12 +83,14 @@ TEST(ReduceTest, NonCommutativeKeepsRankOrder) {
 }
 
 TEST(ReduceTest, CommutativeSum) {
-  for (int p : kSizes) {
-    for (Delivery d : kDeliveries) {
-      for (int root = 0; root < p; ++root) {
-        for (size_t count : {0, 1, 7, 4096}) {
-          CheckSum(p, d, root, count, false);
-          CheckSum(p, d, root, count, true);
+  for (const Algo& algo : kAlgos) {
+    for (int p : kSizes) {
+      for (Delivery d : kDeliveries) {
+        for (int root = 0; root < p; ++root) {
+          for (size_t count : {0, 1, 7, 4096}) {
+            CheckSum(algo, p, d, root, count, false);
+            CheckSum(algo, p, d, root, count, true);
+          }
         }
       }
     }
@@ -86,9 +98,11 @@ TEST(ReduceTest, CommutativeSum) {
 }
 
 TEST(ReduceTest, Large) {
-  for (int p : {3, 8, 9}) {
-    CheckSum(p, Delivery::kRendezvous, 1, 1 << 18, false);
-    CheckAffine(p, Delivery::kRendezvous, p - 1, 1 << 17, true);
+  for (const Algo& algo : kAlgos) {
+    for (int p : {3, 8, 9}) {
+      CheckSum(algo, p, Delivery::kRendezvous, 1, 1 << 18, false);
+      CheckAffine(algo, p, Delivery::kRendezvous, p - 1, 1 << 17, true);
+    }
   }
 }
 
