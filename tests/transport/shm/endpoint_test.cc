@@ -120,6 +120,20 @@ TEST(ShmEndpointTest, ConnectRejectsBadPeers) {
     EXPECT_NE(s.message().find("ZMPI_SHM_RING_SLOTS"), std::string::npos) << s.ToString();
   }
   {
+    // A segment that is not (or no longer) in our format: bad magic or version.
+    auto a = CreateEndpoint(job.MakeOptions(0));
+    auto b = CreateEndpoint(job.MakeOptions(1));
+    ASSERT_TRUE(a.ok() && b.ok());
+    int fd = shm_open(NameOf(**b).c_str(), O_RDWR, 0);
+    ASSERT_GE(fd, 0);
+    uint32_t version = 999;
+    ASSERT_EQ(pwrite(fd, &version, sizeof(version), 4), 4);  // SegmentHeader::version
+    close(fd);
+    Status s = (*a)->Connect({{1, (*b)->Address()}});
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("version"), std::string::npos) << s.ToString();
+  }
+  {
     // The address of rank 1 given for rank 0's slot: owner check.
     auto a = CreateEndpoint(job.MakeOptions(0));
     auto b = CreateEndpoint(job.MakeOptions(1));
