@@ -126,6 +126,7 @@ void Supervisor::Step() {
 
 void Supervisor::OnSignal(int signo) {
   if (signo == SIGCHLD) return;  // Run() reaps on every round
+  if (received_signal_ == 0) received_signal_ = signo;
   if (phase_ == Phase::kRunning) {
     EndJob(128 + signo, "got signal " + std::to_string(signo) + " (" + strsignal(signo) +
                             "); ending the job");

@@ -68,6 +68,8 @@ class Supervisor {
   void set_end_handler(EndHandler handler) { end_handler_ = std::move(handler); }
   void set_hook(LoopHook* hook) { hook_ = hook; }
   bool ending() const { return phase_ == Phase::kEnding; }
+  // The first SIGINT/SIGTERM/SIGHUP the launcher itself received during Run(), or 0.
+  int received_signal() const { return received_signal_; }
   // Ends the job now (e.g. a rank could not be started). Only the first call reports.
   void EndJob(int exit_code, const std::string& reason);
   // Runs until every rank is reaped and its output drained; returns the job's exit code.
@@ -110,6 +112,7 @@ class Supervisor {
   Clock::time_point drain_deadline_;
   bool killed_ = false;
   bool all_exited_ = false;
+  int received_signal_ = 0;
 };
 
 }  // namespace zmpi::launcher::agent

@@ -164,13 +164,18 @@ Status AgentJob::Run() {
     if (reason.empty() || link_lost_) return;
     proto::ErrorMessage m;
     m.code = static_cast<uint32_t>(code);  // the job's exit status, for zrun
-    m.reason = reason.substr(0, proto::kMaxReason);
+    // "got signal 15 ..." happened to the agent, not to zrun: say whose.
+    std::string said = reason.compare(0, 10, "got signal") == 0
+                           ? "the agent on " + context_.host + " " + reason
+                           : reason;
+    m.reason = said.substr(0, proto::kMaxReason);
     link_->Send(m).IgnoreError();
   });
   SetCoresUsed(static_cast<uint32_t>(plan_.RanksOn(host_index_).size()));
   StartRanks(&supervisor, &io);
   if (!supervisor.ending()) SendOrEnd(link_->Send(proto::LaunchReply{job, false}));
   int code = supervisor.Run();
+  received_signal_ = supervisor.received_signal();
   supervisor_ = nullptr;
   for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
   fences_.clear();

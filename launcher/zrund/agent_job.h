@@ -28,6 +28,8 @@ class AgentJob : public agent::LoopHook {
   // Runs the job to its end and reports JobEnd to zrun. A launch that cannot start is
   // answered with an Error message; the returned Status says why (for the agent's log).
   Status Run();
+  // The signal (SIGTERM, ...) the agent received while the job ran, or 0: the agent stops.
+  int received_signal() const { return received_signal_; }
 
   // agent::LoopHook
   void AppendPollFds(std::vector<pollfd>* fds) override;
@@ -59,6 +61,7 @@ class AgentJob : public agent::LoopHook {
   std::map<uint64_t, agent::PmixEvent> fences_;  // waiting for FenceRelease, by fence id
   bool link_lost_ = false;
   bool ended_by_zrun_ = false;
+  int received_signal_ = 0;
 };
 
 }  // namespace zmpi::launcher::zrund

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -109,12 +110,12 @@ Status Zrund::Setup() {
   return OkStatus();
 }
 
-void Zrund::ServeConnection(int fd, const std::string& peer) {
+bool Zrund::ServeConnection(int fd, const std::string& peer) {
   agent::Link link(fd, peer);
   Status s = link.HandshakeAsAgent(*key_, publisher_->info().name, kHandshakeTimeoutMs);
   if (!s.ok()) {
     fprintf(stderr, "zrund: refused %s: %s\n", peer.c_str(), s.message().c_str());
-    return;
+    return false;
   }
   StatusOr<proto::Frame> frame = link.Receive(kLaunchTimeoutMs);
   StatusOr<proto::Launch> launch =
@@ -123,7 +124,7 @@ void Zrund::ServeConnection(int fd, const std::string& peer) {
     fprintf(stderr, "zrund: bad launch from %s: %s\n", peer.c_str(),
             launch.status().message().c_str());
     link.Send(proto::ErrorMessage::From(launch.status())).IgnoreError();
-    return;
+    return false;
   }
   fprintf(stderr, "zrund: job %llu from %s (%s): %zu of %u ranks\n",
           static_cast<unsigned long long>(launch->job_id), link.peer_name().c_str(),
@@ -131,6 +132,7 @@ void Zrund::ServeConnection(int fd, const std::string& peer) {
   AgentJob job(context_, &link, std::move(launch.value()));
   s = job.Run();
   if (!s.ok()) fprintf(stderr, "zrund: job not started: %s\n", s.message().c_str());
+  return job.received_signal() != 0;
 }
 
 int Zrund::Run() {
@@ -146,6 +148,10 @@ int Zrund::Run() {
     bool stop = false;
     if (n > 0 && (fds[0].revents & POLLIN)) {
       for (int signo : signals_.Drain()) stop = stop || signo != SIGCHLD;
+      // Between jobs no rank is ours: reap whatever ended (as PID 1 of a container, orphans
+      // of ranks end up here too).
+      while (waitpid(-1, nullptr, WNOHANG) > 0) {
+      }
     }
     if (stop) break;
     Status stepped = publisher_->Step(n > 0 && (fds[2].revents & POLLIN));
@@ -157,7 +163,9 @@ int Zrund::Run() {
       if (fd < 0) continue;
       char text[INET_ADDRSTRLEN];
       inet_ntop(AF_INET, &sa.sin_addr, text, sizeof(text));
-      ServeConnection(fd, std::string(text) + ":" + std::to_string(ntohs(sa.sin_port)));
+      if (ServeConnection(fd, std::string(text) + ":" + std::to_string(ntohs(sa.sin_port)))) {
+        break;
+      }
     }
   }
   publisher_->Goodbye().IgnoreError();

@@ -60,7 +60,8 @@ class Zrund {
  private:
   Status Setup();
   Status Listen();
-  void ServeConnection(int fd, const std::string& peer);
+  // Returns true if the agent should stop (it got SIGTERM/SIGINT/SIGHUP during the job).
+  bool ServeConnection(int fd, const std::string& peer);
 
   ZrundOptions options_;
   std::unique_ptr<proto::KeyFile> key_;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
 # discovery run only inside the hosts' namespaces, never in the root namespace.
-#   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST]
+#   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none]]
 # CASE: run | discover | security | kill_rank | kill_agent
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -9,7 +9,8 @@ case_name=$1
 zrund=$2
 zrun=$3
 p2p=$4
-coll=${5:-}
+coll=${5:-none}
+weather=${6:-none}
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
@@ -70,10 +71,13 @@ case "$case_name" in
     start_agents 2 || exit 1
     t0=$(now_ms)
     out=$(cluster_run h1 env ZMPI_LOG_LEVEL=info "$zrun" --key-file "$key" -n auto --tag-output \
-      -x ZMPI_LOG_LEVEL=warn "$p2p" 2>&1)
+      "$p2p" 2>&1)
     rc=$?
-    echo "$out"
+    echo "$out" | grep -v "info ofi:"
     [ $rc = 0 ] && pass "p2p_test across 3 hosts exits 0" || fail "p2p_test exit $rc"
+    n=$(echo "$out" | grep -c "info init: rank [0-5] of 6: 1 peers over shm, 4 over ofi")
+    [ "$n" = 6 ] && pass "every rank: its host peer over shm, the 4 others over ofi" ||
+      fail "$n of 6 ranks report 1 shm + 4 ofi peers"
     echo "$out" | grep -q "p2p_test: OK .* 6 ranks" && pass "6 ranks (2 per host) ran p2p_test" ||
       fail "no OK line for 6 ranks"
     ms=$(echo "$out" | sed -n 's/.*all 6 ranks on 3 hosts started \([0-9.]*\) ms.*/\1/p')
@@ -84,11 +88,22 @@ case "$case_name" in
       grep -q "2 of 6 ranks" "$ZMPI_CLUSTER_DIR/$h".*.log && pass "$h ran 2 of 6 ranks" ||
         fail "$h did not run its ranks"
     done
-    if [ -n "$coll" ]; then
+    if [ "$coll" != none ]; then
       out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$coll" 2>&1)
       rc=$?
       echo "$out" | tail -5
       [ $rc = 0 ] && pass "coll_test across 3 hosts exits 0" || fail "coll_test exit $rc"
+    fi
+    if [ "$weather" != none ]; then
+      args=(--size 192 --steps 100 --every 0 --no-image)
+      one=$(cluster_run h1 "$zrun" --local -n 1 "$weather" "${args[@]}" 2>&1)
+      six=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$weather" "${args[@]}" 2>&1)
+      rc=$?
+      echo "$six"
+      sums() { echo "$1" | grep -E "^(checksum|fingerprint) "; }
+      [ $rc = 0 ] && [ -n "$(sums "$one")" ] && [ "$(sums "$one")" = "$(sums "$six")" ] &&
+        pass "weather on 6 ranks over 3 hosts = weather on 1 rank ($(sums "$six" | tail -n1))" ||
+        fail "weather differs (exit $rc): one rank: $(sums "$one") / 6 ranks: $(sums "$six")"
     fi
     # -n N fills hosts in order, local host first: 3 ranks -> h1 gets 2, h2 gets 1.
     out=$(cluster_run h1 "$zrun" --key-file "$key" -n 3 --tag-output sh -c 'echo "$ZMPI_JOB_HOST"' 2>&1)
