@@ -1,6 +1,9 @@
 #include "launcher/zrun/agent_finder.h"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
 #include "launcher/agent/net_iface.h"
@@ -43,6 +46,45 @@ StatusOr<FoundAgent> ParseDirect(const std::string& entry) {
   return a;
 }
 
+// Browses until `browse_ms` passed, or earlier: when every `wanted` name answered, or when
+// no new agent appeared for kQuietMs after the last one (responders answer a query within
+// ~120 ms, RFC 6762 6), so a LAN of agents is found in a few hundred ms.
+StatusOr<std::vector<discovery::DiscoveredAgent>> Browse(const std::string& address,
+                                                         const std::string& cluster_id,
+                                                         int browse_ms,
+                                                         const std::vector<std::string>& wanted) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kQuiet = std::chrono::milliseconds(kQuietMs);
+  ZMPI_ASSIGN_OR_RETURN(std::unique_ptr<discovery::Browser> browser,
+                        discovery::Browser::Create(address));
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(browse_ms);
+  Clock::time_point last_new = Clock::now();
+  size_t known = 0;
+  for (;;) {
+    Clock::time_point now = Clock::now();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+    if (left <= 0) break;
+    std::vector<discovery::DiscoveredAgent> seen = browser->Agents(cluster_id);
+    if (seen.size() > known) {
+      known = seen.size();
+      last_new = now;
+    }
+    bool all_wanted = !wanted.empty();
+    for (const std::string& w : wanted) {
+      all_wanted = all_wanted && (w.find(':') != std::string::npos ||
+                                  std::any_of(seen.begin(), seen.end(), [&w](const auto& a) {
+                                    return a.info.name == w || a.address == w;
+                                  }));
+    }
+    if (all_wanted || (wanted.empty() && known > 0 && now - last_new >= kQuiet)) return seen;
+    pollfd p{browser->fd(), POLLIN, 0};
+    int wait = static_cast<int>(std::min<int64_t>({left, browser->TimeoutMs(), 20}));
+    int ready = poll(&p, 1, std::max(wait, 1));
+    ZMPI_RETURN_IF_ERROR(browser->Step(ready > 0 && (p.revents & POLLIN)));
+  }
+  return browser->Agents(cluster_id);
+}
+
 }  // namespace
 
 StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
@@ -61,7 +103,7 @@ StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
   std::string name = iface, address;
   ZMPI_RETURN_IF_ERROR(agent::FindInterface(&name, &address));
   ZMPI_ASSIGN_OR_RETURN(std::vector<discovery::DiscoveredAgent> seen,
-                        discovery::Browser::BrowseFor(address, cluster_id, browse_ms));
+                        Browse(address, cluster_id, browse_ms, wanted));
   std::vector<FoundAgent> all;
   for (const discovery::DiscoveredAgent& d : seen) all.push_back(FromDiscovered(d));
   if (!wanted.empty()) {

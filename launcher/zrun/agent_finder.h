@@ -22,7 +22,11 @@ struct FoundAgent {
   std::string os;
 };
 
-// Browses on `iface` (empty: first non-loopback interface) for `browse_ms` and orders the
+// Browsing stops early once no new agent appeared for this long after the last one.
+inline constexpr int kQuietMs = 300;
+
+// Browses on `iface` (empty: first non-loopback interface) for at most `browse_ms` (less when
+// all `wanted` agents answered, or kQuietMs passed without a new one) and orders the
 // result: with `wanted` names (an entry "ADDRESS:PORT[:SLOTS]" names an agent directly; when
 // all are such, nothing is browsed), exactly those in that order (kArg naming any not found);
 // otherwise the agent on this host first, then by name.

@@ -316,6 +316,10 @@ int ClusterRun::Run() {
     fprintf(stderr, "zrun: %s\n", agents.status().message().c_str());
     return 1;
   }
+  auto ms = [this] {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+  };
+  ZMPI_LOG(kInfo, "zrun", "%zu agents found after %.1f ms", agents->size(), ms());
   std::vector<agent::HostShare> shares;
   int total = 0;
   for (const FoundAgent& a : agents.value()) {
@@ -346,7 +350,11 @@ int ClusterRun::Run() {
   snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(job_id_));
   nspace_ = std::string("zrun.") + hex;
   s = ConnectAll();
-  if (s.ok()) s = LaunchAll(plan.value());
+  if (s.ok()) {
+    ZMPI_LOG(kInfo, "zrun", "%zu agents connected and authenticated after %.1f ms",
+             hosts_.size(), ms());
+    s = LaunchAll(plan.value());
+  }
   if (!s.ok()) {
     fprintf(stderr, "zrun: %s\n", s.message().c_str());
     for (Host& h : hosts_) h.link.reset();  // agents end what they started when we go
