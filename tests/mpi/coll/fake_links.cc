@@ -5,12 +5,6 @@
 #include <thread>
 
 namespace zmpi::coll::testing {
-namespace {
-
-constexpr auto kWaitLimit = std::chrono::seconds(20);
-
-}  // namespace
-
 // One rank's view of the network.
 class FakeLinks final : public Links {
  public:
@@ -85,8 +79,8 @@ class FakeLinks final : public Links {
   std::vector<PostedRecv> recvs_;
 };
 
-FakeNetwork::FakeNetwork(int size, Delivery delivery)
-    : size_(size), delivery_(delivery), inbox_(size) {}
+FakeNetwork::FakeNetwork(int size, Delivery delivery, std::chrono::milliseconds wait_limit)
+    : size_(size), delivery_(delivery), wait_limit_(wait_limit), inbox_(size) {}
 
 std::vector<Status> FakeNetwork::Run(const std::function<Status(Links&)>& body) {
   std::vector<Status> results(size_);
@@ -113,6 +107,7 @@ FakeNetwork::MessagePtr FakeNetwork::Post(int source, int dest, int tag, const v
                                           size_t bytes) {
   auto m = std::make_shared<Message>();
   m->source = source;
+  m->dest = dest;
   m->tag = tag;
   m->bytes = bytes;
   m->data = static_cast<const char*>(buf);
@@ -129,9 +124,17 @@ FakeNetwork::MessagePtr FakeNetwork::Post(int source, int dest, int tag, const v
 
 Status FakeNetwork::AwaitTaken(const MessagePtr& message) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (!cv_.wait_for(lock, kWaitLimit, [&] { return message->taken; })) {
-    return Error(Code::kIntern, "send from %d tag %d (%zu bytes) never received", message->source,
-                 message->tag, message->bytes);
+  if (!cv_.wait_for(lock, wait_limit_, [&] { return message->taken; })) {
+    // Withdraw it: the payload points into the sender's buffer, which is about to go away.
+    auto& q = inbox_[message->dest];
+    for (auto it = q.begin(); it != q.end(); ++it) {
+      if (*it == message) {
+        q.erase(it);
+        break;
+      }
+    }
+    return Error(Code::kIntern, "send from %d to %d tag %d (%zu bytes) never received",
+                 message->source, message->dest, message->tag, message->bytes);
   }
   return OkStatus();
 }
@@ -146,7 +149,7 @@ Status FakeNetwork::Take(int dest, int source, int tag, void* buf, size_t bytes)
     }
     return false;
   };
-  if (!cv_.wait_for(lock, kWaitLimit, found)) {
+  if (!cv_.wait_for(lock, wait_limit_, found)) {
     return Error(Code::kIntern, "rank %d: no message from %d tag %d (deadlock?)", dest, source,
                  tag);
   }

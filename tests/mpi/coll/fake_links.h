@@ -10,6 +10,7 @@
 #ifndef ZMPI_TESTS_MPI_COLL_FAKE_LINKS_H_
 #define ZMPI_TESTS_MPI_COLL_FAKE_LINKS_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -27,7 +28,9 @@ enum class Delivery { kEager, kRendezvous };
 
 class FakeNetwork {
  public:
-  FakeNetwork(int size, Delivery delivery);
+  // A wait longer than `wait_limit` fails with kIntern ("deadlock?") instead of hanging.
+  FakeNetwork(int size, Delivery delivery,
+              std::chrono::milliseconds wait_limit = std::chrono::seconds(20));
   FakeNetwork(const FakeNetwork&) = delete;
   FakeNetwork& operator=(const FakeNetwork&) = delete;
 
@@ -41,6 +44,7 @@ class FakeNetwork {
   friend class FakeLinks;
   struct Message {
     int source;
+    int dest;
     int tag;
     const char* data;
     size_t bytes;
@@ -55,6 +59,7 @@ class FakeNetwork {
 
   const int size_;
   const Delivery delivery_;
+  const std::chrono::milliseconds wait_limit_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::deque<MessagePtr>> inbox_;  // by destination
