@@ -2,6 +2,7 @@
 
 #include <rdma/fi_errno.h>
 #include <rdma/fi_tagged.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,9 +22,8 @@ namespace {
 
 constexpr size_t kMaxPayload = 16 * 1024;
 constexpr size_t kMaxFrameBytes = sizeof(FramePrefix) + kMaxHeader + kMaxPayload;
-constexpr size_t kInlineBytes = 256;  // stack buffer for injected frames
-constexpr size_t kSendSlots = 128;    // bounce buffers (capped by the provider's tx size)
-constexpr size_t kRecvSlots = 64;     // posted frame receives (capped by its rx size)
+constexpr size_t kSendSlots = 128;  // bounce buffers (capped by the provider's tx size)
+constexpr size_t kRecvSlots = 64;   // posted frame receives (capped by its rx size)
 constexpr int kCqBatch = 16;
 constexpr int kMaxCqBatchesPerPoll = 8;
 // After any activity the provider is polled on every call for this long.
@@ -59,6 +59,7 @@ class OfiEndpoint final : public Endpoint {
   bool HasBulk() const override { return true; }
   Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len, void* cookie) override;
   Status PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) override;
+  bool Idle() const override { return free_sends_.size() == send_slots_.size(); }
   bool PeerAlive(int peer) override { return ValidPeer(peer) && peers_[peer].dead.ok(); }
 
  private:
@@ -144,35 +145,40 @@ StatusOr<SendResult> OfiEndpoint::Send(int peer, const Frame& frame) {
   FramePrefix prefix = {kWireVersion, static_cast<uint8_t>(frame.header_len),   0,
                         p.send_seq,   static_cast<uint32_t>(frame.payload_len), 0};
   size_t total = sizeof(prefix) + frame.header_len + frame.payload_len;
-  bool inject = total <= std::min(kInlineBytes, fabric_->inject_size());
-  char inline_buf[kInlineBytes];
-  SendSlot* slot = nullptr;
-  char* buf = inline_buf;
-  if (!inject) {
-    if (free_sends_.empty()) return SendResult::kRetry;
-    slot = free_sends_.back();
-    buf = slot->buf;
-  }
+  // Every frame holds a slot until its completion, injected ones too (FI_INJECT with
+  // FI_COMPLETION): that bounds frames in flight and tells Idle() when all have left.
+  if (free_sends_.empty()) return SendResult::kRetry;
+  SendSlot* slot = free_sends_.back();
+  char* buf = slot->buf;
   memcpy(buf, &prefix, sizeof(prefix));
   if (frame.header_len != 0) memcpy(buf + sizeof(prefix), frame.header, frame.header_len);
   if (frame.payload_len != 0) {
     memcpy(buf + sizeof(prefix) + frame.header_len, frame.payload, frame.payload_len);
   }
   uint64_t tag = FrameTag(static_cast<uint32_t>(options_.my_rank));
-  ssize_t ret = inject ? fi_tinject(fabric_->ep(), buf, total, p.addr, tag)
-                       : fi_tsend(fabric_->ep(), buf, total, nullptr, p.addr, tag, &slot->op);
+  ssize_t ret;
+  if (total <= fabric_->inject_size()) {
+    iovec iov = {buf, total};
+    fi_msg_tagged msg = {};
+    msg.msg_iov = &iov;
+    msg.iov_count = 1;
+    msg.addr = p.addr;
+    msg.tag = tag;
+    msg.context = &slot->op;
+    ret = fi_tsendmsg(fabric_->ep(), &msg, FI_INJECT | FI_COMPLETION);
+  } else {
+    ret = fi_tsend(fabric_->ep(), buf, total, nullptr, p.addr, tag, &slot->op);
+  }
   if (ret == -FI_EAGAIN) return SendResult::kRetry;
   if (ret != 0) {
-    Status status = OfiError(inject ? "fi_tinject" : "fi_tsend", ret);
+    Status status = OfiError("fi_tsend", ret);
     if (status.code() == Code::kProcAborted) MarkDead(peer, status.message());
     return status;
   }
-  if (slot != nullptr) {
-    free_sends_.pop_back();
-    slot->peer = peer;
-  }
+  free_sends_.pop_back();
+  slot->peer = peer;
   ++p.send_seq;
-  NoteActivity();  // an injected frame leaves only as the provider progresses
+  NoteActivity();
   return SendResult::kDone;
 }
 

@@ -307,6 +307,20 @@ TEST_P(OfiTest, ThrottledIdlePollingStillDelivers) {
   EXPECT_TRUE(in == out);
 }
 
+// Idle() turns true only once every accepted frame (injected ones too) has left the process.
+TEST_P(OfiTest, IdleOnceEveryFrameHasLeft) {
+  MakeWorld(2);
+  auto pairs = All();
+  EXPECT_TRUE(ep(0).Idle());
+  for (int i = 0; i < 50; ++i) {
+    TestFrame f = MakeFrame(0, i, i % 2 == 0 ? 4 : 5000);
+    ASSERT_TRUE(SendBounded(&ep(0), 1, f.frame(), pairs));
+  }
+  EXPECT_FALSE(ep(0).Idle());  // nothing reaped its completions yet
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return ep(0).Idle(); }));
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).frames.size() == 50; }));
+}
+
 TEST_P(OfiTest, ManyBulkTransfersBeyondQueueDepth) {
   MakeWorld(2);
   auto pairs = All();
