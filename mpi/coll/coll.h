@@ -6,6 +6,14 @@
 // (sendbuf at root), Scatter (recvbuf at root), Allgather (sendbuf), Alltoall (sendbuf).
 // Arguments are already checked by the caller (mpi/abi); these return Statuses for what
 // can still go wrong (transport errors, op/type mismatch, truncation).
+//
+// Each call takes one tag from comm.NextCollTag() and runs one algorithm (mpi/coll/*.h) over
+// CoreLinks: Barrier dissemination; Bcast binomial, scatter + ring allgather from 128 KiB on
+// 3+ ranks; Reduce binomial, Rabenseifner from 64 KiB; Allreduce recursive doubling,
+// Rabenseifner from 32 KiB; Gather/Scatter binomial, linear from 64 KiB blocks; Allgather
+// recursive doubling on powers of two, else Bruck up to 64 KiB of result, else ring; Alltoall
+// pairwise exchange. The switch points live in coll.cc. Reductions keep rank order, and
+// Allreduce leaves bit-identical results on every rank.
 #ifndef ZMPI_MPI_COLL_COLL_H_
 #define ZMPI_MPI_COLL_COLL_H_
 
