@@ -1,6 +1,9 @@
 #include "launcher/zrun/cluster_run.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -8,12 +11,14 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/check.h"
 #include "common/log.h"
 #include "launcher/agent/io_forwarder.h"
 #include "launcher/agent/plan_spec.h"
+#include "launcher/agent/program_cache.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/agent/spawner.h"
 
@@ -113,6 +118,18 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
   char cwd[PATH_MAX] = {};
   if (getcwd(cwd, sizeof(cwd) - 1) == nullptr) cwd[0] = '\0';
   std::vector<std::string> env = RankEnvironment();
+  // Content address of the program, so an agent lacking it (or holding another version) can
+  // ask for it and cache it (program staging).
+  proto::Hash hash{};
+  if (program.ok()) {
+    struct stat st;
+    StatusOr<proto::Hash> h = agent::HashFile(program.value());
+    if (h.ok() && stat(program->c_str(), &st) == 0 && st.st_size > 0) {
+      hash = h.value();
+      program_ = program.value();
+      program_size_ = static_cast<uint64_t>(st.st_size);
+    }
+  }
   agent::PlanSpec spec;
   spec.hosts = plan.hosts();
   spec.bind = options_.bind;
@@ -131,9 +148,37 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
     launch.env.push_back(std::string(agent::kPlanSpecEnv) + "=" + spec_text);
     launch.executable = program.ok() ? program.value() : options_.command[0];
     launch.cwd = cwd;
+    launch.exe_hash = hash;
+    launch.exe_size = program_size_;
     ZMPI_RETURN_IF_ERROR(hosts_[i].link->Send(launch));
   }
   return OkStatus();
+}
+
+Status ClusterRun::SendProgram(int host) {
+  if (program_.empty()) return Error(Code::kArg, "no program to send");
+  int fd = open(program_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error(Code::kOther, "cannot read %s: %s", program_.c_str(), strerror(errno));
+  proto::ExeChunk chunk;
+  chunk.job_id = job_id_;
+  std::string buf(proto::kMaxExeChunkData, '\0');
+  Status s = OkStatus();
+  while (s.ok() && chunk.offset < program_size_) {
+    size_t want = static_cast<size_t>(
+        std::min<uint64_t>(buf.size(), program_size_ - chunk.offset));
+    ssize_t n = pread(fd, buf.data(), want, static_cast<off_t>(chunk.offset));
+    if (n <= 0) {
+      s = Error(Code::kOther, "%s changed while being sent", program_.c_str());
+      break;
+    }
+    chunk.data.assign(buf.data(), static_cast<size_t>(n));
+    s = hosts_[host].link->Send(chunk);
+    chunk.offset += static_cast<uint64_t>(n);
+  }
+  close(fd);
+  ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", program_.c_str(),
+           static_cast<unsigned long long>(program_size_), hosts_[host].agent.name.c_str());
+  return s;
 }
 
 void ClusterRun::Fail(int code, const std::string& reason) {
@@ -198,6 +243,13 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       return;
     }
     case proto::MessageType::kLaunchReply: {
+      StatusOr<proto::LaunchReply> m = agent::DecodeAs<proto::LaunchReply>(frame);
+      if (!m.ok()) break;
+      if (m->need_executable) {
+        Status sent = SendProgram(host);
+        if (!sent.ok()) Fail(1, "cannot send the program to " + h.agent.name + ": " + sent.message());
+        return;
+      }
       h.started = true;
       bool all = true;
       for (const Host& other : hosts_) all = all && other.started;

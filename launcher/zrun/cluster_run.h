@@ -54,6 +54,8 @@ class ClusterRun {
   void OnLinkReadable(int host);
   void OnFrame(int host, const proto::Frame& frame);
   void OnFence(int host, proto::FenceContribution contribution);
+  // Sends the program to an agent that lacks it (ExeChunk pieces).
+  Status SendProgram(int host);
   void Fail(int code, const std::string& reason);
   void EndEverywhere();
   bool AllDone() const;
@@ -64,6 +66,8 @@ class ClusterRun {
   uint64_t job_id_ = 0;
   std::string nspace_;
   int nranks_ = 0;
+  std::string program_;  // resolved path of the program on this host, if it exists here
+  uint64_t program_size_ = 0;
   std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
   bool failed_ = false;
   int exit_code_ = 0;

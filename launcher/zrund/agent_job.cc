@@ -4,11 +4,14 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "common/contract.h"
 #include "common/log.h"
 #include "launcher/agent/plan_spec.h"
+#include "launcher/agent/program_cache.h"
 #include "launcher/agent/shm_cleaner.h"
 #include "launcher/agent/spawner.h"
 
@@ -54,13 +57,52 @@ Status AgentJob::Prepare() {
   env.UnsetPrefixes(kScrubbedPrefixes);
   env.Set("PMIX_MCA_gds", "hash");  // ~10x faster client init (CLUSTER-TESTS.md)
   base_env_ = env;
-  StatusOr<std::string> program = agent::Spawner::ResolveProgram(
+  return FindProgram();
+}
+
+Status AgentJob::FindProgram() {
+  constexpr int kChunkTimeoutMs = 10000;
+  StatusOr<std::string> local = agent::Spawner::ResolveProgram(
       launch_.executable, base_env_.Find("PATH").value_or("/usr/bin:/bin"));
-  if (!program.ok()) {
-    return Error(Code::kArg, "%s on %s", program.status().message().c_str(),
-                 context_.host.c_str());
+  if (launch_.exe_size == 0) {  // zrun offers no copy: the path must work here
+    if (!local.ok()) {
+      return Error(Code::kArg, "%s on %s", local.status().message().c_str(), context_.host.c_str());
+    }
+    program_ = local.value();
+    return OkStatus();
   }
-  program_ = program.value();
+  if (local.ok()) {
+    StatusOr<proto::Hash> hash = agent::HashFile(local.value());
+    if (hash.ok() && hash.value() == launch_.exe_hash) {
+      program_ = local.value();
+      return OkStatus();
+    }
+  }
+  ZMPI_ASSIGN_OR_RETURN(agent::ProgramCache cache, agent::ProgramCache::Open(context_.cache_dir));
+  std::string id = agent::HashHex(launch_.exe_hash).substr(0, 16);
+  if (std::optional<std::string> cached = cache.Find(launch_.exe_hash)) {
+    fprintf(stderr, "zrund: program %s (%s) from the cache\n", id.c_str(),
+            launch_.executable.c_str());
+    program_ = cached.value();
+    return OkStatus();
+  }
+  ZMPI_RETURN_IF_ERROR(link_->Send(proto::LaunchReply{launch_.job_id, true}));
+  ZMPI_RETURN_IF_ERROR(cache.Begin(launch_.exe_hash, launch_.exe_size));
+  for (uint64_t got = 0; got < launch_.exe_size;) {
+    StatusOr<proto::Frame> frame = link_->Receive(kChunkTimeoutMs);
+    StatusOr<proto::ExeChunk> chunk =
+        frame.ok() ? agent::DecodeAs<proto::ExeChunk>(frame.value()) : frame.status();
+    Status written = chunk.ok() ? cache.Write(chunk->offset, chunk->data) : chunk.status();
+    if (!written.ok()) {
+      cache.Abandon();
+      return written;
+    }
+    got += chunk->data.size();
+  }
+  ZMPI_ASSIGN_OR_RETURN(program_, cache.Finish());
+  fprintf(stderr, "zrund: program %s (%s) received, %llu bytes, kept in %s\n", id.c_str(),
+          launch_.executable.c_str(), static_cast<unsigned long long>(launch_.exe_size),
+          cache.dir().c_str());
   return OkStatus();
 }
 

@@ -38,6 +38,9 @@ class AgentJob : public agent::LoopHook {
 
  private:
   Status Prepare();
+  // Finds the program: at its path if it is there with the right hash, else in the program
+  // cache, else asks zrun for it (LaunchReply need_executable) and receives it.
+  Status FindProgram();
   StatusOr<agent::EnvBlock> RankEnvironment(int rank);
   void StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io);
   void OnLinkReadable();

@@ -32,7 +32,7 @@ StatusOr<ZrundOptions> ParseZrundOptions(const std::vector<std::string>& args) {
       return o;
     }
     if (name != "--key-file" && name != "--port" && name != "--cores" && name != "--name" &&
-        name != "--iface") {
+        name != "--iface" && name != "--cache-dir") {
       return Error(Code::kArg, "unknown option '%s' (zrund --help lists the options)",
                    args[i].c_str());
     }
@@ -48,6 +48,8 @@ StatusOr<ZrundOptions> ParseZrundOptions(const std::vector<std::string>& args) {
       if (!ParseInt(value, 1, 1 << 20, &o.cores)) return Error(Code::kArg, "bad --cores '%s'", value.c_str());
     } else if (name == "--name") {
       o.name = value;
+    } else if (name == "--cache-dir") {
+      o.cache_dir = value;
     } else {
       o.iface = value;
     }
@@ -57,6 +59,7 @@ StatusOr<ZrundOptions> ParseZrundOptions(const std::vector<std::string>& args) {
 
 std::string ZrundUsage() {
   return "usage: zrund [--key-file F] [--port P] [--cores N] [--name NAME] [--iface IF]\n"
+         "             [--cache-dir D]\n"
          "The zmpi agent: runs in the foreground, announces itself over mDNS and runs the\n"
          "ranks zrun sends it (only for clients holding the cluster key).\n"
          "\n"
@@ -65,7 +68,9 @@ std::string ZrundUsage() {
          "  --cores N      cores offered (default: all)\n"
          "  --name NAME    announced name (default: the host name)\n"
          "  --iface IF     interface to announce on and for ranks' traffic (default: first\n"
-         "                 non-loopback multicast interface)\n";
+         "                 non-loopback multicast interface)\n"
+         "  --cache-dir D  where programs sent by zrun are kept, by hash (default\n"
+         "                 ~/.cache/zmpi/programs)\n";
 }
 
 }  // namespace zmpi::launcher::zrund

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "launcher/agent/link.h"
 #include "launcher/agent/net_iface.h"
+#include "launcher/agent/program_cache.h"
 #include "launcher/proto/handshake.h"
 #include "launcher/zrund/agent_job.h"
 
@@ -104,7 +105,9 @@ Status Zrund::Setup() {
   ZMPI_ASSIGN_OR_RETURN(publisher_, discovery::Publisher::Create(address_, info));
 
   context_ = AgentContext{key_.get(), &topology_, pmix_.get(), &signals_, publisher_.get(),
-                          listen_fd_, host, iface, tmpdir_.path(), LibraryDir(), cores};
+                          listen_fd_, host, iface, tmpdir_.path(), LibraryDir(), cores,
+                          options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir()
+                                                     : options_.cache_dir};
   fprintf(stderr, "zrund: %s serving on %s:%u (%s), %d cores, cluster %s\n", info.name.c_str(),
           address_.c_str(), port_, iface.c_str(), cores, info.cluster_id.c_str());
   return OkStatus();

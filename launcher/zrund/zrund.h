@@ -24,6 +24,7 @@ struct ZrundOptions {
   int cores = 0;         // cores offered; 0 = all this process may use
   std::string name;      // announced name; default the host name
   std::string iface;     // interface to publish on and for ranks' ofi; default first non-lo
+  std::string cache_dir; // staged programs; default agent::ProgramCache::DefaultDir()
   bool help = false;
 };
 
@@ -43,6 +44,7 @@ struct AgentContext {
   std::string tmpdir;    // the PMIx server's directory
   std::string lib_dir;   // <dir of zrund>/../lib, prefixed to ranks' LD_LIBRARY_PATH
   int cores = 0;
+  std::string cache_dir;  // staged programs (agent::ProgramCache)
 };
 
 // Accepts one pending connection on `listen_fd` and refuses it at once with `reason`.

@@ -2,7 +2,7 @@
 # Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
 # discovery run only inside the hosts' namespaces, never in the root namespace.
 #   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none]]
-# CASE: run | discover | security | kill_rank | kill_agent
+# CASE: run | discover | security | kill_rank | kill_agent | staging
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1
@@ -23,18 +23,21 @@ keydir=$(mktemp -d /tmp/zrund-test-key.XXXXXX)
 trap 'cluster_down; rm -rf -- "$keydir"' EXIT
 cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
 export -n ZMPI_CLUSTER_DIR  # a harness variable, not a zmpi setting: keep it from the ranks
-ZMPI_CLUSTER_TIMEOUT=60
+ZMPI_CLUSTER_TIMEOUT=120  # per command; a loaded 2-core machine makes coll_test slow
 key=$keydir/cluster.key
 "$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
 [ "$(stat -c %a "$key")" = 600 ] && pass "key file has mode 0600" || fail "key mode $(stat -c %a "$key")"
 port=7411
 declare -A agent  # host -> spawned PID
 
-# start_agent HOST CORES: zrund on HOST; waits (bounded) until it serves.
+# start_agent HOST CORES [PREFIX...]: zrund on HOST (behind the command PREFIX, e.g. a mount);
+# waits (bounded) until it serves.
 start_agent() {
-  local pid log deadline
-  read -r pid log < <(cluster_spawn "$1" "$zrund" --key-file "$key" --iface eth0 \
-    --port "$port" --cores "$2")
+  local pid log deadline h=$1 cores=$2
+  shift 2
+  read -r pid log < <(cluster_spawn "$h" "$@" "$zrund" --key-file "$key" --iface eth0 \
+    --port "$port" --cores "$cores" --cache-dir "$keydir/cache-$h")
+  set -- "$h"
   agent[$1]=$pid
   deadline=$(($(now_ms) + 5000))
   until grep -q "serving on" "$log" 2>/dev/null; do
@@ -196,6 +199,35 @@ case "$case_name" in
     out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
     [ $? = 0 ] && pass "next job after the failure runs" || fail "next job: $out"
     ;;
+  staging)
+    # h2's file system lacks the program: an empty private tmpfs over its directory.
+    bindir=$(dirname "$p2p")
+    start_agent h1 2 || exit 1
+    # shellcheck disable=SC2016
+    start_agent h2 2 sh -c 'mount -t tmpfs -o size=1m zrund-test "$0" && exec "$@"' "$bindir" ||
+      exit 1
+    start_agent h3 2 || exit 1
+    sleep 1.0
+    # (each harness process has its own mount namespace: look from inside h2's zrund)
+    nsenter -t "$(cluster__inner "${agent[h2]}")" -m test -e "$p2p" && fail "h2's agent sees $p2p"
+    for round in 1 2; do
+      out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
+      rc=$?
+      echo "$out" | tail -3
+      [ $rc = 0 ] && echo "$out" | grep -q "p2p_test: OK .* 6 ranks" &&
+        pass "job $round runs 6 ranks although h2 lacks the program" || fail "job $round: exit $rc"
+    done
+    grep -h "zrund: program" "$ZMPI_CLUSTER_DIR"/h*.log
+    [ "$(grep -c "received" "$ZMPI_CLUSTER_DIR"/h2.*.log)" = 1 ] && pass "h2 received the program once" ||
+      fail "h2 did not receive the program exactly once"
+    [ "$(grep -c "from the cache" "$ZMPI_CLUSTER_DIR"/h2.*.log)" = 1 ] &&
+      pass "the second job used h2's cached copy" || fail "second job did not use the cache"
+    grep -q "zrund: program" "$ZMPI_CLUSTER_DIR"/h1.*.log "$ZMPI_CLUSTER_DIR"/h3.*.log &&
+      fail "h1/h3 staged a program they have"
+    f=$(ls "$keydir/cache-h2"/* 2>/dev/null | head -n1)
+    [ -n "$f" ] && [ "$(stat -c %a "$f")" = 700 ] && cmp -s "$f" "$p2p" &&
+      pass "cached copy is the program, mode 0700" || fail "cache content: '$f'"
+    ;;
   kill_agent)
     start_agents 2 || exit 1
     read -r zpid zlog < <(cluster_spawn h1 sh -c "'$zrun' --key-file '$key' -n auto sleep 60; echo zrun-exit=\$?")
@@ -228,7 +260,7 @@ case "$case_name" in
     pass "no rank processes left on h1..h3"
     ;;
   *)
-    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent ZRUND ZRUN P2P [COLL]"
+    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging ZRUND ZRUN P2P [COLL]"
     exit 2
     ;;
 esac
