@@ -1,7 +1,7 @@
 #!/bin/bash
 # Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
 # discovery run only inside the hosts' namespaces, never in the root namespace.
-#   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none]]
+#   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none [AVAHI_BROWSE|none]]]
 # CASE: run | discover | security | kill_rank | kill_agent | staging
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +11,7 @@ zrun=$3
 p2p=$4
 coll=${5:-none}
 weather=${6:-none}
+avahi=${7:-none}
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
@@ -127,6 +128,16 @@ case "$case_name" in
     done
     [ "$(echo "$out" | head -n1 | cut -d' ' -f1)" = h2 ] && pass "local agent listed first" ||
       fail "local agent not first"
+    if [ "$avahi" != none ]; then
+      # An independent mDNS stack (avahi-core) sees the agents with their TXT records.
+      cid=$(sed -n 's/.*cluster \([0-9a-f]*\)$/\1/p' "$ZMPI_CLUSTER_DIR"/h1.*.log | head -n1)
+      out=$(cluster_run h2 "$avahi" 3 5 2>/dev/null)
+      echo "$out"
+      for i in 1 2 3; do
+        echo "$out" | grep -q "^found h$i h$i.local 198.51.100.$i $port .*cid=$cid" &&
+          pass "avahi-core sees h$i's agent" || fail "avahi-core does not see h$i's agent"
+      done
+    fi
     # An agent that stops (SIGTERM: goodbye) is not listed; one that starts later is.
     cluster_signal "${agent[h3]}" TERM
     [ "$(cluster_wait "${agent[h3]}" 5)" = exited ] && pass "zrund on h3 stops on SIGTERM" ||
