@@ -169,7 +169,7 @@ int Run(ForkJob& job, int rank, int iters, bool assist) {
         }
         double secs = Now() - start;
         printf("Read %5zu KiB%s: %.2f GB/s (%.1f us each)\n", size >> 10,
-               size >= CopyAssist::kMinAssisted && assist ? " (assisted)" : "",
+               size >= CopyAssist::kMinAssisted && assist ? " (cooperative)" : "",
                static_cast<double>(size) * reps / secs / 1e9, secs / reps * 1e6);
       }
       double start = Now();
