@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "launcher/agent/net_iface.h"
 
@@ -131,6 +133,45 @@ StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
   all.erase(std::remove_if(all.begin(), all.end(), [](const FoundAgent& a) { return a.cores <= 0; }),
             all.end());
   return all;
+}
+
+StatusOr<std::vector<HostfileEntry>> ParseHostfile(const std::string& text) {
+  std::vector<HostfileEntry> out;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    std::string word;
+    HostfileEntry entry;
+    while (words >> word) {
+      if (entry.name.empty()) {
+        entry.name = word;
+        continue;
+      }
+      if (word.compare(0, 6, "slots=") == 0) {
+        char* end = nullptr;
+        long n = strtol(word.c_str() + 6, &end, 10);
+        if (*end != '\0' || n < 1 || n > (1 << 20)) {
+          return Error(Code::kArg, "hostfile line %d: bad '%s'", number, word.c_str());
+        }
+        entry.slots = static_cast<int>(n);
+      } else if (word.find('=') == std::string::npos) {
+        return Error(Code::kArg, "hostfile line %d: unexpected '%s'", number, word.c_str());
+      }
+    }
+    if (!entry.name.empty()) out.push_back(entry);
+  }
+  return out;
+}
+
+StatusOr<std::vector<HostfileEntry>> ReadHostfile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error(Code::kArg, "cannot read hostfile %s", path.c_str());
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (1u << 20)) return Error(Code::kArg, "hostfile %s is too large", path.c_str());
+  return ParseHostfile(text.str());
 }
 
 std::string DescribeAgents(const std::vector<FoundAgent>& agents) {

@@ -22,6 +22,16 @@ struct FoundAgent {
   std::string os;
 };
 
+// One line of an Open MPI style hostfile: "name [slots=N] [other=...]".
+struct HostfileEntry {
+  std::string name;
+  int slots = 0;  // 0 = what the agent offers
+};
+// Parses hostfile text: '#' starts a comment, blank lines are skipped, unknown key=value
+// words (max_slots=...) are ignored. kArg with the line number for a malformed line.
+StatusOr<std::vector<HostfileEntry>> ParseHostfile(const std::string& text);
+StatusOr<std::vector<HostfileEntry>> ReadHostfile(const std::string& path);
+
 // Browsing stops early once no new agent appeared for this long after the last one.
 inline constexpr int kQuietMs = 300;
 

@@ -51,7 +51,10 @@ bool ForwardedVariable(const std::string& name) {
 }  // namespace
 
 bool ClusterRun::Wanted(const Options& options) {
-  if (!options.hosts.empty() || !options.key_file.empty() || options.discover) return true;
+  if (!options.hosts.empty() || !options.hostfile.empty() || !options.key_file.empty() ||
+      options.discover) {
+    return true;
+  }
   return !options.local && access(proto::KeyFile::DefaultPath().c_str(), F_OK) == 0;
 }
 
@@ -61,8 +64,20 @@ Status ClusterRun::LoadKey() {
   return OkStatus();
 }
 
+Status ClusterRun::ApplyHostfile() {
+  if (options_.hostfile.empty()) return OkStatus();
+  ZMPI_ASSIGN_OR_RETURN(std::vector<HostfileEntry> entries, ReadHostfile(options_.hostfile));
+  if (entries.empty()) return Error(Code::kArg, "hostfile %s names no host", options_.hostfile.c_str());
+  for (const HostfileEntry& e : entries) {
+    options_.hosts.push_back(e.name);
+    if (e.slots > 0) slots_[e.name] = e.slots;
+  }
+  return OkStatus();
+}
+
 int ClusterRun::Discover() {
   Status s = LoadKey();
+  if (s.ok()) s = ApplyHostfile();
   StatusOr<std::vector<FoundAgent>> agents =
       s.ok() ? FindAgents(options_.iface, key_->ClusterId(), options_.browse_ms, options_.hosts)
              : StatusOr<std::vector<FoundAgent>>(s);
@@ -357,6 +372,7 @@ int ClusterRun::Run() {
   start_ = Clock::now();
   signal(SIGPIPE, SIG_IGN);
   Status s = LoadKey();
+  if (s.ok()) s = ApplyHostfile();
   StatusOr<std::vector<FoundAgent>> agents =
       s.ok() ? FindAgents(options_.iface, key_->ClusterId(), options_.browse_ms, options_.hosts)
              : StatusOr<std::vector<FoundAgent>>(s);
@@ -374,7 +390,9 @@ int ClusterRun::Run() {
   ZMPI_LOG(kInfo, "zrun", "%zu agents found after %.1f ms", agents->size(), ms());
   std::vector<agent::HostShare> shares;
   int total = 0;
-  for (const FoundAgent& a : agents.value()) {
+  for (FoundAgent& a : agents.value()) {
+    auto slots = slots_.find(a.name);
+    if (slots != slots_.end()) a.cores = slots->second;  // the hostfile's word wins
     shares.push_back(agent::HostShare{a.name, a.cores});
     total += a.cores;
   }

@@ -47,6 +47,8 @@ class ClusterRun {
   };
 
   Status LoadKey();
+  // Appends the --hostfile hosts to options_.hosts and remembers their slots.
+  Status ApplyHostfile();
   Status ConnectAll();
   Status LaunchAll(const agent::JobPlan& plan);
   std::vector<std::string> RankEnvironment() const;
@@ -68,6 +70,7 @@ class ClusterRun {
   int nranks_ = 0;
   std::string program_;  // resolved path of the program on this host, if it exists here
   uint64_t program_size_ = 0;
+  std::map<std::string, int> slots_;  // from --hostfile
   std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
   bool failed_ = false;
   int exit_code_ = 0;

@@ -9,7 +9,7 @@ namespace {
 
 enum class Id {
   kRanks, kBind, kReport, kTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
-  kHost, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal
+  kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal
 };
 
 struct Spec {
@@ -30,6 +30,7 @@ constexpr Spec kSpecs[] = {
     {{"--help", "-h", "-help", nullptr}, Id::kHelp, false},
     {{"--help-env", nullptr}, Id::kHelpEnv, false},
     {{"--host", "-host", "-H", nullptr}, Id::kHost, true},
+    {{"--hostfile", "-hostfile", "--machinefile", "-machinefile", nullptr}, Id::kHostfile, true},
     {{"--key-file", nullptr}, Id::kKeyFile, true},
     {{"--new-key", nullptr}, Id::kNewKey, true},
     {{"--discover", "--print-hosts", nullptr}, Id::kDiscover, false},
@@ -120,6 +121,9 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
       }
       return OkStatus();
     }
+    case Id::kHostfile:
+      o->hostfile = value;
+      return OkStatus();
     case Id::kKeyFile:
       o->key_file = value;
       return OkStatus();
@@ -203,6 +207,7 @@ std::string UsageText() {
          "--key-file is given or the default key ~/.config/zmpi/cluster.key exists:\n"
          "  --host a,b               run on these agents, ranks filled host by host\n"
          "                           (ADDRESS:PORT[:SLOTS] names an agent without mDNS)\n"
+         "  --hostfile F             hosts from F (lines 'host [slots=N]'), after --host ones\n"
          "  --key-file F             the cluster key (default ~/.config/zmpi/cluster.key)\n"
          "  --new-key F              write a new cluster key to F (mode 0600) and exit\n"
          "  --discover, --print-hosts  list the agents found (host, arch, cores) and exit\n"

@@ -26,6 +26,7 @@ struct Options {
 
   // Many hosts (docs/zrun.md): agents found over mDNS, or named with --host.
   std::vector<std::string> hosts;  // --host a,b[,...]: agent names, in rank-fill order
+  std::string hostfile;            // --hostfile F: Open MPI's "host [slots=N]" lines
   std::string key_file;            // --key-file F (default proto::KeyFile::DefaultPath())
   std::string new_key;             // --new-key F: write a new cluster key and exit
   bool discover = false;           // --discover / --print-hosts: list agents and exit

@@ -128,6 +128,12 @@ case "$case_name" in
     done
     [ "$(echo "$out" | head -n1 | cut -d' ' -f1)" = h2 ] && pass "local agent listed first" ||
       fail "local agent not first"
+    # --hostfile (Open MPI format): its order and slots.
+    printf '# test\nh3 slots=1\nh1\n' >"$keydir/hostfile"
+    out=$(cluster_run h2 "$zrun" --key-file "$key" --hostfile "$keydir/hostfile" -n auto \
+      --tag-output sh -c 'echo "$ZMPI_JOB_HOST"' 2>&1)
+    [ "$(echo "$out" | sort | tr '\n' ' ')" = "[0] h3 [1] h1 " ] &&
+      pass "--hostfile order h3,h1 is the rank order" || fail "--hostfile: $out"
     if [ "$avahi" != none ]; then
       # An independent mDNS stack (avahi-core) sees the agents with their TXT records.
       cid=$(sed -n 's/.*cluster \([0-9a-f]*\)$/\1/p' "$ZMPI_CLUSTER_DIR"/h1.*.log | head -n1)
