@@ -448,24 +448,27 @@ TEST(OpTest, ZeroCountTouchesNothing) {
 
 // Not a timing threshold: prints the throughput of the hot kernels for the record.
 TEST(OpTest, KernelThroughput) {
-  const size_t n = 1 << 20;
-  std::vector<double> a(n, 1.0), b(n, 2.0);
-  std::vector<int> ia(n, 3), ib(n, 4);
   const Datatype& dbl = Find(MPI_DOUBLE).type;
   const Datatype& in = Find(MPI_INT).type;
-  auto time = [&](auto fn) {
-    auto t0 = std::chrono::steady_clock::now();
-    for (int k = 0; k < 20; ++k) fn();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 20;
-  };
-  double t_sum = time([&] { ASSERT_TRUE(ApplyOp(MPI_SUM, dbl, a.data(), b.data(), n).ok()); });
-  double t_max = time([&] { ASSERT_TRUE(ApplyOp(MPI_MAX, dbl, a.data(), b.data(), n).ok()); });
-  double t_isum = time([&] { ASSERT_TRUE(ApplyOp(MPI_SUM, in, ia.data(), ib.data(), n).ok()); });
-  EXPECT_EQ(b[0], 22.0);  // 2 + 20 * 1, then max with 1
-  printf(
-      "MPI_SUM double: %.2f GB/s, MPI_MAX double: %.2f GB/s, MPI_SUM int: %.2f GB/s "
-      "(bytes of inout per second, 8 MiB / 4 MiB vectors)\n",
-      n * 8 / t_sum / 1e9, n * 8 / t_max / 1e9, n * 4 / t_isum / 1e9);
+  for (size_t n : {size_t{1} << 13, size_t{1} << 20}) {
+    std::vector<double> a(n, 1.0), b(n, 2.0);
+    std::vector<int> ia(n, 3), ib(n, 4);
+    const int reps = n < 100000 ? 2000 : 20;
+    auto time = [&](auto fn) {
+      auto t0 = std::chrono::steady_clock::now();
+      for (int k = 0; k < reps; ++k) fn();
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / reps;
+    };
+    double t_sum = time([&] { ASSERT_TRUE(ApplyOp(MPI_SUM, dbl, a.data(), b.data(), n).ok()); });
+    double t_max = time([&] { ASSERT_TRUE(ApplyOp(MPI_MAX, dbl, a.data(), b.data(), n).ok()); });
+    double t_isum = time([&] { ASSERT_TRUE(ApplyOp(MPI_SUM, in, ia.data(), ib.data(), n).ok()); });
+    EXPECT_EQ(b[0], 2.0 + reps);  // sums of 1, then max with 1
+    EXPECT_EQ(ib[n - 1], 4 + 3 * reps);
+    printf(
+        "%zu elements: MPI_SUM double %.2f GB/s, MPI_MAX double %.2f GB/s, MPI_SUM int "
+        "%.2f GB/s (bytes of inout per second)\n",
+        n, n * 8 / t_sum / 1e9, n * 8 / t_max / 1e9, n * 4 / t_isum / 1e9);
+  }
 }
 
 }  // namespace
