@@ -1,9 +1,6 @@
 #include "launcher/zrun/cluster_run.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <sys/stat.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,12 +14,8 @@
 #include "common/check.h"
 #include "common/log.h"
 #include "launcher/agent/io_forwarder.h"
-#include "launcher/agent/plan_spec.h"
-#include "launcher/agent/program_cache.h"
 #include "launcher/agent/signal_pipe.h"
-#include "launcher/agent/spawner.h"
-
-extern char** environ;
+#include "launcher/zrun/launch_request.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -37,15 +30,6 @@ std::string HostName() {
   char buf[HOST_NAME_MAX + 1] = {};
   if (gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "zrun";
   return buf;
-}
-
-// ZMPI_* settings travel to the ranks, except the launcher's own and what each agent sets.
-bool ForwardedVariable(const std::string& name) {
-  if (name.compare(0, 5, "ZMPI_") != 0) return false;
-  for (const char* own : {"ZMPI_ZRUN", "ZMPI_JOB_", "ZMPI_OFI_IFACE"}) {
-    if (name.compare(0, strlen(own), own) == 0) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -110,90 +94,19 @@ Status ClusterRun::ConnectAll() {
   return OkStatus();
 }
 
-std::vector<std::string> ClusterRun::RankEnvironment() const {
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string kv(*e);
-    if (ForwardedVariable(kv.substr(0, kv.find('=')))) env.push_back(kv);
-  }
-  for (const std::string& spec : options_.env_specs) {
-    if (spec.find('=') != std::string::npos) {
-      env.push_back(spec);
-    } else if (const char* v = getenv(spec.c_str())) {
-      env.push_back(spec + "=" + v);
-    }
-  }
-  return env;
-}
-
 Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
-  const char* path = getenv("PATH");
-  StatusOr<std::string> program =
-      agent::Spawner::ResolveProgram(options_.command[0], path ? path : "/usr/bin:/bin");
-  char cwd[PATH_MAX] = {};
-  if (getcwd(cwd, sizeof(cwd) - 1) == nullptr) cwd[0] = '\0';
-  std::vector<std::string> env = RankEnvironment();
-  // Content address of the program, so an agent lacking it (or holding another version) can
-  // ask for it and cache it (program staging).
-  proto::Hash hash{};
-  if (program.ok()) {
-    struct stat st;
-    StatusOr<proto::Hash> h = agent::HashFile(program.value());
-    if (h.ok() && stat(program->c_str(), &st) == 0 && st.st_size > 0) {
-      hash = h.value();
-      program_ = program.value();
-      program_size_ = static_cast<uint64_t>(st.st_size);
-    }
-  }
-  agent::PlanSpec spec;
-  spec.hosts = plan.hosts();
-  spec.bind = options_.bind;
-  spec.nspace = nspace_;
+  LaunchCommon common;
+  common.job_id = job_id_;
+  common.nspace = nspace_;
+  common.bind = options_.bind;
+  common.argv = options_.command;
+  common.env = ForwardedEnvironment(options_.env_specs);
+  common.program = program_ = DescribeProgram(options_.command[0]);
   for (size_t i = 0; i < hosts_.size(); ++i) {
-    proto::Launch launch;
-    launch.job_id = job_id_;
-    launch.world_size = static_cast<uint32_t>(plan.size());
-    for (const agent::RankSlot& slot : plan.RanksOn(static_cast<int>(i))) {
-      launch.ranks.push_back(static_cast<uint32_t>(slot.rank));
-    }
-    launch.argv = options_.command;
-    launch.env = env;
-    spec.host = static_cast<int>(i);
-    ZMPI_ASSIGN_OR_RETURN(std::string spec_text, agent::EncodePlanSpec(spec));
-    launch.env.push_back(std::string(agent::kPlanSpecEnv) + "=" + spec_text);
-    launch.executable = program.ok() ? program.value() : options_.command[0];
-    launch.cwd = cwd;
-    launch.exe_hash = hash;
-    launch.exe_size = program_size_;
+    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch, MakeLaunch(common, plan, static_cast<int>(i)));
     ZMPI_RETURN_IF_ERROR(hosts_[i].link->Send(launch));
   }
   return OkStatus();
-}
-
-Status ClusterRun::SendProgram(int host) {
-  if (program_.empty()) return Error(Code::kArg, "no program to send");
-  int fd = open(program_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error(Code::kOther, "cannot read %s: %s", program_.c_str(), strerror(errno));
-  proto::ExeChunk chunk;
-  chunk.job_id = job_id_;
-  std::string buf(proto::kMaxExeChunkData, '\0');
-  Status s = OkStatus();
-  while (s.ok() && chunk.offset < program_size_) {
-    size_t want = static_cast<size_t>(
-        std::min<uint64_t>(buf.size(), program_size_ - chunk.offset));
-    ssize_t n = pread(fd, buf.data(), want, static_cast<off_t>(chunk.offset));
-    if (n <= 0) {
-      s = Error(Code::kOther, "%s changed while being sent", program_.c_str());
-      break;
-    }
-    chunk.data.assign(buf.data(), static_cast<size_t>(n));
-    s = hosts_[host].link->Send(chunk);
-    chunk.offset += static_cast<uint64_t>(n);
-  }
-  close(fd);
-  ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", program_.c_str(),
-           static_cast<unsigned long long>(program_size_), hosts_[host].agent.name.c_str());
-  return s;
 }
 
 void ClusterRun::Fail(int code, const std::string& reason) {
@@ -261,7 +174,9 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       StatusOr<proto::LaunchReply> m = agent::DecodeAs<proto::LaunchReply>(frame);
       if (!m.ok()) break;
       if (m->need_executable) {
-        Status sent = SendProgram(host);
+        Status sent = SendProgram(h.link.get(), job_id_, program_);
+        ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", program_.path.c_str(),
+                 static_cast<unsigned long long>(program_.size), h.agent.name.c_str());
         if (!sent.ok()) Fail(1, "cannot send the program to " + h.agent.name + ": " + sent.message());
         return;
       }

@@ -18,6 +18,7 @@
 #include "launcher/agent/link.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_finder.h"
+#include "launcher/zrun/launch_request.h"
 #include "launcher/zrun/options.h"
 
 namespace zmpi::launcher::zrun {
@@ -51,13 +52,10 @@ class ClusterRun {
   Status ApplyHostfile();
   Status ConnectAll();
   Status LaunchAll(const agent::JobPlan& plan);
-  std::vector<std::string> RankEnvironment() const;
   int Loop();
   void OnLinkReadable(int host);
   void OnFrame(int host, const proto::Frame& frame);
   void OnFence(int host, proto::FenceContribution contribution);
-  // Sends the program to an agent that lacks it (ExeChunk pieces).
-  Status SendProgram(int host);
   void Fail(int code, const std::string& reason);
   void EndEverywhere();
   bool AllDone() const;
@@ -68,8 +66,7 @@ class ClusterRun {
   uint64_t job_id_ = 0;
   std::string nspace_;
   int nranks_ = 0;
-  std::string program_;  // resolved path of the program on this host, if it exists here
-  uint64_t program_size_ = 0;
+  ProgramInfo program_;
   std::map<std::string, int> slots_;  // from --hostfile
   std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
   bool failed_ = false;
