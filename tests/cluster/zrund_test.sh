@@ -2,7 +2,7 @@
 # Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
 # discovery run only inside the hosts' namespaces, never in the root namespace.
 #   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none [AVAHI_BROWSE|none]]]
-# CASE: run | discover | security | kill_rank | kill_agent | staging
+# CASE: run | discover | security | kill_rank | kill_agent | staging | failures
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1
@@ -245,6 +245,42 @@ case "$case_name" in
     [ -n "$f" ] && [ "$(stat -c %a "$f")" = 700 ] && cmp -s "$f" "$p2p" &&
       pass "cached copy is the program, mode 0700" || fail "cache content: '$f'"
     ;;
+  failures)
+    start_agents 2 || exit 1
+    # A rank's exit code on h3 ends the job everywhere and becomes zrun's.
+    # shellcheck disable=SC2016
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto sh -c \
+      'if [ "$ZMPI_JOB_HOST" = h3 ]; then exit 3; fi; sleep 30' 2>&1)
+    rc=$?
+    echo "$out"
+    [ $rc = 3 ] && echo "$out" | grep -Eqx "zrun: rank [45] on h3 exited with code 3; ending the job" &&
+      [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] && pass "exit code 3 on h3: one line, zrun exits 3" ||
+      fail "exit code on h3: exit $rc"
+    no_ranks_left
+    # --timeout ends a multi-host job with 124.
+    t0=$(now_ms)
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto --timeout 2 sleep 60 2>&1)
+    rc=$?
+    echo "$out"
+    dt=$(($(now_ms) - t0))
+    [ $rc = 124 ] && [ $dt -lt 10000 ] &&
+      echo "$out" | grep -qx "zrun: the job reached its time limit of 2 s; ending the job" &&
+      pass "--timeout 2: exit 124 after $dt ms" || fail "--timeout: exit $rc after $dt ms"
+    no_ranks_left
+    # SIGINT to zrun ends the ranks on every host.
+    read -r zpid zlog < <(cluster_spawn h1 sh -c "'$zrun' --key-file '$key' -n auto sleep 60; echo zrun-exit=\$?")
+    deadline=$(($(now_ms) + 10000))
+    while [ "$(rank_pids h3 | wc -l)" -lt 2 ]; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "ranks did not start on h3"; break; }
+      sleep 0.05
+    done
+    kill -INT "$(ps -o pid= --ppid "$(cluster__inner "$zpid")" | tr -d ' ')"
+    [ "$(cluster_wait "$zpid" 10)" = exited ] && pass "zrun ends on SIGINT" || fail "zrun ignores SIGINT"
+    cat "$zlog"
+    grep -q "zrun-exit=130" "$zlog" && grep -qx "zrun: got signal 2 (Interrupt); ending the job" "$zlog" &&
+      pass "SIGINT: one line, exit 130" || fail "SIGINT report"
+    no_ranks_left
+    ;;
   kill_agent)
     start_agents 2 || exit 1
     read -r zpid zlog < <(cluster_spawn h1 sh -c "'$zrun' --key-file '$key' -n auto sleep 60; echo zrun-exit=\$?")
@@ -277,7 +313,7 @@ case "$case_name" in
     pass "no rank processes left on h1..h3"
     ;;
   *)
-    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging ZRUND ZRUN P2P [COLL]"
+    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures ZRUND ZRUN P2P [COLL]"
     exit 2
     ;;
 esac
