@@ -3,7 +3,7 @@
 namespace zmpi::launcher::agent {
 
 StatusOr<JobPlan> JobPlan::Make(int nranks, const std::vector<HostShare>& hosts,
-                                BindPolicy bind) {
+                                BindPolicy bind, MapBy map) {
   if (nranks <= 0) return Error(Code::kArg, "the job needs at least one rank (got %d)", nranks);
   if (hosts.empty()) return Error(Code::kArg, "no host to run on");
   for (const HostShare& h : hosts) {
@@ -13,9 +13,20 @@ StatusOr<JobPlan> JobPlan::Make(int nranks, const std::vector<HostShare>& hosts,
   plan.hosts_ = hosts;
   std::vector<int> placed(hosts.size(), 0);
   int rank = 0;
-  for (size_t h = 0; h < hosts.size() && rank < nranks; ++h) {
-    for (int c = 0; c < hosts[h].cores && rank < nranks; ++c) {
-      plan.ranks_.push_back(RankSlot{rank++, static_cast<int>(h), placed[h]++, -1});
+  if (map == MapBy::kCore) {
+    for (size_t h = 0; h < hosts.size() && rank < nranks; ++h) {
+      for (int c = 0; c < hosts[h].cores && rank < nranks; ++c) {
+        plan.ranks_.push_back(RankSlot{rank++, static_cast<int>(h), placed[h]++, -1});
+      }
+    }
+  } else {
+    for (bool room = true; room && rank < nranks;) {
+      room = false;
+      for (size_t h = 0; h < hosts.size() && rank < nranks; ++h) {
+        if (placed[h] >= hosts[h].cores) continue;
+        plan.ranks_.push_back(RankSlot{rank++, static_cast<int>(h), placed[h]++, -1});
+        room = true;
+      }
     }
   }
   for (size_t h = 0; rank < nranks; h = (h + 1) % hosts.size()) {

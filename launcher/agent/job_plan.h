@@ -1,6 +1,7 @@
 // JobPlan: where each rank runs (host, core). Pure data, no OS calls, so it is unit-tested.
 //
-// Ranks fill hosts in the given order up to each host's core count; ranks beyond the total are
+// Ranks fill hosts in the given order up to each host's core count (MapBy::kCore), or are dealt
+// one per host in turn while hosts have free cores (MapBy::kNode); ranks beyond the total are
 // dealt round-robin over the hosts (oversubscription). On a host, local rank i gets core
 // i % cores. With BindPolicy::kNone no rank gets a core.
 #ifndef ZMPI_LAUNCHER_AGENT_JOB_PLAN_H_
@@ -14,6 +15,7 @@
 namespace zmpi::launcher::agent {
 
 enum class BindPolicy { kCore, kNone };
+enum class MapBy { kCore, kNode };
 
 struct HostShare {
   std::string name;
@@ -30,7 +32,7 @@ struct RankSlot {
 class JobPlan {
  public:
   static StatusOr<JobPlan> Make(int nranks, const std::vector<HostShare>& hosts,
-                                BindPolicy bind);
+                                BindPolicy bind, MapBy map = MapBy::kCore);
 
   int size() const { return static_cast<int>(ranks_.size()); }
   const std::vector<HostShare>& hosts() const { return hosts_; }

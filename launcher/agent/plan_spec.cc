@@ -57,15 +57,20 @@ StatusOr<std::string> EncodePlanSpec(const PlanSpec& spec) {
     if (i > 0) out += ",";
     out += h.name + ":" + std::to_string(h.cores);
   }
+  if (spec.map == MapBy::kNode) out += ";node";
   return out;
 }
 
 StatusOr<PlanSpec> DecodePlanSpec(const std::string& text) {
   std::vector<std::string> parts = Split(text, ';');
-  if (parts.size() != 5 || parts[0] != "1") {
+  if (parts.size() < 5 || parts.size() > 6 || parts[0] != "1") {
     return Error(Code::kArg, "plan: not a version 1 plan");
   }
   PlanSpec spec;
+  if (parts.size() == 6) {
+    if (parts[5] != "node") return Error(Code::kArg, "plan: bad mapping '%.16s'", parts[5].c_str());
+    spec.map = MapBy::kNode;
+  }
   std::vector<std::string> hosts = Split(parts[4], ',');
   if (hosts.size() > kMaxHosts) return Error(Code::kArg, "plan: too many hosts");
   for (const std::string& h : hosts) {

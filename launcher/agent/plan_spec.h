@@ -5,7 +5,8 @@
 //
 // zrun sends it inside Launch.env as the reserved entry kPlanSpecEnv=<EncodePlanSpec()>; the
 // agent removes that entry before ranks see the environment.
-// Text form: "1;<host index>;<c|n>;<nspace>;<name>:<cores>,<name>:<cores>,..."
+// Text form: "1;<host index>;<c|n>;<nspace>;<name>:<cores>,<name>:<cores>,...[;node]"
+// (";node": ranks dealt one per host in turn, MapBy::kNode; absent: filled host by host).
 #ifndef ZMPI_LAUNCHER_AGENT_PLAN_SPEC_H_
 #define ZMPI_LAUNCHER_AGENT_PLAN_SPEC_H_
 
@@ -23,6 +24,7 @@ struct PlanSpec {
   std::vector<HostShare> hosts;  // in rank-fill order
   int host = 0;                  // the receiving agent's index in `hosts`
   BindPolicy bind = BindPolicy::kCore;
+  MapBy map = MapBy::kCore;
   std::string nspace;
 };
 

@@ -99,6 +99,7 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
   common.job_id = job_id_;
   common.nspace = nspace_;
   common.bind = options_.bind;
+  common.map = options_.map;
   common.argv = options_.command;
   common.env = ForwardedEnvironment(options_.env_specs);
   common.program = program_ = DescribeProgram(options_.command[0]);
@@ -312,7 +313,8 @@ int ClusterRun::Run() {
     total += a.cores;
   }
   nranks_ = options_.auto_ranks ? total : options_.nranks;
-  StatusOr<agent::JobPlan> plan = agent::JobPlan::Make(nranks_, shares, options_.bind);
+  StatusOr<agent::JobPlan> plan =
+      agent::JobPlan::Make(nranks_, shares, options_.bind, options_.map);
   if (!plan.ok()) {
     fprintf(stderr, "zrun: %s\n", plan.status().message().c_str());
     return 1;
@@ -326,7 +328,7 @@ int ClusterRun::Run() {
     host.agent = agents.value()[i];
     hosts_.push_back(std::move(host));
   }
-  plan = agent::JobPlan::Make(nranks_, used, options_.bind);
+  plan = agent::JobPlan::Make(nranks_, used, options_.bind, options_.map);
   if (plan->oversubscribed()) {
     fprintf(stderr, "zrun: warning: %d ranks on %d offered cores\n", nranks_, total);
   }

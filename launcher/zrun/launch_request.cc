@@ -71,6 +71,7 @@ StatusOr<proto::Launch> MakeLaunch(const LaunchCommon& common, const agent::JobP
   spec.hosts = plan.hosts();
   spec.host = host;
   spec.bind = common.bind;
+  spec.map = common.map;
   spec.nspace = common.nspace;
   ZMPI_ASSIGN_OR_RETURN(std::string spec_text, agent::EncodePlanSpec(spec));
   proto::Launch launch;

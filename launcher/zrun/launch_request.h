@@ -33,6 +33,7 @@ struct LaunchCommon {
   uint64_t job_id = 0;
   std::string nspace;
   agent::BindPolicy bind = agent::BindPolicy::kCore;
+  agent::MapBy map = agent::MapBy::kCore;
   std::vector<std::string> argv;
   std::vector<std::string> env;
   ProgramInfo program;

@@ -9,7 +9,7 @@ namespace {
 
 enum class Id {
   kRanks, kBind, kReport, kTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
-  kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal
+  kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal
 };
 
 struct Spec {
@@ -29,6 +29,7 @@ constexpr Spec kSpecs[] = {
     {{"--tag-output", "-tag-output", "-prepend-rank", "--prepend-rank", "-l"}, Id::kTag, false},
     {{"--help", "-h", "-help", nullptr}, Id::kHelp, false},
     {{"--help-env", nullptr}, Id::kHelpEnv, false},
+    {{"--map-by", "-map-by", nullptr}, Id::kMapBy, true},
     {{"--host", "-host", "-H", nullptr}, Id::kHost, true},
     {{"--hostfile", "-hostfile", "--machinefile", "-machinefile", nullptr}, Id::kHostfile, true},
     {{"--key-file", nullptr}, Id::kKeyFile, true},
@@ -121,6 +122,12 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
       }
       return OkStatus();
     }
+    case Id::kMapBy:
+      if (value == "core" || value == "slot") o->map = agent::MapBy::kCore;
+      else if (value == "node") o->map = agent::MapBy::kNode;
+      else return Error(Code::kArg, "%s wants 'core' or 'node', not '%s'", name.c_str(),
+                        value.c_str());
+      return OkStatus();
     case Id::kHostfile:
       o->hostfile = value;
       return OkStatus();
@@ -207,6 +214,8 @@ std::string UsageText() {
          "--key-file is given or the default key ~/.config/zmpi/cluster.key exists:\n"
          "  --host a,b               run on these agents, ranks filled host by host\n"
          "                           (ADDRESS:PORT[:SLOTS] names an agent without mDNS)\n"
+         "  --map-by core|node       fill each host before the next (core, default) or deal\n"
+         "                           ranks one per host in turn (node)\n"
          "  --hostfile F             hosts from F (lines 'host [slots=N]'), after --host ones\n"
          "  --key-file F             the cluster key (default ~/.config/zmpi/cluster.key)\n"
          "  --new-key F              write a new cluster key to F (mode 0600) and exit\n"

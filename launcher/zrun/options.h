@@ -15,6 +15,7 @@ struct Options {
   int nranks = 1;
   bool auto_ranks = false;  // -n auto: one rank per core
   agent::BindPolicy bind = agent::BindPolicy::kCore;
+  agent::MapBy map = agent::MapBy::kCore;  // --map-by core|node (many hosts)
   bool report_bindings = false;
   int timeout_seconds = 0;  // 0 = none (ZMPI_ZRUN_TIMEOUT is the default)
   bool timeout_given = false;

@@ -37,7 +37,7 @@ Status AgentJob::Prepare() {
   }
   ZMPI_ASSIGN_OR_RETURN(agent::PlanSpec spec, agent::DecodePlanSpec(spec_text));
   ZMPI_ASSIGN_OR_RETURN(plan_, agent::JobPlan::Make(static_cast<int>(launch_.world_size),
-                                                    spec.hosts, spec.bind));
+                                                    spec.hosts, spec.bind, spec.map));
   std::vector<agent::RankSlot> mine = plan_.RanksOn(spec.host);
   bool same = mine.size() == launch_.ranks.size();
   for (size_t i = 0; same && i < mine.size(); ++i) {

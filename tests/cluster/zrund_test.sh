@@ -114,6 +114,10 @@ case "$case_name" in
     echo "$out"
     [ "$(echo "$out" | sort | tr '\n' ' ')" = "[0] h1 [1] h1 [2] h2 " ] &&
       pass "-n 3 placed ranks h1,h1,h2" || fail "-n 3 placement: $out"
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n 4 --map-by node --tag-output \
+      sh -c 'echo "$ZMPI_JOB_HOST"' 2>&1)
+    [ "$(echo "$out" | sort | tr '\n' ' ')" = "[0] h1 [1] h2 [2] h3 [3] h1 " ] &&
+      pass "-n 4 --map-by node placed ranks h1,h2,h3,h1" || fail "--map-by node placement: $out"
     no_ranks_left
     ;;
   discover)

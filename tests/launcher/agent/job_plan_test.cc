@@ -60,5 +60,23 @@ TEST(JobPlan, RejectsNonsense) {
   EXPECT_FALSE(JobPlan::Make(2, {{"h1", 0}}, BindPolicy::kCore).ok());
 }
 
+TEST(JobPlan, MapByNodeDealsOnePerHostInTurn) {
+  StatusOr<JobPlan> plan =
+      JobPlan::Make(7, {{"a", 1}, {"b", 3}, {"c", 2}}, BindPolicy::kCore, MapBy::kNode);
+  ASSERT_TRUE(plan.ok());
+  // a b c | b c | b | (all 6 cores used) a
+  const int hosts[] = {0, 1, 2, 1, 2, 1, 0};
+  for (int r = 0; r < 7; ++r) EXPECT_EQ(plan->rank(r).host, hosts[r]) << r;
+  EXPECT_EQ(plan->LocalPeers(1), "1,3,5");
+  EXPECT_EQ(plan->rank(5).local_rank, 2);
+  EXPECT_EQ(plan->rank(5).core, 2);
+  EXPECT_EQ(plan->rank(6).core, 0);  // second rank on a's only core
+  EXPECT_TRUE(plan->oversubscribed());
+  StatusOr<JobPlan> fits = JobPlan::Make(3, {{"a", 2}, {"b", 2}}, BindPolicy::kCore, MapBy::kNode);
+  ASSERT_TRUE(fits.ok());
+  EXPECT_EQ(fits->LocalPeers(0), "0,2");
+  EXPECT_FALSE(fits->oversubscribed());
+}
+
 }  // namespace
 }  // namespace zmpi::launcher::agent

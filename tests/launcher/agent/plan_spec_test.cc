@@ -42,6 +42,19 @@ TEST(PlanSpec, SamePlanOnEveryAgent) {
   }
 }
 
+TEST(PlanSpec, MapByNodeTravels) {
+  PlanSpec spec = Sample();
+  spec.map = MapBy::kNode;
+  StatusOr<std::string> text = EncodePlanSpec(spec);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->substr(text->size() - 5), ";node");
+  StatusOr<PlanSpec> back = DecodePlanSpec(*text);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->map, MapBy::kNode);
+  EXPECT_EQ(DecodePlanSpec(*EncodePlanSpec(Sample()))->map, MapBy::kCore);
+  EXPECT_FALSE(DecodePlanSpec("1;0;c;ns;h1:1;nodes").ok());
+}
+
 TEST(PlanSpec, EncodeRefusesBadNames) {
   PlanSpec spec = Sample();
   spec.hosts[0].name = "h1;rm";
@@ -61,7 +74,7 @@ TEST(PlanSpec, DecodeRefusesMalformedText) {
   for (const char* bad : {"", "2;0;c;ns;h1:1", "1;0;c;ns", "1;1;c;ns;h1:1", "1;0;x;ns;h1:1",
                           "1;0;c;n s;h1:1", "1;0;c;ns;h1", "1;0;c;ns;h1:0", "1;0;c;ns;h1:-1",
                           "1;0;c;ns;h1:99999999999", "1;0;c;ns;:1", "1;0;c;ns;h1:1,",
-                          "1;-1;c;ns;h1:1", "1;0;c;ns;h1:1;extra"}) {
+                          "1;-1;c;ns;h1:1", "1;0;c;ns;h1:1;extra", "1;0;c;ns;h1:1;node;x"}) {
     EXPECT_FALSE(DecodePlanSpec(bad).ok()) << bad;
   }
   std::string many = "1;0;c;ns;";

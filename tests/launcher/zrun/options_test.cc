@@ -125,6 +125,10 @@ TEST(Options, ManyHostOptions) {
   EXPECT_EQ(o->browse_ms, 300);
   EXPECT_EQ(o->iface, "eth0");
   EXPECT_TRUE(o->auto_ranks);
+  EXPECT_EQ(o->map, agent::MapBy::kCore);
+  EXPECT_EQ(Parse({"--map-by", "node", "prog"})->map, agent::MapBy::kNode);
+  EXPECT_EQ(Parse({"--map-by=core", "prog"})->map, agent::MapBy::kCore);
+  EXPECT_FALSE(Parse({"--map-by", "socket", "prog"}).ok());
   EXPECT_FALSE(Parse({"--host", "h1,,h2", "prog"}).ok());
   EXPECT_FALSE(Parse({"--browse-ms", "0", "prog"}).ok());
   EXPECT_FALSE(Parse({"--browse-ms", "70000", "prog"}).ok());
