@@ -36,8 +36,11 @@ declare -A agent  # host -> spawned PID
 start_agent() {
   local pid log deadline h=$1 cores=$2
   shift 2
-  read -r pid log < <(cluster_spawn "$h" "$@" "$zrund" --key-file "$key" --iface eth0 \
-    --port "$port" --cores "$cores" --cache-dir "$keydir/cache-$h")
+  # TMPDIR inside this run's directory: a SIGKILLed agent's PMIx directory goes with it (as
+  # PID 1 of its namespace, its pid always looks alive to a later agent's stale-dir sweep).
+  mkdir -p "$keydir/tmp"
+  read -r pid log < <(cluster_spawn "$h" "$@" env TMPDIR="$keydir/tmp" "$zrund" \
+    --key-file "$key" --iface eth0 --port "$port" --cores "$cores" --cache-dir "$keydir/cache-$h")
   set -- "$h"
   agent[$1]=$pid
   deadline=$(($(now_ms) + 5000))
