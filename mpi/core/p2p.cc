@@ -36,8 +36,9 @@ void ProgressLoop::Turn() {
     return;
   }
   ++idle_;
-  if (idle_ < rt->config().spin_count) return;
-  if (idle_ < rt->config().spin_count + 20000) {
+  const int spin = rt->spin_count();
+  if (idle_ < spin) return;
+  if (idle_ < spin + 20000) {
     sched_yield();
     return;
   }

@@ -55,6 +55,13 @@ Status Runtime::Start() {
   if (bootstrap_->rank() == 0) {
     for (const std::string& w : config_.warnings) ZMPI_LOG(kWarn, "config", "%s", w.c_str());
   }
+  spin_count_ = config_.spin_count;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus > 0 && static_cast<long>(bootstrap_->local_ranks().size()) > cpus) {
+    spin_count_ = 0;
+    ZMPI_LOG(kInfo, "init", "%zu ranks on %ld CPUs: waiting ranks yield at once",
+             bootstrap_->local_ranks().size(), cpus);
+  }
   engine_ = std::make_unique<Engine>(config_, requests_);
   ZMPI_RETURN_IF_ERROR(StartTransports());
 
@@ -108,6 +115,9 @@ Status Runtime::StartTransports() {
     }
     o.my_rank = me;
     o.world_size = size;
+    // With shm peers too, an idle ofi poll (a system call, ~1 us) would tax every shm
+    // message; poll ofi at most every 5 us while it is idle.
+    if (shm != nullptr) o.idle_poll_us = 5;
     ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::ofi::CreateEndpoint(o));
     ofi = engine_->AddEndpoint(std::move(endpoint));
     ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kOfiAddressKey, ofi->Address()));

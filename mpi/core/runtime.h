@@ -36,6 +36,9 @@ class Runtime {
   int world_rank() const { return bootstrap_->rank(); }
   int world_size() const { return bootstrap_->size(); }
   const std::string& processor_name() const { return processor_name_; }
+  // Idle polls before a waiting rank yields: ZMPI_SPIN_COUNT, or 0 when this host runs more
+  // ranks than it has CPUs (spinning then only delays the rank that shares our core).
+  int spin_count() const { return spin_count_; }
 
   // Communicator handles: MPI_COMM_WORLD, MPI_COMM_SELF and created ones. nullptr if unknown.
   Comm* FindComm(MPI_Comm handle) const;
@@ -70,6 +73,7 @@ class Runtime {
   std::vector<MPI_Comm_errhandler_function*> errhandlers_;
   uint32_t next_context_ = 4;  // 0/1 world, 2/3 self
   std::string processor_name_;
+  int spin_count_ = 0;
 };
 
 }  // namespace zmpi::core
