@@ -13,7 +13,6 @@
 
 #include <chrono>
 
-#include "launcher/proto/handshake.h"
 
 namespace zmpi::launcher::agent {
 
@@ -166,6 +165,44 @@ Status Link::HandshakeAsClient(const proto::KeyFile& key, const std::string& nam
   session_ = handshake.TakeSession();
   peer_name_ = handshake.peer_name();
   return OkStatus();
+}
+
+void Link::Refuse(const Status& why) {
+  if (session_ != nullptr) {
+    Send(proto::ErrorMessage::From(why)).IgnoreError();
+  } else {
+    WriteAll(proto::RefusalFrame(why)).IgnoreError();
+  }
+}
+
+void Link::BeginAgentHandshake(const proto::KeyFile& key, const std::string& name) {
+  handshake_ = std::make_unique<proto::Handshake>(proto::Handshake::Role::kAgent, key, name);
+}
+
+StatusOr<bool> Link::StepAgentHandshake() {
+  if (handshake_ == nullptr) return Error(Code::kIntern, "no handshake begun");
+  Status pumped = Pump();
+  proto::Frame frame;
+  while (!handshake_->done()) {
+    StatusOr<bool> got = reader_.Next(&frame);
+    StatusOr<std::string> reply = got.ok() ? StatusOr<std::string>(std::string())
+                                           : StatusOr<std::string>(got.status());
+    if (got.ok() && !got.value()) break;  // wait for more bytes
+    if (got.ok()) reply = handshake_->OnFrame(frame);
+    if (!reply.ok()) {
+      WriteAll(proto::RefusalFrame(reply.status())).IgnoreError();
+      return reply.status();
+    }
+    if (!reply->empty()) ZMPI_RETURN_IF_ERROR(WriteAll(reply.value()));
+  }
+  if (handshake_->done()) {
+    session_ = handshake_->TakeSession();
+    peer_name_ = handshake_->peer_name();
+    handshake_.reset();
+    return true;
+  }
+  if (!pumped.ok()) return pumped;  // closed before finishing
+  return false;
 }
 
 Status Link::HandshakeAsAgent(const proto::KeyFile& key, const std::string& name,

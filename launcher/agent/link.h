@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "launcher/proto/frame.h"
 #include "launcher/proto/frame_reader.h"
+#include "launcher/proto/handshake.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/proto/session.h"
 
@@ -37,6 +38,15 @@ class Link {
   Status HandshakeAsClient(const proto::KeyFile& key, const std::string& name, int timeout_ms);
   // Runs the handshake as the agent. On failure the peer has been sent a refusal.
   Status HandshakeAsAgent(const proto::KeyFile& key, const std::string& name, int timeout_ms);
+  // The same without blocking, for an event loop serving many peers: Begin once, then Step
+  // whenever fd() is readable. Step returns true once authenticated; on an error the peer has
+  // been sent a refusal. `key` must outlive the handshake.
+  void BeginAgentHandshake(const proto::KeyFile& key, const std::string& name);
+  StatusOr<bool> StepAgentHandshake();
+  bool authenticated() const { return session_ != nullptr; }
+  // Tells the peer why it is dropped: a sealed Error after the handshake, a plain refusal
+  // frame before. Best effort (errors ignored).
+  void Refuse(const Status& why);
 
   // Seals and sends one message (after the handshake).
   template <typename M>
@@ -68,6 +78,7 @@ class Link {
   bool eof_ = false;
   proto::FrameReader reader_;
   std::unique_ptr<proto::Session> session_;
+  std::unique_ptr<proto::Handshake> handshake_;  // between Begin/StepAgentHandshake
 };
 
 // Decodes an opened frame's payload as M, checking its type first.

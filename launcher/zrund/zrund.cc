@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <optional>
 #include <cstring>
 
 #include "common/log.h"
@@ -26,6 +28,7 @@ namespace {
 
 constexpr int kHandshakeTimeoutMs = 5000;
 constexpr int kLaunchTimeoutMs = 10000;
+constexpr size_t kMaxPeers = 32;  // connections still in handshake or waiting for their Launch
 
 int Fail(const Status& status) {
   fprintf(stderr, "zrund: %s\n", status.message().c_str());
@@ -113,27 +116,78 @@ Status Zrund::Setup() {
   return OkStatus();
 }
 
-bool Zrund::ServeConnection(int fd, const std::string& peer) {
-  agent::Link link(fd, peer);
-  Status s = link.HandshakeAsAgent(*key_, publisher_->info().name, kHandshakeTimeoutMs);
-  if (!s.ok()) {
-    fprintf(stderr, "zrund: refused %s: %s\n", peer.c_str(), s.message().c_str());
-    return false;
+void Zrund::Accept() {
+  if (peers_.size() >= kMaxPeers) {
+    fprintf(stderr, "zrund: refused a connection: %zu pending already\n", peers_.size());
+    RefusePending(listen_fd_, "too many pending connections");
+    return;
   }
-  StatusOr<proto::Frame> frame = link.Receive(kLaunchTimeoutMs);
-  StatusOr<proto::Launch> launch =
-      frame.ok() ? agent::DecodeAs<proto::Launch>(frame.value()) : frame.status();
-  if (!launch.ok()) {
-    fprintf(stderr, "zrund: bad launch from %s: %s\n", peer.c_str(),
-            launch.status().message().c_str());
-    link.Send(proto::ErrorMessage::From(launch.status())).IgnoreError();
-    return false;
+  sockaddr_in sa{};
+  socklen_t len = sizeof(sa);
+  int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&sa), &len, SOCK_CLOEXEC);
+  if (fd < 0) return;
+  char text[INET_ADDRSTRLEN];
+  inet_ntop(AF_INET, &sa.sin_addr, text, sizeof(text));
+  std::string peer = std::string(text) + ":" + std::to_string(ntohs(sa.sin_port));
+  auto p = std::make_unique<Peer>();
+  p->link = std::make_unique<agent::Link>(fd, peer);
+  p->link->BeginAgentHandshake(*key_, publisher_->info().name);
+  p->deadline = Clock::now() + std::chrono::milliseconds(kHandshakeTimeoutMs);
+  peers_.push_back(std::move(p));
+}
+
+// Advances one peer: handshake, then its Launch. Returns the Launch once it arrived; drops
+// (with a log line and, where possible, a reason sent) a peer that failed or took too long.
+std::optional<proto::Launch> Zrund::StepPeer(size_t i, bool readable) {
+  Peer& p = *peers_[i];
+  const std::string peer = p.link->peer();
+  Status failed = OkStatus();
+  if (readable && !p.link->authenticated()) {
+    StatusOr<bool> done = p.link->StepAgentHandshake();
+    if (!done.ok()) failed = done.status();
+    if (done.ok() && done.value()) {
+      p.deadline = Clock::now() + std::chrono::milliseconds(kLaunchTimeoutMs);
+    }
+  } else if (readable) {
+    failed = p.link->Pump();
   }
+  if (failed.ok() && p.link->authenticated()) {
+    proto::Frame frame;
+    StatusOr<bool> got = p.link->Next(&frame);
+    StatusOr<proto::Launch> launch = got.ok() && got.value()
+                                         ? agent::DecodeAs<proto::Launch>(frame)
+                                         : StatusOr<proto::Launch>(got.status());
+    if (got.ok() && got.value() && launch.ok()) return std::move(launch.value());
+    if (!got.ok() || got.value()) {
+      failed = launch.status();
+      p.link->Refuse(failed);
+    }
+  }
+  if (failed.ok() && Clock::now() >= p.deadline) {
+    failed = Error(Code::kOther, "%s within %d ms",
+                   p.link->authenticated() ? "no launch" : "no handshake",
+                   p.link->authenticated() ? kLaunchTimeoutMs : kHandshakeTimeoutMs);
+    p.link->Refuse(failed);
+  }
+  if (!failed.ok()) {
+    fprintf(stderr, "zrund: refused %s: %s\n", peer.c_str(), failed.message().c_str());
+    peers_.erase(peers_.begin() + static_cast<long>(i));
+  }
+  return std::nullopt;
+}
+
+bool Zrund::RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch) {
+  // One job at a time: peers still on their way in are told so.
+  for (auto& p : peers_) {
+    p->link->Refuse(Error(Code::kOther, "agent %s is busy with another job",
+                          publisher_->info().name.c_str()));
+  }
+  peers_.clear();
   fprintf(stderr, "zrund: job %llu from %s (%s): %zu of %u ranks\n",
-          static_cast<unsigned long long>(launch->job_id), link.peer_name().c_str(),
-          peer.c_str(), launch->ranks.size(), launch->world_size);
-  AgentJob job(context_, &link, std::move(launch.value()));
-  s = job.Run();
+          static_cast<unsigned long long>(launch.job_id), link->peer_name().c_str(),
+          link->peer().c_str(), launch.ranks.size(), launch.world_size);
+  AgentJob job(context_, link.get(), std::move(launch));
+  Status s = job.Run();
   if (!s.ok()) fprintf(stderr, "zrund: job not started: %s\n", s.message().c_str());
   return job.received_signal() != 0;
 }
@@ -142,13 +196,13 @@ int Zrund::Run() {
   signal(SIGPIPE, SIG_IGN);
   Status s = Setup();
   if (!s.ok()) return Fail(s);
-  for (;;) {
-    pollfd fds[3] = {{signals_.fd(), POLLIN, 0},
-                     {listen_fd_, POLLIN, 0},
-                     {publisher_->fd(), POLLIN, 0}};
+  for (bool stop = false; !stop;) {
+    std::vector<pollfd> fds = {{signals_.fd(), POLLIN, 0},
+                               {listen_fd_, POLLIN, 0},
+                               {publisher_->fd(), POLLIN, 0}};
+    for (const auto& p : peers_) fds.push_back(pollfd{p->link->fd(), POLLIN, 0});
     int timeout = publisher_->TimeoutMs();
-    int n = poll(fds, 3, timeout < 0 || timeout > 1000 ? 1000 : timeout);
-    bool stop = false;
+    int n = poll(fds.data(), fds.size(), timeout < 0 || timeout > 200 ? 200 : timeout);
     if (n > 0 && (fds[0].revents & POLLIN)) {
       for (int signo : signals_.Drain()) stop = stop || signo != SIGCHLD;
       // Between jobs no rank is ours: reap whatever ended (as PID 1 of a container, orphans
@@ -159,17 +213,17 @@ int Zrund::Run() {
     if (stop) break;
     Status stepped = publisher_->Step(n > 0 && (fds[2].revents & POLLIN));
     if (!stepped.ok()) ZMPI_LOG(kWarn, "zrund", "mDNS: %s", stepped.message().c_str());
-    if (n > 0 && (fds[1].revents & POLLIN)) {
-      sockaddr_in sa{};
-      socklen_t len = sizeof(sa);
-      int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&sa), &len, SOCK_CLOEXEC);
-      if (fd < 0) continue;
-      char text[INET_ADDRSTRLEN];
-      inet_ntop(AF_INET, &sa.sin_addr, text, sizeof(text));
-      if (ServeConnection(fd, std::string(text) + ":" + std::to_string(ntohs(sa.sin_port)))) {
-        break;
-      }
+    // Peers from the back, so erasing one keeps the indices of those not yet stepped.
+    for (size_t i = peers_.size(); i-- > 0;) {
+      bool readable = n > 0 && fds[3 + i].revents != 0;
+      std::optional<proto::Launch> launch = StepPeer(i, readable);
+      if (!launch.has_value()) continue;
+      std::unique_ptr<agent::Link> link = std::move(peers_[i]->link);
+      peers_.erase(peers_.begin() + static_cast<long>(i));
+      stop = RunJob(std::move(link), std::move(launch.value()));
+      break;  // the peer list changed
     }
+    if (!stop && n > 0 && (fds[1].revents & POLLIN)) Accept();
   }
   publisher_->Goodbye().IgnoreError();
   pmix_.reset();

@@ -1,20 +1,26 @@
 // Zrund: the agent daemon. Publishes itself over mDNS (launcher/discovery), accepts zrun
 // connections that pass the cluster-key handshake (launcher/proto), and runs one job at a time
-// with the agent pieces (launcher/agent) through AgentJob. Refused or broken peers are logged
-// and the agent keeps serving. The process's one global object (STYLE.md rule 11).
+// with the agent pieces (launcher/agent) through AgentJob. Handshakes run in the event loop
+// (many peers at once, each bounded), so a silent or slow peer delays nobody. Refused or broken
+// peers are logged and the agent keeps serving. The process's one global object (STYLE.md rule 11).
 #ifndef ZMPI_LAUNCHER_ZRUND_ZRUND_H_
 #define ZMPI_LAUNCHER_ZRUND_ZRUND_H_
 
+#include <chrono>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "common/status.h"
+#include "launcher/agent/link.h"
 #include "launcher/agent/pmix_server.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/agent/temp_dir.h"
 #include "launcher/agent/topology.h"
 #include "launcher/discovery/publisher.h"
 #include "launcher/proto/key_file.h"
+#include "launcher/proto/messages.h"
 
 namespace zmpi::launcher::zrund {
 
@@ -62,8 +68,17 @@ class Zrund {
  private:
   Status Setup();
   Status Listen();
-  // Returns true if the agent should stop (it got SIGTERM/SIGINT/SIGHUP during the job).
-  bool ServeConnection(int fd, const std::string& peer);
+  // A connection on its way in: handshaking, then waiting for its Launch (both bounded).
+  struct Peer {
+    std::unique_ptr<agent::Link> link;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  using Clock = std::chrono::steady_clock;
+
+  void Accept();
+  std::optional<proto::Launch> StepPeer(size_t i, bool readable);
+  // Runs one job; returns true if the agent should stop (it got SIGTERM/SIGINT/SIGHUP).
+  bool RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch);
 
   ZrundOptions options_;
   std::unique_ptr<proto::KeyFile> key_;
@@ -73,6 +88,7 @@ class Zrund {
   std::unique_ptr<agent::PmixServer> pmix_;
   std::unique_ptr<discovery::Publisher> publisher_;
   AgentContext context_;
+  std::vector<std::unique_ptr<Peer>> peers_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::string address_;

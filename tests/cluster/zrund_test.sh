@@ -188,11 +188,18 @@ case "$case_name" in
     sleep 0.5
     n=$(grep -c "zrund: refused" "$ZMPI_CLUSTER_DIR"/h2.*.log)
     [ "$n" -ge 3 ] && pass "h2 logged $n refusals" || { fail "h2 logged $n refusals"; logs; }
+    # A peer that connects and says nothing delays nobody (handshakes run in the agent's loop).
+    cluster_spawn h1 bash -c "exec 3<>/dev/tcp/198.51.100.2/$port; sleep 8" >/dev/null
+    sleep 0.3
+    t0=$(now_ms)
     out=$(cluster_run h1 "$zrun" --key-file "$key" --host h2 -n 2 "$p2p" 2>&1)
     rc=$?
+    dt=$(($(now_ms) - t0))
     echo "$out"
     [ $rc = 0 ] && echo "$out" | grep -q "p2p_test: OK" &&
       pass "h2 still serves a valid job after the refusals" || fail "valid job after refusals: $rc"
+    [ $dt -lt 4000 ] && pass "a silent peer did not delay the job ($dt ms)" ||
+      fail "job took $dt ms next to a silent peer"
     ;;
   kill_rank)
     start_agents 2 || exit 1
