@@ -13,11 +13,14 @@
 
 #include "common/check.h"
 #include "common/log.h"
+#include "launcher/agent/host_info.h"
 #include "launcher/agent/io_forwarder.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/zrun/launch_request.h"
 
 namespace zmpi::launcher::zrun {
+
+using agent::HostName;
 
 namespace {
 
@@ -25,12 +28,6 @@ constexpr int kConnectTimeoutMs = 3000;
 constexpr int kHandshakeTimeoutMs = 5000;
 // After the job starts ending: agents take up to 2 s (SIGTERM -> SIGKILL) plus 1 s of output.
 constexpr auto kEndGrace = std::chrono::seconds(6);
-
-std::string HostName() {
-  char buf[HOST_NAME_MAX + 1] = {};
-  if (gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "zrun";
-  return buf;
-}
 
 }  // namespace
 
@@ -51,7 +48,8 @@ Status ClusterRun::LoadKey() {
 Status ClusterRun::ApplyHostfile() {
   if (options_.hostfile.empty()) return OkStatus();
   ZMPI_ASSIGN_OR_RETURN(std::vector<HostfileEntry> entries, ReadHostfile(options_.hostfile));
-  if (entries.empty()) return Error(Code::kArg, "hostfile %s names no host", options_.hostfile.c_str());
+  if (entries.empty())
+    return Error(Code::kArg, "hostfile %s names no host", options_.hostfile.c_str());
   for (const HostfileEntry& e : entries) {
     options_.hosts.push_back(e.name);
     if (e.slots > 0) slots_[e.name] = e.slots;
@@ -71,8 +69,7 @@ int ClusterRun::Discover() {
   }
   fputs(DescribeAgents(agents.value()).c_str(), stdout);
   if (agents->empty()) {
-    fprintf(stderr, "zrun: no agents of this cluster answered within %d ms\n",
-            options_.browse_ms);
+    fprintf(stderr, "zrun: no agents of this cluster answered within %d ms\n", options_.browse_ms);
     return 1;
   }
   return 0;
@@ -83,8 +80,8 @@ Status ClusterRun::ConnectAll() {
   for (Host& h : hosts_) {
     StatusOr<std::unique_ptr<agent::Link>> link =
         agent::Link::Connect(h.agent.address, h.agent.port, kConnectTimeoutMs);
-    Status s = link.ok() ? (*link)->HandshakeAsClient(*key_, me, kHandshakeTimeoutMs)
-                         : link.status();
+    Status s =
+        link.ok() ? (*link)->HandshakeAsClient(*key_, me, kHandshakeTimeoutMs) : link.status();
     if (!s.ok()) {
       return Error(Code::kOther, "cannot use the agent on %s (%s:%u): %s", h.agent.name.c_str(),
                    h.agent.address.c_str(), h.agent.port, s.message().c_str());
@@ -178,7 +175,8 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
         Status sent = SendProgram(h.link.get(), job_id_, program_);
         ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", program_.path.c_str(),
                  static_cast<unsigned long long>(program_.size), h.agent.name.c_str());
-        if (!sent.ok()) Fail(1, "cannot send the program to " + h.agent.name + ": " + sent.message());
+        if (!sent.ok())
+          Fail(1, "cannot send the program to " + h.agent.name + ": " + sent.message());
         return;
       }
       h.started = true;
@@ -204,8 +202,7 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       StatusOr<proto::ErrorMessage> m = agent::DecodeAs<proto::ErrorMessage>(frame);
       if (!m.ok()) break;
       int code = m->code >= 1 && m->code <= 255 ? static_cast<int>(m->code) : 1;
-      Fail(code, h.started ? m->reason
-                           : "cannot launch on " + h.agent.name + ": " + m->reason);
+      Fail(code, h.started ? m->reason : "cannot launch on " + h.agent.name + ": " + m->reason);
       return;
     }
     case proto::MessageType::kJobEnd: {
@@ -214,9 +211,9 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       h.done = true;
       h.status = m->status;
       if (m->status != 0) {
-        Fail(m->status & 0xff ? m->status & 0xff : 1,
-             "the agent on " + h.agent.name + " ended the job with status " +
-                 std::to_string(m->status));
+        Fail(m->status & 0xff ? m->status & 0xff : 1, "the agent on " + h.agent.name +
+                                                          " ended the job with status " +
+                                                          std::to_string(m->status));
       }
       return;
     }
@@ -269,8 +266,8 @@ int ClusterRun::Loop() {
     if (poll(fds.data(), fds.size(), 200) <= 0) continue;
     if (fds[0].revents & POLLIN) {
       for (int signo : signals.Drain()) {
-        Fail(128 + signo, "got signal " + std::to_string(signo) + " (" + strsignal(signo) +
-                              "); ending the job");
+        Fail(128 + signo,
+             "got signal " + std::to_string(signo) + " (" + strsignal(signo) + "); ending the job");
       }
     }
     for (size_t i = 1; i < fds.size(); ++i) {
@@ -278,8 +275,9 @@ int ClusterRun::Loop() {
     }
   }
   for (const Host& h : hosts_) {
-    if (!h.done) fprintf(stderr, "zrun: the agent on %s did not confirm the end of the job\n",
-                         h.agent.name.c_str());
+    if (!h.done)
+      fprintf(stderr, "zrun: the agent on %s did not confirm the end of the job\n",
+              h.agent.name.c_str());
   }
   return exit_code_;
 }
@@ -293,8 +291,8 @@ int ClusterRun::Run() {
       s.ok() ? FindAgents(options_.iface, key_->ClusterId(), options_.browse_ms, options_.hosts)
              : StatusOr<std::vector<FoundAgent>>(s);
   if (agents.ok() && agents->empty()) {
-    agents = Error(Code::kOther, "no agents of this cluster answered within %d ms",
-                   options_.browse_ms);
+    agents =
+        Error(Code::kOther, "no agents of this cluster answered within %d ms", options_.browse_ms);
   }
   if (!agents.ok()) {
     fprintf(stderr, "zrun: %s\n", agents.status().message().c_str());
@@ -338,8 +336,8 @@ int ClusterRun::Run() {
   nspace_ = std::string("zrun.") + hex;
   s = ConnectAll();
   if (s.ok()) {
-    ZMPI_LOG(kInfo, "zrun", "%zu agents connected and authenticated after %.1f ms",
-             hosts_.size(), ms());
+    ZMPI_LOG(kInfo, "zrun", "%zu agents connected and authenticated after %.1f ms", hosts_.size(),
+             ms());
     s = LaunchAll(plan.value());
   }
   if (!s.ok()) {

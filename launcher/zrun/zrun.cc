@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "common/log.h"
-
 #include "common/contract.h"
+#include "common/log.h"
+#include "launcher/agent/host_info.h"
 #include "launcher/agent/io_forwarder.h"
 #include "launcher/agent/shm_cleaner.h"
 #include "launcher/agent/signal_pipe.h"
@@ -18,6 +18,9 @@
 #include "launcher/agent/temp_dir.h"
 
 namespace zmpi::launcher::zrun {
+
+using agent::HostName;
+using agent::LibraryDir;
 
 namespace {
 
@@ -27,25 +30,6 @@ const std::vector<std::string> kScrubbedPrefixes = {"PMIX_", "OMPI_", "PMI_", "P
 int Fail(const Status& status) {
   fprintf(stderr, "zrun: %s\n", status.message().c_str());
   return 1;
-}
-
-std::string HostName() {
-  char buf[HOST_NAME_MAX + 1] = {};
-  if (gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "localhost";
-  return buf;
-}
-
-// <dir of the zrun executable>/../lib, where libmpi.so.12 lives in the build and install trees.
-std::string LibraryDir() {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-  if (n <= 0) return "";
-  exe[n] = '\0';
-  std::string dir(exe);
-  dir = dir.substr(0, dir.rfind('/'));
-  std::string lib = dir + "/../lib";
-  char real[PATH_MAX];
-  return realpath(lib.c_str(), real) != nullptr ? std::string(real) : lib;
 }
 
 }  // namespace
@@ -65,9 +49,9 @@ void Zrun::ScrubEnvironment() {
 
 StatusOr<agent::JobPlan> Zrun::MakePlan() {
   int nranks = options_.auto_ranks ? topology_.core_count() : options_.nranks;
-  ZMPI_ASSIGN_OR_RETURN(agent::JobPlan plan,
-                        agent::JobPlan::Make(nranks, {{host_, topology_.core_count()}},
-                                             options_.bind));
+  ZMPI_ASSIGN_OR_RETURN(
+      agent::JobPlan plan,
+      agent::JobPlan::Make(nranks, {{host_, topology_.core_count()}}, options_.bind));
   if (plan.oversubscribed()) {
     fprintf(stderr, "zrun: warning: %d ranks on %d cores: %s\n", nranks, topology_.core_count(),
             options_.bind == agent::BindPolicy::kCore ? "cores are shared round-robin"
@@ -97,8 +81,8 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
   for (int r = 0; r < plan.size(); ++r) {
     StatusOr<agent::EnvBlock> env = RankEnvironment(pmix, r);
     if (!env.ok()) {
-      supervisor->EndJob(1, "cannot prepare rank " + std::to_string(r) + ": " +
-                                env.status().message());
+      supervisor->EndJob(
+          1, "cannot prepare rank " + std::to_string(r) + ": " + env.status().message());
       return;
     }
     agent::SpawnRequest request;
@@ -109,8 +93,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
     request.describe_binding = options_.report_bindings;
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
     if (!p.ok()) {
-      supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " +
-                                p.status().message());
+      supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " + p.status().message());
       return;
     }
     io->Add(p->stdout_fd, r, false);

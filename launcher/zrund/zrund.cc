@@ -12,10 +12,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <cstring>
+#include <optional>
 
 #include "common/log.h"
+#include "launcher/agent/host_info.h"
 #include "launcher/agent/link.h"
 #include "launcher/agent/net_iface.h"
 #include "launcher/agent/program_cache.h"
@@ -23,6 +24,9 @@
 #include "launcher/zrund/agent_job.h"
 
 namespace zmpi::launcher::zrund {
+
+using agent::HostName;
+using agent::LibraryDir;
 
 namespace {
 
@@ -33,22 +37,6 @@ constexpr size_t kMaxPeers = 32;  // connections still in handshake or waiting f
 int Fail(const Status& status) {
   fprintf(stderr, "zrund: %s\n", status.message().c_str());
   return 1;
-}
-
-std::string HostName() {
-  char buf[HOST_NAME_MAX + 1] = {};
-  if (gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "localhost";
-  return buf;
-}
-
-std::string LibraryDir() {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-  if (n <= 0) return "";
-  exe[n] = '\0';
-  std::string lib = std::string(exe).substr(0, std::string(exe).rfind('/')) + "/../lib";
-  char real[PATH_MAX];
-  return realpath(lib.c_str(), real) != nullptr ? std::string(real) : lib;
 }
 
 }  // namespace
@@ -107,10 +95,19 @@ Status Zrund::Setup() {
   info.port = port_;
   ZMPI_ASSIGN_OR_RETURN(publisher_, discovery::Publisher::Create(address_, info));
 
-  context_ = AgentContext{key_.get(), &topology_, pmix_.get(), &signals_, publisher_.get(),
-                          listen_fd_, host, iface, tmpdir_.path(), LibraryDir(), cores,
-                          options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir()
-                                                     : options_.cache_dir};
+  context_ = AgentContext{
+      key_.get(),
+      &topology_,
+      pmix_.get(),
+      &signals_,
+      publisher_.get(),
+      listen_fd_,
+      host,
+      iface,
+      tmpdir_.path(),
+      LibraryDir(),
+      cores,
+      options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir() : options_.cache_dir};
   fprintf(stderr, "zrund: %s serving on %s:%u (%s), %d cores, cluster %s\n", info.name.c_str(),
           address_.c_str(), port_, iface.c_str(), cores, info.cluster_id.c_str());
   return OkStatus();
@@ -179,8 +176,8 @@ std::optional<proto::Launch> Zrund::StepPeer(size_t i, bool readable) {
 bool Zrund::RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch) {
   // One job at a time: peers still on their way in are told so.
   for (auto& p : peers_) {
-    p->link->Refuse(Error(Code::kOther, "agent %s is busy with another job",
-                          publisher_->info().name.c_str()));
+    p->link->Refuse(
+        Error(Code::kOther, "agent %s is busy with another job", publisher_->info().name.c_str()));
   }
   peers_.clear();
   fprintf(stderr, "zrund: job %llu from %s (%s): %zu of %u ranks\n",
@@ -197,9 +194,8 @@ int Zrund::Run() {
   Status s = Setup();
   if (!s.ok()) return Fail(s);
   for (bool stop = false; !stop;) {
-    std::vector<pollfd> fds = {{signals_.fd(), POLLIN, 0},
-                               {listen_fd_, POLLIN, 0},
-                               {publisher_->fd(), POLLIN, 0}};
+    std::vector<pollfd> fds = {
+        {signals_.fd(), POLLIN, 0}, {listen_fd_, POLLIN, 0}, {publisher_->fd(), POLLIN, 0}};
     for (const auto& p : peers_) fds.push_back(pollfd{p->link->fd(), POLLIN, 0});
     int timeout = publisher_->TimeoutMs();
     int n = poll(fds.data(), fds.size(), timeout < 0 || timeout > 200 ? 200 : timeout);

@@ -1,0 +1,26 @@
+#include "launcher/agent/host_info.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+namespace zmpi::launcher::agent {
+
+std::string HostName() {
+  char buf[HOST_NAME_MAX + 1] = {};
+  if (gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+std::string LibraryDir() {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0) return "";
+  exe[n] = '\0';
+  std::string dir(exe);
+  std::string lib = dir.substr(0, dir.rfind('/')) + "/../lib";
+  char real[PATH_MAX];
+  return realpath(lib.c_str(), real) != nullptr ? std::string(real) : lib;
+}
+
+}  // namespace zmpi::launcher::agent
