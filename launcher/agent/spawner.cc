@@ -40,10 +40,12 @@ void WriteAll(int fd, const char* text) {
   setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the launcher died before prctl took effect
+  // Signals were blocked across fork: our inherited handlers would write into the launcher's
+  // signal pipe and make it believe it was signalled. Default dispositions first, then unblock.
+  for (int signo : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT}) signal(signo, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int signo : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT}) signal(signo, SIG_DFL);
   int null_fd = open("/dev/null", O_RDONLY);
   if (null_fd >= 0) dup2(null_fd, 0);
   dup2(out_fd, 1);
@@ -74,10 +76,14 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
     return Error(Code::kOther, "pipe2: %s", strerror(errno));
   }
   pid_t parent = getpid();
+  sigset_t all, saved;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &saved);
   pid_t pid = fork();
   if (pid == 0) {
     ChildMain(parent, go, out[1], err[1], request.path.c_str(), argv.data(), envp.data());
   }
+  sigprocmask(SIG_SETMASK, &saved, nullptr);
   close(go[0]);
   close(out[1]);
   close(err[1]);

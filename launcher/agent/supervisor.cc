@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -50,9 +51,14 @@ void Supervisor::EndJob(int exit_code, const std::string& reason) {
 }
 
 void Supervisor::SignalRanks(int signo) {
+  const pid_t own_group = getpgrp();
   for (const Rank& r : ranks_) {
-    if (!r.running) continue;
-    if (kill(-r.pid, signo) != 0) kill(r.pid, signo);  // group gone: the rank itself
+    if (!r.running || r.pid <= 1) continue;
+    // The rank's own group, but never ours: a rank that has not moved to its group yet (or
+    // whose group is gone) gets the signal alone.
+    pid_t group = getpgid(r.pid);
+    if (group > 1 && group != own_group && kill(-group, signo) == 0) continue;
+    kill(r.pid, signo);
   }
 }
 

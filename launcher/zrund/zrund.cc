@@ -186,6 +186,10 @@ bool Zrund::RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch) {
   AgentJob job(context_, link.get(), std::move(launch));
   Status s = job.Run();
   if (!s.ok()) fprintf(stderr, "zrund: job not started: %s\n", s.message().c_str());
+  if (job.received_signal() != 0) {
+    fprintf(stderr, "zrund: got signal %d (%s) during the job\n", job.received_signal(),
+            strsignal(job.received_signal()));
+  }
   return job.received_signal() != 0;
 }
 
@@ -200,11 +204,15 @@ int Zrund::Run() {
     int timeout = publisher_->TimeoutMs();
     int n = poll(fds.data(), fds.size(), timeout < 0 || timeout > 200 ? 200 : timeout);
     if (n > 0 && (fds[0].revents & POLLIN)) {
-      for (int signo : signals_.Drain()) stop = stop || signo != SIGCHLD;
-      // Between jobs no rank is ours: reap whatever ended (as PID 1 of a container, orphans
-      // of ranks end up here too).
-      while (waitpid(-1, nullptr, WNOHANG) > 0) {
+      for (int signo : signals_.Drain()) {
+        if (signo == SIGCHLD) continue;
+        fprintf(stderr, "zrund: got signal %d (%s)\n", signo, strsignal(signo));
+        stop = true;
       }
+    }
+    // Between jobs no rank is ours: reap whatever ended, every round (as PID 1 of a
+    // container, orphaned grandchildren of ranks end up here, with no SIGCHLD of their own).
+    while (waitpid(-1, nullptr, WNOHANG) > 0) {
     }
     if (stop) break;
     Status stepped = publisher_->Step(n > 0 && (fds[2].revents & POLLIN));
