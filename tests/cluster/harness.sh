@@ -81,7 +81,7 @@ cluster__wrap() {
   local host=$1 ns=$2
   shift 2
   # shellcheck disable=SC2016
-  set -- ip netns exec "$ns" unshare --uts --mount --pid --fork --kill-child --mount-proc \
+  set -- ip netns exec "$ns" unshare --uts --ipc --mount --pid --fork --kill-child --mount-proc \
     sh -c 'hostname "$0" && mount -t tmpfs -o size=256m tmpfs /dev/shm && exec "$@"' "$host" "$@"
   CLUSTER_CMD=("$@")
 }
