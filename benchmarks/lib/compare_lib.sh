@@ -156,8 +156,10 @@ launch_cmd() {
       ;;
     zmpi.netns)
       # shellcheck disable=SC2206
-      cmd=($host_exec_cmd h1 "$zmpi_build/bin/zrun" --key-file "$zmpi_key" --host "$hosts1"
-        -n "$np" --bind-to none)
+      # zrun's --host takes ADDRESS[:PORT[:SLOTS]]; the agents are found by name over mDNS and
+      # --map-by node alternates hosts, which gives the same split as hosts1.
+      cmd=($host_exec_cmd h1 "$zmpi_build/bin/zrun" --key-file "$zmpi_key" --host h1,h2
+        --map-by node -n "$np" --bind-to none)
       ;;
   esac
   return 0
