@@ -260,13 +260,16 @@ setup_netns() {
 
 teardown_netns() {
   local pid
-  for pid in "${agent_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${agent_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  agent_pids=()
+  # The recorded PIDs are the unshare wrappers, which ignore SIGTERM while their child runs:
+  # `netns.sh down` kills every process of the namespaces (agents included) first, then the
+  # wrappers can be reaped.
   if [[ -n $netns_name ]]; then
     "$kHere/lib/netns.sh" down "$netns_name" || true
     netns_name=""
   fi
+  for pid in "${agent_pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${agent_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  agent_pids=()
 }
 
 cleanup() { teardown_netns; }
