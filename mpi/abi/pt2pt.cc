@@ -52,11 +52,9 @@ int StartRecv(const char* fn, void* buf, int count, MPI_Datatype datatype, int s
   return MPI_SUCCESS;
 }
 
-int Complete(const char* fn, MPI_Comm comm, Request* r, MPI_Status* status) {
+int Complete(const char* fn, Request* r, MPI_Status* status) {
   Comm* c = r->comm;
-  Status s = zmpi::core::Wait(r, status);
-  (void)comm;
-  return zmpi::abi::Report(c, fn, s);
+  return zmpi::abi::Report(c, fn, zmpi::core::Wait(r, status));
 }
 
 int BlockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
@@ -64,7 +62,7 @@ int BlockingSend(const char* fn, const void* buf, int count, MPI_Datatype dataty
   Request* r = nullptr;
   int rc = StartSend(fn, buf, count, datatype, dest, tag, comm, mode, &r);
   if (rc != MPI_SUCCESS) return rc;
-  return Complete(fn, comm, r, MPI_STATUS_IGNORE);
+  return Complete(fn, r, MPI_STATUS_IGNORE);
 }
 
 int NonblockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
@@ -128,7 +126,7 @@ ZMPI_API int PMPI_Recv(void* buf, int count, MPI_Datatype datatype, int source, 
   Request* r = nullptr;
   int rc = StartRecv("MPI_Recv", buf, count, datatype, source, tag, comm, &r);
   if (rc != MPI_SUCCESS) return rc;
-  return Complete("MPI_Recv", comm, r, status);
+  return Complete("MPI_Recv", r, status);
 }
 ZMPI_WEAK_ALIAS(Recv)
 

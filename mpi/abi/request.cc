@@ -93,7 +93,7 @@ ZMPI_API int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses
   ZMPI_CHECK_ARG(nullptr, "MPI_Waitall", LookupAll(count, requests, &rs));
   ProgressLoop loop;
   for (Request* r : rs) {
-    while (r != nullptr && !r->complete) loop.Turn();
+    if (r != nullptr) zmpi::core::WaitComplete(r, loop);
   }
   bool failed = false;
   Comm* comm = nullptr;
@@ -144,6 +144,7 @@ static int CompleteAny(const char* fn, int count, MPI_Request requests[], int* i
   int i = FindComplete(rs);
   while (i == -1) {
     loop.Turn();
+    if (loop.Every(1.0)) zmpi::core::FailDeadPeers(rs.data(), count);
     i = FindComplete(rs);
     if (!block) break;
   }
@@ -176,7 +177,10 @@ ZMPI_API int PMPI_Waitsome(int incount, MPI_Request requests[], int* outcount, i
   std::vector<Request*> rs;
   ZMPI_CHECK_ARG(nullptr, "MPI_Waitsome", LookupAll(incount, requests, &rs));
   ProgressLoop loop;
-  while (FindComplete(rs) == -1) loop.Turn();
+  while (FindComplete(rs) == -1) {
+    loop.Turn();
+    if (loop.Every(1.0)) zmpi::core::FailDeadPeers(rs.data(), incount);
+  }
   if (FindComplete(rs) == MPI_UNDEFINED) {
     *outcount = MPI_UNDEFINED;
     return MPI_SUCCESS;

@@ -355,6 +355,16 @@ void Engine::Flush(double timeout_seconds) {
            timeout_seconds);
 }
 
+void Engine::FailPeerDead(Request* r) {
+  if (r->kind == RequestKind::kRecv) {
+    CancelRecv(r);
+  } else if (r->peer >= 0 && r->peer < static_cast<int>(peers_.size())) {
+    peers_[r->peer].backlog.clear();  // DrainBacklogs drops the peer from backlogged_
+  }
+  r->error = Error(Code::kProcAborted, "rank %d (world) died", r->peer);
+  Complete(r);
+}
+
 bool Engine::PeerAlive(int world_rank) {
   if (world_rank < 0 || world_rank >= static_cast<int>(peers_.size())) return true;
   Peer& p = peers_[world_rank];

@@ -51,6 +51,9 @@ class Engine final : public transport::FrameSink {
   void Flush(double timeout_seconds);
   // Whether the peer's endpoint still believes the peer is alive.
   bool PeerAlive(int world_rank);
+  // Ends a request whose peer died: withdraws it from matching and from the peer's backlog
+  // (nothing more reaches a dead peer) and completes it with kProcAborted.
+  void FailPeerDead(Request* request);
   // Marks the request done; releases it if the user already freed it.
   void Complete(Request* request);
 

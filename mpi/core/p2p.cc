@@ -20,14 +20,23 @@ uint32_t ContextOf(const Comm& comm, Channel channel) {
   return channel == Channel::kUser ? comm.p2p_context() : comm.coll_context();
 }
 
-// A request that cannot progress because its peer died fails instead of hanging.
-bool PeerDied(Engine& engine, Request* r) {
-  if (r->peer < 0 || engine.PeerAlive(r->peer)) return false;
-  r->error = Error(Code::kProcAborted, "rank %d (world) died", r->peer);
-  return true;
-}
 
 }  // namespace
+
+void WaitComplete(Request* r, ProgressLoop& loop) {
+  while (!r->complete) {
+    loop.Turn();
+    if (loop.Every(1.0)) FailDeadPeers(&r, 1);
+  }
+}
+
+void FailDeadPeers(Request* const* requests, int count) {
+  Engine& engine = Runtime::Get()->engine();
+  for (int i = 0; i < count; ++i) {
+    Request* r = requests[i];
+    if (r && !r->complete && r->peer >= 0 && !engine.PeerAlive(r->peer)) engine.FailPeerDead(r);
+  }
+}
 
 void ProgressLoop::Turn() {
   Runtime* rt = Runtime::Get();
@@ -126,25 +135,15 @@ Status Finish(Request* r, MPI_Status* status) {
 
 Status Wait(Request* r, MPI_Status* status) {
   if (!r->complete) {
-    Engine& engine = Runtime::Get()->engine();
     ProgressLoop loop;
-    while (!r->complete) {
-      loop.Turn();
-      if (loop.Every(1.0) && PeerDied(engine, r)) break;
-    }
+    WaitComplete(r, loop);
   }
   return Finish(r, status);
 }
 
 Status WaitAll(Request* const* requests, int count, MPI_Status* statuses) {
-  Engine& engine = Runtime::Get()->engine();
   ProgressLoop loop;
-  for (int i = 0; i < count; ++i) {
-    while (!requests[i]->complete) {
-      loop.Turn();
-      if (loop.Every(1.0) && PeerDied(engine, requests[i])) break;
-    }
-  }
+  for (int i = 0; i < count; ++i) WaitComplete(requests[i], loop);
   Status first;
   for (int i = 0; i < count; ++i) {
     Status s = Finish(requests[i], statuses ? &statuses[i] : nullptr);

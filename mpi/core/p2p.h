@@ -72,6 +72,13 @@ class ProgressLoop {
   double last_check_ = 0;
 };
 
+// Progresses until `request` completes; fails it with kProcAborted if its peer dies
+// (checked about once a second). Does not release it.
+void WaitComplete(Request* request, ProgressLoop& loop);
+// Fails those of `requests` (nullptr entries allowed) whose peer died. For loops that wait on
+// several requests at once; call it when loop.Every(1.0) says so.
+void FailDeadPeers(Request* const* requests, int count);
+
 // Blocking helpers for collectives (Channel::kColl).
 Status CollSend(Comm& comm, int dest, int tag, const void* buf, size_t bytes);
 Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes);
