@@ -36,48 +36,26 @@ int NotReady(const char* function) {
                                                                      : "before"));
 }
 
-Status CheckComm(MPI_Comm handle, core::Comm** comm) {
-  *comm = core::Runtime::Get()->FindComm(handle);
-  if (*comm == nullptr) return Error(Code::kComm, "invalid communicator handle 0x%x", handle);
-  return OkStatus();
+Status CommError(MPI_Comm handle) {
+  return Error(Code::kComm, "invalid communicator handle 0x%x", handle);
 }
 
-Status CheckType(MPI_Datatype handle, const core::Datatype** type) {
-  *type = core::FindDatatype(handle);
-  if (*type == nullptr) return Error(Code::kType, "invalid datatype handle 0x%x", handle);
-  return OkStatus();
+Status TypeError(MPI_Datatype handle) {
+  return Error(Code::kType, "invalid datatype handle 0x%x", handle);
 }
 
-Status CheckCount(int count) {
-  if (count < 0) return Error(Code::kCount, "negative count %d", count);
-  return OkStatus();
+Status CountError(int count) { return Error(Code::kCount, "negative count %d", count); }
+
+Status BufferError(int count) {
+  return Error(Code::kBuffer, "null buffer with count %d", count);
 }
 
-Status CheckBuffer(const void* buf, int count) {
-  if (buf == nullptr && count > 0) {
-    return Error(Code::kBuffer, "null buffer with count %d", count);
-  }
-  return OkStatus();
+Status RankError(const core::Comm& comm, int rank) {
+  return Error(Code::kRank, "rank %d is not in [0, %d)", rank, comm.size());
 }
 
-Status CheckSendRank(const core::Comm& comm, int dest) {
-  if (dest == MPI_PROC_NULL || (dest >= 0 && dest < comm.size())) return OkStatus();
-  return Error(Code::kRank, "rank %d is not in [0, %d)", dest, comm.size());
-}
-
-Status CheckRecvRank(const core::Comm& comm, int source) {
-  if (source == MPI_ANY_SOURCE) return OkStatus();
-  return CheckSendRank(comm, source);
-}
-
-Status CheckSendTag(int tag) {
-  if (tag >= 0 && tag <= kTagUpperBound) return OkStatus();
+Status TagError(int tag) {
   return Error(Code::kTag, "tag %d is not in [0, %d]", tag, kTagUpperBound);
-}
-
-Status CheckRecvTag(int tag) {
-  if (tag == MPI_ANY_TAG) return OkStatus();
-  return CheckSendTag(tag);
 }
 
 Status CheckRoot(const core::Comm& comm, int root) {

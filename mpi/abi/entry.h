@@ -28,16 +28,39 @@ int Report(core::Comm* comm, const char* function, const Status& status);
 inline bool Ready() { return core::Runtime::state() == core::LibraryState::kInitialized; }
 int NotReady(const char* function);
 
-// Argument checks: each returns OK or the error class the standard asks for.
-Status CheckComm(MPI_Comm handle, core::Comm** comm);
-Status CheckType(MPI_Datatype handle, const core::Datatype** type);
-Status CheckCount(int count);
-Status CheckBuffer(const void* buf, int count);
-Status CheckSendRank(const core::Comm& comm, int dest);
-Status CheckRecvRank(const core::Comm& comm, int source);
-Status CheckSendTag(int tag);
-Status CheckRecvTag(int tag);
+// Argument checks: each returns OK or the error class the standard asks for. The checks are
+// inline (they sit on every send and receive); the *Error functions build the error Status.
+Status CommError(MPI_Comm handle);
+Status TypeError(MPI_Datatype handle);
+Status CountError(int count);
+Status BufferError(int count);
+Status RankError(const core::Comm& comm, int rank);
+Status TagError(int tag);
 Status CheckRoot(const core::Comm& comm, int root);
+
+inline Status CheckComm(MPI_Comm handle, core::Comm** comm) {
+  *comm = core::Runtime::Get()->FindComm(handle);
+  return *comm != nullptr ? Status() : CommError(handle);
+}
+inline Status CheckType(MPI_Datatype handle, const core::Datatype** type) {
+  *type = core::FindDatatype(handle);
+  return *type != nullptr ? Status() : TypeError(handle);
+}
+inline Status CheckCount(int count) { return count >= 0 ? Status() : CountError(count); }
+inline Status CheckBuffer(const void* buf, int count) {
+  return buf != nullptr || count <= 0 ? Status() : BufferError(count);
+}
+inline Status CheckSendRank(const core::Comm& comm, int dest) {
+  return (dest >= 0 && dest < comm.size()) || dest == MPI_PROC_NULL ? Status()
+                                                                     : RankError(comm, dest);
+}
+inline Status CheckRecvRank(const core::Comm& comm, int source) {
+  return source == MPI_ANY_SOURCE ? Status() : CheckSendRank(comm, source);
+}
+inline Status CheckSendTag(int tag) {
+  return tag >= 0 && tag <= kTagUpperBound ? Status() : TagError(tag);
+}
+inline Status CheckRecvTag(int tag) { return tag == MPI_ANY_TAG ? Status() : CheckSendTag(tag); }
 
 }  // namespace zmpi::abi
 

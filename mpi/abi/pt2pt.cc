@@ -16,9 +16,9 @@ using zmpi::core::SendMode;
 
 namespace {
 
-// Checks arguments and starts a send; errors are reported through comm's handler.
-int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-              int tag, MPI_Comm comm, SendMode mode, Request** out) {
+// Checks a send's arguments into `args`; errors are reported through comm's handler.
+int CheckSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
+              int tag, MPI_Comm comm, SendMode mode, zmpi::core::SendArgs* args) {
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
@@ -27,9 +27,18 @@ int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype,
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendRank(*c, dest));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendTag(tag));
-  zmpi::core::SendArgs a{buf, static_cast<size_t>(count) * t->size, dest, tag, c, mode};
+  *args = zmpi::core::SendArgs{buf, static_cast<size_t>(count) * t->size, dest, tag, c, mode};
+  return MPI_SUCCESS;
+}
+
+// Checks arguments and starts a send; errors are reported through comm's handler.
+int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
+              int tag, MPI_Comm comm, SendMode mode, Request** out) {
+  zmpi::core::SendArgs a{};
+  int rc = CheckSend(fn, buf, count, datatype, dest, tag, comm, mode, &a);
+  if (rc != MPI_SUCCESS) return rc;
   StatusOr<Request*> r = zmpi::core::Isend(a);
-  if (!r.ok()) return zmpi::abi::Report(c, fn, r.status());
+  if (!r.ok()) return zmpi::abi::Report(a.comm, fn, r.status());
   *out = *r;
   return MPI_SUCCESS;
 }
@@ -59,10 +68,10 @@ int Complete(const char* fn, Request* r, MPI_Status* status) {
 
 int BlockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
                  int tag, MPI_Comm comm, SendMode mode) {
-  Request* r = nullptr;
-  int rc = StartSend(fn, buf, count, datatype, dest, tag, comm, mode, &r);
+  zmpi::core::SendArgs a{};
+  int rc = CheckSend(fn, buf, count, datatype, dest, tag, comm, mode, &a);
   if (rc != MPI_SUCCESS) return rc;
-  return Complete(fn, r, MPI_STATUS_IGNORE);
+  return zmpi::abi::Report(a.comm, fn, zmpi::core::Send(a));
 }
 
 int NonblockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,

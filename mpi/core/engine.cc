@@ -68,6 +68,22 @@ Status Engine::StartSend(Request* r, bool synchronous) {
   return Post(r->peer, h, nullptr, 0, nullptr);
 }
 
+StatusOr<bool> Engine::TrySendNow(int peer, uint32_t context, int source, int tag,
+                                  const void* buf, size_t bytes) {
+  Peer& p = peers_[peer];
+  if (bytes > p.eager_limit || !p.backlog.empty()) return false;
+  FrameHeader h{};
+  h.type = FrameType::kEager;
+  h.version = kProtocolVersion;
+  h.context = context;
+  h.source = source;
+  h.tag = tag;
+  h.bytes = bytes;
+  transport::Frame frame{&h, sizeof(h), buf, bytes};
+  ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
+  return sent == transport::SendResult::kDone;
+}
+
 Status Engine::Post(int peer, const FrameHeader& header, const void* payload, size_t len,
                     Request* done_when_sent) {
   Peer& p = peers_[peer];

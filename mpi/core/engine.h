@@ -37,6 +37,10 @@ class Engine final : public transport::FrameSink {
 
   // Start a send: request has comm, context, rank (destination), peer, send_buf, bytes.
   Status StartSend(Request* request, bool synchronous);
+  // Sends an eager frame at once if the peer's endpoint takes it now (fits the eager limit,
+  // nothing queued to that peer); false = nothing sent. For blocking sends: no request.
+  StatusOr<bool> TrySendNow(int peer, uint32_t context, int source, int tag, const void* buf,
+                            size_t bytes);
   // Start a receive: request has comm, context, rank (source or ANY), tag, recv_buf, bytes.
   Status StartRecv(Request* request);
   // Matching message already here? Fills status and returns true.

@@ -86,6 +86,18 @@ StatusOr<Request*> Isend(const SendArgs& a) {
   return r;
 }
 
+Status Send(const SendArgs& a) {
+  if (a.mode != SendMode::kSync && a.dest != MPI_PROC_NULL) {
+    Comm& comm = *a.comm;
+    ZMPI_ASSIGN_OR_RETURN(bool sent, Runtime::Get()->engine().TrySendNow(
+                                         comm.WorldRank(a.dest), ContextOf(comm, a.channel),
+                                         comm.rank(), a.tag, a.buf, a.bytes));
+    if (sent) return OkStatus();
+  }
+  ZMPI_ASSIGN_OR_RETURN(Request* r, Isend(a));
+  return Wait(r, nullptr);
+}
+
 StatusOr<Request*> Irecv(const RecvArgs& a) {
   Runtime* rt = Runtime::Get();
   Request* r = rt->requests().Allocate(RequestKind::kRecv);

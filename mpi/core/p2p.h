@@ -44,6 +44,9 @@ struct RecvArgs {
 // Start operations. The request completes later; errors found at start are returned here.
 StatusOr<Request*> Isend(const SendArgs& args);
 StatusOr<Request*> Irecv(const RecvArgs& args);
+// Blocking send. A standard or ready send small enough for one frame, to a peer with nothing
+// queued, leaves at once with no request; anything else is Isend + Wait.
+Status Send(const SendArgs& args);
 
 // Wait for one request, fill `status` (may be nullptr), free the request.
 // Returns the request's error (e.g. kTruncate) if it failed.

@@ -164,8 +164,7 @@ Status Runtime::Finalize() {
   return fin;
 }
 
-Comm* Runtime::FindComm(MPI_Comm handle) const {
-  if (handle == MPI_COMM_WORLD) return comms_[0].get();
+Comm* Runtime::FindOtherComm(MPI_Comm handle) const {
   if (handle == MPI_COMM_SELF) return comms_[1].get();
   uint32_t h = static_cast<uint32_t>(handle);
   if ((h & 0xfc000000u) != kCommHandleBase) return nullptr;

@@ -41,7 +41,9 @@ class Runtime {
   int spin_count() const { return spin_count_; }
 
   // Communicator handles: MPI_COMM_WORLD, MPI_COMM_SELF and created ones. nullptr if unknown.
-  Comm* FindComm(MPI_Comm handle) const;
+  Comm* FindComm(MPI_Comm handle) const {
+    return handle == MPI_COMM_WORLD ? comms_[0].get() : FindOtherComm(handle);
+  }
   Comm* world() const { return comms_[0].get(); }
   // Registers a new communicator; `context` must come from AgreeOnContext.
   Comm* AddComm(std::vector<int> world_ranks, int rank, uint32_t context);
@@ -58,6 +60,7 @@ class Runtime {
   [[noreturn]] void Abort(int code, const std::string& message);
 
  private:
+  Comm* FindOtherComm(MPI_Comm handle) const;
   Runtime() = default;
   Status Start();
   Status StartTransports();

@@ -28,6 +28,7 @@ class SelfEndpoint final : public Endpoint {
   }
 
   StatusOr<int> Poll(FrameSink& sink) override {
+    if (queue_.empty()) return 0;
     int delivered = 0;
     // Only what was queued before this call: a handler that sends to self must not loop us.
     size_t n = queue_.size();
