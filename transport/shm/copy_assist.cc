@@ -23,7 +23,7 @@ uint64_t NowNs() {
 size_t CopyAssist::ChunkFor(size_t len) {
   // Enough chunks that the two sides finish close together, few enough that syscall and
   // claim costs stay small next to the copy.
-  return std::max(size_t{64} << 10, RoundUp(len / 16, kPageSize));
+  return std::max(size_t{32} << 10, RoundUp(len / 16, kPageSize));
 }
 
 bool CopyAssist::NextReadAssisted() const {
