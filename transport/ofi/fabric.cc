@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "transport/ofi/libfabric.h"
 
 namespace zmpi::transport::ofi {
 namespace {
@@ -22,7 +23,7 @@ namespace {
 struct InfoList {
   fi_info* head = nullptr;
   ~InfoList() {
-    if (head != nullptr) fi_freeinfo(head);
+    if (head != nullptr) Fi().freeinfo(head);
   }
 };
 
@@ -70,7 +71,7 @@ StatusOr<std::string> InterfaceAddress(const std::string& iface) {
 }
 
 fi_info* MakeHints(const std::string& provider) {
-  fi_info* hints = fi_allocinfo();
+  fi_info* hints = Fi().dupinfo(nullptr);  // fi_allocinfo()
   if (hints == nullptr) return nullptr;
   hints->ep_attr->type = FI_EP_RDM;
   hints->caps = FI_TAGGED | FI_DIRECTED_RECV;
@@ -134,16 +135,17 @@ Status OfiError(const char* call, ssize_t ret) {
   if (err == FI_ENOMEM) code = Code::kNoMem;
   if (err == FI_ETRUNC || err == FI_ETOOSMALL) code = Code::kTruncate;
   if (IsPeerLost(err)) code = Code::kProcAborted;
-  return Error(code, "ofi: %s: %s (%d)", call, fi_strerror(err), -err);
+  return Error(code, "ofi: %s: %s (%d)", call, Fi().strerror(err), -err);
 }
 
 StatusOr<std::unique_ptr<Fabric>> Fabric::Open(const std::string& provider,
                                                const std::string& iface, size_t av_count) {
   ZMPI_ASSIGN_OR_RETURN(std::string node, InterfaceAddress(iface));
+  ZMPI_RETURN_IF_ERROR(LoadFabricApi().status());
   InfoList hints{MakeHints(provider)};
   if (hints.head == nullptr) return Error(Code::kNoMem, "ofi: fi_allocinfo failed");
   InfoList found;
-  int ret = fi_getinfo(FI_VERSION(1, 9), node.c_str(), nullptr, FI_SOURCE, hints.head, &found.head);
+  int ret = Fi().getinfo(FI_VERSION(1, 9), node.c_str(), nullptr, FI_SOURCE, hints.head, &found.head);
   if (ret == -FI_ENODATA) {
     return Error(Code::kUnsupported,
                  "ofi: provider '%s' offers no RDM endpoint with tagged messages on "
@@ -177,7 +179,7 @@ Status Fabric::Init(const fi_info* info, size_t av_count) {
   max_msg_size_ = info->ep_attr->max_msg_size;
   tx_size_ = info->tx_attr->size;
   rx_size_ = info->rx_attr->size;
-  int ret = fi_fabric(info->fabric_attr, &fabric_, nullptr);
+  int ret = Fi().fabric(info->fabric_attr, &fabric_, nullptr);
   if (ret != 0) return OfiError("fi_fabric", ret);
   ret = fi_domain(fabric_, const_cast<fi_info*>(info), &domain_, nullptr);
   if (ret != 0) return OfiError("fi_domain", ret);
@@ -214,7 +216,7 @@ Fabric::~Fabric() {
   for (fid* object : objects) {
     if (object == nullptr) continue;
     int ret = fi_close(object);
-    if (ret != 0) ZMPI_LOG(kWarn, "ofi", "fi_close: %s", fi_strerror(-ret));
+    if (ret != 0) ZMPI_LOG(kWarn, "ofi", "fi_close: %s", Fi().strerror(-ret));
   }
 }
 
@@ -232,7 +234,7 @@ StatusOr<fi_addr_t> Fabric::Insert(const std::string& hex_address) {
 std::string Fabric::CompletionErrorText(const fi_cq_err_entry& entry) const {
   char buf[256] = {};
   const char* text = fi_cq_strerror(cq_, entry.prov_errno, entry.err_data, buf, sizeof(buf));
-  return std::string(fi_strerror(entry.err)) + " (" + (text ? text : "") + ")";
+  return std::string(Fi().strerror(entry.err)) + " (" + (text ? text : "") + ")";
 }
 
 }  // namespace zmpi::transport::ofi
