@@ -8,7 +8,8 @@
 # Builds the same benchmark sources with each MPI's compiler wrapper and the same flags, runs them
 # interleaved (Open MPI, MPICH, zmpi, Open MPI, MPICH, zmpi, ...) --reps times per setting, and
 # writes into --out (default benchmarks/results): medians.csv (median per MPI, setting, benchmark,
-# ranks and size, with zmpi's ratios), summary.txt (the table printed at the end), machine.txt
+# ranks and size, with zmpi's ratios), summary.txt (the table printed at the end, then issue 4's
+# targets with zmpi's worst case for each), machine.txt
 # (what was measured where) and compare.png (latency and bandwidth plots). Raw outputs go to
 # <out>/raw/ (not committed).
 #
@@ -76,7 +77,8 @@ main() {
   done
   echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
   awk -f "$kHere/lib/medians.awk" "$raw/samples.tsv" > "$out/medians.csv"
-  awk -F, -f "$kHere/lib/summary.awk" "$out/medians.csv" | tee "$out/summary.txt"
+  { awk -F, -f "$kHere/lib/summary.awk" "$out/medians.csv"
+    awk -F, -f "$kHere/lib/targets.awk" "$out/medians.csv"; } | tee "$out/summary.txt"
   plot "$out" "$work"
   [[ $keep -eq 1 ]] && echo "compare.sh: builds kept in $work" || rm -rf "$work"
   echo "compare.sh: wrote $out/medians.csv, summary.txt, machine.txt, compare.png"
