@@ -1,13 +1,16 @@
 // shm_pingpong: microbenchmark of the shm transport alone. Forks two ranks pinned to
-// different cores and prints the cost of an empty Poll, one-way latency for small and
-// frame-size messages, and single-copy Read bandwidth.
+// different cores and prints the hardware floor (one shared word bounced between them), the
+// cost of an empty Poll, one-way latency for small and frame-size messages, and single-copy
+// Read bandwidth.
 //   shm_pingpong [iterations] [--no-assist]
 // iterations: small-message round trips (default 200000); --no-assist: Read without the
 // owner's help (cooperative_read = false).
 #include <sched.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -103,6 +106,25 @@ bool PingPong(Endpoint& ep, int rank, size_t payload, int iters, Latency* out) {
   return true;
 }
 
+// One-way time of bouncing one cache line: rank 0 stores odd values, rank 1 even ones, each
+// waiting for the other's. No message layer can beat this between these two cores.
+double LineFloorNs(std::atomic<uint64_t>* word, int rank, int iters) {
+  const uint64_t mine = static_cast<uint64_t>(rank);
+  std::vector<double> times;
+  for (int round = -1; round < 10; ++round) {
+    const double start = Now();
+    for (int i = 0; i < iters / 10; ++i) {
+      for (uint64_t spins = 0; word->load(std::memory_order_acquire) % 2 != mine; ++spins) {
+        if (spins > (uint64_t{1} << 34)) return -1;  // the peer is gone
+      }
+      word->fetch_add(1, std::memory_order_release);
+    }
+    if (round >= 0) times.push_back((Now() - start) / (iters / 10) / 2 * 1e9);
+  }
+  std::sort(times.begin(), times.end());
+  return times.front();
+}
+
 double EmptyPollNs(Endpoint& ep) {
   FnSink sink([](int, const Frame&) { return true; });
   const int n = 10000000;
@@ -113,8 +135,10 @@ double EmptyPollNs(Endpoint& ep) {
   return (Now() - start) / n * 1e9;
 }
 
-int Run(ForkJob& job, int rank, int iters, bool assist) {
+int Run(ForkJob& job, int rank, int iters, bool assist, std::atomic<uint64_t>* line) {
   Pin(rank);
+  const double floor_ns = LineFloorNs(line, rank, iters);
+  if (rank == 0) printf("cache line bounced between the two cores: %.1f ns one-way (best)\n", floor_ns);
   Options options = job.MakeOptions(rank);
   options.cooperative_read = assist;
   auto ep_or = job.Setup(options);
@@ -204,9 +228,13 @@ int main(int argc, char** argv) {
     }
   }
   if (iters < 100) iters = 100;
+  // A shared line for the hardware floor, mapped before the ranks fork.
+  void* line = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (line == MAP_FAILED) return 1;
+  auto* word = new (line) std::atomic<uint64_t>(0);
   zmpi::transport::shm::testing::ForkJob job(2);
-  std::string result = job.Run([&](int rank) { return zmpi::transport::shm::Run(job, rank, iters, assist); },
-                               600);
+  std::string result = job.Run(
+      [&](int rank) { return zmpi::transport::shm::Run(job, rank, iters, assist, word); }, 600);
   if (!job.LeftoverSegments().empty()) {
     fprintf(stderr, "leftover segments in /dev/shm\n");
     return 1;
