@@ -22,6 +22,9 @@ inline constexpr char kOfiAddressKey[] = "zmpi.ofi.addr";
 inline constexpr char kOfiIfaceEnv[] = "ZMPI_OFI_IFACE";
 // Name of this job's host as the launcher knows it (used in error reports).
 inline constexpr char kJobHostEnv[] = "ZMPI_JOB_HOST";
+// Number of hosts the job's ranks run on (set by zrund; absent means one). Above one, ranks
+// load libfabric in the background from the start of MPI_Init.
+inline constexpr char kJobHostsEnv[] = "ZMPI_JOB_HOSTS";
 // Prefix for shared-memory segment names of this job; the agent removes /dev/shm/<prefix>*
 // when the job ends, whatever state the ranks died in.
 inline constexpr char kJobShmPrefixEnv[] = "ZMPI_JOB_SHM_PREFIX";

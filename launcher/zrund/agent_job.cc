@@ -115,6 +115,7 @@ StatusOr<agent::EnvBlock> AgentJob::RankEnvironment(int rank) {
   }
   env.Set(contract::kOfiIfaceEnv, context_.iface);
   env.Set(contract::kJobHostEnv, context_.host);
+  env.Set(contract::kJobHostsEnv, std::to_string(plan_.hosts().size()));
   env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
   if (!context_.lib_dir.empty()) env.PrependPath("LD_LIBRARY_PATH", context_.lib_dir);
   for (const std::string& kv : extra_env_) env.SetFromSpec(kv, base_env_);

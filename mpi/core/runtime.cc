@@ -42,9 +42,19 @@ Status Runtime::Init() {
   return OkStatus();
 }
 
+Runtime::~Runtime() {
+  if (fabric_loader_.joinable()) fabric_loader_.join();
+}
+
 Status Runtime::Start() {
   config_ = Config::FromEnvironment();
   SetLogLevel(config_.log_level);
+  // Ranks with peers on other hosts load libfabric while PMIx starts rather than after.
+  const char* hosts = getenv(contract::kJobHostsEnv);
+  if (config_.transport == TransportChoice::kOfi || config_.transport == TransportChoice::kMixed ||
+      (hosts != nullptr && atoi(hosts) > 1)) {
+    fabric_loader_ = transport::ofi::LoadLibraryInBackground();
+  }
   ZMPI_ASSIGN_OR_RETURN(bootstrap_, Bootstrap::Create());
   char host[MPI_MAX_PROCESSOR_NAME];
   if (gethostname(host, sizeof(host)) != 0) host[0] = '\0';

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/config.h"
@@ -28,6 +29,7 @@ class Runtime {
   static Status Finalize();
   static LibraryState state() { return state_; }
   static Runtime* Get() { return instance_; }
+  ~Runtime();
 
   const Config& config() const { return config_; }
   Bootstrap& bootstrap() { return *bootstrap_; }
@@ -69,6 +71,7 @@ class Runtime {
   static LibraryState state_;
 
   Config config_;
+  std::thread fabric_loader_;  // see Start; joined by the destructor
   std::unique_ptr<Bootstrap> bootstrap_;
   RequestPool requests_;
   std::unique_ptr<Engine> engine_;

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 #include "transport/endpoint.h"
@@ -42,6 +43,11 @@ struct Options {
 };
 
 StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options);
+
+// Loads libfabric on a new thread (its dependencies' constructors sleep ~0.2 s: libfabric.h),
+// so a rank that will need ofi overlaps that with its other start-up work. CreateEndpoint
+// waits for a load in progress. Join the thread before the process may exit.
+std::thread LoadLibraryInBackground();
 
 }  // namespace zmpi::transport::ofi
 

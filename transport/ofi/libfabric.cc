@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/check.h"
+#include "transport/ofi/endpoint.h"
 
 namespace zmpi::transport::ofi {
 namespace {
@@ -46,10 +47,14 @@ bool Load() {
 }  // namespace
 
 StatusOr<const FabricApi*> LoadFabricApi() {
-  static const bool ok = Load();  // once; the core is single-threaded, tests may not be
+  static const bool ok = Load();  // once; a second caller waits for the first
   loaded = ok;
   if (!ok) return Error(Code::kUnsupported, "ofi: cannot load libfabric: %s", load_error.c_str());
   return &api;
+}
+
+std::thread LoadLibraryInBackground() {
+  return std::thread([] { (void)LoadFabricApi(); });
 }
 
 const FabricApi& Fi() {
