@@ -294,7 +294,8 @@ run_setting() {
   return 0
 }
 
-# compare.png: latency and bandwidth against message size, one row per setting.
+# compare.png: one row per setting: latency and bandwidth against message size, and the
+# collectives issue 4 sets targets for (time per call, clustered per MPI).
 plot() {
   local dir=$1 work=$2 setting bench rows=0 script=$work/plot.gp
   command -v gnuplot > /dev/null || { log "gnuplot missing: no plot"; return 0; }
@@ -306,13 +307,19 @@ plot() {
           printf "%s %s %s %s\n", $4, ($6 == "" ? "?" : $6), ($7 == "" ? "?" : $7),
             ($8 == "" ? "?" : $8) }' "$dir/medians.csv" > "$work/$setting.$bench.dat"
     done
+    awk -F, -v s="$setting" '$1 == s && ($2 == "barrier" ||
+          (($2 == "bcast" || $2 == "allreduce") && ($4 == 8 || $4 == 1048576))) {
+          size = $4 == 1048576 ? " 1M" : ($2 == "barrier" ? "" : " 8B")
+          printf "\"%s%s n%s\" %s %s %s\n", $2, size, $3, ($6 == "" ? "?" : $6),
+            ($7 == "" ? "?" : $7), ($8 == "" ? "?" : $8) }' "$dir/medians.csv" \
+      > "$work/$setting.coll.dat"
   done
   [[ $rows -gt 0 ]] || return 0
   {
-    echo "set terminal pngcairo size 1400,$((rows * 420)) font ',10'"
+    echo "set terminal pngcairo size 2000,$((rows * 420)) font ',10'"
     echo "set output '$dir/compare.png'"
     echo "set datafile missing '?'"
-    echo "set multiplot layout $rows,2 title 'zmpi vs Open MPI vs MPICH, medians of $reps runs ($(date -u +%Y-%m-%d), $kNcores-core VM, noisy)'"
+    echo "set multiplot layout $rows,3 title 'zmpi vs Open MPI vs MPICH, medians of $reps runs ($(date -u +%Y-%m-%d), $kNcores-core VM, noisy)'"
     echo "set logscale xy; set grid; set key top left"
     echo "set xrange [0.4:8e6]; set xtics ('0' 0.5, '1' 1, '16' 16, '256' 256, '4K' 4096, '64K' 65536, '1M' 1048576, '4M' 4194304)"
     echo "set xlabel 'message size, bytes (0 drawn at 0.5)'"
@@ -322,6 +329,13 @@ plot() {
       echo "plot '$work/$setting.latency.dat' u (\$1>0?\$1:0.5):2 w lp t 'Open MPI', '' u (\$1>0?\$1:0.5):3 w lp t 'MPICH', '' u (\$1>0?\$1:0.5):4 w lp t 'zmpi'"
       echo "set title '$setting: bandwidth, window 64 (higher is better)'; set ylabel 'MB/s'"
       echo "plot '$work/$setting.bw.dat' u 1:2 w lp t 'Open MPI', '' u 1:3 w lp t 'MPICH', '' u 1:4 w lp t 'zmpi'"
+      echo "set title '$setting: collectives, time per call (lower is better)'; set ylabel 'us'"
+      echo "set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8"
+      echo "unset logscale x; set logscale y; set autoscale x; set xtics rotate by -35 auto; unset xlabel"
+      echo "plot '$work/$setting.coll.dat' u 2:xtic(1) t 'Open MPI', '' u 3 t 'MPICH', '' u 4 t 'zmpi'"
+      echo "set style data linespoints; set logscale xy; set xrange [0.4:8e6]; set xtics norotate"
+      echo "set xtics ('0' 0.5, '1' 1, '16' 16, '256' 256, '4K' 4096, '64K' 65536, '1M' 1048576, '4M' 4194304)"
+      echo "set xlabel 'message size, bytes (0 drawn at 0.5)'"
     done
     echo "unset multiplot"
   } > "$script"
