@@ -13,6 +13,13 @@
 namespace zmpi::core {
 namespace {
 
+// A bulk operation's cookie is its request's wire id, not its address: a completion that
+// arrives after the request failed (dead peer) and its slot was reused must find nothing.
+static_assert(sizeof(void*) >= sizeof(uint64_t), "a wire id must fit in a bulk cookie");
+void* BulkCookie(const Request* r) {
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(r->id()));
+}
+
 FrameHeader MakeHeader(FrameType type, const Request* r, uint64_t bytes) {
   FrameHeader h;
   h.type = type;
@@ -192,7 +199,7 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
   }
   r->received = 0;
   if (p.endpoint->HasBulk()) {
-    Status s = p.endpoint->PostBulkRecv(peer, r->id(), r->recv_buf, n, r);
+    Status s = p.endpoint->PostBulkRecv(peer, r->id(), r->recv_buf, n, BulkCookie(r));
     if (!s.ok()) {
       r->error = s;
       Complete(r);
@@ -269,7 +276,7 @@ void Engine::OnCts(int peer, const FrameHeader& header) {
   }
   Peer& p = peers_[peer];
   if (p.endpoint->HasBulk()) {
-    Status s = p.endpoint->PostBulkSend(peer, header.rreq, r->send_buf, n, r);
+    Status s = p.endpoint->PostBulkSend(peer, header.rreq, r->send_buf, n, BulkCookie(r));
     if (!s.ok()) {
       r->error = s;
       Complete(r);
@@ -336,7 +343,8 @@ bool Engine::OnFrame(int peer, const transport::Frame& frame) {
 }
 
 void Engine::OnBulkDone(void* cookie, Status status) {
-  Request* r = static_cast<Request*>(cookie);
+  Request* r = pool_.FromId(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(cookie)));
+  if (r == nullptr) return;  // failed and released meanwhile
   if (!status.ok()) r->error = status;
   Complete(r);
 }
