@@ -29,8 +29,6 @@ namespace zmpi::transport::shm {
 
 class CopyAssist {
  public:
-  // Transfers smaller than this are read by the reader alone (one syscall beats sharing).
-  static constexpr size_t kMinAssisted = size_t{64} << 10;
   static constexpr uint32_t kExplorePeriod = 16;
 
   CopyAssist() = default;

@@ -31,11 +31,12 @@ struct Options {
   int my_rank = 0;               // world rank
   std::vector<int> local_ranks;  // world ranks on this host, sorted, including my_rank
   size_t ring_slots = 64;        // power of two (ZMPI_SHM_RING_SLOTS)
-  size_t slot_size = 16384;      // bytes per slot incl. headers (ZMPI_SHM_SLOT_SIZE)
+  size_t slot_size = 16512;      // bytes per slot incl. headers (ZMPI_SHM_SLOT_SIZE)
   bool single_copy = true;       // offer Read() via process_vm_readv (ZMPI_SINGLE_COPY)
-  // Reads of kMinAssisted bytes or more are shared with the owner of the source memory, which
+  // Reads of assist_min_bytes or more are shared with the owner of the source memory, which
   // copies part of them from its Poll (see copy_assist.h). Off: the reader copies alone.
   bool cooperative_read = true;
+  size_t assist_min_bytes = 64 << 10;  // ZMPI_SHM_ASSIST_MIN
 };
 
 StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options);

@@ -193,7 +193,7 @@ int Run(ForkJob& job, int rank, int iters, bool assist, std::atomic<uint64_t>* l
         }
         double secs = Now() - start;
         printf("Read %5zu KiB%s: %.2f GB/s (%.1f us each)\n", size >> 10,
-               size >= CopyAssist::kMinAssisted && assist ? " (cooperative)" : "",
+               size >= options.assist_min_bytes && assist ? " (cooperative)" : "",
                static_cast<double>(size) * reps / secs / 1e9, secs / reps * 1e6);
       }
       double start = Now();
