@@ -3,7 +3,11 @@
 #
 #   benchmarks/compare.sh [--quick] [--reps N] [--settings shm,tcp,netns] [--out DIR]
 #                         [--zmpi-build DIR] [--host-exec CMD] [--mpis ompi,mpich,zmpi]
-#                         [--timeout SEC] [--keep]
+#                         [--timeout SEC] [--keep] [--no-prepare]
+#
+# From a fresh clone it first installs what is missing (tools/deps.sh plus the reference MPIs,
+# gnuplot and hyperfine: Debian packages, as root or with sudo) and builds zmpi into build/
+# (incremental); --no-prepare skips both.
 #
 # Builds the same benchmark sources with each MPI's compiler wrapper and the same flags, runs them
 # interleaved (Open MPI, MPICH, zmpi, Open MPI, MPICH, zmpi, ...) --reps times per setting, and
@@ -35,10 +39,11 @@ out=$kHere/results
 zmpi_build=$kRepo/build
 host_exec=""
 keep=0
+prepare=1
 only_mpis=""
 run_timeout=600
 
-usage() { sed -n '2,22p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,/^set /{/^#/p}' "$0"; exit "${1:-0}"; }
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -49,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --zmpi-build) zmpi_build=$2; shift ;;
     --host-exec) host_exec=$2; shift ;;
     --keep) keep=1 ;;
+    --no-prepare) prepare=0 ;;
     --mpis) only_mpis=$2; shift ;;
     --timeout) run_timeout=$2; shift ;;
     -h | --help) usage 0 ;;
@@ -68,6 +74,7 @@ main() {
   mkdir -p "$raw" "$out"
   trap 'cleanup' EXIT
   trap 'exit 130' INT TERM
+  [[ $prepare -eq 1 ]] && prepare_tools
   mpis=$(detect_mpis)
   build_all "$work" "$mpis"
   describe_machine "$mpis" > "$out/machine.txt"

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Installs the Debian 12 packages zmpi needs to build and test (only what is missing).
+# Installs the Debian 12 packages zmpi needs to build and test (only what is missing), and
+# any further packages named as arguments (benchmarks/compare.sh adds the reference MPIs).
 set -eu
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
-libsodium-dev libgtest-dev iproute2 util-linux procps avahi-utils libavahi-core-dev"
+libsodium-dev libgtest-dev iproute2 util-linux procps avahi-utils libavahi-core-dev $*"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

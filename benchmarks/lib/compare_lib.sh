@@ -14,6 +14,16 @@ zmpi_key=""
 log() { echo "compare.sh: $*" >&2; }
 
 # Prints the MPIs to compare, in run order; says clearly when zmpi is absent.
+# Installs the reference MPIs and tools when missing and builds zmpi (when it is the default
+# build directory; another --zmpi-build is the caller's to build).
+prepare_tools() {
+  "$kRepo/tools/deps.sh" openmpi-bin libopenmpi-dev mpich libmpich-dev gnuplot-nox hyperfine >&2
+  [[ $zmpi_build == "$kRepo/build" ]] || return 0
+  log "building zmpi (cmake --preset default; incremental)"
+  (cd "$kRepo" && cmake --preset default > /dev/null && cmake --build --preset default > /dev/null) ||
+    { log "zmpi build failed"; exit 1; }
+}
+
 detect_mpis() {
   local found=""
   if [[ -n $only_mpis && ,$only_mpis, != *,ompi,* ]]; then
