@@ -2,6 +2,7 @@
 
 #include <pmix.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -41,6 +42,12 @@ class SingletonBootstrap final : public Bootstrap {
   std::vector<std::pair<std::string, std::string>> values_;
 };
 
+// Milliseconds since `start`, for the start-up timing lines (ZMPI_LOG_LEVEL=debug).
+double MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
 Status PmixError(const char* call, pmix_status_t rc) {
   return Error(Code::kOther, "%s failed: %s", call, PMIx_Error_string(rc));
 }
@@ -62,8 +69,10 @@ class PmixBootstrap final : public Bootstrap {
   }
 
   Status Init() {
+    auto start = std::chrono::steady_clock::now();
     pmix_status_t rc = PMIx_Init(&me_, nullptr, 0);
     if (rc != PMIX_SUCCESS) return PmixError("PMIx_Init", rc);
+    ZMPI_LOG(kDebug, "bootstrap", "PMIx_Init took %.1f ms", MsSince(start));
     initialized_ = true;
     job_id_ = me_.nspace;
     for (char& c : job_id_) {
@@ -128,8 +137,10 @@ class PmixBootstrap final : public Bootstrap {
 
   Status Finalize() override {
     initialized_ = false;
+    auto start = std::chrono::steady_clock::now();
     pmix_status_t rc = PMIx_Finalize(nullptr, 0);
     if (rc != PMIX_SUCCESS) return PmixError("PMIx_Finalize", rc);
+    ZMPI_LOG(kDebug, "bootstrap", "PMIx_Finalize took %.1f ms", MsSince(start));
     return OkStatus();
   }
 
@@ -141,9 +152,12 @@ class PmixBootstrap final : public Bootstrap {
     PMIX_INFO_LOAD(&info, PMIX_COLLECT_DATA, &flag, PMIX_BOOL);
     pmix_proc_t all;
     PMIX_LOAD_PROCID(&all, me_.nspace, PMIX_RANK_WILDCARD);
+    auto start = std::chrono::steady_clock::now();
     pmix_status_t rc = PMIx_Fence(&all, 1, &info, 1);
     PMIX_INFO_DESTRUCT(&info);
     if (rc != PMIX_SUCCESS) return PmixError("PMIx_Fence", rc);
+    ZMPI_LOG(kDebug, "bootstrap", "PMIx_Fence (collect %d) took %.1f ms", collect ? 1 : 0,
+             MsSince(start));
     return OkStatus();
   }
 
