@@ -18,16 +18,15 @@ Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes) {
 
 Status CollSendRecv(Comm& comm, int dest, const void* sendbuf, size_t sendbytes, int source,
                     void* recvbuf, size_t recvbytes, int tag) {
-  SendArgs sa{sendbuf, sendbytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl};
-  ZMPI_ASSIGN_OR_RETURN(Request* send, Isend(sa));
   RecvArgs ra{recvbuf, recvbytes, source, tag, &comm, Channel::kColl, 1};
-  StatusOr<Request*> recv = Irecv(ra);
-  if (!recv.ok()) {
-    Wait(send, nullptr).IgnoreError();
-    return recv.status();
+  ZMPI_ASSIGN_OR_RETURN(Request* recv, Irecv(ra));
+  SendArgs sa{sendbuf, sendbytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl};
+  StatusOr<Request*> send = Isend(sa);
+  if (!send.ok()) {
+    Wait(recv, nullptr).IgnoreError();
+    return send.status();
   }
-  // The receive first: the send of an eager message is usually complete already.
-  Request* both[2] = {*recv, send};
+  Request* both[2] = {recv, *send};
   return WaitAll(both, 2, nullptr);
 }
 
