@@ -18,6 +18,19 @@ namespace zmpi::coll {
 Status RecursiveDoublingAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
                                   const Reducer& reducer, int tag);
 
+// Central: rank 0 gathers every vector, folds them in rank order and sends the result to
+// all; two steps whatever the size, and no rank waits on another that is not rank 0. For
+// small vectors on few ranks (above all ranks that share cores).
+Status CentralAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                        const Reducer& reducer, int tag);
+
+// Direct: rank i reduces block i of the vector from every rank's copy (all messages of the
+// step at once), then sends the reduced block to every rank. Two steps whatever the size,
+// each rank moves about 2 * bytes; for large vectors on few ranks (the messages of a step
+// go to p - 1 ranks at once).
+Status DirectAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                       const Reducer& reducer, int tag);
+
 // Rabenseifner: reduce-scatter by recursive halving, then allgather by recursive doubling;
 // each rank moves about 2 * bytes in total. Best for large counts.
 Status RabenseifnerAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,

@@ -39,6 +39,14 @@ Status BinomialBcast(Links& links, void* buf, size_t bytes, int root, int tag) {
   return links.WaitAll();
 }
 
+Status LinearBcast(Links& links, void* buf, size_t bytes, int root, int tag) {
+  const int p = links.size();
+  const int r = links.rank();
+  if (r != root) return links.Recv(root, tag, buf, bytes);
+  for (int i = 1; i < p; ++i) ZMPI_RETURN_IF_ERROR(links.Isend((r + i) % p, tag, buf, bytes));
+  return links.WaitAll();
+}
+
 Status ScatterAllgatherBcast(Links& links, void* buf, size_t bytes, int root, int tag) {
   const int p = links.size();
   const int r = links.rank();

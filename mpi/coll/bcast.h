@@ -12,6 +12,11 @@ namespace zmpi::coll {
 // Binomial tree rooted at `root`: log2 p steps, every message the whole buffer.
 Status BinomialBcast(Links& links, void* buf, size_t bytes, int root, int tag);
 
+// Linear: the root sends the buffer to every rank itself; one step for the others, who
+// depend on no intermediate rank. For few ranks, and within a host where large messages are
+// read straight from the root's buffer by every receiver at once.
+Status LinearBcast(Links& links, void* buf, size_t bytes, int root, int tag);
+
 // For large buffers (van de Geijn): binomial scatter of p chunks, then a ring allgather, so
 // the root sends about `bytes` once instead of log2 p times.
 Status ScatterAllgatherBcast(Links& links, void* buf, size_t bytes, int root, int tag);

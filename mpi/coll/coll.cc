@@ -2,6 +2,9 @@
 // communicator's collective context.
 #include "mpi/coll/coll.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "mpi/coll/allgather.h"
 #include "mpi/coll/allreduce.h"
 #include "mpi/coll/alltoall.h"
@@ -13,25 +16,49 @@
 #include "mpi/coll/reduce.h"
 #include "mpi/coll/scatter.h"
 #include "mpi/core/op.h"
+#include "mpi/core/runtime.h"
 
 namespace zmpi::coll {
 namespace {
 
+// Up to this many ranks, barriers, small broadcasts and small allreduces take two steps
+// through one rank (central/linear) instead of log2 p rounds in which every rank waits on
+// another: as fast with a core per rank, and with ranks sharing cores a waiting rank then
+// depends on one other process being scheduled, not on a chain of them.
+constexpr int kCentralMaxRanks = 4;
 // Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
 constexpr size_t kBcastScatterBytes = 128 * 1024;     // and at least 3 ranks
+constexpr size_t kAllreduceCentralBytes = 8 * 1024;   // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
+constexpr int kDirectMaxRanks = 4;                    // direct allreduce of large vectors
 constexpr size_t kReduceHalvingBytes = 64 * 1024;     // and count >= ranks
 constexpr size_t kLinearBlockBytes = 64 * 1024;       // gather/scatter blocks
 constexpr size_t kBruckTotalBytes = 64 * 1024;        // allgather result, non-power-of-two
 
 bool IsPowerOfTwo(int n) { return (n & (n - 1)) == 0; }
 
+// Whether every rank of `comm` runs on this host. There every byte moved costs CPU time of
+// the same few cores (a copy, or a kernel copy over loopback), so moving fewer bytes in total
+// beats spreading the root's sends over the network.
+bool OnOneHost(const core::Comm& comm) {
+  const std::vector<int>& local = core::Runtime::Get()->bootstrap().local_ranks();
+  for (int w : comm.world_ranks()) {
+    if (std::find(local.begin(), local.end(), w) == local.end()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status Barrier(core::Comm& comm) {
   int tag = comm.NextCollTag();
   if (comm.size() == 1) return OkStatus();
+  if (comm.size() == 2) {  // one message each way at once, without the algorithm layer
+    int peer = 1 - comm.rank();
+    return core::CollSendRecv(comm, peer, nullptr, 0, peer, nullptr, 0, tag);
+  }
   CoreLinks links(comm);
+  if (comm.size() <= kCentralMaxRanks) return CentralBarrier(links, tag);
   return DisseminationBarrier(links, tag);
 }
 
@@ -39,7 +66,11 @@ Status Bcast(core::Comm& comm, void* buf, size_t bytes, int root) {
   int tag = comm.NextCollTag();
   if (comm.size() == 1 || bytes == 0) return OkStatus();
   CoreLinks links(comm);
-  if (bytes >= kBcastScatterBytes && comm.size() >= 3) {
+  const int p = comm.size();
+  if (p <= kCentralMaxRanks && (bytes < kBcastScatterBytes || OnOneHost(comm))) {
+    return LinearBcast(links, buf, bytes, root, tag);
+  }
+  if (bytes >= kBcastScatterBytes && p >= 3) {
     return ScatterAllgatherBcast(links, buf, bytes, root, tag);
   }
   return BinomialBcast(links, buf, bytes, root, tag);
@@ -65,10 +96,18 @@ Status Allreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t co
   if (count == 0) return OkStatus();
   CoreLinks links(comm);
   OpReducer reducer(op, type);
-  if (count * type.size >= kAllreduceHalvingBytes && count >= static_cast<size_t>(comm.size())) {
-    return RabenseifnerAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
+  const int p = comm.size();
+  const size_t bytes = count * type.size;
+  if (bytes < kAllreduceHalvingBytes || count < static_cast<size_t>(p)) {
+    // Two ranks: one exchange. Three or four: two steps through rank 0 instead of a fold
+    // (three ranks) or two rounds in which every rank waits on another.
+    if (p > 2 && p <= kCentralMaxRanks && bytes <= kAllreduceCentralBytes) {
+      return CentralAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
+    }
+    return RecursiveDoublingAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
   }
-  return RecursiveDoublingAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
+  if (p <= kDirectMaxRanks) return DirectAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
+  return RabenseifnerAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
 }
 
 Status Gather(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block, int root) {

@@ -8,12 +8,16 @@
 // can still go wrong (transport errors, op/type mismatch, truncation).
 //
 // Each call takes one tag from comm.NextCollTag() and runs one algorithm (mpi/coll/*.h) over
-// CoreLinks: Barrier dissemination; Bcast binomial, scatter + ring allgather from 128 KiB on
-// 3+ ranks; Reduce binomial, Rabenseifner from 64 KiB; Allreduce recursive doubling,
-// Rabenseifner from 32 KiB; Gather/Scatter binomial, linear from 64 KiB blocks; Allgather
-// recursive doubling on powers of two, else Bruck up to 64 KiB of result, else ring; Alltoall
-// pairwise exchange. The switch points live in coll.cc. Reductions keep rank order, and
-// Allreduce leaves bit-identical results on every rank.
+// CoreLinks. Up to 4 ranks: Barrier central (2 ranks: one exchange), Bcast linear (and for
+// 128 KiB and more only when all ranks share a host, else scatter + ring allgather),
+// Allreduce central up to 8 KiB on 3-4 ranks, recursive doubling (one exchange on 2 ranks)
+// below 32 KiB, direct reduce-scatter + allgather from 32 KiB. More ranks: Barrier
+// dissemination; Bcast binomial, scatter + ring allgather from 128 KiB; Allreduce recursive
+// doubling, Rabenseifner from 32 KiB. Reduce binomial, Rabenseifner from 64 KiB;
+// Gather/Scatter binomial, linear from 64 KiB blocks; Allgather recursive doubling on powers
+// of two, else Bruck up to 64 KiB of result, else ring; Alltoall pairwise exchange. The
+// switch points live in coll.cc. Reductions keep rank order, and Allreduce leaves
+// bit-identical results on every rank.
 #ifndef ZMPI_MPI_COLL_COLL_H_
 #define ZMPI_MPI_COLL_COLL_H_
 

@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "mpi/coll/links.h"
 #include "mpi/core/comm.h"
+#include "mpi/core/coll_p2p.h"
 #include "mpi/core/p2p.h"
 
 namespace zmpi::coll {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "mpi/core/p2p.h"
+#include "mpi/core/coll_p2p.h"
 #include "mpi/core/runtime.h"
 
 namespace zmpi::core {

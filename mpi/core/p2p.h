@@ -82,12 +82,6 @@ void WaitComplete(Request* request, ProgressLoop& loop);
 // several requests at once; call it when loop.Every(1.0) says so.
 void FailDeadPeers(Request* const* requests, int count);
 
-// Blocking helpers for collectives (Channel::kColl).
-Status CollSend(Comm& comm, int dest, int tag, const void* buf, size_t bytes);
-Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes);
-Status CollSendRecv(Comm& comm, int dest, const void* sendbuf, size_t sendbytes, int source,
-                    void* recvbuf, size_t recvbytes, int tag);
-
 }  // namespace zmpi::core
 
 #endif  // ZMPI_MPI_CORE_P2P_H_

@@ -15,7 +15,9 @@ struct Algo {
   AllreduceFn fn;
 };
 const Algo kAlgos[] = {{"recursive doubling", RecursiveDoublingAllreduce},
-                       {"rabenseifner", RabenseifnerAllreduce}};
+                       {"rabenseifner", RabenseifnerAllreduce},
+                       {"central", CentralAllreduce},
+                       {"direct", DirectAllreduce}};
 
 const core::Datatype kDouble{MPI_DOUBLE, "MPI_DOUBLE", 8, 8, core::BaseKind::kFloat};
 

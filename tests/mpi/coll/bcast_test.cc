@@ -11,7 +11,9 @@ struct Algo {
   const char* name;
   BcastFn fn;
 };
-const Algo kAlgos[] = {{"binomial", BinomialBcast}, {"scatter+allgather", ScatterAllgatherBcast}};
+const Algo kAlgos[] = {{"binomial", BinomialBcast},
+                       {"scatter+allgather", ScatterAllgatherBcast},
+                       {"linear", LinearBcast}};
 
 void CheckBcast(const Algo& algo, int p, Delivery d, int root, size_t bytes) {
   SCOPED_TRACE(std::string(algo.name) + " " + std::to_string(p) + " ranks, root " +
