@@ -8,7 +8,10 @@
 #include <rdma/fi_endpoint.h>
 #include <rdma/fi_errno.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -68,6 +71,24 @@ StatusOr<std::string> InterfaceAddress(const std::string& iface) {
     return Error(Code::kArg, "ofi: network interface '%s' has no usable IP address", iface.c_str());
   }
   return v4.empty() ? v6 : v4;
+}
+
+// ofi_rxm sends a tagged message above its eager limit (16 KiB by default) with its own
+// rendezvous: the receiver answers the announcement with an RMA read and an acknowledgement,
+// three extra one-way trips per bulk transfer on top of zmpi's own RTS/CTS, and frames of
+// 16 KiB + headers fell just past the limit. zmpi never needs that: a bulk receive is posted
+// before the CTS that lets its sender start, and frame receives stay posted. With tcp, rxm's
+// eager path places the data straight into the posted buffer (dynamic receive buffers), so
+// raising the limit removes the extra trips without adding a copy. Set before libfabric reads
+// its environment (the first fi_getinfo of the process); a value the user set wins.
+void TuneProviders() {
+  static const bool done = [] {
+    char value[32];
+    snprintf(value, sizeof(value), "%zu", kRxmEagerLimit);
+    setenv("FI_OFI_RXM_EAGER_LIMIT", value, /*overwrite=*/0);
+    return true;
+  }();
+  (void)done;
 }
 
 fi_info* MakeHints(const std::string& provider) {
@@ -142,6 +163,7 @@ StatusOr<std::unique_ptr<Fabric>> Fabric::Open(const std::string& provider,
                                                const std::string& iface, size_t av_count) {
   ZMPI_ASSIGN_OR_RETURN(std::string node, InterfaceAddress(iface));
   ZMPI_RETURN_IF_ERROR(LoadFabricApi().status());
+  TuneProviders();  // after the load: no other thread may read the environment meanwhile
   InfoList hints{MakeHints(provider)};
   if (hints.head == nullptr) return Error(Code::kNoMem, "ofi: fi_allocinfo failed");
   InfoList found;
@@ -177,6 +199,9 @@ StatusOr<std::unique_ptr<Fabric>> Fabric::Open(const std::string& provider,
 Status Fabric::Init(const fi_info* info, size_t av_count) {
   inject_size_ = info->tx_attr->inject_size;
   max_msg_size_ = info->ep_attr->max_msg_size;
+  if (strstr(info->fabric_attr->prov_name, "ofi_rxm") != nullptr) {
+    max_msg_size_ = std::min(max_msg_size_, kRxmEagerLimit);  // one eager message per chunk
+  }
   tx_size_ = info->tx_attr->size;
   rx_size_ = info->rx_attr->size;
   int ret = Fi().fabric(info->fabric_attr, &fabric_, nullptr);

@@ -13,6 +13,7 @@
 #include <rdma/fi_domain.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,10 @@ namespace zmpi::transport::ofi {
 Status OfiError(const char* call, ssize_t ret);
 // Whether a libfabric error means the peer is gone (connection refused/reset/unreachable).
 bool IsPeerLost(int fi_errno);
+
+// ofi_rxm's eager limit as zmpi sets it (fabric.cc explains why): bulk chunks stay at or below
+// it so each goes out as one eager message.
+inline constexpr size_t kRxmEagerLimit = size_t{16} << 20;
 
 class Fabric final {
  public:
