@@ -5,9 +5,7 @@
 namespace zmpi::core {
 
 Status CollSend(Comm& comm, int dest, int tag, const void* buf, size_t bytes) {
-  SendArgs a{buf, bytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl};
-  ZMPI_ASSIGN_OR_RETURN(Request* r, Isend(a));
-  return Wait(r, nullptr);
+  return Send(SendArgs{buf, bytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl});
 }
 
 Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes) {
@@ -20,14 +18,15 @@ Status CollSendRecv(Comm& comm, int dest, const void* sendbuf, size_t sendbytes,
                     void* recvbuf, size_t recvbytes, int tag) {
   RecvArgs ra{recvbuf, recvbytes, source, tag, &comm, Channel::kColl, 1};
   ZMPI_ASSIGN_OR_RETURN(Request* recv, Irecv(ra));
-  SendArgs sa{sendbuf, sendbytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl};
-  StatusOr<Request*> send = Isend(sa);
-  if (!send.ok()) {
+  // The receive is posted, so a blocking send cannot deadlock against the peer's (a small
+  // one leaves at once with no request: p2p.h).
+  Status sent =
+      Send(SendArgs{sendbuf, sendbytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl});
+  if (!sent.ok()) {
     Wait(recv, nullptr).IgnoreError();
-    return send.status();
+    return sent;
   }
-  Request* both[2] = {recv, *send};
-  return WaitAll(both, 2, nullptr);
+  return Wait(recv, nullptr);
 }
 
 }  // namespace zmpi::core
