@@ -24,6 +24,9 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_SHM_SLOT_SIZE", "size", "16512",
      "bytes per shared-memory ring slot (a 16 KiB payload plus its header)"},
     {"ZMPI_SINGLE_COPY", "bool", "1", "use process_vm_readv for large messages within a host"},
+    {"ZMPI_SINGLE_COPY_MIN", "size", "256k",
+     "smallest message read with single copy; smaller rendezvous messages stream through the "
+     "shared-memory ring (two copies, both ranks copying at once)"},
     {"ZMPI_SHM_ASSIST_MIN", "size", "64k",
      "smallest single-copy read the sending rank helps to copy (0 = the receiver copies alone)"},
     {"ZMPI_SPIN_COUNT", "int", "2000", "polls before a waiting rank starts yielding the CPU"},
@@ -149,6 +152,7 @@ Config Config::FromList(const std::vector<std::string>& env) {
   }
   c.shm_slot_size = r.Size("ZMPI_SHM_SLOT_SIZE");
   c.single_copy = r.Bool("ZMPI_SINGLE_COPY");
+  c.single_copy_min = r.Size("ZMPI_SINGLE_COPY_MIN");
   c.shm_assist_min = r.Size("ZMPI_SHM_ASSIST_MIN");
   c.spin_count = r.Int("ZMPI_SPIN_COUNT");
   c.warnings = r.TakeWarnings();

@@ -38,6 +38,7 @@ struct Config {
   size_t shm_ring_slots = 0;
   size_t shm_slot_size = 0;
   bool single_copy = true;
+  size_t single_copy_min = 0;
   size_t shm_assist_min = 0;
   int spin_count = 0;
   // Messages for unknown ZMPI_ names and unparsable values, to be logged once.

@@ -183,7 +183,9 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
   SetRecvStatus(r, header, n);
   r->peer = peer;
   Peer& p = peers_[peer];
-  if (config_.single_copy && p.endpoint->CanRead(peer)) {
+  // Single copy for large messages; below single_copy_min the data streams through frames,
+  // which on shm means both ranks copy at once through a ring that stays in cache.
+  if (config_.single_copy && n >= config_.single_copy_min && p.endpoint->CanRead(peer)) {
     if (n) {
       Status s = p.endpoint->Read(peer, header.addr, r->recv_buf, n);
       if (!s.ok()) r->error = s;
