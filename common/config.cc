@@ -17,7 +17,9 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_OFI_PROVIDER", "string", "tcp;ofi_rxm", "libfabric provider between hosts (or net)"},
     {"ZMPI_OFI_IFACE", "string", "",
      "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
-    {"ZMPI_EAGER_LIMIT", "size", "16k", "largest message sent eagerly; larger ones use rendezvous"},
+    {"ZMPI_EAGER_LIMIT", "size", "64k",
+     "largest message sent eagerly, capped by each transport's frame (shm 16 KiB, ofi 64 KiB); "
+     "larger ones use rendezvous"},
     {"ZMPI_UNEXPECTED_LIMIT", "size", "64M",
      "bytes of unexpected eager messages buffered before senders are held back"},
     {"ZMPI_SHM_RING_SLOTS", "int", "64", "slots in each shared-memory ring (power of two)"},

@@ -8,7 +8,7 @@ namespace {
 TEST(ConfigTest, DefaultsComeFromTheTable) {
   Config c = Config::FromList({});
   EXPECT_EQ(c.transport, TransportChoice::kAuto);
-  EXPECT_EQ(c.eager_limit, 16u * 1024);
+  EXPECT_EQ(c.eager_limit, 64u * 1024);
   EXPECT_EQ(c.ofi_provider, "tcp;ofi_rxm");
   EXPECT_TRUE(c.warnings.empty());
 }
@@ -30,7 +30,7 @@ TEST(ConfigTest, UnknownNameGetsASuggestion) {
 
 TEST(ConfigTest, BadValueKeepsDefaultWithWarning) {
   Config c = Config::FromList({"ZMPI_EAGER_LIMIT=lots", "ZMPI_SHM_RING_SLOTS=3"});
-  EXPECT_EQ(c.eager_limit, 16u * 1024);
+  EXPECT_EQ(c.eager_limit, 64u * 1024);
   EXPECT_EQ(c.shm_ring_slots, 64u);
   EXPECT_EQ(c.warnings.size(), 2u);
 }
