@@ -111,7 +111,7 @@ args_for() {
     lat) [[ $setting == shm ]] && echo "" || echo "-i 1000 -x 100" ;;
     bw) echo "" ;;
     coll) [[ $setting == shm ]] && echo "" || echo "-i 200 -x 20" ;;
-    over) echo "-m 8:1M -i 10 -x 2" ;;
+    over) echo "-m 8:1M -i 50 -x 5" ;;
   esac
 }
 
