@@ -26,7 +26,7 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_SHM_SLOT_SIZE", "size", "16512",
      "bytes per shared-memory ring slot (a 16 KiB payload plus its header)"},
     {"ZMPI_SINGLE_COPY", "bool", "1", "use process_vm_readv for large messages within a host"},
-    {"ZMPI_SINGLE_COPY_MIN", "size", "256k",
+    {"ZMPI_SINGLE_COPY_MIN", "size", "128k",
      "smallest message read with single copy; smaller rendezvous messages stream through the "
      "shared-memory ring (two copies, both ranks copying at once)"},
     {"ZMPI_SHM_ASSIST_MIN", "size", "64k",
