@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <string>
 
 #include "common/check.h"
@@ -13,7 +14,8 @@ namespace {
 constexpr const char* kLibrary = "libfabric.so.1";
 
 FabricApi api;
-bool loaded = false;
+// Set by every caller of LoadFabricApi, the background loader's thread included.
+std::atomic<bool> loaded{false};
 std::string load_error;
 
 // The symbol versions the headers' declarations correspond to (what a direct link against
@@ -48,7 +50,7 @@ bool Load() {
 
 StatusOr<const FabricApi*> LoadFabricApi() {
   static const bool ok = Load();  // once; a second caller waits for the first
-  loaded = ok;
+  loaded.store(ok, std::memory_order_release);
   if (!ok) return Error(Code::kUnsupported, "ofi: cannot load libfabric: %s", load_error.c_str());
   return &api;
 }
@@ -58,7 +60,7 @@ std::thread LoadLibraryInBackground() {
 }
 
 const FabricApi& Fi() {
-  ZMPI_CHECK(loaded);
+  ZMPI_CHECK(loaded.load(std::memory_order_acquire));
   return api;
 }
 
