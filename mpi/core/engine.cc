@@ -20,17 +20,21 @@ void* BulkCookie(const Request* r) {
   return reinterpret_cast<void*>(static_cast<uintptr_t>(r->id()));
 }
 
-FrameHeader MakeHeader(FrameType type, const Request* r, uint64_t bytes) {
-  FrameHeader h;
+// The header of a matchable frame (eager or RTS); request ids and address left zero.
+FrameHeader MatchHeader(FrameType type, uint32_t context, int source, int tag, uint64_t bytes) {
+  FrameHeader h{};
   h.type = type;
   h.version = kProtocolVersion;
-  h.reserved = 0;
-  h.context = r->context;
-  h.source = r->comm->rank();
-  h.tag = r->tag;
+  h.context = context;
+  h.source = source;
+  h.tag = tag;
   h.bytes = bytes;
+  return h;
+}
+
+FrameHeader MakeHeader(FrameType type, const Request* r, uint64_t bytes) {
+  FrameHeader h = MatchHeader(type, r->context, r->comm->rank(), r->tag, bytes);
   h.sreq = r->id();
-  h.rreq = 0;
   h.addr = reinterpret_cast<uint64_t>(r->send_buf);
   return h;
 }
@@ -79,13 +83,7 @@ StatusOr<bool> Engine::TrySendNow(int peer, uint32_t context, int source, int ta
                                   const void* buf, size_t bytes) {
   Peer& p = peers_[peer];
   if (bytes > p.eager_limit || !p.backlog.empty()) return false;
-  FrameHeader h{};
-  h.type = FrameType::kEager;
-  h.version = kProtocolVersion;
-  h.context = context;
-  h.source = source;
-  h.tag = tag;
-  h.bytes = bytes;
+  FrameHeader h = MatchHeader(FrameType::kEager, context, source, tag, bytes);
   transport::Frame frame{&h, sizeof(h), buf, bytes};
   ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
   return sent == transport::SendResult::kDone;

@@ -108,7 +108,6 @@ Status Runtime::StartTransports() {
     o.ring_slots = config_.shm_ring_slots;
     o.slot_size = config_.shm_slot_size;
     o.single_copy = config_.single_copy;
-    o.cooperative_read = config_.shm_assist_min > 0;
     o.assist_min_bytes = config_.shm_assist_min;
     ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::shm::CreateEndpoint(o));
     shm = engine_->AddEndpoint(std::move(endpoint));

@@ -316,7 +316,7 @@ Status ShmEndpoint::Read(int rank, uint64_t remote_addr, void* local, size_t len
   if (peer == nullptr || !peer->can_read) {
     return Error(Code::kUnsupported, "shm: no single-copy read from rank %d", rank);
   }
-  if (options_.cooperative_read && len >= options_.assist_min_bytes) {
+  if (options_.assist_min_bytes != 0 && len >= options_.assist_min_bytes) {
     return peer->read_assist.Read(*peer->process, remote_addr, local, len);
   }
   return peer->process->Read(remote_addr, local, len);

@@ -34,8 +34,7 @@ struct Options {
   size_t slot_size = 16512;      // bytes per slot incl. headers (ZMPI_SHM_SLOT_SIZE)
   bool single_copy = true;       // offer Read() via process_vm_readv (ZMPI_SINGLE_COPY)
   // Reads of assist_min_bytes or more are shared with the owner of the source memory, which
-  // copies part of them from its Poll (see copy_assist.h). Off: the reader copies alone.
-  bool cooperative_read = true;
+  // copies part of them from its Poll (see copy_assist.h). 0: the reader always copies alone.
   size_t assist_min_bytes = 64 << 10;  // ZMPI_SHM_ASSIST_MIN
 };
 

@@ -4,7 +4,7 @@
 // Read bandwidth.
 //   shm_pingpong [iterations] [--no-assist]
 // iterations: small-message round trips (default 200000); --no-assist: Read without the
-// owner's help (cooperative_read = false).
+// owner's help (assist_min_bytes = 0).
 #include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -140,7 +140,7 @@ int Run(ForkJob& job, int rank, int iters, bool assist, std::atomic<uint64_t>* l
   const double floor_ns = LineFloorNs(line, rank, iters);
   if (rank == 0) printf("cache line bounced between the two cores: %.1f ns one-way (best)\n", floor_ns);
   Options options = job.MakeOptions(rank);
-  options.cooperative_read = assist;
+  if (!assist) options.assist_min_bytes = 0;
   auto ep_or = job.Setup(options);
   if (!ep_or.ok()) {
     fprintf(stderr, "rank %d: %s\n", rank, ep_or.status().ToString().c_str());
@@ -193,7 +193,7 @@ int Run(ForkJob& job, int rank, int iters, bool assist, std::atomic<uint64_t>* l
         }
         double secs = Now() - start;
         printf("Read %5zu KiB%s: %.2f GB/s (%.1f us each)\n", size >> 10,
-               size >= options.assist_min_bytes && assist ? " (cooperative)" : "",
+               assist && size >= options.assist_min_bytes ? " (cooperative)" : "",
                static_cast<double>(size) * reps / secs / 1e9, secs / reps * 1e6);
       }
       double start = Now();
