@@ -8,7 +8,7 @@
 
 namespace zmpi::abi {
 
-int Report(core::Comm* comm, const char* function, const Status& status) {
+int ReportError(core::Comm* comm, const char* function, const Status& status) {
   if (status.ok()) return MPI_SUCCESS;
   int code = static_cast<int>(status.code());
   core::Runtime* rt = core::Runtime::Get();

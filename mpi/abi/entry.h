@@ -22,7 +22,10 @@ inline constexpr int kTagUpperBound = 0x3fffffff;
 
 // Runs the error handler of `comm` (MPI_COMM_WORLD's when comm is nullptr) for `status`
 // raised by `function`; returns the code to hand back to the caller. MPI_SUCCESS when ok.
-int Report(core::Comm* comm, const char* function, const Status& status);
+int ReportError(core::Comm* comm, const char* function, const Status& status);
+inline int Report(core::Comm* comm, const char* function, const Status& status) {
+  return status.ok() ? MPI_SUCCESS : ReportError(comm, function, status);
+}
 
 // Every entry point (except the few allowed before MPI_Init) starts with this.
 inline bool Ready() { return core::Runtime::state() == core::LibraryState::kInitialized; }
@@ -61,6 +64,17 @@ inline Status CheckSendTag(int tag) {
   return tag >= 0 && tag <= kTagUpperBound ? Status() : TagError(tag);
 }
 inline Status CheckRecvTag(int tag) { return tag == MPI_ANY_TAG ? Status() : CheckSendTag(tag); }
+
+// The common case of a point-to-point call in one test that builds no Status: known
+// communicator and datatype, count >= 0 with a buffer, a real rank (not MPI_PROC_NULL or
+// MPI_ANY_SOURCE) and a real tag (not MPI_ANY_TAG). When false, the Check* functions above
+// tell whether and where the call is wrong.
+inline bool PointToPointArgsPlain(const core::Comm* comm, const core::Datatype* type,
+                                  const void* buf, int count, int rank, int tag) {
+  return comm != nullptr && type != nullptr && count >= 0 && (buf != nullptr || count == 0) &&
+         static_cast<unsigned>(rank) < static_cast<unsigned>(comm->size()) &&
+         static_cast<unsigned>(tag) <= static_cast<unsigned>(kTagUpperBound);
+}
 
 }  // namespace zmpi::abi
 

@@ -16,9 +16,10 @@ using zmpi::core::SendMode;
 
 namespace {
 
-// Checks a send's arguments into `args`; errors are reported through comm's handler.
-int CheckSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-              int tag, MPI_Comm comm, SendMode mode, zmpi::core::SendArgs* args) {
+// Every check of a send, in the order the error classes are reported; MPI_SUCCESS if none
+// fails (MPI_PROC_NULL is valid).
+[[gnu::noinline, gnu::cold]] int CheckSendFully(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
+                   int tag, MPI_Comm comm) {
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
@@ -27,6 +28,18 @@ int CheckSend(const char* fn, const void* buf, int count, MPI_Datatype datatype,
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendRank(*c, dest));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendTag(tag));
+  return MPI_SUCCESS;
+}
+
+// Checks a send's arguments into `args`; errors are reported through comm's handler.
+int CheckSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
+              int tag, MPI_Comm comm, SendMode mode, zmpi::core::SendArgs* args) {
+  Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
+  const Datatype* t = zmpi::core::FindDatatype(datatype);
+  if (!zmpi::abi::PointToPointArgsPlain(c, t, buf, count, dest, tag)) [[unlikely]] {
+    int rc = CheckSendFully(fn, buf, count, datatype, dest, tag, comm);
+    if (rc != MPI_SUCCESS) return rc;
+  }
   *args = zmpi::core::SendArgs{buf, static_cast<size_t>(count) * t->size, dest, tag, c, mode};
   return MPI_SUCCESS;
 }
@@ -43,8 +56,9 @@ int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype,
   return MPI_SUCCESS;
 }
 
-int StartRecv(const char* fn, void* buf, int count, MPI_Datatype datatype, int source, int tag,
-              MPI_Comm comm, Request** out) {
+// Every check of a receive (see CheckSendFully).
+[[gnu::noinline, gnu::cold]] int CheckRecvFully(const char* fn, void* buf, int count, MPI_Datatype datatype, int source,
+                   int tag, MPI_Comm comm) {
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
@@ -53,6 +67,17 @@ int StartRecv(const char* fn, void* buf, int count, MPI_Datatype datatype, int s
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvRank(*c, source));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvTag(tag));
+  return MPI_SUCCESS;
+}
+
+int StartRecv(const char* fn, void* buf, int count, MPI_Datatype datatype, int source, int tag,
+              MPI_Comm comm, Request** out) {
+  Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
+  const Datatype* t = zmpi::core::FindDatatype(datatype);
+  if (!zmpi::abi::PointToPointArgsPlain(c, t, buf, count, source, tag)) [[unlikely]] {
+    int rc = CheckRecvFully(fn, buf, count, datatype, source, tag, comm);
+    if (rc != MPI_SUCCESS) return rc;
+  }
   zmpi::core::RecvArgs a{buf, static_cast<size_t>(count) * t->size, source, tag, c,
                          zmpi::core::Channel::kUser, t->size};
   StatusOr<Request*> r = zmpi::core::Irecv(a);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/check.h"
+#include "common/copy.h"
 #include "common/log.h"
 #include "mpi/core/comm.h"
 
@@ -167,7 +168,7 @@ void Engine::SetRecvStatus(Request* r, const FrameHeader& header, size_t deliver
 void Engine::DeliverEager(Request* r, int peer, const FrameHeader& header, const void* payload,
                           size_t len) {
   size_t n = std::min(len, r->bytes);
-  if (n) memcpy(r->recv_buf, payload, n);
+  CopyBytes(r->recv_buf, payload, n);
   SetRecvStatus(r, header, n);
   r->peer = peer;
   if (header.type == FrameType::kEagerSync) {
@@ -355,14 +356,18 @@ int Engine::Progress() {
   int events = 0;
   for (auto& endpoint : endpoints_) {
     StatusOr<int> n = endpoint->Poll(*this);
-    if (n.ok()) {
+    if (n.ok()) [[likely]] {
       events += *n;
     } else {
-      ZMPI_LOG(kError, "p2p", "%s: %s", endpoint->Name(), n.status().ToString().c_str());
+      LogPollError(*endpoint, n.status());
     }
   }
   if (!backlogged_.empty()) events += DrainBacklogs();
   return events;
+}
+
+void Engine::LogPollError(transport::Endpoint& endpoint, const Status& error) {
+  ZMPI_LOG(kError, "p2p", "%s: %s", endpoint.Name(), error.ToString().c_str());
 }
 
 void Engine::Flush(double timeout_seconds) {

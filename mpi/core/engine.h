@@ -81,6 +81,8 @@ class Engine final : public transport::FrameSink {
   Status Post(int peer, const FrameHeader& header, const void* payload, size_t len,
               Request* done_when_sent);
   int DrainBacklogs();
+  [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
+                                                       const Status& error);
   void PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
                    Request* blame);
   bool OnMatchable(int peer, const FrameHeader& header, const void* payload, size_t len);

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/check.h"
+#include "common/copy.h"
 #include "transport/endpoint.h"
 #include "transport/shm/shm_format.h"
 
@@ -36,6 +37,10 @@ class Ring {
   inline bool TryPush(const void* header, size_t header_len, const void* payload,
                       size_t payload_len);
 
+  // Consumer: whether a frame has arrived (one load; what an idle poll costs).
+  bool HasFrame() const {
+    return SlotAt(tail_)->seq.load(std::memory_order_acquire) == static_cast<uint32_t>(tail_ + 1);
+  }
   // Consumer: the oldest unconsumed frame, if one has arrived. Pointers stay valid until Pop.
   inline bool Peek(Frame* frame);
   // Consumer: releases the frame returned by the last successful Peek.
@@ -70,8 +75,8 @@ inline bool Ring::TryPush(const void* header, size_t header_len, const void* pay
   SlotHeader* slot = SlotAt(head_);
   char* data = reinterpret_cast<char*>(slot + 1);
   slot->lengths = static_cast<uint32_t>(header_len << 24 | payload_len);
-  memcpy(data, header, header_len);
-  if (payload_len != 0) memcpy(data + RoundUp(header_len, 8), payload, payload_len);
+  CopyBytes(data, header, header_len);
+  CopyBytes(data + RoundUp(header_len, 8), payload, payload_len);
   ++head_;
   slot->seq.store(static_cast<uint32_t>(head_), std::memory_order_release);
   return true;
