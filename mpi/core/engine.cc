@@ -21,18 +21,6 @@ void* BulkCookie(const Request* r) {
   return reinterpret_cast<void*>(static_cast<uintptr_t>(r->id()));
 }
 
-// The header of a matchable frame (eager or RTS); request ids and address left zero.
-FrameHeader MatchHeader(FrameType type, uint32_t context, int source, int tag, uint64_t bytes) {
-  FrameHeader h{};
-  h.type = type;
-  h.version = kProtocolVersion;
-  h.context = context;
-  h.source = source;
-  h.tag = tag;
-  h.bytes = bytes;
-  return h;
-}
-
 FrameHeader MakeHeader(FrameType type, const Request* r, uint64_t bytes) {
   FrameHeader h = MatchHeader(type, r->context, r->comm->rank(), r->tag, bytes);
   h.sreq = r->id();
@@ -78,16 +66,6 @@ Status Engine::StartSend(Request* r, bool synchronous) {
   }
   FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
   return Post(r->peer, h, nullptr, 0, nullptr);
-}
-
-StatusOr<bool> Engine::TrySendNow(int peer, uint32_t context, int source, int tag,
-                                  const void* buf, size_t bytes) {
-  Peer& p = peers_[peer];
-  if (bytes > p.eager_limit || !p.backlog.empty()) return false;
-  FrameHeader h = MatchHeader(FrameType::kEager, context, source, tag, bytes);
-  transport::Frame frame{&h, sizeof(h), buf, bytes};
-  ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
-  return sent == transport::SendResult::kDone;
 }
 
 Status Engine::Post(int peer, const FrameHeader& header, const void* payload, size_t len,
@@ -245,6 +223,11 @@ bool Engine::OnMatchable(int peer, const FrameHeader& header, const void* payloa
     else DeliverEager(r, peer, header, payload, len);
     return true;
   }
+  return KeepUnexpected(q, peer, header, payload, len);
+}
+
+bool Engine::KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
+                            const void* payload, size_t len) {
   if (header.type != FrameType::kRts && unexpected_bytes_ + len > config_.unexpected_limit &&
       unexpected_bytes_ > 0) {
     ZMPI_LOG_ONCE(kInfo, "p2p", "unexpected-message budget of %zu bytes reached; holding senders",

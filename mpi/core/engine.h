@@ -39,8 +39,16 @@ class Engine final : public transport::FrameSink {
   Status StartSend(Request* request, bool synchronous);
   // Sends an eager frame at once if the peer's endpoint takes it now (fits the eager limit,
   // nothing queued to that peer); false = nothing sent. For blocking sends: no request.
+  // Inline: it is most of a blocking send.
   StatusOr<bool> TrySendNow(int peer, uint32_t context, int source, int tag, const void* buf,
-                            size_t bytes);
+                            size_t bytes) {
+    Peer& p = peers_[peer];
+    if (bytes > p.eager_limit || !p.backlog.empty()) return false;
+    FrameHeader h = MatchHeader(FrameType::kEager, context, source, tag, bytes);
+    transport::Frame frame{&h, sizeof(h), buf, bytes};
+    ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
+    return sent == transport::SendResult::kDone;
+  }
   // Start a receive: request has comm, context, rank (source or ANY), tag, recv_buf, bytes.
   Status StartRecv(Request* request);
   // Matching message already here? Fills status and returns true.
@@ -82,10 +90,13 @@ class Engine final : public transport::FrameSink {
               Request* done_when_sent);
   int DrainBacklogs();
   [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
-                                                       const Status& error);
+                                                        const Status& error);
   void PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
                    Request* blame);
   bool OnMatchable(int peer, const FrameHeader& header, const void* payload, size_t len);
+  // No receive matched: queue the message as unexpected (false = over budget, hold it).
+  [[gnu::noinline]] bool KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
+                                        const void* payload, size_t len);
   void DeliverEager(Request* r, int peer, const FrameHeader& header, const void* payload,
                     size_t len);
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header);

@@ -12,12 +12,12 @@ MatchQueues::~MatchQueues() {
   }
 }
 
-Request* MatchQueues::TakePosted(int source, int tag) {
-  Request* prev = nullptr;
-  for (Request* r = posted_head_; r != nullptr; prev = r, r = r->next) {
+Request* MatchQueues::TakePostedAfterHead(int source, int tag) {
+  if (posted_head_ == nullptr) return nullptr;
+  Request* prev = posted_head_;
+  for (Request* r = prev->next; r != nullptr; prev = r, r = r->next) {
     if (!Matches(r->rank, r->tag, source, tag)) continue;
-    if (prev) prev->next = r->next;
-    else posted_head_ = r->next;
+    prev->next = r->next;
     if (posted_tail_ == r) posted_tail_ = prev;
     r->next = nullptr;
     return r;

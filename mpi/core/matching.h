@@ -39,7 +39,16 @@ class MatchQueues {
   MatchQueues& operator=(const MatchQueues&) = delete;
 
   // Removes and returns the oldest posted receive matching (source, tag), or nullptr.
-  Request* TakePosted(int source, int tag);
+  // Inline for the usual case: the oldest posted receive is the one.
+  Request* TakePosted(int source, int tag) {
+    Request* r = posted_head_;
+    if (r == nullptr || !Matches(r->rank, r->tag, source, tag))
+      return TakePostedAfterHead(source, tag);
+    posted_head_ = r->next;
+    if (posted_head_ == nullptr) posted_tail_ = nullptr;
+    r->next = nullptr;
+    return r;
+  }
   void AppendPosted(Request* request);
   // Removes `request` if it is still posted; false if it was already matched.
   bool RemovePosted(Request* request);
@@ -53,6 +62,8 @@ class MatchQueues {
   bool empty() const { return posted_head_ == nullptr && unexpected_head_ == nullptr; }
 
  private:
+  Request* TakePostedAfterHead(int source, int tag);
+
   Request* posted_head_ = nullptr;
   Request* posted_tail_ = nullptr;
   Unexpected* unexpected_head_ = nullptr;

@@ -44,6 +44,19 @@ struct FrameHeader {
 };
 static_assert(sizeof(FrameHeader) == 48, "FrameHeader is part of the wire format");
 
+// The header of a matchable frame (eager or RTS); request ids and address left zero.
+inline FrameHeader MatchHeader(FrameType type, uint32_t context, int source, int tag,
+                               uint64_t bytes) {
+  FrameHeader h{};
+  h.type = type;
+  h.version = kProtocolVersion;
+  h.context = context;
+  h.source = source;
+  h.tag = tag;
+  h.bytes = bytes;
+  return h;
+}
+
 }  // namespace zmpi::core
 
 #endif  // ZMPI_MPI_CORE_PROTOCOL_FORMAT_H_

@@ -131,7 +131,6 @@ class ShmEndpoint final : public Endpoint {
     return std::lower_bound(options_.local_ranks.begin(), options_.local_ranks.end(), rank) -
            options_.local_ranks.begin();
   }
-  [[gnu::noinline]] int Deliver(FrameSink& sink);
   void HelpReaders();
   Status ConnectOne(const PeerAddress& address, Peer* peer);
   StatusOr<char*> RingInPeerSegment(const Segment& seg, const ParsedAddress& addr, int rank);
@@ -287,18 +286,7 @@ StatusOr<SendResult> ShmEndpoint::Send(int rank, const Frame& frame) {
   return SendResult::kRetry;
 }
 
-// The idle case (nothing arrived, nobody asked for help) is most of a waiting rank's time and
-// sets how soon it notices a message: one load per peer, delivery kept out of line.
 StatusOr<int> ShmEndpoint::Poll(FrameSink& sink) {
-  bool arrived = false;
-  for (const Peer& peer : peers_) arrived |= peer.in.HasFrame();
-  int delivered = arrived ? Deliver(sink) : 0;
-  // A peer posted a cooperative Read of our memory: copy our share of it.
-  if (assist_hint_->load(std::memory_order_relaxed) != assist_seen_) HelpReaders();
-  return delivered;
-}
-
-int ShmEndpoint::Deliver(FrameSink& sink) {
   const size_t n = peers_.size();
   int delivered = 0;
   size_t i = next_poll_;
@@ -313,6 +301,8 @@ int ShmEndpoint::Deliver(FrameSink& sink) {
     }
   }
   if (++next_poll_ >= n) next_poll_ = 0;
+  // A peer posted a cooperative Read of our memory: copy our share of it.
+  if (assist_hint_->load(std::memory_order_relaxed) != assist_seen_) HelpReaders();
   return delivered;
 }
 

@@ -37,10 +37,6 @@ class Ring {
   inline bool TryPush(const void* header, size_t header_len, const void* payload,
                       size_t payload_len);
 
-  // Consumer: whether a frame has arrived (one load; what an idle poll costs).
-  bool HasFrame() const {
-    return SlotAt(tail_)->seq.load(std::memory_order_acquire) == static_cast<uint32_t>(tail_ + 1);
-  }
   // Consumer: the oldest unconsumed frame, if one has arrived. Pointers stay valid until Pop.
   inline bool Peek(Frame* frame);
   // Consumer: releases the frame returned by the last successful Peek.

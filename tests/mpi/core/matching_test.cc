@@ -56,6 +56,15 @@ TEST(MatchingTest, PostedMatchedInPostingOrder) {
   EXPECT_EQ(q.TakePosted(5, 1), &any);  // oldest match wins, not the most specific
   EXPECT_EQ(q.TakePosted(5, 1), &other);
   EXPECT_EQ(q.TakePosted(5, 1), nullptr);
+  // Taking the last one left the tail right: what is appended now is found after the head.
+  Request later;
+  later.rank = 5;
+  later.tag = 2;
+  q.AppendPosted(&later);
+  EXPECT_EQ(q.TakePosted(5, 2), &later);
+  EXPECT_EQ(q.TakePosted(4, 1), &specific);  // the head itself
+  EXPECT_TRUE(q.empty());
+  q.AppendPosted(&specific);
   EXPECT_TRUE(q.RemovePosted(&specific));
   EXPECT_FALSE(q.RemovePosted(&specific));
   EXPECT_TRUE(q.empty());
