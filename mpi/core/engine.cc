@@ -119,13 +119,7 @@ int Engine::DrainBacklogs() {
 
 void Engine::PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
                          Request* blame) {
-  FrameHeader h{};
-  h.type = type;
-  h.version = kProtocolVersion;
-  h.sreq = sreq;
-  h.rreq = rreq;
-  h.bytes = bytes;
-  Status s = Post(peer, h, nullptr, 0, nullptr);
+  Status s = Post(peer, ControlHeader(type, sreq, rreq, bytes), nullptr, 0, nullptr);
   if (!s.ok() && blame) blame->error = s;
 }
 
@@ -271,10 +265,7 @@ void Engine::OnCts(int peer, const FrameHeader& header) {
   const char* base = static_cast<const char*>(r->send_buf);
   size_t chunk = p.endpoint->MaxPayload();
   for (size_t off = 0; off < n; off += chunk) {
-    FrameHeader h{};
-    h.type = FrameType::kData;
-    h.version = kProtocolVersion;
-    h.rreq = header.rreq;
+    FrameHeader h = ControlHeader(FrameType::kData, 0, header.rreq, 0);
     h.addr = off;
     size_t len = std::min(chunk, n - off);
     Status s = Post(peer, h, base + off, len, off + len >= n ? r : nullptr);

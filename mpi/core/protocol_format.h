@@ -44,15 +44,30 @@ struct FrameHeader {
 };
 static_assert(sizeof(FrameHeader) == 48, "FrameHeader is part of the wire format");
 
-// The header of a matchable frame (eager or RTS); request ids and address left zero.
-inline FrameHeader MatchHeader(FrameType type, uint32_t context, int source, int tag,
-                               uint64_t bytes) {
+// A header of `type` with every other field zero.
+inline FrameHeader EmptyHeader(FrameType type) {
   FrameHeader h{};
   h.type = type;
   h.version = kProtocolVersion;
+  return h;
+}
+
+// The header of a matchable frame (eager or RTS); request ids and address left zero.
+inline FrameHeader MatchHeader(FrameType type, uint32_t context, int source, int tag,
+                               uint64_t bytes) {
+  FrameHeader h = EmptyHeader(type);
   h.context = context;
   h.source = source;
   h.tag = tag;
+  h.bytes = bytes;
+  return h;
+}
+
+// The header of a control or data frame (kCts, kFin, kSyncAck, kData): ids and a size only.
+inline FrameHeader ControlHeader(FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes) {
+  FrameHeader h = EmptyHeader(type);
+  h.sreq = sreq;
+  h.rreq = rreq;
   h.bytes = bytes;
   return h;
 }
