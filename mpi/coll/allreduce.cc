@@ -83,7 +83,10 @@ Status CentralAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t
     }
   }
   if (acc != recvbuf) std::memcpy(recvbuf, acc, bytes);
-  for (int r = 1; r < p; ++r) ZMPI_RETURN_IF_ERROR(links.Isend(r, tag, recvbuf, bytes));
+  for (int r = 1; r < p; ++r) {
+    ZMPI_RETURN_IF_ERROR(bytes <= Links::kSmallBytes ? links.SendSmall(r, tag, recvbuf, bytes)
+                                                     : links.Isend(r, tag, recvbuf, bytes));
+  }
   return links.WaitAll();
 }
 
@@ -113,7 +116,11 @@ Status ExchangeAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_
     int from = (r - i + p) % p;
     ZMPI_RETURN_IF_ERROR(links.Irecv(from, tag, slot(from), bytes));
   }
-  for (int i = 1; i < p; ++i) ZMPI_RETURN_IF_ERROR(links.Isend((r + i) % p, tag, mine, bytes));
+  for (int i = 1; i < p; ++i) {
+    int to = (r + i) % p;
+    ZMPI_RETURN_IF_ERROR(bytes <= Links::kSmallBytes ? links.SendSmall(to, tag, mine, bytes)
+                                                     : links.Isend(to, tag, mine, bytes));
+  }
   ZMPI_RETURN_IF_ERROR(links.WaitAll());
   for (int j = p - 2; j >= 0; --j) {
     reducer.Apply(j == r ? mine : slot(j), out, count);  // out = v_j (op) out
