@@ -83,8 +83,49 @@ Status CentralAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t
     }
   }
   if (acc != recvbuf) std::memcpy(recvbuf, acc, bytes);
-  for (int r = 1; r < p; ++r) ZMPI_RETURN_IF_ERROR(links.Isend(r, tag, recvbuf, bytes));
+  for (int r = 1; r < p; ++r) {
+    ZMPI_RETURN_IF_ERROR(bytes <= Links::kSmallBytes ? links.SendSmall(r, tag, recvbuf, bytes)
+                                                     : links.Isend(r, tag, recvbuf, bytes));
+  }
   return links.WaitAll();
+}
+
+Status ExchangeAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                         const Reducer& reducer, int tag) {
+  const int p = links.size();
+  const int r = links.rank();
+  const size_t bytes = count * reducer.elem_size();
+  char* out = static_cast<char*>(recvbuf);
+  const char* mine = static_cast<const char*>(IsInPlace(sendbuf) ? recvbuf : sendbuf);
+  if (p == 1 || bytes == 0) {
+    if (mine != out && bytes > 0) std::memcpy(out, mine, bytes);
+    return OkStatus();
+  }
+  // Vector j sits in slot j; the last one lands in recvbuf, where the fold ends. In place,
+  // this rank's own vector moves to its slot first (recvbuf is about to be overwritten while
+  // the sends may still read it).
+  Scratch scratch(static_cast<size_t>(p) * bytes);
+  auto slot = [&](int j) -> char* { return j == p - 1 ? out : scratch.data() + j * bytes; };
+  if (mine == out && r != p - 1) {
+    std::memcpy(slot(r), mine, bytes);
+    mine = slot(r);
+  } else if (mine != out && r == p - 1) {
+    std::memcpy(out, mine, bytes);
+  }
+  for (int i = 1; i < p; ++i) {
+    int from = (r - i + p) % p;
+    ZMPI_RETURN_IF_ERROR(links.Irecv(from, tag, slot(from), bytes));
+  }
+  for (int i = 1; i < p; ++i) {
+    int to = (r + i) % p;
+    ZMPI_RETURN_IF_ERROR(bytes <= Links::kSmallBytes ? links.SendSmall(to, tag, mine, bytes)
+                                                     : links.Isend(to, tag, mine, bytes));
+  }
+  ZMPI_RETURN_IF_ERROR(links.WaitAll());
+  for (int j = p - 2; j >= 0; --j) {
+    reducer.Apply(j == r ? mine : slot(j), out, count);  // out = v_j (op) out
+  }
+  return OkStatus();
 }
 
 Status DirectAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,

@@ -24,6 +24,14 @@ Status RecursiveDoublingAllreduce(Links& links, const void* sendbuf, void* recvb
 Status CentralAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
                         const Reducer& reducer, int tag);
 
+// Exchange: every rank sends its vector to every other rank (all at once, no rank waits on
+// another's progress but for that rank's own send) and folds the p vectors itself, in the
+// same order on every rank: v0 (op) (v1 (op) (... (op) v(p-1))). One step; each rank sends
+// and receives (p - 1) * bytes. For tiny vectors on few ranks, above all ranks that share
+// cores, where a second step through another rank costs a trip through the scheduler.
+Status ExchangeAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                         const Reducer& reducer, int tag);
+
 // Direct: rank i reduces block i of the vector from every rank's copy (all messages of the
 // step at once), then sends the reduced block to every rank. Two steps whatever the size,
 // each rank moves about 2 * bytes; for large vectors on few ranks (the messages of a step

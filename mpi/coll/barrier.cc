@@ -17,8 +17,8 @@ Status CentralBarrier(Links& links, int tag) {
   if (links.rank() != 0) return links.SendRecv(0, nullptr, 0, 0, nullptr, 0, tag);
   for (int r = 1; r < p; ++r) ZMPI_RETURN_IF_ERROR(links.Irecv(r, tag, nullptr, 0));
   ZMPI_RETURN_IF_ERROR(links.WaitAll());
-  for (int r = 1; r < p; ++r) ZMPI_RETURN_IF_ERROR(links.Isend(r, tag, nullptr, 0));
-  return links.WaitAll();
+  for (int r = 1; r < p; ++r) ZMPI_RETURN_IF_ERROR(links.SendSmall(r, tag, nullptr, 0));
+  return OkStatus();
 }
 
 }  // namespace zmpi::coll

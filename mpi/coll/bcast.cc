@@ -47,6 +47,24 @@ Status LinearBcast(Links& links, void* buf, size_t bytes, int root, int tag) {
   return links.WaitAll();
 }
 
+Status ChunkedLinearBcast(Links& links, void* buf, size_t bytes, int root, size_t chunk,
+                          int tag) {
+  const int p = links.size();
+  const int r = links.rank();
+  char* data = static_cast<char*>(buf);
+  for (size_t offset = 0; offset < bytes; offset += chunk) {
+    const size_t n = std::min(chunk, bytes - offset);
+    if (r != root) {
+      ZMPI_RETURN_IF_ERROR(links.Irecv(root, tag, data + offset, n));
+      continue;
+    }
+    for (int i = 1; i < p; ++i) {
+      ZMPI_RETURN_IF_ERROR(links.Isend((r + i) % p, tag, data + offset, n));
+    }
+  }
+  return links.WaitAll();
+}
+
 Status ScatterAllgatherBcast(Links& links, void* buf, size_t bytes, int root, int tag) {
   const int p = links.size();
   const int r = links.rank();

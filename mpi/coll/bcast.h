@@ -17,6 +17,13 @@ Status BinomialBcast(Links& links, void* buf, size_t bytes, int root, int tag);
 // read straight from the root's buffer by every receiver at once.
 Status LinearBcast(Links& links, void* buf, size_t bytes, int root, int tag);
 
+// Linear in pieces: the root sends the buffer to every rank as messages of at most `chunk`
+// bytes, chunk by chunk (each chunk to every rank before the next). With `chunk` at the
+// transport's eager limit no message needs a rendezvous handshake, so no piece waits for its
+// receiver to be scheduled (ranks sharing cores) and the receivers copy out the first pieces
+// while the root copies in the later ones. Every rank must pass the same `chunk` (> 0).
+Status ChunkedLinearBcast(Links& links, void* buf, size_t bytes, int root, size_t chunk, int tag);
+
 // For large buffers (van de Geijn): binomial scatter of p chunks, then a ring allgather, so
 // the root sends about `bytes` once instead of log2 p times.
 Status ScatterAllgatherBcast(Links& links, void* buf, size_t bytes, int root, int tag);

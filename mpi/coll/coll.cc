@@ -28,6 +28,13 @@ namespace {
 constexpr int kCentralMaxRanks = 4;
 // Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
 constexpr size_t kBcastScatterBytes = 128 * 1024;     // and at least 3 ranks
+// Broadcasts on one host in pieces of the shm eager limit (one ring slot, transport/shm:
+// ZMPI_SHM_SLOT_SIZE): larger messages would each wait for a rendezvous handshake, i.e. for
+// the receiver to be scheduled. Up to half a ring (64 slots) per broadcast; beyond that the
+// root would stall on full rings and single-copy reads are as fast.
+constexpr size_t kBcastChunkBytes = 16 * 1024;
+constexpr size_t kBcastChunkedMaxBytes = 512 * 1024;  // and at most kCentralMaxRanks ranks
+constexpr size_t kAllreduceExchangeBytes = 2 * 1024;  // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceCentralBytes = 8 * 1024;   // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
 constexpr int kDirectMaxRanks = 4;                    // direct allreduce of large vectors
@@ -67,6 +74,10 @@ Status Bcast(core::Comm& comm, void* buf, size_t bytes, int root) {
   if (comm.size() == 1 || bytes == 0) return OkStatus();
   CoreLinks links(comm);
   const int p = comm.size();
+  if (p <= kCentralMaxRanks && bytes > kBcastChunkBytes && bytes <= kBcastChunkedMaxBytes &&
+      OnOneHost(comm)) {
+    return ChunkedLinearBcast(links, buf, bytes, root, kBcastChunkBytes, tag);
+  }
   if (p <= kCentralMaxRanks && (bytes < kBcastScatterBytes || OnOneHost(comm))) {
     return LinearBcast(links, buf, bytes, root, tag);
   }
@@ -99,8 +110,13 @@ Status Allreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t co
   const int p = comm.size();
   const size_t bytes = count * type.size;
   if (bytes < kAllreduceHalvingBytes || count < static_cast<size_t>(p)) {
-    // Two ranks: one exchange. Three or four: two steps through rank 0 instead of a fold
-    // (three ranks) or two rounds in which every rank waits on another.
+    // Two ranks: one exchange. Three or four: tiny vectors go to every rank at once (one
+    // step, each rank waits only for the others' sends), small ones take two steps through
+    // rank 0 instead of a fold (three ranks) or two rounds in which every rank waits on
+    // another.
+    if (p > 2 && p <= kCentralMaxRanks && bytes <= kAllreduceExchangeBytes) {
+      return ExchangeAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
+    }
     if (p > 2 && p <= kCentralMaxRanks && bytes <= kAllreduceCentralBytes) {
       return CentralAllreduce(links, sendbuf, recvbuf, count, reducer, tag);
     }

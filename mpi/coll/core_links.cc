@@ -17,6 +17,10 @@ Status CoreLinks::SendRecv(int dest, const void* sendbuf, size_t sendbytes, int 
   return core::CollSendRecv(comm_, dest, sendbuf, sendbytes, source, recvbuf, recvbytes, tag);
 }
 
+Status CoreLinks::SendSmall(int dest, int tag, const void* buf, size_t bytes) {
+  return core::CollSend(comm_, dest, tag, buf, bytes);  // an eager frame at once, no request
+}
+
 Status CoreLinks::Isend(int dest, int tag, const void* buf, size_t bytes) {
   core::SendArgs args{buf, bytes, dest, tag, &comm_};
   args.channel = core::Channel::kColl;

@@ -36,6 +36,13 @@ class Links {
   virtual Status SendRecv(int dest, const void* sendbuf, size_t sendbytes, int source,
                           void* recvbuf, size_t recvbytes, int tag) = 0;
 
+  // A message small enough for every transport's eager path (at most kSmallBytes): returns
+  // once `buf` may be reused, without waiting for the receiver, and costs no request. (Should
+  // a transport still need a rendezvous for it, it waits like Send until the receive is
+  // posted: use it where every receiver posts its receives before it waits on anything.)
+  static constexpr size_t kSmallBytes = 4096;
+  virtual Status SendSmall(int dest, int tag, const void* buf, size_t bytes) = 0;
+
   virtual Status Isend(int dest, int tag, const void* buf, size_t bytes) = 0;
   virtual Status Irecv(int source, int tag, void* buf, size_t bytes) = 0;
   // Completes every operation started since the last WaitAll, even after an error; returns

@@ -17,7 +17,8 @@ struct Algo {
 const Algo kAlgos[] = {{"recursive doubling", RecursiveDoublingAllreduce},
                        {"rabenseifner", RabenseifnerAllreduce},
                        {"central", CentralAllreduce},
-                       {"direct", DirectAllreduce}};
+                       {"direct", DirectAllreduce},
+                       {"exchange", ExchangeAllreduce}};
 
 const core::Datatype kDouble{MPI_DOUBLE, "MPI_DOUBLE", 8, 8, core::BaseKind::kFloat};
 

@@ -11,9 +11,15 @@ struct Algo {
   const char* name;
   BcastFn fn;
 };
+// Chunks of 1000 bytes: many pieces for the sizes below, a short last one, or just one.
+Status ChunkedLinear1000(Links& links, void* buf, size_t bytes, int root, int tag) {
+  return ChunkedLinearBcast(links, buf, bytes, root, 1000, tag);
+}
+
 const Algo kAlgos[] = {{"binomial", BinomialBcast},
                        {"scatter+allgather", ScatterAllgatherBcast},
-                       {"linear", LinearBcast}};
+                       {"linear", LinearBcast},
+                       {"chunked linear", ChunkedLinear1000}};
 
 void CheckBcast(const Algo& algo, int p, Delivery d, int root, size_t bytes) {
   SCOPED_TRACE(std::string(algo.name) + " " + std::to_string(p) + " ranks, root " +

@@ -31,6 +31,14 @@ class FakeLinks final : public Links {
     Status delivered = net_.AwaitTaken(sent);
     return received.ok() ? delivered : received;
   }
+  Status SendSmall(int dest, int tag, const void* buf, size_t bytes) override {
+    ZMPI_RETURN_IF_ERROR(CheckPeer(dest));
+    if (bytes > kSmallBytes) {
+      return Error(Code::kIntern, "SendSmall of %zu bytes (limit %zu)", bytes, kSmallBytes);
+    }
+    net_.Post(rank_, dest, tag, buf, bytes, /*copy=*/true);
+    return OkStatus();
+  }
   Status Isend(int dest, int tag, const void* buf, size_t bytes) override {
     ZMPI_RETURN_IF_ERROR(CheckPeer(dest));
     sends_.push_back(net_.Post(rank_, dest, tag, buf, bytes));
@@ -104,14 +112,14 @@ size_t FakeNetwork::Undelivered() {
 }
 
 FakeNetwork::MessagePtr FakeNetwork::Post(int source, int dest, int tag, const void* buf,
-                                          size_t bytes) {
+                                          size_t bytes, bool copy) {
   auto m = std::make_shared<Message>();
   m->source = source;
   m->dest = dest;
   m->tag = tag;
   m->bytes = bytes;
   m->data = static_cast<const char*>(buf);
-  if (delivery_ == Delivery::kEager) {
+  if (copy || delivery_ == Delivery::kEager) {
     m->copy.assign(m->data, m->data + bytes);
     m->data = m->copy.data();
     m->taken = true;  // the sender is free at once

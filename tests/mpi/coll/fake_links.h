@@ -53,7 +53,9 @@ class FakeNetwork {
   };
   using MessagePtr = std::shared_ptr<Message>;
 
-  MessagePtr Post(int source, int dest, int tag, const void* buf, size_t bytes);
+  // `copy`: deliver eagerly whatever the mode (SendSmall).
+  MessagePtr Post(int source, int dest, int tag, const void* buf, size_t bytes,
+                  bool copy = false);
   Status AwaitTaken(const MessagePtr& message);
   Status Take(int dest, int source, int tag, void* buf, size_t bytes);
 
