@@ -30,8 +30,10 @@ const ConfigRow kConfigRows[] = {
      "smallest message read with single copy; smaller rendezvous messages stream through the "
      "shared-memory ring (two copies, both ranks copying at once)"},
     {"ZMPI_SHM_ASSIST_MIN", "size", "64k",
-     "smallest single-copy read the sending rank helps to copy (0 = the receiver copies alone)"},
-    {"ZMPI_SPIN_COUNT", "int", "2000", "polls before a waiting rank starts yielding the CPU"},
+     "smallest single-copy read the sending rank helps to copy (0 = the receiver copies alone; "
+     "0 when ranks outnumber CPUs)"},
+    {"ZMPI_SPIN_COUNT", "int", "2000",
+     "polls before a waiting rank starts yielding the CPU (0 when ranks outnumber CPUs)"},
     {"ZMPI_ZRUN_TIMEOUT", "int", "0", "zrun: end the job after this many seconds (0 = never)"},
 };
 const size_t kConfigRowCount = sizeof(kConfigRows) / sizeof(kConfigRows[0]);

@@ -3,6 +3,8 @@
 #include <sched.h>
 #include <time.h>
 
+#include <algorithm>
+
 #include "common/check.h"
 #include "mpi/core/request.h"
 #include "mpi/core/runtime.h"
@@ -15,6 +17,9 @@ double Now() {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+
+// How long a waiting rank keeps yielding before it naps between polls.
+constexpr double kYieldSeconds = 0.02;
 
 uint32_t ContextOf(const Comm& comm, Channel channel) {
   return channel == Channel::kUser ? comm.p2p_context() : comm.coll_context();
@@ -42,13 +47,18 @@ void ProgressLoop::Turn() {
   Runtime* rt = Runtime::Get();
   if (rt->engine().Progress() > 0) {
     idle_ = 0;
+    sleeping_ = false;
     return;
   }
   ++idle_;
   const int spin = rt->spin_count();
   if (idle_ < spin) return;
-  if (idle_ < spin + 20000) {
+  if (!sleeping_) {
+    // Yield for a while before napping: a peer that shares our core (or was preempted)
+    // usually answers within a few time slices, and a napping rank reacts ~50-100 us late.
+    if (idle_ == std::max(spin, 1)) yielding_since_ = Now();
     sched_yield();
+    if ((idle_ & 255) == 0 && Now() - yielding_since_ > kYieldSeconds) sleeping_ = true;
     return;
   }
   timespec pause{0, 50 * 1000};  // 50 us: a long-idle rank costs ~nothing

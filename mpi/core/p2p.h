@@ -62,8 +62,9 @@ void FillStatus(const Request* request, MPI_Status* status);
 // Releases a completed request, returning its error.
 Status Finish(Request* request, MPI_Status* status);
 
-// Drives progress once; after a run of idle turns, yields the CPU and later sleeps briefly,
-// so oversubscribed ranks do not starve each other. Any turn with events resets it.
+// Drives progress once; after a run of idle turns (ZMPI_SPIN_COUNT, none when ranks outnumber
+// CPUs) yields the CPU, and after 20 ms of yielding naps 50 us between polls, so
+// oversubscribed ranks do not starve each other. Any turn with events resets it.
 class ProgressLoop {
  public:
   void Turn();
@@ -71,7 +72,9 @@ class ProgressLoop {
   bool Every(double seconds);
 
  private:
-  int idle_ = 0;
+  int idle_ = 0;              // turns since the last event
+  double yielding_since_ = 0;  // when this idle stretch started yielding
+  bool sleeping_ = false;      // yielded for kYieldSeconds: now naps between polls
   double last_check_ = 0;
 };
 

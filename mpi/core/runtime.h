@@ -80,6 +80,7 @@ class Runtime {
   uint32_t next_context_ = 4;  // 0/1 world, 2/3 self
   std::string processor_name_;
   int spin_count_ = 0;
+  bool oversubscribed_ = false;  // more ranks on this host than CPUs
 };
 
 }  // namespace zmpi::core
