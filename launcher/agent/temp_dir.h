@@ -16,7 +16,7 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
-  // Creates $TMPDIR/<prefix>XXXXXX (or /tmp/...).
+  // Creates $TMPDIR/<prefix>XXXXXX (or /tmp/...) holding an owner lock (see below).
   Status Create(const std::string& prefix);
   // Removes the tree (idempotent). Does not follow symlinks.
   void Remove();
@@ -24,6 +24,7 @@ class TempDir {
 
  private:
   std::string path_;
+  int lock_fd_ = -1;  // flock held on <path>/owner.lock while this object lives
 };
 
 // Removes `path` and everything below it; returns false if something could not be removed.
@@ -33,7 +34,10 @@ bool RemoveTree(const std::string& path);
 // process that was killed (SIGKILL skips every cleanup). The host name keeps fake hosts that
 // share /tmp but not PID namespaces from judging each other's pids.
 std::string OwnedTempPrefix(const std::string& label, const std::string& host);
-// Removes $TMPDIR/<label>-<host>-<pid>-* whose pid no longer runs; returns how many.
+// Removes $TMPDIR/<label>-<host>-<pid>-* whose owner is gone; returns how many. The owner is
+// gone when nobody holds the dir's owner lock: that works across PID namespaces, where the pid
+// in the name may be another process's (every agent is PID 1 of its own namespace in the
+// cluster tests). Dirs without a lock file (older zmpi) fall back to "the pid no longer runs".
 int RemoveStaleTempDirs(const std::string& label, const std::string& host);
 
 }  // namespace zmpi::launcher::agent

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 
 namespace zmpi::launcher::agent {
 namespace {
@@ -58,6 +59,25 @@ TEST_F(TempDirTest, StaleDirsOfDeadProcessesOnly) {
   EXPECT_TRUE(Exists(live));
   EXPECT_TRUE(Exists(other_host));
   EXPECT_EQ(OwnedTempPrefix("zrun-pmix", "h1"), "zrun-pmix-h1-" + std::to_string(getpid()) + "-");
+}
+
+// A dir whose owner still holds its lock stays, whatever pid its name carries (across PID
+// namespaces the pid may be another process's); once the owner is gone it is stale.
+TEST_F(TempDirTest, StaleByOwnerLockNotByPid) {
+  auto held = std::make_unique<TempDir>();
+  ASSERT_TRUE(held->Create("zrund-pmix-h1-2147483646-").ok());
+  std::string path = held->path();
+  EXPECT_EQ(RemoveStaleTempDirs("zrund-pmix", "h1"), 0);
+  EXPECT_TRUE(Exists(path));
+  // An owner that died without cleaning up: the lock file stays, nobody holds it.
+  std::string orphan = base_ + "/zrund-pmix-h1-1-xyz";
+  ASSERT_EQ(mkdir(orphan.c_str(), 0700), 0);
+  std::ofstream(orphan + "/owner.lock") << "";
+  EXPECT_EQ(RemoveStaleTempDirs("zrund-pmix", "h1"), 1);  // pid 1 runs, but nobody owns it
+  EXPECT_FALSE(Exists(orphan));
+  EXPECT_TRUE(Exists(path));
+  held.reset();
+  EXPECT_FALSE(Exists(path));
 }
 
 }  // namespace
