@@ -8,42 +8,10 @@
  *   over the in-memory fake, tests/mpi/coll/allreduce_test.cc.)
  * Runs on MPI_COMM_WORLD and on a Comm_split with reversed ranks. Uses only <mpi.h>.
  * Prints "coll_paths_test: OK (<n> checks)" on rank 0; on a mismatch prints it and fails. */
-#include <mpi.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-static int g_world_rank;
-static int g_checks;
-static MPI_Comm g_comm;
-static const char *g_label;
-static int g_me, g_p;
-
-static void fail(const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, "coll_paths_test: rank %d (%s, rank %d of %d): FAILED: ", g_world_rank,
-          g_label, g_me, g_p);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\n");
-  fflush(stderr);
-  MPI_Abort(MPI_COMM_WORLD, 1);
-  exit(1);
-}
-
-#define CALL(expr)                                                    \
-  do {                                                                \
-    int rc_ = (expr);                                                 \
-    if (rc_ != MPI_SUCCESS) fail("%s returned error %d", #expr, rc_); \
-  } while (0)
-
-static void *xmalloc(size_t bytes) {
-  void *p = malloc(bytes > 0 ? bytes : 1);
-  if (p == NULL) fail("out of memory (%zu bytes)", bytes);
-  return p;
-}
+static const char kTestName[] = "coll_paths_test";
+#include "job_check.h"
 
 /* ---- Bcast ---- */
 
@@ -225,13 +193,5 @@ int main(int argc, char **argv) {
   suite(split, "Comm_split(rank % 2, reversed)");
   CALL(MPI_Comm_free(&split));
 
-  int total = 0;
-  g_label = "final";
-  CALL(MPI_Reduce(&g_checks, &total, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD));
-  if (g_world_rank == 0) {
-    printf("coll_paths_test: OK (%d checks)\n", total);
-    fflush(stdout);
-  }
-  MPI_Finalize();
-  return 0;
+  return finish_ok();
 }

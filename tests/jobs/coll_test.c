@@ -6,43 +6,10 @@
  * prints the failed check and exits non-zero.
  * Debian's MPICH 4.0.2 (ch4:ucx) crashes in its device-level MPI_Reduce with MPI_IN_PLACE at a
  * non-zero root (~1000 ints); run it there with MPIR_CVAR_DEVICE_COLLECTIVES=none. */
-#include <mpi.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-static int g_world_rank;
-static int g_checks;
-/* The communicator under test. */
-static MPI_Comm g_comm;
-static const char *g_label;
-static int g_me, g_p;
-
-static void fail(const char *fmt, ...) {
-  va_list ap;
-  fprintf(stderr, "coll_test: rank %d (%s, rank %d of %d): FAILED: ", g_world_rank, g_label, g_me,
-          g_p);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\n");
-  fflush(stderr);
-  MPI_Abort(MPI_COMM_WORLD, 1);
-  exit(1);
-}
-
-#define CALL(expr)                                                    \
-  do {                                                                \
-    int rc_ = (expr);                                                 \
-    if (rc_ != MPI_SUCCESS) fail("%s returned error %d", #expr, rc_); \
-  } while (0)
-
-static void *xmalloc(size_t bytes) {
-  void *p = malloc(bytes > 0 ? bytes : 1);
-  if (p == NULL) fail("out of memory (%zu bytes)", bytes);
-  return p;
-}
+static const char kTestName[] = "coll_test";
+#include "job_check.h"
 
 /* ---- values: what rank r contributes at element i ---- */
 static int int_val(int r, int i) { return (r + 1) * 1000 + (i % 1000) * 3 - 500; }
@@ -548,15 +515,5 @@ int main(int argc, char **argv) {
   CALL(MPI_Comm_free(&split));
   CALL(MPI_Comm_free(&dup));
 
-  /* Rank 0 reports the checks of all ranks. */
-  int total = 0;
-  g_comm = MPI_COMM_WORLD;
-  g_label = "final";
-  CALL(MPI_Reduce(&g_checks, &total, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD));
-  if (g_world_rank == 0) {
-    printf("coll_test: OK (%d checks)\n", total);
-    fflush(stdout);
-  }
-  MPI_Finalize();
-  return 0;
+  return finish_ok();
 }
