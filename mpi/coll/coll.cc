@@ -3,7 +3,6 @@
 #include "mpi/coll/coll.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "mpi/coll/allgather.h"
@@ -16,8 +15,6 @@
 #include "mpi/coll/op_reducer.h"
 #include "mpi/coll/reduce.h"
 #include "mpi/coll/scatter.h"
-#include "mpi/coll/scratch.h"
-#include "mpi/core/coll_p2p.h"
 #include "mpi/core/op.h"
 #include "mpi/core/runtime.h"
 
@@ -37,7 +34,6 @@ constexpr size_t kBcastScatterBytes = 128 * 1024;     // and at least 3 ranks
 // root would stall on full rings and single-copy reads are as fast.
 constexpr size_t kBcastChunkBytes = 16 * 1024;
 constexpr size_t kBcastChunkedMaxBytes = 512 * 1024;  // and at most kCentralMaxRanks ranks
-constexpr size_t kAllreduceTwoRankBytes = 32 * 1024;  // one exchange on 2 ranks
 constexpr size_t kAllreduceExchangeBytes = 2 * 1024;  // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceCentralBytes = 8 * 1024;   // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
@@ -57,26 +53,6 @@ bool OnOneHost(const core::Comm& comm) {
     if (std::find(local.begin(), local.end(), w) == local.end()) return false;
   }
   return true;
-}
-
-// Allreduce on two ranks: one exchange, straight over the core (as the 2-rank barrier), then
-// each rank folds the other's vector in rank order (rank 0's on the left), so both results are
-// the same bits.
-Status TwoRankAllreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
-                        const Reducer& reducer, int tag) {
-  const size_t bytes = count * reducer.elem_size();
-  const int peer = 1 - comm.rank();
-  if (!IsInPlace(sendbuf)) std::memcpy(recvbuf, sendbuf, bytes);
-  Scratch theirs(bytes);
-  ZMPI_RETURN_IF_ERROR(
-      core::CollSendRecv(comm, peer, recvbuf, bytes, peer, theirs.data(), bytes, tag));
-  if (comm.rank() == 1 || reducer.commutative()) {
-    reducer.Apply(theirs.data(), recvbuf, count);  // recvbuf = theirs (op) mine
-  } else {
-    reducer.Apply(recvbuf, theirs.data(), count);  // theirs = mine (op) theirs
-    std::memcpy(recvbuf, theirs.data(), bytes);
-  }
-  return OkStatus();
 }
 
 }  // namespace
@@ -133,9 +109,6 @@ Status Allreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t co
   OpReducer reducer(op, type);
   const int p = comm.size();
   const size_t bytes = count * type.size;
-  if (p == 2 && bytes <= kAllreduceTwoRankBytes) {
-    return TwoRankAllreduce(comm, sendbuf, recvbuf, count, reducer, tag);
-  }
   if (bytes < kAllreduceHalvingBytes || count < static_cast<size_t>(p)) {
     // Two ranks: one exchange. Three or four: tiny vectors go to every rank at once (one
     // step, each rank waits only for the others' sends), small ones take two steps through
