@@ -20,8 +20,7 @@ Status CollSendRecv(Comm& comm, int dest, const void* sendbuf, size_t sendbytes,
   ZMPI_ASSIGN_OR_RETURN(Request* recv, Irecv(ra));
   // The receive is posted, so a blocking send cannot deadlock against the peer's (a small
   // one leaves at once with no request: p2p.h).
-  Status sent =
-      Send(SendArgs{sendbuf, sendbytes, dest, tag, &comm, SendMode::kStandard, Channel::kColl});
+  Status sent = CollSend(comm, dest, tag, sendbuf, sendbytes);
   if (!sent.ok()) {
     Wait(recv, nullptr).IgnoreError();
     return sent;
