@@ -14,7 +14,9 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_TRANSPORT", "string", "auto",
      "auto|shm|ofi|mixed: transport between ranks on one host (auto = shm; mixed = tests: "
      "same-parity ranks over shm, others over ofi); other hosts always use ofi"},
-    {"ZMPI_OFI_PROVIDER", "string", "tcp;ofi_rxm", "libfabric provider between hosts (or net)"},
+    {"ZMPI_OFI_PROVIDER", "string", "net,tcp,tcp;ofi_rxm",
+     "libfabric providers between hosts, tried in order (the first one libfabric has is used; "
+     "every host must end up with the same one)"},
     {"ZMPI_OFI_IFACE", "string", "",
      "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
     {"ZMPI_EAGER_LIMIT", "size", "64k",

@@ -9,7 +9,7 @@ TEST(ConfigTest, DefaultsComeFromTheTable) {
   Config c = Config::FromList({});
   EXPECT_EQ(c.transport, TransportChoice::kAuto);
   EXPECT_EQ(c.eager_limit, 64u * 1024);
-  EXPECT_EQ(c.ofi_provider, "tcp;ofi_rxm");
+  EXPECT_EQ(c.ofi_provider, "net,tcp,tcp;ofi_rxm");
   EXPECT_TRUE(c.warnings.empty());
 }
 

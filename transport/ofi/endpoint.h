@@ -27,10 +27,12 @@
 namespace zmpi::transport::ofi {
 
 struct Options {
-  // "tcp;ofi_rxm" (default, as ZMPI_OFI_PROVIDER's in common/config.cc) or "net". net is
-  // ~2 us faster per small message (tcp;ofi_rxm writes and reads a wake-up pipe per received
-  // message) but slower for 256 KiB-1 MiB bulk transfers: docs/transport-ofi.md.
-  std::string provider = "tcp;ofi_rxm";
+  // libfabric providers to try, in order, separated by commas; the first one this libfabric
+  // offers is used (default as ZMPI_OFI_PROVIDER's in common/config.cc). "net" (libfabric 1.17;
+  // called "tcp" from 1.18 on) does one system call per message each way; "tcp;ofi_rxm" also
+  // writes and reads a wake-up pipe per received message (~1.5 us): docs/transport-ofi.md.
+  // Every rank must end up with the same provider; Connect refuses a peer that did not.
+  std::string provider = "net,tcp,tcp;ofi_rxm";
   // Network interface to use: "lo" on one host, "eth0" in a namespace host. Required: the
   // provider's default interface is never used.
   std::string iface;

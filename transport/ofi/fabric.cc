@@ -230,7 +230,8 @@ Status Fabric::Init(const fi_info* info, size_t av_count) {
   size_t name_len = sizeof(name);
   ret = fi_getname(&ep_->fid, name, &name_len);
   if (ret != 0) return OfiError("fi_getname", ret);
-  address_ = Hex(name, name_len);
+  provider_ = info->fabric_attr->prov_name;
+  address_ = provider_ + "/" + Hex(name, name_len);
   return OkStatus();
 }
 
@@ -245,10 +246,21 @@ Fabric::~Fabric() {
   }
 }
 
-StatusOr<fi_addr_t> Fabric::Insert(const std::string& hex_address) {
+StatusOr<fi_addr_t> Fabric::Insert(const std::string& address) {
+  // "<provider>/<hex name>": providers do not understand each other's wire protocol, so a peer
+  // that opened another one (a different libfabric version, or ZMPI_OFI_PROVIDER set
+  // differently) is refused here rather than left to hang.
+  size_t slash = address.rfind('/');
+  std::string provider = slash == std::string::npos ? "" : address.substr(0, slash);
+  if (provider != provider_) {
+    return Error(Code::kUnsupported,
+                 "ofi: a peer uses libfabric provider '%s', this rank '%s' (set ZMPI_OFI_PROVIDER "
+                 "to one that every host has)",
+                 provider.c_str(), provider_.c_str());
+  }
   std::vector<unsigned char> raw;
-  if (!Unhex(hex_address, &raw)) {
-    return Error(Code::kArg, "ofi: malformed peer address '%s'", hex_address.c_str());
+  if (!Unhex(address.substr(slash + 1), &raw)) {
+    return Error(Code::kArg, "ofi: malformed peer address '%s'", address.c_str());
   }
   fi_addr_t addr = FI_ADDR_NOTAVAIL;
   int ret = fi_av_insert(av_, raw.data(), 1, &addr, 0, nullptr);

@@ -34,7 +34,7 @@ inline constexpr size_t kRxmEagerLimit = size_t{16} << 20;
 
 class Fabric final {
  public:
-  // Opens everything for `provider` ("tcp;ofi_rxm", "net") on interface `iface` ("lo", "eth0").
+  // Opens everything for `provider` ("net", "tcp", "tcp;ofi_rxm") on interface `iface` ("lo", "eth0").
   // `av_count` sizes the address vector (the world size).
   static StatusOr<std::unique_ptr<Fabric>> Open(const std::string& provider,
                                                 const std::string& iface, size_t av_count);
@@ -48,10 +48,13 @@ class Fabric final {
   size_t max_msg_size() const { return max_msg_size_; }
   size_t tx_size() const { return tx_size_; }
   size_t rx_size() const { return rx_size_; }
-  // The endpoint's name (fi_getname) as lowercase hex.
+  // The provider actually opened ("net", "tcp;ofi_rxm", ...).
+  const std::string& provider() const { return provider_; }
+  // "<provider>/<the endpoint's name (fi_getname) as lowercase hex>".
   const std::string& address() const { return address_; }
-  // Inserts a peer's hex name into the address vector.
-  StatusOr<fi_addr_t> Insert(const std::string& hex_address);
+  // Inserts a peer's address() into the address vector; kUnsupported when the peer opened
+  // another provider.
+  StatusOr<fi_addr_t> Insert(const std::string& address);
   // Text for a failed completion (fi_cq_strerror).
   std::string CompletionErrorText(const fi_cq_err_entry& entry) const;
 
@@ -68,6 +71,7 @@ class Fabric final {
   size_t max_msg_size_ = 0;
   size_t tx_size_ = 0;
   size_t rx_size_ = 0;
+  std::string provider_;
   std::string address_;
 };
 

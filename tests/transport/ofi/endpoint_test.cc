@@ -81,9 +81,11 @@ TEST_P(OfiTest, DescribesItself) {
   EXPECT_STREQ(ep(0).Name(), "ofi");
   EXPECT_TRUE(ep(0).HasBulk());
   EXPECT_GE(ep(0).MaxPayload(), 16u * 1024);
-  std::string address = ep(0).Address();
-  EXPECT_FALSE(address.empty());
-  EXPECT_EQ(address.find_first_not_of("0123456789abcdef"), std::string::npos) << address;
+  std::string address = ep(0).Address();  // "<provider>/<hex name>"
+  ASSERT_EQ(address.rfind(GetParam() + "/", 0), 0u) << address;
+  std::string hex = address.substr(GetParam().size() + 1);
+  EXPECT_FALSE(hex.empty());
+  EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos) << address;
 }
 
 TEST_P(OfiTest, PingPong) {
@@ -411,6 +413,37 @@ TEST(OfiErrors, UnknownProviderGivesClearError) {
   created = CreateEndpoint(MakeOptions("sockets", 0, 1));
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.status().code(), Code::kArg);
+}
+
+// The default list: the first provider this libfabric has wins, and the address says which.
+// libfabric 1.17 has no "tcp" RDM endpoint of its own, so "tcp,net" must fall through to net
+// there; later versions (where net was renamed tcp) open tcp.
+TEST(OfiProviders, ListFallsThroughToAProviderThatExists) {
+  StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(MakeOptions("tcp,net", 0, 1));
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  std::string address = created.value()->Address();
+  EXPECT_TRUE(address.rfind("tcp/", 0) == 0 || address.rfind("net/", 0) == 0) << address;
+  created = CreateEndpoint(MakeOptions("net,bogus", 0, 1));  // names are checked as tried
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  created = CreateEndpoint(MakeOptions("bogus,net", 0, 1));
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), Code::kArg);
+}
+
+// Ranks that opened different providers cannot talk; Connect says so instead of hanging.
+TEST(OfiProviders, PeerWithAnotherProviderIsRefused) {
+  StatusOr<std::unique_ptr<Endpoint>> net = CreateEndpoint(MakeOptions("net", 0, 2));
+  StatusOr<std::unique_ptr<Endpoint>> rxm = CreateEndpoint(MakeOptions("tcp;ofi_rxm", 1, 2));
+  ASSERT_TRUE(net.ok()) << net.status().ToString();
+  ASSERT_TRUE(rxm.ok()) << rxm.status().ToString();
+  std::vector<PeerAddress> peers = {{0, net.value()->Address()}, {1, rxm.value()->Address()}};
+  Status status = net.value()->Connect(peers);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), Code::kUnsupported);
+  EXPECT_NE(status.message().find("'tcp;ofi_rxm'"), std::string::npos) << status.ToString();
+  EXPECT_NE(status.message().find("ZMPI_OFI_PROVIDER"), std::string::npos);
+  status = net.value()->Connect({{1, "net/zz"}});
+  EXPECT_EQ(status.code(), Code::kArg) << status.ToString();
 }
 
 std::string ProviderName(const ::testing::TestParamInfo<std::string>& info) {

@@ -147,9 +147,11 @@ Options BenchOptions(const std::string& provider, int rank, const std::string& i
   return options;
 }
 
-// "198.51.100.7:40123" for an IPv4 endpoint name (hex of a sockaddr_in), else the hex itself.
-std::string Printable(const std::string& hex) {
-  if (hex.size() < 16 || hex.compare(0, 4, "0200") != 0) return hex;
+// "198.51.100.7:40123" for an IPv4 endpoint address ("<provider>/<hex of a sockaddr_in>"), else
+// the address itself.
+std::string Printable(const std::string& address) {
+  std::string hex = address.substr(address.rfind('/') + 1);
+  if (hex.size() < 16 || hex.compare(0, 4, "0200") != 0) return address;
   auto byte = [&](int i) { return std::stoi(hex.substr(2 * i, 2), nullptr, 16); };
   return std::to_string(byte(4)) + "." + std::to_string(byte(5)) + "." + std::to_string(byte(6)) +
          "." + std::to_string(byte(7)) + ":" + std::to_string(byte(2) * 256 + byte(3));
