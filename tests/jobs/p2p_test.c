@@ -118,12 +118,64 @@ static void test_large(size_t bytes) {
   free(buf);
 }
 
+/* Messages of 16-64 KiB, which go as a frame plus a bulk push over ofi: first unexpected (sent
+ * before the receives are posted, some probed first), then into receives already posted. */
+static void test_pushed(void) {
+  if (g_size < 2 || g_rank > 1) return;
+  const int sizes[4] = {16384, 20000, 32768, 65536};
+  unsigned char* buf[4];
+  for (int k = 0; k < 4; ++k) {
+    buf[k] = malloc(sizes[k]);
+    for (int i = 0; i < sizes[k]; ++i) buf[k][i] = g_rank == 0 ? (unsigned char)(i * 13 + k) : 0;
+  }
+  for (int round = 0; round < 2; ++round) {
+    /* A 0-byte token orders the two sides: it follows the messages (round 0) or the posted
+     * receives (round 1) on the same path. */
+    MPI_Request req[4];
+    int posted_first = round == 1;
+    if (g_rank == 1 && posted_first) {
+      for (int k = 0; k < 4; ++k) MPI_Irecv(buf[k], sizes[k], MPI_BYTE, 0, 30, MPI_COMM_WORLD, &req[k]);
+      MPI_Send(NULL, 0, MPI_BYTE, 0, 31, MPI_COMM_WORLD);
+    }
+    if (g_rank == 0) {
+      if (posted_first) MPI_Recv(NULL, 0, MPI_BYTE, 1, 31, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      for (int k = 0; k < 4; ++k) MPI_Isend(buf[k], sizes[k], MPI_BYTE, 1, 30, MPI_COMM_WORLD, &req[k]);
+      if (!posted_first) MPI_Send(NULL, 0, MPI_BYTE, 1, 31, MPI_COMM_WORLD);
+    }
+    if (g_rank == 1 && !posted_first) {
+      MPI_Recv(NULL, 0, MPI_BYTE, 0, 31, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      MPI_Status st;
+      int count = 0;
+      MPI_Probe(0, 30, MPI_COMM_WORLD, &st);
+      MPI_Get_count(&st, MPI_BYTE, &count);
+      CHECK(count == sizes[0], "probed count %d", count);
+      for (int k = 0; k < 4; ++k) MPI_Irecv(buf[k], sizes[k], MPI_BYTE, 0, 30, MPI_COMM_WORLD, &req[k]);
+    }
+    MPI_Status st[4];
+    MPI_Waitall(4, req, st);
+    if (g_rank == 0) continue;
+    for (int k = 0; k < 4; ++k) {
+      int count = 0;
+      MPI_Get_count(&st[k], MPI_BYTE, &count);
+      CHECK(count == sizes[k], "round %d message %d: count %d", round, k, count);
+      for (int i = 0; i < sizes[k]; ++i) {
+        if (buf[k][i] != (unsigned char)(i * 13 + k)) {
+          CHECK(0, "round %d message %d: byte %d", round, k, i);
+          break;
+        }
+      }
+      memset(buf[k], 0, sizes[k]);
+    }
+  }
+  for (int k = 0; k < 4; ++k) free(buf[k]);
+}
+
 static void test_truncate(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int peer = g_size > 1 ? (g_rank ^ 1) : g_rank;
   if (peer >= g_size) peer = g_rank;
-  size_t sizes[2] = {64, 100000}; /* eager and rendezvous */
-  for (int k = 0; k < 2; ++k) {
+  size_t sizes[3] = {64, 32768, 100000}; /* eager, pushed (ofi) or eager, rendezvous */
+  for (int k = 0; k < 3; ++k) {
     int n = (int)sizes[k];
     char* out = calloc(n, 1);
     char* in = calloc(n, 1);
@@ -313,6 +365,7 @@ int main(int argc, char** argv) {
   test_any_source_and_order();
   test_modes_and_completion();
   test_probe_cancel_free();
+  test_pushed();
   test_truncate();
   test_bad_arguments();
   test_comms();
