@@ -6,8 +6,9 @@
 // CompleteFence(), which is when the waiting client is released. This keeps every decision
 // (abort policy, fence relaying between hosts for zrund) on the loop's thread.
 //
-// Registration calls (RegisterJob, DeregisterJob) block the caller for at most a few seconds
-// while libpmix finishes them.
+// Registration calls (RegisterJob, DeregisterJob) block the caller for at most 10 s per libpmix
+// operation while libpmix finishes them (agent/op_waiter.h: a callback that comes later is
+// harmless).
 #ifndef ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
 #define ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
 
@@ -69,6 +70,9 @@ class PmixServer {
   void Post(PmixEvent event);
 
  private:
+  // Also drops the namespace's clients (libpmix does both).
+  void DeregisterNamespace(const std::string& nspace);
+
   bool initialized_ = false;
   int wake_read_fd_ = -1;
   int wake_write_fd_ = -1;
