@@ -236,16 +236,13 @@ StatusOr<std::vector<std::string>> PmixServer::ForkEnvironment(const std::string
   return out;
 }
 
-void PmixServer::DeregisterJob(const std::string& nspace, const JobPlan& plan, int host) {
-  // Both calls always call back (they return nothing).
-  for (const RankSlot& slot : plan.RanksOn(host)) {
-    pmix_proc_t proc;
-    SetProc(&proc, nspace, slot.rank);
-    RunOp([&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
-      PMIx_server_deregister_client(&proc, cbfunc, cbdata);
-      return PMIX_SUCCESS;
-    });
-  }
+void PmixServer::DeregisterJob(const std::string& nspace) {
+  // Only the namespace: PMIx_server_deregister_client (libpmix 4.2.2) closes the socket of a
+  // client whose connection loss libpmix has not processed yet (the rank just exited, its EOF
+  // still queued) without removing the socket's event. The event stays registered on that fd
+  // number, so the next connection accepted on the same fd is never read: that rank waits in
+  // PMIx_Init forever, and so does the first rank of every later job. Dropping the namespace
+  // leaves each connection to libpmix's own lost-connection path (event removed, then closed).
   DeregisterNamespace(nspace);
 }
 

@@ -56,7 +56,8 @@ class PmixServer {
   Status RegisterJob(const JobInfo& job, const JobPlan& plan);
   // The NAME=VALUE variables a rank needs to find this server (PMIx_server_setup_fork).
   StatusOr<std::vector<std::string>> ForkEnvironment(const std::string& nspace, int rank);
-  void DeregisterJob(const std::string& nspace, const JobPlan& plan, int host);
+  // Drops the namespace and its clients; clients still connected keep working until they go.
+  void DeregisterJob(const std::string& nspace);
 
   // Readable when events are queued.
   int event_fd() const { return wake_read_fd_; }
@@ -70,7 +71,6 @@ class PmixServer {
   void Post(PmixEvent event);
 
  private:
-  // Also drops the namespace's clients (libpmix does both).
   void DeregisterNamespace(const std::string& nspace);
 
   bool initialized_ = false;

@@ -222,7 +222,7 @@ Status AgentJob::Run() {
   supervisor_ = nullptr;
   for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
   fences_.clear();
-  pmix_->DeregisterJob(nspace_, plan_, host_index_);
+  pmix_->DeregisterJob(nspace_);
   agent::RemoveShmSegments(shm_prefix_);
   SetCoresUsed(0);
   proto::JobEnd end;
