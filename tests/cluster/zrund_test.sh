@@ -30,6 +30,7 @@ key=$keydir/cluster.key
 [ "$(stat -c %a "$key")" = 600 ] && pass "key file has mode 0600" || fail "key mode $(stat -c %a "$key")"
 port=7411
 declare -A agent  # host -> spawned PID
+zrund_extra=()    # more zrund options (a case may set them before starting agents)
 
 # start_agent HOST CORES [PREFIX...]: zrund on HOST (behind the command PREFIX, e.g. a mount);
 # waits (bounded) until it serves.
@@ -40,7 +41,8 @@ start_agent() {
   # PID 1 of its namespace, its pid always looks alive to a later agent's stale-dir sweep).
   mkdir -p "$keydir/tmp"
   read -r pid log < <(cluster_spawn "$h" "$@" env TMPDIR="$keydir/tmp" "$zrund" \
-    --key-file "$key" --iface eth0 --port "$port" --cores "$cores" --cache-dir "$keydir/cache-$h")
+    --key-file "$key" --iface eth0 --port "$port" --cores "$cores" --cache-dir "$keydir/cache-$h" \
+    "${zrund_extra[@]}")
   set -- "$h"
   agent[$1]=$pid
   deadline=$(($(now_ms) + 5000))
@@ -327,6 +329,7 @@ case "$case_name" in
     pass "no rank processes left on h1..h3"
     ;;
   startup)
+    zrund_extra=(--startup-timeout 3)
     start_agents 2 || exit 1
     # Rank 0 on h1 never reaches MPI_Init while rank 1 on h2 waits in its exchange: the job
     # ends after --startup-timeout with one line, and the agents serve the next job.
@@ -362,6 +365,21 @@ case "$case_name" in
         { fail "next job after kill -9 of zrun at $delay s: $out"; logs; }
     done
     no_ranks_left
+    # Every rank connects to PMIx and then stalls, on every host: no host reaches the exchange,
+    # so zrun's limit (off here) cannot tell; the agents' --startup-timeout 3 ends the job.
+    t0=$(now_ms)
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h1,h2 --map-by node -n 2 \
+      --startup-timeout 0 "$(dirname "$p2p")/pmix_client" --stall 60 2>&1)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 1 ] && [ $dt -lt 15000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -Eqx "zrun: rank [01] on h[12] did not reach MPI start-up's exchange \(MPI_Init\) within 3 s of connecting to PMIx; ending the job" &&
+      pass "start-up stalled on every host: the agents end it, one line, exit 1 after $dt ms" ||
+      fail "start-up stalled on every host: exit $rc after $dt ms"
+    no_ranks_left
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
+    [ $? = 0 ] && pass "next job runs" || fail "next job: $out"
     ;;
   *)
     echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures|startup ZRUND ZRUN P2P [COLL]"

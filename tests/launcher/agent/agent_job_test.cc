@@ -200,5 +200,48 @@ TEST(AgentJob, TheNextConnectionOnADroppedJobsDescriptorIsServed) {
   close(null_fd);
 }
 
+
+// A rank that connected to PMIx but never reaches the start-up exchange (stuck in start-up)
+// ends the job after the start-up limit, with one line naming it.
+TEST(AgentJob, AStuckStartUpEndsTheJob) {
+  setenv("PMIX_MCA_gds", "hash", 1);
+  Topology topology;
+  ASSERT_TRUE(topology.Load().ok());
+  StatusOr<JobPlan> plan = JobPlan::Make(2, {{"here", 1}, {"elsewhere", 1}}, BindPolicy::kNone);
+  ASSERT_TRUE(plan.ok());
+  TempDir tmp;
+  ASSERT_TRUE(tmp.Create("agent-job-test-").ok());
+  PmixServer pmix;
+  ASSERT_TRUE(pmix.Init(tmp.path(), topology.hwloc_handle()).ok());
+  ASSERT_TRUE(pmix.RegisterJob(JobInfo{"stuck", 0, tmp.path()}, plan.value()).ok());
+  SignalPipe signals;
+  ASSERT_TRUE(signals.Install({SIGCHLD}).ok());
+  StatusOr<SpawnedProcess> p = StartClient(&pmix, &topology, "stuck", {"--stall", "60"});
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  IoForwarder io(1, 2, true);
+  io.Add(p->stdout_fd, 0, false);
+  io.Add(p->stderr_fd, 0, true);
+  SupervisorOptions options;
+  options.nspace = "stuck";
+  options.host = "here";
+  options.startup_timeout_seconds = 2;
+  options.timeout_seconds = 30;
+  Supervisor supervisor(options, &pmix, &signals, &io);
+  std::string reason;
+  supervisor.set_end_handler([&](int, const std::string& why) { reason = why; });
+  supervisor.set_fence_handler([&](const PmixEvent& e) {
+    supervisor.StartupDone();
+    pmix.CompleteFence(e, e.data);
+  });
+  supervisor.AddRank(0, p->pid);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(supervisor.Run(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+  EXPECT_EQ(reason,
+            "rank 0 on here did not reach MPI start-up's exchange (MPI_Init) within 2 s of "
+            "connecting to PMIx; ending the job");
+  pmix.DeregisterJob("stuck");
+}
+
 }  // namespace
 }  // namespace zmpi::launcher::agent
