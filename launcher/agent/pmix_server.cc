@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
 
 #include "common/log.h"
+#include "launcher/agent/op_waiter.h"
 
 namespace zmpi::launcher::agent {
 
@@ -20,31 +20,14 @@ PmixServer* g_server = nullptr;
 
 constexpr auto kRegistrationTimeout = std::chrono::seconds(10);
 
-// Waits (bounded) for a libpmix operation that completes through a pmix_op_cbfunc_t.
-class OpWaiter {
- public:
-  static void Callback(pmix_status_t status, void* cbdata) {
-    auto* self = static_cast<OpWaiter*>(cbdata);
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->status_ = status;
-    self->done_ = true;
-    self->cv_.notify_all();
-  }
-  // Returns the operation's status, or PMIX_ERR_TIMEOUT.
-  pmix_status_t Wait() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (!cv_.wait_for(lock, kRegistrationTimeout, [this] { return done_; })) {
-      return PMIX_ERR_TIMEOUT;
-    }
-    return status_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  pmix_status_t status_ = PMIX_SUCCESS;
-};
+// Runs one libpmix call that completes through a pmix_op_cbfunc_t; bounded by
+// kRegistrationTimeout. `call` gets the callback and its cbdata and returns the call's status.
+template <typename Call>
+pmix_status_t RunOp(Call call) {
+  OpWaiter waiter(kRegistrationTimeout);
+  pmix_status_t rc = call(&OpWaiter::Callback, waiter.cbdata());
+  return waiter.Finish(rc, PMIX_ERR_TIMEOUT);
+}
 
 void SetProc(pmix_proc_t* proc, const std::string& nspace, int rank) {
   PMIX_PROC_CONSTRUCT(proc);
@@ -211,23 +194,26 @@ Status PmixServer::RegisterJob(const JobInfo& job, const JobPlan& plan) {
   std::vector<RankSlot> local = plan.RanksOn(job.host);
   pmix_nspace_t nspace;
   PMIX_LOAD_NSPACE(nspace, job.nspace.c_str());
-  OpWaiter waiter;
-  pmix_status_t rc = PMIx_server_register_nspace(
-      nspace, static_cast<int>(local.size()), static_cast<pmix_info_t*>(array.array), array.size,
-      OpWaiter::Callback, &waiter);
-  if (rc == PMIX_SUCCESS) rc = waiter.Wait();
+  pmix_status_t rc = RunOp([&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
+    return PMIx_server_register_nspace(nspace, static_cast<int>(local.size()),
+                                       static_cast<pmix_info_t*>(array.array), array.size, cbfunc,
+                                       cbdata);
+  });
   PMIx_Data_array_destruct(&array);
   if (rc != PMIX_SUCCESS && rc != PMIX_OPERATION_SUCCEEDED) {
+    // A timed-out registration may still complete later: undo it then (libpmix runs its
+    // operations in order).
+    if (rc == PMIX_ERR_TIMEOUT) DeregisterNamespace(job.nspace);
     return PmixError("PMIx_server_register_nspace", rc);
   }
   for (const RankSlot& slot : local) {
     pmix_proc_t proc;
     SetProc(&proc, job.nspace, slot.rank);
-    OpWaiter client_waiter;
-    rc = PMIx_server_register_client(&proc, getuid(), getgid(), nullptr, OpWaiter::Callback,
-                                     &client_waiter);
-    if (rc == PMIX_SUCCESS) rc = client_waiter.Wait();
+    rc = RunOp([&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
+      return PMIx_server_register_client(&proc, getuid(), getgid(), nullptr, cbfunc, cbdata);
+    });
     if (rc != PMIX_SUCCESS && rc != PMIX_OPERATION_SUCCEEDED) {
+      DeregisterNamespace(job.nspace);  // no half-registered namespace stays behind
       return PmixError("PMIx_server_register_client", rc);
     }
   }
@@ -250,19 +236,23 @@ StatusOr<std::vector<std::string>> PmixServer::ForkEnvironment(const std::string
   return out;
 }
 
-void PmixServer::DeregisterJob(const std::string& nspace, const JobPlan& plan, int host) {
-  for (const RankSlot& slot : plan.RanksOn(host)) {
-    pmix_proc_t proc;
-    SetProc(&proc, nspace, slot.rank);
-    OpWaiter waiter;
-    PMIx_server_deregister_client(&proc, OpWaiter::Callback, &waiter);
-    waiter.Wait();
-  }
+void PmixServer::DeregisterJob(const std::string& nspace) {
+  // Only the namespace: PMIx_server_deregister_client (libpmix 4.2.2) closes the socket of a
+  // client whose connection loss libpmix has not processed yet (the rank just exited, its EOF
+  // still queued) without removing the socket's event. The event stays registered on that fd
+  // number, so the next connection accepted on the same fd is never read: that rank waits in
+  // PMIx_Init forever, and so does the first rank of every later job. Dropping the namespace
+  // leaves each connection to libpmix's own lost-connection path (event removed, then closed).
+  DeregisterNamespace(nspace);
+}
+
+void PmixServer::DeregisterNamespace(const std::string& nspace) {
   pmix_nspace_t ns;
   PMIX_LOAD_NSPACE(ns, nspace.c_str());
-  OpWaiter waiter;
-  PMIx_server_deregister_nspace(ns, OpWaiter::Callback, &waiter);
-  waiter.Wait();
+  RunOp([&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
+    PMIx_server_deregister_nspace(ns, cbfunc, cbdata);
+    return PMIX_SUCCESS;
+  });
 }
 
 void PmixServer::Post(PmixEvent event) {

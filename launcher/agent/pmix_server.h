@@ -6,8 +6,9 @@
 // CompleteFence(), which is when the waiting client is released. This keeps every decision
 // (abort policy, fence relaying between hosts for zrund) on the loop's thread.
 //
-// Registration calls (RegisterJob, DeregisterJob) block the caller for at most a few seconds
-// while libpmix finishes them.
+// Registration calls (RegisterJob, DeregisterJob) block the caller for at most 10 s per libpmix
+// operation while libpmix finishes them (agent/op_waiter.h: a callback that comes later is
+// harmless).
 #ifndef ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
 #define ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
 
@@ -55,7 +56,8 @@ class PmixServer {
   Status RegisterJob(const JobInfo& job, const JobPlan& plan);
   // The NAME=VALUE variables a rank needs to find this server (PMIx_server_setup_fork).
   StatusOr<std::vector<std::string>> ForkEnvironment(const std::string& nspace, int rank);
-  void DeregisterJob(const std::string& nspace, const JobPlan& plan, int host);
+  // Drops the namespace and its clients; clients still connected keep working until they go.
+  void DeregisterJob(const std::string& nspace);
 
   // Readable when events are queued.
   int event_fd() const { return wake_read_fd_; }
@@ -69,6 +71,8 @@ class PmixServer {
   void Post(PmixEvent event);
 
  private:
+  void DeregisterNamespace(const std::string& nspace);
+
   bool initialized_ = false;
   int wake_read_fd_ = -1;
   int wake_write_fd_ = -1;

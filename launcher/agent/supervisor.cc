@@ -124,10 +124,28 @@ void Supervisor::Step() {
            "the job reached its time limit of " + std::to_string(options_.timeout_seconds) +
                " s; ending the job");
   }
+  CheckStartup(now);
   if (phase_ == Phase::kEnding && !killed_ && now >= kill_deadline_) {
     SignalRanks(SIGKILL);
     killed_ = true;
   }
+}
+
+void Supervisor::CheckStartup(Clock::time_point now) {
+  int limit = options_.startup_timeout_seconds;
+  if (phase_ != Phase::kRunning || startup_done_ || limit <= 0 || !first_connect_.has_value() ||
+      now < *first_connect_ + std::chrono::seconds(limit)) {
+    return;
+  }
+  std::string ranks;
+  int count = 0;
+  for (const Rank& r : ranks_) {
+    if (!r.running) continue;
+    ranks += (count++ ? "," : "") + std::to_string(r.rank);
+  }
+  EndJob(1, (count == 1 ? "rank " : "ranks ") + ranks + " on " + options_.host +
+                " did not reach MPI start-up's exchange (MPI_Init) within " +
+                std::to_string(limit) + " s of connecting to PMIx; ending the job");
 }
 
 void Supervisor::OnSignal(int signo) {
@@ -191,6 +209,7 @@ void Supervisor::OnPmixEvent(const PmixEvent& event) {
   switch (event.kind) {
     case PmixEvent::Kind::kConnected:
       if (rank) rank->connected = true;
+      if (!first_connect_.has_value()) first_connect_ = Clock::now();
       pmix_->Complete(event, true);
       break;
     case PmixEvent::Kind::kFinalized:

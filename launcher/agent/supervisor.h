@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct SupervisorOptions {
   std::string nspace;          // the job's PMIx namespace
   std::string host;            // this host's name, for report lines
   int timeout_seconds = 0;     // 0 = no limit
+  // The job ends if StartupDone() has not been called this long after the first rank
+  // connected to PMIx (a start-up stuck in PMIx_Init or before MPI_Init's exchange). 0 = none.
+  int startup_timeout_seconds = 0;
   int grace_ms = 2000;         // SIGTERM -> SIGKILL
   int drain_ms = 1000;         // output still read after the last rank exited
 };
@@ -67,6 +71,8 @@ class Supervisor {
   using EndHandler = std::function<void(int exit_code, const std::string& reason)>;
   void set_end_handler(EndHandler handler) { end_handler_ = std::move(handler); }
   void set_hook(LoopHook* hook) { hook_ = hook; }
+  // MPI start-up went through on this host (zrund: its ranks reached the first fence).
+  void StartupDone() { startup_done_ = true; }
   bool ending() const { return phase_ == Phase::kEnding; }
   // The first SIGINT/SIGTERM/SIGHUP the launcher itself received during Run(), or 0.
   int received_signal() const { return received_signal_; }
@@ -92,6 +98,7 @@ class Supervisor {
   void OnRankExit(Rank* rank, int wait_status);
   void OnPmixEvent(const PmixEvent& event);
   void SignalRanks(int signo);
+  void CheckStartup(Clock::time_point now);
   Rank* FindRank(int rank);
   int running_count() const;
   std::string RankName(int rank) const;
@@ -113,6 +120,8 @@ class Supervisor {
   bool killed_ = false;
   bool all_exited_ = false;
   int received_signal_ = 0;
+  bool startup_done_ = false;
+  std::optional<Clock::time_point> first_connect_;
 };
 
 }  // namespace zmpi::launcher::agent

@@ -28,6 +28,15 @@ constexpr int kConnectTimeoutMs = 3000;
 constexpr int kHandshakeTimeoutMs = 5000;
 // After the job starts ending: agents take up to 2 s (SIGTERM -> SIGKILL) plus 1 s of output.
 constexpr auto kEndGrace = std::chrono::seconds(6);
+// Every host's first fence is MPI_Init's exchange (agents number fences 1, 2, ... per job).
+constexpr uint64_t kStartupFence = 1;
+
+// "rank 3" or "ranks 0,2".
+std::string RankList(const std::vector<int>& ranks) {
+  std::string out = ranks.size() == 1 ? "rank " : "ranks ";
+  for (size_t i = 0; i < ranks.size(); ++i) out += (i ? "," : "") + std::to_string(ranks[i]);
+  return out;
+}
 
 }  // namespace
 
@@ -101,10 +110,31 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
   common.env = ForwardedEnvironment(options_.env_specs);
   common.program = program_ = DescribeProgram(options_.command[0]);
   for (size_t i = 0; i < hosts_.size(); ++i) {
+    ranks_.emplace_back();
+    for (const agent::RankSlot& slot : plan.RanksOn(static_cast<int>(i))) {
+      ranks_.back().push_back(slot.rank);
+    }
     ZMPI_ASSIGN_OR_RETURN(proto::Launch launch, MakeLaunch(common, plan, static_cast<int>(i)));
     ZMPI_RETURN_IF_ERROR(hosts_[i].link->Send(launch));
   }
   return OkStatus();
+}
+
+void ClusterRun::CheckStartup(Clock::time_point now) {
+  int limit = options_.startup_timeout_seconds;
+  if (ending_ || limit <= 0 || !startup_since_.has_value() ||
+      now < *startup_since_ + std::chrono::seconds(limit)) {
+    return;
+  }
+  const auto& slots = fences_[kStartupFence];
+  std::string late, waiting;
+  for (size_t i = 0; i < hosts_.size(); ++i) {
+    std::string& list = slots[i].has_value() ? waiting : late;
+    list += (list.empty() ? "" : "; ") + RankList(ranks_[i]) + " on " + hosts_[i].agent.name;
+  }
+  Fail(1, late + " did not reach MPI start-up's exchange (MPI_Init) within " +
+              std::to_string(limit) + " s while " + waiting +
+              " waited there; ending the job (--startup-timeout)");
 }
 
 void ClusterRun::Fail(int code, const std::string& reason) {
@@ -139,7 +169,10 @@ bool ClusterRun::AllDone() const {
 
 void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
   auto& slots = fences_[contribution.fence_id];
-  if (slots.empty()) slots.resize(hosts_.size());
+  if (slots.empty()) {
+    slots.resize(hosts_.size());
+    if (contribution.fence_id == kStartupFence) startup_since_ = Clock::now();
+  }
   slots[host] = std::move(contribution.blob);
   std::string all;
   for (const auto& blob : slots) {
@@ -148,6 +181,7 @@ void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
   }
   proto::FenceRelease release{job_id_, contribution.fence_id, std::move(all)};
   fences_.erase(contribution.fence_id);
+  if (contribution.fence_id == kStartupFence) startup_since_.reset();
   for (Host& h : hosts_) {
     if (!h.done) h.link->Send(release).IgnoreError();  // a lost agent shows up on its fd
   }
@@ -252,6 +286,7 @@ int ClusterRun::Loop() {
   while (!AllDone()) {
     Clock::time_point now = Clock::now();
     if (ending_ && now >= end_deadline_) break;
+    CheckStartup(now);
     if (options_.timeout_seconds > 0 && now >= limit) {
       Fail(124, "the job reached its time limit of " + std::to_string(options_.timeout_seconds) +
                     " s; ending the job");

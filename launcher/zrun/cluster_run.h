@@ -2,7 +2,9 @@
 // and authenticates to each, plans the ranks (JobPlan: filled host by host), sends each agent
 // its Launch, then runs one poll loop: prints rank output, relays fences (each agent's blob,
 // concatenated in host order, back to every agent), and ends the job everywhere on the first
-// failure with one line naming rank/host and why. Also serves --discover.
+// failure with one line naming rank/host and why. A start-up that stalls on some host (its ranks
+// never reach MPI_Init's exchange while others wait there) ends the job after
+// --startup-timeout. Also serves --discover.
 #ifndef ZMPI_LAUNCHER_ZRUN_CLUSTER_RUN_H_
 #define ZMPI_LAUNCHER_ZRUN_CLUSTER_RUN_H_
 
@@ -56,6 +58,9 @@ class ClusterRun {
   void OnLinkReadable(int host);
   void OnFrame(int host, const proto::Frame& frame);
   void OnFence(int host, proto::FenceContribution contribution);
+  // Ends the job if MPI start-up (fence 1: MPI_Init's exchange) has waited too long for some
+  // host since the first host contributed (--startup-timeout).
+  void CheckStartup(Clock::time_point now);
   void Fail(int code, const std::string& reason);
   void EndEverywhere();
   bool AllDone() const;
@@ -69,6 +74,8 @@ class ClusterRun {
   ProgramInfo program_;
   std::map<std::string, int> slots_;  // from --hostfile
   std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
+  std::vector<std::vector<int>> ranks_;  // by host index (hosts_), for start-up reports
+  std::optional<Clock::time_point> startup_since_;  // fence 1's first contribution, until released
   bool failed_ = false;
   int exit_code_ = 0;
   bool ending_ = false;

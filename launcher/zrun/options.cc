@@ -8,7 +8,7 @@ namespace zmpi::launcher::zrun {
 namespace {
 
 enum class Id {
-  kRanks, kBind, kReport, kTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
+  kRanks, kBind, kReport, kTimeout, kStartupTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
   kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal
 };
 
@@ -24,6 +24,7 @@ constexpr Spec kSpecs[] = {
     {{"--bind-to", "-bind-to", nullptr}, Id::kBind, true},
     {{"--report-bindings", "-report-bindings", nullptr}, Id::kReport, false},
     {{"--timeout", "-timeout", nullptr}, Id::kTimeout, true},
+    {{"--startup-timeout", nullptr}, Id::kStartupTimeout, true},
     {{"-x", nullptr}, Id::kExport, true},
     {{"-genv", "--genv", "-env", nullptr}, Id::kGenv, true},  // NAME VALUE
     {{"--tag-output", "-tag-output", "-prepend-rank", "--prepend-rank", "-l"}, Id::kTag, false},
@@ -87,6 +88,12 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
                      value.c_str());
       }
       o->timeout_given = true;
+      return OkStatus();
+    case Id::kStartupTimeout:
+      if (!ParseInt(value, 0, &o->startup_timeout_seconds)) {
+        return Error(Code::kArg, "%s wants a number of seconds (0 = no limit), not '%s'",
+                     name.c_str(), value.c_str());
+      }
       return OkStatus();
     case Id::kExport:
       if (value.empty() || value[0] == '=') {
@@ -224,6 +231,9 @@ std::string UsageText() {
          "  --browse-ms MS           look for agents at most this long (default 1000; stops\n"
          "                           300 ms after the last new agent answered)\n"
          "  --iface IF               interface to look for agents on\n"
+         "  --startup-timeout SEC    end the job if MPI start-up (MPI_Init's exchange) is\n"
+         "                           not complete SEC s after the first host's ranks reached\n"
+         "                           it (default 60; 0 = no limit)\n"
          "  --local                  run on this host only (embedded agent)\n"
          "  -h, --help               this text\n"
          "\n"

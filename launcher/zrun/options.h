@@ -19,6 +19,9 @@ struct Options {
   bool report_bindings = false;
   int timeout_seconds = 0;  // 0 = none (ZMPI_ZRUN_TIMEOUT is the default)
   bool timeout_given = false;
+  // Many hosts: the job ends if MPI start-up (the first fence, MPI_Init's exchange) is not
+  // complete this long after the first host's ranks reached it. 0 = no limit.
+  int startup_timeout_seconds = 60;
   std::vector<std::string> env_specs;  // "VAR" or "VAR=VAL", in order
   bool tag_output = false;
   bool help = false;

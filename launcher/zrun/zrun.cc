@@ -157,7 +157,7 @@ int Zrun::Run() {
   int code = supervisor.Run();
   ZMPI_LOG(kInfo, "zrun", "job ended with %d after %.1f ms", code, ms());
 
-  pmix.DeregisterJob(nspace_, plan.value(), 0);
+  pmix.DeregisterJob(nspace_);
   agent::RemoveShmSegments(shm_prefix_);
   ZMPI_LOG(kInfo, "zrun", "cleaned up after %.1f ms", ms());
   return code;

@@ -187,11 +187,14 @@ Status AgentJob::Run() {
   options.label = "zrund";
   options.nspace = nspace_;
   options.host = context_.host;
+  // On one host libpmix completes fences by itself: no upcall tells that start-up went through.
+  if (plan_.hosts().size() > 1) options.startup_timeout_seconds = context_.startup_timeout_seconds;
   agent::Supervisor supervisor(options, pmix_, context_.signals, &io);
   supervisor_ = &supervisor;
   supervisor.set_hook(this);
   supervisor.set_fence_handler([this, job](const agent::PmixEvent& e) {
     uint64_t id = next_fence_++;
+    if (id == 1) supervisor_->StartupDone();  // the first fence is MPI_Init's exchange
     fences_[id] = e;
     SendOrEnd(link_->Send(proto::FenceContribution{job, id, e.data}));
   });
@@ -222,7 +225,7 @@ Status AgentJob::Run() {
   supervisor_ = nullptr;
   for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
   fences_.clear();
-  pmix_->DeregisterJob(nspace_, plan_, host_index_);
+  pmix_->DeregisterJob(nspace_);
   agent::RemoveShmSegments(shm_prefix_);
   SetCoresUsed(0);
   proto::JobEnd end;

@@ -107,7 +107,8 @@ Status Zrund::Setup() {
       tmpdir_.path(),
       LibraryDir(),
       cores,
-      options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir() : options_.cache_dir};
+      options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir() : options_.cache_dir,
+      options_.startup_timeout_seconds};
   fprintf(stderr, "zrund: %s serving on %s:%u (%s), %d cores, cluster %s\n", info.name.c_str(),
           address_.c_str(), port_, iface.c_str(), cores, info.cluster_id.c_str());
   return OkStatus();

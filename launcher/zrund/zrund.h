@@ -31,6 +31,9 @@ struct ZrundOptions {
   std::string name;      // announced name; default the host name
   std::string iface;     // interface to publish on and for ranks' ofi; default first non-lo
   std::string cache_dir; // staged programs; default agent::ProgramCache::DefaultDir()
+  // A multi-host job whose ranks here connected to PMIx but did not reach MPI_Init's exchange
+  // this long after the first connected ends (agent::SupervisorOptions). 0 = no limit.
+  int startup_timeout_seconds = 60;
   bool help = false;
 };
 
@@ -51,6 +54,7 @@ struct AgentContext {
   std::string lib_dir;   // <dir of zrund>/../lib, prefixed to ranks' LD_LIBRARY_PATH
   int cores = 0;
   std::string cache_dir;  // staged programs (agent::ProgramCache)
+  int startup_timeout_seconds = 60;
 };
 
 // Accepts one pending connection on `listen_fd` and refuses it at once with `reason`.

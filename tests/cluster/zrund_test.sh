@@ -2,7 +2,7 @@
 # Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
 # discovery run only inside the hosts' namespaces, never in the root namespace.
 #   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none [AVAHI_BROWSE|none]]]
-# CASE: run | discover | security | kill_rank | kill_agent | staging | failures
+# CASE: run | discover | security | kill_rank | kill_agent | staging | failures | startup
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1
@@ -30,6 +30,7 @@ key=$keydir/cluster.key
 [ "$(stat -c %a "$key")" = 600 ] && pass "key file has mode 0600" || fail "key mode $(stat -c %a "$key")"
 port=7411
 declare -A agent  # host -> spawned PID
+zrund_extra=()    # more zrund options (a case may set them before starting agents)
 
 # start_agent HOST CORES [PREFIX...]: zrund on HOST (behind the command PREFIX, e.g. a mount);
 # waits (bounded) until it serves.
@@ -40,7 +41,8 @@ start_agent() {
   # PID 1 of its namespace, its pid always looks alive to a later agent's stale-dir sweep).
   mkdir -p "$keydir/tmp"
   read -r pid log < <(cluster_spawn "$h" "$@" env TMPDIR="$keydir/tmp" "$zrund" \
-    --key-file "$key" --iface eth0 --port "$port" --cores "$cores" --cache-dir "$keydir/cache-$h")
+    --key-file "$key" --iface eth0 --port "$port" --cores "$cores" --cache-dir "$keydir/cache-$h" \
+    "${zrund_extra[@]}")
   set -- "$h"
   agent[$1]=$pid
   deadline=$(($(now_ms) + 5000))
@@ -326,8 +328,61 @@ case "$case_name" in
     done
     pass "no rank processes left on h1..h3"
     ;;
+  startup)
+    zrund_extra=(--startup-timeout 3)
+    start_agents 2 || exit 1
+    # Rank 0 on h1 never reaches MPI_Init while rank 1 on h2 waits in its exchange: the job
+    # ends after --startup-timeout with one line, and the agents serve the next job.
+    t0=$(now_ms)
+    # shellcheck disable=SC2016
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h1,h2 --map-by node -n 2 \
+      --startup-timeout 3 sh -c 'if [ "$ZMPI_JOB_HOST" = h1 ]; then exec sleep 60; fi; exec "$0"' \
+      "$p2p" 2>&1)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 1 ] && [ $dt -lt 15000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -qx "zrun: rank 0 on h1 did not reach MPI start-up's exchange (MPI_Init) within 3 s while rank 1 on h2 waited there; ending the job (--startup-timeout)" &&
+      pass "stalled start-up on h1: one line, exit 1 after $dt ms" ||
+      fail "stalled start-up: exit $rc after $dt ms"
+    no_ranks_left
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
+    [ $? = 0 ] && pass "next job after the stalled start-up runs" || fail "next job: $out"
+    # zrun killed at points of the start-up: every time the agents end that job and run the
+    # next one (an agent still ending the killed job refuses as busy for a moment).
+    for delay in 0.05 0.2 0.4 0.7; do
+      read -r zpid zlog < <(cluster_spawn h1 "$zrun" --key-file "$key" -n auto "$p2p")
+      sleep "$delay"
+      kill -KILL "$(cluster__inner "$zpid")"
+      cluster_wait "$zpid" 5 >/dev/null
+      ok=0
+      for try in 1 2 3 4 5 6 7 8 9 10; do
+        out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1) && { ok=1; break; }
+        echo "$out" | grep -q "busy with another job" || break
+        sleep 0.5
+      done
+      [ $ok = 1 ] && pass "next job after kill -9 of zrun at $delay s runs (try $try)" ||
+        { fail "next job after kill -9 of zrun at $delay s: $out"; logs; }
+    done
+    no_ranks_left
+    # Every rank connects to PMIx and then stalls, on every host: no host reaches the exchange,
+    # so zrun's limit (off here) cannot tell; the agents' --startup-timeout 3 ends the job.
+    t0=$(now_ms)
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h1,h2 --map-by node -n 2 \
+      --startup-timeout 0 "$(dirname "$p2p")/pmix_client" --stall 60 2>&1)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 1 ] && [ $dt -lt 15000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -Eqx "zrun: rank [01] on h[12] did not reach MPI start-up's exchange \(MPI_Init\) within 3 s of connecting to PMIx; ending the job" &&
+      pass "start-up stalled on every host: the agents end it, one line, exit 1 after $dt ms" ||
+      fail "start-up stalled on every host: exit $rc after $dt ms"
+    no_ranks_left
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
+    [ $? = 0 ] && pass "next job runs" || fail "next job: $out"
+    ;;
   *)
-    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures ZRUND ZRUN P2P [COLL]"
+    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures|startup ZRUND ZRUN P2P [COLL]"
     exit 2
     ;;
 esac

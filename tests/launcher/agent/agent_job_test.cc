@@ -2,8 +2,16 @@
 // serves only the first. Rank 0's fence must then reach the fence_nb upcall (on one host
 // libpmix completes fences by itself), arrive in the Supervisor's fence handler on the loop's
 // thread, and release the client when the handler completes it: the path zrund relays through.
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -68,7 +76,171 @@ TEST(AgentJob, FenceAcrossHostsReachesTheFenceHandler) {
   EXPECT_EQ(supervisor.Run(), 0);
   EXPECT_EQ(fences, 1);
   EXPECT_GT(fence_bytes, 0u);  // rank 0's committed value travels in the blob
-  pmix.DeregisterJob(nspace, plan.value(), 0);
+  pmix.DeregisterJob(nspace);
+}
+
+
+// The descriptors of this process that are sockets.
+std::set<int> SocketFds() {
+  std::set<int> out;
+  DIR* dir = opendir("/proc/self/fd");
+  while (dirent* e = dir ? readdir(dir) : nullptr) {
+    char target[64] = {};
+    std::string path = std::string("/proc/self/fd/") + e->d_name;
+    if (readlink(path.c_str(), target, sizeof(target) - 1) > 0 &&
+        std::string(target).compare(0, 7, "socket:") == 0) {
+      out.insert(atoi(e->d_name));
+    }
+  }
+  if (dir) closedir(dir);
+  return out;
+}
+
+bool FdOpen(int fd) { return fcntl(fd, F_GETFD) != -1; }
+
+// Starts pmix_client as rank 0 of `nspace` with `args`.
+StatusOr<SpawnedProcess> StartClient(PmixServer* pmix, Topology* topology,
+                                     const std::string& nspace, std::vector<std::string> args) {
+  EnvBlock env = EnvBlock::FromProcess();
+  ZMPI_ASSIGN_OR_RETURN(std::vector<std::string> vars, pmix->ForkEnvironment(nspace, 0));
+  for (const std::string& kv : vars) {
+    env.Set(kv.substr(0, kv.find('=')), kv.substr(kv.find('=') + 1));
+  }
+  Spawner spawner(topology);
+  SpawnRequest request;
+  request.path = CLIENT_PATH;
+  request.argv = {CLIENT_PATH};
+  request.argv.insert(request.argv.end(), args.begin(), args.end());
+  request.env = env.entries();
+  return spawner.Spawn(request);
+}
+
+// Waits (bounded) for the client_connected upcall of `nspace`; completes every event seen.
+bool WaitConnected(PmixServer* pmix, const std::string& nspace) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{pmix->event_fd(), POLLIN, 0};
+    poll(&p, 1, 100);
+    bool connected = false;
+    for (const PmixEvent& e : pmix->TakeEvents()) {
+      connected = connected || (e.kind == PmixEvent::Kind::kConnected && e.nspace == nspace);
+      if (e.kind == PmixEvent::Kind::kFence) pmix->CompleteFence(e, e.data);
+      else pmix->Complete(e, true);
+    }
+    if (connected) return true;
+  }
+  return false;
+}
+
+// A job's namespace is dropped right after its rank exited, before libpmix has read the end of
+// that rank's connection (zrund does so as soon as it reaped the rank; under load libpmix's
+// thread is often behind). The next job's rank that gets the same descriptor number for its
+// connection must still be served: it hung in PMIx_Init when deregistration closed the socket
+// under libpmix's registered event, and so did the first rank of every later job.
+TEST(AgentJob, TheNextConnectionOnADroppedJobsDescriptorIsServed) {
+  setenv("PMIX_MCA_gds", "hash", 1);
+  Topology topology;
+  ASSERT_TRUE(topology.Load().ok());
+  StatusOr<JobPlan> plan = JobPlan::Make(1, {{"here", 1}}, BindPolicy::kNone);
+  ASSERT_TRUE(plan.ok());
+  TempDir tmp;
+  ASSERT_TRUE(tmp.Create("agent-job-test-").ok());
+  PmixServer pmix;
+  ASSERT_TRUE(pmix.Init(tmp.path(), topology.hwloc_handle()).ok());
+
+  // Job A: its rank connects and is still connected when the namespace goes.
+  ASSERT_TRUE(pmix.RegisterJob(JobInfo{"job-a", 0, tmp.path()}, plan.value()).ok());
+  std::set<int> before = SocketFds();
+  StatusOr<SpawnedProcess> a = StartClient(&pmix, &topology, "job-a", {"--sleep", "60"});
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(WaitConnected(&pmix, "job-a"));
+  std::set<int> added;
+  for (int fd : SocketFds()) {
+    if (!before.count(fd)) added.insert(fd);
+  }
+  ASSERT_EQ(added.size(), 1u) << "rank A's connection";
+  const int conn = *added.begin();
+  pmix.DeregisterJob("job-a");
+  kill(a->pid, SIGKILL);
+  waitpid(a->pid, nullptr, 0);
+  close(a->stdout_fd);
+  close(a->stderr_fd);
+  for (int i = 0; i < 200 && FdOpen(conn); ++i) {  // libpmix closes it once it sees the end
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_FALSE(FdOpen(conn)) << "rank A's connection was never closed";
+
+  // Job B: its rank's connection gets the same descriptor number (the lowest free one, as it
+  // happens in zrund): hold every free lower one, and that one while B's pipes are made.
+  int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::vector<int> held;
+  for (int fd = 3; fd <= conn; ++fd) {
+    if (!FdOpen(fd) && dup3(null_fd, fd, O_CLOEXEC) == fd) held.push_back(fd);
+  }
+  ASSERT_TRUE(pmix.RegisterJob(JobInfo{"job-b", 0, tmp.path()}, plan.value()).ok());
+  SignalPipe signals;
+  ASSERT_TRUE(signals.Install({SIGCHLD}).ok());
+  StatusOr<SpawnedProcess> b = StartClient(&pmix, &topology, "job-b", {});
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  close(conn);  // free again before B connects (B first has to exec and load libpmix)
+  IoForwarder io(1, 2, true);
+  io.Add(b->stdout_fd, 0, false);
+  io.Add(b->stderr_fd, 0, true);
+  SupervisorOptions options;
+  options.nspace = "job-b";
+  options.host = "here";
+  options.timeout_seconds = 15;
+  Supervisor supervisor(options, &pmix, &signals, &io);
+  supervisor.AddRank(0, b->pid);
+  EXPECT_EQ(supervisor.Run(), 0) << "rank B did not get through PMIx_Init (124: it hung)";
+  pmix.DeregisterJob("job-b");
+  for (int fd : held) {
+    if (fd != conn) close(fd);
+  }
+  close(null_fd);
+}
+
+
+// A rank that connected to PMIx but never reaches the start-up exchange (stuck in start-up)
+// ends the job after the start-up limit, with one line naming it.
+TEST(AgentJob, AStuckStartUpEndsTheJob) {
+  setenv("PMIX_MCA_gds", "hash", 1);
+  Topology topology;
+  ASSERT_TRUE(topology.Load().ok());
+  StatusOr<JobPlan> plan = JobPlan::Make(2, {{"here", 1}, {"elsewhere", 1}}, BindPolicy::kNone);
+  ASSERT_TRUE(plan.ok());
+  TempDir tmp;
+  ASSERT_TRUE(tmp.Create("agent-job-test-").ok());
+  PmixServer pmix;
+  ASSERT_TRUE(pmix.Init(tmp.path(), topology.hwloc_handle()).ok());
+  ASSERT_TRUE(pmix.RegisterJob(JobInfo{"stuck", 0, tmp.path()}, plan.value()).ok());
+  SignalPipe signals;
+  ASSERT_TRUE(signals.Install({SIGCHLD}).ok());
+  StatusOr<SpawnedProcess> p = StartClient(&pmix, &topology, "stuck", {"--stall", "60"});
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  IoForwarder io(1, 2, true);
+  io.Add(p->stdout_fd, 0, false);
+  io.Add(p->stderr_fd, 0, true);
+  SupervisorOptions options;
+  options.nspace = "stuck";
+  options.host = "here";
+  options.startup_timeout_seconds = 2;
+  options.timeout_seconds = 30;
+  Supervisor supervisor(options, &pmix, &signals, &io);
+  std::string reason;
+  supervisor.set_end_handler([&](int, const std::string& why) { reason = why; });
+  supervisor.set_fence_handler([&](const PmixEvent& e) {
+    supervisor.StartupDone();
+    pmix.CompleteFence(e, e.data);
+  });
+  supervisor.AddRank(0, p->pid);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(supervisor.Run(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+  EXPECT_EQ(reason,
+            "rank 0 on here did not reach MPI start-up's exchange (MPI_Init) within 2 s of "
+            "connecting to PMIx; ending the job");
+  pmix.DeregisterJob("stuck");
 }
 
 }  // namespace

@@ -88,6 +88,16 @@ TEST(Options, Timeout) {
   EXPECT_FALSE(Parse({"--timeout", "soon", "prog"}).ok());
 }
 
+TEST(Options, StartupTimeout) {
+  EXPECT_EQ(Parse({"prog"})->startup_timeout_seconds, 60);
+  StatusOr<Options> o = Parse({"--startup-timeout", "5", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->startup_timeout_seconds, 5);
+  EXPECT_EQ(Parse({"--startup-timeout=0", "prog"})->startup_timeout_seconds, 0);  // no limit
+  EXPECT_FALSE(Parse({"--startup-timeout", "-1", "prog"}).ok());
+  EXPECT_FALSE(Parse({"--startup-timeout", "later", "prog"}).ok());
+}
+
 TEST(Options, HelpNeedsNoProgram) {
   StatusOr<Options> o = Parse({"--help"});
   ASSERT_TRUE(o.ok());

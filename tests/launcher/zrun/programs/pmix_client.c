@@ -15,6 +15,7 @@
  *     --env VAR         print VAR's value
  *     --no-pmix         never talk to PMIx (a non-MPI program)
  *     --fence-only      put/commit/fence but read no other rank's value (some may be absent)
+ *     --stall SEC       after PMIx_Init, sleep SEC seconds before the wire-up (a stuck start-up)
  */
 #define _GNU_SOURCE
 #include <pmix.h>
@@ -28,7 +29,7 @@
 struct Args {
   int only_rank, exit_code, signal_no, abort_code, lines, no_finalize, affinity, no_pmix;
   int make_shm, fence_only;
-  double sleep_s, others_sleep_s;
+  double sleep_s, others_sleep_s, stall_s;
   const char* env;
 };
 
@@ -46,6 +47,7 @@ static void ParseArgs(int argc, char** argv, struct Args* a) {
     else if (!strcmp(o, "--abort")) a->abort_code = atoi(v), ++i;
     else if (!strcmp(o, "--sleep")) a->sleep_s = atof(v), ++i;
     else if (!strcmp(o, "--others-sleep")) a->others_sleep_s = atof(v), ++i;
+    else if (!strcmp(o, "--stall")) a->stall_s = atof(v), ++i;
     else if (!strcmp(o, "--make-shm")) a->make_shm = 1;
     else if (!strcmp(o, "--fence-only")) a->fence_only = 1;
     else if (!strcmp(o, "--lines")) a->lines = atoi(v), ++i;
@@ -135,6 +137,7 @@ int main(int argc, char** argv) {
     int err = JobInfo(&me, &size, peers, sizeof(peers));
     if (err != 0) return err;
     printf("rank %u of %u, local peers %s, pid %d\n", me.rank, size, peers, (int)getpid());
+    for (int i = 0; i < (int)(a.stall_s * 10); ++i) usleep(100000);
     err = WireUp(&me, size, a.fence_only);
     if (err != 0) return err;
   }
