@@ -19,9 +19,6 @@ const ConfigRow kConfigRows[] = {
      "every host must end up with the same one)"},
     {"ZMPI_OFI_IFACE", "string", "",
      "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
-    {"ZMPI_OFI_PUSH_MIN", "size", "16k",
-     "ofi: smallest eager message sent straight from the user's buffer as a bulk transfer "
-     "behind its frame, not copied through frame buffers (0 = never; not with tcp;ofi_rxm)"},
     {"ZMPI_EAGER_LIMIT", "size", "64k",
      "largest message sent eagerly, capped by each transport's frame (shm 16 KiB, ofi 64 KiB); "
      "larger ones use rendezvous"},
@@ -152,7 +149,6 @@ Config Config::FromList(const std::vector<std::string>& env) {
   else r.Warn("ZMPI_TRANSPORT");
   c.ofi_provider = r.Get("ZMPI_OFI_PROVIDER");
   c.ofi_iface = r.Get("ZMPI_OFI_IFACE");
-  c.ofi_push_min = r.Size("ZMPI_OFI_PUSH_MIN");
   c.eager_limit = r.Size("ZMPI_EAGER_LIMIT");
   c.unexpected_limit = r.Size("ZMPI_UNEXPECTED_LIMIT");
   c.shm_ring_slots = r.Size("ZMPI_SHM_RING_SLOTS");

@@ -33,7 +33,6 @@ struct Config {
   TransportChoice transport = TransportChoice::kAuto;
   std::string ofi_provider;
   std::string ofi_iface;
-  size_t ofi_push_min = 0;
   size_t eager_limit = 0;
   size_t unexpected_limit = 0;
   size_t shm_ring_slots = 0;

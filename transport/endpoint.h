@@ -84,12 +84,6 @@ class Endpoint {
 
   // Tagged bulk transfer (see contract). Keys are unique per (sender, receiver) pair in flight.
   virtual bool HasBulk() const { return false; }
-  // Smallest payload the core should push as a bulk send right behind its announcing frame,
-  // without waiting for the receiver's go-ahead (0 = never). Only for endpoints whose provider
-  // holds or queues a tagged message that arrives before its receive is posted: the receiver
-  // posts it as soon as it reads the frame. Saves copying the payload through frame buffers
-  // at both ends.
-  virtual size_t BulkPushMin() const { return 0; }
   virtual Status PostBulkSend(int /*peer*/, uint64_t /*key*/, const void* /*buf*/, size_t /*len*/,
                               void* /*cookie*/) {
     return Error(Code::kUnsupported, "%s: bulk send is not supported", Name());

@@ -42,8 +42,6 @@ void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
   Peer& p = peers_[world_rank];
   p.endpoint = endpoint;
   p.eager_limit = std::min(config_.eager_limit, endpoint->MaxPayload());
-  size_t push_min = endpoint->HasBulk() ? endpoint->BulkPushMin() : 0;
-  p.frame_limit = push_min > 0 ? std::min(p.eager_limit, push_min - 1) : p.eager_limit;
 }
 
 const char* Engine::TransportOf(int world_rank) const {
@@ -61,10 +59,6 @@ void Engine::Complete(Request* r) {
 
 Status Engine::StartSend(Request* r, bool synchronous) {
   Peer& p = peers_[r->peer];
-  if (r->bytes > p.frame_limit && r->bytes <= p.eager_limit && !synchronous) {
-    ZMPI_ASSIGN_OR_RETURN(bool pushed, TryPush(r));
-    if (pushed) return OkStatus();
-  }
   if (r->bytes <= p.eager_limit) {
     FrameHeader h = MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r,
                                r->bytes);
@@ -72,26 +66,6 @@ Status Engine::StartSend(Request* r, bool synchronous) {
   }
   FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
   return Post(r->peer, h, nullptr, 0, nullptr);
-}
-
-// The frame goes first and the bulk send right behind it on the same connection, so the
-// receiver always reads the frame (and posts the receive) before the payload arrives. If the
-// frame cannot go at once the message takes the frame path instead: a bulk send must never
-// overtake its frame.
-StatusOr<bool> Engine::TryPush(Request* r) {
-  Peer& p = peers_[r->peer];
-  if (!p.backlog.empty()) return false;
-  FrameHeader h = MakeHeader(FrameType::kPush, r, r->bytes);
-  transport::Frame frame{&h, sizeof(h), nullptr, 0};
-  ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(r->peer, frame));
-  if (sent != transport::SendResult::kDone) return false;
-  Status s = p.endpoint->PostBulkSend(r->peer, PushKey(r->id()), r->send_buf, r->bytes,
-                                      BulkCookie(r));
-  if (!s.ok()) {
-    r->error = s;
-    Complete(r);
-  }
-  return true;
 }
 
 Status Engine::Post(int peer, const FrameHeader& header, const void* payload, size_t len,
@@ -208,64 +182,6 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
   PostControl(peer, FrameType::kCts, header.sreq, r->id(), n, r);
 }
 
-void Engine::StartPushRecv(Request* r, int peer, const FrameHeader& header) {
-  SetRecvStatus(r, header, std::min<size_t>(header.bytes, r->bytes));
-  r->peer = peer;
-  if (header.bytes > r->bytes) {  // truncated: take it whole, keep what fits
-    NewLanding(peer, header)->waiter = r->id();
-    return;
-  }
-  Peer& p = peers_[peer];
-  Status s = p.endpoint->PostBulkRecv(peer, PushKey(header.sreq), r->recv_buf, header.bytes,
-                                      BulkCookie(r));
-  if (!s.ok()) {
-    r->error = s;
-    Complete(r);
-  }
-}
-
-Request* Engine::NewLanding(int peer, const FrameHeader& header) {
-  Request* l = pool_.Allocate(RequestKind::kLanding);
-  l->recv_buf = new char[header.bytes];
-  l->bytes = header.bytes;
-  l->peer = peer;
-  Status s = peers_[peer].endpoint->PostBulkRecv(peer, PushKey(header.sreq), l->recv_buf,
-                                                 header.bytes, BulkCookie(l));
-  if (!s.ok()) {
-    l->error = s;
-    l->complete = true;
-  }
-  return l;
-}
-
-void Engine::OnLanded(Request* l) {
-  l->complete = true;
-  if (l->waiter != 0) DeliverLanding(pool_.FromId(l->waiter), l);
-}
-
-void Engine::DeliverLanding(Request* r, Request* l) {
-  if (r != nullptr) {  // nullptr: the receive failed meanwhile (dead peer)
-    memcpy(r->recv_buf, l->recv_buf, std::min(l->bytes, r->bytes));
-    if (!l->error.ok()) r->error = l->error;
-    Complete(r);
-  }
-  delete[] static_cast<char*>(l->recv_buf);
-  pool_.Release(l);
-}
-
-void Engine::TakeLanding(Request* r, const Unexpected& u) {
-  Request* l = pool_.FromId(u.landing);
-  ZMPI_CHECK(l != nullptr);
-  unexpected_bytes_ -= l->bytes;
-  SetRecvStatus(r, u.header, std::min(l->bytes, r->bytes));
-  r->peer = u.peer;
-  if (l->complete) {
-    DeliverLanding(r, l);
-  } else {
-    l->waiter = r->id();
-  }
-}
-
 Status Engine::StartRecv(Request* r) {
   MatchQueues& q = matcher_.For(r->context);
   std::unique_ptr<Unexpected> u = q.TakeUnexpected(r->rank, r->tag);
@@ -275,8 +191,6 @@ Status Engine::StartRecv(Request* r) {
   }
   if (u->header.type == FrameType::kRts) {
     StartRendezvousRecv(r, u->peer, u->header);
-  } else if (u->header.type == FrameType::kPush) {
-    TakeLanding(r, *u);
   } else {
     unexpected_bytes_ -= u->data_len;
     DeliverEager(r, u->peer, u->header, u->data.get(), u->data_len);
@@ -300,7 +214,6 @@ bool Engine::OnMatchable(int peer, const FrameHeader& header, const void* payloa
   MatchQueues& q = matcher_.For(header.context);
   if (Request* r = q.TakePosted(header.source, header.tag)) {
     if (header.type == FrameType::kRts) StartRendezvousRecv(r, peer, header);
-    else if (header.type == FrameType::kPush) StartPushRecv(r, peer, header);
     else DeliverEager(r, peer, header, payload, len);
     return true;
   }
@@ -309,10 +222,7 @@ bool Engine::OnMatchable(int peer, const FrameHeader& header, const void* payloa
 
 bool Engine::KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
                             const void* payload, size_t len) {
-  // A pushed payload is buffered too (in a landing), so it counts against the budget; held
-  // back, it waits in the transport behind its frame.
-  size_t buffered = header.type == FrameType::kPush ? header.bytes : len;
-  if (header.type != FrameType::kRts && unexpected_bytes_ + buffered > config_.unexpected_limit &&
+  if (header.type != FrameType::kRts && unexpected_bytes_ + len > config_.unexpected_limit &&
       unexpected_bytes_ > 0) {
     ZMPI_LOG_ONCE(kInfo, "p2p", "unexpected-message budget of %zu bytes reached; holding senders",
                   config_.unexpected_limit);
@@ -321,10 +231,7 @@ bool Engine::KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
   auto u = std::make_unique<Unexpected>();
   u->header = header;
   u->peer = peer;
-  if (header.type == FrameType::kPush) {
-    u->landing = NewLanding(peer, header)->id();
-    unexpected_bytes_ += header.bytes;
-  } else if (header.type != FrameType::kRts && len > 0) {
+  if (header.type != FrameType::kRts && len > 0) {
     u->data.reset(new char[len]);
     memcpy(u->data.get(), payload, len);
     u->data_len = len;
@@ -393,7 +300,6 @@ bool Engine::OnFrame(int peer, const transport::Frame& frame) {
     case FrameType::kEager:
     case FrameType::kEagerSync:
     case FrameType::kRts:
-    case FrameType::kPush:
       return OnMatchable(peer, h, frame.payload, frame.payload_len);
     case FrameType::kCts:
       OnCts(peer, h);
@@ -415,10 +321,6 @@ void Engine::OnBulkDone(void* cookie, Status status) {
   Request* r = pool_.FromId(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(cookie)));
   if (r == nullptr) return;  // failed and released meanwhile
   if (!status.ok()) r->error = status;
-  if (r->kind == RequestKind::kLanding) {
-    OnLanded(r);
-    return;
-  }
   Complete(r);
 }
 

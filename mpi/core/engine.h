@@ -43,7 +43,7 @@ class Engine final : public transport::FrameSink {
   StatusOr<bool> TrySendNow(int peer, uint32_t context, int source, int tag, const void* buf,
                             size_t bytes) {
     Peer& p = peers_[peer];
-    if (bytes > p.frame_limit || !p.backlog.empty()) return false;
+    if (bytes > p.eager_limit || !p.backlog.empty()) return false;
     FrameHeader h = MatchHeader(FrameType::kEager, context, source, tag, bytes);
     transport::Frame frame{&h, sizeof(h), buf, bytes};
     ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
@@ -83,7 +83,6 @@ class Engine final : public transport::FrameSink {
   struct Peer {
     transport::Endpoint* endpoint = nullptr;
     size_t eager_limit = 0;
-    size_t frame_limit = 0;  // largest message sent as one frame: eager_limit, or less if pushed
     std::deque<Outgoing> backlog;
   };
 
@@ -101,15 +100,6 @@ class Engine final : public transport::FrameSink {
   void DeliverEager(Request* r, int peer, const FrameHeader& header, const void* payload,
                     size_t len);
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header);
-  // Pushed messages (kPush): the sender's side, false = not pushed (send it another way).
-  StatusOr<bool> TryPush(Request* r);
-  void StartPushRecv(Request* r, int peer, const FrameHeader& header);
-  // A landing request with a buffer of `header.bytes` the pushed payload is received into.
-  Request* NewLanding(int peer, const FrameHeader& header);
-  void OnLanded(Request* landing);
-  // Hands a landed payload to receive `r` (if it still exists) and frees the landing.
-  void DeliverLanding(Request* r, Request* landing);
-  void TakeLanding(Request* r, const Unexpected& u);
   void OnCts(int peer, const FrameHeader& header);
   void OnData(const FrameHeader& header, const void* payload, size_t len);
   void OnAck(const FrameHeader& header);

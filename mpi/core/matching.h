@@ -23,7 +23,6 @@ struct Unexpected {
   int peer = -1;  // world rank of the sender
   std::unique_ptr<char[]> data;
   size_t data_len = 0;
-  uint64_t landing = 0;  // kPush: id of the landing request the payload is arriving in
   Unexpected* next = nullptr;
 };
 

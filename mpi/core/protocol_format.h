@@ -7,11 +7,6 @@
 //               address. On match the receiver either Reads it (single copy, then kFin{sreq}),
 //               or answers kCts{sreq, rreq, bytes} and the sender pushes the data as a
 //               tagged bulk transfer keyed by rreq, or (no bulk) as kData frames at offsets.
-//   kPush       a message the sender pushes without waiting: bytes and sreq; the payload
-//               follows at once as a tagged bulk transfer keyed by PushKey(sreq), which the
-//               receiver posts when it reads this frame (into the matched receive's buffer,
-//               or a landing buffer of its own if none matched yet or the receive is too
-//               small). Only where the endpoint asks for it (Endpoint::BulkPushMin).
 //   kCts, kFin, kSyncAck, kData: control and data frames that complete requests by id.
 //
 // Request ids are the sender's or receiver's local request slot with a generation count, so
@@ -33,13 +28,7 @@ enum class FrameType : uint8_t {
   kFin = 5,
   kSyncAck = 6,
   kData = 7,
-  kPush = 8,
 };
-
-// The bulk key of a pushed message: the sender's request id with bit 31 set. Keys the
-// receiver chooses are its own request ids, whose slot (the low 32 bits) stays below 2^24,
-// so the two kinds never collide between the same pair of ranks.
-inline constexpr uint64_t PushKey(uint64_t sreq) { return sreq | (uint64_t{1} << 31); }
 
 struct FrameHeader {
   FrameType type;

@@ -15,9 +15,7 @@ namespace zmpi::core {
 
 class Comm;
 
-// kLanding: internal, never seen by the user: a buffer of the engine's own that a pushed
-// message lands in when no receive can take it directly (Engine).
-enum class RequestKind : uint8_t { kSend, kRecv, kLanding };
+enum class RequestKind : uint8_t { kSend, kRecv };
 
 struct Request {
   RequestKind kind = RequestKind::kSend;
@@ -41,7 +39,6 @@ struct Request {
   size_t bytes = 0;  // send: message size; receive: capacity
   size_t type_size = 1;
   size_t received = 0;  // chunked rendezvous progress
-  uint64_t waiter = 0;  // kLanding: id of the receive that takes the data once it has landed
 
   // Result (receives fill source/tag/count; any request may fail).
   int status_source = MPI_ANY_SOURCE;
@@ -74,7 +71,7 @@ class RequestPool {
 
  private:
   static constexpr uint32_t kHandleBase = 0xac000000u;
-  static constexpr uint32_t kMaxSlots = 1u << 24;  // PushKey relies on slots below 2^31
+  static constexpr uint32_t kMaxSlots = 1u << 24;
   std::vector<std::unique_ptr<Request>> slots_;
   std::vector<uint32_t> free_;
   size_t live_ = 0;

@@ -120,7 +120,6 @@ Status Runtime::StartTransports() {
     transport::ofi::Options o;
     o.provider = config_.ofi_provider;
     o.iface = config_.ofi_iface;
-    o.push_min = config_.ofi_push_min;
     if (o.iface.empty()) {
       if (static_cast<int>(local.size()) != size) {
         return Error(Code::kOther, "ranks run on several hosts but ZMPI_OFI_IFACE is not set; "

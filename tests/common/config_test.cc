@@ -10,7 +10,6 @@ TEST(ConfigTest, DefaultsComeFromTheTable) {
   EXPECT_EQ(c.transport, TransportChoice::kAuto);
   EXPECT_EQ(c.eager_limit, 64u * 1024);
   EXPECT_EQ(c.ofi_provider, "net,tcp,tcp;ofi_rxm");
-  EXPECT_EQ(c.ofi_push_min, 16u * 1024);
   EXPECT_TRUE(c.warnings.empty());
 }
 

@@ -118,9 +118,10 @@ static void test_large(size_t bytes) {
   free(buf);
 }
 
-/* Messages of 16-64 KiB, which go as a frame plus a bulk push over ofi: first unexpected (sent
- * before the receives are posted, some probed first), then into receives already posted. */
-static void test_pushed(void) {
+/* Messages of 16-64 KiB, the largest eager ones over ofi (shm sends them as rendezvous): first
+ * unexpected (sent before the receives are posted, the first one probed), then into receives
+ * already posted. */
+static void test_mid_sizes(void) {
   if (g_size < 2 || g_rank > 1) return;
   const int sizes[4] = {16384, 20000, 32768, 65536};
   unsigned char* buf[4];
@@ -174,7 +175,7 @@ static void test_truncate(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int peer = g_size > 1 ? (g_rank ^ 1) : g_rank;
   if (peer >= g_size) peer = g_rank;
-  size_t sizes[3] = {64, 32768, 100000}; /* eager, pushed (ofi) or eager, rendezvous */
+  size_t sizes[3] = {64, 32768, 100000}; /* eager, eager over ofi, rendezvous */
   for (int k = 0; k < 3; ++k) {
     int n = (int)sizes[k];
     char* out = calloc(n, 1);
@@ -365,7 +366,7 @@ int main(int argc, char** argv) {
   test_any_source_and_order();
   test_modes_and_completion();
   test_probe_cancel_free();
-  test_pushed();
+  test_mid_sizes();
   test_truncate();
   test_bad_arguments();
   test_comms();

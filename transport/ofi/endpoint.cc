@@ -59,15 +59,6 @@ class OfiEndpoint final : public Endpoint {
   StatusOr<SendResult> Send(int peer, const Frame& frame) override;
   StatusOr<int> Poll(FrameSink& sink) override;
   bool HasBulk() const override { return true; }
-  // Messages from options_.push_min up to kMaxPayload go as a frame plus a bulk send straight
-  // from the user's buffer into the receiver's (the core's kPush), not copied through bounce
-  // and frame buffers. net (and tcp from libfabric 1.18) stops reading a connection when such
-  // a message arrives before its receive is posted, until the receiver has read the frame in
-  // front of it and posted the receive. Not with tcp;ofi_rxm, whose handling of large
-  // unexpected messages zmpi does not rely on.
-  size_t BulkPushMin() const override {
-    return fabric_->provider() == "tcp;ofi_rxm" ? 0 : options_.push_min;
-  }
   Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len, void* cookie) override;
   Status PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) override;
   bool Idle() const override { return free_sends_.size() == send_slots_.size(); }

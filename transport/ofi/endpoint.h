@@ -38,9 +38,6 @@ struct Options {
   std::string iface;
   int my_rank = 0;     // world rank
   int world_size = 0;  // ranks 0..world_size-1 may be peers
-  // Smallest message the core pushes as a bulk transfer behind its frame
-  // (Endpoint::BulkPushMin; ZMPI_OFI_PUSH_MIN). 0 = never. Ignored with tcp;ofi_rxm.
-  size_t push_min = 16 * 1024;
   // Largest single bulk message; 0 = the provider's limit. Tests set it to exercise chunking.
   size_t bulk_chunk = 0;
   // Looking at the provider costs a system call (~0.6-1 us idle here). 0: Poll looks every

@@ -1,14 +1,11 @@
 // The protocol engine between two in-process "ranks" over a fake transport with a tiny
-// queue (so kRetry and backlogs happen), moving large messages in each of the ways a transport
-// offers: data frames, single-copy Read, or tagged bulk transfers (with pushed messages).
+// queue (so kRetry and backlogs happen), with and without single-copy Read.
 #include "mpi/core/engine.h"
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstring>
 #include <deque>
-#include <string>
 #include <vector>
 
 #include "mpi/core/comm.h"
@@ -16,29 +13,17 @@
 namespace zmpi::core {
 namespace {
 
-// How the fake endpoint moves large messages.
-enum class Mode { kChunks, kRead, kBulk };
-
 struct Wire {
   struct Item {
     std::vector<char> header, payload;
   };
-  struct BulkOp {
-    int owner, peer;
-    uint64_t key;
-    char* buf;
-    size_t len;
-    void* cookie;
-  };
   std::deque<Item> to[2];  // frames queued for rank i
   size_t capacity = 4;
-  std::vector<BulkOp> sends, recvs;  // bulk operations posted and not yet matched
-  std::vector<void*> done[2];        // bulk completions to report to rank i
 };
 
 class FakeEndpoint final : public transport::Endpoint {
  public:
-  FakeEndpoint(Wire* wire, int me, Mode mode) : wire_(wire), me_(me), mode_(mode) {}
+  FakeEndpoint(Wire* wire, int me, bool can_read) : wire_(wire), me_(me), can_read_(can_read) {}
   const char* Name() const override { return "fake"; }
   std::string Address() const override { return "fake"; }
   Status Connect(const std::vector<transport::PeerAddress>&) override { return OkStatus(); }
@@ -52,10 +37,7 @@ class FakeEndpoint final : public transport::Endpoint {
     return transport::SendResult::kDone;
   }
   StatusOr<int> Poll(transport::FrameSink& sink) override {
-    int n = MatchBulk();
-    std::vector<void*> done;
-    done.swap(wire_->done[me_]);
-    for (void* cookie : done) sink.OnBulkDone(cookie, OkStatus());
+    int n = 0;
     auto& q = wire_->to[me_];
     while (!q.empty()) {
       auto& item = q.front();
@@ -67,53 +49,19 @@ class FakeEndpoint final : public transport::Endpoint {
     }
     return n;
   }
-  bool CanRead(int) const override { return mode_ == Mode::kRead; }
-  bool HasBulk() const override { return mode_ == Mode::kBulk; }
-  size_t BulkPushMin() const override { return 256; }  // only asked when HasBulk
-  Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len, void* cookie) override {
-    wire_->sends.push_back({me_, peer, key, static_cast<char*>(const_cast<void*>(buf)), len, cookie});
-    return OkStatus();
-  }
-  Status PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) override {
-    wire_->recvs.push_back({me_, peer, key, static_cast<char*>(buf), len, cookie});
-    return OkStatus();
-  }
+  bool CanRead(int) const override { return can_read_; }
   Status Read(int, uint64_t addr, void* local, size_t len) override {
     memcpy(local, reinterpret_cast<const void*>(addr), len);  // same process
     return OkStatus();
   }
 
  private:
-  // Pairs bulk sends to this rank with its receives of the same key; the receive must be
-  // large enough (the core never posts a smaller one).
-  int MatchBulk() {
-    int n = 0;
-    for (size_t i = 0; i < wire_->sends.size();) {
-      Wire::BulkOp s = wire_->sends[i];
-      auto r = std::find_if(wire_->recvs.begin(), wire_->recvs.end(), [&](const Wire::BulkOp& o) {
-        return s.peer == me_ && o.owner == me_ && o.peer == s.owner && o.key == s.key;
-      });
-      if (r == wire_->recvs.end()) {
-        ++i;
-        continue;
-      }
-      EXPECT_EQ(r->len, s.len);
-      memcpy(r->buf, s.buf, std::min(r->len, s.len));
-      wire_->done[s.owner].push_back(s.cookie);
-      wire_->done[me_].push_back(r->cookie);
-      wire_->recvs.erase(r);
-      wire_->sends.erase(wire_->sends.begin() + static_cast<long>(i));
-      ++n;
-    }
-    return n;
-  }
-
   Wire* wire_;
   int me_;
-  Mode mode_;
+  bool can_read_;
 };
 
-class EngineTest : public ::testing::TestWithParam<Mode> {
+class EngineTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     config_ = Config::FromList({"ZMPI_EAGER_LIMIT=512", "ZMPI_UNEXPECTED_LIMIT=4k"});
@@ -234,72 +182,8 @@ TEST_P(EngineTest, BacklogKeepsOrderAndUnexpectedBudgetHoldsSenders) {
   RunUntil(sends);
 }
 
-// Messages of 256-512 bytes are pushed in Bulk mode (frame, then bulk send at once): when no
-// receive is posted they land in buffers of the engine's own, released once taken.
-TEST_P(EngineTest, PushedMessagesLandBeforeTheReceiveIsPosted) {
-  const size_t sizes[3] = {256, 300, 512};
-  std::vector<std::vector<char>> out, in;
-  std::vector<Request*> sends, recvs;
-  for (size_t k = 0; k < 3; ++k) {
-    out.emplace_back(sizes[k]);
-    in.emplace_back(sizes[k], 0);
-    for (size_t i = 0; i < sizes[k]; ++i) out[k][i] = static_cast<char>(i * 7 + k);
-    sends.push_back(Send(0, out[k].data(), sizes[k], 20));
-  }
-  RunUntil(sends);  // Bulk mode: the payloads have landed at rank 1
-  for (int i = 0; i < 10; ++i) engine_[1]->Progress();  // other modes: the frames arrive
-  for (size_t k = 0; k < 3; ++k) {
-    recvs.push_back(Recv(1, in[k].data(), in[k].size(), 0, 20));
-    EXPECT_TRUE(recvs.back()->complete) << k;
-  }
-  RunUntil(recvs);
-  for (size_t k = 0; k < 3; ++k) {
-    EXPECT_TRUE(recvs[k]->error.ok());
-    EXPECT_EQ(recvs[k]->status_bytes, sizes[k]);
-    EXPECT_EQ(in[k], out[k]) << k;
-  }
-  EXPECT_EQ(pool_[1].live(), 3u);  // the three receives; no landing left behind
-}
-
-TEST_P(EngineTest, ReceivePostedWhileThePushedPayloadIsOnItsWay) {
-  std::vector<char> out(400), in(400, 0);
-  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<char>(i * 3);
-  Request* s = Send(0, out.data(), out.size(), 21);
-  engine_[1]->Progress();  // reads the frame; in Bulk mode the payload has not moved yet
-  Request* r = Recv(1, in.data(), in.size(), 0, 21);
-  if (GetParam() == Mode::kBulk) {
-    EXPECT_FALSE(r->complete);
-  }
-  RunUntil({s, r});
-  EXPECT_TRUE(r->error.ok());
-  EXPECT_EQ(in, out);
-  EXPECT_EQ(pool_[1].live(), 1u);
-}
-
-TEST_P(EngineTest, PushedMessageIntoASmallerReceiveTruncates) {
-  std::vector<char> out(300), in(100, 0);
-  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<char>(i + 1);
-  Request* r = Recv(1, in.data(), in.size(), 0, 22);
-  Request* s = Send(0, out.data(), out.size(), 22);
-  RunUntil({s, r});
-  EXPECT_TRUE(s->error.ok());
-  EXPECT_EQ(r->error.code(), Code::kTruncate);
-  EXPECT_EQ(r->status_bytes, in.size());
-  EXPECT_EQ(0, memcmp(in.data(), out.data(), in.size()));
-  EXPECT_EQ(pool_[1].live(), 1u);
-}
-
-std::string ModeName(const ::testing::TestParamInfo<Mode>& info) {
-  switch (info.param) {
-    case Mode::kChunks: return "Chunks";
-    case Mode::kRead: return "Read";
-    case Mode::kBulk: return "Bulk";
-  }
-  return "?";
-}
-
-INSTANTIATE_TEST_SUITE_P(Modes, EngineTest,
-                         ::testing::Values(Mode::kChunks, Mode::kRead, Mode::kBulk), ModeName);
+INSTANTIATE_TEST_SUITE_P(ReadOrChunks, EngineTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Read" : "Chunks"; });
 
 }  // namespace
 }  // namespace zmpi::core
