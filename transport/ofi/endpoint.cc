@@ -300,7 +300,6 @@ Status OfiEndpoint::PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, 
   return bulk_.Post(false, peer, peers_[peer].addr, key, buf, len, cookie);
 }
 
-
 // The providers zmpi accepts. Measured here: sockets takes milliseconds per message and
 // udp;ofi_rxd collapses under load. "net" (libfabric 1.17) is the reworked tcp provider with
 // its own RDM endpoints; from 1.18 on it is called "tcp", and "tcp;ofi_rxm" is the older
