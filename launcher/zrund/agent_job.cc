@@ -220,6 +220,9 @@ Status AgentJob::Run() {
   SetCoresUsed(static_cast<uint32_t>(plan_.RanksOn(host_index_).size()));
   StartRanks(&supervisor, &io);
   if (!supervisor.ending()) SendOrEnd(link_->Send(proto::LaunchReply{job, false}));
+  // Frames read together with the Launch or the program (a JobEnd sent while this agent was
+  // slow to start) wait in the link's buffer, and poll() will never report them.
+  if (!link_lost_) HandleFrames(OkStatus());
   int code = supervisor.Run();
   received_signal_ = supervisor.received_signal();
   supervisor_ = nullptr;
@@ -259,8 +262,9 @@ void AgentJob::Handle(const pollfd& fd) {
   }
 }
 
-void AgentJob::OnLinkReadable() {
-  Status pumped = link_->Pump();
+void AgentJob::OnLinkReadable() { HandleFrames(link_->Pump()); }
+
+void AgentJob::HandleFrames(Status pumped) {
   proto::Frame frame;
   for (;;) {
     StatusOr<bool> got = link_->Next(&frame);

@@ -44,6 +44,8 @@ class AgentJob : public agent::LoopHook {
   StatusOr<agent::EnvBlock> RankEnvironment(int rank);
   void StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io);
   void OnLinkReadable();
+  // Handles every complete frame in the link's buffer; `pumped` is the last read's status.
+  void HandleFrames(Status pumped);
   void OnFrame(const proto::Frame& frame);
   void SendOrEnd(const Status& sent);
   void SetCoresUsed(uint32_t used);
