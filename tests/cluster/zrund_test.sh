@@ -74,6 +74,20 @@ no_ranks_left() {
   done
   pass "no rank processes left on h1..h3"
 }
+# ends_in_one_line WHAT REGEX ZRUN_ARGS...: zrun on h1 must exit 1 within 15 s, printing one
+# line of its own, which matches REGEX (grep -Ex).
+ends_in_one_line() {
+  local what=$1 regex=$2 t0 out rc dt
+  shift 2
+  t0=$(now_ms)
+  out=$(cluster_run h1 "$zrun" --key-file "$key" "$@" 2>&1)
+  rc=$?
+  dt=$(($(now_ms) - t0))
+  echo "$out"
+  [ $rc = 1 ] && [ $dt -lt 15000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+    echo "$out" | grep -Eqx "$regex" && pass "$what: one line, exit 1 after $dt ms" ||
+    fail "$what: exit $rc after $dt ms"
+}
 
 case "$case_name" in
   run)
@@ -333,18 +347,11 @@ case "$case_name" in
     start_agents 2 || exit 1
     # Rank 0 on h1 never reaches MPI_Init while rank 1 on h2 waits in its exchange: the job
     # ends after --startup-timeout with one line, and the agents serve the next job.
-    t0=$(now_ms)
     # shellcheck disable=SC2016
-    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h1,h2 --map-by node -n 2 \
-      --startup-timeout 3 sh -c 'if [ "$ZMPI_JOB_HOST" = h1 ]; then exec sleep 60; fi; exec "$0"' \
-      "$p2p" 2>&1)
-    rc=$?
-    dt=$(($(now_ms) - t0))
-    echo "$out"
-    [ $rc = 1 ] && [ $dt -lt 15000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
-      echo "$out" | grep -qx "zrun: rank 0 on h1 did not reach MPI start-up's exchange (MPI_Init) within 3 s while rank 1 on h2 waited there; ending the job (--startup-timeout)" &&
-      pass "stalled start-up on h1: one line, exit 1 after $dt ms" ||
-      fail "stalled start-up: exit $rc after $dt ms"
+    ends_in_one_line "stalled start-up on h1" \
+      "zrun: rank 0 on h1 did not reach MPI start-up's exchange \(MPI_Init\) within 3 s while rank 1 on h2 waited there; ending the job \(--startup-timeout\)" \
+      --host h1,h2 --map-by node -n 2 --startup-timeout 3 \
+      sh -c 'if [ "$ZMPI_JOB_HOST" = h1 ]; then exec sleep 60; fi; exec "$0"' "$p2p"
     no_ranks_left
     out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
     [ $? = 0 ] && pass "next job after the stalled start-up runs" || fail "next job: $out"
@@ -367,16 +374,9 @@ case "$case_name" in
     no_ranks_left
     # Every rank connects to PMIx and then stalls, on every host: no host reaches the exchange,
     # so zrun's limit (off here) cannot tell; the agents' --startup-timeout 3 ends the job.
-    t0=$(now_ms)
-    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h1,h2 --map-by node -n 2 \
-      --startup-timeout 0 "$(dirname "$p2p")/pmix_client" --stall 60 2>&1)
-    rc=$?
-    dt=$(($(now_ms) - t0))
-    echo "$out"
-    [ $rc = 1 ] && [ $dt -lt 15000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
-      echo "$out" | grep -Eqx "zrun: rank [01] on h[12] did not reach MPI start-up's exchange \(MPI_Init\) within 3 s of connecting to PMIx; ending the job" &&
-      pass "start-up stalled on every host: the agents end it, one line, exit 1 after $dt ms" ||
-      fail "start-up stalled on every host: exit $rc after $dt ms"
+    ends_in_one_line "start-up stalled on every host, ended by the agents" \
+      "zrun: rank [01] on h[12] did not reach MPI start-up's exchange \(MPI_Init\) within 3 s of connecting to PMIx; ending the job" \
+      --host h1,h2 --map-by node -n 2 --startup-timeout 0 "$(dirname "$p2p")/pmix_client" --stall 60
     no_ranks_left
     out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
     [ $? = 0 ] && pass "next job runs" || fail "next job: $out"

@@ -28,57 +28,31 @@
 namespace zmpi::launcher::agent {
 namespace {
 
-TEST(AgentJob, FenceAcrossHostsReachesTheFenceHandler) {
-  setenv("PMIX_MCA_gds", "hash", 1);
-  Topology topology;
-  ASSERT_TRUE(topology.Load().ok());
-  StatusOr<JobPlan> plan = JobPlan::Make(2, {{"here", 1}, {"elsewhere", 1}}, BindPolicy::kNone);
-  ASSERT_TRUE(plan.ok());
-  TempDir tmp;
-  ASSERT_TRUE(tmp.Create("agent-job-test-").ok());
-  PmixServer pmix;
-  ASSERT_TRUE(pmix.Init(tmp.path(), topology.hwloc_handle()).ok());
-  const std::string nspace = "agent-job-test";
-  ASSERT_TRUE(pmix.RegisterJob(JobInfo{nspace, 0, tmp.path()}, plan.value()).ok());
-
-  SignalPipe signals;
-  ASSERT_TRUE(signals.Install({SIGCHLD}).ok());
-  IoForwarder io(1, 2, true);
-  SupervisorOptions options;
-  options.nspace = nspace;
-  options.host = "here";
-  options.timeout_seconds = 20;
-  Supervisor supervisor(options, &pmix, &signals, &io);
-  int fences = 0;
-  size_t fence_bytes = 0;
-  supervisor.set_fence_handler([&](const PmixEvent& e) {
-    ++fences;
-    fence_bytes = e.data.size();
-    pmix.CompleteFence(e, e.data);  // as if the other host had contributed nothing
-  });
-
-  EnvBlock env = EnvBlock::FromProcess();
-  StatusOr<std::vector<std::string>> vars = pmix.ForkEnvironment(nspace, 0);
-  ASSERT_TRUE(vars.ok()) << vars.status().ToString();
-  for (const std::string& kv : vars.value()) {
-    env.Set(kv.substr(0, kv.find('=')), kv.substr(kv.find('=') + 1));
+// What zrund has while it serves: the topology, a directory, the PMIx server, SIGCHLD caught.
+class AgentJobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("PMIX_MCA_gds", "hash", 1);
+    ASSERT_TRUE(topology_.Load().ok());
+    ASSERT_TRUE(tmp_.Create("agent-job-test-").ok());
+    ASSERT_TRUE(pmix_.Init(tmp_.path(), topology_.hwloc_handle()).ok());
+    ASSERT_TRUE(signals_.Install({SIGCHLD}).ok());
   }
-  Spawner spawner(&topology);
-  SpawnRequest request;
-  request.path = CLIENT_PATH;
-  request.argv = {CLIENT_PATH, "--fence-only"};
-  request.env = env.entries();
-  StatusOr<SpawnedProcess> p = spawner.Spawn(request);
-  ASSERT_TRUE(p.ok()) << p.status().ToString();
-  io.Add(p->stdout_fd, 0, false);
-  io.Add(p->stderr_fd, 0, true);
-  supervisor.AddRank(0, p->pid);
-  EXPECT_EQ(supervisor.Run(), 0);
-  EXPECT_EQ(fences, 1);
-  EXPECT_GT(fence_bytes, 0u);  // rank 0's committed value travels in the blob
-  pmix.DeregisterJob(nspace);
-}
+  // Registers `nspace` with one rank here and, for `two_hosts`, one on a host "elsewhere".
+  void Register(const std::string& nspace, bool two_hosts) {
+    std::vector<HostShare> hosts = {{"here", 1}};
+    if (two_hosts) hosts.push_back({"elsewhere", 1});
+    StatusOr<JobPlan> plan =
+        JobPlan::Make(static_cast<int>(hosts.size()), hosts, BindPolicy::kNone);
+    ASSERT_TRUE(plan.ok());
+    ASSERT_TRUE(pmix_.RegisterJob(JobInfo{nspace, 0, tmp_.path()}, plan.value()).ok());
+  }
 
+  Topology topology_;
+  TempDir tmp_;
+  PmixServer pmix_;
+  SignalPipe signals_;
+};
 
 // The descriptors of this process that are sockets.
 std::set<int> SocketFds() {
@@ -132,35 +106,53 @@ bool WaitConnected(PmixServer* pmix, const std::string& nspace) {
   return false;
 }
 
+TEST_F(AgentJobTest, FenceAcrossHostsReachesTheFenceHandler) {
+  const std::string nspace = "agent-job-test";
+  ASSERT_NO_FATAL_FAILURE(Register(nspace, true));
+  IoForwarder io(1, 2, true);
+  SupervisorOptions options;
+  options.nspace = nspace;
+  options.host = "here";
+  options.timeout_seconds = 20;
+  Supervisor supervisor(options, &pmix_, &signals_, &io);
+  int fences = 0;
+  size_t fence_bytes = 0;
+  supervisor.set_fence_handler([&](const PmixEvent& e) {
+    ++fences;
+    fence_bytes = e.data.size();
+    pmix_.CompleteFence(e, e.data);  // as if the other host had contributed nothing
+  });
+
+  StatusOr<SpawnedProcess> p = StartClient(&pmix_, &topology_, nspace, {"--fence-only"});
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  io.Add(p->stdout_fd, 0, false);
+  io.Add(p->stderr_fd, 0, true);
+  supervisor.AddRank(0, p->pid);
+  EXPECT_EQ(supervisor.Run(), 0);
+  EXPECT_EQ(fences, 1);
+  EXPECT_GT(fence_bytes, 0u);  // rank 0's committed value travels in the blob
+  pmix_.DeregisterJob(nspace);
+}
+
 // A job's namespace is dropped right after its rank exited, before libpmix has read the end of
 // that rank's connection (zrund does so as soon as it reaped the rank; under load libpmix's
 // thread is often behind). The next job's rank that gets the same descriptor number for its
 // connection must still be served: it hung in PMIx_Init when deregistration closed the socket
 // under libpmix's registered event, and so did the first rank of every later job.
-TEST(AgentJob, TheNextConnectionOnADroppedJobsDescriptorIsServed) {
-  setenv("PMIX_MCA_gds", "hash", 1);
-  Topology topology;
-  ASSERT_TRUE(topology.Load().ok());
-  StatusOr<JobPlan> plan = JobPlan::Make(1, {{"here", 1}}, BindPolicy::kNone);
-  ASSERT_TRUE(plan.ok());
-  TempDir tmp;
-  ASSERT_TRUE(tmp.Create("agent-job-test-").ok());
-  PmixServer pmix;
-  ASSERT_TRUE(pmix.Init(tmp.path(), topology.hwloc_handle()).ok());
-
+TEST_F(AgentJobTest, TheNextConnectionOnADroppedJobsDescriptorIsServed) {
   // Job A: its rank connects and is still connected when the namespace goes.
-  ASSERT_TRUE(pmix.RegisterJob(JobInfo{"job-a", 0, tmp.path()}, plan.value()).ok());
+  ASSERT_NO_FATAL_FAILURE(Register("job-a", false));
   std::set<int> before = SocketFds();
-  StatusOr<SpawnedProcess> a = StartClient(&pmix, &topology, "job-a", {"--sleep", "60"});
+  StatusOr<SpawnedProcess> a = StartClient(&pmix_, &topology_, "job-a", {"--sleep", "60"});
   ASSERT_TRUE(a.ok()) << a.status().ToString();
-  ASSERT_TRUE(WaitConnected(&pmix, "job-a"));
+  ASSERT_TRUE(WaitConnected(&pmix_, "job-a"));
   std::set<int> added;
   for (int fd : SocketFds()) {
     if (!before.count(fd)) added.insert(fd);
   }
   ASSERT_EQ(added.size(), 1u) << "rank A's connection";
   const int conn = *added.begin();
-  pmix.DeregisterJob("job-a");
+  pmix_.DeregisterJob("job-a");
   kill(a->pid, SIGKILL);
   waitpid(a->pid, nullptr, 0);
   close(a->stdout_fd);
@@ -177,10 +169,8 @@ TEST(AgentJob, TheNextConnectionOnADroppedJobsDescriptorIsServed) {
   for (int fd = 3; fd <= conn; ++fd) {
     if (!FdOpen(fd) && dup3(null_fd, fd, O_CLOEXEC) == fd) held.push_back(fd);
   }
-  ASSERT_TRUE(pmix.RegisterJob(JobInfo{"job-b", 0, tmp.path()}, plan.value()).ok());
-  SignalPipe signals;
-  ASSERT_TRUE(signals.Install({SIGCHLD}).ok());
-  StatusOr<SpawnedProcess> b = StartClient(&pmix, &topology, "job-b", {});
+  ASSERT_NO_FATAL_FAILURE(Register("job-b", false));
+  StatusOr<SpawnedProcess> b = StartClient(&pmix_, &topology_, "job-b", {});
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   close(conn);  // free again before B connects (B first has to exec and load libpmix)
   IoForwarder io(1, 2, true);
@@ -190,33 +180,21 @@ TEST(AgentJob, TheNextConnectionOnADroppedJobsDescriptorIsServed) {
   options.nspace = "job-b";
   options.host = "here";
   options.timeout_seconds = 15;
-  Supervisor supervisor(options, &pmix, &signals, &io);
+  Supervisor supervisor(options, &pmix_, &signals_, &io);
   supervisor.AddRank(0, b->pid);
   EXPECT_EQ(supervisor.Run(), 0) << "rank B did not get through PMIx_Init (124: it hung)";
-  pmix.DeregisterJob("job-b");
+  pmix_.DeregisterJob("job-b");
   for (int fd : held) {
     if (fd != conn) close(fd);
   }
   close(null_fd);
 }
 
-
 // A rank that connected to PMIx but never reaches the start-up exchange (stuck in start-up)
 // ends the job after the start-up limit, with one line naming it.
-TEST(AgentJob, AStuckStartUpEndsTheJob) {
-  setenv("PMIX_MCA_gds", "hash", 1);
-  Topology topology;
-  ASSERT_TRUE(topology.Load().ok());
-  StatusOr<JobPlan> plan = JobPlan::Make(2, {{"here", 1}, {"elsewhere", 1}}, BindPolicy::kNone);
-  ASSERT_TRUE(plan.ok());
-  TempDir tmp;
-  ASSERT_TRUE(tmp.Create("agent-job-test-").ok());
-  PmixServer pmix;
-  ASSERT_TRUE(pmix.Init(tmp.path(), topology.hwloc_handle()).ok());
-  ASSERT_TRUE(pmix.RegisterJob(JobInfo{"stuck", 0, tmp.path()}, plan.value()).ok());
-  SignalPipe signals;
-  ASSERT_TRUE(signals.Install({SIGCHLD}).ok());
-  StatusOr<SpawnedProcess> p = StartClient(&pmix, &topology, "stuck", {"--stall", "60"});
+TEST_F(AgentJobTest, AStuckStartUpEndsTheJob) {
+  ASSERT_NO_FATAL_FAILURE(Register("stuck", true));
+  StatusOr<SpawnedProcess> p = StartClient(&pmix_, &topology_, "stuck", {"--stall", "60"});
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   IoForwarder io(1, 2, true);
   io.Add(p->stdout_fd, 0, false);
@@ -226,12 +204,12 @@ TEST(AgentJob, AStuckStartUpEndsTheJob) {
   options.host = "here";
   options.startup_timeout_seconds = 2;
   options.timeout_seconds = 30;
-  Supervisor supervisor(options, &pmix, &signals, &io);
+  Supervisor supervisor(options, &pmix_, &signals_, &io);
   std::string reason;
   supervisor.set_end_handler([&](int, const std::string& why) { reason = why; });
   supervisor.set_fence_handler([&](const PmixEvent& e) {
     supervisor.StartupDone();
-    pmix.CompleteFence(e, e.data);
+    pmix_.CompleteFence(e, e.data);
   });
   supervisor.AddRank(0, p->pid);
   auto start = std::chrono::steady_clock::now();
@@ -240,7 +218,7 @@ TEST(AgentJob, AStuckStartUpEndsTheJob) {
   EXPECT_EQ(reason,
             "rank 0 on here did not reach MPI start-up's exchange (MPI_Init) within 2 s of "
             "connecting to PMIx; ending the job");
-  pmix.DeregisterJob("stuck");
+  pmix_.DeregisterJob("stuck");
 }
 
 }  // namespace
