@@ -30,7 +30,7 @@ class FakeNetwork {
  public:
   // A wait longer than `wait_limit` fails with kIntern ("deadlock?") instead of hanging.
   FakeNetwork(int size, Delivery delivery,
-              std::chrono::milliseconds wait_limit = std::chrono::seconds(20));
+              std::chrono::milliseconds wait_limit = std::chrono::seconds(60));
   FakeNetwork(const FakeNetwork&) = delete;
   FakeNetwork& operator=(const FakeNetwork&) = delete;
 
