@@ -43,6 +43,10 @@ Status LinearBcast(Links& links, void* buf, size_t bytes, int root, int tag) {
   const int p = links.size();
   const int r = links.rank();
   if (r != root) return links.Recv(root, tag, buf, bytes);
+  if (bytes <= Links::kSmallBytes) {  // eager frames, out at once: no requests to wait for
+    for (int i = 1; i < p; ++i) ZMPI_RETURN_IF_ERROR(links.SendSmall((r + i) % p, tag, buf, bytes));
+    return OkStatus();
+  }
   for (int i = 1; i < p; ++i) ZMPI_RETURN_IF_ERROR(links.Isend((r + i) % p, tag, buf, bytes));
   return links.WaitAll();
 }
