@@ -2,10 +2,10 @@
 # Many hosts on one machine, made of network namespaces (docs: /work/shared/CLUSTER-TESTS.md).
 #
 #   harness.sh up N            creates hosts h1..hN; prints the state dir. Export it as
-#                              ZMPI_CLUSTER_DIR for the other subcommands (or source this file
+#                              NETNS_CLUSTER_DIR for the other subcommands (or source this file
 #                              and call cluster_up, which sets it).
 #   harness.sh run hX CMD...   runs CMD on host hX in the foreground (bounded by
-#                              ZMPI_CLUSTER_TIMEOUT seconds, default 60) and returns its status.
+#                              NETNS_CLUSTER_TIMEOUT seconds, default 60) and returns its status.
 #   harness.sh spawn hX CMD... starts CMD on hX in the background; prints "PID LOGFILE".
 #                              stdout+stderr go to LOGFILE. The PID is recorded for `down`.
 #   harness.sh signal PID SIG  sends SIG to the program of a spawned PID (not to its wrapper).
@@ -20,16 +20,16 @@
 # Every process of a host runs in its own UTS+mount+PID namespace, with hostname hX and a
 # private tmpfs on /dev/shm; killing the recorded PID kills the whole PID namespace.
 
-ZMPI_CLUSTER_NET=198.51.100
-ZMPI_CLUSTER_MAX_HOSTS=16
+NETNS_CLUSTER_NET=198.51.100
+NETNS_CLUSTER_MAX_HOSTS=16
 
 cluster__die() { echo "harness: $*" >&2; return 1; }
 
 cluster__state() {
-  [ -n "$ZMPI_CLUSTER_DIR" ] && [ -f "$ZMPI_CLUSTER_DIR/run" ] ||
-    { cluster__die "ZMPI_CLUSTER_DIR is not a live cluster (run 'up' first)"; return 1; }
-  CLUSTER_RUN=$(cat "$ZMPI_CLUSTER_DIR/run")
-  CLUSTER_N=$(cat "$ZMPI_CLUSTER_DIR/hosts")
+  [ -n "$NETNS_CLUSTER_DIR" ] && [ -f "$NETNS_CLUSTER_DIR/run" ] ||
+    { cluster__die "NETNS_CLUSTER_DIR is not a live cluster (run 'up' first)"; return 1; }
+  CLUSTER_RUN=$(cat "$NETNS_CLUSTER_DIR/run")
+  CLUSTER_N=$(cat "$NETNS_CLUSTER_DIR/hosts")
 }
 
 # Maps a logical host (h2) to its namespace name (z1234h2); fails for unknown hosts.
@@ -44,14 +44,14 @@ cluster__ns() {
 cluster_up() {
   local n=$1 run dir sw i ns
   case "$n" in '' | *[!0-9]*) cluster__die "usage: up N"; return 1 ;; esac
-  [ "$n" -ge 1 ] && [ "$n" -le "$ZMPI_CLUSTER_MAX_HOSTS" ] || { cluster__die "N in 1..16"; return 1; }
+  [ "$n" -ge 1 ] && [ "$n" -le "$NETNS_CLUSTER_MAX_HOSTS" ] || { cluster__die "N in 1..16"; return 1; }
   run="z$$"
   dir=$(mktemp -d "/tmp/zmpi-cluster-$run.XXXXXX") || return 1
   echo "$run" >"$dir/run"
   echo "$n" >"$dir/hosts"
   : >"$dir/pids"
   : >"$dir/netns"
-  export ZMPI_CLUSTER_DIR=$dir
+  export NETNS_CLUSTER_DIR=$dir
   sw="${run}sw"
   cluster__add_ns "$sw" || { cluster_down; return 1; }
   ip -n "$sw" link add br0 type bridge && ip -n "$sw" link set br0 up || { cluster_down; return 1; }
@@ -61,10 +61,10 @@ cluster_up() {
     mkdir -p "/etc/netns/$ns"
     echo "/etc/netns/$ns" >>"$dir/etcdirs"
     { echo "127.0.0.1 localhost"
-      for j in $(seq 1 "$n"); do echo "$ZMPI_CLUSTER_NET.$j h$j"; done; } >"/etc/netns/$ns/hosts"
+      for j in $(seq 1 "$n"); do echo "$NETNS_CLUSTER_NET.$j h$j"; done; } >"/etc/netns/$ns/hosts"
     ip -n "$ns" link add eth0 type veth peer name "p$i" netns "$sw" &&
       ip -n "$sw" link set "p$i" master br0 && ip -n "$sw" link set "p$i" up &&
-      ip -n "$ns" addr add "$ZMPI_CLUSTER_NET.$i/24" dev eth0 && ip -n "$ns" link set eth0 up &&
+      ip -n "$ns" addr add "$NETNS_CLUSTER_NET.$i/24" dev eth0 && ip -n "$ns" link set eth0 up &&
       ip -n "$ns" route add 224.0.0.0/4 dev eth0 || { cluster_down; return 1; }
   done
   echo "$dir"
@@ -72,7 +72,7 @@ cluster_up() {
 
 cluster__add_ns() {
   ip netns add "$1" || return 1
-  echo "$1" >>"$ZMPI_CLUSTER_DIR/netns"
+  echo "$1" >>"$NETNS_CLUSTER_DIR/netns"
   ip -n "$1" link set lo up
 }
 
@@ -92,7 +92,7 @@ cluster_run() {
   ns=$(cluster__ns "$host") || return 1
   shift
   cluster__wrap "$host" "$ns" "$@"
-  timeout -k 5 "${ZMPI_CLUSTER_TIMEOUT:-60}" "${CLUSTER_CMD[@]}"
+  timeout -k 5 "${NETNS_CLUSTER_TIMEOUT:-60}" "${CLUSTER_CMD[@]}"
 }
 
 cluster_spawn() {
@@ -101,12 +101,12 @@ cluster_spawn() {
   ns=$(cluster__ns "$host") || return 1
   shift
   cluster__wrap "$host" "$ns" "$@"
-  seq=$(wc -l <"$ZMPI_CLUSTER_DIR/pids")
-  log="$ZMPI_CLUSTER_DIR/$host.$seq.log"
+  seq=$(wc -l <"$NETNS_CLUSTER_DIR/pids")
+  log="$NETNS_CLUSTER_DIR/$host.$seq.log"
   # setsid: the process outlives this shell (for the CLI form) and is not in our process group.
   setsid "${CLUSTER_CMD[@]}" </dev/null >"$log" 2>&1 &
   pid=$!
-  echo "$pid" >>"$ZMPI_CLUSTER_DIR/pids"
+  echo "$pid" >>"$NETNS_CLUSTER_DIR/pids"
   echo "$pid $log"
 }
 
@@ -124,7 +124,7 @@ cluster__inner() {
 
 cluster_signal() {
   cluster__state || return 1
-  grep -qx "$1" "$ZMPI_CLUSTER_DIR/pids" || { cluster__die "PID $1 was not spawned here"; return 1; }
+  grep -qx "$1" "$NETNS_CLUSTER_DIR/pids" || { cluster__die "PID $1 was not spawned here"; return 1; }
   local inner
   inner=$(cluster__inner "$1") || { cluster__die "PID $1 has no program"; return 1; }
   kill "-${2:-TERM}" "$inner"
@@ -142,8 +142,8 @@ cluster_wait() {
 }
 
 cluster_down() {
-  [ -n "$ZMPI_CLUSTER_DIR" ] && [ -d "$ZMPI_CLUSTER_DIR" ] || return 0
-  local dir=$ZMPI_CLUSTER_DIR pid ns p
+  [ -n "$NETNS_CLUSTER_DIR" ] && [ -d "$NETNS_CLUSTER_DIR" ] || return 0
+  local dir=$NETNS_CLUSTER_DIR pid ns p
   if [ -f "$dir/pids" ]; then
     # unshare ignores SIGTERM while it waits for its child: ask the program itself.
     while read -r pid; do
@@ -167,7 +167,7 @@ cluster_down() {
     done <"$dir/etcdirs"
   fi
   rm -rf -- "$dir"
-  unset ZMPI_CLUSTER_DIR
+  unset NETNS_CLUSTER_DIR
 }
 
 cluster_main() {

@@ -14,8 +14,8 @@ pass() { echo "ok: $*"; }
 trap 'cluster_down' EXIT
 
 cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
-run=$(cat "$ZMPI_CLUSTER_DIR/run")
-dir=$ZMPI_CLUSTER_DIR
+run=$(cat "$NETNS_CLUSTER_DIR/run")
+dir=$NETNS_CLUSTER_DIR
 
 # Reachability: h3 listens, h1 connects over the bridge and reads h3's hostname.
 read -r lpid _ < <(cluster_spawn h3 "$probe" listen 7000 10)

@@ -18,13 +18,13 @@ avahi=${7:-none}
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
-logs() { for f in "$ZMPI_CLUSTER_DIR"/*.log; do echo "--- $f"; cat "$f"; done; }
+logs() { for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; cat "$f"; done; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 keydir=$(mktemp -d /tmp/zrund-test-key.XXXXXX)
 trap 'cluster_down; rm -rf -- "$keydir"' EXIT
 cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
-export -n ZMPI_CLUSTER_DIR  # a harness variable, not a zmpi setting: keep it from the ranks
-ZMPI_CLUSTER_TIMEOUT=120  # per command; a loaded 2-core machine makes coll_test slow
+export -n NETNS_CLUSTER_DIR  # the harness's, not the ranks'
+NETNS_CLUSTER_TIMEOUT=120  # per command; a loaded 2-core machine makes coll_test slow
 key=$keydir/cluster.key
 "$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
 [ "$(stat -c %a "$key")" = 600 ] && pass "key file has mode 0600" || fail "key mode $(stat -c %a "$key")"
@@ -108,7 +108,7 @@ case "$case_name" in
       fail "no start time reported"
     for h in h1 h2 h3; do
       echo "$out" | grep -q "^\[[0-9]*\] .*zmpi $h rank" || true
-      grep -q "2 of 6 ranks" "$ZMPI_CLUSTER_DIR/$h".*.log && pass "$h ran 2 of 6 ranks" ||
+      grep -q "2 of 6 ranks" "$NETNS_CLUSTER_DIR/$h".*.log && pass "$h ran 2 of 6 ranks" ||
         fail "$h did not run its ranks"
     done
     if [ "$coll" != none ]; then
@@ -159,7 +159,7 @@ case "$case_name" in
       pass "--hostfile order h3,h1 is the rank order" || fail "--hostfile: $out"
     if [ "$avahi" != none ]; then
       # An independent mDNS stack (avahi-core) sees the agents with their TXT records.
-      cid=$(sed -n 's/.*cluster \([0-9a-f]*\)$/\1/p' "$ZMPI_CLUSTER_DIR"/h1.*.log | head -n1)
+      cid=$(sed -n 's/.*cluster \([0-9a-f]*\)$/\1/p' "$NETNS_CLUSTER_DIR"/h1.*.log | head -n1)
       out=$(cluster_run h2 "$avahi" 3 5 2>/dev/null)
       echo "$out"
       for i in 1 2 3; do
@@ -171,7 +171,7 @@ case "$case_name" in
     cluster_signal "${agent[h3]}" TERM
     [ "$(cluster_wait "${agent[h3]}" 5)" = exited ] && pass "zrund on h3 stops on SIGTERM" ||
       fail "zrund on h3 still runs after SIGTERM"
-    grep -q "zrund: stopped" "$ZMPI_CLUSTER_DIR"/h3.*.log || fail "h3 did not stop cleanly"
+    grep -q "zrund: stopped" "$NETNS_CLUSTER_DIR"/h3.*.log || fail "h3 did not stop cleanly"
     out=$(cluster_run h1 "$zrun" --key-file "$key" --discover 2>&1)
     echo "$out"
     echo "$out" | grep -q "^h3 " && fail "stopped h3 still listed" || pass "stopped h3 not listed"
@@ -202,7 +202,7 @@ case "$case_name" in
     cluster_run h1 bash -c "exec 3<>/dev/tcp/198.51.100.2/$port; printf 'GET / HTTP/1.0\r\n\r\n' >&3; sleep 0.3"
     cluster_run h1 bash -c "exec 3<>/dev/tcp/198.51.100.2/$port; printf 'ZMPF\001\000' >&3; exec 3>&-"
     sleep 0.5
-    n=$(grep -c "zrund: refused" "$ZMPI_CLUSTER_DIR"/h2.*.log)
+    n=$(grep -c "zrund: refused" "$NETNS_CLUSTER_DIR"/h2.*.log)
     [ "$n" -ge 3 ] && pass "h2 logged $n refusals" || { fail "h2 logged $n refusals"; logs; }
     # A peer that connects and says nothing delays nobody (handshakes run in the agent's loop).
     cluster_spawn h1 bash -c "exec 3<>/dev/tcp/198.51.100.2/$port; sleep 8" >/dev/null
@@ -264,12 +264,12 @@ case "$case_name" in
       [ $rc = 0 ] && echo "$out" | grep -q "p2p_test: OK .* 6 ranks" &&
         pass "job $round runs 6 ranks although h2 lacks the program" || fail "job $round: exit $rc"
     done
-    grep -h "zrund: program" "$ZMPI_CLUSTER_DIR"/h*.log
-    [ "$(grep -c "received" "$ZMPI_CLUSTER_DIR"/h2.*.log)" = 1 ] && pass "h2 received the program once" ||
+    grep -h "zrund: program" "$NETNS_CLUSTER_DIR"/h*.log
+    [ "$(grep -c "received" "$NETNS_CLUSTER_DIR"/h2.*.log)" = 1 ] && pass "h2 received the program once" ||
       fail "h2 did not receive the program exactly once"
-    [ "$(grep -c "from the cache" "$ZMPI_CLUSTER_DIR"/h2.*.log)" = 1 ] &&
+    [ "$(grep -c "from the cache" "$NETNS_CLUSTER_DIR"/h2.*.log)" = 1 ] &&
       pass "the second job used h2's cached copy" || fail "second job did not use the cache"
-    grep -q "zrund: program" "$ZMPI_CLUSTER_DIR"/h1.*.log "$ZMPI_CLUSTER_DIR"/h3.*.log &&
+    grep -q "zrund: program" "$NETNS_CLUSTER_DIR"/h1.*.log "$NETNS_CLUSTER_DIR"/h3.*.log &&
       fail "h1/h3 staged a program they have"
     f=$(ls "$keydir/cache-h2"/* 2>/dev/null | head -n1)
     [ -n "$f" ] && [ "$(stat -c %a "$f")" = 700 ] && cmp -s "$f" "$p2p" &&

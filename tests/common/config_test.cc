@@ -10,16 +10,19 @@ TEST(ConfigTest, DefaultsComeFromTheTable) {
   EXPECT_EQ(c.transport, TransportChoice::kAuto);
   EXPECT_EQ(c.eager_limit, 64u * 1024);
   EXPECT_EQ(c.ofi_provider, "net,tcp,tcp;ofi_rxm");
+  EXPECT_EQ(c.ofi_bulk_chunk, 128u * 1024);
   EXPECT_TRUE(c.warnings.empty());
 }
 
 TEST(ConfigTest, ParsesValuesAndSizes) {
   Config c = Config::FromList({"ZMPI_TRANSPORT=ofi", "ZMPI_EAGER_LIMIT=4k",
-                               "ZMPI_LOG_LEVEL=debug", "ZMPI_SINGLE_COPY=0"});
+                               "ZMPI_LOG_LEVEL=debug", "ZMPI_SINGLE_COPY=0",
+                               "ZMPI_OFI_BULK_CHUNK=0"});
   EXPECT_EQ(c.transport, TransportChoice::kOfi);
   EXPECT_EQ(c.eager_limit, 4096u);
   EXPECT_EQ(c.log_level, LogLevel::kDebug);
   EXPECT_FALSE(c.single_copy);
+  EXPECT_EQ(c.ofi_bulk_chunk, 0u);
 }
 
 TEST(ConfigTest, UnknownNameGetsASuggestion) {

@@ -29,7 +29,7 @@ publish() {
 }
 # Unique records are probed (~0.75 s) before they are answered.
 settle() { sleep 1.2; }
-logs() { for f in "$ZMPI_CLUSTER_DIR"/*.log; do echo "--- $f"; cat "$f"; done; }
+logs() { for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; cat "$f"; done; }
 
 case "$case_name" in
   found)
@@ -77,7 +77,7 @@ case "$case_name" in
     # TTL is 120 s: losing h1 within a second can only come from the goodbye.
     [ -n "$gone" ] && [ "$gone" -lt 1500 ] && pass "h1 gone $gone ms after SIGTERM (goodbye)" ||
       fail "h1 not withdrawn (gone='$gone')"
-    grep -q '^goodbye$' "$ZMPI_CLUSTER_DIR/h1.0.log" || fail "publisher did not report goodbye"
+    grep -q '^goodbye$' "$NETNS_CLUSTER_DIR/h1.0.log" || fail "publisher did not report goodbye"
     left=$(cluster_run h2 "$mdns" browse --iface 198.51.100.2 --cluster "$A" --duration 800 2>/dev/null)
     [ -z "$left" ] && pass "a fresh browser finds nothing" || fail "fresh browser found '$left'"
     cluster_wait "$wpid" 6 >/dev/null
@@ -93,8 +93,8 @@ case "$case_name" in
     ;;
   key_file)
     # Cluster ids derived from key files: same key -> found, other key -> ignored.
-    k1="$ZMPI_CLUSTER_DIR/k1.key"
-    k2="$ZMPI_CLUSTER_DIR/k2.key"
+    k1="$NETNS_CLUSTER_DIR/k1.key"
+    k2="$NETNS_CLUSTER_DIR/k2.key"
     (umask 077 && head -c 32 /dev/urandom >"$k1" && head -c 32 /dev/urandom >"$k2")
     cluster_spawn h1 "$mdns" publish --iface 198.51.100.1 --key-file "$k1" --port 7001 >/dev/null
     cluster_spawn h2 "$mdns" publish --iface 198.51.100.2 --key-file "$k2" --port 7002 >/dev/null
