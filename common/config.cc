@@ -17,6 +17,9 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_OFI_PROVIDER", "string", "net,tcp,tcp;ofi_rxm",
      "libfabric providers between hosts, tried in order (the first one libfabric has is used; "
      "every host must end up with the same one)"},
+    {"ZMPI_OFI_BULK_CHUNK", "size", "128k",
+     "largest single libfabric message of a rendezvous transfer between hosts; larger ones go "
+     "in pieces of this size (0 = the provider's message limit)"},
     {"ZMPI_OFI_IFACE", "string", "",
      "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
     {"ZMPI_EAGER_LIMIT", "size", "64k",
@@ -149,6 +152,7 @@ Config Config::FromList(const std::vector<std::string>& env) {
   else r.Warn("ZMPI_TRANSPORT");
   c.ofi_provider = r.Get("ZMPI_OFI_PROVIDER");
   c.ofi_iface = r.Get("ZMPI_OFI_IFACE");
+  c.ofi_bulk_chunk = r.Size("ZMPI_OFI_BULK_CHUNK");
   c.eager_limit = r.Size("ZMPI_EAGER_LIMIT");
   c.unexpected_limit = r.Size("ZMPI_UNEXPECTED_LIMIT");
   c.shm_ring_slots = r.Size("ZMPI_SHM_RING_SLOTS");

@@ -120,6 +120,7 @@ Status Runtime::StartTransports() {
     transport::ofi::Options o;
     o.provider = config_.ofi_provider;
     o.iface = config_.ofi_iface;
+    o.bulk_chunk = config_.ofi_bulk_chunk;
     if (o.iface.empty()) {
       if (static_cast<int>(local.size()) != size) {
         return Error(Code::kOther, "ranks run on several hosts but ZMPI_OFI_IFACE is not set; "
