@@ -18,6 +18,9 @@
 //     Read:  the receiver copies straight out of the sender's memory (single copy);
 //     Tagged bulk: sender and receiver each post the buffer with the same 64-bit key; the
 //            endpoint calls sink.OnBulkDone(cookie, status) on each side when its part is done.
+//            The receiver posts first and may choose how the data travels: a layout word
+//            (0 = the endpoint's default) that the core carries to the sender in its
+//            clear-to-send and the sender passes to PostBulkSend.
 // - Not thread-safe: the core calls an Endpoint from one thread at a time.
 #ifndef ZMPI_TRANSPORT_ENDPOINT_H_
 #define ZMPI_TRANSPORT_ENDPOINT_H_
@@ -84,12 +87,14 @@ class Endpoint {
 
   // Tagged bulk transfer (see contract). Keys are unique per (sender, receiver) pair in flight.
   virtual bool HasBulk() const { return false; }
+  // `layout`: what PostBulkRecv returned on the receiver's side for this key.
   virtual Status PostBulkSend(int /*peer*/, uint64_t /*key*/, const void* /*buf*/, size_t /*len*/,
-                              void* /*cookie*/) {
+                              void* /*cookie*/, uint64_t /*layout*/ = 0) {
     return Error(Code::kUnsupported, "%s: bulk send is not supported", Name());
   }
+  // Sets *layout (when not null) to the word the sender's PostBulkSend must get.
   virtual Status PostBulkRecv(int /*peer*/, uint64_t /*key*/, void* /*buf*/, size_t /*len*/,
-                              void* /*cookie*/) {
+                              void* /*cookie*/, uint64_t* /*layout*/ = nullptr) {
     return Error(Code::kUnsupported, "%s: bulk receive is not supported", Name());
   }
 

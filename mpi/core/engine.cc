@@ -171,15 +171,19 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
     return;
   }
   r->received = 0;
+  uint64_t layout = 0;  // how the endpoint wants the bulk data cut, for the sender's endpoint
   if (p.endpoint->HasBulk()) {
-    Status s = p.endpoint->PostBulkRecv(peer, r->id(), r->recv_buf, n, BulkCookie(r));
+    Status s = p.endpoint->PostBulkRecv(peer, r->id(), r->recv_buf, n, BulkCookie(r), &layout);
     if (!s.ok()) {
       r->error = s;
       Complete(r);
       return;
     }
   }
-  PostControl(peer, FrameType::kCts, header.sreq, r->id(), n, r);
+  FrameHeader cts = ControlHeader(FrameType::kCts, header.sreq, r->id(), n);
+  cts.addr = layout;
+  Status s = Post(peer, cts, nullptr, 0, nullptr);
+  if (!s.ok()) r->error = s;
 }
 
 Status Engine::StartRecv(Request* r) {
@@ -254,7 +258,8 @@ void Engine::OnCts(int peer, const FrameHeader& header) {
   }
   Peer& p = peers_[peer];
   if (p.endpoint->HasBulk()) {
-    Status s = p.endpoint->PostBulkSend(peer, header.rreq, r->send_buf, n, BulkCookie(r));
+    Status s =
+        p.endpoint->PostBulkSend(peer, header.rreq, r->send_buf, n, BulkCookie(r), header.addr);
     if (!s.ok()) {
       r->error = s;
       Complete(r);

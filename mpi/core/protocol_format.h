@@ -40,7 +40,8 @@ struct FrameHeader {
   uint64_t bytes;  // message size (kRts: whole message; kCts: bytes the receiver wants)
   uint64_t sreq;   // sender's request id
   uint64_t rreq;   // receiver's request id (kCts, kData)
-  uint64_t addr;   // kRts: sender's buffer address; kData: offset of this chunk
+  uint64_t addr;   // kRts: sender's buffer address; kData: offset of this chunk; kCts: the
+                   // receiver endpoint's bulk layout (transport/endpoint.h)
 };
 static_assert(sizeof(FrameHeader) == 48, "FrameHeader is part of the wire format");
 

@@ -9,8 +9,17 @@
 
 namespace zmpi::transport::ofi {
 
+uint64_t Bulk::ChooseLayout(int peer, size_t len) const {
+  constexpr size_t kMaxChunks = 4;
+  if (len <= chunk_ || len / kMaxChunks > chunk_) return len;  // whole
+  for (const Op& op : ops_) {
+    if (!op.is_send && op.peer == peer) return 0;  // behind another from that peer: chunks
+  }
+  return len;
+}
+
 Status Bulk::Post(bool is_send, int peer, fi_addr_t addr, uint64_t key, void* buf, size_t len,
-                  void* cookie) {
+                  uint64_t layout, void* cookie) {
   ops_.emplace_back();
   Op& op = ops_.back();
   op.self = std::prev(ops_.end());
@@ -21,7 +30,9 @@ Status Bulk::Post(bool is_send, int peer, fi_addr_t addr, uint64_t key, void* bu
   op.buf = static_cast<char*>(buf);
   op.len = len;
   op.cookie = cookie;
-  op.chunks = len == 0 ? 1 : (len - 1) / chunk_ + 1;  // no overflow for a huge chunk_
+  op.chunk = layout == 0 ? chunk_ : std::min<uint64_t>(layout, fabric_.max_msg_size());
+  op.chunk = std::max<size_t>(op.chunk, 1);
+  op.chunks = len == 0 ? 1 : (len - 1) / op.chunk + 1;  // no overflow for a huge chunk
   op.contexts.reset(new OpContext[op.chunks]);
   for (size_t i = 0; i < op.chunks; ++i) {
     op.contexts[i] = OpContext{};
@@ -40,13 +51,13 @@ Status Bulk::Post(bool is_send, int peer, fi_addr_t addr, uint64_t key, void* bu
 
 size_t Bulk::ChunkLen(const Op& op, size_t index) const {
   if (op.len == 0) return 0;
-  return std::min(chunk_, op.len - index * chunk_);
+  return std::min(op.chunk, op.len - index * op.chunk);
 }
 
 bool Bulk::PostChunks(Op& op) {
   while (op.posted < op.chunks && op.status.ok()) {
     size_t index = op.posted;
-    char* at = op.buf + index * chunk_;
+    char* at = op.buf + index * op.chunk;
     size_t n = ChunkLen(op, index);
     void* context = &op.contexts[index];
     ssize_t ret = op.is_send ? fi_tsend(fabric_.ep(), at, n, nullptr, op.addr, op.tag, context)

@@ -1,6 +1,7 @@
 // Bulk: the tagged bulk transfers of one ofi endpoint.
 //
-// A transfer is split into chunks of at most `chunk` bytes, each a tagged message on
+// A transfer is split into chunks of at most `chunk` bytes (unless its layout says otherwise,
+// below), each a tagged message on
 // BulkTag(key) (tag_format.h); receives are directed at the peer's address. Chunks the provider
 // refuses with -FI_EAGAIN are posted again by Progress, in order. When every chunk of a transfer
 // has completed, the sink gets OnBulkDone(cookie, status) once, with the first error seen.
@@ -29,9 +30,18 @@ class Bulk final {
   Bulk(const Bulk&) = delete;
   Bulk& operator=(const Bulk&) = delete;
 
-  // Starts a transfer. An error here means nothing was posted and no OnBulkDone follows.
+  // How the receiver wants a transfer of `len` bytes from `peer` cut, as a layout word for
+  // Post on both sides: 0 = chunks of `chunk`; else the chunk size (capped at the provider's
+  // message limit). Only a transfer of 2-4 chunks that follows another one from the same peer
+  // still in flight is cut: such streams of 256-512 KiB messages ran at half speed whole,
+  // while alone they arrive sooner whole (one message: one system call and one wake-up on
+  // each side), and longer ones were as fast or faster whole (docs/transport-ofi.md, "Why
+  // 128 KiB pieces").
+  uint64_t ChooseLayout(int peer, size_t len) const;
+  // Starts a transfer cut as `layout` says (the same word on both sides). An error here
+  // means nothing was posted and no OnBulkDone follows.
   Status Post(bool is_send, int peer, fi_addr_t addr, uint64_t key, void* buf, size_t len,
-              void* cookie);
+              uint64_t layout, void* cookie);
   // Posts chunks that were refused earlier; reports transfers that failed doing so.
   int Progress(FrameSink& sink);
   // One chunk completed (status ok) or failed; `len` is the completion's length.
@@ -52,6 +62,7 @@ class Bulk final {
     char* buf;
     size_t len;
     void* cookie;
+    size_t chunk;           // bytes per chunk (the last one may be shorter)
     size_t chunks;          // total
     size_t posted = 0;      // chunks handed to the provider so far
     size_t finished = 0;    // chunks completed

@@ -59,8 +59,10 @@ class OfiEndpoint final : public Endpoint {
   StatusOr<SendResult> Send(int peer, const Frame& frame) override;
   StatusOr<int> Poll(FrameSink& sink) override;
   bool HasBulk() const override { return true; }
-  Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len, void* cookie) override;
-  Status PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) override;
+  Status PostBulkSend(int peer, uint64_t key, const void* buf, size_t len, void* cookie,
+                      uint64_t layout = 0) override;
+  Status PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie,
+                      uint64_t* layout = nullptr) override;
   bool Idle() const override { return free_sends_.size() == send_slots_.size(); }
   bool PeerAlive(int peer) override { return ValidPeer(peer) && peers_[peer].dead.ok(); }
 
@@ -288,16 +290,21 @@ void OfiEndpoint::MarkDead(int peer, const std::string& why) {
 }
 
 Status OfiEndpoint::PostBulkSend(int peer, uint64_t key, const void* buf, size_t len,
-                                 void* cookie) {
+                                 void* cookie, uint64_t layout) {
   ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
   NoteActivity();
-  return bulk_.Post(true, peer, peers_[peer].addr, key, const_cast<void*>(buf), len, cookie);
+  return bulk_.Post(true, peer, peers_[peer].addr, key, const_cast<void*>(buf), len, layout,
+                    cookie);
 }
 
-Status OfiEndpoint::PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie) {
+Status OfiEndpoint::PostBulkRecv(int peer, uint64_t key, void* buf, size_t len, void* cookie,
+                                 uint64_t* layout) {
   ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
   NoteActivity();
-  return bulk_.Post(false, peer, peers_[peer].addr, key, buf, len, cookie);
+  uint64_t chosen = layout != nullptr ? bulk_.ChooseLayout(peer, len) : 0;
+  ZMPI_RETURN_IF_ERROR(bulk_.Post(false, peer, peers_[peer].addr, key, buf, len, chosen, cookie));
+  if (layout != nullptr) *layout = chosen;
+  return OkStatus();
 }
 
 // The providers zmpi accepts. Measured here: sockets takes milliseconds per message and

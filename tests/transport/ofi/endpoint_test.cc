@@ -346,6 +346,72 @@ TEST_P(OfiTest, ManyBulkTransfersBeyondQueueDepth) {
   }
 }
 
+// The receiver chooses how a transfer is cut and the sender follows its layout word: a
+// transfer of 2-4 chunks behind another one from the same peer goes in chunks, one alone or
+// a longer one whole. The data arrives intact every way.
+TEST_P(OfiTest, ReceiverChoosesTheLayout) {
+  constexpr size_t kChunk = 4096;
+  MakeWorld(2, kChunk);
+  auto pairs = All();
+  struct Case {
+    size_t len;
+    uint64_t layout = 0;
+    std::vector<char> out, in;
+  };
+  std::vector<Case> cases(4);
+  cases[0].len = 4 * kChunk;      // alone, 4 chunks: whole
+  cases[1].len = 2 * kChunk + 1;  // behind cases[0], from the same peer: chunks
+  cases[2].len = 5 * kChunk;      // behind both, but 5 chunks: whole
+  for (size_t i = 0; i < 3; ++i) {
+    Case& c = cases[i];
+    c.out.resize(c.len);
+    for (size_t j = 0; j < c.len; ++j) c.out[j] = static_cast<char>(j * 7 + i);
+    c.in.assign(c.len, 0);
+    ASSERT_TRUE(ep(1).PostBulkRecv(0, 50 + i, c.in.data(), c.len, &c, &c.layout).ok());
+  }
+  EXPECT_EQ(cases[0].layout, 4 * kChunk);
+  EXPECT_EQ(cases[1].layout, 0u);
+  EXPECT_EQ(cases[2].layout, 5 * kChunk);
+  for (size_t i = 0; i < 3; ++i) {
+    Case& c = cases[i];
+    ASSERT_TRUE(ep(0).PostBulkSend(1, 50 + i, c.out.data(), c.len, &c.out, c.layout).ok());
+  }
+  ASSERT_TRUE(PumpUntil(
+      pairs, [&] { return sink(0).bulk_done.size() == 3 && sink(1).bulk_done.size() == 3; }));
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(sink(1).bulk_done[&cases[i]].ok()) << sink(1).bulk_done[&cases[i]].ToString();
+    EXPECT_TRUE(cases[i].in == cases[i].out) << i;
+  }
+  // Alone again, 3 chunks long: whole; the sender may still cut it only as told.
+  Case& alone = cases[3];
+  alone.len = 3 * kChunk;
+  alone.out.assign(alone.len, 'z');
+  alone.in.assign(alone.len, 0);
+  ASSERT_TRUE(ep(1).PostBulkRecv(0, 60, alone.in.data(), alone.len, &alone, &alone.layout).ok());
+  EXPECT_EQ(alone.layout, 3 * kChunk);
+  ASSERT_TRUE(
+      ep(0).PostBulkSend(1, 60, alone.out.data(), alone.len, &alone.out, alone.layout).ok());
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).bulk_done.size() == 4; }));
+  EXPECT_TRUE(sink(1).bulk_done[&alone].ok());
+  EXPECT_TRUE(alone.in == alone.out);
+}
+
+// A sender that cuts a transfer differently from the receiver's layout is caught as a
+// truncation, not silently mixed up.
+TEST_P(OfiTest, ALayoutMismatchIsAnError) {
+  constexpr size_t kChunk = 4096;
+  MakeWorld(2, kChunk);
+  auto pairs = All();
+  std::vector<char> out(2 * kChunk, 'm'), in(2 * kChunk, 0);
+  uint64_t layout = 0;
+  int c[2];
+  ASSERT_TRUE(ep(1).PostBulkRecv(0, 70, in.data(), in.size(), &c[0], &layout).ok());
+  ASSERT_EQ(layout, 2 * kChunk);  // whole
+  ASSERT_TRUE(ep(0).PostBulkSend(1, 70, out.data(), out.size(), &c[1], 0).ok());  // in chunks
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).bulk_done.size() == 1; }));
+  EXPECT_EQ(sink(1).bulk_done[&c[0]].code(), Code::kTruncate);
+}
+
 TEST_P(OfiTest, FramesToSelf) {
   MakeWorld(2);
   auto pairs = All();
