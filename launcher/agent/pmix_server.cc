@@ -196,12 +196,12 @@ Status PmixServer::RegisterJob(const JobInfo& job, const JobPlan& plan) {
   std::vector<RankSlot> local = plan.RanksOn(job.host);
   pmix_nspace_t nspace;
   PMIX_LOAD_NSPACE(nspace, job.nspace.c_str());
-  pmix_status_t rc = RunOp("PMIx_server_register_nspace", [&](pmix_op_cbfunc_t cbfunc,
-                                                                void* cbdata) {
-    return PMIx_server_register_nspace(nspace, static_cast<int>(local.size()),
-                                       static_cast<pmix_info_t*>(array.array), array.size, cbfunc,
-                                       cbdata);
-  });
+  pmix_status_t rc =
+      RunOp("PMIx_server_register_nspace", [&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
+        return PMIx_server_register_nspace(nspace, static_cast<int>(local.size()),
+                                           static_cast<pmix_info_t*>(array.array), array.size,
+                                           cbfunc, cbdata);
+      });
   // libpmix reads the info array on its thread: after a timeout it may still do so (if that
   // thread ever resumes), so the array is then left to it.
   if (rc != PMIX_ERR_TIMEOUT) PMIx_Data_array_destruct(&array);

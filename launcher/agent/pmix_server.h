@@ -51,8 +51,7 @@ class PmixServer {
  public:
   static constexpr std::chrono::milliseconds kDefaultOpLimit{10000};
 
-  explicit PmixServer(std::chrono::milliseconds op_limit = kDefaultOpLimit)
-      : op_limit_(op_limit) {}
+  explicit PmixServer(std::chrono::milliseconds op_limit = kDefaultOpLimit) : op_limit_(op_limit) {}
   ~PmixServer();
   PmixServer(const PmixServer&) = delete;
   PmixServer& operator=(const PmixServer&) = delete;
@@ -69,7 +68,8 @@ class PmixServer {
 
   // False once a libpmix operation did not complete within the limit (see above).
   bool responsive() const { return responsive_; }
-  // What did not complete, e.g. "PMIx_server_register_nspace took over 10 s" ("" if responsive).
+  // What did not complete, e.g. "PMIx_server_register_nspace took over 10000 ms" ("" while
+  // responsive).
   const std::string& stall() const { return stall_; }
 
   // Readable when events are queued.

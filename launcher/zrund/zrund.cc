@@ -209,8 +209,8 @@ Status Zrund::Restart(const std::vector<pid_t>& rank_groups, const std::string& 
     if (group > 1 && group != own_group) kill(-group, SIGKILL);  // what the ranks left behind
   }
   agent::RemoveShmSegments(shm_prefix);
-  publisher_->Goodbye().IgnoreError();  // browsers drop the records until the new image's
-  tmpdir_.Remove();  // RemoveStaleTempDirs would not: the PID stays the same
+  publisher_->Goodbye().IgnoreError();  // browsers drop the old records (port, cores used)
+  tmpdir_.Remove();  // here, not left to the new image's sweep of stale directories
   fflush(nullptr);
   return ReExec(argv_, inherited_fds_);
 }

@@ -67,7 +67,8 @@ TEST(Restart, ReExecRunsThisProgramAgainInTheSameProcess) {
   close(out[1]);
   char buf[256] = {};
   size_t got = 0;
-  for (ssize_t n; got < sizeof(buf) - 1 && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0;) {
+  for (ssize_t n;
+       got < sizeof(buf) - 1 && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0;) {
     got += static_cast<size_t>(n);
   }
   close(out[0]);

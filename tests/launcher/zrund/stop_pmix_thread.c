@@ -68,8 +68,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   int status = 0;
-  if (ptrace(PTRACE_SEIZE, tid, NULL, NULL) != 0 || ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) != 0 ||
-      waitpid(tid, &status, __WALL) != tid || !WIFSTOPPED(status)) {
+  if (ptrace(PTRACE_SEIZE, tid, NULL, NULL) != 0 ||
+      ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) != 0 || waitpid(tid, &status, __WALL) != tid ||
+      !WIFSTOPPED(status)) {
     fprintf(stderr, "stop_pmix_thread: cannot stop %d: %s\n", (int)tid, strerror(errno));
     return 2;
   }
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
   fflush(stdout);
   struct sigaction action;
   memset(&action, 0, sizeof(action));
-  action.sa_handler = OnAlarm;  /* no SA_RESTART: waitpid returns EINTR */
+  action.sa_handler = OnAlarm; /* no SA_RESTART: waitpid returns EINTR */
   sigaction(SIGALRM, &action, NULL);
   alarm((unsigned)atoi(argv[2]));
   for (;;) {
@@ -86,9 +87,9 @@ int main(int argc, char** argv) {
       printf("ended\n");
       return 0;
     }
-    if (got < 0 && errno == EINTR) break;  /* time is up */
+    if (got < 0 && errno == EINTR) break; /* time is up */
     if (got < 0) {
-      printf("ended\n");  /* ECHILD: gone and reaped */
+      printf("ended\n"); /* ECHILD: gone and reaped */
       return 0;
     }
     /* Another stop (a signal meant for the thread): it stays stopped. */
