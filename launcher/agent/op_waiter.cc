@@ -31,6 +31,7 @@ int OpWaiter::Finish(int call_status, int timeout_status) {
   }
   std::unique_lock<std::mutex> lock(state_->mutex);
   if (!state_->done_cv.wait_for(lock, limit_, [this] { return state_->done; })) {
+    timed_out_ = true;
     return timeout_status;  // a late callback still finds its state alive
   }
   return state_->status;

@@ -28,6 +28,8 @@ class OpWaiter {
   // callback never comes and that status is the result. Else waits at most the limit for the
   // callback and returns its status, or `timeout_status` if it did not come in time.
   int Finish(int call_status, int timeout_status);
+  // Whether Finish gave up waiting (the callback had not come within the limit).
+  bool timed_out() const { return timed_out_; }
 
  private:
   struct State {
@@ -39,6 +41,7 @@ class OpWaiter {
   std::chrono::milliseconds limit_;
   std::shared_ptr<State> state_;
   void* cbdata_ = nullptr;  // a heap std::shared_ptr<State>, until the callback or Finish frees it
+  bool timed_out_ = false;
 };
 
 }  // namespace zmpi::launcher::agent

@@ -18,17 +18,6 @@ namespace {
 // The one server of this process, for libpmix's callbacks (set by Init, cleared on destruction).
 PmixServer* g_server = nullptr;
 
-constexpr auto kRegistrationTimeout = std::chrono::seconds(10);
-
-// Runs one libpmix call that completes through a pmix_op_cbfunc_t; bounded by
-// kRegistrationTimeout. `call` gets the callback and its cbdata and returns the call's status.
-template <typename Call>
-pmix_status_t RunOp(Call call) {
-  OpWaiter waiter(kRegistrationTimeout);
-  pmix_status_t rc = call(&OpWaiter::Callback, waiter.cbdata());
-  return waiter.Finish(rc, PMIX_ERR_TIMEOUT);
-}
-
 void SetProc(pmix_proc_t* proc, const std::string& nspace, int rank) {
   PMIX_PROC_CONSTRUCT(proc);
   snprintf(proc->nspace, sizeof(proc->nspace), "%s", nspace.c_str());
@@ -153,6 +142,19 @@ void* BuildJobInfo(const JobInfo& job, const JobPlan& plan) {
 
 }  // namespace
 
+template <typename Call>
+int PmixServer::RunOp(const char* what, Call call) {
+  if (!responsive_) return PMIX_ERR_TIMEOUT;  // waiting again would only take as long
+  OpWaiter waiter(op_limit_);
+  pmix_status_t rc = call(&OpWaiter::Callback, waiter.cbdata());
+  rc = waiter.Finish(rc, PMIX_ERR_TIMEOUT);
+  if (waiter.timed_out()) {
+    responsive_ = false;
+    stall_ = std::string(what) + " took over " + std::to_string(op_limit_.count()) + " ms";
+  }
+  return rc;
+}
+
 Status PmixServer::Init(const std::string& tmpdir, void* hwloc_topology) {
   if (g_server != nullptr) return Error(Code::kIntern, "a PMIx server already runs here");
   int fds[2];
@@ -194,22 +196,25 @@ Status PmixServer::RegisterJob(const JobInfo& job, const JobPlan& plan) {
   std::vector<RankSlot> local = plan.RanksOn(job.host);
   pmix_nspace_t nspace;
   PMIX_LOAD_NSPACE(nspace, job.nspace.c_str());
-  pmix_status_t rc = RunOp([&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
-    return PMIx_server_register_nspace(nspace, static_cast<int>(local.size()),
-                                       static_cast<pmix_info_t*>(array.array), array.size, cbfunc,
-                                       cbdata);
-  });
-  PMIx_Data_array_destruct(&array);
+  pmix_status_t rc =
+      RunOp("PMIx_server_register_nspace", [&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
+        return PMIx_server_register_nspace(nspace, static_cast<int>(local.size()),
+                                           static_cast<pmix_info_t*>(array.array), array.size,
+                                           cbfunc, cbdata);
+      });
+  // libpmix reads the info array on its thread: after a timeout it may still do so (if that
+  // thread ever resumes), so the array is then left to it.
+  if (rc != PMIX_ERR_TIMEOUT) PMIx_Data_array_destruct(&array);
   if (rc != PMIX_SUCCESS && rc != PMIX_OPERATION_SUCCEEDED) {
     // A timed-out registration may still complete later: undo it then (libpmix runs its
-    // operations in order).
+    // operations in order). Moot once libpmix stopped answering (RunOp returns at once).
     if (rc == PMIX_ERR_TIMEOUT) DeregisterNamespace(job.nspace);
     return PmixError("PMIx_server_register_nspace", rc);
   }
   for (const RankSlot& slot : local) {
     pmix_proc_t proc;
     SetProc(&proc, job.nspace, slot.rank);
-    rc = RunOp([&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
+    rc = RunOp("PMIx_server_register_client", [&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
       return PMIx_server_register_client(&proc, getuid(), getgid(), nullptr, cbfunc, cbdata);
     });
     if (rc != PMIX_SUCCESS && rc != PMIX_OPERATION_SUCCEEDED) {
@@ -249,7 +254,7 @@ void PmixServer::DeregisterJob(const std::string& nspace) {
 void PmixServer::DeregisterNamespace(const std::string& nspace) {
   pmix_nspace_t ns;
   PMIX_LOAD_NSPACE(ns, nspace.c_str());
-  RunOp([&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
+  RunOp("PMIx_server_deregister_nspace", [&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
     PMIx_server_deregister_nspace(ns, cbfunc, cbdata);
     return PMIX_SUCCESS;
   });
@@ -289,7 +294,8 @@ void PmixServer::CompleteFence(const PmixEvent& event, std::string data) {
 }
 
 PmixServer::~PmixServer() {
-  if (initialized_) {
+  // A libpmix that stopped answering is left as it is: the process is about to go.
+  if (initialized_ && responsive_) {
     // Release clients still waiting on us so libpmix's thread can stop.
     for (const PmixEvent& e : TakeEvents()) {
       if (e.kind == PmixEvent::Kind::kFence) CompleteFence(e, e.data);

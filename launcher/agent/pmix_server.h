@@ -6,12 +6,17 @@
 // CompleteFence(), which is when the waiting client is released. This keeps every decision
 // (abort policy, fence relaying between hosts for zrund) on the loop's thread.
 //
-// Registration calls (RegisterJob, DeregisterJob) block the caller for at most 10 s per libpmix
-// operation while libpmix finishes them (agent/op_waiter.h: a callback that comes later is
-// harmless).
+// Registration calls (RegisterJob, DeregisterJob) block the caller for at most `op_limit`
+// (10 s) per libpmix operation while libpmix finishes them (agent/op_waiter.h: a callback that
+// comes later is harmless). An operation that runs out of time means libpmix's thread no longer
+// answers (libpmix 4.2.2 can block it for good: docs/zrund.md): responsive() turns false, later
+// registration calls fail at once without calling into libpmix, and the destructor leaves
+// libpmix alone (PMIx_server_finalize would wait for that thread forever). Only a new process
+// brings libpmix back; zrund re-executes itself.
 #ifndef ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
 #define ZMPI_LAUNCHER_AGENT_PMIX_SERVER_H_
 
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -44,7 +49,9 @@ struct JobInfo {
 
 class PmixServer {
  public:
-  PmixServer() = default;
+  static constexpr std::chrono::milliseconds kDefaultOpLimit{10000};
+
+  explicit PmixServer(std::chrono::milliseconds op_limit = kDefaultOpLimit) : op_limit_(op_limit) {}
   ~PmixServer();
   PmixServer(const PmixServer&) = delete;
   PmixServer& operator=(const PmixServer&) = delete;
@@ -59,6 +66,12 @@ class PmixServer {
   // Drops the namespace and its clients; clients still connected keep working until they go.
   void DeregisterJob(const std::string& nspace);
 
+  // False once a libpmix operation did not complete within the limit (see above).
+  bool responsive() const { return responsive_; }
+  // What did not complete, e.g. "PMIx_server_register_nspace took over 10000 ms" ("" while
+  // responsive).
+  const std::string& stall() const { return stall_; }
+
   // Readable when events are queued.
   int event_fd() const { return wake_read_fd_; }
   std::vector<PmixEvent> TakeEvents();
@@ -72,7 +85,14 @@ class PmixServer {
 
  private:
   void DeregisterNamespace(const std::string& nspace);
+  // Runs one libpmix call that completes through a pmix_op_cbfunc_t, bounded by op_limit_:
+  // `call` gets the callback and its cbdata and returns the call's status.
+  template <typename Call>
+  int RunOp(const char* what, Call call);
 
+  std::chrono::milliseconds op_limit_;
+  bool responsive_ = true;
+  std::string stall_;
   bool initialized_ = false;
   int wake_read_fd_ = -1;
   int wake_write_fd_ = -1;

@@ -22,6 +22,14 @@ namespace {
 // Variables of other launchers and of a surrounding PMIx job: a rank must see only ours.
 const std::vector<std::string> kScrubbedPrefixes = {"PMIX_", "OMPI_", "PMI_", "PRTE_", "PRRTE_"};
 
+// The answer to a launch that cannot start. An Error's code is the job's exit status for zrun:
+// 1 here (docs/zrund.md), not the Status code.
+proto::ErrorMessage LaunchFailure(const Status& why) {
+  proto::ErrorMessage m = proto::ErrorMessage::From(why);
+  m.code = 1;
+  return m;
+}
+
 }  // namespace
 
 Status AgentJob::Prepare() {
@@ -144,6 +152,7 @@ void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io)
     io->Add(p->stdout_fd, slot.rank, false);
     io->Add(p->stderr_fd, slot.rank, true);
     supervisor->AddRank(slot.rank, p->pid);
+    rank_pids_.push_back(p->pid);
   }
 }
 
@@ -164,13 +173,13 @@ void AgentJob::SetCoresUsed(uint32_t used) {
 Status AgentJob::Run() {
   Status prepared = Prepare();
   if (!prepared.ok()) {
-    link_->Send(proto::ErrorMessage::From(prepared)).IgnoreError();
+    link_->Send(LaunchFailure(prepared)).IgnoreError();
     return prepared;
   }
   pmix_ = context_.pmix;
   Status s = pmix_->RegisterJob(agent::JobInfo{nspace_, host_index_, context_.tmpdir}, plan_);
   if (!s.ok()) {
-    link_->Send(proto::ErrorMessage::From(s)).IgnoreError();
+    link_->Send(LaunchFailure(s)).IgnoreError();
     return s;
   }
   shm_prefix_ = agent::MakeJobShmPrefix();
@@ -228,7 +237,6 @@ Status AgentJob::Run() {
   supervisor_ = nullptr;
   for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
   fences_.clear();
-  pmix_->DeregisterJob(nspace_);
   agent::RemoveShmSegments(shm_prefix_);
   SetCoresUsed(0);
   proto::JobEnd end;
@@ -238,6 +246,9 @@ Status AgentJob::Run() {
                               : proto::EndReason::kRankFailed;
   end.status = code;
   if (!link_lost_) link_->Send(end).IgnoreError();
+  // After the JobEnd: a libpmix that stopped answering holds this up to its limit (then zrund
+  // restarts), and the job's outcome does not depend on it.
+  pmix_->DeregisterJob(nspace_);
   ZMPI_LOG(kInfo, "zrund", "job %s ended with %d", nspace_.c_str(), code);
   return OkStatus();
 }

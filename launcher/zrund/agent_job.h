@@ -6,9 +6,12 @@
 #ifndef ZMPI_LAUNCHER_ZRUND_AGENT_JOB_H_
 #define ZMPI_LAUNCHER_ZRUND_AGENT_JOB_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "launcher/agent/env_block.h"
@@ -30,6 +33,10 @@ class AgentJob : public agent::LoopHook {
   Status Run();
   // The signal (SIGTERM, ...) the agent received while the job ran, or 0: the agent stops.
   int received_signal() const { return received_signal_; }
+  // The ranks started (each leads its own process group; reaped once Run returned) and the
+  // prefix of the job's shared-memory segments, for a clean-up beyond the job's own.
+  const std::vector<pid_t>& rank_pids() const { return rank_pids_; }
+  const std::string& shm_prefix() const { return shm_prefix_; }
 
   // agent::LoopHook
   void AppendPollFds(std::vector<pollfd>* fds) override;
@@ -60,6 +67,7 @@ class AgentJob : public agent::LoopHook {
   std::vector<std::string> extra_env_;
   std::string program_;
   std::string shm_prefix_;
+  std::vector<pid_t> rank_pids_;
   agent::Supervisor* supervisor_ = nullptr;
   agent::PmixServer* pmix_ = nullptr;
   uint64_t next_fence_ = 1;

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   zmpi::SetLogLevel(config.log_level);
   zmpi::SetLogIdentity("zrund");
   setvbuf(stderr, nullptr, _IOLBF, 0);
-  zmpi::launcher::zrund::Zrund zrund(std::move(options.value()));
+  zmpi::launcher::zrund::Zrund zrund(std::move(options.value()),
+                                     std::vector<std::string>(argv, argv + argc));
   return zrund.Run();
 }

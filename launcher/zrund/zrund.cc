@@ -20,8 +20,10 @@
 #include "launcher/agent/link.h"
 #include "launcher/agent/net_iface.h"
 #include "launcher/agent/program_cache.h"
+#include "launcher/agent/shm_cleaner.h"
 #include "launcher/proto/handshake.h"
 #include "launcher/zrund/agent_job.h"
+#include "launcher/zrund/restart.h"
 
 namespace zmpi::launcher::zrund {
 
@@ -190,11 +192,31 @@ bool Zrund::RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch) {
   if (job.received_signal() != 0) {
     fprintf(stderr, "zrund: got signal %d (%s) during the job\n", job.received_signal(),
             strsignal(job.received_signal()));
+    return true;
   }
-  return job.received_signal() != 0;
+  if (pmix_->responsive()) return false;
+  link.reset();  // zrun has its answer
+  fprintf(stderr, "zrund: restarting: libpmix stopped answering (%s)\n", pmix_->stall().c_str());
+  Status restarted = Restart(job.rank_pids(), job.shm_prefix());
+  fprintf(stderr, "zrund: cannot restart: %s\n", restarted.message().c_str());
+  exit_status_ = 1;
+  return true;
+}
+
+Status Zrund::Restart(const std::vector<pid_t>& rank_groups, const std::string& shm_prefix) {
+  const pid_t own_group = getpgrp();
+  for (pid_t group : rank_groups) {
+    if (group > 1 && group != own_group) kill(-group, SIGKILL);  // what the ranks left behind
+  }
+  agent::RemoveShmSegments(shm_prefix);
+  publisher_->Goodbye().IgnoreError();  // browsers drop the old records (port, cores used)
+  tmpdir_.Remove();  // here, not left to the new image's sweep of stale directories
+  fflush(nullptr);
+  return ReExec(argv_, inherited_fds_);
 }
 
 int Zrund::Run() {
+  inherited_fds_ = OpenDescriptors();
   signal(SIGPIPE, SIG_IGN);
   Status s = Setup();
   if (!s.ok()) return Fail(s);
@@ -234,7 +256,7 @@ int Zrund::Run() {
   pmix_.reset();
   close(listen_fd_);
   fprintf(stderr, "zrund: stopped\n");
-  return 0;
+  return exit_status_;
 }
 
 }  // namespace zmpi::launcher::zrund

@@ -2,15 +2,21 @@
 // connections that pass the cluster-key handshake (launcher/proto), and runs one job at a time
 // with the agent pieces (launcher/agent) through AgentJob. Handshakes run in the event loop
 // (many peers at once, each bounded), so a silent or slow peer delays nobody. Refused or broken
-// peers are logged and the agent keeps serving. The process's one global object (STYLE.md rule 11).
+// peers are logged and the agent keeps serving. When libpmix stops answering (a registration
+// call runs out of time, agent::PmixServer::responsive) the agent reports the job as usual, then
+// cleans up and re-executes itself in place (launcher/zrund/restart.h). The process's one
+// global object (STYLE.md rule 11).
 #ifndef ZMPI_LAUNCHER_ZRUND_ZRUND_H_
 #define ZMPI_LAUNCHER_ZRUND_ZRUND_H_
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <vector>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "launcher/agent/link.h"
@@ -62,7 +68,9 @@ void RefusePending(int listen_fd, const std::string& reason);
 
 class Zrund {
  public:
-  explicit Zrund(ZrundOptions options) : options_(std::move(options)) {}
+  // `argv`: the whole command line, run again if the agent has to restart.
+  Zrund(ZrundOptions options, std::vector<std::string> argv)
+      : options_(std::move(options)), argv_(std::move(argv)) {}
   Zrund(const Zrund&) = delete;
   Zrund& operator=(const Zrund&) = delete;
 
@@ -81,10 +89,18 @@ class Zrund {
 
   void Accept();
   std::optional<proto::Launch> StepPeer(size_t i, bool readable);
-  // Runs one job; returns true if the agent should stop (it got SIGTERM/SIGINT/SIGHUP).
+  // Runs one job; returns true if the agent should stop (it got SIGTERM/SIGINT/SIGHUP, or
+  // could not restart). Restarts the agent if libpmix stopped answering during the job.
   bool RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch);
+  // Cleans up what the destructors would (they would wait for libpmix): the ranks' process
+  // groups, the job's shared memory, the mDNS records, the PMIx directory; then re-executes
+  // zrund. Returns only if that failed.
+  Status Restart(const std::vector<pid_t>& rank_groups, const std::string& shm_prefix);
 
   ZrundOptions options_;
+  std::vector<std::string> argv_;
+  std::set<int> inherited_fds_;  // open when the process started: passed on to a restart
+  int exit_status_ = 0;
   std::unique_ptr<proto::KeyFile> key_;
   agent::Topology topology_;
   agent::SignalPipe signals_;

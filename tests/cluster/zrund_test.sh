@@ -2,7 +2,8 @@
 # Tier-3 tests of zrund + zrun on 3 namespace hosts (tests/cluster/harness.sh). Agents and
 # discovery run only inside the hosts' namespaces, never in the root namespace.
 #   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none [AVAHI_BROWSE|none]]]
-# CASE: run | discover | security | kill_rank | kill_agent | staging | failures | startup
+# CASE: run | discover | security | kill_rank | kill_agent | staging | failures | startup |
+#       pmix_restart
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1
@@ -381,8 +382,132 @@ case "$case_name" in
     out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
     [ $? = 0 ] && pass "next job runs" || fail "next job: $out"
     ;;
+  pmix_restart)
+    # libpmix's progress thread in h2's agent stops for good, as libpmix 4.2.2 stops it after a
+    # rank was killed in its connection handshake (docs/zrund.md): stop_pmix_thread holds that
+    # one thread from outside (ptrace); zrund is not told. The agent must answer the job as
+    # usual, then re-execute itself: same PID, nothing left behind, serving the next job. h2
+    # listens on any free port, so its mDNS records change with each restart.
+    stopper=$(dirname "$p2p")/stop_pmix_thread
+    start_agent h1 2 || exit 1
+    zrund_extra=(--port 0)
+    start_agent h2 2 env ZMPI_LOG_LEVEL=info || exit 1
+    zrund_extra=()
+    start_agent h3 2 || exit 1
+    sleep 1.0
+    h2log=$(ls "$ZMPI_CLUSTER_DIR"/h2.*.log)
+    h2pid=$(cluster__inner "${agent[h2]}")
+    # fd_kinds PID: the process's descriptors as "number target", sockets and pipes by kind.
+    fd_kinds() {
+      local f
+      for f in /proc/"$1"/fd/*; do
+        echo "${f##*/} $(readlink "$f" | sed -E 's/:\[[0-9]+\]$//; s/zrund-pmix-h2-[^/]*/PMIXDIR/')"
+      done | sort
+    }
+    fresh_fds=$(fd_kinds "$h2pid")
+    stopper_pid=
+    trap '[ -n "$stopper_pid" ] && kill "$stopper_pid" 2>/dev/null; cluster_down; rm -rf -- "$keydir"' \
+      EXIT
+    # stop_libpmix: holds libpmix's thread in h2's agent (in the background, at most 60 s).
+    stop_libpmix() {
+      "$stopper" "$h2pid" 60 >"$keydir/stopper.out" 2>&1 &
+      stopper_pid=$!
+      local deadline=$(($(now_ms) + 5000))
+      until grep -q "^stopped" "$keydir/stopper.out"; do
+        [ "$(now_ms)" -ge "$deadline" ] &&
+          { fail "libpmix's thread not stopped"; cat "$keydir/stopper.out"; return 1; }
+        sleep 0.02
+      done
+      pass "libpmix's thread in h2's agent stands still ($(cat "$keydir/stopper.out"))"
+    }
+    # restarted N WHAT: h2's agent logs its restart for WHAT and serves again (N-th start) within
+    # 20 s, in the same process, with nothing of its previous life left.
+    restarted() {
+      local n=$1 what=$2 t0 port dirs
+      t0=$(now_ms)
+      until [ "$(grep -c "serving on" "$h2log")" -ge "$n" ]; do
+        [ "$(now_ms)" -ge $((t0 + 20000)) ] &&
+          { fail "h2's agent did not serve again"; logs; return 1; }
+        sleep 0.05
+      done
+      pass "h2's agent serves again $(($(now_ms) - t0)) ms later"
+      grep -x "zrund: restarting: libpmix stopped answering ($what took over 10000 ms)" "$h2log" &&
+        [ "$(grep -c "restarting" "$h2log")" = $((n - 1)) ] &&
+        pass "h2's agent logged one line: restarting for $what" || fail "no restart line for $what"
+      [ "$(cluster__inner "${agent[h2]}")" = "$h2pid" ] && [ -d "/proc/$h2pid" ] &&
+        [ "$(readlink "/proc/$h2pid/exe")" = "$(readlink -f "$zrund")" ] &&
+        pass "same PID $h2pid runs zrund again" || fail "h2's agent is not the same process"
+      wait "$stopper_pid"
+      grep -qx ended "$keydir/stopper.out" && pass "the stopped thread went with the old image" ||
+        fail "stopped thread: $(cat "$keydir/stopper.out")"
+      stopper_pid=
+      dirs=$(ls -d "$keydir"/tmp/zrund-pmix-h2-* 2>/dev/null)
+      [ "$(echo "$dirs" | wc -l)" = 1 ] && [ -e "$dirs/owner.lock" ] &&
+        pass "one PMIx directory for h2, the new one ($(basename "$dirs"))" ||
+        fail "h2's PMIx dirs: $dirs"
+      [ "$(fd_kinds "$h2pid")" = "$fresh_fds" ] &&
+        pass "descriptors as at the first start: $(echo "$fresh_fds" | wc -l)" ||
+        { fail "descriptors after the restart differ"
+          diff <(echo "$fresh_fds") <(fd_kinds "$h2pid"); }
+      [ -z "$(ls /proc/"$h2pid"/root/dev/shm/)" ] && pass "no shared memory left on h2" ||
+        fail "shm left on h2: $(ls /proc/"$h2pid"/root/dev/shm/)"
+      no_ranks_left
+      cluster__state && for p in $(ip netns pids "$(cluster__ns h2)"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && fail "a sleep rank survives on h2"
+      done
+      # mDNS: the same instance name (no conflict with its own old records), the new port.
+      sleep 1.0  # unique records are probed (~0.75 s) before they are answered
+      port=$(sed -n 's/^zrund: h2 serving on 198.51.100.2:\([0-9]*\) .*/\1/p' "$h2log" | tail -n1)
+      out=$(cluster_run h1 "$zrun" --key-file "$key" --discover 2>&1)
+      echo "$out"
+      echo "$out" | grep -qx "h2 198.51.100.2:$port $(uname -m) linux cores=2 used=0" &&
+        ! grep -q "renaming\|h2-2" "$h2log" &&
+        pass "h2 announced again as h2, at its new port $port" ||
+        fail "h2 not announced again as h2:$port"
+      out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1)
+      [ $? = 0 ] && echo "$out" | grep -q "p2p_test: OK .* 6 ranks" &&
+        pass "the next job runs 6 ranks on h1..h3" || fail "next job: $out"
+    }
+
+    # 1. The thread stops while a job runs. h2's rank leaves a process in its group that makes
+    # a shared-memory segment of the job after the job's own clean-up. The job ends as usual
+    # (its JobEnd does not wait for the deregistration), then the deregistration runs out of
+    # time and the agent restarts.
+    cat >"$keydir/rank.sh" <<'RANK'
+if [ "$ZMPI_JOB_HOST" = h2 ]; then
+  (sleep 5; : >"/dev/shm/${ZMPI_JOB_SHM_PREFIX}late"; exec sleep 60) &
+fi
+sleep 2
+RANK
+    read -r zpid zlog < <(cluster_spawn h1 sh -c "'$zrun' --key-file '$key' --host h1,h2 \
+      --map-by node -n 2 sh '$keydir/rank.sh'; echo zrun-exit=\$?")
+    deadline=$(($(now_ms) + 30000))
+    while [ -z "$(rank_pids h2)" ]; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "the rank did not start on h2"; logs; exit 1; }
+      sleep 0.05
+    done
+    t0=$(now_ms)
+    stop_libpmix || exit 1
+    [ "$(cluster_wait "$zpid" 9)" = exited ] && grep -qx "zrun-exit=0" "$zlog" &&
+      [ -z "$(grep "^zrun: " "$zlog")" ] &&
+      pass "the job ends normally, zrun exits 0 $(($(now_ms) - t0)) ms after the stop" ||
+      { fail "job during the stop: $(cat "$zlog")"; }
+    sleep 3.5
+    late=none
+    for f in /proc/"$h2pid"/root/dev/shm/*late; do [ -e "$f" ] && late=$f; done
+    [ "$late" != none ] && pass "a segment of the job exists on h2 after the job ended" ||
+      fail "no late segment on h2"
+    restarted 2 PMIx_server_deregister_nspace
+    # 2. The thread stops between jobs: the next job's registration runs out of time; zrun
+    # prints one line and exits 1; the agent restarts.
+    stop_libpmix || exit 1
+    ends_in_one_line "a job on h2 whose libpmix stopped" \
+      "zrun: cannot launch on h2: PMIx_server_register_nspace: TIMEOUT" \
+      --host h1,h2 --map-by node -n 2 "$p2p"
+    restarted 3 PMIx_server_register_nspace
+    ;;
   *)
-    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures|startup ZRUND ZRUN P2P [COLL]"
+    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures|startup|pmix_restart ZRUND ZRUN P2P [COLL]"
     exit 2
     ;;
 esac

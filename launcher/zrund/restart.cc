@@ -1,0 +1,52 @@
+#include "launcher/zrund/restart.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+namespace zmpi::launcher::zrund {
+
+std::set<int> OpenDescriptors() {
+  std::set<int> out;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return out;
+  while (dirent* e = readdir(dir)) {
+    char* end = nullptr;
+    long fd = strtol(e->d_name, &end, 10);
+    if (end != e->d_name && *end == '\0' && fd != dirfd(dir)) out.insert(static_cast<int>(fd));
+  }
+  closedir(dir);
+  return out;
+}
+
+void CloseOnExecExcept(const std::set<int>& keep) {
+  for (int fd : OpenDescriptors()) {
+    if (keep.count(fd) != 0) continue;
+    int flags = fcntl(fd, F_GETFD);
+    if (flags >= 0 && !(flags & FD_CLOEXEC)) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+}
+
+Status ReExec(const std::vector<std::string>& argv, const std::set<int>& inherited) {
+  if (argv.empty()) return Error(Code::kIntern, "no command line to run again");
+  // Ours, not the new image's: libpmix's sockets and /dev/null, the listening and mDNS sockets,
+  // pipes, the owner lock (most are close-on-exec already).
+  CloseOnExecExcept(inherited);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  signal(SIGPIPE, SIG_DFL);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv("/proc/self/exe", args.data());
+  int error = errno;
+  signal(SIGPIPE, SIG_IGN);
+  return Error(Code::kOther, "execv(/proc/self/exe): %s", strerror(error));
+}
+
+}  // namespace zmpi::launcher::zrund
