@@ -395,7 +395,7 @@ case "$case_name" in
     zrund_extra=()
     start_agent h3 2 || exit 1
     sleep 1.0
-    h2log=$(ls "$ZMPI_CLUSTER_DIR"/h2.*.log)
+    h2log=$(ls "$NETNS_CLUSTER_DIR"/h2.*.log)
     h2pid=$(cluster__inner "${agent[h2]}")
     # fd_kinds PID: the process's descriptors as "number target", sockets and pipes by kind.
     fd_kinds() {
