@@ -18,8 +18,8 @@ const ConfigRow kConfigRows[] = {
      "libfabric providers between hosts, tried in order (the first one libfabric has is used; "
      "every host must end up with the same one)"},
     {"ZMPI_OFI_BULK_CHUNK", "size", "128k",
-     "largest single libfabric message of a rendezvous transfer between hosts; larger ones go "
-     "in pieces of this size (0 = the provider's message limit)"},
+     "piece size for large messages between hosts: a message of 2-4 pieces that follows "
+     "another one from the same rank still in transfer goes in pieces (0 = never cut)"},
     {"ZMPI_OFI_IFACE", "string", "",
      "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
     {"ZMPI_EAGER_LIMIT", "size", "64k",

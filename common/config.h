@@ -33,7 +33,7 @@ struct Config {
   TransportChoice transport = TransportChoice::kAuto;
   std::string ofi_provider;
   std::string ofi_iface;
-  size_t ofi_bulk_chunk = 0;  // 0: the provider's message limit
+  size_t ofi_bulk_chunk = 0;  // 0: never cut (only at the provider's message limit)
   size_t eager_limit = 0;
   size_t unexpected_limit = 0;
   size_t shm_ring_slots = 0;

@@ -38,7 +38,8 @@ struct Options {
   std::string iface;
   int my_rank = 0;     // world rank
   int world_size = 0;  // ranks 0..world_size-1 may be peers
-  // Largest single bulk message; 0 = the provider's limit (ZMPI_OFI_BULK_CHUNK).
+  // Piece size of bulk transfers the receiver has cut (Bulk::ChooseLayout); 0 = the
+  // provider's message limit (ZMPI_OFI_BULK_CHUNK).
   size_t bulk_chunk = 0;
   // Looking at the provider costs a system call (~0.6-1 us idle here). 0: Poll looks every
   // time. > 0: while nothing is in flight and nothing happened for 200 us, Poll looks at most
