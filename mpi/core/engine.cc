@@ -118,8 +118,10 @@ int Engine::DrainBacklogs() {
 }
 
 void Engine::PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
-                         Request* blame) {
-  Status s = Post(peer, ControlHeader(type, sreq, rreq, bytes), nullptr, 0, nullptr);
+                         Request* blame, uint64_t addr) {
+  FrameHeader h = ControlHeader(type, sreq, rreq, bytes);
+  h.addr = addr;
+  Status s = Post(peer, h, nullptr, 0, nullptr);
   if (!s.ok() && blame) blame->error = s;
 }
 
@@ -180,10 +182,7 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
       return;
     }
   }
-  FrameHeader cts = ControlHeader(FrameType::kCts, header.sreq, r->id(), n);
-  cts.addr = layout;
-  Status s = Post(peer, cts, nullptr, 0, nullptr);
-  if (!s.ok()) r->error = s;
+  PostControl(peer, FrameType::kCts, header.sreq, r->id(), n, r, layout);
 }
 
 Status Engine::StartRecv(Request* r) {

@@ -91,8 +91,9 @@ class Engine final : public transport::FrameSink {
   int DrainBacklogs();
   [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
                                                         const Status& error);
+  // A frame without payload; `addr` goes into the header's addr field (kCts: the layout).
   void PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
-                   Request* blame);
+                   Request* blame, uint64_t addr = 0);
   bool OnMatchable(int peer, const FrameHeader& header, const void* payload, size_t len);
   // No receive matched: queue the message as unexpected (false = over budget, hold it).
   [[gnu::noinline]] bool KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,

@@ -35,8 +35,8 @@ class Bulk final {
   // message limit). Only a transfer of 2-4 chunks that follows another one from the same peer
   // still in flight is cut: such streams of 256-512 KiB messages ran at half speed whole,
   // while alone they arrive sooner whole (one message: one system call and one wake-up on
-  // each side), and longer ones were as fast or faster whole (docs/transport-ofi.md, "Why
-  // 128 KiB pieces").
+  // each side), and longer ones were as fast or faster whole (docs/transport-ofi.md, "When a
+  // transfer goes in pieces").
   uint64_t ChooseLayout(int peer, size_t len) const;
   // Starts a transfer cut as `layout` says (the same word on both sides). An error here
   // means nothing was posted and no OnBulkDone follows.
