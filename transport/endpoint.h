@@ -11,6 +11,10 @@
 // - Send never blocks. kDone: the frame is on its way and both buffers may be reused at once.
 //   kRetry: nothing was sent (no room); call Poll, then send again. Errors are Statuses with
 //   an MPI error class (kProcAborted for a peer that is known dead).
+// - SendReferenced may also send the payload straight from the caller's memory: kPending
+//   means the frame is on its way, the header may be reused, and the payload must stay
+//   untouched until the endpoint calls sink.OnBulkDone(cookie, status). Worth it only from
+//   ReferenceMin() bytes of payload; below that (and by default) it is Send.
 // - Poll delivers arrived frames to the sink and completed bulk operations; it never blocks.
 //   A sink may refuse a frame (OnFrame returns false): the endpoint then keeps it and offers the
 //   same frame again on a later Poll, and frames behind it from that peer wait (backpressure).
@@ -36,7 +40,7 @@ namespace zmpi::transport {
 
 inline constexpr size_t kMaxHeader = 64;
 
-enum class SendResult { kDone, kRetry };
+enum class SendResult { kDone, kRetry, kPending };
 
 struct Frame {
   const void* header;
@@ -76,6 +80,12 @@ class Endpoint {
   virtual size_t MaxPayload() const = 0;
 
   [[nodiscard]] virtual StatusOr<SendResult> Send(int peer, const Frame& frame) = 0;
+  // Smallest payload that SendReferenced sends from the caller's memory (SIZE_MAX: never).
+  virtual size_t ReferenceMin() const { return SIZE_MAX; }
+  [[nodiscard]] virtual StatusOr<SendResult> SendReferenced(int peer, const Frame& frame,
+                                                            void* /*cookie*/) {
+    return Send(peer, frame);
+  }
   // Delivers arrived frames and bulk completions; returns how many events it delivered.
   [[nodiscard]] virtual StatusOr<int> Poll(FrameSink& sink) = 0;
 

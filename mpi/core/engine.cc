@@ -42,6 +42,8 @@ void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
   Peer& p = peers_[world_rank];
   p.endpoint = endpoint;
   p.eager_limit = std::min(config_.eager_limit, endpoint->MaxPayload());
+  p.reference_min = endpoint->ReferenceMin();
+  p.copied_limit = p.reference_min > 0 ? std::min(p.eager_limit, p.reference_min - 1) : 0;
 }
 
 const char* Engine::TransportOf(int world_rank) const {
@@ -71,18 +73,30 @@ Status Engine::StartSend(Request* r, bool synchronous) {
 Status Engine::Post(int peer, const FrameHeader& header, const void* payload, size_t len,
                     Request* done_when_sent) {
   Peer& p = peers_[peer];
+  Outgoing out{header, payload, len, done_when_sent};
   if (p.backlog.empty()) {
-    transport::Frame frame{&header, sizeof(header), payload, len};
-    StatusOr<transport::SendResult> sent = p.endpoint->Send(peer, frame);
+    StatusOr<transport::SendResult> sent = Transmit(peer, out);
     if (!sent.ok()) return sent.status();
-    if (*sent == transport::SendResult::kDone) {
-      if (done_when_sent) Complete(done_when_sent);
-      return OkStatus();
-    }
+    if (*sent != transport::SendResult::kRetry) return OkStatus();
     backlogged_.push_back(peer);
   }
-  p.backlog.push_back(Outgoing{header, payload, len, done_when_sent});
+  p.backlog.push_back(out);
   return OkStatus();
+}
+
+// A frame whose request completes when it is out may leave from the request's buffer; the
+// endpoint then completes the request through OnBulkDone (kPending).
+StatusOr<transport::SendResult> Engine::Transmit(int peer, const Outgoing& out) {
+  Peer& p = peers_[peer];
+  transport::Frame frame{&out.header, sizeof(out.header), out.payload, out.len};
+  StatusOr<transport::SendResult> sent =
+      out.done_when_sent != nullptr && out.len >= p.reference_min
+          ? p.endpoint->SendReferenced(peer, frame, BulkCookie(out.done_when_sent))
+          : p.endpoint->Send(peer, frame);
+  if (sent.ok() && *sent == transport::SendResult::kDone && out.done_when_sent != nullptr) {
+    Complete(out.done_when_sent);
+  }
+  return sent;
 }
 
 int Engine::DrainBacklogs() {
@@ -92,20 +106,19 @@ int Engine::DrainBacklogs() {
     Peer& p = peers_[peer];
     while (!p.backlog.empty()) {
       Outgoing& out = p.backlog.front();
-      transport::Frame frame{&out.header, sizeof(out.header), out.payload, out.len};
-      StatusOr<transport::SendResult> sent = p.endpoint->Send(peer, frame);
+      StatusOr<transport::SendResult> sent = Transmit(peer, out);
       if (sent.ok() && *sent == transport::SendResult::kRetry) break;
-      Request* done = out.done_when_sent;
       if (!sent.ok()) {
         ZMPI_LOG(kError, "p2p", "send to rank %d failed: %s", peer,
                  sent.status().ToString().c_str());
-        Request* blame = done ? done : pool_.FromId(out.header.sreq);
-        if (blame) blame->error = sent.status();
-        if (blame && !done) done = blame;
+        Request* blame = out.done_when_sent ? out.done_when_sent : pool_.FromId(out.header.sreq);
+        if (blame) {
+          blame->error = sent.status();
+          Complete(blame);
+        }
       }
       p.backlog.pop_front();
       ++events;
-      if (done) Complete(done);
     }
     if (p.backlog.empty()) {
       backlogged_[i] = backlogged_.back();

@@ -37,13 +37,13 @@ class Engine final : public transport::FrameSink {
 
   // Start a send: request has comm, context, rank (destination), peer, send_buf, bytes.
   Status StartSend(Request* request, bool synchronous);
-  // Sends an eager frame at once if the peer's endpoint takes it now (fits the eager limit,
-  // nothing queued to that peer); false = nothing sent. For blocking sends: no request.
-  // Inline: it is most of a blocking send.
+  // Sends an eager frame at once if the peer's endpoint takes it now (fits the eager limit
+  // and is copied by the endpoint, nothing queued to that peer); false = nothing sent. For
+  // blocking sends: no request. Inline: it is most of a blocking send.
   StatusOr<bool> TrySendNow(int peer, uint32_t context, int source, int tag, const void* buf,
                             size_t bytes) {
     Peer& p = peers_[peer];
-    if (bytes > p.eager_limit || !p.backlog.empty()) return false;
+    if (bytes > p.copied_limit || !p.backlog.empty()) return false;
     FrameHeader h = MatchHeader(FrameType::kEager, context, source, tag, bytes);
     transport::Frame frame{&h, sizeof(h), buf, bytes};
     ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
@@ -83,11 +83,17 @@ class Engine final : public transport::FrameSink {
   struct Peer {
     transport::Endpoint* endpoint = nullptr;
     size_t eager_limit = 0;
+    // Eager payloads of at least reference_min go from the sender's memory (SendReferenced)
+    // when a request completes with the frame; copied_limit: the largest that is copied.
+    size_t reference_min = SIZE_MAX;
+    size_t copied_limit = 0;
     std::deque<Outgoing> backlog;
   };
 
   Status Post(int peer, const FrameHeader& header, const void* payload, size_t len,
               Request* done_when_sent);
+  // Offers one outgoing frame to the peer's endpoint; completes done_when_sent on kDone.
+  StatusOr<transport::SendResult> Transmit(int peer, const Outgoing& out);
   int DrainBacklogs();
   [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
                                                         const Status& error);

@@ -203,6 +203,7 @@ Status Fabric::Init(const fi_info* info, size_t av_count) {
     max_msg_size_ = std::min(max_msg_size_, kRxmEagerLimit);  // one eager message per chunk
   }
   tx_size_ = info->tx_attr->size;
+  iov_limit_ = info->tx_attr->iov_limit;
   rx_size_ = info->rx_attr->size;
   int ret = Fi().fabric(info->fabric_attr, &fabric_, nullptr);
   if (ret != 0) return OfiError("fi_fabric", ret);

@@ -47,6 +47,7 @@ class Fabric final {
   size_t inject_size() const { return inject_size_; }
   size_t max_msg_size() const { return max_msg_size_; }
   size_t tx_size() const { return tx_size_; }
+  size_t iov_limit() const { return iov_limit_; }  // pieces one send may gather
   size_t rx_size() const { return rx_size_; }
   // The provider actually opened ("net", "tcp;ofi_rxm", ...).
   const std::string& provider() const { return provider_; }
@@ -70,6 +71,7 @@ class Fabric final {
   size_t inject_size_ = 0;
   size_t max_msg_size_ = 0;
   size_t tx_size_ = 0;
+  size_t iov_limit_ = 0;
   size_t rx_size_ = 0;
   std::string provider_;
   std::string address_;

@@ -35,11 +35,15 @@ class RecordingSink final : public FrameSink {
                       std::string(static_cast<const char*>(frame.payload), frame.payload_len)});
     return true;
   }
-  void OnBulkDone(void* cookie, Status status) override { bulk_done[cookie] = std::move(status); }
+  void OnBulkDone(void* cookie, Status status) override {
+    ++bulk_calls;
+    bulk_done[cookie] = std::move(status);
+  }
 
   std::function<bool(int, const Frame&)> refuse;
   std::vector<Received> frames;
   std::map<void*, Status> bulk_done;
+  long bulk_calls = 0;
   long offers = 0;
 };
 
