@@ -143,12 +143,16 @@ Status DirectAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t 
   const size_t lo = BlockStart(count, p, r);
   const size_t n = BlockStart(count, p, r + 1) - lo;
   char* own = out + lo * elem;
-  if (mine != out && n > 0) std::memcpy(own, mine + lo * elem, n * elem);
+  // A commutative op with separate buffers folds this rank's block in from sendbuf: the next
+  // rank's copy lands straight in recvbuf's block r, which saves copying the block there
+  // first (2 ranks, 1 MiB: a 512 KiB memcpy out of ~180 us).
+  const int landed = reducer.commutative() && mine != out ? (r + 1) % p : r;
+  if (landed == r && mine != out && n > 0) std::memcpy(own, mine + lo * elem, n * elem);
 
-  // Reduce-scatter: every rank's copy of block r lands in scratch (rank j's at slot j, r's
-  // own stays in place); block j of this rank's vector goes to rank j.
+  // Reduce-scatter: every rank's copy of block r lands in scratch (rank j's at slot j), but
+  // `landed`'s lands in recvbuf's block r; block j of this rank's vector goes to rank j.
   Scratch scratch(static_cast<size_t>(p) * n * elem);
-  auto copy_of = [&](int j) { return j == r ? own : scratch.data() + j * n * elem; };
+  auto copy_of = [&](int j) { return j == landed ? own : scratch.data() + j * n * elem; };
   for (int i = 1; i < p; ++i) {
     int from = (r - i + p) % p;
     ZMPI_RETURN_IF_ERROR(links.Irecv(from, tag, copy_of(from), n * elem));
@@ -161,8 +165,9 @@ Status DirectAllreduce(Links& links, const void* sendbuf, void* recvbuf, size_t 
   }
   ZMPI_RETURN_IF_ERROR(links.WaitAll());
   if (reducer.commutative()) {
+    if (landed != r) reducer.Apply(mine + lo * elem, own, n);
     for (int j = 0; j < p; ++j) {
-      if (j != r) reducer.Apply(copy_of(j), own, n);
+      if (j != r && j != landed) reducer.Apply(copy_of(j), own, n);
     }
   } else {
     char* acc = copy_of(0);
