@@ -26,7 +26,7 @@ constexpr size_t kMaxPayload = 64 * 1024;
 constexpr size_t kMaxFrameBytes = sizeof(FramePrefix) + kMaxHeader + kMaxPayload;
 // From this payload size SendReferenced gathers the payload from the caller's memory instead
 // of copying it into the bounce buffer: +9% bandwidth at 32 KiB and +15% at 64 KiB between
-// namespace hosts with net (docs/transport-ofi.md, "Frames").
+// namespace hosts with net (docs/transport-ofi.md, "What replaced it").
 constexpr size_t kReferenceMin = 16 * 1024;
 constexpr size_t kSendSlots = 128;  // bounce buffers (capped by the provider's tx size)
 constexpr size_t kRecvSlots = 64;   // posted frame receives (capped by its rx size)
