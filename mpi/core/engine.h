@@ -100,17 +100,19 @@ class Engine final : public transport::FrameSink {
   // A frame without payload; `addr` goes into the header's addr field (kCts: the layout).
   void PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
                    Request* blame, uint64_t addr = 0);
-  bool OnMatchable(int peer, const FrameHeader& header, const void* payload, size_t len);
+  [[gnu::always_inline]] bool OnMatchable(int peer, const FrameHeader& header, const void* payload,
+                                          size_t len);
   // No receive matched: queue the message as unexpected (false = over budget, hold it).
   [[gnu::noinline]] bool KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
                                         const void* payload, size_t len);
-  void DeliverEager(Request* r, int peer, const FrameHeader& header, const void* payload,
-                    size_t len);
+  [[gnu::always_inline]] void DeliverEager(Request* r, int peer, const FrameHeader& header,
+                                           const void* payload, size_t len);
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header);
   void OnCts(int peer, const FrameHeader& header);
   void OnData(const FrameHeader& header, const void* payload, size_t len);
   void OnAck(const FrameHeader& header);
   void SetRecvStatus(Request* r, const FrameHeader& header, size_t delivered);
+  [[gnu::cold, gnu::noinline]] static void FailTruncated(Request* r, const FrameHeader& header);
 
   const Config& config_;
   RequestPool& pool_;

@@ -67,7 +67,10 @@ Status Finish(Request* request, MPI_Status* status);
 // oversubscribed ranks do not starve each other. Any turn with events resets it.
 class ProgressLoop {
  public:
+  // One progress pass, then Pace.
   void Turn();
+  // After a pass that saw `events` events: spins, yields or naps as described above.
+  void Pace(int events);
   // True about once per `seconds` of waiting (cheap clock checks) for liveness checks.
   bool Every(double seconds);
 
