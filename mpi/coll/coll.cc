@@ -3,6 +3,7 @@
 #include "mpi/coll/coll.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "mpi/coll/allgather.h"
@@ -28,7 +29,7 @@ namespace {
 constexpr int kCentralMaxRanks = 4;
 // Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
 constexpr size_t kBcastScatterBytes = 128 * 1024;     // and at least 3 ranks
-// Broadcasts on one host in pieces of the shm eager limit (one ring slot, transport/shm:
+// Broadcasts over shared memory in pieces of the shm eager limit (one ring slot, transport/shm:
 // ZMPI_SHM_SLOT_SIZE): larger messages would each wait for a rendezvous handshake, i.e. for
 // the receiver to be scheduled. Up to half a ring (64 slots) per broadcast; beyond that the
 // root would stall on full rings and single-copy reads are as fast.
@@ -55,6 +56,18 @@ bool OnOneHost(const core::Comm& comm) {
   return true;
 }
 
+// Whether every other member of `comm` is reached through the shm transport, whose ring slot
+// the chunked broadcast is cut to fit. (Ranks on one host may also talk over libfabric, e.g.
+// ZMPI_TRANSPORT=ofi: there 16 KiB pieces only multiply the per-message cost.)
+bool OverSharedMemory(const core::Comm& comm) {
+  const core::Engine& engine = core::Runtime::Get()->engine();
+  const int me = comm.WorldRank(comm.rank());
+  for (int w : comm.world_ranks()) {
+    if (w != me && std::strcmp(engine.TransportOf(w), "shm") != 0) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status Barrier(core::Comm& comm) {
@@ -75,7 +88,7 @@ Status Bcast(core::Comm& comm, void* buf, size_t bytes, int root) {
   CoreLinks links(comm);
   const int p = comm.size();
   if (p <= kCentralMaxRanks && bytes > kBcastChunkBytes && bytes <= kBcastChunkedMaxBytes &&
-      OnOneHost(comm)) {
+      OverSharedMemory(comm)) {
     return ChunkedLinearBcast(links, buf, bytes, root, kBcastChunkBytes, tag);
   }
   if (p <= kCentralMaxRanks && (bytes < kBcastScatterBytes || OnOneHost(comm))) {
