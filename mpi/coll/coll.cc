@@ -38,7 +38,7 @@ constexpr size_t kBcastChunkedMaxBytes = 512 * 1024;  // and at most kCentralMax
 constexpr size_t kAllreduceExchangeBytes = 2 * 1024;  // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceCentralBytes = 8 * 1024;   // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
-constexpr int kDirectMaxRanks = 4;                    // direct allreduce/reduce, large vectors
+constexpr int kDirectMaxRanks = 4;                    // direct allreduce of large vectors
 constexpr size_t kReduceHalvingBytes = 64 * 1024;     // and count >= ranks
 constexpr size_t kLinearBlockBytes = 64 * 1024;       // gather/scatter blocks
 constexpr size_t kBruckTotalBytes = 64 * 1024;        // allgather result, non-power-of-two
@@ -108,9 +108,6 @@ Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count
   CoreLinks links(comm);
   OpReducer reducer(op, type);
   if (count * type.size >= kReduceHalvingBytes && count >= static_cast<size_t>(comm.size())) {
-    if (comm.size() <= kDirectMaxRanks) {
-      return DirectReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
-    }
     return RabenseifnerReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
   }
   return BinomialReduce(links, sendbuf, recvbuf, count, reducer, root, tag);

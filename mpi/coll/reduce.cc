@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "mpi/coll/direct_reduce_scatter.h"
 #include "mpi/coll/power_of_two_fold.h"
 #include "mpi/coll/recursive_halving.h"
 #include "mpi/coll/scratch.h"
@@ -115,32 +114,6 @@ Status RabenseifnerReduce(Links& links, const void* sendbuf, void* recvbuf, size
     return links.Recv(fold.RealRank(target), tag, recvbuf, bytes);
   }
   return OkStatus();
-}
-
-Status DirectReduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
-                    const Reducer& reducer, int root, int tag) {
-  const int p = links.size();
-  const int r = links.rank();
-  const size_t elem = reducer.elem_size();
-  if (p == 1 || count == 0) {
-    return BinomialReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
-  }
-  const char* mine = static_cast<const char*>(IsInPlace(sendbuf) ? recvbuf : sendbuf);
-  char* out = static_cast<char*>(recvbuf);
-  const size_t lo = BlockStart(count, p, r);
-  const size_t n = BlockStart(count, p, r + 1) - lo;
-  // The root reduces its block in recvbuf, where the result goes; the others in scratch.
-  Scratch block(r == root ? 0 : n * elem);
-  char* own = r == root ? out + lo * elem : block.data();
-  ZMPI_RETURN_IF_ERROR(DirectReduceScatter(links, mine, own, count, reducer, tag));
-  if (r != root) return links.Send(root, tag, own, n * elem);
-  for (int j = 0; j < p; ++j) {
-    if (j == root) continue;
-    size_t j_lo = BlockStart(count, p, j);
-    size_t j_n = BlockStart(count, p, j + 1) - j_lo;
-    ZMPI_RETURN_IF_ERROR(links.Irecv(j, tag, out + j_lo * elem, j_n * elem));
-  }
-  return links.WaitAll();
 }
 
 }  // namespace zmpi::coll

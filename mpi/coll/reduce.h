@@ -25,15 +25,6 @@ Status BinomialReduce(Links& links, const void* sendbuf, void* recvbuf, size_t c
 Status RabenseifnerReduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
                           const Reducer& reducer, int root, int tag);
 
-// Direct: rank j reduces block j of the vector from every rank's copy (all messages of the
-// step at once), then sends it to the root. Two steps whatever the size; no vector is copied
-// whole first (a commutative op folds the caller's block in), so on few ranks on one host a
-// large reduce moves each byte about once. Keeps rank order like BinomialReduce. Needs
-// count >= 1 to split the work (smaller goes to BinomialReduce); every rank but the root
-// uses one block of temporary memory plus p blocks for the copies it receives.
-Status DirectReduce(Links& links, const void* sendbuf, void* recvbuf, size_t count,
-                    const Reducer& reducer, int root, int tag);
-
 }  // namespace zmpi::coll
 
 #endif  // ZMPI_MPI_COLL_REDUCE_H_

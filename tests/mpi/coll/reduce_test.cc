@@ -14,18 +14,15 @@ struct Algo {
   const char* name;
   ReduceFn fn;
 };
-const Algo kAlgos[] = {{"binomial", BinomialReduce},
-                       {"rabenseifner", RabenseifnerReduce},
-                       {"direct", DirectReduce}};
+const Algo kAlgos[] = {{"binomial", BinomialReduce}, {"rabenseifner", RabenseifnerReduce}};
 
 const core::Datatype kLongLong{MPI_LONG_LONG_INT, "MPI_LONG_LONG_INT", 8, 8,
                                core::BaseKind::kSignedInt};
 
 // Non-commutative: the result must be rank 0 op rank 1 op ... whatever the root.
 void CheckAffine(const Algo& algo, int p, Delivery d, int root, size_t count, bool in_place) {
-  SCOPED_TRACE(std::string(algo.name) + ", " + std::to_string(p) + " ranks, root " +
-               std::to_string(root) + ", count " + std::to_string(count) +
-               (in_place ? ", in place, " : ", ") + DeliveryName(d));
+  SCOPED_TRACE(std::to_string(p) + " ranks, root " + std::to_string(root) + ", count " +
+               std::to_string(count) + (in_place ? ", in place, " : ", ") + DeliveryName(d));
   AffineReducer reducer;
   std::vector<std::vector<Affine>> in(p);
   std::vector<std::vector<Affine>> out(p, std::vector<Affine>(count, Affine{0, 0}));
@@ -44,9 +41,8 @@ void CheckAffine(const Algo& algo, int p, Delivery d, int root, size_t count, bo
 
 // Commutative, through the real MPI_SUM kernel.
 void CheckSum(const Algo& algo, int p, Delivery d, int root, size_t count, bool in_place) {
-  SCOPED_TRACE(std::string(algo.name) + ", " + std::to_string(p) + " ranks, root " +
-               std::to_string(root) + ", count " + std::to_string(count) +
-               (in_place ? ", in place, " : ", ") + DeliveryName(d));
+  SCOPED_TRACE(std::to_string(p) + " ranks, root " + std::to_string(root) + ", count " +
+               std::to_string(count) + (in_place ? ", in place, " : ", ") + DeliveryName(d));
   OpReducer reducer(MPI_SUM, kLongLong);
   std::vector<std::vector<long long>> in(p, std::vector<long long>(count));
   std::vector<std::vector<long long>> out(p, std::vector<long long>(count, -1));
