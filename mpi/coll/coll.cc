@@ -39,7 +39,8 @@ constexpr size_t kAllreduceExchangeBytes = 2 * 1024;  // and 3..kCentralMaxRanks
 constexpr size_t kAllreduceCentralBytes = 8 * 1024;   // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks
 constexpr int kDirectMaxRanks = 4;                    // direct allreduce of large vectors
-constexpr size_t kReduceHalvingBytes = 64 * 1024;     // and count >= ranks > kCentralMaxRanks
+constexpr int kReduceTreeMaxRanks = 4;                // reduce by binomial tree at any size
+constexpr size_t kReduceHalvingBytes = 64 * 1024;     // and count >= ranks, more ranks than that
 constexpr size_t kLinearBlockBytes = 64 * 1024;       // gather/scatter blocks
 constexpr size_t kBruckTotalBytes = 64 * 1024;        // allgather result, non-power-of-two
 
@@ -107,11 +108,11 @@ Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count
   if (count == 0) return OkStatus();
   CoreLinks links(comm);
   OpReducer reducer(op, type);
-  // Up to 4 ranks the tree wins at every size: the root receives whole vectors straight into
+  // On few ranks the tree wins at every size: the root receives whole vectors straight into
   // recvbuf and folds them (2 ranks: one message and one pass), where halving first copies
   // every rank's vector and then waits on log2 p rounds and a gather (docs/collectives.md).
   const int p = comm.size();
-  if (p > kCentralMaxRanks && count * type.size >= kReduceHalvingBytes &&
+  if (p > kReduceTreeMaxRanks && count * type.size >= kReduceHalvingBytes &&
       count >= static_cast<size_t>(p)) {
     return RabenseifnerReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
   }
