@@ -71,6 +71,11 @@ class ProgressLoop {
   void Turn();
   // After a pass that saw `events` events: spins, yields or naps as described above.
   void Pace(int events);
+  // Back to spinning, as after a pass with events (a wait that ended).
+  void Reset() {
+    idle_ = 0;
+    sleeping_ = false;
+  }
   // True about once per `seconds` of waiting (cheap clock checks) for liveness checks.
   bool Every(double seconds);
 
