@@ -73,28 +73,29 @@ Status Engine::StartSend(Request* r, bool synchronous) {
 Status Engine::Post(int peer, const FrameHeader& header, const void* payload, size_t len,
                     Request* done_when_sent) {
   Peer& p = peers_[peer];
-  Outgoing out{header, payload, len, done_when_sent};
   if (p.backlog.empty()) {
-    StatusOr<transport::SendResult> sent = Transmit(peer, out);
+    StatusOr<transport::SendResult> sent = Transmit(peer, header, payload, len, done_when_sent);
     if (!sent.ok()) return sent.status();
     if (*sent != transport::SendResult::kRetry) return OkStatus();
     backlogged_.push_back(peer);
   }
-  p.backlog.push_back(out);
+  p.backlog.push_back(Outgoing{header, payload, len, done_when_sent});
   return OkStatus();
 }
 
 // A frame whose request completes when it is out may leave from the request's buffer; the
 // endpoint then completes the request through OnBulkDone (kPending).
-StatusOr<transport::SendResult> Engine::Transmit(int peer, const Outgoing& out) {
+StatusOr<transport::SendResult> Engine::Transmit(int peer, const FrameHeader& header,
+                                                 const void* payload, size_t len,
+                                                 Request* done_when_sent) {
   Peer& p = peers_[peer];
-  transport::Frame frame{&out.header, sizeof(out.header), out.payload, out.len};
+  transport::Frame frame{&header, sizeof(header), payload, len};
   StatusOr<transport::SendResult> sent =
-      out.done_when_sent != nullptr && out.len >= p.reference_min
-          ? p.endpoint->SendReferenced(peer, frame, BulkCookie(out.done_when_sent))
+      done_when_sent != nullptr && len >= p.reference_min
+          ? p.endpoint->SendReferenced(peer, frame, BulkCookie(done_when_sent))
           : p.endpoint->Send(peer, frame);
-  if (sent.ok() && *sent == transport::SendResult::kDone && out.done_when_sent != nullptr) {
-    Complete(out.done_when_sent);
+  if (sent.ok() && *sent == transport::SendResult::kDone && done_when_sent != nullptr) {
+    Complete(done_when_sent);
   }
   return sent;
 }
@@ -106,7 +107,8 @@ int Engine::DrainBacklogs() {
     Peer& p = peers_[peer];
     while (!p.backlog.empty()) {
       Outgoing& out = p.backlog.front();
-      StatusOr<transport::SendResult> sent = Transmit(peer, out);
+      StatusOr<transport::SendResult> sent =
+          Transmit(peer, out.header, out.payload, out.len, out.done_when_sent);
       if (sent.ok() && *sent == transport::SendResult::kRetry) break;
       if (!sent.ok()) {
         ZMPI_LOG(kError, "p2p", "send to rank %d failed: %s", peer,

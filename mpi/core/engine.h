@@ -93,7 +93,10 @@ class Engine final : public transport::FrameSink {
   Status Post(int peer, const FrameHeader& header, const void* payload, size_t len,
               Request* done_when_sent);
   // Offers one outgoing frame to the peer's endpoint; completes done_when_sent on kDone.
-  StatusOr<transport::SendResult> Transmit(int peer, const Outgoing& out);
+  // Takes the fields, not an Outgoing: a frame that leaves at once is never copied into one.
+  StatusOr<transport::SendResult> Transmit(int peer, const FrameHeader& header,
+                                           const void* payload, size_t len,
+                                           Request* done_when_sent);
   int DrainBacklogs();
   [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
                                                         const Status& error);
