@@ -270,6 +270,26 @@ typedef struct MPI_Status {
 #define MPI_ERR_VALUE_TOO_LARGE 77
 #define MPI_ERR_LASTCODE 0x3fffffff
 
+/* ---- constants: datatypes (derived types, combiners, distributions) ---- */
+
+
+
+/* ---- constants: point-to-point (persistent, buffered, matched probe, partitioned, generalized requests) ---- */
+
+
+
+/* ---- constants: groups, communicators, intercommunicators, sessions ---- */
+
+
+
+/* ---- constants: attributes, keyvals, info, error handlers, windows ---- */
+
+
+
+/* ---- constants: topologies ---- */
+
+
+
 /* ---- callback types ---- */
 typedef void(MPI_Handler_function)(MPI_Comm *, int *, ...);
 typedef void(MPI_Comm_errhandler_function)(MPI_Comm *, int *, ...);
@@ -403,6 +423,26 @@ ZMPI_DECLARE(int, Allgather, (const void *sendbuf, int sendcount, MPI_Datatype s
                               MPI_Comm comm))
 ZMPI_DECLARE(int, Alltoall, (const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                              void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm))
+
+/* datatypes */
+
+
+
+/* point-to-point, more */
+
+
+
+/* groups, communicators, intercommunicators, sessions */
+
+
+
+/* attributes, keyvals, info, error handlers, windows */
+
+
+
+/* topologies */
+
+
 
 #undef ZMPI_DECLARE
 
