@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <climits>
+#include <fstream>
+#include <iterator>
+#include <memory>
 
 #include "mpi/include/mpi.h"
 
@@ -20,9 +23,24 @@ void FillEnvInfo(Info& info) {
     info.Set("arch", u.machine);
   }
   if (getcwd(path, sizeof(path)) != nullptr) info.Set("wdir", path);
+  // argv: the arguments after the command, space-separated, as the launcher gave them.
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string args;
+  size_t start = all.find('\0');
+  while (start != std::string::npos && start + 1 < all.size()) {
+    size_t end = all.find('\0', start + 1);
+    if (!args.empty()) args += ' ';
+    args += all.substr(start + 1, end == std::string::npos ? end : end - start - 1);
+    start = end;
+  }
+  if (!args.empty()) info.Set("argv", args);
+  info.Set("thread_level", "MPI_THREAD_SERIALIZED");
 }
 
 }  // namespace
+
+Objects::Objects() : default_file_errhandler_(MPI_ERRORS_RETURN) {}
 
 Objects& Objects::Get() {
   static Objects* objects = new Objects();  // never destroyed: usable until exit
@@ -38,6 +56,50 @@ Info* Objects::FindInfo(int handle) {
     return &env_info_;
   }
   return infos_.Find(handle);
+}
+
+bool Objects::IsPredefinedErrhandler(int handle) {
+  return handle == MPI_ERRORS_ARE_FATAL || handle == MPI_ERRORS_RETURN ||
+         handle == MPI_ERRORS_ABORT;
+}
+
+int Objects::AddErrhandler(ErrhandlerKind kind, Errhandler::Function function) {
+  return errhandlers_.Add(std::make_unique<Errhandler>(kind, function));
+}
+
+bool Objects::ErrhandlerFits(int handle, ErrhandlerKind kind) const {
+  if (IsPredefinedErrhandler(handle)) return true;
+  const Errhandler* e = errhandlers_.Find(handle);
+  return e != nullptr && e->kind() == kind;
+}
+
+void Objects::RetainErrhandler(int handle) {
+  if (Errhandler* e = errhandlers_.Find(handle)) e->Retain();
+}
+
+void Objects::ReleaseErrhandler(int handle) {
+  Errhandler* e = errhandlers_.Find(handle);
+  if (e != nullptr && e->Release()) errhandlers_.Remove(handle);
+}
+
+void Objects::set_default_file_errhandler(int handle) {
+  RetainErrhandler(handle);
+  ReleaseErrhandler(default_file_errhandler_);
+  default_file_errhandler_ = handle;
+}
+
+int Objects::FileToFortran(void* file) {
+  if (file == nullptr) return 0;
+  for (size_t i = 0; i < fortran_files_.size(); ++i) {
+    if (fortran_files_[i] == file) return static_cast<int>(i + 1);
+  }
+  fortran_files_.push_back(file);
+  return static_cast<int>(fortran_files_.size());
+}
+
+void* Objects::FileFromFortran(int value) const {
+  if (value <= 0 || static_cast<size_t>(value) > fortran_files_.size()) return nullptr;
+  return fortran_files_[value - 1];
 }
 
 }  // namespace zmpi::core

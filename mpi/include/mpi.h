@@ -437,6 +437,20 @@ ZMPI_DECLARE(int, Alltoall, (const void *sendbuf, int sendcount, MPI_Datatype se
 
 
 /* attributes, keyvals, info, error handlers, windows */
+ZMPI_DECLARE(int, Info_create, (MPI_Info * info))
+ZMPI_DECLARE(int, Info_create_env, (int argc, char *argv[], MPI_Info *info))
+ZMPI_DECLARE(int, Info_dup, (MPI_Info info, MPI_Info *newinfo))
+ZMPI_DECLARE(int, Info_free, (MPI_Info * info))
+ZMPI_DECLARE(int, Info_set, (MPI_Info info, const char *key, const char *value))
+ZMPI_DECLARE(int, Info_delete, (MPI_Info info, const char *key))
+ZMPI_DECLARE(int, Info_get, (MPI_Info info, const char *key, int valuelen, char *value,
+                             int *flag))
+ZMPI_DECLARE(int, Info_get_string, (MPI_Info info, const char *key, int *buflen, char *value,
+                                    int *flag))
+ZMPI_DECLARE(int, Info_get_valuelen, (MPI_Info info, const char *key, int *valuelen,
+                                      int *flag))
+ZMPI_DECLARE(int, Info_get_nkeys, (MPI_Info info, int *nkeys))
+ZMPI_DECLARE(int, Info_get_nthkey, (MPI_Info info, int n, char *key))
 
 
 
