@@ -60,7 +60,7 @@ ZMPI_API int PMPI_Comm_free(MPI_Comm* comm) {
     return zmpi::abi::Report(c, "MPI_Comm_free",
                              zmpi::Error(Code::kComm, "cannot free a predefined communicator"));
   }
-  Runtime::Get()->FreeComm(c);
+  ZMPI_CHECK_ARG(c, "MPI_Comm_free", zmpi::core::FreeCommAndAttributes(c));
   *comm = MPI_COMM_NULL;
   return MPI_SUCCESS;
 }

@@ -7,18 +7,32 @@
 #include "common/status.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/datatype.h"
+#include "mpi/core/errhandler.h"
 #include "mpi/core/runtime.h"
+#include "mpi/core/win.h"
 #include "mpi/include/mpi.h"
 
 // Defines PMPI_name and makes MPI_name a weak alias of it, both exported.
 #define ZMPI_API extern "C" __attribute__((visibility("default")))
-#define ZMPI_WEAK_ALIAS(name)                                                     \
-  extern "C" __attribute__((weak, alias("PMPI_" #name), visibility("default"))) \
-  decltype(PMPI_##name) MPI_##name;
+// The library exports only MPI_* and PMPI_* names, with these exceptions, all of them names
+// MPICH's mpi.h makes programs reference (so binaries built against MPICH find them):
+//   MPIR_Dup_fn                 what MPI_DUP_FN / MPI_COMM_DUP_FN / ... expand to
+// Each is defined with ZMPI_EXPORT_EXCEPTION; keep this list in step.
+#define ZMPI_EXPORT_EXCEPTION extern "C" __attribute__((visibility("default")))
+#define ZMPI_WEAK_ALIAS(name)                           \
+  extern "C" __attribute__((weak, alias("PMPI_" #name), \
+                            visibility("default"))) decltype(PMPI_##name) MPI_##name;
 
 namespace zmpi::abi {
 
 inline constexpr int kTagUpperBound = 0x3fffffff;
+
+// Runs `handler`, attached to an object of `kind` whose handle is at `object`, for `status`
+// raised by `function`; returns the code to hand back to the caller. MPI_ERRORS_RETURN
+// returns the code; MPI_ERRORS_ARE_FATAL and MPI_ERRORS_ABORT print one line and end the
+// job; a user handler gets (object, &code) and its code is returned.
+int InvokeErrhandler(MPI_Errhandler handler, core::ErrhandlerKind kind, void* object,
+                     const char* function, const Status& status);
 
 // Runs the error handler of `comm` (MPI_COMM_WORLD's when comm is nullptr) for `status`
 // raised by `function`; returns the code to hand back to the caller. MPI_SUCCESS when ok.
@@ -26,6 +40,15 @@ int ReportError(core::Comm* comm, const char* function, const Status& status);
 inline int Report(core::Comm* comm, const char* function, const Status& status) {
   return status.ok() ? MPI_SUCCESS : ReportError(comm, function, status);
 }
+// The same for the other object kinds. A window's own handler; a file's `handler` (the
+// default file handler, core::Objects, for MPI_FILE_NULL); a session's `handler`.
+int ReportWinError(core::Win* win, const char* function, const Status& status);
+inline int ReportWin(core::Win* win, const char* function, const Status& status) {
+  return status.ok() ? MPI_SUCCESS : ReportWinError(win, function, status);
+}
+int ReportFile(MPI_File file, MPI_Errhandler handler, const char* function, const Status& status);
+int ReportSession(MPI_Session session, MPI_Errhandler handler, const char* function,
+                  const Status& status);
 
 // Every entry point (except the few allowed before MPI_Init) starts with this.
 inline bool Ready() { return core::Runtime::state() == core::LibraryState::kInitialized; }
@@ -40,6 +63,7 @@ Status BufferError(int count);
 Status RankError(const core::Comm& comm, int rank);
 Status TagError(int tag);
 Status CheckRoot(const core::Comm& comm, int root);
+Status WinError(MPI_Win handle);
 
 inline Status CheckComm(MPI_Comm handle, core::Comm** comm) {
   *comm = core::Runtime::Get()->FindComm(handle);
@@ -49,13 +73,17 @@ inline Status CheckType(MPI_Datatype handle, const core::Datatype** type) {
   *type = core::FindDatatype(handle);
   return *type != nullptr ? Status() : TypeError(handle);
 }
+inline Status CheckWin(MPI_Win handle, core::Win** win) {
+  *win = core::Runtime::Get()->FindWin(handle);
+  return *win != nullptr ? Status() : WinError(handle);
+}
 inline Status CheckCount(int count) { return count >= 0 ? Status() : CountError(count); }
 inline Status CheckBuffer(const void* buf, int count) {
   return buf != nullptr || count <= 0 ? Status() : BufferError(count);
 }
 inline Status CheckSendRank(const core::Comm& comm, int dest) {
   return (dest >= 0 && dest < comm.size()) || dest == MPI_PROC_NULL ? Status()
-                                                                     : RankError(comm, dest);
+                                                                    : RankError(comm, dest);
 }
 inline Status CheckRecvRank(const core::Comm& comm, int source) {
   return source == MPI_ANY_SOURCE ? Status() : CheckSendRank(comm, source);
@@ -83,11 +111,18 @@ inline bool PointToPointArgsPlain(const core::Comm* comm, const core::Datatype* 
   if (!::zmpi::abi::Ready()) return ::zmpi::abi::NotReady(function)
 
 // Returns through the communicator's error handler when `expr` is an error.
-#define ZMPI_CHECK_ARG(comm, function, expr)                              \
-  do {                                                                   \
-    ::zmpi::Status zmpi_arg_status_ = (expr);                            \
-    if (!zmpi_arg_status_.ok())                                          \
-      return ::zmpi::abi::Report((comm), (function), zmpi_arg_status_); \
+#define ZMPI_CHECK_ARG(comm, function, expr)                                                      \
+  do {                                                                                            \
+    ::zmpi::Status zmpi_arg_status_ = (expr);                                                     \
+    if (!zmpi_arg_status_.ok()) return ::zmpi::abi::Report((comm), (function), zmpi_arg_status_); \
+  } while (0)
+
+// Returns through the window's error handler when `expr` is an error.
+#define ZMPI_CHECK_WIN_ARG(win, function, expr)                           \
+  do {                                                                    \
+    ::zmpi::Status zmpi_arg_status_ = (expr);                             \
+    if (!zmpi_arg_status_.ok())                                           \
+      return ::zmpi::abi::ReportWin((win), (function), zmpi_arg_status_); \
   } while (0)
 
 #endif  // ZMPI_MPI_ABI_ENTRY_H_

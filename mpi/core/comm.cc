@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mpi/core/objects.h"
+
 namespace zmpi::core {
 
 Comm::Comm(MPI_Comm handle, std::vector<int> world_ranks, int rank, uint32_t context)
@@ -15,6 +17,14 @@ Comm::Comm(MPI_Comm handle, std::vector<int> world_ranks, int rank, uint32_t con
 int Comm::RankOfWorld(int world_rank) const {
   if (world_rank < 0 || world_rank >= static_cast<int>(world_to_rank_.size())) return -1;
   return world_to_rank_[world_rank];
+}
+
+Comm::~Comm() { Objects::Get().ReleaseErrhandler(errhandler_); }
+
+void Comm::set_errhandler(MPI_Errhandler e) {
+  Objects::Get().RetainErrhandler(e);
+  Objects::Get().ReleaseErrhandler(errhandler_);
+  errhandler_ = e;
 }
 
 }  // namespace zmpi::core

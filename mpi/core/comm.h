@@ -17,6 +17,7 @@ class Comm {
   // `world_ranks[i]` is the world rank of rank i; `context` is even; context + 1 carries
   // collectives.
   Comm(MPI_Comm handle, std::vector<int> world_ranks, int rank, uint32_t context);
+  ~Comm();  // releases the error handler
   Comm(const Comm&) = delete;
   Comm& operator=(const Comm&) = delete;
 
@@ -32,7 +33,9 @@ class Comm {
   uint32_t coll_context() const { return context_ + 1; }
 
   MPI_Errhandler errhandler() const { return errhandler_; }
-  void set_errhandler(MPI_Errhandler e) { errhandler_ = e; }
+  // Retains the new handler and releases the old one (a user handler lives while a
+  // communicator uses it; core::Objects counts the references).
+  void set_errhandler(MPI_Errhandler e);
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
 

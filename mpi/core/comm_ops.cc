@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "mpi/core/coll_p2p.h"
+#include "mpi/core/object_attributes.h"
 #include "mpi/core/runtime.h"
 
 namespace zmpi::core {
@@ -36,6 +37,11 @@ StatusOr<Comm*> DupComm(Comm& parent) {
   ZMPI_ASSIGN_OR_RETURN(uint32_t context, rt.AgreeOnContext(parent));
   Comm* comm = rt.AddComm(parent.world_ranks(), parent.rank(), context);
   comm->set_errhandler(parent.errhandler());
+  Status copied = CopyAttributes(HandleKind::kComm, parent.handle(), comm->handle());
+  if (!copied.ok()) {
+    rt.FreeComm(comm);
+    return copied;
+  }
   return comm;
 }
 
@@ -61,6 +67,12 @@ StatusOr<Comm*> SplitComm(Comm& parent, int color, int key) {
   Comm* comm = rt.AddComm(std::move(world_ranks), my_rank, context);
   comm->set_errhandler(parent.errhandler());
   return comm;
+}
+
+Status FreeCommAndAttributes(Comm* comm) {
+  ZMPI_RETURN_IF_ERROR(DeleteAttributes(HandleKind::kComm, comm->handle()));
+  Runtime::Get()->FreeComm(comm);
+  return OkStatus();
 }
 
 }  // namespace zmpi::core

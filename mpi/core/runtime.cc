@@ -8,6 +8,7 @@
 #include "common/contract.h"
 #include "common/log.h"
 #include "mpi/core/comm_ops.h"
+#include "mpi/core/object_attributes.h"
 #include "transport/ofi/endpoint.h"
 #include "transport/self/endpoint.h"
 #include "transport/shm/endpoint.h"
@@ -20,7 +21,6 @@ LibraryState Runtime::state_ = LibraryState::kNotInitialized;
 namespace {
 
 constexpr uint32_t kCommHandleBase = 0x84000000u;
-constexpr uint32_t kErrhandlerHandleBase = 0x94000000u;
 constexpr size_t kSelfMaxPayload = 64 * 1024;
 
 std::string ShmPrefix(const Bootstrap& b) {
@@ -164,6 +164,8 @@ Status Runtime::Finalize() {
     return Error(Code::kOther, "MPI_Finalize called while MPI is not initialized");
   }
   Runtime* rt = instance_;
+  // MPI-4.1 §11.2.2: MPI_COMM_SELF's attributes go first, as if freed before anything else.
+  Status attributes = DeleteAttributesAtFinalize();
   // Every rank reaches this barrier only after its own receives completed, so afterwards
   // only the barrier's frames can still be in flight: flush them before the fence (which
   // does not drive our progress) and before the endpoints close.
@@ -174,6 +176,7 @@ Status Runtime::Finalize() {
   delete rt;
   instance_ = nullptr;
   state_ = LibraryState::kFinalized;
+  if (!attributes.ok()) return attributes;
   if (!s.ok()) return s;
   if (!fence.ok()) return fence;
   return fin;
@@ -208,23 +211,6 @@ StatusOr<uint32_t> Runtime::AgreeOnContext(Comm& parent) {
   uint32_t agreed = static_cast<uint32_t>(*std::max_element(all.begin(), all.end()));
   next_context_ = agreed + 2;
   return agreed;
-}
-
-MPI_Errhandler Runtime::AddErrhandler(MPI_Comm_errhandler_function* fn) {
-  errhandlers_.push_back(fn);
-  return static_cast<MPI_Errhandler>(kErrhandlerHandleBase | (errhandlers_.size() - 1));
-}
-
-MPI_Comm_errhandler_function* Runtime::FindErrhandler(MPI_Errhandler handle) const {
-  uint32_t h = static_cast<uint32_t>(handle);
-  if ((h & 0xfc000000u) != kErrhandlerHandleBase) return nullptr;
-  uint32_t index = h & 0x03ffffffu;
-  return index < errhandlers_.size() ? errhandlers_[index] : nullptr;
-}
-
-bool Runtime::FreeErrhandler(MPI_Errhandler handle) {
-  // Handlers stay valid while communicators use them; the slot is kept (tiny).
-  return FindErrhandler(handle) != nullptr;
 }
 
 void Runtime::Abort(int code, const std::string& message) {

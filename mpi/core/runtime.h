@@ -11,10 +11,13 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "mpi/core/attributes.h"
 #include "mpi/core/bootstrap.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/engine.h"
+#include "mpi/core/handles.h"
 #include "mpi/core/request.h"
+#include "mpi/core/win.h"
 #include "mpi/include/mpi.h"
 
 namespace zmpi::core {
@@ -53,10 +56,11 @@ class Runtime {
   // The next free context id agreed by all members of `parent` (collective over parent).
   StatusOr<uint32_t> AgreeOnContext(Comm& parent);
 
-  // User error handlers (MPI_Comm_create_errhandler).
-  MPI_Errhandler AddErrhandler(MPI_Comm_errhandler_function* fn);
-  MPI_Comm_errhandler_function* FindErrhandler(MPI_Errhandler handle) const;
-  bool FreeErrhandler(MPI_Errhandler handle);
+  // Attributes of every object kind (mpi/core/object_attributes.h has the hooks).
+  AttributeStore& attributes() { return attributes_; }
+  // Windows (their creation and freeing: mpi/core/win_ops.h).
+  HandleTable<Win, HandleKind::kWin>& wins() { return wins_; }
+  Win* FindWin(MPI_Win handle) const { return wins_.Find(handle); }
 
   // Ends the whole job: every rank exits with `code`.
   [[noreturn]] void Abort(int code, const std::string& message);
@@ -76,7 +80,10 @@ class Runtime {
   RequestPool requests_;
   std::unique_ptr<Engine> engine_;
   std::vector<std::unique_ptr<Comm>> comms_;  // [0] world, [1] self, then created ones
-  std::vector<MPI_Comm_errhandler_function*> errhandlers_;
+  // Declared after comms_ so windows (which use their communicator) and attributes go
+  // first.
+  HandleTable<Win, HandleKind::kWin> wins_;
+  AttributeStore attributes_;
   uint32_t next_context_ = 4;  // 0/1 world, 2/3 self
   std::string processor_name_;
   int spin_count_ = 0;

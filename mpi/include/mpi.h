@@ -283,6 +283,60 @@ typedef struct MPI_Status {
 
 
 /* ---- constants: attributes, keyvals, info, error handlers, windows ---- */
+#define MPI_WIN_BASE 0x66000001
+#define MPI_WIN_SIZE 0x66000003
+#define MPI_WIN_DISP_UNIT 0x66000005
+#define MPI_WIN_CREATE_FLAVOR 0x66000007
+#define MPI_WIN_MODEL 0x66000009
+#define MPI_WIN_FLAVOR_CREATE 1
+#define MPI_WIN_FLAVOR_ALLOCATE 2
+#define MPI_WIN_FLAVOR_DYNAMIC 3
+#define MPI_WIN_FLAVOR_SHARED 4
+#define MPI_WIN_SEPARATE 1
+#define MPI_WIN_UNIFIED 2
+
+typedef int(MPI_Type_copy_attr_function)(MPI_Datatype, int, void *, void *, void *, int *);
+typedef int(MPI_Type_delete_attr_function)(MPI_Datatype, int, void *, void *);
+typedef int(MPI_Win_copy_attr_function)(MPI_Win, int, void *, void *, void *, int *);
+typedef int(MPI_Win_delete_attr_function)(MPI_Win, int, void *, void *);
+typedef void(MPI_File_errhandler_function)(MPI_File *, int *, ...);
+typedef void(MPI_Win_errhandler_function)(MPI_Win *, int *, ...);
+typedef void(MPI_Session_errhandler_function)(MPI_Session *, int *, ...);
+typedef MPI_File_errhandler_function MPI_File_errhandler_fn;
+typedef MPI_Win_errhandler_function MPI_Win_errhandler_fn;
+typedef MPI_Session_errhandler_function MPI_Session_errhandler_fn;
+
+/* Predefined attribute callbacks: the null ones are null pointers, the dup ones MPICH's
+ * exported MPIR_Dup_fn (binaries built against MPICH reference it by that name). */
+#define MPI_NULL_COPY_FN ((MPI_Copy_function *)0)
+#define MPI_NULL_DELETE_FN ((MPI_Delete_function *)0)
+#define MPI_DUP_FN MPIR_Dup_fn
+#define MPI_COMM_NULL_COPY_FN ((MPI_Comm_copy_attr_function *)0)
+#define MPI_COMM_NULL_DELETE_FN ((MPI_Comm_delete_attr_function *)0)
+#define MPI_COMM_DUP_FN ((MPI_Comm_copy_attr_function *)MPI_DUP_FN)
+#define MPI_WIN_NULL_COPY_FN ((MPI_Win_copy_attr_function *)0)
+#define MPI_WIN_NULL_DELETE_FN ((MPI_Win_delete_attr_function *)0)
+#define MPI_WIN_DUP_FN ((MPI_Win_copy_attr_function *)MPI_DUP_FN)
+#define MPI_TYPE_NULL_COPY_FN ((MPI_Type_copy_attr_function *)0)
+#define MPI_TYPE_NULL_DELETE_FN ((MPI_Type_delete_attr_function *)0)
+#define MPI_TYPE_DUP_FN ((MPI_Type_copy_attr_function *)MPI_DUP_FN)
+
+/* Fortran statuses seen from C (MPI_Status_f2c and friends) */
+typedef struct {
+  MPI_Fint count_lo;
+  MPI_Fint count_hi_and_cancelled;
+  MPI_Fint MPI_SOURCE;
+  MPI_Fint MPI_TAG;
+  MPI_Fint MPI_ERROR;
+} MPI_F08_status;
+#define MPI_F_STATUS_SIZE 5
+#define MPI_F_SOURCE 2
+#define MPI_F_TAG 3
+#define MPI_F_ERROR 4
+extern MPI_Fint *MPI_F_STATUS_IGNORE;
+extern MPI_Fint *MPI_F_STATUSES_IGNORE;
+extern MPI_F08_status *MPI_F08_STATUS_IGNORE;
+extern MPI_F08_status *MPI_F08_STATUSES_IGNORE;
 
 
 
@@ -301,20 +355,6 @@ typedef int(MPI_Delete_function)(MPI_Comm, int, void *, void *);
 typedef void(MPI_User_function)(void *, void *, int *, MPI_Datatype *);
 typedef void(MPI_User_function_c)(void *, void *, MPI_Count *, MPI_Datatype *);
 
-#define MPI_Comm_c2f(comm) (MPI_Fint)(comm)
-#define MPI_Comm_f2c(comm) (MPI_Comm)(comm)
-#define MPI_Type_c2f(datatype) (MPI_Fint)(datatype)
-#define MPI_Type_f2c(datatype) (MPI_Datatype)(datatype)
-#define MPI_Group_c2f(group) (MPI_Fint)(group)
-#define MPI_Group_f2c(group) (MPI_Group)(group)
-#define MPI_Request_c2f(request) (MPI_Fint)(request)
-#define MPI_Request_f2c(request) (MPI_Request)(request)
-#define MPI_Op_c2f(op) (MPI_Fint)(op)
-#define MPI_Op_f2c(op) (MPI_Op)(op)
-#define MPI_Errhandler_c2f(e) (MPI_Fint)(e)
-#define MPI_Errhandler_f2c(e) (MPI_Errhandler)(e)
-#define MPI_Info_c2f(info) (MPI_Fint)(info)
-#define MPI_Info_f2c(info) (MPI_Info)(info)
 
 /* ---- functions: each is declared as MPI_name and PMPI_name ---- */
 #define ZMPI_DECLARE(ret, name, args) \
@@ -451,6 +491,148 @@ ZMPI_DECLARE(int, Info_get_valuelen, (MPI_Info info, const char *key, int *value
                                       int *flag))
 ZMPI_DECLARE(int, Info_get_nkeys, (MPI_Info info, int *nkeys))
 ZMPI_DECLARE(int, Info_get_nthkey, (MPI_Info info, int n, char *key))
+ZMPI_DECLARE(int, Comm_create_keyval,
+             (MPI_Comm_copy_attr_function * comm_copy_attr_fn,
+              MPI_Comm_delete_attr_function *comm_delete_attr_fn, int *comm_keyval,
+              void *extra_state))
+ZMPI_DECLARE(int, Comm_free_keyval, (int *comm_keyval))
+ZMPI_DECLARE(int, Comm_set_attr, (MPI_Comm comm, int comm_keyval, void *attribute_val))
+ZMPI_DECLARE(int, Comm_get_attr, (MPI_Comm comm, int comm_keyval, void *attribute_val,
+                                  int *flag))
+ZMPI_DECLARE(int, Comm_delete_attr, (MPI_Comm comm, int comm_keyval))
+ZMPI_DECLARE(int, Type_create_keyval,
+             (MPI_Type_copy_attr_function * type_copy_attr_fn,
+              MPI_Type_delete_attr_function *type_delete_attr_fn, int *type_keyval,
+              void *extra_state))
+ZMPI_DECLARE(int, Type_free_keyval, (int *type_keyval))
+ZMPI_DECLARE(int, Type_set_attr, (MPI_Datatype datatype, int type_keyval, void *attribute_val))
+ZMPI_DECLARE(int, Type_get_attr, (MPI_Datatype datatype, int type_keyval, void *attribute_val,
+                                  int *flag))
+ZMPI_DECLARE(int, Type_delete_attr, (MPI_Datatype datatype, int type_keyval))
+ZMPI_DECLARE(int, Win_create_keyval,
+             (MPI_Win_copy_attr_function * win_copy_attr_fn,
+              MPI_Win_delete_attr_function *win_delete_attr_fn, int *win_keyval,
+              void *extra_state))
+ZMPI_DECLARE(int, Win_free_keyval, (int *win_keyval))
+ZMPI_DECLARE(int, Win_set_attr, (MPI_Win win, int win_keyval, void *attribute_val))
+ZMPI_DECLARE(int, Win_get_attr, (MPI_Win win, int win_keyval, void *attribute_val, int *flag))
+ZMPI_DECLARE(int, Win_delete_attr, (MPI_Win win, int win_keyval))
+ZMPI_DECLARE(int, Keyval_create, (MPI_Copy_function * copy_fn, MPI_Delete_function *delete_fn,
+                                  int *keyval, void *extra_state))
+ZMPI_DECLARE(int, Keyval_free, (int *keyval))
+ZMPI_DECLARE(int, Attr_put, (MPI_Comm comm, int keyval, void *attribute_val))
+ZMPI_DECLARE(int, Attr_get, (MPI_Comm comm, int keyval, void *attribute_val, int *flag))
+ZMPI_DECLARE(int, Attr_delete, (MPI_Comm comm, int keyval))
+int MPIR_Dup_fn(MPI_Comm oldcomm, int keyval, void *extra_state, void *attribute_val_in,
+                void *attribute_val_out, int *flag);
+
+ZMPI_DECLARE(int, Win_create_errhandler,
+             (MPI_Win_errhandler_function * win_errhandler_fn, MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, Win_set_errhandler, (MPI_Win win, MPI_Errhandler errhandler))
+ZMPI_DECLARE(int, Win_get_errhandler, (MPI_Win win, MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, Win_call_errhandler, (MPI_Win win, int errorcode))
+ZMPI_DECLARE(int, File_create_errhandler,
+             (MPI_File_errhandler_function * file_errhandler_fn, MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, File_set_errhandler, (MPI_File file, MPI_Errhandler errhandler))
+ZMPI_DECLARE(int, File_get_errhandler, (MPI_File file, MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, File_call_errhandler, (MPI_File fh, int errorcode))
+ZMPI_DECLARE(int, Session_create_errhandler,
+             (MPI_Session_errhandler_function * session_errhandler_fn,
+              MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, Errhandler_create,
+             (MPI_Comm_errhandler_function * comm_errhandler_fn, MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, Errhandler_set, (MPI_Comm comm, MPI_Errhandler errhandler))
+ZMPI_DECLARE(int, Errhandler_get, (MPI_Comm comm, MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, Add_error_class, (int *errorclass))
+ZMPI_DECLARE(int, Add_error_code, (int errorclass, int *errorcode))
+ZMPI_DECLARE(int, Add_error_string, (int errorcode, const char *string))
+ZMPI_DECLARE(int, Remove_error_class, (int errorclass))
+ZMPI_DECLARE(int, Remove_error_code, (int errorcode))
+ZMPI_DECLARE(int, Remove_error_string, (int errorcode))
+
+ZMPI_DECLARE(MPI_Fint, Comm_c2f, (MPI_Comm comm))
+ZMPI_DECLARE(MPI_Comm, Comm_f2c, (MPI_Fint comm))
+ZMPI_DECLARE(MPI_Fint, Type_c2f, (MPI_Datatype datatype))
+ZMPI_DECLARE(MPI_Datatype, Type_f2c, (MPI_Fint datatype))
+ZMPI_DECLARE(MPI_Fint, Group_c2f, (MPI_Group group))
+ZMPI_DECLARE(MPI_Group, Group_f2c, (MPI_Fint group))
+ZMPI_DECLARE(MPI_Fint, Request_c2f, (MPI_Request request))
+ZMPI_DECLARE(MPI_Request, Request_f2c, (MPI_Fint request))
+ZMPI_DECLARE(MPI_Fint, Op_c2f, (MPI_Op op))
+ZMPI_DECLARE(MPI_Op, Op_f2c, (MPI_Fint op))
+ZMPI_DECLARE(MPI_Fint, Errhandler_c2f, (MPI_Errhandler errhandler))
+ZMPI_DECLARE(MPI_Errhandler, Errhandler_f2c, (MPI_Fint errhandler))
+ZMPI_DECLARE(MPI_Fint, Info_c2f, (MPI_Info info))
+ZMPI_DECLARE(MPI_Info, Info_f2c, (MPI_Fint info))
+ZMPI_DECLARE(MPI_Fint, Win_c2f, (MPI_Win win))
+ZMPI_DECLARE(MPI_Win, Win_f2c, (MPI_Fint win))
+ZMPI_DECLARE(MPI_Fint, Message_c2f, (MPI_Message message))
+ZMPI_DECLARE(MPI_Message, Message_f2c, (MPI_Fint message))
+ZMPI_DECLARE(MPI_Fint, Session_c2f, (MPI_Session session))
+ZMPI_DECLARE(MPI_Session, Session_f2c, (MPI_Fint session))
+ZMPI_DECLARE(MPI_Fint, File_c2f, (MPI_File file))
+ZMPI_DECLARE(MPI_File, File_f2c, (MPI_Fint file))
+ZMPI_DECLARE(int, Status_c2f, (const MPI_Status *c_status, MPI_Fint *f_status))
+ZMPI_DECLARE(int, Status_f2c, (const MPI_Fint *f_status, MPI_Status *c_status))
+ZMPI_DECLARE(int, Status_c2f08, (const MPI_Status *c_status, MPI_F08_status *f08_status))
+ZMPI_DECLARE(int, Status_f082c, (const MPI_F08_status *f08_status, MPI_Status *c_status))
+ZMPI_DECLARE(int, Status_f082f, (const MPI_F08_status *f08_status, MPI_Fint *f_status))
+ZMPI_DECLARE(int, Status_f2f08, (const MPI_Fint *f_status, MPI_F08_status *f08_status))
+ZMPI_DECLARE(int, Pcontrol, (const int level, ...))
+
+ZMPI_DECLARE(int, Win_create, (void *base, MPI_Aint size, int disp_unit, MPI_Info info,
+                               MPI_Comm comm, MPI_Win *win))
+ZMPI_DECLARE(int, Win_allocate, (MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
+                                 void *baseptr, MPI_Win *win))
+ZMPI_DECLARE(int, Win_free, (MPI_Win * win))
+ZMPI_DECLARE(int, Win_set_name, (MPI_Win win, const char *win_name))
+ZMPI_DECLARE(int, Win_get_name, (MPI_Win win, char *win_name, int *resultlen))
+ZMPI_DECLARE(int, Win_set_info, (MPI_Win win, MPI_Info info))
+ZMPI_DECLARE(int, Win_get_info, (MPI_Win win, MPI_Info *info_used))
+
+/* Handle conversion as macros too (as MPICH has them: handles are Fortran integers); the
+ * functions above stay exported for programs that take their address or were built without
+ * the macros. Defined after the declarations so those still name the functions. */
+#define MPI_Comm_c2f(comm) ((MPI_Fint)(comm))
+#define MPI_Comm_f2c(comm) ((MPI_Comm)(comm))
+#define MPI_Type_c2f(datatype) ((MPI_Fint)(datatype))
+#define MPI_Type_f2c(datatype) ((MPI_Datatype)(datatype))
+#define MPI_Group_c2f(group) ((MPI_Fint)(group))
+#define MPI_Group_f2c(group) ((MPI_Group)(group))
+#define MPI_Request_c2f(request) ((MPI_Fint)(request))
+#define MPI_Request_f2c(request) ((MPI_Request)(request))
+#define MPI_Op_c2f(op) ((MPI_Fint)(op))
+#define MPI_Op_f2c(op) ((MPI_Op)(op))
+#define MPI_Errhandler_c2f(errhandler) ((MPI_Fint)(errhandler))
+#define MPI_Errhandler_f2c(errhandler) ((MPI_Errhandler)(errhandler))
+#define MPI_Info_c2f(info) ((MPI_Fint)(info))
+#define MPI_Info_f2c(info) ((MPI_Info)(info))
+#define MPI_Win_c2f(win) ((MPI_Fint)(win))
+#define MPI_Win_f2c(win) ((MPI_Win)(win))
+#define MPI_Message_c2f(msg) ((MPI_Fint)(msg))
+#define MPI_Message_f2c(msg) ((MPI_Message)(msg))
+#define MPI_Session_c2f(session) ((MPI_Fint)(session))
+#define MPI_Session_f2c(session) ((MPI_Session)(session))
+#define PMPI_Comm_c2f(comm) ((MPI_Fint)(comm))
+#define PMPI_Comm_f2c(comm) ((MPI_Comm)(comm))
+#define PMPI_Type_c2f(datatype) ((MPI_Fint)(datatype))
+#define PMPI_Type_f2c(datatype) ((MPI_Datatype)(datatype))
+#define PMPI_Group_c2f(group) ((MPI_Fint)(group))
+#define PMPI_Group_f2c(group) ((MPI_Group)(group))
+#define PMPI_Request_c2f(request) ((MPI_Fint)(request))
+#define PMPI_Request_f2c(request) ((MPI_Request)(request))
+#define PMPI_Op_c2f(op) ((MPI_Fint)(op))
+#define PMPI_Op_f2c(op) ((MPI_Op)(op))
+#define PMPI_Errhandler_c2f(errhandler) ((MPI_Fint)(errhandler))
+#define PMPI_Errhandler_f2c(errhandler) ((MPI_Errhandler)(errhandler))
+#define PMPI_Info_c2f(info) ((MPI_Fint)(info))
+#define PMPI_Info_f2c(info) ((MPI_Info)(info))
+#define PMPI_Win_c2f(win) ((MPI_Fint)(win))
+#define PMPI_Win_f2c(win) ((MPI_Win)(win))
+#define PMPI_Message_c2f(msg) ((MPI_Fint)(msg))
+#define PMPI_Message_f2c(msg) ((MPI_Message)(msg))
+#define PMPI_Session_c2f(session) ((MPI_Fint)(session))
+#define PMPI_Session_f2c(session) ((MPI_Session)(session))
 
 
 
