@@ -106,8 +106,10 @@ Status GetAttribute(HandleKind kind, int handle, int keyval, void** value, bool*
   bool known = false;
   switch (kind) {
     case HandleKind::kComm:
+      // MPI attaches these to MPI_COMM_WORLD; like MPICH, every communicator answers them
+      // (libraries ask their own duplicate for MPI_TAG_UB).
       known = GetWorldAttribute(keyval, value);
-      *found = known && handle == MPI_COMM_WORLD;
+      *found = known;
       break;
     case HandleKind::kWin:
       known = keyval >= MPI_WIN_BASE && keyval <= MPI_WIN_MODEL;

@@ -1,6 +1,7 @@
 // Attributes as MPI programs see them: the runtime's AttributeStore plus the predefined
 // attributes (MPI_TAG_UB, MPI_HOST, MPI_IO, MPI_WTIME_IS_GLOBAL, MPI_APPNUM,
-// MPI_UNIVERSE_SIZE, MPI_LASTUSEDCODE on MPI_COMM_WORLD; MPI_WIN_BASE, _SIZE, _DISP_UNIT,
+// MPI_UNIVERSE_SIZE, MPI_LASTUSEDCODE on MPI_COMM_WORLD, and, as in MPICH, on every other
+// communicator; MPI_WIN_BASE, _SIZE, _DISP_UNIT,
 // _CREATE_FLAVOR, _MODEL on every window), which are read-only and never copied or deleted.
 //
 // The two hooks every object's constructor and destructor call: CopyAttributes when an

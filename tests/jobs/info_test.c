@@ -25,7 +25,8 @@ static void check_basic(void) {
   CHECK(strcmp(key, "gamma") == 0, "key 2 is %s", key);
   CALL(MPI_Info_get(info, "alpha", MPI_MAX_INFO_VAL, value, &flag));
   CHECK(flag && strcmp(value, "one") == 0, "alpha = %s (flag %d)", value, flag);
-  CALL(MPI_Info_get(info, "beta", 1, value, &flag)); /* truncated to 1 character */
+  /* truncated to 1 character, as MPI-4.1 says (MPICH 4.0.2 raises MPI_ERR_INFO_VALUE) */
+  CALL(MPI_Info_get(info, "beta", 1, value, &flag));
   CHECK(flag && strcmp(value, "t") == 0, "truncated beta = %s", value);
   CALL(MPI_Info_get(info, "nope", MPI_MAX_INFO_VAL, value, &flag));
   CHECK(!flag, "missing key found");
