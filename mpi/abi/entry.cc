@@ -19,11 +19,18 @@ int InvokeErrhandler(MPI_Errhandler handler, core::ErrhandlerKind kind, void* ob
     e->function()(object, &code);
     return code;
   }
-  // MPI_ERRORS_ARE_FATAL / MPI_ERRORS_ABORT: one clear line, then the whole job ends.
-  fprintf(stderr, "zmpi: %s: %s\n", function, status.ToString().c_str());
+  // MPI_ERRORS_ARE_FATAL / MPI_ERRORS_ABORT: one clear line, then the whole job ends. A
+  // user-defined code is named by its number and the string the program gave it.
+  std::string what = status.ToString();
+  if (code > core::ErrorCodes::kLastPredefinedClass) {
+    StatusOr<std::string> text = core::Objects::Get().error_codes().Text(code);
+    what = "user error code " + std::to_string(code) +
+           (text.ok() && !text->empty() ? " (" + *text + ")" : "") + ": " + status.message();
+  }
+  fprintf(stderr, "zmpi: %s: %s\n", function, what.c_str());
   fflush(stderr);
   core::Runtime* rt = core::Runtime::Get();
-  if (rt != nullptr) rt->Abort(code, std::string(function) + ": " + status.ToString());
+  if (rt != nullptr) rt->Abort(code, std::string(function) + ": " + what);
   _exit(contract::kFatalErrorExitCode);
 }
 

@@ -22,7 +22,7 @@ int AttributeStore::CreateKeyval(HandleKind kind, AttrCopyFunction copy, AttrDel
 
 Status AttributeStore::FindKeyval(HandleKind kind, int handle, Keyval** keyval) const {
   Keyval* k = keyvals_.Find(handle);
-  if (k == nullptr || k->user_freed_) {
+  if (k == nullptr) {
     return Error(Code::kKeyval, "invalid keyval 0x%x", static_cast<unsigned>(handle));
   }
   if (k->kind_ != kind) {
@@ -41,6 +41,10 @@ void AttributeStore::ReleaseKeyval(int handle) {
 Status AttributeStore::FreeKeyval(HandleKind kind, int keyval) {
   Keyval* k = nullptr;
   ZMPI_RETURN_IF_ERROR(FindKeyval(kind, keyval, &k));
+  // Freeing again a keyval that attributes still keep alive (a delete callback freeing its
+  // own keyval, a saved copy of the handle) is accepted and changes nothing: the user's
+  // reference went with the first free.
+  if (k->user_freed_) return OkStatus();
   k->user_freed_ = true;
   ReleaseKeyval(keyval);
   return OkStatus();

@@ -8,7 +8,8 @@
 // value). Callbacks may call MPI (even this store, on the same object): the store never
 // holds an iterator across a callback. A keyval is reference counted: the user's handle and
 // each attribute set with it, so MPI_*_free_keyval while attributes use it leaves it working
-// for them until they go.
+// until they go (as in MPICH, the old handle still reads, sets and deletes attributes in the
+// meantime, and freeing it again is accepted).
 //
 // Predefined keyvals (MPI_TAG_UB, MPI_WIN_BASE, ...) are not in the store; see
 // object_attributes.h. Not thread-safe (callers serialize, as for the rest of the runtime).
