@@ -16,7 +16,6 @@ ZMPI_API int PMPI_Error_class(int errorcode, int* errorclass) {
   *errorclass = errorcode;  // zmpi's error codes are the classes
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Error_class)
 
 ZMPI_API int PMPI_Error_string(int errorcode, char* string, int* resultlen) {
   Code code = static_cast<Code>(errorcode);
@@ -25,7 +24,6 @@ ZMPI_API int PMPI_Error_string(int errorcode, char* string, int* resultlen) {
   *resultlen = n < MPI_MAX_ERROR_STRING ? n : MPI_MAX_ERROR_STRING - 1;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Error_string)
 
 static bool KnownErrhandler(MPI_Errhandler e) {
   return e == MPI_ERRORS_ARE_FATAL || e == MPI_ERRORS_RETURN || e == MPI_ERRORS_ABORT ||
@@ -43,7 +41,6 @@ ZMPI_API int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler) 
   c->set_errhandler(errhandler);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_set_errhandler)
 
 ZMPI_API int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler* errhandler) {
   ZMPI_ENTER("MPI_Comm_get_errhandler");
@@ -52,7 +49,6 @@ ZMPI_API int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler* errhandler)
   *errhandler = c->errhandler();
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_get_errhandler)
 
 ZMPI_API int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function* function,
                                          MPI_Errhandler* errhandler) {
@@ -64,7 +60,6 @@ ZMPI_API int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function* function,
   *errhandler = Runtime::Get()->AddErrhandler(function);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_create_errhandler)
 
 ZMPI_API int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode) {
   ZMPI_ENTER("MPI_Comm_call_errhandler");
@@ -74,7 +69,6 @@ ZMPI_API int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode) {
                     zmpi::Status(static_cast<Code>(errorcode), "raised by the application"));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_call_errhandler)
 
 ZMPI_API int PMPI_Errhandler_free(MPI_Errhandler* errhandler) {
   ZMPI_ENTER("MPI_Errhandler_free");
@@ -82,4 +76,5 @@ ZMPI_API int PMPI_Errhandler_free(MPI_Errhandler* errhandler) {
   *errhandler = MPI_ERRHANDLER_NULL;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Errhandler_free)
+
+#include "mpi/abi/errhandler_aliases.inc"
