@@ -15,6 +15,12 @@
   tools/gen-api.py --adopt         move functions added the old way (ZMPI_DECLARE or plain
                                    prototypes in mpi.h, ZMPI_WEAK_ALIAS after the definition) into
                                    the table, remove the old lines, then regenerate; idempotent
+  tools/gen-api.py --resolve [FILE...]
+                                   after a git merge: in conflict hunks of mpi/include/mpi.h and
+                                   mpi/abi/*.cc (or FILEs) where one side differs only by old or
+                                   new API plumbing (ZMPI_WEAK_ALIAS lines, the aliases include,
+                                   ZMPI_DECLARE lines, blank lines), take the other side; leaves
+                                   every other conflict for a human. Run --adopt afterwards.
   --root DIR                       work on the tree at DIR instead of this script's repository
 
 Python 3 standard library only. Writes a file only when its content changes.
@@ -135,6 +141,15 @@ class Table:
                 last += 1
             self.items.insert(last + 1, ('row', row))
         self.by_name[row.name] = row
+
+    def add_data(self, symbol):
+        if not any(item[0] == 'data' for item in self.items):
+            self.items.append(('text', ''))
+            self.items.append(('text', '# Exported data symbols (MPICH ABI variables), defined in '
+                                       'mpi/abi/*.cc.'))
+        last = max([i for i, item in enumerate(self.items) if item[0] == 'data'] or
+                   [len(self.items) - 1])
+        self.items.insert(last + 1, ('data', symbol))
 
     def text(self):
         out = []
@@ -261,6 +276,18 @@ def definitions(text):
         if not after.startswith('{'):
             continue  # a declaration
         out[m.group(2)] = (squash(m.group(1)), text[m.end():close])
+    return out
+
+
+DATA_DEFINITION = re.compile(r'\bZMPI_API\s+[^;{}()]*?\b(P?MPI_\w+)\s*(?:=|;|\[)')
+
+
+def data_definitions(root):
+    """{'MPI_X': file} of the exported variables (ZMPI_API type MPI_X = ...;) in mpi/abi/*.cc."""
+    out = {}
+    for src in abi_sources(root):
+        for m in DATA_DEFINITION.finditer(mask_comments(read(os.path.join(root, ABI_DIR, src)))):
+            out[m.group(1)] = src
     return out
 
 
@@ -501,6 +528,47 @@ def version_ok(table, root):
     return []
 
 
+# ---- merge conflicts ----
+
+def plumbing(line):
+    """True for a line the old or the new scheme adds and --adopt rewrites anyway."""
+    t = line.strip()
+    return (not t or ALIAS_LINE.match(line + '\n') is not None or
+            re.match(r'^#include "mpi/abi/\w+_aliases\.inc"$', t) is not None or
+            re.match(r'^ZMPI_DECLARE\(', t) is not None)
+
+
+CONFLICT = re.compile(r'^<<<<<<< [^\n]*\n(.*?)(?:^\|\|\|\|\|\|\| [^\n]*\n(.*?))?^=======\n(.*?)'
+                      r'^>>>>>>> [^\n]*\n', re.M | re.S)
+
+
+def resolve(path):
+    """Resolves the plumbing-only conflict hunks of path; returns (resolved, left)."""
+    text = read(path)
+    counts = [0, 0]
+
+    def pick(m):
+        ours, theirs = m.group(1), m.group(3)
+        if all(plumbing(l) for l in ours.splitlines()):
+            counts[0] += 1
+            return theirs
+        if all(plumbing(l) for l in theirs.splitlines()):
+            counts[0] += 1
+            return ours
+        ours_real = [l for l in ours.splitlines() if not plumbing(l)]
+        theirs_real = [l for l in theirs.splitlines() if not plumbing(l)]
+        if ours_real == theirs_real:
+            counts[0] += 1
+            return theirs
+        counts[1] += 1
+        return m.group(0)
+
+    new = CONFLICT.sub(pick, text)
+    if new != text:
+        write_if_changed(path, new)
+    return counts
+
+
 # ---- modes ----
 
 def regenerate(root, table):
@@ -551,6 +619,11 @@ def check(root, table):
         if row.implemented and row.name not in defined:
             problems.append('the table says %s implements %s; no ZMPI_API definition there'
                             % (row.state, row.name))
+    data = data_definitions(root)
+    for symbol in sorted(set(data) - set(table.data_symbols())):
+        problems.append('%s defines the variable %s, which has no @data line' % (data[symbol], symbol))
+    for symbol in sorted(set(table.data_symbols()) - set(data)):
+        problems.append('@data %s: no mpi/abi/*.cc defines it' % symbol)
     for src in abi_sources(root):
         text = read(os.path.join(root, ABI_DIR, src))
         if ALIAS_LINE.search(text):
@@ -631,6 +704,11 @@ def adopt(root, table):
             notes.append('WARNING: %s was implemented in %s, which no longer defines it: '
                          'now missing' % (row.name, row.state))
             row.state = 'missing'
+    known = set(table.data_symbols())
+    for symbol, src in sorted(data_definitions(root).items()):
+        if symbol not in known:
+            table.add_data(symbol)
+            notes.append('@data %s (defined in %s)' % (symbol, src))
     if spans:
         write_if_changed(hpath, remove_spans(htext, spans))
         notes.append('%s: removed %d old-style declaration(s)' % (HEADER, len(spans)))
@@ -661,9 +739,22 @@ def main():
     mode.add_argument('--check-version', action='store_true')
     mode.add_argument('--aliases', nargs='+', metavar=('DIR', 'SRC'))
     mode.add_argument('--adopt', action='store_true')
+    mode.add_argument('--resolve', nargs='*', metavar='FILE')
     args = ap.parse_args()
     root = os.path.abspath(args.root)
     try:
+        if args.resolve is not None:
+            files = args.resolve or [HEADER] + [os.path.join(ABI_DIR, f)
+                                                for f in abi_sources(root)]
+            left_total = 0
+            for f in files:
+                path = f if os.path.isabs(f) else os.path.join(root, f)
+                if not os.path.exists(path) or '<<<<<<< ' not in read(path):
+                    continue
+                done, left = resolve(path)
+                left_total += left
+                print('resolve: %s: %d hunk(s) resolved, %d left' % (f, done, left))
+            return 1 if left_total else 0
         table = Table(os.path.join(root, TABLE))
         if args.check:
             problems = check(root, table)
