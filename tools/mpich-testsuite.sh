@@ -21,7 +21,8 @@
 #   --reconfigure           configure again even when WORKDIR/<config> is already configured
 #
 # Configurations:
-#   zmpi   MPICC=<build>/bin/mpicc, launcher `zrun --local --bind-to none -n N --timeout S`
+#   zmpi   MPICC=<build>/bin/mpicc,
+#          launcher `zrun --local --bind-to none --oversubscribe -n N --timeout S`
 #   mpich  MPICC=mpicc.mpich, launcher `mpiexec.mpich -n N` (runtests sets MPIEXEC_TIMEOUT)
 # A test passes when it exits 0 and its whole output (stdout and stderr) is "No Errors"
 # (runtests' rule), so anything a launcher prints on success fails every test.
@@ -67,7 +68,7 @@ mkdir -p "$results"
 # launcher <config>: the -mpiexec= and -timeoutarg= values runtests is given.
 launcher() {
   case "$1" in
-    zmpi) echo "$zbuild/bin/zrun --local --bind-to none" ;;
+    zmpi) echo "$zbuild/bin/zrun --local --bind-to none --oversubscribe" ;;
     mpich) echo "mpiexec.mpich" ;;
   esac
 }
@@ -134,7 +135,7 @@ for cfg in $configs; do
   case "$cfg" in zmpi|mpich) ;; *) echo "mpich-testsuite: unknown config $cfg" >&2; exit 2 ;; esac
   if [ "$cfg" = zmpi ]; then
     # zrun must print nothing of its own on success, or every test fails on it.
-    out=$("$zbuild/bin/zrun" --local --bind-to none -n 2 --timeout 30 /bin/true 2>&1) || true
+    out=$($(launcher zmpi) -n 8 --timeout 30 /bin/true 2>&1) || true
     [ -z "$out" ] || echo "mpich-testsuite: warning: zrun printed: $out" >&2
   fi
   prepare "$cfg"
