@@ -19,6 +19,7 @@
 #                           DIR/bin/zrun
 #   --dtpools               build the dtpools datatype tests too (slow; off by default)
 #   --reconfigure           configure again even when WORKDIR/<config> is already configured
+#   --summary-only          run nothing; write WORKDIR/results/summary.md from the last runs
 #
 # Configurations:
 #   zmpi   MPICC=<build>/bin/mpicc,
@@ -36,6 +37,7 @@ timeout=60
 zbuild="$repo/build"
 dtpools=no
 reconfigure=no
+summary_only=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --configs) configs=$2; shift 2 ;;
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
     --zmpi-build) zbuild=$(cd "$2" && pwd); shift 2 ;;
     --dtpools) dtpools=yes; shift ;;
     --reconfigure) reconfigure=yes; shift ;;
+    --summary-only) summary_only=yes; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mpich-testsuite: unknown option $1" >&2; exit 2 ;;
     *) break ;;
@@ -131,21 +134,42 @@ count() {
   awk '/^ok /{p++; t++} /^not ok /{t++} END {print t+0, p+0}' "$tap"
 }
 
+# reason <log> <program>: the first thing runtests' log says about a failed program.
+reason() {
+  awk -v p="$2" '
+    $0 ~ "^Failed to build " p "[;: ]" || $0 == "Failed to build " p { print "does not build"; exit }
+    $0 == "Unexpected output in " p ":" { grab = 1; next }
+    grab && /^ *No Errors *$/ { next }
+    grab { sub(/^ +/, ""); print substr($0, 1, 160); exit }
+    $0 ~ "^Program " p " exited without No Errors" { noerr = 1 }
+    END { if (!grab && noerr) print "exited without \"No Errors\"" }' "$1"
+}
+
 for cfg in $configs; do
   case "$cfg" in zmpi|mpich) ;; *) echo "mpich-testsuite: unknown config $cfg" >&2; exit 2 ;; esac
+  [ "$summary_only" = no ] || continue
   if [ "$cfg" = zmpi ]; then
     # zrun must print nothing of its own on success, or every test fails on it.
     out=$($(launcher zmpi) -n 8 --timeout 30 /bin/true 2>&1) || true
     [ -z "$out" ] || echo "mpich-testsuite: warning: zrun printed: $out" >&2
   fi
   prepare "$cfg"
+  date -u '+%Y-%m-%d %H:%M UTC' > "$results/$cfg.date"
+  if [ "$cfg" = zmpi ]; then
+    c=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    git -C "$repo" diff --quiet HEAD 2>/dev/null || c="$c+uncommitted"
+    echo "$c" > "$results/zmpi.commit"
+  fi
   for dir in $dirs; do run "$cfg" "$dir"; done
 done
 
 # The summary: one row per directory, then every failing test of each configuration.
-zcommit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+stamp() { cat "$results/$1" 2>/dev/null || echo "not run"; }
 {
-  echo "# MPICH test suite: $(date -u '+%Y-%m-%d %H:%M UTC'), zmpi $zcommit, per-test limit ${timeout}s"
+  echo "# MPICH test suite (test/mpi of MPICH v4.3.2), per-test limit ${timeout}s"
+  echo
+  echo "zmpi: run $(stamp zmpi.date), commit $(stamp zmpi.commit), launcher: $(launcher zmpi)."
+  echo "Debian MPICH 4.0.2: run $(stamp mpich.date), launcher: $(launcher mpich)."
   echo
   echo "| Directory | Tests | zmpi pass | MPICH 4.0.2 pass |"
   echo "| --- | ---: | ---: | ---: |"
@@ -167,7 +191,10 @@ zcommit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
     for dir in $dirs; do
       tap="$results/$cfg-$dir.tap"
       [ -f "$tap" ] || continue
-      awk '/^not ok /{print "- " $5 " (" $6 " ranks)"}' "$tap"
+      log="$results/$cfg-$dir.log"
+      awk '/^not ok /{print $5, $6}' "$tap" | while read -r path np; do
+        echo "- $path ($np ranks): $(reason "$log" "$(basename "$path")")"
+      done
     done
   done
 } > "$results/summary.md"
