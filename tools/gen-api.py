@@ -263,19 +263,45 @@ def write_if_changed(path, text):
     return True
 
 
-DEFINITION = re.compile(r'\bZMPI_API\s+([A-Za-z_][\w\s\*]*?)\s*\bPMPI_(\w+)\s*\(')
+DEFINITION = re.compile(
+    r'\bZMPI_API\s+([A-Za-z_][\w\s\*]*?)\s*(\(\s*)?\bPMPI_(\w+)\s*(?(2)\)\s*)\(')
+MACRO = re.compile(r'^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)', re.M)
+
+
+def expand_macros(text):
+    """The text with its #define lines blanked, followed by the expansion of every call of a
+    function-like macro whose body holds ZMPI_API (definitions stamped out by a macro)."""
+    macros = {}
+    for m in MACRO.finditer(text):
+        body = m.group(3).replace('\\\n', ' ')
+        if 'ZMPI_API' in body:
+            macros[m.group(1)] = ([p.strip() for p in m.group(2).split(',')], body)
+    plain = MACRO.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
+    expansions = []
+    for name, (params, body) in macros.items():
+        for call in re.finditer(r'(?<![\w#])%s\s*\(' % name, plain):
+            close = matching_paren(plain, call.end() - 1)
+            args = split_top(plain[call.end():close])
+            if len(args) != len(params):
+                continue
+            expanded = body
+            for param, arg in zip(params, args):
+                expanded = re.sub(r'\b%s\b' % re.escape(param), arg, expanded)
+            expansions.append(re.sub(r'\s*##\s*', '', expanded))
+    return plain + '\n' + '\n'.join(expansions)
 
 
 def definitions(text):
-    """{short name: (return type, parameter text)} of every ZMPI_API PMPI_x(...) { definition."""
+    """{short name: (return type, parameter text)} of every ZMPI_API PMPI_x(...) { definition,
+    also those stamped out by a macro, also with the name parenthesized: (PMPI_x)(...)."""
     out = {}
-    text = mask_comments(text)
+    text = expand_macros(mask_comments(text))
     for m in DEFINITION.finditer(text):
         close = matching_paren(text, m.end() - 1)
         after = text[close + 1:close + 200].lstrip()
         if not after.startswith('{'):
             continue  # a declaration
-        out[m.group(2)] = (squash(m.group(1)), text[m.end():close])
+        out[m.group(3)] = (squash(m.group(1)), text[m.end():close])
     return out
 
 
@@ -291,7 +317,21 @@ def data_definitions(root):
     return out
 
 
-ALIAS_LINE = re.compile(r'^[ \t]*ZMPI_WEAK_ALIAS\(\s*(\w+)\s*\)[ \t]*;?[ \t]*(//.*)?\n?', re.M)
+ALIAS_LINE = re.compile(r'^[ \t]*ZMPI_WEAK_ALIAS\(\s*([\w# ]+?)\s*\)[ \t]*;?[ \t]*(//[^\n]*)?'
+                        r'(\\)?[ \t]*(\n|$)', re.M)
+
+
+def remove_alias_lines(text):
+    """Drops ZMPI_WEAK_ALIAS lines; one that ended a macro body ends it on the line before."""
+    out = []
+    for line in text.split('\n'):
+        m = ALIAS_LINE.match(line)
+        if m:
+            if not m.group(3) and out and out[-1].rstrip().endswith('\\'):
+                out[-1] = out[-1].rstrip()[:-1].rstrip()
+            continue
+        out.append(line)
+    return '\n'.join(out)
 
 
 def defined_functions(root):
@@ -320,7 +360,13 @@ def header_parts(text):
     return text[:b], text[b:e], text[e:]
 
 
-def generated_block(table):
+def macro_names(text):
+    return set(re.findall(r'^[ \t]*#[ \t]*define[ \t]+(P?MPI_\w+)\(', text, re.M))
+
+
+def generated_block(table, shadowed=frozenset()):
+    """shadowed: names mpi.h also defines as function-like macros; their declarations write the
+    name in parentheses, which the preprocessor leaves alone."""
     out = [BEGIN]
     for number, title, rows in table.chapters():
         rows = [r for r in rows if r.implemented]
@@ -330,8 +376,9 @@ def generated_block(table):
         out.append('/* %d. %s */' % (number, title) if number != EXTRA_CHAPTER else
                    '/* %s */' % title)
         for r in rows:
-            out.append(declaration(r.ret, r.name, r.params))
-            out.append(declaration(r.ret, 'P' + r.name, r.params))
+            for name in (r.name, 'P' + r.name):
+                out.append(declaration(r.ret, '(%s)' % name if name in shadowed else name,
+                                       r.params))
     out.append('')
     out.append(END)
     return '\n'.join(out)
@@ -348,7 +395,7 @@ def insert_point(text):
 
 def render_header(table, text):
     before, generated, after = header_parts(text)
-    block = generated_block(table)
+    block = generated_block(table, macro_names(before + after))
     if generated is None:
         i = insert_point(text)
         return text[:i] + block + '\n\n' + text[i:]
@@ -715,7 +762,7 @@ def adopt(root, table):
     for src in abi_sources(root):
         path = os.path.join(root, ABI_DIR, src)
         text = read(path)
-        new = ALIAS_LINE.sub('', text)
+        new = remove_alias_lines(text)
         include = ALIAS_INCLUDE.format(stem=src[:-3])
         lines = [l for l in new.rstrip('\n').split('\n') if l.strip() != include]
         if any(r.state == src for r in table.rows()):
