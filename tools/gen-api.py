@@ -305,11 +305,13 @@ def definitions(text):
     return out
 
 
-DATA_DEFINITION = re.compile(r'\bZMPI_API\s+[^;{}()]*?\b(P?MPI_\w+)\s*(?:=|;|\[)')
+DATA_DEFINITION = re.compile(r'(?:\bZMPI_API|__attribute__\(\(\s*visibility\(\s*"default"\s*\)\s*\)\))'
+                             r'\s+[^;{}()]*?\b(P?MPI_\w+)\s*(?:=|;|\[)')
 
 
 def data_definitions(root):
-    """{'MPI_X': file} of the exported variables (ZMPI_API type MPI_X = ...;) in mpi/abi/*.cc."""
+    """{'MPI_X': file} of the exported variables in mpi/abi/*.cc (ZMPI_API type MPI_X = ...; or
+    with __attribute__((visibility("default"))) spelled out)."""
     out = {}
     for src in abi_sources(root):
         for m in DATA_DEFINITION.finditer(mask_comments(read(os.path.join(root, ABI_DIR, src)))):

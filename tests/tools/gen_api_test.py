@@ -100,6 +100,7 @@ ZMPI_WEAK_ALIAS(Comm_f2c)
 ZMPI_API int PMPI_Pcontrol_x(const int level, ...) { return level; }
 ZMPI_WEAK_ALIAS(Pcontrol_x)
 ZMPI_API int* const MPI_UNWEIGHTED = &storage;
+extern "C" __attribute__((visibility("default"))) MPI_Fint* MPI_F_STATUS_IGNORE = f_ignore;
 #define CONVERSION(Name, CType)                                             \\
   ZMPI_API MPI_Fint(PMPI_##Name##_c2f)(CType handle) { return handle; }    \\
   ZMPI_WEAK_ALIAS(Name##_c2f)                                               \\
@@ -192,6 +193,7 @@ class AdoptTest(unittest.TestCase):
         self.assertIn('MPI_Declared_only was declared', out)
         self.assertIsNone(self.table_row('MPI_Declared_only'))
         self.assertIn('@data MPI_UNWEIGHTED', read(self.root, 'mpi/abi/functions.tbl'))
+        self.assertIn('@data MPI_F_STATUS_IGNORE', read(self.root, 'mpi/abi/functions.tbl'))
         # Old lines gone, generated block in, comments and macros untouched.
         h = read(self.root, 'mpi/include/mpi.h')
         self.assertNotIn('ZMPI_DECLARE(int, Send', h)
