@@ -3,7 +3,7 @@
 # any further packages named as arguments (benchmarks/compare.sh adds the reference MPIs).
 set -eu
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
-libsodium-dev libgtest-dev iproute2 util-linux procps avahi-utils libavahi-core-dev $*"
+libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev $*"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -362,7 +362,7 @@ int ClusterRun::Run() {
     hosts_.push_back(std::move(host));
   }
   plan = agent::JobPlan::Make(nranks_, used, options_.bind, options_.map);
-  if (plan->oversubscribed()) {
+  if (plan->oversubscribed() && !options_.oversubscribe) {
     fprintf(stderr, "zrun: warning: %d ranks on %d offered cores\n", nranks_, total);
   }
   ZMPI_CHECK(getrandom(&job_id_, sizeof(job_id_), 0) == sizeof(job_id_));

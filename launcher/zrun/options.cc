@@ -9,7 +9,7 @@ namespace {
 
 enum class Id {
   kRanks, kBind, kReport, kTimeout, kStartupTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
-  kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal
+  kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal, kOversubscribe
 };
 
 struct Spec {
@@ -39,9 +39,9 @@ constexpr Spec kSpecs[] = {
     {{"--browse-ms", nullptr}, Id::kBrowseMs, true},
     {{"--iface", nullptr}, Id::kIface, true},
     {{"--local", nullptr}, Id::kLocal, false},
-    // Open MPI habits that are zrun's default behavior anyway.
-    {{"--oversubscribe", "-oversubscribe", "--allow-run-as-root", "-allow-run-as-root", nullptr},
-     Id::kIgnore, false},
+    // Open MPI habits: more ranks than cores is allowed anyway; saying so silences the warning.
+    {{"--oversubscribe", "-oversubscribe", nullptr}, Id::kOversubscribe, false},
+    {{"--allow-run-as-root", "-allow-run-as-root", nullptr}, Id::kIgnore, false},
 };
 
 const Spec* FindSpec(const std::string& name) {
@@ -158,6 +158,9 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
     case Id::kLocal:
       o->local = true;
       return OkStatus();
+    case Id::kOversubscribe:
+      o->oversubscribe = true;
+      return OkStatus();
   }
   return OkStatus();
 }
@@ -211,6 +214,7 @@ std::string UsageText() {
          "  --bind-to core|none      pin each rank to its own core (default core)\n"
          "  --report-bindings        print the core(s) each rank is bound to\n"
          "  --timeout SEC            end the job after SEC seconds (exit code 124)\n"
+         "  --oversubscribe          more ranks than cores is intended: no warning\n"
          "  -x VAR[=VALUE]           pass VAR (or set it to VALUE) for every rank\n"
          "  -genv NAME VALUE         same as -x NAME=VALUE\n"
          "  --tag-output, -prepend-rank, -l\n"

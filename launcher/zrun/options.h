@@ -37,6 +37,9 @@ struct Options {
   int browse_ms = 1000;            // --browse-ms: how long to listen for agents
   std::string iface;               // --iface IF: where to browse (default first non-lo)
   bool local = false;              // --local: this host only, even if a cluster key exists
+  // --oversubscribe: more ranks than cores is intended; no warning (a test harness that
+  // compares output, like MPICH's runtests, fails a test on any extra line).
+  bool oversubscribe = false;
 };
 
 // Parses argv[1..]. Errors are kArg with a message fit for "zrun: <message>".

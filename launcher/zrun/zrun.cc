@@ -52,7 +52,7 @@ StatusOr<agent::JobPlan> Zrun::MakePlan() {
   ZMPI_ASSIGN_OR_RETURN(
       agent::JobPlan plan,
       agent::JobPlan::Make(nranks, {{host_, topology_.core_count()}}, options_.bind));
-  if (plan.oversubscribed()) {
+  if (plan.oversubscribed() && !options_.oversubscribe) {
     fprintf(stderr, "zrun: warning: %d ranks on %d cores: %s\n", nranks, topology_.core_count(),
             options_.bind == agent::BindPolicy::kCore ? "cores are shared round-robin"
                                                       : "ranks share cores");

@@ -58,7 +58,6 @@ ZMPI_API int PMPI_Comm_create_keyval(MPI_Comm_copy_attr_function* copy,
   return CreateKeyval(HandleKind::kComm, reinterpret_cast<void*>(copy),
                       reinterpret_cast<void*>(del), keyval, extra_state, "MPI_Comm_create_keyval");
 }
-ZMPI_WEAK_ALIAS(Comm_create_keyval)
 
 ZMPI_API int PMPI_Keyval_create(MPI_Copy_function* copy, MPI_Delete_function* del, int* keyval,
                                 void* extra_state) {
@@ -66,19 +65,16 @@ ZMPI_API int PMPI_Keyval_create(MPI_Copy_function* copy, MPI_Delete_function* de
   return CreateKeyval(HandleKind::kComm, reinterpret_cast<void*>(copy),
                       reinterpret_cast<void*>(del), keyval, extra_state, "MPI_Keyval_create");
 }
-ZMPI_WEAK_ALIAS(Keyval_create)
 
 ZMPI_API int PMPI_Comm_free_keyval(int* keyval) {
   ZMPI_ENTER("MPI_Comm_free_keyval");
   return FreeKeyval(HandleKind::kComm, keyval, "MPI_Comm_free_keyval");
 }
-ZMPI_WEAK_ALIAS(Comm_free_keyval)
 
 ZMPI_API int PMPI_Keyval_free(int* keyval) {
   ZMPI_ENTER("MPI_Keyval_free");
   return FreeKeyval(HandleKind::kComm, keyval, "MPI_Keyval_free");
 }
-ZMPI_WEAK_ALIAS(Keyval_free)
 
 ZMPI_API int PMPI_Comm_set_attr(MPI_Comm comm, int keyval, void* attribute_val) {
   ZMPI_ENTER("MPI_Comm_set_attr");
@@ -88,12 +84,10 @@ ZMPI_API int PMPI_Comm_set_attr(MPI_Comm comm, int keyval, void* attribute_val) 
                  zmpi::core::SetAttribute(HandleKind::kComm, comm, keyval, attribute_val));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_set_attr)
 
 ZMPI_API int PMPI_Attr_put(MPI_Comm comm, int keyval, void* attribute_val) {
   return PMPI_Comm_set_attr(comm, keyval, attribute_val);
 }
-ZMPI_WEAK_ALIAS(Attr_put)
 
 ZMPI_API int PMPI_Comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, int* flag) {
   ZMPI_ENTER("MPI_Comm_get_attr");
@@ -103,12 +97,10 @@ ZMPI_API int PMPI_Comm_get_attr(MPI_Comm comm, int keyval, void* attribute_val, 
                  GetInto(HandleKind::kComm, comm, keyval, attribute_val, flag));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_get_attr)
 
 ZMPI_API int PMPI_Attr_get(MPI_Comm comm, int keyval, void* attribute_val, int* flag) {
   return PMPI_Comm_get_attr(comm, keyval, attribute_val, flag);
 }
-ZMPI_WEAK_ALIAS(Attr_get)
 
 ZMPI_API int PMPI_Comm_delete_attr(MPI_Comm comm, int keyval) {
   ZMPI_ENTER("MPI_Comm_delete_attr");
@@ -118,12 +110,10 @@ ZMPI_API int PMPI_Comm_delete_attr(MPI_Comm comm, int keyval) {
                  zmpi::core::DeleteAttribute(HandleKind::kComm, comm, keyval));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_delete_attr)
 
 ZMPI_API int PMPI_Attr_delete(MPI_Comm comm, int keyval) {
   return PMPI_Comm_delete_attr(comm, keyval);
 }
-ZMPI_WEAK_ALIAS(Attr_delete)
 
 // ---- datatypes (errors go to MPI_COMM_WORLD's handler, as for every datatype call) ----
 
@@ -134,13 +124,11 @@ ZMPI_API int PMPI_Type_create_keyval(MPI_Type_copy_attr_function* copy,
   return CreateKeyval(HandleKind::kDatatype, reinterpret_cast<void*>(copy),
                       reinterpret_cast<void*>(del), keyval, extra_state, "MPI_Type_create_keyval");
 }
-ZMPI_WEAK_ALIAS(Type_create_keyval)
 
 ZMPI_API int PMPI_Type_free_keyval(int* keyval) {
   ZMPI_ENTER("MPI_Type_free_keyval");
   return FreeKeyval(HandleKind::kDatatype, keyval, "MPI_Type_free_keyval");
 }
-ZMPI_WEAK_ALIAS(Type_free_keyval)
 
 ZMPI_API int PMPI_Type_set_attr(MPI_Datatype datatype, int keyval, void* attribute_val) {
   ZMPI_ENTER("MPI_Type_set_attr");
@@ -150,7 +138,6 @@ ZMPI_API int PMPI_Type_set_attr(MPI_Datatype datatype, int keyval, void* attribu
                  zmpi::core::SetAttribute(HandleKind::kDatatype, datatype, keyval, attribute_val));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Type_set_attr)
 
 ZMPI_API int PMPI_Type_get_attr(MPI_Datatype datatype, int keyval, void* attribute_val, int* flag) {
   ZMPI_ENTER("MPI_Type_get_attr");
@@ -160,7 +147,6 @@ ZMPI_API int PMPI_Type_get_attr(MPI_Datatype datatype, int keyval, void* attribu
                  GetInto(HandleKind::kDatatype, datatype, keyval, attribute_val, flag));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Type_get_attr)
 
 ZMPI_API int PMPI_Type_delete_attr(MPI_Datatype datatype, int keyval) {
   ZMPI_ENTER("MPI_Type_delete_attr");
@@ -170,7 +156,6 @@ ZMPI_API int PMPI_Type_delete_attr(MPI_Datatype datatype, int keyval) {
                  zmpi::core::DeleteAttribute(HandleKind::kDatatype, datatype, keyval));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Type_delete_attr)
 
 // ---- windows ----
 
@@ -181,13 +166,11 @@ ZMPI_API int PMPI_Win_create_keyval(MPI_Win_copy_attr_function* copy,
   return CreateKeyval(HandleKind::kWin, reinterpret_cast<void*>(copy), reinterpret_cast<void*>(del),
                       keyval, extra_state, "MPI_Win_create_keyval");
 }
-ZMPI_WEAK_ALIAS(Win_create_keyval)
 
 ZMPI_API int PMPI_Win_free_keyval(int* keyval) {
   ZMPI_ENTER("MPI_Win_free_keyval");
   return FreeKeyval(HandleKind::kWin, keyval, "MPI_Win_free_keyval");
 }
-ZMPI_WEAK_ALIAS(Win_free_keyval)
 
 ZMPI_API int PMPI_Win_set_attr(MPI_Win win, int keyval, void* attribute_val) {
   ZMPI_ENTER("MPI_Win_set_attr");
@@ -197,7 +180,6 @@ ZMPI_API int PMPI_Win_set_attr(MPI_Win win, int keyval, void* attribute_val) {
                      zmpi::core::SetAttribute(HandleKind::kWin, win, keyval, attribute_val));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_set_attr)
 
 ZMPI_API int PMPI_Win_get_attr(MPI_Win win, int keyval, void* attribute_val, int* flag) {
   ZMPI_ENTER("MPI_Win_get_attr");
@@ -207,7 +189,6 @@ ZMPI_API int PMPI_Win_get_attr(MPI_Win win, int keyval, void* attribute_val, int
                      GetInto(HandleKind::kWin, win, keyval, attribute_val, flag));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_get_attr)
 
 ZMPI_API int PMPI_Win_delete_attr(MPI_Win win, int keyval) {
   ZMPI_ENTER("MPI_Win_delete_attr");
@@ -217,7 +198,6 @@ ZMPI_API int PMPI_Win_delete_attr(MPI_Win win, int keyval) {
                      zmpi::core::DeleteAttribute(HandleKind::kWin, win, keyval));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_delete_attr)
 
 // ---- MPI_DUP_FN and friends: the value is copied as is ----
 
@@ -227,3 +207,5 @@ ZMPI_EXPORT_EXCEPTION int MPIR_Dup_fn(MPI_Comm, int, void*, void* attribute_val_
   *flag = 1;
   return MPI_SUCCESS;
 }
+
+#include "mpi/abi/attr_aliases.inc"

@@ -42,7 +42,6 @@ ZMPI_API int PMPI_Barrier(MPI_Comm comm) {
   ZMPI_CHECK_ARG(nullptr, "MPI_Barrier", zmpi::abi::CheckComm(comm, &c));
   return zmpi::abi::Report(c, "MPI_Barrier", zmpi::coll::Barrier(*c));
 }
-ZMPI_WEAK_ALIAS(Barrier)
 
 ZMPI_API int PMPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root,
                         MPI_Comm comm) {
@@ -54,7 +53,6 @@ ZMPI_API int PMPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root
   ZMPI_CHECK_ARG(c, "MPI_Bcast", zmpi::abi::CheckRoot(*c, root));
   return zmpi::abi::Report(c, "MPI_Bcast", zmpi::coll::Bcast(*c, buffer, bytes, root));
 }
-ZMPI_WEAK_ALIAS(Bcast)
 
 ZMPI_API int PMPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Datatype datatype,
                          MPI_Op op, int root, MPI_Comm comm) {
@@ -76,7 +74,6 @@ ZMPI_API int PMPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Data
   return zmpi::abi::Report(c, "MPI_Reduce",
                            zmpi::coll::Reduce(*c, sendbuf, recvbuf, count, *t, op, root));
 }
-ZMPI_WEAK_ALIAS(Reduce)
 
 ZMPI_API int PMPI_Allreduce(const void* sendbuf, void* recvbuf, int count,
                             MPI_Datatype datatype, MPI_Op op, MPI_Comm comm) {
@@ -92,7 +89,6 @@ ZMPI_API int PMPI_Allreduce(const void* sendbuf, void* recvbuf, int count,
   return zmpi::abi::Report(c, "MPI_Allreduce",
                            zmpi::coll::Allreduce(*c, sendbuf, recvbuf, count, *t, op));
 }
-ZMPI_WEAK_ALIAS(Allreduce)
 
 ZMPI_API int PMPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                          void* recvbuf, int recvcount, MPI_Datatype recvtype, int root,
@@ -112,7 +108,6 @@ ZMPI_API int PMPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendty
   size_t block = at_root ? recv_bytes : send_bytes;
   return zmpi::abi::Report(c, "MPI_Gather", zmpi::coll::Gather(*c, sendbuf, recvbuf, block, root));
 }
-ZMPI_WEAK_ALIAS(Gather)
 
 ZMPI_API int PMPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                           void* recvbuf, int recvcount, MPI_Datatype recvtype, int root,
@@ -133,7 +128,6 @@ ZMPI_API int PMPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendt
   return zmpi::abi::Report(c, "MPI_Scatter",
                            zmpi::coll::Scatter(*c, sendbuf, recvbuf, block, root));
 }
-ZMPI_WEAK_ALIAS(Scatter)
 
 ZMPI_API int PMPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                             void* recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
@@ -148,7 +142,6 @@ ZMPI_API int PMPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sen
   return zmpi::abi::Report(c, "MPI_Allgather",
                            zmpi::coll::Allgather(*c, sendbuf, recvbuf, recv_bytes));
 }
-ZMPI_WEAK_ALIAS(Allgather)
 
 ZMPI_API int PMPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype sendtype,
                            void* recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm) {
@@ -163,4 +156,5 @@ ZMPI_API int PMPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype send
   return zmpi::abi::Report(c, "MPI_Alltoall",
                            zmpi::coll::Alltoall(*c, sendbuf, recvbuf, recv_bytes));
 }
-ZMPI_WEAK_ALIAS(Alltoall)
+
+#include "mpi/abi/coll_aliases.inc"

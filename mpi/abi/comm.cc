@@ -15,7 +15,6 @@ ZMPI_API int PMPI_Comm_rank(MPI_Comm comm, int* rank) {
   *rank = c->rank();
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_rank)
 
 ZMPI_API int PMPI_Comm_size(MPI_Comm comm, int* size) {
   ZMPI_ENTER("MPI_Comm_size");
@@ -24,7 +23,6 @@ ZMPI_API int PMPI_Comm_size(MPI_Comm comm, int* size) {
   *size = c->size();
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_size)
 
 ZMPI_API int PMPI_Comm_dup(MPI_Comm comm, MPI_Comm* newcomm) {
   ZMPI_ENTER("MPI_Comm_dup");
@@ -35,7 +33,6 @@ ZMPI_API int PMPI_Comm_dup(MPI_Comm comm, MPI_Comm* newcomm) {
   *newcomm = (*dup)->handle();
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_dup)
 
 ZMPI_API int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm* newcomm) {
   ZMPI_ENTER("MPI_Comm_split");
@@ -50,7 +47,6 @@ ZMPI_API int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm* newcom
   *newcomm = *split ? (*split)->handle() : MPI_COMM_NULL;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_split)
 
 ZMPI_API int PMPI_Comm_free(MPI_Comm* comm) {
   ZMPI_ENTER("MPI_Comm_free");
@@ -64,7 +60,6 @@ ZMPI_API int PMPI_Comm_free(MPI_Comm* comm) {
   *comm = MPI_COMM_NULL;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_free)
 
 ZMPI_API int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int* result) {
   ZMPI_ENTER("MPI_Comm_compare");
@@ -83,4 +78,5 @@ ZMPI_API int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int* result) {
   }
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_compare)
+
+#include "mpi/abi/comm_aliases.inc"

@@ -11,9 +11,7 @@ using zmpi::Code;
 
 #define ZMPI_IDENTITY_CONVERSION(Name, CType)                                     \
   ZMPI_API MPI_Fint(PMPI_##Name##_c2f)(CType handle) { return (MPI_Fint)handle; } \
-  ZMPI_WEAK_ALIAS(Name##_c2f)                                                     \
-  ZMPI_API CType(PMPI_##Name##_f2c)(MPI_Fint handle) { return (CType)handle; }    \
-  ZMPI_WEAK_ALIAS(Name##_f2c)
+  ZMPI_API CType(PMPI_##Name##_f2c)(MPI_Fint handle) { return (CType)handle; }
 
 ZMPI_IDENTITY_CONVERSION(Comm, MPI_Comm)
 ZMPI_IDENTITY_CONVERSION(Type, MPI_Datatype)
@@ -29,13 +27,11 @@ ZMPI_IDENTITY_CONVERSION(Session, MPI_Session)
 ZMPI_API MPI_Fint PMPI_File_c2f(MPI_File file) {
   return zmpi::core::Objects::Get().FileToFortran(file);
 }
-ZMPI_WEAK_ALIAS(File_c2f)
 
 // An integer that names no file gives MPI_FILE_NULL.
 ZMPI_API MPI_File PMPI_File_f2c(MPI_Fint file) {
   return static_cast<MPI_File>(zmpi::core::Objects::Get().FileFromFortran(file));
 }
-ZMPI_WEAK_ALIAS(File_f2c)
 
 // ---- statuses: the C, Fortran and Fortran 2008 forms hold the same five integers ----
 
@@ -72,34 +68,29 @@ __attribute__((visibility("default"))) MPI_F08_status* MPI_F08_STATUSES_IGNORE =
 ZMPI_API int PMPI_Status_c2f(const MPI_Status* c_status, MPI_Fint* f_status) {
   return Copy(c_status, MPI_STATUS_IGNORE, f_status, MPI_F_STATUS_IGNORE, "MPI_Status_c2f");
 }
-ZMPI_WEAK_ALIAS(Status_c2f)
 
 ZMPI_API int PMPI_Status_f2c(const MPI_Fint* f_status, MPI_Status* c_status) {
   return Copy(f_status, MPI_F_STATUS_IGNORE, c_status, MPI_STATUS_IGNORE, "MPI_Status_f2c");
 }
-ZMPI_WEAK_ALIAS(Status_f2c)
 
 ZMPI_API int PMPI_Status_c2f08(const MPI_Status* c_status, MPI_F08_status* f08_status) {
   return Copy(c_status, MPI_STATUS_IGNORE, f08_status, MPI_F08_STATUS_IGNORE, "MPI_Status_c2f08");
 }
-ZMPI_WEAK_ALIAS(Status_c2f08)
 
 ZMPI_API int PMPI_Status_f082c(const MPI_F08_status* f08_status, MPI_Status* c_status) {
   return Copy(f08_status, MPI_F08_STATUS_IGNORE, c_status, MPI_STATUS_IGNORE, "MPI_Status_f082c");
 }
-ZMPI_WEAK_ALIAS(Status_f082c)
 
 ZMPI_API int PMPI_Status_f082f(const MPI_F08_status* f08_status, MPI_Fint* f_status) {
   return Copy(f08_status, MPI_F08_STATUS_IGNORE, f_status, MPI_F_STATUS_IGNORE, "MPI_Status_f082f");
 }
-ZMPI_WEAK_ALIAS(Status_f082f)
 
 ZMPI_API int PMPI_Status_f2f08(const MPI_Fint* f_status, MPI_F08_status* f08_status) {
   return Copy(f_status, MPI_F_STATUS_IGNORE, f08_status, MPI_F08_STATUS_IGNORE, "MPI_Status_f2f08");
 }
-ZMPI_WEAK_ALIAS(Status_f2f08)
 
 // Profiling control: zmpi has no profiling of its own to switch, so every level is accepted
 // and changes nothing; tools that intercept PMPI see the call.
 ZMPI_API int PMPI_Pcontrol(const int, ...) { return MPI_SUCCESS; }
-ZMPI_WEAK_ALIAS(Pcontrol)
+
+#include "mpi/abi/convert_aliases.inc"

@@ -22,7 +22,6 @@ ZMPI_API int PMPI_Type_size(MPI_Datatype datatype, int* size) {
   *size = static_cast<int>(t->size);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Type_size)
 
 ZMPI_API int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count* size) {
   const Datatype* t = nullptr;
@@ -30,7 +29,6 @@ ZMPI_API int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count* size) {
   *size = static_cast<MPI_Count>(t->size);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Type_size_x)
 
 ZMPI_API int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint* extent) {
   const Datatype* t = nullptr;
@@ -39,7 +37,6 @@ ZMPI_API int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint* lb, MPI_Aint*
   *extent = static_cast<MPI_Aint>(t->extent);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Type_get_extent)
 
 ZMPI_API int PMPI_Type_get_name(MPI_Datatype datatype, char* type_name, int* resultlen) {
   const Datatype* t = nullptr;
@@ -49,7 +46,6 @@ ZMPI_API int PMPI_Type_get_name(MPI_Datatype datatype, char* type_name, int* res
   *resultlen = static_cast<int>(n);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Type_get_name)
 
 ZMPI_API int PMPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int* count) {
   const Datatype* t = nullptr;
@@ -65,9 +61,9 @@ ZMPI_API int PMPI_Get_count(const MPI_Status* status, MPI_Datatype datatype, int
   }
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Get_count)
 
 ZMPI_API int PMPI_Get_elements(const MPI_Status* status, MPI_Datatype datatype, int* count) {
   return PMPI_Get_count(status, datatype, count);
 }
-ZMPI_WEAK_ALIAS(Get_elements)
+
+#include "mpi/abi/datatype_aliases.inc"

@@ -70,7 +70,6 @@ ZMPI_API int PMPI_Error_class(int errorcode, int* errorclass) {
   *errorclass = *cls;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Error_class)
 
 ZMPI_API int PMPI_Error_string(int errorcode, char* string, int* resultlen) {
   StatusOr<std::string> text = Objects::Get().error_codes().Text(errorcode);
@@ -83,7 +82,6 @@ ZMPI_API int PMPI_Error_string(int errorcode, char* string, int* resultlen) {
   *resultlen = static_cast<int>(n);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Error_string)
 
 ZMPI_API int PMPI_Add_error_class(int* errorclass) {
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_class", NullArg(errorclass, "errorclass pointer"));
@@ -92,7 +90,6 @@ ZMPI_API int PMPI_Add_error_class(int* errorclass) {
   *errorclass = *cls;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Add_error_class)
 
 ZMPI_API int PMPI_Add_error_code(int errorclass, int* errorcode) {
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_code", NullArg(errorcode, "errorcode pointer"));
@@ -101,7 +98,6 @@ ZMPI_API int PMPI_Add_error_code(int errorclass, int* errorcode) {
   *errorcode = *code;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Add_error_code)
 
 ZMPI_API int PMPI_Add_error_string(int errorcode, const char* string) {
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_string", NullArg(string, "string"));
@@ -114,28 +110,24 @@ ZMPI_API int PMPI_Add_error_string(int errorcode, const char* string) {
                  Objects::Get().error_codes().SetString(errorcode, string));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Add_error_string)
 
 ZMPI_API int PMPI_Remove_error_class(int errorclass) {
   ZMPI_CHECK_ARG(nullptr, "MPI_Remove_error_class",
                  Objects::Get().error_codes().RemoveClass(errorclass));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Remove_error_class)
 
 ZMPI_API int PMPI_Remove_error_code(int errorcode) {
   ZMPI_CHECK_ARG(nullptr, "MPI_Remove_error_code",
                  Objects::Get().error_codes().RemoveCode(errorcode));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Remove_error_code)
 
 ZMPI_API int PMPI_Remove_error_string(int errorcode) {
   ZMPI_CHECK_ARG(nullptr, "MPI_Remove_error_string",
                  Objects::Get().error_codes().RemoveString(errorcode));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Remove_error_string)
 
 // ---- creating and freeing handlers ----
 
@@ -144,35 +136,30 @@ ZMPI_API int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function* function,
   return Create(ErrhandlerKind::kComm, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Comm_create_errhandler");
 }
-ZMPI_WEAK_ALIAS(Comm_create_errhandler)
 
 ZMPI_API int PMPI_Errhandler_create(MPI_Comm_errhandler_function* function,
                                     MPI_Errhandler* errhandler) {
   return Create(ErrhandlerKind::kComm, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Errhandler_create");
 }
-ZMPI_WEAK_ALIAS(Errhandler_create)
 
 ZMPI_API int PMPI_Win_create_errhandler(MPI_Win_errhandler_function* function,
                                         MPI_Errhandler* errhandler) {
   return Create(ErrhandlerKind::kWin, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Win_create_errhandler");
 }
-ZMPI_WEAK_ALIAS(Win_create_errhandler)
 
 ZMPI_API int PMPI_File_create_errhandler(MPI_File_errhandler_function* function,
                                          MPI_Errhandler* errhandler) {
   return Create(ErrhandlerKind::kFile, reinterpret_cast<void*>(function), errhandler,
                 "MPI_File_create_errhandler");
 }
-ZMPI_WEAK_ALIAS(File_create_errhandler)
 
 ZMPI_API int PMPI_Session_create_errhandler(MPI_Session_errhandler_function* function,
                                             MPI_Errhandler* errhandler) {
   return Create(ErrhandlerKind::kSession, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Session_create_errhandler");
 }
-ZMPI_WEAK_ALIAS(Session_create_errhandler)
 
 // Drops the caller's reference; the handler stays while objects use it. Predefined
 // handlers are never destroyed (freeing a handle to one only clears the handle).
@@ -187,7 +174,6 @@ ZMPI_API int PMPI_Errhandler_free(MPI_Errhandler* errhandler) {
   *errhandler = MPI_ERRHANDLER_NULL;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Errhandler_free)
 
 // ---- communicators ----
 
@@ -199,12 +185,10 @@ ZMPI_API int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler) 
   c->set_errhandler(errhandler);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_set_errhandler)
 
 ZMPI_API int PMPI_Errhandler_set(MPI_Comm comm, MPI_Errhandler errhandler) {
   return PMPI_Comm_set_errhandler(comm, errhandler);
 }
-ZMPI_WEAK_ALIAS(Errhandler_set)
 
 ZMPI_API int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler* errhandler) {
   ZMPI_ENTER("MPI_Comm_get_errhandler");
@@ -214,12 +198,10 @@ ZMPI_API int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler* errhandler)
   *errhandler = NewReference(c->errhandler());
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_get_errhandler)
 
 ZMPI_API int PMPI_Errhandler_get(MPI_Comm comm, MPI_Errhandler* errhandler) {
   return PMPI_Comm_get_errhandler(comm, errhandler);
 }
-ZMPI_WEAK_ALIAS(Errhandler_get)
 
 // Runs the communicator's handler; MPI_SUCCESS when it returns (as MPICH, also under
 // MPI_ERRORS_RETURN).
@@ -231,7 +213,6 @@ ZMPI_API int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode) {
   zmpi::abi::Report(c, "MPI_Comm_call_errhandler", RaisedCode(errorcode));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Comm_call_errhandler)
 
 // ---- windows ----
 
@@ -243,7 +224,6 @@ ZMPI_API int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler) {
   w->set_errhandler(errhandler);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_set_errhandler)
 
 ZMPI_API int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler* errhandler) {
   ZMPI_ENTER("MPI_Win_get_errhandler");
@@ -253,7 +233,6 @@ ZMPI_API int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler* errhandler) {
   *errhandler = NewReference(w->errhandler());
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_get_errhandler)
 
 ZMPI_API int PMPI_Win_call_errhandler(MPI_Win win, int errorcode) {
   ZMPI_ENTER("MPI_Win_call_errhandler");
@@ -263,7 +242,6 @@ ZMPI_API int PMPI_Win_call_errhandler(MPI_Win win, int errorcode) {
   zmpi::abi::ReportWin(w, "MPI_Win_call_errhandler", RaisedCode(errorcode));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_call_errhandler)
 
 // ---- files: MPI_FILE_NULL's handler is the default for files opened later ----
 
@@ -275,7 +253,6 @@ ZMPI_API int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler) 
   Objects::Get().set_default_file_errhandler(errhandler);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(File_set_errhandler)
 
 ZMPI_API int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler* errhandler) {
   MPI_Errhandler current = Objects::Get().default_file_errhandler();
@@ -285,7 +262,6 @@ ZMPI_API int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler* errhandler)
   *errhandler = NewReference(current);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(File_get_errhandler)
 
 ZMPI_API int PMPI_File_call_errhandler(MPI_File file, int errorcode) {
   MPI_Errhandler current = Objects::Get().default_file_errhandler();
@@ -295,4 +271,5 @@ ZMPI_API int PMPI_File_call_errhandler(MPI_File file, int errorcode) {
   zmpi::abi::ReportFile(file, current, "MPI_File_call_errhandler", RaisedCode(errorcode));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(File_call_errhandler)
+
+#include "mpi/abi/errhandler_aliases.inc"

@@ -67,7 +67,6 @@ ZMPI_API int PMPI_Info_create(MPI_Info* info) {
   *info = Objects::Get().infos().Add(std::make_unique<Info>());
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_create)
 
 // The environment's info (MPI_INFO_ENV's keys); argv, when given, replaces "command" and
 // "argv" with the caller's view of them.
@@ -90,7 +89,6 @@ ZMPI_API int PMPI_Info_create_env(int argc, char* argv[], MPI_Info* info) {
   *info = Objects::Get().infos().Add(std::move(copy));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_create_env)
 
 ZMPI_API int PMPI_Info_dup(MPI_Info info, MPI_Info* newinfo) {
   Info* in = nullptr;
@@ -99,7 +97,6 @@ ZMPI_API int PMPI_Info_dup(MPI_Info info, MPI_Info* newinfo) {
   *newinfo = Objects::Get().infos().Add(std::make_unique<Info>(*in));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_dup)
 
 ZMPI_API int PMPI_Info_free(MPI_Info* info) {
   Info* in = nullptr;
@@ -110,7 +107,6 @@ ZMPI_API int PMPI_Info_free(MPI_Info* info) {
   *info = MPI_INFO_NULL;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_free)
 
 ZMPI_API int PMPI_Info_set(MPI_Info info, const char* key, const char* value) {
   Info* in = nullptr;
@@ -121,7 +117,6 @@ ZMPI_API int PMPI_Info_set(MPI_Info info, const char* key, const char* value) {
   in->Set(key, value);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_set)
 
 ZMPI_API int PMPI_Info_delete(MPI_Info info, const char* key) {
   Info* in = nullptr;
@@ -134,7 +129,6 @@ ZMPI_API int PMPI_Info_delete(MPI_Info info, const char* key) {
   }
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_delete)
 
 // `value` has room for valuelen + 1 characters; a longer value is truncated.
 ZMPI_API int PMPI_Info_get(MPI_Info info, const char* key, int valuelen, char* value, int* flag) {
@@ -154,7 +148,6 @@ ZMPI_API int PMPI_Info_get(MPI_Info info, const char* key, int valuelen, char* v
   }
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_get)
 
 // MPI-4: *buflen is the buffer's size in and the value's size with its NUL out.
 ZMPI_API int PMPI_Info_get_string(MPI_Info info, const char* key, int* buflen, char* value,
@@ -178,7 +171,6 @@ ZMPI_API int PMPI_Info_get_string(MPI_Info info, const char* key, int* buflen, c
   *buflen = static_cast<int>(v->size()) + 1;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_get_string)
 
 ZMPI_API int PMPI_Info_get_valuelen(MPI_Info info, const char* key, int* valuelen, int* flag) {
   Info* in = nullptr;
@@ -191,7 +183,6 @@ ZMPI_API int PMPI_Info_get_valuelen(MPI_Info info, const char* key, int* valuele
   if (v != nullptr) *valuelen = static_cast<int>(v->size());
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_get_valuelen)
 
 ZMPI_API int PMPI_Info_get_nkeys(MPI_Info info, int* nkeys) {
   Info* in = nullptr;
@@ -200,7 +191,6 @@ ZMPI_API int PMPI_Info_get_nkeys(MPI_Info info, int* nkeys) {
   *nkeys = in->size();
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_get_nkeys)
 
 // `key` has room for MPI_MAX_INFO_KEY + 1 characters.
 ZMPI_API int PMPI_Info_get_nthkey(MPI_Info info, int n, char* key) {
@@ -215,4 +205,5 @@ ZMPI_API int PMPI_Info_get_nthkey(MPI_Info info, int n, char* key) {
   CopyOut(in->Key(n), key, MPI_MAX_INFO_KEY + 1);
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Info_get_nthkey)
+
+#include "mpi/abi/info_aliases.inc"

@@ -35,7 +35,6 @@ int CopyString(const std::string& text, char* out, int capacity, int* resultlen)
 }  // namespace
 
 ZMPI_API int PMPI_Init(int*, char***) { return StartLibrary("MPI_Init"); }
-ZMPI_WEAK_ALIAS(Init)
 
 // Progress is driven by whichever thread calls MPI; calls must not overlap, which is
 // MPI_THREAD_SERIALIZED. That is what we report for any request above it.
@@ -44,19 +43,16 @@ ZMPI_API int PMPI_Init_thread(int*, char***, int required, int* provided) {
   *provided = required < MPI_THREAD_SERIALIZED ? required : MPI_THREAD_SERIALIZED;
   return rc;
 }
-ZMPI_WEAK_ALIAS(Init_thread)
 
 ZMPI_API int PMPI_Initialized(int* flag) {
   *flag = Runtime::state() != LibraryState::kNotInitialized;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Initialized)
 
 ZMPI_API int PMPI_Finalized(int* flag) {
   *flag = Runtime::state() == LibraryState::kFinalized;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Finalized)
 
 ZMPI_API int PMPI_Finalize(void) {
   ZMPI_ENTER("MPI_Finalize");
@@ -65,19 +61,16 @@ ZMPI_API int PMPI_Finalize(void) {
   fprintf(stderr, "zmpi: MPI_Finalize: %s\n", s.ToString().c_str());
   return static_cast<int>(s.code());
 }
-ZMPI_WEAK_ALIAS(Finalize)
 
 ZMPI_API int PMPI_Query_thread(int* provided) {
   *provided = MPI_THREAD_SERIALIZED;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Query_thread)
 
 ZMPI_API int PMPI_Is_thread_main(int* flag) {
   *flag = 1;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Is_thread_main)
 
 ZMPI_API int PMPI_Abort(MPI_Comm, int errorcode) {
   Runtime* rt = Runtime::Get();
@@ -86,7 +79,6 @@ ZMPI_API int PMPI_Abort(MPI_Comm, int errorcode) {
                     std::to_string(rt->world_rank());
   rt->Abort(errorcode, why);
 }
-ZMPI_WEAK_ALIAS(Abort)
 
 ZMPI_API int PMPI_Get_processor_name(char* name, int* resultlen) {
   Runtime* rt = Runtime::Get();
@@ -94,31 +86,28 @@ ZMPI_API int PMPI_Get_processor_name(char* name, int* resultlen) {
   if (rt == nullptr) gethostname(host, sizeof(host) - 1);
   return CopyString(rt ? rt->processor_name() : host, name, MPI_MAX_PROCESSOR_NAME, resultlen);
 }
-ZMPI_WEAK_ALIAS(Get_processor_name)
 
 ZMPI_API int PMPI_Get_version(int* version, int* subversion) {
   *version = MPI_VERSION;
   *subversion = MPI_SUBVERSION;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Get_version)
 
 ZMPI_API int PMPI_Get_library_version(char* version, int* resultlen) {
   return CopyString("zmpi " ZMPI_VERSION " (MPICH ABI; transports: shm, ofi)", version,
                     MPI_MAX_LIBRARY_VERSION_STRING, resultlen);
 }
-ZMPI_WEAK_ALIAS(Get_library_version)
 
 ZMPI_API double PMPI_Wtime(void) {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
 }
-ZMPI_WEAK_ALIAS(Wtime)
 
 ZMPI_API double PMPI_Wtick(void) {
   timespec ts;
   clock_getres(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
-ZMPI_WEAK_ALIAS(Wtick)
+
+#include "mpi/abi/init_aliases.inc"

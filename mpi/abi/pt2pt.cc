@@ -115,21 +115,18 @@ ZMPI_API int PMPI_Send(const void* buf, int count, MPI_Datatype datatype, int de
   ZMPI_ENTER("MPI_Send");
   return BlockingSend("MPI_Send", buf, count, datatype, dest, tag, comm, SendMode::kStandard);
 }
-ZMPI_WEAK_ALIAS(Send)
 
 ZMPI_API int PMPI_Ssend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                         MPI_Comm comm) {
   ZMPI_ENTER("MPI_Ssend");
   return BlockingSend("MPI_Ssend", buf, count, datatype, dest, tag, comm, SendMode::kSync);
 }
-ZMPI_WEAK_ALIAS(Ssend)
 
 ZMPI_API int PMPI_Rsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                         MPI_Comm comm) {
   ZMPI_ENTER("MPI_Rsend");
   return BlockingSend("MPI_Rsend", buf, count, datatype, dest, tag, comm, SendMode::kReady);
 }
-ZMPI_WEAK_ALIAS(Rsend)
 
 ZMPI_API int PMPI_Isend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                         MPI_Comm comm, MPI_Request* request) {
@@ -137,7 +134,6 @@ ZMPI_API int PMPI_Isend(const void* buf, int count, MPI_Datatype datatype, int d
   return NonblockingSend("MPI_Isend", buf, count, datatype, dest, tag, comm,
                          SendMode::kStandard, request);
 }
-ZMPI_WEAK_ALIAS(Isend)
 
 ZMPI_API int PMPI_Issend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                          MPI_Comm comm, MPI_Request* request) {
@@ -145,7 +141,6 @@ ZMPI_API int PMPI_Issend(const void* buf, int count, MPI_Datatype datatype, int 
   return NonblockingSend("MPI_Issend", buf, count, datatype, dest, tag, comm, SendMode::kSync,
                          request);
 }
-ZMPI_WEAK_ALIAS(Issend)
 
 ZMPI_API int PMPI_Irsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                          MPI_Comm comm, MPI_Request* request) {
@@ -153,7 +148,6 @@ ZMPI_API int PMPI_Irsend(const void* buf, int count, MPI_Datatype datatype, int 
   return NonblockingSend("MPI_Irsend", buf, count, datatype, dest, tag, comm, SendMode::kReady,
                          request);
 }
-ZMPI_WEAK_ALIAS(Irsend)
 
 ZMPI_API int PMPI_Recv(void* buf, int count, MPI_Datatype datatype, int source, int tag,
                        MPI_Comm comm, MPI_Status* status) {
@@ -163,7 +157,6 @@ ZMPI_API int PMPI_Recv(void* buf, int count, MPI_Datatype datatype, int source, 
   if (rc != MPI_SUCCESS) return rc;
   return Complete("MPI_Recv", r, status);
 }
-ZMPI_WEAK_ALIAS(Recv)
 
 ZMPI_API int PMPI_Irecv(void* buf, int count, MPI_Datatype datatype, int source, int tag,
                         MPI_Comm comm, MPI_Request* request) {
@@ -173,7 +166,6 @@ ZMPI_API int PMPI_Irecv(void* buf, int count, MPI_Datatype datatype, int source,
   if (rc == MPI_SUCCESS) *request = RequestPool::ToHandle(r);
   return rc;
 }
-ZMPI_WEAK_ALIAS(Irecv)
 
 ZMPI_API int PMPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype sendtype, int dest,
                            int sendtag, void* recvbuf, int recvcount, MPI_Datatype recvtype,
@@ -194,7 +186,6 @@ ZMPI_API int PMPI_Sendrecv(const void* sendbuf, int sendcount, MPI_Datatype send
   Status rs = zmpi::core::Wait(recv, status);
   return zmpi::abi::Report(c, "MPI_Sendrecv", ss.ok() ? rs : ss);
 }
-ZMPI_WEAK_ALIAS(Sendrecv)
 
 ZMPI_API int PMPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, int dest,
                                    int sendtag, int source, int recvtag, MPI_Comm comm,
@@ -209,4 +200,5 @@ ZMPI_API int PMPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, 
   return PMPI_Sendrecv(copy.get(), count, datatype, dest, sendtag, buf, count, datatype, source,
                        recvtag, comm, status);
 }
-ZMPI_WEAK_ALIAS(Sendrecv_replace)
+
+#include "mpi/abi/pt2pt_aliases.inc"

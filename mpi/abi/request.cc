@@ -67,7 +67,6 @@ ZMPI_API int PMPI_Wait(MPI_Request* request, MPI_Status* status) {
   *request = MPI_REQUEST_NULL;
   return zmpi::abi::Report(c, "MPI_Wait", zmpi::core::Wait(r, status));
 }
-ZMPI_WEAK_ALIAS(Wait)
 
 ZMPI_API int PMPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
   ZMPI_ENTER("MPI_Test");
@@ -85,7 +84,6 @@ ZMPI_API int PMPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
   if (done) *request = MPI_REQUEST_NULL;
   return zmpi::abi::Report(c, "MPI_Test", s);
 }
-ZMPI_WEAK_ALIAS(Test)
 
 ZMPI_API int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[]) {
   ZMPI_ENTER("MPI_Waitall");
@@ -108,7 +106,6 @@ ZMPI_API int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses
   return zmpi::abi::Report(comm, "MPI_Waitall",
                            zmpi::Error(Code::kInStatus, "a request failed; see its status"));
 }
-ZMPI_WEAK_ALIAS(Waitall)
 
 ZMPI_API int PMPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status statuses[]) {
   ZMPI_ENTER("MPI_Testall");
@@ -122,7 +119,6 @@ ZMPI_API int PMPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Stat
   if (!*flag) return MPI_SUCCESS;
   return PMPI_Waitall(count, requests, statuses);
 }
-ZMPI_WEAK_ALIAS(Testall)
 
 // Index of a complete request among rs (after one progress pass), MPI_UNDEFINED if all are
 // null, or -1 if none is complete yet.
@@ -162,14 +158,12 @@ ZMPI_API int PMPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Sta
   int flag = 0;
   return CompleteAny("MPI_Waitany", count, requests, index, &flag, status, true);
 }
-ZMPI_WEAK_ALIAS(Waitany)
 
 ZMPI_API int PMPI_Testany(int count, MPI_Request requests[], int* index, int* flag,
                           MPI_Status* status) {
   ZMPI_ENTER("MPI_Testany");
   return CompleteAny("MPI_Testany", count, requests, index, flag, status, false);
 }
-ZMPI_WEAK_ALIAS(Testany)
 
 ZMPI_API int PMPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[],
                            MPI_Status statuses[]) {
@@ -199,7 +193,6 @@ ZMPI_API int PMPI_Waitsome(int incount, MPI_Request requests[], int* outcount, i
   return zmpi::abi::Report(comm, "MPI_Waitsome",
                            zmpi::Error(Code::kInStatus, "a request failed; see its status"));
 }
-ZMPI_WEAK_ALIAS(Waitsome)
 
 static int DoProbe(const char* fn, int source, int tag, MPI_Comm comm, int* flag,
                    MPI_Status* status, bool block) {
@@ -239,13 +232,11 @@ ZMPI_API int PMPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status* status) 
   int flag = 0;
   return DoProbe("MPI_Probe", source, tag, comm, &flag, status, true);
 }
-ZMPI_WEAK_ALIAS(Probe)
 
 ZMPI_API int PMPI_Iprobe(int source, int tag, MPI_Comm comm, int* flag, MPI_Status* status) {
   ZMPI_ENTER("MPI_Iprobe");
   return DoProbe("MPI_Iprobe", source, tag, comm, flag, status, false);
 }
-ZMPI_WEAK_ALIAS(Iprobe)
 
 ZMPI_API int PMPI_Request_free(MPI_Request* request) {
   ZMPI_ENTER("MPI_Request_free");
@@ -260,7 +251,6 @@ ZMPI_API int PMPI_Request_free(MPI_Request* request) {
   *request = MPI_REQUEST_NULL;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Request_free)
 
 ZMPI_API int PMPI_Cancel(MPI_Request* request) {
   ZMPI_ENTER("MPI_Cancel");
@@ -279,10 +269,10 @@ ZMPI_API int PMPI_Cancel(MPI_Request* request) {
   }
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Cancel)
 
 ZMPI_API int PMPI_Test_cancelled(const MPI_Status* status, int* flag) {
   *flag = status->count_hi_and_cancelled & 1;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Test_cancelled)
+
+#include "mpi/abi/request_aliases.inc"

@@ -60,7 +60,6 @@ ZMPI_API int PMPI_Win_create(void* base, MPI_Aint size, int disp_unit, MPI_Info 
   *win = (*w)->handle();
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_create)
 
 // `baseptr` is a void** in disguise: the window's memory is stored through it.
 ZMPI_API int PMPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
@@ -80,7 +79,6 @@ ZMPI_API int PMPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_
   *win = (*w)->handle();
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_allocate)
 
 ZMPI_API int PMPI_Win_free(MPI_Win* win) {
   ZMPI_ENTER("MPI_Win_free");
@@ -91,7 +89,6 @@ ZMPI_API int PMPI_Win_free(MPI_Win* win) {
   *win = MPI_WIN_NULL;
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_free)
 
 // Names longer than MPI_MAX_OBJECT_NAME - 1 characters are truncated.
 ZMPI_API int PMPI_Win_set_name(MPI_Win win, const char* win_name) {
@@ -102,7 +99,6 @@ ZMPI_API int PMPI_Win_set_name(MPI_Win win, const char* win_name) {
   w->set_name(std::string(win_name, strnlen(win_name, MPI_MAX_OBJECT_NAME - 1)));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_set_name)
 
 ZMPI_API int PMPI_Win_get_name(MPI_Win win, char* win_name, int* resultlen) {
   ZMPI_ENTER("MPI_Win_get_name");
@@ -114,7 +110,6 @@ ZMPI_API int PMPI_Win_get_name(MPI_Win win, char* win_name, int* resultlen) {
   *resultlen = static_cast<int>(w->name().size());
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_get_name)
 
 // The hints are kept as given; MPI_Win_get_info returns a new info with them.
 ZMPI_API int PMPI_Win_set_info(MPI_Win win, MPI_Info info) {
@@ -130,7 +125,6 @@ ZMPI_API int PMPI_Win_set_info(MPI_Win win, MPI_Info info) {
   }
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_set_info)
 
 ZMPI_API int PMPI_Win_get_info(MPI_Win win, MPI_Info* info_used) {
   ZMPI_ENTER("MPI_Win_get_info");
@@ -140,4 +134,5 @@ ZMPI_API int PMPI_Win_get_info(MPI_Win win, MPI_Info* info_used) {
   *info_used = Objects::Get().infos().Add(std::make_unique<Info>(w->info()));
   return MPI_SUCCESS;
 }
-ZMPI_WEAK_ALIAS(Win_get_info)
+
+#include "mpi/abi/win_aliases.inc"

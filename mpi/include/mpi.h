@@ -356,113 +356,13 @@ typedef void(MPI_User_function)(void *, void *, int *, MPI_Datatype *);
 typedef void(MPI_User_function_c)(void *, void *, MPI_Count *, MPI_Datatype *);
 
 
-/* ---- functions: each is declared as MPI_name and PMPI_name ---- */
+/* ---- functions: each is declared as MPI_name and PMPI_name ----
+ * The declarations are generated from mpi/abi/functions.tbl (the block further down). The
+ * family sections below are where the old ZMPI_DECLARE(ret, Name, (args)) lines went;
+ * tools/gen-api.py --adopt moves such lines into the table. */
 #define ZMPI_DECLARE(ret, name, args) \
   ret MPI_##name args;                \
   ret PMPI_##name args;
-
-/* environment */
-ZMPI_DECLARE(int, Init, (int *argc, char ***argv))
-ZMPI_DECLARE(int, Init_thread, (int *argc, char ***argv, int required, int *provided))
-ZMPI_DECLARE(int, Initialized, (int *flag))
-ZMPI_DECLARE(int, Finalize, (void))
-ZMPI_DECLARE(int, Finalized, (int *flag))
-ZMPI_DECLARE(int, Query_thread, (int *provided))
-ZMPI_DECLARE(int, Is_thread_main, (int *flag))
-ZMPI_DECLARE(int, Abort, (MPI_Comm comm, int errorcode))
-ZMPI_DECLARE(int, Get_processor_name, (char *name, int *resultlen))
-ZMPI_DECLARE(int, Get_version, (int *version, int *subversion))
-ZMPI_DECLARE(int, Get_library_version, (char *version, int *resultlen))
-ZMPI_DECLARE(double, Wtime, (void))
-ZMPI_DECLARE(double, Wtick, (void))
-
-/* errors */
-ZMPI_DECLARE(int, Error_string, (int errorcode, char *string, int *resultlen))
-ZMPI_DECLARE(int, Error_class, (int errorcode, int *errorclass))
-ZMPI_DECLARE(int, Comm_set_errhandler, (MPI_Comm comm, MPI_Errhandler errhandler))
-ZMPI_DECLARE(int, Comm_get_errhandler, (MPI_Comm comm, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, Comm_create_errhandler,
-             (MPI_Comm_errhandler_function * function, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, Comm_call_errhandler, (MPI_Comm comm, int errorcode))
-ZMPI_DECLARE(int, Errhandler_free, (MPI_Errhandler * errhandler))
-
-/* communicators */
-ZMPI_DECLARE(int, Comm_rank, (MPI_Comm comm, int *rank))
-ZMPI_DECLARE(int, Comm_size, (MPI_Comm comm, int *size))
-ZMPI_DECLARE(int, Comm_dup, (MPI_Comm comm, MPI_Comm *newcomm))
-ZMPI_DECLARE(int, Comm_split, (MPI_Comm comm, int color, int key, MPI_Comm *newcomm))
-ZMPI_DECLARE(int, Comm_free, (MPI_Comm * comm))
-ZMPI_DECLARE(int, Comm_compare, (MPI_Comm comm1, MPI_Comm comm2, int *result))
-
-/* datatypes */
-ZMPI_DECLARE(int, Type_size, (MPI_Datatype datatype, int *size))
-ZMPI_DECLARE(int, Type_size_x, (MPI_Datatype datatype, MPI_Count *size))
-ZMPI_DECLARE(int, Type_get_name, (MPI_Datatype datatype, char *type_name, int *resultlen))
-ZMPI_DECLARE(int, Type_get_extent, (MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent))
-ZMPI_DECLARE(int, Get_count, (const MPI_Status *status, MPI_Datatype datatype, int *count))
-ZMPI_DECLARE(int, Get_elements, (const MPI_Status *status, MPI_Datatype datatype, int *count))
-
-/* point-to-point */
-ZMPI_DECLARE(int, Send, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
-                         MPI_Comm comm))
-ZMPI_DECLARE(int, Ssend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
-                          MPI_Comm comm))
-ZMPI_DECLARE(int, Rsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
-                          MPI_Comm comm))
-ZMPI_DECLARE(int, Recv, (void *buf, int count, MPI_Datatype datatype, int source, int tag,
-                         MPI_Comm comm, MPI_Status *status))
-ZMPI_DECLARE(int, Isend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
-                          MPI_Comm comm, MPI_Request *request))
-ZMPI_DECLARE(int, Issend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
-                           MPI_Comm comm, MPI_Request *request))
-ZMPI_DECLARE(int, Irsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
-                           MPI_Comm comm, MPI_Request *request))
-ZMPI_DECLARE(int, Irecv, (void *buf, int count, MPI_Datatype datatype, int source, int tag,
-                          MPI_Comm comm, MPI_Request *request))
-ZMPI_DECLARE(int, Sendrecv,
-             (const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
-              void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
-              MPI_Comm comm, MPI_Status *status))
-ZMPI_DECLARE(int, Sendrecv_replace,
-             (void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source,
-              int recvtag, MPI_Comm comm, MPI_Status *status))
-ZMPI_DECLARE(int, Wait, (MPI_Request * request, MPI_Status *status))
-ZMPI_DECLARE(int, Waitall, (int count, MPI_Request *array_of_requests,
-                            MPI_Status *array_of_statuses))
-ZMPI_DECLARE(int, Waitany, (int count, MPI_Request *array_of_requests, int *index,
-                            MPI_Status *status))
-ZMPI_DECLARE(int, Waitsome, (int incount, MPI_Request *array_of_requests, int *outcount,
-                             int *array_of_indices, MPI_Status *array_of_statuses))
-ZMPI_DECLARE(int, Test, (MPI_Request * request, int *flag, MPI_Status *status))
-ZMPI_DECLARE(int, Testall, (int count, MPI_Request *array_of_requests, int *flag,
-                            MPI_Status *array_of_statuses))
-ZMPI_DECLARE(int, Testany, (int count, MPI_Request *array_of_requests, int *index, int *flag,
-                            MPI_Status *status))
-ZMPI_DECLARE(int, Probe, (int source, int tag, MPI_Comm comm, MPI_Status *status))
-ZMPI_DECLARE(int, Iprobe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status))
-ZMPI_DECLARE(int, Request_free, (MPI_Request * request))
-ZMPI_DECLARE(int, Cancel, (MPI_Request * request))
-ZMPI_DECLARE(int, Test_cancelled, (const MPI_Status *status, int *flag))
-
-/* collectives */
-ZMPI_DECLARE(int, Barrier, (MPI_Comm comm))
-ZMPI_DECLARE(int, Bcast, (void *buffer, int count, MPI_Datatype datatype, int root,
-                          MPI_Comm comm))
-ZMPI_DECLARE(int, Reduce, (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
-                           MPI_Op op, int root, MPI_Comm comm))
-ZMPI_DECLARE(int, Allreduce, (const void *sendbuf, void *recvbuf, int count,
-                              MPI_Datatype datatype, MPI_Op op, MPI_Comm comm))
-ZMPI_DECLARE(int, Gather, (const void *sendbuf, int sendcount, MPI_Datatype sendtype,
-                           void *recvbuf, int recvcount, MPI_Datatype recvtype, int root,
-                           MPI_Comm comm))
-ZMPI_DECLARE(int, Scatter, (const void *sendbuf, int sendcount, MPI_Datatype sendtype,
-                            void *recvbuf, int recvcount, MPI_Datatype recvtype, int root,
-                            MPI_Comm comm))
-ZMPI_DECLARE(int, Allgather, (const void *sendbuf, int sendcount, MPI_Datatype sendtype,
-                              void *recvbuf, int recvcount, MPI_Datatype recvtype,
-                              MPI_Comm comm))
-ZMPI_DECLARE(int, Alltoall, (const void *sendbuf, int sendcount, MPI_Datatype sendtype,
-                             void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm))
 
 /* datatypes */
 
@@ -477,118 +377,11 @@ ZMPI_DECLARE(int, Alltoall, (const void *sendbuf, int sendcount, MPI_Datatype se
 
 
 /* attributes, keyvals, info, error handlers, windows */
-ZMPI_DECLARE(int, Info_create, (MPI_Info * info))
-ZMPI_DECLARE(int, Info_create_env, (int argc, char *argv[], MPI_Info *info))
-ZMPI_DECLARE(int, Info_dup, (MPI_Info info, MPI_Info *newinfo))
-ZMPI_DECLARE(int, Info_free, (MPI_Info * info))
-ZMPI_DECLARE(int, Info_set, (MPI_Info info, const char *key, const char *value))
-ZMPI_DECLARE(int, Info_delete, (MPI_Info info, const char *key))
-ZMPI_DECLARE(int, Info_get, (MPI_Info info, const char *key, int valuelen, char *value,
-                             int *flag))
-ZMPI_DECLARE(int, Info_get_string, (MPI_Info info, const char *key, int *buflen, char *value,
-                                    int *flag))
-ZMPI_DECLARE(int, Info_get_valuelen, (MPI_Info info, const char *key, int *valuelen,
-                                      int *flag))
-ZMPI_DECLARE(int, Info_get_nkeys, (MPI_Info info, int *nkeys))
-ZMPI_DECLARE(int, Info_get_nthkey, (MPI_Info info, int n, char *key))
-ZMPI_DECLARE(int, Comm_create_keyval,
-             (MPI_Comm_copy_attr_function * comm_copy_attr_fn,
-              MPI_Comm_delete_attr_function *comm_delete_attr_fn, int *comm_keyval,
-              void *extra_state))
-ZMPI_DECLARE(int, Comm_free_keyval, (int *comm_keyval))
-ZMPI_DECLARE(int, Comm_set_attr, (MPI_Comm comm, int comm_keyval, void *attribute_val))
-ZMPI_DECLARE(int, Comm_get_attr, (MPI_Comm comm, int comm_keyval, void *attribute_val,
-                                  int *flag))
-ZMPI_DECLARE(int, Comm_delete_attr, (MPI_Comm comm, int comm_keyval))
-ZMPI_DECLARE(int, Type_create_keyval,
-             (MPI_Type_copy_attr_function * type_copy_attr_fn,
-              MPI_Type_delete_attr_function *type_delete_attr_fn, int *type_keyval,
-              void *extra_state))
-ZMPI_DECLARE(int, Type_free_keyval, (int *type_keyval))
-ZMPI_DECLARE(int, Type_set_attr, (MPI_Datatype datatype, int type_keyval, void *attribute_val))
-ZMPI_DECLARE(int, Type_get_attr, (MPI_Datatype datatype, int type_keyval, void *attribute_val,
-                                  int *flag))
-ZMPI_DECLARE(int, Type_delete_attr, (MPI_Datatype datatype, int type_keyval))
-ZMPI_DECLARE(int, Win_create_keyval,
-             (MPI_Win_copy_attr_function * win_copy_attr_fn,
-              MPI_Win_delete_attr_function *win_delete_attr_fn, int *win_keyval,
-              void *extra_state))
-ZMPI_DECLARE(int, Win_free_keyval, (int *win_keyval))
-ZMPI_DECLARE(int, Win_set_attr, (MPI_Win win, int win_keyval, void *attribute_val))
-ZMPI_DECLARE(int, Win_get_attr, (MPI_Win win, int win_keyval, void *attribute_val, int *flag))
-ZMPI_DECLARE(int, Win_delete_attr, (MPI_Win win, int win_keyval))
-ZMPI_DECLARE(int, Keyval_create, (MPI_Copy_function * copy_fn, MPI_Delete_function *delete_fn,
-                                  int *keyval, void *extra_state))
-ZMPI_DECLARE(int, Keyval_free, (int *keyval))
-ZMPI_DECLARE(int, Attr_put, (MPI_Comm comm, int keyval, void *attribute_val))
-ZMPI_DECLARE(int, Attr_get, (MPI_Comm comm, int keyval, void *attribute_val, int *flag))
-ZMPI_DECLARE(int, Attr_delete, (MPI_Comm comm, int keyval))
 int MPIR_Dup_fn(MPI_Comm oldcomm, int keyval, void *extra_state, void *attribute_val_in,
                 void *attribute_val_out, int *flag);
 
-ZMPI_DECLARE(int, Win_create_errhandler,
-             (MPI_Win_errhandler_function * win_errhandler_fn, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, Win_set_errhandler, (MPI_Win win, MPI_Errhandler errhandler))
-ZMPI_DECLARE(int, Win_get_errhandler, (MPI_Win win, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, Win_call_errhandler, (MPI_Win win, int errorcode))
-ZMPI_DECLARE(int, File_create_errhandler,
-             (MPI_File_errhandler_function * file_errhandler_fn, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, File_set_errhandler, (MPI_File file, MPI_Errhandler errhandler))
-ZMPI_DECLARE(int, File_get_errhandler, (MPI_File file, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, File_call_errhandler, (MPI_File fh, int errorcode))
-ZMPI_DECLARE(int, Session_create_errhandler,
-             (MPI_Session_errhandler_function * session_errhandler_fn,
-              MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, Errhandler_create,
-             (MPI_Comm_errhandler_function * comm_errhandler_fn, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, Errhandler_set, (MPI_Comm comm, MPI_Errhandler errhandler))
-ZMPI_DECLARE(int, Errhandler_get, (MPI_Comm comm, MPI_Errhandler *errhandler))
-ZMPI_DECLARE(int, Add_error_class, (int *errorclass))
-ZMPI_DECLARE(int, Add_error_code, (int errorclass, int *errorcode))
-ZMPI_DECLARE(int, Add_error_string, (int errorcode, const char *string))
-ZMPI_DECLARE(int, Remove_error_class, (int errorclass))
-ZMPI_DECLARE(int, Remove_error_code, (int errorcode))
-ZMPI_DECLARE(int, Remove_error_string, (int errorcode))
 
-ZMPI_DECLARE(MPI_Fint, Comm_c2f, (MPI_Comm comm))
-ZMPI_DECLARE(MPI_Comm, Comm_f2c, (MPI_Fint comm))
-ZMPI_DECLARE(MPI_Fint, Type_c2f, (MPI_Datatype datatype))
-ZMPI_DECLARE(MPI_Datatype, Type_f2c, (MPI_Fint datatype))
-ZMPI_DECLARE(MPI_Fint, Group_c2f, (MPI_Group group))
-ZMPI_DECLARE(MPI_Group, Group_f2c, (MPI_Fint group))
-ZMPI_DECLARE(MPI_Fint, Request_c2f, (MPI_Request request))
-ZMPI_DECLARE(MPI_Request, Request_f2c, (MPI_Fint request))
-ZMPI_DECLARE(MPI_Fint, Op_c2f, (MPI_Op op))
-ZMPI_DECLARE(MPI_Op, Op_f2c, (MPI_Fint op))
-ZMPI_DECLARE(MPI_Fint, Errhandler_c2f, (MPI_Errhandler errhandler))
-ZMPI_DECLARE(MPI_Errhandler, Errhandler_f2c, (MPI_Fint errhandler))
-ZMPI_DECLARE(MPI_Fint, Info_c2f, (MPI_Info info))
-ZMPI_DECLARE(MPI_Info, Info_f2c, (MPI_Fint info))
-ZMPI_DECLARE(MPI_Fint, Win_c2f, (MPI_Win win))
-ZMPI_DECLARE(MPI_Win, Win_f2c, (MPI_Fint win))
-ZMPI_DECLARE(MPI_Fint, Message_c2f, (MPI_Message message))
-ZMPI_DECLARE(MPI_Message, Message_f2c, (MPI_Fint message))
-ZMPI_DECLARE(MPI_Fint, Session_c2f, (MPI_Session session))
-ZMPI_DECLARE(MPI_Session, Session_f2c, (MPI_Fint session))
-ZMPI_DECLARE(MPI_Fint, File_c2f, (MPI_File file))
-ZMPI_DECLARE(MPI_File, File_f2c, (MPI_Fint file))
-ZMPI_DECLARE(int, Status_c2f, (const MPI_Status *c_status, MPI_Fint *f_status))
-ZMPI_DECLARE(int, Status_f2c, (const MPI_Fint *f_status, MPI_Status *c_status))
-ZMPI_DECLARE(int, Status_c2f08, (const MPI_Status *c_status, MPI_F08_status *f08_status))
-ZMPI_DECLARE(int, Status_f082c, (const MPI_F08_status *f08_status, MPI_Status *c_status))
-ZMPI_DECLARE(int, Status_f082f, (const MPI_F08_status *f08_status, MPI_Fint *f_status))
-ZMPI_DECLARE(int, Status_f2f08, (const MPI_Fint *f_status, MPI_F08_status *f08_status))
-ZMPI_DECLARE(int, Pcontrol, (const int level, ...))
 
-ZMPI_DECLARE(int, Win_create, (void *base, MPI_Aint size, int disp_unit, MPI_Info info,
-                               MPI_Comm comm, MPI_Win *win))
-ZMPI_DECLARE(int, Win_allocate, (MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
-                                 void *baseptr, MPI_Win *win))
-ZMPI_DECLARE(int, Win_free, (MPI_Win * win))
-ZMPI_DECLARE(int, Win_set_name, (MPI_Win win, const char *win_name))
-ZMPI_DECLARE(int, Win_get_name, (MPI_Win win, char *win_name, int *resultlen))
-ZMPI_DECLARE(int, Win_set_info, (MPI_Win win, MPI_Info info))
-ZMPI_DECLARE(int, Win_get_info, (MPI_Win win, MPI_Info *info_used))
 
 /* Handle conversion as macros too (as MPICH has them: handles are Fortran integers); the
  * functions above stay exported for programs that take their address or were built without
@@ -639,6 +432,390 @@ ZMPI_DECLARE(int, Win_get_info, (MPI_Win win, MPI_Info *info_used))
 /* topologies */
 
 
+
+/* ---- functions: generated by tools/gen-api.py from mpi/abi/functions.tbl; do not edit ---- */
+
+/* 3. Point-to-Point Communication */
+int MPI_Cancel(MPI_Request *request);
+int PMPI_Cancel(MPI_Request *request);
+int MPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count);
+int PMPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count);
+int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status);
+int PMPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status);
+int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+              MPI_Request *request);
+int PMPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+               MPI_Request *request);
+int MPI_Irsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request *request);
+int PMPI_Irsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                MPI_Request *request);
+int MPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+              MPI_Request *request);
+int PMPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request *request);
+int MPI_Issend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request *request);
+int PMPI_Issend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                MPI_Request *request);
+int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status);
+int PMPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status);
+int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+             MPI_Status *status);
+int PMPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+              MPI_Status *status);
+int MPI_Request_free(MPI_Request *request);
+int PMPI_Request_free(MPI_Request *request);
+int MPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int PMPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int PMPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                 void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                 MPI_Comm comm, MPI_Status *status);
+int PMPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                  void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                  MPI_Comm comm, MPI_Status *status);
+int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
+                         int source, int recvtag, MPI_Comm comm, MPI_Status *status);
+int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
+                          int source, int recvtag, MPI_Comm comm, MPI_Status *status);
+int MPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int PMPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm);
+int MPI_Test(MPI_Request *request, int *flag, MPI_Status *status);
+int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status);
+int MPI_Test_cancelled(const MPI_Status *status, int *flag);
+int PMPI_Test_cancelled(const MPI_Status *status, int *flag);
+int MPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
+                MPI_Status *array_of_statuses);
+int PMPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
+                 MPI_Status *array_of_statuses);
+int MPI_Testany(int count, MPI_Request array_of_requests[], int *indx, int *flag,
+                MPI_Status *status);
+int PMPI_Testany(int count, MPI_Request array_of_requests[], int *indx, int *flag,
+                 MPI_Status *status);
+int MPI_Wait(MPI_Request *request, MPI_Status *status);
+int PMPI_Wait(MPI_Request *request, MPI_Status *status);
+int MPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_of_statuses);
+int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_of_statuses);
+int MPI_Waitany(int count, MPI_Request array_of_requests[], int *indx, MPI_Status *status);
+int PMPI_Waitany(int count, MPI_Request array_of_requests[], int *indx, MPI_Status *status);
+int MPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
+                 int array_of_indices[], MPI_Status *array_of_statuses);
+int PMPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
+                  int array_of_indices[], MPI_Status *array_of_statuses);
+
+/* 5. Datatypes */
+int MPI_Get_elements(const MPI_Status *status, MPI_Datatype datatype, int *count);
+int PMPI_Get_elements(const MPI_Status *status, MPI_Datatype datatype, int *count);
+int MPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent);
+int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent);
+int MPI_Type_size(MPI_Datatype datatype, int *size);
+int PMPI_Type_size(MPI_Datatype datatype, int *size);
+int MPI_Type_size_x(MPI_Datatype datatype, MPI_Count *size);
+int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count *size);
+
+/* 6. Collective Communication */
+int MPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                  int recvcount, MPI_Datatype recvtype, MPI_Comm comm);
+int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                   int recvcount, MPI_Datatype recvtype, MPI_Comm comm);
+int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                  MPI_Comm comm);
+int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                   MPI_Comm comm);
+int MPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                 int recvcount, MPI_Datatype recvtype, MPI_Comm comm);
+int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                  int recvcount, MPI_Datatype recvtype, MPI_Comm comm);
+int MPI_Barrier(MPI_Comm comm);
+int PMPI_Barrier(MPI_Comm comm);
+int MPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm);
+int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm);
+int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+               int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm);
+int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm);
+int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+               int root, MPI_Comm comm);
+int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
+                int root, MPI_Comm comm);
+int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm);
+int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                 int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm);
+
+/* 7. Groups, Contexts, Communicators, and Caching */
+int MPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result);
+int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result);
+int MPI_Comm_create_keyval(MPI_Comm_copy_attr_function *comm_copy_attr_fn,
+                           MPI_Comm_delete_attr_function *comm_delete_attr_fn, int *comm_keyval,
+                           void *extra_state);
+int PMPI_Comm_create_keyval(MPI_Comm_copy_attr_function *comm_copy_attr_fn,
+                            MPI_Comm_delete_attr_function *comm_delete_attr_fn, int *comm_keyval,
+                            void *extra_state);
+int MPI_Comm_delete_attr(MPI_Comm comm, int comm_keyval);
+int PMPI_Comm_delete_attr(MPI_Comm comm, int comm_keyval);
+int MPI_Comm_dup(MPI_Comm comm, MPI_Comm *newcomm);
+int PMPI_Comm_dup(MPI_Comm comm, MPI_Comm *newcomm);
+int MPI_Comm_free(MPI_Comm *comm);
+int PMPI_Comm_free(MPI_Comm *comm);
+int MPI_Comm_free_keyval(int *comm_keyval);
+int PMPI_Comm_free_keyval(int *comm_keyval);
+int MPI_Comm_get_attr(MPI_Comm comm, int comm_keyval, void *attribute_val, int *flag);
+int PMPI_Comm_get_attr(MPI_Comm comm, int comm_keyval, void *attribute_val, int *flag);
+int MPI_Comm_rank(MPI_Comm comm, int *rank);
+int PMPI_Comm_rank(MPI_Comm comm, int *rank);
+int MPI_Comm_set_attr(MPI_Comm comm, int comm_keyval, void *attribute_val);
+int PMPI_Comm_set_attr(MPI_Comm comm, int comm_keyval, void *attribute_val);
+int MPI_Comm_size(MPI_Comm comm, int *size);
+int PMPI_Comm_size(MPI_Comm comm, int *size);
+int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm);
+int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm);
+int MPI_Type_create_keyval(MPI_Type_copy_attr_function *type_copy_attr_fn,
+                           MPI_Type_delete_attr_function *type_delete_attr_fn, int *type_keyval,
+                           void *extra_state);
+int PMPI_Type_create_keyval(MPI_Type_copy_attr_function *type_copy_attr_fn,
+                            MPI_Type_delete_attr_function *type_delete_attr_fn, int *type_keyval,
+                            void *extra_state);
+int MPI_Type_delete_attr(MPI_Datatype datatype, int type_keyval);
+int PMPI_Type_delete_attr(MPI_Datatype datatype, int type_keyval);
+int MPI_Type_free_keyval(int *type_keyval);
+int PMPI_Type_free_keyval(int *type_keyval);
+int MPI_Type_get_attr(MPI_Datatype datatype, int type_keyval, void *attribute_val, int *flag);
+int PMPI_Type_get_attr(MPI_Datatype datatype, int type_keyval, void *attribute_val, int *flag);
+int MPI_Type_get_name(MPI_Datatype datatype, char *type_name, int *resultlen);
+int PMPI_Type_get_name(MPI_Datatype datatype, char *type_name, int *resultlen);
+int MPI_Type_set_attr(MPI_Datatype datatype, int type_keyval, void *attribute_val);
+int PMPI_Type_set_attr(MPI_Datatype datatype, int type_keyval, void *attribute_val);
+int MPI_Win_create_keyval(MPI_Win_copy_attr_function *win_copy_attr_fn,
+                          MPI_Win_delete_attr_function *win_delete_attr_fn, int *win_keyval,
+                          void *extra_state);
+int PMPI_Win_create_keyval(MPI_Win_copy_attr_function *win_copy_attr_fn,
+                           MPI_Win_delete_attr_function *win_delete_attr_fn, int *win_keyval,
+                           void *extra_state);
+int MPI_Win_delete_attr(MPI_Win win, int win_keyval);
+int PMPI_Win_delete_attr(MPI_Win win, int win_keyval);
+int MPI_Win_free_keyval(int *win_keyval);
+int PMPI_Win_free_keyval(int *win_keyval);
+int MPI_Win_get_attr(MPI_Win win, int win_keyval, void *attribute_val, int *flag);
+int PMPI_Win_get_attr(MPI_Win win, int win_keyval, void *attribute_val, int *flag);
+int MPI_Win_get_name(MPI_Win win, char *win_name, int *resultlen);
+int PMPI_Win_get_name(MPI_Win win, char *win_name, int *resultlen);
+int MPI_Win_set_attr(MPI_Win win, int win_keyval, void *attribute_val);
+int PMPI_Win_set_attr(MPI_Win win, int win_keyval, void *attribute_val);
+int MPI_Win_set_name(MPI_Win win, const char *win_name);
+int PMPI_Win_set_name(MPI_Win win, const char *win_name);
+
+/* 9. MPI Environmental Management */
+int MPI_Add_error_class(int *errorclass);
+int PMPI_Add_error_class(int *errorclass);
+int MPI_Add_error_code(int errorclass, int *errorcode);
+int PMPI_Add_error_code(int errorclass, int *errorcode);
+int MPI_Add_error_string(int errorcode, const char *string);
+int PMPI_Add_error_string(int errorcode, const char *string);
+int MPI_Comm_call_errhandler(MPI_Comm comm, int errorcode);
+int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode);
+int MPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn,
+                               MPI_Errhandler *errhandler);
+int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn,
+                                MPI_Errhandler *errhandler);
+int MPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler);
+int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler);
+int MPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler);
+int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler);
+int MPI_Errhandler_free(MPI_Errhandler *errhandler);
+int PMPI_Errhandler_free(MPI_Errhandler *errhandler);
+int MPI_Error_class(int errorcode, int *errorclass);
+int PMPI_Error_class(int errorcode, int *errorclass);
+int MPI_Error_string(int errorcode, char *string, int *resultlen);
+int PMPI_Error_string(int errorcode, char *string, int *resultlen);
+int MPI_File_call_errhandler(MPI_File fh, int errorcode);
+int PMPI_File_call_errhandler(MPI_File fh, int errorcode);
+int MPI_File_create_errhandler(MPI_File_errhandler_function *file_errhandler_fn,
+                               MPI_Errhandler *errhandler);
+int PMPI_File_create_errhandler(MPI_File_errhandler_function *file_errhandler_fn,
+                                MPI_Errhandler *errhandler);
+int MPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler);
+int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler);
+int MPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler);
+int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler);
+int MPI_Get_library_version(char *version, int *resultlen);
+int PMPI_Get_library_version(char *version, int *resultlen);
+int MPI_Get_processor_name(char *name, int *resultlen);
+int PMPI_Get_processor_name(char *name, int *resultlen);
+int MPI_Get_version(int *version, int *subversion);
+int PMPI_Get_version(int *version, int *subversion);
+int MPI_Remove_error_class(int errorclass);
+int PMPI_Remove_error_class(int errorclass);
+int MPI_Remove_error_code(int errorcode);
+int PMPI_Remove_error_code(int errorcode);
+int MPI_Remove_error_string(int errorcode);
+int PMPI_Remove_error_string(int errorcode);
+int MPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errhandler_fn,
+                                  MPI_Errhandler *errhandler);
+int PMPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errhandler_fn,
+                                   MPI_Errhandler *errhandler);
+int MPI_Win_call_errhandler(MPI_Win win, int errorcode);
+int PMPI_Win_call_errhandler(MPI_Win win, int errorcode);
+int MPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
+                              MPI_Errhandler *errhandler);
+int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
+                               MPI_Errhandler *errhandler);
+int MPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler);
+int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler);
+int MPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler);
+int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler);
+double MPI_Wtick(void);
+double PMPI_Wtick(void);
+double MPI_Wtime(void);
+double PMPI_Wtime(void);
+
+/* 10. The Info Object */
+int MPI_Info_create(MPI_Info *info);
+int PMPI_Info_create(MPI_Info *info);
+int MPI_Info_delete(MPI_Info info, const char *key);
+int PMPI_Info_delete(MPI_Info info, const char *key);
+int MPI_Info_dup(MPI_Info info, MPI_Info *newinfo);
+int PMPI_Info_dup(MPI_Info info, MPI_Info *newinfo);
+int MPI_Info_free(MPI_Info *info);
+int PMPI_Info_free(MPI_Info *info);
+int MPI_Info_get_nkeys(MPI_Info info, int *nkeys);
+int PMPI_Info_get_nkeys(MPI_Info info, int *nkeys);
+int MPI_Info_get_nthkey(MPI_Info info, int n, char *key);
+int PMPI_Info_get_nthkey(MPI_Info info, int n, char *key);
+int MPI_Info_get_string(MPI_Info info, const char *key, int *buflen, char *value, int *flag);
+int PMPI_Info_get_string(MPI_Info info, const char *key, int *buflen, char *value, int *flag);
+int MPI_Info_set(MPI_Info info, const char *key, const char *value);
+int PMPI_Info_set(MPI_Info info, const char *key, const char *value);
+
+/* 11. Process Initialization, Creation, and Management */
+int MPI_Abort(MPI_Comm comm, int errorcode);
+int PMPI_Abort(MPI_Comm comm, int errorcode);
+int MPI_Finalize(void);
+int PMPI_Finalize(void);
+int MPI_Finalized(int *flag);
+int PMPI_Finalized(int *flag);
+int MPI_Info_create_env(int argc, char *argv[], MPI_Info *info);
+int PMPI_Info_create_env(int argc, char *argv[], MPI_Info *info);
+int MPI_Init(int *argc, char ***argv);
+int PMPI_Init(int *argc, char ***argv);
+int MPI_Init_thread(int *argc, char ***argv, int required, int *provided);
+int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided);
+int MPI_Initialized(int *flag);
+int PMPI_Initialized(int *flag);
+int MPI_Is_thread_main(int *flag);
+int PMPI_Is_thread_main(int *flag);
+int MPI_Query_thread(int *provided);
+int PMPI_Query_thread(int *provided);
+
+/* 12. One-Sided Communications */
+int MPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, void *baseptr,
+                     MPI_Win *win);
+int PMPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, void *baseptr,
+                      MPI_Win *win);
+int MPI_Win_create(void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
+                   MPI_Win *win);
+int PMPI_Win_create(void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
+                    MPI_Win *win);
+int MPI_Win_free(MPI_Win *win);
+int PMPI_Win_free(MPI_Win *win);
+int MPI_Win_get_info(MPI_Win win, MPI_Info *info_used);
+int PMPI_Win_get_info(MPI_Win win, MPI_Info *info_used);
+int MPI_Win_set_info(MPI_Win win, MPI_Info info);
+int PMPI_Win_set_info(MPI_Win win, MPI_Info info);
+
+/* 15. Tool Support */
+int MPI_Pcontrol(const int level, ...);
+int PMPI_Pcontrol(const int level, ...);
+
+/* 16. Deprecated Interfaces */
+int MPI_Attr_delete(MPI_Comm comm, int keyval);
+int PMPI_Attr_delete(MPI_Comm comm, int keyval);
+int MPI_Attr_get(MPI_Comm comm, int keyval, void *attribute_val, int *flag);
+int PMPI_Attr_get(MPI_Comm comm, int keyval, void *attribute_val, int *flag);
+int MPI_Attr_put(MPI_Comm comm, int keyval, void *attribute_val);
+int PMPI_Attr_put(MPI_Comm comm, int keyval, void *attribute_val);
+int MPI_Info_get(MPI_Info info, const char *key, int valuelen, char *value, int *flag);
+int PMPI_Info_get(MPI_Info info, const char *key, int valuelen, char *value, int *flag);
+int MPI_Info_get_valuelen(MPI_Info info, const char *key, int *valuelen, int *flag);
+int PMPI_Info_get_valuelen(MPI_Info info, const char *key, int *valuelen, int *flag);
+int MPI_Keyval_create(MPI_Copy_function *copy_fn, MPI_Delete_function *delete_fn, int *keyval,
+                      void *extra_state);
+int PMPI_Keyval_create(MPI_Copy_function *copy_fn, MPI_Delete_function *delete_fn, int *keyval,
+                       void *extra_state);
+int MPI_Keyval_free(int *keyval);
+int PMPI_Keyval_free(int *keyval);
+
+/* 19. Language Bindings */
+MPI_Fint (MPI_Comm_c2f)(MPI_Comm comm);
+MPI_Fint (PMPI_Comm_c2f)(MPI_Comm comm);
+MPI_Comm (MPI_Comm_f2c)(MPI_Fint comm);
+MPI_Comm (PMPI_Comm_f2c)(MPI_Fint comm);
+MPI_Fint (MPI_Errhandler_c2f)(MPI_Errhandler errhandler);
+MPI_Fint (PMPI_Errhandler_c2f)(MPI_Errhandler errhandler);
+MPI_Errhandler (MPI_Errhandler_f2c)(MPI_Fint errhandler);
+MPI_Errhandler (PMPI_Errhandler_f2c)(MPI_Fint errhandler);
+MPI_Fint MPI_File_c2f(MPI_File file);
+MPI_Fint PMPI_File_c2f(MPI_File file);
+MPI_File MPI_File_f2c(MPI_Fint file);
+MPI_File PMPI_File_f2c(MPI_Fint file);
+MPI_Fint (MPI_Group_c2f)(MPI_Group group);
+MPI_Fint (PMPI_Group_c2f)(MPI_Group group);
+MPI_Group (MPI_Group_f2c)(MPI_Fint group);
+MPI_Group (PMPI_Group_f2c)(MPI_Fint group);
+MPI_Fint (MPI_Info_c2f)(MPI_Info info);
+MPI_Fint (PMPI_Info_c2f)(MPI_Info info);
+MPI_Info (MPI_Info_f2c)(MPI_Fint info);
+MPI_Info (PMPI_Info_f2c)(MPI_Fint info);
+MPI_Fint (MPI_Message_c2f)(MPI_Message message);
+MPI_Fint (PMPI_Message_c2f)(MPI_Message message);
+MPI_Message (MPI_Message_f2c)(MPI_Fint message);
+MPI_Message (PMPI_Message_f2c)(MPI_Fint message);
+MPI_Fint (MPI_Op_c2f)(MPI_Op op);
+MPI_Fint (PMPI_Op_c2f)(MPI_Op op);
+MPI_Op (MPI_Op_f2c)(MPI_Fint op);
+MPI_Op (PMPI_Op_f2c)(MPI_Fint op);
+MPI_Fint (MPI_Request_c2f)(MPI_Request request);
+MPI_Fint (PMPI_Request_c2f)(MPI_Request request);
+MPI_Request (MPI_Request_f2c)(MPI_Fint request);
+MPI_Request (PMPI_Request_f2c)(MPI_Fint request);
+MPI_Fint (MPI_Session_c2f)(MPI_Session session);
+MPI_Fint (PMPI_Session_c2f)(MPI_Session session);
+MPI_Session (MPI_Session_f2c)(MPI_Fint session);
+MPI_Session (PMPI_Session_f2c)(MPI_Fint session);
+int MPI_Status_c2f(const MPI_Status *c_status, MPI_Fint *f_status);
+int PMPI_Status_c2f(const MPI_Status *c_status, MPI_Fint *f_status);
+int MPI_Status_c2f08(const MPI_Status *c_status, MPI_F08_status *f08_status);
+int PMPI_Status_c2f08(const MPI_Status *c_status, MPI_F08_status *f08_status);
+int MPI_Status_f082c(const MPI_F08_status *f08_status, MPI_Status *c_status);
+int PMPI_Status_f082c(const MPI_F08_status *f08_status, MPI_Status *c_status);
+int MPI_Status_f082f(const MPI_F08_status *f08_status, MPI_Fint *f_status);
+int PMPI_Status_f082f(const MPI_F08_status *f08_status, MPI_Fint *f_status);
+int MPI_Status_f2c(const MPI_Fint *f_status, MPI_Status *c_status);
+int PMPI_Status_f2c(const MPI_Fint *f_status, MPI_Status *c_status);
+int MPI_Status_f2f08(const MPI_Fint *f_status, MPI_F08_status *f08_status);
+int PMPI_Status_f2f08(const MPI_Fint *f_status, MPI_F08_status *f08_status);
+MPI_Fint (MPI_Type_c2f)(MPI_Datatype datatype);
+MPI_Fint (PMPI_Type_c2f)(MPI_Datatype datatype);
+MPI_Datatype (MPI_Type_f2c)(MPI_Fint datatype);
+MPI_Datatype (PMPI_Type_f2c)(MPI_Fint datatype);
+MPI_Fint (MPI_Win_c2f)(MPI_Win win);
+MPI_Fint (PMPI_Win_c2f)(MPI_Win win);
+MPI_Win (MPI_Win_f2c)(MPI_Fint win);
+MPI_Win (PMPI_Win_f2c)(MPI_Fint win);
+
+/* Not in MPI-4.1 (zmpi exports them) */
+int MPI_Errhandler_create(MPI_Comm_errhandler_function *comm_errhandler_fn,
+                          MPI_Errhandler *errhandler);
+int PMPI_Errhandler_create(MPI_Comm_errhandler_function *comm_errhandler_fn,
+                           MPI_Errhandler *errhandler);
+int MPI_Errhandler_get(MPI_Comm comm, MPI_Errhandler *errhandler);
+int PMPI_Errhandler_get(MPI_Comm comm, MPI_Errhandler *errhandler);
+int MPI_Errhandler_set(MPI_Comm comm, MPI_Errhandler errhandler);
+int PMPI_Errhandler_set(MPI_Comm comm, MPI_Errhandler errhandler);
+
+/* ---- end of generated functions ---- */
 
 #undef ZMPI_DECLARE
 

@@ -124,6 +124,8 @@ TEST(Options, NoProgram) {
 TEST(Options, OpenMpiHabitsAreAccepted) {
   StatusOr<Options> o = Parse({"--oversubscribe", "--allow-run-as-root", "prog"});
   ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->oversubscribe);
+  EXPECT_FALSE(Parse({"prog"})->oversubscribe);
 }
 
 TEST(Options, ManyHostOptions) {
