@@ -17,6 +17,8 @@ Status AllgatherInt(Comm& comm, int value, std::vector<int>* out);
 // Returns when every member has called it.
 Status BarrierAll(Comm& comm);
 
+// A congruent copy of `parent` with a new context; carries over its error handler and its
+// process topology (MPI_Comm_dup).
 StatusOr<Comm*> DupComm(Comm& parent);
 // MPI_Comm_split: nullptr for color MPI_UNDEFINED.
 StatusOr<Comm*> SplitComm(Comm& parent, int color, int key);

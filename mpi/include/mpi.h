@@ -287,6 +287,10 @@ typedef struct MPI_Status {
 
 
 /* ---- constants: topologies ---- */
+/* MPI_GRAPH, MPI_CART and MPI_DIST_GRAPH are above. As in MPICH's ABI, these two are data
+ * symbols of the library (distinct non-null pointers), not macros. */
+extern int *const MPI_UNWEIGHTED;
+extern int *const MPI_WEIGHTS_EMPTY;
 
 
 
@@ -441,6 +445,43 @@ ZMPI_DECLARE(int, Alltoall, (const void *sendbuf, int sendcount, MPI_Datatype se
 
 
 /* topologies */
+ZMPI_DECLARE(int, Cart_create, (MPI_Comm comm_old, int ndims, const int dims[],
+                                const int periods[], int reorder, MPI_Comm *comm_cart))
+ZMPI_DECLARE(int, Cart_coords, (MPI_Comm comm, int rank, int maxdims, int coords[]))
+ZMPI_DECLARE(int, Cart_rank, (MPI_Comm comm, const int coords[], int *rank))
+ZMPI_DECLARE(int, Cart_shift, (MPI_Comm comm, int direction, int disp, int *rank_source,
+                               int *rank_dest))
+ZMPI_DECLARE(int, Cart_sub, (MPI_Comm comm, const int remain_dims[], MPI_Comm *newcomm))
+ZMPI_DECLARE(int, Cart_get, (MPI_Comm comm, int maxdims, int dims[], int periods[],
+                             int coords[]))
+ZMPI_DECLARE(int, Cart_map, (MPI_Comm comm, int ndims, const int dims[], const int periods[],
+                             int *newrank))
+ZMPI_DECLARE(int, Cartdim_get, (MPI_Comm comm, int *ndims))
+ZMPI_DECLARE(int, Dims_create, (int nnodes, int ndims, int dims[]))
+ZMPI_DECLARE(int, Graph_create, (MPI_Comm comm_old, int nnodes, const int indx[],
+                                 const int edges[], int reorder, MPI_Comm *comm_graph))
+ZMPI_DECLARE(int, Graph_get, (MPI_Comm comm, int maxindex, int maxedges, int indx[],
+                              int edges[]))
+ZMPI_DECLARE(int, Graph_map, (MPI_Comm comm, int nnodes, const int indx[], const int edges[],
+                              int *newrank))
+ZMPI_DECLARE(int, Graph_neighbors, (MPI_Comm comm, int rank, int maxneighbors,
+                                    int neighbors[]))
+ZMPI_DECLARE(int, Graph_neighbors_count, (MPI_Comm comm, int rank, int *nneighbors))
+ZMPI_DECLARE(int, Graphdims_get, (MPI_Comm comm, int *nnodes, int *nedges))
+ZMPI_DECLARE(int, Topo_test, (MPI_Comm comm, int *status))
+ZMPI_DECLARE(int, Dist_graph_create_adjacent,
+             (MPI_Comm comm_old, int indegree, const int sources[], const int sourceweights[],
+              int outdegree, const int destinations[], const int destweights[], MPI_Info info,
+              int reorder, MPI_Comm *comm_dist_graph))
+ZMPI_DECLARE(int, Dist_graph_create,
+             (MPI_Comm comm_old, int n, const int sources[], const int degrees[],
+              const int destinations[], const int weights[], MPI_Info info, int reorder,
+              MPI_Comm *comm_dist_graph))
+ZMPI_DECLARE(int, Dist_graph_neighbors,
+             (MPI_Comm comm, int maxindegree, int sources[], int sourceweights[],
+              int maxoutdegree, int destinations[], int destweights[]))
+ZMPI_DECLARE(int, Dist_graph_neighbors_count,
+             (MPI_Comm comm, int *indegree, int *outdegree, int *weighted))
 
 
 
