@@ -2,7 +2,11 @@
 # shellcheck shell=bash
 
 readonly kSources="pt2pt/latency pt2pt/bw pt2pt/bibw pt2pt/multi_lat coll/barrier coll/bcast
-  coll/reduce coll/allreduce coll/allgather coll/alltoall coll/gather coll/scatter launch/hello"
+  coll/reduce coll/allreduce coll/allgather coll/alltoall coll/gather coll/scatter launch/hello
+  halo/halo2d halo/halo3d"
+# Benchmarks that need derived datatypes and topologies: an MPI that cannot build them is
+# reported, its rows stay empty (logged in failures.tsv), and the run goes on.
+readonly kDatatypeSources="halo/halo2d halo/halo3d"
 readonly kAllColl="barrier bcast reduce allreduce allgather alltoall gather scatter"
 readonly kTargetColl="barrier bcast allreduce"
 
@@ -67,8 +71,12 @@ build_all() {
     cc=$(compiler_of "$mpi")
     for source in $kSources; do
       # shellcheck disable=SC2086  # kCflags is a list of flags
-      "$cc" $kCflags -I"$kHere" -o "$work/$mpi/$(basename "$source")" "$kHere/$source.c" \
-        "$kHere/harness.c" || { log "build failed: $cc $source"; exit 1; }
+      if ! "$cc" $kCflags -I"$kHere" -o "$work/$mpi/$(basename "$source")" "$kHere/$source.c" \
+        "$kHere/harness.c"; then
+        [[ " $kDatatypeSources " == *" $source "* ]] ||
+          { log "build failed: $cc $source"; exit 1; }
+        log "build failed: $cc $source (derived datatypes or topologies missing?): NOT RUN"
+      fi
     done
   done
   log "built $(echo $kSources | wc -w) benchmarks for: $mpis ($kCflags)"
@@ -104,6 +112,7 @@ args_for() {
       bw) echo "-m :1M -i 5 -x 1" ;;
       coll) echo "-i 50 -x 5" ;;
       over) echo "-m 8:64K -i 4 -x 1" ;;
+      halo | halo_over) echo "-m :1M -i 20 -x 2" ;;
     esac
     return
   fi
@@ -112,6 +121,9 @@ args_for() {
     bw) echo "" ;;
     coll) [[ $setting == shm ]] && echo "" || echo "-i 200 -x 20" ;;
     over) echo "-m 8:1M -i 50 -x 5" ;;
+    # OSU latency counts (1000 per size above 8 KiB) would spend ~20 s per run at 4 MiB faces.
+    halo) echo "-i 200 -x 20" ;;
+    halo_over) echo "-i 50 -x 5" ;;
   esac
 }
 
@@ -126,6 +138,11 @@ cases_for() {
   for name in $coll_list; do echo "$name 2 $(args_for coll "$setting")"; done
   # 4 ranks on 2 cores (or 2 per namespace host): oversubscribed, so few iterations.
   for name in $kTargetColl; do echo "$name 4 $(args_for over "$setting")"; done
+  # Halo exchanges (issue 12): 1 KiB - 4 MiB faces, 2 ranks and 4 (oversubscribed here).
+  for name in halo2d halo3d; do
+    echo "$name 2 $(args_for halo "$setting")"
+    echo "$name 4 $(args_for halo_over "$setting")"
+  done
 }
 
 # Sets the array `cmd` to the launch command of one run.
@@ -206,6 +223,10 @@ run_one() {
   shift 6
   local file=$raw/$setting/$mpi/$bench.np$np.rep$rep.txt unit=us rc=0
   mkdir -p "$(dirname "$file")"
+  if [[ ! -x $work/$mpi/$bench ]]; then
+    echo -e "$setting\t$mpi\t$bench\t$np\t$rep\tnot-built" >> "$raw/failures.tsv"
+    return 0
+  fi
   launch_cmd "$mpi" "$setting" "$np"
   run_watched "$file" "${cmd[@]}" "$work/$mpi/$bench" "$@" || rc=$?
   if [[ $rc -eq $kHungAfterResults ]] && grep -q -E '^# verification: (off|passed)' "$file"; then
@@ -218,7 +239,7 @@ run_one() {
     echo -e "$setting\t$mpi\t$bench\t$np\t$rep\t$rc" >> "$raw/failures.tsv"
     return 0
   fi
-  [[ $bench == bw || $bench == bibw ]] && unit=MB/s
+  [[ $bench == bw || $bench == bibw || $bench == halo2d || $bench == halo3d ]] && unit=MB/s
   awk -v pre="$setting	$bench	$np	$mpi	$rep" -v unit="$unit" \
     '$1 ~ /^[0-9]+$/ && NF >= 2 {print pre "\t" $1 "\t" $2 "\t" unit}' "$file" >> "$raw/samples.tsv"
 }

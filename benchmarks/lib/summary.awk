@@ -4,6 +4,7 @@ function pick(bench, size) {
   if (bench == "latency") return size ~ /^(0|8|64|1024|8192|65536|1048576|4194304)$/
   if (bench == "bw" || bench == "bibw") return size ~ /^(8|8192|65536|1048576|4194304)$/
   if (bench == "barrier" || bench == "launch_hello") return 1
+  if (bench == "halo2d" || bench == "halo3d") return size ~ /^(1024|65536|1048576|4194304)$/
   return size ~ /^(8|8192|1048576)$/
 }
 function human(size) {

@@ -1,4 +1,4 @@
-# medians.csv -> issue 4's speed targets, each with zmpi's worst case and whether it is met.
+# medians.csv -> issue 4's speed targets and issue 12's halo targets, each with zmpi's worst case
 # Run with -F, . "better" is the better of Open MPI and MPICH at that size (lower time, higher
 # MB/s); a reference without a median is left out of it. Columns of medians.csv: setting,
 # benchmark, ranks, size_bytes, unit, openmpi, mpich, zmpi, ...
@@ -41,6 +41,11 @@ NR == 1 { next }
       ((b == "allreduce" && (size == 8 || size == 1048576)) || b == "bcast" || b == "barrier"))
     consider("f", "shm allreduce 8B/1M, bcast, barrier, 2 and 4 ranks <= 1.0x better", 1.0, 0,
              z, better(o, m, 0), where)
+  if (s == "shm" && (b == "halo2d" || b == "halo3d"))
+    consider("i", "shm halo2d/halo3d, 2 and 4 ranks >= 1.5x Open MPI (issue 12)", 1.5, 1, z, o,
+             where)
+  if (s == "netns" && (b == "halo2d" || b == "halo3d"))
+    consider("j", "netns halo2d/halo3d >= 1.0x Open MPI (issue 12)", 1.0, 1, z, o, where)
   if (s == "shm" && b == "launch_hello") {
     consider("g", "launch zrun -n 2 <= 0.5x Open MPI", 0.5, 0, z, o, where)
     consider("h", "launch zrun -n 2 <= 1.0x MPICH", 1.0, 0, z, m, where)

@@ -5,9 +5,11 @@
 #define ZMPI_MPI_CORE_COMM_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "mpi/core/topology.h"
 #include "mpi/include/mpi.h"
 
 namespace zmpi::core {
@@ -38,6 +40,9 @@ class Comm {
   void set_errhandler(MPI_Errhandler e);
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
+  // The process topology (MPI_Cart_create & co.), or nullptr; copied by DupComm.
+  const Topology* topology() const { return topology_.get(); }
+  void set_topology(std::unique_ptr<Topology> topology) { topology_ = std::move(topology); }
 
   // Collective tag sequence: every collective call on this communicator takes the next
   // tag, so consecutive collectives never confuse each other's messages.
@@ -51,6 +56,7 @@ class Comm {
   uint32_t context_;
   MPI_Errhandler errhandler_ = MPI_ERRORS_ARE_FATAL;
   std::string name_;
+  std::unique_ptr<Topology> topology_;
   int coll_tag_ = 0;
 };
 

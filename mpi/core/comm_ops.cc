@@ -37,6 +37,7 @@ StatusOr<Comm*> DupComm(Comm& parent) {
   ZMPI_ASSIGN_OR_RETURN(uint32_t context, rt.AgreeOnContext(parent));
   Comm* comm = rt.AddComm(parent.world_ranks(), parent.rank(), context);
   comm->set_errhandler(parent.errhandler());
+  if (parent.topology() != nullptr) comm->set_topology(parent.topology()->Clone());
   Status copied = CopyAttributes(HandleKind::kComm, parent.handle(), comm->handle());
   if (!copied.ok()) {
     rt.FreeComm(comm);

@@ -17,8 +17,9 @@ Status AllgatherInt(Comm& comm, int value, std::vector<int>* out);
 // Returns when every member has called it.
 Status BarrierAll(Comm& comm);
 
-// MPI_Comm_dup: a new context, the parent's error handler, and its attributes through their
-// copy callbacks (if one fails, the new communicator is freed and its error returned).
+// MPI_Comm_dup: a new context, the parent's error handler and process topology, and its
+// attributes through their copy callbacks (if one fails, the new communicator is freed and its
+// error returned).
 StatusOr<Comm*> DupComm(Comm& parent);
 // MPI_Comm_free: runs the attributes' delete callbacks (if one fails, the communicator stays
 // and its error is returned), then frees the communicator.
