@@ -10,6 +10,7 @@
 #include "common/copy.h"
 #include "common/log.h"
 #include "mpi/core/comm.h"
+#include "mpi/core/derived_op.h"
 
 namespace zmpi::core {
 namespace {
@@ -54,6 +55,7 @@ const char* Engine::TransportOf(int world_rank) const {
 
 void Engine::Complete(Request* r) {
   r->complete = true;
+  if (r->derived != nullptr) [[unlikely]] FinishDerived(r);
   if (r->user_freed) pool_.Release(r);
 }
 

@@ -1,0 +1,127 @@
+#include "mpi/core/derived_op.h"
+
+#include <cstring>
+
+#include "mpi/core/request.h"
+#include "mpi/core/runtime.h"
+#include "mpi/datatype/external32.h"
+#include "mpi/datatype/layout.h"
+
+namespace zmpi::core {
+namespace {
+
+int64_t Bytes(int64_t count, const Datatype& t) { return count * static_cast<int64_t>(t.size); }
+
+std::unique_ptr<char[]> Staging(int64_t bytes) {
+  return std::unique_ptr<char[]>(new char[bytes > 0 ? static_cast<size_t>(bytes) : 1]);
+}
+
+}  // namespace
+
+void PackTyped(const void* buf, int64_t count, const Datatype& t, void* packed) {
+  const int64_t n = Bytes(count, t);
+  if (n == 0) return;
+  if (t.contiguous) {
+    memcpy(packed, static_cast<const char*>(buf) + t.true_lb, static_cast<size_t>(n));
+    return;
+  }
+  datatype::Pack(t.type->layout(), t.type->extent(), buf, count, 0, n, packed);
+}
+
+void UnpackTyped(const void* packed, int64_t bytes, void* buf, int64_t count, const Datatype& t) {
+  int64_t n = std::min(bytes, Bytes(count, t));
+  if (n <= 0) return;
+  if (t.contiguous) {
+    memcpy(static_cast<char*>(buf) + t.true_lb, packed, static_cast<size_t>(n));
+    return;
+  }
+  datatype::Unpack(t.type->layout(), t.type->extent(), buf, count, 0, n, packed);
+}
+
+StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) {
+  a.bytes = static_cast<size_t>(Bytes(count, t));
+  if (t.contiguous || a.dest == MPI_PROC_NULL || a.bytes == 0) {
+    a.buf = static_cast<const char*>(buf) + t.true_lb;
+    return Isend(a);
+  }
+  auto op = std::make_unique<DerivedOp>();
+  op->staging = Staging(static_cast<int64_t>(a.bytes));
+  PackTyped(buf, count, t, op->staging.get());
+  a.buf = op->staging.get();
+  ZMPI_ASSIGN_OR_RETURN(Request * r, Isend(a));
+  if (!r->complete) r->derived = op.release();  // freed by Complete once the data are out
+  return r;
+}
+
+Status SendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) {
+  a.bytes = static_cast<size_t>(Bytes(count, t));
+  if (t.contiguous || a.dest == MPI_PROC_NULL || a.bytes == 0) {
+    a.buf = static_cast<const char*>(buf) + t.true_lb;
+    return Send(a);
+  }
+  std::unique_ptr<char[]> staging = Staging(static_cast<int64_t>(a.bytes));
+  PackTyped(buf, count, t, staging.get());
+  a.buf = staging.get();
+  return Send(a);
+}
+
+StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& t, RecvArgs a) {
+  a.bytes = static_cast<size_t>(Bytes(count, t));
+  a.type_size = t.size > 0 ? t.size : 1;
+  if (t.contiguous || a.source == MPI_PROC_NULL || a.bytes == 0) {
+    a.buf = static_cast<char*>(buf) + t.true_lb;
+    return Irecv(a);
+  }
+  auto op = std::make_unique<DerivedOp>();
+  op->staging = Staging(static_cast<int64_t>(a.bytes));
+  op->type = datatype::TypeRef(t.type);
+  op->user_buf = buf;
+  op->count = count;
+  a.buf = op->staging.get();
+  ZMPI_ASSIGN_OR_RETURN(Request * r, Irecv(a));
+  r->derived = op.release();
+  if (r->complete) FinishDerived(r);  // matched a message that was already here
+  return r;
+}
+
+namespace {
+datatype::TypeRef EngineType(const Datatype& t) {
+  return Runtime::Get()->datatypes().TypeOf(t.handle);
+}
+}  // namespace
+
+int64_t External32Bytes(int64_t count, const Datatype& t) {
+  return count * EngineType(t)->external_size();
+}
+
+Status PackExternal32(const void* buf, int64_t count, const Datatype& t, void* out) {
+  datatype::TypeRef type = EngineType(t);
+  std::unique_ptr<char[]> native = Staging(Bytes(count, t));
+  PackTyped(buf, count, t, native.get());
+  if (!datatype::ToExternal32(*type, count, native.get(), out)) {
+    return Error(Code::kConversion, "datatype 0x%x has no external32 representation", t.handle);
+  }
+  return OkStatus();
+}
+
+Status UnpackExternal32(const void* in, int64_t count, const Datatype& t, void* buf) {
+  datatype::TypeRef type = EngineType(t);
+  std::unique_ptr<char[]> native = Staging(Bytes(count, t));
+  if (!datatype::FromExternal32(*type, count, in, native.get())) {
+    return Error(Code::kConversion, "datatype 0x%x has no external32 representation", t.handle);
+  }
+  UnpackTyped(native.get(), Bytes(count, t), buf, count, t);
+  return OkStatus();
+}
+
+void FinishDerived(Request* r) {
+  std::unique_ptr<DerivedOp> op(r->derived);
+  r->derived = nullptr;
+  if (r->kind != RequestKind::kRecv || !op->type || r->cancelled) return;
+  const datatype::Type& t = *op->type;
+  int64_t n = std::min<int64_t>(static_cast<int64_t>(r->status_bytes), op->count * t.size());
+  if (n > 0)
+    datatype::Unpack(t.layout(), t.extent(), op->user_buf, op->count, 0, n, op->staging.get());
+}
+
+}  // namespace zmpi::core

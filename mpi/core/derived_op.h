@@ -1,0 +1,48 @@
+// Point-to-point with datatypes whose data are not `count * size` bytes at buf: the cold path
+// beside the contiguous one in p2p.h. A send packs into a staging buffer the request owns (a
+// blocking send into a temporary); a receive lands in a staging buffer that Engine::Complete
+// unpacks into the user's layout, whatever completes it (wait, test, MPI_Request_free'd
+// receives, cancel). Contiguous derived types with data away from buf just shift the buffer.
+#ifndef ZMPI_MPI_CORE_DERIVED_OP_H_
+#define ZMPI_MPI_CORE_DERIVED_OP_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "common/status.h"
+#include "mpi/core/datatype.h"
+#include "mpi/core/p2p.h"
+#include "mpi/datatype/type.h"
+
+namespace zmpi::core {
+
+struct Request;
+
+// What a request with a derived datatype carries until it completes.
+struct DerivedOp {
+  datatype::TypeRef type;  // keeps the type alive if the user frees it meanwhile
+  void* user_buf = nullptr;
+  int64_t count = 0;
+  std::unique_ptr<char[]> staging;
+};
+
+// args.buf/bytes are ignored: (buf, count, type) describe the data.
+StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
+Status SendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
+StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& type, RecvArgs args);
+
+// Packs/unpacks (buf, count, type) to/from contiguous bytes (count * size). Any type.
+void PackTyped(const void* buf, int64_t count, const Datatype& type, void* packed);
+void UnpackTyped(const void* packed, int64_t bytes, void* buf, int64_t count, const Datatype& type);
+
+// external32 (MPI_Pack_external): bytes of `count` elements, and the conversions.
+int64_t External32Bytes(int64_t count, const Datatype& type);
+Status PackExternal32(const void* buf, int64_t count, const Datatype& type, void* out);
+Status UnpackExternal32(const void* in, int64_t count, const Datatype& type, void* buf);
+
+// Engine::Complete's cold branch: unpacks a receive's data, frees the staging buffer.
+void FinishDerived(Request* r);
+
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_DERIVED_OP_H_

@@ -1,0 +1,177 @@
+#include "mpi/datatype/layout.h"
+
+#include <cstring>
+
+namespace zmpi::datatype {
+namespace {
+
+// Puts a run in canonical form: unused loops are count 1 / stride 0, a loop whose stride
+// equals its length is one longer run, and a loop nest that is one regular loop is one level.
+void Normalize(Run& r) {
+  for (;;) {
+    if (r.count0 == 1 && r.count1 > 1) {
+      r.count0 = r.count1;
+      r.stride0 = r.stride1;
+      r.count1 = 1;
+    }
+    if (r.count1 == 1) r.stride1 = 0;
+    if (r.count0 == 1) r.stride0 = 0;
+    if (r.count0 > 1 && r.stride0 == r.len) {
+      r.len *= r.count0;
+      r.count0 = r.count1;
+      r.stride0 = r.stride1;
+      r.count1 = 1;
+      r.stride1 = 0;
+      continue;
+    }
+    if (r.count0 > 1 && r.count1 > 1 && r.stride1 == r.count0 * r.stride0) {
+      r.count0 *= r.count1;
+      r.count1 = 1;
+      r.stride1 = 0;
+      continue;
+    }
+    return;
+  }
+}
+
+// Merges `r` into `last` when the two are one run or one loop; false if they are not.
+bool Merge(Run& last, const Run& r) {
+  if (last.single() && r.single()) {
+    if (last.offset + last.len == r.offset) {
+      last.len += r.len;
+      return true;
+    }
+    if (last.len == r.len) {
+      last.count0 = 2;
+      last.stride0 = r.offset - last.offset;
+      return true;
+    }
+    return false;
+  }
+  if (last.count1 == 1 && last.count0 > 1 && r.single() && r.len == last.len &&
+      r.offset == last.offset + last.count0 * last.stride0) {
+    ++last.count0;
+    return true;
+  }
+  if (r.count1 != 1 || r.len != last.len || r.count0 != last.count0 || r.stride0 != last.stride0 ||
+      r.count0 == 1) {
+    return false;
+  }
+  if (last.count1 == 1) {
+    last.count1 = 2;
+    last.stride1 = r.offset - last.offset;
+    return true;
+  }
+  if (r.offset == last.offset + last.count1 * last.stride1) {
+    ++last.count1;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Layout::Append(Run run) {
+  if (run.bytes() == 0) return;
+  Normalize(run);
+  size_ += run.bytes();
+  if (!runs_.empty() && Merge(runs_.back(), run)) {
+    Normalize(runs_.back());
+    return;
+  }
+  runs_.push_back(run);
+}
+
+void Layout::AppendRepeated(const Layout& child, int64_t n, int64_t stride, int64_t shift) {
+  if (n <= 0) return;
+  if (child.runs_.size() == 1) {
+    Run r = child.runs_[0];
+    r.offset += shift;
+    if (n == 1) {
+      Append(r);
+      return;
+    }
+    if (r.single()) {
+      r.count0 = n;
+      r.stride0 = stride;
+      Append(r);
+      return;
+    }
+    if (r.count1 == 1) {
+      if (r.count0 * r.stride0 == stride) {
+        r.count0 *= n;
+      } else {
+        r.count1 = n;
+        r.stride1 = stride;
+      }
+      Append(r);
+      return;
+    }
+    if (r.count1 * r.stride1 == stride) {
+      r.count1 *= n;
+      Append(r);
+      return;
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    for (Run r : child.runs_) {
+      r.offset += shift + i * stride;
+      Append(r);
+    }
+  }
+}
+
+void Layout::Finish() {
+  starts_.resize(runs_.size());
+  int64_t at = 0;
+  for (size_t i = 0; i < runs_.size(); ++i) {
+    starts_[i] = at;
+    at += runs_[i].bytes();
+  }
+  size_ = at;
+}
+
+void Pack(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t pos,
+          int64_t n, void* packed) {
+  const char* src = static_cast<const char*>(buf);
+  char* dst = static_cast<char*>(packed);
+  layout.Walk(extent, count, pos, n, [&](int64_t off, int64_t len) {
+    memcpy(dst, src + off, static_cast<size_t>(len));
+    dst += len;
+    return true;
+  });
+}
+
+void Unpack(const Layout& layout, int64_t extent, void* buf, int64_t count, int64_t pos, int64_t n,
+            const void* packed) {
+  char* dst = static_cast<char*>(buf);
+  const char* src = static_cast<const char*>(packed);
+  layout.Walk(extent, count, pos, n, [&](int64_t off, int64_t len) {
+    memcpy(dst + off, src, static_cast<size_t>(len));
+    src += len;
+    return true;
+  });
+}
+
+size_t Segments(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t* pos,
+                int64_t max_bytes, iovec* iov, size_t max_iov) {
+  size_t filled = 0;
+  const char* base = static_cast<const char*>(buf);
+  int64_t taken = layout.Walk(extent, count, *pos, max_bytes, [&](int64_t off, int64_t len) {
+    char* at = const_cast<char*>(base + off);
+    if (filled > 0 &&
+        static_cast<char*>(iov[filled - 1].iov_base) + iov[filled - 1].iov_len == at) {
+      iov[filled - 1].iov_len += static_cast<size_t>(len);
+      return true;
+    }
+    if (filled == max_iov) return false;
+    iov[filled].iov_base = at;
+    iov[filled].iov_len = static_cast<size_t>(len);
+    ++filled;
+    return true;
+  });
+  *pos += taken;
+  return filled;
+}
+
+}  // namespace zmpi::datatype
