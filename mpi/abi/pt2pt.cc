@@ -23,8 +23,9 @@ constexpr int kDerivedType = -1;
 
 // Every check of a send, in the order the error classes are reported; MPI_SUCCESS if none
 // fails (MPI_PROC_NULL is valid).
-[[gnu::noinline, gnu::cold]] int CheckSendFully(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-                   int tag, MPI_Comm comm) {
+[[gnu::noinline, gnu::cold]] int CheckSendFully(const char* fn, const void* buf, int count,
+                                                MPI_Datatype datatype, int dest, int tag,
+                                                MPI_Comm comm) {
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
@@ -38,8 +39,9 @@ constexpr int kDerivedType = -1;
 
 // Checks a send's arguments into `args`; errors are reported through comm's handler.
 // Inline (as BlockingSend): with the core's send below it, this is the whole of MPI_Send.
-[[gnu::always_inline]] inline int CheckSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-              int tag, MPI_Comm comm, SendMode mode, zmpi::core::SendArgs* args) {
+[[gnu::always_inline]] inline int CheckSend(const char* fn, const void* buf, int count,
+                                            MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                                            SendMode mode, zmpi::core::SendArgs* args) {
   Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
   const Datatype* t = zmpi::core::FindPlainDatatype(datatype);
   if (!zmpi::abi::PointToPointArgsPlain(c, t, buf, count, dest, tag)) [[unlikely]] {
@@ -74,12 +76,13 @@ constexpr int kDerivedType = -1;
 }
 
 // Checks arguments and starts a send; errors are reported through comm's handler.
-int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-              int tag, MPI_Comm comm, SendMode mode, Request** out) {
+int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+              MPI_Comm comm, SendMode mode, Request** out) {
   zmpi::core::SendArgs a{};
   int rc = CheckSend(fn, buf, count, datatype, dest, tag, comm, mode, &a);
   if (rc != MPI_SUCCESS) {
-    if (rc == kDerivedType) return StartDerivedSend(fn, buf, count, datatype, dest, tag, comm, mode, out);
+    if (rc == kDerivedType)
+      return StartDerivedSend(fn, buf, count, datatype, dest, tag, comm, mode, out);
     return rc;
   }
   StatusOr<Request*> r = zmpi::core::Isend(a);
@@ -89,8 +92,9 @@ int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype,
 }
 
 // Every check of a receive (see CheckSendFully).
-[[gnu::noinline, gnu::cold]] int CheckRecvFully(const char* fn, void* buf, int count, MPI_Datatype datatype, int source,
-                   int tag, MPI_Comm comm) {
+[[gnu::noinline, gnu::cold]] int CheckRecvFully(const char* fn, void* buf, int count,
+                                                MPI_Datatype datatype, int source, int tag,
+                                                MPI_Comm comm) {
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
@@ -124,8 +128,8 @@ int StartRecv(const char* fn, void* buf, int count, MPI_Datatype datatype, int s
     if (rc != MPI_SUCCESS) return rc;
     if (t == nullptr) return StartDerivedRecv(fn, buf, count, datatype, source, tag, comm, out);
   }
-  zmpi::core::RecvArgs a{buf, static_cast<size_t>(count) * t->size, source, tag, c,
-                         zmpi::core::Channel::kUser, t->size};
+  zmpi::core::RecvArgs a{buf, static_cast<size_t>(count) * t->size, source, tag,
+                         c,   zmpi::core::Channel::kUser,           t->size};
   StatusOr<Request*> r = zmpi::core::Irecv(a);
   if (!r.ok()) return zmpi::abi::Report(c, fn, r.status());
   *out = *r;
@@ -137,8 +141,9 @@ int Complete(const char* fn, Request* r, MPI_Status* status) {
   return zmpi::abi::Report(c, fn, zmpi::core::Wait(r, status));
 }
 
-[[gnu::always_inline]] inline int BlockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-                 int tag, MPI_Comm comm, SendMode mode) {
+[[gnu::always_inline]] inline int BlockingSend(const char* fn, const void* buf, int count,
+                                               MPI_Datatype datatype, int dest, int tag,
+                                               MPI_Comm comm, SendMode mode) {
   zmpi::core::SendArgs a{};
   int rc = CheckSend(fn, buf, count, datatype, dest, tag, comm, mode, &a);
   if (rc != MPI_SUCCESS) {
@@ -182,8 +187,8 @@ ZMPI_WEAK_ALIAS(Rsend)
 ZMPI_API int PMPI_Isend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                         MPI_Comm comm, MPI_Request* request) {
   ZMPI_ENTER("MPI_Isend");
-  return NonblockingSend("MPI_Isend", buf, count, datatype, dest, tag, comm,
-                         SendMode::kStandard, request);
+  return NonblockingSend("MPI_Isend", buf, count, datatype, dest, tag, comm, SendMode::kStandard,
+                         request);
 }
 ZMPI_WEAK_ALIAS(Isend)
 
@@ -255,8 +260,8 @@ ZMPI_API int PMPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, 
   std::unique_ptr<char[]> copy(new char[bytes ? bytes : 1]);
   if (t->type == nullptr) {
     if (bytes) memcpy(copy.get(), buf, bytes);
-    return PMPI_Sendrecv(copy.get(), count, datatype, dest, sendtag, buf, count, datatype,
-                         source, recvtag, comm, status);
+    return PMPI_Sendrecv(copy.get(), count, datatype, dest, sendtag, buf, count, datatype, source,
+                         recvtag, comm, status);
   }
   // A derived type goes out packed (same type signature, as bytes).
   zmpi::core::PackTyped(buf, count, *t, copy.get());
