@@ -71,8 +71,25 @@ bool Merge(Run& last, const Run& r) {
 
 }  // namespace
 
+void Layout::Flatten() {
+  if (reps_ == 1) return;
+  std::vector<Run> group = std::move(runs_);
+  const int64_t reps = reps_, stride = rep_stride_;
+  runs_.clear();
+  reps_ = 1;
+  rep_stride_ = 0;
+  size_ = 0;
+  for (int64_t i = 0; i < reps; ++i) {
+    for (Run r : group) {
+      r.offset += i * stride;
+      Append(r);
+    }
+  }
+}
+
 void Layout::Append(Run run) {
   if (run.bytes() == 0) return;
+  Flatten();
   Normalize(run);
   size_ += run.bytes();
   if (!runs_.empty() && Merge(runs_.back(), run)) {
@@ -113,10 +130,22 @@ void Layout::AppendRepeated(const Layout& child, int64_t n, int64_t stride, int6
       return;
     }
   }
+  // A group of runs repeated into an empty layout: keep the group once.
+  if (runs_.empty() && child.runs_.size() > 1 &&
+      (child.reps_ == 1 || child.reps_ * child.rep_stride_ == stride)) {
+    runs_ = child.runs_;
+    for (Run& r : runs_) r.offset += shift;
+    rep_stride_ = child.reps_ == 1 ? stride : child.rep_stride_;
+    reps_ = child.reps_ * n;
+    size_ = child.size_ * n;
+    return;
+  }
   for (int64_t i = 0; i < n; ++i) {
-    for (Run r : child.runs_) {
-      r.offset += shift + i * stride;
-      Append(r);
+    for (int64_t k = 0; k < child.reps_; ++k) {
+      for (Run r : child.runs_) {
+        r.offset += shift + i * stride + k * child.rep_stride_;
+        Append(r);
+      }
     }
   }
 }
@@ -128,7 +157,7 @@ void Layout::Finish() {
     starts_[i] = at;
     at += runs_[i].bytes();
   }
-  size_ = at;
+  size_ = at * reps_;
 }
 
 void Pack(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t pos,

@@ -46,9 +46,12 @@ class Layout {
   void Finish();
 
   const std::vector<Run>& runs() const { return runs_; }
+  // The runs are repeated reps() times, rep_stride() bytes apart, within one element.
+  int64_t reps() const { return reps_; }
+  int64_t rep_stride() const { return rep_stride_; }
   int64_t size() const { return size_; }  // packed bytes of one element
   // One run of `size` bytes with no loop: an element is contiguous (at runs()[0].offset).
-  bool contiguous() const { return runs_.size() == 1 && runs_[0].single(); }
+  bool contiguous() const { return runs_.size() == 1 && runs_[0].single() && reps_ == 1; }
 
   // Calls fn(offset, len) for each contiguous piece of the packed range [pos, pos + max) of a
   // message of `count` elements `extent` apart; offsets are from the message's buffer. When fn
@@ -57,8 +60,13 @@ class Layout {
   int64_t Walk(int64_t extent, int64_t count, int64_t pos, int64_t max, Fn&& fn) const;
 
  private:
+  // Copies the repeated group out into plain runs (before anything is appended after it).
+  void Flatten();
+
   std::vector<Run> runs_;
-  std::vector<int64_t> starts_;  // packed offset of each run within the element
+  std::vector<int64_t> starts_;  // packed offset of each run within one repetition
+  int64_t reps_ = 1;
+  int64_t rep_stride_ = 0;
   int64_t size_ = 0;
 };
 
@@ -79,8 +87,9 @@ int64_t Layout::Walk(int64_t extent, int64_t count, int64_t pos, int64_t max, Fn
   int64_t end = pos + max;
   if (end > count * size_) end = count * size_;
   if (pos >= end) return 0;
-  int64_t elem = pos / size_;
-  int64_t rem = pos % size_;
+  const int64_t unit = size_ / reps_;  // one repetition of the runs
+  int64_t elem = pos / unit;           // counts repetitions: element elem / reps_
+  int64_t rem = pos % unit;
   size_t run = 0;
   {
     size_t lo = 0, hi = runs_.size();  // the last run whose start <= rem
@@ -100,8 +109,8 @@ int64_t Layout::Walk(int64_t extent, int64_t count, int64_t pos, int64_t max, Fn
   int64_t i0 = k % r0->count0;
   int64_t i1 = k / r0->count0;
   int64_t done = pos;
-  for (; elem < count; ++elem) {
-    int64_t base = elem * extent;
+  for (; elem < count * reps_; ++elem) {
+    int64_t base = (elem / reps_) * extent + (elem % reps_) * rep_stride_;
     for (; run < runs_.size(); ++run) {
       const Run& r = runs_[run];
       for (; i1 < r.count1; ++i1) {

@@ -125,6 +125,15 @@ static void struct_ring(int n) {
   int elements;
   CALL(MPI_Get_elements(&st, t, &elements));
   CHECK(elements == 5 * n, "Get_elements(struct) %d, want %d", elements, 5 * n);
+  /* The same records as one contiguous array-of-structs type on the send side. */
+  MPI_Datatype arr;
+  CALL(MPI_Type_contiguous(n, t, &arr));
+  CALL(MPI_Type_commit(&arr));
+  memset(r, 0x55, sizeof(struct rec) * n);
+  CALL(MPI_Sendrecv(s, 1, arr, next_rank(), 3, r, n, t, prev_rank(), 3, MPI_COMM_WORLD, &st));
+  CHECK(r[n - 1].a == prev_rank() * 1000000 + n - 1 && r[n - 1].c[2] == 'z' && r[0].b == 0,
+        "array of structs");
+  CALL(MPI_Type_free(&arr));
   CALL(MPI_Type_free(&t));
   free(s), free(r);
 }

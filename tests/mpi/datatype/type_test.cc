@@ -103,6 +103,35 @@ TEST(TypeTest, ElementsOfPartialMessages) {
   EXPECT_EQ(pair->BytesFor(5), 40);
 }
 
+// An array of structs keeps the struct's runs once with a repetition count, not a copy per
+// element, and still packs in type-map order (also from the middle of an element).
+TEST(TypeTest, ArrayOfStructsIsOneRepeatedGroup) {
+  TypeRef s = Type::Compose({Int(), Double()}, {{0, 1, 0}, {1, 1, 8}}, 1, 0, true);
+  TypeRef a = Type::Compose({s}, {{0, 1000, 0}}, 1, 0, false);
+  a->Commit();
+  EXPECT_EQ(a->layout().runs().size(), 2u);
+  EXPECT_EQ(a->layout().reps(), 1000);
+  EXPECT_EQ(a->layout().rep_stride(), 16);
+  EXPECT_EQ(a->size(), 12000);
+  TypeRef v = Type::Compose({a}, {{0, 1, 0}}, 3, 20000, false);  // three arrays, apart
+  v->Commit();
+  EXPECT_EQ(v->layout().reps(), 1);
+  EXPECT_LE(v->layout().runs().size(), 6000u);  // copied out (touching runs joined)
+  EXPECT_EQ(v->size(), 36000);
+  std::vector<char> buf(16 * 1000 * 2);
+  for (size_t i = 0; i < buf.size(); ++i) buf[i] = static_cast<char>(i * 7);
+  std::vector<char> whole(24000), piece(24000);
+  Pack(a->layout(), a->extent(), buf.data(), 2, 0, 24000, whole.data());
+  for (int64_t pos = 0; pos < 24000; pos += 5) {
+    Pack(a->layout(), a->extent(), buf.data(), 2, pos, std::min<int64_t>(5, 24000 - pos),
+         piece.data() + pos);
+  }
+  EXPECT_EQ(piece, whole);
+  EXPECT_EQ(whole[12], buf[16]);  // element 0, repetition 1, the int
+  EXPECT_EQ(whole[12000], buf[16000]);  // element 1 starts one extent on
+  EXPECT_EQ(whole[12004], buf[16008]);
+}
+
 TEST(TypeTest, UncommittedChildrenCompileForTheParentOnly) {
   TypeRef c = Type::Compose({Int()}, {{0, 2, 0}}, 1, 0, false);
   TypeRef v = Type::Compose({c}, {{0, 1, 0}}, 3, 12, false);
