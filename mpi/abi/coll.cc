@@ -97,7 +97,10 @@ ZMPI_API int PMPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Data
           c, "MPI_Reduce",
           zmpi::coll::ReduceTyped(*c, sendbuf, recvbuf, count, *t, *base, op, root));
     }
-    count = static_cast<int>(count * (t->size / base->size));
+    return zmpi::abi::Report(c, "MPI_Reduce",
+                             zmpi::coll::Reduce(*c, sendbuf, recvbuf,
+                                                static_cast<size_t>(count) * (t->size / base->size),
+                                                *base, op, root));
   }
   return zmpi::abi::Report(c, "MPI_Reduce",
                            zmpi::coll::Reduce(*c, sendbuf, recvbuf, count, *base, op, root));
@@ -122,7 +125,10 @@ ZMPI_API int PMPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_D
           c, "MPI_Allreduce",
           zmpi::coll::AllreduceTyped(*c, sendbuf, recvbuf, count, *t, *base, op));
     }
-    count = static_cast<int>(count * (t->size / base->size));
+    return zmpi::abi::Report(
+        c, "MPI_Allreduce",
+        zmpi::coll::Allreduce(*c, sendbuf, recvbuf,
+                              static_cast<size_t>(count) * (t->size / base->size), *base, op));
   }
   return zmpi::abi::Report(c, "MPI_Allreduce",
                            zmpi::coll::Allreduce(*c, sendbuf, recvbuf, count, *base, op));
