@@ -29,6 +29,8 @@
 #ifndef ZMPI_TRANSPORT_ENDPOINT_H_
 #define ZMPI_TRANSPORT_ENDPOINT_H_
 
+#include <sys/uio.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -93,6 +95,16 @@ class Endpoint {
   virtual bool CanRead(int /*peer*/) const { return false; }
   virtual Status Read(int /*peer*/, uint64_t /*remote_addr*/, void* /*local*/, size_t /*len*/) {
     return Error(Code::kUnsupported, "%s: single-copy read is not supported", Name());
+  }
+  // The same read scattered into `count` local pieces in order (their lengths sum to the
+  // bytes read from remote_addr on): a receive lands in a derived datatype's layout with no
+  // staging copy. The default reads piece by piece.
+  virtual Status ReadV(int peer, uint64_t remote_addr, const iovec* local, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      ZMPI_RETURN_IF_ERROR(Read(peer, remote_addr, local[i].iov_base, local[i].iov_len));
+      remote_addr += local[i].iov_len;
+    }
+    return OkStatus();
   }
 
   // Tagged bulk transfer (see contract). Keys are unique per (sender, receiver) pair in flight.

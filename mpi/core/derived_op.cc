@@ -77,10 +77,11 @@ StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& t, RecvA
   op->type = datatype::TypeRef(t.type);
   op->user_buf = buf;
   op->count = count;
+  const datatype::Layout& layout = t.type->layout();
+  op->direct = layout.pieces() > 0 && layout.size() / layout.pieces() >= kDirectMinPiece;
   a.buf = op->staging.get();
-  ZMPI_ASSIGN_OR_RETURN(Request * r, Irecv(a));
-  r->derived = op.release();
-  if (r->complete) FinishDerived(r);  // matched a message that was already here
+  StatusOr<Request*> r = IrecvDerived(a, op.get());
+  if (r.ok()) op.release();  // the request owns it now (Engine::Complete frees it)
   return r;
 }
 
@@ -114,10 +115,29 @@ Status UnpackExternal32(const void* in, int64_t count, const Datatype& t, void* 
   return OkStatus();
 }
 
+Status ReadIntoLayout(transport::Endpoint& endpoint, int peer, uint64_t remote_addr, Request* r,
+                      size_t bytes) {
+  DerivedOp& op = *r->derived;
+  const datatype::Type& t = *op.type;
+  constexpr size_t kBatch = 64;  // iovecs per read
+  iovec iov[kBatch];
+  int64_t pos = 0;
+  const int64_t end = static_cast<int64_t>(bytes);
+  while (pos < end) {
+    const int64_t from = pos;
+    size_t n = datatype::Segments(t.layout(), t.extent(), op.user_buf, op.count, &pos, end - pos,
+                                  iov, kBatch);
+    if (n == 0) break;
+    ZMPI_RETURN_IF_ERROR(endpoint.ReadV(peer, remote_addr + static_cast<uint64_t>(from), iov, n));
+  }
+  op.landed = true;
+  return OkStatus();
+}
+
 void FinishDerived(Request* r) {
   std::unique_ptr<DerivedOp> op(r->derived);
   r->derived = nullptr;
-  if (r->kind != RequestKind::kRecv || !op->type || r->cancelled) return;
+  if (r->kind != RequestKind::kRecv || !op->type || r->cancelled || op->landed) return;
   const datatype::Type& t = *op->type;
   int64_t n = std::min<int64_t>(static_cast<int64_t>(r->status_bytes), op->count * t.size());
   if (n > 0)

@@ -13,6 +13,7 @@
 #include "mpi/core/datatype.h"
 #include "mpi/core/p2p.h"
 #include "mpi/datatype/type.h"
+#include "transport/endpoint.h"
 
 namespace zmpi::core {
 
@@ -24,12 +25,24 @@ struct DerivedOp {
   void* user_buf = nullptr;
   int64_t count = 0;
   std::unique_ptr<char[]> staging;
+  // A receive whose pieces are large enough to land straight in the user's layout when the
+  // transport reads the sender's memory (single copy); `landed` once it did.
+  bool direct = false;
+  bool landed = false;
 };
+
+// Pieces of at least this mean size are read straight into a receive's layout; smaller ones
+// are cheaper packed (one syscall iovec per piece costs more than copying it twice).
+inline constexpr int64_t kDirectMinPiece = 512;
 
 // args.buf/bytes are ignored: (buf, count, type) describe the data.
 StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
 Status SendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
 StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& type, RecvArgs args);
+
+// Irecv with the staging state attached from the start (p2p.cc). On error the request is
+// released and `derived` is still the caller's.
+StatusOr<Request*> IrecvDerived(const RecvArgs& args, DerivedOp* derived);
 
 // Packs/unpacks (buf, count, type) to/from contiguous bytes (count * size). Any type.
 void PackTyped(const void* buf, int64_t count, const Datatype& type, void* packed);
@@ -40,9 +53,22 @@ int64_t External32Bytes(int64_t count, const Datatype& type);
 Status PackExternal32(const void* buf, int64_t count, const Datatype& type, void* out);
 Status UnpackExternal32(const void* in, int64_t count, const Datatype& type, void* buf);
 
+// The single-copy read of a rendezvous receive with a derived datatype: true if it takes the
+// direct path (ReadIntoLayout), else the caller reads into r->recv_buf (the staging buffer).
+inline bool ReadsDirect(const Request* r);
+// Reads `bytes` of the sender's contiguous data at remote_addr into the receive's layout.
+Status ReadIntoLayout(transport::Endpoint& endpoint, int peer, uint64_t remote_addr, Request* r,
+                      size_t bytes);
+
 // Engine::Complete's cold branch: unpacks a receive's data, frees the staging buffer.
 void FinishDerived(Request* r);
 
+}  // namespace zmpi::core
+
+#include "mpi/core/request.h"
+
+namespace zmpi::core {
+inline bool ReadsDirect(const Request* r) { return r->derived != nullptr && r->derived->direct; }
 }  // namespace zmpi::core
 
 #endif  // ZMPI_MPI_CORE_DERIVED_OP_H_

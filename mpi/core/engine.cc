@@ -181,7 +181,8 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
   // which on shm means both ranks copy at once through a ring that stays in cache.
   if (config_.single_copy && n >= config_.single_copy_min && p.endpoint->CanRead(peer)) {
     if (n) {
-      Status s = p.endpoint->Read(peer, header.addr, r->recv_buf, n);
+      Status s = ReadsDirect(r) ? ReadIntoLayout(*p.endpoint, peer, header.addr, r, n)
+                                : p.endpoint->Read(peer, header.addr, r->recv_buf, n);
       if (!s.ok()) r->error = s;
     }
     PostControl(peer, FrameType::kFin, header.sreq, 0, 0, r);

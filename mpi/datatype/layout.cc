@@ -152,12 +152,14 @@ void Layout::AppendRepeated(const Layout& child, int64_t n, int64_t stride, int6
 
 void Layout::Finish() {
   starts_.resize(runs_.size());
-  int64_t at = 0;
+  int64_t at = 0, pieces = 0;
   for (size_t i = 0; i < runs_.size(); ++i) {
     starts_[i] = at;
     at += runs_[i].bytes();
+    pieces += runs_[i].count0 * runs_[i].count1;
   }
   size_ = at * reps_;
+  pieces_ = pieces * reps_;
 }
 
 void Pack(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t pos,

@@ -50,6 +50,8 @@ class Layout {
   int64_t reps() const { return reps_; }
   int64_t rep_stride() const { return rep_stride_; }
   int64_t size() const { return size_; }  // packed bytes of one element
+  // Contiguous pieces in one element (after Finish): size() / pieces() is the mean piece.
+  int64_t pieces() const { return pieces_; }
   // One run of `size` bytes with no loop: an element is contiguous (at runs()[0].offset).
   bool contiguous() const { return runs_.size() == 1 && runs_[0].single() && reps_ == 1; }
 
@@ -68,6 +70,7 @@ class Layout {
   int64_t reps_ = 1;
   int64_t rep_stride_ = 0;
   int64_t size_ = 0;
+  int64_t pieces_ = 0;
 };
 
 // Copies the packed range [pos, pos + n) of (buf, count, layout) to/from `packed`. The

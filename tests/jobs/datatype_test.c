@@ -30,30 +30,44 @@ static int err_class(int rc) {
 static int next_rank(void) { return (g_me + 1) % g_p; }
 static int prev_rank(void) { return (g_me + g_p - 1) % g_p; }
 
-/* Vector of doubles (every other pair of three) over the ring, received contiguous and as the
- * same vector; n blocks of 2. */
-static void vector_ring(int n) {
+/* Vector of doubles (n blocks of bl, stride st) over the ring, received contiguous and as the
+ * same vector. */
+static void vector_ring(int n, int bl, int st_) {
   g_label = "vector";
   MPI_Datatype vec;
-  CALL(MPI_Type_vector(n, 2, 3, MPI_DOUBLE, &vec));
+  CALL(MPI_Type_vector(n, bl, st_, MPI_DOUBLE, &vec));
   CALL(MPI_Type_commit(&vec));
-  double *src = xmalloc(sizeof(double) * 3 * n), *flat = xmalloc(sizeof(double) * 2 * n);
-  double *dst = xmalloc(sizeof(double) * 3 * n);
-  for (int i = 0; i < 3 * n; ++i) src[i] = g_me * 1e7 + i, dst[i] = -1;
+  const int span = st_ * (n - 1) + bl;
+  double *src = xmalloc(sizeof(double) * span), *flat = xmalloc(sizeof(double) * bl * n);
+  double *dst = xmalloc(sizeof(double) * span);
+  for (int i = 0; i < span; ++i) src[i] = g_me * 1e7 + i, dst[i] = -1;
   MPI_Request rq;
   MPI_Status st;
-  CALL(MPI_Irecv(flat, 2 * n, MPI_DOUBLE, prev_rank(), 1, MPI_COMM_WORLD, &rq));
+  CALL(MPI_Irecv(flat, bl * n, MPI_DOUBLE, prev_rank(), 1, MPI_COMM_WORLD, &rq));
   CALL(MPI_Send(src, 1, vec, next_rank(), 1, MPI_COMM_WORLD));
   CALL(MPI_Wait(&rq, &st));
   for (int b = 0; b < n; ++b) {
-    for (int k = 0; k < 2; ++k) {
-      double want = prev_rank() * 1e7 + 3 * b + k;
-      if (flat[2 * b + k] != want) fail("vector n=%d: flat[%d] = %g, want %g", n, 2 * b + k, flat[2 * b + k], want);
+    for (int k = 0; k < bl; ++k) {
+      double want = prev_rank() * 1e7 + st_ * b + k;
+      if (flat[bl * b + k] != want) {
+        fail("vector n=%d: flat[%d] = %g, want %g", n, bl * b + k, flat[bl * b + k], want);
+      }
     }
   }
   int count;
   CALL(MPI_Get_count(&st, MPI_DOUBLE, &count));
-  CHECK(count == 2 * n, "Get_count %d, want %d", count, 2 * n);
+  CHECK(count == bl * n, "Get_count %d, want %d", count, bl * n);
+  /* Contiguous send into the vector (the receive lands in the layout). */
+  for (int i = 0; i < span; ++i) dst[i] = -1;
+  CALL(MPI_Irecv(dst, 1, vec, prev_rank(), 14, MPI_COMM_WORLD, &rq));
+  CALL(MPI_Send(src, bl * n, MPI_DOUBLE, next_rank(), 14, MPI_COMM_WORLD));
+  CALL(MPI_Wait(&rq, &st));
+  for (int i = 0; i < span; ++i) {
+    double want = i % st_ >= bl ? -1 : prev_rank() * 1e7 + (i / st_) * bl + i % st_;
+    if (dst[i] != want) fail("contiguous into vector n=%d: dst[%d] = %g, want %g", n, i, dst[i], want);
+  }
+  ++g_checks;
+  for (int i = 0; i < span; ++i) dst[i] = -1;
   /* Both sides derived; Isend from a type freed before the wait. */
   MPI_Datatype dup;
   CALL(MPI_Type_dup(vec, &dup));
@@ -64,14 +78,14 @@ static void vector_ring(int n) {
   CHECK(dup == MPI_DATATYPE_NULL, "Type_free left the handle");
   CALL(MPI_Wait(&sq, MPI_STATUS_IGNORE));
   CALL(MPI_Wait(&rq, &st));
-  for (int i = 0; i < 3 * n; ++i) {
-    double want = i % 3 == 2 ? -1 : prev_rank() * 1e7 + i;
+  for (int i = 0; i < span; ++i) {
+    double want = i % st_ >= bl ? -1 : prev_rank() * 1e7 + i;
     if (dst[i] != want) fail("vector n=%d: dst[%d] = %g, want %g", n, i, dst[i], want);
   }
   CALL(MPI_Get_count(&st, vec, &count));
   CHECK(count == 1, "Get_count(vec) %d", count);
   CALL(MPI_Get_elements(&st, vec, &count));
-  CHECK(count == 2 * n, "Get_elements(vec) %d", count);
+  CHECK(count == bl * n, "Get_elements(vec) %d", count);
   CALL(MPI_Type_free(&vec));
   free(src), free(flat), free(dst);
 }
@@ -579,9 +593,13 @@ int main(int argc, char **argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &g_p);
   /* Packed sizes: 160 B (eager), ~94 KiB (above the 64 KiB eager limit, below 128 KiB single
    * copy), ~1.1 MiB (single copy / streamed rendezvous). */
-  vector_ring(10);
-  vector_ring(6000);
-  vector_ring(70001);
+  vector_ring(10, 2, 3);
+  vector_ring(6000, 2, 3);
+  vector_ring(70001, 2, 3);
+  /* Rows of 4 KiB: large pieces, read straight into the layout over single copy. */
+  vector_ring(3, 512, 700);
+  vector_ring(20, 512, 700);
+  vector_ring(256, 512, 1100);
   struct_ring(3);
   struct_ring(7000);
   struct_ring(70000);

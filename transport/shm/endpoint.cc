@@ -106,6 +106,7 @@ class ShmEndpoint final : public Endpoint {
   StatusOr<int> Poll(FrameSink& sink) override;
   bool CanRead(int peer) const override;
   Status Read(int peer, uint64_t remote_addr, void* local, size_t len) override;
+  Status ReadV(int peer, uint64_t remote_addr, const iovec* local, size_t count) override;
   bool PeerAlive(int peer) override;
 
  private:
@@ -320,6 +321,14 @@ Status ShmEndpoint::Read(int rank, uint64_t remote_addr, void* local, size_t len
     return peer->read_assist.Read(*peer->process, remote_addr, local, len);
   }
   return peer->process->Read(remote_addr, local, len);
+}
+
+Status ShmEndpoint::ReadV(int rank, uint64_t remote_addr, const iovec* local, size_t count) {
+  Peer* peer = Find(rank);
+  if (peer == nullptr || !peer->can_read) {
+    return Error(Code::kUnsupported, "shm: no single-copy read from rank %d", rank);
+  }
+  return peer->process->ReadV(remote_addr, local, count);
 }
 
 void ShmEndpoint::HelpReaders() {

@@ -127,7 +127,7 @@ TEST(TypeTest, ArrayOfStructsIsOneRepeatedGroup) {
          piece.data() + pos);
   }
   EXPECT_EQ(piece, whole);
-  EXPECT_EQ(whole[12], buf[16]);  // element 0, repetition 1, the int
+  EXPECT_EQ(whole[12], buf[16]);        // element 0, repetition 1, the int
   EXPECT_EQ(whole[12000], buf[16000]);  // element 1 starts one extent on
   EXPECT_EQ(whole[12004], buf[16008]);
 }
