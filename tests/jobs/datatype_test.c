@@ -575,6 +575,45 @@ static void collectives(void) {
   int pr[4] = {g_me, 1, 2 * g_me, 2}, pmax[4] = {0};
   CALL(MPI_Reduce(pr, pmax, 2, pair, MPI_MAX, 0, MPI_COMM_WORLD));
   if (g_me == 0) CHECK(pmax[0] == g_p - 1 && pmax[2] == 2 * (g_p - 1), "Reduce pair");
+  /* Scatter from a vector at the root; Alltoall vector to vector; in-place forms. */
+  int *sv = xmalloc(sizeof(int) * 6 * g_p), got[6];
+  for (int i = 0; i < 6 * g_p; ++i) sv[i] = 1000 + i;
+  for (int root = 0; root < g_p; ++root) {
+    for (int i = 0; i < 6; ++i) got[i] = -1;
+    CALL(MPI_Scatter(sv, 1, vec, got, 3, MPI_INT, root, MPI_COMM_WORLD));
+    /* vec's extent is 5 ints: block r starts at 5r. */
+    CHECK(got[0] == 1000 + 5 * g_me && got[1] == 1002 + 5 * g_me && got[2] == 1004 + 5 * g_me &&
+              got[3] == -1,
+          "Scatter from %d", root);
+  }
+  int *a2a_s = xmalloc(sizeof(int) * (5 * g_p + 1)), *a2a_r = xmalloc(sizeof(int) * (5 * g_p + 1));
+  for (int i = 0; i < 5 * g_p + 1; ++i) a2a_s[i] = g_me * 1000 + i, a2a_r[i] = -1;
+  CALL(MPI_Alltoall(a2a_s, 1, vec, a2a_r, 1, vec, MPI_COMM_WORLD));
+  for (int r = 0; r < g_p; ++r) {
+    CHECK(a2a_r[5 * r] == r * 1000 + 5 * g_me && a2a_r[5 * r + 4] == r * 1000 + 5 * g_me + 4 &&
+              a2a_r[5 * r + 1] == -1,
+          "Alltoall from %d", r);
+  }
+  CALL(MPI_Alltoall(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, a2a_r, 1, vec, MPI_COMM_WORLD));
+  for (int r = 0; r < g_p; ++r) {
+    CHECK(a2a_r[5 * r] == g_me * 1000 + 5 * r && a2a_r[5 * r + 2] == g_me * 1000 + 5 * r + 2,
+          "Alltoall in place from %d", r);
+  }
+  for (int i = 0; i < 6 * g_p; ++i) wide[i] = -1;
+  wide[5 * g_me] = g_me, wide[5 * g_me + 2] = g_me + 1, wide[5 * g_me + 4] = g_me + 2;
+  CALL(MPI_Allgather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, wide, 1, vec, MPI_COMM_WORLD));
+  for (int r = 0; r < g_p; ++r) {
+    CHECK(wide[5 * r] == r && wide[5 * r + 4] == r + 2 && wide[5 * r + 1] == -1,
+          "Allgather in place from %d", r);
+  }
+  int inp[6] = {1, -5, 2, -5, 3, -5};
+  CALL(MPI_Allreduce(MPI_IN_PLACE, inp, 1, vec, MPI_SUM, MPI_COMM_WORLD));
+  CHECK(inp[0] == g_p && inp[4] == 3 * g_p && inp[1] == -5, "Allreduce in place");
+  int rin[6] = {1, -5, 2, -5, 3, -5}, rout[6] = {0};
+  CALL(MPI_Reduce(g_me == 0 ? MPI_IN_PLACE : rin, g_me == 0 ? rin : rout, 1, vec, MPI_SUM, 0,
+                  MPI_COMM_WORLD));
+  if (g_me == 0) CHECK(rin[2] == 2 * g_p && rin[3] == -5, "Reduce in place");
+  free(sv), free(a2a_s), free(a2a_r);
   MPI_Datatype st = rec_type();
   CALL(MPI_Type_commit(&st));
   struct rec rr = {1, 1.0, {0}}, rs;
