@@ -432,6 +432,25 @@ static void contents(void) {
   CALL(MPI_Pack(full, 1, t, part, sizeof part, &pos, MPI_COMM_WORLD));
   CHECK(part[0] == 30 && part[29] == 59, "darray data %d %d", part[0], part[29]);
   MPI_Type_free(&t);
+  /* CYCLIC(2) over 3 processes, rank 1 of 3 owns 2, 3, 8, 9 of 0..9; FORTRAN order 2-d with
+   * BLOCK in the first (fastest) dimension: rank 1 of 2 owns rows 2..3 of each column. */
+  int g1[1] = {10}, d1[1] = {MPI_DISTRIBUTE_CYCLIC}, da1[1] = {2}, p1[1] = {3};
+  CALL(MPI_Type_create_darray(3, 1, 1, g1, d1, da1, p1, MPI_ORDER_C, MPI_INT, &t));
+  CALL(MPI_Type_commit(&t));
+  pos = 0;
+  CALL(MPI_Pack(full, 1, t, part, sizeof part, &pos, MPI_COMM_WORLD));
+  CHECK(pos == 16 && part[0] == 2 && part[1] == 3 && part[2] == 8 && part[3] == 9,
+        "darray cyclic %d %d %d %d", part[0], part[1], part[2], part[3]);
+  MPI_Type_free(&t);
+  int g2[2] = {4, 3}, d2[2] = {MPI_DISTRIBUTE_BLOCK, MPI_DISTRIBUTE_NONE},
+      a2[2] = {MPI_DISTRIBUTE_DFLT_DARG, MPI_DISTRIBUTE_DFLT_DARG}, p2[2] = {2, 1};
+  CALL(MPI_Type_create_darray(2, 1, 2, g2, d2, a2, p2, MPI_ORDER_FORTRAN, MPI_INT, &t));
+  CALL(MPI_Type_commit(&t));
+  pos = 0;
+  CALL(MPI_Pack(full, 1, t, part, sizeof part, &pos, MPI_COMM_WORLD));
+  CHECK(pos == 24 && part[0] == 2 && part[1] == 3 && part[2] == 6 && part[5] == 11,
+        "darray fortran %d %d %d %d", part[0], part[1], part[2], part[5]);
+  MPI_Type_free(&t);
   CALL(MPI_Type_create_resized(MPI_INT, -4, 16, &t));
   expect_envelope(t, 0, 2, 1, MPI_COMBINER_RESIZED);
   CALL(MPI_Type_get_contents(t, 0, 2, 1, ints, aints, types));
