@@ -12,6 +12,9 @@ namespace {
 
 int64_t Bytes(int64_t count, const Datatype& t) { return count * static_cast<int64_t>(t.size); }
 
+// Blocking sends up to this size pack into a buffer on the stack (no allocation).
+constexpr size_t kSmallStaging = 2048;
+
 std::unique_ptr<char[]> Staging(int64_t bytes) {
   return std::unique_ptr<char[]>(new char[bytes > 0 ? static_cast<size_t>(bytes) : 1]);
 }
@@ -59,9 +62,16 @@ Status SendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) 
     a.buf = static_cast<const char*>(buf) + t.true_lb;
     return Send(a);
   }
-  std::unique_ptr<char[]> staging = Staging(static_cast<int64_t>(a.bytes));
-  PackTyped(buf, count, t, staging.get());
-  a.buf = staging.get();
+  // Send returns once the data are out of the buffer: small messages pack on the stack.
+  alignas(16) char small[kSmallStaging];
+  std::unique_ptr<char[]> staging;
+  char* to = small;
+  if (a.bytes > sizeof(small)) {
+    staging = Staging(static_cast<int64_t>(a.bytes));
+    to = staging.get();
+  }
+  PackTyped(buf, count, t, to);
+  a.buf = to;
   return Send(a);
 }
 

@@ -9,10 +9,10 @@
 
 #include "job_check.h"
 
-#define CHECK(cond, ...)       \
-  do {                         \
+#define CHECK(cond, ...)            \
+  do {                              \
     if (!(cond)) fail(__VA_ARGS__); \
-    ++g_checks;                \
+    ++g_checks;                     \
   } while (0)
 
 static int err_class(int rc) {
@@ -20,11 +20,11 @@ static int err_class(int rc) {
   MPI_Error_class(rc, &c);
   return c;
 }
-#define EXPECT_CLASS(call, cls)                                                        \
-  do {                                                                                \
-    int rc_ = (call);                                                                 \
+#define EXPECT_CLASS(call, cls)                                                               \
+  do {                                                                                        \
+    int rc_ = (call);                                                                         \
     if (err_class(rc_) != (cls)) fail("%s: class %d, want %d", #call, err_class(rc_), (cls)); \
-    ++g_checks;                                                                       \
+    ++g_checks;                                                                               \
   } while (0)
 
 static int next_rank(void) { return (g_me + 1) % g_p; }
@@ -64,7 +64,8 @@ static void vector_ring(int n, int bl, int st_) {
   CALL(MPI_Wait(&rq, &st));
   for (int i = 0; i < span; ++i) {
     double want = i % st_ >= bl ? -1 : prev_rank() * 1e7 + (i / st_) * bl + i % st_;
-    if (dst[i] != want) fail("contiguous into vector n=%d: dst[%d] = %g, want %g", n, i, dst[i], want);
+    if (dst[i] != want)
+      fail("contiguous into vector n=%d: dst[%d] = %g, want %g", n, i, dst[i], want);
   }
   ++g_checks;
   for (int i = 0; i < span; ++i) dst[i] = -1;
@@ -160,7 +161,7 @@ static void mixed_types(void) {
   MPI_Datatype ind, hind, sub, res;
   CALL(MPI_Type_indexed(3, bl, disp, MPI_INT, &ind));
   int hbl[2] = {4, 2};
-  MPI_Aint hdisp[2] = {8 * (MPI_Aint)sizeof(int), 0};  /* blocks in reverse memory order */
+  MPI_Aint hdisp[2] = {8 * (MPI_Aint)sizeof(int), 0}; /* blocks in reverse memory order */
   CALL(MPI_Type_create_hindexed(2, hbl, hdisp, MPI_INT, &hind));
   CALL(MPI_Type_commit(&ind));
   CALL(MPI_Type_commit(&hind));
@@ -182,8 +183,8 @@ static void mixed_types(void) {
   CALL(MPI_Type_commit(&sub));
   int grid[80], got[12];
   for (int i = 0; i < 80; ++i) grid[i] = g_me * 1000 + i;
-  CALL(MPI_Sendrecv(grid, 1, sub, next_rank(), 5, got, 12, MPI_INT, prev_rank(), 5,
-                    MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Sendrecv(grid, 1, sub, next_rank(), 5, got, 12, MPI_INT, prev_rank(), 5, MPI_COMM_WORLD,
+                    MPI_STATUS_IGNORE));
   for (int r = 0; r < 3; ++r) {
     for (int c = 0; c < 4; ++c) {
       int want = prev_rank() * 1000 + (2 + r) * 10 + 3 + c;
@@ -218,8 +219,7 @@ static void edges(void) {
   int buf[16], out[16];
   for (int i = 0; i < 16; ++i) buf[i] = g_me * 100 + i, out[i] = -1;
   MPI_Status st;
-  CALL(MPI_Sendrecv(buf, 0, vec, next_rank(), 8, out, 0, vec, prev_rank(), 8, MPI_COMM_WORLD,
-                    &st));
+  CALL(MPI_Sendrecv(buf, 0, vec, next_rank(), 8, out, 0, vec, prev_rank(), 8, MPI_COMM_WORLD, &st));
   int count;
   CALL(MPI_Get_count(&st, vec, &count));
   CHECK(count == 0 && out[0] == -1, "zero count: %d", count);
@@ -297,8 +297,8 @@ static void pack_roundtrips(void) {
   CHECK(vb[0] == 10 && vb[2] == 12 && vb[4] == 14 && vb[1] == 0, "Unpack vector");
   /* A packed message sent as MPI_PACKED and unpacked at the other end. */
   char got[64];
-  CALL(MPI_Sendrecv(packed, pos, MPI_PACKED, next_rank(), 13, got, 64, MPI_PACKED, prev_rank(),
-                    13, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Sendrecv(packed, pos, MPI_PACKED, next_rank(), 13, got, 64, MPI_PACKED, prev_rank(), 13,
+                    MPI_COMM_WORLD, MPI_STATUS_IGNORE));
   upos = 0;
   CALL(MPI_Unpack(got, 64, &upos, back, 2, t, MPI_COMM_WORLD));
   CHECK(back[0].a == 1 && back[1].b == -1e300, "MPI_PACKED over the wire");
@@ -330,10 +330,8 @@ static void pack_roundtrips(void) {
   EXPECT_CLASS(MPI_Unpack(packed, 8, &pos, vb, 1, vec, MPI_COMM_WORLD), MPI_ERR_TRUNCATE);
   EXPECT_CLASS(MPI_Pack(v, -1, vec, packed, 64, &pos, MPI_COMM_WORLD), MPI_ERR_COUNT);
   EXPECT_CLASS(MPI_Pack(v, 1, vec, packed, 64, &pos, MPI_COMM_NULL), MPI_ERR_COMM);
-  EXPECT_CLASS(MPI_Pack(v, 1, MPI_DATATYPE_NULL, packed, 64, &pos, MPI_COMM_WORLD),
-               MPI_ERR_TYPE);
-  EXPECT_CLASS(MPI_Pack_external("native", v, 1, vec, ext, 64, &epos),
-               MPI_ERR_UNSUPPORTED_DATAREP);
+  EXPECT_CLASS(MPI_Pack(v, 1, MPI_DATATYPE_NULL, packed, 64, &pos, MPI_COMM_WORLD), MPI_ERR_TYPE);
+  EXPECT_CLASS(MPI_Pack_external("native", v, 1, vec, ext, 64, &epos), MPI_ERR_UNSUPPORTED_DATAREP);
   MPI_Count csize;
   CALL(MPI_Pack_size_c(1000000000000L, MPI_INT, MPI_COMM_WORLD, &csize));
   CHECK(csize == 4000000000000L, "Pack_size_c");
@@ -409,9 +407,9 @@ static void contents(void) {
   CALL(MPI_Type_create_subarray(2, sizes, subs, starts, MPI_ORDER_FORTRAN, MPI_INT, &t));
   expect_envelope(t, 8, 0, 1, MPI_COMBINER_SUBARRAY);
   CALL(MPI_Type_get_contents(t, 8, 0, 1, ints, aints, types));
-  CHECK(ints[0] == 2 && ints[2] == 10 && ints[4] == 4 && ints[6] == 3 &&
-            ints[7] == MPI_ORDER_FORTRAN,
-        "subarray");
+  CHECK(
+      ints[0] == 2 && ints[2] == 10 && ints[4] == 4 && ints[6] == 3 && ints[7] == MPI_ORDER_FORTRAN,
+      "subarray");
   MPI_Type_free(&t);
   int gs[2] = {10, 6}, dist[2] = {MPI_DISTRIBUTE_BLOCK, MPI_DISTRIBUTE_CYCLIC},
       dargs[2] = {MPI_DISTRIBUTE_DFLT_DARG, 2}, ps[2] = {2, 1};
