@@ -162,26 +162,92 @@ void Layout::Finish() {
   pieces_ = pieces * reps_;
 }
 
+namespace {
+
+// Copies one run's pieces between memory (`mem`: the origin of one repetition) and the packed
+// stream. Common piece sizes get a fixed-size copy (a move, not a memcpy call): a vector of
+// single doubles is 8-byte pieces.
+template <bool kPack, int64_t kLen>
+inline void CopyLoop(const Run& r, char* mem, char*& packed) {
+  const size_t len = static_cast<size_t>(kLen > 0 ? kLen : r.len);
+  for (int64_t i1 = 0; i1 < r.count1; ++i1) {
+    char* p = mem + r.offset + i1 * r.stride1;
+    for (int64_t i0 = 0; i0 < r.count0; ++i0, p += r.stride0) {
+      if (kPack) {
+        memcpy(packed, p, len);
+      } else {
+        memcpy(p, packed, len);
+      }
+      packed += len;
+    }
+  }
+}
+
+template <bool kPack>
+void CopyRun(const Run& r, char* mem, char*& packed) {
+  switch (r.len) {
+    case 4:
+      return CopyLoop<kPack, 4>(r, mem, packed);
+    case 8:
+      return CopyLoop<kPack, 8>(r, mem, packed);
+    case 12:
+      return CopyLoop<kPack, 12>(r, mem, packed);
+    case 16:
+      return CopyLoop<kPack, 16>(r, mem, packed);
+    case 24:
+      return CopyLoop<kPack, 24>(r, mem, packed);
+    case 32:
+      return CopyLoop<kPack, 32>(r, mem, packed);
+    default:
+      return CopyLoop<kPack, 0>(r, mem, packed);
+  }
+}
+
+// Copies the packed range [pos, pos + n): partial repetitions at either end through Walk,
+// whole repetitions in between run by run.
+template <bool kPack>
+void Copy(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos, int64_t n,
+          char* packed) {
+  if (l.size() == 0 || n <= 0) return;
+  const int64_t unit = l.size() / l.reps();
+  auto walk = [&](int64_t from, int64_t len) {
+    l.Walk(extent, count, from, len, [&](int64_t off, int64_t k) {
+      if (kPack) {
+        memcpy(packed, mem + off, static_cast<size_t>(k));
+      } else {
+        memcpy(mem + off, packed, static_cast<size_t>(k));
+      }
+      packed += k;
+      return true;
+    });
+  };
+  const int64_t end = pos + n;
+  int64_t first = (pos + unit - 1) / unit;  // first whole repetition
+  int64_t last = end / unit;                // one past the last whole repetition
+  if (first >= last) {
+    walk(pos, n);
+    return;
+  }
+  if (pos < first * unit) walk(pos, first * unit - pos);
+  for (int64_t u = first; u < last; ++u) {
+    char* base = mem + (u / l.reps()) * extent + (u % l.reps()) * l.rep_stride();
+    for (const Run& r : l.runs()) CopyRun<kPack>(r, base, packed);
+  }
+  if (end > last * unit) walk(last * unit, end - last * unit);
+}
+
+}  // namespace
+
 void Pack(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t pos,
           int64_t n, void* packed) {
-  const char* src = static_cast<const char*>(buf);
-  char* dst = static_cast<char*>(packed);
-  layout.Walk(extent, count, pos, n, [&](int64_t off, int64_t len) {
-    memcpy(dst, src + off, static_cast<size_t>(len));
-    dst += len;
-    return true;
-  });
+  Copy<true>(layout, extent, const_cast<char*>(static_cast<const char*>(buf)), count, pos, n,
+             static_cast<char*>(packed));
 }
 
 void Unpack(const Layout& layout, int64_t extent, void* buf, int64_t count, int64_t pos, int64_t n,
             const void* packed) {
-  char* dst = static_cast<char*>(buf);
-  const char* src = static_cast<const char*>(packed);
-  layout.Walk(extent, count, pos, n, [&](int64_t off, int64_t len) {
-    memcpy(dst + off, src, static_cast<size_t>(len));
-    src += len;
-    return true;
-  });
+  Copy<false>(layout, extent, static_cast<char*>(buf), count, pos, n,
+              const_cast<char*>(static_cast<const char*>(packed)));
 }
 
 size_t Segments(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t* pos,
