@@ -31,6 +31,7 @@
 
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -103,6 +104,25 @@ class Endpoint {
     for (size_t i = 0; i < count; ++i) {
       ZMPI_RETURN_IF_ERROR(Read(peer, remote_addr, local[i].iov_base, local[i].iov_len));
       remote_addr += local[i].iov_len;
+    }
+    return OkStatus();
+  }
+  // Gathers remote pieces into local pieces (both lists in order, equal totals): a receive of
+  // a sender's non-contiguous layout. The default reads piece by piece.
+  virtual Status ReadVV(int peer, const iovec* local, size_t local_count, const iovec* remote,
+                        size_t remote_count) {
+    size_t li = 0, ri = 0, loff = 0, roff = 0;
+    while (li < local_count && ri < remote_count) {
+      size_t n = std::min(local[li].iov_len - loff, remote[ri].iov_len - roff);
+      if (n > 0) {
+        ZMPI_RETURN_IF_ERROR(
+            Read(peer, reinterpret_cast<uint64_t>(remote[ri].iov_base) + roff,
+                 static_cast<char*>(local[li].iov_base) + loff, n));
+      }
+      loff += n;
+      roff += n;
+      if (loff == local[li].iov_len) ++li, loff = 0;
+      if (roff == remote[ri].iov_len) ++ri, roff = 0;
     }
     return OkStatus();
   }

@@ -41,11 +41,126 @@ void UnpackTyped(const void* packed, int64_t bytes, void* buf, int64_t count, co
   datatype::Unpack(t.type->layout(), t.type->extent(), buf, count, 0, n, packed);
 }
 
+namespace {
+
+// Most runs a layout RTS carries (its payload must fit one frame and stay cheap to walk).
+constexpr uint32_t kMaxLayoutRuns = 64;
+
+// The lazy form of a send (kRts with the layout, packing only if the receiver cannot read our
+// memory), or nullptr when the plain staging copy is the better deal: small messages (eager),
+// small pieces, long layouts.
+std::unique_ptr<DerivedOp> LazySend(const void* buf, int64_t count, const Datatype& t,
+                                    const SendArgs& a) {
+  Runtime* rt = Runtime::Get();
+  const Config& config = rt->config();
+  const datatype::Layout& layout = t.type->layout();
+  const int peer = a.comm->WorldRank(a.dest);
+  const size_t payload = sizeof(LayoutHeader) + layout.runs().size() * sizeof(LayoutRun);
+  if (!config.single_copy || a.bytes < config.single_copy_min ||
+      a.bytes <= rt->engine().EagerLimit(peer) || layout.runs().size() > kMaxLayoutRuns ||
+      layout.pieces() == 0 || layout.size() / layout.pieces() < kDirectMinPiece ||
+      payload > rt->engine().MaxPayload(peer)) {
+    return nullptr;
+  }
+  auto op = std::make_unique<DerivedOp>();
+  op->type = datatype::TypeRef(t.type);
+  op->user_buf = const_cast<void*>(buf);
+  op->count = count;
+  op->lazy = true;
+  op->rts.reset(new char[payload]);
+  op->rts_len = payload;
+  LayoutHeader h{t.type->extent(),
+                 count,
+                 layout.reps(),
+                 layout.rep_stride(),
+                 static_cast<uint32_t>(layout.runs().size()),
+                 0};
+  memcpy(op->rts.get(), &h, sizeof(h));
+  char* at = op->rts.get() + sizeof(h);
+  for (const datatype::Run& r : layout.runs()) {
+    LayoutRun w{r.offset, r.len, r.count0, r.stride0, r.count1, r.stride1};
+    memcpy(at, &w, sizeof(w));
+    at += sizeof(w);
+  }
+  return op;
+}
+
+}  // namespace
+
+void PackDerivedSend(Request* r) {
+  DerivedOp& op = *r->derived;
+  if (!op.lazy) return;
+  const datatype::Type& t = *op.type;
+  op.staging = Staging(op.count * t.size());
+  datatype::Pack(t.layout(), t.extent(), op.user_buf, op.count, 0, op.count * t.size(),
+                 op.staging.get());
+  r->send_buf = op.staging.get();
+  op.lazy = false;
+}
+
+Status ReadFromLayout(transport::Endpoint& endpoint, int peer, const FrameHeader& header,
+                      const void* payload, size_t len, Request* r, size_t bytes) {
+  LayoutHeader h;
+  if (len < sizeof(h)) return Error(Code::kIntern, "layout RTS of %zu bytes", len);
+  memcpy(&h, payload, sizeof(h));
+  if (len != sizeof(h) + h.runs * sizeof(LayoutRun)) {
+    return Error(Code::kIntern, "layout RTS of %zu bytes for %u runs", len, h.runs);
+  }
+  std::vector<datatype::Run> runs(h.runs);
+  const char* at = static_cast<const char*>(payload) + sizeof(h);
+  for (datatype::Run& run : runs) {
+    LayoutRun w;
+    memcpy(&w, at, sizeof(w));
+    at += sizeof(w);
+    run = datatype::Run{w.offset, w.len, w.count0, w.stride0, w.count1, w.stride1};
+  }
+  const datatype::Layout remote = datatype::Layout::FromRuns(std::move(runs), h.reps, h.rep_stride);
+  const void* remote_buf = reinterpret_cast<const void*>(header.addr);
+  // Local side: the receive's own layout when it reads direct, else its (staging) buffer.
+  DerivedOp* op = r->derived;
+  const bool direct = op != nullptr && op->direct;
+  constexpr size_t kBatch = 64;
+  iovec liov[kBatch], riov[kBatch];
+  const int64_t end = static_cast<int64_t>(bytes);
+  int64_t pos = 0;
+  while (pos < end) {
+    int64_t rpos = pos;
+    size_t nr =
+        datatype::Segments(remote, h.extent, remote_buf, h.count, &rpos, end - pos, riov, kBatch);
+    size_t nl = 1;
+    if (direct) {
+      const datatype::Type& t = *op->type;
+      int64_t lpos = pos;
+      nl = datatype::Segments(t.layout(), t.extent(), op->user_buf, op->count, &lpos, rpos - pos,
+                              liov, kBatch);
+      if (lpos < rpos) {  // the local list filled first: cut the remote one to match
+        rpos = pos;
+        nr = datatype::Segments(remote, h.extent, remote_buf, h.count, &rpos, lpos - pos, riov,
+                                kBatch);
+      }
+    } else {
+      liov[0].iov_base = static_cast<char*>(r->recv_buf) + pos;
+      liov[0].iov_len = static_cast<size_t>(rpos - pos);
+    }
+    if (nr == 0 || rpos == pos) break;
+    ZMPI_RETURN_IF_ERROR(endpoint.ReadVV(peer, liov, nl, riov, nr));
+    pos = rpos;
+  }
+  if (direct) op->landed = true;
+  return OkStatus();
+}
+
 StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) {
   a.bytes = static_cast<size_t>(Bytes(count, t));
   if (t.contiguous || a.dest == MPI_PROC_NULL || a.bytes == 0) {
     a.buf = static_cast<const char*>(buf) + t.true_lb;
     return Isend(a);
+  }
+  if (std::unique_ptr<DerivedOp> lazy = LazySend(buf, count, t, a)) {
+    a.buf = nullptr;  // no packed bytes yet (PackDerivedSend)
+    StatusOr<Request*> r = IsendDerived(a, lazy.get());
+    if (r.ok()) lazy.release();  // the request owns it (Engine::Complete frees it)
+    return r;
   }
   auto op = std::make_unique<DerivedOp>();
   op->staging = Staging(static_cast<int64_t>(a.bytes));
@@ -61,6 +176,13 @@ Status SendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) 
   if (t.contiguous || a.dest == MPI_PROC_NULL || a.bytes == 0) {
     a.buf = static_cast<const char*>(buf) + t.true_lb;
     return Send(a);
+  }
+  if (std::unique_ptr<DerivedOp> lazy = LazySend(buf, count, t, a)) {
+    a.buf = nullptr;  // a rendezvous that may skip packing altogether; then wait for it
+    StatusOr<Request*> r = IsendDerived(a, lazy.get());
+    if (!r.ok()) return r.status();
+    lazy.release();
+    return Wait(*r, nullptr);
   }
   // Send returns once the data are out of the buffer: small messages pack on the stack.
   alignas(16) char small[kSmallStaging];

@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "mpi/core/datatype.h"
 #include "mpi/core/p2p.h"
+#include "mpi/core/protocol_format.h"
 #include "mpi/datatype/type.h"
 #include "transport/endpoint.h"
 
@@ -29,6 +30,11 @@ struct DerivedOp {
   // transport reads the sender's memory (single copy); `landed` once it did.
   bool direct = false;
   bool landed = false;
+  // A send not packed yet (`staging` empty): its kRts carries `rts` (the layout, wire format
+  // in protocol_format.h) so a reading receiver gathers straight from user_buf; kCts packs.
+  bool lazy = false;
+  std::unique_ptr<char[]> rts;
+  size_t rts_len = 0;
 };
 
 // Pieces of at least this mean size are read straight into a receive's layout; smaller ones
@@ -40,6 +46,8 @@ StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& ty
 Status SendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
 StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& type, RecvArgs args);
 
+// Isend with the state attached before the send starts (p2p.cc); on error as IrecvDerived.
+StatusOr<Request*> IsendDerived(const SendArgs& args, DerivedOp* derived);
 // Irecv with the staging state attached from the start (p2p.cc). On error the request is
 // released and `derived` is still the caller's.
 StatusOr<Request*> IrecvDerived(const RecvArgs& args, DerivedOp* derived);
@@ -59,6 +67,13 @@ inline bool ReadsDirect(const Request* r);
 // Reads `bytes` of the sender's contiguous data at remote_addr into the receive's layout.
 Status ReadIntoLayout(transport::Endpoint& endpoint, int peer, uint64_t remote_addr, Request* r,
                       size_t bytes);
+
+// Packs a lazy send now (its receiver answered kCts): send_buf becomes the staging buffer.
+void PackDerivedSend(Request* r);
+// The single-copy read of a kRts with kRtsLayout: gathers the sender's pieces (its layout in
+// the payload) into the receive's buffer or, when it reads direct, its layout.
+Status ReadFromLayout(transport::Endpoint& endpoint, int peer, const FrameHeader& header,
+                      const void* payload, size_t len, Request* r, size_t bytes);
 
 // Engine::Complete's cold branch: unpacks a receive's data, frees the staging buffer.
 void FinishDerived(Request* r);

@@ -87,7 +87,11 @@ bool ProgressLoop::Every(double seconds) {
   return true;
 }
 
-StatusOr<Request*> Isend(const SendArgs& a) {
+namespace {
+
+// Isend's body; `derived` (a lazy derived send's state) is attached before the send starts.
+[[gnu::always_inline]] inline StatusOr<Request*> StartIsend(const SendArgs& a,
+                                                            DerivedOp* derived) {
   Runtime* rt = Runtime::Get();
   Request* r = rt->requests().Allocate(RequestKind::kSend);
   r->comm = a.comm;
@@ -96,6 +100,7 @@ StatusOr<Request*> Isend(const SendArgs& a) {
   r->tag = a.tag;
   r->send_buf = a.buf;
   r->bytes = a.bytes;
+  if (derived != nullptr) r->derived = derived;
   if (a.dest == MPI_PROC_NULL) {
     rt->engine().Complete(r);
     return r;
@@ -107,6 +112,14 @@ StatusOr<Request*> Isend(const SendArgs& a) {
     return s;
   }
   return r;
+}
+
+}  // namespace
+
+StatusOr<Request*> Isend(const SendArgs& a) { return StartIsend(a, nullptr); }
+
+StatusOr<Request*> IsendDerived(const SendArgs& a, DerivedOp* derived) {
+  return StartIsend(a, derived);
 }
 
 Status Send(const SendArgs& a) {

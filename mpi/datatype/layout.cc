@@ -1,6 +1,7 @@
 #include "mpi/datatype/layout.h"
 
 #include <cstring>
+#include <utility>
 
 namespace zmpi::datatype {
 namespace {
@@ -148,6 +149,15 @@ void Layout::AppendRepeated(const Layout& child, int64_t n, int64_t stride, int6
       }
     }
   }
+}
+
+Layout Layout::FromRuns(std::vector<Run> runs, int64_t reps, int64_t rep_stride) {
+  Layout l;
+  l.runs_ = std::move(runs);
+  l.reps_ = reps > 0 ? reps : 1;
+  l.rep_stride_ = rep_stride;
+  l.Finish();
+  return l;
 }
 
 void Layout::Finish() {

@@ -44,6 +44,8 @@ class Layout {
   void AppendRepeated(const Layout& child, int64_t n, int64_t stride, int64_t shift);
   // Computes the per-run packed offsets; call once after the last Append.
   void Finish();
+  // A finished layout from runs already in canonical form (another rank's, off the wire).
+  static Layout FromRuns(std::vector<Run> runs, int64_t reps, int64_t rep_stride);
 
   const std::vector<Run>& runs() const { return runs_; }
   // The runs are repeated reps() times, rep_stride() bytes apart, within one element.

@@ -73,6 +73,20 @@ Status PeerProcess::ReadV(uint64_t remote_addr, const iovec* local, size_t count
   return OkStatus();
 }
 
+Status PeerProcess::ReadVV(const iovec* local, size_t local_count, const iovec* remote,
+                           size_t remote_count, bool* whole) {
+  size_t total = 0;
+  for (size_t i = 0; i < local_count; ++i) total += local[i].iov_len;
+  ssize_t n = process_vm_readv(pid_, const_cast<iovec*>(local), local_count,
+                               const_cast<iovec*>(remote), remote_count, 0);
+  *whole = n == static_cast<ssize_t>(total);
+  if (n < 0 && errno == ESRCH) {
+    dead_ = true;
+    return Error(Code::kProcAborted, "shm: process %d is gone", static_cast<int>(pid_));
+  }
+  return OkStatus();
+}
+
 Status PeerProcess::Write(const void* local, uint64_t remote_addr, size_t len) {
   return Transfer(/*write=*/true, remote_addr, const_cast<void*>(local), len);
 }

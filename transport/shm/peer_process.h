@@ -34,6 +34,10 @@ class PeerProcess {
   // One contiguous remote range into `count` local pieces (one process_vm_readv per call when
   // nothing is cut short; a short read finishes piece by piece).
   Status ReadV(uint64_t remote_addr, const iovec* local, size_t count);
+  // Remote pieces into local pieces (equal totals) in one process_vm_readv; false in *whole
+  // if it was cut short (the caller redoes the lists piece by piece).
+  Status ReadVV(const iovec* local, size_t local_count, const iovec* remote, size_t remote_count,
+                bool* whole);
 
   // Copies `len` bytes from `local` to `remote_addr` in the process (process_vm_writev), with
   // the same retries and errors as Read.
