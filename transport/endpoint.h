@@ -29,6 +29,9 @@
 #ifndef ZMPI_TRANSPORT_ENDPOINT_H_
 #define ZMPI_TRANSPORT_ENDPOINT_H_
 
+#include <sys/uio.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -93,6 +96,35 @@ class Endpoint {
   virtual bool CanRead(int /*peer*/) const { return false; }
   virtual Status Read(int /*peer*/, uint64_t /*remote_addr*/, void* /*local*/, size_t /*len*/) {
     return Error(Code::kUnsupported, "%s: single-copy read is not supported", Name());
+  }
+  // The same read scattered into `count` local pieces in order (their lengths sum to the
+  // bytes read from remote_addr on): a receive lands in a derived datatype's layout with no
+  // staging copy. The default reads piece by piece.
+  virtual Status ReadV(int peer, uint64_t remote_addr, const iovec* local, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      ZMPI_RETURN_IF_ERROR(Read(peer, remote_addr, local[i].iov_base, local[i].iov_len));
+      remote_addr += local[i].iov_len;
+    }
+    return OkStatus();
+  }
+  // Gathers remote pieces into local pieces (both lists in order, equal totals): a receive of
+  // a sender's non-contiguous layout. The default reads piece by piece.
+  virtual Status ReadVV(int peer, const iovec* local, size_t local_count, const iovec* remote,
+                        size_t remote_count) {
+    size_t li = 0, ri = 0, loff = 0, roff = 0;
+    while (li < local_count && ri < remote_count) {
+      size_t n = std::min(local[li].iov_len - loff, remote[ri].iov_len - roff);
+      if (n > 0) {
+        ZMPI_RETURN_IF_ERROR(
+            Read(peer, reinterpret_cast<uint64_t>(remote[ri].iov_base) + roff,
+                 static_cast<char*>(local[li].iov_base) + loff, n));
+      }
+      loff += n;
+      roff += n;
+      if (loff == local[li].iov_len) ++li, loff = 0;
+      if (roff == remote[ri].iov_len) ++ri, roff = 0;
+    }
+    return OkStatus();
   }
 
   // Tagged bulk transfer (see contract). Keys are unique per (sender, receiver) pair in flight.

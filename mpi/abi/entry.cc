@@ -69,6 +69,11 @@ Status CommError(MPI_Comm handle) {
 }
 
 Status TypeError(MPI_Datatype handle) {
+  const core::Datatype* t = core::FindDatatype(handle);
+  if (t != nullptr && !t->committed) {
+    return Error(Code::kType, "datatype 0x%x is not committed", handle);
+  }
+  if (handle == MPI_DATATYPE_NULL) return Error(Code::kType, "MPI_DATATYPE_NULL");
   return Error(Code::kType, "invalid datatype handle 0x%x", handle);
 }
 

@@ -69,7 +69,13 @@ inline Status CheckComm(MPI_Comm handle, core::Comm** comm) {
   *comm = core::Runtime::Get()->FindComm(handle);
   return *comm != nullptr ? Status() : CommError(handle);
 }
+// A type for communication: valid and committed (MPI_ERR_TYPE otherwise).
 inline Status CheckType(MPI_Datatype handle, const core::Datatype** type) {
+  *type = core::FindDatatype(handle);
+  return *type != nullptr && (*type)->committed ? Status() : TypeError(handle);
+}
+// A type for queries and constructors: any valid handle, committed or not.
+inline Status CheckAnyType(MPI_Datatype handle, const core::Datatype** type) {
   *type = core::FindDatatype(handle);
   return *type != nullptr ? Status() : TypeError(handle);
 }
@@ -80,6 +86,10 @@ inline Status CheckWin(MPI_Win handle, core::Win** win) {
 inline Status CheckCount(int count) { return count >= 0 ? Status() : CountError(count); }
 inline Status CheckBuffer(const void* buf, int count) {
   return buf != nullptr || count <= 0 ? Status() : BufferError(count);
+}
+// A null buffer is MPI_BOTTOM, valid with a derived type (absolute addresses).
+inline Status CheckBuffer(const void* buf, int count, const core::Datatype& type) {
+  return type.type != nullptr ? Status() : CheckBuffer(buf, count);
 }
 inline Status CheckSendRank(const core::Comm& comm, int dest) {
   return (dest >= 0 && dest < comm.size()) || dest == MPI_PROC_NULL ? Status()

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "mpi/abi/entry.h"
+#include "mpi/core/derived_op.h"
 #include "mpi/core/p2p.h"
 #include "mpi/core/request.h"
 
@@ -16,16 +17,21 @@ using zmpi::core::SendMode;
 
 namespace {
 
+// CheckSend/StartRecv's answer for valid arguments whose datatype is not plain (derived and
+// not count * size bytes at buf): the caller takes the derived path. Not an MPI error code.
+constexpr int kDerivedType = -1;
+
 // Every check of a send, in the order the error classes are reported; MPI_SUCCESS if none
 // fails (MPI_PROC_NULL is valid).
-[[gnu::noinline, gnu::cold]] int CheckSendFully(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-                   int tag, MPI_Comm comm) {
+[[gnu::noinline, gnu::cold]] int CheckSendFully(const char* fn, const void* buf, int count,
+                                                MPI_Datatype datatype, int dest, int tag,
+                                                MPI_Comm comm) {
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckCount(count));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckType(datatype, &t));
-  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count, *t));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendRank(*c, dest));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckSendTag(tag));
   return MPI_SUCCESS;
@@ -33,24 +39,52 @@ namespace {
 
 // Checks a send's arguments into `args`; errors are reported through comm's handler.
 // Inline (as BlockingSend): with the core's send below it, this is the whole of MPI_Send.
-[[gnu::always_inline]] inline int CheckSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-              int tag, MPI_Comm comm, SendMode mode, zmpi::core::SendArgs* args) {
+[[gnu::always_inline]] inline int CheckSend(const char* fn, const void* buf, int count,
+                                            MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                                            SendMode mode, zmpi::core::SendArgs* args) {
   Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
-  const Datatype* t = zmpi::core::FindDatatype(datatype);
+  const Datatype* t = zmpi::core::FindPlainDatatype(datatype);
   if (!zmpi::abi::PointToPointArgsPlain(c, t, buf, count, dest, tag)) [[unlikely]] {
     int rc = CheckSendFully(fn, buf, count, datatype, dest, tag, comm);
     if (rc != MPI_SUCCESS) return rc;
+    if (t == nullptr) return kDerivedType;
   }
   *args = zmpi::core::SendArgs{buf, static_cast<size_t>(count) * t->size, dest, tag, c, mode};
   return MPI_SUCCESS;
 }
 
+// The cold paths of sends with a derived datatype (arguments already checked).
+[[gnu::noinline, gnu::cold]] int StartDerivedSend(const char* fn, const void* buf, int count,
+                                                  MPI_Datatype datatype, int dest, int tag,
+                                                  MPI_Comm comm, SendMode mode, Request** out) {
+  Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
+  const Datatype* t = zmpi::core::FindDatatype(datatype);
+  zmpi::core::SendArgs a{nullptr, 0, dest, tag, c, mode};
+  StatusOr<Request*> r = zmpi::core::IsendTyped(buf, count, *t, a);
+  if (!r.ok()) return zmpi::abi::Report(c, fn, r.status());
+  *out = *r;
+  return MPI_SUCCESS;
+}
+
+[[gnu::noinline, gnu::cold]] int DerivedSend(const char* fn, const void* buf, int count,
+                                             MPI_Datatype datatype, int dest, int tag,
+                                             MPI_Comm comm, SendMode mode) {
+  Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
+  const Datatype* t = zmpi::core::FindDatatype(datatype);
+  zmpi::core::SendArgs a{nullptr, 0, dest, tag, c, mode};
+  return zmpi::abi::Report(c, fn, zmpi::core::SendTyped(buf, count, *t, a));
+}
+
 // Checks arguments and starts a send; errors are reported through comm's handler.
-int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-              int tag, MPI_Comm comm, SendMode mode, Request** out) {
+int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
+              MPI_Comm comm, SendMode mode, Request** out) {
   zmpi::core::SendArgs a{};
   int rc = CheckSend(fn, buf, count, datatype, dest, tag, comm, mode, &a);
-  if (rc != MPI_SUCCESS) return rc;
+  if (rc != MPI_SUCCESS) {
+    if (rc == kDerivedType)
+      return StartDerivedSend(fn, buf, count, datatype, dest, tag, comm, mode, out);
+    return rc;
+  }
   StatusOr<Request*> r = zmpi::core::Isend(a);
   if (!r.ok()) return zmpi::abi::Report(a.comm, fn, r.status());
   *out = *r;
@@ -58,29 +92,44 @@ int StartSend(const char* fn, const void* buf, int count, MPI_Datatype datatype,
 }
 
 // Every check of a receive (see CheckSendFully).
-[[gnu::noinline, gnu::cold]] int CheckRecvFully(const char* fn, void* buf, int count, MPI_Datatype datatype, int source,
-                   int tag, MPI_Comm comm) {
+[[gnu::noinline, gnu::cold]] int CheckRecvFully(const char* fn, void* buf, int count,
+                                                MPI_Datatype datatype, int source, int tag,
+                                                MPI_Comm comm) {
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckCount(count));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckType(datatype, &t));
-  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckBuffer(buf, count, *t));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvRank(*c, source));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvTag(tag));
+  return MPI_SUCCESS;
+}
+
+// The cold path of a receive with a derived datatype (arguments already checked).
+[[gnu::noinline, gnu::cold]] int StartDerivedRecv(const char* fn, void* buf, int count,
+                                                  MPI_Datatype datatype, int source, int tag,
+                                                  MPI_Comm comm, Request** out) {
+  Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
+  const Datatype* t = zmpi::core::FindDatatype(datatype);
+  zmpi::core::RecvArgs a{nullptr, 0, source, tag, c};
+  StatusOr<Request*> r = zmpi::core::IrecvTyped(buf, count, *t, a);
+  if (!r.ok()) return zmpi::abi::Report(c, fn, r.status());
+  *out = *r;
   return MPI_SUCCESS;
 }
 
 int StartRecv(const char* fn, void* buf, int count, MPI_Datatype datatype, int source, int tag,
               MPI_Comm comm, Request** out) {
   Comm* c = zmpi::core::Runtime::Get()->FindComm(comm);
-  const Datatype* t = zmpi::core::FindDatatype(datatype);
+  const Datatype* t = zmpi::core::FindPlainDatatype(datatype);
   if (!zmpi::abi::PointToPointArgsPlain(c, t, buf, count, source, tag)) [[unlikely]] {
     int rc = CheckRecvFully(fn, buf, count, datatype, source, tag, comm);
     if (rc != MPI_SUCCESS) return rc;
+    if (t == nullptr) return StartDerivedRecv(fn, buf, count, datatype, source, tag, comm, out);
   }
-  zmpi::core::RecvArgs a{buf, static_cast<size_t>(count) * t->size, source, tag, c,
-                         zmpi::core::Channel::kUser, t->size};
+  zmpi::core::RecvArgs a{buf, static_cast<size_t>(count) * t->size, source, tag,
+                         c,   zmpi::core::Channel::kUser,           t->size};
   StatusOr<Request*> r = zmpi::core::Irecv(a);
   if (!r.ok()) return zmpi::abi::Report(c, fn, r.status());
   *out = *r;
@@ -92,11 +141,15 @@ int Complete(const char* fn, Request* r, MPI_Status* status) {
   return zmpi::abi::Report(c, fn, zmpi::core::Wait(r, status));
 }
 
-[[gnu::always_inline]] inline int BlockingSend(const char* fn, const void* buf, int count, MPI_Datatype datatype, int dest,
-                 int tag, MPI_Comm comm, SendMode mode) {
+[[gnu::always_inline]] inline int BlockingSend(const char* fn, const void* buf, int count,
+                                               MPI_Datatype datatype, int dest, int tag,
+                                               MPI_Comm comm, SendMode mode) {
   zmpi::core::SendArgs a{};
   int rc = CheckSend(fn, buf, count, datatype, dest, tag, comm, mode, &a);
-  if (rc != MPI_SUCCESS) return rc;
+  if (rc != MPI_SUCCESS) {
+    if (rc == kDerivedType) return DerivedSend(fn, buf, count, datatype, dest, tag, comm, mode);
+    return rc;
+  }
   return zmpi::abi::Report(a.comm, fn, zmpi::core::Send(a));
 }
 
@@ -131,8 +184,8 @@ ZMPI_API int PMPI_Rsend(const void* buf, int count, MPI_Datatype datatype, int d
 ZMPI_API int PMPI_Isend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                         MPI_Comm comm, MPI_Request* request) {
   ZMPI_ENTER("MPI_Isend");
-  return NonblockingSend("MPI_Isend", buf, count, datatype, dest, tag, comm,
-                         SendMode::kStandard, request);
+  return NonblockingSend("MPI_Isend", buf, count, datatype, dest, tag, comm, SendMode::kStandard,
+                         request);
 }
 
 ZMPI_API int PMPI_Issend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
@@ -196,9 +249,19 @@ ZMPI_API int PMPI_Sendrecv_replace(void* buf, int count, MPI_Datatype datatype, 
   ZMPI_CHECK_ARG(nullptr, "MPI_Sendrecv_replace", zmpi::abi::CheckCount(count));
   size_t bytes = static_cast<size_t>(count) * t->size;
   std::unique_ptr<char[]> copy(new char[bytes ? bytes : 1]);
-  if (bytes) memcpy(copy.get(), buf, bytes);
-  return PMPI_Sendrecv(copy.get(), count, datatype, dest, sendtag, buf, count, datatype, source,
-                       recvtag, comm, status);
+  if (t->type == nullptr) {
+    if (bytes) memcpy(copy.get(), buf, bytes);
+    return PMPI_Sendrecv(copy.get(), count, datatype, dest, sendtag, buf, count, datatype, source,
+                         recvtag, comm, status);
+  }
+  // A derived type goes out packed (same type signature, as bytes).
+  zmpi::core::PackTyped(buf, count, *t, copy.get());
+  if (bytes > 0x7fffffff) {
+    return zmpi::abi::Report(nullptr, "MPI_Sendrecv_replace",
+                             zmpi::Error(zmpi::Code::kCount, "message of %zu bytes", bytes));
+  }
+  return PMPI_Sendrecv(copy.get(), static_cast<int>(bytes), MPI_BYTE, dest, sendtag, buf, count,
+                       datatype, source, recvtag, comm, status);
 }
 
 #include "mpi/abi/pt2pt_aliases.inc"

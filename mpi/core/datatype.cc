@@ -2,6 +2,9 @@
 
 #include <complex>
 
+#include "mpi/core/handles.h"
+#include "mpi/core/runtime.h"
+
 namespace zmpi::core {
 namespace {
 
@@ -11,7 +14,7 @@ struct LongInt { long v; int i; };
 struct ShortInt { short v; int i; };
 struct LongDoubleInt { long double v; int i; };
 
-#define ROW(h, t, k) {h, #h, sizeof(t), sizeof(t), BaseKind::k}
+#define ROW(h, t, k) {h, #h, sizeof(t), sizeof(t), BaseKind::k, 0, 0, sizeof(t), true, true, h, nullptr}
 
 constexpr Datatype kPredefined[] = {
     ROW(MPI_CHAR, char, kSignedInt),
@@ -85,6 +88,25 @@ static_assert(kPredefined[0].handle == MPI_CHAR && kPredefined[3].handle == MPI_
 
 }  // namespace
 
+// Derived handles are indirect (0xcc000000 | slot): a cold lookup in the runtime's table.
+[[gnu::noinline, gnu::cold]] const Datatype* FindDerived(MPI_Datatype handle, bool plain_only) {
+  if (KindOfHandle(static_cast<uint32_t>(handle)) != HandleKind::kDatatype) return nullptr;
+  Runtime* rt = Runtime::Get();
+  if (rt == nullptr) return nullptr;
+  const Datatype* t = rt->datatypes().Find(handle);
+  if (plain_only && t != nullptr && !(t->committed && t->contiguous && t->true_lb == 0)) {
+    return nullptr;
+  }
+  return t;
+}
+
+const Datatype* FindPredefinedDatatype(MPI_Datatype handle) {
+  for (const Datatype& t : kPredefined) {
+    if (t.handle == handle) return &t;
+  }
+  return nullptr;
+}
+
 const Datatype* FindDatatype(MPI_Datatype handle) {
   // Fast path for the types every code uses.
   switch (handle) {
@@ -94,10 +116,24 @@ const Datatype* FindDatatype(MPI_Datatype handle) {
     case MPI_CHAR: return &kPredefined[0];
     default: break;
   }
-  for (const Datatype& t : kPredefined) {
-    if (t.handle == handle) return &t;
+  if ((static_cast<uint32_t>(handle) & kHandleIndirect) == kHandleIndirect) [[unlikely]] {
+    return FindDerived(handle, false);
   }
-  return nullptr;
+  return FindPredefinedDatatype(handle);
+}
+
+const Datatype* FindPlainDatatype(MPI_Datatype handle) {
+  switch (handle) {
+    case MPI_DOUBLE: return &kPredefined[12];
+    case MPI_INT: return &kPredefined[7];
+    case MPI_BYTE: return &kPredefined[3];
+    case MPI_CHAR: return &kPredefined[0];
+    default: break;
+  }
+  if ((static_cast<uint32_t>(handle) & kHandleIndirect) == kHandleIndirect) [[unlikely]] {
+    return FindDerived(handle, true);
+  }
+  return FindPredefinedDatatype(handle);
 }
 
 }  // namespace zmpi::core

@@ -10,6 +10,7 @@
 #include "common/copy.h"
 #include "common/log.h"
 #include "mpi/core/comm.h"
+#include "mpi/core/derived_op.h"
 
 namespace zmpi::core {
 namespace {
@@ -52,8 +53,18 @@ const char* Engine::TransportOf(int world_rank) const {
   return p.endpoint ? p.endpoint->Name() : "none";
 }
 
+// A request with a derived datatype's staging state: unpack (receives), free the state, then
+// as below. Out of line and reached by a tail call, so Complete stays frameless.
+namespace {
+[[gnu::noinline, gnu::cold]] void CompleteDerived(RequestPool& pool, Request* r) {
+  FinishDerived(r);
+  if (r->user_freed) pool.Release(r);
+}
+}  // namespace
+
 void Engine::Complete(Request* r) {
   r->complete = true;
+  if (r->derived != nullptr) [[unlikely]] return CompleteDerived(pool_, r);
   if (r->user_freed) pool_.Release(r);
 }
 
@@ -67,6 +78,12 @@ Status Engine::StartSend(Request* r, bool synchronous) {
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
   }
   FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
+  if (r->derived != nullptr) [[unlikely]] {
+    // Not packed: the RTS carries the sender's layout (derived_op.h, IsendTyped).
+    h.reserved = kRtsLayout;
+    h.addr = reinterpret_cast<uint64_t>(r->derived->user_buf);
+    return Post(r->peer, h, r->derived->rts.get(), r->derived->rts_len, nullptr);
+  }
   return Post(r->peer, h, nullptr, 0, nullptr);
 }
 
@@ -170,16 +187,21 @@ inline void Engine::DeliverEager(Request* r, int peer, const FrameHeader& header
   Complete(r);
 }
 
-void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header) {
+void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header,
+                                 const void* payload, size_t len) {
   size_t n = std::min<size_t>(header.bytes, r->bytes);
   SetRecvStatus(r, header, n);
   r->peer = peer;
   Peer& p = peers_[peer];
+  const bool gather = (header.reserved & kRtsLayout) != 0;  // the sender's layout
   // Single copy for large messages; below single_copy_min the data streams through frames,
   // which on shm means both ranks copy at once through a ring that stays in cache.
-  if (config_.single_copy && n >= config_.single_copy_min && p.endpoint->CanRead(peer)) {
+  if (config_.single_copy && n >= config_.single_copy_min && p.endpoint->CanRead(peer) &&
+      (!gather || payload != nullptr)) {
     if (n) {
-      Status s = p.endpoint->Read(peer, header.addr, r->recv_buf, n);
+      Status s = gather          ? ReadFromLayout(*p.endpoint, peer, header, payload, len, r, n)
+                 : ReadsDirect(r) ? ReadIntoLayout(*p.endpoint, peer, header.addr, r, n)
+                                  : p.endpoint->Read(peer, header.addr, r->recv_buf, n);
       if (!s.ok()) r->error = s;
     }
     PostControl(peer, FrameType::kFin, header.sreq, 0, 0, r);
@@ -212,7 +234,7 @@ Status Engine::StartRecv(Request* r) {
     return OkStatus();
   }
   if (u->header.type == FrameType::kRts) {
-    StartRendezvousRecv(r, u->peer, u->header);
+    StartRendezvousRecv(r, u->peer, u->header, u->data.get(), u->data_len);
   } else {
     unexpected_bytes_ -= u->data_len;
     DeliverEager(r, u->peer, u->header, u->data.get(), u->data_len);
@@ -236,7 +258,7 @@ inline bool Engine::OnMatchable(int peer, const FrameHeader& header, const void*
                                 size_t len) {
   MatchQueues& q = matcher_.For(header.context);
   if (Request* r = q.TakePosted(header.source, header.tag)) {
-    if (header.type == FrameType::kRts) StartRendezvousRecv(r, peer, header);
+    if (header.type == FrameType::kRts) StartRendezvousRecv(r, peer, header, payload, len);
     else DeliverEager(r, peer, header, payload, len);
     return true;
   }
@@ -254,11 +276,11 @@ bool Engine::KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
   auto u = std::make_unique<Unexpected>();
   u->header = header;
   u->peer = peer;
-  if (header.type != FrameType::kRts && len > 0) {
+  if (len > 0) {  // an eager message, or a kRts's layout (small, outside the budget)
     u->data.reset(new char[len]);
     memcpy(u->data.get(), payload, len);
     u->data_len = len;
-    unexpected_bytes_ += len;
+    if (header.type != FrameType::kRts) unexpected_bytes_ += len;
   }
   q.AppendUnexpected(std::move(u));
   return true;
@@ -275,6 +297,7 @@ void Engine::OnCts(int peer, const FrameHeader& header) {
     Complete(r);
     return;
   }
+  if (r->derived != nullptr) [[unlikely]] PackDerivedSend(r);  // sent a layout RTS: pack now
   Peer& p = peers_[peer];
   if (p.endpoint->HasBulk()) {
     Status s =

@@ -49,6 +49,10 @@ class Engine final : public transport::FrameSink {
     ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
     return sent == transport::SendResult::kDone;
   }
+  // Largest message that goes eagerly to `world_rank`; larger ones take a rendezvous.
+  size_t EagerLimit(int world_rank) const { return peers_[world_rank].eager_limit; }
+  // Largest payload one frame to `world_rank` carries.
+  size_t MaxPayload(int world_rank) const { return peers_[world_rank].endpoint->MaxPayload(); }
   // Start a receive: request has comm, context, rank (source or ANY), tag, recv_buf, bytes.
   Status StartRecv(Request* request);
   // Matching message already here? Fills status and returns true.
@@ -110,7 +114,10 @@ class Engine final : public transport::FrameSink {
                                         const void* payload, size_t len);
   [[gnu::always_inline]] void DeliverEager(Request* r, int peer, const FrameHeader& header,
                                            const void* payload, size_t len);
-  void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header);
+  // `payload`: the kRts frame's (the sender's layout with kRtsLayout), nullptr if not known
+  // (then a layout RTS is answered with kCts and the sender packs).
+  void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header,
+                           const void* payload = nullptr, size_t len = 0);
   void OnCts(int peer, const FrameHeader& header);
   void OnData(const FrameHeader& header, const void* payload, size_t len);
   void OnAck(const FrameHeader& header);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/check.h"
+#include "mpi/core/derived_op.h"
 #include "mpi/core/request.h"
 #include "mpi/core/runtime.h"
 
@@ -86,7 +87,11 @@ bool ProgressLoop::Every(double seconds) {
   return true;
 }
 
-StatusOr<Request*> Isend(const SendArgs& a) {
+namespace {
+
+// Isend's body; `derived` (a lazy derived send's state) is attached before the send starts.
+[[gnu::always_inline]] inline StatusOr<Request*> StartIsend(const SendArgs& a,
+                                                            DerivedOp* derived) {
   Runtime* rt = Runtime::Get();
   Request* r = rt->requests().Allocate(RequestKind::kSend);
   r->comm = a.comm;
@@ -95,6 +100,7 @@ StatusOr<Request*> Isend(const SendArgs& a) {
   r->tag = a.tag;
   r->send_buf = a.buf;
   r->bytes = a.bytes;
+  if (derived != nullptr) r->derived = derived;
   if (a.dest == MPI_PROC_NULL) {
     rt->engine().Complete(r);
     return r;
@@ -106,6 +112,14 @@ StatusOr<Request*> Isend(const SendArgs& a) {
     return s;
   }
   return r;
+}
+
+}  // namespace
+
+StatusOr<Request*> Isend(const SendArgs& a) { return StartIsend(a, nullptr); }
+
+StatusOr<Request*> IsendDerived(const SendArgs& a, DerivedOp* derived) {
+  return StartIsend(a, derived);
 }
 
 Status Send(const SendArgs& a) {
@@ -120,7 +134,12 @@ Status Send(const SendArgs& a) {
   return Wait(r, nullptr);
 }
 
-StatusOr<Request*> Irecv(const RecvArgs& a) {
+namespace {
+
+// Irecv's body; `derived` (the cold path's staging state) is attached before the receive can
+// match, so a message already here completes through Engine::Complete like any other.
+[[gnu::always_inline]] inline StatusOr<Request*> StartIrecv(const RecvArgs& a,
+                                                            DerivedOp* derived) {
   Runtime* rt = Runtime::Get();
   Request* r = rt->requests().Allocate(RequestKind::kRecv);
   r->comm = a.comm;
@@ -130,6 +149,7 @@ StatusOr<Request*> Irecv(const RecvArgs& a) {
   r->recv_buf = a.buf;
   r->bytes = a.bytes;
   r->type_size = a.type_size;
+  if (derived != nullptr) r->derived = derived;
   if (a.source == MPI_PROC_NULL) {
     r->status_source = MPI_PROC_NULL;
     r->status_tag = MPI_ANY_TAG;
@@ -143,6 +163,14 @@ StatusOr<Request*> Irecv(const RecvArgs& a) {
     return s;
   }
   return r;
+}
+
+}  // namespace
+
+StatusOr<Request*> Irecv(const RecvArgs& a) { return StartIrecv(a, nullptr); }
+
+StatusOr<Request*> IrecvDerived(const RecvArgs& a, DerivedOp* derived) {
+  return StartIrecv(a, derived);
 }
 
 void FillStatus(const Request* r, MPI_Status* status) {

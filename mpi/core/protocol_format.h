@@ -7,6 +7,10 @@
 //               address. On match the receiver either Reads it (single copy, then kFin{sreq}),
 //               or answers kCts{sreq, rreq, bytes} and the sender pushes the data as a
 //               tagged bulk transfer keyed by rreq, or (no bulk) as kData frames at offsets.
+//               With kRtsLayout in `reserved`, the sender's data are not packed: the payload
+//               is the sender's flat layout (LayoutHeader + runs) and addr its buffer, for a
+//               receiver that reads the sender's memory to gather from; any other receiver
+//               answers kCts and the sender packs then.
 //   kCts, kFin, kSyncAck, kData: control and data frames that complete requests by id.
 //
 // Request ids are the sender's or receiver's local request slot with a generation count, so
@@ -44,6 +48,27 @@ struct FrameHeader {
                    // receiver endpoint's bulk layout (transport/endpoint.h)
 };
 static_assert(sizeof(FrameHeader) == 48, "FrameHeader is part of the wire format");
+
+// FrameHeader::reserved of a kRts: its payload is the sender's layout (below).
+inline constexpr uint16_t kRtsLayout = 1;
+
+// The payload of a kRts with kRtsLayout: `count` elements `extent` bytes apart from addr; in
+// each, `reps` repetitions `rep_stride` apart of `runs` LayoutRun entries that follow
+// (mpi/datatype/layout.h: len bytes, repeated count0 times stride0 apart, that count1 times
+// stride1 apart, at offset).
+struct LayoutHeader {
+  int64_t extent;
+  int64_t count;
+  int64_t reps;
+  int64_t rep_stride;
+  uint32_t runs;
+  uint32_t reserved;
+};
+struct LayoutRun {
+  int64_t offset, len, count0, stride0, count1, stride1;
+};
+static_assert(sizeof(LayoutHeader) == 40 && sizeof(LayoutRun) == 48,
+              "the layout payload is part of the wire format");
 
 // A header of `type` with every other field zero.
 inline FrameHeader EmptyHeader(FrameType type) {

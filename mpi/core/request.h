@@ -14,6 +14,7 @@
 namespace zmpi::core {
 
 class Comm;
+struct DerivedOp;
 
 enum class RequestKind : uint8_t { kSend, kRecv };
 
@@ -47,6 +48,9 @@ struct Request {
   Status error;
 
   Request* next = nullptr;  // intrusive list link (posted-receive queue)
+  // Non-contiguous datatype: staging buffer and unpack state (derived_op.h); nullptr on the
+  // hot path. Engine::Complete finishes and frees it.
+  DerivedOp* derived = nullptr;
 
   uint64_t id() const { return (static_cast<uint64_t>(generation) << 32) | slot; }
 };

@@ -14,6 +14,7 @@
 #include "mpi/core/attributes.h"
 #include "mpi/core/bootstrap.h"
 #include "mpi/core/comm.h"
+#include "mpi/core/datatype_table.h"
 #include "mpi/core/engine.h"
 #include "mpi/core/handles.h"
 #include "mpi/core/request.h"
@@ -38,6 +39,7 @@ class Runtime {
   Bootstrap& bootstrap() { return *bootstrap_; }
   Engine& engine() { return *engine_; }
   RequestPool& requests() { return requests_; }
+  DatatypeTable& datatypes() { return datatypes_; }
   int world_rank() const { return bootstrap_->rank(); }
   int world_size() const { return bootstrap_->size(); }
   const std::string& processor_name() const { return processor_name_; }
@@ -77,6 +79,7 @@ class Runtime {
   Config config_;
   std::thread fabric_loader_;  // see Start; joined by the destructor
   std::unique_ptr<Bootstrap> bootstrap_;
+  DatatypeTable datatypes_;  // before requests_: pending operations drop type references last
   RequestPool requests_;
   std::unique_ptr<Engine> engine_;
   std::vector<std::unique_ptr<Comm>> comms_;  // [0] world, [1] self, then created ones

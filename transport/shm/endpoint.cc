@@ -106,6 +106,9 @@ class ShmEndpoint final : public Endpoint {
   StatusOr<int> Poll(FrameSink& sink) override;
   bool CanRead(int peer) const override;
   Status Read(int peer, uint64_t remote_addr, void* local, size_t len) override;
+  Status ReadV(int peer, uint64_t remote_addr, const iovec* local, size_t count) override;
+  Status ReadVV(int peer, const iovec* local, size_t local_count, const iovec* remote,
+                size_t remote_count) override;
   bool PeerAlive(int peer) override;
 
  private:
@@ -320,6 +323,27 @@ Status ShmEndpoint::Read(int rank, uint64_t remote_addr, void* local, size_t len
     return peer->read_assist.Read(*peer->process, remote_addr, local, len);
   }
   return peer->process->Read(remote_addr, local, len);
+}
+
+Status ShmEndpoint::ReadV(int rank, uint64_t remote_addr, const iovec* local, size_t count) {
+  Peer* peer = Find(rank);
+  if (peer == nullptr || !peer->can_read) {
+    return Error(Code::kUnsupported, "shm: no single-copy read from rank %d", rank);
+  }
+  return peer->process->ReadV(remote_addr, local, count);
+}
+
+Status ShmEndpoint::ReadVV(int rank, const iovec* local, size_t local_count, const iovec* remote,
+                           size_t remote_count) {
+  Peer* peer = Find(rank);
+  if (peer == nullptr || !peer->can_read) {
+    return Error(Code::kUnsupported, "shm: no single-copy read from rank %d", rank);
+  }
+  bool whole = false;
+  ZMPI_RETURN_IF_ERROR(peer->process->ReadVV(local, local_count, remote, remote_count, &whole));
+  if (whole) return OkStatus();
+  // Cut short (a fault or a signal): piece by piece, with Read's retries and errors.
+  return Endpoint::ReadVV(rank, local, local_count, remote, remote_count);
 }
 
 void ShmEndpoint::HelpReaders() {

@@ -49,6 +49,44 @@ Status PeerProcess::Read(uint64_t remote_addr, void* local, size_t len) {
   return Transfer(/*write=*/false, remote_addr, local, len);
 }
 
+Status PeerProcess::ReadV(uint64_t remote_addr, const iovec* local, size_t count) {
+  size_t total = 0;
+  for (size_t i = 0; i < count; ++i) total += local[i].iov_len;
+  if (total == 0) return OkStatus();
+  struct iovec riov = {reinterpret_cast<void*>(remote_addr), total};
+  ssize_t n = process_vm_readv(pid_, const_cast<iovec*>(local), count, &riov, 1, 0);
+  if (n == static_cast<ssize_t>(total)) return OkStatus();
+  // Short or failed: redo the rest piece by piece (Read retries, reports and marks death).
+  size_t done = n > 0 ? static_cast<size_t>(n) : 0;
+  for (size_t i = 0; i < count; ++i) {
+    size_t len = local[i].iov_len;
+    if (done >= len) {
+      done -= len;
+      remote_addr += len;
+      continue;
+    }
+    char* at = static_cast<char*>(local[i].iov_base) + done;
+    ZMPI_RETURN_IF_ERROR(Read(remote_addr + done, at, len - done));
+    remote_addr += len;
+    done = 0;
+  }
+  return OkStatus();
+}
+
+Status PeerProcess::ReadVV(const iovec* local, size_t local_count, const iovec* remote,
+                           size_t remote_count, bool* whole) {
+  size_t total = 0;
+  for (size_t i = 0; i < local_count; ++i) total += local[i].iov_len;
+  ssize_t n = process_vm_readv(pid_, const_cast<iovec*>(local), local_count,
+                               const_cast<iovec*>(remote), remote_count, 0);
+  *whole = n == static_cast<ssize_t>(total);
+  if (n < 0 && errno == ESRCH) {
+    dead_ = true;
+    return Error(Code::kProcAborted, "shm: process %d is gone", static_cast<int>(pid_));
+  }
+  return OkStatus();
+}
+
 Status PeerProcess::Write(const void* local, uint64_t remote_addr, size_t len) {
   return Transfer(/*write=*/true, remote_addr, const_cast<void*>(local), len);
 }

@@ -7,6 +7,7 @@
 #define ZMPI_TRANSPORT_SHM_PEER_PROCESS_H_
 
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +31,13 @@ class PeerProcess {
   // Copies `len` bytes at `remote_addr` in the process into `local`, retrying partial reads
   // and EINTR. kProcAborted if the process is gone; kOther for any other failure.
   Status Read(uint64_t remote_addr, void* local, size_t len);
+  // One contiguous remote range into `count` local pieces (one process_vm_readv per call when
+  // nothing is cut short; a short read finishes piece by piece).
+  Status ReadV(uint64_t remote_addr, const iovec* local, size_t count);
+  // Remote pieces into local pieces (equal totals) in one process_vm_readv; false in *whole
+  // if it was cut short (the caller redoes the lists piece by piece).
+  Status ReadVV(const iovec* local, size_t local_count, const iovec* remote, size_t remote_count,
+                bool* whole);
 
   // Copies `len` bytes from `local` to `remote_addr` in the process (process_vm_writev), with
   // the same retries and errors as Read.

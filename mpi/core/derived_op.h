@@ -1,0 +1,89 @@
+// Point-to-point with datatypes whose data are not `count * size` bytes at buf: the cold path
+// beside the contiguous one in p2p.h. A send packs into a staging buffer the request owns (a
+// blocking send into a temporary); a receive lands in a staging buffer that Engine::Complete
+// unpacks into the user's layout, whatever completes it (wait, test, MPI_Request_free'd
+// receives, cancel). Contiguous derived types with data away from buf just shift the buffer.
+#ifndef ZMPI_MPI_CORE_DERIVED_OP_H_
+#define ZMPI_MPI_CORE_DERIVED_OP_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "common/status.h"
+#include "mpi/core/datatype.h"
+#include "mpi/core/p2p.h"
+#include "mpi/core/protocol_format.h"
+#include "mpi/datatype/type.h"
+#include "transport/endpoint.h"
+
+namespace zmpi::core {
+
+struct Request;
+
+// What a request with a derived datatype carries until it completes.
+struct DerivedOp {
+  datatype::TypeRef type;  // keeps the type alive if the user frees it meanwhile
+  void* user_buf = nullptr;
+  int64_t count = 0;
+  std::unique_ptr<char[]> staging;
+  // A receive whose pieces are large enough to land straight in the user's layout when the
+  // transport reads the sender's memory (single copy); `landed` once it did.
+  bool direct = false;
+  bool landed = false;
+  // A send not packed yet (`staging` empty): its kRts carries `rts` (the layout, wire format
+  // in protocol_format.h) so a reading receiver gathers straight from user_buf; kCts packs.
+  bool lazy = false;
+  std::unique_ptr<char[]> rts;
+  size_t rts_len = 0;
+};
+
+// Pieces of at least this mean size are read straight into a receive's layout; smaller ones
+// are cheaper packed (one syscall iovec per piece costs more than copying it twice).
+inline constexpr int64_t kDirectMinPiece = 512;
+
+// args.buf/bytes are ignored: (buf, count, type) describe the data.
+StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
+Status SendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
+StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& type, RecvArgs args);
+
+// Isend with the state attached before the send starts (p2p.cc); on error as IrecvDerived.
+StatusOr<Request*> IsendDerived(const SendArgs& args, DerivedOp* derived);
+// Irecv with the staging state attached from the start (p2p.cc). On error the request is
+// released and `derived` is still the caller's.
+StatusOr<Request*> IrecvDerived(const RecvArgs& args, DerivedOp* derived);
+
+// Packs/unpacks (buf, count, type) to/from contiguous bytes (count * size). Any type.
+void PackTyped(const void* buf, int64_t count, const Datatype& type, void* packed);
+void UnpackTyped(const void* packed, int64_t bytes, void* buf, int64_t count, const Datatype& type);
+
+// external32 (MPI_Pack_external): bytes of `count` elements, and the conversions.
+int64_t External32Bytes(int64_t count, const Datatype& type);
+Status PackExternal32(const void* buf, int64_t count, const Datatype& type, void* out);
+Status UnpackExternal32(const void* in, int64_t count, const Datatype& type, void* buf);
+
+// The single-copy read of a rendezvous receive with a derived datatype: true if it takes the
+// direct path (ReadIntoLayout), else the caller reads into r->recv_buf (the staging buffer).
+inline bool ReadsDirect(const Request* r);
+// Reads `bytes` of the sender's contiguous data at remote_addr into the receive's layout.
+Status ReadIntoLayout(transport::Endpoint& endpoint, int peer, uint64_t remote_addr, Request* r,
+                      size_t bytes);
+
+// Packs a lazy send now (its receiver answered kCts): send_buf becomes the staging buffer.
+void PackDerivedSend(Request* r);
+// The single-copy read of a kRts with kRtsLayout: gathers the sender's pieces (its layout in
+// the payload) into the receive's buffer or, when it reads direct, its layout.
+Status ReadFromLayout(transport::Endpoint& endpoint, int peer, const FrameHeader& header,
+                      const void* payload, size_t len, Request* r, size_t bytes);
+
+// Engine::Complete's cold branch: unpacks a receive's data, frees the staging buffer.
+void FinishDerived(Request* r);
+
+}  // namespace zmpi::core
+
+#include "mpi/core/request.h"
+
+namespace zmpi::core {
+inline bool ReadsDirect(const Request* r) { return r->derived != nullptr && r->derived->direct; }
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_DERIVED_OP_H_

@@ -1,0 +1,284 @@
+#include "mpi/datatype/layout.h"
+
+#include <cstring>
+#include <utility>
+
+namespace zmpi::datatype {
+namespace {
+
+// Puts a run in canonical form: unused loops are count 1 / stride 0, a loop whose stride
+// equals its length is one longer run, and a loop nest that is one regular loop is one level.
+void Normalize(Run& r) {
+  for (;;) {
+    if (r.count0 == 1 && r.count1 > 1) {
+      r.count0 = r.count1;
+      r.stride0 = r.stride1;
+      r.count1 = 1;
+    }
+    if (r.count1 == 1) r.stride1 = 0;
+    if (r.count0 == 1) r.stride0 = 0;
+    if (r.count0 > 1 && r.stride0 == r.len) {
+      r.len *= r.count0;
+      r.count0 = r.count1;
+      r.stride0 = r.stride1;
+      r.count1 = 1;
+      r.stride1 = 0;
+      continue;
+    }
+    if (r.count0 > 1 && r.count1 > 1 && r.stride1 == r.count0 * r.stride0) {
+      r.count0 *= r.count1;
+      r.count1 = 1;
+      r.stride1 = 0;
+      continue;
+    }
+    return;
+  }
+}
+
+// Merges `r` into `last` when the two are one run or one loop; false if they are not.
+bool Merge(Run& last, const Run& r) {
+  if (last.single() && r.single()) {
+    if (last.offset + last.len == r.offset) {
+      last.len += r.len;
+      return true;
+    }
+    if (last.len == r.len) {
+      last.count0 = 2;
+      last.stride0 = r.offset - last.offset;
+      return true;
+    }
+    return false;
+  }
+  if (last.count1 == 1 && last.count0 > 1 && r.single() && r.len == last.len &&
+      r.offset == last.offset + last.count0 * last.stride0) {
+    ++last.count0;
+    return true;
+  }
+  if (r.count1 != 1 || r.len != last.len || r.count0 != last.count0 || r.stride0 != last.stride0 ||
+      r.count0 == 1) {
+    return false;
+  }
+  if (last.count1 == 1) {
+    last.count1 = 2;
+    last.stride1 = r.offset - last.offset;
+    return true;
+  }
+  if (r.offset == last.offset + last.count1 * last.stride1) {
+    ++last.count1;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Layout::Flatten() {
+  if (reps_ == 1) return;
+  std::vector<Run> group = std::move(runs_);
+  const int64_t reps = reps_, stride = rep_stride_;
+  runs_.clear();
+  reps_ = 1;
+  rep_stride_ = 0;
+  size_ = 0;
+  for (int64_t i = 0; i < reps; ++i) {
+    for (Run r : group) {
+      r.offset += i * stride;
+      Append(r);
+    }
+  }
+}
+
+void Layout::Append(Run run) {
+  if (run.bytes() == 0) return;
+  Flatten();
+  Normalize(run);
+  size_ += run.bytes();
+  if (!runs_.empty() && Merge(runs_.back(), run)) {
+    Normalize(runs_.back());
+    return;
+  }
+  runs_.push_back(run);
+}
+
+void Layout::AppendRepeated(const Layout& child, int64_t n, int64_t stride, int64_t shift) {
+  if (n <= 0) return;
+  if (child.runs_.size() == 1) {
+    Run r = child.runs_[0];
+    r.offset += shift;
+    if (n == 1) {
+      Append(r);
+      return;
+    }
+    if (r.single()) {
+      r.count0 = n;
+      r.stride0 = stride;
+      Append(r);
+      return;
+    }
+    if (r.count1 == 1) {
+      if (r.count0 * r.stride0 == stride) {
+        r.count0 *= n;
+      } else {
+        r.count1 = n;
+        r.stride1 = stride;
+      }
+      Append(r);
+      return;
+    }
+    if (r.count1 * r.stride1 == stride) {
+      r.count1 *= n;
+      Append(r);
+      return;
+    }
+  }
+  // A group of runs repeated into an empty layout: keep the group once.
+  if (runs_.empty() && child.runs_.size() > 1 &&
+      (child.reps_ == 1 || child.reps_ * child.rep_stride_ == stride)) {
+    runs_ = child.runs_;
+    for (Run& r : runs_) r.offset += shift;
+    rep_stride_ = child.reps_ == 1 ? stride : child.rep_stride_;
+    reps_ = child.reps_ * n;
+    size_ = child.size_ * n;
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t k = 0; k < child.reps_; ++k) {
+      for (Run r : child.runs_) {
+        r.offset += shift + i * stride + k * child.rep_stride_;
+        Append(r);
+      }
+    }
+  }
+}
+
+Layout Layout::FromRuns(std::vector<Run> runs, int64_t reps, int64_t rep_stride) {
+  Layout l;
+  l.runs_ = std::move(runs);
+  l.reps_ = reps > 0 ? reps : 1;
+  l.rep_stride_ = rep_stride;
+  l.Finish();
+  return l;
+}
+
+void Layout::Finish() {
+  starts_.resize(runs_.size());
+  int64_t at = 0, pieces = 0;
+  for (size_t i = 0; i < runs_.size(); ++i) {
+    starts_[i] = at;
+    at += runs_[i].bytes();
+    pieces += runs_[i].count0 * runs_[i].count1;
+  }
+  size_ = at * reps_;
+  pieces_ = pieces * reps_;
+}
+
+namespace {
+
+// Copies one run's pieces between memory (`mem`: the origin of one repetition) and the packed
+// stream. Common piece sizes get a fixed-size copy (a move, not a memcpy call): a vector of
+// single doubles is 8-byte pieces.
+template <bool kPack, int64_t kLen>
+inline void CopyLoop(const Run& r, char* mem, char*& packed) {
+  const size_t len = static_cast<size_t>(kLen > 0 ? kLen : r.len);
+  for (int64_t i1 = 0; i1 < r.count1; ++i1) {
+    char* p = mem + r.offset + i1 * r.stride1;
+    for (int64_t i0 = 0; i0 < r.count0; ++i0, p += r.stride0) {
+      if (kPack) {
+        memcpy(packed, p, len);
+      } else {
+        memcpy(p, packed, len);
+      }
+      packed += len;
+    }
+  }
+}
+
+template <bool kPack>
+void CopyRun(const Run& r, char* mem, char*& packed) {
+  switch (r.len) {
+    case 4:
+      return CopyLoop<kPack, 4>(r, mem, packed);
+    case 8:
+      return CopyLoop<kPack, 8>(r, mem, packed);
+    case 12:
+      return CopyLoop<kPack, 12>(r, mem, packed);
+    case 16:
+      return CopyLoop<kPack, 16>(r, mem, packed);
+    case 24:
+      return CopyLoop<kPack, 24>(r, mem, packed);
+    case 32:
+      return CopyLoop<kPack, 32>(r, mem, packed);
+    default:
+      return CopyLoop<kPack, 0>(r, mem, packed);
+  }
+}
+
+// Copies the packed range [pos, pos + n): partial repetitions at either end through Walk,
+// whole repetitions in between run by run.
+template <bool kPack>
+void Copy(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos, int64_t n,
+          char* packed) {
+  if (l.size() == 0 || n <= 0) return;
+  const int64_t unit = l.size() / l.reps();
+  auto walk = [&](int64_t from, int64_t len) {
+    l.Walk(extent, count, from, len, [&](int64_t off, int64_t k) {
+      if (kPack) {
+        memcpy(packed, mem + off, static_cast<size_t>(k));
+      } else {
+        memcpy(mem + off, packed, static_cast<size_t>(k));
+      }
+      packed += k;
+      return true;
+    });
+  };
+  const int64_t end = pos + n;
+  int64_t first = (pos + unit - 1) / unit;  // first whole repetition
+  int64_t last = end / unit;                // one past the last whole repetition
+  if (first >= last) {
+    walk(pos, n);
+    return;
+  }
+  if (pos < first * unit) walk(pos, first * unit - pos);
+  for (int64_t u = first; u < last; ++u) {
+    char* base = mem + (u / l.reps()) * extent + (u % l.reps()) * l.rep_stride();
+    for (const Run& r : l.runs()) CopyRun<kPack>(r, base, packed);
+  }
+  if (end > last * unit) walk(last * unit, end - last * unit);
+}
+
+}  // namespace
+
+void Pack(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t pos,
+          int64_t n, void* packed) {
+  Copy<true>(layout, extent, const_cast<char*>(static_cast<const char*>(buf)), count, pos, n,
+             static_cast<char*>(packed));
+}
+
+void Unpack(const Layout& layout, int64_t extent, void* buf, int64_t count, int64_t pos, int64_t n,
+            const void* packed) {
+  Copy<false>(layout, extent, static_cast<char*>(buf), count, pos, n,
+              const_cast<char*>(static_cast<const char*>(packed)));
+}
+
+size_t Segments(const Layout& layout, int64_t extent, const void* buf, int64_t count, int64_t* pos,
+                int64_t max_bytes, iovec* iov, size_t max_iov) {
+  size_t filled = 0;
+  const char* base = static_cast<const char*>(buf);
+  int64_t taken = layout.Walk(extent, count, *pos, max_bytes, [&](int64_t off, int64_t len) {
+    char* at = const_cast<char*>(base + off);
+    if (filled > 0 &&
+        static_cast<char*>(iov[filled - 1].iov_base) + iov[filled - 1].iov_len == at) {
+      iov[filled - 1].iov_len += static_cast<size_t>(len);
+      return true;
+    }
+    if (filled == max_iov) return false;
+    iov[filled].iov_base = at;
+    iov[filled].iov_len = static_cast<size_t>(len);
+    ++filled;
+    return true;
+  });
+  *pos += taken;
+  return filled;
+}
+
+}  // namespace zmpi::datatype
