@@ -279,7 +279,12 @@ typedef struct MPI_Status {
 
 
 /* ---- constants: groups, communicators, intercommunicators, sessions ---- */
-
+#define MPI_COMM_TYPE_HW_GUIDED 2
+#define MPI_COMM_TYPE_HW_UNGUIDED 3
+#define MPI_MAX_STRINGTAG_LEN 256
+#define MPI_MAX_PSET_NAME_LEN 256
+typedef void(MPI_Session_errhandler_function)(MPI_Session *, int *, ...);
+typedef MPI_Session_errhandler_function MPI_Session_errhandler_fn;
 
 
 /* ---- constants: attributes, keyvals, info, error handlers, windows ---- */
@@ -433,7 +438,66 @@ ZMPI_DECLARE(int, Alltoall, (const void *sendbuf, int sendcount, MPI_Datatype se
 
 
 /* groups, communicators, intercommunicators, sessions */
-
+ZMPI_DECLARE(int, Group_size, (MPI_Group group, int *size))
+ZMPI_DECLARE(int, Group_rank, (MPI_Group group, int *rank))
+ZMPI_DECLARE(int, Group_translate_ranks, (MPI_Group group1, int n, const int ranks1[],
+                                          MPI_Group group2, int ranks2[]))
+ZMPI_DECLARE(int, Group_compare, (MPI_Group group1, MPI_Group group2, int *result))
+ZMPI_DECLARE(int, Group_union, (MPI_Group group1, MPI_Group group2, MPI_Group *newgroup))
+ZMPI_DECLARE(int, Group_intersection, (MPI_Group group1, MPI_Group group2,
+                                       MPI_Group *newgroup))
+ZMPI_DECLARE(int, Group_difference, (MPI_Group group1, MPI_Group group2, MPI_Group *newgroup))
+ZMPI_DECLARE(int, Group_incl, (MPI_Group group, int n, const int ranks[], MPI_Group *newgroup))
+ZMPI_DECLARE(int, Group_excl, (MPI_Group group, int n, const int ranks[], MPI_Group *newgroup))
+ZMPI_DECLARE(int, Group_range_incl, (MPI_Group group, int n, int ranges[][3],
+                                     MPI_Group *newgroup))
+ZMPI_DECLARE(int, Group_range_excl, (MPI_Group group, int n, int ranges[][3],
+                                     MPI_Group *newgroup))
+ZMPI_DECLARE(int, Group_free, (MPI_Group * group))
+ZMPI_DECLARE(int, Comm_group, (MPI_Comm comm, MPI_Group *group))
+ZMPI_DECLARE(int, Comm_remote_group, (MPI_Comm comm, MPI_Group *group))
+ZMPI_DECLARE(int, Comm_remote_size, (MPI_Comm comm, int *size))
+ZMPI_DECLARE(int, Comm_test_inter, (MPI_Comm comm, int *flag))
+ZMPI_DECLARE(int, Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm))
+ZMPI_DECLARE(int, Comm_create_group, (MPI_Comm comm, MPI_Group group, int tag,
+                                      MPI_Comm *newcomm))
+ZMPI_DECLARE(int, Comm_split_type, (MPI_Comm comm, int split_type, int key, MPI_Info info,
+                                    MPI_Comm *newcomm))
+ZMPI_DECLARE(int, Comm_dup_with_info, (MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm))
+ZMPI_DECLARE(int, Comm_idup, (MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request))
+ZMPI_DECLARE(int, Comm_idup_with_info, (MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm,
+                                        MPI_Request *request))
+ZMPI_DECLARE(int, Comm_set_info, (MPI_Comm comm, MPI_Info info))
+ZMPI_DECLARE(int, Comm_get_info, (MPI_Comm comm, MPI_Info *info_used))
+ZMPI_DECLARE(int, Comm_set_name, (MPI_Comm comm, const char *comm_name))
+ZMPI_DECLARE(int, Comm_get_name, (MPI_Comm comm, char *comm_name, int *resultlen))
+ZMPI_DECLARE(int, Comm_disconnect, (MPI_Comm * comm))
+ZMPI_DECLARE(int, Intercomm_create, (MPI_Comm local_comm, int local_leader, MPI_Comm peer_comm,
+                                     int remote_leader, int tag, MPI_Comm *newintercomm))
+ZMPI_DECLARE(int, Intercomm_create_from_groups,
+             (MPI_Group local_group, int local_leader, MPI_Group remote_group,
+              int remote_leader, const char *stringtag, MPI_Info info,
+              MPI_Errhandler errhandler, MPI_Comm *newintercomm))
+ZMPI_DECLARE(int, Intercomm_merge, (MPI_Comm intercomm, int high, MPI_Comm *newintracomm))
+ZMPI_DECLARE(int, Session_init, (MPI_Info info, MPI_Errhandler errhandler,
+                                 MPI_Session *session))
+ZMPI_DECLARE(int, Session_finalize, (MPI_Session * session))
+ZMPI_DECLARE(int, Session_get_num_psets, (MPI_Session session, MPI_Info info, int *npset_names))
+ZMPI_DECLARE(int, Session_get_nth_pset, (MPI_Session session, MPI_Info info, int n,
+                                         int *pset_len, char *pset_name))
+ZMPI_DECLARE(int, Session_get_info, (MPI_Session session, MPI_Info *info_used))
+ZMPI_DECLARE(int, Session_get_pset_info, (MPI_Session session, const char *pset_name,
+                                          MPI_Info *info))
+ZMPI_DECLARE(int, Group_from_session_pset, (MPI_Session session, const char *pset_name,
+                                            MPI_Group *newgroup))
+ZMPI_DECLARE(int, Comm_create_from_group, (MPI_Group group, const char *stringtag,
+                                           MPI_Info info, MPI_Errhandler errhandler,
+                                           MPI_Comm *newcomm))
+ZMPI_DECLARE(int, Session_set_errhandler, (MPI_Session session, MPI_Errhandler errhandler))
+ZMPI_DECLARE(int, Session_get_errhandler, (MPI_Session session, MPI_Errhandler *errhandler))
+ZMPI_DECLARE(int, Session_call_errhandler, (MPI_Session session, int errorcode))
+ZMPI_DECLARE(int, Session_create_errhandler, (MPI_Session_errhandler_function * function,
+                                              MPI_Errhandler *errhandler))
 
 
 /* attributes, keyvals, info, error handlers, windows */
