@@ -47,13 +47,13 @@ ZMPI_API int PMPI_Init_thread(int*, char***, int required, int* provided) {
 ZMPI_WEAK_ALIAS(Init_thread)
 
 ZMPI_API int PMPI_Initialized(int* flag) {
-  *flag = Runtime::state() != LibraryState::kNotInitialized;
+  *flag = Runtime::world_state() != LibraryState::kNotInitialized;
   return MPI_SUCCESS;
 }
 ZMPI_WEAK_ALIAS(Initialized)
 
 ZMPI_API int PMPI_Finalized(int* flag) {
-  *flag = Runtime::state() == LibraryState::kFinalized;
+  *flag = Runtime::world_state() == LibraryState::kFinalized;
   return MPI_SUCCESS;
 }
 ZMPI_WEAK_ALIAS(Finalized)

@@ -9,6 +9,7 @@
 
 #include "mpi/core/handles.h"
 #include "mpi/core/info.h"
+#include "mpi/core/session.h"
 
 namespace zmpi::core {
 
@@ -22,10 +23,12 @@ class Objects {
   // The info object of a handle; MPI_INFO_ENV is a real object (the process's environment:
   // command, argv, maxprocs, host, arch, wdir, thread_level), filled on first use.
   Info* FindInfo(int handle);
+  HandleTable<Session, HandleKind::kSession>& sessions() { return sessions_; }
 
  private:
   Objects() = default;
   HandleTable<Info, HandleKind::kInfo> infos_;
+  HandleTable<Session, HandleKind::kSession> sessions_;
   Info env_info_;
   bool env_info_filled_ = false;
 };
