@@ -175,7 +175,8 @@ void FreeComm(Comm* comm) { Runtime::Get()->FreeComm(comm); }
 Status DisconnectComm(Comm* comm) {
   Runtime& rt = *Runtime::Get();
   ProgressLoop loop;
-  while (rt.requests().AnyLive([comm](const Request& r) { return r.comm == comm; })) {
+  while (rt.requests().AnyLive(
+      [comm](const Request& r) { return r.comm == comm && !r.complete; })) {
     loop.Turn();
   }
   FreeComm(comm);
