@@ -95,10 +95,24 @@ Status CheckStringTag(const char* tag) {
   return zmpi::OkStatus();
 }
 
+// Errors of the constructions without a parent go to the error handler the caller gave for
+// the new communicator when it returns errors, else to MPI_COMM_WORLD's.
+int ReportWith(MPI_Errhandler e, const char* function, const Status& status) {
+  if (status.ok()) return MPI_SUCCESS;
+  if (e == MPI_ERRORS_RETURN) return static_cast<int>(status.code());
+  return zmpi::abi::Report(nullptr, function, status);
+}
+
 #define ZMPI_SESSION_CHECK(s, h, fn, expr)                                     \
   do {                                                                         \
     ::zmpi::Status zmpi_s_ = (expr);                                           \
     if (!zmpi_s_.ok()) return ReportSession((s), (h), (fn), zmpi_s_);          \
+  } while (0)
+
+#define ZMPI_WITH_CHECK(e, fn, expr)                           \
+  do {                                                         \
+    ::zmpi::Status zmpi_s_ = (expr);                           \
+    if (!zmpi_s_.ok()) return ReportWith((e), (fn), zmpi_s_);  \
   } while (0)
 
 }  // namespace
@@ -225,14 +239,14 @@ ZMPI_API int PMPI_Comm_create_from_group(MPI_Group group, const char* stringtag,
   const char* fn = "MPI_Comm_create_from_group";
   Group* g = nullptr;
   Info* i = nullptr;
-  ZMPI_CHECK_ARG(nullptr, fn, CheckGroup(group, &g));
-  ZMPI_CHECK_ARG(nullptr, fn, CheckStringTag(stringtag));
-  ZMPI_CHECK_ARG(nullptr, fn, CheckInfo(info, &i));
-  ZMPI_CHECK_ARG(nullptr, fn, CheckErrhandler(errhandler));
-  ZMPI_CHECK_ARG(nullptr, fn, CheckOut(newcomm, "newcomm"));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckGroup(group, &g));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckStringTag(stringtag));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckInfo(info, &i));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckErrhandler(errhandler));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckOut(newcomm, "newcomm"));
   StatusOr<zmpi::core::Comm*> c =
       zmpi::core::CreateCommFromGroup(*g, stringtag, errhandler, i);
-  if (!c.ok()) return zmpi::abi::Report(nullptr, fn, c.status());
+  if (!c.ok()) return ReportWith(errhandler, fn, c.status());
   *newcomm = (*c)->handle();
   return MPI_SUCCESS;
 }
@@ -247,22 +261,22 @@ ZMPI_API int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_
   const char* fn = "MPI_Intercomm_create_from_groups";
   Group *lg = nullptr, *rg = nullptr;
   Info* i = nullptr;
-  ZMPI_CHECK_ARG(nullptr, fn, CheckGroup(local_group, &lg));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckGroup(local_group, &lg));
   if (local_leader < 0 || local_leader >= lg->size()) {
-    return zmpi::abi::Report(nullptr, fn, zmpi::Error(Code::kRank, "local leader %d", local_leader));
+    return ReportWith(errhandler, fn, zmpi::Error(Code::kRank, "local leader %d", local_leader));
   }
-  ZMPI_CHECK_ARG(nullptr, fn, CheckGroup(remote_group, &rg));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckGroup(remote_group, &rg));
   if (remote_leader < 0 || remote_leader >= rg->size()) {
-    return zmpi::abi::Report(nullptr, fn,
+    return ReportWith(errhandler, fn,
                              zmpi::Error(Code::kRank, "remote leader %d", remote_leader));
   }
-  ZMPI_CHECK_ARG(nullptr, fn, CheckStringTag(stringtag));
-  ZMPI_CHECK_ARG(nullptr, fn, CheckInfo(info, &i));
-  ZMPI_CHECK_ARG(nullptr, fn, CheckErrhandler(errhandler));
-  ZMPI_CHECK_ARG(nullptr, fn, CheckOut(newintercomm, "newintercomm"));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckStringTag(stringtag));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckInfo(info, &i));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckErrhandler(errhandler));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckOut(newintercomm, "newintercomm"));
   StatusOr<zmpi::core::Comm*> c = zmpi::core::IntercommFromGroups(
       *lg, local_leader, *rg, remote_leader, stringtag, errhandler, i);
-  if (!c.ok()) return zmpi::abi::Report(nullptr, fn, c.status());
+  if (!c.ok()) return ReportWith(errhandler, fn, c.status());
   *newintercomm = (*c)->handle();
   return MPI_SUCCESS;
 }
