@@ -39,7 +39,7 @@ Status CheckAliasing(const void* sendbuf, const void* recvbuf, size_t bytes) {
 ZMPI_API int PMPI_Barrier(MPI_Comm comm) {
   ZMPI_ENTER("MPI_Barrier");
   Comm* c = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Barrier", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Barrier", zmpi::abi::CheckIntraComm(comm, &c));
   return zmpi::abi::Report(c, "MPI_Barrier", zmpi::coll::Barrier(*c));
 }
 ZMPI_WEAK_ALIAS(Barrier)
@@ -49,7 +49,7 @@ ZMPI_API int PMPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root
   ZMPI_ENTER("MPI_Bcast");
   Comm* c = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Bcast", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Bcast", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Bcast", CheckBlock(buffer, count, datatype, &bytes));
   ZMPI_CHECK_ARG(c, "MPI_Bcast", zmpi::abi::CheckRoot(*c, root));
   return zmpi::abi::Report(c, "MPI_Bcast", zmpi::coll::Bcast(*c, buffer, bytes, root));
@@ -62,7 +62,7 @@ ZMPI_API int PMPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Data
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Reduce", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Reduce", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Reduce", zmpi::abi::CheckRoot(*c, root));
   ZMPI_CHECK_ARG(c, "MPI_Reduce", CheckBlock(sendbuf, count, datatype, &bytes, &t));
   if (c->rank() == root) {
@@ -84,7 +84,7 @@ ZMPI_API int PMPI_Allreduce(const void* sendbuf, void* recvbuf, int count,
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Allreduce", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Allreduce", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Allreduce", CheckBlock(sendbuf, count, datatype, &bytes, &t));
   ZMPI_CHECK_ARG(c, "MPI_Allreduce", zmpi::abi::CheckBuffer(recvbuf, count));
   ZMPI_CHECK_ARG(c, "MPI_Allreduce", CheckAliasing(sendbuf, recvbuf, bytes));
@@ -100,7 +100,7 @@ ZMPI_API int PMPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendty
   ZMPI_ENTER("MPI_Gather");
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Gather", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Gather", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Gather", zmpi::abi::CheckRoot(*c, root));
   bool at_root = c->rank() == root;
   if (!(at_root && sendbuf == MPI_IN_PLACE)) {
@@ -120,7 +120,7 @@ ZMPI_API int PMPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendt
   ZMPI_ENTER("MPI_Scatter");
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Scatter", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Scatter", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Scatter", zmpi::abi::CheckRoot(*c, root));
   bool at_root = c->rank() == root;
   if (at_root) {
@@ -140,7 +140,7 @@ ZMPI_API int PMPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sen
   ZMPI_ENTER("MPI_Allgather");
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Allgather", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Allgather", zmpi::abi::CheckIntraComm(comm, &c));
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, "MPI_Allgather", CheckBlock(sendbuf, sendcount, sendtype, &send_bytes));
   }
@@ -155,7 +155,7 @@ ZMPI_API int PMPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype send
   ZMPI_ENTER("MPI_Alltoall");
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Alltoall", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Alltoall", zmpi::abi::CheckIntraComm(comm, &c));
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, "MPI_Alltoall", CheckBlock(sendbuf, sendcount, sendtype, &send_bytes));
   }

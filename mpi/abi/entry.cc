@@ -40,6 +40,10 @@ Status CommError(MPI_Comm handle) {
   return Error(Code::kComm, "invalid communicator handle 0x%x", handle);
 }
 
+Status InterCollError() {
+  return Error(Code::kComm, "collectives over intercommunicators are not implemented yet");
+}
+
 Status TypeError(MPI_Datatype handle) {
   return Error(Code::kType, "invalid datatype handle 0x%x", handle);
 }
