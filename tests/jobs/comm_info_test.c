@@ -40,7 +40,8 @@ int main(int argc, char **argv) {
   CALL(MPI_Comm_dup_with_info(d, MPI_INFO_NULL, &d3));
   CALL(MPI_Comm_get_info(d3, &used));
   CALL(MPI_Info_get_nkeys(used, &nkeys));
-  CHECK(!get(used, "mpi_assert_no_any_source", value, sizeof(value)),
+  /* (An implementation may list its own default for the key, never the parent's "true".) */
+  CHECK(!get(used, "mpi_assert_no_any_source", value, sizeof(value)) || strcmp(value, "true"),
         "dup_with_info(MPI_INFO_NULL) kept the parent's hint (%d hints)", nkeys);
   CALL(MPI_Info_free(&used));
   CALL(MPI_Info_set(info, "mpi_assert_no_any_tag", "true"));
