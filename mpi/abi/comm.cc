@@ -220,8 +220,7 @@ ZMPI_API int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm* newcomm)
 }
 ZMPI_WEAK_ALIAS(Comm_create)
 
-ZMPI_API int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag,
-                                    MPI_Comm* newcomm) {
+ZMPI_API int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm* newcomm) {
   ZMPI_ENTER("MPI_Comm_create_group");
   const char* fn = "MPI_Comm_create_group";
   Comm* c = nullptr;
@@ -335,8 +334,7 @@ ZMPI_API int PMPI_Intercomm_create(MPI_Comm local_comm, int local_leader, MPI_Co
   }
   if (c->rank() == local_leader) {
     ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckComm(peer_comm, &peer));
-    if (remote_leader < 0 || remote_leader >= peer->size() ||
-        remote_leader == peer->rank()) {
+    if (remote_leader < 0 || remote_leader >= peer->size() || remote_leader == peer->rank()) {
       return zmpi::abi::Report(c, fn, zmpi::abi::RankError(*peer, remote_leader));
     }
   }
@@ -356,7 +354,6 @@ ZMPI_API int PMPI_Intercomm_merge(MPI_Comm intercomm, int high, MPI_Comm* newint
                              zmpi::Error(Code::kComm, "not an intercommunicator"));
   }
   ZMPI_CHECK_ARG(c, "MPI_Intercomm_merge", CheckOut(newintracomm, "newintracomm"));
-  return Finish(c, "MPI_Intercomm_merge", zmpi::core::IntercommMerge(*c, high != 0),
-                newintracomm);
+  return Finish(c, "MPI_Intercomm_merge", zmpi::core::IntercommMerge(*c, high != 0), newintracomm);
 }
 ZMPI_WEAK_ALIAS(Intercomm_merge)

@@ -1,10 +1,11 @@
 // Groups (MPI-4.1 §7.3). Errors have no object of their own to go to: MPI_COMM_WORLD's
 // handler runs, as for the other calls without a communicator.
+#include "mpi/core/group.h"
+
 #include <memory>
 #include <vector>
 
 #include "mpi/abi/entry.h"
-#include "mpi/core/group.h"
 
 using zmpi::Code;
 using zmpi::Status;
@@ -94,16 +95,16 @@ ZMPI_API int PMPI_Group_compare(MPI_Group group1, MPI_Group group2, int* result)
 }
 ZMPI_WEAK_ALIAS(Group_compare)
 
-#define ZMPI_GROUP_SET_OP(Name, Method)                                                    \
+#define ZMPI_GROUP_SET_OP(Name, Method)                                                     \
   ZMPI_API int PMPI_Group_##Name(MPI_Group group1, MPI_Group group2, MPI_Group* newgroup) { \
-    ZMPI_ENTER("MPI_Group_" #Name);                                                        \
-    Group *a, *b;                                                                          \
-    ZMPI_CHECK_ARG(nullptr, "MPI_Group_" #Name, CheckGroup(group1, &a));                   \
-    ZMPI_CHECK_ARG(nullptr, "MPI_Group_" #Name, CheckGroup(group2, &b));                   \
-    ZMPI_CHECK_ARG(nullptr, "MPI_Group_" #Name, CheckOut(newgroup, "newgroup"));           \
-    *newgroup = Store(a->Method(*b));                                                      \
-    return MPI_SUCCESS;                                                                    \
-  }                                                                                        \
+    ZMPI_ENTER("MPI_Group_" #Name);                                                         \
+    Group *a, *b;                                                                           \
+    ZMPI_CHECK_ARG(nullptr, "MPI_Group_" #Name, CheckGroup(group1, &a));                    \
+    ZMPI_CHECK_ARG(nullptr, "MPI_Group_" #Name, CheckGroup(group2, &b));                    \
+    ZMPI_CHECK_ARG(nullptr, "MPI_Group_" #Name, CheckOut(newgroup, "newgroup"));            \
+    *newgroup = Store(a->Method(*b));                                                       \
+    return MPI_SUCCESS;                                                                     \
+  }                                                                                         \
   ZMPI_WEAK_ALIAS(Group_##Name)
 
 ZMPI_GROUP_SET_OP(union, Union)
@@ -130,8 +131,7 @@ ZMPI_API int PMPI_Group_excl(MPI_Group group, int n, const int ranks[], MPI_Grou
 }
 ZMPI_WEAK_ALIAS(Group_excl)
 
-ZMPI_API int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3],
-                                   MPI_Group* newgroup) {
+ZMPI_API int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup) {
   ZMPI_ENTER("MPI_Group_range_incl");
   Group* g;
   ZMPI_CHECK_ARG(nullptr, "MPI_Group_range_incl", CheckGroup(group, &g));
@@ -142,8 +142,7 @@ ZMPI_API int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3],
 }
 ZMPI_WEAK_ALIAS(Group_range_incl)
 
-ZMPI_API int PMPI_Group_range_excl(MPI_Group group, int n, int ranges[][3],
-                                   MPI_Group* newgroup) {
+ZMPI_API int PMPI_Group_range_excl(MPI_Group group, int n, int ranges[][3], MPI_Group* newgroup) {
   ZMPI_ENTER("MPI_Group_range_excl");
   Group* g;
   ZMPI_CHECK_ARG(nullptr, "MPI_Group_range_excl", CheckGroup(group, &g));

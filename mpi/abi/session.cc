@@ -3,6 +3,8 @@
 // Errors of a session call go to the session's error handler; an invalid session handle
 // has none, so it goes to MPI_COMM_WORLD's when the world model is initialized and is
 // returned otherwise.
+#include "mpi/core/session.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,7 +16,6 @@
 #include "mpi/core/comm_ops.h"
 #include "mpi/core/intercomm_ops.h"
 #include "mpi/core/objects.h"
-#include "mpi/core/session.h"
 
 using zmpi::Code;
 using zmpi::Status;
@@ -103,16 +104,16 @@ int ReportWith(MPI_Errhandler e, const char* function, const Status& status) {
   return zmpi::abi::Report(nullptr, function, status);
 }
 
-#define ZMPI_SESSION_CHECK(s, h, fn, expr)                                     \
-  do {                                                                         \
-    ::zmpi::Status zmpi_s_ = (expr);                                           \
-    if (!zmpi_s_.ok()) return ReportSession((s), (h), (fn), zmpi_s_);          \
+#define ZMPI_SESSION_CHECK(s, h, fn, expr)                            \
+  do {                                                                \
+    ::zmpi::Status zmpi_s_ = (expr);                                  \
+    if (!zmpi_s_.ok()) return ReportSession((s), (h), (fn), zmpi_s_); \
   } while (0)
 
-#define ZMPI_WITH_CHECK(e, fn, expr)                           \
-  do {                                                         \
-    ::zmpi::Status zmpi_s_ = (expr);                           \
-    if (!zmpi_s_.ok()) return ReportWith((e), (fn), zmpi_s_);  \
+#define ZMPI_WITH_CHECK(e, fn, expr)                          \
+  do {                                                        \
+    ::zmpi::Status zmpi_s_ = (expr);                          \
+    if (!zmpi_s_.ok()) return ReportWith((e), (fn), zmpi_s_); \
   } while (0)
 
 }  // namespace
@@ -172,9 +173,9 @@ ZMPI_API int PMPI_Session_get_nth_pset(MPI_Session session, MPI_Info info, int n
   ZMPI_SESSION_CHECK(s, session, fn, CheckInfo(info, &i));
   const auto& names = Session::PsetNames();
   if (n < 0 || n >= static_cast<int>(names.size())) {
-    return ReportSession(s, session, fn,
-                         zmpi::Error(Code::kArg, "process set %d is not in [0, %zu)", n,
-                                     names.size()));
+    return ReportSession(
+        s, session, fn,
+        zmpi::Error(Code::kArg, "process set %d is not in [0, %zu)", n, names.size()));
   }
   ZMPI_SESSION_CHECK(s, session, fn, CheckOut(pset_len, "pset_len"));
   const std::string& name = names[n];
@@ -244,8 +245,7 @@ ZMPI_API int PMPI_Comm_create_from_group(MPI_Group group, const char* stringtag,
   ZMPI_WITH_CHECK(errhandler, fn, CheckInfo(info, &i));
   ZMPI_WITH_CHECK(errhandler, fn, CheckErrhandler(errhandler));
   ZMPI_WITH_CHECK(errhandler, fn, CheckOut(newcomm, "newcomm"));
-  StatusOr<zmpi::core::Comm*> c =
-      zmpi::core::CreateCommFromGroup(*g, stringtag, errhandler, i);
+  StatusOr<zmpi::core::Comm*> c = zmpi::core::CreateCommFromGroup(*g, stringtag, errhandler, i);
   if (!c.ok()) return ReportWith(errhandler, fn, c.status());
   *newcomm = (*c)->handle();
   return MPI_SUCCESS;
@@ -255,8 +255,7 @@ ZMPI_WEAK_ALIAS(Comm_create_from_group)
 ZMPI_API int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_leader,
                                                MPI_Group remote_group, int remote_leader,
                                                const char* stringtag, MPI_Info info,
-                                               MPI_Errhandler errhandler,
-                                               MPI_Comm* newintercomm) {
+                                               MPI_Errhandler errhandler, MPI_Comm* newintercomm) {
   ZMPI_ENTER("MPI_Intercomm_create_from_groups");
   const char* fn = "MPI_Intercomm_create_from_groups";
   Group *lg = nullptr, *rg = nullptr;
@@ -267,8 +266,7 @@ ZMPI_API int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_
   }
   ZMPI_WITH_CHECK(errhandler, fn, CheckGroup(remote_group, &rg));
   if (remote_leader < 0 || remote_leader >= rg->size()) {
-    return ReportWith(errhandler, fn,
-                             zmpi::Error(Code::kRank, "remote leader %d", remote_leader));
+    return ReportWith(errhandler, fn, zmpi::Error(Code::kRank, "remote leader %d", remote_leader));
   }
   ZMPI_WITH_CHECK(errhandler, fn, CheckStringTag(stringtag));
   ZMPI_WITH_CHECK(errhandler, fn, CheckInfo(info, &i));
@@ -323,8 +321,8 @@ ZMPI_API int PMPI_Session_create_errhandler(MPI_Session_errhandler_function* fun
   if (function == nullptr || errhandler == nullptr) {
     return zmpi::abi::Report(nullptr, fn, zmpi::Error(Code::kArg, "null argument"));
   }
-  *errhandler = Runtime::Get()->AddErrhandler(
-      reinterpret_cast<MPI_Comm_errhandler_function*>(function));
+  *errhandler =
+      Runtime::Get()->AddErrhandler(reinterpret_cast<MPI_Comm_errhandler_function*>(function));
   return MPI_SUCCESS;
 }
 ZMPI_WEAK_ALIAS(Session_create_errhandler)

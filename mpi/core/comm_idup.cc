@@ -34,16 +34,16 @@ class IdupOp final : public PendingOp {
     if (parent_.rank() == 0) {
       offers_.assign(static_cast<size_t>(n) * ContextPool::kWords, 0);
       for (int r = 1; r < n; ++r) {
-        ZMPI_ASSIGN_OR_RETURN(Request* q, Irecv({&offers_[r * ContextPool::kWords], kBitsBytes, r,
-                                                 tag_, &parent_, Channel::kColl, 1}));
+        ZMPI_ASSIGN_OR_RETURN(Request * q, Irecv({&offers_[r * ContextPool::kWords], kBitsBytes, r,
+                                                  tag_, &parent_, Channel::kColl, 1}));
         pending_.push_back(q);
       }
       if (n == 1) return Decide();
     } else {
-      ZMPI_ASSIGN_OR_RETURN(Request* s, Isend({offer_.data(), kBitsBytes, 0, tag_, &parent_,
-                                               SendMode::kStandard, Channel::kColl}));
-      ZMPI_ASSIGN_OR_RETURN(Request* q, Irecv({&result_, sizeof(result_), 0, tag_, &parent_,
-                                               Channel::kColl, 1}));
+      ZMPI_ASSIGN_OR_RETURN(Request * s, Isend({offer_.data(), kBitsBytes, 0, tag_, &parent_,
+                                                SendMode::kStandard, Channel::kColl}));
+      ZMPI_ASSIGN_OR_RETURN(
+          Request * q, Irecv({&result_, sizeof(result_), 0, tag_, &parent_, Channel::kColl, 1}));
       pending_.push_back(s);
       pending_.push_back(q);
     }
@@ -93,8 +93,8 @@ class IdupOp final : public PendingOp {
     }
     result_ = static_cast<int>(ContextPool::Lowest(all));
     for (int r = 1; r < parent_.size(); ++r) {
-      ZMPI_ASSIGN_OR_RETURN(Request* s, Isend({&result_, sizeof(result_), r, tag_, &parent_,
-                                               SendMode::kStandard, Channel::kColl}));
+      ZMPI_ASSIGN_OR_RETURN(Request * s, Isend({&result_, sizeof(result_), r, tag_, &parent_,
+                                                SendMode::kStandard, Channel::kColl}));
       pending_.push_back(s);
     }
     return OkStatus();

@@ -23,7 +23,8 @@ StatusOr<Party> GroupParty(Comm& comm, const Group& group, int tag) {
   p.members.reserve(group.size());
   for (int w : group.world_ranks()) {
     int r = comm.RankOfWorld(w);
-    if (r < 0) return Error(Code::kGroup, "world rank %d of the group is not in the communicator", w);
+    if (r < 0)
+      return Error(Code::kGroup, "world rank %d of the group is not in the communicator", w);
     p.members.push_back(r);
   }
   return p;
@@ -175,8 +176,8 @@ void FreeComm(Comm* comm) { Runtime::Get()->FreeComm(comm); }
 Status DisconnectComm(Comm* comm) {
   Runtime& rt = *Runtime::Get();
   ProgressLoop loop;
-  while (rt.requests().AnyLive(
-      [comm](const Request& r) { return r.comm == comm && !r.complete; })) {
+  while (
+      rt.requests().AnyLive([comm](const Request& r) { return r.comm == comm && !r.complete; })) {
     loop.Turn();
   }
   FreeComm(comm);

@@ -83,8 +83,7 @@ StatusOr<uint32_t> AgreeContext(const Party& p, const Bridge* bridge) {
       if (bridge != nullptr) {
         ContextPool::Bits theirs(ContextPool::kWords);
         ZMPI_RETURN_IF_ERROR(CollSendRecv(*bridge->comm, bridge->peer, bits.data(), kBitsBytes,
-                                          bridge->peer, theirs.data(), kBitsBytes,
-                                          bridge->tag));
+                                          bridge->peer, theirs.data(), kBitsBytes, bridge->tag));
         ContextPool::And(bits, theirs);
       }
       lowest[0] = static_cast<int>(ContextPool::Lowest(bits));
@@ -95,8 +94,10 @@ StatusOr<uint32_t> AgreeContext(const Party& p, const Bridge* bridge) {
       return static_cast<uint32_t>(lowest[0]);
     }
   }
-  return Error(Code::kIntern, "no communicator context id is free on every member (%d live "
-               "communicators per process at most)", ContextPool::kBits - 3);
+  return Error(Code::kIntern,
+               "no communicator context id is free on every member (%d live "
+               "communicators per process at most)",
+               ContextPool::kBits - 3);
 }
 
 StatusOr<uint32_t> AgreeContext(Comm& comm) {

@@ -46,8 +46,7 @@ Party RootedParty(Comm& comm, int root, int tag);
 
 // Small exchanges for communicator construction over a party (linear through the root).
 // Every member's `value`s (the same count each), in member order.
-Status PartyAllgather(const Party& party, const std::vector<int>& values,
-                      std::vector<int>* out);
+Status PartyAllgather(const Party& party, const std::vector<int>& values, std::vector<int>* out);
 // The root's `values` (count as given) to every member.
 Status PartyBcast(const Party& party, std::vector<int>* values);
 

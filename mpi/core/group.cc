@@ -98,12 +98,12 @@ StatusOr<std::vector<int>> Group::ExpandRanges(const std::vector<int>& triplets)
     const int first = triplets[i], last = triplets[i + 1], stride = triplets[i + 2];
     if (stride == 0) return Error(Code::kArg, "range %zu has stride 0", i / 3);
     if ((stride > 0 && first > last) || (stride < 0 && first < last)) {
-      return Error(Code::kArg, "range %zu (%d, %d, %d) runs away from its last rank", i / 3,
-                   first, last, stride);
+      return Error(Code::kArg, "range %zu (%d, %d, %d) runs away from its last rank", i / 3, first,
+                   last, stride);
     }
     if (first < 0 || first >= size() || last < 0 || last >= size()) {
-      return Error(Code::kRank, "range %zu (%d, %d, %d) leaves the group of size %d", i / 3,
-                   first, last, stride, size());
+      return Error(Code::kRank, "range %zu (%d, %d, %d) leaves the group of size %d", i / 3, first,
+                   last, stride, size());
     }
     for (long long r = first; stride > 0 ? r <= last : r >= last; r += stride) {
       if (seen[r]) return Error(Code::kRank, "rank %lld is named twice", r);

@@ -106,8 +106,8 @@ StatusOr<Comm*> IntercommFromGroups(const Group& local, int local_leader, const 
   }
   Bridge bridge{&world, remote.WorldRank(remote_leader), StringTag(tag, 2)};
   ZMPI_ASSIGN_OR_RETURN(Contexts c, AgreeBoth(party, bridge));
-  Comm* comm = NewInterComm(errhandler, remote.world_ranks(), local.world_ranks(), me, c.inter,
-                            c.local);
+  Comm* comm =
+      NewInterComm(errhandler, remote.world_ranks(), local.world_ranks(), me, c.inter, c.local);
   if (info != nullptr) comm->info() = *info;
   return comm;
 }

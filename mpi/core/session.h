@@ -17,8 +17,7 @@ namespace zmpi::core {
 
 class Session {
  public:
-  Session(MPI_Errhandler errhandler, Info info)
-      : errhandler_(errhandler), info_(std::move(info)) {}
+  Session(MPI_Errhandler errhandler, Info info) : errhandler_(errhandler), info_(std::move(info)) {}
 
   MPI_Errhandler errhandler() const { return errhandler_; }
   void set_errhandler(MPI_Errhandler e) { errhandler_ = e; }
