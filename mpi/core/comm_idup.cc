@@ -1,9 +1,10 @@
 // MPI_Comm_idup: the context agreement of DupComm as a PendingOp that advances during
 // progress, so the call returns at once and the request completes while the program does
-// other work. One round: every member reserves its offer (ContextPool::Reserve, so no other
-// agreement of this process can take those ids meanwhile) and sends it to rank 0, which ANDs
-// the offers and sends back the lowest common id; an empty result (another agreement holds
-// the ids somewhere) releases the reservation and starts another round.
+// other work. One round: every member offers its free ids and sends the offer to rank 0, which
+// ANDs the offers and sends back the lowest common id. A member offers (and reserves, so no
+// other agreement of this process takes those ids meanwhile) only while it holds the pool's
+// reservation (ContextPool::TryHold: the pending agreement with the lowest key); otherwise it
+// offers nothing. An empty result releases and starts another round.
 #include "mpi/core/comm_ops.h"
 #include "mpi/core/context_agreement.h"
 #include "mpi/core/p2p.h"
@@ -19,17 +20,36 @@ constexpr size_t kBitsBytes = ContextPool::kWords * sizeof(uint64_t);
 class IdupOp final : public PendingOp {
  public:
   IdupOp(Comm& parent, const Info* info, MPI_Comm* out, Request* request)
-      : parent_(parent), out_(out), request_(request), tag_(parent.NextCollTag()) {
+      : parent_(parent),
+        out_(out),
+        request_(request),
+        tag_(parent.NextCollTag()),
+        key_((uint64_t{parent.p2p_context()} << 32) | static_cast<uint32_t>(tag_)) {
     if (info != nullptr) {
       info_ = *info;
       has_info_ = true;
     }
+    Runtime::Get()->contexts().AddPending(key_);
+  }
+  ~IdupOp() override {
+    Runtime* rt = Runtime::Get();
+    if (rt == nullptr) return;
+    if (holding_) {
+      rt->contexts().Unreserve(offer_);
+      rt->contexts().EndHold();
+    }
+    rt->contexts().RemovePending(key_);
   }
 
   Status StartRound() {
     ContextPool& pool = Runtime::Get()->contexts();
-    offer_ = pool.Offer();
-    pool.Reserve(offer_);
+    holding_ = pool.TryHold(key_);
+    if (holding_) {
+      offer_ = pool.Offer();
+      pool.Reserve(offer_);
+    } else {
+      offer_.assign(ContextPool::kWords, 0);
+    }
     const int n = parent_.size();
     if (parent_.rank() == 0) {
       offers_.assign(static_cast<size_t>(n) * ContextPool::kWords, 0);
@@ -67,7 +87,11 @@ class IdupOp final : public PendingOp {
       if (error.ok() && !pending_.empty()) return false;
     }
     ContextPool& pool = Runtime::Get()->contexts();
-    pool.Unreserve(offer_);
+    if (holding_) {
+      pool.Unreserve(offer_);
+      pool.EndHold();
+      holding_ = false;
+    }
     if (error.ok() && result_ < 0) {
       error = StartRound();
       if (error.ok()) return false;
@@ -104,6 +128,8 @@ class IdupOp final : public PendingOp {
   MPI_Comm* out_;
   Request* request_;
   const int tag_;
+  const uint64_t key_;
+  bool holding_ = false;
   Info info_;
   bool has_info_ = false;
   ContextPool::Bits offer_;

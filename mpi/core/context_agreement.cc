@@ -1,6 +1,7 @@
 #include "mpi/core/context_agreement.h"
 
 #include "mpi/core/coll_p2p.h"
+#include "mpi/core/p2p.h"
 #include "mpi/core/runtime.h"
 
 namespace zmpi::core {
@@ -75,6 +76,7 @@ Status PartyBcast(const Party& p, std::vector<int>* values) {
 
 StatusOr<uint32_t> AgreeContext(const Party& p, const Bridge* bridge) {
   ContextPool& pool = Runtime::Get()->contexts();
+  ProgressLoop loop;
   for (int round = 0; round < kMaxRounds; ++round) {
     ContextPool::Bits bits = pool.Offer();
     ZMPI_RETURN_IF_ERROR(GatherAnd(p, bits));
@@ -93,6 +95,9 @@ StatusOr<uint32_t> AgreeContext(const Party& p, const Bridge* bridge) {
       pool.Take(static_cast<uint32_t>(lowest[0]));
       return static_cast<uint32_t>(lowest[0]);
     }
+    // Ids are held by an MPI_Comm_idup in flight: let it advance (a one-member party sends
+    // nothing, so nothing else would drive progress here).
+    loop.Turn();
   }
   return Error(Code::kIntern,
                "no communicator context id is free on every member (%d live "

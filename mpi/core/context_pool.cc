@@ -1,5 +1,7 @@
 #include "mpi/core/context_pool.h"
 
+#include <algorithm>
+
 namespace zmpi::core {
 
 ContextPool::ContextPool() : used_(kWords, 0), reserved_(kWords, 0) { used_[0] = 0x7; }
@@ -26,6 +28,18 @@ void ContextPool::Take(uint32_t context) {
 void ContextPool::Release(uint32_t context) {
   uint32_t i = context / 2;
   if (i >= 3 && i < kBits) used_[i / 64] &= ~(uint64_t{1} << (i % 64));
+}
+
+void ContextPool::RemovePending(uint64_t key) {
+  auto it = std::find(pending_.begin(), pending_.end(), key);
+  if (it != pending_.end()) pending_.erase(it);
+}
+
+bool ContextPool::TryHold(uint64_t key) {
+  if (held_ || pending_.empty()) return false;
+  if (*std::min_element(pending_.begin(), pending_.end()) != key) return false;
+  held_ = true;
+  return true;
 }
 
 void ContextPool::And(Bits& into, const Bits& other) {

@@ -27,6 +27,18 @@ class ContextPool {
   void Release(uint32_t context);
   bool InUse(uint32_t context) const { return Test(used_, context / 2); }
 
+  // Non-blocking agreements (MPI_Comm_idup) in flight, each named by a key that every member
+  // computes alike ((parent context << 32) | tag). Only one reserves at a time: the one with
+  // the lowest key, when no other holds the reservation at the start of its round; the others
+  // offer nothing and try again. Every process ranks the keys the same way, so the globally
+  // lowest pending agreement gets full offers from all its members within a round or two
+  // (no two agreements can keep spoiling each other's rounds).
+  void AddPending(uint64_t key) { pending_.push_back(key); }
+  void RemovePending(uint64_t key);
+  // True if `key` may reserve now (then it holds the reservation until EndHold).
+  bool TryHold(uint64_t key);
+  void EndHold() { held_ = false; }
+
   static void And(Bits& into, const Bits& other);
   // Context id of the lowest set bit, or -1.
   static int64_t Lowest(const Bits& bits);
@@ -35,6 +47,8 @@ class ContextPool {
   static bool Test(const Bits& b, uint32_t i) { return (b[i / 64] >> (i % 64)) & 1; }
   Bits used_;
   Bits reserved_;
+  std::vector<uint64_t> pending_;
+  bool held_ = false;
 };
 
 }  // namespace zmpi::core

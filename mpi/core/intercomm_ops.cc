@@ -11,8 +11,10 @@
 namespace zmpi::core {
 namespace {
 
-// Tags on a peer communicator's collective context that its collectives never take.
-constexpr int kIntercommTagBase = 0x40000000;
+// Tags on a peer communicator's collective context that its collectives (0..2^30-1) and
+// MPI_Comm_create_group (2^30 | tag) never take: negative ones (matching compares tags for
+// equality; only -1, MPI_ANY_TAG, is special, and INT_MIN | tag never is -1 for tag < 2^30).
+constexpr int kIntercommTagBase = static_cast<int>(0x80000000u);
 
 bool IsRoot(const Party& p) { return p.members[0] == p.comm->rank(); }
 

@@ -146,6 +146,22 @@ static void test_idup(void) {
     exchange(many[i], 4);
     CALL(MPI_Comm_free(&many[i]));
   }
+  /* Idups on two communicators started in opposite orders on odd and even ranks (legal:
+   * they are different communicators), then a blocking dup while both are in flight. */
+  MPI_Comm x[2], bd;
+  MPI_Request xr[2];
+  for (int k = 0; k < 2; ++k) {
+    int which = g_rank % 2 ? 1 - k : k;
+    CALL(MPI_Comm_idup(which ? dup2 : dup1, &x[which], &xr[which]));
+  }
+  CALL(MPI_Comm_dup(MPI_COMM_WORLD, &bd));
+  CALL(MPI_Waitall(2, xr, MPI_STATUSES_IGNORE));
+  exchange(x[0], 12);
+  exchange(x[1], 12);
+  exchange(bd, 12);
+  CALL(MPI_Comm_free(&x[0]));
+  CALL(MPI_Comm_free(&x[1]));
+  CALL(MPI_Comm_free(&bd));
   CALL(MPI_Comm_free(&dup1));
   CALL(MPI_Comm_free(&dup2));
 }
