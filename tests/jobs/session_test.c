@@ -1,7 +1,8 @@
 /* MPI-4 sessions, with ("init") and without ("none") the world model: Session_init, psets,
  * Group_from_session_pset, Comm_create_from_group and point-to-point / a collective on it,
  * Intercomm_create_from_groups, session error handlers, bad arguments, Session_finalize;
- * with "init", MPI_Finalize comes first and the session's communicator still works after it.
+ * with "init" (MPI_Init before the session) or "late" (after it), MPI_Finalize comes first
+ * and the session's communicator still works after it.
  * Prints "session_test: OK (<n> checks)" on rank 0. */
 #define kTestName "session_test"
 #include <string.h>
@@ -27,14 +28,25 @@ static void ring(MPI_Comm comm, int tag) {
 }
 
 int main(int argc, char **argv) {
-  const int with_init = argc > 1 && strcmp(argv[1], "init") == 0;
+  /* "init": MPI_Init before the session; "late": after it; "none": never. */
+  const int late = argc > 1 && strcmp(argv[1], "late") == 0;
+  const int with_init = late || (argc > 1 && strcmp(argv[1], "init") == 0);
   int flag;
-  if (with_init) {
+  MPI_Session s;
+  if (with_init && !late) {
     MPI_Init(&argc, &argv);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   }
-  MPI_Session s;
   CALL(MPI_Session_init(MPI_INFO_NULL, MPI_ERRORS_RETURN, &s));
+  if (late) {
+    CALL(MPI_Initialized(&flag));
+    CHECK(flag == 0, "initialized by a session: %d", flag);
+    CALL(MPI_Init(&argc, &argv));
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    int wr;
+    CALL(MPI_Comm_rank(MPI_COMM_WORLD, &wr));
+    CALL(MPI_Barrier(MPI_COMM_WORLD));
+  }
   CALL(MPI_Initialized(&flag));
   CHECK(flag == with_init, "initialized %d", flag);
 
