@@ -103,8 +103,24 @@ int main(int argc, char **argv) {
     MPI_Comm dup, idup;
     MPI_Request r;
     CALL(MPI_Comm_dup(inter, &dup));
-    CALL(MPI_Comm_idup(inter, &idup, &r));
-    CALL(MPI_Wait(&r, MPI_STATUS_IGNORE));
+    {
+      /* idup while messages to the remote side are in flight on the parent: local rank i
+       * and remote rank i swap one, for i below both sizes. */
+      int me0, v = -1, out0 = 7000 + g_rank;
+      MPI_Request tr[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
+      CALL(MPI_Comm_rank(inter, &me0));
+      const int pair = me0 < lsize && me0 < rsize;
+      if (pair) CALL(MPI_Irecv(&v, 1, MPI_INT, me0, 77, inter, &tr[0]));
+      CALL(MPI_Comm_idup(inter, &idup, &r));
+      if (pair) CALL(MPI_Isend(&out0, 1, MPI_INT, me0, 77, inter, &tr[1]));
+      int done = 0;
+      while (!done) {
+        if (MPI_Test(&r, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
+      }
+      CHECK(done, "inter idup never completed");
+      CALL(MPI_Waitall(2, tr, MPI_STATUSES_IGNORE));
+      if (pair) CHECK(v == 7000 + world_of(!g_low, me0), "paired message %d", v);
+    }
     CALL(MPI_Comm_compare(inter, dup, &cmp));
     CHECK(cmp == MPI_CONGRUENT, "dup compare %d", cmp);
     check_shape(dup, lsize, rsize);
