@@ -18,7 +18,7 @@ static int g_rank, g_size, g_checks;
       fprintf(stderr, __VA_ARGS__);                                                   \
       fprintf(stderr, "\n");                                                          \
       fflush(stderr);                                                                 \
-      abort();                                                                        \
+      MPI_Abort(MPI_COMM_WORLD, 1);                                                   \
     }                                                                                 \
   } while (0)
 
