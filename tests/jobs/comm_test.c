@@ -241,6 +241,11 @@ static void test_errors(void) {
   EXPECT_CLASS(MPI_Comm_free(&c), MPI_ERR_COMM);
   EXPECT_CLASS(MPI_Comm_dup(MPI_COMM_NULL, &out), MPI_ERR_COMM);
   EXPECT_CLASS(MPI_Comm_idup(MPI_COMM_NULL, &out, &r), MPI_ERR_COMM);
+  EXPECT_CLASS(MPI_Comm_idup(MPI_COMM_WORLD, &out, NULL), MPI_ERR_ARG);
+  EXPECT_CLASS(MPI_Comm_idup_with_info(MPI_COMM_WORLD, (MPI_Info)0x1234, &out, &r), MPI_ERR_INFO);
+  EXPECT_CLASS(MPI_Comm_dup(MPI_COMM_WORLD, NULL), MPI_ERR_ARG);
+  EXPECT_CLASS(MPI_Comm_get_name(MPI_COMM_WORLD, NULL, &x), MPI_ERR_ARG);
+  EXPECT_CLASS(MPI_Comm_set_name(MPI_COMM_WORLD, NULL), MPI_ERR_ARG);
   EXPECT_CLASS(MPI_Comm_dup_with_info(MPI_COMM_WORLD, (MPI_Info)0x1234, &out), MPI_ERR_INFO);
   EXPECT_CLASS(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, (MPI_Info)0x1234,
                                    &out), MPI_ERR_INFO);

@@ -98,6 +98,10 @@ static void test_errors(void) {
   if (g_size > 1) EXPECT_CLASS(MPI_Group_range_incl(world, 1, backwards, &g), MPI_ERR_ARG);
   EXPECT_CLASS(MPI_Group_range_excl(world, 1, outside, &g), MPI_ERR_RANK);
   EXPECT_CLASS(MPI_Group_translate_ranks(world, 1, &bad, world, &out), MPI_ERR_RANK);
+  EXPECT_CLASS(MPI_Group_translate_ranks(world, -1, &bad, world, &out), MPI_ERR_ARG);
+  EXPECT_CLASS(MPI_Group_translate_ranks(world, 1, &bad, MPI_GROUP_NULL, &out), MPI_ERR_GROUP);
+  EXPECT_CLASS(MPI_Group_size(world, NULL), MPI_ERR_ARG);
+  EXPECT_CLASS(MPI_Group_range_incl(world, -1, zero_stride, &g), MPI_ERR_ARG);
   EXPECT_CLASS(MPI_Group_size(MPI_GROUP_NULL, &r), MPI_ERR_GROUP);
   EXPECT_CLASS(MPI_Group_rank((MPI_Group)0x12345, &r), MPI_ERR_GROUP);
   EXPECT_CLASS(MPI_Group_union(world, MPI_GROUP_NULL, &g), MPI_ERR_GROUP);

@@ -155,6 +155,32 @@ int main(int argc, char **argv) {
   EXPECT_CLASS(MPI_Comm_create_from_group(world, NULL, MPI_INFO_NULL, MPI_ERRORS_RETURN, &sc),
                MPI_ERR_ARG);
   EXPECT_CLASS(MPI_Session_set_errhandler(s, (MPI_Errhandler)0x777), MPI_ERR_ARG);
+  EXPECT_CLASS(MPI_Session_set_errhandler(MPI_SESSION_NULL, MPI_ERRORS_RETURN), MPI_ERR_SESSION);
+  MPI_Info sinfo;
+  EXPECT_CLASS(MPI_Session_get_info(MPI_SESSION_NULL, &sinfo), MPI_ERR_SESSION);
+  EXPECT_CLASS(MPI_Group_from_session_pset(MPI_SESSION_NULL, "mpi://WORLD", &g),
+               MPI_ERR_SESSION);
+  MPI_Session bad = MPI_SESSION_NULL, s2;
+  EXPECT_CLASS(MPI_Session_finalize(&bad), MPI_ERR_SESSION);
+  EXPECT_CLASS(MPI_Session_init(MPI_INFO_NULL, (MPI_Errhandler)0x777, &s2), MPI_ERR_ARG);
+  EXPECT_CLASS(MPI_Session_init((MPI_Info)0x1234, MPI_ERRORS_RETURN, &s2), MPI_ERR_INFO);
+  char longtag[MPI_MAX_STRINGTAG_LEN + 8];
+  memset(longtag, 'x', sizeof(longtag) - 1);
+  longtag[sizeof(longtag) - 1] = '\0';
+  EXPECT_CLASS(MPI_Comm_create_from_group(world, longtag, MPI_INFO_NULL, MPI_ERRORS_RETURN, &sc),
+               MPI_ERR_ARG);
+  /* A bad handler cannot take the error: it goes to MPI_COMM_WORLD's (fatal without MPI_Init). */
+  if (with_init) {
+    EXPECT_CLASS(MPI_Comm_create_from_group(world, "t", MPI_INFO_NULL, (MPI_Errhandler)0x777,
+                                            &sc),
+                 MPI_ERR_ARG);
+  }
+  EXPECT_CLASS(MPI_Intercomm_create_from_groups(world, n + 5, world, 0, "t", MPI_INFO_NULL,
+                                                MPI_ERRORS_RETURN, &sc),
+               MPI_ERR_RANK);
+  EXPECT_CLASS(MPI_Intercomm_create_from_groups(world, 0, MPI_GROUP_NULL, 0, "t", MPI_INFO_NULL,
+                                                MPI_ERRORS_RETURN, &sc),
+               MPI_ERR_GROUP);
   MPI_Info info;
   EXPECT_CLASS(MPI_Session_get_pset_info(s, "mpi://NOWHERE", &info), MPI_ERR_ARG);
   CALL(MPI_Session_get_pset_info(s, "mpi://WORLD", &info));
