@@ -53,7 +53,7 @@ Status CheckAliasing(const void* sendbuf, const void* recvbuf, size_t bytes) {
 ZMPI_API int PMPI_Barrier(MPI_Comm comm) {
   ZMPI_ENTER("MPI_Barrier");
   Comm* c = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Barrier", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Barrier", zmpi::abi::CheckIntraComm(comm, &c));
   return zmpi::abi::Report(c, "MPI_Barrier", zmpi::coll::Barrier(*c));
 }
 
@@ -61,7 +61,7 @@ ZMPI_API int PMPI_Bcast(void* buffer, int count, MPI_Datatype datatype, int root
   ZMPI_ENTER("MPI_Bcast");
   Comm* c = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Bcast", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Bcast", zmpi::abi::CheckIntraComm(comm, &c));
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(c, "MPI_Bcast", CheckBlock(buffer, count, datatype, &bytes, &t));
   ZMPI_CHECK_ARG(c, "MPI_Bcast", zmpi::abi::CheckRoot(*c, root));
@@ -77,7 +77,7 @@ ZMPI_API int PMPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Data
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Reduce", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Reduce", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Reduce", zmpi::abi::CheckRoot(*c, root));
   ZMPI_CHECK_ARG(c, "MPI_Reduce", CheckBlock(sendbuf, count, datatype, &bytes, &t));
   if (c->rank() == root) {
@@ -110,7 +110,7 @@ ZMPI_API int PMPI_Allreduce(const void* sendbuf, void* recvbuf, int count, MPI_D
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Allreduce", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Allreduce", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Allreduce", CheckBlock(sendbuf, count, datatype, &bytes, &t));
   ZMPI_CHECK_ARG(c, "MPI_Allreduce", zmpi::abi::CheckBuffer(recvbuf, count, *t));
   ZMPI_CHECK_ARG(c, "MPI_Allreduce", CheckAliasing(sendbuf, recvbuf, bytes));
@@ -137,7 +137,7 @@ ZMPI_API int PMPI_Gather(const void* sendbuf, int sendcount, MPI_Datatype sendty
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Gather", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Gather", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Gather", zmpi::abi::CheckRoot(*c, root));
   bool at_root = c->rank() == root;
   if (!(at_root && sendbuf == MPI_IN_PLACE)) {
@@ -161,7 +161,7 @@ ZMPI_API int PMPI_Scatter(const void* sendbuf, int sendcount, MPI_Datatype sendt
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Scatter", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Scatter", zmpi::abi::CheckIntraComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Scatter", zmpi::abi::CheckRoot(*c, root));
   bool at_root = c->rank() == root;
   if (at_root) {
@@ -186,7 +186,7 @@ ZMPI_API int PMPI_Allgather(const void* sendbuf, int sendcount, MPI_Datatype sen
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Allgather", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Allgather", zmpi::abi::CheckIntraComm(comm, &c));
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, "MPI_Allgather", CheckBlock(sendbuf, sendcount, sendtype, &send_bytes, &st));
   }
@@ -206,7 +206,7 @@ ZMPI_API int PMPI_Alltoall(const void* sendbuf, int sendcount, MPI_Datatype send
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Alltoall", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Alltoall", zmpi::abi::CheckIntraComm(comm, &c));
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, "MPI_Alltoall", CheckBlock(sendbuf, sendcount, sendtype, &send_bytes, &st));
   }

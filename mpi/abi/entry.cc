@@ -68,6 +68,10 @@ Status CommError(MPI_Comm handle) {
   return Error(Code::kComm, "invalid communicator handle 0x%x", handle);
 }
 
+Status InterCollError() {
+  return Error(Code::kComm, "collectives over intercommunicators are not implemented yet");
+}
+
 Status TypeError(MPI_Datatype handle) {
   const core::Datatype* t = core::FindDatatype(handle);
   if (t != nullptr && !t->committed) {

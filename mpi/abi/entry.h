@@ -69,6 +69,14 @@ inline Status CheckComm(MPI_Comm handle, core::Comm** comm) {
   *comm = core::Runtime::Get()->FindComm(handle);
   return *comm != nullptr ? Status() : CommError(handle);
 }
+// Collective entry points: an intercommunicator is refused (MPI_ERR_COMM) until the
+// collectives learn their intercommunicator forms, rather than running an intracommunicator
+// algorithm over the remote group.
+Status InterCollError();
+inline Status CheckIntraComm(MPI_Comm handle, core::Comm** comm) {
+  ZMPI_RETURN_IF_ERROR(CheckComm(handle, comm));
+  return (*comm)->is_inter() ? InterCollError() : Status();
+}
 // A type for communication: valid and committed (MPI_ERR_TYPE otherwise).
 inline Status CheckType(MPI_Datatype handle, const core::Datatype** type) {
   *type = core::FindDatatype(handle);

@@ -45,12 +45,12 @@ ZMPI_API int PMPI_Init_thread(int*, char***, int required, int* provided) {
 }
 
 ZMPI_API int PMPI_Initialized(int* flag) {
-  *flag = Runtime::state() != LibraryState::kNotInitialized;
+  *flag = Runtime::world_state() != LibraryState::kNotInitialized;
   return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Finalized(int* flag) {
-  *flag = Runtime::state() == LibraryState::kFinalized;
+  *flag = Runtime::world_state() == LibraryState::kFinalized;
   return MPI_SUCCESS;
 }
 

@@ -1,6 +1,13 @@
 // A communicator: an ordered group of world ranks, this process's rank in it, and two
 // matching contexts (one for user point-to-point, one for collectives), so traffic of
 // different communicators, and collectives and user messages, never match each other.
+//
+// An intercommunicator keeps the point-to-point path unchanged: its addressed ranks
+// (world_ranks(), size(), WorldRank) are the REMOTE group, which is what a destination or
+// source rank names; rank() is this process's rank in the LOCAL group (what a sender puts
+// into a frame's source field, i.e. the receiver's remote-group rank). The local group and
+// a hidden intracommunicator over it (for the internal collectives of dup, split, merge)
+// are kept beside.
 #ifndef ZMPI_MPI_CORE_COMM_H_
 #define ZMPI_MPI_CORE_COMM_H_
 
@@ -9,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mpi/core/info.h"
 #include "mpi/core/topology.h"
 #include "mpi/include/mpi.h"
 
@@ -25,6 +33,7 @@ class Comm {
 
   MPI_Comm handle() const { return handle_; }
   int rank() const { return rank_; }
+  // Size of the addressed group (the remote group of an intercommunicator).
   int size() const { return static_cast<int>(world_ranks_.size()); }
   int WorldRank(int rank) const { return world_ranks_[rank]; }
   const std::vector<int>& world_ranks() const { return world_ranks_; }
@@ -33,6 +42,20 @@ class Comm {
 
   uint32_t p2p_context() const { return context_; }
   uint32_t coll_context() const { return context_ + 1; }
+
+  // Intercommunicators. For an intracommunicator the local group is the addressed one.
+  bool is_inter() const { return local_comm_ != nullptr; }
+  // Makes this an intercommunicator whose local group is `local` (an intracommunicator of
+  // the local group with a context of its own; owned from now on).
+  void MakeInter(std::unique_ptr<Comm> local) { local_comm_ = std::move(local); }
+  Comm* local_comm() const { return local_comm_.get(); }
+  const std::vector<int>& local_world_ranks() const {
+    return local_comm_ ? local_comm_->world_ranks() : world_ranks_;
+  }
+  int local_size() const { return static_cast<int>(local_world_ranks().size()); }
+
+  // Hints in effect (MPI_Comm_set_info, inherited by dup).
+  Info& info() { return info_; }
 
   MPI_Errhandler errhandler() const { return errhandler_; }
   // Retains the new handler and releases the old one (a user handler lives while a
@@ -58,6 +81,8 @@ class Comm {
   std::string name_;
   std::unique_ptr<Topology> topology_;
   int coll_tag_ = 0;
+  std::unique_ptr<Comm> local_comm_;  // intercommunicators only
+  Info info_;
 };
 
 }  // namespace zmpi::core

@@ -388,7 +388,22 @@ int Engine::Progress() {
     }
   }
   if (!backlogged_.empty()) events += DrainBacklogs();
+  if (!pending_ops_.empty()) [[unlikely]] events += AdvancePendingOps();
   return events;
+}
+
+// An op may add another while it advances (push_back may move the list): index, not iterate.
+int Engine::AdvancePendingOps() {
+  int done = 0;
+  for (size_t i = 0; i < pending_ops_.size();) {
+    if (pending_ops_[i]->Advance()) {
+      pending_ops_.erase(pending_ops_.begin() + static_cast<long>(i));
+      ++done;
+    } else {
+      ++i;
+    }
+  }
+  return done;
 }
 
 void Engine::LogPollError(transport::Endpoint& endpoint, const Status& error) {

@@ -17,6 +17,7 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "mpi/core/matching.h"
+#include "mpi/core/pending_op.h"
 #include "mpi/core/protocol_format.h"
 #include "mpi/core/request.h"
 #include "transport/endpoint.h"
@@ -70,6 +71,8 @@ class Engine final : public transport::FrameSink {
   // Ends a request whose peer died: withdraws it from matching and from the peer's backlog
   // (nothing more reaches a dead peer) and completes it with kProcAborted.
   void FailPeerDead(Request* request);
+  // Runs `op` after each progress pass until it is done (pending_op.h).
+  void AddPendingOp(std::unique_ptr<PendingOp> op) { pending_ops_.push_back(std::move(op)); }
   // Marks the request done; releases it if the user already freed it.
   void Complete(Request* request);
 
@@ -102,6 +105,7 @@ class Engine final : public transport::FrameSink {
                                            const void* payload, size_t len,
                                            Request* done_when_sent);
   int DrainBacklogs();
+  [[gnu::cold, gnu::noinline]] int AdvancePendingOps();
   [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
                                                         const Status& error);
   // A frame without payload; `addr` goes into the header's addr field (kCts: the layout).
@@ -131,6 +135,7 @@ class Engine final : public transport::FrameSink {
   std::vector<int> backlogged_;  // peers whose backlog is not empty
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;
+  std::vector<std::unique_ptr<PendingOp>> pending_ops_;
 };
 
 }  // namespace zmpi::core

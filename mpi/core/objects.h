@@ -13,6 +13,7 @@
 #include "mpi/core/error_codes.h"
 #include "mpi/core/handles.h"
 #include "mpi/core/info.h"
+#include "mpi/core/session.h"
 
 namespace zmpi::core {
 
@@ -26,6 +27,7 @@ class Objects {
   // The info object of a handle; MPI_INFO_ENV is a real object (the process's environment:
   // command, argv, maxprocs, host, arch, wdir, thread_level), filled on first use.
   Info* FindInfo(int handle);
+  HandleTable<Session, HandleKind::kSession>& sessions() { return sessions_; }
 
   // User error handlers. The predefined ones (MPI_ERRORS_ARE_FATAL, _RETURN, _ABORT) have no
   // object: IsPredefinedErrhandler tells them, and retain/release ignore them.
@@ -57,6 +59,7 @@ class Objects {
   int default_file_errhandler_;  // MPI_ERRORS_RETURN until set
   ErrorCodes error_codes_;
   std::vector<void*> fortran_files_;
+  HandleTable<Session, HandleKind::kSession> sessions_;
   Info env_info_;
   bool env_info_filled_ = false;
 };

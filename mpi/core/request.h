@@ -72,6 +72,14 @@ class RequestPool {
   }
   Request* FromHandle(MPI_Request handle) const;
   size_t live() const { return live_; }
+  // Whether some live request satisfies `pred` (cold paths: communicator free).
+  template <typename Pred>
+  bool AnyLive(Pred pred) const {
+    for (const auto& r : slots_) {
+      if (r->live && pred(*r)) return true;
+    }
+    return false;
+  }
 
  private:
   static constexpr uint32_t kHandleBase = 0xac000000u;

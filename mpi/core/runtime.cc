@@ -8,6 +8,7 @@
 #include "common/contract.h"
 #include "common/log.h"
 #include "mpi/core/comm_ops.h"
+#include "mpi/core/context_agreement.h"
 #include "mpi/core/object_attributes.h"
 #include "transport/ofi/endpoint.h"
 #include "transport/self/endpoint.h"
@@ -17,6 +18,8 @@ namespace zmpi::core {
 
 Runtime* Runtime::instance_ = nullptr;
 LibraryState Runtime::state_ = LibraryState::kNotInitialized;
+LibraryState Runtime::world_state_ = LibraryState::kNotInitialized;
+int Runtime::open_sessions_ = 0;
 
 namespace {
 
@@ -32,14 +35,36 @@ std::string ShmPrefix(const Bootstrap& b) {
 }  // namespace
 
 Status Runtime::Init() {
-  if (state_ != LibraryState::kNotInitialized) {
-    return Error(Code::kOther, "MPI is already %s", instance_ ? "initialized" : "finalized");
+  if (world_state_ != LibraryState::kNotInitialized) {
+    return Error(Code::kOther, "MPI is already %s",
+                 world_state_ == LibraryState::kInitialized ? "initialized" : "finalized");
   }
-  std::unique_ptr<Runtime> rt(new Runtime());
-  ZMPI_RETURN_IF_ERROR(rt->Start());
-  instance_ = rt.release();
-  state_ = LibraryState::kInitialized;
+  if (instance_ == nullptr) {
+    std::unique_ptr<Runtime> rt(new Runtime());
+    ZMPI_RETURN_IF_ERROR(rt->Start());
+    instance_ = rt.release();
+    state_ = LibraryState::kInitialized;
+  }
+  world_state_ = LibraryState::kInitialized;
   return OkStatus();
+}
+
+Status Runtime::OpenSession() {
+  if (instance_ == nullptr) {
+    // A runtime ended by an earlier MPI_Finalize / Session_finalize starts again.
+    std::unique_ptr<Runtime> rt(new Runtime());
+    ZMPI_RETURN_IF_ERROR(rt->Start());
+    instance_ = rt.release();
+    state_ = LibraryState::kInitialized;
+  }
+  ++open_sessions_;
+  return OkStatus();
+}
+
+Status Runtime::CloseSession() {
+  if (open_sessions_ == 0) return Error(Code::kSession, "no session is open");
+  if (--open_sessions_ > 0 || world_state_ == LibraryState::kInitialized) return OkStatus();
+  return Shutdown();
 }
 
 Runtime::~Runtime() {
@@ -84,6 +109,9 @@ Status Runtime::Start() {
   comms_.push_back(std::make_unique<Comm>(MPI_COMM_WORLD, all, bootstrap_->rank(), 0));
   comms_.push_back(
       std::make_unique<Comm>(MPI_COMM_SELF, std::vector<int>{bootstrap_->rank()}, 0, 2));
+  comms_[0]->set_name("MPI_COMM_WORLD");
+  comms_[1]->set_name("MPI_COMM_SELF");
+  internal_world_ = std::make_unique<Comm>(MPI_COMM_NULL, all, bootstrap_->rank(), 4);
   return OkStatus();
 }
 
@@ -160,12 +188,19 @@ Status Runtime::StartTransports() {
 }
 
 Status Runtime::Finalize() {
-  if (state_ != LibraryState::kInitialized) {
+  if (world_state_ != LibraryState::kInitialized) {
     return Error(Code::kOther, "MPI_Finalize called while MPI is not initialized");
   }
-  Runtime* rt = instance_;
-  // MPI-4.1 §11.2.2: MPI_COMM_SELF's attributes go first, as if freed before anything else.
+  // MPI-4.1 §11.2.2: MPI_COMM_SELF's attributes go first, as if freed before anything else,
+  // while MPI_Finalized still says false (their callbacks may call MPI).
   Status attributes = DeleteAttributesAtFinalize();
+  world_state_ = LibraryState::kFinalized;
+  Status shutdown = open_sessions_ > 0 ? OkStatus() : Shutdown();
+  return attributes.ok() ? shutdown : attributes;
+}
+
+Status Runtime::Shutdown() {
+  Runtime* rt = instance_;
   // Every rank reaches this barrier only after its own receives completed, so afterwards
   // only the barrier's frames can still be in flight: flush them before the fence (which
   // does not drive our progress) and before the endpoints close.
@@ -176,7 +211,6 @@ Status Runtime::Finalize() {
   delete rt;
   instance_ = nullptr;
   state_ = LibraryState::kFinalized;
-  if (!attributes.ok()) return attributes;
   if (!s.ok()) return s;
   if (!fence.ok()) return fence;
   return fin;
@@ -200,17 +234,52 @@ Comm* Runtime::AddComm(std::vector<int> world_ranks, int rank, uint32_t context)
   return comms_[index].get();
 }
 
-void Runtime::FreeComm(Comm* comm) {
-  uint32_t index = static_cast<uint32_t>(comm->handle()) & 0x03ffffffu;
-  if (index >= 2 && index < comms_.size()) comms_[index].reset();
+namespace {
+
+void ReleaseContexts(ContextPool& pool, const Comm& comm) {
+  pool.Release(comm.p2p_context());
+  if (comm.local_comm() != nullptr) pool.Release(comm.local_comm()->p2p_context());
 }
 
-StatusOr<uint32_t> Runtime::AgreeOnContext(Comm& parent) {
-  std::vector<int> all;
-  ZMPI_RETURN_IF_ERROR(AllgatherInt(parent, static_cast<int>(next_context_), &all));
-  uint32_t agreed = static_cast<uint32_t>(*std::max_element(all.begin(), all.end()));
-  next_context_ = agreed + 2;
-  return agreed;
+}  // namespace
+
+bool Runtime::Uses(const Comm* comm) const {
+  return requests_.AnyLive([comm](const Request& r) {
+    return r.comm == comm || (comm->local_comm() != nullptr && r.comm == comm->local_comm());
+  });
+}
+
+// A request may outlive its communicator's handle (MPI_Comm_free lets pending operations
+// complete): the object and its context stay until no live request names it.
+void Runtime::FreeComm(Comm* comm) {
+  uint32_t index = static_cast<uint32_t>(comm->handle()) & 0x03ffffffu;
+  if (index < 2 || index >= comms_.size() || comms_[index].get() != comm) return;
+  std::unique_ptr<Comm> gone = std::move(comms_[index]);
+  if (Uses(gone.get())) {
+    retired_comms_.push_back(std::move(gone));
+  } else {
+    ReleaseContexts(contexts_, *gone);
+  }
+  SweepRetiredComms();
+}
+
+void Runtime::SweepRetiredComms() {
+  for (size_t i = 0; i < retired_comms_.size();) {
+    if (Uses(retired_comms_[i].get())) {
+      ++i;
+      continue;
+    }
+    ReleaseContexts(contexts_, *retired_comms_[i]);
+    retired_comms_[i] = std::move(retired_comms_.back());
+    retired_comms_.pop_back();
+  }
+}
+
+StatusOr<uint32_t> Runtime::AgreeOnContext(Comm& parent) { return AgreeContext(parent); }
+
+Group* Runtime::FindGroup(MPI_Group handle) {
+  if (handle == MPI_GROUP_EMPTY) return &empty_group_;
+  return groups_.Find(handle);
 }
 
 void Runtime::Abort(int code, const std::string& message) {

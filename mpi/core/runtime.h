@@ -14,8 +14,10 @@
 #include "mpi/core/attributes.h"
 #include "mpi/core/bootstrap.h"
 #include "mpi/core/comm.h"
+#include "mpi/core/context_pool.h"
 #include "mpi/core/datatype_table.h"
 #include "mpi/core/engine.h"
+#include "mpi/core/group.h"
 #include "mpi/core/handles.h"
 #include "mpi/core/request.h"
 #include "mpi/core/win.h"
@@ -27,11 +29,20 @@ enum class LibraryState { kNotInitialized, kInitialized, kFinalized };
 
 class Runtime {
  public:
-  // Creates the global runtime (bootstrap, transports, MPI_COMM_WORLD/SELF).
+  // MPI_Init: creates the global runtime (bootstrap, transports, MPI_COMM_WORLD/SELF)
+  // unless a session already did. The runtime ends when the world model is finalized and
+  // no session is open, whichever comes last.
   static Status Init();
-  // Waits for all ranks, shuts transports down and destroys the runtime.
+  // MPI_Finalize: ends the world model; shuts the runtime down (waits for all ranks, closes
+  // transports) unless a session is still open.
   static Status Finalize();
+  // MPI_Session_init / MPI_Session_finalize: the same runtime, reference-counted.
+  static Status OpenSession();
+  static Status CloseSession();
+  // Whether the runtime runs (world model or a session): what entry points need.
   static LibraryState state() { return state_; }
+  // The world model alone (MPI_Initialized, MPI_Finalized).
+  static LibraryState world_state() { return world_state_; }
   static Runtime* Get() { return instance_; }
   ~Runtime();
 
@@ -57,6 +68,17 @@ class Runtime {
   void FreeComm(Comm* comm);
   // The next free context id agreed by all members of `parent` (collective over parent).
   StatusOr<uint32_t> AgreeOnContext(Comm& parent);
+  ContextPool& contexts() { return contexts_; }
+  // A communicator over all world ranks that no user handle names (its own context): for
+  // the sessions model's constructions, which have no parent communicator.
+  Comm* internal_world() const { return internal_world_.get(); }
+  // Communicators freed while requests still use them; destroyed (and their contexts
+  // released) once no live request names them.
+  void SweepRetiredComms();
+
+  // Groups (MPI_GROUP_EMPTY is predefined; FindGroup knows it).
+  HandleTable<Group, HandleKind::kGroup>& groups() { return groups_; }
+  Group* FindGroup(MPI_Group handle);
 
   // Attributes of every object kind (mpi/core/object_attributes.h has the hooks).
   AttributeStore& attributes() { return attributes_; }
@@ -71,10 +93,15 @@ class Runtime {
   Comm* FindOtherComm(MPI_Comm handle) const;
   Runtime() = default;
   Status Start();
+  // Shuts the runtime down (the end of Finalize or of the last session).
+  static Status Shutdown();
+  bool Uses(const Comm* comm) const;
   Status StartTransports();
 
   static Runtime* instance_;
   static LibraryState state_;
+  static LibraryState world_state_;
+  static int open_sessions_;
 
   Config config_;
   std::thread fabric_loader_;  // see Start; joined by the destructor
@@ -83,11 +110,15 @@ class Runtime {
   RequestPool requests_;
   std::unique_ptr<Engine> engine_;
   std::vector<std::unique_ptr<Comm>> comms_;  // [0] world, [1] self, then created ones
-  // Declared after comms_ so windows (which use their communicator) and attributes go
-  // first.
+  ContextPool contexts_;  // 0/1 world, 2/3 self, 4/5 internal world
+  std::unique_ptr<Comm> internal_world_;
+  std::vector<std::unique_ptr<Comm>> retired_comms_;
+  HandleTable<Group, HandleKind::kGroup> groups_;
+  Group empty_group_{std::vector<int>{}};
+  // Declared after the communicators so windows (which use their communicator) and
+  // attributes go first.
   HandleTable<Win, HandleKind::kWin> wins_;
   AttributeStore attributes_;
-  uint32_t next_context_ = 4;  // 0/1 world, 2/3 self
   std::string processor_name_;
   int spin_count_ = 0;
   bool oversubscribed_ = false;  // more ranks on this host than CPUs

@@ -1,0 +1,286 @@
+// MPI-4 sessions (MPI-4.1 §11.3) and the constructions without a parent communicator:
+// MPI_Group_from_session_pset, MPI_Comm_create_from_group, MPI_Intercomm_create_from_groups.
+// Errors of a session call go to the session's error handler; an invalid session handle
+// has none, so it goes to MPI_COMM_WORLD's when the world model is initialized and is
+// returned otherwise.
+#include "mpi/core/session.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "common/contract.h"
+#include "mpi/abi/entry.h"
+#include "mpi/core/comm_ops.h"
+#include "mpi/core/intercomm_ops.h"
+#include "mpi/core/objects.h"
+
+using zmpi::Code;
+using zmpi::Status;
+using zmpi::StatusOr;
+using zmpi::core::Group;
+using zmpi::core::Info;
+using zmpi::core::LibraryState;
+using zmpi::core::Objects;
+using zmpi::core::Runtime;
+using zmpi::core::Session;
+
+namespace {
+
+bool KnownErrhandler(MPI_Errhandler e) {
+  return Objects::Get().ErrhandlerFits(e, zmpi::core::ErrhandlerKind::kSession);
+}
+
+int ReportSession(Session* s, MPI_Session handle, const char* function, const Status& status) {
+  if (status.ok()) return MPI_SUCCESS;
+  if (s == nullptr) {
+    if (Runtime::world_state() == LibraryState::kInitialized) {
+      return zmpi::abi::Report(nullptr, function, status);
+    }
+    return static_cast<int>(status.code());
+  }
+  return zmpi::abi::ReportSession(handle, s->errhandler(), function, status);
+}
+
+Status CheckSession(MPI_Session handle, Session** s) {
+  *s = Objects::Get().sessions().Find(handle);
+  if (*s != nullptr) return zmpi::OkStatus();
+  return zmpi::Error(Code::kSession, "invalid session handle 0x%x", handle);
+}
+
+Status CheckOut(const void* p, const char* what) {
+  return p != nullptr ? zmpi::OkStatus() : zmpi::Error(Code::kArg, "null %s", what);
+}
+
+Status CheckInfo(MPI_Info handle, Info** info) {
+  *info = nullptr;
+  if (handle == MPI_INFO_NULL) return zmpi::OkStatus();
+  *info = Objects::Get().FindInfo(handle);
+  if (*info != nullptr) return zmpi::OkStatus();
+  return zmpi::Error(Code::kInfo, "invalid info handle 0x%x", handle);
+}
+
+Status CheckErrhandler(MPI_Errhandler e) {
+  if (KnownErrhandler(e)) return zmpi::OkStatus();
+  return zmpi::Error(Code::kArg, "invalid error handler 0x%x", e);
+}
+
+Status CheckGroup(MPI_Group handle, Group** group) {
+  *group = Runtime::Get()->FindGroup(handle);
+  if (*group != nullptr) return zmpi::OkStatus();
+  return zmpi::Error(Code::kGroup, "invalid group handle 0x%x", handle);
+}
+
+Status CheckStringTag(const char* tag) {
+  if (tag == nullptr) return zmpi::Error(Code::kArg, "null string tag");
+  if (strnlen(tag, MPI_MAX_STRINGTAG_LEN) >= MPI_MAX_STRINGTAG_LEN) {
+    return zmpi::Error(Code::kArg, "string tag longer than MPI_MAX_STRINGTAG_LEN");
+  }
+  return zmpi::OkStatus();
+}
+
+// Errors of the constructions without a parent go to the error handler the caller gave for
+// the new communicator when it returns errors, else to MPI_COMM_WORLD's.
+int ReportWith(MPI_Errhandler e, const char* function, const Status& status) {
+  if (status.ok()) return MPI_SUCCESS;
+  if (e == MPI_ERRORS_RETURN) return static_cast<int>(status.code());
+  return zmpi::abi::Report(nullptr, function, status);
+}
+
+#define ZMPI_SESSION_CHECK(s, h, fn, expr)                            \
+  do {                                                                \
+    ::zmpi::Status zmpi_s_ = (expr);                                  \
+    if (!zmpi_s_.ok()) return ReportSession((s), (h), (fn), zmpi_s_); \
+  } while (0)
+
+#define ZMPI_WITH_CHECK(e, fn, expr)                          \
+  do {                                                        \
+    ::zmpi::Status zmpi_s_ = (expr);                          \
+    if (!zmpi_s_.ok()) return ReportWith((e), (fn), zmpi_s_); \
+  } while (0)
+
+}  // namespace
+
+ZMPI_API int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session* session) {
+  const char* fn = "MPI_Session_init";
+  Info* i = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckInfo(info, &i));
+  ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckErrhandler(errhandler));
+  ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckOut(session, "session"));
+  Status s = Runtime::OpenSession();
+  if (!s.ok()) {
+    // Without a runtime no communicator exists: the error is fatal, with one clear line.
+    fprintf(stderr, "zmpi: %s: %s\n", fn, s.ToString().c_str());
+    fflush(stderr);
+    _exit(zmpi::contract::kFatalErrorExitCode);
+  }
+  Info hints = i ? *i : Info();
+  hints.Set("mpi_thread_support_level", "MPI_THREAD_SERIALIZED");
+  *session = Objects::Get().sessions().Add(std::make_unique<Session>(errhandler, hints));
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_finalize(MPI_Session* session) {
+  const char* fn = "MPI_Session_finalize";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckOut(session, "session"));
+  ZMPI_SESSION_CHECK(nullptr, *session, fn, CheckSession(*session, &s));
+  MPI_Session handle = *session;
+  Status st = Runtime::CloseSession();
+  if (!st.ok()) return ReportSession(s, handle, fn, st);
+  Objects::Get().sessions().Remove(handle);
+  *session = MPI_SESSION_NULL;
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_get_num_psets(MPI_Session session, MPI_Info info, int* npset_names) {
+  const char* fn = "MPI_Session_get_num_psets";
+  Session* s = nullptr;
+  Info* i = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckInfo(info, &i));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(npset_names, "npset_names"));
+  *npset_names = static_cast<int>(Session::PsetNames().size());
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_get_nth_pset(MPI_Session session, MPI_Info info, int n, int* pset_len,
+                                       char* pset_name) {
+  const char* fn = "MPI_Session_get_nth_pset";
+  Session* s = nullptr;
+  Info* i = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckInfo(info, &i));
+  const auto& names = Session::PsetNames();
+  if (n < 0 || n >= static_cast<int>(names.size())) {
+    return ReportSession(
+        s, session, fn,
+        zmpi::Error(Code::kArg, "process set %d is not in [0, %zu)", n, names.size()));
+  }
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(pset_len, "pset_len"));
+  const std::string& name = names[n];
+  // pset_len 0 asks for the length (with the terminating null); otherwise at most
+  // pset_len - 1 characters and the null are copied.
+  if (*pset_len == 0) {
+    *pset_len = static_cast<int>(name.size()) + 1;
+    return MPI_SUCCESS;
+  }
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(pset_name, "pset_name"));
+  size_t copy = std::min(name.size(), static_cast<size_t>(*pset_len - 1));
+  memcpy(pset_name, name.data(), copy);
+  pset_name[copy] = '\0';
+  *pset_len = static_cast<int>(name.size()) + 1;
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_get_info(MPI_Session session, MPI_Info* info_used) {
+  const char* fn = "MPI_Session_get_info";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(info_used, "info_used"));
+  *info_used = Objects::Get().infos().Add(std::make_unique<Info>(s->info()));
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_get_pset_info(MPI_Session session, const char* pset_name,
+                                        MPI_Info* info) {
+  const char* fn = "MPI_Session_get_pset_info";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(pset_name, "pset_name"));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(info, "info"));
+  StatusOr<std::vector<int>> members = Session::PsetMembers(pset_name);
+  if (!members.ok()) return ReportSession(s, session, fn, members.status());
+  auto out = std::make_unique<Info>();
+  out->Set("mpi_size", std::to_string(members->size()));
+  *info = Objects::Get().infos().Add(std::move(out));
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Group_from_session_pset(MPI_Session session, const char* pset_name,
+                                          MPI_Group* newgroup) {
+  const char* fn = "MPI_Group_from_session_pset";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(pset_name, "pset_name"));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(newgroup, "newgroup"));
+  StatusOr<std::vector<int>> members = Session::PsetMembers(pset_name);
+  if (!members.ok()) return ReportSession(s, session, fn, members.status());
+  *newgroup = Runtime::Get()->groups().Add(std::make_unique<Group>(std::move(*members)));
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Comm_create_from_group(MPI_Group group, const char* stringtag, MPI_Info info,
+                                         MPI_Errhandler errhandler, MPI_Comm* newcomm) {
+  ZMPI_ENTER("MPI_Comm_create_from_group");
+  const char* fn = "MPI_Comm_create_from_group";
+  Group* g = nullptr;
+  Info* i = nullptr;
+  ZMPI_WITH_CHECK(errhandler, fn, CheckGroup(group, &g));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckStringTag(stringtag));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckInfo(info, &i));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckErrhandler(errhandler));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckOut(newcomm, "newcomm"));
+  StatusOr<zmpi::core::Comm*> c = zmpi::core::CreateCommFromGroup(*g, stringtag, errhandler, i);
+  if (!c.ok()) return ReportWith(errhandler, fn, c.status());
+  *newcomm = (*c)->handle();
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_leader,
+                                               MPI_Group remote_group, int remote_leader,
+                                               const char* stringtag, MPI_Info info,
+                                               MPI_Errhandler errhandler, MPI_Comm* newintercomm) {
+  ZMPI_ENTER("MPI_Intercomm_create_from_groups");
+  const char* fn = "MPI_Intercomm_create_from_groups";
+  Group *lg = nullptr, *rg = nullptr;
+  Info* i = nullptr;
+  ZMPI_WITH_CHECK(errhandler, fn, CheckGroup(local_group, &lg));
+  if (local_leader < 0 || local_leader >= lg->size()) {
+    return ReportWith(errhandler, fn, zmpi::Error(Code::kRank, "local leader %d", local_leader));
+  }
+  ZMPI_WITH_CHECK(errhandler, fn, CheckGroup(remote_group, &rg));
+  if (remote_leader < 0 || remote_leader >= rg->size()) {
+    return ReportWith(errhandler, fn, zmpi::Error(Code::kRank, "remote leader %d", remote_leader));
+  }
+  ZMPI_WITH_CHECK(errhandler, fn, CheckStringTag(stringtag));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckInfo(info, &i));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckErrhandler(errhandler));
+  ZMPI_WITH_CHECK(errhandler, fn, CheckOut(newintercomm, "newintercomm"));
+  StatusOr<zmpi::core::Comm*> c = zmpi::core::IntercommFromGroups(
+      *lg, local_leader, *rg, remote_leader, stringtag, errhandler, i);
+  if (!c.ok()) return ReportWith(errhandler, fn, c.status());
+  *newintercomm = (*c)->handle();
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler) {
+  const char* fn = "MPI_Session_set_errhandler";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckErrhandler(errhandler));
+  s->set_errhandler(errhandler);
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler* errhandler) {
+  const char* fn = "MPI_Session_get_errhandler";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(errhandler, "errhandler"));
+  *errhandler = s->errhandler();
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_call_errhandler(MPI_Session session, int errorcode) {
+  const char* fn = "MPI_Session_call_errhandler";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ReportSession(s, session, fn,
+                zmpi::Status(static_cast<Code>(errorcode), "raised by the application"));
+  return MPI_SUCCESS;
+}
+
+#include "mpi/abi/session_aliases.inc"
