@@ -54,6 +54,11 @@ const char* Engine::TransportOf(int world_rank) const {
 
 void Engine::Complete(Request* r) {
   r->complete = true;
+  if (r->user_freed || r->on_complete != nullptr) [[unlikely]] CompleteCold(r);
+}
+
+void Engine::CompleteCold(Request* r) {
+  if (r->on_complete != nullptr) r->on_complete(r);
   if (r->user_freed) pool_.Release(r);
 }
 
@@ -211,13 +216,35 @@ Status Engine::StartRecv(Request* r) {
     q.AppendPosted(r);
     return OkStatus();
   }
-  if (u->header.type == FrameType::kRts) {
-    StartRendezvousRecv(r, u->peer, u->header);
-  } else {
-    unexpected_bytes_ -= u->data_len;
-    DeliverEager(r, u->peer, u->header, u->data.get(), u->data_len);
-  }
+  DeliverUnexpected(r, *u);
   return OkStatus();
+}
+
+inline void Engine::DeliverUnexpected(Request* r, const Unexpected& u) {
+  if (u.header.type == FrameType::kRts) {
+    StartRendezvousRecv(r, u.peer, u.header);
+  } else {
+    unexpected_bytes_ -= u.data_len;
+    DeliverEager(r, u.peer, u.header, u.data.get(), u.data_len);
+  }
+}
+
+bool Engine::TakeMatched(uint32_t context, int source, int tag, int* handle, int* out_source,
+                         int* out_tag, size_t* out_bytes) {
+  std::unique_ptr<Unexpected> u = matcher_.For(context).TakeUnexpected(source, tag);
+  if (!u) return false;
+  *out_source = u->header.source;
+  *out_tag = u->header.tag;
+  *out_bytes = u->header.bytes;
+  *handle = messages_.Add(std::move(u));
+  return true;
+}
+
+bool Engine::StartMatchedRecv(Request* r, int handle) {
+  std::unique_ptr<Unexpected> u = messages_.Release(handle);
+  if (!u) return false;
+  DeliverUnexpected(r, *u);
+  return true;
 }
 
 bool Engine::Probe(uint32_t context, int source, int tag, int* out_source, int* out_tag,

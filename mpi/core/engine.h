@@ -16,6 +16,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "mpi/core/handles.h"
 #include "mpi/core/matching.h"
 #include "mpi/core/protocol_format.h"
 #include "mpi/core/request.h"
@@ -54,6 +55,16 @@ class Engine final : public transport::FrameSink {
   // Matching message already here? Fills status and returns true.
   bool Probe(uint32_t context, int source, int tag, int* out_source, int* out_tag,
              size_t* out_bytes);
+  // Matched probe (MPI_Improbe): removes the oldest matching message (eager data or a
+  // rendezvous announcement) from matching and keeps it under a new message handle (an
+  // indirect handle of kind kRequest) until StartMatchedRecv; false if none is here.
+  bool TakeMatched(uint32_t context, int source, int tag, int* handle, int* out_source,
+                   int* out_tag, size_t* out_bytes);
+  // Whether `handle` names a message kept by TakeMatched and not yet received.
+  bool HasMessage(int handle) const { return messages_.Find(handle) != nullptr; }
+  // Receives the message under `handle` into `request` (set up as for StartRecv; its
+  // source and tag are ignored) and frees the handle; false if the handle names none.
+  bool StartMatchedRecv(Request* request, int handle);
   // Withdraws a posted receive that has not matched yet; true if it was withdrawn.
   bool CancelRecv(Request* request);
 
@@ -66,7 +77,8 @@ class Engine final : public transport::FrameSink {
   // Ends a request whose peer died: withdraws it from matching and from the peer's backlog
   // (nothing more reaches a dead peer) and completes it with kProcAborted.
   void FailPeerDead(Request* request);
-  // Marks the request done; releases it if the user already freed it.
+  // Marks the request done; runs its on_complete hook and releases it if the user already
+  // freed it.
   void Complete(Request* request);
 
   // FrameSink.
@@ -110,6 +122,8 @@ class Engine final : public transport::FrameSink {
                                         const void* payload, size_t len);
   [[gnu::always_inline]] void DeliverEager(Request* r, int peer, const FrameHeader& header,
                                            const void* payload, size_t len);
+  [[gnu::cold, gnu::noinline]] void CompleteCold(Request* request);
+  void DeliverUnexpected(Request* r, const Unexpected& u);
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header);
   void OnCts(int peer, const FrameHeader& header);
   void OnData(const FrameHeader& header, const void* payload, size_t len);
@@ -124,6 +138,7 @@ class Engine final : public transport::FrameSink {
   std::vector<int> backlogged_;  // peers whose backlog is not empty
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;
+  HandleTable<Unexpected, HandleKind::kRequest> messages_;  // taken by a matched probe
 };
 
 }  // namespace zmpi::core

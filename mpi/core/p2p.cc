@@ -7,6 +7,7 @@
 
 #include "common/check.h"
 #include "mpi/core/request.h"
+#include "mpi/core/request_ext.h"
 #include "mpi/core/runtime.h"
 
 namespace zmpi::core {
@@ -160,7 +161,17 @@ void FillStatus(const Request* r, MPI_Status* status) {
   status->count_hi_and_cancelled = static_cast<int>((count >> 32) << 1) | (r->cancelled ? 1 : 0);
 }
 
+void EmptyStatus(MPI_Status* status) {
+  if (status == MPI_STATUS_IGNORE || status == nullptr) return;
+  status->MPI_SOURCE = MPI_ANY_SOURCE;
+  status->MPI_TAG = MPI_ANY_TAG;
+  status->MPI_ERROR = MPI_SUCCESS;
+  status->count_lo = 0;
+  status->count_hi_and_cancelled = 0;
+}
+
 Status Finish(Request* r, MPI_Status* status) {
+  if (r->special) [[unlikely]] return FinishSpecial(r, status);
   FillStatus(r, status);
   Status error = std::move(r->error);
   Runtime::Get()->requests().Release(r);

@@ -59,8 +59,12 @@ Status Test(Request* request, bool* done, MPI_Status* status);
 
 // Fills an MPI_Status from a completed request (status may be MPI_STATUS_IGNORE).
 void FillStatus(const Request* request, MPI_Status* status);
-// Releases a completed request, returning its error.
+// Ends a completed request, returning its error: releases it, or (persistent) makes it
+// inactive; other kinds than plain sends and receives go to FinishSpecial.
 Status Finish(Request* request, MPI_Status* status);
+// The empty status (source MPI_ANY_SOURCE, tag MPI_ANY_TAG, count 0) of null and inactive
+// requests; status may be MPI_STATUS_IGNORE.
+void EmptyStatus(MPI_Status* status);
 
 // Drives progress once; after a run of idle turns (ZMPI_SPIN_COUNT, none when ranks outnumber
 // CPUs) yields the CPU, and after 20 ms of yielding naps 50 us between polls, so

@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "mpi/core/bootstrap.h"
+#include "mpi/core/bsend.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/engine.h"
 #include "mpi/core/request.h"
@@ -35,6 +36,10 @@ class Runtime {
   Bootstrap& bootstrap() { return *bootstrap_; }
   Engine& engine() { return *engine_; }
   RequestPool& requests() { return requests_; }
+  // The buffer of buffered-mode sends (MPI_Buffer_attach).
+  BsendBuffer& bsend() { return bsend_; }
+  // Numbers the partitioned sends of this process (see partitioned.h).
+  uint32_t NextPartitionChannel() { return next_partition_channel_++; }
   int world_rank() const { return bootstrap_->rank(); }
   int world_size() const { return bootstrap_->size(); }
   const std::string& processor_name() const { return processor_name_; }
@@ -75,6 +80,8 @@ class Runtime {
   std::unique_ptr<Bootstrap> bootstrap_;
   RequestPool requests_;
   std::unique_ptr<Engine> engine_;
+  BsendBuffer bsend_;
+  uint32_t next_partition_channel_ = 0;
   std::vector<std::unique_ptr<Comm>> comms_;  // [0] world, [1] self, then created ones
   std::vector<MPI_Comm_errhandler_function*> errhandlers_;
   uint32_t next_context_ = 4;  // 0/1 world, 2/3 self

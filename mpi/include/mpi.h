@@ -275,6 +275,9 @@ typedef struct MPI_Status {
 
 
 /* ---- constants: point-to-point (persistent, buffered, matched probe, partitioned, generalized requests) ---- */
+typedef int(MPI_Grequest_query_function)(void *, MPI_Status *);
+typedef int(MPI_Grequest_free_function)(void *);
+typedef int(MPI_Grequest_cancel_function)(void *, int);
 
 
 
@@ -429,6 +432,111 @@ ZMPI_DECLARE(int, Alltoall, (const void *sendbuf, int sendcount, MPI_Datatype se
 
 
 /* point-to-point, more */
+ZMPI_DECLARE(int, Testsome, (int incount, MPI_Request *array_of_requests, int *outcount,
+                             int *array_of_indices, MPI_Status *array_of_statuses))
+ZMPI_DECLARE(int, Request_get_status, (MPI_Request request, int *flag, MPI_Status *status))
+ZMPI_DECLARE(int, Alloc_mem, (MPI_Aint size, MPI_Info info, void *baseptr))
+ZMPI_DECLARE(int, Free_mem, (void *base))
+ZMPI_DECLARE(int, Isendrecv,
+             (const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+              void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+              MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Isendrecv_replace,
+             (void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source,
+              int recvtag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Send_init, (const void *buf, int count, MPI_Datatype datatype, int dest,
+                              int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Bsend_init, (const void *buf, int count, MPI_Datatype datatype, int dest,
+                               int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Ssend_init, (const void *buf, int count, MPI_Datatype datatype, int dest,
+                               int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Rsend_init, (const void *buf, int count, MPI_Datatype datatype, int dest,
+                               int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Recv_init, (void *buf, int count, MPI_Datatype datatype, int source, int tag,
+                              MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Start, (MPI_Request * request))
+ZMPI_DECLARE(int, Startall, (int count, MPI_Request *array_of_requests))
+ZMPI_DECLARE(int, Buffer_attach, (void *buffer, int size))
+ZMPI_DECLARE(int, Buffer_detach, (void *buffer_addr, int *size))
+ZMPI_DECLARE(int, Bsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
+                          MPI_Comm comm))
+ZMPI_DECLARE(int, Ibsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
+                           MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Mprobe, (int source, int tag, MPI_Comm comm, MPI_Message *message,
+                           MPI_Status *status))
+ZMPI_DECLARE(int, Improbe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Message *message,
+                            MPI_Status *status))
+ZMPI_DECLARE(int, Mrecv, (void *buf, int count, MPI_Datatype datatype, MPI_Message *message,
+                          MPI_Status *status))
+ZMPI_DECLARE(int, Imrecv, (void *buf, int count, MPI_Datatype datatype, MPI_Message *message,
+                           MPI_Request *request))
+ZMPI_DECLARE(int, Psend_init, (const void *buf, int partitions, MPI_Count count,
+                               MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                               MPI_Info info, MPI_Request *request))
+ZMPI_DECLARE(int, Precv_init, (void *buf, int partitions, MPI_Count count, MPI_Datatype datatype,
+                               int source, int tag, MPI_Comm comm, MPI_Info info,
+                               MPI_Request *request))
+ZMPI_DECLARE(int, Pready, (int partition, MPI_Request request))
+ZMPI_DECLARE(int, Pready_range, (int partition_low, int partition_high, MPI_Request request))
+ZMPI_DECLARE(int, Pready_list, (int length, const int *array_of_partitions, MPI_Request request))
+ZMPI_DECLARE(int, Parrived, (MPI_Request request, int partition, int *flag))
+ZMPI_DECLARE(int, Grequest_start,
+             (MPI_Grequest_query_function * query_fn, MPI_Grequest_free_function *free_fn,
+              MPI_Grequest_cancel_function *cancel_fn, void *extra_state,
+              MPI_Request *request))
+ZMPI_DECLARE(int, Grequest_complete, (MPI_Request request))
+ZMPI_DECLARE(int, Status_set_cancelled, (MPI_Status * status, int flag))
+/* large-count forms */
+ZMPI_DECLARE(int, Send_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                           int tag, MPI_Comm comm))
+ZMPI_DECLARE(int, Ssend_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                            int tag, MPI_Comm comm))
+ZMPI_DECLARE(int, Rsend_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                            int tag, MPI_Comm comm))
+ZMPI_DECLARE(int, Bsend_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                            int tag, MPI_Comm comm))
+ZMPI_DECLARE(int, Recv_c, (void *buf, MPI_Count count, MPI_Datatype datatype, int source,
+                           int tag, MPI_Comm comm, MPI_Status *status))
+ZMPI_DECLARE(int, Isend_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                            int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Issend_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                             int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Irsend_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                             int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Ibsend_c, (const void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                             int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Irecv_c, (void *buf, MPI_Count count, MPI_Datatype datatype, int source,
+                            int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Sendrecv_c,
+             (const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, int dest,
+              int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
+              int source, int recvtag, MPI_Comm comm, MPI_Status *status))
+ZMPI_DECLARE(int, Sendrecv_replace_c,
+             (void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int sendtag,
+              int source, int recvtag, MPI_Comm comm, MPI_Status *status))
+ZMPI_DECLARE(int, Isendrecv_c,
+             (const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, int dest,
+              int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
+              int source, int recvtag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Isendrecv_replace_c,
+             (void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int sendtag,
+              int source, int recvtag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Send_init_c, (const void *buf, MPI_Count count, MPI_Datatype datatype,
+                                int dest, int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Bsend_init_c, (const void *buf, MPI_Count count, MPI_Datatype datatype,
+                                 int dest, int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Ssend_init_c, (const void *buf, MPI_Count count, MPI_Datatype datatype,
+                                 int dest, int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Rsend_init_c, (const void *buf, MPI_Count count, MPI_Datatype datatype,
+                                 int dest, int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Recv_init_c, (void *buf, MPI_Count count, MPI_Datatype datatype, int source,
+                                int tag, MPI_Comm comm, MPI_Request *request))
+ZMPI_DECLARE(int, Mrecv_c, (void *buf, MPI_Count count, MPI_Datatype datatype,
+                            MPI_Message *message, MPI_Status *status))
+ZMPI_DECLARE(int, Imrecv_c, (void *buf, MPI_Count count, MPI_Datatype datatype,
+                             MPI_Message *message, MPI_Request *request))
+ZMPI_DECLARE(int, Buffer_attach_c, (void *buffer, MPI_Count size))
+ZMPI_DECLARE(int, Buffer_detach_c, (void *buffer_addr, MPI_Count *size))
 
 
 

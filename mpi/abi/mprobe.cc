@@ -1,0 +1,153 @@
+// Matched probe and receive: MPI_Mprobe, MPI_Improbe, MPI_Mrecv, MPI_Imrecv (and _c forms).
+// A matched probe takes the message out of matching (Engine::TakeMatched), so no other
+// receive or probe can see it; MPI_Mrecv then receives exactly that message.
+#include "mpi/abi/entry.h"
+#include "mpi/abi/p2p_args.h"
+#include "mpi/core/p2p.h"
+#include "mpi/core/request.h"
+
+using zmpi::Code;
+using zmpi::Status;
+using zmpi::core::Comm;
+using zmpi::core::ProgressLoop;
+using zmpi::core::Request;
+using zmpi::core::Runtime;
+
+namespace {
+
+void SetStatus(MPI_Status* status, int source, int tag, size_t bytes) {
+  if (status == MPI_STATUS_IGNORE || status == nullptr) return;
+  status->MPI_SOURCE = source;
+  status->MPI_TAG = tag;
+  status->MPI_ERROR = MPI_SUCCESS;
+  status->count_lo = static_cast<int>(bytes & 0xffffffffu);
+  status->count_hi_and_cancelled = static_cast<int>((static_cast<uint64_t>(bytes) >> 32) << 1);
+}
+
+int Mprobe(const char* fn, int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message,
+           MPI_Status* status, bool block) {
+  Comm* c = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvRank(*c, source));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvTag(tag));
+  if (message == nullptr) {
+    return zmpi::abi::Report(c, fn, zmpi::Error(Code::kArg, "null message argument"));
+  }
+  if (source == MPI_PROC_NULL) {
+    *flag = 1;
+    *message = MPI_MESSAGE_NO_PROC;
+    SetStatus(status, MPI_PROC_NULL, MPI_ANY_TAG, 0);
+    return MPI_SUCCESS;
+  }
+  zmpi::core::Engine& engine = Runtime::Get()->engine();
+  int handle = 0, src = 0, t = 0;
+  size_t bytes = 0;
+  engine.Progress();
+  bool found = engine.TakeMatched(c->p2p_context(), source, tag, &handle, &src, &t, &bytes);
+  ProgressLoop loop;
+  while (!found && block) {
+    loop.Turn();
+    found = engine.TakeMatched(c->p2p_context(), source, tag, &handle, &src, &t, &bytes);
+  }
+  *flag = found;
+  if (!found) return MPI_SUCCESS;
+  *message = handle;
+  SetStatus(status, src, t, bytes);
+  return MPI_SUCCESS;
+}
+
+// Checks a matched receive and starts it into *out (nullptr: MPI_MESSAGE_NO_PROC, nothing to
+// receive). The message handle becomes MPI_MESSAGE_NULL.
+template <typename Count>
+int StartMrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MPI_Message* message,
+               Request** out) {
+  const zmpi::core::Datatype* t = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckCountOf(count));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckType(datatype, &t));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckBufferOf(buf, count));
+  if (message == nullptr) {
+    return zmpi::abi::Report(nullptr, fn, zmpi::Error(Code::kArg, "null message argument"));
+  }
+  Runtime* rt = Runtime::Get();
+  Request* r = rt->requests().Allocate(zmpi::core::RequestKind::kRecv);
+  r->recv_buf = buf;
+  r->bytes = zmpi::abi::MessageBytes(t, static_cast<size_t>(count));
+  r->type_size = t->size;
+  if (*message == MPI_MESSAGE_NO_PROC) {
+    r->status_source = MPI_PROC_NULL;
+    r->status_tag = MPI_ANY_TAG;
+    rt->engine().Complete(r);
+  } else if (!rt->engine().StartMatchedRecv(r, *message)) {
+    rt->requests().Release(r);
+    return zmpi::abi::Report(
+        nullptr, fn,
+        zmpi::Error(Code::kRequest, "invalid message handle 0x%x%s", *message,
+                    *message == MPI_MESSAGE_NULL ? " (MPI_MESSAGE_NULL)" : ""));
+  }
+  *message = MPI_MESSAGE_NULL;
+  *out = r;
+  return MPI_SUCCESS;
+}
+
+template <typename Count>
+int Mrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MPI_Message* message,
+          MPI_Status* status) {
+  Request* r = nullptr;
+  int rc = StartMrecv(fn, buf, count, datatype, message, &r);
+  if (rc != MPI_SUCCESS) return rc;
+  return zmpi::abi::Report(nullptr, fn, zmpi::core::Wait(r, status));
+}
+
+template <typename Count>
+int Imrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MPI_Message* message,
+           MPI_Request* request) {
+  Request* r = nullptr;
+  int rc = StartMrecv(fn, buf, count, datatype, message, &r);
+  if (rc == MPI_SUCCESS) *request = zmpi::core::RequestPool::ToHandle(r);
+  return rc;
+}
+
+}  // namespace
+
+ZMPI_API int PMPI_Mprobe(int source, int tag, MPI_Comm comm, MPI_Message* message,
+                         MPI_Status* status) {
+  ZMPI_ENTER("MPI_Mprobe");
+  int flag = 0;
+  return Mprobe("MPI_Mprobe", source, tag, comm, &flag, message, status, true);
+}
+ZMPI_WEAK_ALIAS(Mprobe)
+
+ZMPI_API int PMPI_Improbe(int source, int tag, MPI_Comm comm, int* flag, MPI_Message* message,
+                          MPI_Status* status) {
+  ZMPI_ENTER("MPI_Improbe");
+  return Mprobe("MPI_Improbe", source, tag, comm, flag, message, status, false);
+}
+ZMPI_WEAK_ALIAS(Improbe)
+
+ZMPI_API int PMPI_Mrecv(void* buf, int count, MPI_Datatype datatype, MPI_Message* message,
+                        MPI_Status* status) {
+  ZMPI_ENTER("MPI_Mrecv");
+  return Mrecv("MPI_Mrecv", buf, count, datatype, message, status);
+}
+ZMPI_WEAK_ALIAS(Mrecv)
+
+ZMPI_API int PMPI_Mrecv_c(void* buf, MPI_Count count, MPI_Datatype datatype, MPI_Message* message,
+                          MPI_Status* status) {
+  ZMPI_ENTER("MPI_Mrecv_c");
+  return Mrecv("MPI_Mrecv_c", buf, count, datatype, message, status);
+}
+ZMPI_WEAK_ALIAS(Mrecv_c)
+
+ZMPI_API int PMPI_Imrecv(void* buf, int count, MPI_Datatype datatype, MPI_Message* message,
+                         MPI_Request* request) {
+  ZMPI_ENTER("MPI_Imrecv");
+  return Imrecv("MPI_Imrecv", buf, count, datatype, message, request);
+}
+ZMPI_WEAK_ALIAS(Imrecv)
+
+ZMPI_API int PMPI_Imrecv_c(void* buf, MPI_Count count, MPI_Datatype datatype, MPI_Message* message,
+                           MPI_Request* request) {
+  ZMPI_ENTER("MPI_Imrecv_c");
+  return Imrecv("MPI_Imrecv_c", buf, count, datatype, message, request);
+}
+ZMPI_WEAK_ALIAS(Imrecv_c)

@@ -1,0 +1,56 @@
+// The buffer of buffered-mode sends (MPI_Buffer_attach, MPI_Bsend & co.): a message is copied
+// into the user's attached buffer and leaves from there, so the send completes at once. Each
+// message takes its size plus MPI_BSEND_OVERHEAD bytes of the buffer until it has left.
+// One per process, owned by the Runtime. Not thread-safe (as the engine).
+#ifndef ZMPI_MPI_CORE_BSEND_H_
+#define ZMPI_MPI_CORE_BSEND_H_
+
+#include <cstddef>
+#include <vector>
+
+#include "common/status.h"
+#include "mpi/core/p2p.h"
+
+namespace zmpi::core {
+
+class BsendBuffer {
+ public:
+  // Bytes of the buffer a message takes beyond its data (MPI_BSEND_OVERHEAD).
+  static constexpr size_t kOverhead = MPI_BSEND_OVERHEAD;
+
+  BsendBuffer() = default;
+  BsendBuffer(const BsendBuffer&) = delete;
+  BsendBuffer& operator=(const BsendBuffer&) = delete;
+
+  // kBuffer when a buffer is attached already.
+  Status Attach(void* buffer, size_t size);
+  // Waits until every buffered message has left, then detaches and returns the buffer
+  // (nullptr and 0 when none was attached).
+  void Detach(void** buffer, size_t* size);
+  // Waits until every buffered message has left; the buffer stays attached.
+  void Flush();
+  // Copies the message into the buffer and starts its send (MPI_PROC_NULL: nothing);
+  // kBuffer when no buffer is attached or the free room is too small.
+  Status Send(const SendArgs& args);
+  // MPI_Ibsend: Send, and a request that is complete already (the copy is the send).
+  StatusOr<Request*> Isend(const SendArgs& args);
+  size_t pending() const { return used_.size(); }
+
+ private:
+  struct Block {
+    size_t offset;
+    size_t size;  // data + kOverhead
+  };
+  static void OnSent(Request* request);
+  // Offset of a free stretch of `need` bytes (first fit), or SIZE_MAX.
+  size_t FindRoom(size_t need) const;
+
+  char* base_ = nullptr;
+  size_t size_ = 0;
+  bool attached_ = false;
+  std::vector<Block> used_;  // sorted by offset
+};
+
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_BSEND_H_
