@@ -67,7 +67,7 @@ Status BsendBuffer::Send(const SendArgs& a) {
   SendArgs copy = a;
   copy.buf = base_ + at;
   copy.mode = SendMode::kStandard;
-  StatusOr<Request*> r = Isend(copy);
+  StatusOr<Request*> r = core::Isend(copy);  // the engine's, not ours
   if (!r.ok()) {
     used_.erase(
         std::find_if(used_.begin(), used_.end(), [at](const Block& b) { return b.offset == at; }));
