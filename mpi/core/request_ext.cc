@@ -50,6 +50,9 @@ Status FinishGeneralized(Request* r, MPI_Status* status) {
   EmptyStatus(st);
   Status q = FromCode(g.query_fn(g.extra_state, st), "MPI_Grequest_query_function");
   Status f = FromCode(g.free_fn(g.extra_state), "MPI_Grequest_free_function");
+  // A failed callback's error is this request's: multi-completion calls report it in the
+  // status (MPI_ERR_IN_STATUS).
+  if (!q.ok() || !f.ok()) st->MPI_ERROR = static_cast<int>((q.ok() ? f : q).code());
   Runtime::Get()->requests().Release(r);
   return q.ok() ? f : q;
 }
