@@ -43,11 +43,11 @@ int Mprobe(const char* fn, int source, int tag, MPI_Comm comm, int* flag, MPI_Me
   int handle = 0, src = 0, t = 0;
   size_t bytes = 0;
   engine.Progress();
-  bool found = engine.TakeMatched(c->p2p_context(), source, tag, &handle, &src, &t, &bytes);
+  bool found = engine.TakeMatched(c, c->p2p_context(), source, tag, &handle, &src, &t, &bytes);
   ProgressLoop loop;
   while (!found && block) {
     loop.Turn();
-    found = engine.TakeMatched(c->p2p_context(), source, tag, &handle, &src, &t, &bytes);
+    found = engine.TakeMatched(c, c->p2p_context(), source, tag, &handle, &src, &t, &bytes);
   }
   *flag = found;
   if (!found) return MPI_SUCCESS;
@@ -69,6 +69,12 @@ int StartMrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MP
     return zmpi::abi::Report(nullptr, fn, zmpi::Error(Code::kArg, "null message argument"));
   }
   Runtime* rt = Runtime::Get();
+  if (*message != MPI_MESSAGE_NO_PROC && rt->engine().MessageComm(*message) == nullptr) {
+    return zmpi::abi::Report(
+        nullptr, fn,
+        zmpi::Error(Code::kRequest, "invalid message handle 0x%x%s", *message,
+                    *message == MPI_MESSAGE_NULL ? " (MPI_MESSAGE_NULL)" : ""));
+  }
   Request* r = rt->requests().Allocate(zmpi::core::RequestKind::kRecv);
   r->recv_buf = buf;
   r->bytes = zmpi::abi::MessageBytes(t, static_cast<size_t>(count));
@@ -77,12 +83,8 @@ int StartMrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MP
     r->status_source = MPI_PROC_NULL;
     r->status_tag = MPI_ANY_TAG;
     rt->engine().Complete(r);
-  } else if (!rt->engine().StartMatchedRecv(r, *message)) {
-    rt->requests().Release(r);
-    return zmpi::abi::Report(
-        nullptr, fn,
-        zmpi::Error(Code::kRequest, "invalid message handle 0x%x%s", *message,
-                    *message == MPI_MESSAGE_NULL ? " (MPI_MESSAGE_NULL)" : ""));
+  } else {
+    rt->engine().StartMatchedRecv(r, *message);  // known to be there (MessageComm)
   }
   *message = MPI_MESSAGE_NULL;
   *out = r;
@@ -95,7 +97,8 @@ int Mrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MPI_Mes
   Request* r = nullptr;
   int rc = StartMrecv(fn, buf, count, datatype, message, &r);
   if (rc != MPI_SUCCESS) return rc;
-  return zmpi::abi::Report(nullptr, fn, zmpi::core::Wait(r, status));
+  Comm* c = r->comm;
+  return zmpi::abi::Report(c, fn, zmpi::core::Wait(r, status));
 }
 
 template <typename Count>

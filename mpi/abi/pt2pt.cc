@@ -48,7 +48,7 @@ int StartRecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, int
   return MPI_SUCCESS;
 }
 
-int Complete(const char* fn, Request* r, MPI_Status* status) {
+[[gnu::always_inline]] inline int Complete(const char* fn, Request* r, MPI_Status* status) {
   Comm* c = r->comm;
   return zmpi::abi::Report(c, fn, zmpi::core::Wait(r, status));
 }
@@ -73,8 +73,9 @@ int NonblockingSend(const char* fn, const void* buf, Count count, MPI_Datatype d
 }
 
 template <typename Count>
-int BlockingRecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, int source, int tag,
-                 MPI_Comm comm, MPI_Status* status) {
+[[gnu::always_inline]] inline int BlockingRecv(const char* fn, void* buf, Count count,
+                                               MPI_Datatype datatype, int source, int tag,
+                                               MPI_Comm comm, MPI_Status* status) {
   Request* r = nullptr;
   int rc = StartRecv(fn, buf, count, datatype, source, tag, comm, &r);
   if (rc != MPI_SUCCESS) return rc;

@@ -54,7 +54,9 @@ const char* Engine::TransportOf(int world_rank) const {
 
 void Engine::Complete(Request* r) {
   r->complete = true;
-  if (r->user_freed || r->on_complete != nullptr) [[unlikely]] CompleteCold(r);
+  if (r->user_freed || r->on_complete != nullptr) [[unlikely]] {
+    CompleteCold(r);
+  }
 }
 
 void Engine::CompleteCold(Request* r) {
@@ -229,21 +231,23 @@ inline void Engine::DeliverUnexpected(Request* r, const Unexpected& u) {
   }
 }
 
-bool Engine::TakeMatched(uint32_t context, int source, int tag, int* handle, int* out_source,
-                         int* out_tag, size_t* out_bytes) {
+bool Engine::TakeMatched(Comm* comm, uint32_t context, int source, int tag, int* handle,
+                         int* out_source, int* out_tag, size_t* out_bytes) {
   std::unique_ptr<Unexpected> u = matcher_.For(context).TakeUnexpected(source, tag);
   if (!u) return false;
   *out_source = u->header.source;
   *out_tag = u->header.tag;
   *out_bytes = u->header.bytes;
-  *handle = messages_.Add(std::move(u));
+  *handle =
+      messages_.Add(std::unique_ptr<MatchedMessage>(new MatchedMessage{std::move(u), comm}));
   return true;
 }
 
 bool Engine::StartMatchedRecv(Request* r, int handle) {
-  std::unique_ptr<Unexpected> u = messages_.Release(handle);
-  if (!u) return false;
-  DeliverUnexpected(r, *u);
+  std::unique_ptr<MatchedMessage> m = messages_.Release(handle);
+  if (!m) return false;
+  r->comm = m->comm;
+  DeliverUnexpected(r, *m->message);
   return true;
 }
 

@@ -24,6 +24,8 @@
 
 namespace zmpi::core {
 
+class Comm;
+
 class Engine final : public transport::FrameSink {
  public:
   Engine(const Config& config, RequestPool& pool);
@@ -58,10 +60,14 @@ class Engine final : public transport::FrameSink {
   // Matched probe (MPI_Improbe): removes the oldest matching message (eager data or a
   // rendezvous announcement) from matching and keeps it under a new message handle (an
   // indirect handle of kind kRequest) until StartMatchedRecv; false if none is here.
-  bool TakeMatched(uint32_t context, int source, int tag, int* handle, int* out_source,
-                   int* out_tag, size_t* out_bytes);
-  // Whether `handle` names a message kept by TakeMatched and not yet received.
-  bool HasMessage(int handle) const { return messages_.Find(handle) != nullptr; }
+  // `comm` is remembered with it (MessageComm), for the receive's error handler.
+  bool TakeMatched(Comm* comm, uint32_t context, int source, int tag, int* handle,
+                   int* out_source, int* out_tag, size_t* out_bytes);
+  // The communicator of a message kept by TakeMatched, or nullptr if `handle` names none.
+  Comm* MessageComm(int handle) const {
+    const MatchedMessage* m = messages_.Find(handle);
+    return m != nullptr ? m->comm : nullptr;
+  }
   // Receives the message under `handle` into `request` (set up as for StartRecv; its
   // source and tag are ignored) and frees the handle; false if the handle names none.
   bool StartMatchedRecv(Request* request, int handle);
@@ -138,7 +144,11 @@ class Engine final : public transport::FrameSink {
   std::vector<int> backlogged_;  // peers whose backlog is not empty
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;
-  HandleTable<Unexpected, HandleKind::kRequest> messages_;  // taken by a matched probe
+  struct MatchedMessage {
+    std::unique_ptr<Unexpected> message;
+    Comm* comm;
+  };
+  HandleTable<MatchedMessage, HandleKind::kRequest> messages_;  // taken by a matched probe
 };
 
 }  // namespace zmpi::core

@@ -30,8 +30,7 @@ static void test_ring(void) {
   memset(out, 0, k * n * sizeof(int)); /* the copies in the buffer are what leaves */
   for (int m = k - 1; m >= 0; --m) {
     CALL(MPI_Recv(in, n, MPI_INT, prev_rank(), m, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
-    CHECK(in[n - 1] == prev_rank() * 10000 + m * 100 + n - 1, "message %d got %d", m,
-          in[n - 1]);
+    CHECK(in[n - 1] == prev_rank() * 10000 + m * 100 + n - 1, "message %d got %d", m, in[n - 1]);
   }
   void *got = NULL;
   int got_size = 0;
@@ -59,8 +58,7 @@ static void test_accounting(void) {
   CALL(MPI_Buffer_attach(buffer, exact - 1));
   EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Bsend(data, n, MPI_INT, next_rank(), 61, MPI_COMM_WORLD));
   MPI_Request r;
-  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Ibsend(data, n, MPI_INT, next_rank(), 61, MPI_COMM_WORLD,
-                                          &r));
+  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Ibsend(data, n, MPI_INT, next_rank(), 61, MPI_COMM_WORLD, &r));
   void *got;
   int got_size;
   CALL(MPI_Buffer_detach(&got, &got_size));
@@ -110,8 +108,7 @@ static void test_detach_waits(void) {
     CALL(MPI_Buffer_detach(&got, &got_size));
     double waited = MPI_Wtime() - t0;
     /* Rank 1 receives the buffered message 300 ms after our note. */
-    CHECK(waited > 0.2, "detach returned after %.3f s, before the message was received",
-          waited);
+    CHECK(waited > 0.2, "detach returned after %.3f s, before the message was received", waited);
   } else if (g_rank == 1) {
     int note;
     CALL(MPI_Recv(&note, 1, MPI_INT, 0, 72, MPI_COMM_WORLD, MPI_STATUS_IGNORE));

@@ -11,30 +11,30 @@
 
 static int g_rank, g_size, g_checks;
 
-#define CHECK(cond, ...)                                                                     \
-  do {                                                                                       \
-    ++g_checks;                                                                              \
-    if (!(cond)) {                                                                           \
-      fprintf(stderr, "%s: rank %d: check failed at line %d: %s: ", kTestName, g_rank,       \
-              __LINE__, #cond);                                                              \
-      fprintf(stderr, __VA_ARGS__);                                                          \
-      fprintf(stderr, "\n");                                                                 \
-      fflush(stderr);                                                                        \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                          \
-    }                                                                                        \
+#define CHECK(cond, ...)                                                                         \
+  do {                                                                                           \
+    ++g_checks;                                                                                  \
+    if (!(cond)) {                                                                               \
+      fprintf(stderr, "%s: rank %d: check failed at line %d: %s: ", kTestName, g_rank, __LINE__, \
+              #cond);                                                                            \
+      fprintf(stderr, __VA_ARGS__);                                                              \
+      fprintf(stderr, "\n");                                                                     \
+      fflush(stderr);                                                                            \
+      MPI_Abort(MPI_COMM_WORLD, 1);                                                              \
+    }                                                                                            \
   } while (0)
 
-#define CALL(expr)                                                       \
-  do {                                                                   \
-    int rc_ = (expr);                                                    \
-    CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #expr, rc_);             \
+#define CALL(expr)                                           \
+  do {                                                       \
+    int rc_ = (expr);                                        \
+    CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #expr, rc_); \
   } while (0)
 
 /* The call must fail with error class `cls` (MPI_ERRORS_RETURN must be set). */
-#define EXPECT_CLASS(cls, expr)                                                        \
-  do {                                                                                 \
-    int rc_ = (expr), class_ = -1;                                                     \
-    if (rc_ != MPI_SUCCESS) MPI_Error_class(rc_, &class_);                             \
+#define EXPECT_CLASS(cls, expr)                                                              \
+  do {                                                                                       \
+    int rc_ = (expr), class_ = -1;                                                           \
+    if (rc_ != MPI_SUCCESS) MPI_Error_class(rc_, &class_);                                   \
     CHECK(class_ == (cls), "%s gave class %d (code %d), want %s", #expr, class_, rc_, #cls); \
   } while (0)
 

@@ -50,8 +50,8 @@ static void test_wait_and_test(void) {
   EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Grequest_complete(r)); /* twice */
   CALL(MPI_Request_get_status(r, &flag, &st));
   CHECK(flag == 1 && g.queried == 1 && g.freed == 0 && st.MPI_TAG == 17,
-        "get_status after complete: flag %d queried %d freed %d tag %d", flag, g.queried,
-        g.freed, st.MPI_TAG);
+        "get_status after complete: flag %d queried %d freed %d tag %d", flag, g.queried, g.freed,
+        st.MPI_TAG);
   CALL(MPI_Wait(&r, &st));
   CHECK(r == MPI_REQUEST_NULL && g.queried == 2 && g.freed == 1 && g.order == 0,
         "wait: queried %d freed %d order %d", g.queried, g.freed, g.order);
@@ -192,8 +192,7 @@ static void test_large_count(void) {
   CALL(MPI_Sendrecv_replace_c(in, n, MPI_INT, next, 8, prev, 8, MPI_COMM_WORLD, &st));
   CHECK(in[n - 2] == (int)(n - 2) + prev, "sendrecv_replace_c");
   memset(in, 0, n * sizeof(int));
-  CALL(MPI_Isendrecv_c(out, n, MPI_INT, next, 9, in, n, MPI_INT, prev, 9, MPI_COMM_WORLD,
-                       &r[0]));
+  CALL(MPI_Isendrecv_c(out, n, MPI_INT, next, 9, in, n, MPI_INT, prev, 9, MPI_COMM_WORLD, &r[0]));
   CALL(MPI_Wait(&r[0], &st));
   CHECK(in[7] == 7 + prev, "isendrecv_c");
   memcpy(in, out, n * sizeof(int));
@@ -226,10 +225,10 @@ static void test_large_count(void) {
   CALL(MPI_Request_free(&p[1]));
   /* Counts beyond int: argument checks see them whole. */
   EXPECT_CLASS(MPI_ERR_COUNT, MPI_Send_c(out, (MPI_Count)-1, MPI_INT, next, 0, MPI_COMM_WORLD));
-  EXPECT_CLASS(MPI_ERR_COUNT, MPI_Irecv_c(in, (MPI_Count)-5, MPI_INT, prev, 0, MPI_COMM_WORLD,
-                                          &r[0]));
-  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Send_c(NULL, (MPI_Count)1 << 33, MPI_INT, next, 0,
-                                          MPI_COMM_WORLD));
+  EXPECT_CLASS(MPI_ERR_COUNT,
+               MPI_Irecv_c(in, (MPI_Count)-5, MPI_INT, prev, 0, MPI_COMM_WORLD, &r[0]));
+  EXPECT_CLASS(MPI_ERR_BUFFER,
+               MPI_Send_c(NULL, (MPI_Count)1 << 33, MPI_INT, next, 0, MPI_COMM_WORLD));
   EXPECT_CLASS(MPI_ERR_RANK, MPI_Recv_c(in, 1, MPI_INT, g_size, 0, MPI_COMM_WORLD, &st));
   EXPECT_CLASS(MPI_ERR_TAG, MPI_Bsend_init_c(out, 1, MPI_INT, next, -7, MPI_COMM_WORLD, &r[0]));
   EXPECT_CLASS(MPI_ERR_TYPE, MPI_Sendrecv_c(out, 1, MPI_DATATYPE_NULL, next, 0, in, 1, MPI_INT,

@@ -39,8 +39,7 @@ static void test_any_source(int nonblocking) {
       }
       CHECK(msg != MPI_MESSAGE_NULL && msg != MPI_MESSAGE_NO_PROC, "probe gave handle %#x", msg);
       int src = st.MPI_SOURCE, s = st.MPI_TAG - tag_base, count = -1;
-      CHECK(src >= 0 && src < g_size && s >= 0 && s < kNumSizes, "status %d/%d", src,
-            st.MPI_TAG);
+      CHECK(src >= 0 && src < g_size && s >= 0 && s < kNumSizes, "status %d/%d", src, st.MPI_TAG);
       CHECK(s == next[src], "from %d got size #%d, want #%d (order)", src, s, next[src]);
       next[src]++;
       MPI_Get_count(&st, MPI_INT, &count);
@@ -99,8 +98,7 @@ static void test_proc_null_and_errors(void) {
   MPI_Message msg = MPI_MESSAGE_NULL;
   MPI_Status st;
   CALL(MPI_Mprobe(MPI_PROC_NULL, 5, MPI_COMM_WORLD, &msg, &st));
-  CHECK(msg == MPI_MESSAGE_NO_PROC && st.MPI_SOURCE == MPI_PROC_NULL &&
-            st.MPI_TAG == MPI_ANY_TAG,
+  CHECK(msg == MPI_MESSAGE_NO_PROC && st.MPI_SOURCE == MPI_PROC_NULL && st.MPI_TAG == MPI_ANY_TAG,
         "mprobe of MPI_PROC_NULL: %#x %d/%d", msg, st.MPI_SOURCE, st.MPI_TAG);
   int x = 42, flag = 0, count = -1;
   CALL(MPI_Mrecv(&x, 1, MPI_INT, &msg, &st));

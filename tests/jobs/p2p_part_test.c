@@ -19,10 +19,10 @@ static void test_ring(int sparts, int scount, int rparts, int rounds) {
   int rcount = (int)(total / rparts);
   int *out = xmalloc(total * sizeof(int)), *in = xmalloc(total * sizeof(int));
   MPI_Request sreq, rreq;
-  CALL(MPI_Precv_init(in, rparts, rcount, MPI_INT, prev_rank(), 5, MPI_COMM_WORLD,
-                      MPI_INFO_NULL, &rreq));
-  CALL(MPI_Psend_init(out, sparts, scount, MPI_INT, next_rank(), 5, MPI_COMM_WORLD,
-                      MPI_INFO_NULL, &sreq));
+  CALL(MPI_Precv_init(in, rparts, rcount, MPI_INT, prev_rank(), 5, MPI_COMM_WORLD, MPI_INFO_NULL,
+                      &rreq));
+  CALL(MPI_Psend_init(out, sparts, scount, MPI_INT, next_rank(), 5, MPI_COMM_WORLD, MPI_INFO_NULL,
+                      &sreq));
   int *order = xmalloc(sparts * sizeof(int));
   int *checked = xmalloc(rparts * sizeof(int));
   for (int round = 0; round < rounds; ++round) {
@@ -37,11 +37,13 @@ static void test_ring(int sparts, int scount, int rparts, int rounds) {
       if (p % 2 == 0) order[k++] = p;
     for (int j = 0; j < sparts;) {
       int p = order[j];
-      for (long i = 0; i < scount; ++i) out[(long)p * scount + i] = value(g_rank, round, (long)p * scount + i);
+      for (long i = 0; i < scount; ++i)
+        out[(long)p * scount + i] = value(g_rank, round, (long)p * scount + i);
       if (j % 3 == 1 && j + 1 < sparts) {
         /* two at once through Pready_list */
         int q = order[j + 1];
-        for (long i = 0; i < scount; ++i) out[(long)q * scount + i] = value(g_rank, round, (long)q * scount + i);
+        for (long i = 0; i < scount; ++i)
+          out[(long)q * scount + i] = value(g_rank, round, (long)q * scount + i);
         int list[2] = {p, q};
         CALL(MPI_Pready_list(2, list, sreq));
         j += 2;
@@ -83,8 +85,7 @@ static void test_ring(int sparts, int scount, int rparts, int rounds) {
     CHECK(sreq != MPI_REQUEST_NULL && rreq != MPI_REQUEST_NULL, "wait freed partitioned");
     CHECK(st.MPI_SOURCE == prev_rank() && st.MPI_TAG == 5, "status %d/%d", st.MPI_SOURCE,
           st.MPI_TAG);
-    CHECK(in[total - 1] == value(prev_rank(), round, total - 1), "last element %d",
-          in[total - 1]);
+    CHECK(in[total - 1] == value(prev_rank(), round, total - 1), "last element %d", in[total - 1]);
     /* After completion every partition reports arrived. */
     int flag = 0;
     CALL(MPI_Parrived(rreq, rparts - 1, &flag));
@@ -105,10 +106,10 @@ static void test_many(void) {
   int out[kPairs][64], in[kPairs][64];
   MPI_Request reqs[2 * kPairs];
   for (int t = 0; t < kPairs; ++t) {
-    CALL(MPI_Psend_init(out[t], 8, 8, MPI_INT, next_rank(), 50 + t, MPI_COMM_WORLD,
-                        MPI_INFO_NULL, &reqs[t]));
-    CALL(MPI_Precv_init(in[t], 2, 32, MPI_INT, prev_rank(), 50 + (kPairs - 1 - t),
-                        MPI_COMM_WORLD, MPI_INFO_NULL, &reqs[kPairs + t]));
+    CALL(MPI_Psend_init(out[t], 8, 8, MPI_INT, next_rank(), 50 + t, MPI_COMM_WORLD, MPI_INFO_NULL,
+                        &reqs[t]));
+    CALL(MPI_Precv_init(in[t], 2, 32, MPI_INT, prev_rank(), 50 + (kPairs - 1 - t), MPI_COMM_WORLD,
+                        MPI_INFO_NULL, &reqs[kPairs + t]));
   }
   for (int round = 0; round < 4; ++round) {
     for (int t = 0; t < kPairs; ++t)
@@ -128,8 +129,7 @@ static void test_many(void) {
   int n = 100000;
   int *o = xmalloc(n * sizeof(int)), *v = xmalloc(n * sizeof(int));
   MPI_Request s, r;
-  CALL(MPI_Precv_init(v, 10, n / 10, MPI_INT, prev_rank(), 60, MPI_COMM_WORLD, MPI_INFO_NULL,
-                      &r));
+  CALL(MPI_Precv_init(v, 10, n / 10, MPI_INT, prev_rank(), 60, MPI_COMM_WORLD, MPI_INFO_NULL, &r));
   CALL(MPI_Psend_init(o, n, 1, MPI_INT, next_rank(), 60, MPI_COMM_WORLD, MPI_INFO_NULL, &s));
   for (int i = 0; i < n; ++i) o[i] = i ^ g_rank;
   CALL(MPI_Start(&r));
@@ -151,25 +151,25 @@ static void test_errors(void) {
   MPI_Request s, r, plain;
   EXPECT_CLASS(MPI_ERR_ARG, MPI_Psend_init(buf, 0, 4, MPI_INT, next_rank(), 0, MPI_COMM_WORLD,
                                            MPI_INFO_NULL, &s));
-  EXPECT_CLASS(MPI_ERR_COUNT, MPI_Psend_init(buf, 2, -1, MPI_INT, next_rank(), 0,
-                                             MPI_COMM_WORLD, MPI_INFO_NULL, &s));
-  EXPECT_CLASS(MPI_ERR_RANK, MPI_Precv_init(buf, 2, 2, MPI_INT, MPI_ANY_SOURCE, 0,
-                                            MPI_COMM_WORLD, MPI_INFO_NULL, &r));
+  EXPECT_CLASS(MPI_ERR_COUNT, MPI_Psend_init(buf, 2, -1, MPI_INT, next_rank(), 0, MPI_COMM_WORLD,
+                                             MPI_INFO_NULL, &s));
+  EXPECT_CLASS(MPI_ERR_RANK, MPI_Precv_init(buf, 2, 2, MPI_INT, MPI_ANY_SOURCE, 0, MPI_COMM_WORLD,
+                                            MPI_INFO_NULL, &r));
   EXPECT_CLASS(MPI_ERR_TAG, MPI_Precv_init(buf, 2, 2, MPI_INT, prev_rank(), MPI_ANY_TAG,
                                            MPI_COMM_WORLD, MPI_INFO_NULL, &r));
   EXPECT_CLASS(MPI_ERR_TYPE, MPI_Psend_init(buf, 2, 2, MPI_DATATYPE_NULL, next_rank(), 0,
                                             MPI_COMM_WORLD, MPI_INFO_NULL, &s));
   EXPECT_CLASS(MPI_ERR_COMM, MPI_Psend_init(buf, 2, 2, MPI_INT, next_rank(), 0, MPI_COMM_NULL,
                                             MPI_INFO_NULL, &s));
-  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Psend_init(NULL, 2, 2, MPI_INT, next_rank(), 0,
-                                              MPI_COMM_WORLD, MPI_INFO_NULL, &s));
+  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Psend_init(NULL, 2, 2, MPI_INT, next_rank(), 0, MPI_COMM_WORLD,
+                                              MPI_INFO_NULL, &s));
   CALL(MPI_Psend_init(buf, 4, 4, MPI_INT, next_rank(), 70, MPI_COMM_WORLD, MPI_INFO_NULL, &s));
   CALL(MPI_Precv_init(buf, 4, 4, MPI_INT, prev_rank(), 70, MPI_COMM_WORLD, MPI_INFO_NULL, &r));
   EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Pready(0, s)); /* inactive */
   CALL(MPI_Start(&r));
   CALL(MPI_Start(&s));
-  EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Start(&s));     /* active */
-  EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Pready(0, r));  /* a receive */
+  EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Start(&s));             /* active */
+  EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Pready(0, r));          /* a receive */
   EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Parrived(s, 0, &flag)); /* a send */
   EXPECT_CLASS(MPI_ERR_ARG, MPI_Pready(4, s));
   EXPECT_CLASS(MPI_ERR_ARG, MPI_Pready(-1, s));

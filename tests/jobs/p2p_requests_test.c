@@ -44,8 +44,8 @@ static void test_persistent_ring(int n, int rounds, int mode) {
     CHECK(count == n && st[0].MPI_SOURCE == prev_rank() && st[0].MPI_TAG == 11,
           "round %d status %d/%d/%d", round, st[0].MPI_SOURCE, st[0].MPI_TAG, count);
     for (int i = 0; i < n; i += (n > 64 ? n / 64 : 1)) {
-      CHECK(in[i] == prev_rank() * 1000 + round * 7 + i, "mode %d round %d in[%d]=%d", mode,
-            round, i, in[i]);
+      CHECK(in[i] == prev_rank() * 1000 + round * 7 + i, "mode %d round %d in[%d]=%d", mode, round,
+            i, in[i]);
     }
     if (mode == 2) CALL(MPI_Barrier(MPI_COMM_WORLD));
   }
@@ -85,7 +85,7 @@ static void test_persistent_free_active(void) {
   CALL(MPI_Start(&rr));
   EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Start(&rr));
   MPI_Request both[2] = {sr, rr};
-  EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Startall(2, both));  /* rr is active */
+  EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Startall(2, both)); /* rr is active */
   CALL(MPI_Start(&sr));
   CALL(MPI_Wait(&sr, MPI_STATUS_IGNORE));
   CALL(MPI_Request_free(&rr)); /* may still be active: freed when the message lands */
@@ -144,8 +144,8 @@ static void test_testsome(void) {
       if (i < n) {
         CHECK(!seen[i], "receive %d completed twice", i);
         seen[i] = 1;
-        CHECK(in[i] == i * 100 + g_rank && sts[k].MPI_SOURCE == i, "from %d got %d (src %d)",
-              i, in[i], sts[k].MPI_SOURCE);
+        CHECK(in[i] == i * 100 + g_rank && sts[k].MPI_SOURCE == i, "from %d got %d (src %d)", i,
+              in[i], sts[k].MPI_SOURCE);
       }
     }
     done += outcount;
@@ -173,9 +173,8 @@ static void test_get_status(void) {
   CHECK(flag == 0, "get_status before the message: flag %d", flag);
   CALL(MPI_Send(&out, 1, MPI_INT, g_rank, 31, MPI_COMM_WORLD));
   for (int i = 0; !flag; ++i) CALL(MPI_Request_get_status(r, &flag, &st));
-  CHECK(st.MPI_SOURCE == g_rank && st.MPI_TAG == 31, "get_status %d/%d", st.MPI_SOURCE,
-        st.MPI_TAG);
-  CALL(MPI_Request_get_status(r, &flag, &st));  /* again: still there */
+  CHECK(st.MPI_SOURCE == g_rank && st.MPI_TAG == 31, "get_status %d/%d", st.MPI_SOURCE, st.MPI_TAG);
+  CALL(MPI_Request_get_status(r, &flag, &st)); /* again: still there */
   CHECK(flag == 1 && r != MPI_REQUEST_NULL, "second get_status");
   CALL(MPI_Wait(&r, &st));
   CHECK(in == out && st.MPI_SOURCE == g_rank, "wait after get_status");
@@ -198,20 +197,19 @@ static void test_isendrecv(void) {
   CALL(MPI_Wait(&r, &st));
   int count = -1;
   MPI_Get_count(&st, MPI_INT, &count);
-  CHECK(in[2] == prev_rank() * 3 && st.MPI_SOURCE == prev_rank() && st.MPI_TAG == 41 &&
-            count == 3,
+  CHECK(in[2] == prev_rank() * 3 && st.MPI_SOURCE == prev_rank() && st.MPI_TAG == 41 && count == 3,
         "isendrecv got %d from %d tag %d count %d", in[2], st.MPI_SOURCE, st.MPI_TAG, count);
   /* Replace, with a large message (rendezvous) and Test polling. */
   int n = 40000;
   int *buf = xmalloc(n * sizeof(int));
   for (int i = 0; i < n; ++i) buf[i] = g_rank + i;
-  CALL(MPI_Isendrecv_replace(buf, n, MPI_INT, next_rank(), 42, prev_rank(), 42, MPI_COMM_WORLD,
-                             &r));
+  CALL(
+      MPI_Isendrecv_replace(buf, n, MPI_INT, next_rank(), 42, prev_rank(), 42, MPI_COMM_WORLD, &r));
   int flag = 0;
   while (!flag) CALL(MPI_Test(&r, &flag, &st));
   CHECK(r == MPI_REQUEST_NULL, "test did not free the isendrecv request");
-  CHECK(buf[0] == prev_rank() && buf[n - 1] == prev_rank() + n - 1, "replace got %d..%d",
-        buf[0], buf[n - 1]);
+  CHECK(buf[0] == prev_rank() && buf[n - 1] == prev_rank() + n - 1, "replace got %d..%d", buf[0],
+        buf[n - 1]);
   free(buf);
   /* MPI_PROC_NULL on both sides. */
   in[0] = -5;
@@ -227,8 +225,8 @@ static void test_alloc_mem(void) {
   CHECK(p != NULL, "alloc_mem gave NULL");
   memset(p, 3, 1 << 20);
   /* Used as a message buffer. */
-  CALL(MPI_Sendrecv(p, 1000, MPI_CHAR, next_rank(), 51, p + 4096, 1000, MPI_CHAR, prev_rank(),
-                    51, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Sendrecv(p, 1000, MPI_CHAR, next_rank(), 51, p + 4096, 1000, MPI_CHAR, prev_rank(), 51,
+                    MPI_COMM_WORLD, MPI_STATUS_IGNORE));
   CALL(MPI_Free_mem(p));
   CALL(MPI_Alloc_mem(0, MPI_INFO_NULL, &p));
   CALL(MPI_Free_mem(p));
@@ -242,32 +240,28 @@ static void test_alloc_mem(void) {
 static void test_sendrecv_checks(void) {
   int a = 1, b = 0;
   EXPECT_CLASS(MPI_ERR_RANK, MPI_Sendrecv(&a, 1, MPI_INT, g_size + 5, 0, &b, 1, MPI_INT,
-                                          MPI_ANY_SOURCE, 0, MPI_COMM_WORLD,
-                                          MPI_STATUS_IGNORE));
-  EXPECT_CLASS(MPI_ERR_TYPE, MPI_Sendrecv(&a, 1, MPI_DATATYPE_NULL, next_rank(), 0, &b, 1,
-                                          MPI_INT, MPI_ANY_SOURCE, 0, MPI_COMM_WORLD,
-                                          MPI_STATUS_IGNORE));
+                                          MPI_ANY_SOURCE, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  EXPECT_CLASS(MPI_ERR_TYPE, MPI_Sendrecv(&a, 1, MPI_DATATYPE_NULL, next_rank(), 0, &b, 1, MPI_INT,
+                                          MPI_ANY_SOURCE, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
   EXPECT_CLASS(MPI_ERR_TAG, MPI_Sendrecv(&a, 1, MPI_INT, next_rank(), -3, &b, 1, MPI_INT,
                                          MPI_ANY_SOURCE, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
   EXPECT_CLASS(MPI_ERR_RANK, MPI_Sendrecv(&a, 1, MPI_INT, next_rank(), 0, &b, 1, MPI_INT,
                                           g_size + 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
-  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Sendrecv_replace(NULL, 10, MPI_INT, next_rank(), 0,
-                                                    prev_rank(), 0, MPI_COMM_WORLD,
-                                                    MPI_STATUS_IGNORE));
-  EXPECT_CLASS(MPI_ERR_COUNT, MPI_Sendrecv_replace(&a, -1, MPI_INT, next_rank(), 0,
-                                                   prev_rank(), 0, MPI_COMM_WORLD,
-                                                   MPI_STATUS_IGNORE));
-  EXPECT_CLASS(MPI_ERR_COMM, MPI_Sendrecv_replace(&a, 1, MPI_INT, next_rank(), 0, prev_rank(),
-                                                  0, MPI_COMM_NULL, MPI_STATUS_IGNORE));
+  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Sendrecv_replace(NULL, 10, MPI_INT, next_rank(), 0, prev_rank(),
+                                                    0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  EXPECT_CLASS(MPI_ERR_COUNT, MPI_Sendrecv_replace(&a, -1, MPI_INT, next_rank(), 0, prev_rank(), 0,
+                                                   MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  EXPECT_CLASS(MPI_ERR_COMM, MPI_Sendrecv_replace(&a, 1, MPI_INT, next_rank(), 0, prev_rank(), 0,
+                                                  MPI_COMM_NULL, MPI_STATUS_IGNORE));
   MPI_Request r = MPI_REQUEST_NULL;
-  EXPECT_CLASS(MPI_ERR_RANK, MPI_Isendrecv(&a, 1, MPI_INT, g_size, 0, &b, 1, MPI_INT, 0, 0,
-                                           MPI_COMM_WORLD, &r));
-  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Isendrecv_replace(NULL, 4, MPI_INT, next_rank(), 0,
-                                                     prev_rank(), 0, MPI_COMM_WORLD, &r));
+  EXPECT_CLASS(MPI_ERR_RANK,
+               MPI_Isendrecv(&a, 1, MPI_INT, g_size, 0, &b, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, &r));
+  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Isendrecv_replace(NULL, 4, MPI_INT, next_rank(), 0, prev_rank(),
+                                                     0, MPI_COMM_WORLD, &r));
   /* Nothing was left posted: a real exchange on tag 0 still pairs up. */
   a = g_rank;
-  CALL(MPI_Sendrecv(&a, 1, MPI_INT, next_rank(), 0, &b, 1, MPI_INT, prev_rank(), 0,
-                    MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Sendrecv(&a, 1, MPI_INT, next_rank(), 0, &b, 1, MPI_INT, prev_rank(), 0, MPI_COMM_WORLD,
+                    MPI_STATUS_IGNORE));
   CHECK(b == prev_rank(), "exchange after failed calls got %d", b);
 }
 
