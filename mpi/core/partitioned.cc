@@ -13,7 +13,10 @@ namespace {
 
 constexpr int kHandshakeTagBit = 0x40000000;
 constexpr uint32_t kDataTagBit = 0x80000000u;
-constexpr size_t kMaxUnits = 1u << 16;
+// Units per partitioned send: matching scans posted receives in order, so a round of U units
+// readied in reverse costs U^2/2 tag compares; 256 keeps that small and the early-bird
+// transfer fine-grained enough.
+constexpr size_t kMaxUnits = 256;
 constexpr uint32_t kChannels = 0x7fff;  // channel 0x7fff with unit 0xffff would be tag -1
 constexpr uint32_t kHandshakePart = UINT32_MAX;
 

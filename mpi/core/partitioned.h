@@ -9,8 +9,8 @@
 // travels as one message, as soon as all its partitions are ready, on the collective context
 // with tag 0x80000000 | channel << 16 | unit: collectives only use tags up to 0x3fffffff,
 // user receives never see that context, and the non-overtaking rule keeps rounds apart. A
-// send has up to 65536 units (larger partition counts are grouped), each receive partition
-// has arrived once every unit overlapping its bytes has.
+// send has up to 256 units (larger partition counts are grouped, see kMaxUnits); a receive
+// partition has arrived once every unit overlapping its bytes has.
 #ifndef ZMPI_MPI_CORE_PARTITIONED_H_
 #define ZMPI_MPI_CORE_PARTITIONED_H_
 

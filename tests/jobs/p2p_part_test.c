@@ -125,7 +125,7 @@ static void test_many(void) {
   }
   for (int i = 0; i < 2 * kPairs; ++i) CALL(MPI_Request_free(&reqs[i]));
 
-  /* 100000 partitions of one int: grouped into at most 65536 messages. */
+  /* 100000 partitions of one int: grouped into fewer messages. */
   int n = 100000;
   int *o = xmalloc(n * sizeof(int)), *v = xmalloc(n * sizeof(int));
   MPI_Request s, r;
