@@ -1,4 +1,4 @@
-// Buffered mode (MPI_Buffer_attach/detach, MPI_Bsend, MPI_Ibsend and their _c forms) and
+// Buffered mode (MPI_Buffer_attach/detach/flush/iflush, MPI_Bsend, MPI_Ibsend and _c forms) and
 // memory for communication (MPI_Alloc_mem, MPI_Free_mem).
 #include <climits>
 #include <cstdlib>
@@ -94,6 +94,24 @@ ZMPI_API int PMPI_Buffer_detach_c(void* buffer_addr, MPI_Count* size) {
   return MPI_SUCCESS;
 }
 ZMPI_WEAK_ALIAS(Buffer_detach_c)
+
+ZMPI_API int PMPI_Buffer_flush(void) {
+  ZMPI_ENTER("MPI_Buffer_flush");
+  Runtime::Get()->bsend().Flush();
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Buffer_flush)
+
+ZMPI_API int PMPI_Buffer_iflush(MPI_Request* request) {
+  ZMPI_ENTER("MPI_Buffer_iflush");
+  if (request == nullptr) {
+    return zmpi::abi::Report(nullptr, "MPI_Buffer_iflush",
+                             zmpi::Error(Code::kArg, "null request argument"));
+  }
+  *request = zmpi::core::RequestPool::ToHandle(Runtime::Get()->bsend().Iflush());
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Buffer_iflush)
 
 ZMPI_API int PMPI_Bsend(const void* buf, int count, MPI_Datatype datatype, int dest, int tag,
                         MPI_Comm comm) {

@@ -63,7 +63,7 @@ Status BsendBuffer::Send(const SendArgs& a) {
   if (a.bytes) memcpy(base_ + at, a.buf, a.bytes);
   auto pos = std::lower_bound(used_.begin(), used_.end(), at,
                               [](const Block& b, size_t off) { return b.offset < off; });
-  used_.insert(pos, Block{at, need});
+  used_.insert(pos, Block{at, need, next_seq_++});
   SendArgs copy = a;
   copy.buf = base_ + at;
   copy.mode = SendMode::kStandard;
@@ -92,6 +92,28 @@ void BsendBuffer::OnSent(Request* r) {
                          [at](const Block& b) { return b.offset == at; });
   ZMPI_CHECK(it != self.used_.end());
   self.used_.erase(it);
+  if (!self.flushers_.empty()) self.CompleteFlushers();
+}
+
+Request* BsendBuffer::Iflush() {
+  Request* r = Runtime::Get()->requests().Allocate(RequestKind::kSend);
+  flushers_.push_back(Flusher{r, next_seq_});
+  CompleteFlushers();
+  return r;
+}
+
+void BsendBuffer::CompleteFlushers() {
+  uint64_t oldest = UINT64_MAX;
+  for (const Block& b : used_) oldest = std::min(oldest, b.seq);
+  for (size_t i = 0; i < flushers_.size();) {
+    if (flushers_[i].seq <= oldest) {
+      Runtime::Get()->engine().Complete(flushers_[i].request);
+      flushers_[i] = flushers_.back();
+      flushers_.pop_back();
+    } else {
+      ++i;
+    }
+  }
 }
 
 }  // namespace zmpi::core

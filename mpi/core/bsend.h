@@ -6,6 +6,7 @@
 #define ZMPI_MPI_CORE_BSEND_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "common/status.h"
@@ -27,8 +28,11 @@ class BsendBuffer {
   // Waits until every buffered message has left, then detaches and returns the buffer
   // (nullptr and 0 when none was attached).
   void Detach(void** buffer, size_t* size);
-  // Waits until every buffered message has left; the buffer stays attached.
+  // Waits until every buffered message has left; the buffer stays attached (MPI_Buffer_flush).
   void Flush();
+  // MPI_Buffer_iflush: a request that completes once every message buffered before this call
+  // has left (at once if none is pending).
+  Request* Iflush();
   // Copies the message into the buffer and starts its send (MPI_PROC_NULL: nothing);
   // kBuffer when no buffer is attached or the free room is too small.
   Status Send(const SendArgs& args);
@@ -39,9 +43,16 @@ class BsendBuffer {
  private:
   struct Block {
     size_t offset;
-    size_t size;  // data + kOverhead
+    size_t size;   // data + kOverhead
+    uint64_t seq;  // order of the Send that took it
+  };
+  struct Flusher {
+    Request* request;
+    uint64_t seq;  // done when no block with a smaller seq is left
   };
   static void OnSent(Request* request);
+  // Completes the Iflush requests whose messages have all left.
+  void CompleteFlushers();
   // Offset of a free stretch of `need` bytes (first fit), or SIZE_MAX.
   size_t FindRoom(size_t need) const;
 
@@ -49,6 +60,8 @@ class BsendBuffer {
   size_t size_ = 0;
   bool attached_ = false;
   std::vector<Block> used_;  // sorted by offset
+  std::vector<Flusher> flushers_;
+  uint64_t next_seq_ = 0;
 };
 
 }  // namespace zmpi::core

@@ -458,6 +458,8 @@ ZMPI_DECLARE(int, Start, (MPI_Request * request))
 ZMPI_DECLARE(int, Startall, (int count, MPI_Request *array_of_requests))
 ZMPI_DECLARE(int, Buffer_attach, (void *buffer, int size))
 ZMPI_DECLARE(int, Buffer_detach, (void *buffer_addr, int *size))
+ZMPI_DECLARE(int, Buffer_flush, (void))
+ZMPI_DECLARE(int, Buffer_iflush, (MPI_Request * request))
 ZMPI_DECLARE(int, Bsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
                           MPI_Comm comm))
 ZMPI_DECLARE(int, Ibsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,

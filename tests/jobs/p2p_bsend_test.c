@@ -162,6 +162,49 @@ static void test_bsend_init(void) {
   free(buffer);
 }
 
+/* MPI_Buffer_flush and MPI_Buffer_iflush (MPI-4.1): the buffer stays attached; the iflush
+ * request completes only once the messages buffered before it have left. */
+static void test_flush(void) {
+  int big = 100000;
+  int room = 2 * (big * (int)sizeof(int) + MPI_BSEND_OVERHEAD);
+  char *buffer = xmalloc(room);
+  int *msg = xmalloc(big * sizeof(int)), *dst = xmalloc(big * sizeof(int));
+  for (int i = 0; i < big; ++i) msg[i] = g_rank * 3 + i;
+  CALL(MPI_Buffer_flush()); /* nothing attached, nothing pending */
+  CALL(MPI_Buffer_attach(buffer, room));
+  CALL(MPI_Bsend(msg, big, MPI_INT, next_rank(), 91, MPI_COMM_WORLD));
+  MPI_Request flush;
+  CALL(MPI_Buffer_iflush(&flush));
+  int flag = 1;
+  if (g_size > 1) {
+    CALL(MPI_Test(&flush, &flag, MPI_STATUS_IGNORE));
+    CHECK(flag == 0, "iflush complete before its message was received");
+  }
+  CALL(MPI_Barrier(MPI_COMM_WORLD));
+  CALL(MPI_Recv(dst, big, MPI_INT, prev_rank(), 91, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Wait(&flush, MPI_STATUS_IGNORE));
+  CHECK(flush == MPI_REQUEST_NULL, "iflush request not freed");
+  CHECK(dst[big - 1] == prev_rank() * 3 + big - 1, "flushed message got %d", dst[big - 1]);
+  /* Flush with one message pending from this rank: returns once it was received. */
+  CALL(MPI_Bsend(msg, big, MPI_INT, next_rank(), 92, MPI_COMM_WORLD));
+  MPI_Request r;
+  CALL(MPI_Irecv(dst, big, MPI_INT, prev_rank(), 92, MPI_COMM_WORLD, &r));
+  CALL(MPI_Buffer_flush());
+  CALL(MPI_Wait(&r, MPI_STATUS_IGNORE));
+  /* Still attached: a buffered send works without attaching again. */
+  CALL(MPI_Bsend(msg, 4, MPI_INT, next_rank(), 93, MPI_COMM_WORLD));
+  CALL(MPI_Recv(dst, 4, MPI_INT, prev_rank(), 93, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Buffer_iflush(&flush));
+  CALL(MPI_Wait(&flush, MPI_STATUS_IGNORE));
+  void *got;
+  int got_size;
+  CALL(MPI_Buffer_detach(&got, &got_size));
+  CHECK(got == buffer, "detach after flush");
+  free(buffer);
+  free(msg);
+  free(dst);
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
@@ -171,5 +214,6 @@ int main(int argc, char **argv) {
   test_accounting();
   test_detach_waits();
   test_bsend_init();
+  test_flush();
   return finish_ok();
 }
