@@ -53,13 +53,19 @@ size_t UnitBytes(const Handshake& hs, size_t unit) {
 
 void PartDone(Request* child);
 
+// Every unit is received, clipped to what fits the receive buffer: a send larger than the
+// receive ends with the kTruncate of the units that do not fit (the request's error), and
+// the sender's messages never stay behind unmatched.
 void PostUnitRecvs(Request* r) {
   PartitionedExt& e = Ext(r);
+  size_t capacity = e.args.partitions * e.args.partition_bytes;
   e.unit_done.assign(e.hs.units, 0);
   e.pending += e.hs.units;
   for (size_t u = 0; u < e.hs.units; ++u) {
-    RecvArgs a{static_cast<char*>(e.args.buf) + u * e.hs.unit_bytes,
-               UnitBytes(e.hs, u),
+    size_t at = u * e.hs.unit_bytes;
+    size_t room = capacity > at ? std::min(capacity - at, UnitBytes(e.hs, u)) : 0;
+    RecvArgs a{static_cast<char*>(e.args.buf) + (room ? at : 0),
+               room,
                e.args.rank,
                DataTag(e.hs.channel, u),
                e.args.comm,
@@ -78,16 +84,7 @@ void PostUnitRecvs(Request* r) {
 void OnHandshake(Request* r) {
   PartitionedExt& e = Ext(r);
   e.paired = true;
-  size_t capacity = e.args.partitions * e.args.partition_bytes;
   r->status_bytes = e.hs.total_bytes;
-  if (e.hs.total_bytes > capacity) {
-    r->error = Error(Code::kTruncate,
-                     "partitioned send of %llu bytes does not fit in a partitioned receive of "
-                     "%zu bytes",
-                     static_cast<unsigned long long>(e.hs.total_bytes), capacity);
-    e.hs.units = 0;
-    return;
-  }
   PostUnitRecvs(r);
 }
 
@@ -161,8 +158,6 @@ Status StartRecv(Request* r) {
     ZMPI_ASSIGN_OR_RETURN(Request * c, Irecv(a));
     ++e.pending;
     Adopt(c, r, kHandshakePart, PartDone);
-  } else if (!r->error.ok()) {
-    // stays as failed at pairing (truncation): every round fails the same way
   } else {
     PostUnitRecvs(r);
   }

@@ -146,6 +146,32 @@ static void test_many(void) {
   free(v);
 }
 
+/* A partitioned send larger than its receive: the receive ends with MPI_ERR_TRUNCATE every
+ * round (what fits is delivered), and the send completes (eager and rendezvous sizes). */
+static void test_truncation(int per_partition) {
+  int *out = xmalloc(2 * per_partition * sizeof(int));
+  int *in = xmalloc(per_partition * sizeof(int));
+  MPI_Request s, r;
+  CALL(MPI_Precv_init(in, 1, per_partition, MPI_INT, prev_rank(), 80, MPI_COMM_WORLD, MPI_INFO_NULL,
+                      &r));
+  CALL(MPI_Psend_init(out, 2, per_partition, MPI_INT, next_rank(), 80, MPI_COMM_WORLD,
+                      MPI_INFO_NULL, &s));
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 2 * per_partition; ++i) out[i] = g_rank + i + round;
+    CALL(MPI_Start(&r));
+    CALL(MPI_Start(&s));
+    CALL(MPI_Pready_range(0, 1, s));
+    CALL(MPI_Wait(&s, MPI_STATUS_IGNORE));
+    EXPECT_CLASS(MPI_ERR_TRUNCATE, MPI_Wait(&r, MPI_STATUS_IGNORE));
+    CHECK(in[per_partition - 1] == prev_rank() + per_partition - 1 + round,
+          "round %d: what fits got %d", round, in[per_partition - 1]);
+  }
+  CALL(MPI_Request_free(&s));
+  CALL(MPI_Request_free(&r));
+  free(out);
+  free(in);
+}
+
 static void test_errors(void) {
   int buf[16] = {0}, flag;
   MPI_Request s, r, plain;
@@ -209,6 +235,8 @@ int main(int argc, char **argv) {
   test_ring(4, 40000, 8, 3); /* 160 KB partitions: rendezvous */
   test_ring(6, 7, 2, 4);
   test_many();
+  test_truncation(8);
+  test_truncation(40000);
   test_errors();
   return finish_ok();
 }
