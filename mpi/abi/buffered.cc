@@ -46,6 +46,7 @@ template <typename Count>
 int Ibsend(const char* fn, const void* buf, Count count, MPI_Datatype datatype, int dest, int tag,
            MPI_Comm comm, MPI_Request* request) {
   SendArgs a{};
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(request, "request"));
   int rc = zmpi::abi::CheckSend(fn, buf, count, datatype, dest, tag, comm, SendMode::kStandard, &a);
   if (rc != MPI_SUCCESS) return rc;
   StatusOr<Request*> r = Runtime::Get()->bsend().Isend(a);

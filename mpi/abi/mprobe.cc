@@ -30,9 +30,8 @@ int Mprobe(const char* fn, int source, int tag, MPI_Comm comm, int* flag, MPI_Me
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvRank(*c, source));
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvTag(tag));
-  if (message == nullptr) {
-    return zmpi::abi::Report(c, fn, zmpi::Error(Code::kArg, "null message argument"));
-  }
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckPointer(message, "message"));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckPointer(flag, "flag"));
   if (source == MPI_PROC_NULL) {
     *flag = 1;
     *message = MPI_MESSAGE_NO_PROC;
@@ -65,9 +64,7 @@ int StartMrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MP
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckCountOf(count));
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckType(datatype, &t));
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckBufferOf(buf, count));
-  if (message == nullptr) {
-    return zmpi::abi::Report(nullptr, fn, zmpi::Error(Code::kArg, "null message argument"));
-  }
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(message, "message"));
   Runtime* rt = Runtime::Get();
   if (*message != MPI_MESSAGE_NO_PROC && rt->engine().MessageComm(*message) == nullptr) {
     return zmpi::abi::Report(
@@ -104,6 +101,7 @@ int Mrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MPI_Mes
 template <typename Count>
 int Imrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MPI_Message* message,
            MPI_Request* request) {
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(request, "request"));
   Request* r = nullptr;
   int rc = StartMrecv(fn, buf, count, datatype, message, &r);
   if (rc == MPI_SUCCESS) *request = zmpi::core::RequestPool::ToHandle(r);

@@ -18,6 +18,11 @@ namespace zmpi::abi {
 // so count * size. Derived datatypes plug in here.
 inline size_t MessageBytes(const core::Datatype* type, size_t count) { return count * type->size; }
 
+// A required output or array argument given as NULL is MPI_ERR_ARG.
+inline Status CheckPointer(const void* p, const char* what) {
+  return p != nullptr ? Status() : Error(Code::kArg, "null %s argument", what);
+}
+
 template <typename Count>
 inline Status CheckCountOf(Count count) {
   return count >= 0 ? Status()

@@ -23,6 +23,7 @@ template <typename Count>
 int SendInit(const char* fn, const void* buf, Count count, MPI_Datatype datatype, int dest, int tag,
              MPI_Comm comm, PersistentMode mode, MPI_Request* request) {
   zmpi::core::SendArgs a{};
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(request, "request"));
   int rc = zmpi::abi::CheckSend(fn, buf, count, datatype, dest, tag, comm,
                                 zmpi::core::SendMode::kStandard, &a);
   if (rc != MPI_SUCCESS) return rc;
@@ -34,6 +35,7 @@ template <typename Count>
 int RecvInit(const char* fn, void* buf, Count count, MPI_Datatype datatype, int source, int tag,
              MPI_Comm comm, MPI_Request* request) {
   zmpi::core::RecvArgs a{};
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(request, "request"));
   int rc = zmpi::abi::CheckRecv(fn, buf, count, datatype, source, tag, comm, &a);
   if (rc != MPI_SUCCESS) return rc;
   *request = RequestPool::ToHandle(zmpi::core::RecvInit(a));
@@ -58,6 +60,7 @@ int PartitionedInit(const char* fn, bool send, void* buf, int partitions, MPI_Co
   if (info != MPI_INFO_NULL && zmpi::core::Objects::Get().FindInfo(info) == nullptr) {
     return zmpi::abi::Report(c, fn, zmpi::Error(Code::kInfo, "invalid info handle 0x%x", info));
   }
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckPointer(request, "request"));
   zmpi::core::PartitionedArgs a{buf,
                                 static_cast<size_t>(partitions),
                                 zmpi::abi::MessageBytes(t, static_cast<size_t>(count)),
@@ -173,6 +176,7 @@ ZMPI_API int PMPI_Parrived(MPI_Request request, int partition, int* flag) {
   ZMPI_ENTER("MPI_Parrived");
   Request* r = nullptr;
   ZMPI_CHECK_ARG(nullptr, "MPI_Parrived", LookupActive(request, &r));
+  ZMPI_CHECK_ARG(r->comm, "MPI_Parrived", zmpi::abi::CheckPointer(flag, "flag"));
   if (partition < 0) {
     return zmpi::abi::Report(r->comm, "MPI_Parrived",
                              zmpi::Error(Code::kArg, "negative partition %d", partition));

@@ -161,6 +161,7 @@ int SendrecvReplace(const char* fn, void* buf, Count count, MPI_Datatype datatyp
 
 int StartCompound(const char* fn, const SendArgs& s, const RecvArgs& r,
                   std::unique_ptr<char[]> owned, MPI_Request* request) {
+  ZMPI_CHECK_ARG(r.comm, fn, zmpi::abi::CheckPointer(request, "request"));
   StatusOr<Request*> req = zmpi::core::Isendrecv(s, r, std::move(owned));
   if (!req.ok()) return zmpi::abi::Report(r.comm, fn, req.status());
   *request = RequestPool::ToHandle(*req);

@@ -1,7 +1,9 @@
-// Completion of requests (wait/test families), probe, cancel, free.
+// Completion of requests (wait/test families), probe, cancel, free; starting persistent
+// requests; generalized requests.
 #include <vector>
 
 #include "mpi/abi/entry.h"
+#include "mpi/abi/p2p_args.h"
 #include "mpi/core/p2p.h"
 #include "mpi/core/request.h"
 #include "mpi/core/request_ext.h"
@@ -68,7 +70,9 @@ ZMPI_API int PMPI_Wait(MPI_Request* request, MPI_Status* status) {
     return MPI_SUCCESS;
   }
   Comm* c = r->comm;
-  if (!r->persistent) [[likely]] *request = MPI_REQUEST_NULL;
+  if (!r->persistent) [[likely]] {
+    *request = MPI_REQUEST_NULL;
+  }
   return zmpi::abi::Report(c, "MPI_Wait", zmpi::core::Wait(r, status));
 }
 ZMPI_WEAK_ALIAS(Wait)
@@ -180,6 +184,8 @@ static int CompleteSome(const char* fn, int incount, MPI_Request requests[], int
                         int indices[], MPI_Status statuses[], bool block) {
   std::vector<Request*> rs;
   ZMPI_CHECK_ARG(nullptr, fn, LookupAll(incount, requests, &rs));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(outcount, "outcount"));
+  if (incount > 0) ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(indices, "indices"));
   if (FindComplete(rs) == -1) Runtime::Get()->engine().Progress();
   ProgressLoop loop;
   while (block && FindComplete(rs) == -1) {
@@ -223,6 +229,7 @@ ZMPI_API int PMPI_Request_get_status(MPI_Request request, int* flag, MPI_Status*
   ZMPI_ENTER("MPI_Request_get_status");
   Request* r = nullptr;
   ZMPI_CHECK_ARG(nullptr, "MPI_Request_get_status", Lookup(request, &r));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Request_get_status", zmpi::abi::CheckPointer(flag, "flag"));
   if (r == nullptr) {
     *flag = 1;
     EmptyStatus(status);
@@ -328,6 +335,7 @@ ZMPI_WEAK_ALIAS(Status_set_cancelled)
 ZMPI_API int PMPI_Start(MPI_Request* request) {
   ZMPI_ENTER("MPI_Start");
   Request* r = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Start", zmpi::abi::CheckPointer(request, "request"));
   ZMPI_CHECK_ARG(nullptr, "MPI_Start", Lookup(*request, &r));
   if (r == nullptr) {
     return zmpi::abi::Report(nullptr, "MPI_Start",
@@ -344,16 +352,18 @@ ZMPI_API int PMPI_Startall(int count, MPI_Request requests[]) {
     return zmpi::abi::Report(nullptr, "MPI_Startall",
                              zmpi::Error(Code::kCount, "negative count %d", count));
   }
+  if (count > 0) {
+    ZMPI_CHECK_ARG(nullptr, "MPI_Startall", zmpi::abi::CheckPointer(requests, "request array"));
+  }
   std::vector<Request*> rs(count);
   for (int i = 0; i < count; ++i) {
     ZMPI_CHECK_ARG(nullptr, "MPI_Startall", Lookup(requests[i], &rs[i]));
     if (rs[i] == nullptr || !rs[i]->persistent || rs[i]->active) {
-      return zmpi::abi::Report(
-          rs[i] ? rs[i]->comm : nullptr, "MPI_Startall",
-          zmpi::Error(Code::kRequest, "request %d is %s", i,
-                      rs[i] == nullptr          ? "MPI_REQUEST_NULL"
-                      : !rs[i]->persistent ? "not persistent"
-                                           : "already active"));
+      return zmpi::abi::Report(rs[i] ? rs[i]->comm : nullptr, "MPI_Startall",
+                               zmpi::Error(Code::kRequest, "request %d is %s", i,
+                                           rs[i] == nullptr     ? "MPI_REQUEST_NULL"
+                                           : !rs[i]->persistent ? "not persistent"
+                                                                : "already active"));
     }
   }
   for (int i = 0; i < count; ++i) {

@@ -282,6 +282,30 @@ static void test_bad_request_args(void) {
   EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Testsome(1, &bogus, &x, &x, MPI_STATUSES_IGNORE));
   MPI_Request nullreq = MPI_REQUEST_NULL;
   EXPECT_CLASS(MPI_ERR_REQUEST, MPI_Request_free(&nullreq));
+  /* Null output arguments. */
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Start(NULL));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Startall(2, NULL));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Send_init(&x, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, NULL));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Recv_init(&x, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, NULL));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Isendrecv(&x, 1, MPI_INT, MPI_PROC_NULL, 0, &flag, 1, MPI_INT,
+                                          MPI_PROC_NULL, 0, MPI_COMM_WORLD, NULL));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Request_get_status(MPI_REQUEST_NULL, NULL, MPI_STATUS_IGNORE));
+  nullreq = MPI_REQUEST_NULL;
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Testsome(1, &nullreq, NULL, &x, MPI_STATUSES_IGNORE));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Ibsend(&x, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, NULL));
+  MPI_Message msg;
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Improbe(0, 0, MPI_COMM_WORLD, NULL, &msg, MPI_STATUS_IGNORE));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Mprobe(MPI_PROC_NULL, 0, MPI_COMM_WORLD, NULL, MPI_STATUS_IGNORE));
+  msg = MPI_MESSAGE_NO_PROC;
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Imrecv(&x, 1, MPI_INT, &msg, NULL));
+  EXPECT_CLASS(MPI_ERR_ARG,
+               MPI_Psend_init(&x, 1, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_INFO_NULL, NULL));
+  int buf[4];
+  MPI_Request pr;
+  CALL(MPI_Precv_init(buf, 2, 2, MPI_INT, MPI_PROC_NULL, 0, MPI_COMM_WORLD, MPI_INFO_NULL, &pr));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Parrived(pr, 0, NULL));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Buffer_iflush(NULL));
+  CALL(MPI_Request_free(&pr));
 }
 
 int main(int argc, char **argv) {
