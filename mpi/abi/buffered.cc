@@ -1,5 +1,6 @@
-// Buffered mode (MPI_Buffer_attach/detach/flush/iflush, MPI_Bsend, MPI_Ibsend and _c forms) and
-// memory for communication (MPI_Alloc_mem, MPI_Free_mem).
+// Buffered mode (MPI_Buffer_attach/detach/flush/iflush, their MPI-4.1 MPI_Comm_* forms,
+// MPI_Bsend, MPI_Ibsend and _c forms) and memory for communication (MPI_Alloc_mem,
+// MPI_Free_mem).
 #include <climits>
 #include <cstdlib>
 
@@ -39,7 +40,7 @@ int Bsend(const char* fn, const void* buf, Count count, MPI_Datatype datatype, i
   SendArgs a{};
   int rc = zmpi::abi::CheckSend(fn, buf, count, datatype, dest, tag, comm, SendMode::kStandard, &a);
   if (rc != MPI_SUCCESS) return rc;
-  return zmpi::abi::Report(a.comm, fn, Runtime::Get()->bsend().Send(a));
+  return zmpi::abi::Report(a.comm, fn, Runtime::Get()->bsend().For(*a.comm).Send(a));
 }
 
 template <typename Count>
@@ -49,13 +50,88 @@ int Ibsend(const char* fn, const void* buf, Count count, MPI_Datatype datatype, 
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(request, "request"));
   int rc = zmpi::abi::CheckSend(fn, buf, count, datatype, dest, tag, comm, SendMode::kStandard, &a);
   if (rc != MPI_SUCCESS) return rc;
-  StatusOr<Request*> r = Runtime::Get()->bsend().Isend(a);
+  StatusOr<Request*> r = Runtime::Get()->bsend().For(*a.comm).Isend(a);
   if (!r.ok()) return zmpi::abi::Report(a.comm, fn, r.status());
   *request = zmpi::core::RequestPool::ToHandle(*r);
   return MPI_SUCCESS;
 }
 
+template <typename Size>
+int CommAttach(const char* fn, MPI_Comm comm, void* buffer, Size size) {
+  zmpi::core::Comm* c = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
+  if (size < 0) {
+    return zmpi::abi::Report(
+        c, fn, zmpi::Error(Code::kArg, "negative buffer size %lld", static_cast<long long>(size)));
+  }
+  if (buffer == nullptr && size > 0) {
+    return zmpi::abi::Report(c, fn, zmpi::Error(Code::kBuffer, "null buffer"));
+  }
+  return zmpi::abi::Report(
+      c, fn, Runtime::Get()->bsend().AttachToComm(*c, buffer, static_cast<size_t>(size)));
+}
+
+// Detaches the buffer of `comm` into *buffer_addr and *bytes; MPI_SUCCESS or the error code.
+int CommDetach(const char* fn, MPI_Comm comm, void* buffer_addr, const void* size, size_t* bytes) {
+  zmpi::core::Comm* c = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckPointer(buffer_addr, "buffer address"));
+  ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckPointer(size, "size"));
+  Runtime::Get()->bsend().DetachFromComm(*c, static_cast<void**>(buffer_addr), bytes);
+  return MPI_SUCCESS;
+}
+
 }  // namespace
+
+ZMPI_API int PMPI_Comm_attach_buffer(MPI_Comm comm, void* buffer, int size) {
+  ZMPI_ENTER("MPI_Comm_attach_buffer");
+  return CommAttach("MPI_Comm_attach_buffer", comm, buffer, size);
+}
+ZMPI_WEAK_ALIAS(Comm_attach_buffer)
+
+ZMPI_API int PMPI_Comm_attach_buffer_c(MPI_Comm comm, void* buffer, MPI_Count size) {
+  ZMPI_ENTER("MPI_Comm_attach_buffer_c");
+  return CommAttach("MPI_Comm_attach_buffer_c", comm, buffer, size);
+}
+ZMPI_WEAK_ALIAS(Comm_attach_buffer_c)
+
+ZMPI_API int PMPI_Comm_detach_buffer(MPI_Comm comm, void* buffer_addr, int* size) {
+  ZMPI_ENTER("MPI_Comm_detach_buffer");
+  size_t bytes = 0;
+  int rc = CommDetach("MPI_Comm_detach_buffer", comm, buffer_addr, size, &bytes);
+  if (rc == MPI_SUCCESS) *size = bytes > INT_MAX ? INT_MAX : static_cast<int>(bytes);
+  return rc;
+}
+ZMPI_WEAK_ALIAS(Comm_detach_buffer)
+
+ZMPI_API int PMPI_Comm_detach_buffer_c(MPI_Comm comm, void* buffer_addr, MPI_Count* size) {
+  ZMPI_ENTER("MPI_Comm_detach_buffer_c");
+  size_t bytes = 0;
+  int rc = CommDetach("MPI_Comm_detach_buffer_c", comm, buffer_addr, size, &bytes);
+  if (rc == MPI_SUCCESS) *size = static_cast<MPI_Count>(bytes);
+  return rc;
+}
+ZMPI_WEAK_ALIAS(Comm_detach_buffer_c)
+
+// Flushes the buffer buffered sends on comm use (its own, or the process's if it has none).
+ZMPI_API int PMPI_Comm_flush_buffer(MPI_Comm comm) {
+  ZMPI_ENTER("MPI_Comm_flush_buffer");
+  zmpi::core::Comm* c = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Comm_flush_buffer", zmpi::abi::CheckComm(comm, &c));
+  Runtime::Get()->bsend().For(*c).Flush();
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Comm_flush_buffer)
+
+ZMPI_API int PMPI_Comm_iflush_buffer(MPI_Comm comm, MPI_Request* request) {
+  ZMPI_ENTER("MPI_Comm_iflush_buffer");
+  zmpi::core::Comm* c = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Comm_iflush_buffer", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(c, "MPI_Comm_iflush_buffer", zmpi::abi::CheckPointer(request, "request"));
+  *request = zmpi::core::RequestPool::ToHandle(Runtime::Get()->bsend().For(*c).Iflush());
+  return MPI_SUCCESS;
+}
+ZMPI_WEAK_ALIAS(Comm_iflush_buffer)
 
 ZMPI_API int PMPI_Buffer_attach(void* buffer, int size) {
   ZMPI_ENTER("MPI_Buffer_attach");

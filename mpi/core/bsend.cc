@@ -10,6 +10,15 @@
 #include "mpi/core/runtime.h"
 
 namespace zmpi::core {
+namespace {
+
+// Which buffer an internal send's data is in (OnSent gives its room back there).
+struct BsendOwner final : RequestExtension {
+  explicit BsendOwner(BsendBuffer* b) : buffer(b) {}
+  BsendBuffer* buffer;
+};
+
+}  // namespace
 
 Status BsendBuffer::Attach(void* buffer, size_t size) {
   if (attached_) return Error(Code::kBuffer, "a buffer is attached already");
@@ -73,6 +82,7 @@ Status BsendBuffer::Send(const SendArgs& a) {
         std::find_if(used_.begin(), used_.end(), [at](const Block& b) { return b.offset == at; }));
     return r.status();
   }
+  (*r)->ext = std::make_unique<BsendOwner>(this);
   Adopt(*r, nullptr, 0, OnSent);
   return OkStatus();
 }
@@ -86,13 +96,38 @@ StatusOr<Request*> BsendBuffer::Isend(const SendArgs& a) {
 }
 
 void BsendBuffer::OnSent(Request* r) {
-  BsendBuffer& self = Runtime::Get()->bsend();
+  BsendBuffer& self = *static_cast<BsendOwner&>(*r->ext).buffer;
   size_t at = static_cast<size_t>(static_cast<const char*>(r->send_buf) - self.base_);
   auto it = std::find_if(self.used_.begin(), self.used_.end(),
                          [at](const Block& b) { return b.offset == at; });
   ZMPI_CHECK(it != self.used_.end());
   self.used_.erase(it);
   if (!self.flushers_.empty()) self.CompleteFlushers();
+}
+
+Status BsendBuffer::AttachToComm(Comm& comm, void* buffer, size_t size) {
+  if (comm.bsend_buffer() != nullptr) {
+    return Error(Code::kBuffer, "a buffer is attached to this communicator already");
+  }
+  auto b = std::make_unique<BsendBuffer>();
+  ZMPI_RETURN_IF_ERROR(b->Attach(buffer, size));
+  comm.set_bsend_buffer(b.get());
+  comm_buffers_.push_back(std::move(b));
+  return OkStatus();
+}
+
+void BsendBuffer::DetachFromComm(Comm& comm, void** buffer, size_t* size) {
+  BsendBuffer* b = comm.bsend_buffer();
+  if (b == nullptr) {
+    *buffer = nullptr;
+    *size = 0;
+    return;
+  }
+  b->Detach(buffer, size);
+  comm.set_bsend_buffer(nullptr);
+  auto it = std::find_if(comm_buffers_.begin(), comm_buffers_.end(),
+                         [b](const std::unique_ptr<BsendBuffer>& p) { return p.get() == b; });
+  if (it != comm_buffers_.end()) comm_buffers_.erase(it);
 }
 
 Request* BsendBuffer::Iflush() {

@@ -7,9 +7,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "common/status.h"
+#include "mpi/core/comm.h"
 #include "mpi/core/p2p.h"
 
 namespace zmpi::core {
@@ -40,6 +42,17 @@ class BsendBuffer {
   StatusOr<Request*> Isend(const SendArgs& args);
   size_t pending() const { return used_.size(); }
 
+  // The buffer that buffered sends on `comm` use: its own or, if none, the process's (this).
+  BsendBuffer& For(const Comm& comm) {
+    return comm.bsend_buffer() != nullptr ? *comm.bsend_buffer() : *this;
+  }
+  // MPI_Comm_attach_buffer: a new buffer for `comm` (kBuffer if it has one). The buffers of
+  // communicators are owned here, so messages still leaving from one after its communicator
+  // was freed find it; each lives until its detach or MPI_Finalize.
+  Status AttachToComm(Comm& comm, void* buffer, size_t size);
+  // MPI_Comm_detach_buffer: as Detach, for the buffer of `comm`.
+  void DetachFromComm(Comm& comm, void** buffer, size_t* size);
+
  private:
   struct Block {
     size_t offset;
@@ -61,6 +74,7 @@ class BsendBuffer {
   bool attached_ = false;
   std::vector<Block> used_;  // sorted by offset
   std::vector<Flusher> flushers_;
+  std::vector<std::unique_ptr<BsendBuffer>> comm_buffers_;  // the process's buffer only
   uint64_t next_seq_ = 0;
 };
 

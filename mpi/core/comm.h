@@ -12,6 +12,8 @@
 
 namespace zmpi::core {
 
+class BsendBuffer;
+
 class Comm {
  public:
   // `world_ranks[i]` is the world rank of rank i; `context` is even; context + 1 carries
@@ -36,6 +38,11 @@ class Comm {
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
 
+  // The buffer of MPI_Comm_attach_buffer (owned by the process's BsendBuffer), or nullptr:
+  // buffered sends on this communicator then use the process's buffer.
+  BsendBuffer* bsend_buffer() const { return bsend_buffer_; }
+  void set_bsend_buffer(BsendBuffer* buffer) { bsend_buffer_ = buffer; }
+
   // Collective tag sequence: every collective call on this communicator takes the next
   // tag, so consecutive collectives never confuse each other's messages.
   int NextCollTag() { return coll_tag_ = (coll_tag_ + 1) & 0x3fffffff; }
@@ -49,6 +56,7 @@ class Comm {
   MPI_Errhandler errhandler_ = MPI_ERRORS_ARE_FATAL;
   std::string name_;
   int coll_tag_ = 0;
+  BsendBuffer* bsend_buffer_ = nullptr;
 };
 
 }  // namespace zmpi::core

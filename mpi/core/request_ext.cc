@@ -98,7 +98,7 @@ Status StartSendRound(Request* r) {
     // The message is copied into the attached buffer and leaves from there: the request
     // itself completes at once (local completion, as MPI_Ibsend).
     SendArgs a{r->send_buf, r->bytes, r->rank, r->tag, r->comm, SendMode::kStandard, ext.channel};
-    ZMPI_RETURN_IF_ERROR(rt->bsend().Send(a));
+    ZMPI_RETURN_IF_ERROR(rt->bsend().For(*r->comm).Send(a));
     rt->engine().Complete(r);
     return OkStatus();
   }

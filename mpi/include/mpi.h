@@ -458,6 +458,10 @@ ZMPI_DECLARE(int, Start, (MPI_Request * request))
 ZMPI_DECLARE(int, Startall, (int count, MPI_Request *array_of_requests))
 ZMPI_DECLARE(int, Buffer_attach, (void *buffer, int size))
 ZMPI_DECLARE(int, Buffer_detach, (void *buffer_addr, int *size))
+ZMPI_DECLARE(int, Comm_attach_buffer, (MPI_Comm comm, void *buffer, int size))
+ZMPI_DECLARE(int, Comm_detach_buffer, (MPI_Comm comm, void *buffer_addr, int *size))
+ZMPI_DECLARE(int, Comm_flush_buffer, (MPI_Comm comm))
+ZMPI_DECLARE(int, Comm_iflush_buffer, (MPI_Comm comm, MPI_Request *request))
 ZMPI_DECLARE(int, Buffer_flush, (void))
 ZMPI_DECLARE(int, Buffer_iflush, (MPI_Request * request))
 ZMPI_DECLARE(int, Bsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
@@ -539,6 +543,8 @@ ZMPI_DECLARE(int, Imrecv_c, (void *buf, MPI_Count count, MPI_Datatype datatype,
                              MPI_Message *message, MPI_Request *request))
 ZMPI_DECLARE(int, Buffer_attach_c, (void *buffer, MPI_Count size))
 ZMPI_DECLARE(int, Buffer_detach_c, (void *buffer_addr, MPI_Count *size))
+ZMPI_DECLARE(int, Comm_attach_buffer_c, (MPI_Comm comm, void *buffer, MPI_Count size))
+ZMPI_DECLARE(int, Comm_detach_buffer_c, (MPI_Comm comm, void *buffer_addr, MPI_Count *size))
 
 
 

@@ -205,6 +205,66 @@ static void test_flush(void) {
   free(dst);
 }
 
+/* MPI-4.1 communicator buffers: a buffer attached to a communicator serves buffered sends on
+ * it only, and takes precedence over the process's. */
+static void test_comm_buffer(void) {
+  MPI_Comm dup;
+  CALL(MPI_Comm_dup(MPI_COMM_WORLD, &dup));
+  MPI_Comm_set_errhandler(dup, MPI_ERRORS_RETURN);
+  int n = 16, in[16], out[16];
+  for (int i = 0; i < n; ++i) out[i] = g_rank * 50 + i;
+  int size = n * (int)sizeof(int) + MPI_BSEND_OVERHEAD;
+  char *buffer = xmalloc(size), *pbuffer = xmalloc(size);
+  CALL(MPI_Comm_attach_buffer(dup, buffer, size));
+  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Comm_attach_buffer(dup, buffer, size));
+  /* No process buffer: only the communicator with a buffer can send buffered. */
+  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Bsend(out, n, MPI_INT, next_rank(), 1, MPI_COMM_WORLD));
+  CALL(MPI_Bsend(out, n, MPI_INT, next_rank(), 1, dup));
+  CALL(MPI_Recv(in, n, MPI_INT, prev_rank(), 1, dup, MPI_STATUS_IGNORE));
+  CHECK(in[n - 1] == prev_rank() * 50 + n - 1, "comm-buffered message got %d", in[n - 1]);
+  /* With a process buffer too, dup keeps using its own and MPI_COMM_WORLD the process's. */
+  CALL(MPI_Buffer_attach(pbuffer, size));
+  CALL(MPI_Bsend(out, n, MPI_INT, next_rank(), 2, dup));
+  CALL(MPI_Bsend(out, n, MPI_INT, next_rank(), 2, MPI_COMM_WORLD));
+  CALL(MPI_Comm_flush_buffer(dup));
+  MPI_Request flush;
+  CALL(MPI_Comm_iflush_buffer(dup, &flush));
+  CALL(MPI_Recv(in, n, MPI_INT, prev_rank(), 2, dup, MPI_STATUS_IGNORE));
+  CALL(MPI_Recv(in, n, MPI_INT, prev_rank(), 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Wait(&flush, MPI_STATUS_IGNORE));
+  void *got = NULL;
+  int got_size = 0;
+  CALL(MPI_Comm_detach_buffer(dup, &got, &got_size));
+  CHECK(got == buffer && got_size == size, "comm detach gave %p/%d", got, got_size);
+  CALL(MPI_Comm_detach_buffer(dup, &got, &got_size));
+  CHECK(got == NULL && got_size == 0, "second comm detach gave %p/%d", got, got_size);
+  /* Without its own buffer, dup uses the process's again. */
+  CALL(MPI_Bsend(out, n, MPI_INT, next_rank(), 3, dup));
+  CALL(MPI_Recv(in, n, MPI_INT, prev_rank(), 3, dup, MPI_STATUS_IGNORE));
+  CALL(MPI_Buffer_detach(&got, &got_size));
+  CHECK(got == pbuffer, "process detach");
+  /* Large-count forms, and a communicator freed with its buffer attached. */
+  CALL(MPI_Comm_attach_buffer_c(dup, buffer, (MPI_Count)size));
+  MPI_Count csize = 0;
+  CALL(MPI_Comm_detach_buffer_c(dup, &got, &csize));
+  CHECK(got == buffer && csize == size, "comm detach_c gave %lld", (long long)csize);
+  CALL(MPI_Comm_attach_buffer(dup, buffer, size));
+  CALL(MPI_Bsend(out, n, MPI_INT, next_rank(), 4, dup));
+  CALL(MPI_Recv(in, n, MPI_INT, prev_rank(), 4, dup, MPI_STATUS_IGNORE));
+  CALL(MPI_Comm_flush_buffer(dup));
+  MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+  EXPECT_CLASS(MPI_ERR_COMM, MPI_Comm_attach_buffer(MPI_COMM_NULL, buffer, size));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Comm_attach_buffer(MPI_COMM_SELF, buffer, -4));
+  EXPECT_CLASS(MPI_ERR_BUFFER, MPI_Comm_attach_buffer(MPI_COMM_SELF, NULL, 8));
+  EXPECT_CLASS(MPI_ERR_COMM, MPI_Comm_detach_buffer(MPI_COMM_NULL, &got, &got_size));
+  EXPECT_CLASS(MPI_ERR_ARG, MPI_Comm_iflush_buffer(dup, NULL));
+  EXPECT_CLASS(MPI_ERR_COMM, MPI_Comm_flush_buffer(MPI_COMM_NULL));
+  CALL(MPI_Comm_free(&dup));
+  CALL(MPI_Barrier(MPI_COMM_WORLD));
+  free(buffer);
+  free(pbuffer);
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
@@ -215,5 +275,6 @@ int main(int argc, char **argv) {
   test_detach_waits();
   test_bsend_init();
   test_flush();
+  test_comm_buffer();
   return finish_ok();
 }
