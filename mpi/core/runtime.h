@@ -36,7 +36,8 @@ class Runtime {
   Bootstrap& bootstrap() { return *bootstrap_; }
   Engine& engine() { return *engine_; }
   RequestPool& requests() { return requests_; }
-  // The buffer of buffered-mode sends (MPI_Buffer_attach).
+  // The buffer of buffered-mode sends (MPI_Buffer_attach); it also owns the buffers attached
+  // to communicators (BsendBuffer::For picks the one a send uses).
   BsendBuffer& bsend() { return bsend_; }
   // Numbers the partitioned sends of this process (see partitioned.h).
   uint32_t NextPartitionChannel() { return next_partition_channel_++; }
