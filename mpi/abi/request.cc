@@ -1,9 +1,12 @@
-// Completion of requests (wait/test families), probe, cancel, free.
+// Completion of requests (wait/test families), probe, cancel, free; starting persistent
+// requests; generalized requests.
 #include <vector>
 
 #include "mpi/abi/entry.h"
+#include "mpi/abi/p2p_args.h"
 #include "mpi/core/p2p.h"
 #include "mpi/core/request.h"
+#include "mpi/core/request_ext.h"
 
 using zmpi::Code;
 using zmpi::Status;
@@ -14,14 +17,7 @@ using zmpi::core::Runtime;
 
 namespace {
 
-void EmptyStatus(MPI_Status* status) {
-  if (status == MPI_STATUS_IGNORE || status == nullptr) return;
-  status->MPI_SOURCE = MPI_ANY_SOURCE;
-  status->MPI_TAG = MPI_ANY_TAG;
-  status->MPI_ERROR = MPI_SUCCESS;
-  status->count_lo = 0;
-  status->count_hi_and_cancelled = 0;
-}
+using zmpi::core::EmptyStatus;
 
 // Looks up a request handle; MPI_REQUEST_NULL gives nullptr with OK.
 Status Lookup(MPI_Request handle, Request** out) {
@@ -34,18 +30,28 @@ Status Lookup(MPI_Request handle, Request** out) {
   return zmpi::OkStatus();
 }
 
+// Looks up the requests of a multi-completion call; inactive persistent requests come back
+// as nullptr, since these calls treat them as null handles.
 Status LookupAll(int count, MPI_Request* handles, std::vector<Request*>* out) {
   if (count < 0) return zmpi::Error(Code::kCount, "negative count %d", count);
+  if (count > 0 && handles == nullptr) {
+    return zmpi::Error(Code::kArg, "null array of requests with count %d", count);
+  }
   out->resize(count);
-  for (int i = 0; i < count; ++i) ZMPI_RETURN_IF_ERROR(Lookup(handles[i], &(*out)[i]));
+  for (int i = 0; i < count; ++i) {
+    Request*& r = (*out)[i];
+    ZMPI_RETURN_IF_ERROR(Lookup(handles[i], &r));
+    if (r != nullptr && zmpi::core::Inactive(r)) r = nullptr;
+  }
   return zmpi::OkStatus();
 }
 
 // Finishes request i of a multi-completion call; returns its error code.
 int FinishOne(Request* r, MPI_Request* handle, MPI_Status* status, Comm** comm) {
   *comm = r->comm;
+  bool persistent = r->persistent;
   Status s = zmpi::core::Finish(r, status);
-  *handle = MPI_REQUEST_NULL;
+  if (!persistent) *handle = MPI_REQUEST_NULL;
   return static_cast<int>(s.code());
 }
 
@@ -64,7 +70,9 @@ ZMPI_API int PMPI_Wait(MPI_Request* request, MPI_Status* status) {
     return MPI_SUCCESS;
   }
   Comm* c = r->comm;
-  *request = MPI_REQUEST_NULL;
+  if (!r->persistent) [[likely]] {
+    *request = MPI_REQUEST_NULL;
+  }
   return zmpi::abi::Report(c, "MPI_Wait", zmpi::core::Wait(r, status));
 }
 
@@ -78,10 +86,11 @@ ZMPI_API int PMPI_Test(MPI_Request* request, int* flag, MPI_Status* status) {
     return MPI_SUCCESS;
   }
   Comm* c = r->comm;
+  bool persistent = r->persistent;
   bool done = false;
   Status s = zmpi::core::Test(r, &done, status);
   *flag = done;
-  if (done) *request = MPI_REQUEST_NULL;
+  if (done && !persistent) *request = MPI_REQUEST_NULL;
   return zmpi::abi::Report(c, "MPI_Test", s);
 }
 
@@ -165,13 +174,15 @@ ZMPI_API int PMPI_Testany(int count, MPI_Request requests[], int* index, int* fl
   return CompleteAny("MPI_Testany", count, requests, index, flag, status, false);
 }
 
-ZMPI_API int PMPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[],
-                           MPI_Status statuses[]) {
-  ZMPI_ENTER("MPI_Waitsome");
+static int CompleteSome(const char* fn, int incount, MPI_Request requests[], int* outcount,
+                        int indices[], MPI_Status statuses[], bool block) {
   std::vector<Request*> rs;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Waitsome", LookupAll(incount, requests, &rs));
+  ZMPI_CHECK_ARG(nullptr, fn, LookupAll(incount, requests, &rs));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(outcount, "outcount"));
+  if (incount > 0) ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(indices, "indices"));
+  if (FindComplete(rs) == -1) Runtime::Get()->engine().Progress();
   ProgressLoop loop;
-  while (FindComplete(rs) == -1) {
+  while (block && FindComplete(rs) == -1) {
     loop.Turn();
     if (loop.Every(1.0)) zmpi::core::FailDeadPeers(rs.data(), incount);
   }
@@ -190,8 +201,36 @@ ZMPI_API int PMPI_Waitsome(int incount, MPI_Request requests[], int* outcount, i
   }
   *outcount = n;
   if (!failed) return MPI_SUCCESS;
-  return zmpi::abi::Report(comm, "MPI_Waitsome",
+  return zmpi::abi::Report(comm, fn,
                            zmpi::Error(Code::kInStatus, "a request failed; see its status"));
+}
+
+ZMPI_API int PMPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[],
+                           MPI_Status statuses[]) {
+  ZMPI_ENTER("MPI_Waitsome");
+  return CompleteSome("MPI_Waitsome", incount, requests, outcount, indices, statuses, true);
+}
+
+ZMPI_API int PMPI_Testsome(int incount, MPI_Request requests[], int* outcount, int indices[],
+                           MPI_Status statuses[]) {
+  ZMPI_ENTER("MPI_Testsome");
+  return CompleteSome("MPI_Testsome", incount, requests, outcount, indices, statuses, false);
+}
+
+ZMPI_API int PMPI_Request_get_status(MPI_Request request, int* flag, MPI_Status* status) {
+  ZMPI_ENTER("MPI_Request_get_status");
+  Request* r = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Request_get_status", Lookup(request, &r));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Request_get_status", zmpi::abi::CheckPointer(flag, "flag"));
+  if (r == nullptr) {
+    *flag = 1;
+    EmptyStatus(status);
+    return MPI_SUCCESS;
+  }
+  bool done = false;
+  Status s = zmpi::core::GetStatus(r, &done, status);
+  *flag = done;
+  return zmpi::abi::Report(r->comm, "MPI_Request_get_status", s);
 }
 
 static int DoProbe(const char* fn, int source, int tag, MPI_Comm comm, int* flag,
@@ -246,10 +285,10 @@ ZMPI_API int PMPI_Request_free(MPI_Request* request) {
     return zmpi::abi::Report(nullptr, "MPI_Request_free",
                              zmpi::Error(Code::kRequest, "MPI_REQUEST_NULL cannot be freed"));
   }
-  if (r->complete) Runtime::Get()->requests().Release(r);
-  else r->user_freed = true;  // released by the engine when it completes
+  Comm* c = r->comm;
+  Status s = zmpi::core::FreeRequest(r);
   *request = MPI_REQUEST_NULL;
-  return MPI_SUCCESS;
+  return zmpi::abi::Report(c, "MPI_Request_free", s);
 }
 
 ZMPI_API int PMPI_Cancel(MPI_Request* request) {
@@ -260,19 +299,76 @@ ZMPI_API int PMPI_Cancel(MPI_Request* request) {
     return zmpi::abi::Report(nullptr, "MPI_Cancel",
                              zmpi::Error(Code::kRequest, "MPI_REQUEST_NULL cannot be cancelled"));
   }
-  // Receives not yet matched are withdrawn; sends are never cancelled (MPI 4.1 deprecates it),
-  // which the standard allows: MPI_Test_cancelled then reports false.
-  if (r->kind == zmpi::core::RequestKind::kRecv && !r->complete &&
-      Runtime::Get()->engine().CancelRecv(r)) {
-    r->cancelled = true;
-    Runtime::Get()->engine().Complete(r);
-  }
-  return MPI_SUCCESS;
+  return zmpi::abi::Report(r->comm, "MPI_Cancel", zmpi::core::Cancel(r));
 }
 
 ZMPI_API int PMPI_Test_cancelled(const MPI_Status* status, int* flag) {
   *flag = status->count_hi_and_cancelled & 1;
   return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Start(MPI_Request* request) {
+  ZMPI_ENTER("MPI_Start");
+  Request* r = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Start", zmpi::abi::CheckPointer(request, "request"));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Start", Lookup(*request, &r));
+  if (r == nullptr) {
+    return zmpi::abi::Report(nullptr, "MPI_Start",
+                             zmpi::Error(Code::kRequest, "MPI_REQUEST_NULL cannot be started"));
+  }
+  return zmpi::abi::Report(r->comm, "MPI_Start", zmpi::core::Start(r));
+}
+
+// Every request is checked before any is started, so a bad handle starts nothing.
+ZMPI_API int PMPI_Startall(int count, MPI_Request requests[]) {
+  ZMPI_ENTER("MPI_Startall");
+  if (count < 0) {
+    return zmpi::abi::Report(nullptr, "MPI_Startall",
+                             zmpi::Error(Code::kCount, "negative count %d", count));
+  }
+  if (count > 0) {
+    ZMPI_CHECK_ARG(nullptr, "MPI_Startall", zmpi::abi::CheckPointer(requests, "request array"));
+  }
+  std::vector<Request*> rs(count);
+  for (int i = 0; i < count; ++i) {
+    ZMPI_CHECK_ARG(nullptr, "MPI_Startall", Lookup(requests[i], &rs[i]));
+    if (rs[i] == nullptr || !rs[i]->persistent || rs[i]->active) {
+      return zmpi::abi::Report(rs[i] ? rs[i]->comm : nullptr, "MPI_Startall",
+                               zmpi::Error(Code::kRequest, "request %d is %s", i,
+                                           rs[i] == nullptr     ? "MPI_REQUEST_NULL"
+                                           : !rs[i]->persistent ? "not persistent"
+                                                                : "already active"));
+    }
+  }
+  for (int i = 0; i < count; ++i) {
+    ZMPI_CHECK_ARG(rs[i]->comm, "MPI_Startall", zmpi::core::Start(rs[i]));
+  }
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Grequest_start(MPI_Grequest_query_function* query_fn,
+                                 MPI_Grequest_free_function* free_fn,
+                                 MPI_Grequest_cancel_function* cancel_fn, void* extra_state,
+                                 MPI_Request* request) {
+  ZMPI_ENTER("MPI_Grequest_start");
+  if (query_fn == nullptr || free_fn == nullptr || cancel_fn == nullptr || request == nullptr) {
+    return zmpi::abi::Report(nullptr, "MPI_Grequest_start",
+                             zmpi::Error(Code::kArg, "a callback or the request is null"));
+  }
+  Request* r = zmpi::core::GrequestStart(query_fn, free_fn, cancel_fn, extra_state);
+  *request = zmpi::core::RequestPool::ToHandle(r);
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Grequest_complete(MPI_Request request) {
+  ZMPI_ENTER("MPI_Grequest_complete");
+  Request* r = zmpi::core::FindGeneralized(request);
+  if (r == nullptr) {
+    return zmpi::abi::Report(
+        nullptr, "MPI_Grequest_complete",
+        zmpi::Error(Code::kRequest, "0x%x is not a generalized request", request));
+  }
+  return zmpi::abi::Report(nullptr, "MPI_Grequest_complete", zmpi::core::GrequestComplete(r));
 }
 
 #include "mpi/abi/request_aliases.inc"

@@ -22,6 +22,8 @@
 
 namespace zmpi::core {
 
+class BsendBuffer;
+
 class Comm {
  public:
   // `world_ranks[i]` is the world rank of rank i; `context` is even; context + 1 carries
@@ -67,6 +69,11 @@ class Comm {
   const Topology* topology() const { return topology_.get(); }
   void set_topology(std::unique_ptr<Topology> topology) { topology_ = std::move(topology); }
 
+  // The buffer of MPI_Comm_attach_buffer (owned by the process's BsendBuffer), or nullptr:
+  // buffered sends on this communicator then use the process's buffer.
+  BsendBuffer* bsend_buffer() const { return bsend_buffer_; }
+  void set_bsend_buffer(BsendBuffer* buffer) { bsend_buffer_ = buffer; }
+
   // Collective tag sequence: every collective call on this communicator takes the next
   // tag, so consecutive collectives never confuse each other's messages.
   int NextCollTag() { return coll_tag_ = (coll_tag_ + 1) & 0x3fffffff; }
@@ -83,6 +90,7 @@ class Comm {
   int coll_tag_ = 0;
   std::unique_ptr<Comm> local_comm_;  // intercommunicators only
   Info info_;
+  BsendBuffer* bsend_buffer_ = nullptr;
 };
 
 }  // namespace zmpi::core

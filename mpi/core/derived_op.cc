@@ -151,6 +151,7 @@ Status ReadFromLayout(transport::Endpoint& endpoint, int peer, const FrameHeader
 }
 
 StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) {
+  a.type = nullptr;  // from here on the args describe bytes
   a.bytes = static_cast<size_t>(Bytes(count, t));
   if (t.contiguous || a.dest == MPI_PROC_NULL || a.bytes == 0) {
     a.buf = static_cast<const char*>(buf) + t.true_lb;
@@ -172,6 +173,7 @@ StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& t,
 }
 
 Status SendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) {
+  a.type = nullptr;  // from here on the args describe bytes
   a.bytes = static_cast<size_t>(Bytes(count, t));
   if (t.contiguous || a.dest == MPI_PROC_NULL || a.bytes == 0) {
     a.buf = static_cast<const char*>(buf) + t.true_lb;
@@ -197,20 +199,27 @@ Status SendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) 
   return Send(a);
 }
 
+std::unique_ptr<DerivedOp> RecvStaging(void* buf, int64_t count, const Datatype& t,
+                                       size_t bytes) {
+  auto op = std::make_unique<DerivedOp>();
+  op->staging = Staging(static_cast<int64_t>(bytes));
+  op->type = datatype::TypeRef(t.type);
+  op->user_buf = buf;
+  op->count = count;
+  const datatype::Layout& layout = t.type->layout();
+  op->direct = layout.pieces() > 0 && layout.size() / layout.pieces() >= kDirectMinPiece;
+  return op;
+}
+
 StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& t, RecvArgs a) {
+  a.type = nullptr;  // from here on the args describe bytes
   a.bytes = static_cast<size_t>(Bytes(count, t));
   a.type_size = t.size > 0 ? t.size : 1;
   if (t.contiguous || a.source == MPI_PROC_NULL || a.bytes == 0) {
     a.buf = static_cast<char*>(buf) + t.true_lb;
     return Irecv(a);
   }
-  auto op = std::make_unique<DerivedOp>();
-  op->staging = Staging(static_cast<int64_t>(a.bytes));
-  op->type = datatype::TypeRef(t.type);
-  op->user_buf = buf;
-  op->count = count;
-  const datatype::Layout& layout = t.type->layout();
-  op->direct = layout.pieces() > 0 && layout.size() / layout.pieces() >= kDirectMinPiece;
+  std::unique_ptr<DerivedOp> op = RecvStaging(buf, count, t, a.bytes);
   a.buf = op->staging.get();
   StatusOr<Request*> r = IrecvDerived(a, op.get());
   if (r.ok()) op.release();  // the request owns it now (Engine::Complete frees it)

@@ -46,6 +46,11 @@ StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& ty
 Status SendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
 StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& type, RecvArgs args);
 
+// The staging state of a receive of (buf, count, t) whose type is not contiguous: the data
+// land in its staging buffer (`bytes`, the packed size) and FinishDerived unpacks them.
+std::unique_ptr<DerivedOp> RecvStaging(void* buf, int64_t count, const Datatype& t,
+                                       size_t bytes);
+
 // Isend with the state attached before the send starts (p2p.cc); on error as IrecvDerived.
 StatusOr<Request*> IsendDerived(const SendArgs& args, DerivedOp* derived);
 // Irecv with the staging state attached from the start (p2p.cc). On error the request is

@@ -53,18 +53,19 @@ const char* Engine::TransportOf(int world_rank) const {
   return p.endpoint ? p.endpoint->Name() : "none";
 }
 
-// A request with a derived datatype's staging state: unpack (receives), free the state, then
-// as below. Out of line and reached by a tail call, so Complete stays frameless.
-namespace {
-[[gnu::noinline, gnu::cold]] void CompleteDerived(RequestPool& pool, Request* r) {
-  FinishDerived(r);
-  if (r->user_freed) pool.Release(r);
-}
-}  // namespace
-
 void Engine::Complete(Request* r) {
   r->complete = true;
-  if (r->derived != nullptr) [[unlikely]] return CompleteDerived(pool_, r);
+  if (r->derived != nullptr || r->user_freed || r->on_complete != nullptr) [[unlikely]] {
+    CompleteCold(r);
+  }
+}
+
+// A request with a derived datatype's staging state (unpack, free it), an on_complete hook
+// (persistent, buffered, partitioned, ... requests) or already freed by the user. Out of
+// line, so Complete stays frameless.
+void Engine::CompleteCold(Request* r) {
+  if (r->derived != nullptr) FinishDerived(r);
+  if (r->on_complete != nullptr) r->on_complete(r);
   if (r->user_freed) pool_.Release(r);
 }
 
@@ -233,13 +234,37 @@ Status Engine::StartRecv(Request* r) {
     q.AppendPosted(r);
     return OkStatus();
   }
-  if (u->header.type == FrameType::kRts) {
-    StartRendezvousRecv(r, u->peer, u->header, u->data.get(), u->data_len);
-  } else {
-    unexpected_bytes_ -= u->data_len;
-    DeliverEager(r, u->peer, u->header, u->data.get(), u->data_len);
-  }
+  DeliverUnexpected(r, *u);
   return OkStatus();
+}
+
+inline void Engine::DeliverUnexpected(Request* r, const Unexpected& u) {
+  if (u.header.type == FrameType::kRts) {
+    StartRendezvousRecv(r, u.peer, u.header, u.data.get(), u.data_len);
+  } else {
+    unexpected_bytes_ -= u.data_len;
+    DeliverEager(r, u.peer, u.header, u.data.get(), u.data_len);
+  }
+}
+
+bool Engine::TakeMatched(Comm* comm, uint32_t context, int source, int tag, int* handle,
+                         int* out_source, int* out_tag, size_t* out_bytes) {
+  std::unique_ptr<Unexpected> u = matcher_.For(context).TakeUnexpected(source, tag);
+  if (!u) return false;
+  *out_source = u->header.source;
+  *out_tag = u->header.tag;
+  *out_bytes = u->header.bytes;
+  *handle =
+      messages_.Add(std::unique_ptr<MatchedMessage>(new MatchedMessage{std::move(u), comm}));
+  return true;
+}
+
+bool Engine::StartMatchedRecv(Request* r, int handle) {
+  std::unique_ptr<MatchedMessage> m = messages_.Release(handle);
+  if (!m) return false;
+  r->comm = m->comm;
+  DeliverUnexpected(r, *m->message);
+  return true;
 }
 
 bool Engine::Probe(uint32_t context, int source, int tag, int* out_source, int* out_tag,

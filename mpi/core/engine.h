@@ -16,6 +16,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "mpi/core/handles.h"
 #include "mpi/core/matching.h"
 #include "mpi/core/pending_op.h"
 #include "mpi/core/protocol_format.h"
@@ -23,6 +24,8 @@
 #include "transport/endpoint.h"
 
 namespace zmpi::core {
+
+class Comm;
 
 class Engine final : public transport::FrameSink {
  public:
@@ -59,6 +62,20 @@ class Engine final : public transport::FrameSink {
   // Matching message already here? Fills status and returns true.
   bool Probe(uint32_t context, int source, int tag, int* out_source, int* out_tag,
              size_t* out_bytes);
+  // Matched probe (MPI_Improbe): removes the oldest matching message (eager data or a
+  // rendezvous announcement) from matching and keeps it under a new message handle (an
+  // indirect handle of kind kRequest) until StartMatchedRecv; false if none is here.
+  // `comm` is remembered with it (MessageComm), for the receive's error handler.
+  bool TakeMatched(Comm* comm, uint32_t context, int source, int tag, int* handle,
+                   int* out_source, int* out_tag, size_t* out_bytes);
+  // The communicator of a message kept by TakeMatched, or nullptr if `handle` names none.
+  Comm* MessageComm(int handle) const {
+    const MatchedMessage* m = messages_.Find(handle);
+    return m != nullptr ? m->comm : nullptr;
+  }
+  // Receives the message under `handle` into `request` (set up as for StartRecv; its
+  // source and tag are ignored) and frees the handle; false if the handle names none.
+  bool StartMatchedRecv(Request* request, int handle);
   // Withdraws a posted receive that has not matched yet; true if it was withdrawn.
   bool CancelRecv(Request* request);
 
@@ -73,7 +90,8 @@ class Engine final : public transport::FrameSink {
   void FailPeerDead(Request* request);
   // Runs `op` after each progress pass until it is done (pending_op.h).
   void AddPendingOp(std::unique_ptr<PendingOp> op) { pending_ops_.push_back(std::move(op)); }
-  // Marks the request done; releases it if the user already freed it.
+  // Marks the request done; runs its on_complete hook and releases it if the user already
+  // freed it.
   void Complete(Request* request);
 
   // FrameSink.
@@ -118,6 +136,8 @@ class Engine final : public transport::FrameSink {
                                         const void* payload, size_t len);
   [[gnu::always_inline]] void DeliverEager(Request* r, int peer, const FrameHeader& header,
                                            const void* payload, size_t len);
+  [[gnu::cold, gnu::noinline]] void CompleteCold(Request* request);
+  void DeliverUnexpected(Request* r, const Unexpected& u);
   // `payload`: the kRts frame's (the sender's layout with kRtsLayout), nullptr if not known
   // (then a layout RTS is answered with kCts and the sender packs).
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header,
@@ -136,6 +156,11 @@ class Engine final : public transport::FrameSink {
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;
   std::vector<std::unique_ptr<PendingOp>> pending_ops_;
+  struct MatchedMessage {
+    std::unique_ptr<Unexpected> message;
+    Comm* comm;
+  };
+  HandleTable<MatchedMessage, HandleKind::kRequest> messages_;  // taken by a matched probe
 };
 
 }  // namespace zmpi::core

@@ -8,6 +8,7 @@
 #include "common/check.h"
 #include "mpi/core/derived_op.h"
 #include "mpi/core/request.h"
+#include "mpi/core/request_ext.h"
 #include "mpi/core/runtime.h"
 
 namespace zmpi::core {
@@ -116,13 +117,17 @@ namespace {
 
 }  // namespace
 
-StatusOr<Request*> Isend(const SendArgs& a) { return StartIsend(a, nullptr); }
+StatusOr<Request*> Isend(const SendArgs& a) {
+  if (a.type != nullptr) [[unlikely]] return IsendTyped(a.buf, a.count, *a.type, a);
+  return StartIsend(a, nullptr);
+}
 
 StatusOr<Request*> IsendDerived(const SendArgs& a, DerivedOp* derived) {
   return StartIsend(a, derived);
 }
 
 Status Send(const SendArgs& a) {
+  if (a.type != nullptr) [[unlikely]] return SendTyped(a.buf, a.count, *a.type, a);
   if (a.mode != SendMode::kSync && a.dest != MPI_PROC_NULL) {
     Comm& comm = *a.comm;
     ZMPI_ASSIGN_OR_RETURN(bool sent, Runtime::Get()->engine().TrySendNow(
@@ -167,7 +172,12 @@ namespace {
 
 }  // namespace
 
-StatusOr<Request*> Irecv(const RecvArgs& a) { return StartIrecv(a, nullptr); }
+StatusOr<Request*> Irecv(const RecvArgs& a) {
+  if (a.type != nullptr) [[unlikely]] {
+    return IrecvTyped(a.buf, a.count, *a.type, a);
+  }
+  return StartIrecv(a, nullptr);
+}
 
 StatusOr<Request*> IrecvDerived(const RecvArgs& a, DerivedOp* derived) {
   return StartIrecv(a, derived);
@@ -188,7 +198,17 @@ void FillStatus(const Request* r, MPI_Status* status) {
   status->count_hi_and_cancelled = static_cast<int>((count >> 32) << 1) | (r->cancelled ? 1 : 0);
 }
 
+void EmptyStatus(MPI_Status* status) {
+  if (status == MPI_STATUS_IGNORE || status == nullptr) return;
+  status->MPI_SOURCE = MPI_ANY_SOURCE;
+  status->MPI_TAG = MPI_ANY_TAG;
+  status->MPI_ERROR = MPI_SUCCESS;
+  status->count_lo = 0;
+  status->count_hi_and_cancelled = 0;
+}
+
 Status Finish(Request* r, MPI_Status* status) {
+  if (r->special) [[unlikely]] return FinishSpecial(r, status);
   FillStatus(r, status);
   Status error = std::move(r->error);
   Runtime::Get()->requests().Release(r);

@@ -9,6 +9,7 @@
 #define ZMPI_MPI_CORE_P2P_H_
 
 #include <cstddef>
+#include <cstdint>
 
 #include "common/status.h"
 #include "mpi/core/comm.h"
@@ -21,6 +22,11 @@ struct Request;
 enum class SendMode { kStandard, kSync, kReady };
 enum class Channel { kUser, kColl };  // which of the communicator's contexts
 
+struct Datatype;
+
+// `type` is set only for a derived datatype whose data are not `bytes` contiguous bytes at
+// buf: then (buf, count, type) describe the data, `bytes` is their packed size, and the call
+// takes the cold derived path (derived_op.h). nullptr: plain bytes.
 struct SendArgs {
   const void* buf;
   size_t bytes;
@@ -29,6 +35,8 @@ struct SendArgs {
   Comm* comm;
   SendMode mode = SendMode::kStandard;
   Channel channel = Channel::kUser;
+  const Datatype* type = nullptr;
+  int64_t count = 0;
 };
 
 struct RecvArgs {
@@ -39,6 +47,8 @@ struct RecvArgs {
   Comm* comm;
   Channel channel = Channel::kUser;
   size_t type_size = 1;  // for the status's element count
+  const Datatype* type = nullptr;  // as in SendArgs
+  int64_t count = 0;
 };
 
 // Start operations. The request completes later; errors found at start are returned here.
@@ -59,8 +69,12 @@ Status Test(Request* request, bool* done, MPI_Status* status);
 
 // Fills an MPI_Status from a completed request (status may be MPI_STATUS_IGNORE).
 void FillStatus(const Request* request, MPI_Status* status);
-// Releases a completed request, returning its error.
+// Ends a completed request, returning its error: releases it, or (persistent) makes it
+// inactive; other kinds than plain sends and receives go to FinishSpecial.
 Status Finish(Request* request, MPI_Status* status);
+// The empty status (source MPI_ANY_SOURCE, tag MPI_ANY_TAG, count 0) of null and inactive
+// requests; status may be MPI_STATUS_IGNORE.
+void EmptyStatus(MPI_Status* status);
 
 // Drives progress once; after a run of idle turns (ZMPI_SPIN_COUNT, none when ranks outnumber
 // CPUs) yields the CPU, and after 20 ms of yielding naps 50 us between polls, so

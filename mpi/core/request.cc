@@ -30,6 +30,7 @@ void RequestPool::Release(Request* request) {
   request->generation++;  // stale wire ids stop matching at once
   request->complete = true;
   request->live = false;
+  request->ext.reset();
   free_.push_back(request->slot);
   --live_;
 }

@@ -16,7 +16,22 @@ namespace zmpi::core {
 class Comm;
 struct DerivedOp;
 
-enum class RequestKind : uint8_t { kSend, kRecv };
+// kSend and kRecv are the engine's; the others are built over it (mpi/core/request_ext.h)
+// and never reach the transports themselves.
+enum class RequestKind : uint8_t {
+  kSend,
+  kRecv,
+  kGeneralized,  // MPI_Grequest_start: completed by the user
+  kCompound,     // several sends/receives as one (MPI_Isendrecv, MPI_Isendrecv_replace)
+  kPartSend,     // MPI_Psend_init
+  kPartRecv,     // MPI_Precv_init
+};
+
+// What a request that is not a plain send or receive carries (persistent arguments,
+// partition state, callbacks); subclasses live in mpi/core/request_ext.h. Owned by the request.
+struct RequestExtension {
+  virtual ~RequestExtension() = default;
+};
 
 struct Request {
   RequestKind kind = RequestKind::kSend;
@@ -24,6 +39,11 @@ struct Request {
   bool cancelled = false;
   bool user_freed = false;  // MPI_Request_free before completion: release when complete
   bool live = false;        // allocated and not yet released
+  // Anything but a plain send or receive (persistent, generalized, compound, partitioned):
+  // completion calls take the cold path (FinishSpecial) for it.
+  bool special = false;
+  bool persistent = false;  // MPI_*_init / Psend_init / Precv_init: survives completion
+  bool active = false;      // persistent: started and not yet completed by a wait or test
   uint32_t slot = 0;
   uint32_t generation = 0;
 
@@ -51,6 +71,13 @@ struct Request {
   // Non-contiguous datatype: staging buffer and unpack state (derived_op.h); nullptr on the
   // hot path. Engine::Complete finishes and frees it.
   DerivedOp* derived = nullptr;
+
+  // Cold completion work (buffered sends, the parts of a compound or partitioned request):
+  // Engine::Complete calls on_complete(this) before a user_freed request is released.
+  void (*on_complete)(Request* request) = nullptr;
+  Request* parent = nullptr;  // for on_complete: the request this one is part of
+  uint32_t part = 0;          // for on_complete: which part
+  std::unique_ptr<RequestExtension> ext;
 
   uint64_t id() const { return (static_cast<uint64_t>(generation) << 32) | slot; }
 };

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "mpi/core/attributes.h"
 #include "mpi/core/bootstrap.h"
+#include "mpi/core/bsend.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/context_pool.h"
 #include "mpi/core/datatype_table.h"
@@ -51,6 +52,11 @@ class Runtime {
   Engine& engine() { return *engine_; }
   RequestPool& requests() { return requests_; }
   DatatypeTable& datatypes() { return datatypes_; }
+  // The buffer of buffered-mode sends (MPI_Buffer_attach); it also owns the buffers attached
+  // to communicators (BsendBuffer::For picks the one a send uses).
+  BsendBuffer& bsend() { return bsend_; }
+  // Numbers the partitioned sends of this process (see partitioned.h).
+  uint32_t NextPartitionChannel() { return next_partition_channel_++; }
   int world_rank() const { return bootstrap_->rank(); }
   int world_size() const { return bootstrap_->size(); }
   const std::string& processor_name() const { return processor_name_; }
@@ -109,6 +115,8 @@ class Runtime {
   DatatypeTable datatypes_;  // before requests_: pending operations drop type references last
   RequestPool requests_;
   std::unique_ptr<Engine> engine_;
+  BsendBuffer bsend_;
+  uint32_t next_partition_channel_ = 0;
   std::vector<std::unique_ptr<Comm>> comms_;  // [0] world, [1] self, then created ones
   ContextPool contexts_;  // 0/1 world, 2/3 self, 4/5 internal world
   std::unique_ptr<Comm> internal_world_;
