@@ -8,6 +8,7 @@
 
 #include "mpi/abi/entry.h"
 #include "mpi/core/datatype_table.h"
+#include "mpi/core/object_attributes.h"
 #include "mpi/datatype/type.h"
 
 using zmpi::Code;
@@ -242,6 +243,12 @@ ZMPI_API int PMPI_Type_commit(MPI_Datatype* datatype) {
 ZMPI_API int PMPI_Type_free(MPI_Datatype* datatype) {
   ZMPI_ENTER("MPI_Type_free");
   if (datatype == nullptr) CHECK("MPI_Type_free", NullArg("datatype"));
+  // Attributes go first (their delete callbacks may still look at the type); a predefined
+  // type is refused by Free below and keeps them.
+  const Datatype* t = zmpi::core::FindDatatype(*datatype);
+  if (t != nullptr && t->type != nullptr) {
+    CHECK("MPI_Type_free", zmpi::core::DeleteAttributes(zmpi::core::HandleKind::kDatatype, *datatype));
+  }
   CHECK("MPI_Type_free", Table().Free(*datatype));
   *datatype = MPI_DATATYPE_NULL;
   return MPI_SUCCESS;

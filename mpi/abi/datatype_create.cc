@@ -5,6 +5,7 @@
 
 #include "mpi/abi/entry.h"
 #include "mpi/core/datatype_ctor.h"
+#include "mpi/core/object_attributes.h"
 
 using zmpi::Code;
 using zmpi::Status;
@@ -317,7 +318,17 @@ ZMPI_API int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype* newtype) {
   ZMPI_ENTER("MPI_Type_dup");
   CHECK("MPI_Type_dup", CheckOld(oldtype));
   if (newtype == nullptr) CHECK("MPI_Type_dup", NullArg("newtype"));
-  return Done("MPI_Type_dup", zmpi::core::TypeDup(oldtype), newtype);
+  int rc = Done("MPI_Type_dup", zmpi::core::TypeDup(oldtype), newtype);
+  if (rc != MPI_SUCCESS) return rc;
+  // The new type gets the old one's attributes through their copy callbacks.
+  Status copied =
+      zmpi::core::CopyAttributes(zmpi::core::HandleKind::kDatatype, oldtype, *newtype);
+  if (!copied.ok()) {
+    zmpi::core::Runtime::Get()->datatypes().Free(*newtype).IgnoreError();
+    *newtype = MPI_DATATYPE_NULL;
+    return zmpi::abi::Report(nullptr, "MPI_Type_dup", copied);
+  }
+  return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Type_create_f90_integer(int r, MPI_Datatype* newtype) {

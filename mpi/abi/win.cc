@@ -111,6 +111,17 @@ ZMPI_API int PMPI_Win_get_name(MPI_Win win, char* win_name, int* resultlen) {
   return MPI_SUCCESS;
 }
 
+// The group of the processes that created the window (a new group handle each call).
+ZMPI_API int PMPI_Win_get_group(MPI_Win win, MPI_Group* group) {
+  ZMPI_ENTER("MPI_Win_get_group");
+  Win* w = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Win_get_group", zmpi::abi::CheckWin(win, &w));
+  ZMPI_CHECK_WIN_ARG(w, "MPI_Win_get_group", NullArg(group, "group pointer"));
+  *group = zmpi::core::Runtime::Get()->groups().Add(
+      std::make_unique<zmpi::core::Group>(w->comm().local_world_ranks()));
+  return MPI_SUCCESS;
+}
+
 // The hints are kept as given; MPI_Win_get_info returns a new info with them.
 ZMPI_API int PMPI_Win_set_info(MPI_Win win, MPI_Info info) {
   ZMPI_ENTER("MPI_Win_set_info");

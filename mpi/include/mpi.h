@@ -1334,6 +1334,8 @@ int PMPI_Win_create(void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI
                     MPI_Win *win);
 int MPI_Win_free(MPI_Win *win);
 int PMPI_Win_free(MPI_Win *win);
+int MPI_Win_get_group(MPI_Win win, MPI_Group *group);
+int PMPI_Win_get_group(MPI_Win win, MPI_Group *group);
 int MPI_Win_get_info(MPI_Win win, MPI_Info *info_used);
 int PMPI_Win_get_info(MPI_Win win, MPI_Info *info_used);
 int MPI_Win_set_info(MPI_Win win, MPI_Info info);
