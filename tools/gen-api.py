@@ -370,6 +370,13 @@ def generated_block(table, shadowed=frozenset()):
     """shadowed: names mpi.h also defines as function-like macros; their declarations write the
     name in parentheses, which the preprocessor leaves alone."""
     out = [BEGIN]
+    standard = [r for _, _, rows in table.chapters() for r in rows]
+    standard = [r for r in standard if r.chapter != EXTRA_CHAPTER]
+    done = sum(1 for r in standard if r.implemented or r.state == 'macro')
+    out.append('')
+    out.append('/* How much of MPI-4.1 this library provides (MPI_Get_library_version says it). */')
+    out.append('#define ZMPI_MPI41_FUNCTIONS_PROVIDED %d' % done)
+    out.append('#define ZMPI_MPI41_FUNCTIONS %d' % len(standard))
     for number, title, rows in table.chapters():
         rows = [r for r in rows if r.implemented]
         if not rows:
@@ -530,8 +537,7 @@ def render_doc(table, root):
     w('')
     w('`mpi.h` says `MPI_VERSION` %s, `MPI_SUBVERSION` %s, and `MPI_Get_version` returns the '
       'same numbers.' % (version, subversion))
-    w('Proposed rule (the integrator decides; the numbers are not changed by this tool): the '
-      'claim follows from this table.')
+    w('The rule: the claim follows from this table.')
     w('')
     w('- The claim is computed from this table, not typed: zmpi claims MPI-4.1 (`4`, `1`) when '
       'no function of chapters 3-13 and 16 is *missing* (point-to-point, partitioned, '
@@ -542,9 +548,11 @@ def render_doc(table, root):
       'conversions, f90 types) may lag only as explicit exceptions, each listed with its '
       'reason in `docs/conformance.md`.')
     w('- Until the rule holds no version number is wholly true (functions of MPI-1 are still '
-      'missing). The proposal: keep `4`/`0` (the semantics zmpi follows) and make '
-      '`MPI_Get_library_version` say "MPI-4.1 subset, N of 662 functions, see '
-      'docs/functions.md", so a program that asks is told the truth.')
+      'missing). So zmpi keeps `4`/`0` (the semantics it follows: a program that checks '
+      '`MPI_VERSION` for a feature finds out at link time, with the missing function named) and '
+      '`MPI_Get_library_version` says how much is there: "MPI-4.1 subset: N of 662 functions, '
+      'see docs/functions.md", with N generated from this table into `mpi.h` '
+      '(`ZMPI_MPI41_FUNCTIONS_PROVIDED`).')
     w('- When the rule holds, set `MPI_SUBVERSION` to 1 in `mpi.h` (`MPI_Get_version` returns '
       'the macros) and add `tools/gen-api.py --check-version` (fails when `mpi.h` claims 4.1 '
       'while a function of chapters 3-13 is missing) to the api_table test.')

@@ -94,8 +94,15 @@ ZMPI_API int PMPI_Get_version(int* version, int* subversion) {
 }
 
 ZMPI_API int PMPI_Get_library_version(char* version, int* resultlen) {
-  return CopyString("zmpi " ZMPI_VERSION " (MPICH ABI; transports: shm, ofi)", version,
-                    MPI_MAX_LIBRARY_VERSION_STRING, resultlen);
+  // MPI_VERSION says which standard's semantics zmpi follows; this says how much of it is
+  // there (docs/functions.md lists every function's state).
+#define ZMPI_STR_(x) #x
+#define ZMPI_STR(x) ZMPI_STR_(x)
+  return CopyString("zmpi " ZMPI_VERSION " (MPICH ABI; transports: shm, ofi; MPI-4.1 subset: " ZMPI_STR(
+                        ZMPI_MPI41_FUNCTIONS_PROVIDED) " of " ZMPI_STR(ZMPI_MPI41_FUNCTIONS) " functions, see docs/functions.md)",
+                    version, MPI_MAX_LIBRARY_VERSION_STRING, resultlen);
+#undef ZMPI_STR
+#undef ZMPI_STR_
 }
 
 ZMPI_API double PMPI_Wtime(void) {
