@@ -80,6 +80,35 @@ ZMPI_API int PMPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_
   return MPI_SUCCESS;
 }
 
+ZMPI_API int PMPI_Win_create_dynamic(MPI_Info info, MPI_Comm comm, MPI_Win* win) {
+  ZMPI_ENTER("MPI_Win_create_dynamic");
+  Comm* c = nullptr;
+  const Info* in = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Win_create_dynamic", zmpi::abi::CheckComm(comm, &c));
+  ZMPI_CHECK_ARG(c, "MPI_Win_create_dynamic", CheckInfo(info, &in));
+  ZMPI_CHECK_ARG(c, "MPI_Win_create_dynamic", NullArg(win, "window pointer"));
+  zmpi::StatusOr<Win*> w = zmpi::core::CreateDynamicWin(*c, in);
+  if (!w.ok()) return zmpi::abi::Report(c, "MPI_Win_create_dynamic", w.status());
+  *win = (*w)->handle();
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Win_attach(MPI_Win win, void* base, MPI_Aint size) {
+  ZMPI_ENTER("MPI_Win_attach");
+  Win* w = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Win_attach", zmpi::abi::CheckWin(win, &w));
+  ZMPI_CHECK_WIN_ARG(w, "MPI_Win_attach", w->Attach(base, size));
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Win_detach(MPI_Win win, const void* base) {
+  ZMPI_ENTER("MPI_Win_detach");
+  Win* w = nullptr;
+  ZMPI_CHECK_ARG(nullptr, "MPI_Win_detach", zmpi::abi::CheckWin(win, &w));
+  ZMPI_CHECK_WIN_ARG(w, "MPI_Win_detach", w->Detach(base));
+  return MPI_SUCCESS;
+}
+
 ZMPI_API int PMPI_Win_free(MPI_Win* win) {
   ZMPI_ENTER("MPI_Win_free");
   ZMPI_CHECK_ARG(nullptr, "MPI_Win_free", NullArg(win, "window pointer"));

@@ -25,4 +25,34 @@ void Win::set_errhandler(MPI_Errhandler e) {
   errhandler_ = e;
 }
 
+Status Win::Attach(void* base, MPI_Aint size) {
+  if (flavor_ != MPI_WIN_FLAVOR_DYNAMIC) {
+    return Error(Code::kRmaFlavor, "MPI_Win_attach on a window not created dynamic");
+  }
+  if (size < 0) return Error(Code::kSize, "negative size %ld", static_cast<long>(size));
+  if (size == 0) return OkStatus();
+  if (base == nullptr) return Error(Code::kArg, "null base with size %ld", static_cast<long>(size));
+  char* b = static_cast<char*>(base);
+  for (const auto& [at, len] : attached_) {
+    if (b < at + len && at < b + size) {
+      return Error(Code::kRmaAttach, "memory at %p overlaps a region already attached", base);
+    }
+  }
+  attached_.emplace_back(b, size);
+  return OkStatus();
+}
+
+Status Win::Detach(const void* base) {
+  if (flavor_ != MPI_WIN_FLAVOR_DYNAMIC) {
+    return Error(Code::kRmaFlavor, "MPI_Win_detach on a window not created dynamic");
+  }
+  for (auto it = attached_.begin(); it != attached_.end(); ++it) {
+    if (it->first == base) {
+      attached_.erase(it);
+      return OkStatus();
+    }
+  }
+  return Error(Code::kRmaAttach, "no memory attached at %p", base);
+}
+
 }  // namespace zmpi::core

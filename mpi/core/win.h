@@ -7,7 +7,10 @@
 #define ZMPI_MPI_CORE_WIN_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "common/status.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/info.h"
 #include "mpi/include/mpi.h"
@@ -42,6 +45,12 @@ class Win {
   const Info& info() const { return info_; }
   void set_info(const Info& info) { info_ = info; }
 
+  // Memory attached to a dynamic window (MPI_Win_attach/detach; MPI_WIN_FLAVOR_DYNAMIC only).
+  // Regions may not overlap; detach names a region by the base it was attached with.
+  Status Attach(void* base, MPI_Aint size);
+  Status Detach(const void* base);
+  size_t attached() const { return attached_.size(); }
+
  private:
   int handle_ = MPI_WIN_NULL;
   Comm* comm_;
@@ -54,6 +63,7 @@ class Win {
   MPI_Errhandler errhandler_ = MPI_ERRORS_ARE_FATAL;
   std::string name_;
   Info info_;
+  std::vector<std::pair<char*, MPI_Aint>> attached_;  // (base, size) of attached regions
 };
 
 }  // namespace zmpi::core

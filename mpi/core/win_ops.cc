@@ -43,6 +43,10 @@ StatusOr<Win*> AllocateWin(Comm& comm, MPI_Aint size, int disp_unit, const Info*
   return MakeWin(comm, base, size, disp_unit, MPI_WIN_FLAVOR_ALLOCATE, true, info);
 }
 
+StatusOr<Win*> CreateDynamicWin(Comm& comm, const Info* info) {
+  return MakeWin(comm, MPI_BOTTOM, 0, 1, MPI_WIN_FLAVOR_DYNAMIC, false, info);
+}
+
 Status FreeWin(Win* win) {
   Runtime& rt = *Runtime::Get();
   ZMPI_RETURN_IF_ERROR(DeleteAttributes(HandleKind::kWin, win->handle()));

@@ -15,6 +15,8 @@ namespace zmpi::core {
 StatusOr<Win*> CreateWin(Comm& comm, void* base, MPI_Aint size, int disp_unit, const Info* info);
 // MPI_Win_allocate: `size` bytes from the library, freed with the window.
 StatusOr<Win*> AllocateWin(Comm& comm, MPI_Aint size, int disp_unit, const Info* info);
+// MPI_Win_create_dynamic: no memory until MPI_Win_attach (base MPI_BOTTOM, size 0).
+StatusOr<Win*> CreateDynamicWin(Comm& comm, const Info* info);
 // MPI_Win_free: deletes the window's attributes, waits for every member, then frees it.
 Status FreeWin(Win* win);
 

@@ -154,6 +154,34 @@ static void check_create_errors(void) {
   EXPECT_CLASS(MPI_Win_allocate(8, 1, MPI_INFO_NULL, MPI_COMM_WORLD, NULL, &win), MPI_ERR_ARG);
 }
 
+/* Dynamic windows: attach/detach bookkeeping, its errors, and its predefined attributes. */
+static void check_dynamic(void) {
+  MPI_Win win;
+  CALL(MPI_Win_create_dynamic(MPI_INFO_NULL, MPI_COMM_WORLD, &win));
+  CALL(MPI_Win_set_errhandler(win, MPI_ERRORS_RETURN));
+  check_attrs(win, MPI_BOTTOM, 0, 1, MPI_WIN_FLAVOR_DYNAMIC);
+  double a[8], b[8];
+  CALL(MPI_Win_attach(win, a, sizeof(a)));
+  CALL(MPI_Win_attach(win, b, sizeof(b)));
+  int cls = -1;
+  MPI_Error_class(MPI_Win_attach(win, a + 4, sizeof(double)), &cls);
+  CHECK(cls == MPI_ERR_RMA_ATTACH, "overlapping attach gave class %d", cls);
+  CALL(MPI_Win_detach(win, a));
+  MPI_Error_class(MPI_Win_detach(win, a), &cls);
+  CHECK(cls == MPI_ERR_RMA_ATTACH, "detaching twice gave class %d", cls);
+  CALL(MPI_Win_attach(win, a + 4, sizeof(double))); /* free again once detached */
+  CALL(MPI_Win_detach(win, a + 4));
+  CALL(MPI_Win_detach(win, b));
+  CALL(MPI_Win_free(&win));
+  MPI_Win plain;
+  int x = 0;
+  CALL(MPI_Win_create(&x, sizeof(x), sizeof(x), MPI_INFO_NULL, MPI_COMM_WORLD, &plain));
+  CALL(MPI_Win_set_errhandler(plain, MPI_ERRORS_RETURN));
+  MPI_Error_class(MPI_Win_attach(plain, a, sizeof(a)), &cls);
+  CHECK(cls == MPI_ERR_RMA_FLAVOR, "attach to a created window gave class %d", cls);
+  CALL(MPI_Win_free(&plain));
+}
+
 int main(int argc, char **argv) {
   object_test_start(&argc, &argv);
   CALL(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
@@ -161,5 +189,6 @@ int main(int argc, char **argv) {
   check_allocate();
   check_keyvals();
   check_create_errors();
+  check_dynamic();
   return finish_ok();
 }
