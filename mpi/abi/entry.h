@@ -111,17 +111,6 @@ inline Status CheckSendTag(int tag) {
 }
 inline Status CheckRecvTag(int tag) { return tag == MPI_ANY_TAG ? Status() : CheckSendTag(tag); }
 
-// The common case of a point-to-point call in one test that builds no Status: known
-// communicator and datatype, count >= 0 with a buffer, a real rank (not MPI_PROC_NULL or
-// MPI_ANY_SOURCE) and a real tag (not MPI_ANY_TAG). When false, the Check* functions above
-// tell whether and where the call is wrong.
-inline bool PointToPointArgsPlain(const core::Comm* comm, const core::Datatype* type,
-                                  const void* buf, int count, int rank, int tag) {
-  return comm != nullptr && type != nullptr && count >= 0 && (buf != nullptr || count == 0) &&
-         static_cast<unsigned>(rank) < static_cast<unsigned>(comm->size()) &&
-         static_cast<unsigned>(tag) <= static_cast<unsigned>(kTagUpperBound);
-}
-
 }  // namespace zmpi::abi
 
 // Begins an entry point: returns MPI_ERR_OTHER with a clear message when MPI is not ready.

@@ -35,7 +35,10 @@ inline Status CheckBufferOf(const void* buf, Count count) {
              : Error(Code::kBuffer, "null buffer with count %lld", static_cast<long long>(count));
 }
 
-// As PointToPointArgsPlain (entry.h) for any count type.
+// The common case of a point-to-point call in one test that builds no Status: known
+// communicator and plain datatype, count >= 0 with a buffer, a real rank (not MPI_PROC_NULL
+// or MPI_ANY_SOURCE) and a real tag (not MPI_ANY_TAG). When false, the full checks tell
+// whether and where the call is wrong. Any count type.
 template <typename Count>
 inline bool PlainArgs(const core::Comm* comm, const core::Datatype* type, const void* buf,
                       Count count, int rank, int tag) {
