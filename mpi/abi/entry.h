@@ -17,7 +17,8 @@
 // The library exports only MPI_* and PMPI_* names, with these exceptions, all of them names
 // MPICH's mpi.h makes programs reference (so binaries built against MPICH find them):
 //   MPIR_Dup_fn                 what MPI_DUP_FN / MPI_COMM_DUP_FN / ... expand to
-// Each is defined with ZMPI_EXPORT_EXCEPTION; keep this list in step.
+// Each is defined with ZMPI_EXPORT_EXCEPTION; keep this list and exports.map (the version
+// script, which hides everything else) in step.
 #define ZMPI_EXPORT_EXCEPTION extern "C" __attribute__((visibility("default")))
 #define ZMPI_WEAK_ALIAS(name)                           \
   extern "C" __attribute__((weak, alias("PMPI_" #name), \
