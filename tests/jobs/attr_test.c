@@ -195,6 +195,14 @@ static void check_type_attrs(void) {
   CHECK(!flag, "type attribute not deleted");
   EXPECT_CLASS(MPI_Comm_set_attr(MPI_COMM_WORLD, key, NULL), MPI_ERR_KEYVAL);
   EXPECT_CLASS(MPI_Type_set_attr(MPI_DATATYPE_NULL, key, NULL), MPI_ERR_TYPE);
+  /* A derived type need not be committed to carry attributes. */
+  MPI_Datatype pair;
+  CALL(MPI_Type_contiguous(2, MPI_INT, &pair));
+  CALL(MPI_Type_set_attr(pair, key, (void *)7));
+  CALL(MPI_Type_get_attr(pair, key, &v, &flag));
+  CHECK(flag && v == (void *)7, "uncommitted type's attribute %p", v);
+  CALL(MPI_Type_delete_attr(pair, key));
+  CALL(MPI_Type_free(&pair));
   CALL(MPI_Type_free_keyval(&key));
 }
 
