@@ -466,6 +466,8 @@ static void contents(void) {
   CHECK(len == 9 && strcmp(name, "my double") == 0, "derived name %s", name);
   CALL(MPI_Type_get_name(MPI_INT, name, &len));
   CHECK(strcmp(name, "MPI_INT") == 0, "predefined name %s", name);
+  CALL(MPI_Type_get_name(MPI_C_COMPLEX, name, &len));
+  CHECK(strcmp(name, "MPI_C_COMPLEX") == 0 && len == 13, "MPI_C_COMPLEX's name %s", name);
   MPI_Type_free(&t);
   MPI_Datatype f1, f2;
   CALL(MPI_Type_create_f90_real(10, 100, &f1));
