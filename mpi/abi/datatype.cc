@@ -314,6 +314,11 @@ ZMPI_API int PMPI_Status_set_elements_x(MPI_Status* status, MPI_Datatype datatyp
   return SetElements("MPI_Status_set_elements_x", status, datatype, count);
 }
 
+ZMPI_API int PMPI_Status_set_elements_c(MPI_Status* status, MPI_Datatype datatype,
+                                        MPI_Count count) {
+  return SetElements("MPI_Status_set_elements_c", status, datatype, count);
+}
+
 ZMPI_API int PMPI_Status_set_cancelled(MPI_Status* status, int flag) {
   ZMPI_ENTER("MPI_Status_set_cancelled");
   if (status == nullptr || status == MPI_STATUS_IGNORE) {

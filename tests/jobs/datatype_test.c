@@ -263,6 +263,12 @@ static void edges(void) {
   CALL(MPI_Status_set_elements(&s2, MPI_2INT, 4));
   CALL(MPI_Get_count(&s2, MPI_2INT, &count));
   CHECK(count == 2, "2INT count %d", count);
+  big = 0;
+  CALL(MPI_Status_set_elements_c(&s2, MPI_INT, (MPI_Count)5));
+  CALL(MPI_Get_elements_c(&s2, MPI_INT, &big));
+  CHECK(big == 5, "Status_set_elements_c then Get_elements_c gave %lld", (long long)big);
+  CALL(MPI_Get_count_c(&s2, MPI_2INT, &big));
+  CHECK(big == MPI_UNDEFINED, "2INT count of 5 ints %lld", (long long)big);
   CALL(MPI_Status_set_cancelled(&s2, 1));
   int flag;
   CALL(MPI_Test_cancelled(&s2, &flag));
