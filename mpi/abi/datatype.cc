@@ -191,6 +191,25 @@ ZMPI_API int PMPI_Type_get_extent_c(MPI_Datatype datatype, MPI_Count* lb, MPI_Co
   return Extent("MPI_Type_get_extent_c", datatype, lb, extent, false);
 }
 
+// The MPI-1 forms removed in MPI-3.0 (MPICH still exports them; programs built against an
+// older mpi.h call them): extent, lower and upper bound as MPI_Type_get_extent reports them.
+ZMPI_API int PMPI_Type_extent(MPI_Datatype datatype, MPI_Aint* extent) {
+  MPI_Aint lb = 0;
+  return Extent("MPI_Type_extent", datatype, &lb, extent, false);
+}
+
+ZMPI_API int PMPI_Type_lb(MPI_Datatype datatype, MPI_Aint* displacement) {
+  MPI_Aint extent = 0;
+  return Extent("MPI_Type_lb", datatype, displacement, &extent, false);
+}
+
+ZMPI_API int PMPI_Type_ub(MPI_Datatype datatype, MPI_Aint* displacement) {
+  MPI_Aint lb = 0, extent = 0;
+  int rc = Extent("MPI_Type_ub", datatype, &lb, displacement != nullptr ? &extent : nullptr, false);
+  if (rc == MPI_SUCCESS) *displacement = lb + extent;
+  return rc;
+}
+
 ZMPI_API int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint* true_lb,
                                        MPI_Aint* true_extent) {
   return Extent("MPI_Type_get_true_extent", datatype, true_lb, true_extent, true);
@@ -331,6 +350,13 @@ ZMPI_API int PMPI_Status_set_cancelled(MPI_Status* status, int flag) {
 // Addresses: valid before MPI_Init (they touch no library state).
 ZMPI_API int PMPI_Get_address(const void* location, MPI_Aint* address) {
   if (address == nullptr) CHECK("MPI_Get_address", NullArg("address"));
+  *address = reinterpret_cast<MPI_Aint>(location);
+  return MPI_SUCCESS;
+}
+
+// MPI_Get_address's MPI-1 name (removed in MPI-3.0).
+ZMPI_API int PMPI_Address(void* location, MPI_Aint* address) {
+  if (address == nullptr) CHECK("MPI_Address", NullArg("address"));
   *address = reinterpret_cast<MPI_Aint>(location);
   return MPI_SUCCESS;
 }

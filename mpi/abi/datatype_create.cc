@@ -185,6 +185,13 @@ ZMPI_API int PMPI_Type_create_hvector_c(MPI_Count count, MPI_Count blocklength, 
                 true);
 }
 
+// MPI_Type_create_hvector's MPI-1 name (removed in MPI-3.0; MPICH still exports it).
+ZMPI_API int PMPI_Type_hvector(int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype,
+                               MPI_Datatype* newtype) {
+  ZMPI_ENTER("MPI_Type_hvector");
+  return Vector("MPI_Type_hvector", count, blocklength, stride, true, oldtype, newtype, false);
+}
+
 ZMPI_API int PMPI_Type_indexed(int count, const int array_of_blocklengths[],
                                const int array_of_displacements[], MPI_Datatype oldtype,
                                MPI_Datatype* newtype) {
@@ -206,6 +213,15 @@ ZMPI_API int PMPI_Type_create_hindexed(int count, const int array_of_blocklength
                                        MPI_Datatype oldtype, MPI_Datatype* newtype) {
   ZMPI_ENTER("MPI_Type_create_hindexed");
   return Indexed("MPI_Type_create_hindexed", MPI_COMBINER_HINDEXED, count, array_of_blocklengths,
+                 array_of_displacements, oldtype, newtype, false);
+}
+
+// MPI_Type_create_hindexed's MPI-1 name (removed in MPI-3.0).
+ZMPI_API int PMPI_Type_hindexed(int count, int array_of_blocklengths[],
+                                MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
+                                MPI_Datatype* newtype) {
+  ZMPI_ENTER("MPI_Type_hindexed");
+  return Indexed("MPI_Type_hindexed", MPI_COMBINER_HINDEXED, count, array_of_blocklengths,
                  array_of_displacements, oldtype, newtype, false);
 }
 
@@ -254,6 +270,15 @@ ZMPI_API int PMPI_Type_create_struct(int count, const int array_of_blocklengths[
                                      const MPI_Datatype array_of_types[], MPI_Datatype* newtype) {
   ZMPI_ENTER("MPI_Type_create_struct");
   return Struct("MPI_Type_create_struct", count, array_of_blocklengths, array_of_displacements,
+                array_of_types, newtype, false);
+}
+
+// MPI_Type_create_struct's MPI-1 name (removed in MPI-3.0).
+ZMPI_API int PMPI_Type_struct(int count, int array_of_blocklengths[],
+                              MPI_Aint array_of_displacements[], MPI_Datatype array_of_types[],
+                              MPI_Datatype* newtype) {
+  ZMPI_ENTER("MPI_Type_struct");
+  return Struct("MPI_Type_struct", count, array_of_blocklengths, array_of_displacements,
                 array_of_types, newtype, false);
 }
 
