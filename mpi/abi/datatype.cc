@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mpi/abi/entry.h"
+#include "mpi/core/datatype_ctor.h"
 #include "mpi/core/datatype_table.h"
 #include "mpi/datatype/type.h"
 
@@ -261,7 +262,7 @@ ZMPI_API int PMPI_Type_commit(MPI_Datatype* datatype) {
 ZMPI_API int PMPI_Type_free(MPI_Datatype* datatype) {
   ZMPI_ENTER("MPI_Type_free");
   if (datatype == nullptr) CHECK("MPI_Type_free", NullArg("datatype"));
-  CHECK("MPI_Type_free", Table().Free(*datatype));
+  CHECK("MPI_Type_free", zmpi::core::TypeFree(*datatype));
   *datatype = MPI_DATATYPE_NULL;
   return MPI_SUCCESS;
 }
