@@ -187,6 +187,10 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
     int sig = WTERMSIG(wait_status);
     EndJob(128 + sig, who + " was killed by signal " + std::to_string(sig) + " (" +
                           strsignal(sig) + "); ending the job");
+  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 && rank->finalized) {
+    // The program's own status after a clean MPI_Finalize (e.g. `return 1;` after it): the job
+    // still runs to its end, quietly, and zrun exits with the first such status (as mpiexec).
+    if (exit_code_ == 0) exit_code_ = WEXITSTATUS(wait_status);
   } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0) {
     int code = WEXITSTATUS(wait_status);
     EndJob(code, who + " exited with code " + std::to_string(code) + "; ending the job");

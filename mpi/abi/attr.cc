@@ -133,7 +133,7 @@ ZMPI_API int PMPI_Type_free_keyval(int* keyval) {
 ZMPI_API int PMPI_Type_set_attr(MPI_Datatype datatype, int keyval, void* attribute_val) {
   ZMPI_ENTER("MPI_Type_set_attr");
   const zmpi::core::Datatype* t = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Type_set_attr", zmpi::abi::CheckType(datatype, &t));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Type_set_attr", zmpi::abi::CheckAnyType(datatype, &t));
   ZMPI_CHECK_ARG(nullptr, "MPI_Type_set_attr",
                  zmpi::core::SetAttribute(HandleKind::kDatatype, datatype, keyval, attribute_val));
   return MPI_SUCCESS;
@@ -142,7 +142,7 @@ ZMPI_API int PMPI_Type_set_attr(MPI_Datatype datatype, int keyval, void* attribu
 ZMPI_API int PMPI_Type_get_attr(MPI_Datatype datatype, int keyval, void* attribute_val, int* flag) {
   ZMPI_ENTER("MPI_Type_get_attr");
   const zmpi::core::Datatype* t = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Type_get_attr", zmpi::abi::CheckType(datatype, &t));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Type_get_attr", zmpi::abi::CheckAnyType(datatype, &t));
   ZMPI_CHECK_ARG(nullptr, "MPI_Type_get_attr",
                  GetInto(HandleKind::kDatatype, datatype, keyval, attribute_val, flag));
   return MPI_SUCCESS;
@@ -151,7 +151,7 @@ ZMPI_API int PMPI_Type_get_attr(MPI_Datatype datatype, int keyval, void* attribu
 ZMPI_API int PMPI_Type_delete_attr(MPI_Datatype datatype, int keyval) {
   ZMPI_ENTER("MPI_Type_delete_attr");
   const zmpi::core::Datatype* t = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Type_delete_attr", zmpi::abi::CheckType(datatype, &t));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Type_delete_attr", zmpi::abi::CheckAnyType(datatype, &t));
   ZMPI_CHECK_ARG(nullptr, "MPI_Type_delete_attr",
                  zmpi::core::DeleteAttribute(HandleKind::kDatatype, datatype, keyval));
   return MPI_SUCCESS;

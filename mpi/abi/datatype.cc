@@ -7,8 +7,8 @@
 #include <string>
 
 #include "mpi/abi/entry.h"
+#include "mpi/core/datatype_ctor.h"
 #include "mpi/core/datatype_table.h"
-#include "mpi/core/object_attributes.h"
 #include "mpi/datatype/type.h"
 
 using zmpi::Code;
@@ -192,6 +192,25 @@ ZMPI_API int PMPI_Type_get_extent_c(MPI_Datatype datatype, MPI_Count* lb, MPI_Co
   return Extent("MPI_Type_get_extent_c", datatype, lb, extent, false);
 }
 
+// The MPI-1 forms removed in MPI-3.0 (MPICH still exports them; programs built against an
+// older mpi.h call them): extent, lower and upper bound as MPI_Type_get_extent reports them.
+ZMPI_API int PMPI_Type_extent(MPI_Datatype datatype, MPI_Aint* extent) {
+  MPI_Aint lb = 0;
+  return Extent("MPI_Type_extent", datatype, &lb, extent, false);
+}
+
+ZMPI_API int PMPI_Type_lb(MPI_Datatype datatype, MPI_Aint* displacement) {
+  MPI_Aint extent = 0;
+  return Extent("MPI_Type_lb", datatype, displacement, &extent, false);
+}
+
+ZMPI_API int PMPI_Type_ub(MPI_Datatype datatype, MPI_Aint* displacement) {
+  MPI_Aint lb = 0, extent = 0;
+  int rc = Extent("MPI_Type_ub", datatype, &lb, displacement != nullptr ? &extent : nullptr, false);
+  if (rc == MPI_SUCCESS) *displacement = lb + extent;
+  return rc;
+}
+
 ZMPI_API int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint* true_lb,
                                        MPI_Aint* true_extent) {
   return Extent("MPI_Type_get_true_extent", datatype, true_lb, true_extent, true);
@@ -243,13 +262,7 @@ ZMPI_API int PMPI_Type_commit(MPI_Datatype* datatype) {
 ZMPI_API int PMPI_Type_free(MPI_Datatype* datatype) {
   ZMPI_ENTER("MPI_Type_free");
   if (datatype == nullptr) CHECK("MPI_Type_free", NullArg("datatype"));
-  // Attributes go first (their delete callbacks may still look at the type); a predefined
-  // type is refused by Free below and keeps them.
-  const Datatype* t = zmpi::core::FindDatatype(*datatype);
-  if (t != nullptr && t->type != nullptr) {
-    CHECK("MPI_Type_free", zmpi::core::DeleteAttributes(zmpi::core::HandleKind::kDatatype, *datatype));
-  }
-  CHECK("MPI_Type_free", Table().Free(*datatype));
+  CHECK("MPI_Type_free", zmpi::core::TypeFree(*datatype));
   *datatype = MPI_DATATYPE_NULL;
   return MPI_SUCCESS;
 }
@@ -321,6 +334,11 @@ ZMPI_API int PMPI_Status_set_elements_x(MPI_Status* status, MPI_Datatype datatyp
   return SetElements("MPI_Status_set_elements_x", status, datatype, count);
 }
 
+ZMPI_API int PMPI_Status_set_elements_c(MPI_Status* status, MPI_Datatype datatype,
+                                        MPI_Count count) {
+  return SetElements("MPI_Status_set_elements_c", status, datatype, count);
+}
+
 ZMPI_API int PMPI_Status_set_cancelled(MPI_Status* status, int flag) {
   ZMPI_ENTER("MPI_Status_set_cancelled");
   if (status == nullptr || status == MPI_STATUS_IGNORE) {
@@ -333,6 +351,13 @@ ZMPI_API int PMPI_Status_set_cancelled(MPI_Status* status, int flag) {
 // Addresses: valid before MPI_Init (they touch no library state).
 ZMPI_API int PMPI_Get_address(const void* location, MPI_Aint* address) {
   if (address == nullptr) CHECK("MPI_Get_address", NullArg("address"));
+  *address = reinterpret_cast<MPI_Aint>(location);
+  return MPI_SUCCESS;
+}
+
+// MPI_Get_address's MPI-1 name (removed in MPI-3.0).
+ZMPI_API int PMPI_Address(void* location, MPI_Aint* address) {
+  if (address == nullptr) CHECK("MPI_Address", NullArg("address"));
   *address = reinterpret_cast<MPI_Aint>(location);
   return MPI_SUCCESS;
 }

@@ -5,7 +5,6 @@
 
 #include "mpi/abi/entry.h"
 #include "mpi/core/datatype_ctor.h"
-#include "mpi/core/object_attributes.h"
 
 using zmpi::Code;
 using zmpi::Status;
@@ -186,6 +185,13 @@ ZMPI_API int PMPI_Type_create_hvector_c(MPI_Count count, MPI_Count blocklength, 
                 true);
 }
 
+// MPI_Type_create_hvector's MPI-1 name (removed in MPI-3.0; MPICH still exports it).
+ZMPI_API int PMPI_Type_hvector(int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype,
+                               MPI_Datatype* newtype) {
+  ZMPI_ENTER("MPI_Type_hvector");
+  return Vector("MPI_Type_hvector", count, blocklength, stride, true, oldtype, newtype, false);
+}
+
 ZMPI_API int PMPI_Type_indexed(int count, const int array_of_blocklengths[],
                                const int array_of_displacements[], MPI_Datatype oldtype,
                                MPI_Datatype* newtype) {
@@ -207,6 +213,15 @@ ZMPI_API int PMPI_Type_create_hindexed(int count, const int array_of_blocklength
                                        MPI_Datatype oldtype, MPI_Datatype* newtype) {
   ZMPI_ENTER("MPI_Type_create_hindexed");
   return Indexed("MPI_Type_create_hindexed", MPI_COMBINER_HINDEXED, count, array_of_blocklengths,
+                 array_of_displacements, oldtype, newtype, false);
+}
+
+// MPI_Type_create_hindexed's MPI-1 name (removed in MPI-3.0).
+ZMPI_API int PMPI_Type_hindexed(int count, int array_of_blocklengths[],
+                                MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
+                                MPI_Datatype* newtype) {
+  ZMPI_ENTER("MPI_Type_hindexed");
+  return Indexed("MPI_Type_hindexed", MPI_COMBINER_HINDEXED, count, array_of_blocklengths,
                  array_of_displacements, oldtype, newtype, false);
 }
 
@@ -255,6 +270,15 @@ ZMPI_API int PMPI_Type_create_struct(int count, const int array_of_blocklengths[
                                      const MPI_Datatype array_of_types[], MPI_Datatype* newtype) {
   ZMPI_ENTER("MPI_Type_create_struct");
   return Struct("MPI_Type_create_struct", count, array_of_blocklengths, array_of_displacements,
+                array_of_types, newtype, false);
+}
+
+// MPI_Type_create_struct's MPI-1 name (removed in MPI-3.0).
+ZMPI_API int PMPI_Type_struct(int count, int array_of_blocklengths[],
+                              MPI_Aint array_of_displacements[], MPI_Datatype array_of_types[],
+                              MPI_Datatype* newtype) {
+  ZMPI_ENTER("MPI_Type_struct");
+  return Struct("MPI_Type_struct", count, array_of_blocklengths, array_of_displacements,
                 array_of_types, newtype, false);
 }
 
@@ -318,17 +342,7 @@ ZMPI_API int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype* newtype) {
   ZMPI_ENTER("MPI_Type_dup");
   CHECK("MPI_Type_dup", CheckOld(oldtype));
   if (newtype == nullptr) CHECK("MPI_Type_dup", NullArg("newtype"));
-  int rc = Done("MPI_Type_dup", zmpi::core::TypeDup(oldtype), newtype);
-  if (rc != MPI_SUCCESS) return rc;
-  // The new type gets the old one's attributes through their copy callbacks.
-  Status copied =
-      zmpi::core::CopyAttributes(zmpi::core::HandleKind::kDatatype, oldtype, *newtype);
-  if (!copied.ok()) {
-    zmpi::core::Runtime::Get()->datatypes().Free(*newtype).IgnoreError();
-    *newtype = MPI_DATATYPE_NULL;
-    return zmpi::abi::Report(nullptr, "MPI_Type_dup", copied);
-  }
-  return MPI_SUCCESS;
+  return Done("MPI_Type_dup", zmpi::core::TypeDup(oldtype), newtype);
 }
 
 ZMPI_API int PMPI_Type_create_f90_integer(int r, MPI_Datatype* newtype) {

@@ -31,9 +31,13 @@ Status CheckRanks(int n, const void* ranks) {
   return zmpi::OkStatus();
 }
 
-// Stores a new group and returns its handle. An empty result is a new handle too (it
-// compares MPI_IDENT to MPI_GROUP_EMPTY), so the caller may free it like any other.
-MPI_Group Store(std::unique_ptr<Group> g) { return Runtime::Get()->groups().Add(std::move(g)); }
+// Stores a new group and returns its handle. An empty result is MPI_GROUP_EMPTY itself (as
+// with MPICH, which programs test with ==); MPI_Group_free accepts it so that the caller may
+// free every result alike.
+MPI_Group Store(std::unique_ptr<Group> g) {
+  if (g->size() == 0) return MPI_GROUP_EMPTY;
+  return Runtime::Get()->groups().Add(std::move(g));
+}
 
 int Finish(const char* function, StatusOr<std::unique_ptr<Group>> result, MPI_Group* out) {
   if (!result.ok()) return zmpi::abi::Report(nullptr, function, result.status());
@@ -149,9 +153,9 @@ ZMPI_API int PMPI_Group_free(MPI_Group* group) {
   Group* g;
   ZMPI_CHECK_ARG(nullptr, "MPI_Group_free", CheckOut(group, "group"));
   ZMPI_CHECK_ARG(nullptr, "MPI_Group_free", CheckGroup(*group, &g));
-  if (*group == MPI_GROUP_EMPTY) {
-    return zmpi::abi::Report(nullptr, "MPI_Group_free",
-                             zmpi::Error(Code::kGroup, "MPI_GROUP_EMPTY cannot be freed"));
+  if (*group == MPI_GROUP_EMPTY) {  // predefined: nothing to release (see Store)
+    *group = MPI_GROUP_NULL;
+    return MPI_SUCCESS;
   }
   Runtime::Get()->groups().Remove(*group);
   *group = MPI_GROUP_NULL;

@@ -35,6 +35,31 @@ inline Status CheckBufferOf(const void* buf, Count count) {
              : Error(Code::kBuffer, "null buffer with count %lld", static_cast<long long>(count));
 }
 
+// The datatype of a send or receive. MPI_DATATYPE_NULL with count 0 is accepted, as MPICH
+// does (nothing moves; MPICH's own tests use it for zero-byte synchronisation): *type is then
+// nullptr.
+template <typename Count>
+inline Status CheckTypeOf(MPI_Datatype datatype, Count count, const core::Datatype** type) {
+  if (count == 0 && datatype == MPI_DATATYPE_NULL) {
+    *type = nullptr;
+    return Status();
+  }
+  return CheckType(datatype, type);
+}
+
+// A null buffer is MPI_BOTTOM, valid with a derived type (absolute addresses).
+template <typename Count>
+inline Status CheckBufferFor(const void* buf, Count count, const core::Datatype* type) {
+  return type != nullptr && type->type != nullptr ? Status() : CheckBufferOf(buf, count);
+}
+
+// The descriptor a checked send or receive moves: its derived type (also returned in *derived)
+// or MPI_BYTE for MPI_DATATYPE_NULL with count 0 (see CheckTypeOf).
+inline const core::Datatype* CheckedType(MPI_Datatype datatype, const core::Datatype** derived) {
+  *derived = core::FindDatatype(datatype);
+  return *derived != nullptr ? *derived : core::FindPlainDatatype(MPI_BYTE);
+}
+
 // The common case of a point-to-point call in one test that builds no Status: known
 // communicator and plain datatype, count >= 0 with a buffer, a real rank (not MPI_PROC_NULL
 // or MPI_ANY_SOURCE) and a real tag (not MPI_ANY_TAG). When false, the full checks tell
@@ -56,8 +81,8 @@ template <typename Count>
   const core::Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, CheckComm(comm, &c));
   ZMPI_CHECK_ARG(c, fn, CheckCountOf(count));
-  ZMPI_CHECK_ARG(c, fn, CheckType(datatype, &t));
-  ZMPI_CHECK_ARG(c, fn, t->type != nullptr ? Status() : CheckBufferOf(buf, count));
+  ZMPI_CHECK_ARG(c, fn, CheckTypeOf(datatype, count, &t));
+  ZMPI_CHECK_ARG(c, fn, CheckBufferFor(buf, count, t));
   ZMPI_CHECK_ARG(c, fn, CheckSendRank(*c, dest));
   ZMPI_CHECK_ARG(c, fn, CheckSendTag(tag));
   return MPI_SUCCESS;
@@ -72,8 +97,8 @@ template <typename Count>
   const core::Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, CheckComm(comm, &c));
   ZMPI_CHECK_ARG(c, fn, CheckCountOf(count));
-  ZMPI_CHECK_ARG(c, fn, CheckType(datatype, &t));
-  ZMPI_CHECK_ARG(c, fn, t->type != nullptr ? Status() : CheckBufferOf(buf, count));
+  ZMPI_CHECK_ARG(c, fn, CheckTypeOf(datatype, count, &t));
+  ZMPI_CHECK_ARG(c, fn, CheckBufferFor(buf, count, t));
   ZMPI_CHECK_ARG(c, fn, CheckRecvRank(*c, source));
   ZMPI_CHECK_ARG(c, fn, CheckRecvTag(tag));
   return MPI_SUCCESS;
@@ -91,7 +116,7 @@ template <typename Count>
   if (!PlainArgs(c, t, buf, count, dest, tag)) [[unlikely]] {
     int rc = CheckSendFully(fn, buf, count, datatype, dest, tag, comm);
     if (rc != MPI_SUCCESS) return rc;
-    if (t == nullptr) t = derived = core::FindDatatype(datatype);  // checked: derived
+    if (t == nullptr) t = CheckedType(datatype, &derived);
   }
   *args = core::SendArgs{buf, MessageBytes(t, static_cast<size_t>(count)), dest, tag, c, mode};
   if (derived != nullptr) [[unlikely]] {
@@ -112,7 +137,7 @@ template <typename Count>
   if (!PlainArgs(c, t, buf, count, source, tag)) [[unlikely]] {
     int rc = CheckRecvFully(fn, buf, count, datatype, source, tag, comm);
     if (rc != MPI_SUCCESS) return rc;
-    if (t == nullptr) t = derived = core::FindDatatype(datatype);  // checked: derived
+    if (t == nullptr) t = CheckedType(datatype, &derived);
   }
   *args = core::RecvArgs{
       buf,    MessageBytes(t, static_cast<size_t>(count)), source, tag, c, core::Channel::kUser,

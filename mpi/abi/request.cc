@@ -46,13 +46,17 @@ Status LookupAll(int count, MPI_Request* handles, std::vector<Request*>* out) {
   return zmpi::OkStatus();
 }
 
-// Finishes request i of a multi-completion call; returns its error code.
-int FinishOne(Request* r, MPI_Request* handle, MPI_Status* status, Comm** comm) {
+// Finishes request i of a multi-completion call; returns its error code. `set_error`: the call
+// returns several statuses (Waitall, Waitsome, ...), so the status's MPI_ERROR gets the code;
+// single-status calls leave that field alone (MPI-4.1 3.2.5).
+int FinishOne(Request* r, MPI_Request* handle, MPI_Status* status, Comm** comm, bool set_error) {
   *comm = r->comm;
   bool persistent = r->persistent;
   Status s = zmpi::core::Finish(r, status);
   if (!persistent) *handle = MPI_REQUEST_NULL;
-  return static_cast<int>(s.code());
+  int code = static_cast<int>(s.code());
+  if (set_error && status != MPI_STATUS_IGNORE) status->MPI_ERROR = code;
+  return code;
 }
 
 MPI_Status* StatusAt(MPI_Status* statuses, int i) {
@@ -109,7 +113,7 @@ ZMPI_API int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses
       EmptyStatus(StatusAt(statuses, i));
       continue;
     }
-    failed |= FinishOne(rs[i], &requests[i], StatusAt(statuses, i), &comm) != MPI_SUCCESS;
+    failed |= FinishOne(rs[i], &requests[i], StatusAt(statuses, i), &comm, true) != MPI_SUCCESS;
   }
   if (!failed) return MPI_SUCCESS;
   return zmpi::abi::Report(comm, "MPI_Waitall",
@@ -158,7 +162,7 @@ static int CompleteAny(const char* fn, int count, MPI_Request requests[], int* i
   if (i == MPI_UNDEFINED) EmptyStatus(status);
   if (i < 0) return MPI_SUCCESS;
   Comm* comm = nullptr;
-  int rc = FinishOne(rs[i], &requests[i], status, &comm);
+  int rc = FinishOne(rs[i], &requests[i], status, &comm, false);
   return zmpi::abi::Report(comm, fn, Status(static_cast<Code>(rc), "request failed"));
 }
 
@@ -196,7 +200,7 @@ static int CompleteSome(const char* fn, int incount, MPI_Request requests[], int
   for (int i = 0; i < incount; ++i) {
     if (rs[i] == nullptr || !rs[i]->complete) continue;
     indices[n] = i;
-    failed |= FinishOne(rs[i], &requests[i], StatusAt(statuses, n), &comm) != MPI_SUCCESS;
+    failed |= FinishOne(rs[i], &requests[i], StatusAt(statuses, n), &comm, true) != MPI_SUCCESS;
     ++n;
   }
   *outcount = n;
@@ -241,8 +245,12 @@ static int DoProbe(const char* fn, int source, int tag, MPI_Comm comm, int* flag
   ZMPI_CHECK_ARG(c, fn, zmpi::abi::CheckRecvTag(tag));
   if (source == MPI_PROC_NULL) {
     *flag = 1;
-    EmptyStatus(status);
-    if (status != MPI_STATUS_IGNORE) status->MPI_SOURCE = MPI_PROC_NULL;
+    if (status != MPI_STATUS_IGNORE) {  // MPI_ERROR untouched (MPI-4.1 3.2.5)
+      int error = status->MPI_ERROR;
+      EmptyStatus(status);
+      status->MPI_SOURCE = MPI_PROC_NULL;
+      status->MPI_ERROR = error;
+    }
     return MPI_SUCCESS;
   }
   zmpi::core::Engine& engine = Runtime::Get()->engine();
@@ -258,8 +266,7 @@ static int DoProbe(const char* fn, int source, int tag, MPI_Comm comm, int* flag
   *flag = found;
   if (found && status != MPI_STATUS_IGNORE) {
     status->MPI_SOURCE = src;
-    status->MPI_TAG = t;
-    status->MPI_ERROR = MPI_SUCCESS;
+    status->MPI_TAG = t;  // MPI_ERROR untouched (MPI-4.1 3.2.5)
     status->count_lo = static_cast<int>(bytes & 0xffffffffu);
     status->count_hi_and_cancelled = static_cast<int>((static_cast<uint64_t>(bytes) >> 32) << 1);
   }

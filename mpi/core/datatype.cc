@@ -69,7 +69,9 @@ constexpr Datatype kPredefined[] = {
     ROW(MPI_UINT32_T, uint32_t, kUnsignedInt),
     ROW(MPI_UINT64_T, uint64_t, kUnsignedInt),
     ROW(MPI_C_BOOL, bool, kBool),
-    ROW(MPI_C_FLOAT_COMPLEX, std::complex<float>, kComplex),
+    // MPI_C_FLOAT_COMPLEX is MPI_C_COMPLEX's synonym (one handle); the name is MPI_C_COMPLEX's,
+    // as with MPICH.
+    ROW(MPI_C_COMPLEX, std::complex<float>, kComplex),
     ROW(MPI_C_DOUBLE_COMPLEX, std::complex<double>, kComplex),
     ROW(MPI_C_LONG_DOUBLE_COMPLEX, std::complex<long double>, kComplex),
     ROW(MPI_AINT, MPI_Aint, kSignedInt),

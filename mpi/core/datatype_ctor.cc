@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "mpi/core/datatype_table.h"
+#include "mpi/core/object_attributes.h"
 #include "mpi/core/runtime.h"
 #include "mpi/datatype/type.h"
 
@@ -234,7 +235,20 @@ StatusOr<MPI_Datatype> TypeDup(MPI_Datatype old) {
   Contents c;
   c.combiner = MPI_COMBINER_DUP;
   c.types.push_back(o);
-  return Name(std::move(t), std::move(c));
+  const MPI_Datatype dup = Name(std::move(t), std::move(c));
+  Status copied = CopyAttributes(HandleKind::kDatatype, old, dup);
+  if (!copied.ok()) {
+    DeleteAttributes(HandleKind::kDatatype, dup).IgnoreError();  // those copied so far
+    Table().Free(dup).IgnoreError();
+    return copied;
+  }
+  return dup;
+}
+
+Status TypeFree(MPI_Datatype handle) {
+  ZMPI_RETURN_IF_ERROR(Table().CheckFreeable(handle));
+  ZMPI_RETURN_IF_ERROR(DeleteAttributes(HandleKind::kDatatype, handle));
+  return Table().Free(handle);
 }
 
 StatusOr<MPI_Datatype> TypeF90(int combiner, int p, int r) {

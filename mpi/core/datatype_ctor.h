@@ -35,7 +35,12 @@ StatusOr<MPI_Datatype> TypeDarray(int size, int rank, const Int64s& gsizes,
                                   const std::vector<int>& psizes, int order, MPI_Datatype old,
                                   bool large);
 StatusOr<MPI_Datatype> TypeResized(MPI_Datatype old, int64_t lb, int64_t extent, bool large);
+// MPI_Type_dup: also copies old's attributes (their copy callbacks run); a failing callback
+// fails the call and leaves no new type.
 StatusOr<MPI_Datatype> TypeDup(MPI_Datatype old);
+// MPI_Type_free: the type's attributes are deleted first (their delete callbacks run, the last
+// set first); a failing callback fails the call and the type stays.
+Status TypeFree(MPI_Datatype handle);
 // MPI_Type_create_f90_*: combiner MPI_COMBINER_F90_{INTEGER,REAL,COMPLEX}; p/r may be
 // MPI_UNDEFINED (r only for integer). Cached: the same (p, r) gives the same handle.
 StatusOr<MPI_Datatype> TypeF90(int combiner, int p, int r);

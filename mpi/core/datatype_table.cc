@@ -88,7 +88,7 @@ MPI_Datatype DatatypeTable::HandleFor(const datatype::TypeRef& type) {
   return Add(type);
 }
 
-Status DatatypeTable::Free(MPI_Datatype handle) {
+Status DatatypeTable::CheckFreeable(MPI_Datatype handle) const {
   const Entry* e = table_.Find(handle);
   if (e == nullptr) {
     if (FindPredefinedDatatype(handle) != nullptr) {
@@ -97,6 +97,11 @@ Status DatatypeTable::Free(MPI_Datatype handle) {
     return Error(Code::kType, "invalid datatype 0x%x", handle);
   }
   if (e->permanent) return Error(Code::kType, "datatype 0x%x is predefined (f90)", handle);
+  return OkStatus();
+}
+
+Status DatatypeTable::Free(MPI_Datatype handle) {
+  ZMPI_RETURN_IF_ERROR(CheckFreeable(handle));
   table_.Remove(handle);
   return OkStatus();
 }

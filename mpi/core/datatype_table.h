@@ -39,6 +39,8 @@ class DatatypeTable {
   MPI_Datatype HandleFor(const datatype::TypeRef& type);
   // MPI_Type_free: kType for predefined, permanent or unknown handles.
   Status Free(MPI_Datatype handle);
+  // What Free would say before it removes anything: OK for a user-created type.
+  Status CheckFreeable(MPI_Datatype handle) const;
   // MPI_Type_commit (compiles the flat form once).
   Status Commit(MPI_Datatype handle);
   // Names of any type (predefined ones can be renamed too). NameOf is "" if never set.

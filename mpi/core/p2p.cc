@@ -185,7 +185,7 @@ StatusOr<Request*> IrecvDerived(const RecvArgs& a, DerivedOp* derived) {
 
 void FillStatus(const Request* r, MPI_Status* status) {
   if (status == MPI_STATUS_IGNORE || status == nullptr) return;
-  status->MPI_ERROR = static_cast<int>(r->error.code());
+  // MPI_ERROR stays as the caller left it: only multi-completion calls set it (MPI-4.1 3.2.5).
   if (r->kind == RequestKind::kSend) {
     status->count_lo = 0;
     status->count_hi_and_cancelled = r->cancelled ? 1 : 0;

@@ -28,8 +28,9 @@ int64_t IntRoot(int64_t x, int k) {
 
 // Depth-first search over the non-increasing factorizations of `product` into `slots`
 // factors, in lexicographic order (smallest first element first), keeping the first one of
-// the smallest spread (largest minus smallest factor). A branch stops as soon as it cannot
-// beat the best spread: its smallest factor is at most the integer root of what is left.
+// the smallest spread (largest minus smallest factor), ties going to TailsCloser. A branch stops
+// as soon as it cannot reach the best spread: its smallest factor is at most the integer root of
+// what is left.
 class BalancedSearch {
  public:
   BalancedSearch(int64_t product, int slots) : product_(product), slots_(slots) {
@@ -51,11 +52,13 @@ class BalancedSearch {
     if (slots_left == 1) {
       if (rest > cap) return;
       int64_t first = current_.empty() ? rest : current_.front();
-      if (first - rest < best_spread_) {
+      if (first - rest > best_spread_) return;
+      current_.push_back(rest);
+      if (first - rest < best_spread_ || TailsCloser(current_, best_)) {
         best_spread_ = first - rest;
         best_ = current_;
-        best_.push_back(rest);
       }
+      current_.pop_back();
       return;
     }
     const int64_t floor_root = IntRoot(rest, slots_left);
@@ -66,11 +69,25 @@ class BalancedSearch {
       if (d < floor_root || !AtLeastRoot(d, rest, slots_left)) continue;
       const int64_t first = current_.empty() ? d : current_.front();
       // Both terms grow worse as d grows: no larger d can do better either.
-      if (first - IntRoot(rest / d, slots_left - 1) >= best_spread_) break;
+      // (Equal spreads may still win on their tails: see TailsCloser.)
+      if (first - IntRoot(rest / d, slots_left - 1) > best_spread_) break;
       current_.push_back(d);
       Extend(rest / d, slots_left - 1, d);
       current_.pop_back();
     }
+  }
+
+  // Between two factorizations of the same spread: whether a's tails are closer, i.e. a is
+  // smaller in (a[0] - a[n-1], a[1] - a[n-1], ...) compared lexicographically. After the whole
+  // spread, the spread of the factors without the largest one decides, and so on; this is
+  // MPICH's choice (its test suite's topo/dims5 expects it), e.g. 5040 in 3-D is 21 x 16 x 15
+  // rather than 20 x 18 x 14.
+  static bool TailsCloser(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+    const int64_t a_last = a.back(), b_last = b.back();
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i] - a_last != b[i] - b_last) return a[i] - a_last < b[i] - b_last;
+    }
+    return false;
   }
 
   // d^k >= x, without overflow.

@@ -9,7 +9,8 @@ namespace zmpi::topo {
 // Fills the zero entries of dims[0..ndims) so that the product of all entries is `nnodes`,
 // keeping the nonzero entries as given. The filled entries are as close to each other as
 // possible (the smallest difference between the largest and the smallest of them; among
-// equally close choices, the one whose largest entries are smallest) and appear in
+// equally close choices, the one whose remaining entries are closest: the smallest spread
+// without the largest entry, then without the two largest, ...) and appear in
 // non-increasing order.
 // Errors: kArg for nnodes <= 0, ndims < 0 or dims == nullptr with ndims > 0; kDims for a
 // negative entry, for nonzero entries whose product does not divide nnodes, and for a full

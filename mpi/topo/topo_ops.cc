@@ -60,11 +60,15 @@ StatusOr<core::Comm*> CartSub(core::Comm& parent, const int* remain_dims) {
   if (cart->ndims() > 0 && remain_dims == nullptr) {
     return Error(Code::kArg, "remain_dims is NULL");
   }
-  const int color = cart->SubColor(parent.rank(), remain_dims);
   std::unique_ptr<CartTopology> sub = cart->Sub(remain_dims);
+  // Keeping no dimension makes a zero-dimensional grid, which (as from MPI_Cart_create with
+  // ndims 0) holds one process: rank 0 of the parent; the others get MPI_COMM_NULL. MPICH does
+  // the same (its test suite's topo/cartsuball checks it).
+  const int color = sub->ndims() == 0 ? (parent.rank() == 0 ? 0 : MPI_UNDEFINED)
+                                      : cart->SubColor(parent.rank(), remain_dims);
   // Within one color, parent rank order is the row-major order of the kept dimensions.
   ZMPI_ASSIGN_OR_RETURN(core::Comm * comm, core::SplitComm(parent, color, parent.rank()));
-  comm->set_topology(std::move(sub));
+  if (comm != nullptr) comm->set_topology(std::move(sub));  // nullptr: MPI_COMM_NULL
   return comm;
 }
 

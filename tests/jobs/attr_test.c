@@ -181,6 +181,46 @@ static void check_callback_errors(void) {
   CALL(MPI_Comm_free_keyval(&ckey));
 }
 
+static int g_type_copies, g_type_deletes, g_type_copy_fails;
+static int type_copy(MPI_Datatype t, int key, void *extra, void *in, void *out, int *flag) {
+  (void)t, (void)key, (void)extra;
+  ++g_type_copies;
+  if (g_type_copy_fails) return MPI_ERR_OTHER;
+  *(void **)out = in;
+  *flag = 1;
+  return MPI_SUCCESS;
+}
+static int type_delete(MPI_Datatype t, int key, void *value, void *extra) {
+  (void)t, (void)key, (void)value, (void)extra;
+  ++g_type_deletes;
+  return MPI_SUCCESS;
+}
+
+/* MPI_Type_dup copies a type's attributes through their copy callbacks (a failing one fails
+ * the dup); MPI_Type_free deletes them through their delete callbacks. */
+static void check_type_attr_callbacks(void) {
+  int key, flag;
+  void *v;
+  MPI_Datatype pair, dup, dup2 = MPI_DATATYPE_NULL;
+  CALL(MPI_Type_create_keyval(type_copy, type_delete, &key, NULL));
+  CALL(MPI_Type_contiguous(2, MPI_INT, &pair));
+  CALL(MPI_Type_set_attr(pair, key, (void *)11));
+  CALL(MPI_Type_dup(pair, &dup));
+  CHECK(g_type_copies == 1, "Type_dup ran the copy callback %d times", g_type_copies);
+  CALL(MPI_Type_get_attr(dup, key, &v, &flag));
+  CHECK(flag && v == (void *)11, "the duplicate's attribute %p", v);
+  CALL(MPI_Type_free(&dup));
+  CHECK(g_type_deletes == 1, "Type_free ran the delete callback %d times", g_type_deletes);
+  g_type_copy_fails = 1;
+  int rc = MPI_Type_dup(pair, &dup2), cls = MPI_SUCCESS;
+  MPI_Error_class(rc, &cls);
+  CHECK(cls == MPI_ERR_OTHER, "Type_dup with a failing copy callback gave class %d", cls);
+  g_type_copy_fails = 0;
+  CALL(MPI_Type_free(&pair));
+  CHECK(g_type_deletes == 2, "Type_free of the original: %d deletes", g_type_deletes);
+  CALL(MPI_Type_free_keyval(&key));
+}
+
 static void check_type_attrs(void) {
   int key, flag;
   void *v;
@@ -195,6 +235,14 @@ static void check_type_attrs(void) {
   CHECK(!flag, "type attribute not deleted");
   EXPECT_CLASS(MPI_Comm_set_attr(MPI_COMM_WORLD, key, NULL), MPI_ERR_KEYVAL);
   EXPECT_CLASS(MPI_Type_set_attr(MPI_DATATYPE_NULL, key, NULL), MPI_ERR_TYPE);
+  /* A derived type need not be committed to carry attributes. */
+  MPI_Datatype pair;
+  CALL(MPI_Type_contiguous(2, MPI_INT, &pair));
+  CALL(MPI_Type_set_attr(pair, key, (void *)7));
+  CALL(MPI_Type_get_attr(pair, key, &v, &flag));
+  CHECK(flag && v == (void *)7, "uncommitted type's attribute %p", v);
+  CALL(MPI_Type_delete_attr(pair, key));
+  CALL(MPI_Type_free(&pair));
   CALL(MPI_Type_free_keyval(&key));
 }
 
@@ -257,6 +305,7 @@ int main(int argc, char **argv) {
   check_predefined_copy_fns();
   check_callback_errors();
   check_type_attrs();
+  check_type_attr_callbacks();
   check_predefined();
   check_errors();
   /* Three attributes on MPI_COMM_SELF: MPI_Finalize deletes them first, last set first. */

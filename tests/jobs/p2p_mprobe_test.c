@@ -140,6 +140,47 @@ static void test_proc_null_and_errors(void) {
   CHECK(y == x, "imrecv_c got %d", y);
 }
 
+/* Single-status calls leave the status's MPI_ERROR field as it was (MPI-4.1 3.2.5): only the
+ * multi-completion calls may set it. */
+static void test_status_error_untouched(void) {
+  MPI_Message msg;
+  MPI_Status st;
+  MPI_Request r;
+  int x = 7, y = 0, flag = 0;
+#define PRESET() (st.MPI_ERROR = MPI_ERR_DIMS)
+#define UNTOUCHED(what) \
+  CHECK(st.MPI_ERROR == MPI_ERR_DIMS, "%s set MPI_ERROR to %d", what, st.MPI_ERROR)
+  PRESET();
+  CALL(MPI_Mprobe(MPI_PROC_NULL, 5, MPI_COMM_WORLD, &msg, &st));
+  UNTOUCHED("mprobe of MPI_PROC_NULL");
+  CALL(MPI_Mrecv(&y, 1, MPI_INT, &msg, &st));
+  UNTOUCHED("mrecv of MPI_MESSAGE_NO_PROC");
+  CALL(MPI_Probe(MPI_PROC_NULL, 5, MPI_COMM_WORLD, &st));
+  UNTOUCHED("probe of MPI_PROC_NULL");
+  CALL(MPI_Recv(&y, 1, MPI_INT, MPI_PROC_NULL, 5, MPI_COMM_WORLD, &st));
+  UNTOUCHED("recv from MPI_PROC_NULL");
+  CALL(MPI_Send(&x, 1, MPI_INT, g_rank, 320, MPI_COMM_WORLD));
+  CALL(MPI_Probe(g_rank, 320, MPI_COMM_WORLD, &st));
+  UNTOUCHED("probe");
+  CALL(MPI_Iprobe(g_rank, 320, MPI_COMM_WORLD, &flag, &st));
+  CHECK(flag, "iprobe found nothing");
+  UNTOUCHED("iprobe");
+  CALL(MPI_Mprobe(g_rank, 320, MPI_COMM_WORLD, &msg, &st));
+  UNTOUCHED("mprobe");
+  CALL(MPI_Mrecv(&y, 1, MPI_INT, &msg, &st));
+  UNTOUCHED("mrecv");
+  CALL(MPI_Send(&x, 1, MPI_INT, g_rank, 321, MPI_COMM_WORLD));
+  CALL(MPI_Recv(&y, 1, MPI_INT, g_rank, 321, MPI_COMM_WORLD, &st));
+  UNTOUCHED("recv");
+  CALL(MPI_Irecv(&y, 1, MPI_INT, g_rank, 322, MPI_COMM_WORLD, &r));
+  CALL(MPI_Send(&x, 1, MPI_INT, g_rank, 322, MPI_COMM_WORLD));
+  CALL(MPI_Wait(&r, &st));
+  UNTOUCHED("wait");
+  CHECK(y == x && st.MPI_TAG == 322, "irecv got %d tag %d", y, st.MPI_TAG);
+#undef PRESET
+#undef UNTOUCHED
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
@@ -149,5 +190,6 @@ int main(int argc, char **argv) {
   test_any_source(1);
   test_matched_is_private();
   test_proc_null_and_errors();
+  test_status_error_untouched();
   return finish_ok();
 }

@@ -308,6 +308,30 @@ static void test_bad_request_args(void) {
   CALL(MPI_Request_free(&pr));
 }
 
+/* MPI_DATATYPE_NULL with count 0 is accepted by sends and receives (as MPICH does; nothing
+ * moves); with a nonzero count it stays MPI_ERR_TYPE. */
+static void test_null_type_zero_count(void) {
+  MPI_Status st;
+  MPI_Request r;
+  int count = -1;
+  CALL(MPI_Irecv(NULL, 0, MPI_DATATYPE_NULL, MPI_PROC_NULL, 10, MPI_COMM_WORLD, &r));
+  CALL(MPI_Wait(&r, &st));
+  CHECK(st.MPI_SOURCE == MPI_PROC_NULL && st.MPI_TAG == MPI_ANY_TAG, "irecv from PROC_NULL %d/%d",
+        st.MPI_SOURCE, st.MPI_TAG);
+  CALL(MPI_Recv(NULL, 0, MPI_DATATYPE_NULL, MPI_PROC_NULL, 10, MPI_COMM_WORLD, &st));
+  CHECK(st.MPI_SOURCE == MPI_PROC_NULL, "recv from PROC_NULL %d", st.MPI_SOURCE);
+  CALL(MPI_Irecv(NULL, 0, MPI_DATATYPE_NULL, prev_rank(), 11, MPI_COMM_WORLD, &r));
+  CALL(MPI_Send(NULL, 0, MPI_DATATYPE_NULL, next_rank(), 11, MPI_COMM_WORLD));
+  CALL(MPI_Wait(&r, &st));
+  CALL(MPI_Get_count(&st, MPI_INT, &count));
+  CHECK(st.MPI_SOURCE == prev_rank() && count == 0, "zero-count null-type message %d/%d",
+        st.MPI_SOURCE, count);
+  int x = 0;
+  EXPECT_CLASS(MPI_ERR_TYPE, MPI_Send(&x, 1, MPI_DATATYPE_NULL, next_rank(), 12, MPI_COMM_WORLD));
+  EXPECT_CLASS(MPI_ERR_TYPE,
+               MPI_Irecv(&x, 1, MPI_DATATYPE_NULL, prev_rank(), 12, MPI_COMM_WORLD, &r));
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
@@ -325,5 +349,6 @@ int main(int argc, char **argv) {
   test_alloc_mem();
   test_sendrecv_checks();
   test_bad_request_args();
+  test_null_type_zero_count();
   return finish_ok();
 }

@@ -161,13 +161,20 @@ static void test_cart(int reorder) {
   CHECK(row_sum == c[0] * dims[1], "Cart_sub row members share coordinate 0");
   check_cart(sub, 1, &dims[1], &periods[1]);
   CALL(MPI_Comm_free(&sub));
-  /* Keeping nothing: a zero-dimensional grid of one. */
+  /* Keeping nothing: a zero-dimensional grid of one, the cart's rank 0; MPI_COMM_NULL elsewhere
+   * (as with MPI_Cart_create and ndims 0). */
   keep[1] = 0;
   CALL(MPI_Cart_sub(cart, keep, &sub));
-  MPI_Comm_size(sub, &sub_size);
-  CALL(MPI_Cartdim_get(sub, &sub_dims));
-  CHECK(sub_size == 1 && sub_dims == 0, "Cart_sub keeping no dimension");
-  CALL(MPI_Comm_free(&sub));
+  if (cart_me == 0) {
+    CHECK(sub != MPI_COMM_NULL, "Cart_sub keeping no dimension gave rank 0 MPI_COMM_NULL");
+    MPI_Comm_size(sub, &sub_size);
+    CALL(MPI_Cartdim_get(sub, &sub_dims));
+    CHECK(sub_size == 1 && sub_dims == 0, "Cart_sub keeping no dimension");
+    CALL(MPI_Comm_free(&sub));
+  } else {
+    CHECK(sub == MPI_COMM_NULL, "Cart_sub keeping no dimension gave rank %d a communicator",
+          cart_me);
+  }
   CALL(MPI_Comm_free(&cart));
   /* A grid one smaller than the communicator: the last rank gets MPI_COMM_NULL. */
   if (g_p > 1) {

@@ -225,6 +225,16 @@ TEST(ZrunProcess, ExitStatusPropagates) {
   EXPECT_NE(run.err().find("exited with code 7"), std::string::npos) << run.err();
 }
 
+TEST(ZrunProcess, StatusAfterFinalizeIsQuiet) {
+  // A nonzero status after a clean finalize is the program's answer, not a failure of the job:
+  // zrun exits with it and prints nothing (MPICH's init/exitst1 compares the output).
+  ZrunRun run(Concat({"-n", "3", "--bind-to", "none"},
+                     Client({"--rank", "1", "--exit-after-finalize", "5"})));
+  EXPECT_EQ(ExitCode(run.Wait(30)), 5) << run.err();
+  EXPECT_EQ(run.err().find("rank 1"), std::string::npos) << run.err();
+  EXPECT_EQ(CountLines(run.err(), "ending the job"), 0) << run.err();
+}
+
 TEST(ZrunProcess, KilledRankEndsTheJobQuicklyWithOneLine) {
   ZrunRun run(Concat({"-n", "3", "--bind-to", "none"},
                      Client({"--rank", "1", "--signal", "9", "--others-sleep", "60"})));

@@ -42,6 +42,15 @@ TEST(DimsCreateTest, BalancedWhereGreedyIsNot) {
   EXPECT_EQ(Dims(64, {0, 0, 0}), (std::vector<int>{4, 4, 4}));
 }
 
+// Several factorizations share the smallest spread: the one whose other entries are closest
+// wins (spread without the largest entry, then without the two largest), as MPICH chooses.
+TEST(DimsCreateTest, EqualSpreadsGoToTheClosestTails) {
+  EXPECT_EQ(Dims(5040, {0, 0, 0}), (std::vector<int>{21, 16, 15}));      // not 20 x 18 x 14
+  EXPECT_EQ(Dims(6240, {0, 0, 0}), (std::vector<int>{26, 16, 15}));      // not 24 x 20 x 13
+  EXPECT_EQ(Dims(10800, {0, 0, 0}), (std::vector<int>{27, 20, 20}));     // not 25 x 24 x 18
+  EXPECT_EQ(Dims(8208, {0, 0, 0, 0}), (std::vector<int>{19, 9, 8, 6}));  // not 19 x 12 x 6 x 6
+}
+
 TEST(DimsCreateTest, SmallCounts) {
   EXPECT_EQ(Dims(1, {0, 0, 0}), (std::vector<int>{1, 1, 1}));
   EXPECT_EQ(Dims(2, {0, 0}), (std::vector<int>{2, 1}));

@@ -4,6 +4,7 @@
  *     (none)            init, put/commit/fence/get every rank's value, print, finalize
  *     --rank R          the options below apply to rank R only (default: every rank)
  *     --exit CODE       exit with CODE after the wire-up
+ *     --exit-after-finalize CODE  finalize, then exit with CODE
  *     --signal SIG      kill itself with SIG after the wire-up
  *     --abort CODE      PMIx_Abort(CODE) after the wire-up
  *     --sleep SEC       sleep SEC seconds after the wire-up (0.1 s steps)
@@ -27,7 +28,7 @@
 #include <unistd.h>
 
 struct Args {
-  int only_rank, exit_code, signal_no, abort_code, lines, no_finalize, affinity, no_pmix;
+  int only_rank, exit_code, exit_after_finalize, signal_no, abort_code, lines, no_finalize, affinity, no_pmix;
   int make_shm, fence_only;
   double sleep_s, others_sleep_s, stall_s;
   const char* env;
@@ -37,12 +38,14 @@ static void ParseArgs(int argc, char** argv, struct Args* a) {
   memset(a, 0, sizeof(*a));
   a->only_rank = -1;
   a->exit_code = -1;
+  a->exit_after_finalize = -1;
   a->abort_code = -1;
   for (int i = 1; i < argc; ++i) {
     const char* o = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : "0";
     if (!strcmp(o, "--rank")) a->only_rank = atoi(v), ++i;
     else if (!strcmp(o, "--exit")) a->exit_code = atoi(v), ++i;
+    else if (!strcmp(o, "--exit-after-finalize")) a->exit_after_finalize = atoi(v), ++i;
     else if (!strcmp(o, "--signal")) a->signal_no = atoi(v), ++i;
     else if (!strcmp(o, "--abort")) a->abort_code = atoi(v), ++i;
     else if (!strcmp(o, "--sleep")) a->sleep_s = atof(v), ++i;
@@ -160,5 +163,6 @@ int main(int argc, char** argv) {
   for (int i = 0; i < (int)(nap * 10); ++i) usleep(100000);
   if (mine && a.no_finalize) _exit(0);
   if (!a.no_pmix) PMIx_Finalize(NULL, 0);
+  if (mine && a.exit_after_finalize >= 0) return a.exit_after_finalize;
   return 0;
 }
