@@ -56,8 +56,10 @@ std::unique_ptr<DerivedOp> LazySend(const void* buf, int64_t count, const Dataty
   const datatype::Layout& layout = t.type->layout();
   const int peer = a.comm->WorldRank(a.dest);
   const size_t payload = sizeof(LayoutHeader) + layout.runs().size() * sizeof(LayoutRun);
-  if (!config.single_copy || a.bytes < config.single_copy_min ||
-      a.bytes <= rt->engine().EagerLimit(peer) || layout.runs().size() > kMaxLayoutRuns ||
+  // From the rendezvous size up (not single_copy_min): the receiver reads a derived message
+  // in one copy wherever it can (Engine::StartRendezvousRecv).
+  if (!config.single_copy || a.bytes <= rt->engine().EagerLimit(peer) ||
+      layout.runs().size() > kMaxLayoutRuns ||
       layout.pieces() == 0 || layout.size() / layout.pieces() < kDirectMinPiece ||
       payload > rt->engine().MaxPayload(peer)) {
     return nullptr;
