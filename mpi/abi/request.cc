@@ -181,7 +181,7 @@ ZMPI_API int PMPI_Testany(int count, MPI_Request requests[], int* index, int* fl
 static int CompleteSome(const char* fn, int incount, MPI_Request requests[], int* outcount,
                         int indices[], MPI_Status statuses[], bool block) {
   std::vector<Request*> rs;
-  ZMPI_CHECK_ARG(nullptr, fn, LookupAll(incount, requests, &rs));
+  ZMPI_CHECK_ARG(nullptr, fn, LookupAll(incount, const_cast<MPI_Request*>(requests), &rs));
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(outcount, "outcount"));
   if (incount > 0) ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(indices, "indices"));
   if (FindComplete(rs) == -1) Runtime::Get()->engine().Progress();
@@ -235,6 +235,83 @@ ZMPI_API int PMPI_Request_get_status(MPI_Request request, int* flag, MPI_Status*
   Status s = zmpi::core::GetStatus(r, &done, status);
   *flag = done;
   return zmpi::abi::Report(r->comm, "MPI_Request_get_status", s);
+}
+
+// MPI-4.1's non-destructive multi-request tests (Request_get_status_all/any/some): as
+// Testall/Testany/Testsome, but no request is freed or made inactive. Null and inactive
+// requests count as complete with an empty status (all) or are skipped (any, some).
+static void StatusOf(Request* r, MPI_Status* status) {
+  bool done = false;
+  if (r == nullptr) {
+    EmptyStatus(status);
+  } else {
+    zmpi::core::GetStatus(r, &done, status).IgnoreError();  // the status carries the error
+  }
+}
+
+static void ProgressOnce() { Runtime::Get()->engine().Progress(); }
+
+ZMPI_API int PMPI_Request_get_status_all(int count, const MPI_Request requests[], int* flag,
+                                         MPI_Status statuses[]) {
+  const char* fn = "MPI_Request_get_status_all";
+  ZMPI_ENTER(fn);
+  std::vector<Request*> rs;
+  ZMPI_CHECK_ARG(nullptr, fn, LookupAll(count, const_cast<MPI_Request*>(requests), &rs));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(flag, "flag"));
+  ProgressOnce();
+  bool all = true;
+  for (Request* r : rs) all = all && (r == nullptr || r->complete);
+  *flag = all;
+  if (!all || statuses == MPI_STATUSES_IGNORE) return MPI_SUCCESS;
+  for (int i = 0; i < count; ++i) StatusOf(rs[i], &statuses[i]);
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Request_get_status_any(int count, const MPI_Request requests[], int* index,
+                                         int* flag, MPI_Status* status) {
+  const char* fn = "MPI_Request_get_status_any";
+  ZMPI_ENTER(fn);
+  std::vector<Request*> rs;
+  ZMPI_CHECK_ARG(nullptr, fn, LookupAll(count, const_cast<MPI_Request*>(requests), &rs));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(index, "index"));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(flag, "flag"));
+  ProgressOnce();
+  int i = FindComplete(rs);
+  if (i == MPI_UNDEFINED) {  // no active request
+    *flag = 1;
+    *index = MPI_UNDEFINED;
+    EmptyStatus(status);
+  } else if (i < 0) {
+    *flag = 0;
+    *index = MPI_UNDEFINED;
+  } else {
+    *flag = 1;
+    *index = i;
+    StatusOf(rs[i], status);
+  }
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Request_get_status_some(int incount, const MPI_Request requests[], int* outcount,
+                                          int indices[], MPI_Status statuses[]) {
+  const char* fn = "MPI_Request_get_status_some";
+  ZMPI_ENTER(fn);
+  std::vector<Request*> rs;
+  ZMPI_CHECK_ARG(nullptr, fn, LookupAll(incount, const_cast<MPI_Request*>(requests), &rs));
+  ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(outcount, "outcount"));
+  ProgressOnce();
+  int n = 0;
+  bool any_active = false;
+  for (int i = 0; i < incount; ++i) {
+    if (rs[i] == nullptr) continue;
+    any_active = true;
+    if (!rs[i]->complete) continue;
+    if (indices != nullptr) indices[n] = i;
+    if (statuses != MPI_STATUSES_IGNORE) StatusOf(rs[i], &statuses[n]);
+    ++n;
+  }
+  *outcount = any_active ? n : MPI_UNDEFINED;
+  return MPI_SUCCESS;
 }
 
 static int DoProbe(const char* fn, int source, int tag, MPI_Comm comm, int* flag,
