@@ -12,7 +12,7 @@
 # Builds the same benchmark sources with each MPI's compiler wrapper and the same flags, runs them
 # interleaved (Open MPI, MPICH, zmpi, Open MPI, MPICH, zmpi, ...) --reps times per setting, and
 # writes into --out (default benchmarks/results): medians.csv (median per MPI, setting, benchmark,
-# ranks and size, with zmpi's ratios), summary.txt (the table printed at the end, then issue 4's
+# ranks and size, with zmpi's ratios), summary.txt (the table printed at the end, then the speed
 # targets with zmpi's worst case for each), machine.txt
 # (what was measured where) and compare.png (latency and bandwidth plots). Raw outputs go to
 # <out>/raw/ (not committed).

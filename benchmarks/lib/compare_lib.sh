@@ -138,7 +138,7 @@ cases_for() {
   for name in $coll_list; do echo "$name 2 $(args_for coll "$setting")"; done
   # 4 ranks on 2 cores (or 2 per namespace host): oversubscribed, so few iterations.
   for name in $kTargetColl; do echo "$name 4 $(args_for over "$setting")"; done
-  # Halo exchanges (issue 12): 1 KiB - 4 MiB faces, 2 ranks and 4 (oversubscribed here).
+  # Halo exchanges (derived datatypes): 1 KiB - 4 MiB faces, 2 ranks and 4 (oversubscribed here).
   for name in halo2d halo3d; do
     echo "$name 2 $(args_for halo "$setting")"
     echo "$name 4 $(args_for halo_over "$setting")"
@@ -326,7 +326,7 @@ run_setting() {
 }
 
 # compare.png: one row per setting: latency and bandwidth against message size, and the
-# collectives issue 4 sets targets for (time per call, clustered per MPI).
+# collectives the speed targets cover (time per call, clustered per MPI).
 plot() {
   local dir=$1 work=$2 setting bench rows=0 script=$work/plot.gp
   command -v gnuplot > /dev/null || { log "gnuplot missing: no plot"; return 0; }

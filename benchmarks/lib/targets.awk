@@ -1,4 +1,4 @@
-# medians.csv -> issue 4's speed targets and issue 12's halo targets, each with zmpi's worst case
+# medians.csv -> the speed targets (point-to-point, collectives, launch, halo exchanges), each with zmpi's worst case
 # Run with -F, . "better" is the better of Open MPI and MPICH at that size (lower time, higher
 # MB/s); a reference without a median is left out of it. Columns of medians.csv: setting,
 # benchmark, ranks, size_bytes, unit, openmpi, mpich, zmpi, ...
@@ -42,17 +42,17 @@ NR == 1 { next }
     consider("f", "shm allreduce 8B/1M, bcast, barrier, 2 and 4 ranks <= 1.0x better", 1.0, 0,
              z, better(o, m, 0), where)
   if (s == "shm" && (b == "halo2d" || b == "halo3d"))
-    consider("i", "shm halo2d/halo3d, 2 and 4 ranks >= 1.5x Open MPI (issue 12)", 1.5, 1, z, o,
+    consider("i", "shm halo2d/halo3d, 2 and 4 ranks >= 1.5x Open MPI", 1.5, 1, z, o,
              where)
   if (s == "netns" && (b == "halo2d" || b == "halo3d"))
-    consider("j", "netns halo2d/halo3d >= 1.0x Open MPI (issue 12)", 1.0, 1, z, o, where)
+    consider("j", "netns halo2d/halo3d >= 1.0x Open MPI", 1.0, 1, z, o, where)
   if (s == "shm" && b == "launch_hello") {
     consider("g", "launch zrun -n 2 <= 0.5x Open MPI", 0.5, 0, z, o, where)
     consider("h", "launch zrun -n 2 <= 1.0x MPICH", 1.0, 0, z, m, where)
   }
 }
 END {
-  printf "\n== issue 4 targets ==  (worst case over the sizes each target covers)\n"
+  printf "\n== speed targets ==  (worst case over the sizes each target covers)\n"
   printf "%-68s %7s %6s  %-5s %s\n", "target", "worst", "cases", "met", "worst case at"
   for (i = 1; i <= n; i++) {
     t = order[i]
