@@ -13,45 +13,43 @@ zmpi::Status NullOut(const int* out) {
   return out != nullptr ? zmpi::OkStatus() : zmpi::Error(zmpi::Code::kArg, "null output");
 }
 
+int GetField(const char* fn, const MPI_Status* status, int MPI_Status::*field, int* out) {
+  ZMPI_CHECK_ARG(nullptr, fn, NullStatus(status));
+  ZMPI_CHECK_ARG(nullptr, fn, NullOut(out));
+  *out = status->*field;
+  return MPI_SUCCESS;
+}
+
+int SetField(const char* fn, MPI_Status* status, int MPI_Status::*field, int value) {
+  ZMPI_CHECK_ARG(nullptr, fn, NullStatus(status));
+  status->*field = value;
+  return MPI_SUCCESS;
+}
+
 }  // namespace
 
 ZMPI_API int PMPI_Status_get_source(const MPI_Status* status, int* source) {
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_get_source", NullStatus(status));
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_get_source", NullOut(source));
-  *source = status->MPI_SOURCE;
-  return MPI_SUCCESS;
+  return GetField("MPI_Status_get_source", status, &MPI_Status::MPI_SOURCE, source);
 }
 
 ZMPI_API int PMPI_Status_set_source(MPI_Status* status, int source) {
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_set_source", NullStatus(status));
-  status->MPI_SOURCE = source;
-  return MPI_SUCCESS;
+  return SetField("MPI_Status_set_source", status, &MPI_Status::MPI_SOURCE, source);
 }
 
 ZMPI_API int PMPI_Status_get_tag(const MPI_Status* status, int* tag) {
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_get_tag", NullStatus(status));
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_get_tag", NullOut(tag));
-  *tag = status->MPI_TAG;
-  return MPI_SUCCESS;
+  return GetField("MPI_Status_get_tag", status, &MPI_Status::MPI_TAG, tag);
 }
 
 ZMPI_API int PMPI_Status_set_tag(MPI_Status* status, int tag) {
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_set_tag", NullStatus(status));
-  status->MPI_TAG = tag;
-  return MPI_SUCCESS;
+  return SetField("MPI_Status_set_tag", status, &MPI_Status::MPI_TAG, tag);
 }
 
 ZMPI_API int PMPI_Status_get_error(const MPI_Status* status, int* error) {
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_get_error", NullStatus(status));
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_get_error", NullOut(error));
-  *error = status->MPI_ERROR;
-  return MPI_SUCCESS;
+  return GetField("MPI_Status_get_error", status, &MPI_Status::MPI_ERROR, error);
 }
 
 ZMPI_API int PMPI_Status_set_error(MPI_Status* status, int error) {
-  ZMPI_CHECK_ARG(nullptr, "MPI_Status_set_error", NullStatus(status));
-  status->MPI_ERROR = error;
-  return MPI_SUCCESS;
+  return SetField("MPI_Status_set_error", status, &MPI_Status::MPI_ERROR, error);
 }
 
 #include "mpi/abi/status_aliases.inc"
