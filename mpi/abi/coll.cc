@@ -1,6 +1,7 @@
 // Collectives: argument checks, then mpi/coll.
 #include "mpi/coll/coll.h"
 
+#include "mpi/abi/coll_args.h"
 #include "mpi/abi/entry.h"
 #include "mpi/coll/typed.h"
 #include "mpi/core/op.h"
@@ -11,44 +12,9 @@ using zmpi::coll::PlainType;
 using zmpi::core::Comm;
 using zmpi::core::Datatype;
 
-namespace {
-
-// Checks a (buffer, count, datatype) triple; `bytes` gets count * size.
-Status CheckBlock(const void* buf, int count, MPI_Datatype datatype, size_t* bytes,
-                  const Datatype** type = nullptr) {
-  const Datatype* t = nullptr;
-  ZMPI_RETURN_IF_ERROR(zmpi::abi::CheckCount(count));
-  ZMPI_RETURN_IF_ERROR(zmpi::abi::CheckType(datatype, &t));
-  if (buf != MPI_IN_PLACE) ZMPI_RETURN_IF_ERROR(zmpi::abi::CheckBuffer(buf, count, *t));
-  *bytes = static_cast<size_t>(count) * t->size;
-  if (type) *type = t;
-  return zmpi::OkStatus();
-}
-
-// Checks `op` on `type`; *base gets the predefined type the reduction runs on (the type
-// itself, or a derived type's one basic type).
-Status CheckOp(MPI_Op op, const Datatype& type, const Datatype** base) {
-  if (!zmpi::core::IsPredefinedOp(op)) return zmpi::Error(Code::kOp, "invalid op 0x%x", op);
-  *base = &type;
-  if (type.type != nullptr) {
-    *base = zmpi::core::FindDatatype(type.base);
-    if (*base == nullptr) {
-      return zmpi::Error(Code::kOp,
-                         "predefined operations need a datatype made of one "
-                         "predefined type");
-    }
-  }
-  return zmpi::core::CheckOpType(op, **base);
-}
-
-Status CheckAliasing(const void* sendbuf, const void* recvbuf, size_t bytes) {
-  if (bytes > 0 && sendbuf == recvbuf && sendbuf != MPI_IN_PLACE) {
-    return zmpi::Error(Code::kBuffer, "send and receive buffers are the same; use MPI_IN_PLACE");
-  }
-  return zmpi::OkStatus();
-}
-
-}  // namespace
+using zmpi::abi::CheckAliasing;
+using zmpi::abi::CheckBlock;
+using zmpi::abi::CheckOp;
 
 ZMPI_API int PMPI_Barrier(MPI_Comm comm) {
   ZMPI_ENTER("MPI_Barrier");
@@ -95,10 +61,10 @@ ZMPI_API int PMPI_Reduce(const void* sendbuf, void* recvbuf, int count, MPI_Data
           c, "MPI_Reduce",
           zmpi::coll::ReduceTyped(*c, sendbuf, recvbuf, count, *t, *base, op, root));
     }
-    return zmpi::abi::Report(c, "MPI_Reduce",
-                             zmpi::coll::Reduce(*c, sendbuf, recvbuf,
-                                                static_cast<size_t>(count) * (t->size / base->size),
-                                                *base, op, root));
+    return zmpi::abi::Report(
+        c, "MPI_Reduce",
+        zmpi::coll::Reduce(*c, sendbuf, recvbuf,
+                           static_cast<size_t>(count) * (t->size / base->size), *base, op, root));
   }
   return zmpi::abi::Report(c, "MPI_Reduce",
                            zmpi::coll::Reduce(*c, sendbuf, recvbuf, count, *base, op, root));
