@@ -1,0 +1,345 @@
+// The non-blocking (MPI_I*) and persistent (MPI_*_init) collective entry points, once each as
+// templates over the count type (int, or MPI_Count for the _c forms) and the displacement type
+// (int, or MPI_Aint): argument checks in the standard's order, then one call into
+// mpi/coll/sched/nbc.h. coll_nb.cc and coll_init.cc instantiate them. `persistent` picks the
+// _init form (which also checks its info argument).
+#ifndef ZMPI_MPI_ABI_COLL_NB_IMPL_H_
+#define ZMPI_MPI_ABI_COLL_NB_IMPL_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "common/status.h"
+#include "mpi/abi/coll_args.h"
+#include "mpi/abi/entry.h"
+#include "mpi/abi/p2p_args.h"
+#include "mpi/coll/sched/nbc.h"
+#include "mpi/core/objects.h"
+#include "mpi/core/request.h"
+
+namespace zmpi::abi::nbc {
+
+using core::Comm;
+using core::Datatype;
+using I64 = std::vector<int64_t>;
+
+// What every form checks first: the communicator (an intracommunicator: intercommunicator
+// collectives are refused with MPI_ERR_COMM for now).
+inline Status CheckCommOf(MPI_Comm comm, Comm** c) { return CheckIntraComm(comm, c); }
+
+// The arguments every form checks last: the info of an _init form, the request pointer.
+inline Status CheckTail(bool persistent, MPI_Info info, MPI_Request* request) {
+  if (persistent && info != MPI_INFO_NULL && core::Objects::Get().FindInfo(info) == nullptr) {
+    return Error(Code::kInfo, "invalid info handle 0x%x", info);
+  }
+  return CheckPointer(request, "request");
+}
+
+// A (buffer, count, datatype) triple of any count type; *type gets the datatype.
+template <typename Count>
+Status CheckData(const void* buf, Count count, MPI_Datatype datatype, const Datatype** type) {
+  ZMPI_RETURN_IF_ERROR(CheckCountOf(count));
+  ZMPI_RETURN_IF_ERROR(CheckType(datatype, type));
+  if (buf == MPI_IN_PLACE) return OkStatus();
+  return CheckBufferFor(buf, count, *type);
+}
+
+// An array of one count per rank: present, none negative; `out` gets them as int64_t.
+template <typename Count>
+Status CheckCounts(const Count* counts, int n, const char* what, I64* out) {
+  if (counts == nullptr) return Error(Code::kArg, "null %s argument", what);
+  out->resize(n);
+  for (int i = 0; i < n; ++i) {
+    if (counts[i] < 0) {
+      return Error(Code::kCount, "%s[%d] is negative (%lld)", what, i,
+                   static_cast<long long>(counts[i]));
+    }
+    (*out)[i] = static_cast<int64_t>(counts[i]);
+  }
+  return OkStatus();
+}
+
+template <typename Displ>
+Status CheckDispls(const Displ* displs, int n, const char* what, I64* out) {
+  if (displs == nullptr) return Error(Code::kArg, "null %s argument", what);
+  out->assign(displs, displs + n);
+  return OkStatus();
+}
+
+// Uniform blocks: counts all `count`, displacements i * count.
+inline void Uniform(int64_t count, int n, I64* counts, I64* displs) {
+  counts->assign(n, count);
+  displs->resize(n);
+  for (int i = 0; i < n; ++i) (*displs)[i] = i * count;
+}
+
+inline int Done(Comm* c, const char* fn, StatusOr<core::Request*> r, MPI_Request* request) {
+  if (!r.ok()) return Report(c, fn, r.status());
+  *request = core::RequestPool::ToHandle(*r);
+  return MPI_SUCCESS;
+}
+
+// Everything a reduction checks after the communicator: its (send, receive) buffers of
+// `count` elements of `datatype`, aliasing, the op; *base gets the op's predefined type.
+template <typename Count>
+Status CheckReduction(const void* sendbuf, void* recvbuf, Count count, MPI_Datatype datatype,
+                      MPI_Op op, bool recv_used, const Datatype** type, const Datatype** base) {
+  ZMPI_RETURN_IF_ERROR(CheckData(sendbuf, count, datatype, type));
+  if (recv_used) {
+    ZMPI_RETURN_IF_ERROR(CheckBufferFor(recvbuf, count, *type));
+    ZMPI_RETURN_IF_ERROR(
+        CheckAliasing(sendbuf, recvbuf, static_cast<size_t>(count) * (*type)->size));
+  }
+  return CheckOp(op, **type, base);
+}
+
+#define ZMPI_NBC_CHECK(expr) ZMPI_CHECK_ARG(c, fn, (expr))
+
+inline int Barrier(const char* fn, bool persistent, MPI_Comm comm, MPI_Info info,
+                   MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn, coll::Ibarrier(*c, persistent), request);
+}
+
+template <typename Count>
+int Bcast(const char* fn, bool persistent, void* buffer, Count count, MPI_Datatype datatype,
+          int root, MPI_Comm comm, MPI_Info info, MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  const Datatype* t = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckData(buffer, count, datatype, &t));
+  ZMPI_NBC_CHECK(CheckRoot(*c, root));
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn, coll::Ibcast(*c, buffer, count, *t, root, persistent), request);
+}
+
+// Gather and Gatherv: `recvcounts`/`displs` null for Gather (uniform `recvcount`).
+template <typename Count, typename Displ>
+int Gatherv(const char* fn, bool persistent, const void* sendbuf, Count sendcount,
+            MPI_Datatype sendtype, void* recvbuf, Count recvcount, const Count* recvcounts,
+            const Displ* displs, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
+            MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  const Datatype *st = nullptr, *rt = nullptr;
+  I64 counts, offsets;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckRoot(*c, root));
+  const bool at_root = c->rank() == root;
+  if (!at_root && sendbuf == MPI_IN_PLACE) {
+    ZMPI_NBC_CHECK(Error(Code::kBuffer, "MPI_IN_PLACE is only valid at the root"));
+  }
+  if (!(at_root && sendbuf == MPI_IN_PLACE)) {
+    ZMPI_NBC_CHECK(CheckData(sendbuf, sendcount, sendtype, &st));
+  }
+  if (at_root) {
+    const int n = c->size();
+    if (recvcounts == nullptr) {
+      ZMPI_NBC_CHECK(CheckData(recvbuf, recvcount, recvtype, &rt));
+      Uniform(recvcount, n, &counts, &offsets);
+    } else {
+      ZMPI_NBC_CHECK(CheckCounts(recvcounts, n, "recvcounts", &counts));
+      ZMPI_NBC_CHECK(CheckDispls(displs, n, "displs", &offsets));
+      ZMPI_NBC_CHECK(CheckType(recvtype, &rt));
+    }
+  }
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn,
+              coll::Igatherv(*c, sendbuf, sendcount, st, recvbuf, counts.data(), offsets.data(),
+                             rt, root, persistent),
+              request);
+}
+
+template <typename Count, typename Displ>
+int Scatterv(const char* fn, bool persistent, const void* sendbuf, Count sendcount,
+             const Count* sendcounts, const Displ* displs, MPI_Datatype sendtype, void* recvbuf,
+             Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
+             MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  const Datatype *st = nullptr, *rt = nullptr;
+  I64 counts, offsets;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckRoot(*c, root));
+  const bool at_root = c->rank() == root;
+  if (at_root) {
+    const int n = c->size();
+    if (sendcounts == nullptr) {
+      ZMPI_NBC_CHECK(CheckData(sendbuf, sendcount, sendtype, &st));
+      Uniform(sendcount, n, &counts, &offsets);
+    } else {
+      ZMPI_NBC_CHECK(CheckCounts(sendcounts, n, "sendcounts", &counts));
+      ZMPI_NBC_CHECK(CheckDispls(displs, n, "displs", &offsets));
+      ZMPI_NBC_CHECK(CheckType(sendtype, &st));
+    }
+  } else if (recvbuf == MPI_IN_PLACE) {
+    ZMPI_NBC_CHECK(Error(Code::kBuffer, "MPI_IN_PLACE is only valid at the root"));
+  }
+  if (!(at_root && recvbuf == MPI_IN_PLACE)) {
+    ZMPI_NBC_CHECK(CheckData(recvbuf, recvcount, recvtype, &rt));
+  }
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn,
+              coll::Iscatterv(*c, sendbuf, counts.data(), offsets.data(), st, recvbuf, recvcount,
+                              rt, root, persistent),
+              request);
+}
+
+// Allgather and Allgatherv (`recvcounts` null: uniform `recvcount`).
+template <typename Count, typename Displ>
+int Allgatherv(const char* fn, bool persistent, const void* sendbuf, Count sendcount,
+               MPI_Datatype sendtype, void* recvbuf, Count recvcount, const Count* recvcounts,
+               const Displ* displs, MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
+               MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  const Datatype *st = nullptr, *rt = nullptr;
+  I64 counts, offsets;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  if (sendbuf != MPI_IN_PLACE) ZMPI_NBC_CHECK(CheckData(sendbuf, sendcount, sendtype, &st));
+  const int n = c->size();
+  if (recvcounts == nullptr) {
+    ZMPI_NBC_CHECK(CheckData(recvbuf, recvcount, recvtype, &rt));
+    Uniform(recvcount, n, &counts, &offsets);
+  } else {
+    ZMPI_NBC_CHECK(CheckCounts(recvcounts, n, "recvcounts", &counts));
+    ZMPI_NBC_CHECK(CheckDispls(displs, n, "displs", &offsets));
+    ZMPI_NBC_CHECK(CheckType(recvtype, &rt));
+  }
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn,
+              coll::Iallgatherv(*c, sendbuf, sendcount, st, recvbuf, counts.data(),
+                                offsets.data(), *rt, persistent),
+              request);
+}
+
+// Alltoall, Alltoallv (displacements in extents) and Alltoallw (bytes, a type per peer).
+// `kind`: 0 alltoall (uniform counts), 1 alltoallv, 2 alltoallw.
+template <typename Count, typename Displ>
+int Alltoallw(const char* fn, bool persistent, int kind, const void* sendbuf, Count sendcount,
+              const Count* sendcounts, const Displ* sdispls, const MPI_Datatype* sendtypes,
+              void* recvbuf, Count recvcount, const Count* recvcounts, const Displ* rdispls,
+              const MPI_Datatype* recvtypes, MPI_Comm comm, MPI_Info info,
+              MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  const int n = c->size();
+  const bool in_place = sendbuf == MPI_IN_PLACE;
+  I64 scounts(n), sdisp(n), rcounts(n), rdisp(n);
+  std::vector<const Datatype*> st(n), rt(n);
+  // One side's arguments; per-peer types for alltoallw, else one type.
+  auto side = [&](const void* buf, Count count, const Count* counts, const Displ* displs,
+                  const MPI_Datatype* types, const char* what, I64* co, I64* di,
+                  std::vector<const Datatype*>* ty) -> Status {
+    if (kind == 0) {
+      const Datatype* t = nullptr;
+      ZMPI_RETURN_IF_ERROR(CheckData(buf, count, types[0], &t));
+      Uniform(count, n, co, di);
+      ty->assign(n, t);
+    } else {
+      ZMPI_RETURN_IF_ERROR(CheckCounts(counts, n, what, co));
+      ZMPI_RETURN_IF_ERROR(CheckDispls(displs, n, "displacements", di));
+      if (kind == 2 && types == nullptr) return Error(Code::kArg, "null datatypes argument");
+      for (int i = 0; i < n; ++i) {
+        ZMPI_RETURN_IF_ERROR(CheckType(types[kind == 2 ? i : 0], &(*ty)[i]));
+      }
+    }
+    if (kind != 2) {  // displacements in extents
+      for (int i = 0; i < n; ++i) (*di)[i] *= static_cast<int64_t>((*ty)[i]->extent);
+    }
+    return OkStatus();
+  };
+  if (!in_place) {
+    ZMPI_NBC_CHECK(side(sendbuf, sendcount, sendcounts, sdispls, sendtypes, "sendcounts",
+                        &scounts, &sdisp, &st));
+  }
+  ZMPI_NBC_CHECK(side(recvbuf, recvcount, recvcounts, rdispls, recvtypes, "recvcounts", &rcounts,
+                      &rdisp, &rt));
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn,
+              coll::Ialltoallw(*c, sendbuf, scounts.data(), sdisp.data(), st.data(), recvbuf,
+                               rcounts.data(), rdisp.data(), rt.data(), persistent),
+              request);
+}
+
+template <typename Count>
+int Reduce(const char* fn, bool persistent, const void* sendbuf, void* recvbuf, Count count,
+           MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm, MPI_Info info,
+           MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  const Datatype *t = nullptr, *base = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckRoot(*c, root));
+  const bool at_root = c->rank() == root;
+  if (!at_root && sendbuf == MPI_IN_PLACE) {
+    ZMPI_NBC_CHECK(Error(Code::kBuffer, "MPI_IN_PLACE is only valid at the root"));
+  }
+  ZMPI_NBC_CHECK(CheckReduction(sendbuf, recvbuf, count, datatype, op, at_root, &t, &base));
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn,
+              coll::Ireduce(*c, sendbuf, recvbuf, count, *t, *base, op, root, persistent),
+              request);
+}
+
+// Allreduce, Scan and Exscan (`scan`: 0 allreduce, 1 scan, 2 exscan).
+template <typename Count>
+int Allreduce(const char* fn, bool persistent, int scan, const void* sendbuf, void* recvbuf,
+              Count count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Info info,
+              MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  const Datatype *t = nullptr, *base = nullptr;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckReduction(sendbuf, recvbuf, count, datatype, op, true, &t, &base));
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  if (scan == 0) {
+    return Done(c, fn, coll::Iallreduce(*c, sendbuf, recvbuf, count, *t, *base, op, persistent),
+                request);
+  }
+  return Done(c, fn,
+              coll::Iscan(*c, sendbuf, recvbuf, count, *t, *base, op, scan == 2, persistent),
+              request);
+}
+
+// Reduce_scatter (`recvcounts`) and Reduce_scatter_block (`recvcounts` null: `recvcount`).
+template <typename Count>
+int ReduceScatter(const char* fn, bool persistent, const void* sendbuf, void* recvbuf,
+                  Count recvcount, const Count* recvcounts, MPI_Datatype datatype, MPI_Op op,
+                  MPI_Comm comm, MPI_Info info, MPI_Request* request) {
+  ZMPI_ENTER(fn);
+  Comm* c = nullptr;
+  const Datatype *t = nullptr, *base = nullptr;
+  I64 counts, unused;
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  const int n = c->size();
+  if (recvcounts == nullptr) {
+    ZMPI_NBC_CHECK(CheckCountOf(recvcount));
+    Uniform(recvcount, n, &counts, &unused);
+  } else {
+    ZMPI_NBC_CHECK(CheckCounts(recvcounts, n, "recvcounts", &counts));
+  }
+  int64_t total = 0;
+  for (int64_t k : counts) total += k;
+  ZMPI_NBC_CHECK(CheckType(datatype, &t));
+  if (sendbuf != MPI_IN_PLACE) ZMPI_NBC_CHECK(CheckBufferFor(sendbuf, total, t));
+  ZMPI_NBC_CHECK(CheckBufferFor(recvbuf, counts[c->rank()], t));
+  ZMPI_NBC_CHECK(CheckAliasing(sendbuf, recvbuf, static_cast<size_t>(total) * t->size));
+  ZMPI_NBC_CHECK(CheckOp(op, *t, &base));
+  ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
+  return Done(c, fn,
+              coll::IreduceScatter(*c, sendbuf, recvbuf, counts.data(), *t, *base, op,
+                                   persistent),
+              request);
+}
+
+#undef ZMPI_NBC_CHECK
+
+}  // namespace zmpi::abi::nbc
+
+#endif  // ZMPI_MPI_ABI_COLL_NB_IMPL_H_
