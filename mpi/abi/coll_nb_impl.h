@@ -35,34 +35,22 @@ inline Status CheckTail(bool persistent, MPI_Info info, MPI_Request* request) {
   return CheckPointer(request, "request");
 }
 
-// A (buffer, count, datatype) triple of any count type; *type gets the datatype.
+// A (buffer, count, datatype) triple of either count type (coll_args.h's CheckBlock).
 template <typename Count>
 Status CheckData(const void* buf, Count count, MPI_Datatype datatype, const Datatype** type) {
-  ZMPI_RETURN_IF_ERROR(CheckCountOf(count));
-  ZMPI_RETURN_IF_ERROR(CheckType(datatype, type));
-  if (buf == MPI_IN_PLACE) return OkStatus();
-  return CheckBufferFor(buf, count, *type);
+  size_t bytes = 0;
+  return CheckBlock(buf, count, datatype, &bytes, type);
 }
 
-// An array of one count per rank: present, none negative; `out` gets them as int64_t.
-template <typename Count>
-Status CheckCounts(const Count* counts, int n, const char* what, I64* out) {
-  if (counts == nullptr) return Error(Code::kArg, "null %s argument", what);
-  out->resize(n);
-  for (int i = 0; i < n; ++i) {
-    if (counts[i] < 0) {
-      return Error(Code::kCount, "%s[%d] is negative (%lld)", what, i,
-                   static_cast<long long>(counts[i]));
-    }
-    (*out)[i] = static_cast<int64_t>(counts[i]);
-  }
-  return OkStatus();
-}
-
-template <typename Displ>
-Status CheckDispls(const Displ* displs, int n, const char* what, I64* out) {
-  if (displs == nullptr) return Error(Code::kArg, "null %s argument", what);
-  out->assign(displs, displs + n);
+// A v-form's per-rank blocks (coll_args.h's CheckVBlocks), as int64_t counts and
+// displacements (`displs` may be null where the call has none).
+template <typename Count, typename Displ>
+Status CheckV(const void* buf, const Count* counts, const Displ* displs, int n,
+              MPI_Datatype datatype, const Datatype** type, I64* co, I64* di) {
+  ZMPI_RETURN_IF_ERROR(
+      CheckVBlocks(buf, counts, displs, displs != nullptr || di != nullptr, n, datatype, type));
+  co->assign(counts, counts + n);
+  if (di != nullptr) di->assign(displs, displs + n);
   return OkStatus();
 }
 
@@ -117,9 +105,9 @@ int Bcast(const char* fn, bool persistent, void* buffer, Count count, MPI_Dataty
   return Done(c, fn, coll::Ibcast(*c, buffer, count, *t, root, persistent), request);
 }
 
-// Gather and Gatherv: `recvcounts`/`displs` null for Gather (uniform `recvcount`).
+// Gather (uniform `recvcount`) and Gatherv (`vform`: `recvcounts` and `displs`).
 template <typename Count, typename Displ>
-int Gatherv(const char* fn, bool persistent, const void* sendbuf, Count sendcount,
+int Gatherv(const char* fn, bool persistent, bool vform, const void* sendbuf, Count sendcount,
             MPI_Datatype sendtype, void* recvbuf, Count recvcount, const Count* recvcounts,
             const Displ* displs, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
             MPI_Request* request) {
@@ -138,24 +126,22 @@ int Gatherv(const char* fn, bool persistent, const void* sendbuf, Count sendcoun
   }
   if (at_root) {
     const int n = c->size();
-    if (recvcounts == nullptr) {
+    if (!vform) {
       ZMPI_NBC_CHECK(CheckData(recvbuf, recvcount, recvtype, &rt));
       Uniform(recvcount, n, &counts, &offsets);
     } else {
-      ZMPI_NBC_CHECK(CheckCounts(recvcounts, n, "recvcounts", &counts));
-      ZMPI_NBC_CHECK(CheckDispls(displs, n, "displs", &offsets));
-      ZMPI_NBC_CHECK(CheckType(recvtype, &rt));
+      ZMPI_NBC_CHECK(CheckV(recvbuf, recvcounts, displs, n, recvtype, &rt, &counts, &offsets));
     }
   }
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
   return Done(c, fn,
-              coll::Igatherv(*c, sendbuf, sendcount, st, recvbuf, counts.data(), offsets.data(),
-                             rt, root, persistent),
+              coll::Igatherv(*c, sendbuf, sendcount, st, recvbuf, counts.data(), offsets.data(), rt,
+                             root, persistent),
               request);
 }
 
 template <typename Count, typename Displ>
-int Scatterv(const char* fn, bool persistent, const void* sendbuf, Count sendcount,
+int Scatterv(const char* fn, bool persistent, bool vform, const void* sendbuf, Count sendcount,
              const Count* sendcounts, const Displ* displs, MPI_Datatype sendtype, void* recvbuf,
              Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
              MPI_Request* request) {
@@ -168,13 +154,11 @@ int Scatterv(const char* fn, bool persistent, const void* sendbuf, Count sendcou
   const bool at_root = c->rank() == root;
   if (at_root) {
     const int n = c->size();
-    if (sendcounts == nullptr) {
+    if (!vform) {
       ZMPI_NBC_CHECK(CheckData(sendbuf, sendcount, sendtype, &st));
       Uniform(sendcount, n, &counts, &offsets);
     } else {
-      ZMPI_NBC_CHECK(CheckCounts(sendcounts, n, "sendcounts", &counts));
-      ZMPI_NBC_CHECK(CheckDispls(displs, n, "displs", &offsets));
-      ZMPI_NBC_CHECK(CheckType(sendtype, &st));
+      ZMPI_NBC_CHECK(CheckV(sendbuf, sendcounts, displs, n, sendtype, &st, &counts, &offsets));
     }
   } else if (recvbuf == MPI_IN_PLACE) {
     ZMPI_NBC_CHECK(Error(Code::kBuffer, "MPI_IN_PLACE is only valid at the root"));
@@ -189,9 +173,9 @@ int Scatterv(const char* fn, bool persistent, const void* sendbuf, Count sendcou
               request);
 }
 
-// Allgather and Allgatherv (`recvcounts` null: uniform `recvcount`).
+// Allgather and Allgatherv (`vform`), as Gatherv.
 template <typename Count, typename Displ>
-int Allgatherv(const char* fn, bool persistent, const void* sendbuf, Count sendcount,
+int Allgatherv(const char* fn, bool persistent, bool vform, const void* sendbuf, Count sendcount,
                MPI_Datatype sendtype, void* recvbuf, Count recvcount, const Count* recvcounts,
                const Displ* displs, MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                MPI_Request* request) {
@@ -202,18 +186,16 @@ int Allgatherv(const char* fn, bool persistent, const void* sendbuf, Count sendc
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
   if (sendbuf != MPI_IN_PLACE) ZMPI_NBC_CHECK(CheckData(sendbuf, sendcount, sendtype, &st));
   const int n = c->size();
-  if (recvcounts == nullptr) {
+  if (!vform) {
     ZMPI_NBC_CHECK(CheckData(recvbuf, recvcount, recvtype, &rt));
     Uniform(recvcount, n, &counts, &offsets);
   } else {
-    ZMPI_NBC_CHECK(CheckCounts(recvcounts, n, "recvcounts", &counts));
-    ZMPI_NBC_CHECK(CheckDispls(displs, n, "displs", &offsets));
-    ZMPI_NBC_CHECK(CheckType(recvtype, &rt));
+    ZMPI_NBC_CHECK(CheckV(recvbuf, recvcounts, displs, n, recvtype, &rt, &counts, &offsets));
   }
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
   return Done(c, fn,
-              coll::Iallgatherv(*c, sendbuf, sendcount, st, recvbuf, counts.data(),
-                                offsets.data(), *rt, persistent),
+              coll::Iallgatherv(*c, sendbuf, sendcount, st, recvbuf, counts.data(), offsets.data(),
+                                *rt, persistent),
               request);
 }
 
@@ -223,8 +205,7 @@ template <typename Count, typename Displ>
 int Alltoallw(const char* fn, bool persistent, int kind, const void* sendbuf, Count sendcount,
               const Count* sendcounts, const Displ* sdispls, const MPI_Datatype* sendtypes,
               void* recvbuf, Count recvcount, const Count* recvcounts, const Displ* rdispls,
-              const MPI_Datatype* recvtypes, MPI_Comm comm, MPI_Info info,
-              MPI_Request* request) {
+              const MPI_Datatype* recvtypes, MPI_Comm comm, MPI_Info info, MPI_Request* request) {
   ZMPI_ENTER(fn);
   Comm* c = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
@@ -234,7 +215,7 @@ int Alltoallw(const char* fn, bool persistent, int kind, const void* sendbuf, Co
   std::vector<const Datatype*> st(n), rt(n);
   // One side's arguments; per-peer types for alltoallw, else one type.
   auto side = [&](const void* buf, Count count, const Count* counts, const Displ* displs,
-                  const MPI_Datatype* types, const char* what, I64* co, I64* di,
+                  const MPI_Datatype* types, I64* co, I64* di,
                   std::vector<const Datatype*>* ty) -> Status {
     if (kind == 0) {
       const Datatype* t = nullptr;
@@ -242,11 +223,15 @@ int Alltoallw(const char* fn, bool persistent, int kind, const void* sendbuf, Co
       Uniform(count, n, co, di);
       ty->assign(n, t);
     } else {
-      ZMPI_RETURN_IF_ERROR(CheckCounts(counts, n, what, co));
-      ZMPI_RETURN_IF_ERROR(CheckDispls(displs, n, "displacements", di));
-      if (kind == 2 && types == nullptr) return Error(Code::kArg, "null datatypes argument");
-      for (int i = 0; i < n; ++i) {
-        ZMPI_RETURN_IF_ERROR(CheckType(types[kind == 2 ? i : 0], &(*ty)[i]));
+      if (kind == 1) {
+        const Datatype* t = nullptr;
+        ZMPI_RETURN_IF_ERROR(CheckV(buf, counts, displs, n, types[0], &t, co, di));
+        ty->assign(n, t);
+      } else {
+        ZMPI_RETURN_IF_ERROR(CheckWBlocks(buf, counts, displs, types, n));
+        co->assign(counts, counts + n);
+        di->assign(displs, displs + n);
+        for (int i = 0; i < n; ++i) ZMPI_RETURN_IF_ERROR(CheckType(types[i], &(*ty)[i]));
       }
     }
     if (kind != 2) {  // displacements in extents
@@ -255,11 +240,9 @@ int Alltoallw(const char* fn, bool persistent, int kind, const void* sendbuf, Co
     return OkStatus();
   };
   if (!in_place) {
-    ZMPI_NBC_CHECK(side(sendbuf, sendcount, sendcounts, sdispls, sendtypes, "sendcounts",
-                        &scounts, &sdisp, &st));
+    ZMPI_NBC_CHECK(side(sendbuf, sendcount, sendcounts, sdispls, sendtypes, &scounts, &sdisp, &st));
   }
-  ZMPI_NBC_CHECK(side(recvbuf, recvcount, recvcounts, rdispls, recvtypes, "recvcounts", &rcounts,
-                      &rdisp, &rt));
+  ZMPI_NBC_CHECK(side(recvbuf, recvcount, recvcounts, rdispls, recvtypes, &rcounts, &rdisp, &rt));
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
   return Done(c, fn,
               coll::Ialltoallw(*c, sendbuf, scounts.data(), sdisp.data(), st.data(), recvbuf,
@@ -282,8 +265,7 @@ int Reduce(const char* fn, bool persistent, const void* sendbuf, void* recvbuf, 
   }
   ZMPI_NBC_CHECK(CheckReduction(sendbuf, recvbuf, count, datatype, op, at_root, &t, &base));
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
-  return Done(c, fn,
-              coll::Ireduce(*c, sendbuf, recvbuf, count, *t, *base, op, root, persistent),
+  return Done(c, fn, coll::Ireduce(*c, sendbuf, recvbuf, count, *t, *base, op, root, persistent),
               request);
 }
 
@@ -302,14 +284,13 @@ int Allreduce(const char* fn, bool persistent, int scan, const void* sendbuf, vo
     return Done(c, fn, coll::Iallreduce(*c, sendbuf, recvbuf, count, *t, *base, op, persistent),
                 request);
   }
-  return Done(c, fn,
-              coll::Iscan(*c, sendbuf, recvbuf, count, *t, *base, op, scan == 2, persistent),
+  return Done(c, fn, coll::Iscan(*c, sendbuf, recvbuf, count, *t, *base, op, scan == 2, persistent),
               request);
 }
 
-// Reduce_scatter (`recvcounts`) and Reduce_scatter_block (`recvcounts` null: `recvcount`).
+// Reduce_scatter (`vform`: `recvcounts`) and Reduce_scatter_block (`recvcount` each).
 template <typename Count>
-int ReduceScatter(const char* fn, bool persistent, const void* sendbuf, void* recvbuf,
+int ReduceScatter(const char* fn, bool persistent, bool vform, const void* sendbuf, void* recvbuf,
                   Count recvcount, const Count* recvcounts, MPI_Datatype datatype, MPI_Op op,
                   MPI_Comm comm, MPI_Info info, MPI_Request* request) {
   ZMPI_ENTER(fn);
@@ -318,23 +299,24 @@ int ReduceScatter(const char* fn, bool persistent, const void* sendbuf, void* re
   I64 counts, unused;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
   const int n = c->size();
-  if (recvcounts == nullptr) {
+  if (!vform) {
     ZMPI_NBC_CHECK(CheckCountOf(recvcount));
+    ZMPI_NBC_CHECK(CheckType(datatype, &t));
     Uniform(recvcount, n, &counts, &unused);
   } else {
-    ZMPI_NBC_CHECK(CheckCounts(recvcounts, n, "recvcounts", &counts));
+    // (The receive buffer holds only this rank's block: checked below.)
+    ZMPI_NBC_CHECK(CheckV(MPI_IN_PLACE, recvcounts, static_cast<const Count*>(nullptr), n, datatype,
+                          &t, &counts, nullptr));
   }
   int64_t total = 0;
   for (int64_t k : counts) total += k;
-  ZMPI_NBC_CHECK(CheckType(datatype, &t));
   if (sendbuf != MPI_IN_PLACE) ZMPI_NBC_CHECK(CheckBufferFor(sendbuf, total, t));
   ZMPI_NBC_CHECK(CheckBufferFor(recvbuf, counts[c->rank()], t));
   ZMPI_NBC_CHECK(CheckAliasing(sendbuf, recvbuf, static_cast<size_t>(total) * t->size));
   ZMPI_NBC_CHECK(CheckOp(op, *t, &base));
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
   return Done(c, fn,
-              coll::IreduceScatter(*c, sendbuf, recvbuf, counts.data(), *t, *base, op,
-                                   persistent),
+              coll::IreduceScatter(*c, sendbuf, recvbuf, counts.data(), *t, *base, op, persistent),
               request);
 }
 

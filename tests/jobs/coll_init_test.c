@@ -39,12 +39,10 @@ static void test_persistent(void) {
   CALL(MPI_Bcast_init(bc, N, MPI_INT, root, g_comm, MPI_INFO_NULL, &reqs[1]));
   CALL(MPI_Allreduce_init(ar_in, ar_out, N, MPI_INT, MPI_SUM, g_comm, MPI_INFO_NULL, &reqs[2]));
   CALL(MPI_Reduce_init(ar_in, red_out, N, MPI_INT, MPI_MAX, 0, g_comm, MPI_INFO_NULL, &reqs[3]));
-  CALL(MPI_Allgather_init(ga_in, 2, MPI_INT, ga_out, 2, MPI_INT, g_comm, MPI_INFO_NULL,
-                          &reqs[4]));
+  CALL(MPI_Allgather_init(ga_in, 2, MPI_INT, ga_out, 2, MPI_INT, g_comm, MPI_INFO_NULL, &reqs[4]));
   CALL(MPI_Scan_init(sc_in, sc_out, N, MPI_INT, MPI_SUM, g_comm, MPI_INFO_NULL, &reqs[5]));
   CALL(MPI_Exscan_init(sc_in, ex_out, N, MPI_INT, MPI_SUM, g_comm, MPI_INFO_NULL, &reqs[6]));
-  CALL(MPI_Alltoall_init(a2a_in, 1, MPI_INT, a2a_out, 1, MPI_INT, g_comm, MPI_INFO_NULL,
-                         &reqs[7]));
+  CALL(MPI_Alltoall_init(a2a_in, 1, MPI_INT, a2a_out, 1, MPI_INT, g_comm, MPI_INFO_NULL, &reqs[7]));
   /* Inactive: a wait returns at once with an empty status. */
   MPI_Status st;
   st.MPI_SOURCE = 77;
@@ -143,8 +141,7 @@ static void test_errors(void) {
   int buf[4] = {0, 0, 0, 0}, out[4];
   expect_class(MPI_Ibcast(buf, 1, MPI_INT, g_p, g_comm, &req), MPI_ERR_ROOT, "Ibcast root");
   expect_class(MPI_Ibcast(buf, -1, MPI_INT, 0, g_comm, &req), MPI_ERR_COUNT, "Ibcast count");
-  expect_class(MPI_Ibcast(buf, 1, MPI_DATATYPE_NULL, 0, g_comm, &req), MPI_ERR_TYPE,
-               "Ibcast type");
+  expect_class(MPI_Ibcast(buf, 1, MPI_DATATYPE_NULL, 0, g_comm, &req), MPI_ERR_TYPE, "Ibcast type");
   expect_class(MPI_Ibarrier(MPI_COMM_NULL, &req), MPI_ERR_COMM, "Ibarrier comm");
   expect_class(MPI_Iallreduce(buf, out, 1, MPI_INT, MPI_OP_NULL, g_comm, &req), MPI_ERR_OP,
                "Iallreduce op");
@@ -154,8 +151,8 @@ static void test_errors(void) {
                "Ireduce root");
   expect_class(MPI_Iallreduce(buf, out, 1, MPI_INT, MPI_SUM, g_comm, NULL), MPI_ERR_ARG,
                "Iallreduce null request");
-  expect_class(MPI_Bcast_init(buf, 1, MPI_INT, 0, g_comm, (MPI_Info)0x12345, &req),
-               MPI_ERR_INFO, "Bcast_init info");
+  expect_class(MPI_Bcast_init(buf, 1, MPI_INT, 0, g_comm, (MPI_Info)0x12345, &req), MPI_ERR_INFO,
+               "Bcast_init info");
   expect_class(MPI_Allreduce_init(buf, out, 1, MPI_INT, MPI_OP_NULL, g_comm, MPI_INFO_NULL, &req),
                MPI_ERR_OP, "Allreduce_init op");
 }

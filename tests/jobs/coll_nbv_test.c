@@ -68,8 +68,8 @@ static void test_gather_scatter(void) {
     for (int i = 0; i < p; ++i)
       for (int k = 0; k < counts[i]; ++k) want[displs[i] + k] = val(i, k);
     for (int k = 0; k < cnt(me); ++k) wantmine[k] = val(me, k);
-    CALL(MPI_Igatherv(wantmine, cnt(me), MPI_INT, big, counts, displs, MPI_INT, root, g_comm,
-                      &req));
+    CALL(
+        MPI_Igatherv(wantmine, cnt(me), MPI_INT, big, counts, displs, MPI_INT, root, g_comm, &req));
     wait1(&req);
     if (me == root) check(big, want, total, "Igatherv", root);
     for (int k = 0; k < 8; ++k) got[k] = -1;
@@ -195,8 +195,7 @@ static void test_reductions(void) {
     wait1(&req);
     if (me == root) check(out, want, N, "Ireduce", root);
     memcpy(out, in, sizeof(in));
-    CALL(MPI_Ireduce(me == root ? MPI_IN_PLACE : in, out, N, MPI_INT, MPI_SUM, root, g_comm,
-                     &req));
+    CALL(MPI_Ireduce(me == root ? MPI_IN_PLACE : in, out, N, MPI_INT, MPI_SUM, root, g_comm, &req));
     wait1(&req);
     if (me == root) check(out, want, N, "Ireduce in place", root);
   }
@@ -267,7 +266,8 @@ static void test_reductions(void) {
     if (me == root)
       for (int i = 0; i < 6; ++i) {
         double w = i % 2 ? -5 : (double)(p * (p - 1) / 2 + p * i);
-        if (dout[i] != w) fail("Ireduce vector root %d element %d: %g want %g", root, i, dout[i], w);
+        if (dout[i] != w)
+          fail("Ireduce vector root %d element %d: %g want %g", root, i, dout[i], w);
       }
     g_checks++;
   }

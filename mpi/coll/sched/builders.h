@@ -34,8 +34,7 @@ void BuildScatterv(Schedule& s, int rank, int size, const Span* blocks, Span own
                    bool in_place);
 // Every rank sends `own` to every other at once and receives blocks[i] from rank i; blocks
 // [rank] gets `own` (unless in place: it is already there).
-void BuildAllgatherv(Schedule& s, int rank, int size, Span own, const Span* blocks,
-                     bool in_place);
+void BuildAllgatherv(Schedule& s, int rank, int size, Span own, const Span* blocks, bool in_place);
 // Every pair at once: sends[i] to rank i, recvs[i] from rank i (sends[rank] copied locally).
 void BuildAlltoallw(Schedule& s, int rank, int size, const Span* sends, const Span* recvs);
 

@@ -53,8 +53,7 @@ class ScheduleRequest final : public core::CollectiveExt {
   std::deque<core::Datatype> types_;
   std::deque<datatype::TypeRef> refs_;
 
-  friend StatusOr<core::Request*> Launch(std::unique_ptr<ScheduleRequest> request,
-                                         bool persistent);
+  friend StatusOr<core::Request*> Launch(std::unique_ptr<ScheduleRequest> request, bool persistent);
 };
 
 // Makes the request: a persistent one stays inactive until MPI_Start; otherwise it starts now.

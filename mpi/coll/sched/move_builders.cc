@@ -87,8 +87,7 @@ void BuildScatterv(Schedule& s, int rank, int size, const Span* blocks, Span own
   s.Wait();
 }
 
-void BuildAllgatherv(Schedule& s, int rank, int size, Span own, const Span* blocks,
-                     bool in_place) {
+void BuildAllgatherv(Schedule& s, int rank, int size, Span own, const Span* blocks, bool in_place) {
   // Receives first, then sends in rank order starting after this rank, so every rank's
   // first message goes to a different peer.
   for (int k = 1; k < size; ++k) s.Recv((rank - k + size) % size, blocks[(rank - k + size) % size]);

@@ -26,8 +26,8 @@ std::unique_ptr<Reducer> MakeReducer(MPI_Op op, const Datatype& base) {
 // is plain, else scratch (the caller unpacks it into `out` at the end). Records the copy of
 // `in` (this rank's contribution) into it.
 char* Stage(sched::Schedule& s, Span in, Span out) {
-  char* data = out.plain() && out.buf != nullptr ? static_cast<char*>(out.mut())
-                                                 : s.Scratch(in.bytes());
+  char* data =
+      out.plain() && out.buf != nullptr ? static_cast<char*>(out.mut()) : s.Scratch(in.bytes());
   s.Copy(in, Span{data, static_cast<int64_t>(in.bytes()), nullptr});
   return data;
 }
@@ -86,9 +86,9 @@ Req Iscatterv(core::Comm& comm, const void* sendbuf, const int64_t* sendcounts,
   return sched::Launch(std::move(req), persistent);
 }
 
-Req Iallgatherv(core::Comm& comm, const void* sendbuf, int64_t sendcount,
-                const Datatype* sendtype, void* recvbuf, const int64_t* recvcounts,
-                const int64_t* displs, const Datatype& recvtype, bool persistent) {
+Req Iallgatherv(core::Comm& comm, const void* sendbuf, int64_t sendcount, const Datatype* sendtype,
+                void* recvbuf, const int64_t* recvcounts, const int64_t* displs,
+                const Datatype& recvtype, bool persistent) {
   auto req = NewRequest(comm);
   const int n = comm.size();
   const bool in_place = sendbuf == MPI_IN_PLACE;
@@ -102,14 +102,15 @@ Req Iallgatherv(core::Comm& comm, const void* sendbuf, int64_t sendcount,
 
 Req Ialltoallw(core::Comm& comm, const void* sendbuf, const int64_t* sendcounts,
                const int64_t* sdispls, const Datatype* const* sendtypes, void* recvbuf,
-               const int64_t* recvcounts, const int64_t* rdispls,
-               const Datatype* const* recvtypes, bool persistent) {
+               const int64_t* recvcounts, const int64_t* rdispls, const Datatype* const* recvtypes,
+               bool persistent) {
   auto req = NewRequest(comm);
   sched::Schedule& s = req->sched();
   const int n = comm.size();
   std::vector<Span> sends(n), recvs(n);
   for (int i = 0; i < n; ++i) {
-    recvs[i] = Span{static_cast<char*>(recvbuf) + rdispls[i], recvcounts[i], req->Keep(recvtypes[i])};
+    recvs[i] =
+        Span{static_cast<char*>(recvbuf) + rdispls[i], recvcounts[i], req->Keep(recvtypes[i])};
   }
   if (sendbuf == MPI_IN_PLACE) {
     // Every block leaves from a packed copy of the receive buffer taken when the run starts.
@@ -164,9 +165,8 @@ Req Iallreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t cou
   return sched::Launch(std::move(req), persistent);
 }
 
-Req Iscan(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
-          const Datatype& type, const Datatype& base, MPI_Op op, bool exclusive,
-          bool persistent) {
+Req Iscan(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count, const Datatype& type,
+          const Datatype& base, MPI_Op op, bool exclusive, bool persistent) {
   auto req = NewRequest(comm);
   sched::Schedule& s = req->sched();
   const Datatype* t = req->Keep(&type);
@@ -184,9 +184,8 @@ Req Iscan(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
   return sched::Launch(std::move(req), persistent);
 }
 
-Req IreduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf,
-                   const int64_t* recvcounts, const Datatype& type, const Datatype& base,
-                   MPI_Op op, bool persistent) {
+Req IreduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, const int64_t* recvcounts,
+                   const Datatype& type, const Datatype& base, MPI_Op op, bool persistent) {
   auto req = NewRequest(comm);
   sched::Schedule& s = req->sched();
   const int n = comm.size();
@@ -204,8 +203,8 @@ Req IreduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf,
   std::vector<Span> blocks(n);
   int64_t offset = 0;
   for (int i = 0; i < n; ++i) {
-    blocks[i] = Span{data + offset * t->size, static_cast<int64_t>(recvcounts[i] * t->size),
-                     nullptr};
+    blocks[i] =
+        Span{data + offset * t->size, static_cast<int64_t>(recvcounts[i] * t->size), nullptr};
     offset += recvcounts[i];
   }
   sched::BuildScatterv(s, comm.rank(), n, blocks.data(), Span{recvbuf, recvcounts[comm.rank()], t},

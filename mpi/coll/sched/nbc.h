@@ -44,15 +44,14 @@ Req Ireduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
             const core::Datatype& type, const core::Datatype& base, MPI_Op op, int root,
             bool persistent);
 Req Iallreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
-               const core::Datatype& type, const core::Datatype& base, MPI_Op op,
-               bool persistent);
+               const core::Datatype& type, const core::Datatype& base, MPI_Op op, bool persistent);
 Req Iscan(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
           const core::Datatype& type, const core::Datatype& base, MPI_Op op, bool exclusive,
           bool persistent);
 // recvcounts: one per rank (Ireduce_scatter_block passes the same count for all).
-Req IreduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf,
-                   const int64_t* recvcounts, const core::Datatype& type,
-                   const core::Datatype& base, MPI_Op op, bool persistent);
+Req IreduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, const int64_t* recvcounts,
+                   const core::Datatype& type, const core::Datatype& base, MPI_Op op,
+                   bool persistent);
 
 }  // namespace zmpi::coll
 

@@ -39,8 +39,7 @@ void RingAllreduce(Schedule& s, int rank, int size, const Reducer& r, char* data
 
 }  // namespace
 
-void BuildAllreduce(Schedule& s, int rank, int size, const Reducer& r, void* data,
-                    size_t count) {
+void BuildAllreduce(Schedule& s, int rank, int size, const Reducer& r, void* data, size_t count) {
   if (size == 1) return;
   const size_t bytes = count * r.elem_size();
   if (r.commutative() && size > 2 && bytes >= kRingAllreduceMin &&

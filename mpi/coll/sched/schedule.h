@@ -64,9 +64,9 @@ enum class StepKind : uint8_t { kSend, kRecv, kCopy, kReduce, kCall, kWait };
 struct Step {
   StepKind kind = StepKind::kWait;
   int peer = -1;
-  Span data;             // send: what leaves; receive: where it lands; copy: the source
-  Span to;               // copy: the destination
-  void* staging = nullptr;  // copy between two laid-out (non-plain) spans: bytes() of room
+  Span data;                         // send: what leaves; receive: where it lands; copy: the source
+  Span to;                           // copy: the destination
+  void* staging = nullptr;           // copy between two laid-out (non-plain) spans: bytes() of room
   const Reducer* reducer = nullptr;  // reduce: inout[i] = in[i] op inout[i]
   const void* in = nullptr;
   void* inout = nullptr;
@@ -140,9 +140,9 @@ class Schedule {
   size_t round_ops_ = 0;     // while building: in the open round
 
   // Run state.
-  size_t pos_ = 0;                 // next step to run
-  std::vector<void*> pending_;     // posted in the current round
-  size_t done_ = 0;                // pending_[0, done_) are known complete
+  size_t pos_ = 0;              // next step to run
+  std::vector<void*> pending_;  // posted in the current round
+  size_t done_ = 0;             // pending_[0, done_) are known complete
   Status error_;
 };
 

@@ -267,7 +267,9 @@ TEST(Schedule, ScanAndExscanKeepOrder) {
         for (int q = 1; q < (exclusive ? r : r + 1); ++q) w = Compose(w, AffineOf(q, 0));
         EXPECT_TRUE(Same(a[r], w)) << "n=" << n << " rank " << r << " exclusive " << exclusive;
       }
-      if (exclusive) EXPECT_TRUE(Same(a[0], AffineOf(0, 0)));  // rank 0 untouched
+      if (exclusive) {
+        EXPECT_TRUE(Same(a[0], AffineOf(0, 0)));  // rank 0 untouched
+      }
     }
   }
 }
