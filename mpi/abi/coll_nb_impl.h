@@ -23,9 +23,34 @@ using core::Comm;
 using core::Datatype;
 using I64 = std::vector<int64_t>;
 
-// What every form checks first: the communicator (an intracommunicator: intercommunicator
-// collectives are refused with MPI_ERR_COMM for now).
-inline Status CheckCommOf(MPI_Comm comm, Comm** c) { return CheckIntraComm(comm, c); }
+// What every form checks first: the communicator. `inter_ok`: the form has an
+// intercommunicator version (the scans and reduce-scatters refuse one with MPI_ERR_COMM).
+inline Status CheckCommOf(MPI_Comm comm, Comm** c, bool inter_ok = true) {
+  return inter_ok ? CheckComm(comm, c) : CheckIntraComm(comm, c);
+}
+
+// A root: a rank of the communicator; on an intercommunicator MPI_ROOT, MPI_PROC_NULL or a
+// rank of the remote group.
+inline Status CheckRootOf(const Comm& c, int root) {
+  if (!c.is_inter()) return CheckRoot(c, root);
+  if (root == MPI_ROOT || root == MPI_PROC_NULL || (root >= 0 && root < c.size())) {
+    return OkStatus();
+  }
+  return Error(Code::kRoot, "invalid root %d on an intercommunicator", root);
+}
+
+// MPI_IN_PLACE has no meaning on an intercommunicator.
+inline Status CheckNotInPlace(const Comm& c, const void* buf) {
+  return c.is_inter() && buf == MPI_IN_PLACE
+             ? Error(Code::kBuffer, "MPI_IN_PLACE on an intercommunicator")
+             : OkStatus();
+}
+
+// Whether this rank is the root of a rooted operation, and whether it contributes data.
+inline bool IsRoot(const Comm& c, int root) {
+  return c.is_inter() ? root == MPI_ROOT : c.rank() == root;
+}
+inline bool IsContributor(const Comm& c, int root) { return c.is_inter() ? root >= 0 : true; }
 
 // The arguments every form checks last: the info of an _init form, the request pointer.
 inline Status CheckTail(bool persistent, MPI_Info info, MPI_Request* request) {
@@ -100,7 +125,8 @@ int Bcast(const char* fn, bool persistent, void* buffer, Count count, MPI_Dataty
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
   ZMPI_NBC_CHECK(CheckData(buffer, count, datatype, &t));
-  ZMPI_NBC_CHECK(CheckRoot(*c, root));
+  ZMPI_NBC_CHECK(CheckRootOf(*c, root));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, buffer));
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
   return Done(c, fn, coll::Ibcast(*c, buffer, count, *t, root, persistent), request);
 }
@@ -116,12 +142,13 @@ int Gatherv(const char* fn, bool persistent, bool vform, const void* sendbuf, Co
   const Datatype *st = nullptr, *rt = nullptr;
   I64 counts, offsets;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
-  ZMPI_NBC_CHECK(CheckRoot(*c, root));
-  const bool at_root = c->rank() == root;
+  ZMPI_NBC_CHECK(CheckRootOf(*c, root));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, sendbuf));
+  const bool at_root = IsRoot(*c, root);
   if (!at_root && sendbuf == MPI_IN_PLACE) {
     ZMPI_NBC_CHECK(Error(Code::kBuffer, "MPI_IN_PLACE is only valid at the root"));
   }
-  if (!(at_root && sendbuf == MPI_IN_PLACE)) {
+  if (!(at_root && sendbuf == MPI_IN_PLACE) && IsContributor(*c, root)) {
     ZMPI_NBC_CHECK(CheckData(sendbuf, sendcount, sendtype, &st));
   }
   if (at_root) {
@@ -150,8 +177,9 @@ int Scatterv(const char* fn, bool persistent, bool vform, const void* sendbuf, C
   const Datatype *st = nullptr, *rt = nullptr;
   I64 counts, offsets;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
-  ZMPI_NBC_CHECK(CheckRoot(*c, root));
-  const bool at_root = c->rank() == root;
+  ZMPI_NBC_CHECK(CheckRootOf(*c, root));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, recvbuf));
+  const bool at_root = IsRoot(*c, root);
   if (at_root) {
     const int n = c->size();
     if (!vform) {
@@ -163,7 +191,7 @@ int Scatterv(const char* fn, bool persistent, bool vform, const void* sendbuf, C
   } else if (recvbuf == MPI_IN_PLACE) {
     ZMPI_NBC_CHECK(Error(Code::kBuffer, "MPI_IN_PLACE is only valid at the root"));
   }
-  if (!(at_root && recvbuf == MPI_IN_PLACE)) {
+  if (!(at_root && recvbuf == MPI_IN_PLACE) && IsContributor(*c, root)) {
     ZMPI_NBC_CHECK(CheckData(recvbuf, recvcount, recvtype, &rt));
   }
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
@@ -184,6 +212,7 @@ int Allgatherv(const char* fn, bool persistent, bool vform, const void* sendbuf,
   const Datatype *st = nullptr, *rt = nullptr;
   I64 counts, offsets;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, sendbuf));
   if (sendbuf != MPI_IN_PLACE) ZMPI_NBC_CHECK(CheckData(sendbuf, sendcount, sendtype, &st));
   const int n = c->size();
   if (!vform) {
@@ -209,6 +238,7 @@ int Alltoallw(const char* fn, bool persistent, int kind, const void* sendbuf, Co
   ZMPI_ENTER(fn);
   Comm* c = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, sendbuf));
   const int n = c->size();
   const bool in_place = sendbuf == MPI_IN_PLACE;
   I64 scounts(n), sdisp(n), rcounts(n), rdisp(n);
@@ -258,12 +288,16 @@ int Reduce(const char* fn, bool persistent, const void* sendbuf, void* recvbuf, 
   Comm* c = nullptr;
   const Datatype *t = nullptr, *base = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
-  ZMPI_NBC_CHECK(CheckRoot(*c, root));
-  const bool at_root = c->rank() == root;
+  ZMPI_NBC_CHECK(CheckRootOf(*c, root));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, sendbuf));
+  const bool at_root = IsRoot(*c, root);
   if (!at_root && sendbuf == MPI_IN_PLACE) {
     ZMPI_NBC_CHECK(Error(Code::kBuffer, "MPI_IN_PLACE is only valid at the root"));
   }
-  ZMPI_NBC_CHECK(CheckReduction(sendbuf, recvbuf, count, datatype, op, at_root, &t, &base));
+  // An intercommunicator's root only receives and the rest of its group does nothing: their
+  // send buffers are not used.
+  const void* checked_send = c->is_inter() && root < 0 ? MPI_IN_PLACE : sendbuf;
+  ZMPI_NBC_CHECK(CheckReduction(checked_send, recvbuf, count, datatype, op, at_root, &t, &base));
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
   return Done(c, fn, coll::Ireduce(*c, sendbuf, recvbuf, count, *t, *base, op, root, persistent),
               request);
@@ -277,7 +311,8 @@ int Allreduce(const char* fn, bool persistent, int scan, const void* sendbuf, vo
   ZMPI_ENTER(fn);
   Comm* c = nullptr;
   const Datatype *t = nullptr, *base = nullptr;
-  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c, scan == 0));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, sendbuf));
   ZMPI_NBC_CHECK(CheckReduction(sendbuf, recvbuf, count, datatype, op, true, &t, &base));
   ZMPI_NBC_CHECK(CheckTail(persistent, info, request));
   if (scan == 0) {
@@ -297,7 +332,7 @@ int ReduceScatter(const char* fn, bool persistent, bool vform, const void* sendb
   Comm* c = nullptr;
   const Datatype *t = nullptr, *base = nullptr;
   I64 counts, unused;
-  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c, false));
   const int n = c->size();
   if (!vform) {
     ZMPI_NBC_CHECK(CheckCountOf(recvcount));

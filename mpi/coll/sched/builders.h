@@ -52,6 +52,30 @@ void BuildReduce(Schedule& s, int rank, int size, const Reducer& r, void* data, 
 void BuildScan(Schedule& s, int rank, int size, const Reducer& r, void* data, size_t count,
                bool exclusive);
 
+// ---- intercommunicators ----
+// Direct exchanges between the groups (no step inside a group); peers are remote ranks and
+// `remote` is the remote group's size. Rooted operations: the root passed MPI_ROOT (kRoot),
+// the rest of its group MPI_PROC_NULL (kIdle), the other group the root's rank (kRemote).
+enum class InterRole { kRoot, kIdle, kRemote };
+void BuildInterBarrier(Schedule& s, int remote);
+void BuildInterBcast(Schedule& s, int remote, Span buf, InterRole role, int root);
+void BuildInterGatherv(Schedule& s, int remote, Span own, const Span* blocks, InterRole role,
+                       int root);
+void BuildInterScatterv(Schedule& s, int remote, const Span* blocks, Span own, InterRole role,
+                        int root);
+// blocks[i]: what remote rank i sends here.
+void BuildInterAllgatherv(Schedule& s, int remote, Span own, const Span* blocks);
+void BuildInterAlltoallw(Schedule& s, int remote, const Span* sends, const Span* recvs);
+// The root receives every remote rank's contribution and combines them in rank order
+// (remote*count elements of scratch); `data`: this rank's contribution (kRemote) or the
+// result (kRoot).
+void BuildInterReduce(Schedule& s, int remote, const Reducer& r, void* data, size_t count,
+                      InterRole role, int root);
+// Every rank sends `own` to every remote rank and combines theirs, in rank order, into `data`
+// (which must not be `own`).
+void BuildInterAllreduce(Schedule& s, int remote, const Reducer& r, const void* own, void* data,
+                         size_t count);
+
 }  // namespace zmpi::coll::sched
 
 #endif  // ZMPI_MPI_COLL_SCHED_BUILDERS_H_

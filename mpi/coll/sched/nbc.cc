@@ -6,6 +6,9 @@
 #include "mpi/coll/op_reducer.h"
 #include "mpi/coll/sched/builders.h"
 #include "mpi/coll/sched/core_backend.h"
+#include "mpi/core/derived_op.h"
+#include "mpi/core/op.h"
+#include "mpi/core/user_op.h"
 
 namespace zmpi::coll {
 namespace {
@@ -18,7 +21,47 @@ std::unique_ptr<ScheduleRequest> NewRequest(core::Comm& comm) {
   return std::make_unique<ScheduleRequest>(comm, comm.NextCollTag());
 }
 
+// A user-defined op (MPI_Op_create) on `type`. Schedules combine packed elements: a plain
+// type's are its own layout, so the user's function runs on them directly; any other type's
+// are unpacked into the type's layout around the call and packed again (a cold case: it
+// allocates per call).
+class UserOpReducer final : public Reducer {
+ public:
+  UserOpReducer(const core::UserOp& op, const Datatype& type, bool plain)
+      : op_(op), type_(type), plain_(plain) {}
+  size_t elem_size() const override { return type_.size; }
+  bool commutative() const override { return op_.commutative; }
+  void Apply(const void* in, void* inout, size_t count) const override {
+    const int64_t n = static_cast<int64_t>(count);
+    if (plain_) {
+      core::CallUserOp(op_, in, inout, n, type_.handle, type_.extent);
+      return;
+    }
+    // Room for n elements laid out from a buffer address `base` (data may start before it).
+    const int64_t span =
+        (n - 1) * static_cast<int64_t>(type_.extent) + static_cast<int64_t>(type_.true_extent);
+    std::unique_ptr<char[]> a(new char[span]), b(new char[span]);
+    char* abase = a.get() - type_.true_lb;
+    char* bbase = b.get() - type_.true_lb;
+    const int64_t bytes = n * static_cast<int64_t>(type_.size);
+    core::UnpackTyped(in, bytes, abase, n, type_);
+    core::UnpackTyped(inout, bytes, bbase, n, type_);
+    core::CallUserOp(op_, abase, bbase, n, type_.handle, type_.extent);
+    core::PackTyped(bbase, n, type_, inout);
+  }
+
+ private:
+  core::UserOp op_;
+  const Datatype& type_;
+  bool plain_;
+};
+
+// `base` is the type itself for a user-defined op (the C boundary's CheckOp).
 std::unique_ptr<Reducer> MakeReducer(MPI_Op op, const Datatype& base) {
+  core::UserOp user;
+  if (!core::IsPredefinedOp(op) && core::FindUserOp(op, &user)) {
+    return std::make_unique<UserOpReducer>(user, base, Span{nullptr, 0, &base}.plain());
+  }
   return std::make_unique<OpReducer>(op, base);
 }
 
@@ -36,19 +79,33 @@ void Unstage(sched::Schedule& s, const char* data, Span out) {
   s.Copy(Span{data, static_cast<int64_t>(out.bytes()), nullptr}, out);
 }
 
+// An intercommunicator's rooted operation: what `root` says this rank is.
+sched::InterRole RoleOf(int root) {
+  if (root == MPI_ROOT) return sched::InterRole::kRoot;
+  return root == MPI_PROC_NULL ? sched::InterRole::kIdle : sched::InterRole::kRemote;
+}
+
 }  // namespace
 
 Req Ibarrier(core::Comm& comm, bool persistent) {
   auto req = NewRequest(comm);
-  sched::BuildBarrier(req->sched(), comm.rank(), comm.size());
+  if (comm.is_inter()) {
+    sched::BuildInterBarrier(req->sched(), comm.size());
+  } else {
+    sched::BuildBarrier(req->sched(), comm.rank(), comm.size());
+  }
   return sched::Launch(std::move(req), persistent);
 }
 
 Req Ibcast(core::Comm& comm, void* buf, int64_t count, const Datatype& type, int root,
            bool persistent) {
   auto req = NewRequest(comm);
-  sched::BuildBcast(req->sched(), comm.rank(), comm.size(), Span{buf, count, req->Keep(&type)},
-                    root);
+  const Span data{buf, count, req->Keep(&type)};
+  if (comm.is_inter()) {
+    sched::BuildInterBcast(req->sched(), comm.size(), data, RoleOf(root), root);
+  } else {
+    sched::BuildBcast(req->sched(), comm.rank(), comm.size(), data, root);
+  }
   return sched::Launch(std::move(req), persistent);
 }
 
@@ -57,15 +114,20 @@ Req Igatherv(core::Comm& comm, const void* sendbuf, int64_t sendcount, const Dat
              const Datatype* recvtype, int root, bool persistent) {
   auto req = NewRequest(comm);
   const int n = comm.size();
-  const bool at_root = comm.rank() == root;
+  const bool at_root = comm.is_inter() ? root == MPI_ROOT : comm.rank() == root;
   const bool in_place = at_root && sendbuf == MPI_IN_PLACE;
   std::vector<Span> blocks;
   if (at_root) {
     const Span all{recvbuf, 0, req->Keep(recvtype)};
     for (int i = 0; i < n; ++i) blocks.push_back(all.At(displs[i], recvcounts[i]));
   }
-  const Span own = in_place ? Span{} : Span{sendbuf, sendcount, req->Keep(sendtype)};
-  sched::BuildGatherv(req->sched(), comm.rank(), n, own, blocks.data(), root, in_place);
+  const Span own =
+      in_place || sendtype == nullptr ? Span{} : Span{sendbuf, sendcount, req->Keep(sendtype)};
+  if (comm.is_inter()) {
+    sched::BuildInterGatherv(req->sched(), n, own, blocks.data(), RoleOf(root), root);
+  } else {
+    sched::BuildGatherv(req->sched(), comm.rank(), n, own, blocks.data(), root, in_place);
+  }
   return sched::Launch(std::move(req), persistent);
 }
 
@@ -74,15 +136,20 @@ Req Iscatterv(core::Comm& comm, const void* sendbuf, const int64_t* sendcounts,
               const Datatype* recvtype, int root, bool persistent) {
   auto req = NewRequest(comm);
   const int n = comm.size();
-  const bool at_root = comm.rank() == root;
+  const bool at_root = comm.is_inter() ? root == MPI_ROOT : comm.rank() == root;
   const bool in_place = at_root && recvbuf == MPI_IN_PLACE;
   std::vector<Span> blocks;
   if (at_root) {
     const Span all{sendbuf, 0, req->Keep(sendtype)};
     for (int i = 0; i < n; ++i) blocks.push_back(all.At(displs[i], sendcounts[i]));
   }
-  const Span own = in_place ? Span{} : Span{recvbuf, recvcount, req->Keep(recvtype)};
-  sched::BuildScatterv(req->sched(), comm.rank(), n, blocks.data(), own, root, in_place);
+  const Span own =
+      in_place || recvtype == nullptr ? Span{} : Span{recvbuf, recvcount, req->Keep(recvtype)};
+  if (comm.is_inter()) {
+    sched::BuildInterScatterv(req->sched(), n, blocks.data(), own, RoleOf(root), root);
+  } else {
+    sched::BuildScatterv(req->sched(), comm.rank(), n, blocks.data(), own, root, in_place);
+  }
   return sched::Launch(std::move(req), persistent);
 }
 
@@ -96,7 +163,11 @@ Req Iallgatherv(core::Comm& comm, const void* sendbuf, int64_t sendcount, const 
   std::vector<Span> blocks;
   for (int i = 0; i < n; ++i) blocks.push_back(all.At(displs[i], recvcounts[i]));
   const Span own = in_place ? Span{} : Span{sendbuf, sendcount, req->Keep(sendtype)};
-  sched::BuildAllgatherv(req->sched(), comm.rank(), n, own, blocks.data(), in_place);
+  if (comm.is_inter()) {
+    sched::BuildInterAllgatherv(req->sched(), n, own, blocks.data());
+  } else {
+    sched::BuildAllgatherv(req->sched(), comm.rank(), n, own, blocks.data(), in_place);
+  }
   return sched::Launch(std::move(req), persistent);
 }
 
@@ -128,7 +199,11 @@ Req Ialltoallw(core::Comm& comm, const void* sendbuf, const int64_t* sendcounts,
                       req->Keep(sendtypes[i])};
     }
   }
-  sched::BuildAlltoallw(s, comm.rank(), n, sends.data(), recvs.data());
+  if (comm.is_inter()) {
+    sched::BuildInterAlltoallw(s, n, sends.data(), recvs.data());
+  } else {
+    sched::BuildAlltoallw(s, comm.rank(), n, sends.data(), recvs.data());
+  }
   return sched::Launch(std::move(req), persistent);
 }
 
@@ -140,9 +215,21 @@ Req Ireduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
   const Datatype* b = req->Keep(&base);
   const Reducer* r = s.Own(MakeReducer(op, *b));
   const size_t elements = static_cast<size_t>(count) * (t->size / b->size);
-  const bool at_root = comm.rank() == root;
   const Span out{recvbuf, count, t};
   const Span in{sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, t};
+  if (comm.is_inter()) {
+    const sched::InterRole role = RoleOf(root);
+    if (role == sched::InterRole::kRoot) {
+      char* data = out.plain() && out.buf != nullptr ? static_cast<char*>(out.mut())
+                                                     : s.Scratch(out.bytes());
+      sched::BuildInterReduce(s, comm.size(), *r, data, elements, role, root);
+      Unstage(s, data, out);
+    } else if (role == sched::InterRole::kRemote) {
+      sched::BuildInterReduce(s, comm.size(), *r, Stage(s, in, Span{}), elements, role, root);
+    }
+    return sched::Launch(std::move(req), persistent);
+  }
+  const bool at_root = comm.rank() == root;
   char* data = at_root ? Stage(s, in, out) : Stage(s, in, Span{});
   sched::BuildReduce(s, comm.rank(), comm.size(), *r, data, elements, root);
   if (at_root) Unstage(s, data, out);
@@ -159,6 +246,14 @@ Req Iallreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t cou
   const size_t elements = static_cast<size_t>(count) * (t->size / b->size);
   const Span out{recvbuf, count, t};
   const Span in{sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, t};
+  if (comm.is_inter()) {
+    // This rank's contribution, packed, and the combination of the remote group's.
+    const char* own = in.plain() ? static_cast<const char*>(in.buf) : Stage(s, in, Span{});
+    char* data = out.plain() ? static_cast<char*>(out.mut()) : s.Scratch(out.bytes());
+    sched::BuildInterAllreduce(s, comm.size(), *r, own, data, elements);
+    Unstage(s, data, out);
+    return sched::Launch(std::move(req), persistent);
+  }
   char* data = Stage(s, in, out);
   sched::BuildAllreduce(s, comm.rank(), comm.size(), *r, data, elements);
   Unstage(s, data, out);
