@@ -1,11 +1,11 @@
 #include "mpi/coll/reducing.h"
 
 #include <cstring>
-#include <vector>
 
 #include "mpi/coll/coll.h"
 #include "mpi/coll/core_links.h"
 #include "mpi/coll/gatherv.h"
+#include "mpi/coll/inline_array.h"
 #include "mpi/coll/reduce_scatter.h"
 #include "mpi/coll/reduction.h"
 #include "mpi/coll/scan.h"
@@ -91,7 +91,7 @@ Status ReduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, Count
   ZMPI_RETURN_IF_ERROR(red.Init(op, type));
   const int p = comm.size();
   const int r = comm.rank();
-  std::vector<size_t> counts(p);  // in reducer elements
+  InlineArray<size_t> counts(p);  // in reducer elements
   int64_t total = 0;
   for (int i = 0; i < p; ++i) {
     counts[i] = red.Elements(recvcounts[i]);
@@ -117,8 +117,8 @@ Status ReduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, Count
     ZMPI_RETURN_IF_ERROR(ReduceWith(comm, vector.data(), r == 0 ? result.data() : nullptr,
                                     red.Elements(total), red.reducer(), 0));
     const int tag = comm.NextCollTag();
-    std::vector<size_t> bytes(p);
-    std::vector<ptrdiff_t> offsets(p);
+    InlineArray<size_t> bytes(p);
+    InlineArray<ptrdiff_t> offsets(p);
     ptrdiff_t at = 0;
     for (int i = 0; i < p; ++i) {
       bytes[i] = counts[i] * elem;
