@@ -8,6 +8,7 @@
 #include "mpi/coll/vcoll.h"
 
 using zmpi::Code;
+using zmpi::abi::CheckAliasing;
 using zmpi::abi::CheckBlock;
 using zmpi::abi::CheckVBlocks;
 using zmpi::abi::CheckWBlocks;
@@ -46,6 +47,7 @@ int GathervImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Data
     ZMPI_CHECK_ARG(c, name,
                    CheckVBlocks(recvbuf, recvcounts, displs, true, c->size(), recvtype, &rt));
   }
+  if (at_root) ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
   return Report(c, name,
                 zmpi::coll::Gatherv(*c, sendbuf, sendcount, st, recvbuf, CountsView::Of(recvcounts),
                                     CountsView::Of(displs), rt, root));
@@ -75,6 +77,7 @@ int ScattervImpl(const char* name, const void* sendbuf, const Count* sendcounts,
   if (recvbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, name, CheckBlock(recvbuf, recvcount, recvtype, &bytes, &rt));
   }
+  if (at_root) ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
   return Report(c, name,
                 zmpi::coll::Scatterv(*c, sendbuf, CountsView::Of(sendcounts),
                                      CountsView::Of(displs), st, recvbuf, recvcount, rt, root));
@@ -99,6 +102,7 @@ int AllgathervImpl(const char* name, const void* sendbuf, Count sendcount, MPI_D
   }
   ZMPI_CHECK_ARG(c, name,
                  CheckVBlocks(recvbuf, recvcounts, displs, true, c->size(), recvtype, &rt));
+  ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
   return Report(c, name,
                 zmpi::coll::Allgatherv(*c, sendbuf, sendcount, st, recvbuf,
                                        CountsView::Of(recvcounts), CountsView::Of(displs), *rt));
@@ -125,6 +129,7 @@ int AlltoallvImpl(const char* name, const void* sendbuf, const Count* sendcounts
   }
   ZMPI_CHECK_ARG(c, name,
                  CheckVBlocks(recvbuf, recvcounts, rdispls, true, c->size(), recvtype, &rt));
+  ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, 1));
   return Report(
       c, name,
       zmpi::coll::Alltoallv(*c, sendbuf, CountsView::Of(sendcounts), CountsView::Of(sdispls), st,
@@ -147,6 +152,7 @@ int AlltoallwImpl(const char* name, const void* sendbuf, const Count* sendcounts
     ZMPI_CHECK_ARG(c, name, CheckWBlocks(sendbuf, sendcounts, sdispls, sendtypes, c->size()));
   }
   ZMPI_CHECK_ARG(c, name, CheckWBlocks(recvbuf, recvcounts, rdispls, recvtypes, c->size()));
+  ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, 1));
   return Report(c, name,
                 zmpi::coll::Alltoallw(
                     *c, sendbuf, CountsView::Of(sendcounts), CountsView::Of(sdispls), sendtypes,
