@@ -19,6 +19,9 @@ namespace {
 // at any size on up to this many ranks.
 constexpr size_t kRingReduceScatterBytes = 32 * 1024;
 constexpr int kRingReduceScatterMaxRanks = 4;
+// Scans up to this many ranks take the chain (no rank waits on a higher one), beyond it
+// recursive doubling (log2 p steps).
+constexpr int kChainScanMaxRanks = 4;
 
 Status ScanAny(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
                const core::Datatype& type, MPI_Op op, bool exclusive) {
@@ -30,8 +33,9 @@ Status ScanAny(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t cou
   Staged send(sendbuf, in_place ? 0 : count, type, red.staged());
   Staged recv(recvbuf, count, type, red.staged(), in_place);
   CoreLinks links(comm);
-  ZMPI_RETURN_IF_ERROR(RecursiveDoublingScan(links, in_place ? kInPlace : send.data(), recv.data(),
-                                             red.Elements(count), red.reducer(), exclusive, tag));
+  const auto algorithm = comm.size() <= kChainScanMaxRanks ? ChainScan : RecursiveDoublingScan;
+  ZMPI_RETURN_IF_ERROR(algorithm(links, in_place ? kInPlace : send.data(), recv.data(),
+                                 red.Elements(count), red.reducer(), exclusive, tag));
   if (!(exclusive && comm.rank() == 0)) recv.Store();
   return OkStatus();
 }
