@@ -1,13 +1,15 @@
 /* Shared memory that scales (issue 16): many ranks on one host start quickly and use shared
  * memory that grows with the pairs that talk, not with the square of the ranks.
  *
- *   shm_scale_test all|ring MAX_MIB MAX_INIT_S
+ *   shm_scale_test all|ring MAX_MIB MAX_INIT_S [HOLD_S]
  *
  * "all": every pair exchanges a message (both ways); "ring": each rank talks to its two
  * neighbours and then everyone joins a few collectives. Then rank 0 adds up the memory the
  * job's /dev/shm objects really use (allocated blocks of /dev/shm/$ZMPI_JOB_SHM_PREFIX*) and
  * checks it is below MAX_MIB and above zero (the objects were found), and that MPI_Init took
- * at most MAX_INIT_S seconds on every rank. Uses <mpi.h> and POSIX only. */
+ * at most MAX_INIT_S seconds on every rank. With HOLD_S, rank 0 then prints "holding" and
+ * every rank waits that long before MPI_Finalize (a job to kill in the middle: the
+ * shm_leftovers test). Uses <mpi.h> and POSIX only. */
 #include <dirent.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const kTestName = "shm_scale";
 #include "job_check.h"
@@ -123,6 +126,13 @@ int main(int argc, char **argv) {
     printf("%s: slowest MPI_Init %.2f s\n", kTestName, slowest);
     if (slowest > max_init_s) fail("MPI_Init took %.2f s > %.2f s", slowest, max_init_s);
     ++g_checks;
+  }
+  if (argc > 4) {
+    if (g_me == 0) {
+      printf("%s: holding\n", kTestName);
+      fflush(stdout);
+    }
+    sleep((unsigned)atoi(argv[4]));
   }
   return finish_ok();
 }
