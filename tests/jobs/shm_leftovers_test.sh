@@ -5,9 +5,10 @@
 # machine are neither seen nor touched.
 # Usage: shm_leftovers_test.sh PATH/TO/zrun PATH/TO/shm_scale_test
 set -u
-if [ "${ZMPI_IN_PRIVATE_SHM:-}" != 1 ]; then
-  ZMPI_IN_PRIVATE_SHM=1 exec unshare -m sh "$0" "$@" || { echo "FAIL: unshare -m (root?)"; exit 1; }
+if [ "${SHM_TEST_PRIVATE_NS:-}" != 1 ]; then
+  SHM_TEST_PRIVATE_NS=1 exec unshare -m sh "$0" "$@" || { echo "FAIL: unshare -m (root?)"; exit 1; }
 fi
+unset SHM_TEST_PRIVATE_NS
 zrun="$1"
 prog="$2"
 work=$(mktemp -d) || exit 1
