@@ -62,8 +62,11 @@ struct Options {
   // Ring memory beyond first rings that the ranks of this host may spend on busy pairs,
   // split evenly between the local ranks.
   size_t host_ring_budget = size_t{64} << 20;
-  // Times a first or grown ring is found full before it grows (a pair that is busy).
-  uint32_t grow_after_full = 16;
+  // Times a first or grown ring is found full before it grows (a pair that is busy). Small,
+  // so that a pair that talks grows early (a ping-pong pays a cache miss per message on a
+  // 2-slot ring) and the one-time cost of growing (~0.5 ms: allocate and fault in 1 MiB on
+  // both sides) falls in its first exchanges, e.g. an OSU benchmark's warm-up.
+  uint32_t grow_after_full = 4;
   bool single_copy = true;  // offer Read() via process_vm_readv (ZMPI_SINGLE_COPY)
   // Reads of assist_min_bytes or more are shared with the owner of the source memory, which
   // copies part of them from its Poll (see copy_assist.h). 0: the reader always copies alone.
