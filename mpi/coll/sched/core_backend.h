@@ -18,7 +18,8 @@
 //   s.Wait();
 //   return Launch(std::move(req), persistent);  // the request (inactive when persistent)
 //
-// Peers may be MPI_PROC_NULL only if the backend is told so: skip such steps when building.
+// A peer may be MPI_PROC_NULL (Cartesian edges): core completes such a send or receive at
+// once and moves nothing.
 // Two messages between the same pair in one schedule match in recording order, so a graph
 // with repeated edges stays correct as long as both sides record their edges in the same
 // (standard-defined) order.
