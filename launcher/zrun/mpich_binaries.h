@@ -1,0 +1,38 @@
+// MPICH binaries under zrun: a program linked by MPICH's compiler wrappers names MPICH's
+// libraries (libmpich.so.12, libmpichcxx.so.12, ...) instead of libmpi.so.12. zmpi's library
+// directory holds those names as links to libmpi.so.12 (compat/CMakeLists.txt) and comes first
+// on the ranks' LD_LIBRARY_PATH, so such a program loads zmpi. Two cases need more, decided
+// here from the program's ELF dynamic section (elf_deps.h):
+// - a needed MPICH library zmpi does not provide (Fortran, for now): refuse to start, saying so,
+//   instead of letting the loader pick MPICH's and run N one-rank worlds;
+// - a DT_RPATH (searched before LD_LIBRARY_PATH), or --mpich-binaries for programs zrun cannot
+//   read (a script that starts one): also LD_PRELOAD zmpi's libmpi.so.12, whose MPI symbols
+//   then win over any MPICH library the loader still finds.
+#ifndef ZMPI_LAUNCHER_ZRUN_MPICH_BINARIES_H_
+#define ZMPI_LAUNCHER_ZRUN_MPICH_BINARIES_H_
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "launcher/zrun/elf_deps.h"
+
+namespace zmpi::launcher::zrun {
+
+struct MpichSetup {
+  std::vector<std::string> mpich_libs;  // MPICH-ABI libraries the program needs, in its order
+  std::string preload;                  // a library to LD_PRELOAD, "" for none
+};
+
+// The MPICH-ABI sonames zrun recognizes (Debian's and upstream MPICH's spellings).
+bool IsMpichLibrary(const std::string& soname);
+
+// What the ranks of a program with `deps` need, given zmpi's library directory `lib_dir` and
+// whether --mpich-binaries was given. Errors (kArg) name the missing library and why; `program`
+// is only used in messages.
+StatusOr<MpichSetup> PlanMpichBinary(const std::string& program, const ElfDeps& deps,
+                                     const std::string& lib_dir, bool forced);
+
+}  // namespace zmpi::launcher::zrun
+
+#endif  // ZMPI_LAUNCHER_ZRUN_MPICH_BINARIES_H_
