@@ -4,15 +4,19 @@
 # rank 0 of 1) and rank 0 prints the OK line. The program must really be an MPICH binary, or the
 # test proves nothing.
 #   check_mpich_binary.sh PROGRAM NP ZRUN [ZRUN OPTIONS...]
+# MPICH_BINARY_NEEDS (default libmpich.so.12): the MPICH libraries the program must need.
 set -u
 prog=$1 np=$2
 shift 2
 fail() { echo "FAILED: $1"; exit 1; }
 needed=$(readelf -d "$prog" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-case " $needed" in
-  *" libmpich.so.12 "*) echo "$prog needs: $needed" ;;
-  *) fail "$prog does not need libmpich.so.12 (needs: $needed)" ;;
-esac
+for lib in ${MPICH_BINARY_NEEDS:-libmpich.so.12}; do
+  case " $needed" in
+    *" $lib "*) ;;
+    *) fail "$prog does not need $lib (needs: $needed)" ;;
+  esac
+done
+echo "$prog needs: $needed"
 out=$(mktemp "${TMPDIR:-/tmp}/zmpi-mpich.XXXXXX") || exit 1
 trap 'rm -f "$out"' EXIT
 timeout 60 "$@" -n "$np" "$prog" >"$out" 2>&1
