@@ -4,10 +4,10 @@
 set -eu
 # Tests of the drop-in (tests/compat): MPICH's wrappers and library build programs that must run
 # on zmpi (mpich, libmpich-dev), netpipe-mpich2 is a Debian program built against MPICH, meson
-# checks dependency('mpi').
+# and autoconf build user projects against zmpi.
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
 libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
-mpich libmpich-dev netpipe-mpich2 meson $*"
+mpich libmpich-dev netpipe-mpich2 meson autoconf $*"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
