@@ -25,8 +25,20 @@ struct ElfDeps {
 // Parses `bytes`, a whole file's contents. A non-ELF file gives is_elf == false and OK; a
 // truncated or inconsistent ELF file is an error (kOther) saying what is wrong.
 StatusOr<ElfDeps> ParseElfDeps(const std::string& bytes);
-// Reads and parses `path` (at most 1 GiB; only the parts the headers point at are kept).
+// Reads and parses `path` (only the parts the headers point at are read).
 StatusOr<ElfDeps> ReadElfDeps(const std::string& path);
+
+// Dynamic symbols (SHT_DYNSYM) whose names start with one of the given prefixes: the ones the
+// file needs from elsewhere (undefined) and the ones it offers (defined, global or weak). A file
+// without section headers, or not ELF, gives empty lists; a damaged table is an error.
+struct ElfSymbols {
+  std::vector<std::string> undefined;
+  std::vector<std::string> defined;
+};
+StatusOr<ElfSymbols> ParseElfSymbols(const std::string& bytes,
+                                     const std::vector<std::string>& prefixes);
+StatusOr<ElfSymbols> ReadElfSymbols(const std::string& path,
+                                    const std::vector<std::string>& prefixes);
 
 }  // namespace zmpi::launcher::zrun
 

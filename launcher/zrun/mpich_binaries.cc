@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <set>
+
 namespace zmpi::launcher::zrun {
 
 namespace {
@@ -61,6 +64,30 @@ StatusOr<MpichSetup> PlanMpichBinary(const std::string& program, const ElfDeps& 
     setup.preload = path;
   }
   return setup;
+}
+
+const std::vector<std::string>& MpiSymbolPrefixes() {
+  static const std::vector<std::string> prefixes = {"MPI_", "PMPI_", "MPIX_", "PMPIX_"};
+  return prefixes;
+}
+
+std::vector<std::string> MissingMpiSymbols(const ElfSymbols& program, const ElfSymbols& library) {
+  std::set<std::string> have(library.defined.begin(), library.defined.end());
+  std::set<std::string> missing;
+  for (const std::string& name : program.undefined) {
+    if (have.count(name) == 0) missing.insert(name);
+  }
+  return std::vector<std::string>(missing.begin(), missing.end());
+}
+
+std::string MissingSymbolsWarning(const std::string& program,
+                                  const std::vector<std::string>& missing, size_t shown) {
+  std::string names;
+  for (size_t i = 0; i < missing.size() && i < shown; ++i) names += (i ? ", " : "") + missing[i];
+  if (missing.size() > shown) names += " and " + std::to_string(missing.size() - shown) + " more";
+  return "warning: " + program + " uses " + std::to_string(missing.size()) + " MPI name" +
+         (missing.size() == 1 ? "" : "s") + " zmpi does not have yet (" + names +
+         "); a rank that calls one stops with 'undefined symbol'";
 }
 
 }  // namespace zmpi::launcher::zrun

@@ -5,6 +5,9 @@
 // here from the program's ELF dynamic section (elf_deps.h):
 // - a needed MPICH library zmpi does not provide (Fortran, for now): refuse to start, saying so,
 //   instead of letting the loader pick MPICH's and run N one-rank worlds;
+// - MPI functions the program needs that zmpi does not have yet: the loader binds functions
+//   lazily, so such a program starts and a rank stops with "undefined symbol" at its first
+//   call; zrun says so in one warning line before the job (the program may never call them);
 // - a DT_RPATH (searched before LD_LIBRARY_PATH), or --mpich-binaries for programs zrun cannot
 //   read (a script that starts one): also LD_PRELOAD zmpi's libmpi.so.12, whose MPI symbols
 //   then win over any MPICH library the loader still finds.
@@ -32,6 +35,14 @@ bool IsMpichLibrary(const std::string& soname);
 // is only used in messages.
 StatusOr<MpichSetup> PlanMpichBinary(const std::string& program, const ElfDeps& deps,
                                      const std::string& lib_dir, bool forced);
+
+// The name prefixes of MPI's functions and data (MPI_, PMPI_, and MPICH's MPIX_, PMPIX_).
+const std::vector<std::string>& MpiSymbolPrefixes();
+// The MPI names `program` needs that `library` does not define, sorted, without duplicates.
+std::vector<std::string> MissingMpiSymbols(const ElfSymbols& program, const ElfSymbols& library);
+// One line (no "zrun: " prefix, no newline) naming at most `shown` of `missing`.
+std::string MissingSymbolsWarning(const std::string& program,
+                                  const std::vector<std::string>& missing, size_t shown = 6);
 
 }  // namespace zmpi::launcher::zrun
 

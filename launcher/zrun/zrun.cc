@@ -72,6 +72,17 @@ Status Zrun::PlanMpichBinary() {
   ZMPI_ASSIGN_OR_RETURN(MpichSetup setup, zrun::PlanMpichBinary(options_.command[0], deps.value(),
                                                                 lib_dir_, options_.mpich_binaries));
   preload_ = setup.preload;
+  if (!setup.mpich_libs.empty()) {
+    // Not a reason to refuse: a program may never call what it references.
+    StatusOr<ElfSymbols> needs = ReadElfSymbols(program_path_, MpiSymbolPrefixes());
+    StatusOr<ElfSymbols> offers = ReadElfSymbols(lib_dir_ + "/libmpi.so.12", MpiSymbolPrefixes());
+    if (needs.ok() && offers.ok()) {
+      std::vector<std::string> missing = MissingMpiSymbols(needs.value(), offers.value());
+      if (!missing.empty()) {
+        fprintf(stderr, "zrun: %s\n", MissingSymbolsWarning(options_.command[0], missing).c_str());
+      }
+    }
+  }
   for (const std::string& lib : setup.mpich_libs) {
     ZMPI_LOG(kInfo, "zrun", "program needs %s: ranks load it from %s%s", lib.c_str(),
              lib_dir_.c_str(), preload_.empty() ? "" : " (and preload libmpi.so.12)");

@@ -1,11 +1,13 @@
 #include "launcher/zrun/elf_deps.h"
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <fstream>
+#include <set>
 
 #include "launcher/zrun/mpich_binaries.h"
 
@@ -134,6 +136,50 @@ TEST(ElfDeps, ReadsThisTestProgram) {
   EXPECT_TRUE(deps->is_elf);
   EXPECT_TRUE(deps->Needs("libc.so.6"));
   EXPECT_FALSE(ReadElfDeps("/nonexistent/program").ok());
+}
+
+TEST(ElfSymbols, WhatThisProgramNeedsAndLibcOffers) {
+  StatusOr<ElfSymbols> self = ReadElfSymbols("/proc/self/exe", {"mkdtemp", "rmdir"});
+  ASSERT_TRUE(self.ok()) << self.status().message();
+  std::set<std::string> undefined(self->undefined.begin(), self->undefined.end());
+  EXPECT_EQ(undefined, std::set<std::string>({"mkdtemp", "rmdir"}));
+  EXPECT_TRUE(self->defined.empty());
+  // The library that defines pread, wherever this system keeps it.
+  Dl_info info;
+  ASSERT_NE(dladdr(reinterpret_cast<void*>(&pread), &info), 0);
+  StatusOr<ElfSymbols> libc = ReadElfSymbols(info.dli_fname, {"pread", "mkdtemp"});
+  ASSERT_TRUE(libc.ok()) << libc.status().message();
+  std::set<std::string> defined(libc->defined.begin(), libc->defined.end());
+  EXPECT_EQ(defined.count("pread"), 1u) << info.dli_fname;
+  EXPECT_EQ(defined.count("mkdtemp"), 1u);
+  EXPECT_EQ(defined.count("rmdir"), 0u);  // not asked for
+}
+
+TEST(ElfSymbols, NotElfOrNoSectionHeaders) {
+  StatusOr<ElfSymbols> s = ParseElfSymbols("#!/bin/sh\n", {"MPI_"});
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->undefined.empty());
+  ElfImage image(true, false);  // program headers only, like a file after sstrip
+  image.Needed("libmpich.so.12");
+  s = ParseElfSymbols(image.Build(), {"MPI_"});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->undefined.empty());
+  EXPECT_FALSE(ReadElfSymbols("/nonexistent/program", {"MPI_"}).ok());
+}
+
+TEST(MissingMpi, NamesWhatTheLibraryLacks) {
+  ElfSymbols program{{"MPI_Init", "MPI_File_open", "MPIX_Comm_shrink", "MPI_File_open"}, {}};
+  ElfSymbols library{{}, {"MPI_Init", "PMPI_Init", "MPI_Send"}};
+  std::vector<std::string> missing = MissingMpiSymbols(program, library);
+  EXPECT_EQ(missing, std::vector<std::string>({"MPIX_Comm_shrink", "MPI_File_open"}));
+  EXPECT_EQ(MissingSymbolsWarning("./a", missing),
+            "warning: ./a uses 2 MPI names zmpi does not have yet (MPIX_Comm_shrink, "
+            "MPI_File_open); a rank that calls one stops with 'undefined symbol'");
+  EXPECT_EQ(MissingSymbolsWarning("./a", {"A", "B", "C"}, 2),
+            "warning: ./a uses 3 MPI names zmpi does not have yet (A, B and 1 more); a rank "
+            "that calls one stops with 'undefined symbol'");
+  EXPECT_TRUE(MissingMpiSymbols(ElfSymbols{{"MPI_Init"}, {}}, library).empty());
+  EXPECT_EQ(MpiSymbolPrefixes(), std::vector<std::string>({"MPI_", "PMPI_", "MPIX_", "PMPIX_"}));
 }
 
 class MpichPlan : public ::testing::Test {
