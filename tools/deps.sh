@@ -7,7 +7,7 @@ set -eu
 # and autoconf build user projects against zmpi.
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
 libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
-mpich libmpich-dev netpipe-mpich2 meson autoconf $*"
+mpich libmpich-dev gfortran netpipe-mpich2 meson autoconf $*"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -12,8 +12,10 @@
 
 #include "common/config.h"
 #include "launcher/agent/host_info.h"
+#include "launcher/agent/spawner.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/cluster_run.h"
+#include "launcher/zrun/mpich_binaries.h"
 #include "launcher/zrun/options.h"
 #include "launcher/zrun/zrun.h"
 
@@ -49,6 +51,30 @@ Where Decide(const char* self, Options* o) {
     return Where::kRefused;
   }
   return Where::kAgents;
+}
+
+// The MPICH-binary check of a local run (mpich_binaries.h), for a run on agents: refuses what
+// zmpi cannot stand in for and warns of missing names. Agents give ranks zmpi's lib/ through
+// LD_LIBRARY_PATH only, so a preload the program would need is a warning here. False: refused.
+bool CheckForAgents(const char* self, const Options& o) {
+  if (o.command.empty()) return true;
+  const char* path_var = getenv("PATH");
+  zmpi::StatusOr<std::string> path = zmpi::launcher::agent::Spawner::ResolveProgram(
+      o.command[0], path_var != nullptr ? path_var : "/usr/bin:/bin");
+  if (!path.ok()) return true;  // ClusterRun says what is wrong with it
+  zmpi::StatusOr<zmpi::launcher::zrun::MpichSetup> setup = zmpi::launcher::zrun::CheckProgram(
+      o.command[0], path.value(), zmpi::launcher::agent::LibraryDir(), o.mpich_binaries);
+  if (!setup.ok()) {
+    fprintf(stderr, "%s: %s\n", self, setup.status().message().c_str());
+    return false;
+  }
+  if (!setup->preload.empty()) {
+    fprintf(stderr,
+            "%s: warning: %s would need libmpi.so.12 preloaded (DT_RPATH or --mpich-binaries), "
+            "which agents do not do; its ranks may load another MPI\n",
+            self, o.command[0].c_str());
+  }
+  return true;
 }
 
 }  // namespace
@@ -108,6 +134,7 @@ int main(int argc, char** argv) {
     case Where::kRefused:
       return 2;
     case Where::kAgents: {
+      if (!o.discover && !CheckForAgents(self, o)) return 1;
       bool discover = o.discover;
       zmpi::launcher::zrun::ClusterRun cluster(std::move(o));
       return discover ? cluster.Discover() : cluster.Run();

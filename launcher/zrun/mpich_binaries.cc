@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
+
+#include "common/log.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -22,9 +25,9 @@ constexpr MpichName kMpichNames[] = {
     {"libmpi.so.12", "MPI C library"},
     {"libmpich.so.12", "MPICH's C library"},
     {"libmpicxx.so.12", "MPICH's C++ library"},
-    {"libmpichcxx.so.12", "MPICH's C++ library (Debian name)"},
+    {"libmpichcxx.so.12", "MPICH's C++ library, as Debian names it"},
     {"libmpifort.so.12", "MPICH's Fortran library"},
-    {"libmpichfort.so.12", "MPICH's Fortran library (Debian name)"},
+    {"libmpichfort.so.12", "MPICH's Fortran library, as Debian names it"},
 };
 
 const MpichName* Find(const std::string& soname) {
@@ -48,8 +51,8 @@ StatusOr<MpichSetup> PlanMpichBinary(const std::string& program, const ElfDeps& 
     std::string path = lib_dir + "/" + soname;
     if (access(path.c_str(), R_OK) != 0) {
       return Error(Code::kArg,
-                   "%s needs %s (%s), which zmpi does not provide (no %s); it would load "
-                   "another MPI and run as one-rank worlds",
+                   "%s needs %s (%s), which zmpi does not provide yet (no %s): it would load "
+                   "MPICH's library and run as one-rank worlds; run it with MPICH's mpiexec",
                    program.c_str(), soname.c_str(), name->what, path.c_str());
     }
   }
@@ -62,6 +65,32 @@ StatusOr<MpichSetup> PlanMpichBinary(const std::string& program, const ElfDeps& 
       return Error(Code::kArg, "--mpich-binaries: no %s", path.c_str());
     }
     setup.preload = path;
+  }
+  return setup;
+}
+
+StatusOr<MpichSetup> CheckProgram(const std::string& program, const std::string& path,
+                                  const std::string& lib_dir, bool forced) {
+  StatusOr<ElfDeps> deps = ReadElfDeps(path);
+  if (!deps.ok()) {
+    ZMPI_LOG(kInfo, "zrun", "%s", deps.status().message().c_str());
+    deps = ElfDeps();
+  }
+  ZMPI_ASSIGN_OR_RETURN(MpichSetup setup, PlanMpichBinary(program, deps.value(), lib_dir, forced));
+  if (!setup.mpich_libs.empty()) {
+    // Not a reason to refuse: a program may never call what it references.
+    StatusOr<ElfSymbols> needs = ReadElfSymbols(path, MpiSymbolPrefixes());
+    StatusOr<ElfSymbols> offers = ReadElfSymbols(lib_dir + "/" + kZmpiLibrary, MpiSymbolPrefixes());
+    if (needs.ok() && offers.ok()) {
+      std::vector<std::string> missing = MissingMpiSymbols(needs.value(), offers.value());
+      if (!missing.empty()) {
+        fprintf(stderr, "zrun: %s\n", MissingSymbolsWarning(program, missing).c_str());
+      }
+    }
+  }
+  for (const std::string& lib : setup.mpich_libs) {
+    ZMPI_LOG(kInfo, "zrun", "program needs %s: ranks load it from %s%s", lib.c_str(),
+             lib_dir.c_str(), setup.preload.empty() ? "" : " (and preload libmpi.so.12)");
   }
   return setup;
 }

@@ -36,6 +36,13 @@ bool IsMpichLibrary(const std::string& soname);
 StatusOr<MpichSetup> PlanMpichBinary(const std::string& program, const ElfDeps& deps,
                                      const std::string& lib_dir, bool forced);
 
+// The whole check for the program at `path` (shown as `program`): reads its ELF dependencies,
+// plans with PlanMpichBinary, and for an MPI program prints the missing-names warning (one
+// "zrun: warning: ..." line on stderr). A file that cannot be read plans as a script: starting
+// it reports what is wrong.
+StatusOr<MpichSetup> CheckProgram(const std::string& program, const std::string& path,
+                                  const std::string& lib_dir, bool forced);
+
 // The name prefixes of MPI's functions and data (MPI_, PMPI_, and MPICH's MPIX_, PMPIX_).
 const std::vector<std::string>& MpiSymbolPrefixes();
 // The MPI names `program` needs that `library` does not define, sorted, without duplicates.

@@ -16,7 +16,6 @@
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/agent/spawner.h"
 #include "launcher/agent/temp_dir.h"
-#include "launcher/zrun/elf_deps.h"
 #include "launcher/zrun/mpich_binaries.h"
 
 namespace zmpi::launcher::zrun {
@@ -63,30 +62,9 @@ StatusOr<agent::JobPlan> Zrun::MakePlan() {
 }
 
 Status Zrun::PlanMpichBinary() {
-  StatusOr<ElfDeps> deps = ReadElfDeps(program_path_);
-  if (!deps.ok()) {
-    // Not ours to judge: starting the program reports what is wrong with the file.
-    ZMPI_LOG(kInfo, "zrun", "%s", deps.status().message().c_str());
-    deps = ElfDeps();
-  }
-  ZMPI_ASSIGN_OR_RETURN(MpichSetup setup, zrun::PlanMpichBinary(options_.command[0], deps.value(),
-                                                                lib_dir_, options_.mpich_binaries));
+  ZMPI_ASSIGN_OR_RETURN(MpichSetup setup, CheckProgram(options_.command[0], program_path_, lib_dir_,
+                                                       options_.mpich_binaries));
   preload_ = setup.preload;
-  if (!setup.mpich_libs.empty()) {
-    // Not a reason to refuse: a program may never call what it references.
-    StatusOr<ElfSymbols> needs = ReadElfSymbols(program_path_, MpiSymbolPrefixes());
-    StatusOr<ElfSymbols> offers = ReadElfSymbols(lib_dir_ + "/libmpi.so.12", MpiSymbolPrefixes());
-    if (needs.ok() && offers.ok()) {
-      std::vector<std::string> missing = MissingMpiSymbols(needs.value(), offers.value());
-      if (!missing.empty()) {
-        fprintf(stderr, "zrun: %s\n", MissingSymbolsWarning(options_.command[0], missing).c_str());
-      }
-    }
-  }
-  for (const std::string& lib : setup.mpich_libs) {
-    ZMPI_LOG(kInfo, "zrun", "program needs %s: ranks load it from %s%s", lib.c_str(),
-             lib_dir_.c_str(), preload_.empty() ? "" : " (and preload libmpi.so.12)");
-  }
   return OkStatus();
 }
 
