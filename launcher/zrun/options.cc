@@ -21,7 +21,7 @@ struct Spec {
 
 // One row per option; every spelling of a row means the same thing.
 constexpr Spec kSpecs[] = {
-    {{"-n", "-np", "--np", "--n", nullptr}, Id::kRanks, true},
+    {{"-n", "-np", "--np", "--n", "-c"}, Id::kRanks, true},  // -c: Open MPI's synonym
     {{"--bind-to", "-bind-to", nullptr}, Id::kBind, true},
     {{"--report-bindings", "-report-bindings", nullptr}, Id::kReport, false},
     {{"--timeout", "-timeout", nullptr}, Id::kTimeout, true},
@@ -44,7 +44,7 @@ constexpr Spec kSpecs[] = {
     {{"--oversubscribe", "-oversubscribe", nullptr}, Id::kOversubscribe, false},
     {{"--mpich-binaries", nullptr}, Id::kMpichBinaries, false},
     // Hydra and Open MPI spellings that mpiexec/mpirun (links to zrun) must accept.
-    {{"-ppn", "--ppn", "-npernode", "--npernode", nullptr}, Id::kPpn, true},
+    {{"-ppn", "--ppn", "-npernode", "--npernode", "-N"}, Id::kPpn, true},
     {{"-wdir", "--wdir", "-wd", "--wd", nullptr}, Id::kWdir, true},
     {{"-genvlist", "--genvlist", "-envlist", nullptr}, Id::kGenvList, true},
     {{"--version", "-V", "-version", nullptr}, Id::kVersion, false},

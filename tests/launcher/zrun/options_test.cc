@@ -179,7 +179,7 @@ TEST(LauncherSpellings, HydraAndOpenMpiOptions) {
   EXPECT_TRUE(o->tag_output);
   EXPECT_FALSE(o->nranks_given);
   EXPECT_EQ(o->command, std::vector<std::string>({"prog", "-n", "3"}));
-  for (const char* spelling : {"-npernode", "--npernode", "--ppn"}) {
+  for (const char* spelling : {"-npernode", "--npernode", "--ppn", "-N"}) {
     o = ParseOptions({spelling, "4", "prog"});
     ASSERT_TRUE(o.ok()) << spelling;
     EXPECT_EQ(o->ranks_per_host, 4);
@@ -192,6 +192,9 @@ TEST(LauncherSpellings, HydraAndOpenMpiOptions) {
   o = ParseOptions({"-np", "2", "prog"});
   ASSERT_TRUE(o.ok());
   EXPECT_TRUE(o->nranks_given);
+  o = ParseOptions({"-c", "5", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->nranks, 5);
 }
 
 TEST(LauncherSpellings, BadValuesAndUnknownOptions) {
