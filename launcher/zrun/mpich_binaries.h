@@ -1,8 +1,8 @@
 // MPICH binaries under zrun: a program linked by MPICH's compiler wrappers names MPICH's
 // libraries (libmpich.so.12, libmpichcxx.so.12, ...) instead of libmpi.so.12. zmpi's library
-// directory holds those names as links to libmpi.so.12 (compat/CMakeLists.txt) and comes first
-// on the ranks' LD_LIBRARY_PATH, so such a program loads zmpi. Two cases need more, decided
-// here from the program's ELF dynamic section (elf_deps.h):
+// directory holds those sonames as empty libraries that need libmpi.so.12 (compat/), and comes
+// first on the ranks' LD_LIBRARY_PATH, so such a program loads zmpi. Three cases need more,
+// decided here from the program's ELF dynamic section and symbols (elf_deps.h):
 // - a needed MPICH library zmpi does not provide (Fortran, for now): refuse to start, saying so,
 //   instead of letting the loader pick MPICH's and run N one-rank worlds;
 // - MPI functions the program needs that zmpi does not have yet: the loader binds functions
