@@ -18,14 +18,14 @@ calls = {
                  'recvtype, comm, INFO, REQ)',
     'allgatherv': NS + 'Allgatherv<C, D>(FN, FORM, true, sendbuf, sendcount, sendtype, recvbuf, '
                   'C{0}, recvcounts, displs, recvtype, comm, INFO, REQ)',
-    'alltoall': NS + 'Alltoallw<C, D>(FN, FORM, 0, sendbuf, sendcount, '
+    'alltoall': NS + 'Alltoallw<C, D>(FN, FORM, SHAPE::kUniform, sendbuf, sendcount, '
                 'static_cast<const C*>(nullptr), static_cast<const D*>(nullptr), &sendtype, '
                 'recvbuf, recvcount, static_cast<const C*>(nullptr), '
                 'static_cast<const D*>(nullptr), &recvtype, comm, INFO, REQ)',
-    'alltoallv': NS + 'Alltoallw<C, D>(FN, FORM, 1, sendbuf, C{0}, sendcounts, sdispls, '
+    'alltoallv': NS + 'Alltoallw<C, D>(FN, FORM, SHAPE::kVector, sendbuf, C{0}, sendcounts, sdispls, '
                  '&sendtype, recvbuf, C{0}, recvcounts, rdispls, &recvtype, comm, INFO, REQ)',
     # Byte displacements (MPI_Aint) in both the int and the _c form.
-    'alltoallw': NS + 'Alltoallw<C, MPI_Aint>(FN, FORM, 2, sendbuf, C{0}, sendcounts, sdispls, '
+    'alltoallw': NS + 'Alltoallw<C, MPI_Aint>(FN, FORM, SHAPE::kPerBlock, sendbuf, C{0}, sendcounts, sdispls, '
                  'sendtypes, recvbuf, C{0}, recvcounts, rdispls, recvtypes, comm, INFO, REQ)',
 }
 forms = (
@@ -41,6 +41,7 @@ for pattern, form, info, req in forms:
             if name not in rows:
                 raise SystemExit('functions.tbl has no row ' + name)
             call = calls[base].replace('FN', '"%s"' % name)
+            call = call.replace('SHAPE', NS + 'Shape')
             call = call.replace('FORM', NS + 'Form::' + form)
             call = call.replace('INFO', info).replace('REQ', req)
             call = re.sub(r'\bC\b', 'MPI_Count' if large else 'int', call)

@@ -42,17 +42,19 @@ ZMPI_API int PMPI_Neighbor_alltoall(const void *sendbuf, int sendcount, MPI_Data
                                     void *recvbuf, int recvcount, MPI_Datatype recvtype,
                                     MPI_Comm comm) {
   return zmpi::abi::neighbor::Alltoallw<int, int>(
-      "MPI_Neighbor_alltoall", zmpi::abi::neighbor::Form::kBlocking, 0, sendbuf, sendcount,
-      static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &sendtype, recvbuf,
-      recvcount, static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &recvtype,
-      comm, MPI_INFO_NULL, nullptr);
+      "MPI_Neighbor_alltoall", zmpi::abi::neighbor::Form::kBlocking,
+      zmpi::abi::neighbor::Shape::kUniform, sendbuf, sendcount, static_cast<const int *>(nullptr),
+      static_cast<const int *>(nullptr), &sendtype, recvbuf, recvcount,
+      static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &recvtype, comm,
+      MPI_INFO_NULL, nullptr);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoall_c(const void *sendbuf, MPI_Count sendcount,
                                       MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
                                       MPI_Datatype recvtype, MPI_Comm comm) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Neighbor_alltoall_c", zmpi::abi::neighbor::Form::kBlocking, 0, sendbuf, sendcount,
+      "MPI_Neighbor_alltoall_c", zmpi::abi::neighbor::Form::kBlocking,
+      zmpi::abi::neighbor::Shape::kUniform, sendbuf, sendcount,
       static_cast<const MPI_Count *>(nullptr), static_cast<const MPI_Aint *>(nullptr), &sendtype,
       recvbuf, recvcount, static_cast<const MPI_Count *>(nullptr),
       static_cast<const MPI_Aint *>(nullptr), &recvtype, comm, MPI_INFO_NULL, nullptr);
@@ -63,9 +65,9 @@ ZMPI_API int PMPI_Neighbor_alltoallv(const void *sendbuf, const int sendcounts[]
                                      const int recvcounts[], const int rdispls[],
                                      MPI_Datatype recvtype, MPI_Comm comm) {
   return zmpi::abi::neighbor::Alltoallw<int, int>(
-      "MPI_Neighbor_alltoallv", zmpi::abi::neighbor::Form::kBlocking, 1, sendbuf, int{0},
-      sendcounts, sdispls, &sendtype, recvbuf, int{0}, recvcounts, rdispls, &recvtype, comm,
-      MPI_INFO_NULL, nullptr);
+      "MPI_Neighbor_alltoallv", zmpi::abi::neighbor::Form::kBlocking,
+      zmpi::abi::neighbor::Shape::kVector, sendbuf, int{0}, sendcounts, sdispls, &sendtype, recvbuf,
+      int{0}, recvcounts, rdispls, &recvtype, comm, MPI_INFO_NULL, nullptr);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[],
@@ -74,9 +76,9 @@ ZMPI_API int PMPI_Neighbor_alltoallv_c(const void *sendbuf, const MPI_Count send
                                        const MPI_Aint rdispls[], MPI_Datatype recvtype,
                                        MPI_Comm comm) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Neighbor_alltoallv_c", zmpi::abi::neighbor::Form::kBlocking, 1, sendbuf, MPI_Count{0},
-      sendcounts, sdispls, &sendtype, recvbuf, MPI_Count{0}, recvcounts, rdispls, &recvtype, comm,
-      MPI_INFO_NULL, nullptr);
+      "MPI_Neighbor_alltoallv_c", zmpi::abi::neighbor::Form::kBlocking,
+      zmpi::abi::neighbor::Shape::kVector, sendbuf, MPI_Count{0}, sendcounts, sdispls, &sendtype,
+      recvbuf, MPI_Count{0}, recvcounts, rdispls, &recvtype, comm, MPI_INFO_NULL, nullptr);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoallw(const void *sendbuf, const int sendcounts[],
@@ -85,9 +87,9 @@ ZMPI_API int PMPI_Neighbor_alltoallw(const void *sendbuf, const int sendcounts[]
                                      const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                      MPI_Comm comm) {
   return zmpi::abi::neighbor::Alltoallw<int, MPI_Aint>(
-      "MPI_Neighbor_alltoallw", zmpi::abi::neighbor::Form::kBlocking, 2, sendbuf, int{0},
-      sendcounts, sdispls, sendtypes, recvbuf, int{0}, recvcounts, rdispls, recvtypes, comm,
-      MPI_INFO_NULL, nullptr);
+      "MPI_Neighbor_alltoallw", zmpi::abi::neighbor::Form::kBlocking,
+      zmpi::abi::neighbor::Shape::kPerBlock, sendbuf, int{0}, sendcounts, sdispls, sendtypes,
+      recvbuf, int{0}, recvcounts, rdispls, recvtypes, comm, MPI_INFO_NULL, nullptr);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[],
@@ -96,9 +98,9 @@ ZMPI_API int PMPI_Neighbor_alltoallw_c(const void *sendbuf, const MPI_Count send
                                        const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                        MPI_Comm comm) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Neighbor_alltoallw_c", zmpi::abi::neighbor::Form::kBlocking, 2, sendbuf, MPI_Count{0},
-      sendcounts, sdispls, sendtypes, recvbuf, MPI_Count{0}, recvcounts, rdispls, recvtypes, comm,
-      MPI_INFO_NULL, nullptr);
+      "MPI_Neighbor_alltoallw_c", zmpi::abi::neighbor::Form::kBlocking,
+      zmpi::abi::neighbor::Shape::kPerBlock, sendbuf, MPI_Count{0}, sendcounts, sdispls, sendtypes,
+      recvbuf, MPI_Count{0}, recvcounts, rdispls, recvtypes, comm, MPI_INFO_NULL, nullptr);
 }
 
 ZMPI_API int PMPI_Ineighbor_allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
@@ -143,17 +145,19 @@ ZMPI_API int PMPI_Ineighbor_alltoall(const void *sendbuf, int sendcount, MPI_Dat
                                      void *recvbuf, int recvcount, MPI_Datatype recvtype,
                                      MPI_Comm comm, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<int, int>(
-      "MPI_Ineighbor_alltoall", zmpi::abi::neighbor::Form::kNonblocking, 0, sendbuf, sendcount,
-      static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &sendtype, recvbuf,
-      recvcount, static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &recvtype,
-      comm, MPI_INFO_NULL, request);
+      "MPI_Ineighbor_alltoall", zmpi::abi::neighbor::Form::kNonblocking,
+      zmpi::abi::neighbor::Shape::kUniform, sendbuf, sendcount, static_cast<const int *>(nullptr),
+      static_cast<const int *>(nullptr), &sendtype, recvbuf, recvcount,
+      static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &recvtype, comm,
+      MPI_INFO_NULL, request);
 }
 
 ZMPI_API int PMPI_Ineighbor_alltoall_c(const void *sendbuf, MPI_Count sendcount,
                                        MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
                                        MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Ineighbor_alltoall_c", zmpi::abi::neighbor::Form::kNonblocking, 0, sendbuf, sendcount,
+      "MPI_Ineighbor_alltoall_c", zmpi::abi::neighbor::Form::kNonblocking,
+      zmpi::abi::neighbor::Shape::kUniform, sendbuf, sendcount,
       static_cast<const MPI_Count *>(nullptr), static_cast<const MPI_Aint *>(nullptr), &sendtype,
       recvbuf, recvcount, static_cast<const MPI_Count *>(nullptr),
       static_cast<const MPI_Aint *>(nullptr), &recvtype, comm, MPI_INFO_NULL, request);
@@ -164,9 +168,9 @@ ZMPI_API int PMPI_Ineighbor_alltoallv(const void *sendbuf, const int sendcounts[
                                       const int recvcounts[], const int rdispls[],
                                       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<int, int>(
-      "MPI_Ineighbor_alltoallv", zmpi::abi::neighbor::Form::kNonblocking, 1, sendbuf, int{0},
-      sendcounts, sdispls, &sendtype, recvbuf, int{0}, recvcounts, rdispls, &recvtype, comm,
-      MPI_INFO_NULL, request);
+      "MPI_Ineighbor_alltoallv", zmpi::abi::neighbor::Form::kNonblocking,
+      zmpi::abi::neighbor::Shape::kVector, sendbuf, int{0}, sendcounts, sdispls, &sendtype, recvbuf,
+      int{0}, recvcounts, rdispls, &recvtype, comm, MPI_INFO_NULL, request);
 }
 
 ZMPI_API int PMPI_Ineighbor_alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[],
@@ -175,9 +179,9 @@ ZMPI_API int PMPI_Ineighbor_alltoallv_c(const void *sendbuf, const MPI_Count sen
                                         const MPI_Aint rdispls[], MPI_Datatype recvtype,
                                         MPI_Comm comm, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Ineighbor_alltoallv_c", zmpi::abi::neighbor::Form::kNonblocking, 1, sendbuf,
-      MPI_Count{0}, sendcounts, sdispls, &sendtype, recvbuf, MPI_Count{0}, recvcounts, rdispls,
-      &recvtype, comm, MPI_INFO_NULL, request);
+      "MPI_Ineighbor_alltoallv_c", zmpi::abi::neighbor::Form::kNonblocking,
+      zmpi::abi::neighbor::Shape::kVector, sendbuf, MPI_Count{0}, sendcounts, sdispls, &sendtype,
+      recvbuf, MPI_Count{0}, recvcounts, rdispls, &recvtype, comm, MPI_INFO_NULL, request);
 }
 
 ZMPI_API int PMPI_Ineighbor_alltoallw(const void *sendbuf, const int sendcounts[],
@@ -186,9 +190,9 @@ ZMPI_API int PMPI_Ineighbor_alltoallw(const void *sendbuf, const int sendcounts[
                                       const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                       MPI_Comm comm, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<int, MPI_Aint>(
-      "MPI_Ineighbor_alltoallw", zmpi::abi::neighbor::Form::kNonblocking, 2, sendbuf, int{0},
-      sendcounts, sdispls, sendtypes, recvbuf, int{0}, recvcounts, rdispls, recvtypes, comm,
-      MPI_INFO_NULL, request);
+      "MPI_Ineighbor_alltoallw", zmpi::abi::neighbor::Form::kNonblocking,
+      zmpi::abi::neighbor::Shape::kPerBlock, sendbuf, int{0}, sendcounts, sdispls, sendtypes,
+      recvbuf, int{0}, recvcounts, rdispls, recvtypes, comm, MPI_INFO_NULL, request);
 }
 
 ZMPI_API int PMPI_Ineighbor_alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[],
@@ -197,9 +201,9 @@ ZMPI_API int PMPI_Ineighbor_alltoallw_c(const void *sendbuf, const MPI_Count sen
                                         const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                         MPI_Comm comm, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Ineighbor_alltoallw_c", zmpi::abi::neighbor::Form::kNonblocking, 2, sendbuf,
-      MPI_Count{0}, sendcounts, sdispls, sendtypes, recvbuf, MPI_Count{0}, recvcounts, rdispls,
-      recvtypes, comm, MPI_INFO_NULL, request);
+      "MPI_Ineighbor_alltoallw_c", zmpi::abi::neighbor::Form::kNonblocking,
+      zmpi::abi::neighbor::Shape::kPerBlock, sendbuf, MPI_Count{0}, sendcounts, sdispls, sendtypes,
+      recvbuf, MPI_Count{0}, recvcounts, rdispls, recvtypes, comm, MPI_INFO_NULL, request);
 }
 
 ZMPI_API int PMPI_Neighbor_allgather_init(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
@@ -246,10 +250,11 @@ ZMPI_API int PMPI_Neighbor_alltoall_init(const void *sendbuf, int sendcount, MPI
                                          void *recvbuf, int recvcount, MPI_Datatype recvtype,
                                          MPI_Comm comm, MPI_Info info, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<int, int>(
-      "MPI_Neighbor_alltoall_init", zmpi::abi::neighbor::Form::kPersistent, 0, sendbuf, sendcount,
-      static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &sendtype, recvbuf,
-      recvcount, static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &recvtype,
-      comm, info, request);
+      "MPI_Neighbor_alltoall_init", zmpi::abi::neighbor::Form::kPersistent,
+      zmpi::abi::neighbor::Shape::kUniform, sendbuf, sendcount, static_cast<const int *>(nullptr),
+      static_cast<const int *>(nullptr), &sendtype, recvbuf, recvcount,
+      static_cast<const int *>(nullptr), static_cast<const int *>(nullptr), &recvtype, comm, info,
+      request);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoall_init_c(const void *sendbuf, MPI_Count sendcount,
@@ -257,7 +262,8 @@ ZMPI_API int PMPI_Neighbor_alltoall_init_c(const void *sendbuf, MPI_Count sendco
                                            MPI_Count recvcount, MPI_Datatype recvtype,
                                            MPI_Comm comm, MPI_Info info, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Neighbor_alltoall_init_c", zmpi::abi::neighbor::Form::kPersistent, 0, sendbuf, sendcount,
+      "MPI_Neighbor_alltoall_init_c", zmpi::abi::neighbor::Form::kPersistent,
+      zmpi::abi::neighbor::Shape::kUniform, sendbuf, sendcount,
       static_cast<const MPI_Count *>(nullptr), static_cast<const MPI_Aint *>(nullptr), &sendtype,
       recvbuf, recvcount, static_cast<const MPI_Count *>(nullptr),
       static_cast<const MPI_Aint *>(nullptr), &recvtype, comm, info, request);
@@ -269,9 +275,9 @@ ZMPI_API int PMPI_Neighbor_alltoallv_init(const void *sendbuf, const int sendcou
                                           MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                                           MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<int, int>(
-      "MPI_Neighbor_alltoallv_init", zmpi::abi::neighbor::Form::kPersistent, 1, sendbuf, int{0},
-      sendcounts, sdispls, &sendtype, recvbuf, int{0}, recvcounts, rdispls, &recvtype, comm, info,
-      request);
+      "MPI_Neighbor_alltoallv_init", zmpi::abi::neighbor::Form::kPersistent,
+      zmpi::abi::neighbor::Shape::kVector, sendbuf, int{0}, sendcounts, sdispls, &sendtype, recvbuf,
+      int{0}, recvcounts, rdispls, &recvtype, comm, info, request);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoallv_init_c(const void *sendbuf, const MPI_Count sendcounts[],
@@ -280,9 +286,9 @@ ZMPI_API int PMPI_Neighbor_alltoallv_init_c(const void *sendbuf, const MPI_Count
                                             const MPI_Aint rdispls[], MPI_Datatype recvtype,
                                             MPI_Comm comm, MPI_Info info, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Neighbor_alltoallv_init_c", zmpi::abi::neighbor::Form::kPersistent, 1, sendbuf,
-      MPI_Count{0}, sendcounts, sdispls, &sendtype, recvbuf, MPI_Count{0}, recvcounts, rdispls,
-      &recvtype, comm, info, request);
+      "MPI_Neighbor_alltoallv_init_c", zmpi::abi::neighbor::Form::kPersistent,
+      zmpi::abi::neighbor::Shape::kVector, sendbuf, MPI_Count{0}, sendcounts, sdispls, &sendtype,
+      recvbuf, MPI_Count{0}, recvcounts, rdispls, &recvtype, comm, info, request);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoallw_init(const void *sendbuf, const int sendcounts[],
@@ -291,9 +297,9 @@ ZMPI_API int PMPI_Neighbor_alltoallw_init(const void *sendbuf, const int sendcou
                                           const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                           MPI_Comm comm, MPI_Info info, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<int, MPI_Aint>(
-      "MPI_Neighbor_alltoallw_init", zmpi::abi::neighbor::Form::kPersistent, 2, sendbuf, int{0},
-      sendcounts, sdispls, sendtypes, recvbuf, int{0}, recvcounts, rdispls, recvtypes, comm, info,
-      request);
+      "MPI_Neighbor_alltoallw_init", zmpi::abi::neighbor::Form::kPersistent,
+      zmpi::abi::neighbor::Shape::kPerBlock, sendbuf, int{0}, sendcounts, sdispls, sendtypes,
+      recvbuf, int{0}, recvcounts, rdispls, recvtypes, comm, info, request);
 }
 
 ZMPI_API int PMPI_Neighbor_alltoallw_init_c(const void *sendbuf, const MPI_Count sendcounts[],
@@ -303,9 +309,9 @@ ZMPI_API int PMPI_Neighbor_alltoallw_init_c(const void *sendbuf, const MPI_Count
                                             const MPI_Datatype recvtypes[], MPI_Comm comm,
                                             MPI_Info info, MPI_Request *request) {
   return zmpi::abi::neighbor::Alltoallw<MPI_Count, MPI_Aint>(
-      "MPI_Neighbor_alltoallw_init_c", zmpi::abi::neighbor::Form::kPersistent, 2, sendbuf,
-      MPI_Count{0}, sendcounts, sdispls, sendtypes, recvbuf, MPI_Count{0}, recvcounts, rdispls,
-      recvtypes, comm, info, request);
+      "MPI_Neighbor_alltoallw_init_c", zmpi::abi::neighbor::Form::kPersistent,
+      zmpi::abi::neighbor::Shape::kPerBlock, sendbuf, MPI_Count{0}, sendcounts, sdispls, sendtypes,
+      recvbuf, MPI_Count{0}, recvcounts, rdispls, recvtypes, comm, info, request);
 }
 
 #include "mpi/abi/neighbor_aliases.inc"

@@ -33,6 +33,11 @@ using Types = std::vector<const Datatype*>;
 // Blocking (MPI_Neighbor_*), non-blocking (MPI_Ineighbor_*) or persistent (*_init).
 enum class Form { kBlocking, kNonblocking, kPersistent };
 
+// How an alltoall-like call lays out its blocks: alltoall (one count and type, blocks back to
+// back), alltoallv (counts, displacements in extents of one type), alltoallw (counts, byte
+// displacements, a type per block).
+enum class Shape { kUniform, kVector, kPerBlock };
+
 inline Status CheckNotInPlace(const void* buf, const char* which) {
   if (buf != MPI_IN_PLACE) return OkStatus();
   return Error(Code::kBuffer, "MPI_IN_PLACE is not allowed as the %s of a neighborhood collective",
@@ -53,15 +58,14 @@ inline int Finish(Comm* c, const char* fn, Form form, StatusOr<core::Request*> r
   return MPI_SUCCESS;
 }
 
-// One side of an alltoall-like call over `n` neighbors: `kind` 0 uniform (`count` of `types[0]`
-// each, consecutive), 1 v-form (counts, displacements in extents of types[0]), 2 w-form
-// (counts, byte displacements, a type per block). Fills counts, byte displacements, types.
+// One side of an alltoall-like call over `n` neighbors (`types[0]` is the one type of the
+// uniform and v-forms). Fills counts, byte displacements and a type per block.
 template <typename Count, typename Displ>
-Status CheckSide(int kind, const void* buf, const char* which, Count count, const Count* counts,
+Status CheckSide(Shape shape, const void* buf, const char* which, Count count, const Count* counts,
                  const Displ* displs, const MPI_Datatype* types, int n, I64* co, I64* di,
                  Types* ty) {
   ZMPI_RETURN_IF_ERROR(CheckNotInPlace(buf, which));
-  if (kind == 2) {
+  if (shape == Shape::kPerBlock) {
     ZMPI_RETURN_IF_ERROR(CheckWBlocks(buf, counts, displs, types, n));
     co->assign(counts, counts + n);
     di->assign(displs, displs + n);
@@ -70,7 +74,7 @@ Status CheckSide(int kind, const void* buf, const char* which, Count count, cons
     return OkStatus();
   }
   const Datatype* t = nullptr;
-  if (kind == 0) {
+  if (shape == Shape::kUniform) {
     ZMPI_RETURN_IF_ERROR(nbc::CheckData(buf, count, types[0], &t));
     nbc::Uniform(count, n, co, di);
   } else {
@@ -116,11 +120,10 @@ int Allgatherv(const char* fn, Form form, bool vform, const void* sendbuf, Count
       request);
 }
 
-// Neighbor_alltoall, _alltoallv (displacements in extents) and _alltoallw (bytes, a type per
-// block). `kind`: 0 alltoall, 1 alltoallv, 2 alltoallw. Send arrays have one entry per
-// out-neighbor, receive arrays one per in-neighbor.
+// Neighbor_alltoall, _alltoallv and _alltoallw, as `shape` says. Send arrays have one entry
+// per out-neighbor, receive arrays one per in-neighbor.
 template <typename Count, typename Displ>
-int Alltoallw(const char* fn, Form form, int kind, const void* sendbuf, Count sendcount,
+int Alltoallw(const char* fn, Form form, Shape shape, const void* sendbuf, Count sendcount,
               const Count* sendcounts, const Displ* sdispls, const MPI_Datatype* sendtypes,
               void* recvbuf, Count recvcount, const Count* recvcounts, const Displ* rdispls,
               const MPI_Datatype* recvtypes, MPI_Comm comm, MPI_Info info, MPI_Request* request) {
@@ -131,9 +134,9 @@ int Alltoallw(const char* fn, Form form, int kind, const void* sendbuf, Count se
   ZMPI_NEIGHBOR_CHECK(nbrs.status());
   I64 scounts, sdisp, rcounts, rdisp;
   Types st, rt;
-  ZMPI_NEIGHBOR_CHECK(CheckSide(kind, sendbuf, "send buffer", sendcount, sendcounts, sdispls,
+  ZMPI_NEIGHBOR_CHECK(CheckSide(shape, sendbuf, "send buffer", sendcount, sendcounts, sdispls,
                                 sendtypes, nbrs->outdegree(), &scounts, &sdisp, &st));
-  ZMPI_NEIGHBOR_CHECK(CheckSide(kind, recvbuf, "receive buffer", recvcount, recvcounts, rdispls,
+  ZMPI_NEIGHBOR_CHECK(CheckSide(shape, recvbuf, "receive buffer", recvcount, recvcounts, rdispls,
                                 recvtypes, nbrs->indegree(), &rcounts, &rdisp, &rt));
   ZMPI_NEIGHBOR_CHECK(CheckTail(form, info, request));
   return Finish(

@@ -27,7 +27,8 @@ struct NeighborList {
   // for the destination (+1) before the one for the source (-1), so that on a periodic
   // dimension of size 1 or 2, where one process is both, a process's +1 block lands in its
   // +1 neighbor's source (-1) slot and its -1 block in the -1 neighbor's destination slot,
-  // as on any larger grid.
+  // as on any larger grid (MPI Forum issue 153; Open MPI's blocking forms agree, MPICH 4.0.2
+  // does not in every case: its alltoallv/w match in block order).
   std::vector<int> send_order;
 
   int indegree() const { return static_cast<int>(sources.size()); }
