@@ -65,8 +65,7 @@ inline Status CheckVBlocks(const void* buf, const CountT* counts, const DisplT* 
   int64_t sum = 0;
   for (int i = 0; i < n; ++i) {
     if (counts[i] < 0) {
-      return Error(Code::kCount, "negative count %ld for rank %d", static_cast<long>(counts[i]),
-                   i);
+      return Error(Code::kCount, "negative count %ld for rank %d", static_cast<long>(counts[i]), i);
     }
     sum += static_cast<int64_t>(counts[i]);
   }
@@ -91,8 +90,7 @@ inline Status CheckWBlocks(const void* buf, const CountT* counts, const DisplT* 
     const core::Datatype* t = nullptr;
     ZMPI_RETURN_IF_ERROR(CheckType(types[i], &t));
     if (counts[i] < 0) {
-      return Error(Code::kCount, "negative count %ld for rank %d", static_cast<long>(counts[i]),
-                   i);
+      return Error(Code::kCount, "negative count %ld for rank %d", static_cast<long>(counts[i]), i);
     }
     if (counts[i] > 0) {
       data = true;

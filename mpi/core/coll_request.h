@@ -23,6 +23,9 @@ struct CollectiveExt : RequestExtension {
   virtual bool Advance(Status* error) = 0;
   // Back to the beginning (MPI_Start of a persistent request that completed).
   virtual void Rewind() = 0;
+  // Fails the posted parts whose peer died, so the operation ends (with kProcAborted) instead
+  // of waiting forever; waits call it about once a second (FailDeadPeers in p2p.h).
+  virtual void FailDeadPeers() = 0;
 };
 
 // A request of kind kCollective on `comm` owning `ext`; persistent ones start inactive.

@@ -44,8 +44,8 @@ Status FreeUserOp(MPI_Op handle) {
   return OkStatus();
 }
 
-void CallUserOp(const UserOp& op, const void* in, void* inout, int64_t count,
-                MPI_Datatype datatype, size_t extent) {
+void CallUserOp(const UserOp& op, const void* in, void* inout, int64_t count, MPI_Datatype datatype,
+                size_t extent) {
   MPI_Datatype type = datatype;
   void* a = const_cast<void*>(in);
   if (op.fn_c != nullptr) {

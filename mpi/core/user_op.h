@@ -32,8 +32,8 @@ Status FreeUserOp(MPI_Op handle);
 
 // inout[i] = in[i] (op) inout[i] for `count` elements of `datatype` in its own layout: calls the
 // user's function, in pieces of at most INT_MAX elements (`extent` bytes apart) for the int form.
-void CallUserOp(const UserOp& op, const void* in, void* inout, int64_t count,
-                MPI_Datatype datatype, size_t extent);
+void CallUserOp(const UserOp& op, const void* in, void* inout, int64_t count, MPI_Datatype datatype,
+                size_t extent);
 
 }  // namespace zmpi::core
 

@@ -1,8 +1,9 @@
 /* Non-blocking collectives beyond barrier/bcast/allreduce: Igather(v), Iscatter(v),
  * Iallgather(v), Ialltoall(v,w), Ireduce, Iscan, Iexscan, Ireduce_scatter(_block) and some
  * _c forms, on MPI_COMM_WORLD, a reversed split and MPI_COMM_SELF: every root, MPI_IN_PLACE,
- * zero counts, uneven counts, derived datatypes. Uses only <mpi.h>. Prints
- * "coll_nbv_test: OK (<n> checks)". */
+ * zero counts, uneven counts, derived datatypes, user-defined ops (non-commutative 2x2 matrix
+ * products on a plain and a gapped type, a commutative sum on a large vector). Uses only <mpi.h>.
+ * Prints "coll_nbv_test: OK (<n> checks)". */
 #include <string.h>
 
 static const char kTestName[] = "coll_nbv_test";
@@ -317,6 +318,137 @@ static void test_c_forms(void) {
   free(aw);
 }
 
+/* ---- user-defined ops: 2x2 integer matrix products (not commutative) and a plain sum ---- */
+/* A matrix is 4 ints m[0..3] (row-major); in the gapped layout they sit at 0,1,3,4 of 6. */
+static int g_gapped; /* the op's elements use the gapped layout */
+static void mat_mul(const int *x, const int *y, int *out) {
+  int t[4] = {x[0] * y[0] + x[1] * y[2], x[0] * y[1] + x[1] * y[3], x[2] * y[0] + x[3] * y[2],
+              x[2] * y[1] + x[3] * y[3]};
+  memcpy(out, t, sizeof(t));
+}
+static void mat_op(void *in, void *inout, int *len, MPI_Datatype *type) {
+  (void)type;
+  const int stride = g_gapped ? 6 : 4;
+  for (int k = 0; k < *len; ++k) {
+    int *a = (int *)in + k * stride, *b = (int *)inout + k * stride, x[4], y[4], r[4];
+    const int at[4] = {0, 1, g_gapped ? 3 : 2, g_gapped ? 4 : 3};
+    for (int j = 0; j < 4; ++j) {
+      x[j] = a[at[j]];
+      y[j] = b[at[j]];
+    }
+    mat_mul(x, y, r); /* inout = in * inout: in holds the lower ranks */
+    for (int j = 0; j < 4; ++j) b[at[j]] = r[j];
+  }
+}
+static void sum_op(void *in, void *inout, int *len, MPI_Datatype *type) {
+  (void)type;
+  for (int k = 0; k < *len; ++k) ((int *)inout)[k] += ((int *)in)[k];
+}
+static void mat_of(int r, int i, int *m) {
+  m[0] = 1 + (r + i) % 3;
+  m[1] = r + 1;
+  m[2] = i % 2;
+  m[3] = 1 + r % 2;
+}
+/* The product of ranks lo..hi-1 in order. */
+static void mat_prod(int lo, int hi, int i, int *m) {
+  int t[4] = {1, 0, 0, 1}, x[4];
+  for (int r = lo; r < hi; ++r) {
+    mat_of(r, i, x);
+    mat_mul(t, x, t);
+  }
+  memcpy(m, t, sizeof(t));
+}
+
+static void test_user_ops(void) {
+  MPI_Request req;
+  const int p = g_p, me = g_me;
+  enum { N = 3 };
+  MPI_Op mat, sum;
+  CALL(MPI_Op_create(mat_op, 0, &mat));
+  CALL(MPI_Op_create(sum_op, 1, &sum));
+  MPI_Datatype plain, gapped;
+  CALL(MPI_Type_contiguous(4, MPI_INT, &plain));
+  CALL(MPI_Type_commit(&plain));
+  int blocklens[2] = {2, 2}, displs[2] = {0, 3};
+  MPI_Datatype tmp;
+  CALL(MPI_Type_indexed(2, blocklens, displs, MPI_INT, &tmp));
+  CALL(MPI_Type_create_resized(tmp, 0, 6 * sizeof(int), &gapped));
+  CALL(MPI_Type_free(&tmp));
+  CALL(MPI_Type_commit(&gapped));
+  for (int layout = 0; layout < 2; ++layout) {
+    g_gapped = layout;
+    const int stride = layout ? 6 : 4;
+    const MPI_Datatype t = layout ? gapped : plain;
+    const int at[4] = {0, 1, layout ? 3 : 2, layout ? 4 : 3};
+    int in[N * 6], out[N * 6], w[4];
+    for (int k = 0; k < N; ++k) {
+      int m[4];
+      mat_of(me, k, m);
+      for (int j = 0; j < 6 && j < stride; ++j) in[k * stride + j] = -77;
+      for (int j = 0; j < 4; ++j) in[k * stride + at[j]] = m[j];
+    }
+#define CHECK_MATS(lo, hi, what, root)                                                            \
+  for (int k = 0; k < N; ++k) {                                                                   \
+    mat_prod((lo), (hi), k, w);                                                                   \
+    for (int j = 0; j < 4; ++j)                                                                   \
+      if (out[k * stride + at[j]] != w[j])                                                        \
+        fail("%s (layout %d, root %d): matrix %d entry %d is %d, want %d", what, layout, root, k, \
+             j, out[k * stride + at[j]], w[j]);                                                   \
+  }                                                                                               \
+  g_checks++
+    for (int i = 0; i < N * stride; ++i) out[i] = -1;
+    CALL(MPI_Iallreduce(in, out, N, t, mat, g_comm, &req));
+    wait1(&req);
+    CHECK_MATS(0, p, "Iallreduce user op", -1);
+    for (int root = 0; root < p; ++root) {
+      for (int i = 0; i < N * stride; ++i) out[i] = -1;
+      CALL(MPI_Ireduce(in, out, N, t, mat, root, g_comm, &req));
+      wait1(&req);
+      if (me == root) {
+        CHECK_MATS(0, p, "Ireduce user op", root);
+      }
+    }
+    for (int i = 0; i < N * stride; ++i) out[i] = -1;
+    CALL(MPI_Iscan(in, out, N, t, mat, g_comm, &req));
+    wait1(&req);
+    CHECK_MATS(0, me + 1, "Iscan user op", -1);
+    CALL(MPI_Iexscan(in, out, N, t, mat, g_comm, &req));
+    wait1(&req);
+    if (me > 0) {
+      CHECK_MATS(0, me, "Iexscan user op", -1);
+    }
+    MPI_Request pers;
+    CALL(MPI_Allreduce_init(in, out, N, t, mat, g_comm, MPI_INFO_NULL, &pers));
+    for (int round = 0; round < 3; ++round) {
+      for (int i = 0; i < N * stride; ++i) out[i] = -1;
+      CALL(MPI_Start(&pers));
+      CALL(MPI_Wait(&pers, MPI_STATUS_IGNORE));
+      CHECK_MATS(0, p, "Allreduce_init user op", -1);
+    }
+    CALL(MPI_Request_free(&pers));
+#undef CHECK_MATS
+  }
+  /* A commutative user op on a large vector (the ring allreduce on 3+ ranks). */
+  enum { L = 40000 };
+  int *a = xmalloc(L * sizeof(int)), *b = xmalloc(L * sizeof(int));
+  for (int i = 0; i < L; ++i) a[i] = val(me, i);
+  CALL(MPI_Iallreduce(a, b, L, MPI_INT, sum, g_comm, &req));
+  wait1(&req);
+  for (int i = 0; i < L; ++i) {
+    int want = 0;
+    for (int r = 0; r < p; ++r) want += val(r, i);
+    if (b[i] != want) fail("Iallreduce user sum: element %d is %d, want %d", i, b[i], want);
+  }
+  g_checks++;
+  free(a);
+  free(b);
+  CALL(MPI_Type_free(&plain));
+  CALL(MPI_Type_free(&gapped));
+  CALL(MPI_Op_free(&mat));
+  CALL(MPI_Op_free(&sum));
+}
+
 static void on_comm(MPI_Comm comm, const char *label) {
   g_comm = comm;
   g_label = label;
@@ -326,6 +458,7 @@ static void on_comm(MPI_Comm comm, const char *label) {
   test_allgather_alltoall();
   test_reductions();
   test_c_forms();
+  test_user_ops();
 }
 
 int main(int argc, char **argv) {

@@ -53,6 +53,10 @@ void CoreBackend::Copy(const Step& step) {
   }
 }
 
+void CoreBackend::FailDead(void* const* handles, size_t count) {
+  core::FailDeadPeers(reinterpret_cast<core::Request* const*>(handles), static_cast<int>(count));
+}
+
 const core::Datatype* ScheduleRequest::Keep(const core::Datatype* type) {
   if (type == nullptr) return nullptr;
   types_.push_back(*type);

@@ -30,6 +30,7 @@ class CoreBackend final : public Backend {
   bool Done(void* handle) override;
   Status Finish(void* handle) override;
   void Copy(const Step& step) override;
+  void FailDead(void* const* handles, size_t count) override;
 
  private:
   core::Comm& comm_;
@@ -45,6 +46,7 @@ class ScheduleRequest final : public core::CollectiveExt {
 
   bool Advance(Status* error) override { return schedule_.Advance(backend_, error); }
   void Rewind() override { schedule_.Reset(); }
+  void FailDeadPeers() override { schedule_.FailDead(backend_); }
 
  private:
   Schedule schedule_;

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "mpi/coll/op_reducer.h"
+#include "mpi/coll/reduction.h"
 #include "mpi/coll/sched/builders.h"
 #include "mpi/coll/sched/core_backend.h"
-#include "mpi/core/derived_op.h"
 #include "mpi/core/op.h"
 #include "mpi/core/user_op.h"
 
@@ -21,46 +21,11 @@ std::unique_ptr<ScheduleRequest> NewRequest(core::Comm& comm) {
   return std::make_unique<ScheduleRequest>(comm, comm.NextCollTag());
 }
 
-// A user-defined op (MPI_Op_create) on `type`. Schedules combine packed elements: a plain
-// type's are its own layout, so the user's function runs on them directly; any other type's
-// are unpacked into the type's layout around the call and packed again (a cold case: it
-// allocates per call).
-class UserOpReducer final : public Reducer {
- public:
-  UserOpReducer(const core::UserOp& op, const Datatype& type, bool plain)
-      : op_(op), type_(type), plain_(plain) {}
-  size_t elem_size() const override { return type_.size; }
-  bool commutative() const override { return op_.commutative; }
-  void Apply(const void* in, void* inout, size_t count) const override {
-    const int64_t n = static_cast<int64_t>(count);
-    if (plain_) {
-      core::CallUserOp(op_, in, inout, n, type_.handle, type_.extent);
-      return;
-    }
-    // Room for n elements laid out from a buffer address `base` (data may start before it).
-    const int64_t span =
-        (n - 1) * static_cast<int64_t>(type_.extent) + static_cast<int64_t>(type_.true_extent);
-    std::unique_ptr<char[]> a(new char[span]), b(new char[span]);
-    char* abase = a.get() - type_.true_lb;
-    char* bbase = b.get() - type_.true_lb;
-    const int64_t bytes = n * static_cast<int64_t>(type_.size);
-    core::UnpackTyped(in, bytes, abase, n, type_);
-    core::UnpackTyped(inout, bytes, bbase, n, type_);
-    core::CallUserOp(op_, abase, bbase, n, type_.handle, type_.extent);
-    core::PackTyped(bbase, n, type_, inout);
-  }
-
- private:
-  core::UserOp op_;
-  const Datatype& type_;
-  bool plain_;
-};
-
 // `base` is the type itself for a user-defined op (the C boundary's CheckOp).
 std::unique_ptr<Reducer> MakeReducer(MPI_Op op, const Datatype& base) {
   core::UserOp user;
   if (!core::IsPredefinedOp(op) && core::FindUserOp(op, &user)) {
-    return std::make_unique<UserOpReducer>(user, base, Span{nullptr, 0, &base}.plain());
+    return std::make_unique<UserReducer>(user, base);
   }
   return std::make_unique<OpReducer>(op, base);
 }

@@ -84,6 +84,8 @@ class Backend {
   virtual bool Done(void* handle) = 0;
   virtual Status Finish(void* handle) = 0;
   virtual void Copy(const Step& step) = 0;
+  // Fails those of the posted operations whose peer died (they then complete with an error).
+  virtual void FailDead(void* const* handles, size_t count) = 0;
 };
 
 class Schedule {
@@ -127,6 +129,10 @@ class Schedule {
   bool Advance(Backend& backend, Status* error);
   // Back to the first step (a finished schedule only).
   void Reset();
+  // The sends and receives of the current round not known complete.
+  void FailDead(Backend& backend) {
+    backend.FailDead(pending_.data() + done_, pending_.size() - done_);
+  }
 
  private:
   void Add(const Step& step);

@@ -28,7 +28,10 @@ struct Net {
 
 class FakeBackend final : public Backend {
  public:
-  FakeBackend(Net& net, int rank) : net_(net), rank_(rank) {}
+  // `remote_base`: peers are ranks of a remote group starting at that global rank
+  // (intercommunicator schedules); 0 for an intracommunicator.
+  FakeBackend(Net& net, int rank, int remote_base = 0)
+      : net_(net), rank_(rank), base_(remote_base) {}
   struct Op {
     bool send;
     int peer, tag;
@@ -40,7 +43,7 @@ class FakeBackend final : public Backend {
   Status Post(const Step& step, int tag, void** handle) override {
     auto op = std::make_unique<Op>();
     op->send = step.kind == StepKind::kSend;
-    op->peer = step.peer;
+    op->peer = base_ + step.peer;
     op->tag = tag;
     op->buf = step.data.mut();
     op->bytes = step.data.bytes();
@@ -70,24 +73,27 @@ class FakeBackend final : public Backend {
   }
   Status Finish(void* handle) override { return static_cast<Op*>(handle)->error; }
   void Copy(const Step&) override { ADD_FAILURE() << "typed copy in a bytes-only test"; }
+  void FailDead(void* const*, size_t) override {}
 
  private:
   Net& net_;
   int rank_;
+  int base_;
   std::vector<std::unique_ptr<Op>> ops_;
 };
 
 // Builds one schedule per rank with `build`, runs them all to the end (twice, with Reset in
 // between, when `twice`), checks every message was received.
 void RunAll(int n, const std::function<void(Schedule&, int)>& build, bool twice = false,
-            const std::function<void()>& between = nullptr) {
+            const std::function<void()>& between = nullptr,
+            const std::function<int(int)>& remote_base = nullptr) {
   Net net;
   std::vector<std::unique_ptr<Schedule>> scheds;
   std::vector<std::unique_ptr<FakeBackend>> backends;
   for (int r = 0; r < n; ++r) {
     scheds.push_back(std::make_unique<Schedule>(42));
     build(*scheds.back(), r);
-    backends.push_back(std::make_unique<FakeBackend>(net, r));
+    backends.push_back(std::make_unique<FakeBackend>(net, r, remote_base ? remote_base(r) : 0));
   }
   for (int round = 0; round < (twice ? 2 : 1); ++round) {
     if (round == 1) {
@@ -328,6 +334,49 @@ TEST(Schedule, GatherScatterAllgatherAlltoallBytes) {
     });
     for (int r = 0; r < n; ++r)
       for (int i = 0; i < n; ++i) EXPECT_EQ(rcv[r][i], static_cast<char>(i * 16 + r));
+  }
+}
+
+// Two groups of an intercommunicator: global ranks [0, a) and [a, a+b).
+TEST(Schedule, IntercommReduceAndAllreduceKeepRankOrder) {
+  for (int a = 1; a <= 4; ++a) {
+    for (int b = 1; b <= 4; ++b) {
+      const int n = a + b;
+      auto group = [&](int g) { return g < a ? 0 : 1; };
+      auto local = [&](int g) { return g < a ? g : g - a; };
+      auto remote_base = [&](int g) { return g < a ? a : 0; };
+      auto remote_size = [&](int g) { return g < a ? b : a; };
+      AffineReducer affine;
+      std::vector<Affine> own(n), out(n, Affine{0, 0});
+      for (int g = 0; g < n; ++g) own[g] = AffineOf(g, 1);
+      RunAll(
+          n,
+          [&](Schedule& s, int g) {
+            BuildInterAllreduce(s, remote_size(g), affine, &own[g], &out[g], 1);
+          },
+          false, nullptr, remote_base);
+      for (int g = 0; g < n; ++g) {
+        const int first = remote_base(g), count = remote_size(g);
+        Affine w = AffineOf(first, 1);
+        for (int q = 1; q < count; ++q) w = Compose(w, AffineOf(first + q, 1));
+        EXPECT_TRUE(Same(out[g], w)) << "a=" << a << " b=" << b << " rank " << g;
+      }
+      // Reduce to local rank 1 of group 0 when it exists, else 0.
+      const int root = a > 1 ? 1 : 0;
+      std::vector<Affine> data(own);
+      RunAll(
+          n,
+          [&](Schedule& s, int g) {
+            InterRole role = group(g) == 1      ? InterRole::kRemote
+                             : local(g) == root ? InterRole::kRoot
+                                                : InterRole::kIdle;
+            BuildInterReduce(s, remote_size(g), affine, &data[g], 1, role, root);
+          },
+          false, nullptr, remote_base);
+      Affine w = AffineOf(a, 1);
+      for (int q = a + 1; q < n; ++q) w = Compose(w, AffineOf(q, 1));
+      EXPECT_TRUE(Same(data[root], w)) << "a=" << a << " b=" << b;
+    }
   }
 }
 
