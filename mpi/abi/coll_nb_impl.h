@@ -24,7 +24,7 @@ using core::Datatype;
 using I64 = std::vector<int64_t>;
 
 // What every form checks first: the communicator. `inter_ok`: the form has an
-// intercommunicator version (the scans and reduce-scatters refuse one with MPI_ERR_COMM).
+// intercommunicator version (the scans refuse one with MPI_ERR_COMM).
 inline Status CheckCommOf(MPI_Comm comm, Comm** c, bool inter_ok = true) {
   return inter_ok ? CheckComm(comm, c) : CheckIntraComm(comm, c);
 }
@@ -332,8 +332,9 @@ int ReduceScatter(const char* fn, bool persistent, bool vform, const void* sendb
   Comm* c = nullptr;
   const Datatype *t = nullptr, *base = nullptr;
   I64 counts, unused;
-  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c, false));
-  const int n = c->size();
+  ZMPI_CHECK_ARG(nullptr, fn, CheckCommOf(comm, &c));
+  ZMPI_NBC_CHECK(CheckNotInPlace(*c, sendbuf));
+  const int n = c->local_size();  // one count per rank of this rank's group
   if (!vform) {
     ZMPI_NBC_CHECK(CheckCountOf(recvcount));
     ZMPI_NBC_CHECK(CheckType(datatype, &t));

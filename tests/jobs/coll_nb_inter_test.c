@@ -1,8 +1,8 @@
 /* Non-blocking and persistent collectives on an intercommunicator (even world ranks against
  * odd ones): Ibarrier, Ibcast, Igather, Iscatter, Iallgather, Ialltoall, Ireduce, Iallreduce
- * with every root of either group (MPI_ROOT / MPI_PROC_NULL / the remote root's rank), an
- * Allreduce_init started 3 times, and MPI_ERR_COMM for Iscan. Needs 2 or more ranks. Uses
- * only <mpi.h>. Prints "coll_nb_inter_test: OK (<n> checks)". */
+ * with every root of either group (MPI_ROOT / MPI_PROC_NULL / the remote root's rank),
+ * Ireduce_scatter(_block), an Allreduce_init started 3 times, and MPI_ERR_COMM for Iscan. Needs 2
+ * or more ranks. Uses only <mpi.h>. Prints "coll_nb_inter_test: OK (<n> checks)". */
 #include <string.h>
 
 static const char kTestName[] = "coll_nb_inter_test";
@@ -116,6 +116,31 @@ int main(int argc, char **argv) {
     g_checks++;
   }
   CALL(MPI_Request_free(&pers));
+  /* Ireduce_scatter_block: 12 elements per rank in both groups (group sizes 1-3 divide it);
+   * local rank me gets block me of the remote group's sum. */
+  {
+    enum { T = 12 };
+    int vec[T], blk[T], c = T / lsize;
+    for (int j = 0; j < T; ++j) vec[j] = val(grp, me, j);
+    for (int j = 0; j < c; ++j) blk[j] = -1;
+    CALL(MPI_Ireduce_scatter_block(vec, blk, c, MPI_INT, MPI_SUM, inter, &req));
+    wait1(&req);
+    for (int j = 0; j < c; ++j) {
+      int w = 0;
+      for (int r = 0; r < rsize; ++r) w += val(1 - grp, r, me * c + j);
+      eq(blk[j], w, "Ireduce_scatter_block", -1);
+    }
+    int counts[T];
+    for (int i = 0; i < lsize; ++i) counts[i] = c;
+    for (int j = 0; j < c; ++j) blk[j] = -1;
+    CALL(MPI_Ireduce_scatter(vec, blk, counts, MPI_INT, MPI_SUM, inter, &req));
+    wait1(&req);
+    for (int j = 0; j < c; ++j) {
+      int w = 0;
+      for (int r = 0; r < rsize; ++r) w += val(1 - grp, r, me * c + j);
+      eq(blk[j], w, "Ireduce_scatter", -1);
+    }
+  }
   /* Scans have no intercommunicator form. */
   int rc = MPI_Iscan(in, out, N, MPI_INT, MPI_SUM, inter, &req), cls = -1;
   MPI_Error_class(rc, &cls);

@@ -35,6 +35,22 @@ static void test_barrier_bcast(void) {
   MPI_Request req;
   CALL(MPI_Ibarrier(g_comm, &req));
   wait1(&req);
+  /* MPI_Request_get_status polls without freeing; then MPI_Waitany completes it. */
+  CALL(MPI_Ibarrier(g_comm, &req));
+  int flag = 0, idx = -1;
+  double t0 = MPI_Wtime();
+  while (!flag) {
+    MPI_Status st;
+    CALL(MPI_Request_get_status(req, &flag, &st));
+    if (flag && (st.MPI_SOURCE != MPI_ANY_SOURCE || st.MPI_TAG != MPI_ANY_TAG))
+      fail("Request_get_status of a collective: status not empty");
+    if (MPI_Wtime() - t0 > 60) fail("Ibarrier does not complete under Request_get_status");
+  }
+  if (req == MPI_REQUEST_NULL) fail("Request_get_status freed the request");
+  MPI_Request two[2] = {MPI_REQUEST_NULL, req};
+  CALL(MPI_Waitany(2, two, &idx, MPI_STATUS_IGNORE));
+  if (idx != 1 || two[1] != MPI_REQUEST_NULL) fail("Waitany: index %d", idx);
+  g_checks++;
   for (int ci = 0; ci < NCOUNTS; ++ci) {
     int n = kCounts[ci];
     int *buf = xmalloc(n * sizeof(int)), *want = xmalloc(n * sizeof(int));

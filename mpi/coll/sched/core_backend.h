@@ -6,7 +6,23 @@
 //
 // Use (also for the neighborhood collectives): make a ScheduleRequest with the tag from
 // comm.NextCollTag(), record steps into sched() with spans whose types come from Keep(),
-// then Launch() it.
+// then Launch() it. A neighbor allgather, for instance, is one round:
+//
+//   auto req = std::make_unique<ScheduleRequest>(comm, comm.NextCollTag());
+//   Schedule& s = req->sched();
+//   const core::Datatype* st = req->Keep(sendtype);
+//   const core::Datatype* rt = req->Keep(recvtype);
+//   for (int i = 0; i < indegree; ++i)
+//     s.Recv(sources[i], Span{recvbuf, 0, rt}.At(i * recvcount, recvcount));
+//   for (int i = 0; i < outdegree; ++i) s.Send(dests[i], Span{sendbuf, sendcount, st});
+//   s.Wait();
+//   return Launch(std::move(req), persistent);  // the request (inactive when persistent)
+//
+// A peer may be MPI_PROC_NULL (Cartesian edges): core completes such a send or receive at
+// once and moves nothing.
+// Two messages between the same pair in one schedule match in recording order, so a graph
+// with repeated edges stays correct as long as both sides record their edges in the same
+// (standard-defined) order.
 #ifndef ZMPI_MPI_COLL_SCHED_CORE_BACKEND_H_
 #define ZMPI_MPI_COLL_SCHED_CORE_BACKEND_H_
 

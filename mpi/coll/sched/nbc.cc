@@ -248,14 +248,28 @@ Req IreduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, const i
                    const Datatype& type, const Datatype& base, MPI_Op op, bool persistent) {
   auto req = NewRequest(comm);
   sched::Schedule& s = req->sched();
-  const int n = comm.size();
+  const int n = comm.local_size();
   const Datatype* t = req->Keep(&type);
   const Datatype* b = req->Keep(&base);
   const Reducer* r = s.Own(MakeReducer(op, *b));
-  int64_t total = 0;
-  for (int i = 0; i < n; ++i) total += recvcounts[i];
+  int64_t total = 0, before = 0;
+  for (int i = 0; i < n; ++i) {
+    total += recvcounts[i];
+    if (i < comm.rank()) before += recvcounts[i];
+  }
   const size_t per = t->size / b->size;  // base elements per element of type
   const Span in{sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, total, t};
+  if (comm.is_inter()) {
+    // Every rank sends its whole vector to every remote rank, combines the remote group's
+    // vectors in rank order and keeps its own block (the groups' totals are equal).
+    const char* own = in.plain() ? static_cast<const char*>(in.buf) : Stage(s, in, Span{});
+    char* all = s.Scratch(static_cast<size_t>(total) * t->size);
+    sched::BuildInterAllreduce(s, comm.size(), *r, own, all, static_cast<size_t>(total) * per);
+    s.Copy(Span{all + before * t->size, static_cast<int64_t>(recvcounts[comm.rank()] * t->size),
+                nullptr},
+           Span{recvbuf, recvcounts[comm.rank()], t});
+    return sched::Launch(std::move(req), persistent);
+  }
   char* data = Stage(s, in, Span{});
   // Reduce everything to rank 0, which hands each rank its block (packed bytes; the receiver
   // unpacks into its type).

@@ -5,8 +5,9 @@
 // run on the type's predefined base type, packed into scratch when the type is not plain.
 // Counts are elements; `displs` are in extents of the type, except Ialltoallw's (bytes).
 // A type a rank does not use may be nullptr. MPI_IN_PLACE where the standard allows it.
-// Intercommunicators (all but the scans and reduce-scatters): counts and displacements are
-// the remote group's, `root` is MPI_ROOT, MPI_PROC_NULL or a remote rank (builders.h).
+// Intercommunicators (all but the scans): counts and displacements are the remote group's
+// (Ireduce_scatter's: the local group's, as the result is scattered there), `root` is
+// MPI_ROOT, MPI_PROC_NULL or a remote rank (builders.h).
 #ifndef ZMPI_MPI_COLL_SCHED_NBC_H_
 #define ZMPI_MPI_COLL_SCHED_NBC_H_
 
