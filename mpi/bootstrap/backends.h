@@ -6,6 +6,7 @@
 
 #include "common/status.h"
 #include "mpi/bootstrap/bootstrap.h"
+#include "mpi/bootstrap/pmi_wire.h"
 
 namespace zmpi::bootstrap {
 
@@ -14,6 +15,14 @@ std::unique_ptr<core::Bootstrap> CreateSingleton();
 
 // Connects to the PMIx server named by the PMIX_* environment.
 StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmix();
+
+// Talks PMI over PMI_FD or PMI_PORT. `version` 0 asks for PMI-2 and takes PMI-1 if that is
+// all the launcher has; 1 or 2 insists on that version.
+StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmi(int version);
+
+// PMI-1 on an open connection; `init_done` when the version exchange already took place.
+StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmi1(std::unique_ptr<PmiConnection> connection,
+                                                      bool init_done);
 
 }  // namespace zmpi::bootstrap
 
