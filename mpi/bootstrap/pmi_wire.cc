@@ -248,6 +248,9 @@ Status PmiConnection::Write(const std::string& bytes) {
     ssize_t n = send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == ENOTSOCK) n = write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+      return Error(Code::kOther, "PMI: the launcher closed the connection");
+    }
     if (n <= 0) {
       return Error(Code::kOther, "PMI: cannot write to the launcher: %s", strerror(errno));
     }
@@ -270,7 +273,9 @@ Status PmiConnection::Fill() {
   do {
     n = read(fd_, chunk, sizeof(chunk));
   } while (n < 0 && errno == EINTR);
-  if (n == 0) return Error(Code::kOther, "PMI: the launcher closed the connection");
+  if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+    return Error(Code::kOther, "PMI: the launcher closed the connection");
+  }
   if (n < 0) return Error(Code::kOther, "PMI: cannot read from the launcher: %s", strerror(errno));
   buffer_.append(chunk, static_cast<size_t>(n));
   return OkStatus();
