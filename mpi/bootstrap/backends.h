@@ -17,7 +17,7 @@ std::unique_ptr<core::Bootstrap> CreateSingleton();
 StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmix();
 
 // Talks PMI over PMI_FD or PMI_PORT. `version` 0 asks for PMI-2 and takes PMI-1 if that is
-// all the launcher has; 1 or 2 insists on that version.
+// all the launcher has; 1 or 2 insists on that version (BootstrapChoice::pmi_version).
 StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmi(int version);
 
 // PMI-1 on an open connection; `init_done` when the version exchange already took place.

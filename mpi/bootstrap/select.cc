@@ -39,7 +39,9 @@ BootstrapChoice ChooseBootstrap(const EnvLookup& env) {
   if (env("PMI_FD") != nullptr || env("PMI_PORT") != nullptr) {
     const char* version = env("ZMPI_PMI");
     if (version == nullptr || *version == '\0' || strcmp(version, "auto") == 0) {
-      choice.pmi_version = 0;
+      // Slurm's pmi2 plugin (which sets PMI_JOBID) is a PMI-2 server first; Hydra and the
+      // rest are PMI-1 servers first (Hydra 4.0 does not know PMI-2's abort).
+      choice.pmi_version = env("PMI_JOBID") != nullptr ? 0 : 1;
     } else if (strcmp(version, "1") == 0 || strcmp(version, "2") == 0) {
       choice.pmi_version = version[0] - '0';
     } else {

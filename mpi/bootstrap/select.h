@@ -13,7 +13,9 @@ enum class BootstrapKind { kSingleton, kPmix, kPmi, kRefuse };
 
 struct BootstrapChoice {
   BootstrapKind kind = BootstrapKind::kSingleton;
-  int pmi_version = 0;  // kPmi: 0 (PMI-2, else PMI-1), 1 or 2, from ZMPI_PMI
+  // kPmi: 1 or 2 (that version only) or 0 (PMI-2, or PMI-1 if the launcher has only that).
+  // ZMPI_PMI=1|2 chooses; by default srun --mpi=pmi2 (PMI_JOBID set) gets 0, others 1.
+  int pmi_version = 0;
   std::string message;  // kRefuse: what the user should do, one line
 };
 

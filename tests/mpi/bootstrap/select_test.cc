@@ -29,12 +29,17 @@ TEST(SelectTest, PmixWinsOverEverything) {
 TEST(SelectTest, PmiSocketMeansPmiWithTheAskedVersion) {
   BootstrapChoice hydra = Choose({{"PMI_FD", "6"}, {"PMI_RANK", "1"}, {"PMI_SIZE", "2"}});
   EXPECT_EQ(hydra.kind, BootstrapKind::kPmi);
-  EXPECT_EQ(hydra.pmi_version, 0);
+  EXPECT_EQ(hydra.pmi_version, 1);
+  BootstrapChoice slurm =
+      Choose({{"PMI_FD", "11"}, {"PMI_JOBID", "1.0"}, {"PMI_RANK", "1"}, {"PMI_SIZE", "2"}});
+  EXPECT_EQ(slurm.kind, BootstrapKind::kPmi);
+  EXPECT_EQ(slurm.pmi_version, 0);
   BootstrapChoice port = Choose({{"PMI_PORT", "vm:4242"}, {"PMI_ID", "0"}, {"ZMPI_PMI", "1"}});
   EXPECT_EQ(port.kind, BootstrapKind::kPmi);
   EXPECT_EQ(port.pmi_version, 1);
   EXPECT_EQ(Choose({{"PMI_FD", "6"}, {"ZMPI_PMI", "2"}}).pmi_version, 2);
-  EXPECT_EQ(Choose({{"PMI_FD", "6"}, {"ZMPI_PMI", "auto"}}).pmi_version, 0);
+  EXPECT_EQ(Choose({{"PMI_FD", "6"}, {"ZMPI_PMI", "auto"}}).pmi_version, 1);
+  EXPECT_EQ(Choose({{"PMI_FD", "6"}, {"PMI_JOBID", "3.0"}, {"ZMPI_PMI", "1"}}).pmi_version, 1);
   BootstrapChoice bad = Choose({{"PMI_FD", "6"}, {"ZMPI_PMI", "3"}});
   EXPECT_EQ(bad.kind, BootstrapKind::kRefuse);
   EXPECT_NE(bad.message.find("ZMPI_PMI=3"), std::string::npos);
