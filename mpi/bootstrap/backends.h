@@ -18,7 +18,10 @@ StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmix();
 
 // Talks PMI over PMI_FD or PMI_PORT. `version` 0 asks for PMI-2 and takes PMI-1 if that is
 // all the launcher has; 1 or 2 insists on that version (BootstrapChoice::pmi_version).
+// Only once per process: a second call fails (the launcher's socket is gone).
 StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmi(int version);
+// Lets unit tests, each with a fresh scripted server, call CreatePmi again.
+void ForgetPmiSessionForTesting();
 
 // PMI-1 on an open connection; `init_done` when the version exchange already took place.
 StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmi1(std::unique_ptr<PmiConnection> connection,

@@ -109,9 +109,21 @@ class Pmi2Bootstrap final : public PmiKvsBootstrap {
   }
 };
 
+bool pmi_used = false;
+
 }  // namespace
 
+void ForgetPmiSessionForTesting() { pmi_used = false; }
+
 StatusOr<std::unique_ptr<core::Bootstrap>> CreatePmi(int version) {
+  // The launcher's socket serves one PMI session: once closed, PMI_FD's number may belong to
+  // some other file of the program, which must never receive PMI commands.
+  if (pmi_used) {
+    return Error(Code::kOther,
+                 "MPI cannot start again in this process: its PMI connection to "
+                 "the launcher ended with the first MPI_Finalize or MPI_Session_finalize");
+  }
+  pmi_used = true;
   auto connection = std::make_unique<PmiConnection>();
   ZMPI_RETURN_IF_ERROR(connection->Open(kPmiReplyTimeoutMs));
   if (version == 1) return CreatePmi1(std::move(connection), /*init_done=*/false);

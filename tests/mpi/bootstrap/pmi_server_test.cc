@@ -29,6 +29,7 @@ class FakeServer {
     setenv("PMI_SIZE", "1", 1);
     unsetenv("PMI_PORT");
     unsetenv("PMI_JOBID");
+    ForgetPmiSessionForTesting();
     thread_ = std::thread([this] { Serve(); });
   }
   ~FakeServer() {
@@ -222,6 +223,19 @@ TEST(PmiServerTest, Pmi2WithMapping) {
   }
   ASSERT_GE(server.requests.size(), 2u);
   EXPECT_EQ(server.requests[1], "cmd=fullinit;pmirank=0;threaded=FALSE;");
+}
+
+TEST(PmiServerTest, OnlyOncePerProcess) {
+  {
+    FakeServer server(2);
+    auto b = CreatePmi(0);
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    EXPECT_TRUE((*b)->Finalize().ok());
+  }
+  // PMI_FD still names the closed socket's number; nothing may be written to it.
+  auto again = CreatePmi(0);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.status().ToString().find("cannot start again"), std::string::npos);
 }
 
 TEST(PmiServerTest, LauncherThatHangsUpIsAnError) {
