@@ -1,5 +1,6 @@
 #include "mpi/bootstrap/pmi_kvs.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -63,6 +64,14 @@ Status PmiKvsBootstrap::FindLocalRanks(const std::string& mapping) {
 void PmiKvsBootstrap::ReportAbort(const std::string& message) const {
   fprintf(stderr, "zmpi: rank %d: %s\n", rank_, message.c_str());
   fflush(stderr);
+  // The launcher kills the job on our abort command and may drop what it has not yet read
+  // from our stderr pipe: give it up to 250 ms to read the line (FIONREAD fails on a tty or
+  // file, which need no wait).
+  for (int waited_ms = 0; waited_ms < 250; ++waited_ms) {
+    int unread = 0;
+    if (ioctl(STDERR_FILENO, FIONREAD, &unread) != 0 || unread == 0) break;
+    usleep(1000);
+  }
 }
 
 }  // namespace zmpi::bootstrap
