@@ -1,5 +1,6 @@
 #include "mpi/bootstrap/pmi_wire.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -206,6 +207,9 @@ Status PmiConnection::Open(int timeout_ms) {
       return Error(Code::kOther, "PMI_FD='%s' is not a file descriptor", fd_text);
     }
     fd_ = static_cast<int>(fd);
+    // Ours alone: a program this rank executes must not talk on our PMI session.
+    int flags = fcntl(fd_, F_GETFD);
+    if (flags >= 0) fcntl(fd_, F_SETFD, flags | FD_CLOEXEC);
     return OkStatus();
   }
   const char* port = getenv("PMI_PORT");
