@@ -40,6 +40,9 @@ const ConfigRow kConfigRows[] = {
      "0 when ranks outnumber CPUs)"},
     {"ZMPI_SPIN_COUNT", "int", "2000",
      "polls before a waiting rank starts yielding the CPU (0 when ranks outnumber CPUs)"},
+    {"ZMPI_PMI", "string", "auto",
+     "PMI version under Hydra's mpiexec or srun --mpi=pmi2: auto (2 under srun, else 1), 1 "
+     "or 2"},
     {"ZMPI_ZRUN_TIMEOUT", "int", "0", "zrun: end the job after this many seconds (0 = never)"},
 };
 const size_t kConfigRowCount = sizeof(kConfigRows) / sizeof(kConfigRows[0]);

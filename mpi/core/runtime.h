@@ -12,7 +12,7 @@
 #include "common/config.h"
 #include "common/status.h"
 #include "mpi/core/attributes.h"
-#include "mpi/core/bootstrap.h"
+#include "mpi/bootstrap/bootstrap.h"
 #include "mpi/core/bsend.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/context_pool.h"

@@ -1,9 +1,10 @@
 // Bootstrap: who am I, who else is in the job, and an exchange of small strings (transport
-// addresses) with all of them. Backed by the PMIx client when a PMIx server started us
-// (zrun's agent, Open MPI's mpirun, Slurm); a one-rank world (singleton) otherwise.
-// The PMIx client appears nowhere else in zmpi.
-#ifndef ZMPI_MPI_CORE_BOOTSTRAP_H_
-#define ZMPI_MPI_CORE_BOOTSTRAP_H_
+// addresses) with all of them. One back end per way a launcher can start us (select.cc picks
+// it from the environment): the PMIx client (zrun's agent, Open MPI's mpirun, srun
+// --mpi=pmix), the PMI-2 and PMI-1 wire protocols (srun --mpi=pmi2, MPICH's Hydra mpiexec),
+// and a one-rank world (singleton) when no launcher started us.
+#ifndef ZMPI_MPI_BOOTSTRAP_BOOTSTRAP_H_
+#define ZMPI_MPI_BOOTSTRAP_BOOTSTRAP_H_
 
 #include <memory>
 #include <string>
@@ -42,4 +43,4 @@ class Bootstrap {
 
 }  // namespace zmpi::core
 
-#endif  // ZMPI_MPI_CORE_BOOTSTRAP_H_
+#endif  // ZMPI_MPI_BOOTSTRAP_BOOTSTRAP_H_

@@ -1,6 +1,6 @@
-#include "mpi/core/bootstrap.h"
-
+// The PMIx client: the only place zmpi calls it.
 #include <pmix.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -8,39 +8,12 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "mpi/bootstrap/backends.h"
 
-namespace zmpi::core {
+namespace zmpi::bootstrap {
 namespace {
 
-// A process started without a launcher: a world of one.
-class SingletonBootstrap final : public Bootstrap {
- public:
-  SingletonBootstrap() : local_{0}, job_id_("singleton-" + std::to_string(getpid())) {}
-  int rank() const override { return 0; }
-  int size() const override { return 1; }
-  const std::vector<int>& local_ranks() const override { return local_; }
-  const std::string& job_id() const override { return job_id_; }
-  bool singleton() const override { return true; }
-  Status Put(const std::string& key, const std::string& value) override {
-    values_.emplace_back(key, value);
-    return OkStatus();
-  }
-  Status Exchange() override { return OkStatus(); }
-  StatusOr<std::string> Get(int, const std::string& key) override {
-    for (auto& kv : values_) {
-      if (kv.first == key) return kv.second;
-    }
-    return Error(Code::kIntern, "no value for %s", key.c_str());
-  }
-  Status Barrier() override { return OkStatus(); }
-  void Abort(int code, const std::string&) override { _exit(code); }
-  Status Finalize() override { return OkStatus(); }
-
- private:
-  std::vector<int> local_;
-  std::string job_id_;
-  std::vector<std::pair<std::string, std::string>> values_;
-};
+using core::Bootstrap;
 
 // Milliseconds since `start`, for the start-up timing lines (ZMPI_LOG_LEVEL=debug).
 double MsSince(std::chrono::steady_clock::time_point start) {
@@ -168,20 +141,12 @@ class PmixBootstrap final : public Bootstrap {
   std::string job_id_;
 };
 
-bool StartedByPmixLauncher() {
-  return getenv("PMIX_NAMESPACE") || getenv("PMIX_SERVER_URI4") || getenv("PMIX_SERVER_URI3") ||
-         getenv("PMIX_SERVER_URI2") || getenv("PMIX_SERVER_URI21") || getenv("PMIX_SERVER_URI41");
-}
-
 }  // namespace
 
-StatusOr<std::unique_ptr<Bootstrap>> Bootstrap::Create() {
-  if (!StartedByPmixLauncher()) {
-    return std::unique_ptr<Bootstrap>(new SingletonBootstrap());
-  }
+StatusOr<std::unique_ptr<Bootstrap>> CreatePmix() {
   auto pmix = std::make_unique<PmixBootstrap>();
   ZMPI_RETURN_IF_ERROR(pmix->Init());
   return std::unique_ptr<Bootstrap>(std::move(pmix));
 }
 
-}  // namespace zmpi::core
+}  // namespace zmpi::bootstrap
