@@ -5,6 +5,7 @@
 #include "mpi/core/bsend.h"
 #include "mpi/core/partitioned.h"
 #include "mpi/core/runtime.h"
+#include "mpi/core/threads.h"
 
 namespace zmpi::core {
 namespace {
@@ -177,7 +178,7 @@ Status Start(Request* r) {
   }
   if (!s.ok()) {
     r->active = false;
-    r->complete = true;
+    MarkComplete(&r->complete);
   }
   return s;
 }
