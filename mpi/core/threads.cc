@@ -99,14 +99,14 @@ void LetWaiterIn() {
 
 }  // namespace
 
-std::atomic<bool> Threads::enabled_{false};
+bool Threads::enabled_ = false;
 int Threads::world_level_ = MPI_THREAD_SINGLE;
 
 int Threads::Grant(int required) {
   int provided = required < MPI_THREAD_SINGLE     ? MPI_THREAD_SINGLE
                  : required > MPI_THREAD_MULTIPLE ? MPI_THREAD_MULTIPLE
                                                   : required;
-  if (provided == MPI_THREAD_MULTIPLE) enabled_.store(true, std::memory_order_relaxed);
+  if (provided == MPI_THREAD_MULTIPLE) enabled_ = true;
   return provided;
 }
 
@@ -137,6 +137,10 @@ void Threads::Unlock() {
   ZMPI_DCHECK(HeldByMe());
   if (--depth > 0) return;
   Release();
+}
+
+void Threads::UnlockIfHeld() {
+  if (HeldByMe()) Unlock();
 }
 
 bool Threads::HeldByMe() {

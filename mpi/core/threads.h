@@ -30,8 +30,11 @@ namespace zmpi::core {
 
 class Threads {
  public:
-  // Whether entry points lock (MULTIPLE was granted to someone in this process).
-  static bool enabled() { return enabled_.load(std::memory_order_relaxed); }
+  // Whether entry points lock (MULTIPLE was granted to someone in this process). A plain
+  // bool: one compare with memory on every entry point (an atomic load costs two more
+  // instructions there). It is written once, under the lock, by MPI_Init_thread or
+  // MPI_Session_init, before the program's threads can call the entry points that read it.
+  static bool enabled() { return enabled_; }
   // The level granted for `required` (clamped to SINGLE..MULTIPLE); MULTIPLE enables the
   // lock. Callers hold the lock (AnytimeLock).
   static int Grant(int required);
@@ -44,6 +47,8 @@ class Threads {
   // The lock itself. Lock is recursive; Unlock undoes one Lock.
   static void Lock();
   static void Unlock();
+  // Unlock if this thread holds the lock (EntryLock's way out).
+  static void UnlockIfHeld();
   static bool HeldByMe();
   // Between two progress passes of a waiting loop (caller holds the lock once): if another
   // thread waits for the lock, hands it over and locks again; with `done` (the waited-for
@@ -51,26 +56,29 @@ class Threads {
   static void Yield(const bool* done = nullptr);
 
  private:
-  static std::atomic<bool> enabled_;
+  static bool enabled_;
   static int world_level_;
 };
 
-// Taken by every entry point (ZMPI_ENTER): locks only when Threads::enabled().
+// Taken by every entry point (ZMPI_ENTER): locks only when Threads::enabled(). The destructor
+// reads the flag again rather than remembering it: a remembered flag, tested at every return,
+// let the compiler clone the whole entry point per value and move the unlocked clone (the
+// hot path) out of line. The flag only turns on inside an AnytimeLock call (MPI_Init_thread,
+// MPI_Session_init), so it cannot change between these two reads unless such a call runs in
+// a callback of this one; Unlock then finds the lock not held and ignores it
+// (Threads::UnlockIfHeld).
 class EntryLock {
  public:
-  EntryLock() : locked_(Threads::enabled()) {
-    if (locked_) [[unlikely]]
+  EntryLock() {
+    if (Threads::enabled()) [[unlikely]]
       Threads::Lock();
   }
   ~EntryLock() {
-    if (locked_) [[unlikely]]
-      Threads::Unlock();
+    if (Threads::enabled()) [[unlikely]]
+      Threads::UnlockIfHeld();
   }
   EntryLock(const EntryLock&) = delete;
   EntryLock& operator=(const EntryLock&) = delete;
-
- private:
-  const bool locked_;
 };
 
 // Taken by the entry points MPI allows at any time (see the top of this file): always locks.
