@@ -100,17 +100,25 @@ Status Round(const Party& p, const Bridge* bridge, ContextPool::Bits bits, int* 
 // Under MPI_THREAD_MULTIPLE other threads of this process may agree at the same time (each
 // releases the library lock while it waits), and two agreements offering the same free id
 // could both take it. Then every agreement offers only while it holds the pool's reservation,
-// exactly as MPI_Comm_idup does (comm_idup.cc; the pending agreement with the lowest key
-// holds it, so the globally lowest one always makes progress), and offers nothing otherwise.
-// Its key is the same on every member: the context and tag of the bridge if there is one
-// (both groups), else of the party.
+// exactly as MPI_Comm_idup does (comm_idup.cc; the pending agreement with the lowest key holds
+// it, so the globally lowest one always makes progress), and offers nothing otherwise.
+// The key must be the same on every member. An intercommunicator bridge (dup, split, merge of
+// an intercommunicator) is known to both groups: its context and tag. Otherwise the party's
+// communicator and tag: the same within the party; for MPI_Intercomm_create, whose bridge is
+// a peer communicator only the leaders name, the two groups may rank such agreements
+// differently: MPI_Intercomm_create calls running concurrently in several threads on both
+// sides could keep spoiling each other's rounds (one at a time per process is safe).
+static uint64_t AgreementKey(const Party& p, const Bridge* bridge) {
+  if (bridge != nullptr && bridge->comm != nullptr && bridge->comm->is_inter()) {
+    return (uint64_t{bridge->comm->p2p_context()} << 32) | static_cast<uint32_t>(bridge->tag);
+  }
+  return (uint64_t{p.comm->p2p_context()} << 32) | static_cast<uint32_t>(p.tag);
+}
+
 StatusOr<uint32_t> AgreeContext(const Party& p, const Bridge* bridge) {
   ContextPool& pool = Runtime::Get()->contexts();
   const bool shared = Threads::enabled();
-  const uint64_t key =
-      bridge != nullptr
-          ? (uint64_t{bridge->comm->p2p_context()} << 32) | static_cast<uint32_t>(bridge->tag)
-          : (uint64_t{p.comm->p2p_context()} << 32) | static_cast<uint32_t>(p.tag);
+  const uint64_t key = shared ? AgreementKey(p, bridge) : 0;
   if (shared) pool.AddPending(key);
   ProgressLoop loop;
   for (int round = 0; round < kMaxRounds; ++round) {
