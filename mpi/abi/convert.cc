@@ -25,11 +25,13 @@ ZMPI_IDENTITY_CONVERSION(Message, MPI_Message)
 ZMPI_IDENTITY_CONVERSION(Session, MPI_Session)
 
 ZMPI_API MPI_Fint PMPI_File_c2f(MPI_File file) {
+  ZMPI_ENTER_ANYTIME();
   return zmpi::core::Objects::Get().FileToFortran(file);
 }
 
 // An integer that names no file gives MPI_FILE_NULL.
 ZMPI_API MPI_File PMPI_File_f2c(MPI_Fint file) {
+  ZMPI_ENTER_ANYTIME();
   return static_cast<MPI_File>(zmpi::core::Objects::Get().FileFromFortran(file));
 }
 

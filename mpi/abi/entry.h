@@ -9,6 +9,7 @@
 #include "mpi/core/datatype.h"
 #include "mpi/core/errhandler.h"
 #include "mpi/core/runtime.h"
+#include "mpi/core/threads.h"
 #include "mpi/core/win.h"
 #include "mpi/include/mpi.h"
 
@@ -114,9 +115,18 @@ inline Status CheckRecvTag(int tag) { return tag == MPI_ANY_TAG ? Status() : Che
 
 }  // namespace zmpi::abi
 
-// Begins an entry point: returns MPI_ERR_OTHER with a clear message when MPI is not ready.
-#define ZMPI_ENTER(function) \
+// Begins an entry point: takes the library lock when MPI_THREAD_MULTIPLE is in effect
+// (mpi/core/threads.h; one predicted branch otherwise) and returns MPI_ERR_OTHER with a clear
+// message when MPI is not ready. A statement in the function's outermost block: the lock is
+// held until the function returns.
+#define ZMPI_ENTER(function)                       \
+  ::zmpi::core::EntryLock zmpi_entry_lock_;        \
   if (!::zmpi::abi::Ready()) return ::zmpi::abi::NotReady(function)
+
+// Begins an entry point that MPI allows at any time (before MPI_Init, after MPI_Finalize, in
+// the sessions model): always takes the library lock, since such calls are thread-safe at
+// every thread level.
+#define ZMPI_ENTER_ANYTIME() ::zmpi::core::AnytimeLock zmpi_anytime_lock_
 
 // Returns through the communicator's error handler when `expr` is an error.
 #define ZMPI_CHECK_ARG(comm, function, expr)                                                      \

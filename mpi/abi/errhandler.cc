@@ -64,6 +64,7 @@ Status CheckFileNull(MPI_File file) {
 // ---- error classes and strings ----
 
 ZMPI_API int PMPI_Error_class(int errorcode, int* errorclass) {
+  ZMPI_ENTER_ANYTIME();
   StatusOr<int> cls = Objects::Get().error_codes().ClassOf(errorcode);
   ZMPI_CHECK_ARG(nullptr, "MPI_Error_class", cls.status());
   ZMPI_CHECK_ARG(nullptr, "MPI_Error_class", NullArg(errorclass, "errorclass pointer"));
@@ -72,6 +73,7 @@ ZMPI_API int PMPI_Error_class(int errorcode, int* errorclass) {
 }
 
 ZMPI_API int PMPI_Error_string(int errorcode, char* string, int* resultlen) {
+  ZMPI_ENTER_ANYTIME();
   StatusOr<std::string> text = Objects::Get().error_codes().Text(errorcode);
   ZMPI_CHECK_ARG(nullptr, "MPI_Error_string", text.status());
   ZMPI_CHECK_ARG(nullptr, "MPI_Error_string", NullArg(string, "string buffer"));
@@ -84,6 +86,7 @@ ZMPI_API int PMPI_Error_string(int errorcode, char* string, int* resultlen) {
 }
 
 ZMPI_API int PMPI_Add_error_class(int* errorclass) {
+  ZMPI_ENTER_ANYTIME();
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_class", NullArg(errorclass, "errorclass pointer"));
   StatusOr<int> cls = Objects::Get().error_codes().AddClass();
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_class", cls.status());
@@ -92,6 +95,7 @@ ZMPI_API int PMPI_Add_error_class(int* errorclass) {
 }
 
 ZMPI_API int PMPI_Add_error_code(int errorclass, int* errorcode) {
+  ZMPI_ENTER_ANYTIME();
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_code", NullArg(errorcode, "errorcode pointer"));
   StatusOr<int> code = Objects::Get().error_codes().AddCode(errorclass);
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_code", code.status());
@@ -100,6 +104,7 @@ ZMPI_API int PMPI_Add_error_code(int errorclass, int* errorcode) {
 }
 
 ZMPI_API int PMPI_Add_error_string(int errorcode, const char* string) {
+  ZMPI_ENTER_ANYTIME();
   ZMPI_CHECK_ARG(nullptr, "MPI_Add_error_string", NullArg(string, "string"));
   if (strlen(string) >= MPI_MAX_ERROR_STRING) {
     return zmpi::abi::Report(nullptr, "MPI_Add_error_string",
@@ -112,18 +117,21 @@ ZMPI_API int PMPI_Add_error_string(int errorcode, const char* string) {
 }
 
 ZMPI_API int PMPI_Remove_error_class(int errorclass) {
+  ZMPI_ENTER_ANYTIME();
   ZMPI_CHECK_ARG(nullptr, "MPI_Remove_error_class",
                  Objects::Get().error_codes().RemoveClass(errorclass));
   return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Remove_error_code(int errorcode) {
+  ZMPI_ENTER_ANYTIME();
   ZMPI_CHECK_ARG(nullptr, "MPI_Remove_error_code",
                  Objects::Get().error_codes().RemoveCode(errorcode));
   return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Remove_error_string(int errorcode) {
+  ZMPI_ENTER_ANYTIME();
   ZMPI_CHECK_ARG(nullptr, "MPI_Remove_error_string",
                  Objects::Get().error_codes().RemoveString(errorcode));
   return MPI_SUCCESS;
@@ -133,30 +141,35 @@ ZMPI_API int PMPI_Remove_error_string(int errorcode) {
 
 ZMPI_API int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function* function,
                                          MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   return Create(ErrhandlerKind::kComm, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Comm_create_errhandler");
 }
 
 ZMPI_API int PMPI_Errhandler_create(MPI_Comm_errhandler_function* function,
                                     MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   return Create(ErrhandlerKind::kComm, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Errhandler_create");
 }
 
 ZMPI_API int PMPI_Win_create_errhandler(MPI_Win_errhandler_function* function,
                                         MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   return Create(ErrhandlerKind::kWin, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Win_create_errhandler");
 }
 
 ZMPI_API int PMPI_File_create_errhandler(MPI_File_errhandler_function* function,
                                          MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   return Create(ErrhandlerKind::kFile, reinterpret_cast<void*>(function), errhandler,
                 "MPI_File_create_errhandler");
 }
 
 ZMPI_API int PMPI_Session_create_errhandler(MPI_Session_errhandler_function* function,
                                             MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   return Create(ErrhandlerKind::kSession, reinterpret_cast<void*>(function), errhandler,
                 "MPI_Session_create_errhandler");
 }
@@ -164,6 +177,7 @@ ZMPI_API int PMPI_Session_create_errhandler(MPI_Session_errhandler_function* fun
 // Drops the caller's reference; the handler stays while objects use it. Predefined
 // handlers are never destroyed (freeing a handle to one only clears the handle).
 ZMPI_API int PMPI_Errhandler_free(MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   ZMPI_CHECK_ARG(nullptr, "MPI_Errhandler_free", NullArg(errhandler, "errhandler pointer"));
   bool predefined = Objects::IsPredefinedErrhandler(*errhandler);
   if (!predefined && Objects::Get().FindErrhandler(*errhandler) == nullptr) {
@@ -246,6 +260,7 @@ ZMPI_API int PMPI_Win_call_errhandler(MPI_Win win, int errorcode) {
 // ---- files: MPI_FILE_NULL's handler is the default for files opened later ----
 
 ZMPI_API int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler) {
+  ZMPI_ENTER_ANYTIME();
   MPI_Errhandler current = Objects::Get().default_file_errhandler();
   Status s = CheckFileNull(file);
   if (s.ok()) s = CheckHandler(errhandler, ErrhandlerKind::kFile);
@@ -255,6 +270,7 @@ ZMPI_API int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler) 
 }
 
 ZMPI_API int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   MPI_Errhandler current = Objects::Get().default_file_errhandler();
   Status s = CheckFileNull(file);
   if (s.ok()) s = NullArg(errhandler, "errhandler pointer");
@@ -264,6 +280,7 @@ ZMPI_API int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler* errhandler)
 }
 
 ZMPI_API int PMPI_File_call_errhandler(MPI_File file, int errorcode) {
+  ZMPI_ENTER_ANYTIME();
   MPI_Errhandler current = Objects::Get().default_file_errhandler();
   Status s = CheckFileNull(file);
   if (s.ok()) s = CheckCode(errorcode);

@@ -63,6 +63,7 @@ void CopyOut(const std::string& text, char* out, size_t room) {
 #define INFO_CHECK(function, expr) ZMPI_CHECK_ARG(nullptr, function, expr)
 
 ZMPI_API int PMPI_Info_create(MPI_Info* info) {
+  ZMPI_ENTER_ANYTIME();
   INFO_CHECK("MPI_Info_create", CheckArg(info, "info pointer"));
   *info = Objects::Get().infos().Add(std::make_unique<Info>());
   return MPI_SUCCESS;
@@ -71,6 +72,7 @@ ZMPI_API int PMPI_Info_create(MPI_Info* info) {
 // The environment's info (MPI_INFO_ENV's keys); argv, when given, replaces "command" and
 // "argv" with the caller's view of them.
 ZMPI_API int PMPI_Info_create_env(int argc, char* argv[], MPI_Info* info) {
+  ZMPI_ENTER_ANYTIME();
   INFO_CHECK("MPI_Info_create_env", CheckArg(info, "info pointer"));
   auto copy = std::make_unique<Info>(*Objects::Get().FindInfo(MPI_INFO_ENV));
   if (argv != nullptr && argc > 0 && argv[0] != nullptr) {
@@ -91,6 +93,7 @@ ZMPI_API int PMPI_Info_create_env(int argc, char* argv[], MPI_Info* info) {
 }
 
 ZMPI_API int PMPI_Info_dup(MPI_Info info, MPI_Info* newinfo) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_dup", CheckInfo(info, &in));
   INFO_CHECK("MPI_Info_dup", CheckArg(newinfo, "newinfo pointer"));
@@ -99,6 +102,7 @@ ZMPI_API int PMPI_Info_dup(MPI_Info info, MPI_Info* newinfo) {
 }
 
 ZMPI_API int PMPI_Info_free(MPI_Info* info) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_free", CheckArg(info, "info pointer"));
   INFO_CHECK("MPI_Info_free", CheckInfo(*info, &in));
@@ -109,6 +113,7 @@ ZMPI_API int PMPI_Info_free(MPI_Info* info) {
 }
 
 ZMPI_API int PMPI_Info_set(MPI_Info info, const char* key, const char* value) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_set", CheckInfo(info, &in));
   INFO_CHECK("MPI_Info_set", NotModifiable(info));
@@ -119,6 +124,7 @@ ZMPI_API int PMPI_Info_set(MPI_Info info, const char* key, const char* value) {
 }
 
 ZMPI_API int PMPI_Info_delete(MPI_Info info, const char* key) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_delete", CheckInfo(info, &in));
   INFO_CHECK("MPI_Info_delete", NotModifiable(info));
@@ -132,6 +138,7 @@ ZMPI_API int PMPI_Info_delete(MPI_Info info, const char* key) {
 
 // `value` has room for valuelen + 1 characters; a longer value is truncated.
 ZMPI_API int PMPI_Info_get(MPI_Info info, const char* key, int valuelen, char* value, int* flag) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_get", CheckInfo(info, &in));
   INFO_CHECK("MPI_Info_get", CheckKey(key));
@@ -152,6 +159,7 @@ ZMPI_API int PMPI_Info_get(MPI_Info info, const char* key, int valuelen, char* v
 // MPI-4: *buflen is the buffer's size in and the value's size with its NUL out.
 ZMPI_API int PMPI_Info_get_string(MPI_Info info, const char* key, int* buflen, char* value,
                                   int* flag) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_get_string", CheckInfo(info, &in));
   INFO_CHECK("MPI_Info_get_string", CheckKey(key));
@@ -173,6 +181,7 @@ ZMPI_API int PMPI_Info_get_string(MPI_Info info, const char* key, int* buflen, c
 }
 
 ZMPI_API int PMPI_Info_get_valuelen(MPI_Info info, const char* key, int* valuelen, int* flag) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_get_valuelen", CheckInfo(info, &in));
   INFO_CHECK("MPI_Info_get_valuelen", CheckKey(key));
@@ -185,6 +194,7 @@ ZMPI_API int PMPI_Info_get_valuelen(MPI_Info info, const char* key, int* valuele
 }
 
 ZMPI_API int PMPI_Info_get_nkeys(MPI_Info info, int* nkeys) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_get_nkeys", CheckInfo(info, &in));
   INFO_CHECK("MPI_Info_get_nkeys", CheckArg(nkeys, "nkeys pointer"));
@@ -194,6 +204,7 @@ ZMPI_API int PMPI_Info_get_nkeys(MPI_Info info, int* nkeys) {
 
 // `key` has room for MPI_MAX_INFO_KEY + 1 characters.
 ZMPI_API int PMPI_Info_get_nthkey(MPI_Info info, int n, char* key) {
+  ZMPI_ENTER_ANYTIME();
   Info* in = nullptr;
   INFO_CHECK("MPI_Info_get_nthkey", CheckInfo(info, &in));
   if (n < 0 || n >= in->size()) {

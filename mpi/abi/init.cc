@@ -34,13 +34,21 @@ int CopyString(const std::string& text, char* out, int capacity, int* resultlen)
 
 }  // namespace
 
-ZMPI_API int PMPI_Init(int*, char***) { return StartLibrary("MPI_Init"); }
+ZMPI_API int PMPI_Init(int*, char***) {
+  ZMPI_ENTER_ANYTIME();
+  int rc = StartLibrary("MPI_Init");
+  zmpi::core::Threads::SetWorld(MPI_THREAD_SINGLE);
+  return rc;
+}
 
-// Progress is driven by whichever thread calls MPI; calls must not overlap, which is
-// MPI_THREAD_SERIALIZED. That is what we report for any request above it.
+// Every level up to MPI_THREAD_MULTIPLE; MULTIPLE turns the library lock on
+// (mpi/core/threads.h).
 ZMPI_API int PMPI_Init_thread(int*, char***, int required, int* provided) {
+  ZMPI_ENTER_ANYTIME();
   int rc = StartLibrary("MPI_Init_thread");
-  *provided = required < MPI_THREAD_SERIALIZED ? required : MPI_THREAD_SERIALIZED;
+  int level = zmpi::core::Threads::Grant(required);
+  zmpi::core::Threads::SetWorld(level);
+  if (provided != nullptr) *provided = level;
   return rc;
 }
 
@@ -55,20 +63,22 @@ ZMPI_API int PMPI_Finalized(int* flag) {
 }
 
 ZMPI_API int PMPI_Finalize(void) {
-  ZMPI_ENTER("MPI_Finalize");
+  ZMPI_ENTER_ANYTIME();
+  if (!zmpi::abi::Ready()) return zmpi::abi::NotReady("MPI_Finalize");
   zmpi::Status s = Runtime::Finalize();
   if (s.ok()) return MPI_SUCCESS;
   fprintf(stderr, "zmpi: MPI_Finalize: %s\n", s.ToString().c_str());
   return static_cast<int>(s.code());
 }
 
+// The world model's level (as granted by MPI_Init_thread; MPI_Init asks for SINGLE).
 ZMPI_API int PMPI_Query_thread(int* provided) {
-  *provided = MPI_THREAD_SERIALIZED;
+  *provided = zmpi::core::Threads::world_level();
   return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Is_thread_main(int* flag) {
-  *flag = 1;
+  *flag = zmpi::core::Threads::IsMainThread() ? 1 : 0;
   return MPI_SUCCESS;
 }
 

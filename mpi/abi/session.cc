@@ -29,6 +29,22 @@ using zmpi::core::Session;
 
 namespace {
 
+constexpr const char* kThreadLevelNames[] = {"MPI_THREAD_SINGLE", "MPI_THREAD_FUNNELED",
+                                             "MPI_THREAD_SERIALIZED", "MPI_THREAD_MULTIPLE"};
+
+// MPI-4.1 §11.3.1: the "thread_level" hint asks for a level (by its name); without it the
+// session gets MPI_THREAD_SINGLE. The level granted (at most MULTIPLE, which turns the
+// library lock on) is what MPI_Session_get_info reports as "mpi_thread_support_level".
+int GrantThreadLevel(const Info& hints) {
+  int required = MPI_THREAD_SINGLE;
+  if (const std::string* v = hints.Get("thread_level")) {
+    for (int level = MPI_THREAD_SINGLE; level <= MPI_THREAD_MULTIPLE; ++level) {
+      if (*v == kThreadLevelNames[level]) required = level;
+    }
+  }
+  return zmpi::core::Threads::Grant(required);
+}
+
 bool KnownErrhandler(MPI_Errhandler e) {
   return Objects::Get().ErrhandlerFits(e, zmpi::core::ErrhandlerKind::kSession);
 }
@@ -104,6 +120,7 @@ int ReportWith(MPI_Errhandler e, const char* function, const Status& status) {
 }  // namespace
 
 ZMPI_API int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session* session) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_init";
   Info* i = nullptr;
   ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckInfo(info, &i));
@@ -117,12 +134,13 @@ ZMPI_API int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Ses
     _exit(zmpi::contract::kFatalErrorExitCode);
   }
   Info hints = i ? *i : Info();
-  hints.Set("mpi_thread_support_level", "MPI_THREAD_SERIALIZED");
+  hints.Set("mpi_thread_support_level", kThreadLevelNames[GrantThreadLevel(hints)]);
   *session = Objects::Get().sessions().Add(std::make_unique<Session>(errhandler, hints));
   return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Session_finalize(MPI_Session* session) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_finalize";
   Session* s = nullptr;
   ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckOut(session, "session"));
@@ -136,6 +154,7 @@ ZMPI_API int PMPI_Session_finalize(MPI_Session* session) {
 }
 
 ZMPI_API int PMPI_Session_get_num_psets(MPI_Session session, MPI_Info info, int* npset_names) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_get_num_psets";
   Session* s = nullptr;
   Info* i = nullptr;
@@ -148,6 +167,7 @@ ZMPI_API int PMPI_Session_get_num_psets(MPI_Session session, MPI_Info info, int*
 
 ZMPI_API int PMPI_Session_get_nth_pset(MPI_Session session, MPI_Info info, int n, int* pset_len,
                                        char* pset_name) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_get_nth_pset";
   Session* s = nullptr;
   Info* i = nullptr;
@@ -176,6 +196,7 @@ ZMPI_API int PMPI_Session_get_nth_pset(MPI_Session session, MPI_Info info, int n
 }
 
 ZMPI_API int PMPI_Session_get_info(MPI_Session session, MPI_Info* info_used) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_get_info";
   Session* s = nullptr;
   ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
@@ -186,6 +207,7 @@ ZMPI_API int PMPI_Session_get_info(MPI_Session session, MPI_Info* info_used) {
 
 ZMPI_API int PMPI_Session_get_pset_info(MPI_Session session, const char* pset_name,
                                         MPI_Info* info) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_get_pset_info";
   Session* s = nullptr;
   ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
@@ -201,6 +223,7 @@ ZMPI_API int PMPI_Session_get_pset_info(MPI_Session session, const char* pset_na
 
 ZMPI_API int PMPI_Group_from_session_pset(MPI_Session session, const char* pset_name,
                                           MPI_Group* newgroup) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Group_from_session_pset";
   Session* s = nullptr;
   ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
@@ -257,6 +280,7 @@ ZMPI_API int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_
 }
 
 ZMPI_API int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_set_errhandler";
   Session* s = nullptr;
   ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
@@ -266,6 +290,7 @@ ZMPI_API int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler err
 }
 
 ZMPI_API int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler* errhandler) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_get_errhandler";
   Session* s = nullptr;
   ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
@@ -275,6 +300,7 @@ ZMPI_API int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler* er
 }
 
 ZMPI_API int PMPI_Session_call_errhandler(MPI_Session session, int errorcode) {
+  ZMPI_ENTER_ANYTIME();
   const char* fn = "MPI_Session_call_errhandler";
   Session* s = nullptr;
   ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));

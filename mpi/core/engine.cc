@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/derived_op.h"
+#include "mpi/core/threads.h"
 
 namespace zmpi::core {
 namespace {
@@ -54,7 +55,7 @@ const char* Engine::TransportOf(int world_rank) const {
 }
 
 void Engine::Complete(Request* r) {
-  r->complete = true;
+  MarkComplete(&r->complete);  // a plain store; another thread may watch it (threads.h)
   if (r->derived != nullptr || r->user_freed || r->on_complete != nullptr) [[unlikely]] {
     CompleteCold(r);
   }
@@ -446,6 +447,7 @@ void Engine::Flush(double timeout_seconds) {
     bool idle = backlogged_.empty();
     for (auto& endpoint : endpoints_) idle = idle && endpoint->Idle();
     if (idle) return;
+    if (Threads::enabled()) Threads::Yield();
     sched_yield();
   }
   ZMPI_LOG(kWarn, "p2p", "outgoing messages still pending after %.0f s at finalize",

@@ -11,6 +11,7 @@
 #include "mpi/core/request.h"
 #include "mpi/core/request_ext.h"
 #include "mpi/core/runtime.h"
+#include "mpi/core/threads.h"
 
 namespace zmpi::core {
 namespace {
@@ -45,7 +46,7 @@ void WaitComplete(Request* r, ProgressLoop& loop) {
       loop.Reset();
       return;
     }
-    loop.Pace(events);
+    loop.Pace(events, &r->complete);
     if (loop.Every(1.0)) FailDeadPeers(&r, 1);
   }
 }
@@ -64,7 +65,8 @@ void FailDeadPeers(Request* const* requests, int count) {
 
 void ProgressLoop::Turn() { Pace(Runtime::Get()->engine().Progress()); }
 
-void ProgressLoop::Pace(int events) {
+void ProgressLoop::Pace(int events, const bool* done) {
+  if (Threads::enabled()) [[unlikely]] Threads::Yield(done);
   if (events > 0) {
     Reset();
     return;

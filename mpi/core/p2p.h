@@ -83,8 +83,10 @@ class ProgressLoop {
  public:
   // One progress pass, then Pace.
   void Turn();
-  // After a pass that saw `events` events: spins, yields or naps as described above.
-  void Pace(int events);
+  // After a pass that saw `events` events: spins, yields or naps as described above. Under
+  // MPI_THREAD_MULTIPLE it first lets other threads take the library lock (Threads::Yield;
+  // `done`: the flag of the one request this loop waits for, if any).
+  void Pace(int events, const bool* done = nullptr);
   // Back to spinning, as after a pass with events (a wait that ended).
   void Reset() {
     idle_ = 0;

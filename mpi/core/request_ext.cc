@@ -6,6 +6,7 @@
 #include "mpi/core/coll_request.h"
 #include "mpi/core/partitioned.h"
 #include "mpi/core/runtime.h"
+#include "mpi/core/threads.h"
 
 namespace zmpi::core {
 namespace {
@@ -181,7 +182,7 @@ Status Start(Request* r) {
   }
   if (!s.ok()) {
     r->active = false;
-    r->complete = true;
+    MarkComplete(&r->complete);
   }
   return s;
 }

@@ -1,0 +1,174 @@
+#include "mpi/core/threads.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+
+#include "common/check.h"
+#include "mpi/include/mpi.h"
+
+namespace zmpi::core {
+namespace {
+
+// The lock word (0 free, 1 held), how many threads wait to take it, and who holds it. `depth`
+// belongs to the holder (read and written only under the lock).
+std::atomic<int> held{0};
+std::atomic<int> waiters{0};
+std::atomic<pthread_t> owner{pthread_t{}};
+int depth = 0;
+
+std::atomic<bool> main_known{false};
+pthread_t main_thread{};
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+double Now() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// Waiting without the lock: spins briefly (a hand-over between running threads takes well
+// under a microsecond), then yields the CPU (the holder may share our core), and after 20 ms
+// naps 50 us per turn, as ProgressLoop does for a waiting rank.
+class Backoff {
+ public:
+  void Pause() {
+    ++turns_;
+    if (turns_ < kSpins) {
+      CpuRelax();
+      return;
+    }
+    if ((turns_ & 255) == 0) {
+      double now = Now();
+      if (since_ == 0) since_ = now;
+      elapsed_ = now - since_;
+    }
+    if (elapsed_ < kYieldSeconds) {
+      sched_yield();
+      return;
+    }
+    timespec pause{0, 50 * 1000};
+    nanosleep(&pause, nullptr);
+  }
+  int turns() const { return turns_; }
+  double elapsed() const { return elapsed_; }
+
+ private:
+  static constexpr int kSpins = 128;
+  static constexpr double kYieldSeconds = 0.02;
+  int turns_ = 0;
+  double since_ = 0;
+  double elapsed_ = 0;
+};
+
+bool TryAcquire() {
+  return held.load(std::memory_order_relaxed) == 0 &&
+         held.exchange(1, std::memory_order_acquire) == 0;
+}
+
+void Acquire() {
+  if (TryAcquire()) [[likely]]
+    return;
+  waiters.fetch_add(1, std::memory_order_relaxed);
+  Backoff backoff;
+  while (!TryAcquire()) backoff.Pause();
+  waiters.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Release() {
+  owner.store(pthread_t{}, std::memory_order_relaxed);
+  held.store(0, std::memory_order_release);
+}
+
+// After Release with a waiter: gives it the chance to take the lock before we compete again
+// (without this the releasing thread, whose cache holds the lock word, usually wins).
+void LetWaiterIn() {
+  Backoff backoff;
+  while (held.load(std::memory_order_relaxed) == 0 && waiters.load(std::memory_order_relaxed) > 0 &&
+         backoff.turns() < 512) {
+    backoff.Pause();
+  }
+}
+
+}  // namespace
+
+bool Threads::enabled_ = false;
+int Threads::world_level_ = MPI_THREAD_SINGLE;
+
+int Threads::Grant(int required) {
+  int provided = required < MPI_THREAD_SINGLE     ? MPI_THREAD_SINGLE
+                 : required > MPI_THREAD_MULTIPLE ? MPI_THREAD_MULTIPLE
+                                                  : required;
+  if (provided == MPI_THREAD_MULTIPLE) enabled_ = true;
+  return provided;
+}
+
+void Threads::SetWorld(int provided) {
+  world_level_ = provided;
+  main_thread = pthread_self();
+  main_known.store(true, std::memory_order_release);
+}
+
+bool Threads::IsMainThread() {
+  if (!main_known.load(std::memory_order_acquire)) return true;
+  return pthread_equal(main_thread, pthread_self()) != 0;
+}
+
+void Threads::Lock() {
+  pthread_t self = pthread_self();
+  // Only this thread stores its own id into `owner`, and clears it before releasing.
+  if (pthread_equal(owner.load(std::memory_order_relaxed), self)) {
+    ++depth;
+    return;
+  }
+  Acquire();
+  owner.store(self, std::memory_order_relaxed);
+  depth = 1;
+}
+
+void Threads::Unlock() {
+  ZMPI_DCHECK(HeldByMe());
+  if (--depth > 0) return;
+  Release();
+}
+
+void Threads::UnlockIfHeld() {
+  if (HeldByMe()) Unlock();
+}
+
+bool Threads::HeldByMe() {
+  return held.load(std::memory_order_relaxed) != 0 &&
+         pthread_equal(owner.load(std::memory_order_relaxed), pthread_self());
+}
+
+void Threads::Yield(const bool* done) {
+  // A wait loop without the lock would race every structure it touches: a missing lock in
+  // some entry point shows here, in the first wait of a multi-threaded run.
+  ZMPI_CHECK(HeldByMe());
+  if (depth != 1 || waiters.load(std::memory_order_relaxed) == 0) return;
+  const pthread_t self = pthread_self();
+  Release();
+  LetWaiterIn();
+  if (done != nullptr) {
+    // Someone else progresses now; our request completes through their progress. Watch it,
+    // and take over when the lock is free (the holder left MPI). After a second, go back to
+    // our own loop anyway: it checks for dead peers.
+    Backoff backoff;
+    while (!__atomic_load_n(done, __ATOMIC_ACQUIRE) && held.load(std::memory_order_relaxed) != 0 &&
+           backoff.elapsed() < 1.0) {
+      backoff.Pause();
+    }
+  }
+  Acquire();
+  owner.store(self, std::memory_order_relaxed);
+  depth = 1;
+}
+
+}  // namespace zmpi::core

@@ -1,0 +1,98 @@
+// Thread support (MPI-4.1 §11.6): the thread levels the library grants and the one lock that
+// makes MPI_THREAD_MULTIPLE safe.
+//
+// Design: one global critical section. Every entry point takes the lock (EntryLock, from
+// ZMPI_ENTER) only once some initialization (MPI_Init_thread, a session's "thread_level")
+// was granted MPI_THREAD_MULTIPLE; until then an entry point pays one well-predicted branch
+// and no atomic. Entry points MPI lets a program call at any time (info, error handlers,
+// error codes, sessions, init and finalize) always lock (AnytimeLock): they are thread-safe
+// whatever the level, and none of them is on a hot path.
+//
+// The lock is recursive (a user callback run inside a locked call may call MPI: error
+// handlers, attribute copy/delete functions, user reduction ops, generalized-request
+// callbacks). Every loop that waits for progress calls Yield (through ProgressLoop::Pace)
+// between passes: when another thread waits for the lock the waiter gets it, so a thread
+// blocked in MPI_Recv never stops another thread's calls. A thread that handed the lock over
+// while waiting for one request then waits outside the lock, watching that request's
+// `complete` flag (set by whichever thread's progress completed it) until it completes or
+// nobody holds the lock; it re-locks before it looks at anything else. Only the outermost
+// level of a recursive hold is released: a wait nested in a callback keeps the lock (and
+// progresses on its own), since the outer call may rely on state the callback sees.
+//
+// Enabling is one-way for the life of the process: threads may be running in MPI when a
+// later session or world model asks for less.
+#ifndef ZMPI_MPI_CORE_THREADS_H_
+#define ZMPI_MPI_CORE_THREADS_H_
+
+#include <atomic>
+
+namespace zmpi::core {
+
+class Threads {
+ public:
+  // Whether entry points lock (MULTIPLE was granted to someone in this process). A plain
+  // bool: one compare with memory on every entry point (an atomic load costs two more
+  // instructions there). It is written once, under the lock, by MPI_Init_thread or
+  // MPI_Session_init, before the program's threads can call the entry points that read it.
+  static bool enabled() { return enabled_; }
+  // The level granted for `required` (clamped to SINGLE..MULTIPLE); MULTIPLE enables the
+  // lock. Callers hold the lock (AnytimeLock).
+  static int Grant(int required);
+  // MPI_Init / MPI_Init_thread: the world model's level and its main thread (the caller).
+  static void SetWorld(int provided);
+  static int world_level() { return world_level_; }
+  // Whether the caller is the thread that initialized the world model (true before that).
+  static bool IsMainThread();
+
+  // The lock itself. Lock is recursive; Unlock undoes one Lock.
+  static void Lock();
+  static void Unlock();
+  // Unlock if this thread holds the lock (EntryLock's way out).
+  static void UnlockIfHeld();
+  static bool HeldByMe();
+  // Between two progress passes of a waiting loop (caller holds the lock once): if another
+  // thread waits for the lock, hands it over and locks again; with `done` (the waited-for
+  // request's `complete`), waits outside the lock until *done or the lock is free first.
+  static void Yield(const bool* done = nullptr);
+
+ private:
+  static bool enabled_;
+  static int world_level_;
+};
+
+// Taken by every entry point (ZMPI_ENTER): locks only when Threads::enabled(). The destructor
+// reads the flag again rather than remembering it: a remembered flag, tested at every return,
+// let the compiler clone the whole entry point per value and move the unlocked clone (the
+// hot path) out of line. The flag only turns on inside an AnytimeLock call (MPI_Init_thread,
+// MPI_Session_init), so it cannot change between these two reads unless such a call runs in
+// a callback of this one; Unlock then finds the lock not held and ignores it
+// (Threads::UnlockIfHeld).
+class EntryLock {
+ public:
+  EntryLock() {
+    if (Threads::enabled()) [[unlikely]]
+      Threads::Lock();
+  }
+  ~EntryLock() {
+    if (Threads::enabled()) [[unlikely]]
+      Threads::UnlockIfHeld();
+  }
+  EntryLock(const EntryLock&) = delete;
+  EntryLock& operator=(const EntryLock&) = delete;
+};
+
+// Taken by the entry points MPI allows at any time (see the top of this file): always locks.
+class AnytimeLock {
+ public:
+  AnytimeLock() { Threads::Lock(); }
+  ~AnytimeLock() { Threads::Unlock(); }
+  AnytimeLock(const AnytimeLock&) = delete;
+  AnytimeLock& operator=(const AnytimeLock&) = delete;
+};
+
+// A request's completion flag as other threads read it outside the lock.
+inline void MarkComplete(bool* complete) { __atomic_store_n(complete, true, __ATOMIC_RELEASE); }
+
+}  // namespace zmpi::core
+
+#endif  // ZMPI_MPI_CORE_THREADS_H_
