@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "launcher/agent/job_plan.h"
 #include "launcher/agent/link.h"
+#include "launcher/agent/output_writer.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_finder.h"
 #include "launcher/zrun/launch_request.h"
@@ -52,7 +53,12 @@ class ClusterRun {
   Status LoadKey();
   // Appends the --hostfile hosts to options_.hosts and remembers their slots.
   Status ApplyHostfile();
-  Status ConnectAll();
+  // Connects to `found` at once (agent_connector.h); returns the agents that answered, with
+  // their links in `links`. A named (--host) agent that fails sets `error`; a discovered one
+  // is skipped with one warning line.
+  std::vector<FoundAgent> ConnectUsable(std::vector<FoundAgent> found,
+                                        std::vector<std::unique_ptr<agent::Link>>* links,
+                                        Status* error);
   Status LaunchAll(const agent::JobPlan& plan);
   int Loop();
   void OnLinkReadable(int host);
@@ -65,7 +71,16 @@ class ClusterRun {
   void EndEverywhere();
   bool AllDone() const;
 
+  // Rank output and zrun's own lines (never blocking, output_writer.h). zrun must keep
+  // reading the agents' connections (fences, exits), so output beyond the writers' bound is
+  // dropped and counted, and said once at the end.
+  void WriteOutput(bool is_stderr, const std::string& text);
+  void DrainOutput();
+
   Options options_;
+  std::unique_ptr<agent::OutputWriter> out_;
+  std::unique_ptr<agent::OutputWriter> err_;
+  uint64_t dropped_ = 0;
   std::unique_ptr<proto::KeyFile> key_;
   std::vector<Host> hosts_;
   uint64_t job_id_ = 0;
