@@ -243,7 +243,18 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
   } else if (rank->connected && !rank->finalized && running_count() > 0) {
     EndJob(1, who + " exited with code 0 without calling PMIx_Finalize (MPI_Finalize) while " +
                   "other ranks still run; ending the job");
+  } else if (!rank->connected && !early_exit_.has_value()) {
+    early_exit_ = rank->rank;
+    for (const Rank& r : ranks_) {
+      if (r.running && r.connected && !r.finalized) return EndForEarlyExit();
+    }
   }
+}
+
+void Supervisor::EndForEarlyExit() {
+  EndJob(1, RankName(*early_exit_) +
+                " exited with code 0 before MPI_Init while other ranks wait for it in MPI "
+                "start-up; ending the job");
 }
 
 void Supervisor::OnPmixEvent(const PmixEvent& event) {
@@ -261,6 +272,7 @@ void Supervisor::OnPmixEvent(const PmixEvent& event) {
       if (rank) rank->connected = true;
       if (!first_connect_.has_value()) first_connect_ = Clock::now();
       pmix_->Complete(event, true);
+      if (early_exit_.has_value() && phase_ == Phase::kRunning) EndForEarlyExit();
       break;
     case PmixEvent::Kind::kFinalized:
       if (rank) rank->finalized = true;

@@ -114,6 +114,7 @@ class Supervisor {
 
   void Step(int max_wait_ms = -1);
   void CheckHeld(Clock::time_point now);
+  void EndForEarlyExit();
   // Writes queued output after the job, bounded (output_stall_ms, drain_ms, the time limit).
   void DrainOutput();
   int PollTimeoutMs(Clock::time_point now) const;
@@ -148,6 +149,10 @@ class Supervisor {
   bool startup_done_ = false;
   std::optional<Clock::time_point> first_connect_;
   std::optional<Held> held_;
+  // A rank that exited 0 without ever connecting to PMIx (a non-MPI program, or an MPI
+  // program that quit before MPI_Init): fine alone, but ranks that connect are then stuck in
+  // MPI start-up's exchange, which needs every rank (issue 16, defect 6).
+  std::optional<int> early_exit_;
 };
 
 }  // namespace zmpi::launcher::agent

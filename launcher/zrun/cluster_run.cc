@@ -189,6 +189,27 @@ bool ClusterRun::AllDone() const {
   return true;
 }
 
+void ClusterRun::OnRankExit(int host, const proto::RankExit& exit) {
+  // Failures are reported by the agents; an exit 0 matters only before MPI start-up's
+  // exchange: after it (or once the host contributed to it) the rank took part.
+  if (exit.how != proto::ExitHow::kExited || exit.value != 0 || startup_released_ ||
+      early_exit_.has_value()) {
+    return;
+  }
+  auto fence = fences_.find(kStartupFence);
+  if (fence != fences_.end() && fence->second[host].has_value()) return;
+  early_exit_ = std::make_pair(static_cast<int>(exit.rank), host);
+  CheckEarlyExit();
+}
+
+void ClusterRun::CheckEarlyExit() {
+  if (!early_exit_.has_value() || ending_ || !startup_since_.has_value()) return;
+  Fail(1, "rank " + std::to_string(early_exit_->first) + " on " +
+              hosts_[early_exit_->second].agent.name +
+              " exited with code 0 before MPI_Init while other ranks wait for it in MPI "
+              "start-up; ending the job");
+}
+
 void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
   auto& slots = fences_[contribution.fence_id];
   if (slots.empty()) {
@@ -196,6 +217,8 @@ void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
     if (contribution.fence_id == kStartupFence) startup_since_ = Clock::now();
   }
   slots[host] = std::move(contribution.blob);
+  if (contribution.fence_id == kStartupFence) CheckEarlyExit();
+  if (failed_) return;
   std::string all;
   for (const auto& blob : slots) {
     if (!blob.has_value()) return;  // still waiting for some host
@@ -203,7 +226,10 @@ void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
   }
   proto::FenceRelease release{job_id_, contribution.fence_id, std::move(all)};
   fences_.erase(contribution.fence_id);
-  if (contribution.fence_id == kStartupFence) startup_since_.reset();
+  if (contribution.fence_id == kStartupFence) {
+    startup_since_.reset();
+    startup_released_ = true;
+  }
   for (Host& h : hosts_) {
     if (!h.done) h.link->Send(release).IgnoreError();  // a lost agent shows up on its fd
   }
@@ -244,7 +270,12 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       }
       return;
     }
-    case proto::MessageType::kRankExit:
+    case proto::MessageType::kRankExit: {
+      StatusOr<proto::RankExit> m = agent::DecodeAs<proto::RankExit>(frame);
+      if (!m.ok()) break;
+      OnRankExit(host, m.value());
+      return;
+    }
     case proto::MessageType::kPing:
       return;
     case proto::MessageType::kFenceContribution: {

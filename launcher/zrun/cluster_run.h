@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -91,6 +92,12 @@ class ClusterRun {
   std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
   std::vector<std::vector<int>> ranks_;  // by host index (hosts_), for start-up reports
   std::optional<Clock::time_point> startup_since_;  // fence 1's first contribution, until released
+  bool startup_released_ = false;                   // fence 1 went through
+  // A rank that exited 0 on a host that had not reached MPI start-up's exchange: once another
+  // host waits there, that exchange can never complete (issue 16, defect 6).
+  std::optional<std::pair<int, int>> early_exit_;  // (rank, host index)
+  void OnRankExit(int host, const proto::RankExit& exit);
+  void CheckEarlyExit();
   bool failed_ = false;
   int exit_code_ = 0;
   bool ending_ = false;

@@ -10,6 +10,7 @@
 #   many_ranks  -n 100000 fails at once with one line naming what the host offers
 #   timeout_at_launch  --timeout counts from zrun's start, also while ranks are spawned
 #   lines       long lines never interleave; last fragments are not glued across ranks
+#   early_exit  a rank that exits 0 before MPI_Init ends the job with one line
 #   first_cause a rank's abort for a dead peer (MPI_ERR_PROC_ABORTED) does not hide that
 #               peer's death: the one line printed names the real cause
 set -u
@@ -156,8 +157,29 @@ rc=141" ] && [ "$dt" -lt 5000 ] && pass "| head -1 ends the job: exit 141 after 
       pass "an abort for a peer with no death behind it is reported ($dt ms)" ||
       fail "lone PROC_ABORTED abort: exit $rc after $dt ms"
     ;;
+  early_exit)
+    # Rank 1 exits 0 without MPI_Init (before, then after the others connected to PMIx): the
+    # others would wait in start-up's exchange forever (issue 16, defect 6).
+    for pause in "" "sleep 0.5;"; do
+      t0=$(now_ms)
+      out=$(timeout -k 1 30 "$zrun" -n 3 --oversubscribe sh -c \
+        "if [ \"\$PMIX_RANK\" = 1 ]; then $pause exit 0; fi; exec \"\$0\" --sleep 30" "$client" 2>&1 >/dev/null)
+      rc=$?
+      dt=$(($(now_ms) - t0))
+      echo "$out"
+      [ $rc = 1 ] && [ $dt -lt 5000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+        echo "$out" | grep -Eqx "zrun: rank 1 on .* exited with code 0 before MPI_Init while other ranks wait for it in MPI start-up; ending the job" &&
+        pass "rank 1 exits 0 before MPI_Init (${pause:-at once}): one line, exit 1, $dt ms" ||
+        fail "early exit (${pause:-at once}): exit $rc after $dt ms"
+    done
+    # Programs that never talk to PMIx are not MPI start-up: ranks exiting 0 early are fine.
+    out=$(timeout -k 1 30 "$zrun" -n 2 sh -c '[ "$PMIX_RANK" = 1 ] || sleep 0.5' 2>&1)
+    rc=$?
+    [ $rc = 0 ] && [ -z "$out" ] && pass "non-MPI ranks that end at different times: exit 0" ||
+      fail "non-MPI ranks: exit $rc: $out"
+    ;;
   *)
-    echo "usage: output_test.sh full_pipe|ctrl_c|head|many_ranks|timeout_at_launch|lines|first_cause ZRUN PMIX_CLIENT"
+    echo "usage: output_test.sh full_pipe|ctrl_c|head|many_ranks|timeout_at_launch|lines|first_cause|early_exit ZRUN PMIX_CLIENT"
     exit 2
     ;;
 esac
