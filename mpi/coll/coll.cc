@@ -28,7 +28,7 @@ namespace {
 // depends on one other process being scheduled, not on a chain of them.
 constexpr int kCentralMaxRanks = 4;
 // Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
-constexpr size_t kBcastScatterBytes = 128 * 1024;     // and at least 3 ranks
+constexpr size_t kBcastScatterBytes = 128 * 1024;  // and at least 3 ranks
 // Broadcasts over shared memory in pieces of the shm eager limit (one ring slot, transport/shm:
 // ZMPI_SHM_SLOT_SIZE): larger messages would each wait for a rendezvous handshake, i.e. for
 // the receiver to be scheduled. Up to half a ring (64 slots) per broadcast; beyond that the
@@ -104,15 +104,19 @@ Status Bcast(core::Comm& comm, void* buf, size_t bytes, int root) {
 Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
               const core::Datatype& type, MPI_Op op, int root) {
   ZMPI_RETURN_IF_ERROR(core::CheckOpType(op, type));
+  return ReduceWith(comm, sendbuf, recvbuf, count, OpReducer(op, type), root);
+}
+
+Status ReduceWith(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+                  const Reducer& reducer, int root) {
   int tag = comm.NextCollTag();
   if (count == 0) return OkStatus();
   CoreLinks links(comm);
-  OpReducer reducer(op, type);
   // On few ranks the tree wins at every size: the root receives whole vectors straight into
   // recvbuf and folds them (2 ranks: one message and one pass), where halving first copies
   // every rank's vector and then waits on log2 p rounds and a gather (docs/collectives.md).
   const int p = comm.size();
-  if (p > kReduceTreeMaxRanks && count * type.size >= kReduceHalvingBytes &&
+  if (p > kReduceTreeMaxRanks && count * reducer.elem_size() >= kReduceHalvingBytes &&
       count >= static_cast<size_t>(p)) {
     return RabenseifnerReduce(links, sendbuf, recvbuf, count, reducer, root, tag);
   }
@@ -122,12 +126,16 @@ Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count
 Status Allreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
                  const core::Datatype& type, MPI_Op op) {
   ZMPI_RETURN_IF_ERROR(core::CheckOpType(op, type));
+  return AllreduceWith(comm, sendbuf, recvbuf, count, OpReducer(op, type));
+}
+
+Status AllreduceWith(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+                     const Reducer& reducer) {
   int tag = comm.NextCollTag();
   if (count == 0) return OkStatus();
   CoreLinks links(comm);
-  OpReducer reducer(op, type);
   const int p = comm.size();
-  const size_t bytes = count * type.size;
+  const size_t bytes = count * reducer.elem_size();
   if (bytes < kAllreduceHalvingBytes || count < static_cast<size_t>(p)) {
     // Two ranks: one exchange. Three or four: tiny vectors go to every rank at once (one
     // step, each rank waits only for the others' sends), small ones take two steps through

@@ -25,6 +25,7 @@
 #include <cstddef>
 
 #include "common/status.h"
+#include "mpi/coll/reducer.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/datatype.h"
 #include "mpi/include/mpi.h"
@@ -40,6 +41,11 @@ Status Reduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count
               const core::Datatype& type, MPI_Op op, int root);
 Status Allreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
                  const core::Datatype& type, MPI_Op op);
+// The same with any Reducer (user-defined ops): count elements of reducer.elem_size() bytes.
+Status ReduceWith(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+                  const Reducer& reducer, int root);
+Status AllreduceWith(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t count,
+                     const Reducer& reducer);
 // `block` is the bytes contributed by each rank (sendcount * sendtype size).
 Status Gather(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block, int root);
 Status Scatter(core::Comm& comm, const void* sendbuf, void* recvbuf, size_t block, int root);
