@@ -32,6 +32,8 @@ constexpr auto kEndGrace = std::chrono::seconds(6);
 constexpr size_t kOutputLimit = 4u << 20;
 constexpr int kOutputStallMs = 10000;
 constexpr int kOutputAfterFailureMs = 1000;
+// How long an agent's report of a consequence (an abort for a dead peer) waits for the cause.
+constexpr auto kHold = std::chrono::milliseconds(500);
 // Every host's first fence is MPI_Init's exchange (agents number fences 1, 2, ... per job).
 constexpr uint64_t kStartupFence = 1;
 
@@ -189,6 +191,12 @@ bool ClusterRun::AllDone() const {
   return true;
 }
 
+void ClusterRun::ReportHeld() {
+  Held held = std::move(held_.value());
+  held_.reset();
+  Fail(held.code, held.reason);
+}
+
 void ClusterRun::OnRankExit(int host, const proto::RankExit& exit) {
   // Failures are reported by the agents; an exit 0 matters only before MPI start-up's
   // exchange: after it (or once the host contributed to it) the rank took part.
@@ -288,7 +296,16 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       StatusOr<proto::ErrorMessage> m = agent::DecodeAs<proto::ErrorMessage>(frame);
       if (!m.ok()) break;
       int code = m->code >= 1 && m->code <= 255 ? static_cast<int>(m->code) : 1;
-      Fail(code, h.started ? m->reason : "cannot launch on " + h.agent.name + ": " + m->reason);
+      std::string reason =
+          h.started ? m->reason : "cannot launch on " + h.agent.name + ": " + m->reason;
+      if (code == static_cast<int>(Code::kProcAborted) &&
+          m->reason.find(" called abort with code ") != std::string::npos) {
+        // A rank saw a peer die (MPI_ERR_PROC_ABORTED): the peer's host may report the real
+        // cause a moment later. Hold this one briefly (the first consequence is kept).
+        if (!held_.has_value() && !failed_) held_ = Held{code, reason, Clock::now() + kHold};
+        return;
+      }
+      Fail(code, reason);
       return;
     }
     case proto::MessageType::kJobEnd: {
@@ -296,7 +313,9 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       if (!m.ok()) break;
       h.done = true;
       h.status = m->status;
-      if (m->status != 0) {
+      if (m->status != 0 && held_.has_value()) {
+        ReportHeld();  // that host ended because of the consequence it reported
+      } else if (m->status != 0) {
         Fail(m->status & 0xff ? m->status & 0xff : 1, "the agent on " + h.agent.name +
                                                           " ended the job with status " +
                                                           std::to_string(m->status));
@@ -366,6 +385,7 @@ int ClusterRun::Loop() {
     Clock::time_point now = Clock::now();
     if (ending_ && now >= end_deadline_) break;
     CheckStartup(now);
+    if (held_.has_value() && now >= held_->until) ReportHeld();
     if (options_.timeout_seconds > 0 && now >= limit) {
       Fail(124, "the job reached its time limit of " + std::to_string(options_.timeout_seconds) +
                     " s; ending the job");
@@ -397,6 +417,7 @@ int ClusterRun::Loop() {
       if (fds[i].revents != 0) OnLinkReadable(owners[i]);
     }
   }
+  if (held_.has_value()) ReportHeld();
   for (const Host& h : hosts_) {
     if (!h.done) {
       std::string line =

@@ -97,6 +97,15 @@ class ClusterRun {
   // host waits there, that exchange can never complete (issue 16, defect 6).
   std::optional<std::pair<int, int>> early_exit_;  // (rank, host index)
   void OnRankExit(int host, const proto::RankExit& exit);
+  // An agent's report of a consequence (a rank's abort for a dead peer), held briefly while
+  // the cause may still be reported by the peer's host; Fail() of anything else wins.
+  struct Held {
+    int code = 0;
+    std::string reason;
+    Clock::time_point until;
+  };
+  std::optional<Held> held_;
+  void ReportHeld();
   void CheckEarlyExit();
   bool failed_ = false;
   int exit_code_ = 0;

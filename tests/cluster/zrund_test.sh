@@ -523,7 +523,7 @@ RANK
       head -n 1; echo "rc=${PIPESTATUS[0]}")
     dt=$(($(now_ms) - t0))
     [ "$out" = "y
-rc=141" ] && [ $dt -lt 8000 ] && [ ! -s "$keydir/err" ] &&
+rc=141" ] && [ $dt -lt 10000 ] && [ ! -s "$keydir/err" ] &&
       pass "| head -1 ends a 6-rank job on 3 hosts quietly: 141 after $dt ms" ||
       fail "| head -1: $out after $dt ms: $(cat "$keydir/err")"
     no_ranks_left
@@ -547,6 +547,19 @@ rc=141" ] && [ $dt -lt 8000 ] && [ ! -s "$keydir/err" ] &&
     [ $rc = 137 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
       echo "$out" | grep -qx "zrun: rank 2 on h2 was killed by signal 9 (Killed); ending the job" &&
       pass "the killed rank on h2 is the one line, not h3's abort for it" || fail "first cause: exit $rc"
+    no_ranks_left
+    # With no death behind it, that abort is reported after the short holds (agent, zrun).
+    t0=$(now_ms)
+    # shellcheck disable=SC2016
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto sh -c 'case "$PMIX_RANK" in
+      4) exec "$0" --abort 76 --sleep 30 ;; *) exec "$0" --sleep 30 ;; esac' \
+      "$(dirname "$p2p")/pmix_client" 2>&1 >/dev/null)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 76 ] && [ $dt -lt 8000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -q "^zrun: rank 4 on h3 called abort with code 76" &&
+      pass "a lone abort for a dead peer on h3 is reported ($dt ms)" || fail "lone abort: exit $rc after $dt ms"
     no_ranks_left
     ;;
   *)
