@@ -47,11 +47,13 @@ case "$case_name" in
   full_pipe)
     t0=$(now_ms)
     { timeout -k 1 30 "$zrun" -n 2 --timeout 2 sh -c "$chatty" 2>"$tmp/err"
-      echo "rc=$? ms=$(($(now_ms) - t0))" >"$tmp/res"; } | { sleep 9; cat >/dev/null; }
+      echo "rc=$? ms=$(($(now_ms) - t0))" >"$tmp/res"; } | { sleep 12; cat >/dev/null; }
     cat "$tmp/res" "$tmp/err"
     rc=$(sed -n 's/^rc=\([0-9]*\) .*/\1/p' "$tmp/res")
     ms=$(sed -n 's/.* ms=\([0-9]*\)$/\1/p' "$tmp/res")
-    [ "$rc" = 124 ] && [ "$ms" -lt 6000 ] &&
+    # 2 s, SIGKILL 2 s after SIGTERM at most, 1 s of output at most; before the fix zrun ended
+    # only when the reader woke up (12 s).
+    [ "$rc" = 124 ] && [ "$ms" -lt 8000 ] &&
       pass "--timeout 2 with a full stdout pipe: exit 124 after $ms ms" ||
       fail "--timeout 2 with a full stdout pipe: exit $rc after $ms ms"
     grep -qx "zrun: the job reached its time limit of 2 s; ending the job" "$tmp/err" &&
