@@ -3,6 +3,7 @@
 #include "mpi/coll/coll.h"
 
 #include "mpi/abi/coll_args.h"
+#include "mpi/abi/coll_inter.h"
 #include "mpi/abi/entry.h"
 #include "mpi/coll/reducing.h"
 #include "mpi/coll/typed.h"
@@ -26,7 +27,10 @@ int BcastImpl(const char* name, void* buffer, Count count, MPI_Datatype datatype
   ZMPI_ENTER(name);
   Comm* c = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Bcast(name, c, buffer, count, datatype, root);
+  }
   const Datatype* t = nullptr;
   ZMPI_CHECK_ARG(c, name, CheckBlock(buffer, count, datatype, &bytes, &t));
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckRoot(*c, root));
@@ -43,7 +47,10 @@ int ReduceImpl(const char* name, const void* sendbuf, void* recvbuf, Count count
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Reduce(name, c, sendbuf, recvbuf, count, datatype, op, root);
+  }
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckRoot(*c, root));
   ZMPI_CHECK_ARG(c, name, CheckBlock(sendbuf, count, datatype, &bytes, &t));
   if (c->rank() == root) {
@@ -69,7 +76,10 @@ int AllreduceImpl(const char* name, const void* sendbuf, void* recvbuf, Count co
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Allreduce(name, c, sendbuf, recvbuf, count, datatype, op);
+  }
   ZMPI_CHECK_ARG(c, name, CheckBlock(sendbuf, count, datatype, &bytes, &t));
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckBuffer(recvbuf, count, *t));
   ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
@@ -89,7 +99,13 @@ int GatherImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Datat
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Gatherv(
+        name, c, sendbuf, sendcount, sendtype, recvbuf, zmpi::coll::CountsView::All(recvcount),
+        zmpi::coll::CountsView::Strided(recvcount), static_cast<const Count*>(nullptr),
+        static_cast<const Count*>(nullptr), false, recvcount, recvtype, root);
+  }
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckRoot(*c, root));
   bool at_root = c->rank() == root;
   if (!(at_root && sendbuf == MPI_IN_PLACE)) {
@@ -113,7 +129,14 @@ int ScatterImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Data
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Scatterv(name, c, sendbuf, zmpi::coll::CountsView::All(sendcount),
+                                      zmpi::coll::CountsView::Strided(sendcount),
+                                      static_cast<const Count*>(nullptr),
+                                      static_cast<const Count*>(nullptr), false, sendcount,
+                                      sendtype, recvbuf, recvcount, recvtype, root);
+  }
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckRoot(*c, root));
   bool at_root = c->rank() == root;
   if (at_root) {
@@ -138,7 +161,13 @@ int AllgatherImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Da
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Allgatherv(
+        name, c, sendbuf, sendcount, sendtype, recvbuf, zmpi::coll::CountsView::All(recvcount),
+        zmpi::coll::CountsView::Strided(recvcount), static_cast<const Count*>(nullptr),
+        static_cast<const Count*>(nullptr), false, recvcount, recvtype);
+  }
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, name, CheckBlock(sendbuf, sendcount, sendtype, &send_bytes, &st));
   }
@@ -157,7 +186,15 @@ int AlltoallImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Dat
   Comm* c = nullptr;
   size_t send_bytes = 0, recv_bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Alltoallv(
+        name, c, sendbuf, zmpi::coll::CountsView::All(sendcount),
+        zmpi::coll::CountsView::Strided(sendcount), static_cast<const Count*>(nullptr),
+        static_cast<const Count*>(nullptr), sendtype, recvbuf,
+        zmpi::coll::CountsView::All(recvcount), zmpi::coll::CountsView::Strided(recvcount),
+        static_cast<const Count*>(nullptr), static_cast<const Count*>(nullptr), recvtype, false);
+  }
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, name, CheckBlock(sendbuf, sendcount, sendtype, &send_bytes, &st));
   }
@@ -174,7 +211,10 @@ int AlltoallImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Dat
 ZMPI_API int PMPI_Barrier(MPI_Comm comm) {
   ZMPI_ENTER("MPI_Barrier");
   Comm* c = nullptr;
-  ZMPI_CHECK_ARG(nullptr, "MPI_Barrier", zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, "MPI_Barrier", zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Barrier("MPI_Barrier", c);
+  }
   return zmpi::abi::Report(c, "MPI_Barrier", zmpi::coll::Barrier(*c));
 }
 

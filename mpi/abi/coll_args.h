@@ -122,8 +122,10 @@ inline Status CheckOp(MPI_Op op, const core::Datatype& type, const core::Datatyp
   return core::CheckOpType(op, **base);
 }
 
+// Send and receive buffers must differ (MPI_IN_PLACE is the way to share one). Both MPI_BOTTOM
+// (nullptr) is fine: derived types with absolute addresses tell the data apart.
 inline Status CheckAliasing(const void* sendbuf, const void* recvbuf, size_t bytes) {
-  if (bytes > 0 && sendbuf == recvbuf && sendbuf != MPI_IN_PLACE) {
+  if (bytes > 0 && sendbuf == recvbuf && sendbuf != MPI_IN_PLACE && sendbuf != nullptr) {
     return Error(Code::kBuffer, "send and receive buffers are the same; use MPI_IN_PLACE");
   }
   return OkStatus();

@@ -2,6 +2,7 @@
 // Scan, Exscan, their _c forms) and MPI_Reduce_local: argument checks, then
 // mpi/coll/reducing.h.
 #include "mpi/abi/coll_args.h"
+#include "mpi/abi/coll_inter.h"
 #include "mpi/abi/entry.h"
 #include "mpi/coll/counts.h"
 #include "mpi/coll/reducing.h"
@@ -40,7 +41,11 @@ int ReduceScatterImpl(const char* name, const void* sendbuf, void* recvbuf, cons
   ZMPI_ENTER(name);
   Comm* c = nullptr;
   const Datatype* t = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::ReduceScatter(name, c, sendbuf, recvbuf, recvcounts, false, Count{0},
+                                           datatype, op);
+  }
   ZMPI_CHECK_ARG(c, name, CheckReduceScatter(*c, sendbuf, recvbuf, recvcounts, datatype, op, &t));
   return Report(
       c, name, zmpi::coll::ReduceScatter(*c, sendbuf, recvbuf, CountsView::Of(recvcounts), *t, op));
@@ -53,7 +58,12 @@ int ReduceScatterBlockImpl(const char* name, const void* sendbuf, void* recvbuf,
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::ReduceScatter(name, c, sendbuf, recvbuf,
+                                           static_cast<const Count*>(nullptr), true, recvcount,
+                                           datatype, op);
+  }
   ZMPI_CHECK_ARG(c, name, CheckBlock(recvbuf, recvcount, datatype, &bytes, &t));
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckBuffer(sendbuf, recvcount, *t));
   ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
@@ -70,7 +80,10 @@ int ScanImpl(const char* name, bool exclusive, const void* sendbuf, void* recvbu
   Comm* c = nullptr;
   const Datatype* t = nullptr;
   size_t bytes = 0;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return Report(c, name, zmpi::abi::inter::NoInterScan());
+  }
   ZMPI_CHECK_ARG(c, name, CheckBlock(sendbuf, count, datatype, &bytes, &t));
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckBuffer(recvbuf, count, *t));
   ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));

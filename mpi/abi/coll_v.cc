@@ -2,11 +2,13 @@
 // forms): argument checks, then mpi/coll/vcoll.h. Each body is a template over the count and
 // displacement types, shared by the int and large-count forms.
 #include "mpi/abi/coll_args.h"
+#include "mpi/abi/coll_inter.h"
 #include "mpi/abi/entry.h"
 #include "mpi/coll/counts.h"
 #include "mpi/coll/vcoll.h"
 
 using zmpi::Code;
+using zmpi::abi::CheckAliasing;
 using zmpi::abi::CheckBlock;
 using zmpi::abi::CheckVBlocks;
 using zmpi::abi::CheckWBlocks;
@@ -29,7 +31,12 @@ int GathervImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Data
   Comm* c = nullptr;
   size_t bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Gatherv(name, c, sendbuf, sendcount, sendtype, recvbuf,
+                                     CountsView::Of(recvcounts), CountsView::Of(displs), recvcounts,
+                                     displs, true, sendcount, recvtype, root);
+  }
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckRoot(*c, root));
   const bool at_root = c->rank() == root;
   if (sendbuf == MPI_IN_PLACE && !at_root) ZMPI_CHECK_ARG(c, name, InPlaceOnlyAtRoot());
@@ -40,6 +47,7 @@ int GathervImpl(const char* name, const void* sendbuf, Count sendcount, MPI_Data
     ZMPI_CHECK_ARG(c, name,
                    CheckVBlocks(recvbuf, recvcounts, displs, true, c->size(), recvtype, &rt));
   }
+  if (at_root) ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
   return Report(c, name,
                 zmpi::coll::Gatherv(*c, sendbuf, sendcount, st, recvbuf, CountsView::Of(recvcounts),
                                     CountsView::Of(displs), rt, root));
@@ -53,7 +61,12 @@ int ScattervImpl(const char* name, const void* sendbuf, const Count* sendcounts,
   Comm* c = nullptr;
   size_t bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Scatterv(name, c, sendbuf, CountsView::Of(sendcounts),
+                                      CountsView::Of(displs), sendcounts, displs, true, recvcount,
+                                      sendtype, recvbuf, recvcount, recvtype, root);
+  }
   ZMPI_CHECK_ARG(c, name, zmpi::abi::CheckRoot(*c, root));
   const bool at_root = c->rank() == root;
   if (recvbuf == MPI_IN_PLACE && !at_root) ZMPI_CHECK_ARG(c, name, InPlaceOnlyAtRoot());
@@ -64,6 +77,7 @@ int ScattervImpl(const char* name, const void* sendbuf, const Count* sendcounts,
   if (recvbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, name, CheckBlock(recvbuf, recvcount, recvtype, &bytes, &rt));
   }
+  if (at_root) ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
   return Report(c, name,
                 zmpi::coll::Scatterv(*c, sendbuf, CountsView::Of(sendcounts),
                                      CountsView::Of(displs), st, recvbuf, recvcount, rt, root));
@@ -77,12 +91,18 @@ int AllgathervImpl(const char* name, const void* sendbuf, Count sendcount, MPI_D
   Comm* c = nullptr;
   size_t bytes = 0;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Allgatherv(name, c, sendbuf, sendcount, sendtype, recvbuf,
+                                        CountsView::Of(recvcounts), CountsView::Of(displs),
+                                        recvcounts, displs, true, sendcount, recvtype);
+  }
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, name, CheckBlock(sendbuf, sendcount, sendtype, &bytes, &st));
   }
   ZMPI_CHECK_ARG(c, name,
                  CheckVBlocks(recvbuf, recvcounts, displs, true, c->size(), recvtype, &rt));
+  ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
   return Report(c, name,
                 zmpi::coll::Allgatherv(*c, sendbuf, sendcount, st, recvbuf,
                                        CountsView::Of(recvcounts), CountsView::Of(displs), *rt));
@@ -96,13 +116,20 @@ int AlltoallvImpl(const char* name, const void* sendbuf, const Count* sendcounts
   ZMPI_ENTER(name);
   Comm* c = nullptr;
   const Datatype *st = nullptr, *rt = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Alltoallv(name, c, sendbuf, CountsView::Of(sendcounts),
+                                       CountsView::Of(sdispls), sendcounts, sdispls, sendtype,
+                                       recvbuf, CountsView::Of(recvcounts), CountsView::Of(rdispls),
+                                       recvcounts, rdispls, recvtype, true);
+  }
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, name,
                    CheckVBlocks(sendbuf, sendcounts, sdispls, true, c->size(), sendtype, &st));
   }
   ZMPI_CHECK_ARG(c, name,
                  CheckVBlocks(recvbuf, recvcounts, rdispls, true, c->size(), recvtype, &rt));
+  ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, 1));
   return Report(
       c, name,
       zmpi::coll::Alltoallv(*c, sendbuf, CountsView::Of(sendcounts), CountsView::Of(sdispls), st,
@@ -116,11 +143,16 @@ int AlltoallwImpl(const char* name, const void* sendbuf, const Count* sendcounts
                   MPI_Comm comm) {
   ZMPI_ENTER(name);
   Comm* c = nullptr;
-  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckIntraComm(comm, &c));
+  ZMPI_CHECK_ARG(nullptr, name, zmpi::abi::CheckComm(comm, &c));
+  if (c->is_inter()) [[unlikely]] {
+    return zmpi::abi::inter::Alltoallw(name, c, sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
+                                       recvcounts, rdispls, recvtypes);
+  }
   if (sendbuf != MPI_IN_PLACE) {
     ZMPI_CHECK_ARG(c, name, CheckWBlocks(sendbuf, sendcounts, sdispls, sendtypes, c->size()));
   }
   ZMPI_CHECK_ARG(c, name, CheckWBlocks(recvbuf, recvcounts, rdispls, recvtypes, c->size()));
+  ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, 1));
   return Report(c, name,
                 zmpi::coll::Alltoallw(
                     *c, sendbuf, CountsView::Of(sendcounts), CountsView::Of(sdispls), sendtypes,

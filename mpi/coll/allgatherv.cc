@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
 
+#include "mpi/coll/inline_array.h"
 #include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
@@ -38,7 +38,8 @@ Status BruckAllgatherv(Links& links, const void* sendbuf, const VBlocks& recv, i
   const int r = links.rank();
   // stage holds the blocks of ranks r, r+1, ... (mod p) back to back; start[i] is where the
   // block of rank r + i begins.
-  std::vector<size_t> start(p + 1, 0);
+  InlineArray<size_t> start(p + 1);
+  start[0] = 0;
   for (int i = 0; i < p; ++i) start[i + 1] = start[i] + recv.bytes[(r + i) % p];
   Scratch stage(start[p]);
   const char* mine = IsInPlace(sendbuf) ? recv.at(r) : static_cast<const char*>(sendbuf);

@@ -14,13 +14,16 @@ struct CountsView {
   const int* ints = nullptr;
   const MPI_Count* longs = nullptr;  // MPI_Aint is the same type
   int64_t uniform = 0;
+  int64_t step = 0;  // without an array: value i is uniform + i * step
 
-  static CountsView Of(const int* a) { return {a, nullptr, 0}; }
-  static CountsView Of(const MPI_Count* a) { return {nullptr, a, 0}; }
-  static CountsView All(int64_t value) { return {nullptr, nullptr, value}; }
+  static CountsView Of(const int* a) { return {a, nullptr, 0, 0}; }
+  static CountsView Of(const MPI_Count* a) { return {nullptr, a, 0, 0}; }
+  static CountsView All(int64_t value) { return {nullptr, nullptr, value, 0}; }
+  // 0, step, 2 step, ...: the displacements of equal blocks back to back.
+  static CountsView Strided(int64_t step) { return {nullptr, nullptr, 0, step}; }
 
   int64_t operator[](int i) const {
-    return ints != nullptr ? ints[i] : longs != nullptr ? longs[i] : uniform;
+    return ints != nullptr ? ints[i] : longs != nullptr ? longs[i] : uniform + i * step;
   }
 };
 

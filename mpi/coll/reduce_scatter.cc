@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <utility>
-#include <vector>
 
+#include "mpi/coll/inline_array.h"
 #include "mpi/coll/scratch.h"
 
 namespace zmpi::coll {
@@ -15,7 +15,8 @@ Status RingReduceScatter(Links& links, const void* sendbuf, void* recvbuf, const
   const int r = links.rank();
   const size_t elem = reducer.elem_size();
   const char* in = static_cast<const char*>(sendbuf);
-  std::vector<size_t> start(p + 1, 0);
+  InlineArray<size_t> start(p + 1);
+  start[0] = 0;
   size_t largest = 0;
   for (int i = 0; i < p; ++i) {
     start[i + 1] = start[i] + counts[i] * elem;

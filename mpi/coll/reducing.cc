@@ -1,11 +1,11 @@
 #include "mpi/coll/reducing.h"
 
 #include <cstring>
-#include <vector>
 
 #include "mpi/coll/coll.h"
 #include "mpi/coll/core_links.h"
 #include "mpi/coll/gatherv.h"
+#include "mpi/coll/inline_array.h"
 #include "mpi/coll/reduce_scatter.h"
 #include "mpi/coll/reduction.h"
 #include "mpi/coll/scan.h"
@@ -19,6 +19,9 @@ namespace {
 // at any size on up to this many ranks.
 constexpr size_t kRingReduceScatterBytes = 32 * 1024;
 constexpr int kRingReduceScatterMaxRanks = 4;
+// Scans up to this many ranks take the chain (no rank waits on a higher one), beyond it
+// recursive doubling (log2 p steps).
+constexpr int kChainScanMaxRanks = 4;
 
 Status ScanAny(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
                const core::Datatype& type, MPI_Op op, bool exclusive) {
@@ -30,8 +33,9 @@ Status ScanAny(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t cou
   Staged send(sendbuf, in_place ? 0 : count, type, red.staged());
   Staged recv(recvbuf, count, type, red.staged(), in_place);
   CoreLinks links(comm);
-  ZMPI_RETURN_IF_ERROR(RecursiveDoublingScan(links, in_place ? kInPlace : send.data(), recv.data(),
-                                             red.Elements(count), red.reducer(), exclusive, tag));
+  const auto algorithm = comm.size() <= kChainScanMaxRanks ? ChainScan : RecursiveDoublingScan;
+  ZMPI_RETURN_IF_ERROR(algorithm(links, in_place ? kInPlace : send.data(), recv.data(),
+                                 red.Elements(count), red.reducer(), exclusive, tag));
   if (!(exclusive && comm.rank() == 0)) recv.Store();
   return OkStatus();
 }
@@ -91,7 +95,7 @@ Status ReduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, Count
   ZMPI_RETURN_IF_ERROR(red.Init(op, type));
   const int p = comm.size();
   const int r = comm.rank();
-  std::vector<size_t> counts(p);  // in reducer elements
+  InlineArray<size_t> counts(p);  // in reducer elements
   int64_t total = 0;
   for (int i = 0; i < p; ++i) {
     counts[i] = red.Elements(recvcounts[i]);
@@ -117,8 +121,8 @@ Status ReduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, Count
     ZMPI_RETURN_IF_ERROR(ReduceWith(comm, vector.data(), r == 0 ? result.data() : nullptr,
                                     red.Elements(total), red.reducer(), 0));
     const int tag = comm.NextCollTag();
-    std::vector<size_t> bytes(p);
-    std::vector<ptrdiff_t> offsets(p);
+    InlineArray<size_t> bytes(p);
+    InlineArray<ptrdiff_t> offsets(p);
     ptrdiff_t at = 0;
     for (int i = 0; i < p; ++i) {
       bytes[i] = counts[i] * elem;

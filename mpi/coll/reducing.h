@@ -29,8 +29,8 @@ Status ReduceLocal(const void* in, void* inout, int64_t count, const core::Datat
 // non-commutative op) a reduce to rank 0 and a scatter.
 Status ReduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, CountsView recvcounts,
                      const core::Datatype& type, MPI_Op op);
-// Inclusive and exclusive prefix reductions (recursive doubling). Exscan leaves rank 0's
-// recvbuf untouched.
+// Inclusive and exclusive prefix reductions (chain up to 4 ranks, else recursive doubling).
+// Exscan leaves rank 0's recvbuf untouched.
 Status Scan(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
             const core::Datatype& type, MPI_Op op);
 Status Exscan(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,

@@ -46,4 +46,39 @@ Status RecursiveDoublingScan(Links& links, const void* sendbuf, void* recvbuf, s
   return OkStatus();
 }
 
+Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                 const Reducer& reducer, bool exclusive, int tag) {
+  const int p = links.size();
+  const int r = links.rank();
+  const size_t bytes = count * reducer.elem_size();
+  const void* mine = IsInPlace(sendbuf) ? recvbuf : sendbuf;
+  if (bytes == 0) return OkStatus();
+  const bool last = r == p - 1;
+  if (r == 0) {
+    if (!exclusive && mine != recvbuf) std::memcpy(recvbuf, mine, bytes);
+    return last ? OkStatus() : links.Send(1, tag, mine, bytes);
+  }
+  if (!exclusive) {
+    // recvbuf = prefix (op) mine, passed on as it is.
+    Scratch prefix(bytes);
+    ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, prefix.data(), bytes));
+    if (mine != recvbuf) std::memcpy(recvbuf, mine, bytes);
+    reducer.Apply(prefix.data(), recvbuf, count);
+    return last ? OkStatus() : links.Send(r + 1, tag, recvbuf, bytes);
+  }
+  // Exclusive: the prefix is the result; prefix (op) mine goes on. In place, mine is in
+  // recvbuf, so the next prefix is made before the result lands there.
+  Scratch scratch(last ? bytes : 2 * bytes);
+  char* prefix = scratch.data();
+  ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, prefix, bytes));
+  if (!last) {
+    char* next = scratch.data() + bytes;
+    std::memcpy(next, mine, bytes);
+    reducer.Apply(prefix, next, count);
+    ZMPI_RETURN_IF_ERROR(links.Send(r + 1, tag, next, bytes));
+  }
+  std::memcpy(recvbuf, prefix, bytes);
+  return OkStatus();
+}
+
 }  // namespace zmpi::coll

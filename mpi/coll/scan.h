@@ -17,6 +17,12 @@ namespace zmpi::coll {
 Status RecursiveDoublingScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
                              const Reducer& reducer, bool exclusive, int tag);
 
+// Chain: rank r receives the prefix of ranks below it from r - 1, folds its own vector in and
+// passes the new prefix to r + 1. p - 1 hops, but no rank waits on a higher one, so rank 0 is
+// done at once and repeated calls pipeline; for few ranks. Temporary memory: up to two vectors.
+Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
+                 const Reducer& reducer, bool exclusive, int tag);
+
 }  // namespace zmpi::coll
 
 #endif  // ZMPI_MPI_COLL_SCAN_H_

@@ -8,10 +8,9 @@ namespace zmpi::coll {
 void VSide::Init(void* buf, CountsView counts, CountsView displs, const core::Datatype& type, int n,
                  bool load) {
   buf_ = buf;
-  types_.assign(n, &type);
-  counts_.resize(n);
-  user_offsets_.resize(n);
+  Resize(n);
   for (int i = 0; i < n; ++i) {
+    types_[i] = &type;
     counts_[i] = counts[i];
     user_offsets_[i] = static_cast<ptrdiff_t>(displs[i]) * static_cast<ptrdiff_t>(type.extent);
   }
@@ -21,9 +20,7 @@ void VSide::Init(void* buf, CountsView counts, CountsView displs, const core::Da
 void VSide::InitW(void* buf, CountsView counts, CountsView displs, const MPI_Datatype* types, int n,
                   bool load) {
   buf_ = buf;
-  types_.resize(n);
-  counts_.resize(n);
-  user_offsets_.resize(n);
+  Resize(n);
   for (int i = 0; i < n; ++i) {
     types_[i] = core::FindDatatype(types[i]);
     counts_[i] = counts[i];
@@ -32,10 +29,16 @@ void VSide::InitW(void* buf, CountsView counts, CountsView displs, const MPI_Dat
   Finish(load);
 }
 
+void VSide::Resize(int n) {
+  types_.Resize(n);
+  counts_.Resize(n);
+  user_offsets_.Resize(n);
+  bytes_.Resize(n);
+  offsets_.Resize(n);
+}
+
 void VSide::Finish(bool load) {
   const int n = static_cast<int>(types_.size());
-  bytes_.resize(n);
-  offsets_.resize(n);
   bool plain = true;
   size_t total = 0;
   for (int i = 0; i < n; ++i) {
@@ -45,7 +48,7 @@ void VSide::Finish(bool load) {
   }
   if (plain) {
     base_ = static_cast<char*>(buf_);
-    offsets_ = user_offsets_;
+    for (int i = 0; i < n; ++i) offsets_[i] = user_offsets_[i];
     return;
   }
   staging_.reset(new char[total > 0 ? total : 1]);

@@ -7,9 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 #include "mpi/coll/counts.h"
+#include "mpi/coll/inline_array.h"
 #include "mpi/coll/vblocks.h"
 #include "mpi/core/datatype.h"
 
@@ -30,12 +30,14 @@ class VSide {
  private:
   void Finish(bool load);
 
+  void Resize(int n);
+
   void* buf_ = nullptr;
-  std::vector<const core::Datatype*> types_;
-  std::vector<int64_t> counts_;
-  std::vector<ptrdiff_t> user_offsets_;  // bytes from buf_
-  std::vector<size_t> bytes_;
-  std::vector<ptrdiff_t> offsets_;  // bytes from base_
+  InlineArray<const core::Datatype*> types_;
+  InlineArray<int64_t> counts_;
+  InlineArray<ptrdiff_t> user_offsets_;  // bytes from buf_
+  InlineArray<size_t> bytes_;
+  InlineArray<ptrdiff_t> offsets_;  // bytes from base_
   std::unique_ptr<char[]> staging_;
   char* base_ = nullptr;
 };

@@ -243,6 +243,28 @@ static void test_alltoallw(int large) {
   free(recv);
 }
 
+/* Alltoallw in place: the receive layout (ints, byte displacements) holds the outgoing blocks. */
+static void test_alltoallw_in_place(void) {
+  int counts[64], displs[64], at = 0;
+  MPI_Datatype types[64];
+  for (int j = 0; j < g_p; ++j) {
+    counts[j] = a2a_count(g_me, j, 2);
+    displs[j] = at * (int)sizeof(int);
+    at += counts[j] + 1;
+    types[j] = MPI_INT;
+  }
+  int *buf = gap_buffer(at);
+  for (int j = 0; j < g_p; ++j)
+    fill_block(buf + displs[j] / (int)sizeof(int), 0, counts[j], g_me, j);
+  CALL(MPI_Alltoallw(MPI_IN_PLACE, NULL, NULL, NULL, buf, counts, displs, types, g_comm));
+  for (int i = 0; i < g_p; ++i) {
+    check_block(buf + displs[i] / (int)sizeof(int), 0, counts[i], i, g_me, "Alltoallw in place");
+    if (buf[displs[i] / (int)sizeof(int) + counts[i]] != kGap) fail("Alltoallw in place: gap");
+  }
+  ++g_checks;
+  free(buf);
+}
+
 static void expect_error(int rc, int cls, const char *what) {
   int got = MPI_SUCCESS;
   if (rc != MPI_SUCCESS) MPI_Error_class(rc, &got);
@@ -252,43 +274,47 @@ static void expect_error(int rc, int cls, const char *what) {
 
 /* Bad arguments every rank sees alike, so every rank fails before communicating. */
 static void test_errors(void) {
-  int counts[64], displs[64], neg[64], x[64];
+  int counts[64], displs[64], neg[64], x[64], y[64];
   MPI_Datatype types[64];
   for (int i = 0; i < g_p; ++i)
     counts[i] = 1, displs[i] = i, neg[i] = i == g_p - 1 ? -1 : 1, types[i] = MPI_INT;
   CALL(MPI_Comm_set_errhandler(g_comm, MPI_ERRORS_RETURN));
-  expect_error(MPI_Gatherv(x, 1, MPI_INT, x, counts, displs, MPI_INT, g_p, g_comm), MPI_ERR_ROOT,
+  expect_error(MPI_Gatherv(x, 1, MPI_INT, y, counts, displs, MPI_INT, g_p, g_comm), MPI_ERR_ROOT,
                "Gatherv root = size");
-  expect_error(MPI_Scatterv(x, counts, displs, MPI_INT, x, 1, MPI_INT, -1, g_comm), MPI_ERR_ROOT,
+  expect_error(MPI_Scatterv(x, counts, displs, MPI_INT, y, 1, MPI_INT, -1, g_comm), MPI_ERR_ROOT,
                "Scatterv root -1");
-  expect_error(MPI_Gatherv(x, -1, MPI_INT, x, counts, displs, MPI_INT, 0, g_comm), MPI_ERR_COUNT,
+  expect_error(MPI_Gatherv(x, -1, MPI_INT, y, counts, displs, MPI_INT, 0, g_comm), MPI_ERR_COUNT,
                "Gatherv sendcount -1");
-  expect_error(MPI_Allgatherv(x, 1, MPI_INT, x, neg, displs, MPI_INT, g_comm), MPI_ERR_COUNT,
+  expect_error(MPI_Allgatherv(x, 1, MPI_INT, y, neg, displs, MPI_INT, g_comm), MPI_ERR_COUNT,
                "Allgatherv negative recvcount");
-  expect_error(MPI_Allgatherv(x, 1, MPI_INT, x, NULL, displs, MPI_INT, g_comm), MPI_ERR_ARG,
+  expect_error(MPI_Allgatherv(x, 1, MPI_INT, y, NULL, displs, MPI_INT, g_comm), MPI_ERR_ARG,
                "Allgatherv null recvcounts");
-  expect_error(MPI_Allgatherv(x, 1, MPI_INT, x, counts, NULL, MPI_INT, g_comm), MPI_ERR_ARG,
+  expect_error(MPI_Allgatherv(x, 1, MPI_INT, y, counts, NULL, MPI_INT, g_comm), MPI_ERR_ARG,
                "Allgatherv null displs");
-  expect_error(MPI_Allgatherv(x, 1, MPI_INT, x, counts, displs, MPI_DATATYPE_NULL, g_comm),
+  expect_error(MPI_Allgatherv(x, 1, MPI_INT, y, counts, displs, MPI_DATATYPE_NULL, g_comm),
                MPI_ERR_TYPE, "Allgatherv null recvtype");
   expect_error(MPI_Allgatherv(x, 1, MPI_INT, NULL, counts, displs, MPI_INT, g_comm), MPI_ERR_BUFFER,
                "Allgatherv null recvbuf");
-  expect_error(MPI_Alltoallv(x, neg, displs, MPI_INT, x, counts, displs, MPI_INT, g_comm),
+  expect_error(MPI_Alltoallv(x, neg, displs, MPI_INT, y, counts, displs, MPI_INT, g_comm),
                MPI_ERR_COUNT, "Alltoallv negative sendcount");
   types[g_p - 1] = MPI_DATATYPE_NULL;
-  expect_error(MPI_Alltoallw(x, counts, displs, types, x, counts, displs, types, g_comm),
+  expect_error(MPI_Alltoallw(x, counts, displs, types, y, counts, displs, types, g_comm),
                MPI_ERR_TYPE, "Alltoallw null type");
-  expect_error(MPI_Alltoallw(x, counts, displs, NULL, x, counts, displs, types, g_comm),
+  expect_error(MPI_Alltoallw(x, counts, displs, NULL, y, counts, displs, types, g_comm),
                MPI_ERR_ARG, "Alltoallw null types array");
+  expect_error(MPI_Alltoallv(x, counts, displs, MPI_INT, x, counts, displs, MPI_INT, g_comm),
+               MPI_ERR_BUFFER, "Alltoallv sendbuf == recvbuf");
+  expect_error(MPI_Allgatherv(x, 1, MPI_INT, x, counts, displs, MPI_INT, g_comm), MPI_ERR_BUFFER,
+               "Allgatherv sendbuf == recvbuf");
   MPI_Count cneg[64];
   MPI_Aint cd[64];
   for (int i = 0; i < g_p; ++i) cneg[i] = neg[i], cd[i] = i;
-  expect_error(MPI_Allgatherv_c(x, 1, MPI_INT, x, cneg, cd, MPI_INT, g_comm), MPI_ERR_COUNT,
+  expect_error(MPI_Allgatherv_c(x, 1, MPI_INT, y, cneg, cd, MPI_INT, g_comm), MPI_ERR_COUNT,
                "Allgatherv_c negative recvcount");
   CALL(MPI_Comm_set_errhandler(g_comm, MPI_ERRORS_ARE_FATAL));
   /* No communicator: MPI_COMM_WORLD's handler reports it. */
   CALL(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
-  expect_error(MPI_Alltoallv(x, counts, displs, MPI_INT, x, counts, displs, MPI_INT, MPI_COMM_NULL),
+  expect_error(MPI_Alltoallv(x, counts, displs, MPI_INT, y, counts, displs, MPI_INT, MPI_COMM_NULL),
                MPI_ERR_COMM, "Alltoallv MPI_COMM_NULL");
   CALL(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL));
 }
@@ -313,6 +339,7 @@ static void suite(MPI_Comm comm, const char *label) {
     }
     test_alltoallw(large);
   }
+  test_alltoallw_in_place();
   test_errors();
 }
 

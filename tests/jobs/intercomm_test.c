@@ -180,7 +180,11 @@ int main(int argc, char **argv) {
     CALL(MPI_Group_free(&first));
     CALL(MPI_Group_free(&lg));
     EXPECT_CLASS(MPI_Comm_create_group(inter, MPI_GROUP_EMPTY, 0, &split), MPI_ERR_COMM);
-    EXPECT_CLASS(MPI_Barrier(inter), MPI_ERR_COMM); /* intercomm collectives: not yet */
+    CALL(MPI_Barrier(inter)); /* intercomm collectives: tests/jobs/coll_inter_test.c */
+    {
+      int a = 1, b = 0;
+      EXPECT_CLASS(MPI_Scan(&a, &b, 1, MPI_INT, MPI_SUM, inter), MPI_ERR_COMM);
+    }
     EXPECT_CLASS(MPI_Comm_split_type(inter, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &split),
                  MPI_ERR_COMM);
     EXPECT_CLASS(MPI_Intercomm_create(inter, 0, MPI_COMM_WORLD, 0, 1, &split), MPI_ERR_COMM);

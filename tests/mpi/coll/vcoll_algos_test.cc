@@ -193,31 +193,35 @@ TEST(AlltoallvTest, WindowsAndInPlace) {
   }
 }
 
+using ScanFn = Status (*)(Links&, const void*, void*, size_t, const Reducer&, bool, int);
+
 TEST(ScanTest, InclusiveExclusiveNonCommutative) {
   AffineReducer reducer;
-  for (bool exclusive : {false, true}) {
-    for (Delivery d : kDeliveries) {
-      for (int p : kSizes) {
-        for (bool in_place : {false, true}) {
-          for (size_t count : {size_t{1}, size_t{5}}) {
-            SCOPED_TRACE(std::to_string(p) + " ranks" + (exclusive ? " exscan" : " scan") +
-                         (in_place ? " in place " : " ") + DeliveryName(d));
-            const Affine untouched{7, 7};
-            std::vector<std::vector<Affine>> out(p);
-            for (int r = 0; r < p; ++r) {
-              out[r] = in_place ? AffineInput(r, count) : std::vector<Affine>(count, untouched);
-            }
-            RunAll(p, d, [&](Links& links) {
-              int r = links.rank();
-              std::vector<Affine> mine = AffineInput(r, count);
-              return RecursiveDoublingScan(links, in_place ? MPI_IN_PLACE : mine.data(),
-                                           out[r].data(), count, reducer, exclusive, 6);
-            });
-            for (int r = exclusive ? 1 : 0; r < p; ++r) {
-              EXPECT_TRUE(out[r] == AffineExpected(exclusive ? r : r + 1, count)) << "rank " << r;
-            }
-            if (exclusive && !in_place) {
-              EXPECT_TRUE(out[0][0] == untouched);
+  for (ScanFn scan : {RecursiveDoublingScan, ChainScan}) {
+    for (bool exclusive : {false, true}) {
+      for (Delivery d : kDeliveries) {
+        for (int p : kSizes) {
+          for (bool in_place : {false, true}) {
+            for (size_t count : {size_t{1}, size_t{5}}) {
+              SCOPED_TRACE(std::to_string(p) + " ranks" + (exclusive ? " exscan" : " scan") +
+                           (in_place ? " in place " : " ") + DeliveryName(d));
+              const Affine untouched{7, 7};
+              std::vector<std::vector<Affine>> out(p);
+              for (int r = 0; r < p; ++r) {
+                out[r] = in_place ? AffineInput(r, count) : std::vector<Affine>(count, untouched);
+              }
+              RunAll(p, d, [&](Links& links) {
+                int r = links.rank();
+                std::vector<Affine> mine = AffineInput(r, count);
+                return scan(links, in_place ? MPI_IN_PLACE : mine.data(), out[r].data(), count,
+                            reducer, exclusive, 6);
+              });
+              for (int r = exclusive ? 1 : 0; r < p; ++r) {
+                EXPECT_TRUE(out[r] == AffineExpected(exclusive ? r : r + 1, count)) << "rank " << r;
+              }
+              if (exclusive && !in_place) {
+                EXPECT_TRUE(out[0][0] == untouched);
+              }
             }
           }
         }
