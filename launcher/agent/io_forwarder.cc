@@ -26,14 +26,27 @@ void WriteFully(int fd, const char* data, size_t size) {
   }
 }
 
+IoForwarder::IoForwarder(int out_fd, int err_fd, bool tag)
+    : out_(std::make_unique<OutputWriter>(out_fd)),
+      err_(std::make_unique<OutputWriter>(err_fd)),
+      tag_(tag) {}
+
 void IoForwarder::Add(int fd, int rank, bool is_stderr) {
   Stream& s = streams_[fd];
   s.rank = rank;
   s.is_stderr = is_stderr;
 }
 
+bool IoForwarder::output_full() const { return out_ != nullptr && (out_->full() || err_->full()); }
+
 void IoForwarder::AppendPollFds(std::vector<pollfd>* fds) const {
-  for (const auto& [fd, stream] : streams_) fds->push_back(pollfd{fd, POLLIN, 0});
+  if (!output_full()) {
+    for (const auto& [fd, stream] : streams_) fds->push_back(pollfd{fd, POLLIN, 0});
+  }
+  if (out_ != nullptr) {
+    if (out_->pending()) fds->push_back(pollfd{out_->fd(), POLLOUT, 0});
+    if (err_->pending()) fds->push_back(pollfd{err_->fd(), POLLOUT, 0});
+  }
 }
 
 void IoForwarder::Emit(const Stream& stream, const char* data, size_t size) {
@@ -41,25 +54,32 @@ void IoForwarder::Emit(const Stream& stream, const char* data, size_t size) {
     sink_(stream.rank, stream.is_stderr, data, size);
     return;
   }
-  int fd = stream.is_stderr ? err_fd_ : out_fd_;
+  OutputWriter* w = stream.is_stderr ? err_.get() : out_.get();
   if (!tag_) {
-    WriteFully(fd, data, size);
+    w->Write(data, size);
     return;
   }
   std::string line = "[" + std::to_string(stream.rank) + "] ";
   line.append(data, size);
-  if (line.back() != '\n') line.push_back('\n');
-  WriteFully(fd, line.data(), line.size());
+  w->Write(line.data(), line.size());
 }
 
 bool IoForwarder::Handle(int fd, short revents) {
+  if (out_ != nullptr && (fd == out_->fd() || fd == err_->fd())) {
+    // Both may be one descriptor number only if stdout and stderr are the same fd number,
+    // which they are not; either can be ready.
+    if (revents != 0) {
+      progress_ += fd == out_->fd() ? out_->Flush() : err_->Flush();
+    }
+    return true;
+  }
   auto it = streams_.find(fd);
   if (it == streams_.end()) return false;
   if ((revents & (POLLIN | POLLHUP | POLLERR)) == 0) return true;
   Stream& stream = it->second;
   auto sink = [this, &stream](const char* d, size_t n) { Emit(stream, d, n); };
   char buf[16384];
-  for (int i = 0; i < 4; ++i) {  // bounded, so one chatty rank cannot starve the loop
+  for (int i = 0; i < 4 && !output_full(); ++i) {  // bounded: one chatty rank cannot starve
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n > 0) {
       stream.lines.Append(buf, static_cast<size_t>(n), sink);
@@ -83,6 +103,35 @@ void IoForwarder::Close(int fd) {
 
 void IoForwarder::CloseAll() {
   while (!streams_.empty()) Close(streams_.begin()->first);
+}
+
+void IoForwarder::WriteReport(const std::string& line) {
+  if (err_ != nullptr) {
+    err_->Write(line.data(), line.size());
+  } else {
+    WriteFully(2, line.data(), line.size());
+  }
+}
+
+bool IoForwarder::reader_gone() const {
+  return out_ != nullptr && (out_->reader_gone() || err_->reader_gone());
+}
+
+bool IoForwarder::output_pending() const {
+  return out_ != nullptr && (out_->pending() || err_->pending());
+}
+
+bool IoForwarder::DrainOutput(int stall_ms, int max_ms) {
+  if (out_ == nullptr) return true;
+  bool out = out_->Drain(stall_ms, max_ms);
+  bool err = err_->Drain(stall_ms, max_ms);
+  return out && err;
+}
+
+size_t IoForwarder::TakeProgress() {
+  size_t p = progress_;
+  progress_ = 0;
+  return p;
 }
 
 }  // namespace zmpi::launcher::agent

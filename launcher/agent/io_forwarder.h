@@ -1,8 +1,11 @@
 // IoForwarder: copies ranks' stdout/stderr pipes to the launcher's own stdout/stderr, one whole
-// line at a time (optionally prefixed with "[rank] "), so lines of different ranks never mix.
+// line at a time (optionally prefixed with "[rank] "), so lines of different ranks never mix
+// (line_buffer.h: long lines are split into lines, last fragments end with '\n').
 //
-// Owned by the event loop: it lists its fds for poll() and is told which became readable.
-// It owns (and closes) the pipe read ends given to Add().
+// Owned by the event loop: it lists its fds for poll() and is told which became ready. It
+// owns (and closes) the pipe read ends given to Add(). Writing to the launcher's stdout and
+// stderr never blocks (output_writer.h): while either holds its limit, the ranks' pipes are
+// not read (the ranks wait on their writes) and the loop stays free for signals and timeouts.
 #ifndef ZMPI_LAUNCHER_AGENT_IO_FORWARDER_H_
 #define ZMPI_LAUNCHER_AGENT_IO_FORWARDER_H_
 
@@ -10,9 +13,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "launcher/agent/line_buffer.h"
+#include "launcher/agent/output_writer.h"
 
 namespace zmpi::launcher::agent {
 
@@ -21,22 +27,33 @@ class IoForwarder {
   // Receives each whole line (or a limit-sized piece) of a rank's output, untagged.
   using Sink = std::function<void(int rank, bool is_stderr, const char* data, size_t size)>;
 
-  IoForwarder(int out_fd, int err_fd, bool tag) : out_fd_(out_fd), err_fd_(err_fd), tag_(tag) {}
+  IoForwarder(int out_fd, int err_fd, bool tag);
   // Hands lines to `sink` instead of writing them to fds (zrund sends them to zrun).
-  explicit IoForwarder(Sink sink) : out_fd_(-1), err_fd_(-1), tag_(false), sink_(std::move(sink)) {}
+  explicit IoForwarder(Sink sink) : tag_(false), sink_(std::move(sink)) {}
   ~IoForwarder() { CloseAll(); }
   IoForwarder(const IoForwarder&) = delete;
   IoForwarder& operator=(const IoForwarder&) = delete;
 
   void Add(int fd, int rank, bool is_stderr);
-  // Appends one pollfd (POLLIN) per open stream.
+  // Appends one pollfd per open stream (POLLIN, unless the output is full) and per output
+  // with bytes waiting (POLLOUT).
   void AppendPollFds(std::vector<pollfd>* fds) const;
-  // Returns true if `fd` is one of ours; reads what it has, closing it at EOF.
+  // Returns true if `fd` is one of ours; reads what a stream has (closing it at EOF), or
+  // writes what an output takes.
   bool Handle(int fd, short revents);
   // Streams not yet at EOF.
   size_t open_streams() const { return streams_.size(); }
   // Flushes partial lines and closes every stream.
   void CloseAll();
+  // The launcher's own report line (stderr), in order with the ranks' output, never blocking.
+  void WriteReport(const std::string& line);
+  // A reader of stdout or stderr went away (EPIPE): end the job as SIGPIPE would.
+  bool reader_gone() const;
+  // Output bytes still queued, and a bounded wait for them (OutputWriter::Drain).
+  bool output_pending() const;
+  bool DrainOutput(int stall_ms, int max_ms);
+  // Bytes written to stdout/stderr by the last Handle() calls since the previous call.
+  size_t TakeProgress();
 
  private:
   struct Stream {
@@ -46,15 +63,18 @@ class IoForwarder {
   };
   void Emit(const Stream& stream, const char* data, size_t size);
   void Close(int fd);
+  bool output_full() const;
 
-  int out_fd_;
-  int err_fd_;
+  std::unique_ptr<OutputWriter> out_;
+  std::unique_ptr<OutputWriter> err_;
   bool tag_;
   Sink sink_;
   std::map<int, Stream> streams_;
+  size_t progress_ = 0;
 };
 
-// Writes all of `size` bytes to `fd`, waiting (bounded, ~10 s) while it is full.
+// Writes all of `size` bytes to `fd`, waiting (bounded, ~10 s) while it is full. For the
+// agent's own log only; the launcher's output goes through OutputWriter.
 void WriteFully(int fd, const char* data, size_t size);
 
 }  // namespace zmpi::launcher::agent

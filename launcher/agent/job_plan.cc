@@ -1,5 +1,7 @@
 #include "launcher/agent/job_plan.h"
 
+#include <cstdint>
+
 namespace zmpi::launcher::agent {
 
 StatusOr<JobPlan> JobPlan::Make(int nranks, const std::vector<HostShare>& hosts,
@@ -8,6 +10,16 @@ StatusOr<JobPlan> JobPlan::Make(int nranks, const std::vector<HostShare>& hosts,
   if (hosts.empty()) return Error(Code::kArg, "no host to run on");
   for (const HostShare& h : hosts) {
     if (h.cores <= 0) return Error(Code::kArg, "host %s offers no cores", h.name.c_str());
+  }
+  int64_t cores = 0;
+  for (const HostShare& h : hosts) cores += h.cores;
+  if (nranks > cores * kMaxRanksPerCore) {
+    return Error(Code::kArg,
+                 "%d ranks are more than %s can run: %lld cores offered, at most %d ranks per "
+                 "core (%lld in all)",
+                 nranks, hosts.size() == 1 ? "this host" : "the job's hosts",
+                 static_cast<long long>(cores), kMaxRanksPerCore,
+                 static_cast<long long>(cores * kMaxRanksPerCore));
   }
   JobPlan plan;
   plan.hosts_ = hosts;

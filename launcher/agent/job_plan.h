@@ -17,6 +17,11 @@ namespace zmpi::launcher::agent {
 enum class BindPolicy { kCore, kNone };
 enum class MapBy { kCore, kNode };
 
+// The most ranks a job may place per offered core. A bound, so that a typo (-n 100000) is an
+// error naming what the hosts offer instead of a launcher growing until the OOM killer; high
+// enough for heavily oversubscribed tests (256 ranks on 2 cores).
+inline constexpr int kMaxRanksPerCore = 128;
+
 struct HostShare {
   std::string name;
   int cores = 0;  // cores this host offers (> 0)
@@ -31,6 +36,7 @@ struct RankSlot {
 
 class JobPlan {
  public:
+  // kArg if `nranks` exceeds kMaxRanksPerCore times the cores all hosts offer.
   static StatusOr<JobPlan> Make(int nranks, const std::vector<HostShare>& hosts,
                                 BindPolicy bind, MapBy map = MapBy::kCore);
 

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 
@@ -79,6 +80,31 @@ StatusOr<std::unique_ptr<Link>> Link::Connect(const std::string& address, uint16
   return std::make_unique<Link>(fd, peer);
 }
 
+StatusOr<std::unique_ptr<Link>> Link::StartConnect(const std::string& address, uint16_t port) {
+  ZMPI_ASSIGN_OR_RETURN(in_addr ip, Resolve(address));
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Error(Code::kOther, "socket: %s", strerror(errno));
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  sa.sin_addr = ip;
+  std::string peer = address + ":" + std::to_string(port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 && errno != EINPROGRESS) {
+    int e = errno;
+    close(fd);
+    return Error(Code::kOther, "cannot connect to %s: %s", peer.c_str(), strerror(e));
+  }
+  return std::make_unique<Link>(fd, peer);
+}
+
+Status Link::FinishConnect() {
+  int err = 0;
+  socklen_t len = sizeof(err);
+  if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err != 0) return Error(Code::kOther, "cannot connect to %s: %s", peer_.c_str(), strerror(err));
+  return OkStatus();
+}
+
 Status Link::WriteAll(const std::string& bytes) {
   const char* data = bytes.data();
   size_t left = bytes.size();
@@ -106,7 +132,11 @@ Status Link::WriteAll(const std::string& bytes) {
 Status Link::Pump() {
   char buf[65536];
   for (int i = 0; i < 64; ++i) {  // bounded: a flood cannot starve the loop
-    ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+    // Never more than the frame in hand can use: before the handshake that is a few KiB, so
+    // a peer without the key cannot make this process hold its bytes (docs/security.md).
+    size_t want = std::min(sizeof(buf), reader_.room());
+    if (want == 0) return OkStatus();  // Next() consumes or refuses what is buffered
+    ssize_t n = recv(fd_, buf, want, 0);
     if (n > 0) {
       reader_.Append(buf, static_cast<size_t>(n));
       continue;
@@ -162,9 +192,14 @@ Status Link::HandshakeAsClient(const proto::KeyFile& key, const std::string& nam
     ZMPI_ASSIGN_OR_RETURN(std::string reply, handshake.OnFrame(frame));
     if (!reply.empty()) ZMPI_RETURN_IF_ERROR(WriteAll(reply));
   }
-  session_ = handshake.TakeSession();
-  peer_name_ = handshake.peer_name();
+  OnAuthenticated(handshake.TakeSession(), handshake.peer_name());
   return OkStatus();
+}
+
+void Link::OnAuthenticated(std::unique_ptr<proto::Session> session, const std::string& name) {
+  session_ = std::move(session);
+  peer_name_ = name;
+  reader_.set_max_frame(proto::kMaxFrame);  // the peer holds the key: full-size frames
 }
 
 void Link::Refuse(const Status& why) {
@@ -179,7 +214,17 @@ void Link::BeginAgentHandshake(const proto::KeyFile& key, const std::string& nam
   handshake_ = std::make_unique<proto::Handshake>(proto::Handshake::Role::kAgent, key, name);
 }
 
-StatusOr<bool> Link::StepAgentHandshake() {
+StatusOr<bool> Link::StepAgentHandshake() { return StepHandshake(true); }
+
+Status Link::BeginClientHandshake(const proto::KeyFile& key, const std::string& name) {
+  handshake_ = std::make_unique<proto::Handshake>(proto::Handshake::Role::kClient, key, name);
+  ZMPI_ASSIGN_OR_RETURN(std::string hello, handshake_->Start());
+  return WriteAll(hello);  // a few hundred bytes into an empty socket: never waits
+}
+
+StatusOr<bool> Link::StepClientHandshake() { return StepHandshake(false); }
+
+StatusOr<bool> Link::StepHandshake(bool refuse) {
   if (handshake_ == nullptr) return Error(Code::kIntern, "no handshake begun");
   Status pumped = Pump();
   proto::Frame frame;
@@ -190,14 +235,13 @@ StatusOr<bool> Link::StepAgentHandshake() {
     if (got.ok() && !got.value()) break;  // wait for more bytes
     if (got.ok()) reply = handshake_->OnFrame(frame);
     if (!reply.ok()) {
-      WriteAll(proto::RefusalFrame(reply.status())).IgnoreError();
+      if (refuse) WriteAll(proto::RefusalFrame(reply.status())).IgnoreError();
       return reply.status();
     }
     if (!reply->empty()) ZMPI_RETURN_IF_ERROR(WriteAll(reply.value()));
   }
   if (handshake_->done()) {
-    session_ = handshake_->TakeSession();
-    peer_name_ = handshake_->peer_name();
+    OnAuthenticated(handshake_->TakeSession(), handshake_->peer_name());
     handshake_.reset();
     return true;
   }
@@ -219,8 +263,7 @@ Status Link::HandshakeAsAgent(const proto::KeyFile& key, const std::string& name
     }
     if (!reply->empty()) ZMPI_RETURN_IF_ERROR(WriteAll(reply.value()));
   }
-  session_ = handshake.TakeSession();
-  peer_name_ = handshake.peer_name();
+  OnAuthenticated(handshake.TakeSession(), handshake.peer_name());
   return OkStatus();
 }
 

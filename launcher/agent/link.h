@@ -34,6 +34,11 @@ class Link {
   static StatusOr<std::unique_ptr<Link>> Connect(const std::string& address, uint16_t port,
                                                  int timeout_ms);
 
+  // The same without blocking, for connecting to many agents at once: StartConnect begins
+  // the connection (poll fd() for POLLOUT), FinishConnect checks its outcome.
+  static StatusOr<std::unique_ptr<Link>> StartConnect(const std::string& address, uint16_t port);
+  Status FinishConnect();
+
   // Runs the handshake as zrun. Fails with the agent's refusal reason if it refused.
   Status HandshakeAsClient(const proto::KeyFile& key, const std::string& name, int timeout_ms);
   // Runs the handshake as the agent. On failure the peer has been sent a refusal.
@@ -43,6 +48,10 @@ class Link {
   // been sent a refusal. `key` must outlive the handshake.
   void BeginAgentHandshake(const proto::KeyFile& key, const std::string& name);
   StatusOr<bool> StepAgentHandshake();
+  // Client side without blocking: Begin sends the Hello; Step whenever fd() is readable
+  // returns true once authenticated, or the agent's refusal.
+  Status BeginClientHandshake(const proto::KeyFile& key, const std::string& name);
+  StatusOr<bool> StepClientHandshake();
   bool authenticated() const { return session_ != nullptr; }
   // Tells the peer why it is dropped: a sealed Error after the handshake, a plain refusal
   // frame before. Best effort (errors ignored).
@@ -69,6 +78,9 @@ class Link {
 
  private:
   Status WriteAll(const std::string& bytes);
+  void OnAuthenticated(std::unique_ptr<proto::Session> session, const std::string& name);
+  // Feeds buffered frames to handshake_; `refuse` sends the agent's refusal on an error.
+  StatusOr<bool> StepHandshake(bool refuse);
   // Waits up to `timeout_ms` for the next frame, without opening it (handshake frames).
   StatusOr<proto::Frame> ReceiveRaw(int timeout_ms);
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "common/contract.h"
+#include "common/status.h"
 #include "common/log.h"
 
 namespace zmpi::launcher::agent {
@@ -28,7 +29,7 @@ Supervisor::Supervisor(SupervisorOptions options, PmixServer* pmix, SignalPipe* 
                        IoForwarder* io)
     : options_(std::move(options)), pmix_(pmix), signals_(signals), io_(io) {
   fence_handler_ = [this](const PmixEvent& e) { pmix_->CompleteFence(e, e.data); };
-  start_ = Clock::now();
+  start_ = options_.clock_start.value_or(Clock::now());
 }
 
 void Supervisor::AddRank(int rank, pid_t pid) { ranks_.push_back(Rank{rank, pid}); }
@@ -41,10 +42,7 @@ void Supervisor::EndJob(int exit_code, const std::string& reason) {
   if (phase_ == Phase::kEnding) return;
   phase_ = Phase::kEnding;
   exit_code_ = exit_code;
-  if (!reason.empty()) {
-    std::string line = options_.label + ": " + reason + "\n";
-    WriteFully(2, line.data(), line.size());
-  }
+  if (!reason.empty()) io_->WriteReport(options_.label + ": " + reason + "\n");
   if (end_handler_) end_handler_(exit_code, reason);
   SignalRanks(SIGTERM);
   kill_deadline_ = Clock::now() + std::chrono::milliseconds(options_.grace_ms);
@@ -77,11 +75,50 @@ int Supervisor::running_count() const {
 int Supervisor::Run() {
   for (;;) {
     ReapChildren();  // also catches a SIGCHLD that raced with installing the handler
+    CheckHeld(Clock::now());
     if (all_exited_ && (io_->open_streams() == 0 || Clock::now() >= drain_deadline_)) break;
     Step();
+    // Output the ranks left in their pipes is still on its way to a slow reader: keep going
+    // while it moves (a stalled reader runs into drain_deadline_).
+    if (all_exited_ && io_->TakeProgress() > 0) {
+      drain_deadline_ = Clock::now() + std::chrono::milliseconds(options_.drain_ms);
+    }
   }
   io_->CloseAll();
+  DrainOutput();
   return exit_code_;
+}
+
+bool Supervisor::Tick() {
+  ReapChildren(/*spawning=*/true);
+  CheckHeld(Clock::now());
+  Step(0);
+  return phase_ == Phase::kEnding;
+}
+
+void Supervisor::DrainOutput() {
+  if (!io_->output_pending()) return;
+  int max_ms = -1;
+  // A failed, interrupted or timed-out job ends now; its remaining output is best effort.
+  if (exit_code_ != 0 || received_signal_ != 0) max_ms = options_.drain_ms;
+  if (options_.timeout_seconds > 0) {
+    Clock::time_point limit = start_ + std::chrono::seconds(options_.timeout_seconds) +
+                              std::chrono::milliseconds(options_.drain_ms);
+    int to_limit = MsUntil(Clock::now(), limit);
+    max_ms = max_ms < 0 ? to_limit : std::min(max_ms, to_limit);
+  }
+  io_->DrainOutput(options_.output_stall_ms, max_ms);
+}
+
+void Supervisor::CheckHeld(Clock::time_point now) {
+  if (!held_.has_value() || phase_ != Phase::kRunning) return;
+  // Nobody left whose death could be the cause: report what is held.
+  bool others_run = false;
+  for (const Rank& r : ranks_) others_run = others_run || (r.running && !r.aborted);
+  if (now < held_->until && others_run) return;
+  Held held = std::move(held_.value());
+  held_.reset();
+  EndJob(held.code, held.reason);
 }
 
 int Supervisor::PollTimeoutMs(Clock::time_point now) const {
@@ -92,17 +129,20 @@ int Supervisor::PollTimeoutMs(Clock::time_point now) const {
   }
   if (all_exited_) ms = std::min(ms, MsUntil(now, drain_deadline_));
   if (hook_ != nullptr && hook_->TimeoutMs() >= 0) ms = std::min(ms, hook_->TimeoutMs());
+  if (held_.has_value()) ms = std::min(ms, MsUntil(now, held_->until));
   return ms;
 }
 
-void Supervisor::Step() {
+void Supervisor::Step(int max_wait_ms) {
   std::vector<pollfd> fds;
   fds.push_back(pollfd{signals_->fd(), POLLIN, 0});
   fds.push_back(pollfd{pmix_->event_fd(), POLLIN, 0});
   io_->AppendPollFds(&fds);
   size_t io_end = fds.size();
   if (hook_ != nullptr) hook_->AppendPollFds(&fds);
-  int n = poll(fds.data(), fds.size(), PollTimeoutMs(Clock::now()));
+  int wait = PollTimeoutMs(Clock::now());
+  if (max_wait_ms >= 0) wait = std::min(wait, max_wait_ms);
+  int n = poll(fds.data(), fds.size(), wait);
   if (n > 0) {
     if (fds[0].revents & POLLIN) {
       for (int signo : signals_->Drain()) OnSignal(signo);
@@ -117,7 +157,12 @@ void Supervisor::Step() {
   if (hook_ != nullptr) {
     for (size_t i = io_end; i < fds.size(); ++i) hook_->Handle(fds[i]);
   }
+  if (phase_ == Phase::kRunning && io_->reader_gone()) {
+    // `zrun ... | head -1`: the reader left. A plain program would die of SIGPIPE, quietly.
+    EndJob(128 + SIGPIPE, "");
+  }
   Clock::time_point now = Clock::now();
+  CheckHeld(now);
   if (phase_ == Phase::kRunning && options_.timeout_seconds > 0 &&
       now >= start_ + std::chrono::seconds(options_.timeout_seconds)) {
     EndJob(kTimeoutExitCode,
@@ -161,7 +206,7 @@ void Supervisor::OnSignal(int signo) {
   killed_ = true;
 }
 
-void Supervisor::ReapChildren() {
+void Supervisor::ReapChildren(bool spawning) {
   for (Rank& r : ranks_) {
     if (!r.running) continue;
     int status = 0;
@@ -172,7 +217,7 @@ void Supervisor::ReapChildren() {
       OnRankExit(&r, 0);  // reaped elsewhere: nothing more to learn
     }
   }
-  if (!all_exited_ && running_count() == 0) {
+  if (!spawning && !all_exited_ && running_count() == 0) {
     all_exited_ = true;
     drain_deadline_ = Clock::now() + std::chrono::milliseconds(options_.drain_ms);
   }
@@ -182,6 +227,7 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
   rank->running = false;
   if (exit_handler_) exit_handler_(rank->rank, wait_status);
   if (phase_ != Phase::kRunning) return;  // consequences of ending the job are not news
+  if (rank->aborted) return;              // its abort is the news (held or reported)
   std::string who = RankName(rank->rank);
   if (WIFSIGNALED(wait_status)) {
     int sig = WTERMSIG(wait_status);
@@ -197,7 +243,18 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
   } else if (rank->connected && !rank->finalized && running_count() > 0) {
     EndJob(1, who + " exited with code 0 without calling PMIx_Finalize (MPI_Finalize) while " +
                   "other ranks still run; ending the job");
+  } else if (!rank->connected && !early_exit_.has_value()) {
+    early_exit_ = rank->rank;
+    for (const Rank& r : ranks_) {
+      if (r.running && r.connected && !r.finalized) return EndForEarlyExit();
+    }
   }
+}
+
+void Supervisor::EndForEarlyExit() {
+  EndJob(1, RankName(*early_exit_) +
+                " exited with code 0 before MPI_Init while other ranks wait for it in MPI "
+                "start-up; ending the job");
 }
 
 void Supervisor::OnPmixEvent(const PmixEvent& event) {
@@ -215,6 +272,7 @@ void Supervisor::OnPmixEvent(const PmixEvent& event) {
       if (rank) rank->connected = true;
       if (!first_connect_.has_value()) first_connect_ = Clock::now();
       pmix_->Complete(event, true);
+      if (early_exit_.has_value() && phase_ == Phase::kRunning) EndForEarlyExit();
       break;
     case PmixEvent::Kind::kFinalized:
       if (rank) rank->finalized = true;
@@ -230,6 +288,17 @@ void Supervisor::OnPmixEvent(const PmixEvent& event) {
       while (!message.empty() && message.back() == ' ') message.pop_back();
       if (!message.empty()) reason += " (" + message + ")";
       pmix_->Complete(event, true);
+      if (rank) rank->aborted = true;
+      if (event.status == static_cast<int>(Code::kProcAborted) && phase_ == Phase::kRunning) {
+        // MPI_ERR_PROC_ABORTED: this rank saw a peer die. That death is the cause to report;
+        // wait a little for it (the peer's exit may be reaped a moment later, or reported by
+        // its own host). The first such consequence is the one kept.
+        if (!held_.has_value()) {
+          held_ = Held{code, reason + "; ending the job",
+                       Clock::now() + std::chrono::milliseconds(options_.consequence_hold_ms)};
+        }
+        break;
+      }
       EndJob(code, reason + "; ending the job");
       break;
     }

@@ -31,11 +31,21 @@ struct SupervisorOptions {
   std::string nspace;          // the job's PMIx namespace
   std::string host;            // this host's name, for report lines
   int timeout_seconds = 0;     // 0 = no limit
+  // --timeout counts from here: the launcher's start (issue 16, defect 9), not the end of
+  // spawning. Default: when the Supervisor is made.
+  std::optional<std::chrono::steady_clock::time_point> clock_start;
   // The job ends if StartupDone() has not been called this long after the first rank
   // connected to PMIx (a start-up stuck in PMIx_Init or before MPI_Init's exchange). 0 = none.
   int startup_timeout_seconds = 0;
   int grace_ms = 2000;         // SIGTERM -> SIGKILL
   int drain_ms = 1000;         // output still read after the last rank exited
+  // A rank's abort that reports another process's failure (MPI_ERR_PROC_ABORTED: a peer died)
+  // is a consequence, not a cause: it is held this long while the real cause (that peer's
+  // death, seen here or reported by another host) may still arrive, then reported.
+  int consequence_hold_ms = 500;
+  // After the job: output still queued for a reader is written while it makes progress,
+  // giving up after this long without any (or at once when the job failed, after drain_ms).
+  int output_stall_ms = 10000;
 };
 
 // Exit code used when --timeout ends the job (as timeout(1) does).
@@ -80,6 +90,10 @@ class Supervisor {
   void EndJob(int exit_code, const std::string& reason);
   // Runs until every rank is reaped and its output drained; returns the job's exit code.
   int Run();
+  // One round of the loop without waiting (signals, PMIx events, output, deadlines), for the
+  // launcher to call between spawns so that a long start-up stays under --timeout and
+  // Ctrl-C. Returns true once the job is ending (stop spawning).
+  bool Tick();
 
  private:
   struct Rank {
@@ -88,13 +102,25 @@ class Supervisor {
     bool running = true;
     bool connected = false;
     bool finalized = false;
+    bool aborted = false;  // called abort: its exit is not news
+  };
+  // A consequence (an abort for a peer's failure) waiting for its cause (consequence_hold_ms).
+  struct Held {
+    int code = 0;
+    std::string reason;
+    Clock::time_point until;
   };
   enum class Phase { kRunning, kEnding };
 
-  void Step();
+  void Step(int max_wait_ms = -1);
+  void CheckHeld(Clock::time_point now);
+  void EndForEarlyExit();
+  // Writes queued output after the job, bounded (output_stall_ms, drain_ms, the time limit).
+  void DrainOutput();
   int PollTimeoutMs(Clock::time_point now) const;
   void OnSignal(int signo);
-  void ReapChildren();
+  // Reaps ended ranks. While `spawning`, no rank running yet does not mean all have ended.
+  void ReapChildren(bool spawning = false);
   void OnRankExit(Rank* rank, int wait_status);
   void OnPmixEvent(const PmixEvent& event);
   void SignalRanks(int signo);
@@ -122,6 +148,11 @@ class Supervisor {
   int received_signal_ = 0;
   bool startup_done_ = false;
   std::optional<Clock::time_point> first_connect_;
+  std::optional<Held> held_;
+  // A rank that exited 0 without ever connecting to PMIx (a non-MPI program, or an MPI
+  // program that quit before MPI_Init): fine alone, but ranks that connect are then stuck in
+  // MPI start-up's exchange, which needs every rank (issue 16, defect 6).
+  std::optional<int> early_exit_;
 };
 
 }  // namespace zmpi::launcher::agent

@@ -72,6 +72,9 @@ inline constexpr uint32_t kMaxOutputData = 64u << 10;
 inline constexpr uint32_t kMaxFenceData = 16u << 20;
 inline constexpr uint32_t kMaxPayload = kMaxFenceData + 64;    // the largest of all
 inline constexpr size_t kMaxFrame = kHeaderSize + kMaxPayload + kMacSize;
+// Before the handshake succeeds only handshake frames and plain Error frames may arrive, so a
+// peer without the key can make a receiver buffer at most this much (docs/security.md).
+inline constexpr size_t kMaxPreAuthFrame = kHeaderSize + kMaxControlPayload + kMacSize;
 
 // The payload limit of `type`, or 0 for an unknown type.
 constexpr uint32_t MaxPayload(uint16_t type) {

@@ -21,6 +21,12 @@ StatusOr<bool> FrameReader::Next(Frame* frame) {
     return s;
   }
   const size_t total = FrameSize(header);
+  if (total > max_frame_) {
+    error_ = Error(Code::kArg, "%s frame of %zu bytes exceeds the limit of %zu bytes%s",
+                   TypeName(header.type).c_str(), total, max_frame_,
+                   max_frame_ == kMaxPreAuthFrame ? " before authentication" : "");
+    return error_;
+  }
   if (buffered() < total) return false;
   StatusOr<Frame> decoded = DecodeFrame(head, total);
   if (!decoded.ok()) {

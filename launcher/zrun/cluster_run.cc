@@ -16,6 +16,7 @@
 #include "launcher/agent/host_info.h"
 #include "launcher/agent/io_forwarder.h"
 #include "launcher/agent/signal_pipe.h"
+#include "launcher/zrun/agent_connector.h"
 #include "launcher/zrun/launch_request.h"
 
 namespace zmpi::launcher::zrun {
@@ -24,10 +25,15 @@ using agent::HostName;
 
 namespace {
 
-constexpr int kConnectTimeoutMs = 3000;
-constexpr int kHandshakeTimeoutMs = 5000;
 // After the job starts ending: agents take up to 2 s (SIGTERM -> SIGKILL) plus 1 s of output.
 constexpr auto kEndGrace = std::chrono::seconds(6);
+// Output queued for a slow reader: at most this much (then dropped), and written after the
+// job while it moves (kOutputStallMs), or for kOutputAfterFailureMs after a failure.
+constexpr size_t kOutputLimit = 4u << 20;
+constexpr int kOutputStallMs = 10000;
+constexpr int kOutputAfterFailureMs = 1000;
+// How long an agent's report of a consequence (an abort for a dead peer) waits for the cause.
+constexpr auto kHold = std::chrono::milliseconds(500);
 // Every host's first fence is MPI_Init's exchange (agents number fences 1, 2, ... per job).
 constexpr uint64_t kStartupFence = 1;
 
@@ -84,20 +90,36 @@ int ClusterRun::Discover() {
   return 0;
 }
 
-Status ClusterRun::ConnectAll() {
-  std::string me = HostName();
-  for (Host& h : hosts_) {
-    StatusOr<std::unique_ptr<agent::Link>> link =
-        agent::Link::Connect(h.agent.address, h.agent.port, kConnectTimeoutMs);
-    Status s =
-        link.ok() ? (*link)->HandshakeAsClient(*key_, me, kHandshakeTimeoutMs) : link.status();
-    if (!s.ok()) {
-      return Error(Code::kOther, "cannot use the agent on %s (%s:%u): %s", h.agent.name.c_str(),
-                   h.agent.address.c_str(), h.agent.port, s.message().c_str());
+std::vector<FoundAgent> ClusterRun::ConnectUsable(std::vector<FoundAgent> found,
+                                                  std::vector<std::unique_ptr<agent::Link>>* links,
+                                                  Status* error) {
+  std::vector<AgentLink> tried = ConnectAgents(found, *key_, HostName(), kConnectBudgetMs);
+  const bool named = !options_.hosts.empty();
+  std::vector<FoundAgent> usable;
+  for (size_t i = 0; i < found.size(); ++i) {
+    const FoundAgent& a = found[i];
+    if (tried[i].link != nullptr) {
+      usable.push_back(a);
+      links->push_back(std::move(tried[i].link));
+      continue;
     }
-    h.link = std::move(link.value());
+    std::string why = tried[i].status.message();
+    if (named) {  // the user asked for this agent: the job cannot run as asked
+      *error = Error(Code::kOther, "cannot use the agent on %s (%s:%u): %s", a.name.c_str(),
+                     a.address.c_str(), a.port, why.c_str());
+      return {};
+    }
+    // A discovered agent that is busy, silent or fails the handshake (anyone on the LAN can
+    // announce the cluster id) is not this job's problem: one line, and the others run it.
+    fprintf(stderr, "zrun: warning: skipped the agent %s (%s:%u): %s\n", a.name.c_str(),
+            a.address.c_str(), a.port, why.c_str());
   }
-  return OkStatus();
+  if (usable.empty()) {
+    *error =
+        Error(Code::kOther, "none of the %zu agents of this cluster that answered could be used",
+              found.size());
+  }
+  return usable;
 }
 
 Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
@@ -141,8 +163,10 @@ void ClusterRun::Fail(int code, const std::string& reason) {
   if (failed_) return;
   failed_ = true;
   exit_code_ = code;
-  std::string line = "zrun: " + reason + "\n";
-  agent::WriteFully(2, line.data(), line.size());
+  if (!reason.empty()) {
+    std::string line = "zrun: " + reason + "\n";
+    err_->Write(line.data(), line.size());
+  }
   EndEverywhere();
 }
 
@@ -167,6 +191,33 @@ bool ClusterRun::AllDone() const {
   return true;
 }
 
+void ClusterRun::ReportHeld() {
+  Held held = std::move(held_.value());
+  held_.reset();
+  Fail(held.code, held.reason);
+}
+
+void ClusterRun::OnRankExit(int host, const proto::RankExit& exit) {
+  // Failures are reported by the agents; an exit 0 matters only before MPI start-up's
+  // exchange: after it (or once the host contributed to it) the rank took part.
+  if (exit.how != proto::ExitHow::kExited || exit.value != 0 || startup_released_ ||
+      early_exit_.has_value()) {
+    return;
+  }
+  auto fence = fences_.find(kStartupFence);
+  if (fence != fences_.end() && fence->second[host].has_value()) return;
+  early_exit_ = std::make_pair(static_cast<int>(exit.rank), host);
+  CheckEarlyExit();
+}
+
+void ClusterRun::CheckEarlyExit() {
+  if (!early_exit_.has_value() || ending_ || !startup_since_.has_value()) return;
+  Fail(1, "rank " + std::to_string(early_exit_->first) + " on " +
+              hosts_[early_exit_->second].agent.name +
+              " exited with code 0 before MPI_Init while other ranks wait for it in MPI "
+              "start-up; ending the job");
+}
+
 void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
   auto& slots = fences_[contribution.fence_id];
   if (slots.empty()) {
@@ -174,6 +225,8 @@ void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
     if (contribution.fence_id == kStartupFence) startup_since_ = Clock::now();
   }
   slots[host] = std::move(contribution.blob);
+  if (contribution.fence_id == kStartupFence) CheckEarlyExit();
+  if (failed_) return;
   std::string all;
   for (const auto& blob : slots) {
     if (!blob.has_value()) return;  // still waiting for some host
@@ -181,7 +234,10 @@ void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
   }
   proto::FenceRelease release{job_id_, contribution.fence_id, std::move(all)};
   fences_.erase(contribution.fence_id);
-  if (contribution.fence_id == kStartupFence) startup_since_.reset();
+  if (contribution.fence_id == kStartupFence) {
+    startup_since_.reset();
+    startup_released_ = true;
+  }
   for (Host& h : hosts_) {
     if (!h.done) h.link->Send(release).IgnoreError();  // a lost agent shows up on its fd
   }
@@ -193,13 +249,12 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
     case proto::MessageType::kRankOutput: {
       StatusOr<proto::RankOutput> m = agent::DecodeAs<proto::RankOutput>(frame);
       if (!m.ok()) break;
+      // Agents send whole lines (line_buffer.h); one without its '\n' still ends here, so
+      // that it cannot be glued to another rank's output.
       std::string text = m->data;
-      if (options_.tag_output) {
-        text = "[" + std::to_string(m->rank) + "] " + text;
-        if (text.back() != '\n') text.push_back('\n');
-      }
-      agent::WriteFully(m->stream == proto::OutputStream::kStderr ? 2 : 1, text.data(),
-                        text.size());
+      if (options_.tag_output) text = "[" + std::to_string(m->rank) + "] " + text;
+      if (text.empty() || text.back() != '\n') text.push_back('\n');
+      WriteOutput(m->stream == proto::OutputStream::kStderr, text);
       return;
     }
     case proto::MessageType::kLaunchReply: {
@@ -223,7 +278,12 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       }
       return;
     }
-    case proto::MessageType::kRankExit:
+    case proto::MessageType::kRankExit: {
+      StatusOr<proto::RankExit> m = agent::DecodeAs<proto::RankExit>(frame);
+      if (!m.ok()) break;
+      OnRankExit(host, m.value());
+      return;
+    }
     case proto::MessageType::kPing:
       return;
     case proto::MessageType::kFenceContribution: {
@@ -236,7 +296,16 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       StatusOr<proto::ErrorMessage> m = agent::DecodeAs<proto::ErrorMessage>(frame);
       if (!m.ok()) break;
       int code = m->code >= 1 && m->code <= 255 ? static_cast<int>(m->code) : 1;
-      Fail(code, h.started ? m->reason : "cannot launch on " + h.agent.name + ": " + m->reason);
+      std::string reason =
+          h.started ? m->reason : "cannot launch on " + h.agent.name + ": " + m->reason;
+      if (code == static_cast<int>(Code::kProcAborted) &&
+          m->reason.find(" called abort with code ") != std::string::npos) {
+        // A rank saw a peer die (MPI_ERR_PROC_ABORTED): the peer's host may report the real
+        // cause a moment later. Hold this one briefly (the first consequence is kept).
+        if (!held_.has_value() && !failed_) held_ = Held{code, reason, Clock::now() + kHold};
+        return;
+      }
+      Fail(code, reason);
       return;
     }
     case proto::MessageType::kJobEnd: {
@@ -244,7 +313,9 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       if (!m.ok()) break;
       h.done = true;
       h.status = m->status;
-      if (m->status != 0) {
+      if (m->status != 0 && held_.has_value()) {
+        ReportHeld();  // that host ended because of the consequence it reported
+      } else if (m->status != 0) {
         Fail(m->status & 0xff ? m->status & 0xff : 1, "the agent on " + h.agent.name +
                                                           " ended the job with status " +
                                                           std::to_string(m->status));
@@ -278,6 +349,33 @@ void ClusterRun::OnLinkReadable(int host) {
   }
 }
 
+void ClusterRun::WriteOutput(bool is_stderr, const std::string& text) {
+  agent::OutputWriter* w = is_stderr ? err_.get() : out_.get();
+  if (w->full()) {
+    dropped_ += text.size();
+    return;
+  }
+  w->Write(text.data(), text.size());
+}
+
+void ClusterRun::DrainOutput() {
+  int max_ms = exit_code_ != 0 ? kOutputAfterFailureMs : -1;
+  if (options_.timeout_seconds > 0) {
+    auto limit = start_ + std::chrono::seconds(options_.timeout_seconds) +
+                 std::chrono::milliseconds(kOutputAfterFailureMs);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - Clock::now());
+    int to_limit = static_cast<int>(std::max<int64_t>(0, left.count()));
+    max_ms = max_ms < 0 ? to_limit : std::min(max_ms, to_limit);
+  }
+  out_->Drain(kOutputStallMs, max_ms);
+  if (dropped_ > 0 && !err_->reader_gone()) {
+    std::string line = "zrun: warning: dropped " + std::to_string(dropped_) +
+                       " bytes of the ranks' output: it was not read fast enough\n";
+    err_->Write(line.data(), line.size());
+  }
+  err_->Drain(kOutputStallMs, max_ms < 0 ? kOutputAfterFailureMs : max_ms);
+}
+
 int ClusterRun::Loop() {
   agent::SignalPipe signals;
   Status s = signals.Install({SIGINT, SIGTERM, SIGHUP});
@@ -287,39 +385,55 @@ int ClusterRun::Loop() {
     Clock::time_point now = Clock::now();
     if (ending_ && now >= end_deadline_) break;
     CheckStartup(now);
+    if (held_.has_value() && now >= held_->until) ReportHeld();
     if (options_.timeout_seconds > 0 && now >= limit) {
       Fail(124, "the job reached its time limit of " + std::to_string(options_.timeout_seconds) +
                     " s; ending the job");
     }
-    std::vector<pollfd> fds{{signals.fd(), POLLIN, 0}};
-    std::vector<int> owners{-1};
+    if (!ending_ && (out_->reader_gone() || err_->reader_gone())) {
+      // `zrun ... | head -1`: the reader left; end the job as SIGPIPE would, quietly.
+      Fail(128 + SIGPIPE, "");
+    }
+    // An output with nothing queued is left out (-1): a broken pipe would wake poll at once.
+    std::vector<pollfd> fds{{signals.fd(), POLLIN, 0},
+                            {out_->pending() ? out_->fd() : -1, POLLOUT, 0},
+                            {err_->pending() ? err_->fd() : -1, POLLOUT, 0}};
+    std::vector<int> owners{-1, -1, -1};
     for (size_t i = 0; i < hosts_.size(); ++i) {
       if (hosts_[i].done) continue;
       fds.push_back(pollfd{hosts_[i].link->fd(), POLLIN, 0});
       owners.push_back(static_cast<int>(i));
     }
     if (poll(fds.data(), fds.size(), 200) <= 0) continue;
+    if (fds[1].revents != 0) out_->Flush();
+    if (fds[2].revents != 0) err_->Flush();
     if (fds[0].revents & POLLIN) {
       for (int signo : signals.Drain()) {
         Fail(128 + signo,
              "got signal " + std::to_string(signo) + " (" + strsignal(signo) + "); ending the job");
       }
     }
-    for (size_t i = 1; i < fds.size(); ++i) {
+    for (size_t i = 3; i < fds.size(); ++i) {
       if (fds[i].revents != 0) OnLinkReadable(owners[i]);
     }
   }
+  if (held_.has_value()) ReportHeld();
   for (const Host& h : hosts_) {
-    if (!h.done)
-      fprintf(stderr, "zrun: the agent on %s did not confirm the end of the job\n",
-              h.agent.name.c_str());
+    if (!h.done) {
+      std::string line =
+          "zrun: the agent on " + h.agent.name + " did not confirm the end of the job\n";
+      err_->Write(line.data(), line.size());
+    }
   }
+  DrainOutput();
   return exit_code_;
 }
 
 int ClusterRun::Run() {
   start_ = Clock::now();
   signal(SIGPIPE, SIG_IGN);
+  out_ = std::make_unique<agent::OutputWriter>(1, kOutputLimit);
+  err_ = std::make_unique<agent::OutputWriter>(2, kOutputLimit);
   Status s = LoadKey();
   if (s.ok()) s = ApplyHostfile();
   StatusOr<std::vector<FoundAgent>> agents =
@@ -337,9 +451,17 @@ int ClusterRun::Run() {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
   };
   ZMPI_LOG(kInfo, "zrun", "%zu agents found after %.1f ms", agents->size(), ms());
+  std::vector<std::unique_ptr<agent::Link>> links;
+  std::vector<FoundAgent> usable = ConnectUsable(std::move(agents.value()), &links, &s);
+  if (!s.ok()) {
+    fprintf(stderr, "zrun: %s\n", s.message().c_str());
+    return 1;
+  }
+  ZMPI_LOG(kInfo, "zrun", "%zu agents connected and authenticated after %.1f ms", usable.size(),
+           ms());
   std::vector<agent::HostShare> shares;
   int total = 0;
-  for (FoundAgent& a : agents.value()) {
+  for (FoundAgent& a : usable) {
     auto slots = slots_.find(a.name);
     if (slots != slots_.end()) a.cores = slots->second;  // the hostfile's word wins
     shares.push_back(agent::HostShare{a.name, a.cores});
@@ -353,14 +475,17 @@ int ClusterRun::Run() {
     return 1;
   }
   // Only hosts that got ranks take part; filling in order keeps the same map without the rest.
+  // The others' links close here: their agents drop the connection, nothing started.
   std::vector<agent::HostShare> used;
   for (size_t i = 0; i < shares.size(); ++i) {
     if (plan->RanksOn(static_cast<int>(i)).empty()) continue;
     used.push_back(shares[i]);
     Host host;
-    host.agent = agents.value()[i];
+    host.agent = usable[i];
+    host.link = std::move(links[i]);
     hosts_.push_back(std::move(host));
   }
+  links.clear();
   plan = agent::JobPlan::Make(nranks_, used, options_.bind, options_.map);
   if (plan->oversubscribed() && !options_.oversubscribe) {
     fprintf(stderr, "zrun: warning: %d ranks on %d offered cores\n", nranks_, total);
@@ -369,12 +494,7 @@ int ClusterRun::Run() {
   char hex[17];
   snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(job_id_));
   nspace_ = std::string("zrun.") + hex;
-  s = ConnectAll();
-  if (s.ok()) {
-    ZMPI_LOG(kInfo, "zrun", "%zu agents connected and authenticated after %.1f ms", hosts_.size(),
-             ms());
-    s = LaunchAll(plan.value());
-  }
+  s = LaunchAll(plan.value());
   if (!s.ok()) {
     fprintf(stderr, "zrun: %s\n", s.message().c_str());
     for (Host& h : hosts_) h.link.reset();  // agents end what they started when we go

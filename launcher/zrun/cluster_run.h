@@ -13,11 +13,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
 #include "launcher/agent/job_plan.h"
 #include "launcher/agent/link.h"
+#include "launcher/agent/output_writer.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_finder.h"
 #include "launcher/zrun/launch_request.h"
@@ -52,7 +54,12 @@ class ClusterRun {
   Status LoadKey();
   // Appends the --hostfile hosts to options_.hosts and remembers their slots.
   Status ApplyHostfile();
-  Status ConnectAll();
+  // Connects to `found` at once (agent_connector.h); returns the agents that answered, with
+  // their links in `links`. A named (--host) agent that fails sets `error`; a discovered one
+  // is skipped with one warning line.
+  std::vector<FoundAgent> ConnectUsable(std::vector<FoundAgent> found,
+                                        std::vector<std::unique_ptr<agent::Link>>* links,
+                                        Status* error);
   Status LaunchAll(const agent::JobPlan& plan);
   int Loop();
   void OnLinkReadable(int host);
@@ -65,7 +72,16 @@ class ClusterRun {
   void EndEverywhere();
   bool AllDone() const;
 
+  // Rank output and zrun's own lines (never blocking, output_writer.h). zrun must keep
+  // reading the agents' connections (fences, exits), so output beyond the writers' bound is
+  // dropped and counted, and said once at the end.
+  void WriteOutput(bool is_stderr, const std::string& text);
+  void DrainOutput();
+
   Options options_;
+  std::unique_ptr<agent::OutputWriter> out_;
+  std::unique_ptr<agent::OutputWriter> err_;
+  uint64_t dropped_ = 0;
   std::unique_ptr<proto::KeyFile> key_;
   std::vector<Host> hosts_;
   uint64_t job_id_ = 0;
@@ -76,6 +92,21 @@ class ClusterRun {
   std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
   std::vector<std::vector<int>> ranks_;  // by host index (hosts_), for start-up reports
   std::optional<Clock::time_point> startup_since_;  // fence 1's first contribution, until released
+  bool startup_released_ = false;                   // fence 1 went through
+  // A rank that exited 0 on a host that had not reached MPI start-up's exchange: once another
+  // host waits there, that exchange can never complete (issue 16, defect 6).
+  std::optional<std::pair<int, int>> early_exit_;  // (rank, host index)
+  void OnRankExit(int host, const proto::RankExit& exit);
+  // An agent's report of a consequence (a rank's abort for a dead peer), held briefly while
+  // the cause may still be reported by the peer's host; Fail() of anything else wins.
+  struct Held {
+    int code = 0;
+    std::string reason;
+    Clock::time_point until;
+  };
+  std::optional<Held> held_;
+  void ReportHeld();
+  void CheckEarlyExit();
   bool failed_ = false;
   int exit_code_ = 0;
   bool ending_ = false;

@@ -88,6 +88,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
                       agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input) {
   agent::Spawner spawner(&topology_);
   for (int r = 0; r < plan.size(); ++r) {
+    if (supervisor->Tick()) return;  // --timeout, Ctrl-C or a failed rank while spawning
     StatusOr<agent::EnvBlock> env = RankEnvironment(pmix, r);
     if (!env.ok()) {
       supervisor->EndJob(
@@ -167,6 +168,7 @@ int Zrun::Run() {
   sup_options.nspace = nspace_;
   sup_options.host = host_;
   sup_options.timeout_seconds = options_.timeout_seconds;
+  sup_options.clock_start = t0;  // the time limit covers start-up too
   agent::Supervisor supervisor(sup_options, &pmix, &signals, &io);
   StartRanks(plan.value(), &pmix, &supervisor, &io, &input);
   s = input.Start();

@@ -133,6 +133,7 @@ StatusOr<agent::EnvBlock> AgentJob::RankEnvironment(int rank) {
 void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io) {
   agent::Spawner spawner(context_.topology);
   for (const agent::RankSlot& slot : plan_.RanksOn(host_index_)) {
+    if (supervisor->Tick()) return;  // zrun ended the job, or a rank failed, while spawning
     std::string who = "rank " + std::to_string(slot.rank) + " on " + context_.host;
     StatusOr<agent::EnvBlock> env = RankEnvironment(slot.rank);
     if (!env.ok()) {

@@ -32,9 +32,11 @@ using agent::LibraryDir;
 
 namespace {
 
-constexpr int kHandshakeTimeoutMs = 5000;
+// A peer without the key gets this long from its connection to a finished handshake (zrun
+// needs two round trips, milliseconds on a LAN): holding a connection open costs it little.
+constexpr int kHandshakeTimeoutMs = 2000;
 constexpr int kLaunchTimeoutMs = 10000;
-constexpr size_t kMaxPeers = 32;  // connections still in handshake or waiting for their Launch
+constexpr int kAcceptsPerRound = 16;  // bounded, so a flood of connections cannot starve peers
 
 int Fail(const Status& status) {
   fprintf(stderr, "zrund: %s\n", status.message().c_str());
@@ -62,7 +64,7 @@ Status Zrund::Listen() {
   sa.sin_port = htons(static_cast<uint16_t>(options_.port));
   sa.sin_addr.s_addr = htonl(INADDR_ANY);
   if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 ||
-      listen(listen_fd_, 16) != 0) {
+      listen(listen_fd_, 128) != 0) {
     return Error(Code::kOther, "cannot listen on port %d: %s", options_.port, strerror(errno));
   }
   socklen_t len = sizeof(sa);
@@ -118,23 +120,49 @@ Status Zrund::Setup() {
 }
 
 void Zrund::Accept() {
-  if (peers_.size() >= kMaxPeers) {
-    fprintf(stderr, "zrund: refused a connection: %zu pending already\n", peers_.size());
-    RefusePending(listen_fd_, "too many pending connections");
-    return;
+  for (int round = 0; round < kAcceptsPerRound; ++round) {
+    sockaddr_in sa{};
+    socklen_t len = sizeof(sa);
+    int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&sa), &len, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    char text[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &sa.sin_addr, text, sizeof(text));
+    std::string source = text;
+    std::string peer = source + ":" + std::to_string(ntohs(sa.sin_port));
+    std::vector<PendingView> views;
+    for (const auto& p : peers_) views.push_back({p->source, p->link->authenticated(), p->since});
+    AdmitDecision d = Admit(views, source);
+    auto link = std::make_unique<agent::Link>(fd, peer);
+    if (!d.accept) {
+      Drop(peers_.size(), source, peer, Error(Code::kOther, "%s", d.why.c_str()));
+      link->Refuse(Error(Code::kOther, "%s", d.why.c_str()));
+      continue;
+    }
+    if (d.evict.has_value()) {
+      Peer& victim = *peers_[*d.evict];
+      victim.link->Refuse(Error(Code::kOther, "%s", d.why.c_str()));
+      Drop(*d.evict, victim.source, victim.link->peer(), Error(Code::kOther, "%s", d.why.c_str()));
+    }
+    auto p = std::make_unique<Peer>();
+    p->link = std::move(link);
+    p->link->BeginAgentHandshake(*key_, publisher_->info().name);
+    p->source = source;
+    p->since = Clock::now();
+    p->deadline = p->since + std::chrono::milliseconds(kHandshakeTimeoutMs);
+    peers_.push_back(std::move(p));
   }
-  sockaddr_in sa{};
-  socklen_t len = sizeof(sa);
-  int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&sa), &len, SOCK_CLOEXEC);
-  if (fd < 0) return;
-  char text[INET_ADDRSTRLEN];
-  inet_ntop(AF_INET, &sa.sin_addr, text, sizeof(text));
-  std::string peer = std::string(text) + ":" + std::to_string(ntohs(sa.sin_port));
-  auto p = std::make_unique<Peer>();
-  p->link = std::make_unique<agent::Link>(fd, peer);
-  p->link->BeginAgentHandshake(*key_, publisher_->info().name);
-  p->deadline = Clock::now() + std::chrono::milliseconds(kHandshakeTimeoutMs);
-  peers_.push_back(std::move(p));
+}
+
+// Logs (bounded per source: a flood must not fill the log) and forgets peer `i` (none if
+// `i` is past the end).
+void Zrund::Drop(size_t i, const std::string& source, const std::string& peer, const Status& why) {
+  if (log_limiter_.Allow(source, Clock::now())) {
+    size_t left_out = log_limiter_.TakeSuppressed(source);
+    std::string more =
+        left_out > 0 ? " (and " + std::to_string(left_out) + " more from " + source + ")" : "";
+    fprintf(stderr, "zrund: refused %s: %s%s\n", peer.c_str(), why.message().c_str(), more.c_str());
+  }
+  if (i < peers_.size()) peers_.erase(peers_.begin() + static_cast<long>(i));
 }
 
 // Advances one peer: handshake, then its Launch. Returns the Launch once it arrived; drops
@@ -170,10 +198,7 @@ std::optional<proto::Launch> Zrund::StepPeer(size_t i, bool readable) {
                    p.link->authenticated() ? kLaunchTimeoutMs : kHandshakeTimeoutMs);
     p.link->Refuse(failed);
   }
-  if (!failed.ok()) {
-    fprintf(stderr, "zrund: refused %s: %s\n", peer.c_str(), failed.message().c_str());
-    peers_.erase(peers_.begin() + static_cast<long>(i));
-  }
+  if (!failed.ok()) Drop(i, p.source, peer, failed);
   return std::nullopt;
 }
 

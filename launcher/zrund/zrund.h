@@ -27,6 +27,7 @@
 #include "launcher/discovery/publisher.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/proto/messages.h"
+#include "launcher/zrund/admission.h"
 
 namespace zmpi::launcher::zrund {
 
@@ -83,11 +84,16 @@ class Zrund {
   // A connection on its way in: handshaking, then waiting for its Launch (both bounded).
   struct Peer {
     std::unique_ptr<agent::Link> link;
+    std::string source;  // the peer's address (admission.h counts per source)
+    std::chrono::steady_clock::time_point since;
     std::chrono::steady_clock::time_point deadline;
   };
   using Clock = std::chrono::steady_clock;
 
+  // Accepts what is pending on the listening socket (a bounded number per round), admitting
+  // each by admission.h's rules.
   void Accept();
+  void Drop(size_t i, const std::string& source, const std::string& peer, const Status& why);
   std::optional<proto::Launch> StepPeer(size_t i, bool readable);
   // Runs one job; returns true if the agent should stop (it got SIGTERM/SIGINT/SIGHUP, or
   // could not restart). Restarts the agent if libpmix stopped answering during the job.
@@ -109,6 +115,7 @@ class Zrund {
   std::unique_ptr<discovery::Publisher> publisher_;
   AgentContext context_;
   std::vector<std::unique_ptr<Peer>> peers_;
+  LogLimiter log_limiter_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::string address_;

@@ -3,7 +3,7 @@
 # discovery run only inside the hosts' namespaces, never in the root namespace.
 #   zrund_test.sh CASE ZRUND ZRUN P2P_TEST [COLL_TEST|none [WEATHER|none [AVAHI_BROWSE|none]]]
 # CASE: run | discover | security | kill_rank | kill_agent | staging | failures | startup |
-#       pmix_restart
+#       pmix_restart | output
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1
@@ -506,8 +506,66 @@ RANK
       --host h1,h2 --map-by node -n 2 "$p2p"
     restarted 3 PMIx_server_register_nspace
     ;;
+  output)
+    # Issue 16, defects 4 and 10 across hosts: rank output never blocks zrun, a reader that
+    # leaves ends the job, lines stay whole, and a consequence does not hide its cause.
+    start_agents 2 || exit 1
+    chatty='head -c 3000000 /dev/zero | tr "\0" x | fold -w 99; exec sleep 60'
+    t0=$(now_ms)
+    { cluster_run h1 "$zrun" --key-file "$key" -n auto --timeout 2 sh -c "$chatty" 2>"$keydir/err"
+      echo "rc=$? ms=$(($(now_ms) - t0))" >"$keydir/res"; } | { sleep 12; cat >/dev/null; }
+    cat "$keydir/res" "$keydir/err"
+    # 2 s, then the agents' end (SIGTERM, SIGKILL after 2 s) and 1 s of output at most; before
+    # the fix zrun ended only when the reader woke up (12 s).
+    grep -Eq "^rc=124 ms=[0-7][0-9]{3}$" "$keydir/res" &&
+      pass "--timeout 2 with zrun's stdout pipe full: exit 124 in time" || fail "full pipe: $(cat "$keydir/res")"
+    no_ranks_left
+    t0=$(now_ms)
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto sh -c 'while :; do echo y; done' 2>"$keydir/err" |
+      head -n 1; echo "rc=${PIPESTATUS[0]}")
+    dt=$(($(now_ms) - t0))
+    [ "$out" = "y
+rc=141" ] && [ $dt -lt 10000 ] && [ ! -s "$keydir/err" ] &&
+      pass "| head -1 ends a 6-rank job on 3 hosts quietly: 141 after $dt ms" ||
+      fail "| head -1: $out after $dt ms: $(cat "$keydir/err")"
+    no_ranks_left
+    # shellcheck disable=SC2016
+    long='for i in 1 2 3; do head -c 200000 /dev/zero | tr "\0" "$PMIX_RANK"; echo; done; printf "frag$PMIX_RANK"'
+    cluster_run h1 "$zrun" --key-file "$key" -n auto sh -c "$long" >"$keydir/out" 2>"$keydir/err"
+    rc=$?
+    mixed=$(grep -cvE '^([0-5]+|frag[0-5])$' "$keydir/out")
+    frags=$(grep -c '^frag[0-5]$' "$keydir/out")
+    per=$(grep -v frag "$keydir/out" | tr -d '\n' | fold -w 1 | sort | uniq -c | awk '{print $1}' | sort -u)
+    [ $rc = 0 ] && [ "$mixed" = 0 ] && [ "$frags" = 6 ] && [ "$per" = 600000 ] &&
+      pass "6 ranks on 3 hosts: 200 KB lines never mixed, 6 fragments on lines of their own" ||
+      fail "lines across hosts: exit $rc, $mixed mixed, $frags fragments, per rank $per"
+    # Rank 4 (h3) aborts as MPI does for a dead peer; rank 2 (h2) is killed 0.3 s later.
+    # shellcheck disable=SC2016
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto sh -c 'case "$PMIX_RANK" in
+      4) exec "$0" --abort 76 --sleep 30 ;; 2) exec "$0" --delay 0.3 --signal 9 ;;
+      *) exec "$0" --sleep 30 ;; esac' "$(dirname "$p2p")/pmix_client" 2>&1 >/dev/null)
+    rc=$?
+    echo "$out"
+    [ $rc = 137 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -qx "zrun: rank 2 on h2 was killed by signal 9 (Killed); ending the job" &&
+      pass "the killed rank on h2 is the one line, not h3's abort for it" || fail "first cause: exit $rc"
+    no_ranks_left
+    # With no death behind it, that abort is reported after the short holds (agent, zrun).
+    t0=$(now_ms)
+    # shellcheck disable=SC2016
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto sh -c 'case "$PMIX_RANK" in
+      4) exec "$0" --abort 76 --sleep 30 ;; *) exec "$0" --sleep 30 ;; esac' \
+      "$(dirname "$p2p")/pmix_client" 2>&1 >/dev/null)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 76 ] && [ $dt -lt 8000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -q "^zrun: rank 4 on h3 called abort with code 76" &&
+      pass "a lone abort for a dead peer on h3 is reported ($dt ms)" || fail "lone abort: exit $rc after $dt ms"
+    no_ranks_left
+    ;;
   *)
-    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures|startup|pmix_restart ZRUND ZRUN P2P [COLL]"
+    echo "usage: zrund_test.sh run|discover|security|kill_rank|kill_agent|staging|failures|startup|pmix_restart|output ZRUND ZRUN P2P [COLL]"
     exit 2
     ;;
 esac

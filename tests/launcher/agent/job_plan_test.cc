@@ -60,6 +60,23 @@ TEST(JobPlan, RejectsNonsense) {
   EXPECT_FALSE(JobPlan::Make(2, {{"h1", 0}}, BindPolicy::kCore).ok());
 }
 
+// Issue 16, defect 9: -n 100000 was accepted and zrun grew until the OOM killer.
+TEST(JobPlan, RanksAreBoundedByWhatTheHostsOffer) {
+  StatusOr<JobPlan> plan = JobPlan::Make(100000, {{"h1", 2}}, BindPolicy::kCore);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), Code::kArg);
+  EXPECT_EQ(plan.status().message(),
+            "100000 ranks are more than this host can run: 2 cores offered, at most 128 ranks "
+            "per core (256 in all)");
+  EXPECT_TRUE(JobPlan::Make(2 * kMaxRanksPerCore, {{"h1", 2}}, BindPolicy::kCore).ok());
+  EXPECT_FALSE(JobPlan::Make(2 * kMaxRanksPerCore + 1, {{"h1", 2}}, BindPolicy::kCore).ok());
+  // Over several hosts the bound is their sum.
+  EXPECT_TRUE(JobPlan::Make(5 * kMaxRanksPerCore, {{"h1", 2}, {"h2", 3}}, BindPolicy::kNone).ok());
+  plan = JobPlan::Make(5 * kMaxRanksPerCore + 1, {{"h1", 2}, {"h2", 3}}, BindPolicy::kNone);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("the job's hosts can run: 5 cores"), std::string::npos);
+}
+
 TEST(JobPlan, MapByNodeDealsOnePerHostInTurn) {
   StatusOr<JobPlan> plan =
       JobPlan::Make(7, {{"a", 1}, {"b", 3}, {"c", 2}}, BindPolicy::kCore, MapBy::kNode);

@@ -7,6 +7,7 @@
  *     --exit-after-finalize CODE  finalize, then exit with CODE
  *     --signal SIG      kill itself with SIG after the wire-up
  *     --abort CODE      PMIx_Abort(CODE) after the wire-up
+ *     --delay SEC       wait SEC seconds after the wire-up before --abort/--signal/--exit
  *     --sleep SEC       sleep SEC seconds after the wire-up (0.1 s steps)
  *     --others-sleep SEC  ranks other than --rank sleep SEC seconds instead
  *     --make-shm        create /dev/shm/<ZMPI_JOB_SHM_PREFIX>test and leave it there
@@ -30,7 +31,7 @@
 struct Args {
   int only_rank, exit_code, exit_after_finalize, signal_no, abort_code, lines, no_finalize, affinity, no_pmix;
   int make_shm, fence_only;
-  double sleep_s, others_sleep_s, stall_s;
+  double sleep_s, others_sleep_s, stall_s, delay_s;
   const char* env;
 };
 
@@ -51,6 +52,7 @@ static void ParseArgs(int argc, char** argv, struct Args* a) {
     else if (!strcmp(o, "--sleep")) a->sleep_s = atof(v), ++i;
     else if (!strcmp(o, "--others-sleep")) a->others_sleep_s = atof(v), ++i;
     else if (!strcmp(o, "--stall")) a->stall_s = atof(v), ++i;
+    else if (!strcmp(o, "--delay")) a->delay_s = atof(v), ++i;
     else if (!strcmp(o, "--make-shm")) a->make_shm = 1;
     else if (!strcmp(o, "--fence-only")) a->fence_only = 1;
     else if (!strcmp(o, "--lines")) a->lines = atoi(v), ++i;
@@ -150,6 +152,7 @@ int main(int argc, char** argv) {
   for (int i = 0; mine && i < a.lines; ++i) {
     printf("rank %u line %06d %0190d\n", me.rank, i, 0);
   }
+  if (mine && a.delay_s > 0) usleep((useconds_t)(a.delay_s * 1e6));
   if (mine && a.abort_code >= 0) PMIx_Abort(a.abort_code, "test abort", NULL, 0);
   if (mine && a.signal_no > 0) kill(getpid(), a.signal_no);
   if (mine && a.exit_code >= 0) exit(a.exit_code);

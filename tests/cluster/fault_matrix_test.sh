@@ -1,0 +1,209 @@
+#!/bin/bash
+# The fault matrix of issue 16 on 3 namespace hosts (tests/cluster/harness.sh): faults injected
+# into a running MPI job (the weather model, halo exchanges and reductions every step). Each
+# must end the job in under 10 s with one line naming the cause, leave no rank process and no
+# shared-memory segment on any host, and leave the agents serving the next job.
+#   fault_matrix_test.sh CASE ZRUND ZRUN P2P_TEST WEATHER
+# CASE:
+#   kill_rank   kill -9 of a rank on h2
+#   kill_agent  kill -9 of h3's agent
+#   kill_zrun   kill -9 of zrun (no line: the agents end the job by themselves)
+#   stop_rank   SIGSTOP of a rank on h2 in a job with --timeout 6
+#   early_exit  one rank exits 0 before MPI_Init (on a host with other ranks, and alone on its
+#               host) while the others wait in MPI_Init (issue 16, defect 6)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+case_name=$1
+zrund=$2
+zrun=$3
+p2p=$4
+weather=$5
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+logs() { for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; tail -n 30 "$f"; done; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+keydir=$(mktemp -d /tmp/zrund-faults.XXXXXX)
+trap 'cluster_down; rm -rf -- "$keydir"' EXIT
+cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
+export -n NETNS_CLUSTER_DIR
+NETNS_CLUSTER_TIMEOUT=60
+key=$keydir/cluster.key
+"$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
+port=7411
+declare -A agent
+
+start_agent() {
+  local pid log deadline h=$1
+  mkdir -p "$keydir/tmp"
+  read -r pid log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" "$zrund" --key-file "$key" \
+    --iface eth0 --port "$port" --cores 2 --cache-dir "$keydir/cache-$h")
+  agent[$h]=$pid
+  deadline=$(($(now_ms) + 5000))
+  until grep -q "serving on" "$log" 2>/dev/null; do
+    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
+    sleep 0.05
+  done
+}
+start_agents() {
+  local h
+  for h in h1 h2 h3; do start_agent "$h" || return 1; done
+  sleep 1.0  # unique mDNS records are probed (~0.75 s) before they are answered
+}
+rank_pids() {
+  local inner
+  inner=$(cluster__inner "${agent[$1]}") || return 1
+  ps -o pid= --ppid "$inner" | tr -d ' '
+}
+# wait_ranks N: until every host's agent has N ranks (bounded).
+wait_ranks() {
+  local h deadline=$(($(now_ms) + 30000))
+  for h in h1 h2 h3; do
+    while [ "$(rank_pids "$h" | wc -l)" -lt "$1" ]; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "ranks did not start on $h"; logs; return 1; }
+      sleep 0.05
+    done
+  done
+}
+# clean HOSTS...: no rank process (within 3 s) and no shared memory on each host.
+clean() {
+  local h p deadline=$(($(now_ms) + 3000)) inner
+  for h in "$@"; do
+    [ -n "${agent[$h]:-}" ] && kill -0 "${agent[$h]}" 2>/dev/null || continue
+    while [ -n "$(rank_pids "$h")" ]; do
+      [ "$(now_ms)" -ge "$deadline" ] && { fail "ranks left on $h: $(rank_pids "$h")"; return 1; }
+      sleep 0.05
+    done
+    inner=$(cluster__inner "${agent[$h]}")
+    [ -z "$(ls "/proc/$inner/root/dev/shm/" 2>/dev/null)" ] ||
+      fail "shared memory left on $h: $(ls "/proc/$inner/root/dev/shm/")"
+  done
+  cluster__state && for h in h1 h2 h3; do
+    for p in $(ip netns pids "$(cluster__ns "$h")"); do
+      case "$(cat "/proc/$p/comm" 2>/dev/null)" in weather | p2p_test | pmix_client | sh)
+        fail "a rank process survives on $h: $p $(cat "/proc/$p/comm")" ;;
+      esac
+    done
+  done
+  pass "no rank process and no shared memory left on $*"
+}
+# next_job: the agents serve the next job (an agent still ending the last one says busy).
+next_job() {
+  local try out
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto "$p2p" 2>&1) &&
+      echo "$out" | grep -q "p2p_test: OK .* 6 ranks" && { pass "the next 6-rank job runs"; return; }
+    sleep 0.5
+  done
+  fail "next job: $out"
+}
+# ended_in_one_line ZPID ZLOG T0 REGEX EXIT: zrun (spawned) ends within 10 s of T0 with exit
+# status EXIT and exactly one line of its own, matching REGEX.
+ended_in_one_line() {
+  local dt
+  [ "$(cluster_wait "$1" 10)" = exited ] || { fail "zrun still runs 10 s after the fault"; logs; return 1; }
+  dt=$(($(now_ms) - $3))
+  cat "$2"
+  [ "$(grep -c '^zrun: ' "$2")" = 1 ] && grep -Eqx "$4" "$2" && grep -qx "zrun-exit=$5" "$2" &&
+    pass "ended $dt ms after the fault with one line, exit $5" || fail "end: lines or status"
+}
+weather_args=(--size 96 --steps 1000000 --every 0 --no-image)
+spawn_job() {  # spawn_job ZRUN_ARGS...: the job in the background on h1; sets zpid zlog
+  read -r zpid zlog < <(cluster_spawn h1 sh -c "\"\$@\"; echo zrun-exit=\$?" sh "$zrun" \
+    --key-file "$key" "$@")
+}
+
+case "$case_name" in
+  kill_rank)
+    start_agents || exit 1
+    spawn_job -n auto "$weather" "${weather_args[@]}"
+    wait_ranks 2 || exit 1
+    sleep 1  # well into the time steps
+    t0=$(now_ms)
+    kill -KILL "$(rank_pids h2 | head -n1)"
+    ended_in_one_line "$zpid" "$zlog" "$t0" \
+      "zrun: rank [23] on h2 was killed by signal 9 \(Killed\); ending the job" 137
+    clean h1 h2 h3
+    next_job
+    ;;
+  kill_agent)
+    start_agents || exit 1
+    spawn_job -n auto "$weather" "${weather_args[@]}"
+    wait_ranks 2 || exit 1
+    sleep 1
+    t0=$(now_ms)
+    kill -KILL "$(cluster__inner "${agent[h3]}")"
+    ended_in_one_line "$zpid" "$zlog" "$t0" "zrun: lost the agent on h3 .*; ending the job" 1
+    unset 'agent[h3]'
+    clean h1 h2
+    ;;
+  kill_zrun)
+    start_agents || exit 1
+    spawn_job -n auto "$weather" "${weather_args[@]}"
+    wait_ranks 2 || exit 1
+    sleep 1
+    t0=$(now_ms)
+    kill -KILL "$(ps -o pid= --ppid "$(cluster__inner "$zpid")" | tr -d ' ')"
+    deadline=$(($(now_ms) + 10000))
+    for h in h1 h2 h3; do
+      while [ -n "$(rank_pids "$h")" ] && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.05; done
+    done
+    dt=$(($(now_ms) - t0))
+    [ $dt -lt 10000 ] && pass "the agents ended the ranks $dt ms after kill -9 of zrun" ||
+      fail "ranks still run 10 s after kill -9 of zrun"
+    grep -h "lost zrun" "$NETNS_CLUSTER_DIR"/h*.log | head -n 3
+    clean h1 h2 h3
+    next_job
+    ;;
+  stop_rank)
+    start_agents || exit 1
+    spawn_job -n auto --timeout 6 "$weather" "${weather_args[@]}"
+    wait_ranks 2 || exit 1
+    sleep 1
+    t0=$(now_ms)
+    kill -STOP "$(rank_pids h2 | head -n1)"
+    ended_in_one_line "$zpid" "$zlog" "$t0" \
+      "zrun: the job reached its time limit of 6 s; ending the job" 124
+    clean h1 h2 h3
+    next_job
+    ;;
+  early_exit)
+    start_agents || exit 1
+    # Rank 3 (h2, next to rank 2) exits 0 at once; the others enter MPI_Init.
+    t0=$(now_ms)
+    # shellcheck disable=SC2016
+    out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto sh -c \
+      'if [ "$PMIX_RANK" = 3 ]; then exit 0; fi; exec "$0"' "$p2p" 2>&1)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 1 ] && [ $dt -lt 10000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -qx "zrun: rank 3 on h2 exited with code 0 before MPI_Init while other ranks wait for it in MPI start-up; ending the job" &&
+      pass "rank 3 on h2 (next to rank 2): one line, exit 1, $dt ms" || fail "early exit next to a rank: exit $rc after $dt ms"
+    clean h1 h2 h3
+    # One rank per host; rank 1 (alone on h2) exits 0 after a moment: only zrun sees that
+    # h1 and h3 wait in MPI_Init's exchange for a host whose rank has gone.
+    t0=$(now_ms)
+    # shellcheck disable=SC2016
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h1,h2,h3 --map-by node -n 3 sh -c \
+      'if [ "$PMIX_RANK" = 1 ]; then sleep 0.5; exit 0; fi; exec "$0"' "$p2p" 2>&1)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 1 ] && [ $dt -lt 10000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -qx "zrun: rank 1 on h2 exited with code 0 before MPI_Init while other ranks wait for it in MPI start-up; ending the job" &&
+      pass "rank 1 alone on h2: one line, exit 1, $dt ms" || fail "early exit alone on a host: exit $rc after $dt ms"
+    clean h1 h2 h3
+    next_job
+    ;;
+  *)
+    echo "usage: fault_matrix_test.sh kill_rank|kill_agent|kill_zrun|stop_rank|early_exit ZRUND ZRUN P2P WEATHER"
+    exit 2
+    ;;
+esac
+[ $failures = 0 ] || logs
+echo "$failures failure(s)"
+[ $failures = 0 ]
