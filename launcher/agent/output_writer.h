@@ -1,5 +1,5 @@
 // OutputWriter: the launcher's own stdout or stderr, written without ever blocking its event
-// loop (issue 16, defect 4: with its stdout pipe full, zrun stopped enforcing --timeout and
+// loop (with its stdout pipe full, zrun stopped enforcing --timeout and
 // ignored Ctrl-C). Bytes are queued and written as the descriptor takes them; the loop polls
 // events() and calls Flush() when it is writable. The owner bounds the queue through full():
 // zrun stops reading ranks' pipes while it is full (the ranks then wait on their own writes,

@@ -31,7 +31,7 @@ struct SupervisorOptions {
   std::string nspace;          // the job's PMIx namespace
   std::string host;            // this host's name, for report lines
   int timeout_seconds = 0;     // 0 = no limit
-  // --timeout counts from here: the launcher's start (issue 16, defect 9), not the end of
+  // --timeout counts from here: the launcher's start, not the end of
   // spawning. Default: when the Supervisor is made.
   std::optional<std::chrono::steady_clock::time_point> clock_start;
   // The job ends if StartupDone() has not been called this long after the first rank
@@ -151,7 +151,7 @@ class Supervisor {
   std::optional<Held> held_;
   // A rank that exited 0 without ever connecting to PMIx (a non-MPI program, or an MPI
   // program that quit before MPI_Init): fine alone, but ranks that connect are then stuck in
-  // MPI start-up's exchange, which needs every rank (issue 16, defect 6).
+  // MPI start-up's exchange, which needs every rank.
   std::optional<int> early_exit_;
 };
 

@@ -1,7 +1,7 @@
 // ConnectAgents: connects to and authenticates with every agent at once, within one time
 // budget, so that an agent that is silent, slow, refuses (busy) or fails the handshake (a
 // process on the LAN announcing the public cluster id without the key) costs the job at most
-// that budget and never the others' turn (issue 16, defect 1). ClusterRun decides what a
+// that budget and never the others' turn. ClusterRun decides what a
 // failure means: a named agent (--host) ends the job, a discovered one is skipped.
 #ifndef ZMPI_LAUNCHER_ZRUN_AGENT_CONNECTOR_H_
 #define ZMPI_LAUNCHER_ZRUN_AGENT_CONNECTOR_H_

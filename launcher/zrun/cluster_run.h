@@ -94,7 +94,7 @@ class ClusterRun {
   std::optional<Clock::time_point> startup_since_;  // fence 1's first contribution, until released
   bool startup_released_ = false;                   // fence 1 went through
   // A rank that exited 0 on a host that had not reached MPI start-up's exchange: once another
-  // host waits there, that exchange can never complete (issue 16, defect 6).
+  // host waits there, that exchange can never complete.
   std::optional<std::pair<int, int>> early_exit_;  // (rank, host index)
   void OnRankExit(int host, const proto::RankExit& exit);
   // An agent's report of a consequence (a rank's abort for a dead peer), held briefly while

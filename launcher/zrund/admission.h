@@ -1,6 +1,6 @@
 // Admission: which connections an agent keeps while they are on their way in (handshake, then
 // their Launch). Anyone on the LAN can open TCP connections to an agent without the key, so
-// the table of such peers must not be a resource one source can take (issue 16, defect 2):
+// the table of such peers must not be a resource one source can take:
 //
 // - a source (IPv4 address) holds at most kMaxPerSource unauthenticated connections; a new one
 //   beyond that replaces the source's oldest;

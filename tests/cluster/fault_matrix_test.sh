@@ -1,5 +1,5 @@
 #!/bin/bash
-# The fault matrix of issue 16 on 3 namespace hosts (tests/cluster/harness.sh): faults injected
+# The fault matrix on 3 namespace hosts (tests/cluster/harness.sh): faults injected
 # into a running MPI job (the weather model, halo exchanges and reductions every step). Each
 # must end the job in under 10 s with one line naming the cause, leave no rank process and no
 # shared-memory segment on any host, and leave the agents serving the next job.
@@ -10,7 +10,7 @@
 #   kill_zrun   kill -9 of zrun (no line: the agents end the job by themselves)
 #   stop_rank   SIGSTOP of a rank on h2 in a job with --timeout 6
 #   early_exit  one rank exits 0 before MPI_Init (on a host with other ranks, and alone on its
-#               host) while the others wait in MPI_Init (issue 16, defect 6)
+#               host) while the others wait in MPI_Init
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1

@@ -1,5 +1,5 @@
-/* A peer on the LAN without the cluster key, for the hostile-LAN cases of zrund_test.sh
- * (issue 16). Every mode ends after SECS seconds; connections closed by the agent are opened
+/* A peer on the LAN without the cluster key, for the hostile-LAN cases of zrund_test.sh.
+ * Every mode ends after SECS seconds; connections closed by the agent are opened
  * again, so the pressure holds for the whole time.
  *   hostile silent PORT SECS          listens; accepts every connection and never answers
  *                                     (a fake agent that stays silent after its mDNS record)

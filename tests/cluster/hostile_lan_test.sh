@@ -1,5 +1,5 @@
 #!/bin/bash
-# Hostile-LAN cases of issue 16 on namespace hosts (tests/cluster/harness.sh): a peer on the
+# Hostile-LAN cases on namespace hosts (tests/cluster/harness.sh): a peer on the
 # LAN without the cluster key must not be able to stop jobs. Agents and discovery run only
 # inside the hosts' namespaces, never in the root namespace.
 #   hostile_lan_test.sh CASE ZRUND ZRUN ZMPI_MDNS HOSTILE

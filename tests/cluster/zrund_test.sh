@@ -507,7 +507,7 @@ RANK
     restarted 3 PMIx_server_register_nspace
     ;;
   output)
-    # Issue 16, defects 4 and 10 across hosts: rank output never blocks zrun, a reader that
+    # rank output never blocks zrun, a reader that
     # leaves ends the job, lines stay whole, and a consequence does not hide its cause.
     start_agents 2 || exit 1
     chatty='head -c 3000000 /dev/zero | tr "\0" x | fold -w 99; exec sleep 60'

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 16, defect 7: a full /dev/shm must end the job with a message that says so, not kill
+# a full /dev/shm must end the job with a message that says so, not kill
 # ranks with SIGBUS. Runs in a private mount namespace with a tiny tmpfs on /dev/shm (needs
 # root): 8 KiB (no room for the ranks' segment headers: MPI_Init fails) and 64 KiB (headers
 # fit, rings do not: the first sends fail).

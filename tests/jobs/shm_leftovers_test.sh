@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 16, defect 8: kill -9 of zrun leaves its ranks' /dev/shm segments; the next zrun must
+# kill -9 of zrun leaves its ranks' /dev/shm segments; the next zrun must
 # remove them, and must not touch the segments of a job that is still running. Runs in a
 # private mount namespace with its own tmpfs on /dev/shm (needs root), so other jobs on this
 # machine are neither seen nor touched.

@@ -1,4 +1,4 @@
-/* Shared memory that scales (issue 16): many ranks on one host start quickly and use shared
+/* Shared memory that scales: many ranks on one host start quickly and use shared
  * memory that grows with the pairs that talk, not with the square of the ranks.
  *
  *   shm_scale_test all|ring MAX_MIB MAX_INIT_S [HOLD_S]

@@ -60,7 +60,7 @@ TEST(JobPlan, RejectsNonsense) {
   EXPECT_FALSE(JobPlan::Make(2, {{"h1", 0}}, BindPolicy::kCore).ok());
 }
 
-// Issue 16, defect 9: -n 100000 was accepted and zrun grew until the OOM killer.
+// -n 100000 was accepted and zrun grew until the OOM killer.
 TEST(JobPlan, RanksAreBoundedByWhatTheHostsOffer) {
   StatusOr<JobPlan> plan = JobPlan::Make(100000, {{"h1", 2}}, BindPolicy::kCore);
   ASSERT_FALSE(plan.ok());

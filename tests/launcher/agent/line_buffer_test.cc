@@ -38,7 +38,7 @@ TEST(LineBuffer, PartialLinesWaitForTheirEnd) {
   EXPECT_TRUE(b.empty());
 }
 
-// Issue 16, defect 10: a long line went out in pieces between which other ranks' lines could
+// a long line went out in pieces between which other ranks' lines could
 // fall, and a final fragment was glued to the next rank's output. Every piece ends a line.
 TEST(LineBuffer, EndlessLineIsCutIntoLinesAtTheLimit) {
   LineBuffer b(4);

@@ -1,5 +1,5 @@
 // FrameReader's size limit: before the handshake a peer without the key can make the reader
-// hold no more than kMaxPreAuthFrame bytes (issue 16, defect 3: 16 MiB pre-auth frames took
+// hold no more than kMaxPreAuthFrame bytes (16 MiB pre-auth frames took
 // an agent from 8 MB to 571 MB over 32 connections).
 #include "launcher/proto/frame_reader.h"
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # zrun (one host, no agents) under readers that are slow or leave, huge -n, long lines and
-# failures with a cause and its consequences (issue 16, defects 4, 9 and 10). Every wait is
+# failures with a cause and its consequences. Every wait is
 # bounded; everything started is ended by PID.
 #   output_test.sh CASE ZRUN PMIX_CLIENT
 # CASE:
@@ -161,7 +161,7 @@ rc=141" ] && [ "$dt" -lt 5000 ] && pass "| head -1 ends the job: exit 141 after 
     ;;
   early_exit)
     # Rank 1 exits 0 without MPI_Init (before, then after the others connected to PMIx): the
-    # others would wait in start-up's exchange forever (issue 16, defect 6).
+    # others would wait in start-up's exchange forever.
     for pause in "" "sleep 0.5;"; do
       t0=$(now_ms)
       out=$(timeout -k 1 30 "$zrun" -n 3 --oversubscribe sh -c \

@@ -1,6 +1,5 @@
 // zrund's admission rules (launcher/zrund/admission.h): one source cannot take the table of
-// connections on their way in, and authenticated peers are never pushed out (issue 16,
-// defect 2: 40 idle connections refused 6 of 8 real jobs).
+// connections on their way in, and authenticated peers are never pushed out (40 idle connections refused 6 of 8 real jobs).
 #include "launcher/zrund/admission.h"
 
 #include <gtest/gtest.h>
