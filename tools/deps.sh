@@ -2,8 +2,12 @@
 # Installs the Debian 12 packages zmpi needs to build and test (only what is missing), and
 # any further packages named as arguments (benchmarks/compare.sh adds the reference MPIs).
 set -eu
+# Tests of the drop-in (tests/compat): MPICH's wrappers and library build programs that must run
+# on zmpi (mpich, libmpich-dev), netpipe-mpich2 is a Debian program built against MPICH, meson
+# and autoconf build user projects against zmpi.
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
-libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev $*"
+libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
+mpich libmpich-dev gfortran netpipe-mpich2 meson autoconf $*"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -33,7 +33,7 @@ void WriteAll(int fd, const char* text) {
 }
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void ChildMain(pid_t parent, const int go[2], int out_fd, int err_fd,
+[[noreturn]] void ChildMain(pid_t parent, const int go[2], int in_fd, int out_fd, int err_fd,
                             const char* path, char* const* argv, char* const* envp) {
   close(go[1]);  // else our own copy of the write end would keep the go pipe open
   int go_fd = go[0];
@@ -46,8 +46,8 @@ void WriteAll(int fd, const char* text) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  int null_fd = open("/dev/null", O_RDONLY);
-  if (null_fd >= 0) dup2(null_fd, 0);
+  int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
+  if (in > 0) dup2(in, 0);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
   char byte;
@@ -81,7 +81,8 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
   sigprocmask(SIG_BLOCK, &all, &saved);
   pid_t pid = fork();
   if (pid == 0) {
-    ChildMain(parent, go, out[1], err[1], request.path.c_str(), argv.data(), envp.data());
+    ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.path.c_str(), argv.data(),
+              envp.data());
   }
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   close(go[0]);

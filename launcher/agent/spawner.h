@@ -2,9 +2,9 @@
 //
 // The child gets its own process group (so signals reach everything it starts), dies with the
 // launcher (PR_SET_PDEATHSIG=SIGKILL, so a SIGKILLed launcher leaves no orphans), has stdin on
-// /dev/null and stdout/stderr on pipes whose read ends the caller owns. The child waits on a
-// "go" pipe until the parent has bound it to its core, so the rank's first instruction already
-// runs there. If exec fails the child prints why on its stderr and exits 127.
+// /dev/null (or SpawnRequest::stdin_fd) and stdout/stderr on pipes whose read ends the caller owns.
+// The child waits on a "go" pipe until the parent has bound it to its core, so the rank's first
+// instruction already runs there. If exec fails the child prints why on its stderr and exits 127.
 #ifndef ZMPI_LAUNCHER_AGENT_SPAWNER_H_
 #define ZMPI_LAUNCHER_AGENT_SPAWNER_H_
 
@@ -24,6 +24,7 @@ struct SpawnRequest {
   std::vector<std::string> env;   // NAME=VALUE, the complete environment
   int core = -1;                  // logical core to bind to, -1 = none
   bool describe_binding = false;  // fill SpawnedProcess::binding (before the rank runs)
+  int stdin_fd = -1;              // becomes the child's stdin (caller keeps it); -1 = /dev/null
 };
 
 struct SpawnedProcess {

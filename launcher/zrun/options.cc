@@ -9,7 +9,8 @@ namespace {
 
 enum class Id {
   kRanks, kBind, kReport, kTimeout, kStartupTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
-  kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal, kOversubscribe
+  kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal, kOversubscribe,
+  kMpichBinaries, kPpn, kWdir, kGenvList, kVersion, kStdin
 };
 
 struct Spec {
@@ -20,7 +21,7 @@ struct Spec {
 
 // One row per option; every spelling of a row means the same thing.
 constexpr Spec kSpecs[] = {
-    {{"-n", "-np", "--np", "--n", nullptr}, Id::kRanks, true},
+    {{"-n", "-np", "--np", "--n", "-c"}, Id::kRanks, true},  // -c: Open MPI's synonym
     {{"--bind-to", "-bind-to", nullptr}, Id::kBind, true},
     {{"--report-bindings", "-report-bindings", nullptr}, Id::kReport, false},
     {{"--timeout", "-timeout", nullptr}, Id::kTimeout, true},
@@ -31,8 +32,8 @@ constexpr Spec kSpecs[] = {
     {{"--help", "-h", "-help", nullptr}, Id::kHelp, false},
     {{"--help-env", nullptr}, Id::kHelpEnv, false},
     {{"--map-by", "-map-by", nullptr}, Id::kMapBy, true},
-    {{"--host", "-host", "-H", nullptr}, Id::kHost, true},
-    {{"--hostfile", "-hostfile", "--machinefile", "-machinefile", nullptr}, Id::kHostfile, true},
+    {{"--host", "-host", "-H", "-hosts", nullptr}, Id::kHost, true},
+    {{"--hostfile", "-hostfile", "--machinefile", "-machinefile", "-f"}, Id::kHostfile, true},
     {{"--key-file", nullptr}, Id::kKeyFile, true},
     {{"--new-key", nullptr}, Id::kNewKey, true},
     {{"--discover", "--print-hosts", nullptr}, Id::kDiscover, false},
@@ -41,6 +42,14 @@ constexpr Spec kSpecs[] = {
     {{"--local", nullptr}, Id::kLocal, false},
     // Open MPI habits: more ranks than cores is allowed anyway; saying so silences the warning.
     {{"--oversubscribe", "-oversubscribe", nullptr}, Id::kOversubscribe, false},
+    {{"--mpich-binaries", nullptr}, Id::kMpichBinaries, false},
+    // Hydra and Open MPI spellings that mpiexec/mpirun (links to zrun) must accept.
+    {{"-ppn", "--ppn", "-npernode", "--npernode", "-N"}, Id::kPpn, true},
+    {{"-wdir", "--wdir", "-wd", "--wd", nullptr}, Id::kWdir, true},
+    {{"-genvlist", "--genvlist", "-envlist", nullptr}, Id::kGenvList, true},
+    {{"--version", "-V", "-version", nullptr}, Id::kVersion, false},
+    {{"--stdin", "-stdin", nullptr}, Id::kStdin, true},
+    {{"-genvall", "-envall", nullptr}, Id::kIgnore, false},  // the ranks get zrun's environment
     {{"--allow-run-as-root", "-allow-run-as-root", nullptr}, Id::kIgnore, false},
 };
 
@@ -72,6 +81,7 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
         return Error(Code::kArg, "%s wants a positive number or 'auto', not '%s'", name.c_str(),
                      value.c_str());
       }
+      o->nranks_given = true;
       return OkStatus();
     case Id::kBind:
       if (value == "core") o->bind = agent::BindPolicy::kCore;
@@ -161,6 +171,44 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
     case Id::kOversubscribe:
       o->oversubscribe = true;
       return OkStatus();
+    case Id::kMpichBinaries:
+      o->mpich_binaries = true;
+      return OkStatus();
+    case Id::kPpn:
+      if (!ParseInt(value, 1, &o->ranks_per_host)) {
+        return Error(Code::kArg, "%s wants a positive number, not '%s'", name.c_str(),
+                     value.c_str());
+      }
+      return OkStatus();
+    case Id::kWdir:
+      if (value.empty()) return Error(Code::kArg, "%s wants a directory", name.c_str());
+      o->wdir = value;
+      return OkStatus();
+    case Id::kGenvList: {
+      size_t start = 0;
+      for (;;) {
+        size_t comma = value.find(',', start);
+        std::string var = value.substr(start, comma - start);
+        if (var.empty() || var.find('=') != std::string::npos) {
+          return Error(Code::kArg, "%s wants names like A,B", name.c_str());
+        }
+        o->env_specs.push_back(var);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      return OkStatus();
+    }
+    case Id::kVersion:
+      o->version = true;
+      return OkStatus();
+    case Id::kStdin:
+      if (value == "all") o->stdin_rank = Options::kStdinAll;
+      else if (value == "none") o->stdin_rank = Options::kStdinNone;
+      else if (!ParseInt(value, 0, &o->stdin_rank)) {
+        return Error(Code::kArg, "%s wants a rank, 'all' or 'none', not '%s'", name.c_str(),
+                     value.c_str());
+      }
+      return OkStatus();
   }
   return OkStatus();
 }
@@ -197,7 +245,7 @@ StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
       return Error(Code::kArg, "%s takes no value", name.c_str());
     }
     ZMPI_RETURN_IF_ERROR(Apply(*spec, name, value, args, &i, &o));
-    if (o.help || o.help_env) return o;
+    if (o.help || o.help_env || o.version) return o;
   }
   o.command.assign(args.begin() + static_cast<long>(i), args.end());
   if (o.command.empty() && o.new_key.empty() && !o.discover) {
@@ -220,10 +268,21 @@ std::string UsageText() {
          "  --tag-output, -prepend-rank, -l\n"
          "                           prefix each output line with [rank]\n"
          "  --help-env               list the ZMPI_* environment variables\n"
+         "  --mpich-binaries         also preload zmpi's libmpi.so.12, for MPICH-built\n"
+         "                           programs started by a script (MPICH-built programs\n"
+         "                           load zmpi without it: docs/mpich-binaries.md)\n"
+         "  --stdin RANK|all|none    who reads zrun's standard input (default rank 0)\n"
+         "  -wdir, --wdir DIR        run in DIR\n"
+         "  -ppn N                   ranks per host (on this machine: -n N if -n is absent)\n"
+         "  -genvlist A,B            same as -x A -x B\n"
+         "  -V, --version            print zrun's version and library directory\n"
          "\n"
-         "Many hosts (agents started with zrund; see docs/zrund.md). Used when --host,\n"
-         "--hostfile or --key-file is given, or the default key ~/.config/zmpi/cluster.key\n"
-         "exists:\n"
+         "Also installed as mpiexec and mpirun, with Hydra's and Open MPI's spellings:\n"
+         "-np, -H, -hosts, -f, -machinefile, -genv, -env, -l, -wd, -npernode.\n"
+         "\n"
+         "`zrun -n N prog` runs on this machine. Many hosts (agents started with zrund; see\n"
+         "docs/zrund.md) when --host, --hostfile, --key-file or --discover is given, or for\n"
+         "-n auto when the default key ~/.config/zmpi/cluster.key exists:\n"
          "  --host a,b               run on these agents, ranks filled host by host\n"
          "                           (ADDRESS:PORT[:SLOTS] names an agent without mDNS)\n"
          "  --map-by core|node       fill each host before the next (core, default) or deal\n"

@@ -13,6 +13,7 @@ namespace zmpi::launcher::zrun {
 
 struct Options {
   int nranks = 1;
+  bool nranks_given = false;  // -n was on the command line
   bool auto_ranks = false;  // -n auto: one rank per core
   agent::BindPolicy bind = agent::BindPolicy::kCore;
   agent::MapBy map = agent::MapBy::kCore;  // --map-by core|node (many hosts)
@@ -40,6 +41,19 @@ struct Options {
   // --oversubscribe: more ranks than cores is intended; no warning (a test harness that
   // compares output, like MPICH's runtests, fails a test on any extra line).
   bool oversubscribe = false;
+  // --mpich-binaries: also LD_PRELOAD zmpi's libmpi.so.12 (mpich_binaries.h), for programs
+  // built against MPICH that zrun cannot inspect (started by a script) or whose RPATH wins.
+  bool mpich_binaries = false;
+  // -ppn N (Hydra; Open MPI's --npernode): ranks per host. On this host alone it is the rank
+  // count when -n is not given.
+  int ranks_per_host = 0;
+  std::string wdir;      // -wdir D: the ranks (and zrun) work in D; "" = the current directory
+  bool version = false;  // --version, -V
+  // --stdin: which rank reads zrun's standard input (Open MPI's --stdin). kStdinAll copies it to
+  // every rank; kStdinNone gives every rank /dev/null.
+  static constexpr int kStdinNone = -1;
+  static constexpr int kStdinAll = -2;
+  int stdin_rank = 0;
 };
 
 // Parses argv[1..]. Errors are kArg with a message fit for "zrun: <message>".

@@ -16,6 +16,7 @@
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/agent/spawner.h"
 #include "launcher/agent/temp_dir.h"
+#include "launcher/zrun/mpich_binaries.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -60,6 +61,13 @@ StatusOr<agent::JobPlan> Zrun::MakePlan() {
   return plan;
 }
 
+Status Zrun::PlanMpichBinary() {
+  ZMPI_ASSIGN_OR_RETURN(MpichSetup setup, CheckProgram(options_.command[0], program_path_, lib_dir_,
+                                                       options_.mpich_binaries));
+  preload_ = setup.preload;
+  return OkStatus();
+}
+
 StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::PmixServer* pmix, int rank) {
   agent::EnvBlock env = base_env_;
   ZMPI_ASSIGN_OR_RETURN(std::vector<std::string> pmix_vars, pmix->ForkEnvironment(nspace_, rank));
@@ -71,12 +79,13 @@ StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::PmixServer* pmix, int ran
   env.Set(contract::kJobHostEnv, host_);
   env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
   if (!lib_dir_.empty()) env.PrependPath("LD_LIBRARY_PATH", lib_dir_);
+  if (!preload_.empty()) env.PrependPath("LD_PRELOAD", preload_);
   for (const std::string& spec : options_.env_specs) env.SetFromSpec(spec, base_env_);
   return env;
 }
 
 void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
-                      agent::Supervisor* supervisor, agent::IoForwarder* io) {
+                      agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input) {
   agent::Spawner spawner(&topology_);
   for (int r = 0; r < plan.size(); ++r) {
     StatusOr<agent::EnvBlock> env = RankEnvironment(pmix, r);
@@ -91,6 +100,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
     request.env = env->entries();
     request.core = plan.rank(r).core;
     request.describe_binding = options_.report_bindings;
+    request.stdin_fd = input->FdFor(r);
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
     if (!p.ok()) {
       supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " + p.status().message());
@@ -126,8 +136,13 @@ int Zrun::Run() {
       options_.command[0], base_env_.Find("PATH").value_or("/usr/bin:/bin"));
   if (!path.ok()) return Fail(path.status());
   program_path_ = path.value();
+  Status mpich = PlanMpichBinary();
+  if (!mpich.ok()) return Fail(mpich);
   StatusOr<agent::JobPlan> plan = MakePlan();
   if (!plan.ok()) return Fail(plan.status());
+  StdinFeeder input;
+  Status stdin_ok = input.Prepare(options_.stdin_rank, plan->size());
+  if (!stdin_ok.ok()) return Fail(stdin_ok);
   ZMPI_LOG(kInfo, "zrun", "topology and plan ready after %.1f ms", ms());
 
   // From here on a signal ends the job through the loop, so every exit path cleans up.
@@ -152,9 +167,12 @@ int Zrun::Run() {
   sup_options.host = host_;
   sup_options.timeout_seconds = options_.timeout_seconds;
   agent::Supervisor supervisor(sup_options, &pmix, &signals, &io);
-  StartRanks(plan.value(), &pmix, &supervisor, &io);
+  StartRanks(plan.value(), &pmix, &supervisor, &io, &input);
+  s = input.Start();
+  if (!s.ok()) supervisor.EndJob(1, s.message());
   ZMPI_LOG(kInfo, "zrun", "%d ranks started after %.1f ms", plan->size(), ms());
   int code = supervisor.Run();
+  input.Stop();
   ZMPI_LOG(kInfo, "zrun", "job ended with %d after %.1f ms", code, ms());
 
   pmix.DeregisterJob(nspace_);

@@ -14,6 +14,7 @@
 #include "launcher/agent/supervisor.h"
 #include "launcher/agent/topology.h"
 #include "launcher/zrun/options.h"
+#include "launcher/zrun/stdin_feeder.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -30,11 +31,14 @@ class Zrun {
   // Removes inherited PMIx/MPI launcher variables from this process and the ranks' base env.
   void ScrubEnvironment();
   StatusOr<agent::JobPlan> MakePlan();
+  // Reads the program's ELF dependencies: refuses an MPICH binary zmpi cannot stand in for,
+  // sets preload_ where LD_LIBRARY_PATH is not enough (mpich_binaries.h).
+  Status PlanMpichBinary();
   // The complete environment of `rank`.
   StatusOr<agent::EnvBlock> RankEnvironment(agent::PmixServer* pmix, int rank);
   // Starts every rank; on failure ends the job through `supervisor`.
   void StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
-                  agent::Supervisor* supervisor, agent::IoForwarder* io);
+                  agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input);
 
   Options options_;
   agent::Topology topology_;
@@ -44,6 +48,7 @@ class Zrun {
   std::string shm_prefix_;
   std::string program_path_;
   std::string lib_dir_;
+  std::string preload_;  // LD_PRELOAD for the ranks, "" for none
 };
 
 }  // namespace zmpi::launcher::zrun

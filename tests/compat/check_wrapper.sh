@@ -29,8 +29,11 @@ check_tree() {
   show=$("$mpicc" -show)
   expect "$tree: -show names our include dir first" "$show" "^cc -I$prefix/include( |\$)"
   reject "$tree: -show names no other MPI" "$show" "openmpi|mpich|/usr/include"
-  expect "$tree: link adds our library last" "$("$mpicc" -show x.c -o x)" \
-    "^cc -I$prefix/include x\\.c -o x $link_flags\$"
+  # Our -L and rpath before the user's arguments (a user's -L cannot shadow our libmpi.so),
+  # -lmpi after the user's objects.
+  expect "$tree: link puts our -L first, -lmpi last" \
+    "$("$mpicc" -show x.c -o x -L/usr/lib/x86_64-linux-gnu)" \
+    "^cc -I$prefix/include -L$libdir -Wl,-rpath,$libdir x\\.c -o x -L/usr/lib/x86_64-linux-gnu -lmpi\$"
   for flag in -c -E -S -M -MM; do
     reject "$tree: $flag adds no link flags" "$("$mpicc" -show "$flag" x.c)" "-lmpi|-L|rpath"
   done
@@ -39,6 +42,31 @@ check_tree() {
   expect "$tree: arguments are quoted" "$("$mpicc" -show -c 'a b.c')" "'a b\\.c'"
   expect "$tree: -showme:compile" "$("$mpicc" -showme:compile)" "^-I$prefix/include\$"
   expect "$tree: -showme:link" "$("$mpicc" -showme:link)" "^$link_flags\$"
+  # Open MPI's double-dash spellings (Meson asks these), MPICH's -compile_info/-link_info.
+  expect "$tree: --showme:compile" "$("$mpicc" --showme:compile)" "^-I$prefix/include\$"
+  expect "$tree: --showme:link" "$("$mpicc" --showme:link)" "^$link_flags\$"
+  expect "$tree: --showme:incdirs" "$("$mpicc" --showme:incdirs)" "^$prefix/include\$"
+  expect "$tree: --showme:libdirs" "$("$mpicc" --showme:libdirs)" "^$libdir\$"
+  expect "$tree: --showme:libs" "$("$mpicc" --showme:libs)" "^mpi\$"
+  expect "$tree: --showme:command" "$("$mpicxx" --showme:command)" "^c\\+\\+\$"
+  expect "$tree: --showme:version" "$("$mpicc" --showme:version)" \
+    "^mpicc: zmpi [0-9]+\\.[0-9]+\\.[0-9]+ "
+  expect "$tree: --showme alone" "$("$mpicc" --showme -c x.c)" "^cc -I$prefix/include -c x\\.c\$"
+  expect "$tree: -compile_info" "$("$mpicc" -compile_info)" "^cc -I$prefix/include\$"
+  expect "$tree: -link_info" "$("$mpicc" -link_info)" "^cc -I$prefix/include $link_flags\$"
+  if "$mpicc" --showme:bogus >"$tmp/log" 2>&1; then
+    fail "$tree: --showme:bogus accepted"
+  else
+    expect "$tree: unknown query is named" "$(cat "$tmp/log")" "unknown query --showme:bogus"
+  fi
+  # --version and -v alone: our line first, then the compiler's own answer.
+  version=$("$mpicc" --version)
+  expect "$tree: --version names zmpi" "$(printf '%s\n' "$version" | head -n 1)" \
+    "^mpicc: zmpi [0-9.]+ \\(MPI 4\\.0, MPICH ABI\\), compiler: cc\$"
+  expect "$tree: --version shows the compiler's" "$(printf '%s\n' "$version" | sed -n 2p)" "."
+  expect "$tree: -v alone names zmpi" "$("$mpicc" -v 2>/dev/null | head -n 1)" "^mpicc: zmpi "
+  expect "$tree: -v with a file is the compiler's verbose flag" "$("$mpicc" -show -v -c x.c)" \
+    "^cc -I$prefix/include -v -c x\\.c\$"
 
   # A decoy mpi.h on every implicit include path must lose against ours.
   if (CPATH=$tmp/decoy C_INCLUDE_PATH=$tmp/decoy CPLUS_INCLUDE_PATH=$tmp/decoy \
@@ -65,6 +93,10 @@ check_tree() {
   ln -sf "$mpicc" "$tmp/linked-mpicc"
   expect "$tree: works through a symlink" "$("$tmp/linked-mpicc" -show -c x.c)" "-I$prefix/include"
   if [ -n "$pkg_config" ]; then
+    for name in mpi mpi-c mpi-cxx ompi-c ompi-cxx; do
+      other=$(PKG_CONFIG_PATH=$libdir/pkgconfig "$pkg_config" --cflags --libs "$name")
+      expect "$tree: pkg-config $name" "$other" "^-I[^ ]*/include -L[^ ]*/lib[^ ]* .*-lmpi"
+    done
     pc=$(PKG_CONFIG_PATH=$libdir/pkgconfig "$pkg_config" --cflags --libs zmpi)
     expect "$tree: pkg-config zmpi" "$pc" "^-I[^ ]*/include -L[^ ]*/lib[^ ]* .*-lmpi"
     inc=$(printf '%s\n' "$pc" | sed 's/^-I\([^ ]*\) .*/\1/')

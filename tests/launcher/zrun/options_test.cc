@@ -161,3 +161,74 @@ TEST(Options, KeyAndDiscoverNeedNoProgram) {
 
 }  // namespace
 }  // namespace zmpi::launcher::zrun
+
+namespace zmpi::launcher::zrun {
+namespace {
+
+// The spellings mpiexec/mpirun (links to zrun) must take from Hydra and Open MPI users.
+TEST(LauncherSpellings, HydraAndOpenMpiOptions) {
+  StatusOr<Options> o =
+      ParseOptions({"-f", "hosts.txt", "-hosts", "a,b", "-ppn", "2", "-wdir", "/tmp", "-genvlist",
+                    "A,B", "-genvall", "-l", "--", "prog", "-n", "3"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->hostfile, "hosts.txt");
+  EXPECT_EQ(o->hosts, std::vector<std::string>({"a", "b"}));
+  EXPECT_EQ(o->ranks_per_host, 2);
+  EXPECT_EQ(o->wdir, "/tmp");
+  EXPECT_EQ(o->env_specs, std::vector<std::string>({"A", "B"}));
+  EXPECT_TRUE(o->tag_output);
+  EXPECT_FALSE(o->nranks_given);
+  EXPECT_EQ(o->command, std::vector<std::string>({"prog", "-n", "3"}));
+  for (const char* spelling : {"-npernode", "--npernode", "--ppn", "-N"}) {
+    o = ParseOptions({spelling, "4", "prog"});
+    ASSERT_TRUE(o.ok()) << spelling;
+    EXPECT_EQ(o->ranks_per_host, 4);
+  }
+  for (const char* spelling : {"-wd", "--wd", "--wdir"}) {
+    o = ParseOptions({spelling, "/x", "prog"});
+    ASSERT_TRUE(o.ok()) << spelling;
+    EXPECT_EQ(o->wdir, "/x");
+  }
+  o = ParseOptions({"-np", "2", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->nranks_given);
+  o = ParseOptions({"-c", "5", "prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->nranks, 5);
+}
+
+TEST(LauncherSpellings, BadValuesAndUnknownOptions) {
+  for (std::vector<std::string> bad :
+       {std::vector<std::string>{"-ppn", "0", "prog"}, {"-genvlist", "A,,B", "prog"},
+        {"-genvlist", "A=1", "prog"}, {"--stdin", "x", "prog"}, {"--stdin", "-3", "prog"},
+        {"--mca", "btl", "self", "prog"}, {"-wdir", "", "prog"}}) {
+    StatusOr<Options> o = ParseOptions(bad);
+    EXPECT_FALSE(o.ok()) << bad[0] << " " << bad[1];
+    EXPECT_EQ(o.status().code(), Code::kArg);
+  }
+  StatusOr<Options> o = ParseOptions({"--mca", "btl", "self", "prog"});
+  EXPECT_NE(o.status().message().find("unknown option '--mca'"), std::string::npos);
+}
+
+TEST(LauncherSpellings, StdinVersionMpich) {
+  StatusOr<Options> o = ParseOptions({"prog"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->stdin_rank, 0);
+  EXPECT_FALSE(o->mpich_binaries);
+  o = ParseOptions({"--stdin", "all", "prog"});
+  EXPECT_EQ(o->stdin_rank, Options::kStdinAll);
+  o = ParseOptions({"--stdin=none", "prog"});
+  EXPECT_EQ(o->stdin_rank, Options::kStdinNone);
+  o = ParseOptions({"-stdin", "3", "prog"});
+  EXPECT_EQ(o->stdin_rank, 3);
+  o = ParseOptions({"--mpich-binaries", "prog"});
+  EXPECT_TRUE(o->mpich_binaries);
+  for (const char* spelling : {"--version", "-V"}) {
+    o = ParseOptions({spelling});  // no program needed
+    ASSERT_TRUE(o.ok()) << spelling;
+    EXPECT_TRUE(o->version);
+  }
+}
+
+}  // namespace
+}  // namespace zmpi::launcher::zrun
