@@ -48,7 +48,7 @@ HAND = {
     'MPI_Win_set_name', 'MPI_Error_string', 'MPI_Info_set', 'MPI_Info_get', 'MPI_Info_delete',
     'MPI_Info_get_valuelen', 'MPI_Info_get_nthkey', 'MPI_Info_get_string',
     'MPI_Get_library_version', 'MPI_Pcontrol', 'MPI_Buffer_detach', 'MPI_Comm_get_attr',
-    'MPI_Win_get_attr',
+    'MPI_Win_get_attr', 'MPI_Info_create_env', 'MPI_Comm_detach_buffer',
 }
 
 # Callback types whose C call passes every argument by reference, as a Fortran procedure with
@@ -93,7 +93,11 @@ def parse_param(text):
 
 def convert(func, param):
     """Returns (fortran-side C parameter, C argument expression) for one parameter."""
-    base, name, depth, _ = parse_param(param)
+    base, name, depth, const = parse_param(param)
+    if base == 'char' and depth == 1 and const:
+        # An input CHARACTER: its hidden length comes after all arguments; the C call gets a
+        # NUL-terminated copy without trailing blanks (ZF_STRING_IN in binding()).
+        return 'char *%s' % name, 'c_%s' % name
     if param.strip().endswith('[][3]') and base == 'int':
         # RANGES(3, N) in Fortran is C's int ranges[n][3].
         return 'MPI_Fint *%s' % name, '(int(*)[3])%s' % name
@@ -142,13 +146,18 @@ def binding(row):
     if row.ret not in ('int', 'double', 'MPI_Aint'):
         raise Skip('return type %s' % row.ret)
     params = [] if row.params.strip() == 'void' else gen_api.split_top(row.params)
-    formals, actuals = [], []
+    formals, actuals, strings = [], [], []
     for p in params:
         f, a = convert(row.name, p)
         formals.append(f)
         actuals.append(a)
+        if a.startswith('c_') and f.startswith('char *'):
+            strings.append(a[2:])
+    if strings and row.ret != 'int':
+        raise Skip('CHARACTER argument of a function')
     if row.ret == 'int':
         formals.append('MPI_Fint *ierror')
+    formals += ['size_t %s_len' % n for n in strings]
     ret = {'int': 'void', 'double': 'double', 'MPI_Aint': 'MPI_Aint'}[row.ret]
     out = []
     for prefix in ('MPI_', 'PMPI_'):
@@ -157,7 +166,16 @@ def binding(row):
         sig = '%s %s_(%s)' % (ret, lower, ', '.join(formals) or 'void')
         call = '%s(%s)' % (cname, ', '.join(actuals))
         body = ('*ierror = %s;' % call) if row.ret == 'int' else ('return %s;' % call)
-        out.append('ZF_API %s {\n  %s\n}\n' % (sig, body))
+        if strings:
+            dup = ''.join('  char *c_%s = ZfStringDup(%s, %s_len);\n' % (n, n, n)
+                          for n in strings)
+            ok = ' && '.join('c_%s' % n for n in strings)
+            free = ''.join('  free(c_%s);\n' % n for n in strings)
+            out.append('ZF_API %s {\n%s  if (%s) {\n    %s\n  } else {\n'
+                       '    *ierror = MPI_ERR_NO_MEM;\n  }\n%s}\n'
+                       % (sig, dup, ok, body, free))
+        else:
+            out.append('ZF_API %s {\n  %s\n}\n' % (sig, body))
         for alias in (lower, lower + '__', cname.upper()):
             out.append('ZF_ALIAS(%s, %s_);\n' % (alias, lower))
     return ''.join(out), [p + row.short for p in ('mpi_', 'pmpi_')]

@@ -13,6 +13,7 @@
 
 #include <mpi.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #define ZF_API __attribute__((visibility("default")))
 /* Another external name of a binding (MPICH exports four per routine). */

@@ -1,6 +1,7 @@
-/* Bindings written by hand: CHARACTER arguments (hidden lengths last), MPI_Init without
- * argc/argv, MPI_Pcontrol (C varargs, no ierror in Fortran), MPI_Buffer_detach (the address it
- * returns has no Fortran meaning). gen-fortran.py's HAND list names them. */
+/* Bindings written by hand: output CHARACTER arguments (hidden lengths last), MPI_Init and
+ * MPI_Info_create_env without argc/argv, MPI_Pcontrol (C varargs, no ierror in Fortran),
+ * MPI_Buffer_detach and MPI_Comm_detach_buffer (the address they return has no Fortran
+ * meaning). gen-fortran.py's HAND list names them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,3 +79,17 @@ ZF_NAMES(error_string, ERROR_STRING);
 ZF_NAME_PAIR(comm, COMM, MPI_Comm, MPI_Comm_get_name, MPI_Comm_set_name);
 ZF_NAME_PAIR(type, TYPE, MPI_Datatype, MPI_Type_get_name, MPI_Type_set_name);
 ZF_NAME_PAIR(win, WIN, MPI_Win, MPI_Win_get_name, MPI_Win_set_name);
+
+ZF_API void mpi_comm_detach_buffer_(MPI_Fint *comm, void *buffer_addr, MPI_Fint *size,
+                                    MPI_Fint *ierror) {
+  (void)buffer_addr;
+  void *address = NULL;
+  *ierror = MPI_Comm_detach_buffer((MPI_Comm)*comm, &address, size);
+}
+ZF_NAMES(comm_detach_buffer, COMM_DETACH_BUFFER);
+
+/* MPI_INFO_CREATE_ENV(INFO, IERROR): Fortran has no argc/argv to give. */
+ZF_API void mpi_info_create_env_(MPI_Fint *info, MPI_Fint *ierror) {
+  *ierror = MPI_Info_create_env(0, NULL, (MPI_Info *)info);
+}
+ZF_NAMES(info_create_env, INFO_CREATE_ENV);

@@ -30,7 +30,10 @@ program fortran_basic
   integer(kind=8) :: i8
   integer :: myop, errh, ivec(3), ovec(3)
   external :: fortran_max_abs, fortran_errhandler
-  integer :: handled_code, handled_count
+  integer :: handled_code, handled_count, newclass, newcode
+  integer(kind=MPI_ADDRESS_KIND) :: psize, ppos
+  character :: packed(64)
+  integer :: unpacked(3)
   common /fortran_errh/ handled_code, handled_count
 #ifdef USE_MPI_MODULE
   character(len=*), parameter :: name = 'fortran_module'
@@ -224,6 +227,22 @@ program fortran_basic
   call check(handled_count == 1 .and. eclass == MPI_ERR_TAG, 'Fortran errhandler')
   call MPI_Errhandler_free(errh, ierr)
   call MPI_Comm_free(newcomm, ierr)
+  ! Input CHARACTER arguments of generated bindings: a new error string, external32 packing.
+  call MPI_Add_error_class(newclass, ierr)
+  call MPI_Add_error_code(newclass, newcode, ierr)
+  call MPI_Add_error_string(newcode, 'zmpi fortran error   ', ierr)
+  call MPI_Error_string(newcode, estring, namelen, ierr)
+  call check(ierr == MPI_SUCCESS .and. estring == 'zmpi fortran error' .and. namelen == 18, &
+             'Add_error_string')
+  call MPI_Pack_external_size('external32', 3, MPI_INTEGER, psize, ierr)
+  call check(ierr == MPI_SUCCESS .and. psize == 12, 'Pack_external_size')
+  ppos = 0
+  call MPI_Pack_external('external32', (/ 1, 258, -1 /), 3, MPI_INTEGER, packed, 64_8, ppos, ierr)
+  call check(ierr == MPI_SUCCESS .and. ppos == 12 .and. ichar(packed(4)) == 1 .and. &
+             ichar(packed(7)) == 1 .and. ichar(packed(8)) == 2, 'Pack_external (big-endian)')
+  ppos = 0
+  call MPI_Unpack_external('external32', packed, 12_8, ppos, unpacked, 3, MPI_INTEGER, ierr)
+  call check(all(unpacked == (/ 1, 258, -1 /)) .and. ppos == 12, 'Unpack_external')
   call MPI_Error_string(MPI_ERR_TAG, estring, namelen, ierr)
   call check(namelen > 0 .and. len_trim(estring) == namelen, 'Error_string')
 

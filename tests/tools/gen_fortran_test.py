@@ -30,6 +30,7 @@ int | MPI_Comm_create_keyval | MPI_Comm_copy_attr_function *comm_copy_attr_fn, M
 int | MPI_Type_get_attr | MPI_Datatype datatype, int type_keyval, void *attribute_val, int *flag | attr.cc
 int | MPI_Comm_set_name | MPI_Comm comm, const char *comm_name | comm.cc
 double | MPI_Wtime | void | init.cc
+int | MPI_Add_error_string | int errorcode, const char *string | errhandler.cc
 MPI_Fint | MPI_Comm_c2f | MPI_Comm comm | convert.cc
 """
 
@@ -97,6 +98,14 @@ class SmallTree(unittest.TestCase):
         self.assertIn('(int(*)[3])ranges', c)
         self.assertIn('double mpi_wtime_(void)', c)
         self.assertIn('return MPI_Wtime();', c)
+
+    def test_input_character(self):
+        c = self.files['fortran_bindings.c']
+        self.assertIn('void mpi_add_error_string_(MPI_Fint *errorcode, char *string, '
+                      'MPI_Fint *ierror, size_t string_len)', c)
+        self.assertIn('char *c_string = ZfStringDup(string, string_len);', c)
+        self.assertIn('*ierror = MPI_Add_error_string(*errorcode, c_string);', c)
+        self.assertIn('free(c_string);', c)
 
     def test_left_out(self):
         c = self.files['fortran_bindings.c']
