@@ -11,6 +11,8 @@
 #ifndef ZMPI_COMMON_CONTRACT_H_
 #define ZMPI_COMMON_CONTRACT_H_
 
+#include <cstdint>
+
 namespace zmpi::contract {
 
 // PMIx keys published by each rank (values are strings).
@@ -28,6 +30,16 @@ inline constexpr char kJobHostsEnv[] = "ZMPI_JOB_HOSTS";
 // Prefix for shared-memory segment names of this job; the agent removes /dev/shm/<prefix>*
 // when the job ends, whatever state the ranks died in.
 inline constexpr char kJobShmPrefixEnv[] = "ZMPI_JOB_SHM_PREFIX";
+// Every /dev/shm object zmpi creates has a name that starts with kShmNamePrefix. An object
+// whose first 8 bytes are kShmLockedMagic and a version >= kShmLockedMinVersion (two native
+// uint32) follows the lock convention: its creator holds a shared flock(2) on it from before
+// it has a size until it is unlinked, and writes those bytes after locking. So such an object
+// that nobody holds locked is a dead process's leftover: launchers remove them when they start
+// (launcher/agent/shm_cleaner.h), e.g. after zrun was SIGKILLed. Objects of older formats are
+// never judged (their creators took no lock).
+inline constexpr char kShmNamePrefix[] = "zmpi-";
+inline constexpr uint32_t kShmLockedMagic = 0x7a73686d;  // "zshm"
+inline constexpr uint32_t kShmLockedMinVersion = 3;
 
 // Exit code a rank uses when it ends because of MPI_Abort with code 0 or a fatal MPI error
 // without a better code.

@@ -152,6 +152,7 @@ int Zrun::Run() {
   // Declared in this order so they are torn down in reverse: server first, then its directory.
   agent::TempDir tmpdir;
   agent::RemoveStaleTempDirs("zrun-pmix", host_);  // left by a zrun that was SIGKILLed
+  agent::RemoveDeadShmSegments();                   // the same for its ranks' /dev/shm
   s = tmpdir.Create(agent::OwnedTempPrefix("zrun-pmix", host_));
   if (!s.ok()) return Fail(s);
   agent::PmixServer pmix;

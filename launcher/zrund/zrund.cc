@@ -83,6 +83,7 @@ Status Zrund::Setup() {
   ZMPI_RETURN_IF_ERROR(Listen());
   ZMPI_RETURN_IF_ERROR(signals_.Install({SIGINT, SIGTERM, SIGHUP, SIGCHLD}));
   agent::RemoveStaleTempDirs("zrund-pmix", host);
+  agent::RemoveDeadShmSegments();  // left by jobs whose launcher was SIGKILLed
   ZMPI_RETURN_IF_ERROR(tmpdir_.Create(agent::OwnedTempPrefix("zrund-pmix", host)));
   pmix_ = std::make_unique<agent::PmixServer>();
   ZMPI_RETURN_IF_ERROR(pmix_->Init(tmpdir_.path(), topology_.hwloc_handle()));

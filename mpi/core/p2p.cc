@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/check.h"
+#include "mpi/core/coll_request.h"
 #include "mpi/core/derived_op.h"
 #include "mpi/core/request.h"
 #include "mpi/core/request_ext.h"
@@ -53,6 +54,10 @@ void FailDeadPeers(Request* const* requests, int count) {
   Engine& engine = Runtime::Get()->engine();
   for (int i = 0; i < count; ++i) {
     Request* r = requests[i];
+    if (r && !r->complete && r->kind == RequestKind::kCollective) [[unlikely]] {
+      static_cast<CollectiveExt&>(*r->ext).FailDeadPeers();
+      continue;
+    }
     if (r && !r->complete && r->peer >= 0 && !engine.PeerAlive(r->peer)) engine.FailPeerDead(r);
   }
 }

@@ -25,6 +25,7 @@ enum class RequestKind : uint8_t {
   kCompound,     // several sends/receives as one (MPI_Isendrecv, MPI_Isendrecv_replace)
   kPartSend,     // MPI_Psend_init
   kPartRecv,     // MPI_Precv_init
+  kCollective,   // non-blocking and persistent collectives (coll_request.h)
 };
 
 // What a request that is not a plain send or receive carries (persistent arguments,

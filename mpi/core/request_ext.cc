@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "mpi/core/bsend.h"
+#include "mpi/core/coll_request.h"
 #include "mpi/core/partitioned.h"
 #include "mpi/core/runtime.h"
 
@@ -172,6 +173,9 @@ Status Start(Request* r) {
     case RequestKind::kPartRecv:
       s = PartitionedStart(r);
       break;
+    case RequestKind::kCollective:
+      StartCollective(r);  // errors come through the request
+      break;
     default:
       s = Error(Code::kRequest, "MPI_Start of a request that is not persistent");
   }
@@ -255,6 +259,13 @@ Status GrequestComplete(Request* r) {
 }
 
 Status FinishSpecial(Request* r, MPI_Status* status) {
+  if (r->kind == RequestKind::kCollective) {
+    if (Inactive(r)) {
+      EmptyStatus(status);
+      return OkStatus();
+    }
+    return FinishCollective(r, status);
+  }
   if (r->persistent) {
     if (!r->active) {
       EmptyStatus(status);
@@ -289,6 +300,10 @@ Status GetStatus(Request* r, bool* flag, MPI_Status* status) {
     MPI_Status* st = status == MPI_STATUS_IGNORE || status == nullptr ? &local : status;
     EmptyStatus(st);
     return FromCode(g.query_fn(g.extra_state, st), "MPI_Grequest_query_function");
+  }
+  if (r->kind == RequestKind::kCollective) {
+    CollectiveStatus(status);
+    return r->error;
   }
   RequestKind kind = r->kind;
   FillStatusAs(
@@ -326,6 +341,8 @@ Status Cancel(Request* r) {
       return FromCode(g.cancel_fn(g.extra_state, r->complete ? 1 : 0),
                       "MPI_Grequest_cancel_function");
     }
+    case RequestKind::kCollective:
+      return Error(Code::kRequest, "MPI_Cancel of a collective request");
     case RequestKind::kRecv:
       // Receives not yet matched are withdrawn; sends are never cancelled (MPI 4.1
       // deprecates it), which the standard allows: MPI_Test_cancelled then reports false.

@@ -29,8 +29,8 @@ constexpr uint32_t kRetriesPerAliveCheck = 4096;
 
 struct ParsedAddress {
   std::string name;
-  pid_t pid;
-  uint64_t probe_addr;
+  pid_t pid = 0;
+  uint64_t probe_addr = 0;
 };
 
 // "<name>;<pid>;<probe hex>", split from the right so the name may contain ';'.
@@ -50,28 +50,26 @@ bool ParseAddress(const std::string& text, ParsedAddress* out) {
   return !probe.empty() && *end == '\0';
 }
 
-size_t HeaderBytes(size_t num_ranks) {
-  return RoundUp(kRanksOffset + num_ranks * sizeof(int32_t), kPageSize);
-}
+// Where the parts of a segment's header are for `n` local ranks (shm_format.h).
+struct HeaderLayout {
+  explicit HeaderLayout(size_t n)
+      : offers(RoundUp(kRanksOffset + n * sizeof(int32_t), kCacheLine)),
+        assist(RoundUp(offers + n * sizeof(uint64_t), kAssistStride)),
+        ring_area(RoundUp(assist + n * kAssistStride, kPageSize)) {}
+  size_t offers;
+  size_t assist;
+  size_t ring_area;
+};
 
-const int32_t* RanksOf(const SegmentHeader* h) {
-  return reinterpret_cast<const int32_t*>(reinterpret_cast<const char*>(h) + kRanksOffset);
-}
-
-std::atomic<uint64_t>* HintOf(const Segment& seg) {
-  return &reinterpret_cast<AssistHint*>(seg.data() + kAssistHintOffset)->requests;
-}
-
-AssistControl* AssistOf(char* ring_base) {
-  return reinterpret_cast<AssistControl*>(ring_base + kAssistControlOffset);
-}
+uint32_t Log2(size_t pow2) { return static_cast<uint32_t>(__builtin_ctzll(pow2)); }
 
 Status ValidateOptions(const Options& o) {
-  if (!Ring::ValidGeometry(o.ring_slots, o.slot_size)) {
+  if (!Ring::ValidGeometry(o.ring_slots, o.slot_size) ||
+      !Ring::ValidGeometry(o.first_ring_slots, o.slot_size) || o.first_ring_slots > o.ring_slots) {
     return Error(Code::kArg,
-                 "shm: ring of %zu slots of %zu bytes is invalid (slots: power of two >= 2; "
-                 "slot size: multiple of 64 in [128, 16M])",
-                 o.ring_slots, o.slot_size);
+                 "shm: rings of %zu (first %zu) slots of %zu bytes are invalid (slots: power of "
+                 "two >= 2, first <= largest; slot size: multiple of 64 in [128, 16M])",
+                 o.ring_slots, o.first_ring_slots, o.slot_size);
   }
   if (o.local_ranks.empty() || !std::is_sorted(o.local_ranks.begin(), o.local_ranks.end()) ||
       std::adjacent_find(o.local_ranks.begin(), o.local_ranks.end()) != o.local_ranks.end() ||
@@ -87,7 +85,10 @@ Status ValidateOptions(const Options& o) {
 class ShmEndpoint final : public Endpoint {
  public:
   explicit ShmEndpoint(const Options& options)
-      : options_(options), max_payload_(Ring::MaxPayloadFor(options.slot_size)) {
+      : options_(options),
+        max_payload_(Ring::MaxPayloadFor(options.slot_size)),
+        layout_(options.local_ranks.size()),
+        my_index_(LocalIndex(options.my_rank)) {
     uint64_t v = 0;
     if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v)) {
       v = static_cast<uint64_t>(getpid()) * 0x9E3779B97F4A7C15ULL ^
@@ -113,13 +114,17 @@ class ShmEndpoint final : public Endpoint {
 
  private:
   struct Peer {
-    Ring out;  // ours to fill, in the peer's segment
-    Ring in;   // ours to drain, in our segment
-    CopyAssist read_assist;  // reader end, over the control line of `in`
-    CopyAssist help_assist;  // owner end, over the control line of `out`
+    Ring out;                // ours to fill, in our segment (detached until the first Send)
+    Ring in;                 // ours to drain, in the peer's segment (attached when it offers one)
+    CopyAssist read_assist;  // reader end: our line in the peer's segment
+    CopyAssist help_assist;  // owner end: the peer's line in our segment
     int rank = -1;
+    size_t index = 0;  // among the local ranks
     uint32_t full_retries = 0;
+    bool contacted = false;  // segment mapped, process known, single copy probed
     bool can_read = false;
+    bool out_growable = false;
+    ParsedAddress address;
     std::unique_ptr<Segment> segment;  // the peer's
     std::unique_ptr<PeerProcess> process;
   };
@@ -134,18 +139,41 @@ class ShmEndpoint final : public Endpoint {
     return std::lower_bound(options_.local_ranks.begin(), options_.local_ranks.end(), rank) -
            options_.local_ranks.begin();
   }
+  std::atomic<uint64_t>* OffersOf(const Segment& seg) const {
+    return reinterpret_cast<std::atomic<uint64_t>*>(seg.data() + layout_.offers);
+  }
+  Doorbell* DoorbellOf(const Segment& seg) const {
+    return reinterpret_cast<Doorbell*>(seg.data() + kDoorbellOffset);
+  }
+  AssistControl* AssistOf(const Segment& seg, size_t index) const {
+    return reinterpret_cast<AssistControl*>(seg.data() + layout_.assist + index * kAssistStride);
+  }
+
+  [[gnu::cold, gnu::noinline]] StatusOr<SendResult> SendSlow(Peer& peer, const Frame& frame);
+  [[gnu::cold, gnu::noinline]] Status AnswerDoorbell();
+  Status Contact(Peer& peer);
+  Status CheckPeerHeader(const Peer& peer) const;
+  Status OpenOut(Peer& peer);
+  Status GrowOut(Peer& peer);
+  StatusOr<size_t> NewRing(size_t slots);
+  Status AttachIn(Peer& peer, uint64_t offset, uint64_t slots);
+  [[gnu::cold, gnu::noinline]] Status SwitchIn(Peer& peer, const Frame& record);
   void HelpReaders();
-  Status ConnectOne(const PeerAddress& address, Peer* peer);
-  StatusOr<char*> RingInPeerSegment(const Segment& seg, const ParsedAddress& addr, int rank);
 
   const Options options_;
   const size_t max_payload_;
-  std::unique_ptr<Segment> segment_;  // ours: inbound rings
-  std::vector<Peer> peers_;
-  std::vector<int> index_of_rank_;  // world rank -> index in peers_, -1 if not connected
+  const HeaderLayout layout_;
+  const size_t my_index_;
+  std::unique_ptr<Segment> segment_;  // ours: header and the rings we write
+  size_t next_ring_ = 0;              // where our next ring goes in segment_
+  size_t growth_left_ = 0;            // bytes of our budget for grown rings
+  std::vector<Peer> peers_;           // connected peers
+  std::vector<int> index_of_rank_;    // world rank -> index in peers_, -1 if not connected
+  std::vector<Peer*> polled_;         // peers whose ring to us exists, in attach order
   size_t next_poll_ = 0;
-  std::atomic<uint64_t>* assist_hint_ = nullptr;  // in our segment, bumped by readers
-  uint64_t assist_seen_ = 0;
+  Doorbell* doorbell_ = nullptr;  // in our segment
+  uint64_t doorbell_seen_ = 0;
+  uint64_t rings_seen_ = 0;
   bool connected_ = false;
   // Peers read this word with process_vm_readv to check that single copy works.
   alignas(8) uint64_t probe_value_;
@@ -153,27 +181,33 @@ class ShmEndpoint final : public Endpoint {
 
 Status ShmEndpoint::Init() {
   const size_t n = options_.local_ranks.size();
-  const size_t header_bytes = HeaderBytes(n);
-  const size_t stride = Ring::BytesFor(options_.ring_slots, options_.slot_size);
+  const size_t first_ring = Ring::BytesFor(options_.first_ring_slots, options_.slot_size);
+  growth_left_ = options_.host_ring_budget / n;
+  // Virtual size: one first ring per local rank (itself included) plus the growth budget.
+  // The object is sparse: only what Reserve allocates uses memory.
+  const size_t size = layout_.ring_area + n * first_ring + RoundUp(growth_left_, kPageSize);
   std::string name = options_.name_prefix;
   if (name.empty() || name[0] != '/') name.insert(0, "/");
   name += "shm-" + std::to_string(options_.my_rank);
-  ZMPI_ASSIGN_OR_RETURN(segment_, Segment::Create(name, header_bytes + n * stride));
+  ZMPI_ASSIGN_OR_RETURN(segment_, Segment::Create(name, size));
+  ZMPI_RETURN_IF_ERROR(segment_->Reserve(0, layout_.ring_area));
+  next_ring_ = layout_.ring_area;
 
   auto* h = reinterpret_cast<SegmentHeader*>(segment_->data());
   h->magic = kSegmentMagic;
   h->version = kSegmentVersion;
   h->num_ranks = static_cast<uint32_t>(n);
   h->owner_rank = options_.my_rank;
-  h->ring_slots = options_.ring_slots;
-  h->slot_size = options_.slot_size;
-  h->ring_offset = header_bytes;
-  h->ring_stride = stride;
+  h->max_ring_slots = static_cast<uint32_t>(options_.ring_slots);
+  h->slot_size = static_cast<uint32_t>(options_.slot_size);
+  h->offers_offset = static_cast<uint32_t>(layout_.offers);
+  h->assist_offset = static_cast<uint32_t>(layout_.assist);
+  h->ring_area_offset = layout_.ring_area;
   h->owner_pid = getpid();
   h->probe_value = probe_value_;
   std::copy(options_.local_ranks.begin(), options_.local_ranks.end(),
             reinterpret_cast<int32_t*>(segment_->data() + kRanksOffset));
-  assist_hint_ = HintOf(*segment_);
+  doorbell_ = DoorbellOf(*segment_);
   return OkStatus();
 }
 
@@ -184,134 +218,257 @@ std::string ShmEndpoint::Address() const {
   return segment_->name() + tail;
 }
 
+// Records the peers; nothing is mapped until a ring to or from a peer is set up.
 Status ShmEndpoint::Connect(const std::vector<PeerAddress>& peers) {
   if (connected_) return Error(Code::kIntern, "shm: Connect called twice");
   connected_ = true;
-  peers_.clear();
-  peers_.reserve(peers.size());
-  index_of_rank_.assign(options_.local_ranks.back() + 1, -1);
-  for (const PeerAddress& address : peers) {
+  std::vector<Peer> list(peers.size());
+  std::vector<int> index(options_.local_ranks.back() + 1, -1);
+  for (size_t i = 0; i < peers.size(); ++i) {
+    const PeerAddress& address = peers[i];
     if (!std::binary_search(options_.local_ranks.begin(), options_.local_ranks.end(),
                             address.rank)) {
       return Error(Code::kArg, "shm: rank %d is not on this host", address.rank);
     }
-    if (index_of_rank_[address.rank] >= 0) {
+    if (index[address.rank] >= 0)
       return Error(Code::kArg, "shm: rank %d listed twice", address.rank);
+    if (!ParseAddress(address.address, &list[i].address)) {
+      return Error(Code::kOther, "shm: bad address '%s' for rank %d", address.address.c_str(),
+                   address.rank);
     }
-    Peer peer;
-    ZMPI_RETURN_IF_ERROR(ConnectOne(address, &peer));  // nothing half-made is kept
-    peers_.push_back(std::move(peer));
-    index_of_rank_[address.rank] = static_cast<int>(peers_.size() - 1);
+    list[i].rank = address.rank;
+    list[i].index = LocalIndex(address.rank);
+    index[address.rank] = static_cast<int>(i);
   }
+  peers_ = std::move(list);  // nothing half-made is kept
+  index_of_rank_ = std::move(index);
+  polled_.reserve(peers_.size());
   return OkStatus();
 }
 
-Status ShmEndpoint::ConnectOne(const PeerAddress& address, Peer* peer) {
-  ParsedAddress parsed;
-  if (!ParseAddress(address.address, &parsed)) {
-    return Error(Code::kOther, "shm: bad address '%s' for rank %d", address.address.c_str(),
-                 address.rank);
+// Maps the peer's segment, checks it, and probes single copy: once per peer, on first use.
+Status ShmEndpoint::Contact(Peer& peer) {
+  if (peer.contacted) return OkStatus();
+  if (!peer.process) peer.process = std::make_unique<PeerProcess>(peer.address.pid);
+  const HeaderLayout min(0);
+  StatusOr<std::unique_ptr<Segment>> segment = Segment::Open(peer.address.name, min.ring_area);
+  if (!segment.ok()) {
+    // A peer that has exited has unlinked its segment (or died with it).
+    if (!peer.process->Alive()) {
+      return Error(Code::kProcAborted, "shm: rank %d (pid %d) has exited", peer.rank,
+                   static_cast<int>(peer.address.pid));
+    }
+    return segment.status();
   }
-  peer->rank = address.rank;
-  ZMPI_ASSIGN_OR_RETURN(peer->segment, Segment::Open(parsed.name, HeaderBytes(0)));
-  ZMPI_ASSIGN_OR_RETURN(char* out, RingInPeerSegment(*peer->segment, parsed, address.rank));
-  peer->out = Ring(out, options_.ring_slots, options_.slot_size);
-
-  const size_t stride = Ring::BytesFor(options_.ring_slots, options_.slot_size);
-  const size_t in_offset = HeaderBytes(options_.local_ranks.size()) +
-                           LocalIndex(address.rank) * stride;
-  peer->in = Ring(segment_->data() + in_offset, options_.ring_slots, options_.slot_size);
-  peer->read_assist = CopyAssist(AssistOf(segment_->data() + in_offset), HintOf(*peer->segment));
-  peer->help_assist = CopyAssist(AssistOf(out), nullptr);
-  // Both ends fault the pages in now rather than on the first messages.
-  segment_->Prefault(in_offset, stride);
-  peer->segment->Prefault(out - peer->segment->data(), stride);
-
-  peer->process = std::make_unique<PeerProcess>(parsed.pid);
-  const auto* h = reinterpret_cast<const SegmentHeader*>(peer->segment->data());
-  peer->can_read = options_.single_copy && peer->process->Probe(parsed.probe_addr, h->probe_value);
-  ZMPI_LOG(kDebug, "shm", "connected to rank %d (pid %d, single copy %s)", address.rank,
-           static_cast<int>(parsed.pid), peer->can_read ? "yes" : "no");
+  peer.segment = std::move(*segment);
+  Status checked = CheckPeerHeader(peer);
+  if (!checked.ok()) {
+    peer.segment.reset();
+    return checked;
+  }
+  const auto* h = reinterpret_cast<const SegmentHeader*>(peer.segment->data());
+  peer.can_read =
+      options_.single_copy && peer.process->Probe(peer.address.probe_addr, h->probe_value);
+  peer.read_assist =
+      CopyAssist(AssistOf(*peer.segment, my_index_), &DoorbellOf(*peer.segment)->any);
+  peer.help_assist = CopyAssist(AssistOf(*segment_, peer.index), nullptr);
+  peer.contacted = true;
+  ZMPI_LOG(kDebug, "shm", "contact with rank %d (pid %d, single copy %s)", peer.rank,
+           static_cast<int>(peer.address.pid), peer.can_read ? "yes" : "no");
   return OkStatus();
 }
 
-// Checks the peer's segment header and returns the ring the peer reserved for this rank.
-StatusOr<char*> ShmEndpoint::RingInPeerSegment(const Segment& seg, const ParsedAddress& addr,
-                                               int rank) {
+Status ShmEndpoint::CheckPeerHeader(const Peer& peer) const {
+  const Segment& seg = *peer.segment;
   const auto* h = reinterpret_cast<const SegmentHeader*>(seg.data());
   if (h->magic != kSegmentMagic || h->version != kSegmentVersion) {
     return Error(Code::kOther, "shm: %s is not a zmpi segment of version %u", seg.name().c_str(),
                  kSegmentVersion);
   }
-  if (h->owner_rank != rank || h->owner_pid != addr.pid) {
+  if (h->owner_rank != peer.rank || h->owner_pid != peer.address.pid) {
     return Error(Code::kOther, "shm: %s belongs to rank %d pid %lld, expected rank %d pid %d",
-                 seg.name().c_str(), h->owner_rank, static_cast<long long>(h->owner_pid), rank,
-                 static_cast<int>(addr.pid));
+                 seg.name().c_str(), h->owner_rank, static_cast<long long>(h->owner_pid), peer.rank,
+                 static_cast<int>(peer.address.pid));
   }
-  if (h->ring_slots != options_.ring_slots || h->slot_size != options_.slot_size) {
+  if (h->max_ring_slots != options_.ring_slots || h->slot_size != options_.slot_size) {
     return Error(Code::kOther,
-                 "shm: rank %d uses rings of %llu x %llu bytes, this rank %zu x %zu "
+                 "shm: rank %d uses rings of up to %u x %u bytes, this rank %zu x %zu "
                  "(ZMPI_SHM_RING_SLOTS / ZMPI_SHM_SLOT_SIZE differ)",
-                 rank, static_cast<unsigned long long>(h->ring_slots),
-                 static_cast<unsigned long long>(h->slot_size), options_.ring_slots,
+                 peer.rank, h->max_ring_slots, h->slot_size, options_.ring_slots,
                  options_.slot_size);
   }
-  const size_t n = h->num_ranks;
-  if (seg.size() < HeaderBytes(n)) return Error(Code::kOther, "shm: %s truncated", seg.name().c_str());
-  const int32_t* ranks = RanksOf(h);
-  const int32_t* me = std::find(ranks, ranks + n, options_.my_rank);
-  if (me == ranks + n) {
-    return Error(Code::kOther, "shm: rank %d has no ring for rank %d", rank, options_.my_rank);
+  const size_t n = options_.local_ranks.size();
+  if (h->num_ranks != n || h->offers_offset != layout_.offers ||
+      h->assist_offset != layout_.assist || h->ring_area_offset != layout_.ring_area ||
+      seg.size() < layout_.ring_area ||
+      !std::equal(options_.local_ranks.begin(), options_.local_ranks.end(),
+                  reinterpret_cast<const int32_t*>(seg.data() + kRanksOffset))) {
+    return Error(Code::kOther, "shm: %s lists other local ranks than this rank does",
+                 seg.name().c_str());
   }
-  const size_t offset = h->ring_offset + static_cast<size_t>(me - ranks) * h->ring_stride;
-  if (h->ring_offset % kPageSize != 0 || h->ring_stride != Ring::BytesFor(h->ring_slots, h->slot_size) ||
-      offset + h->ring_stride > seg.size()) {
-    return Error(Code::kOther, "shm: %s has an inconsistent layout", seg.name().c_str());
+  return OkStatus();
+}
+
+// A zeroed ring of `slots` in our segment, its memory allocated now; returns its offset.
+StatusOr<size_t> ShmEndpoint::NewRing(size_t slots) {
+  const size_t bytes = Ring::BytesFor(slots, options_.slot_size);
+  if (next_ring_ + bytes > segment_->size()) {
+    return Error(Code::kIntern, "shm: no room left in %s for a ring of %zu slots",
+                 segment_->name().c_str(), slots);
   }
-  return seg.data() + offset;
+  ZMPI_RETURN_IF_ERROR(segment_->Reserve(next_ring_, bytes));
+  segment_->Prefault(next_ring_, bytes);
+  const size_t offset = next_ring_;
+  next_ring_ += bytes;
+  return offset;
+}
+
+// The first Send to a peer: a first ring in our segment, offered in the peer's.
+Status ShmEndpoint::OpenOut(Peer& peer) {
+  ZMPI_RETURN_IF_ERROR(Contact(peer));
+  const size_t slots = options_.first_ring_slots;
+  ZMPI_ASSIGN_OR_RETURN(size_t offset, NewRing(slots));
+  peer.out = Ring(segment_->data() + offset, slots, options_.slot_size);
+  peer.out_growable = slots < options_.ring_slots;
+  peer.out.SetGrowable(peer.out_growable, options_.grow_after_full);
+  OffersOf(*peer.segment)[my_index_].store(MakeOffer(offset, Log2(slots)),
+                                           std::memory_order_release);
+  Doorbell* bell = DoorbellOf(*peer.segment);
+  bell->rings.fetch_add(1, std::memory_order_release);
+  bell->any.fetch_add(1, std::memory_order_release);
+  return OkStatus();
+}
+
+// A busy pair: the largest ring (up to ring_slots) that the rest of our budget pays for,
+// announced by a switch record in the old ring's reserved slot. No budget or no room in
+// /dev/shm: the old ring stays, with all its slots.
+Status ShmEndpoint::GrowOut(Peer& peer) {
+  size_t slots = options_.ring_slots;
+  while (slots > peer.out.slots() && Ring::BytesFor(slots, options_.slot_size) > growth_left_) {
+    slots /= 2;
+  }
+  StatusOr<size_t> offset = slots > peer.out.slots() ? NewRing(slots) : StatusOr<size_t>(0);
+  if (slots <= peer.out.slots() || !offset.ok()) {
+    if (!offset.ok()) {
+      ZMPI_LOG_ONCE(kInfo, "shm", "rings stop growing: %s", offset.status().ToString().c_str());
+    }
+    peer.out_growable = false;
+    peer.out.SetGrowable(false);
+    return OkStatus();
+  }
+  growth_left_ -= Ring::BytesFor(slots, options_.slot_size);
+  ZMPI_CHECK(peer.out.PushSwitch(RingSwitch{*offset, slots}));
+  peer.out = Ring(segment_->data() + *offset, slots, options_.slot_size);
+  peer.out_growable = slots < options_.ring_slots;
+  peer.out.SetGrowable(peer.out_growable, options_.grow_after_full);
+  ZMPI_LOG(kDebug, "shm", "ring to rank %d grows to %zu slots", peer.rank, slots);
+  return OkStatus();
 }
 
 StatusOr<SendResult> ShmEndpoint::Send(int rank, const Frame& frame) {
   Peer* peer = Find(rank);
   if (peer == nullptr) return Error(Code::kIntern, "shm: rank %d is not connected", rank);
   if (frame.header_len > kMaxHeader || frame.payload_len > max_payload_) {
-    return Error(Code::kIntern, "shm: frame of %zu + %zu bytes exceeds %zu + %zu",
-                 frame.header_len, frame.payload_len, kMaxHeader, max_payload_);
+    return Error(Code::kIntern, "shm: frame of %zu + %zu bytes exceeds %zu + %zu", frame.header_len,
+                 frame.payload_len, kMaxHeader, max_payload_);
   }
   if (peer->out.TryPush(frame.header, frame.header_len, frame.payload, frame.payload_len)) {
     return SendResult::kDone;
   }
-  // A dead receiver never frees its ring: notice it now and then instead of retrying forever.
-  if (++peer->full_retries % kRetriesPerAliveCheck == 0 && !peer->process->Alive()) {
-    return Error(Code::kProcAborted, "shm: rank %d (pid %d) has exited", rank,
-                 static_cast<int>(peer->process->pid()));
+  return SendSlow(*peer, frame);
+}
+
+// No ring yet, a ring that grows, or a full one.
+StatusOr<SendResult> ShmEndpoint::SendSlow(Peer& peer, const Frame& frame) {
+  if (!peer.out.attached()) {
+    ZMPI_RETURN_IF_ERROR(OpenOut(peer));
+  } else if (peer.out_growable) {
+    ZMPI_RETURN_IF_ERROR(GrowOut(peer));
+  } else if (++peer.full_retries % kRetriesPerAliveCheck == 0 && !peer.process->Alive()) {
+    // A dead receiver never frees its ring: notice it now and then instead of retrying forever.
+    return Error(Code::kProcAborted, "shm: rank %d (pid %d) has exited", peer.rank,
+                 static_cast<int>(peer.process->pid()));
+  } else {
+    return SendResult::kRetry;
+  }
+  if (peer.out.TryPush(frame.header, frame.header_len, frame.payload, frame.payload_len)) {
+    return SendResult::kDone;
   }
   return SendResult::kRetry;
 }
 
 StatusOr<int> ShmEndpoint::Poll(FrameSink& sink) {
-  const size_t n = peers_.size();
+  // A peer offered a ring or posted a cooperative Read of our memory.
+  if (doorbell_->any.load(std::memory_order_relaxed) != doorbell_seen_) {
+    ZMPI_RETURN_IF_ERROR(AnswerDoorbell());
+  }
+  const size_t n = polled_.size();
   int delivered = 0;
   size_t i = next_poll_;
   for (size_t k = 0; k < n; ++k, ++i) {
-    if (i == n) i = 0;
-    Peer& peer = peers_[i];
+    if (i >= n) i = 0;
+    Peer& peer = *polled_[i];
     Frame frame;
     for (int budget = kPollBatch; budget > 0 && peer.in.Peek(&frame); --budget) {
+      if (Ring::IsSwitch(frame)) [[unlikely]] {
+        ZMPI_RETURN_IF_ERROR(SwitchIn(peer, frame));
+        continue;
+      }
       if (!sink.OnFrame(peer.rank, frame)) break;  // stays in the ring, offered again later
       peer.in.Pop();
       ++delivered;
     }
   }
   if (++next_poll_ >= n) next_poll_ = 0;
-  // A peer posted a cooperative Read of our memory: copy our share of it.
-  if (assist_hint_->load(std::memory_order_relaxed) != assist_seen_) HelpReaders();
   return delivered;
 }
 
+Status ShmEndpoint::AnswerDoorbell() {
+  doorbell_seen_ = doorbell_->any.load(std::memory_order_acquire);
+  const uint64_t rings = doorbell_->rings.load(std::memory_order_acquire);
+  if (rings != rings_seen_) {
+    rings_seen_ = rings;
+    const std::atomic<uint64_t>* offers = OffersOf(*segment_);
+    for (Peer& peer : peers_) {
+      if (peer.in.attached()) continue;
+      const uint64_t offer = offers[peer.index].load(std::memory_order_acquire);
+      if (offer == 0) continue;
+      ZMPI_RETURN_IF_ERROR(Contact(peer));
+      ZMPI_RETURN_IF_ERROR(AttachIn(peer, offer & ~(kPageSize - 1), uint64_t{1} << (offer & 31)));
+      polled_.push_back(&peer);
+    }
+  }
+  HelpReaders();
+  return OkStatus();
+}
+
+// Attaches the ring at `offset` of the peer's segment, after checking it lies inside it.
+Status ShmEndpoint::AttachIn(Peer& peer, uint64_t offset, uint64_t slots) {
+  const size_t bytes = Ring::BytesFor(slots, options_.slot_size);
+  if (slots > options_.ring_slots || !Ring::ValidGeometry(slots, options_.slot_size) ||
+      offset < layout_.ring_area || offset % kPageSize != 0 ||
+      offset + bytes > peer.segment->size()) {
+    return Error(Code::kIntern, "shm: rank %d offered a ring of %llu slots at %llu outside %s",
+                 peer.rank, static_cast<unsigned long long>(slots),
+                 static_cast<unsigned long long>(offset), peer.segment->name().c_str());
+  }
+  peer.in = Ring(peer.segment->data() + offset, slots, options_.slot_size);
+  peer.segment->Prefault(offset, bytes);
+  return OkStatus();
+}
+
+Status ShmEndpoint::SwitchIn(Peer& peer, const Frame& record) {
+  RingSwitch next;
+  memcpy(&next, record.header, sizeof(next));
+  peer.in.Pop();
+  return AttachIn(peer, next.offset, next.slots);
+}
+
+// Usually asked about a peer that sent us something (so contacted); otherwise contacts it.
 bool ShmEndpoint::CanRead(int rank) const {
-  const Peer* peer = Find(rank);
-  return peer != nullptr && peer->can_read;
+  auto* self = const_cast<ShmEndpoint*>(this);  // contact state is a cache, not our value
+  Peer* peer = self->Find(rank);
+  return peer != nullptr && self->Contact(*peer).ok() && peer->can_read;
 }
 
 Status ShmEndpoint::Read(int rank, uint64_t remote_addr, void* local, size_t len) {
@@ -346,8 +503,8 @@ Status ShmEndpoint::ReadVV(int rank, const iovec* local, size_t local_count, con
   return Endpoint::ReadVV(rank, local, local_count, remote, remote_count);
 }
 
+// A reader reads from us only after a frame of ours told it where: we have contacted it.
 void ShmEndpoint::HelpReaders() {
-  assist_seen_ = assist_hint_->load(std::memory_order_acquire);
   for (Peer& peer : peers_) {
     if (peer.can_read) peer.help_assist.Help(*peer.process);
   }
@@ -355,7 +512,9 @@ void ShmEndpoint::HelpReaders() {
 
 bool ShmEndpoint::PeerAlive(int rank) {
   Peer* peer = Find(rank);
-  return peer == nullptr || peer->process->Alive();
+  if (peer == nullptr) return true;
+  if (!peer->process) peer->process = std::make_unique<PeerProcess>(peer->address.pid);
+  return peer->process->Alive();
 }
 
 }  // namespace

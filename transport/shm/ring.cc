@@ -1,6 +1,10 @@
 #include "transport/shm/ring.h"
 
+#include <cstring>
+
 namespace zmpi::transport::shm {
+
+RingControl Ring::detached_control_{};
 
 size_t Ring::BytesFor(size_t slots, size_t slot_size) {
   return RoundUp(kRingControlBytes + slots * slot_size, kPageSize);
@@ -15,6 +19,7 @@ Ring::Ring(void* base, size_t slots, size_t slot_size)
     : control_(static_cast<RingControl*>(base)),
       slots_(static_cast<char*>(base) + kRingControlBytes),
       mask_(slots - 1),
+      limit_(slots),
       slot_size_(slot_size),
       max_payload_(MaxPayloadFor(slot_size)) {
   ZMPI_CHECK(ValidGeometry(slots, slot_size));
@@ -24,6 +29,17 @@ Ring::Ring(void* base, size_t slots, size_t slot_size)
 size_t Ring::InFlight() {
   cached_tail_ = control_->tail.load(std::memory_order_acquire);
   return static_cast<size_t>(head_ - cached_tail_);
+}
+
+bool Ring::PushSwitch(const RingSwitch& next) {
+  if (head_ - control_->tail.load(std::memory_order_acquire) > mask_) return false;
+  SlotHeader* slot = SlotAt(head_);
+  // The record sits where a frame header would (a slot has room for 120 bytes there).
+  slot->lengths = static_cast<uint32_t>(kSwitchMark << 24);
+  memcpy(reinterpret_cast<char*>(slot + 1), &next, sizeof(next));
+  ++head_;
+  slot->seq.store(static_cast<uint32_t>(head_), std::memory_order_release);
+  return true;
 }
 
 }  // namespace zmpi::transport::shm

@@ -36,6 +36,22 @@ class Ring {
   // Caller guarantees header_len <= kMaxHeader and payload_len <= MaxPayloadFor(slot_size).
   inline bool TryPush(const void* header, size_t header_len, const void* payload,
                       size_t payload_len);
+  // Producer: a ring that may grow keeps its last slot for a switch record, and TryPush
+  // reports it full (false) the `full_before_grow`-th time it finds it full, even if the
+  // consumer has made room meanwhile: the pair is busy, time to grow. Not growable: all
+  // slots carry frames and TryPush is false only when they really are all in flight.
+  void SetGrowable(bool growable, uint32_t full_before_grow = 0) {
+    limit_ = growable ? mask_ : mask_ + 1;
+    fulls_left_ = growable ? full_before_grow : UINT64_MAX;
+  }
+  // Producer: pushes a switch record (shm_format.h) into the reserved slot; false = the ring
+  // is entirely full, which cannot happen right after TryPush returned false.
+  bool PushSwitch(const RingSwitch& next);
+  // Consumer: whether a frame from Peek is a switch record; `header` points at a RingSwitch.
+  static bool IsSwitch(const Frame& frame) { return frame.header_len == kSwitchMark; }
+  size_t slots() const { return mask_ + 1; }
+  // Whether this object is attached to ring memory.
+  bool attached() const { return slots_ != nullptr; }
 
   // Consumer: the oldest unconsumed frame, if one has arrived. Pointers stay valid until Pop.
   inline bool Peek(Frame* frame);
@@ -50,9 +66,14 @@ class Ring {
     return reinterpret_cast<SlotHeader*>(slots_ + (index & mask_) * slot_size_);
   }
 
-  RingControl* control_ = nullptr;
+  // A detached ring (default constructed) reads as always full, so a first TryPush goes to
+  // the caller's slow path without a test of its own on the fast one.
+  static RingControl detached_control_;
+  RingControl* control_ = &detached_control_;
   char* slots_ = nullptr;
   uint64_t mask_ = 0;
+  uint64_t limit_ = 0;                // frames in flight that TryPush allows
+  uint64_t fulls_left_ = UINT64_MAX;  // TryPush fails when this reaches 0 (SetGrowable)
   size_t slot_size_ = 0;
   size_t max_payload_ = 0;
   // Producer end.
@@ -64,9 +85,10 @@ class Ring {
 
 inline bool Ring::TryPush(const void* header, size_t header_len, const void* payload,
                           size_t payload_len) {
-  if (head_ - cached_tail_ > mask_) {
+  if (head_ - cached_tail_ >= limit_) {
+    if (--fulls_left_ == 0) return false;
     cached_tail_ = control_->tail.load(std::memory_order_acquire);
-    if (head_ - cached_tail_ > mask_) return false;
+    if (head_ - cached_tail_ >= limit_) return false;
   }
   SlotHeader* slot = SlotAt(head_);
   char* data = reinterpret_cast<char*>(slot + 1);
@@ -85,7 +107,8 @@ inline bool Ring::Peek(Frame* frame) {
   const size_t header_len = lengths >> 24;
   const size_t payload_len = lengths & 0xffffff;
   // The producer is our own code in another process; garbage here is a zmpi bug.
-  ZMPI_CHECK(header_len <= kMaxHeader && payload_len <= max_payload_);
+  ZMPI_CHECK((header_len <= kMaxHeader || header_len == kSwitchMark) &&
+             payload_len <= max_payload_);
   const char* data = reinterpret_cast<const char*>(slot + 1);
   frame->header = data;
   frame->header_len = header_len;

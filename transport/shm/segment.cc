@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +41,18 @@ StatusOr<std::unique_ptr<Segment>> Segment::Create(const std::string& name, size
     fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
   }
   if (fd < 0) return SysError("shm_open", name, errno);
+  // Locked before it has a size: a cleaner that finds it unlocked and non-empty knows its
+  // creator is dead (shm_format.h). Blocking: a cleaner holds its exclusive lock briefly.
+  int locked;
+  do {
+    locked = flock(fd, LOCK_SH);
+  } while (locked != 0 && errno == EINTR);
+  if (locked != 0) {
+    int err = errno;
+    close(fd);
+    shm_unlink(name.c_str());
+    return SysError("flock", name, err);
+  }
   if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
     int err = errno;
     close(fd);
@@ -47,12 +60,13 @@ StatusOr<std::unique_ptr<Segment>> Segment::Create(const std::string& name, size
     return SysError("ftruncate", name, err);
   }
   StatusOr<char*> data = MapFd(fd, size, name);
-  close(fd);
   if (!data.ok()) {
+    close(fd);
     shm_unlink(name.c_str());
     return data.status();
   }
-  return std::unique_ptr<Segment>(new Segment(name, *data, size, /*owner=*/true));
+  fcntl(fd, F_SETFD, FD_CLOEXEC);  // shm_open sets it; a program's exec must not keep the lock
+  return std::unique_ptr<Segment>(new Segment(name, *data, size, fd));
 }
 
 StatusOr<std::unique_ptr<Segment>> Segment::Open(const std::string& name, size_t min_size) {
@@ -67,18 +81,38 @@ StatusOr<std::unique_ptr<Segment>> Segment::Open(const std::string& name, size_t
   size_t size = static_cast<size_t>(st.st_size);
   if (size < min_size) {
     close(fd);
-    return Error(Code::kOther, "shm: segment %s has %zu bytes, expected at least %zu",
-                 name.c_str(), size, min_size);
+    return Error(Code::kOther, "shm: segment %s has %zu bytes, expected at least %zu", name.c_str(),
+                 size, min_size);
   }
   StatusOr<char*> data = MapFd(fd, size, name);
   close(fd);
   if (!data.ok()) return data.status();
-  return std::unique_ptr<Segment>(new Segment(name, *data, size, /*owner=*/false));
+  return std::unique_ptr<Segment>(new Segment(name, *data, size, /*fd=*/-1));
 }
 
 Segment::~Segment() {
   munmap(data_, size_);
-  if (owner_) shm_unlink(name_.c_str());
+  if (fd_ >= 0) {
+    shm_unlink(name_.c_str());
+    close(fd_);
+  }
+}
+
+Status Segment::Reserve(size_t offset, size_t len) {
+  if (fd_ < 0) return Error(Code::kIntern, "shm: Reserve on a segment this process did not create");
+  if (offset > size_ || len > size_ - offset) {
+    return Error(Code::kIntern, "shm: Reserve of %zu bytes at %zu outside %s (%zu bytes)", len,
+                 offset, name_.c_str(), size_);
+  }
+  int err = posix_fallocate(fd_, static_cast<off_t>(offset), static_cast<off_t>(len));
+  if (err == 0) return OkStatus();
+  if (err == ENOSPC) {
+    return Error(Code::kNoMem,
+                 "shm: /dev/shm is full: no room for %zu KiB more of shared memory (%s); free "
+                 "space there or run with ZMPI_TRANSPORT=ofi",
+                 (len + 1023) / 1024, name_.c_str());
+  }
+  return SysError("posix_fallocate", name_, err);
 }
 
 void Segment::Prefault(size_t offset, size_t len) {

@@ -1,14 +1,22 @@
-// Layout of zmpi's shared-memory segments. Every rank creates one segment that holds one
-// inbound ring per local rank (including itself); rank s writes into ring[index of s] of
-// rank r's segment and only r reads it. Each ring is single-producer single-consumer.
+// Layout of zmpi's shared-memory segments (version 3; design in endpoint.h).
+//
+// Every rank creates one segment. Its size is virtual: the object is sparse and only the
+// header and the rings its owner has created take memory. The owner is the only producer of
+// every ring in its segment; ring i is read by exactly one other rank (or by the owner itself).
 //
 //   offset 0                      SegmentHeader
-//   offset 64                     AssistHint (own cache line)
+//   offset 64                     Doorbell (own cache line): peers bump `rings` after offering
+//                                 a ring and `reads` after posting a cooperative Read
 //   offset 128                    int32 ranks[num_ranks] (sorted world ranks on this host)
-//   ring_offset + i * ring_stride ring i (page aligned):
+//   offers_offset                 atomic uint64 offers[num_ranks]: offers[i] != 0 means local
+//                                 rank i created a ring for the owner (Offer below), in its own
+//                                 segment; written once per pair
+//   assist_offset                 AssistControl assist[num_ranks], kAssistStride apart:
+//                                 assist[i] carries local rank i's cooperative Reads of the
+//                                 owner's memory (copy_assist.h)
+//   ring_area_offset ...          rings, page aligned, allocated by the owner as it needs them:
 //       0                         RingControl: tail (consumer -> producer), own cache lines
-//       128                       AssistControl: cooperative Read (see assist.h)
-//       kRingControlBytes         slot[0 .. ring_slots), slot_size bytes each
+//       kRingControlBytes         slot[0 .. slots), slot_size bytes each
 //
 // A slot: SlotHeader (8 bytes), the frame header at offset 8, the payload right after the
 // header rounded up to 8 bytes. A 48-byte frame header with 8 bytes of payload fills exactly
@@ -19,6 +27,14 @@
 // second cache line per message). The consumer publishes tail (release) after it has finished
 // with a slot; the producer re-reads tail (acquire) only when its cached copy says the ring is
 // full. A stale slot from the previous lap carries a seq that differs by ring_slots.
+//
+// Growth: a ring that may grow keeps its last slot for a switch record (header length
+// kSwitchMark, payload RingSwitch): "my next frames are in the ring at this offset of my
+// segment". The consumer moves to that ring when it pops the record, so frames stay in order.
+//
+// Lifetime: the owner holds a shared flock(2) on its segment for as long as it lives, taken
+// before the object gets its size. A segment of nonzero size whose lock nobody holds belongs
+// to a dead process and may be unlinked by anyone (launcher/agent/shm_cleaner.h).
 #ifndef ZMPI_TRANSPORT_SHM_SHM_FORMAT_H_
 #define ZMPI_TRANSPORT_SHM_SHM_FORMAT_H_
 
@@ -26,46 +42,70 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/contract.h"
 #include "transport/endpoint.h"
 
 namespace zmpi::transport::shm {
 
 inline constexpr uint32_t kSegmentMagic = 0x7a73686d;  // "zshm"
-inline constexpr uint32_t kSegmentVersion = 2;
+inline constexpr uint32_t kSegmentVersion = 3;
+static_assert(kSegmentMagic == contract::kShmLockedMagic &&
+                  kSegmentVersion >= contract::kShmLockedMinVersion,
+              "segments follow the lock convention of common/contract.h");
 inline constexpr size_t kCacheLine = 64;
 inline constexpr size_t kPageSize = 4096;
 // Each control line is followed by an unused one: the adjacent-line prefetcher must not drag
 // a neighbour along.
 inline constexpr size_t kRingControlBytes = 4 * kCacheLine;
-inline constexpr size_t kAssistControlOffset = 2 * kCacheLine;
-inline constexpr size_t kAssistHintOffset = 64;
+inline constexpr size_t kDoorbellOffset = 64;
 inline constexpr size_t kRanksOffset = 128;
+// AssistControl lines are two cache lines apart (the prefetcher pairs lines).
+inline constexpr size_t kAssistStride = 2 * kCacheLine;
+// Header length of a switch record (real frame headers are at most kMaxHeader bytes).
+inline constexpr size_t kSwitchMark = 255;
 // Payload lengths live in 24 bits of SlotHeader::lengths.
 inline constexpr size_t kMaxSlotSize = size_t{1} << 24;
 
 struct SegmentHeader {
   uint32_t magic;
   uint32_t version;
-  uint32_t num_ranks;  // entries in the ranks[] array that follows
+  uint32_t num_ranks;  // entries in ranks[], offers[] and assist[]
   int32_t owner_rank;
-  uint64_t ring_slots;
-  uint64_t slot_size;
-  uint64_t ring_offset;  // byte offset of ring 0, page aligned
-  uint64_t ring_stride;  // bytes per ring, page aligned
+  uint32_t max_ring_slots;  // largest ring any pair grows to
+  uint32_t slot_size;       // bytes per slot, the same in every ring of the job
+  uint32_t offers_offset;
+  uint32_t assist_offset;
+  uint64_t ring_area_offset;  // page aligned; the segment's size bounds the area
   int64_t owner_pid;
   uint64_t probe_value;  // equals the word at the owner's probe address (single-copy check)
+  uint64_t reserved;
 };
 static_assert(sizeof(SegmentHeader) == 64, "SegmentHeader is part of the shm format");
 
 struct alignas(kCacheLine) RingControl {
   std::atomic<uint64_t> tail;  // frames the consumer has finished with
 };
-static_assert(sizeof(RingControl) <= kAssistControlOffset, "RingControl must fit its lines");
+static_assert(sizeof(RingControl) <= kRingControlBytes, "RingControl must fit its lines");
 
-// Bumped by a reader that posts a cooperative Read into any of the owner's outbound rings;
-// the owner's Poll compares it with the last value it saw (one load of a quiet line).
-struct alignas(kCacheLine) AssistHint {
-  std::atomic<uint64_t> requests;
+// The owner's Poll loads `any` and compares it with the last value it saw (one load of a quiet
+// line); only then does it look at what changed. Peers bump `rings` (after writing an offer)
+// or `reads` (after posting a cooperative Read), then `any`.
+struct alignas(kCacheLine) Doorbell {
+  std::atomic<uint64_t> any;
+  std::atomic<uint64_t> rings;
+  std::atomic<uint64_t> reads;
+};
+
+// offers[i]: byte offset of the ring in local rank i's segment | log2(its slots) (< 32; the
+// offset is page aligned). 0: no ring yet.
+inline constexpr uint64_t MakeOffer(uint64_t offset, uint32_t log2_slots) {
+  return offset | log2_slots;
+}
+
+// The payload of a switch record.
+struct RingSwitch {
+  uint64_t offset;  // of the new ring in the producer's segment
+  uint64_t slots;
 };
 
 // A Read of the ring's producer's memory by its consumer, split into chunks that either side
@@ -76,11 +116,11 @@ struct alignas(kCacheLine) AssistControl {
   std::atomic<uint64_t> src;    // address in the owner
   std::atomic<uint64_t> dst;    // address in the reader
   std::atomic<uint64_t> len;
-  std::atomic<uint64_t> chunk;  // bytes per chunk (the last may be shorter)
+  std::atomic<uint64_t> chunk;   // bytes per chunk (the last may be shorter)
   std::atomic<uint32_t> failed;  // the owner could not write a chunk
 };
 static_assert(sizeof(AssistControl) == kCacheLine, "AssistControl is one cache line");
-static_assert(kAssistControlOffset + sizeof(AssistControl) <= kRingControlBytes, "layout");
+static_assert(sizeof(AssistControl) <= kAssistStride, "layout");
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "need address-free atomics");
 
 struct SlotHeader {

@@ -12,10 +12,10 @@
 namespace zmpi::transport::shm {
 namespace {
 
-// An AssistControl line and a hint word as they would sit in shared memory (zeroed).
+// An AssistControl line and a doorbell as they would sit in shared memory (zeroed).
 struct Shared {
   AssistControl control{};
-  AssistHint hint{};
+  Doorbell hint{};
 };
 
 std::vector<uint64_t> Pattern(size_t words, uint64_t seed) {
@@ -32,13 +32,13 @@ TEST(CopyAssistTest, ChunkSizes) {
 
 TEST(CopyAssistTest, ReaderAloneCopiesEverything) {
   Shared shared;
-  CopyAssist reader(&shared.control, &shared.hint.requests);
+  CopyAssist reader(&shared.control, &shared.hint.any);
   PeerProcess self(getpid());
   std::vector<uint64_t> src = Pattern((size_t{4} << 20) / 8 + 3, 1);
   std::vector<uint64_t> dst(src.size(), 0);
   ASSERT_TRUE(reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
   EXPECT_EQ(src, dst);
-  EXPECT_EQ(shared.hint.requests.load(), 1u);
+  EXPECT_EQ(shared.hint.any.load(), 1u);
   // Nothing left for an owner that looks afterwards.
   CopyAssist owner(&shared.control, nullptr);
   EXPECT_EQ(owner.Help(self), 0);
@@ -48,7 +48,7 @@ TEST(CopyAssistTest, ReaderAloneCopiesEverything) {
 // and retries the other once every kExplorePeriod reads.
 TEST(CopyAssistTest, ReaderTriesBothWaysThenExplores) {
   Shared shared;
-  CopyAssist reader(&shared.control, &shared.hint.requests);
+  CopyAssist reader(&shared.control, &shared.hint.any);
   PeerProcess self(getpid());
   std::vector<uint64_t> src = Pattern((size_t{256} << 10) / 8, 3);
   std::vector<uint64_t> dst(src.size(), 0);
@@ -61,9 +61,9 @@ TEST(CopyAssistTest, ReaderTriesBothWaysThenExplores) {
       EXPECT_FALSE(next);
     }
     (next ? assisted : alone)++;
-    const uint64_t posts = shared.hint.requests.load();
+    const uint64_t posts = shared.hint.any.load();
     ASSERT_TRUE(reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
-    EXPECT_EQ(shared.hint.requests.load(), posts + (next ? 1 : 0));  // only assisted reads post
+    EXPECT_EQ(shared.hint.any.load(), posts + (next ? 1 : 0));  // only assisted reads post
     ASSERT_EQ(src, dst);
   }
   EXPECT_GE(assisted, 4);
@@ -81,7 +81,7 @@ TEST(CopyAssistTest, OwnerWithNothingPostedDoesNothing) {
 // process_vm_* on this process, which exercises the same syscalls and claim protocol.
 int ReadWithHelper(PeerProcess& helper_target, size_t bytes, int max_rounds, bool* data_ok) {
   Shared shared;
-  CopyAssist reader(&shared.control, &shared.hint.requests);
+  CopyAssist reader(&shared.control, &shared.hint.any);
   CopyAssist owner(&shared.control, nullptr);
   PeerProcess self(getpid());
   std::atomic<bool> stop{false};
@@ -89,7 +89,7 @@ int ReadWithHelper(PeerProcess& helper_target, size_t bytes, int max_rounds, boo
   std::thread helper([&] {
     uint64_t seen = 0;
     while (!stop.load()) {
-      uint64_t h = shared.hint.requests.load(std::memory_order_acquire);
+      uint64_t h = shared.hint.any.load(std::memory_order_acquire);
       if (h == seen) {
         std::this_thread::yield();
         continue;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/transport/shm/fork_job.h"
+#include "transport/shm/ring.h"
 
 namespace zmpi::transport::shm {
 namespace {
@@ -103,21 +104,27 @@ TEST(ShmEndpointTest, ConnectRejectsBadPeers) {
     ASSERT_TRUE(a.ok());
     EXPECT_EQ((*a)->Connect({{7, (*a)->Address()}}).code(), Code::kArg);  // not local
   }
+  // Connect only records addresses; what is wrong with a peer's segment shows at the first
+  // Send to it (when its segment is mapped), as an error that names the problem.
+  const Frame frame{"h", 1, nullptr, 0};
   {
     auto a = CreateEndpoint(job.MakeOptions(0));
     ASSERT_TRUE(a.ok());
-    // Rank 1's address that points at a segment which does not exist.
-    Status s = (*a)->Connect({{1, job.prefix() + "shm-1;" + std::to_string(getpid()) + ";10"}});
-    EXPECT_FALSE(s.ok());
+    // Rank 1's address that points at a segment which does not exist (this process is alive).
+    ASSERT_TRUE(
+        (*a)->Connect({{1, job.prefix() + "shm-1;" + std::to_string(getpid()) + ";10"}}).ok());
+    EXPECT_FALSE((*a)->Send(1, frame).ok());
   }
   {
     // Geometry must agree (ZMPI_SHM_* set differently on two ranks).
     auto a = CreateEndpoint(job.MakeOptions(0, 64, 16384));
     auto b = CreateEndpoint(job.MakeOptions(1, 32, 16384));
     ASSERT_TRUE(a.ok() && b.ok());
-    Status s = (*a)->Connect({{1, (*b)->Address()}});
-    EXPECT_FALSE(s.ok());
-    EXPECT_NE(s.message().find("ZMPI_SHM_RING_SLOTS"), std::string::npos) << s.ToString();
+    ASSERT_TRUE((*a)->Connect({{1, (*b)->Address()}}).ok());
+    auto s = (*a)->Send(1, frame);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.status().message().find("ZMPI_SHM_RING_SLOTS"), std::string::npos)
+        << s.status().ToString();
   }
   {
     // A segment that is not (or no longer) in our format: bad magic or version.
@@ -129,16 +136,18 @@ TEST(ShmEndpointTest, ConnectRejectsBadPeers) {
     uint32_t version = 999;
     ASSERT_EQ(pwrite(fd, &version, sizeof(version), 4), 4);  // SegmentHeader::version
     close(fd);
-    Status s = (*a)->Connect({{1, (*b)->Address()}});
-    EXPECT_FALSE(s.ok());
-    EXPECT_NE(s.message().find("version"), std::string::npos) << s.ToString();
+    ASSERT_TRUE((*a)->Connect({{1, (*b)->Address()}}).ok());
+    auto s = (*a)->Send(1, frame);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.status().message().find("version"), std::string::npos) << s.status().ToString();
   }
   {
     // The address of rank 1 given for rank 0's slot: owner check.
     auto a = CreateEndpoint(job.MakeOptions(0));
     auto b = CreateEndpoint(job.MakeOptions(1));
     ASSERT_TRUE(a.ok() && b.ok());
-    EXPECT_FALSE((*a)->Connect({{0, (*b)->Address()}}).ok());
+    ASSERT_TRUE((*a)->Connect({{0, (*b)->Address()}}).ok());
+    EXPECT_FALSE((*a)->Send(0, frame).ok());
   }
   ExpectClean(job);
 }
@@ -170,7 +179,8 @@ TEST(ShmEndpointTest, SelfConnectionDeliversAndReads) {
     ASSERT_TRUE(e.CanRead(0));
     std::string source = "single copy from my own address space";
     std::string dest(source.size(), '\0');
-    ASSERT_TRUE(e.Read(0, reinterpret_cast<uint64_t>(source.data()), dest.data(), dest.size()).ok());
+    ASSERT_TRUE(
+        e.Read(0, reinterpret_cast<uint64_t>(source.data()), dest.data(), dest.size()).ok());
     EXPECT_EQ(dest, source);
     EXPECT_TRUE(e.PeerAlive(0));
     EXPECT_TRUE(e.PeerAlive(3));  // unknown ranks: cannot tell, so alive
@@ -194,13 +204,15 @@ TEST(ShmEndpointTest, TwoEndpointsInOneProcess) {
     char header[kMaxHeader + 1] = {};
     EXPECT_FALSE((*a)->Send(1, Frame{header, sizeof(header), nullptr, 0}).ok());
 
+    // The first ring (2 slots, one kept for the switch) takes one frame; the second grows
+    // the pair to the largest ring (4 slots, all for frames): 5 in flight, then full.
     int sent = 0;
     for (; sent < 10; ++sent) {
       auto r = (*a)->Send(1, Frame{&sent, sizeof(sent), nullptr, 0});
       ASSERT_TRUE(r.ok());
       if (*r == SendResult::kRetry) break;
     }
-    EXPECT_EQ(sent, 4);  // ring of 4 slots
+    EXPECT_EQ(sent, 5);
     int next = 0;
     FnSink sink([&](int peer, const Frame& f) {
       EXPECT_EQ(peer, 0);
@@ -210,8 +222,8 @@ TEST(ShmEndpointTest, TwoEndpointsInOneProcess) {
       ++next;
       return true;
     });
-    EXPECT_EQ(*(*b)->Poll(sink), 4);
-    EXPECT_EQ(next, 4);
+    EXPECT_EQ(*(*b)->Poll(sink), 5);  // across the switch, in order
+    EXPECT_EQ(next, 5);
     EXPECT_EQ(*(*a)->Send(1, Frame{&sent, sizeof(sent), nullptr, 0}), SendResult::kDone);
     EXPECT_EQ(*(*b)->Poll(sink), 1);
   }
@@ -233,7 +245,7 @@ TEST(ShmEndpointTest, PollServesEveryPeer) {
     ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
     int flood = 0;
     while (*eps[1]->Send(0, Frame{"f", 1, nullptr, 0}) == SendResult::kDone) ++flood;
-    EXPECT_EQ(flood, 256);
+    EXPECT_EQ(flood, 1 + 256);  // the first ring's one frame, then the grown ring
     ASSERT_EQ(*eps[2]->Send(0, Frame{"c", 1, nullptr, 0}), SendResult::kDone);
     int from1 = 0, from2 = 0;
     FnSink sink([&](int peer, const Frame&) {
@@ -249,6 +261,109 @@ TEST(ShmEndpointTest, PollServesEveryPeer) {
       EXPECT_LT(from1, flood);  // bounded batch per peer
       EXPECT_EQ(*n, from1 + from2);
     }
+  }
+  ExpectClean(job);
+}
+
+// Frames that `from` can put in flight to `to` before Send says kRetry; then drains them
+// and checks they arrive in order.
+int Flood(Endpoint& from, int to, Endpoint& receiver, int from_rank) {
+  int sent = 0;
+  while (*from.Send(to, Frame{&sent, sizeof(sent), nullptr, 0}) == SendResult::kDone) ++sent;
+  int next = 0;
+  FnSink sink([&](int peer, const Frame& f) {
+    int v;
+    memcpy(&v, f.header, sizeof(v));
+    EXPECT_EQ(peer, from_rank);
+    EXPECT_EQ(v, next);
+    ++next;
+    return true;
+  });
+  while (next < sent) {
+    auto n = receiver.Poll(sink);
+    if (!n.ok() || *n == 0) break;
+  }
+  EXPECT_EQ(next, sent);
+  return sent;
+}
+
+// A pair that keeps finding its first ring full grows to the largest ring; one that sends a
+// frame at a time (a ping-pong) grows after grow_after_full such refills.
+TEST(ShmEndpointTest, BusyPairsGrow) {
+  ForkJob job(3);
+  {
+    std::vector<std::unique_ptr<Endpoint>> eps;
+    for (int r = 0; r < 3; ++r) {
+      Options o = job.MakeOptions(r, 16, 256);
+      o.grow_after_full = 4;
+      auto ep = CreateEndpoint(o);
+      ASSERT_TRUE(ep.ok());
+      eps.push_back(std::move(*ep));
+    }
+    ASSERT_TRUE(eps[0]->Connect({{1, eps[1]->Address()}, {2, eps[2]->Address()}}).ok());
+    ASSERT_TRUE(eps[1]->Connect({{0, eps[0]->Address()}}).ok());
+    ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
+    // 0 -> 1: a burst grows it at once: 1 frame in the first ring, 16 in the grown one.
+    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 1 + 16);
+    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 16);
+    // 0 -> 2: one frame at a time; the first ring is refilled each time.
+    FnSink sink([](int, const Frame&) { return true; });
+    for (int i = 0; i < 6; ++i) {
+      ASSERT_EQ(*eps[0]->Send(2, Frame{"p", 1, nullptr, 0}), SendResult::kDone);
+      ASSERT_EQ(*eps[2]->Poll(sink), 1);
+    }
+    EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 16);
+  }
+  ExpectClean(job);
+}
+
+// Growth is paid from host_ring_budget / local ranks: once it is spent, a busy pair keeps its
+// first ring, now with every slot for frames.
+TEST(ShmEndpointTest, GrowthStopsAtTheBudget) {
+  ForkJob job(3);
+  {
+    std::vector<std::unique_ptr<Endpoint>> eps;
+    for (int r = 0; r < 3; ++r) {
+      Options o = job.MakeOptions(r, 64, 256);
+      o.host_ring_budget = 3 * Ring::BytesFor(64, 256);  // one largest ring per rank
+      auto ep = CreateEndpoint(o);
+      ASSERT_TRUE(ep.ok());
+      eps.push_back(std::move(*ep));
+    }
+    ASSERT_TRUE(eps[0]->Connect({{1, eps[1]->Address()}, {2, eps[2]->Address()}}).ok());
+    ASSERT_TRUE(eps[1]->Connect({{0, eps[0]->Address()}}).ok());
+    ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
+    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 1 + 64);
+    EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 1 + 1);
+    EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 2);
+    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 64);
+  }
+  ExpectClean(job);
+}
+
+// Memory follows use: a segment for 8 local ranks holds only its header until a ring is
+// made, and a ring costs what its geometry says (allocated at once, so /dev/shm being full
+// shows as an error at that point, never as a SIGBUS later).
+TEST(ShmEndpointTest, MemoryFollowsUse) {
+  ForkJob job(1);
+  {
+    Options o = job.MakeOptions(0);  // 64 x 16 KiB slots at most
+    o.local_ranks = {0, 1, 2, 3, 4, 5, 6, 7};
+    auto ep = CreateEndpoint(o);
+    ASSERT_TRUE(ep.ok());
+    auto used = [&] {
+      struct stat st;
+      EXPECT_EQ(stat(("/dev/shm" + NameOf(**ep)).c_str(), &st), 0);
+      return static_cast<size_t>(st.st_blocks) * 512;
+    };
+    const size_t header = used();
+    EXPECT_GT(header, 0u);
+    EXPECT_LE(header, size_t{8} << 10);
+    ASSERT_TRUE((*ep)->Connect({{0, (*ep)->Address()}}).ok());
+    EXPECT_EQ(used(), header);
+    ASSERT_EQ(*(*ep)->Send(0, Frame{"h", 1, nullptr, 0}), SendResult::kDone);
+    EXPECT_EQ(used(), header + Ring::BytesFor(o.first_ring_slots, o.slot_size));
+    EXPECT_LE(used(), size_t{48} << 10);
   }
   ExpectClean(job);
 }

@@ -1,0 +1,262 @@
+/* Non-blocking collectives (MPI_I*): every form on MPI_COMM_WORLD, a reversed split and
+ * MPI_COMM_SELF, every root, counts 0/1/odd/large, MPI_IN_PLACE, derived datatypes; 32
+ * outstanding on one communicator completed in a shuffled order (Waitall, Testsome, Waitany);
+ * progress while the program only calls MPI_Iprobe; the empty status. Every expected value is
+ * computed locally and exactly. Uses only <mpi.h>. Prints "coll_nb_test: OK (<n> checks)". */
+#include <string.h>
+#include <time.h>
+
+static const char kTestName[] = "coll_nb_test";
+#include "job_check.h"
+
+static int val(int r, int i) { return (r + 1) * 100000 + i * 7 % 9973; }
+
+static void wait1(MPI_Request *req) {
+  MPI_Status st;
+  int count = -1;
+  CALL(MPI_Wait(req, &st));
+  if (*req != MPI_REQUEST_NULL) fail("request not freed by MPI_Wait");
+  CALL(MPI_Get_count(&st, MPI_INT, &count));
+  if (st.MPI_SOURCE != MPI_ANY_SOURCE || st.MPI_TAG != MPI_ANY_TAG || count != 0)
+    fail("status of a collective not empty (%d %d %d)", st.MPI_SOURCE, st.MPI_TAG, count);
+  g_checks++;
+}
+
+static void check_ints(const int *got, const int *want, int n, const char *what) {
+  for (int i = 0; i < n; ++i)
+    if (got[i] != want[i]) fail("%s: element %d is %d, want %d", what, i, got[i], want[i]);
+  g_checks++;
+}
+
+static const int kCounts[] = {0, 1, 7, 1000, 70000};
+#define NCOUNTS ((int)(sizeof(kCounts) / sizeof(kCounts[0])))
+
+static void test_barrier_bcast(void) {
+  MPI_Request req;
+  CALL(MPI_Ibarrier(g_comm, &req));
+  wait1(&req);
+  for (int ci = 0; ci < NCOUNTS; ++ci) {
+    int n = kCounts[ci];
+    int *buf = xmalloc(n * sizeof(int)), *want = xmalloc(n * sizeof(int));
+    for (int root = 0; root < g_p; ++root) {
+      for (int i = 0; i < n; ++i) {
+        want[i] = val(root, i);
+        buf[i] = g_me == root ? want[i] : -1;
+      }
+      CALL(MPI_Ibcast(buf, n, MPI_INT, root, g_comm, &req));
+      wait1(&req);
+      check_ints(buf, want, n, "Ibcast");
+    }
+    free(buf);
+    free(want);
+  }
+  /* A vector type: 5 ints, every other one (extent 9 ints); 3 of them. */
+  MPI_Datatype vec;
+  CALL(MPI_Type_vector(5, 1, 2, MPI_INT, &vec));
+  CALL(MPI_Type_commit(&vec));
+  for (int root = 0; root < g_p; ++root) {
+    int buf[30], want[30];
+    for (int i = 0; i < 30; ++i) {
+      int data = i < 27 && (i % 9) % 2 == 0;
+      want[i] = data ? val(root, i) : -7;
+      buf[i] = g_me == root ? want[i] : (data ? -1 : -7);
+    }
+    CALL(MPI_Ibcast(buf, 3, vec, root, g_comm, &req));
+    wait1(&req);
+    check_ints(buf, want, 30, "Ibcast vector");
+  }
+  CALL(MPI_Type_free(&vec));
+}
+
+static void test_allreduce(void) {
+  MPI_Request req;
+  for (int ci = 0; ci < NCOUNTS; ++ci) {
+    int n = kCounts[ci];
+    int *in = xmalloc(n * sizeof(int)), *out = xmalloc(n * sizeof(int));
+    int *want = xmalloc(n * sizeof(int));
+    for (int i = 0; i < n; ++i) {
+      in[i] = val(g_me, i);
+      want[i] = 0;
+      for (int r = 0; r < g_p; ++r) want[i] += val(r, i);
+      out[i] = -1;
+    }
+    CALL(MPI_Iallreduce(in, out, n, MPI_INT, MPI_SUM, g_comm, &req));
+    wait1(&req);
+    check_ints(out, want, n, "Iallreduce");
+    memcpy(out, in, n * sizeof(int));
+    CALL(MPI_Iallreduce(MPI_IN_PLACE, out, n, MPI_INT, MPI_SUM, g_comm, &req));
+    wait1(&req);
+    check_ints(out, want, n, "Iallreduce in place");
+    /* MAX over doubles. */
+    double *din = xmalloc(n * sizeof(double)), *dout = xmalloc(n * sizeof(double));
+    for (int i = 0; i < n; ++i) din[i] = (double)((i * 31 + g_me * 17) % 101);
+    CALL(MPI_Iallreduce(din, dout, n, MPI_DOUBLE, MPI_MAX, g_comm, &req));
+    wait1(&req);
+    for (int i = 0; i < n; ++i) {
+      double m = 0;
+      for (int r = 0; r < g_p; ++r) {
+        double v = (double)((i * 31 + r * 17) % 101);
+        if (v > m) m = v;
+      }
+      if (dout[i] != m) fail("Iallreduce MAX: element %d is %g, want %g", i, dout[i], m);
+    }
+    g_checks++;
+    free(din);
+    free(dout);
+    free(in);
+    free(out);
+    free(want);
+  }
+  /* A derived type of one basic type: 4 ints, every other one (extent 7 ints); 2 of them. */
+  MPI_Datatype vec;
+  CALL(MPI_Type_vector(4, 1, 2, MPI_INT, &vec));
+  CALL(MPI_Type_commit(&vec));
+  int in[16], out[16], want[16];
+  for (int i = 0; i < 16; ++i) {
+    in[i] = val(g_me, i);
+    out[i] = -3;
+    want[i] = -3;
+    if (i < 14 && (i % 7) % 2 == 0) {
+      want[i] = 0;
+      for (int r = 0; r < g_p; ++r) want[i] += val(r, i);
+    }
+  }
+  CALL(MPI_Iallreduce(in, out, 2, vec, MPI_SUM, g_comm, &req));
+  wait1(&req);
+  check_ints(out, want, 16, "Iallreduce vector");
+  CALL(MPI_Type_free(&vec));
+}
+
+/* 32 outstanding collectives of different kinds on one communicator, completed in a
+ * shuffled order. */
+static void test_many(void) {
+  enum { K = 32, N = 300 };
+  static int in[K][N], out[K][N];
+  MPI_Request reqs[K];
+  for (int k = 0; k < K; ++k) {
+    for (int i = 0; i < N; ++i) {
+      in[k][i] = val(g_me, i + k);
+      out[k][i] = -1;
+    }
+    switch (k % 4) {
+      case 0:
+        CALL(MPI_Iallreduce(in[k], out[k], N, MPI_INT, MPI_SUM, g_comm, &reqs[k]));
+        break;
+      case 1:
+        if (g_me == k % g_p) memcpy(out[k], in[k], sizeof(in[k]));
+        CALL(MPI_Ibcast(out[k], N, MPI_INT, k % g_p, g_comm, &reqs[k]));
+        break;
+      case 2:
+        CALL(MPI_Ibarrier(g_comm, &reqs[k]));
+        break;
+      default:
+        CALL(MPI_Iscan(in[k], out[k], N, MPI_INT, MPI_SUM, g_comm, &reqs[k]));
+        break;
+    }
+  }
+  /* Shuffle (the same on every rank would be too kind: seed by rank). */
+  int order[K];
+  for (int k = 0; k < K; ++k) order[k] = k;
+  unsigned seed = 12345u + 7919u * (unsigned)g_me;
+  for (int k = K - 1; k > 0; --k) {
+    seed = seed * 1103515245u + 12345u;
+    int j = (int)(seed % (unsigned)(k + 1));
+    int t = order[k];
+    order[k] = order[j];
+    order[j] = t;
+  }
+  /* First half: Wait one by one in the shuffled order; second: Testsome until done. */
+  for (int x = 0; x < K / 2; ++x) {
+    CALL(MPI_Wait(&reqs[order[x]], MPI_STATUS_IGNORE));
+  }
+  int left = K - K / 2, spins = 0;
+  double t0 = MPI_Wtime();
+  while (left > 0) {
+    int outcount = 0, idx[K];
+    CALL(MPI_Testsome(K, reqs, &outcount, idx, MPI_STATUSES_IGNORE));
+    if (outcount == MPI_UNDEFINED) fail("Testsome: no active request but %d left", left);
+    left -= outcount;
+    if (++spins % 1000 == 0 && MPI_Wtime() - t0 > 60) fail("Testsome: no completion in 60 s");
+  }
+  for (int k = 0; k < K; ++k) {
+    if (reqs[k] != MPI_REQUEST_NULL) fail("request %d not null after completion", k);
+    int want[N];
+    for (int i = 0; i < N; ++i) {
+      switch (k % 4) {
+        case 0:
+          want[i] = 0;
+          for (int r = 0; r < g_p; ++r) want[i] += val(r, i + k);
+          break;
+        case 1:
+          want[i] = val(k % g_p, i + k);
+          break;
+        case 2:
+          want[i] = -1;
+          break;
+        default:
+          want[i] = 0;
+          for (int r = 0; r <= g_me; ++r) want[i] += val(r, i + k);
+      }
+    }
+    check_ints(out[k], want, N, "outstanding collective");
+  }
+}
+
+/* Progress while the program only calls MPI_Iprobe: the result shows up in the buffer. */
+static void test_overlap(void) {
+  enum { N = 200000 };
+  int *in = xmalloc(N * sizeof(int)), *out = xmalloc(N * sizeof(int));
+  for (int i = 0; i < N; ++i) {
+    in[i] = val(g_me, i);
+    out[i] = -1;
+  }
+  int first_want = 0, last_want = 0;
+  for (int r = 0; r < g_p; ++r) {
+    first_want += val(r, 0);
+    last_want += val(r, N - 1);
+  }
+  MPI_Request req;
+  CALL(MPI_Iallreduce(in, out, N, MPI_INT, MPI_SUM, g_comm, &req));
+  double t0 = MPI_Wtime();
+  volatile int *vout = out;
+  for (;;) {
+    int flag;
+    CALL(MPI_Iprobe(MPI_ANY_SOURCE, 999, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE));
+    if (vout[0] == first_want && vout[N - 1] == last_want) break;
+    if (MPI_Wtime() - t0 > 60) fail("Iallreduce made no progress under MPI_Iprobe");
+  }
+  g_checks++;
+  wait1(&req);
+  free(in);
+  free(out);
+}
+
+static void on_comm(MPI_Comm comm, const char *label) {
+  g_comm = comm;
+  g_label = label;
+  CALL(MPI_Comm_rank(comm, &g_me));
+  CALL(MPI_Comm_size(comm, &g_p));
+  test_barrier_bcast();
+  test_allreduce();
+  test_many();
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &g_world_rank);
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  int size;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  on_comm(MPI_COMM_WORLD, "world");
+  MPI_Comm rev;
+  CALL(MPI_Comm_split(MPI_COMM_WORLD, g_world_rank % 2, size - g_world_rank, &rev));
+  on_comm(rev, "reversed split");
+  CALL(MPI_Comm_free(&rev));
+  on_comm(MPI_COMM_SELF, "self");
+  g_comm = MPI_COMM_WORLD;
+  g_label = "world";
+  MPI_Comm_rank(MPI_COMM_WORLD, &g_me);
+  g_p = size;
+  test_overlap();
+  return finish_ok();
+}
