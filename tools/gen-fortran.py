@@ -57,6 +57,9 @@ HAND = {
 BY_REFERENCE_CALLBACKS = {'MPI_User_function', 'MPI_Comm_errhandler_function',
                           'MPI_Win_errhandler_function', 'MPI_Session_errhandler_function'}
 
+# Fortran-only routines (no C function), written by hand in mpi/fortran/hand.c.
+FORTRAN_ONLY = ('F_sync_reg',)
+
 # Names (in C parameter lists) of void * parameters that are not choice buffers.
 RAW_POINTERS = {'baseptr'}
 
@@ -331,6 +334,8 @@ def generate(root):
             continue
         parts.append(text)
         exported += fortran_names(row.short)
+    for short in FORTRAN_ONLY:
+        exported += fortran_names(short)
     with open(os.path.join(root, 'mpi/include/mpi.h')) as f:
         constants = header_constants(f.read())
     data = ['mpipriv1_', 'mpipriv2_', 'mpiprivc_', 'mpifcmb5_', 'mpifcmb9_']

@@ -93,3 +93,8 @@ ZF_API void mpi_info_create_env_(MPI_Fint *info, MPI_Fint *ierror) {
   *ierror = MPI_Info_create_env(0, NULL, (MPI_Info *)info);
 }
 ZF_NAMES(info_create_env, INFO_CREATE_ENV);
+
+/* MPI_F_SYNC_REG(BUF): a Fortran-only routine whose whole effect is that the compiler must
+ * assume BUF was read and written by an external call (MPI-4.1 19.1.17); nothing to do here. */
+ZF_API void mpi_f_sync_reg_(void *buf) { (void)buf; }
+ZF_NAMES(f_sync_reg, F_SYNC_REG);

@@ -246,6 +246,7 @@ program fortran_basic
   call MPI_Error_string(MPI_ERR_TAG, estring, namelen, ierr)
   call check(namelen > 0 .and. len_trim(estring) == namelen, 'Error_string')
 
+  call MPI_F_sync_reg(field)
   call MPI_Barrier(MPI_COMM_WORLD, ierr)
   call MPI_Finalize(ierr)
   if (rank == 0) print '(a, a, i0, a)', name, ': OK (', checks, ' checks)'
