@@ -92,6 +92,22 @@ check_tree() {
   # Called through a symlink elsewhere, the wrapper still finds its own tree.
   ln -sf "$mpicc" "$tmp/linked-mpicc"
   expect "$tree: works through a symlink" "$("$tmp/linked-mpicc" -show -c x.c)" "-I$prefix/include"
+  # The Fortran wrappers (there when configure found a Fortran compiler) add -lmpifort.
+  for fw in mpifort mpif90 mpif77; do
+    [ -x "$prefix/bin/$fw" ] || continue
+    expect "$tree: $fw links -lmpifort -lmpi" "$(ZMPI_FC=gfortran "$prefix/bin/$fw" -show x.f90)" \
+      "^gfortran -I$prefix/include -L$libdir -Wl,-rpath,$libdir x\\.f90 -lmpifort -lmpi\$"
+  done
+  if [ -x "$prefix/bin/mpifort" ]; then
+    expect "$tree: mpifort --showme:libs" "$("$prefix/bin/mpifort" --showme:libs)" "^mpifort mpi\$"
+    expect "$tree: ZMPI_FC overrides" "$(ZMPI_FC=f95 "$prefix/bin/mpifort" -show -c x.f)" \
+      "^f95 -I$prefix/include -c x\\.f\$"
+    if [ -n "$pkg_config" ]; then
+      expect "$tree: pkg-config mpi-fort" \
+        "$(PKG_CONFIG_PATH=$libdir/pkgconfig "$pkg_config" --cflags --libs mpi-fort)" \
+        "^-I[^ ]*/include -L[^ ]*/lib[^ ]* .*-lmpifort -lmpi *\$"
+    fi
+  fi
   if [ -n "$pkg_config" ]; then
     for name in mpi mpi-c mpi-cxx ompi-c ompi-cxx; do
       other=$(PKG_CONFIG_PATH=$libdir/pkgconfig "$pkg_config" --cflags --libs "$name")

@@ -1,7 +1,6 @@
-! mpich_fortran: built by MPICH's Fortran wrapper (mpifort.mpich), so it needs libmpichfort.so.12,
-! which zmpi does not provide until its Fortran binding exists. zrun must refuse it in one line
-! before starting any rank (not run N one-rank worlds on MPICH's library). When zmpi's Fortran
-! library lands, this test turns into a run like compat_mpich_binary's.
+! mpich_fortran: built by MPICH's Fortran wrapper (mpifort.mpich), so it needs libmpichfort.so.12;
+! zmpi's Fortran library provides that name, and the program runs on zmpi under zrun (without a
+! Fortran compiler at zmpi's configure, zrun refuses it in one line before any rank starts).
 program mpich_fortran
   use mpi
   implicit none

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Generates zmpi's Fortran binding (MPICH's Fortran ABI) from mpi/abi/functions.tbl and mpi.h.
+
+  tools/gen-fortran.py --out DIR    write DIR/mpif.h (constants with the C header's values),
+                                     DIR/mpi.f90 (module mpi), DIR/fortran_bindings.c (one C
+                                     function per implemented C function that has a mechanical
+                                     Fortran binding, under MPICH's four external names for MPI_
+                                     and PMPI_) and DIR/fortran.map (the version script)
+  tools/gen-fortran.py --list        print the functions left out of the generated binding and why
+  --root DIR                         work on the tree at DIR instead of this script's repository
+
+Bindings follow MPICH's Fortran ABI: handles are the C handles (MPI_Fint), every argument is
+passed by reference, INTEGER ierror comes last, MPI_Status is INTEGER(MPI_STATUS_SIZE) with the C
+layout, LOGICAL is gfortran's (.TRUE. = 1, so C ints pass unchanged), and MPI_BOTTOM, MPI_IN_PLACE,
+MPI_STATUS(ES)_IGNORE, MPI_UNWEIGHTED and MPI_WEIGHTS_EMPTY are recognised by the address of
+MPICH's COMMON blocks (mpipriv1_, mpipriv2_, mpifcmb5_, mpifcmb9_), which fortran/common.c
+defines. Functions with CHARACTER arguments or no argument list that maps one-to-one are written
+by hand in fortran/*.c and named in HAND below; functions with callbacks are left out (CALLBACK).
+Python 3 standard library only.
+"""
+
+import argparse
+import importlib.util
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_gen_api():
+    spec = importlib.util.spec_from_file_location('gen_api', os.path.join(HERE, 'gen-api.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gen_api = load_gen_api()
+
+HANDLES = ('MPI_Comm', 'MPI_Datatype', 'MPI_Group', 'MPI_Request', 'MPI_Op', 'MPI_Errhandler',
+           'MPI_Info', 'MPI_Win', 'MPI_Message', 'MPI_Session')
+WIDE = ('MPI_Aint', 'MPI_Offset', 'MPI_Count')
+
+# Written by hand in fortran/*.c (CHARACTER arguments, argc/argv, varargs, attribute values).
+HAND = {
+    'MPI_Init', 'MPI_Init_thread', 'MPI_Get_processor_name', 'MPI_Comm_get_name',
+    'MPI_Comm_set_name', 'MPI_Type_get_name', 'MPI_Type_set_name', 'MPI_Win_get_name',
+    'MPI_Win_set_name', 'MPI_Error_string', 'MPI_Info_set', 'MPI_Info_get', 'MPI_Info_delete',
+    'MPI_Info_get_valuelen', 'MPI_Info_get_nthkey', 'MPI_Info_get_string',
+    'MPI_Get_library_version', 'MPI_Pcontrol', 'MPI_Buffer_detach', 'MPI_Comm_get_attr',
+    'MPI_Win_get_attr', 'MPI_Info_create_env', 'MPI_Comm_detach_buffer',
+}
+
+# Callback types whose C call passes every argument by reference, as a Fortran procedure with
+# MPICH's Fortran interface expects (user ops: INVEC, INOUTVEC, LEN, DATATYPE; errhandlers:
+# object, error code): the Fortran procedure is registered as it is, without a trampoline.
+BY_REFERENCE_CALLBACKS = {'MPI_User_function', 'MPI_Comm_errhandler_function',
+                          'MPI_Win_errhandler_function', 'MPI_Session_errhandler_function'}
+
+# Fortran-only routines (no C function), written by hand in mpi/fortran/hand.c.
+FORTRAN_ONLY = ('F_sync_reg',)
+
+# Names (in C parameter lists) of void * parameters that are not choice buffers.
+RAW_POINTERS = {'baseptr'}
+
+# Predefined attribute keyvals: MPICH's Fortran values are the C values + 1 (the low bit tells the
+# attribute code the caller is Fortran).
+FORTRAN_KEYVALS = ('MPI_TAG_UB', 'MPI_HOST', 'MPI_IO', 'MPI_WTIME_IS_GLOBAL', 'MPI_UNIVERSE_SIZE',
+                   'MPI_LASTUSEDCODE', 'MPI_APPNUM', 'MPI_WIN_BASE', 'MPI_WIN_SIZE',
+                   'MPI_WIN_DISP_UNIT', 'MPI_WIN_CREATE_FLAVOR', 'MPI_WIN_MODEL')
+
+# C constants that have no meaning in Fortran (pointers, C-only sizes).
+NOT_FORTRAN = {'MPI_F_STATUS_SIZE', 'MPI_F08_STATUS_SIZE', 'MPI_F_SOURCE', 'MPI_F_TAG',
+               'MPI_F_ERROR'}
+
+
+class Skip(Exception):
+    pass
+
+
+def parse_param(text):
+    """'const int x[]' -> (base type, name, is_pointer_or_array, is_const)."""
+    text = text.strip()
+    const = text.startswith('const ')
+    if const:
+        text = text[len('const '):]
+    array = text.endswith(']')
+    if array:
+        text = text[:text.index('[')].strip()
+    m = re.match(r'^([\w ]+?)\s*(\**)\s*(\w+)$', text)
+    if not m:
+        raise Skip('unparsed parameter %r' % text)
+    base, stars, name = m.group(1).strip(), m.group(2), m.group(3)
+    return base, name, len(stars) + (1 if array else 0), const
+
+
+def convert(func, param):
+    """Returns (fortran-side C parameter, C argument expression) for one parameter."""
+    base, name, depth, const = parse_param(param)
+    if base == 'char' and depth == 1 and const:
+        # An input CHARACTER: its hidden length comes after all arguments; the C call gets a
+        # NUL-terminated copy without trailing blanks (ZF_STRING_IN in binding()).
+        return 'char *%s' % name, 'c_%s' % name
+    if param.strip().endswith('[][3]') and base == 'int':
+        # RANGES(3, N) in Fortran is C's int ranges[n][3].
+        return 'MPI_Fint *%s' % name, '(int(*)[3])%s' % name
+    if name == 'array_of_errcodes' and depth == 1:
+        return 'MPI_Fint *%s' % name, 'ZF_ERRCODES(%s)' % name
+    if base == 'void':
+        if depth != 1 or name in ('attribute_val', 'extra_state', 'attribute_val_in',
+                                  'attribute_val_out', 'buffer_addr'):
+            raise Skip('void parameter %s' % name)
+        if name in RAW_POINTERS:
+            return 'void *%s' % name, name
+        return 'void *%s' % name, 'ZF_BUF(%s)' % name
+    if base == 'int':
+        if depth == 0:
+            return 'MPI_Fint *%s' % name, '*%s' % name
+        if depth == 1:
+            if name in ('weights', 'sourceweights', 'destweights'):
+                return 'MPI_Fint *%s' % name, 'ZF_WEIGHTS(%s)' % name
+            return 'MPI_Fint *%s' % name, name
+    if base in WIDE:
+        if depth == 0:
+            return '%s *%s' % (base, name), '*%s' % name
+        if depth == 1:
+            return '%s *%s' % (base, name), name
+    if base in HANDLES:
+        if depth == 0:
+            return 'MPI_Fint *%s' % name, '(%s)*%s' % (base, name)
+        if depth == 1:
+            return 'MPI_Fint *%s' % name, '(%s *)%s' % (base, name)
+    if base in BY_REFERENCE_CALLBACKS and depth == 1:
+        return 'void *%s' % name, '(%s *)%s' % (base, name)
+    if base == 'MPI_Status' and depth == 1:
+        if 'statuses' in name:
+            return 'MPI_Fint *%s' % name, 'ZF_STATUSES(%s)' % name
+        return 'MPI_Fint *%s' % name, 'ZF_STATUS(%s)' % name
+    raise Skip('parameter type %s%s' % (base, '*' * depth))
+
+
+def binding(row):
+    """Returns the C text of one binding (MPI_ and PMPI_ forms and their aliases) or raises Skip."""
+    if row.name.endswith('_c') or row.name.endswith('_f2c') or row.name.endswith('_c2f') or \
+            'f082' in row.name or '2f08' in row.name or row.name.startswith('MPI_Status_f'):
+        raise Skip('no Fortran binding (C only)')
+    if row.name in HAND:
+        raise Skip('hand')
+    if row.ret not in ('int', 'double', 'MPI_Aint'):
+        raise Skip('return type %s' % row.ret)
+    params = [] if row.params.strip() == 'void' else gen_api.split_top(row.params)
+    formals, actuals, strings = [], [], []
+    for p in params:
+        f, a = convert(row.name, p)
+        formals.append(f)
+        actuals.append(a)
+        if a.startswith('c_') and f.startswith('char *'):
+            strings.append(a[2:])
+    if strings and row.ret != 'int':
+        raise Skip('CHARACTER argument of a function')
+    if row.ret == 'int':
+        formals.append('MPI_Fint *ierror')
+    formals += ['size_t %s_len' % n for n in strings]
+    ret = {'int': 'void', 'double': 'double', 'MPI_Aint': 'MPI_Aint'}[row.ret]
+    out = []
+    for prefix in ('MPI_', 'PMPI_'):
+        cname = prefix + row.short
+        lower = cname.lower()
+        sig = '%s %s_(%s)' % (ret, lower, ', '.join(formals) or 'void')
+        call = '%s(%s)' % (cname, ', '.join(actuals))
+        body = ('*ierror = %s;' % call) if row.ret == 'int' else ('return %s;' % call)
+        if strings:
+            dup = ''.join('  char *c_%s = ZfStringDup(%s, %s_len);\n' % (n, n, n)
+                          for n in strings)
+            ok = ' && '.join('c_%s' % n for n in strings)
+            free = ''.join('  free(c_%s);\n' % n for n in strings)
+            out.append('ZF_API %s {\n%s  if (%s) {\n    %s\n  } else {\n'
+                       '    *ierror = MPI_ERR_NO_MEM;\n  }\n%s}\n'
+                       % (sig, dup, ok, body, free))
+        else:
+            out.append('ZF_API %s {\n  %s\n}\n' % (sig, body))
+        for alias in (lower, lower + '__', cname.upper()):
+            out.append('ZF_ALIAS(%s, %s_);\n' % (alias, lower))
+    return ''.join(out), [p + row.short for p in ('mpi_', 'pmpi_')]
+
+
+def fortran_names(short):
+    names = []
+    for prefix in ('mpi_', 'pmpi_'):
+        lower = prefix + short.lower()
+        names += [lower, lower + '_', lower + '__', lower.upper()]
+    return names
+
+
+# ---- mpif.h ----
+
+DEFINE = re.compile(r'^#define\s+(MPI_[A-Z0-9_]+)\s+(.+?)\s*$', re.M)
+
+
+def header_constants(text):
+    """{name: int} for every MPI_ constant of mpi.h whose value is an integer (casts to handle
+    types and aliases of other constants included), in header order."""
+    raw = {}
+    order = []
+    for m in DEFINE.finditer(text):
+        name, value = m.group(1), m.group(2)
+        value = re.sub(r'/\*.*?\*/', '', value).strip()
+        if name not in raw:
+            raw[name] = value
+            order.append(name)
+    out = {}
+
+    def evaluate(name, depth=0):
+        if name in out:
+            return out[name]
+        if depth > 8 or name not in raw:
+            return None
+        v = raw[name]
+        v = re.sub(r'\(\s*(?:MPI_[A-Za-z]+)\s*\)', '', v)  # handle casts
+        if '*' in v or '"' in v:
+            return None
+        v = v.strip()
+        while v.startswith('(') and v.endswith(')'):
+            v = v[1:-1].strip()
+        if re.match(r'^-?(0x[0-9a-fA-F]+|\d+)$', v):
+            result = int(v, 0)
+        elif re.match(r'^MPI_[A-Z0-9_]+$', v):
+            result = evaluate(v, depth + 1)
+        else:
+            return None
+        if result is not None:
+            out[name] = result
+        return result
+
+    for name in order:
+        evaluate(name)
+    return [(n, out[n]) for n in order if n in out and n not in NOT_FORTRAN]
+
+
+def int32(value):
+    value &= 0xffffffff
+    return value - (1 << 32) if value & 0x80000000 else value
+
+
+def mpif_h(constants):
+    lines = ['! mpif.h: zmpi\'s Fortran constants (MPICH\'s Fortran ABI). Generated by',
+             '! tools/gen-fortran.py from mpi/include/mpi.h; do not edit.',
+             '! Fixed and free source form both accept this file.',
+             '       INTEGER MPI_STATUS_SIZE',
+             '       PARAMETER (MPI_STATUS_SIZE=5)',
+             '       INTEGER MPI_SOURCE, MPI_TAG, MPI_ERROR',
+             '       PARAMETER (MPI_SOURCE=3)',
+             '       PARAMETER (MPI_TAG=4)',
+             '       PARAMETER (MPI_ERROR=5)',
+             '       INTEGER MPI_ADDRESS_KIND, MPI_OFFSET_KIND, MPI_COUNT_KIND',
+             '       PARAMETER (MPI_ADDRESS_KIND=8)',
+             '       PARAMETER (MPI_OFFSET_KIND=8)',
+             '       PARAMETER (MPI_COUNT_KIND=8)',
+             '       INTEGER MPI_INTEGER_KIND',
+             '       PARAMETER (MPI_INTEGER_KIND=4)',
+             '       LOGICAL MPI_SUBARRAYS_SUPPORTED, MPI_ASYNC_PROTECTS_NONBLOCKING',
+             '       PARAMETER (MPI_SUBARRAYS_SUPPORTED=.FALSE.)',
+             '       PARAMETER (MPI_ASYNC_PROTECTS_NONBLOCKING=.FALSE.)']
+    skip = {'MPI_STATUS_SIZE', 'MPI_SOURCE', 'MPI_TAG', 'MPI_ERROR'}
+    for name, value in constants:
+        if name in skip:
+            continue
+        if name in FORTRAN_KEYVALS:
+            value += 1
+        elif name.startswith('MPI_MAX_') and name != 'MPI_MAX':
+            value -= 1  # string lengths: C counts the terminating NUL, Fortran has none
+        lines.append('       INTEGER %s' % name)
+        lines.append('       PARAMETER (%s=%d)' % (name, int32(value)))
+    lines += [
+        '! Special addresses: MPICH\'s COMMON blocks, so programs built',
+        '! against either library pass the same objects.',
+        '       INTEGER MPI_BOTTOM, MPI_IN_PLACE',
+        '       INTEGER MPI_STATUS_IGNORE(MPI_STATUS_SIZE)',
+        '       INTEGER MPI_STATUSES_IGNORE(MPI_STATUS_SIZE,1)',
+        '       INTEGER MPI_ERRCODES_IGNORE(1)',
+        '       CHARACTER*1 MPI_ARGVS_NULL(1,1)',
+        '       CHARACTER*1 MPI_ARGV_NULL(1)',
+        '       INTEGER MPI_UNWEIGHTED, MPI_WEIGHTS_EMPTY',
+        '       COMMON /MPIPRIV1/ MPI_BOTTOM, MPI_IN_PLACE, MPI_STATUS_IGNORE',
+        '       COMMON /MPIPRIV2/ MPI_STATUSES_IGNORE, MPI_ERRCODES_IGNORE',
+        '       COMMON /MPIPRIVC/ MPI_ARGVS_NULL, MPI_ARGV_NULL',
+        '       COMMON /MPIFCMB5/ MPI_UNWEIGHTED',
+        '       COMMON /MPIFCMB9/ MPI_WEIGHTS_EMPTY',
+        '       SAVE /MPIPRIV1/, /MPIPRIV2/, /MPIPRIVC/, /MPIFCMB5/, /MPIFCMB9/',
+        '       DOUBLE PRECISION MPI_WTIME, MPI_WTICK',
+        '       DOUBLE PRECISION PMPI_WTIME, PMPI_WTICK',
+        '       EXTERNAL MPI_WTIME, MPI_WTICK, PMPI_WTIME, PMPI_WTICK',
+        '       INTEGER*8 MPI_AINT_ADD, MPI_AINT_DIFF',
+        '       EXTERNAL MPI_AINT_ADD, MPI_AINT_DIFF',
+    ]
+    return '\n'.join(lines) + '\n'
+
+
+def mpi_f90():
+    return '\n'.join([
+        '! module mpi: zmpi\'s `use mpi` (generated by tools/gen-fortran.py; do not edit).',
+        '! Its constants and COMMON blocks are mpif.h\'s. Routines are external procedures',
+        '! without explicit interfaces, so choice buffers of any type and rank pass.',
+        '! A .mod file belongs to the compiler (and version) that wrote it.',
+        'module mpi',
+        '  implicit none',
+        '  include \'mpif.h\'',
+        'end module mpi',
+        ''])
+
+
+C_PRELUDE = """/* fortran_bindings.c: generated by tools/gen-fortran.py from mpi/abi/functions.tbl; do not
+ * edit. One function per implemented C function, MPICH's Fortran ABI (see the generator). */
+#include "fortran.h"
+
+"""
+
+
+def generate(root):
+    table = gen_api.Table(os.path.join(root, 'mpi/abi/functions.tbl'))
+    parts = [C_PRELUDE]
+    exported = []
+    skipped = []
+    for row in table.rows():
+        if not row.implemented:
+            continue
+        try:
+            text, _ = binding(row)
+        except Skip as e:
+            if str(e) == 'hand':
+                exported += fortran_names(row.short)
+            elif str(e) != 'no Fortran binding (C only)':
+                skipped.append((row.name, str(e)))
+            continue
+        parts.append(text)
+        exported += fortran_names(row.short)
+    for short in FORTRAN_ONLY:
+        exported += fortran_names(short)
+    with open(os.path.join(root, 'mpi/include/mpi.h')) as f:
+        constants = header_constants(f.read())
+    data = ['mpipriv1_', 'mpipriv2_', 'mpiprivc_', 'mpifcmb5_', 'mpifcmb9_']
+    version_script = ('{\n  global:\n' +
+                      ''.join('    %s;\n' % n for n in sorted(set(exported)) + data) +
+                      '  local: *;\n};\n')
+    return {
+        'fortran_bindings.c': ''.join(parts),
+        'mpif.h': mpif_h(constants),
+        'mpi.f90': mpi_f90(),
+        'fortran.map': version_script,
+    }, skipped
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--root', default=os.path.dirname(HERE))
+    parser.add_argument('--out')
+    parser.add_argument('--list', action='store_true')
+    args = parser.parse_args()
+    files, skipped = generate(args.root)
+    if args.list:
+        for name, why in skipped:
+            print('%s: %s' % (name, why))
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        for name, text in files.items():
+            gen_api.write_if_changed(os.path.join(args.out, name), text)
+    if not args.list and not args.out:
+        parser.error('give --out DIR or --list')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
