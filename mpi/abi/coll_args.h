@@ -77,28 +77,27 @@ inline Status CheckVBlocks(const void* buf, const CountT* counts, const DisplT* 
   return OkStatus();
 }
 
-// The per-rank blocks of Alltoallw: per-rank counts and types, byte displacements.
+// The per-rank blocks of Alltoallw: per-rank counts and types, byte displacements from buf.
 template <typename CountT, typename DisplT>
 inline Status CheckWBlocks(const void* buf, const CountT* counts, const DisplT* displs,
                            const MPI_Datatype* types, int n) {
   if (counts == nullptr && n > 0) return Error(Code::kArg, "null counts array");
   if (displs == nullptr && n > 0) return Error(Code::kArg, "null displacements array");
   if (types == nullptr && n > 0) return Error(Code::kArg, "null datatypes array");
-  bool data = false;
-  bool all_derived = true;
+  // With buf == MPI_BOTTOM (null) the byte displacements are absolute addresses: only a
+  // block of a predefined type at address 0 is a null buffer.
+  int null_block = -1;
   for (int i = 0; i < n; ++i) {
     const core::Datatype* t = nullptr;
     ZMPI_RETURN_IF_ERROR(CheckType(types[i], &t));
     if (counts[i] < 0) {
       return Error(Code::kCount, "negative count %ld for rank %d", static_cast<long>(counts[i]), i);
     }
-    if (counts[i] > 0) {
-      data = true;
-      if (t->type == nullptr) all_derived = false;
-    }
+    if (counts[i] > 0 && t->type == nullptr && displs[i] == 0 && null_block < 0) null_block = i;
   }
-  if (buf == nullptr && data && !all_derived) {
-    return Error(Code::kBuffer, "null buffer with data of a predefined type");
+  if (buf == nullptr && null_block >= 0) {
+    return Error(Code::kBuffer, "null buffer for the data of rank %d (a predefined type)",
+                 null_block);
   }
   return OkStatus();
 }

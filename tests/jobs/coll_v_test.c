@@ -265,6 +265,31 @@ static void test_alltoallw_in_place(void) {
   free(buf);
 }
 
+/* Alltoallw_c from MPI_BOTTOM: predefined types, byte displacements that are absolute
+ * addresses (MPI_Get_address), as mpi4py and codes with scattered fields use it. */
+static void test_alltoallw_bottom(void) {
+  MPI_Count counts[64];
+  MPI_Aint sdispls[64], rdispls[64];
+  MPI_Datatype types[64];
+  int *send = gap_buffer(3 * g_p), *recv = gap_buffer(3 * g_p);
+  for (int j = 0; j < g_p; ++j) {
+    counts[j] = 2;
+    types[j] = MPI_INT;
+    MPI_Get_address(send + 3 * j, &sdispls[j]);
+    MPI_Get_address(recv + 3 * j, &rdispls[j]);
+    fill_block(send + 3 * j, 0, 2, g_me, j);
+  }
+  CALL(MPI_Alltoallw_c(MPI_BOTTOM, counts, sdispls, types, MPI_BOTTOM, counts, rdispls, types,
+                       g_comm));
+  for (int i = 0; i < g_p; ++i) {
+    check_block(recv + 3 * i, 0, 2, i, g_me, "Alltoallw_c from MPI_BOTTOM");
+    if (recv[3 * i + 2] != kGap) fail("Alltoallw_c from MPI_BOTTOM: gap");
+  }
+  ++g_checks;
+  free(send);
+  free(recv);
+}
+
 static void expect_error(int rc, int cls, const char *what) {
   int got = MPI_SUCCESS;
   if (rc != MPI_SUCCESS) MPI_Error_class(rc, &got);
@@ -302,6 +327,10 @@ static void test_errors(void) {
                MPI_ERR_TYPE, "Alltoallw null type");
   expect_error(MPI_Alltoallw(x, counts, displs, NULL, y, counts, displs, types, g_comm),
                MPI_ERR_ARG, "Alltoallw null types array");
+  types[g_p - 1] = MPI_INT;
+  displs[0] = 0;
+  expect_error(MPI_Alltoallw(x, counts, displs, types, NULL, counts, displs, types, g_comm),
+               MPI_ERR_BUFFER, "Alltoallw null recvbuf, an int block at address 0");
   expect_error(MPI_Alltoallv(x, counts, displs, MPI_INT, x, counts, displs, MPI_INT, g_comm),
                MPI_ERR_BUFFER, "Alltoallv sendbuf == recvbuf");
   expect_error(MPI_Allgatherv(x, 1, MPI_INT, x, counts, displs, MPI_INT, g_comm), MPI_ERR_BUFFER,
@@ -340,6 +369,7 @@ static void suite(MPI_Comm comm, const char *label) {
     test_alltoallw(large);
   }
   test_alltoallw_in_place();
+  test_alltoallw_bottom();
   test_errors();
 }
 
