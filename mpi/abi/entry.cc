@@ -69,7 +69,7 @@ Status CommError(MPI_Comm handle) {
 }
 
 Status InterCollError() {
-  return Error(Code::kComm, "collectives over intercommunicators are not implemented yet");
+  return Error(Code::kComm, "this collective is not defined on intercommunicators (MPI_Scan, MPI_Exscan and their forms)");
 }
 
 Status TypeError(MPI_Datatype handle) {

@@ -71,9 +71,8 @@ inline Status CheckComm(MPI_Comm handle, core::Comm** comm) {
   *comm = core::Runtime::Get()->FindComm(handle);
   return *comm != nullptr ? Status() : CommError(handle);
 }
-// Collective entry points: an intercommunicator is refused (MPI_ERR_COMM) until the
-// collectives learn their intercommunicator forms, rather than running an intracommunicator
-// algorithm over the remote group.
+// Collectives MPI does not define on intercommunicators (the scans) refuse one with
+// MPI_ERR_COMM.
 Status InterCollError();
 inline Status CheckIntraComm(MPI_Comm handle, core::Comm** comm) {
   ZMPI_RETURN_IF_ERROR(CheckComm(handle, comm));
