@@ -50,6 +50,22 @@ sched::InterRole RoleOf(int root) {
   return root == MPI_PROC_NULL ? sched::InterRole::kIdle : sched::InterRole::kRemote;
 }
 
+// Whether this rank holds the root's side of a rooted operation.
+bool AtRoot(const core::Comm& comm, int root) {
+  return comm.is_inter() ? root == MPI_ROOT : comm.rank() == root;
+}
+
+// The blocks of a v-form: counts[i] elements of `type` at buf + displs[i] extents, for each of
+// `n` ranks (the request keeps a reference to the type).
+std::vector<Span> Blocks(ScheduleRequest& req, const void* buf, const Datatype* type,
+                         const int64_t* counts, const int64_t* displs, int n) {
+  const Span all{buf, 0, req.Keep(type)};
+  std::vector<Span> blocks;
+  blocks.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) blocks.push_back(all.At(displs[i], counts[i]));
+  return blocks;
+}
+
 }  // namespace
 
 Req Ibarrier(core::Comm& comm, bool persistent) {
@@ -79,13 +95,10 @@ Req Igatherv(core::Comm& comm, const void* sendbuf, int64_t sendcount, const Dat
              const Datatype* recvtype, int root, bool persistent) {
   auto req = NewRequest(comm);
   const int n = comm.size();
-  const bool at_root = comm.is_inter() ? root == MPI_ROOT : comm.rank() == root;
+  const bool at_root = AtRoot(comm, root);
   const bool in_place = at_root && sendbuf == MPI_IN_PLACE;
   std::vector<Span> blocks;
-  if (at_root) {
-    const Span all{recvbuf, 0, req->Keep(recvtype)};
-    for (int i = 0; i < n; ++i) blocks.push_back(all.At(displs[i], recvcounts[i]));
-  }
+  if (at_root) blocks = Blocks(*req, recvbuf, recvtype, recvcounts, displs, n);
   const Span own =
       in_place || sendtype == nullptr ? Span{} : Span{sendbuf, sendcount, req->Keep(sendtype)};
   if (comm.is_inter()) {
@@ -101,13 +114,10 @@ Req Iscatterv(core::Comm& comm, const void* sendbuf, const int64_t* sendcounts,
               const Datatype* recvtype, int root, bool persistent) {
   auto req = NewRequest(comm);
   const int n = comm.size();
-  const bool at_root = comm.is_inter() ? root == MPI_ROOT : comm.rank() == root;
+  const bool at_root = AtRoot(comm, root);
   const bool in_place = at_root && recvbuf == MPI_IN_PLACE;
   std::vector<Span> blocks;
-  if (at_root) {
-    const Span all{sendbuf, 0, req->Keep(sendtype)};
-    for (int i = 0; i < n; ++i) blocks.push_back(all.At(displs[i], sendcounts[i]));
-  }
+  if (at_root) blocks = Blocks(*req, sendbuf, sendtype, sendcounts, displs, n);
   const Span own =
       in_place || recvtype == nullptr ? Span{} : Span{recvbuf, recvcount, req->Keep(recvtype)};
   if (comm.is_inter()) {
@@ -124,9 +134,7 @@ Req Iallgatherv(core::Comm& comm, const void* sendbuf, int64_t sendcount, const 
   auto req = NewRequest(comm);
   const int n = comm.size();
   const bool in_place = sendbuf == MPI_IN_PLACE;
-  const Span all{recvbuf, 0, req->Keep(&recvtype)};
-  std::vector<Span> blocks;
-  for (int i = 0; i < n; ++i) blocks.push_back(all.At(displs[i], recvcounts[i]));
+  const std::vector<Span> blocks = Blocks(*req, recvbuf, &recvtype, recvcounts, displs, n);
   const Span own = in_place ? Span{} : Span{sendbuf, sendcount, req->Keep(sendtype)};
   if (comm.is_inter()) {
     sched::BuildInterAllgatherv(req->sched(), n, own, blocks.data());
