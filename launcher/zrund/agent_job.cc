@@ -54,6 +54,12 @@ Status AgentJob::Prepare() {
   if (!same || mine.empty()) {
     return Error(Code::kArg, "the launch's ranks do not match its plan for host %d", spec.host);
   }
+  const int max_ranks = context_.owner != nullptr ? context_.owner->policy().max_ranks : 0;
+  if (max_ranks > 0 && launch_.ranks.size() > static_cast<size_t>(max_ranks)) {
+    return Error(Code::kArg, "%s runs at most %d ranks of a job (its owner's limit, zrund "
+                 "--max-ranks); this job asked for %zu", context_.host.c_str(), max_ranks,
+                 launch_.ranks.size());
+  }
   if (spec.hosts[spec.host].cores > context_.cores) {
     return Error(Code::kArg, "asked for %d cores, %s offers %d", spec.hosts[spec.host].cores,
                  context_.host.c_str(), context_.cores);
@@ -125,6 +131,11 @@ StatusOr<agent::EnvBlock> AgentJob::RankEnvironment(int rank) {
   env.Set(contract::kJobHostEnv, context_.host);
   env.Set(contract::kJobHostsEnv, std::to_string(plan_.hosts().size()));
   env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
+  if (context_.job_user != nullptr && context_.job_user->switch_to) {  // not root's
+    env.Set("HOME", context_.job_user->home);
+    env.Set("USER", context_.job_user->name);
+    env.Set("LOGNAME", context_.job_user->name);
+  }
   if (!context_.lib_dir.empty()) env.PrependPath("LD_LIBRARY_PATH", context_.lib_dir);
   for (const std::string& kv : extra_env_) env.SetFromSpec(kv, base_env_);
   return env;
@@ -145,6 +156,12 @@ void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io)
     request.argv = launch_.argv;
     request.env = env->entries();
     request.core = slot.core;
+    request.cpus = context_.cpus;
+    request.user = context_.job_user;
+    if (context_.owner != nullptr && context_.owner->policy().max_memory > 0) {
+      // A backstop for a burst between two checks of CheckMemory (docs/owner.md).
+      request.data_limit = 2 * context_.owner->policy().max_memory;
+    }
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
     if (!p.ok()) {
       supervisor->EndJob(1, "cannot start " + who + ": " + p.status().message());
@@ -154,6 +171,7 @@ void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io)
     io->Add(p->stderr_fd, slot.rank, true);
     supervisor->AddRank(slot.rank, p->pid);
     rank_pids_.push_back(p->pid);
+    ranks_.emplace_back(slot.rank, p->pid);
   }
 }
 
@@ -178,7 +196,12 @@ Status AgentJob::Run() {
     return prepared;
   }
   pmix_ = context_.pmix;
-  Status s = pmix_->RegisterJob(agent::JobInfo{nspace_, host_index_, context_.tmpdir}, plan_);
+  agent::JobInfo info{nspace_, host_index_, context_.tmpdir};
+  if (context_.job_user != nullptr) {
+    info.uid = context_.job_user->uid;
+    info.gid = context_.job_user->gid;
+  }
+  Status s = pmix_->RegisterJob(info, plan_);
   if (!s.ok()) {
     link_->Send(LaunchFailure(s)).IgnoreError();
     return s;
@@ -228,12 +251,14 @@ Status AgentJob::Run() {
     link_->Send(m).IgnoreError();
   });
   SetCoresUsed(static_cast<uint32_t>(plan_.RanksOn(host_index_).size()));
+  started_ = std::chrono::steady_clock::now();
   StartRanks(&supervisor, &io);
   if (!supervisor.ending()) SendOrEnd(link_->Send(proto::LaunchReply{job, false}));
   // Frames read together with the Launch or the program (a JobEnd sent while this agent was
   // slow to start) wait in the link's buffer, and poll() will never report them.
   if (!link_lost_) HandleFrames(OkStatus());
   int code = supervisor.Run();
+  if (context_.job_status != nullptr) context_.job_status->clear();
   received_signal_ = supervisor.received_signal();
   supervisor_ = nullptr;
   for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
@@ -258,10 +283,7 @@ void AgentJob::AppendPollFds(std::vector<pollfd>* fds) {
   if (!link_lost_) fds->push_back(pollfd{link_->fd(), POLLIN, 0});
   if (context_.publisher != nullptr) fds->push_back(pollfd{context_.publisher->fd(), POLLIN, 0});
   fds->push_back(pollfd{context_.listen_fd, POLLIN, 0});
-}
-
-int AgentJob::TimeoutMs() {
-  return context_.publisher != nullptr ? context_.publisher->TimeoutMs() : -1;
+  if (context_.control != nullptr) fds->push_back(pollfd{context_.control->fd(), POLLIN, 0});
 }
 
 void AgentJob::Handle(const pollfd& fd) {
@@ -271,6 +293,11 @@ void AgentJob::Handle(const pollfd& fd) {
     context_.publisher->Step((fd.revents & POLLIN) != 0).IgnoreError();
   } else if (fd.fd == context_.listen_fd && (fd.revents & POLLIN)) {
     RefusePending(context_.listen_fd, "agent " + context_.host + " is busy with another job");
+  } else if (context_.control != nullptr && fd.fd == context_.control->fd() && fd.revents != 0) {
+    if (context_.job_status != nullptr) *context_.job_status = DescribeForOwner();
+    context_.control->ServeOne([this](const std::string& command) {
+      return context_.owner->Command(command, context_.status_text ? context_.status_text() : "");
+    });
   }
 }
 
