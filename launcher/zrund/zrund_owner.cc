@@ -122,7 +122,10 @@ bool Zrund::Admitted(size_t i, proto::Launch* launch) {
         break;
     }
   }
-  p.link->Refuse(refused);
+  // As a launch that cannot start (agent_job.cc): zrun exits with status 1.
+  proto::ErrorMessage m = proto::ErrorMessage::From(refused);
+  m.code = 1;
+  p.link->Send(m).IgnoreError();
   Drop(i, p.source, p.link->peer(), refused);
   return false;
 }
