@@ -92,7 +92,9 @@ Status AgentJob::FindProgram() {
       return OkStatus();
     }
   }
-  ZMPI_ASSIGN_OR_RETURN(agent::ProgramCache cache, agent::ProgramCache::Open(context_.cache_dir));
+  const bool for_others = context_.job_user != nullptr && context_.job_user->switch_to;
+  ZMPI_ASSIGN_OR_RETURN(agent::ProgramCache cache,
+                        agent::ProgramCache::Open(context_.cache_dir, for_others));
   std::string id = agent::HashHex(launch_.exe_hash).substr(0, 16);
   if (std::optional<std::string> cached = cache.Find(launch_.exe_hash)) {
     fprintf(stderr, "zrund: program %s (%s) from the cache\n", id.c_str(),

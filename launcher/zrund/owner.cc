@@ -90,7 +90,7 @@ Owner::Consent Owner::Ask(const std::string& client, Clock::time_point now) {
 
 bool Owner::Answer(const std::string& client, bool approve) {
   for (Question& q : questions_) {
-    if (q.client != client) continue;
+    if (q.client != client || q.answer.has_value()) continue;
     q.answer = approve;
     return true;
   }

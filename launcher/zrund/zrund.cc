@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,7 +37,9 @@ namespace {
 // needs two round trips, milliseconds on a LAN): holding a connection open costs it little.
 constexpr int kHandshakeTimeoutMs = 2000;
 constexpr int kLaunchTimeoutMs = 10000;
-constexpr int kAcceptsPerRound = 16;  // bounded, so a flood of connections cannot starve peers
+constexpr int kAcceptsPerRound = 16;
+// The program cache of an agent whose jobs run as another user (zrund runs as root).
+constexpr char kSharedCacheDir[] = "/var/cache/zmpi/programs";  // bounded, so a flood of connections cannot starve peers
 
 int Fail(const Status& status) {
   fprintf(stderr, "zrund: %s\n", status.message().c_str());
@@ -90,6 +93,11 @@ Status Zrund::Setup() {
   agent::RemoveStaleTempDirs("zrund-pmix", host);
   agent::RemoveDeadShmSegments();  // left by jobs whose launcher was SIGKILLed
   ZMPI_RETURN_IF_ERROR(tmpdir_.Create(agent::OwnedTempPrefix("zrund-pmix", host)));
+  // Ranks running as the job user reach the PMIx server's files in it (not list them).
+  if (job_user_.switch_to && chmod(tmpdir_.path().c_str(), 0711) != 0) {
+    return Error(Code::kOther, "cannot open %s to the job user: %s", tmpdir_.path().c_str(),
+                 strerror(errno));
+  }
   pmix_ = std::make_unique<agent::PmixServer>();
   ZMPI_RETURN_IF_ERROR(pmix_->Init(tmpdir_.path(), topology_.hwloc_handle()));
 
@@ -116,8 +124,10 @@ Status Zrund::Setup() {
   context_.tmpdir = tmpdir_.path();
   context_.lib_dir = LibraryDir();
   context_.cores = cores;
-  context_.cache_dir =
-      options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir() : options_.cache_dir;
+  // A job user must reach the cache: root's home is not the place for it.
+  context_.cache_dir = !options_.cache_dir.empty() ? options_.cache_dir
+                       : job_user_.switch_to       ? std::string(kSharedCacheDir)
+                                                   : agent::ProgramCache::DefaultDir();
   context_.startup_timeout_seconds = options_.startup_timeout_seconds;
   context_.cpus = &topology_.offered_cpus();
   context_.job_user = &job_user_;

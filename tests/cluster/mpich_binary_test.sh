@@ -18,6 +18,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 dir=$(mktemp -d /tmp/zmpi-mpich-cluster.XXXXXX)
+chmod 711 "$dir"  # a root zrund runs ranks as nobody: they reach its PMIx dir and cache
 trap 'cluster_down; rm -rf -- "$dir"' EXIT
 cluster_up 2 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
 export -n NETNS_CLUSTER_DIR
@@ -27,7 +28,7 @@ key=$dir/cluster.key
 port=7413
 mkdir -p "$dir/tmp"
 for h in h1 h2; do
-  read -r _ log < <(cluster_spawn "$h" env TMPDIR="$dir/tmp" "$zrund" --key-file "$key" \
+  read -r _ log < <(cluster_spawn "$h" env TMPDIR="$dir/tmp" XDG_RUNTIME_DIR="$dir/run" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores 1 --cache-dir "$dir/cache-$h")
   deadline=$(($(now_ms) + 5000))
   until grep -q "serving on" "$log" 2>/dev/null; do
