@@ -45,8 +45,9 @@ echo "$out"
   echo "$out" | grep -q "^mpich_binary: rank 1 of 2" &&
   pass "mpich_binary (mpicc.mpich) across 2 hosts on zmpi" || fail "mpich_binary: exit $rc"
 
+mkdir -p "$dir/out" && chmod 1777 "$dir/out"  # the ranks (nobody) write NPmpich2's output file
 out=$(cluster_run h1 "$zrun" --key-file "$key" --host "$hosts" -n 2 "$npmpich2" -i -u 65536 -p 0 \
-  -o "$dir/np.out" 2>&1)
+  -o "$dir/out/np.out" 2>&1)
 rc=$?
 echo "$out" | tail -n 5
 n=$(echo "$out" | grep -c "Integrity check passed")
