@@ -17,6 +17,7 @@
 #include "launcher/agent/io_forwarder.h"
 #include "launcher/agent/job_dir.h"
 #include "launcher/agent/net_iface.h"
+#include "launcher/agent/plan_spec.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/zrun/agent_connector.h"
 #include "launcher/zrun/launch_request.h"
@@ -132,6 +133,7 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
   common.map = options_.map;
   common.argv = options_.command;
   common.env = ForwardedEnvironment(options_.env_specs);
+  if (options_.mpich_binaries) common.env.push_back(std::string(agent::kPreloadEnv) + "=1");
   common.program = program_ = DescribeProgram(options_.command[0]);
   for (const StageSource& f : staged_) common.stage.push_back(f.file);
   common.collect = options_.collect;
@@ -567,7 +569,20 @@ int ClusterRun::Run() {
     shares.push_back(agent::HostShare{a.name, a.cores});
     total += a.cores;
   }
-  nranks_ = options_.auto_ranks ? total : options_.nranks;
+  if (options_.ranks_per_host > 0) {  // -ppn N: N ranks on each host, filled host by host
+    for (size_t i = 0; i < shares.size(); ++i) {
+      if (shares[i].cores < options_.ranks_per_host) {
+        fprintf(stderr, "zrun: -ppn %d: %s offers %d cores\n", options_.ranks_per_host,
+                usable[i].name.c_str(), shares[i].cores);
+        return 2;
+      }
+      shares[i].cores = options_.ranks_per_host;
+    }
+    total = options_.ranks_per_host * static_cast<int>(shares.size());
+  }
+  nranks_ = options_.auto_ranks || (options_.ranks_per_host > 0 && !options_.nranks_given)
+                ? total
+                : options_.nranks;
   StatusOr<agent::JobPlan> plan =
       agent::JobPlan::Make(nranks_, shares, options_.bind, options_.map);
   if (!plan.ok()) {

@@ -10,7 +10,8 @@ namespace {
 enum class Id {
   kRanks, kBind, kReport, kTimeout, kStartupTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
   kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal, kOversubscribe,
-  kMpichBinaries, kPpn, kWdir, kGenvList, kVersion, kStdin, kStage, kCollect, kSharedFs
+  kMpichBinaries, kPpn, kWdir, kGenvList, kVersion, kStdin, kStage, kCollect, kSharedFs,
+  kDoctor
 };
 
 struct Spec {
@@ -52,6 +53,7 @@ constexpr Spec kSpecs[] = {
     {{"--stage", nullptr}, Id::kStage, true},
     {{"--collect", nullptr}, Id::kCollect, true},
     {{"--shared-fs", nullptr}, Id::kSharedFs, false},
+    {{"--doctor", nullptr}, Id::kDoctor, false},
     {{"-genvall", "-envall", nullptr}, Id::kIgnore, false},  // the ranks get zrun's environment
     {{"--allow-run-as-root", "-allow-run-as-root", nullptr}, Id::kIgnore, false},
 };
@@ -215,6 +217,9 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
     case Id::kSharedFs:
       o->shared_fs = true;
       return OkStatus();
+    case Id::kDoctor:
+      o->doctor = true;
+      return OkStatus();
     case Id::kStdin:
       if (value == "all") o->stdin_rank = Options::kStdinAll;
       else if (value == "none") o->stdin_rank = Options::kStdinNone;
@@ -266,7 +271,7 @@ StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
     return Error(Code::kArg, "--shared-fs: the ranks work in this directory on every host, so "
                  "--stage and --collect have nothing to do");
   }
-  if (o.command.empty() && o.new_key.empty() && !o.discover) {
+  if (o.command.empty() && o.new_key.empty() && !o.discover && !o.doctor) {
     return Error(Code::kArg, "no program to run (usage: zrun -n N prog args...)");
   }
   return o;
@@ -294,6 +299,9 @@ std::string UsageText() {
          "  -ppn N                   ranks per host (on this machine: -n N if -n is absent)\n"
          "  -genvlist A,B            same as -x A -x B\n"
          "  -V, --version            print zrun's version and library directory\n"
+         "  --doctor [prog]          check what a job needs (libraries, /dev/shm, single\n"
+         "                           copy, key, the program's MPI library; agents with\n"
+         "                           --host/--hostfile/--discover/-n auto), one line each\n"
          "\n"
          "Also installed as mpiexec and mpirun, with Hydra's and Open MPI's spellings:\n"
          "-np, -H, -hosts, -f, -machinefile, -genv, -env, -l, -wd, -npernode.\n"

@@ -59,6 +59,7 @@ struct Options {
   std::vector<std::string> stage;    // --stage FILE|DIR, in order
   std::vector<std::string> collect;  // --collect PATTERN, in order
   bool shared_fs = false;            // --shared-fs: every host's ranks work in zrun's directory
+  bool doctor = false;               // --doctor: check what a job needs and exit (doctor.h)
 };
 
 // Parses argv[1..]. Errors are kArg with a message fit for "zrun: <message>".

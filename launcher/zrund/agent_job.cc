@@ -46,6 +46,8 @@ Status AgentJob::Prepare() {
   for (const std::string& e : launch_.env) {
     if (e.compare(0, spec_prefix.size(), spec_prefix) == 0) {
       spec_text = e.substr(spec_prefix.size());
+    } else if (e == std::string(agent::kPreloadEnv) + "=1") {
+      preload_ = true;
     } else if (e.find('=') != std::string::npos && e[0] != '=') {
       extra_env_.push_back(e);
     }
@@ -154,6 +156,9 @@ StatusOr<agent::EnvBlock> AgentJob::RankEnvironment(int rank) {
   env.Set(contract::kJobHostsEnv, std::to_string(plan_.hosts().size()));
   env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
   if (!context_.lib_dir.empty()) env.PrependPath("LD_LIBRARY_PATH", context_.lib_dir);
+  if (preload_ && !context_.lib_dir.empty()) {  // its MPI symbols win over an RPATH's MPICH
+    env.PrependPath("LD_PRELOAD", context_.lib_dir + "/libmpi.so.12");
+  }
   for (const std::string& kv : extra_env_) env.SetFromSpec(kv, base_env_);
   return env;
 }

@@ -77,7 +77,8 @@ class AgentJob : public agent::LoopHook {
   std::unique_ptr<agent::ProgramCache> cache_;
   std::unique_ptr<JobFiles> files_;
   std::string cwd_;  // the ranks' working directory ("" = the agent's)
-  StdinRelay stdin_;  // zrun's stdin for the ranks here that read it
+  StdinRelay stdin_;
+  bool preload_ = false;  // LD_PRELOAD libmpi.so.12 (agent::kPreloadEnv)  // zrun's stdin for the ranks here that read it
   std::string shm_prefix_;
   std::vector<pid_t> rank_pids_;
   agent::Supervisor* supervisor_ = nullptr;

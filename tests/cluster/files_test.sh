@@ -115,5 +115,62 @@ rc=$?
 [ $rc = 2 ] && echo "$out" | grep -q "^zrun: --collect: '../x' must not contain" &&
   pass "a --collect pattern leaving the folder is refused" || fail "collect ..: $rc '$out'"
 
+# 6. Standard input reaches rank 0 (on h1, through its agent), or the rank --stdin names on
+# another host, whole; 3 MB pass the 1 MiB window; a rank that never reads does not hang zrun.
+head -c 3000000 /dev/urandom >"$dir/in.bin"
+sum=$(md5sum <"$dir/in.bin" | cut -d' ' -f1)
+# shellcheck disable=SC2016
+reader='echo "rank $PMIX_RANK on $(hostname): $(md5sum | cut -d" " -f1)"'
+out=$(cluster_run h1 sh -c "\"\$0\" --key-file $key -n auto sh -c '$reader' <$dir/in.bin" "$zrun" 2>&1)
+rc=$?
+echo "$out"
+[ $rc = 0 ] && echo "$out" | grep -qx "rank 0 on h1: $sum" &&
+  [ "$(echo "$out" | grep -c "d41d8cd98f00b204e9800998ecf8427e")" = 3 ] &&
+  pass "stdin (3 MB) reaches rank 0 through its agent; the others read nothing" || fail "stdin rank 0: $rc"
+out=$(cluster_run h1 sh -c "\"\$0\" --key-file $key -n auto --stdin 3 sh -c '$reader' <$dir/in.bin" "$zrun" 2>&1)
+rc=$?
+echo "$out"
+[ $rc = 0 ] && echo "$out" | grep -qx "rank 3 on h3: $sum" &&
+  pass "--stdin 3 sends it to rank 3 on h3" || fail "stdin rank 3: $rc"
+out=$(cluster_run h1 sh -c "\"\$0\" --key-file $key -n auto --stdin all sh -c '$reader' <$dir/in.bin" "$zrun" 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$(echo "$out" | grep -c ": $sum\$")" = 4 ] &&
+  pass "--stdin all: every rank on every host gets all of it" || fail "stdin all: $rc $out"
+start=$(now_ms)
+out=$(cluster_run h1 sh -c "yes | \"\$0\" --key-file $key -n auto true" "$zrun" 2>&1)
+rc=$?
+[ $rc = 0 ] && [ $(($(now_ms) - start)) -lt 20000 ] &&
+  pass "endless stdin to a rank that never reads: the job ends ($rc)" || fail "yes | zrun: $rc $out"
+
+# 7. -ppn across hosts: N ranks on each, filled host by host; a host offering fewer refused.
+# shellcheck disable=SC2016
+out=$(cluster_run h1 "$zrun" --key-file "$key" -ppn 1 sh -c 'echo "rank $PMIX_RANK on $(hostname)"' 2>&1)
+rc=$?
+echo "$out"
+[ $rc = 0 ] && [ "$(echo "$out" | sort)" = "$(printf 'rank 0 on h1\nrank 1 on h2\nrank 2 on h3')" ] &&
+  pass "-ppn 1: one rank on each of h1..h3" || fail "-ppn 1: $rc"
+out=$(cluster_run h1 "$zrun" --key-file "$key" -ppn 2 true 2>&1)
+rc=$?
+[ $rc = 2 ] && echo "$out" | grep -Eqx "zrun: -ppn 2: h[23] offers 1 cores" &&
+  pass "-ppn 2 with a 1-core host: one line, exit 2" || fail "-ppn 2: $rc '$out'"
+
+# 8. zrun --doctor checks the agents only when asked (-n auto with a key, --host): every agent
+# answers; a wrong key is one FAIL line per agent with the fix.
+out=$(cluster_run h1 "$zrun" --doctor --key-file "$key" "$job" 2>&1)
+rc=$?
+[ $rc = 0 ] && ! echo "$out" | grep -q " agent" && pass "--doctor without -n auto/--host asks no agent" ||
+  fail "doctor local: $rc $out"
+out=$(cluster_run h1 "$zrun" --doctor --key-file "$key" -n auto "$job" 2>&1)
+rc=$?
+echo "$out"
+[ $rc = 0 ] && [ "$(echo "$out" | grep -c "^ok    agent .* answers and holds the key$")" = 3 ] &&
+  pass "--doctor -n auto: h1..h3 answer and hold the key" || fail "doctor agents: $rc"
+"$zrun" --new-key "$dir/other.key" >/dev/null
+out=$(cluster_run h1 "$zrun" --doctor --key-file "$dir/other.key" --host 198.51.100.2:$port "$job" 2>&1)
+rc=$?
+echo "$out" | tail -n 2
+[ $rc = 1 ] && echo "$out" | grep -q "^FAIL  agent .*-> fix: check that zrund there uses the same key file" &&
+  pass "--doctor with another cluster's key: FAIL line with the fix, exit 1" || fail "doctor wrong key: $rc"
+
 [ "$failures" = 0 ] && echo "all passed" || echo "$failures failed"
 [ "$failures" = 0 ]
