@@ -172,11 +172,12 @@ echo "$out" | tail -n 2
 [ $rc = 1 ] && echo "$out" | grep -q "^FAIL  agent .*-> fix: check that zrund there uses the same key file" &&
   pass "--doctor with another cluster's key: FAIL line with the fix, exit 1" || fail "doctor wrong key: $rc"
 
-# 9. --shared-fs: every rank works in zrun's directory; h2 does not have it: one line, exit 1.
-out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto -wdir "$work" --shared-fs "$job" 2>&1)
+# 9. --shared-fs: every rank works in zrun's directory; h2 does not have it (under its empty
+# tmpfs, $work/input does not exist): one line, exit 1.
+out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto -wdir "$work/input" --shared-fs "$job" 2>&1)
 rc=$?
 echo "$out"
-[ $rc = 1 ] && echo "$out" | grep -q "^zrun: cannot launch on h2: .*the working directory $work is not on h2" &&
+[ $rc = 1 ] && echo "$out" | grep -q "^zrun: cannot launch on h2: .*the working directory $work/input is not on h2" &&
   pass "--shared-fs with a host lacking the directory: one line, exit 1" || fail "shared-fs: $rc"
 out=$(cluster_run h1 "$zrun" --key-file "$key" -n auto --shared-fs --stage x "$job" 2>&1)
 [ $? = 2 ] && echo "$out" | grep -q "^zrun: --shared-fs: " && pass "--shared-fs with --stage is refused" ||
