@@ -32,8 +32,7 @@ Status CheckRelativeName(const std::string& name, const char* what) {
   if (name[0] == '/') return Error(Code::kArg, "%s: '%s' is absolute", what, name.c_str());
   for (const std::string& c : Components(name)) {
     if (c.empty() || c == "." || c == "..") {
-      return Error(Code::kArg, "%s: '%s' must not contain '.', '..' or '//'", what,
-                   name.c_str());
+      return Error(Code::kArg, "%s: '%s' must not contain '.', '..' or '//'", what, name.c_str());
     }
   }
   return OkStatus();

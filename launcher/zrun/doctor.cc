@@ -140,7 +140,8 @@ L CheckSingleCopy() {
       close(status_pipe[1]);
       int e = -1;
       pollfd q{status_pipe[0], POLLIN, 0};
-      if (reader > 0 && poll(&q, 1, 5000) == 1 && read(status_pipe[0], &e, sizeof(e)) == sizeof(e)) {
+      if (reader > 0 && poll(&q, 1, 5000) == 1 &&
+          read(status_pipe[0], &e, sizeof(e)) == sizeof(e)) {
         result = e == 0 ? "" : strerror(e);
       }
       close(status_pipe[0]);
@@ -224,7 +225,8 @@ std::vector<L> CheckProgramFile(const Options& o) {
   }
   std::string mpi;
   for (const std::string& n : deps->needed) {
-    if (n.compare(0, 6, "libmpi") == 0 || n.compare(0, 8, "libmpich") == 0) mpi += (mpi.empty() ? "" : ", ") + n;
+    if (n.compare(0, 6, "libmpi") == 0 || n.compare(0, 8, "libmpich") == 0)
+      mpi += (mpi.empty() ? "" : ", ") + n;
   }
   if (deps->Needs("libmpi.so.40") || deps->Needs("libmpi_mpifh.so.40")) {
     out.push_back(Line(L::kFail, "program", path.value() + " needs " + mpi + " (Open MPI's ABI)",
@@ -238,18 +240,21 @@ std::vector<L> CheckProgramFile(const Options& o) {
                        "as N independent copies"));
     return out;
   }
-  StatusOr<MpichSetup> setup = zrun::CheckProgram(program, path.value(), agent::LibraryDir(),
-                                                  o.mpich_binaries);
+  StatusOr<MpichSetup> setup =
+      zrun::CheckProgram(program, path.value(), agent::LibraryDir(), o.mpich_binaries);
   if (!setup.ok()) {
-    out.push_back(Line(L::kFail, "program", setup.status().message(), "see docs/mpich-binaries.md"));
+    out.push_back(
+        Line(L::kFail, "program", setup.status().message(), "see docs/mpich-binaries.md"));
     return out;
   }
   bool mpich_names = false;
-  for (const std::string& lib : setup->mpich_libs) mpich_names = mpich_names || lib != "libmpi.so.12";
-  std::string how = mpich_names ? "zmpi through MPICH's names in zmpi's lib/"
-                                : "zmpi's libmpi.so.12";
+  for (const std::string& lib : setup->mpich_libs)
+    mpich_names = mpich_names || lib != "libmpi.so.12";
+  std::string how =
+      mpich_names ? "zmpi through MPICH's names in zmpi's lib/" : "zmpi's libmpi.so.12";
   if (!setup->preload.empty()) how += ", with libmpi.so.12 preloaded (DT_RPATH)";
-  out.push_back(Line(L::kOk, "program", path.value() + " needs " + mpi + ": its ranks load " + how));
+  out.push_back(
+      Line(L::kOk, "program", path.value() + " needs " + mpi + ": its ranks load " + how));
   return out;
 }
 
@@ -265,8 +270,8 @@ std::string FormatDoctorLine(const DoctorLine& line) {
 }
 
 std::vector<DoctorLine> RunDoctor(const Options& options) {
-  std::vector<DoctorLine> lines = {CheckLibrary(), CheckPmix(),      CheckHwloc(),
-                                   CheckLibfabric(), CheckShm(), CheckSingleCopy(),
+  std::vector<DoctorLine> lines = {CheckLibrary(),   CheckPmix(), CheckHwloc(),
+                                   CheckLibfabric(), CheckShm(),  CheckSingleCopy(),
                                    CheckKey(options)};
   if (!options.command.empty()) {
     for (DoctorLine& l : CheckProgramFile(options)) lines.push_back(std::move(l));

@@ -75,8 +75,8 @@ StatusOr<std::vector<StageSource>> ExpandStage(const std::vector<std::string>& a
       return Error(Code::kArg, "--stage %s: %s", arg.c_str(), strerror(errno));
     }
     if (S_ISREG(st.st_mode)) {
-      out.push_back(StageSource{arg, proto::StagedFile{name, static_cast<uint64_t>(st.st_size),
-                                                       {}, st.st_mode & 0777}});
+      out.push_back(StageSource{
+          arg, proto::StagedFile{name, static_cast<uint64_t>(st.st_size), {}, st.st_mode & 0777}});
       continue;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -168,8 +168,9 @@ Status CollectSink::Take(const proto::FileChunk& chunk, std::vector<std::string>
     std::string dir = root_ + "/" + chunk.name.substr(0, chunk.name.find_last_of('/') + 1);
     std::string templ = dir + ".zrun-collect-XXXXXX";
     fd_ = mkostemp(templ.data(), O_CLOEXEC);
-    if (fd_ < 0) return Error(Code::kOther, "cannot save %s from %s: %s", chunk.name.c_str(),
-                              host_.c_str(), strerror(errno));
+    if (fd_ < 0)
+      return Error(Code::kOther, "cannot save %s from %s: %s", chunk.name.c_str(), host_.c_str(),
+                   strerror(errno));
     temp_ = templ;
     head_ = chunk;
     head_.data.clear();
@@ -213,8 +214,8 @@ Status CollectSink::Take(const proto::FileChunk& chunk, std::vector<std::string>
     if (errno != EEXIST || attempt > 100) {
       int e = errno;
       Drop();
-      return Error(Code::kOther, "cannot save %s from %s: %s", head_.name.c_str(),
-                   host_.c_str(), strerror(e));
+      return Error(Code::kOther, "cannot save %s from %s: %s", head_.name.c_str(), host_.c_str(),
+                   strerror(e));
     }
   }
   unlink(temp_.c_str());

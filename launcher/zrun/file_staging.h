@@ -41,7 +41,8 @@ Status SendStagedFile(agent::Link* link, uint64_t job_id, const StageSource& sou
 // file that exists is never replaced and a half-received one never takes a real name.
 class CollectSink {
  public:
-  CollectSink(std::string root, std::string host) : root_(std::move(root)), host_(std::move(host)) {}
+  CollectSink(std::string root, std::string host)
+      : root_(std::move(root)), host_(std::move(host)) {}
   ~CollectSink();
   CollectSink(const CollectSink&) = delete;
   CollectSink& operator=(const CollectSink&) = delete;

@@ -127,8 +127,7 @@ StatusOr<std::string> JobFiles::Make(const proto::Launch& launch, const std::str
     ++cached;
   }
   if (cached > 0) {
-    fprintf(stderr, "zrund: job %s: %d staged files in %s\n", nspace.c_str(), cached,
-            dir_.c_str());
+    fprintf(stderr, "zrund: job %s: %d staged files in %s\n", nspace.c_str(), cached, dir_.c_str());
   }
   return dir_;
 }

@@ -43,9 +43,9 @@ class StdinRelay {
     int read_fd = -1;
     int write_fd = -1;
     std::string queued;
-    uint64_t written = 0;  // bytes the pipe took
-    uint64_t received = 0; // bytes zrun sent
-    bool eof = false;      // zrun has no more
+    uint64_t written = 0;   // bytes the pipe took
+    uint64_t received = 0;  // bytes zrun sent
+    bool eof = false;       // zrun has no more
   };
   void Close(Pipe* p);
 

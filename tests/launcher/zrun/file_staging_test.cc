@@ -74,10 +74,8 @@ TEST(FileStaging, ExpandStageWalksFoldersAndChecksEverything) {
   ASSERT_TRUE(got.ok()) << got.status().message();
   std::map<std::string, uint64_t> names;
   for (const StageSource& s : got.value()) names[s.file.name] = s.file.size;
-  std::map<std::string, uint64_t> want = {{"namelist.input", 15},
-                                          {"input/a.txt", 1},
-                                          {"input/link.txt", 1},
-                                          {"input/sub/b.txt", 2}};
+  std::map<std::string, uint64_t> want = {
+      {"namelist.input", 15}, {"input/a.txt", 1}, {"input/link.txt", 1}, {"input/sub/b.txt", 2}};
   EXPECT_EQ(names, want);
   EXPECT_EQ(got->at(0).file.hash, agent::HashFile("namelist.input").value());
 

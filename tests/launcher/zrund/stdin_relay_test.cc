@@ -18,9 +18,7 @@ using zrun::StdinSender;
 using zrund::StdinRelay;
 
 // Moves everything the relay can write for `fd` and returns the acknowledgements.
-std::vector<proto::StdinData> Flush(StdinRelay* relay, int fd) {
-  return relay->OnWritable(fd, 7);
-}
+std::vector<proto::StdinData> Flush(StdinRelay* relay, int fd) { return relay->OnWritable(fd, 7); }
 
 int WriteFdOf(const StdinRelay& relay) {
   std::vector<pollfd> fds;
