@@ -88,8 +88,8 @@ struct ChildIdentity {
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
 [[noreturn]] void ChildMain(pid_t parent, const int go[2], int in_fd, int out_fd, int err_fd,
-                            const char* path, char* const* argv, char* const* envp,
-                            const ChildIdentity& id) {
+                            const char* cwd, const char* path, char* const* argv,
+                            char* const* envp, const ChildIdentity& id) {
   close(go[1]);  // else our own copy of the write end would keep the go pipe open
   int go_fd = go[0];
   setpgid(0, 0);
@@ -122,6 +122,16 @@ struct ChildIdentity {
   char byte;
   while (read(go_fd, &byte, 1) < 0 && errno == EINTR) {
   }  // EOF: the parent has bound us (or died, and PDEATHSIG ends us)
+  // After the switch to the job user: the directory must be the job user's to enter.
+  if (cwd[0] != '\0' && chdir(cwd) != 0) {
+    int e = errno;
+    WriteAll(2, "zrun: cannot work in ");
+    WriteAll(2, cwd);
+    WriteAll(2, ": ");
+    WriteAll(2, strerror(e));
+    WriteAll(2, "\n");
+    _exit(127);
+  }
   execve(path, argv, envp);
   ChildFail(": ", path, errno);
 }
@@ -144,8 +154,9 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
   sigprocmask(SIG_BLOCK, &all, &saved);
   pid_t pid = fork();
   if (pid == 0) {
-    ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.path.c_str(), argv.data(),
-              envp.data(), ChildIdentity{request.user, request.data_limit, request.cpus != nullptr});
+    ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.cwd.c_str(),
+              request.path.c_str(), argv.data(), envp.data(),
+              ChildIdentity{request.user, request.data_limit, request.cpus != nullptr});
   }
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   close(go[0]);

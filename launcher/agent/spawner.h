@@ -34,6 +34,7 @@ struct SpawnRequest {
   const cpu_set_t* cpus = nullptr;
   const JobUser* user = nullptr;  // switch to it if user->switch_to; nullptr = stay
   uint64_t data_limit = 0;        // RLIMIT_DATA in bytes (0 = unchanged)
+  std::string cwd;                // the child's working directory; "" = the caller's
 };
 
 struct SpawnedProcess {

@@ -129,6 +129,9 @@ Status Zrund::Setup() {
                        : job_user_.switch_to       ? std::string(kSharedCacheDir)
                                                    : agent::ProgramCache::DefaultDir();
   context_.startup_timeout_seconds = options_.startup_timeout_seconds;
+  context_.work_dir = options_.work_dir.empty()
+                          ? context_.cache_dir.substr(0, context_.cache_dir.find_last_of('/') + 1) + "jobs"
+                          : options_.work_dir;
   context_.cpus = &topology_.offered_cpus();
   context_.job_user = &job_user_;
   context_.owner = owner_.get();
