@@ -52,8 +52,10 @@ StatusOr<JobUser> JobUser::Resolve(const std::string& wanted, bool run_as_root) 
   if (geteuid() != 0) {
     JobUser self = Self();
     if (!wanted.empty() && wanted != self.name && wanted != std::to_string(self.uid)) {
-      return Error(Code::kArg, "--run-as %s: zrund runs as %s and can run jobs only as itself "
-                   "(switching users needs root)", wanted.c_str(), self.name.c_str());
+      return Error(Code::kArg,
+                   "--run-as %s: zrund runs as %s and can run jobs only as itself "
+                   "(switching users needs root)",
+                   wanted.c_str(), self.name.c_str());
     }
     return self;
   }
@@ -66,16 +68,16 @@ StatusOr<JobUser> JobUser::Resolve(const std::string& wanted, bool run_as_root) 
   const passwd* pw = Lookup(name);
   if (pw == nullptr) return Error(Code::kArg, "--run-as: no user '%s' on this host", name.c_str());
   if (pw->pw_uid == 0) {
-    return Error(Code::kArg, "--run-as %s: that is root; say --run-as-root if jobs really "
-                 "should run as root", name.c_str());
+    return Error(Code::kArg,
+                 "--run-as %s: that is root; say --run-as-root if jobs really "
+                 "should run as root",
+                 name.c_str());
   }
   JobUser u = FromEntry(pw);
   u.switch_to = true;
   return u;
 }
 
-std::string JobUser::Describe() const {
-  return name + " (uid " + std::to_string(uid) + ")";
-}
+std::string JobUser::Describe() const { return name + " (uid " + std::to_string(uid) + ")"; }
 
 }  // namespace zmpi::launcher::agent

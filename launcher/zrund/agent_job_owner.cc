@@ -32,9 +32,9 @@ void SignalGroup(pid_t pid, int signo) {
 std::string AgentJob::DescribeForOwner() const {
   std::string ranks;
   for (const auto& [rank, pid] : ranks_) ranks += (ranks.empty() ? "" : ",") + std::to_string(rank);
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::steady_clock::now() - started_)
-                     .count();
+  auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_)
+          .count();
   return "job " + std::to_string(launch_.job_id) + " from " + link_->peer_name() + ": ranks " +
          ranks + " " + (stopped_ ? "stopped by the owner" : "running") + ", " +
          std::to_string(seconds) + " s";
@@ -95,8 +95,9 @@ void AgentJob::OnRound() {
     return;
   }
   if (owner->EndRunningJob()) {
-    supervisor_->EndJob(1, "the owner of " + context_.host + " is back at the machine (zrund "
-                           "--when-idle --on-return end); ending the job");
+    supervisor_->EndJob(1, "the owner of " + context_.host +
+                               " is back at the machine (zrund "
+                               "--when-idle --on-return end); ending the job");
     return;
   }
   bool stop = owner->JobShouldStop();
@@ -120,7 +121,8 @@ void AgentJob::OnRound() {
             static_cast<unsigned long long>(launch_.job_id), stop ? "stopped" : "continue");
   }
   const int max_time = owner->policy().max_time_seconds;
-  if (max_time > 0 && std::chrono::steady_clock::now() >= started_ + std::chrono::seconds(max_time)) {
+  if (max_time > 0 &&
+      std::chrono::steady_clock::now() >= started_ + std::chrono::seconds(max_time)) {
     supervisor_->EndJob(agent::kTimeoutExitCode,
                         "the job reached the owner's time limit on " + context_.host + " (" +
                             std::to_string(max_time) + " s, zrund --max-time); ending the job");

@@ -139,8 +139,10 @@ StatusOr<std::string> ControlCall(const std::string& path, const std::string& co
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error(Code::kOther, "socket: %s", strerror(errno));
   if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
-    Status s = Error(Code::kOther, "no agent answers on %s: %s (is zrund running? --control "
-                     "PATH names another)", path.c_str(), strerror(errno));
+    Status s = Error(Code::kOther,
+                     "no agent answers on %s: %s (is zrund running? --control "
+                     "PATH names another)",
+                     path.c_str(), strerror(errno));
     close(fd);
     return s;
   }

@@ -64,7 +64,7 @@ double IdleProbe::OthersLoad(const std::vector<pid_t>& ours) {
   in >> cpu;
   uint64_t v[10] = {}, total = 0, idle = 0;
   for (int i = 0; i < 10 && in >> v[i]; ++i) total += i < 8 ? v[i] : 0;  // guest is in user
-  idle = v[3] + v[4];                                                     // idle + iowait
+  idle = v[3] + v[4];                                                    // idle + iowait
   uint64_t busy = total - idle;
   std::map<pid_t, uint64_t> now_ours;
   uint64_t ours_delta = 0;

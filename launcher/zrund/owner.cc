@@ -29,7 +29,8 @@ StatusOr<uint64_t> ParseSize(const std::string& text) {
     return Error(Code::kArg, "bad size '%s' (units: K, M, G, T)", text.c_str());
   }
   double bytes = value * scale;
-  if (bytes < 4096 || bytes > 1e18) return Error(Code::kArg, "size '%s' out of range", text.c_str());
+  if (bytes < 4096 || bytes > 1e18)
+    return Error(Code::kArg, "size '%s' out of range", text.c_str());
   return static_cast<uint64_t>(bytes);
 }
 
@@ -60,7 +61,8 @@ bool IdleMonitor::Update(double now_s, double input_age_s, double others_load) {
 std::string Owner::WhyNotOffering(const std::string& host) const {
   if (paused_) return "agent " + host + " is paused by its owner (zrund --resume offers it again)";
   if (!away()) {
-    return "agent " + host + " offers its cores only while its owner is away (zrund --when-idle), "
+    return "agent " + host +
+           " offers its cores only while its owner is away (zrund --when-idle), "
            "and the owner is using it";
   }
   return "";

@@ -22,15 +22,15 @@ namespace zmpi::launcher::zrund {
 enum class OnReturn { kPause, kEnd };
 
 struct OwnerPolicy {
-  uint64_t max_memory = 0;    // bytes resident per rank; 0 = no limit (--max-memory)
-  int max_time_seconds = 0;   // wall time per job; 0 = no limit (--max-time)
-  int max_ranks = 0;          // ranks of one job on this host; 0 = the cores offered (--max-ranks)
-  bool when_idle = false;     // offer cores only while the owner is away (--when-idle)
+  uint64_t max_memory = 0;   // bytes resident per rank; 0 = no limit (--max-memory)
+  int max_time_seconds = 0;  // wall time per job; 0 = no limit (--max-time)
+  int max_ranks = 0;         // ranks of one job on this host; 0 = the cores offered (--max-ranks)
+  bool when_idle = false;    // offer cores only while the owner is away (--when-idle)
   int idle_after_seconds = 300;  // no input and low load this long = away (--idle-after)
-  double idle_load = 0.5;     // cores busy with work not the agent's above this = present; <0 off
-  std::vector<std::string> idle_inputs;  // files whose access marks input (--idle-input)
+  double idle_load = 0.5;  // cores busy with work not the agent's above this = present; <0 off
+  std::vector<std::string> idle_inputs;   // files whose access marks input (--idle-input)
   OnReturn on_return = OnReturn::kPause;  // --on-return pause|end
-  bool ask = false;           // consent before a new client's first job (--ask)
+  bool ask = false;                       // consent before a new client's first job (--ask)
   int ask_timeout_seconds = 60;
 };
 
@@ -81,7 +81,9 @@ class Owner {
   std::string WhyNotOffering(const std::string& host) const;
   // A running job's ranks should be stopped now (paused, or the owner back with on_return
   // pause). With on_return end the job ends instead: EndRunningJob().
-  bool JobShouldStop() const { return paused_ || (!away() && policy_.on_return == OnReturn::kPause); }
+  bool JobShouldStop() const {
+    return paused_ || (!away() && policy_.on_return == OnReturn::kPause);
+  }
   bool EndRunningJob() const { return !paused_ && !away() && policy_.on_return == OnReturn::kEnd; }
 
   // Consent (--ask). `client`: who asks (name and address). Approved clients are remembered

@@ -14,7 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 }  // namespace
 
 std::string AgentName(const ZrundOptions& options) {
@@ -52,8 +51,8 @@ void Zrund::OwnerTick(const std::vector<pid_t>& ranks) {
     next_idle_sample_ = now + std::chrono::seconds(1);
     double t = std::chrono::duration<double>(now.time_since_epoch()).count();
     bool was_away = owner_->away();
-    owner_->set_away(idle_monitor_->Update(t, idle_probe_->InputAgeSeconds(),
-                                           idle_probe_->OthersLoad(ranks)));
+    owner_->set_away(
+        idle_monitor_->Update(t, idle_probe_->InputAgeSeconds(), idle_probe_->OthersLoad(ranks)));
     if (owner_->away() != was_away) {
       fprintf(stderr, "zrund: the owner is %s\n", owner_->away() ? "away" : "back");
     }
@@ -67,8 +66,7 @@ void Zrund::OwnerTick(const std::vector<pid_t>& ranks) {
   if (offered_) {
     fprintf(stderr, "zrund: offering %u cores again\n", info.cores_offered);
   } else {
-    fprintf(stderr, "zrund: offer withdrawn: %s\n",
-            owner_->WhyNotOffering(info.name).c_str());
+    fprintf(stderr, "zrund: offer withdrawn: %s\n", owner_->WhyNotOffering(info.name).c_str());
   }
 }
 

@@ -50,11 +50,21 @@ std::string Mutate(std::string s, std::mt19937_64* rng) {
   for (int e = 0; e < edits && !s.empty(); ++e) {
     size_t pos = (*rng)() % s.size();
     switch ((*rng)() % 5) {
-      case 0: s[pos] = static_cast<char>(s[pos] ^ (1 << ((*rng)() % 8))); break;
-      case 1: s.resize(pos); break;
-      case 2: s.insert(pos, 1, static_cast<char>((*rng)() & 0xff)); break;
-      case 3: s.erase(pos, 1 + (*rng)() % 8); break;
-      case 4: s.replace(pos, std::min<size_t>(4, s.size() - pos), "\xff\xff\xff\x7f"); break;
+      case 0:
+        s[pos] = static_cast<char>(s[pos] ^ (1 << ((*rng)() % 8)));
+        break;
+      case 1:
+        s.resize(pos);
+        break;
+      case 2:
+        s.insert(pos, 1, static_cast<char>((*rng)() & 0xff));
+        break;
+      case 3:
+        s.erase(pos, 1 + (*rng)() % 8);
+        break;
+      case 4:
+        s.replace(pos, std::min<size_t>(4, s.size() - pos), "\xff\xff\xff\x7f");
+        break;
     }
   }
   return s;
@@ -68,7 +78,8 @@ int main(int argc, char** argv) {
   long inputs = argc > 1 ? atol(argv[1]) : 30000;
   std::vector<std::string> corpus = Corpus();
   std::mt19937_64 rng(20261207);
-  for (const std::string& c : corpus) LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(c.data()), c.size());
+  for (const std::string& c : corpus)
+    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(c.data()), c.size());
   for (long i = 0; i < inputs; ++i) {
     std::string input;
     switch (i % 4) {

@@ -27,12 +27,12 @@ TEST(OwnerSize, Formats) {
 
 TEST(IdleMonitor, AwayOnlyAfterQuietInputAndLoad) {
   IdleMonitor m(10, 0.5);
-  EXPECT_FALSE(m.Update(100, 5, 0));    // typed 5 s ago
-  EXPECT_TRUE(m.Update(105, 10, 0));    // 10 s without input, no load seen
-  EXPECT_FALSE(m.Update(106, 11, 0.9)); // a build started: present at once
-  EXPECT_FALSE(m.Update(110, 15, 0.1)); // load gone 4 s ago
-  EXPECT_TRUE(m.Update(116, 21, 0.1));  // 10 s of low load
-  EXPECT_FALSE(m.Update(117, 0, 0));    // a keystroke
+  EXPECT_FALSE(m.Update(100, 5, 0));     // typed 5 s ago
+  EXPECT_TRUE(m.Update(105, 10, 0));     // 10 s without input, no load seen
+  EXPECT_FALSE(m.Update(106, 11, 0.9));  // a build started: present at once
+  EXPECT_FALSE(m.Update(110, 15, 0.1));  // load gone 4 s ago
+  EXPECT_TRUE(m.Update(116, 21, 0.1));   // 10 s of low load
+  EXPECT_FALSE(m.Update(117, 0, 0));     // a keystroke
 }
 
 TEST(IdleMonitor, LoadOff) {
