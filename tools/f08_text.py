@@ -171,10 +171,27 @@ MODULE mpi_f08_types
   INTERFACE OPERATOR(/=)
     MODULE PROCEDURE %(ne)s
   END INTERFACE
+  PUBLIC :: MPI_Status_f2f08, MPI_Status_f082f
   PUBLIC :: ''' + _CALLBACK_NAMES + '''
 ''' + CALLBACK_INTERFACES + '''
 CONTAINS
 %(procs)s
+  ! INTEGER(MPI_STATUS_SIZE) statuses (mpif.h, `use mpi`) have the same five fields in order.
+  SUBROUTINE MPI_Status_f2f08(f_status, f08_status, ierror)
+    INTEGER, INTENT(IN) :: f_status(5)
+    TYPE(MPI_Status), INTENT(OUT) :: f08_status
+    INTEGER, OPTIONAL, INTENT(OUT) :: ierror
+    f08_status = MPI_Status(f_status(1), f_status(2), f_status(3), f_status(4), f_status(5))
+    IF (PRESENT(ierror)) ierror = 0
+  END SUBROUTINE MPI_Status_f2f08
+  SUBROUTINE MPI_Status_f082f(f08_status, f_status, ierror)
+    TYPE(MPI_Status), INTENT(IN) :: f08_status
+    INTEGER, INTENT(OUT) :: f_status(5)
+    INTEGER, OPTIONAL, INTENT(OUT) :: ierror
+    f_status = [f08_status%%count_lo, f08_status%%count_hi_and_cancelled, &
+                f08_status%%MPI_SOURCE, f08_status%%MPI_TAG, f08_status%%MPI_ERROR]
+    IF (PRESENT(ierror)) ierror = 0
+  END SUBROUTINE MPI_Status_f082f
 END MODULE mpi_f08_types
 
 ! The special objects: their addresses are what the library recognises (f08.h).
@@ -211,6 +228,7 @@ MODULE mpi_f08
   IMPLICIT NONE
   PRIVATE :: C_PTR
   INTEGER, PARAMETER :: MPI_STATUS_SIZE = 5
+  INTEGER, PARAMETER :: MPI_SOURCE = 3, MPI_TAG = 4, MPI_ERROR = 5  ! in mpif.h's statuses
   LOGICAL, PARAMETER :: MPI_SUBARRAYS_SUPPORTED = .FALSE.
   LOGICAL, PARAMETER :: MPI_ASYNC_PROTECTS_NONBLOCKING = .TRUE.
 %(constants)s

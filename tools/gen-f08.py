@@ -87,6 +87,9 @@ HAND_SPECS = {
                           'extra_state, MPI_Request *request',
     'MPI_File_create_errhandler': 'MPI_File_errhandler_function *file_errhandler_fn, '
                                   'MPI_Errhandler *errhandler',
+    # Generated for mpif.h from the table, but also right if written by hand there.
+    'MPI_File_get_view': 'MPI_File fh, MPI_Offset *disp, MPI_Datatype *etype, '
+                         'MPI_Datatype *filetype, char datarep[]',
     # f08.c: the address comes back as TYPE(C_PTR).
     'MPI_Buffer_detach': 'void *buffer_addr, int *size',
     'MPI_Buffer_detach_c': 'void *buffer_addr, MPI_Count *size',
