@@ -48,7 +48,7 @@ KINDS = {'MPI_Aint': 'MPI_ADDRESS_KIND', 'MPI_Offset': 'MPI_OFFSET_KIND',
 LOGICALS = {'flag', 'commute', 'reorder', 'periods', 'remain_dims', 'weighted'}
 # C callback types and their f08 abstract interfaces (f08_text.py).
 CALLBACKS = {t: t for t in (
-    'MPI_User_function', 'MPI_Comm_copy_attr_function', 'MPI_Comm_delete_attr_function',
+    'MPI_User_function', 'MPI_User_function_c', 'MPI_Comm_copy_attr_function', 'MPI_Comm_delete_attr_function',
     'MPI_Type_copy_attr_function', 'MPI_Type_delete_attr_function',
     'MPI_Win_copy_attr_function', 'MPI_Win_delete_attr_function',
     'MPI_Comm_errhandler_function', 'MPI_Win_errhandler_function',
@@ -111,6 +111,7 @@ for _kind, _obj in (('Comm', 'MPI_Comm comm'), ('Type', 'MPI_Datatype datatype')
         '*%s_delete_attr_fn, int *%s_keyval, MPI_Aint extra_state'
         % (_kind, _low, _kind, _low, _low))
 NO_IERROR = {'MPI_Pcontrol'}
+SEPARATE_C = {'MPI_Op_create_c', 'MPI_Register_datarep_c'}
 # f08 specifics written in C by hand (f08.c), not forwarded to mpif.h's binding.
 F08_HAND_C = {'MPI_Buffer_detach', 'MPI_Buffer_detach_c', 'MPI_Comm_detach_buffer',
               'MPI_Comm_detach_buffer_c'}
@@ -173,7 +174,11 @@ class Function:
 
     def __init__(self, row, params_text):
         self.row = row
-        self.large = row.name.endswith('_c')
+        # _c functions become _large overloads of the plain generic, but for those whose
+        # forms differ only in a procedure argument (no generic can tell them apart):
+        # MPI-4.1 names them MPI_<Name>_c in mpi_f08 too.
+        self.internal = row.name.endswith('_c')
+        self.large = self.internal and row.name not in SEPARATE_C
         self.generic = row.name[:-2] if self.large else row.name
         deferred = bool(DEFERRED.match(self.generic))
         params = [] if params_text.strip() in ('', 'void') else gen_api.split_top(params_text)
@@ -376,7 +381,7 @@ def wrappers(funcs):
 def target(f, pmpi):
     """The C function the shim calls: mpif.h's binding or the internal _c binding."""
     lower = f.row.name[4:].lower()
-    if f.large:
+    if f.internal:
         return 'zf_%smpi_%s_' % ('p' if pmpi else '', lower)
     return '%smpi_%s_' % ('p' if pmpi else '', lower)
 
@@ -410,7 +415,7 @@ def shim_c(f):
     decls = ''
     for pmpi in (0, 1):
         fn = target(f, pmpi)
-        if not f.large:
+        if not f.internal:
             decls += '%s %s(%s);\n' % (ret, fn, ', '.join(
                 ['void *'] * len(f.params) + (['MPI_Fint *'] if f.ierror else []) +
                 ['size_t'] * len(chars)) or 'void')

@@ -49,6 +49,19 @@ contains
     call c_f_pointer(inoutvec, b, [len])
     b = max(abs(a), abs(b))
   end subroutine max_abs
+
+  ! MPI_User_function_c (MPI_Op_create_c): the same with an MPI_COUNT_KIND length.
+  subroutine max_abs_c(invec, inoutvec, len, datatype)
+    use, intrinsic :: iso_c_binding, only: c_ptr, c_f_pointer
+    type(c_ptr), value :: invec, inoutvec
+    integer(kind=MPI_COUNT_KIND) :: len
+    type(MPI_Datatype) :: datatype
+    integer, pointer :: a(:), b(:)
+    if (datatype /= MPI_INTEGER) return
+    call c_f_pointer(invec, a, [len])
+    call c_f_pointer(inoutvec, b, [len])
+    b = max(abs(a), abs(b)) + 1000
+  end subroutine max_abs_c
 end module f08_test_callbacks
 
 program fortran_f08
@@ -151,6 +164,13 @@ program fortran_f08
   call check(jbuf(1) == 3 * (size - 1) .and. jbuf(2) == size - 1, 'Fortran user op')
   call MPI_Op_free(op)
   call check(op == MPI_OP_NULL, 'Op_free')
+#ifndef MPICH_MODULE
+  call MPI_Op_create_c(max_abs_c, .true., op)
+  call MPI_Reduce(ibuf, jbuf, 2, MPI_INTEGER, op, 0, MPI_COMM_WORLD)
+  if (rank == 0 .and. size > 1) call check(jbuf(1) >= 1000 + 3 .and. jbuf(2) >= 1000, &
+                                           'Op_create_c')
+  call MPI_Op_free(op)
+#endif
   jbuf = -1
   call MPI_Allgather(rank, 1, MPI_INTEGER, jbuf, 1, MPI_INTEGER, MPI_COMM_WORLD)
   call check(all(jbuf(1:size) == [(i, i = 0, size - 1)]), 'Allgather')
