@@ -401,6 +401,23 @@ def c_arg(p):
             'choice': 'zf_%s.addr'}.get(p.how, '%s') % p.name
 
 
+def typed_choices(f):
+    """{buffer: (count, datatype, count is MPI_Count)} for the choice buffers directly followed
+    by their own scalar count and datatype (f08.h: ZfChoiceInTyped)."""
+    out = {}
+    if f.generic.endswith('_init'):
+        return out  # a persistent request would outlive the datatype it was built with
+    for i, p in enumerate(f.params[:-2]):
+        count, datatype = f.params[i + 1], f.params[i + 2]
+        if p.how != 'choice' or not datatype.decl.startswith('TYPE(MPI_Datatype), INTENT(IN) ::'):
+            continue
+        if count.decl.startswith('INTEGER, INTENT(IN) ::'):
+            out[p.name] = (count.name, datatype.name, False)
+        elif count.decl.startswith('INTEGER(KIND=MPI_COUNT_KIND), INTENT(IN) ::'):
+            out[p.name] = (count.name, datatype.name, True)
+    return out
+
+
 def shim_c(f):
     """The C text of one f08 specific (non-choice: two exported functions) or choice shim."""
     chars = [p.name for p in f.params if p.how == 'char']
@@ -434,12 +451,23 @@ def shim_c(f):
         return decls, ''.join(out)
     choices = [p for p in f.params if p.how == 'choice']
     deferred = 'ZF_CHOICE_DEFERRED' if DEFERRED.match(f.generic) else '0'
+    typed = typed_choices(f) if deferred != '0' else {}
+    for buf, (count, datatype, big) in typed.items():
+        i = [p.name for p in f.params].index(count)
+        forwards[i] = 'ZF_CHOICE_COUNT%s(zf_%s, %s)' % ('_BIG' if big else '', buf, count)
+        forwards[i + 1] = 'ZF_CHOICE_TYPE(zf_%s, %s)' % (buf, datatype)
     body = '  MPI_Fint zf_e = MPI_SUCCESS;\n'
     body += ''.join('  ZfChoice zf_%s = {0};\n' % p.name for p in choices)
     for i, p in enumerate(choices):
         flags = deferred if p.const else 'ZF_CHOICE_OUT | %s' % deferred
         cond = 'if (zf_e == MPI_SUCCESS) ' if i else ''
-        body += '  %szf_e = ZfChoiceIn(&zf_%s, %s, %s);\n' % (cond, p.name, p.name, flags)
+        if p.name in typed:
+            count, datatype, big = typed[p.name]
+            body += ('  %szf_e = ZfChoiceInTyped(&zf_%s, %s, %s, *(%s *)%s, *(MPI_Fint *)%s);\n'
+                     % (cond, p.name, p.name, flags, 'MPI_Count' if big else 'MPI_Fint', count,
+                        datatype))
+        else:
+            body += '  %szf_e = ZfChoiceIn(&zf_%s, %s, %s);\n' % (cond, p.name, p.name, flags)
     body += '  if (zf_e != MPI_SUCCESS) {\n    zf_e = %s;\n  } else if (*zf_pmpi) {\n' \
             '    %s(%s);\n  } else {\n    %s(%s);\n  }\n' % (
                 raise_call(f), target(f, 1), ', '.join(forwards), target(f, 0),
