@@ -35,7 +35,6 @@ Status CheckViewTypes(const Datarep& rep, MPI_Datatype etype, MPI_Datatype filet
   zmpi::datatype::TypeRef e = EngineType(etype);
   zmpi::datatype::TypeRef ft = EngineType(filetype);
   if (e->size() <= 0) return zmpi::Error(Code::kType, "the etype has no data (size 0)");
-  if (ft->size() <= 0) return zmpi::Error(Code::kType, "the filetype has no data (size 0)");
   if (ft->size() % e->size() != 0) {
     return zmpi::Error(Code::kType, "the filetype (%lld bytes) is not made of whole etypes (%lld)",
                        static_cast<long long>(ft->size()), static_cast<long long>(e->size()));

@@ -15,6 +15,9 @@ namespace {
 StatusOr<int64_t> StreamBytes(File& file, const AccessArgs& args) {
   datatype::TypeRef type = core::Runtime::Get()->datatypes().TypeOf(args.type->handle);
   ZMPI_ASSIGN_OR_RETURN(int64_t bytes, FileBytes(file.datarep(), *type, args.count));
+  if (bytes > 0 && file.view().filetype()->size() == 0) {
+    return Error(Code::kIo, "the view's filetype has no data: only empty accesses are possible");
+  }
   if (bytes % file.view().etype_size() != 0) {
     return Error(Code::kType,
                  "the access is %lld bytes in the file, not a whole number of etypes of %lld "
