@@ -231,7 +231,7 @@ StatusOr<core::Request*> StartAccess(File& file, const AccessArgs& args) {
 
 Status BeginSplit(File& file, const AccessArgs& args) {
   if (file.split() != nullptr) {
-    return Error(Code::kOther,
+    return Error(Code::kIo,
                  "a split collective is already active on this file (only one at a time)");
   }
   ZMPI_ASSIGN_OR_RETURN(int64_t bytes, StreamBytes(file, args));
@@ -253,7 +253,7 @@ Status BeginSplit(File& file, const AccessArgs& args) {
 StatusOr<int64_t> EndSplit(File& file, const void* buf, bool read, Position position) {
   SplitCollective* split = file.split();
   if (split == nullptr || split->read != read || split->position != position) {
-    return Error(Code::kOther, "no matching split collective _begin is active on this file");
+    return Error(Code::kIo, "no matching split collective _begin is active on this file");
   }
   if (split->buf != buf) {
     return Error(Code::kBuffer, "the buffer of _end is not the one given to _begin");
