@@ -59,6 +59,10 @@ void FailDeadPeers(Request* const* requests, int count) {
       static_cast<CollectiveExt&>(*r->ext).FailDeadPeers();
       continue;
     }
+    if (r && !r->complete && r->ext != nullptr) [[unlikely]] {
+      r->ext->FailDeadPeers();  // compound, partitioned, typed persistent, buffer flush
+      if (r->complete) continue;
+    }
     if (r && !r->complete && r->peer >= 0 && !engine.PeerAlive(r->peer)) engine.FailPeerDead(r);
   }
 }
