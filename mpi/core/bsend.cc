@@ -38,9 +38,11 @@ Status BsendBuffer::Attach(void* buffer, size_t size) {
 
 void BsendBuffer::Flush() {
   ProgressLoop loop;
-  while (!used_.empty()) {
+  // Liveness checks by turns too: a send retrying towards a dead peer keeps progress busy,
+  // so the loop may never idle long enough for Every.
+  for (unsigned turns = 1; !used_.empty(); ++turns) {
     loop.Turn();
-    if (loop.Every(1.0)) FailDeadSends();
+    if (loop.Every(1.0) || (turns & 4095) == 0) FailDeadSends();
   }
 }
 
