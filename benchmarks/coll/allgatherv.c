@@ -22,8 +22,7 @@ static void Layout(const BenchOptions *opts, long size) {
 /* The layout changes only with the size (the first call of a size sets it, untimed warm-up). */
 static void Run(const BenchOptions *opts, char *send_buf, char *recv_buf, long size) {
   if (counts == NULL || counts[0] != (int)size) Layout(opts, size);
-  MPI_Allgatherv(send_buf, (int)size, MPI_BYTE, recv_buf, counts, displs, MPI_BYTE,
-                 MPI_COMM_WORLD);
+  MPI_Allgatherv(send_buf, (int)size, MPI_BYTE, recv_buf, counts, displs, MPI_BYTE, MPI_COMM_WORLD);
 }
 
 static void Verify(const BenchOptions *opts, char *send_buf, char *recv_buf, long size) {

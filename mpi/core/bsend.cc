@@ -108,8 +108,9 @@ Status BsendBuffer::Send(const SendArgs& a) {
   }
   (*r)->ext = std::make_unique<BsendOwner>(this);
   // Found again: progress inside Isend may have freed other blocks.
-  std::find_if(used_.begin(), used_.end(), [at](const Block& b) { return b.offset == at; })
-      ->request = *r;
+  std::find_if(used_.begin(), used_.end(), [at](const Block& b) {
+    return b.offset == at;
+  })->request = *r;
   Adopt(*r, nullptr, 0, OnSent);
   return OkStatus();
 }

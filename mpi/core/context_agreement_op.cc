@@ -72,16 +72,16 @@ Status ContextAgreement::BeginRound() {
   if (!IsRoot()) {
     phase_ = Phase::kResult;
     const int root = party_.members[0];
-    ZMPI_RETURN_IF_ERROR(Track(Isend(
-        {offer_.data(), kMsgBytes, root, tag, comm, SendMode::kStandard, Channel::kColl})));
+    ZMPI_RETURN_IF_ERROR(Track(
+        Isend({offer_.data(), kMsgBytes, root, tag, comm, SendMode::kStandard, Channel::kColl})));
     return Track(Irecv({result_, sizeof(result_), root, tag, comm, Channel::kColl, 1}));
   }
   phase_ = Phase::kGather;
   const size_t n = party_.members.size();
   offers_.assign((n - 1) * kMsgWords, 0);
   for (size_t i = 1; i < n; ++i) {
-    ZMPI_RETURN_IF_ERROR(Track(Irecv({&offers_[(i - 1) * kMsgWords], kMsgBytes,
-                                      party_.members[i], tag, comm, Channel::kColl, 1})));
+    ZMPI_RETURN_IF_ERROR(Track(Irecv({&offers_[(i - 1) * kMsgWords], kMsgBytes, party_.members[i],
+                                      tag, comm, Channel::kColl, 1})));
   }
   return OkStatus();
 }
@@ -137,7 +137,8 @@ Status ContextAgreement::FinishPending() {
 }
 
 void ContextAgreement::FailDeadPeers() {
-  if (!pending_.empty()) zmpi::core::FailDeadPeers(pending_.data(), static_cast<int>(pending_.size()));
+  if (!pending_.empty())
+    zmpi::core::FailDeadPeers(pending_.data(), static_cast<int>(pending_.size()));
 }
 
 void ContextAgreement::EndHold() {
@@ -168,8 +169,9 @@ bool ContextAgreement::Conclude() {
   }
   if (result_[0] >= 0) {
     if (local_too_ && result_[1] < 0) {
-      End(Error(Code::kIntern, "no context id is left for the local group (%d live "
-                               "communicators per process at most)",
+      End(Error(Code::kIntern,
+                "no context id is left for the local group (%d live "
+                "communicators per process at most)",
                 ContextPool::kBits - 3));
       return true;
     }

@@ -86,11 +86,11 @@ class ContextAgreement {
   bool present_ = false;
   bool holding_ = false;
   Phase phase_ = Phase::kGather;
-  std::vector<uint64_t> offer_;     // kMsgWords
-  ContextPool::Bits reserved_;      // what this round reserved
-  std::vector<uint64_t> offers_;    // root: the other members' offers
-  std::vector<uint64_t> combined_;  // root: the party's AND
-  std::vector<uint64_t> remote_;    // root: the other party's AND
+  std::vector<uint64_t> offer_;      // kMsgWords
+  ContextPool::Bits reserved_;       // what this round reserved
+  std::vector<uint64_t> offers_;     // root: the other members' offers
+  std::vector<uint64_t> combined_;   // root: the party's AND
+  std::vector<uint64_t> remote_;     // root: the other party's AND
   int64_t result_[3] = {-1, -1, 0};  // context (-1 none yet, -2 exhausted), local, key
   std::vector<Request*> pending_;
   Status error_;  // the first error of a round; ends the agreement once nothing is in flight

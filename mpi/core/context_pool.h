@@ -1,7 +1,7 @@
 // Context ids of this process: which are in use by a communicator, and which are reserved
-// by an agreement still in flight (a communicator constructor, blocking or not). Context id 2*i (and 2*i+1, its
-// collective context) is bit i. Communicators agree on a context by AND-ing every member's
-// offer (free and not reserved) and taking the lowest common bit (context_agreement.h).
+// by an agreement still in flight (a communicator constructor, blocking or not). Context id 2*i
+// (and 2*i+1, its collective context) is bit i. Communicators agree on a context by AND-ing every
+// member's offer (free and not reserved) and taking the lowest common bit (context_agreement.h).
 #ifndef ZMPI_MPI_CORE_CONTEXT_POOL_H_
 #define ZMPI_MPI_CORE_CONTEXT_POOL_H_
 

@@ -72,9 +72,7 @@ size_t UnitBytes(const Handshake& hs, size_t unit) {
 void PartDone(Request* child);
 
 // Where units are sent from and received into.
-char* Data(PartitionedExt& e) {
-  return e.typed ? e.staging.get() : static_cast<char*>(e.args.buf);
-}
+char* Data(PartitionedExt& e) { return e.typed ? e.staging.get() : static_cast<char*>(e.args.buf); }
 
 // Typed requests: packs or unpacks the packed range [at, at + len) between the user's layout
 // and the staging buffer.
@@ -101,12 +99,8 @@ void PostUnitRecvs(Request* r) {
   for (size_t u = 0; u < e.hs.units; ++u) {
     size_t at = u * e.hs.unit_bytes;
     size_t room = capacity > at ? std::min(capacity - at, UnitBytes(e.hs, u)) : 0;
-    RecvArgs a{Data(e) + (room ? at : 0),
-               room,
-               e.args.rank,
-               DataTag(e.hs.channel, u),
-               e.args.comm,
-               Channel::kColl};
+    RecvArgs a{Data(e) + (room ? at : 0), room,        e.args.rank,
+               DataTag(e.hs.channel, u),  e.args.comm, Channel::kColl};
     StatusOr<Request*> c = Irecv(a);
     if (!c.ok()) {
       if (r->error.ok()) r->error = c.status();

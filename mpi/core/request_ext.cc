@@ -28,8 +28,8 @@ struct PersistentExt final : RequestExtension {
 };
 
 struct CompoundExt final : RequestExtension {
-  std::unique_ptr<char[]> owned;  // MPI_Isendrecv_replace's copy of the outgoing data
-  int pending = 0;                // parts not yet complete
+  std::unique_ptr<char[]> owned;           // MPI_Isendrecv_replace's copy of the outgoing data
+  int pending = 0;                         // parts not yet complete
   Request* parts[2] = {nullptr, nullptr};  // the receive and the send, while in flight
   void FailDeadPeers() override { zmpi::core::FailDeadPeers(parts, 2); }
 };

@@ -23,27 +23,26 @@ enum { kThreads = 4, kRounds = 6, kLeakCycles = 4200 };
 static int g_rank, g_size;
 static long g_checks;
 
-#define CHECK(cond, ...)                                                                      \
-  do {                                                                                        \
-    __atomic_fetch_add(&g_checks, 1, __ATOMIC_RELAXED);                                       \
-    if (!(cond)) {                                                                            \
-      fprintf(stderr, "%s: rank %d: FAILED at line %d: %s: ", kTestName, g_rank, __LINE__,    \
-              #cond);                                                                         \
-      fprintf(stderr, __VA_ARGS__);                                                           \
-      fprintf(stderr, "\n");                                                                  \
-      fflush(stderr);                                                                         \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                           \
-    }                                                                                         \
+#define CHECK(cond, ...)                                                                           \
+  do {                                                                                             \
+    __atomic_fetch_add(&g_checks, 1, __ATOMIC_RELAXED);                                            \
+    if (!(cond)) {                                                                                 \
+      fprintf(stderr, "%s: rank %d: FAILED at line %d: %s: ", kTestName, g_rank, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                                                \
+      fprintf(stderr, "\n");                                                                       \
+      fflush(stderr);                                                                              \
+      MPI_Abort(MPI_COMM_WORLD, 1);                                                                \
+    }                                                                                              \
   } while (0)
-#define CALL(expr)                                                                            \
-  do {                                                                                        \
-    int rc_ = (expr);                                                                         \
-    if (rc_ != MPI_SUCCESS) {                                                                 \
-      char msg_[MPI_MAX_ERROR_STRING];                                                        \
-      int len_ = 0;                                                                           \
-      MPI_Error_string(rc_, msg_, &len_);                                                     \
-      CHECK(0, "%s returned %d (%s)", #expr, rc_, msg_);                                      \
-    }                                                                                         \
+#define CALL(expr)                                       \
+  do {                                                   \
+    int rc_ = (expr);                                    \
+    if (rc_ != MPI_SUCCESS) {                            \
+      char msg_[MPI_MAX_ERROR_STRING];                   \
+      int len_ = 0;                                      \
+      MPI_Error_string(rc_, msg_, &len_);                \
+      CHECK(0, "%s returned %d (%s)", #expr, rc_, msg_); \
+    }                                                    \
   } while (0)
 
 static void nap_ms(int ms) {
@@ -94,8 +93,8 @@ static void crossing(MPI_Comm a, MPI_Comm b) {
 
 struct worker {
   int id;
-  MPI_Comm comm;  /* this thread's own communicator (a dup of MPI_COMM_WORLD) */
-  MPI_Comm peer;  /* another dup, for MPI_Intercomm_create's leaders */
+  MPI_Comm comm; /* this thread's own communicator (a dup of MPI_COMM_WORLD) */
+  MPI_Comm peer; /* another dup, for MPI_Intercomm_create's leaders */
 };
 
 static void *construct(void *arg) {
@@ -128,8 +127,7 @@ static void *construct(void *arg) {
     check_works(split);
     if (g_size > 1) {
       /* Leaders: rank 0 of each half (world ranks 0 and 1), linked through w->peer. */
-      CALL(MPI_Intercomm_create(split, 0, w->peer, g_rank % 2 == 0 ? 1 : 0, 100 + w->id,
-                                &inter));
+      CALL(MPI_Intercomm_create(split, 0, w->peer, g_rank % 2 == 0 ? 1 : 0, 100 + w->id, &inter));
       check_works(inter);
       CALL(MPI_Comm_free(&inter));
     }

@@ -10,12 +10,30 @@
 static const char kTestName[] = "datatype_pairs_test";
 #include "p2p_check.h"
 
-struct di { double v; int i; };
-struct fi { float v; int i; };
-struct li { long v; int i; };
-struct si { short v; int i; };
-struct ii { int v; int i; };
-struct ldi { long double v; int i; };
+struct di {
+  double v;
+  int i;
+};
+struct fi {
+  float v;
+  int i;
+};
+struct li {
+  long v;
+  int i;
+};
+struct si {
+  short v;
+  int i;
+};
+struct ii {
+  int v;
+  int i;
+};
+struct ldi {
+  long double v;
+  int i;
+};
 
 struct pair_info {
   MPI_Datatype type;
@@ -46,11 +64,11 @@ static void test_sizes(void) {
           p->value_size + (int)sizeof(int));
     CHECK(lb == 0 && extent == p->extent, "%s: lb %ld extent %ld, want 0 %d", p->name, (long)lb,
           (long)extent, p->extent);
-    CHECK(tlb == 0 && textent == p->index_offset + (int)sizeof(int), "%s: true extent %ld",
-          p->name, (long)textent);
+    CHECK(tlb == 0 && textent == p->index_offset + (int)sizeof(int), "%s: true extent %ld", p->name,
+          (long)textent);
     /* The same as the hand-built struct of the value and an int. */
-    MPI_Datatype value_types[] = {MPI_FLOAT, MPI_DOUBLE, MPI_LONG, MPI_SHORT, MPI_INT,
-                                  MPI_LONG_DOUBLE};
+    MPI_Datatype value_types[] = {MPI_FLOAT, MPI_DOUBLE, MPI_LONG,
+                                  MPI_SHORT, MPI_INT,    MPI_LONG_DOUBLE};
     int blocks[2] = {1, 1};
     MPI_Aint disps[2] = {0, p->index_offset};
     MPI_Datatype types[2] = {value_types[k], MPI_INT}, st;
@@ -79,7 +97,12 @@ static void test_sizes(void) {
 
 /* { double, int, double, int } packed (24 bytes) received as two MPI_DOUBLE_INT. */
 static void test_elements(void) {
-  struct { double a; int b; double c; int d; } foo = {1.5, 7, -2.25, 9};
+  struct {
+    double a;
+    int b;
+    double c;
+    int d;
+  } foo = {1.5, 7, -2.25, 9};
   struct di bar[3];
   memset(bar, 0x5a, sizeof(bar));
   int blocks[4] = {1, 1, 1, 1};
@@ -101,12 +124,11 @@ static void test_elements(void) {
   CHECK(memcmp((char *)&bar[0] + offsetof(struct di, i) + sizeof(int), pad, sizeof(pad)) == 0,
         "padding of the received pair was written");
   /* A value without its index: one basic element more, no whole pair. */
-  CALL(MPI_Sendrecv(&foo, 20, MPI_BYTE, 0, 4, bar, 3, MPI_DOUBLE_INT, 0, 4, MPI_COMM_SELF,
-                    &status));
+  CALL(
+      MPI_Sendrecv(&foo, 20, MPI_BYTE, 0, 4, bar, 3, MPI_DOUBLE_INT, 0, 4, MPI_COMM_SELF, &status));
   CALL(MPI_Get_elements(&status, MPI_DOUBLE_INT, &elements));
   CALL(MPI_Get_count(&status, MPI_DOUBLE_INT, &count));
-  CHECK(elements == 3 && count == MPI_UNDEFINED, "20 bytes: elements %d count %d", elements,
-        count);
+  CHECK(elements == 3 && count == MPI_UNDEFINED, "20 bytes: elements %d count %d", elements, count);
   CALL(MPI_Type_free(&st));
   /* MPI_Pack: 12 bytes a pair. */
   struct di three[3] = {{1, 1}, {2, 2}, {3, 3}}, back[3];
@@ -163,12 +185,18 @@ static void test_reductions(void) {
   struct ii i_in[4], i_min[4];
   for (int k = 0; k < n; ++k) {
     int v = (g_rank * 7 + k) % g_size;
-    d_in[k].v = v + 0.5; d_in[k].i = g_rank;
-    s_in[k].v = (short)v; s_in[k].i = g_rank;
-    l_in[k].v = v; l_in[k].i = g_rank;
-    q_in[k].v = v; q_in[k].i = g_rank;
-    f_in[k].v = (float)v; f_in[k].i = g_rank;
-    i_in[k].v = v; i_in[k].i = g_rank;
+    d_in[k].v = v + 0.5;
+    d_in[k].i = g_rank;
+    s_in[k].v = (short)v;
+    s_in[k].i = g_rank;
+    l_in[k].v = v;
+    l_in[k].i = g_rank;
+    q_in[k].v = v;
+    q_in[k].i = g_rank;
+    f_in[k].v = (float)v;
+    f_in[k].i = g_rank;
+    i_in[k].v = v;
+    i_in[k].i = g_rank;
   }
   CALL(MPI_Allreduce(d_in, d_min, n, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD));
   CALL(MPI_Allreduce(d_in, d_max, n, MPI_DOUBLE_INT, MPI_MAXLOC, MPI_COMM_WORLD));
@@ -190,8 +218,8 @@ static void test_reductions(void) {
     CHECK(d_min[k].v == min_v + 0.5 && d_min[k].i == min_r, "double_int minloc %d: %g@%d", k,
           d_min[k].v, d_min[k].i);
     CHECK(d_max[k].v == max_v + 0.5 && d_max[k].i == max_r, "double_int maxloc %d", k);
-    CHECK(s_min[k].v == min_v && s_min[k].i == min_r, "short_int minloc %d: %d@%d", k,
-          s_min[k].v, s_min[k].i);
+    CHECK(s_min[k].v == min_v && s_min[k].i == min_r, "short_int minloc %d: %d@%d", k, s_min[k].v,
+          s_min[k].i);
     CHECK(l_max[k].v == max_v && l_max[k].i == max_r, "long_int maxloc %d", k);
     CHECK(f_max[k].v == max_v && f_max[k].i == max_r, "float_int maxloc %d", k);
     CHECK(i_min[k].v == min_v && i_min[k].i == min_r, "2int minloc %d", k);
@@ -201,7 +229,8 @@ static void test_reductions(void) {
   struct di inout[4];
   memcpy(inout, d_in, sizeof(inout));
   CALL(MPI_Allreduce(MPI_IN_PLACE, inout, n, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD));
-  for (int k = 0; k < n; ++k) CHECK(inout[k].v == d_min[k].v && inout[k].i == d_min[k].i, "in place");
+  for (int k = 0; k < n; ++k)
+    CHECK(inout[k].v == d_min[k].v && inout[k].i == d_min[k].i, "in place");
   struct di a[3] = {{1, 5}, {4, 6}, {2, 7}}, b[3] = {{1, 2}, {3, 8}, {9, 9}};
   CALL(MPI_Reduce_local(a, b, 3, MPI_DOUBLE_INT, MPI_MINLOC));
   CHECK(b[0].v == 1 && b[0].i == 2 && b[1].v == 3 && b[1].i == 8 && b[2].v == 2 && b[2].i == 7,

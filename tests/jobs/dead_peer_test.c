@@ -14,16 +14,16 @@
 
 static int g_checks;
 
-#define CHECK(cond, ...)                                                    \
-  do {                                                                      \
-    ++g_checks;                                                             \
-    if (!(cond)) {                                                          \
+#define CHECK(cond, ...)                                                           \
+  do {                                                                             \
+    ++g_checks;                                                                    \
+    if (!(cond)) {                                                                 \
       fprintf(stderr, "dead_peer_test: FAILED at line %d: %s: ", __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                                         \
-      fprintf(stderr, "\n");                                                \
-      fflush(stderr);                                                       \
-      _exit(1);                                                             \
-    }                                                                       \
+      fprintf(stderr, __VA_ARGS__);                                                \
+      fprintf(stderr, "\n");                                                       \
+      fflush(stderr);                                                              \
+      _exit(1);                                                                    \
+    }                                                                              \
   } while (0)
 
 static int class_of(int code) {
@@ -51,9 +51,11 @@ int main(int argc, char **argv) {
   static int sbuf[100000], rbuf[100000], pbuf[64], tbuf[300];
   MPI_Request r[3];
   CHECK(MPI_Isendrecv(sbuf, 100000, MPI_INT, 1, 1, rbuf, 100000, MPI_INT, 1, 1, MPI_COMM_WORLD,
-                      &r[0]) == MPI_SUCCESS, "Isendrecv");
+                      &r[0]) == MPI_SUCCESS,
+        "Isendrecv");
   CHECK(MPI_Precv_init(pbuf, 4, 16, MPI_INT, 1, 2, MPI_COMM_WORLD, MPI_INFO_NULL, &r[1]) ==
-            MPI_SUCCESS, "Precv_init");
+            MPI_SUCCESS,
+        "Precv_init");
   CHECK(MPI_Start(&r[1]) == MPI_SUCCESS, "Start partitioned");
   MPI_Datatype vec;
   MPI_Type_vector(100, 2, 3, MPI_INT, &vec);

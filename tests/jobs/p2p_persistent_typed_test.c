@@ -59,12 +59,20 @@ static void test_persistent(int mode, long n, int rounds) {
   }
   CALL(MPI_Recv_init(in, 1, t, prev_rank(), 11, MPI_COMM_WORLD, &req[0]));
   switch (mode) {
-    case 0: CALL(MPI_Send_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1])); break;
-    case 1: CALL(MPI_Ssend_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1])); break;
-    case 2: CALL(MPI_Rsend_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1])); break;
-    default: CALL(MPI_Bsend_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1])); break;
+    case 0:
+      CALL(MPI_Send_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1]));
+      break;
+    case 1:
+      CALL(MPI_Ssend_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1]));
+      break;
+    case 2:
+      CALL(MPI_Rsend_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1]));
+      break;
+    default:
+      CALL(MPI_Bsend_init(out, 1, t, next_rank(), 11, MPI_COMM_WORLD, &req[1]));
+      break;
   }
-  CALL(MPI_Type_free(&t));  /* the requests keep using it */
+  CALL(MPI_Type_free(&t)); /* the requests keep using it */
   for (int round = 0; round < rounds; ++round) {
     fill_strided(out, n, g_rank, round);
     fill_strided(in, n, -1, -1);
@@ -126,11 +134,9 @@ static void test_partitioned(int parts, long per, int strided_send, int rounds) 
   int *out = xmalloc((parts * stride + 4) * sizeof(int));
   int *in = xmalloc((parts * stride + 4) * sizeof(int));
   MPI_Request sreq, rreq;
-  CALL(MPI_Precv_init(in, parts, 1, rt, prev_rank(), 21, MPI_COMM_WORLD, MPI_INFO_NULL,
-                      &rreq));
+  CALL(MPI_Precv_init(in, parts, 1, rt, prev_rank(), 21, MPI_COMM_WORLD, MPI_INFO_NULL, &rreq));
   if (strided_send) {
-    CALL(MPI_Psend_init(out, parts, 1, st, next_rank(), 21, MPI_COMM_WORLD, MPI_INFO_NULL,
-                        &sreq));
+    CALL(MPI_Psend_init(out, parts, 1, st, next_rank(), 21, MPI_COMM_WORLD, MPI_INFO_NULL, &sreq));
   } else {
     CALL(MPI_Psend_init(out, parts, per, MPI_INT, next_rank(), 21, MPI_COMM_WORLD, MPI_INFO_NULL,
                         &sreq));
@@ -168,8 +174,10 @@ static void test_partitioned(int parts, long per, int strided_send, int rounds) 
     for (long p = 0; p < parts; ++p) {
       for (long j = 0; j < stride; ++j) {
         if (j % 3 == 2) {
-          CHECK(in[p * stride + j] == kGap, "partitioned round %d: gap %ld of partition %ld "
-                "overwritten (%d)", round, j, p, in[p * stride + j]);
+          CHECK(in[p * stride + j] == kGap,
+                "partitioned round %d: gap %ld of partition %ld "
+                "overwritten (%d)",
+                round, j, p, in[p * stride + j]);
         }
       }
     }
