@@ -2,12 +2,14 @@
 # shellcheck shell=bash
 
 readonly kSources="pt2pt/latency pt2pt/bw pt2pt/bibw pt2pt/multi_lat coll/barrier coll/bcast
-  coll/reduce coll/allreduce coll/allgather coll/alltoall coll/gather coll/scatter launch/hello
+  coll/reduce coll/allreduce coll/allgather coll/alltoall coll/gather coll/scatter coll/gatherv
+  coll/allgatherv coll/alltoallv coll/scan launch/hello
   halo/halo2d halo/halo3d"
 # Benchmarks that need derived datatypes and topologies: an MPI that cannot build them is
 # reported, its rows stay empty (logged in failures.tsv), and the run goes on.
 readonly kDatatypeSources="halo/halo2d halo/halo3d"
-readonly kAllColl="barrier bcast reduce allreduce allgather alltoall gather scatter"
+readonly kAllColl="barrier bcast reduce allreduce allgather alltoall gather scatter gatherv
+  allgatherv alltoallv scan"
 readonly kTargetColl="barrier bcast allreduce"
 
 netns_name=""

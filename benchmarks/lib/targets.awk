@@ -41,6 +41,10 @@ NR == 1 { next }
       ((b == "allreduce" && (size == 8 || size == 1048576)) || b == "bcast" || b == "barrier"))
     consider("f", "shm allreduce 8B/1M, bcast, barrier, 2 and 4 ranks <= 1.0x better", 1.0, 0,
              z, better(o, m, 0), where)
+  if (s == "shm" && (np == 2 || np == 4) &&
+      (b == "gatherv" || b == "allgatherv" || b == "alltoallv" || b == "scan"))
+    consider("k", "shm gatherv, allgatherv, alltoallv, scan, 2 and 4 ranks <= 1.0x better", 1.0,
+             0, z, better(o, m, 0), where)
   if (s == "shm" && (b == "halo2d" || b == "halo3d"))
     consider("i", "shm halo2d/halo3d, 2 and 4 ranks >= 1.5x Open MPI", 1.5, 1, z, o,
              where)

@@ -61,7 +61,8 @@ int ReduceImpl(const char* name, const void* sendbuf, void* recvbuf, Count count
   }
   const Datatype* base = nullptr;
   ZMPI_CHECK_ARG(c, name, CheckOp(op, *t, &base));
-  if (base != t || !zmpi::core::IsPredefinedOp(op)) [[unlikely]] {
+  // Derived types, user ops and the padded pairs (not contiguous) reduce through staging.
+  if (base != t || !base->contiguous || !zmpi::core::IsPredefinedOp(op)) [[unlikely]] {
     return zmpi::abi::Report(c, name,
                              zmpi::coll::ReduceAny(*c, sendbuf, recvbuf, count, *t, op, root));
   }
@@ -85,7 +86,8 @@ int AllreduceImpl(const char* name, const void* sendbuf, void* recvbuf, Count co
   ZMPI_CHECK_ARG(c, name, CheckAliasing(sendbuf, recvbuf, bytes));
   const Datatype* base = nullptr;
   ZMPI_CHECK_ARG(c, name, CheckOp(op, *t, &base));
-  if (base != t || !zmpi::core::IsPredefinedOp(op)) [[unlikely]] {
+  // Derived types, user ops and the padded pairs (not contiguous) reduce through staging.
+  if (base != t || !base->contiguous || !zmpi::core::IsPredefinedOp(op)) [[unlikely]] {
     return zmpi::abi::Report(c, name,
                              zmpi::coll::AllreduceAny(*c, sendbuf, recvbuf, count, *t, op));
   }

@@ -19,16 +19,6 @@ using zmpi::core::Runtime;
 
 namespace {
 
-// Persistent requests restart their send or receive inside the engine, which does not carry a
-// derived datatype's staging state from one start to the next yet: said, not done wrong.
-int NotYetDerived(const char* fn, zmpi::core::Comm* comm) {
-  return zmpi::abi::Report(
-      comm, fn,
-      zmpi::Error(zmpi::Code::kType,
-                  "persistent requests take predefined or contiguous datatypes only (a derived "
-                  "non-contiguous type is not supported here yet)"));
-}
-
 template <typename Count>
 int SendInit(const char* fn, const void* buf, Count count, MPI_Datatype datatype, int dest, int tag,
              MPI_Comm comm, PersistentMode mode, MPI_Request* request) {
@@ -37,7 +27,7 @@ int SendInit(const char* fn, const void* buf, Count count, MPI_Datatype datatype
   int rc = zmpi::abi::CheckSend(fn, buf, count, datatype, dest, tag, comm,
                                 zmpi::core::SendMode::kStandard, &a);
   if (rc != MPI_SUCCESS) return rc;
-  if (a.type != nullptr) return NotYetDerived(fn, a.comm);
+  // A non-contiguous type (a.type) runs a typed send at each start (request_ext.h).
   *request = RequestPool::ToHandle(zmpi::core::SendInit(a, mode));
   return MPI_SUCCESS;
 }
@@ -49,7 +39,6 @@ int RecvInit(const char* fn, void* buf, Count count, MPI_Datatype datatype, int 
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckPointer(request, "request"));
   int rc = zmpi::abi::CheckRecv(fn, buf, count, datatype, source, tag, comm, &a);
   if (rc != MPI_SUCCESS) return rc;
-  if (a.type != nullptr) return NotYetDerived(fn, a.comm);
   *request = RequestPool::ToHandle(zmpi::core::RecvInit(a));
   return MPI_SUCCESS;
 }
@@ -79,6 +68,12 @@ int PartitionedInit(const char* fn, bool send, void* buf, int partitions, MPI_Co
                                 rank,
                                 tag,
                                 c};
+  if (t != nullptr && !t->contiguous && a.partition_bytes > 0) {
+    a.type = t;  // travels packed (partitioned.h)
+    a.count = static_cast<int64_t>(count);
+  } else if (t != nullptr && buf != nullptr) {
+    a.buf = static_cast<char*>(buf) + t->true_lb;
+  }
   Request* r = send ? zmpi::core::PsendInit(a) : zmpi::core::PrecvInit(a);
   *request = RequestPool::ToHandle(r);
   return MPI_SUCCESS;

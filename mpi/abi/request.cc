@@ -103,8 +103,20 @@ ZMPI_API int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses
   std::vector<Request*> rs;
   ZMPI_CHECK_ARG(nullptr, "MPI_Waitall", LookupAll(count, requests, &rs));
   ProgressLoop loop;
-  for (Request* r : rs) {
-    if (r != nullptr) zmpi::core::WaitComplete(r, loop);
+  zmpi::core::Engine& engine = Runtime::Get()->engine();
+  for (int i = 0; i < count; ++i) {
+    Request* r = rs[i];
+    // WaitComplete's loop, except that a liveness check covers every request still waited
+    // for: requests to a dead peer all fail at the first check, not one per period.
+    while (r != nullptr && !r->complete) {
+      int events = engine.Progress();
+      if (r->complete) {
+        loop.Reset();
+        break;
+      }
+      loop.Pace(events, &r->complete);
+      if (loop.Every(1.0)) zmpi::core::FailDeadPeers(rs.data() + i, count - i);
+    }
   }
   bool failed = false;
   Comm* comm = nullptr;

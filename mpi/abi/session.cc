@@ -33,10 +33,13 @@ constexpr const char* kThreadLevelNames[] = {"MPI_THREAD_SINGLE", "MPI_THREAD_FU
                                              "MPI_THREAD_SERIALIZED", "MPI_THREAD_MULTIPLE"};
 
 // MPI-4.1 §11.3.1: the "thread_level" hint asks for a level (by its name); without it the
-// session gets MPI_THREAD_SINGLE. The level granted (at most MULTIPLE, which turns the
-// library lock on) is what MPI_Session_get_info reports as "mpi_thread_support_level".
+// session gets MPI_THREAD_SINGLE, or MPI_THREAD_MULTIPLE once the process runs with the library
+// lock on (granted to the world or another session: every call is thread-safe then, as in
+// MPICH, where a session under a MULTIPLE world reports MULTIPLE). The level granted (at most
+// MULTIPLE, which turns the library lock on) is what MPI_Session_get_info reports as
+// "mpi_thread_support_level" and as "thread_level".
 int GrantThreadLevel(const Info& hints) {
-  int required = MPI_THREAD_SINGLE;
+  int required = zmpi::core::Threads::enabled() ? MPI_THREAD_MULTIPLE : MPI_THREAD_SINGLE;
   if (const std::string* v = hints.Get("thread_level")) {
     for (int level = MPI_THREAD_SINGLE; level <= MPI_THREAD_MULTIPLE; ++level) {
       if (*v == kThreadLevelNames[level]) required = level;
@@ -134,7 +137,9 @@ ZMPI_API int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Ses
     _exit(zmpi::contract::kFatalErrorExitCode);
   }
   Info hints = i ? *i : Info();
-  hints.Set("mpi_thread_support_level", kThreadLevelNames[GrantThreadLevel(hints)]);
+  const char* level = kThreadLevelNames[GrantThreadLevel(hints)];
+  hints.Set("mpi_thread_support_level", level);
+  hints.Set("thread_level", level);
   *session = Objects::Get().sessions().Add(std::make_unique<Session>(errhandler, hints));
   return MPI_SUCCESS;
 }

@@ -153,6 +153,22 @@ Status AttributeStore::Copy(HandleKind kind, int from, int to) {
   return OkStatus();
 }
 
+void AttributeStore::Move(HandleKind kind, int from, int to) {
+  auto it = attributes_.find({kind, from});
+  if (it == attributes_.end()) return;
+  std::vector<Attribute> list = std::move(it->second);
+  attributes_.erase(it);
+  attributes_[{kind, to}] = std::move(list);
+}
+
+void AttributeStore::Discard(HandleKind kind, int object) {
+  auto it = attributes_.find({kind, object});
+  if (it == attributes_.end()) return;
+  std::vector<Attribute> list = std::move(it->second);
+  attributes_.erase(it);
+  for (const Attribute& a : list) ReleaseKeyval(a.keyval);
+}
+
 Status AttributeStore::DeleteAll(HandleKind kind, int object) {
   const Key key{kind, object};
   for (;;) {

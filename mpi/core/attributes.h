@@ -69,6 +69,13 @@ class AttributeStore {
   // Copies `from`'s attributes to `to` through their copy callbacks (in the order they were
   // set). On a callback's error the attributes already copied to `to` are deleted.
   Status Copy(HandleKind kind, int from, int to);
+  // Gives `from`'s attributes to `to` (which has none) as they are: no callback runs. For
+  // attributes copied ahead of time onto a placeholder handle (MPI_Comm_idup copies when
+  // called, the communicator's handle exists only at completion).
+  void Move(HandleKind kind, int from, int to);
+  // Drops every attribute of the object without running delete callbacks (a placeholder
+  // whose object never came to be, found during progress, where no user code may run).
+  void Discard(HandleKind kind, int object);
   // Deletes every attribute of the object, the last set first. Stops at the first delete
   // callback that fails (the rest stay) and returns its error.
   Status DeleteAll(HandleKind kind, int object);

@@ -19,6 +19,13 @@ struct BsendOwner final : RequestExtension {
   BsendBuffer* buffer;
 };
 
+// An MPI_Buffer_iflush request: waits on it fail the sends to dead peers.
+struct FlushExt final : RequestExtension {
+  explicit FlushExt(BsendBuffer* b) : buffer(b) {}
+  BsendBuffer* buffer;
+  void FailDeadPeers() override { buffer->FailDeadSends(); }
+};
+
 }  // namespace
 
 Status BsendBuffer::Attach(void* buffer, size_t size) {
@@ -31,7 +38,18 @@ Status BsendBuffer::Attach(void* buffer, size_t size) {
 
 void BsendBuffer::Flush() {
   ProgressLoop loop;
-  while (!used_.empty()) loop.Turn();
+  // Liveness checks by turns too: a send retrying towards a dead peer keeps progress busy,
+  // so the loop may never idle long enough for Every.
+  for (unsigned turns = 1; !used_.empty(); ++turns) {
+    loop.Turn();
+    if (loop.Every(1.0) || (turns & 4095) == 0) FailDeadSends();
+  }
+}
+
+void BsendBuffer::FailDeadSends() {
+  std::vector<Request*> sends;
+  for (const Block& b : used_) sends.push_back(b.request);
+  FailDeadPeers(sends.data(), static_cast<int>(sends.size()));  // completing erases blocks
 }
 
 void BsendBuffer::Detach(void** buffer, size_t* size) {
@@ -77,7 +95,7 @@ Status BsendBuffer::Send(const SendArgs& a) {
   }
   auto pos = std::lower_bound(used_.begin(), used_.end(), at,
                               [](const Block& b, size_t off) { return b.offset < off; });
-  used_.insert(pos, Block{at, need, next_seq_++});
+  used_.insert(pos, Block{at, need, next_seq_++, nullptr});
   SendArgs copy = a;
   copy.buf = base_ + at;
   copy.type = nullptr;  // packed above
@@ -89,6 +107,10 @@ Status BsendBuffer::Send(const SendArgs& a) {
     return r.status();
   }
   (*r)->ext = std::make_unique<BsendOwner>(this);
+  // Found again: progress inside Isend may have freed other blocks.
+  std::find_if(used_.begin(), used_.end(), [at](const Block& b) {
+    return b.offset == at;
+  })->request = *r;
   Adopt(*r, nullptr, 0, OnSent);
   return OkStatus();
 }
@@ -138,6 +160,7 @@ void BsendBuffer::DetachFromComm(Comm& comm, void** buffer, size_t* size) {
 
 Request* BsendBuffer::Iflush() {
   Request* r = Runtime::Get()->requests().Allocate(RequestKind::kSend);
+  r->ext = std::make_unique<FlushExt>(this);
   flushers_.push_back(Flusher{r, next_seq_});
   CompleteFlushers();
   return r;

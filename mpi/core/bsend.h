@@ -41,6 +41,9 @@ class BsendBuffer {
   // MPI_Ibsend: Send, and a request that is complete already (the copy is the send).
   StatusOr<Request*> Isend(const SendArgs& args);
   size_t pending() const { return used_.size(); }
+  // Fails the sends of pending messages whose destination died (their room comes back), so
+  // a flush or detach ends.
+  void FailDeadSends();
 
   // The buffer that buffered sends on `comm` use: its own or, if none, the process's (this).
   BsendBuffer& For(const Comm& comm) {
@@ -58,6 +61,7 @@ class BsendBuffer {
     size_t offset;
     size_t size;   // data + kOverhead
     uint64_t seq;  // order of the Send that took it
+    Request* request;  // the engine's send of it
   };
   struct Flusher {
     Request* request;

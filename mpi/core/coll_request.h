@@ -25,7 +25,7 @@ struct CollectiveExt : RequestExtension {
   virtual void Rewind() = 0;
   // Fails the posted parts whose peer died, so the operation ends (with kProcAborted) instead
   // of waiting forever; waits call it about once a second (FailDeadPeers in p2p.h).
-  virtual void FailDeadPeers() = 0;
+  void FailDeadPeers() override = 0;
 };
 
 // A request of kind kCollective on `comm` owning `ext`; persistent ones start inactive.

@@ -1,10 +1,11 @@
-// Agreement on a new communicator's context id among the processes that will share it.
-// Every party member offers its free context ids (ContextPool::Offer); the offers are AND-ed
-// at the party's root (its first member), a bridge (intercommunicators: the two leaders)
-// AND-s the two roots' results, and the root broadcasts the lowest common id, which every
-// member takes. An empty intersection (ids reserved by an MPI_Comm_idup still in flight)
-// starts another round. Messages go on the collective context of the party's communicator
-// with the party's tag; communicator creation is rare, so the exchange is linear.
+// Agreement on a new communicator's context id among the processes that will share it: every
+// party member offers its free context ids, the offers are AND-ed at the party's root (its
+// first member), a bridge (intercommunicators: the two leaders) AND-s the two roots' results,
+// and the root broadcasts the lowest common id, which every member takes. Rounds repeat while
+// concurrent agreements hold the ids (context_agreement_op.h has the protocol, context_pool.h
+// the rule that lets concurrent agreements, blocking or not, in any order and from any thread,
+// all finish). Messages go on the collective context of the party's communicator with the
+// party's tag; communicator creation is rare, so the exchange is linear.
 #ifndef ZMPI_MPI_CORE_CONTEXT_AGREEMENT_H_
 #define ZMPI_MPI_CORE_CONTEXT_AGREEMENT_H_
 

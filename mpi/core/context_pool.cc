@@ -30,14 +30,20 @@ void ContextPool::Release(uint32_t context) {
   if (i >= 3 && i < kBits) used_[i / 64] &= ~(uint64_t{1} << (i % 64));
 }
 
-void ContextPool::RemovePending(uint64_t key) {
-  auto it = std::find(pending_.begin(), pending_.end(), key);
-  if (it != pending_.end()) pending_.erase(it);
+void ContextPool::RemovePresent(uint64_t key) {
+  auto it = std::find(present_.begin(), present_.end(), key);
+  if (it != present_.end()) present_.erase(it);
 }
 
 bool ContextPool::TryHold(uint64_t key) {
-  if (held_ || pending_.empty()) return false;
-  if (*std::min_element(pending_.begin(), pending_.end()) != key) return false;
+  if (held_ || present_.empty()) return false;
+  if (*std::min_element(present_.begin(), present_.end()) != key) return false;
+  held_ = true;
+  return true;
+}
+
+bool ContextPool::TryHoldAlone() {
+  if (held_ || joined_ != 1) return false;
   held_ = true;
   return true;
 }

@@ -1,9 +1,11 @@
 #include "mpi/core/datatype.h"
 
 #include <complex>
+#include <cstddef>
 
 #include "mpi/core/handles.h"
 #include "mpi/core/runtime.h"
+#include "mpi/datatype/type.h"
 
 namespace zmpi::core {
 namespace {
@@ -15,6 +17,12 @@ struct ShortInt { short v; int i; };
 struct LongDoubleInt { long double v; int i; };
 
 #define ROW(h, t, k) {h, #h, sizeof(t), sizeof(t), BaseKind::k, 0, 0, sizeof(t), true, true, h, nullptr}
+// A value-index pair with padding (MPI_DOUBLE_INT...): MPI's size is the value's and the index's
+// bytes, the extent is the C struct's; not contiguous, so communication and reductions take
+// the derived-type paths (with PairDatatype's engine type).
+#define PAIR(h, s)                                                                      \
+  {h,    #h,   sizeof(s::v) + sizeof(int), sizeof(s), BaseKind::kPair, 0, 0, offsetof(s, i) + sizeof(int), \
+   false, true, h, nullptr}
 
 constexpr Datatype kPredefined[] = {
     ROW(MPI_CHAR, char, kSignedInt),
@@ -35,11 +43,11 @@ constexpr Datatype kPredefined[] = {
     ROW(MPI_UNSIGNED_LONG_LONG, unsigned long long, kUnsignedInt),
     ROW(MPI_PACKED, unsigned char, kUnsignedInt),
     ROW(MPI_FLOAT_INT, FloatInt, kPair),
-    ROW(MPI_DOUBLE_INT, DoubleInt, kPair),
-    ROW(MPI_LONG_INT, LongInt, kPair),
-    ROW(MPI_SHORT_INT, ShortInt, kPair),
+    PAIR(MPI_DOUBLE_INT, DoubleInt),
+    PAIR(MPI_LONG_INT, LongInt),
+    PAIR(MPI_SHORT_INT, ShortInt),
     ROW(MPI_2INT, int[2], kPair),
-    ROW(MPI_LONG_DOUBLE_INT, LongDoubleInt, kPair),
+    PAIR(MPI_LONG_DOUBLE_INT, LongDoubleInt),
     ROW(MPI_COMPLEX, std::complex<float>, kComplex),
     ROW(MPI_DOUBLE_COMPLEX, std::complex<double>, kComplex),
     ROW(MPI_LOGICAL, int, kBool),
@@ -84,9 +92,30 @@ constexpr Datatype kPredefined[] = {
 };
 
 #undef ROW
+#undef PAIR
 static_assert(kPredefined[0].handle == MPI_CHAR && kPredefined[3].handle == MPI_BYTE &&
                   kPredefined[7].handle == MPI_INT && kPredefined[12].handle == MPI_DOUBLE,
               "fast-path indexes in FindDatatype");
+
+// The padded pairs' descriptors with their engine types (for packing), built once the runtime
+// exists; the engine types are held here, so they outlive any runtime. Before that (or
+// without one) the table's row. Called under the library lock.
+[[gnu::cold]] const Datatype* PairDatatype(const Datatype& row) {
+  static Datatype pairs[4];
+  static datatype::TypeRef keep[4];
+  static const MPI_Datatype kHandles[4] = {MPI_DOUBLE_INT, MPI_LONG_INT, MPI_SHORT_INT,
+                                           MPI_LONG_DOUBLE_INT};
+  int i = 0;
+  while (i < 4 && kHandles[i] != row.handle) ++i;
+  if (i == 4) return &row;
+  if (keep[i]) return &pairs[i];
+  Runtime* rt = Runtime::Get();
+  if (rt == nullptr) return &row;
+  keep[i] = rt->datatypes().TypeOf(row.handle);
+  pairs[i] = row;
+  pairs[i].type = keep[i].get();
+  return &pairs[i];
+}
 
 }  // namespace
 
@@ -121,7 +150,9 @@ const Datatype* FindDatatype(MPI_Datatype handle) {
   if ((static_cast<uint32_t>(handle) & kHandleIndirect) == kHandleIndirect) [[unlikely]] {
     return FindDerived(handle, false);
   }
-  return FindPredefinedDatatype(handle);
+  const Datatype* t = FindPredefinedDatatype(handle);
+  if (t != nullptr && !t->contiguous) [[unlikely]] return PairDatatype(*t);
+  return t;
 }
 
 const Datatype* FindPlainDatatype(MPI_Datatype handle) {
@@ -135,7 +166,8 @@ const Datatype* FindPlainDatatype(MPI_Datatype handle) {
   if ((static_cast<uint32_t>(handle) & kHandleIndirect) == kHandleIndirect) [[unlikely]] {
     return FindDerived(handle, true);
   }
-  return FindPredefinedDatatype(handle);
+  const Datatype* t = FindPredefinedDatatype(handle);
+  return t != nullptr && t->contiguous ? t : nullptr;  // padded pairs are not plain
 }
 
 }  // namespace zmpi::core

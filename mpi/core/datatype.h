@@ -1,6 +1,9 @@
 // Datatypes known to the core. Predefined types are a write-once table keyed by the MPICH-ABI
-// handle; every predefined type is contiguous, so a message of `count` elements is
-// count * size bytes.
+// handle. Every predefined type but the value-index pairs with padding (MPI_DOUBLE_INT,
+// MPI_LONG_INT, MPI_SHORT_INT, MPI_LONG_DOUBLE_INT: MPI's size is the value's and the index's
+// bytes, the extent the C struct's) is contiguous, so a message of `count` elements is
+// count * size bytes; those pairs take the derived-type paths (FindDatatype gives them an
+// engine type, FindPlainDatatype none).
 #ifndef ZMPI_MPI_CORE_DATATYPE_H_
 #define ZMPI_MPI_CORE_DATATYPE_H_
 

@@ -33,6 +33,14 @@ datatype::TypeRef MakeLeaf(const Datatype& t) {
   int64_t second = PairSecond(t.handle);
   int64_t align = second > 0 ? second : t.kind == BaseKind::kComplex ? size / 2 : size;
   align = std::clamp<int64_t>(align, 1, 16);
+  if (second > 0) {
+    // The row says MPI's size (value + index), the C struct's extent, and where the index
+    // ends (true extent).
+    const int64_t index_size = static_cast<int64_t>(t.true_extent) - second;
+    return datatype::Type::Pair(t.handle, size - index_size, second, index_size,
+                                static_cast<int64_t>(t.extent), align,
+                                datatype::External32Size(t.handle));
+  }
   return datatype::Type::Named(t.handle, size, align, second, datatype::External32Size(t.handle));
 }
 

@@ -98,6 +98,12 @@ Status CopyAttributes(HandleKind kind, int old_handle, int new_handle) {
   return Store().Copy(kind, old_handle, new_handle);
 }
 
+void MoveAttributes(HandleKind kind, int placeholder, int new_handle) {
+  Store().Move(kind, placeholder, new_handle);
+}
+
+void DiscardAttributes(HandleKind kind, int placeholder) { Store().Discard(kind, placeholder); }
+
 Status DeleteAttributes(HandleKind kind, int handle) { return Store().DeleteAll(kind, handle); }
 
 Status GetAttribute(HandleKind kind, int handle, int keyval, void** value, bool* found) {

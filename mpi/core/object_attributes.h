@@ -19,6 +19,10 @@ namespace zmpi::core {
 
 // Runs the copy callbacks of `old_handle`'s attributes for `new_handle`.
 Status CopyAttributes(HandleKind kind, int old_handle, int new_handle);
+// Moves attributes copied onto a placeholder handle to the real one (no callback runs), or
+// drops them (no delete callback runs: the object never existed for the program).
+void MoveAttributes(HandleKind kind, int placeholder, int new_handle);
+void DiscardAttributes(HandleKind kind, int placeholder);
 // Runs the delete callbacks of every attribute of `handle`, the last set first.
 Status DeleteAttributes(HandleKind kind, int handle);
 

@@ -8,6 +8,8 @@
 #include <iterator>
 #include <memory>
 
+#include "mpi/core/runtime.h"
+#include "mpi/core/threads.h"
 #include "mpi/include/mpi.h"
 
 namespace zmpi::core {
@@ -35,7 +37,19 @@ void FillEnvInfo(Info& info) {
     start = end;
   }
   if (!args.empty()) info.Set("argv", args);
-  info.Set("thread_level", "MPI_THREAD_SERIALIZED");
+}
+
+// MPI_INFO_ENV's "thread_level": the level the world model was granted (MPI_Init_thread), or
+// MULTIPLE once any initialization turned the library lock on; before MPI_Init, the level a
+// plain MPI_Init grants.
+void SetEnvThreadLevel(Info& info) {
+  static constexpr const char* kNames[] = {"MPI_THREAD_SINGLE", "MPI_THREAD_FUNNELED",
+                                           "MPI_THREAD_SERIALIZED", "MPI_THREAD_MULTIPLE"};
+  int level = MPI_THREAD_SINGLE;
+  if (Runtime::world_state() != LibraryState::kNotInitialized) level = Threads::world_level();
+  if (Threads::enabled()) level = MPI_THREAD_MULTIPLE;
+  if (level < MPI_THREAD_SINGLE || level > MPI_THREAD_MULTIPLE) level = MPI_THREAD_SINGLE;
+  info.Set("thread_level", kNames[level]);
 }
 
 }  // namespace
@@ -53,6 +67,7 @@ Info* Objects::FindInfo(int handle) {
       FillEnvInfo(env_info_);
       env_info_filled_ = true;
     }
+    SetEnvThreadLevel(env_info_);
     return &env_info_;
   }
   return infos_.Find(handle);

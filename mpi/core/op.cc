@@ -8,6 +8,7 @@
 #include <complex>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include "common/check.h"
 
@@ -302,6 +303,29 @@ Status FindKernel(MPI_Op op, const Datatype& type, Kernel* kernel) {
   return OkStatus();
 }
 
+// Padded pairs (MPI_DOUBLE_INT...) are not contiguous, so reductions see them packed: value
+// then index, `size` bytes each. The kernels work on the C struct (`extent` bytes, the index at
+// true_extent - sizeof(int)): each element is spread into one, reduced, and packed back.
+void ApplyPackedPairs(Kernel kernel, const Datatype& type, const void* in, void* inout,
+                      size_t count) {
+  const size_t size = type.size, extent = type.extent;
+  const size_t value = size - sizeof(int), index = type.true_extent - sizeof(int);
+  std::vector<char> a(count * extent), b(count * extent);
+  const char* src = static_cast<const char*>(in);
+  char* dst = static_cast<char*>(inout);
+  for (size_t i = 0; i < count; ++i) {
+    memcpy(&a[i * extent], src + i * size, value);
+    memcpy(&a[i * extent + index], src + i * size + value, sizeof(int));
+    memcpy(&b[i * extent], dst + i * size, value);
+    memcpy(&b[i * extent + index], dst + i * size + value, sizeof(int));
+  }
+  kernel(a.data(), b.data(), count);
+  for (size_t i = 0; i < count; ++i) {
+    memcpy(dst + i * size, &b[i * extent], value);
+    memcpy(dst + i * size + value, &b[i * extent + index], sizeof(int));
+  }
+}
+
 }  // namespace
 
 bool IsPredefinedOp(MPI_Op op) { return OpIndex(op) >= 0; }
@@ -314,6 +338,10 @@ Status CheckOpType(MPI_Op op, const Datatype& type) {
 Status ApplyOp(MPI_Op op, const Datatype& type, const void* in, void* inout, size_t count) {
   Kernel kernel;
   ZMPI_RETURN_IF_ERROR(FindKernel(op, type, &kernel));
+  if (!type.contiguous) [[unlikely]] {
+    ApplyPackedPairs(kernel, type, in, inout, count);
+    return OkStatus();
+  }
   kernel(in, inout, count);
   return OkStatus();
 }

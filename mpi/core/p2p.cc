@@ -59,6 +59,10 @@ void FailDeadPeers(Request* const* requests, int count) {
       static_cast<CollectiveExt&>(*r->ext).FailDeadPeers();
       continue;
     }
+    if (r && !r->complete && r->ext != nullptr) [[unlikely]] {
+      r->ext->FailDeadPeers();  // compound, partitioned, typed persistent, buffer flush
+      if (r->complete) continue;
+    }
     if (r && !r->complete && r->peer >= 0 && !engine.PeerAlive(r->peer)) engine.FailPeerDead(r);
   }
 }
@@ -89,7 +93,12 @@ void ProgressLoop::Pace(int events, const bool* done) {
 bool ProgressLoop::Every(double seconds) {
   if ((idle_ & 1023) != 1023) return false;
   double now = Now();
-  if (last_check_ == 0) last_check_ = now;
+  if (last_check_ == 0) {
+    // The first idle stretch of a wait checks at once: a peer that died before the wait began
+    // is found in milliseconds, not a period later (zrun kills the survivors 2 s after a death).
+    last_check_ = now;
+    return true;
+  }
   if (now - last_check_ < seconds) return false;
   last_check_ = now;
   return true;
@@ -232,7 +241,21 @@ Status Wait(Request* r, MPI_Status* status) {
 
 Status WaitAll(Request* const* requests, int count, MPI_Status* statuses) {
   ProgressLoop loop;
-  for (int i = 0; i < count; ++i) WaitComplete(requests[i], loop);
+  Engine& engine = Runtime::Get()->engine();
+  for (int i = 0; i < count; ++i) {
+    Request* r = requests[i];
+    // WaitComplete's loop, except that a liveness check covers every request still waited
+    // for: requests to a dead peer all fail at the first check, not one per period.
+    while (!r->complete) {
+      int events = engine.Progress();
+      if (r->complete) {
+        loop.Reset();
+        break;
+      }
+      loop.Pace(events, &r->complete);
+      if (loop.Every(1.0)) FailDeadPeers(requests + i, count - i);
+    }
+  }
   Status first;
   for (int i = 0; i < count; ++i) {
     Status s = Finish(requests[i], statuses ? &statuses[i] : nullptr);

@@ -7,6 +7,8 @@
 #include "mpi/core/p2p.h"
 #include "mpi/core/request_ext.h"
 #include "mpi/core/runtime.h"
+#include "mpi/datatype/layout.h"
+#include "mpi/datatype/type.h"
 
 namespace zmpi::core {
 namespace {
@@ -33,11 +35,27 @@ struct PartitionedExt final : RequestExtension {
   PartitionedArgs args{};
   size_t per_unit = 1;               // partitions per unit (sender)
   Handshake hs{};                    // sender: what it sends; receiver: what it received
-  bool paired = false;               // the handshake went out / came in
+  bool paired = false;               // receiver: the handshake came in
+  bool hs_done = false;              // the handshake's message completed (or failed)
+  Status hs_error;                   // how it failed
+  Request* hs_child = nullptr;       // the handshake's request while in flight
   size_t pending = 0;                // parts of this round not yet complete
   std::vector<uint32_t> unit_ready;  // sender: partitions readied per unit this round
   std::vector<uint8_t> readied;      // sender: partitions readied this round
   std::vector<uint8_t> unit_done;    // receiver: units arrived this round
+  // A non-contiguous datatype: the data travel packed through `staging`.
+  bool typed = false;
+  Datatype type{};
+  datatype::TypeRef keep;  // the type's engine object, if the user frees the type meanwhile
+  int64_t total_count = 0;
+  std::unique_ptr<char[]> staging;
+  std::vector<Request*> unit_req;  // this round's unit messages still in flight
+
+  void FailDeadPeers() override {
+    if (hs_child != nullptr) zmpi::core::FailDeadPeers(&hs_child, 1);
+    std::vector<Request*> units = unit_req;  // failing one completes it (and clears its slot)
+    zmpi::core::FailDeadPeers(units.data(), static_cast<int>(units.size()));
+  }
 };
 
 PartitionedExt& Ext(Request* r) { return static_cast<PartitionedExt&>(*r->ext); }
@@ -53,6 +71,22 @@ size_t UnitBytes(const Handshake& hs, size_t unit) {
 
 void PartDone(Request* child);
 
+// Where units are sent from and received into.
+char* Data(PartitionedExt& e) { return e.typed ? e.staging.get() : static_cast<char*>(e.args.buf); }
+
+// Typed requests: packs or unpacks the packed range [at, at + len) between the user's layout
+// and the staging buffer.
+void PackRange(PartitionedExt& e, size_t at, size_t len) {
+  if (!e.typed || len == 0) return;
+  datatype::Pack(e.type.type->layout(), e.type.type->extent(), e.args.buf, e.total_count,
+                 static_cast<int64_t>(at), static_cast<int64_t>(len), e.staging.get() + at);
+}
+void UnpackRange(PartitionedExt& e, size_t at, size_t len) {
+  if (!e.typed || len == 0) return;
+  datatype::Unpack(e.type.type->layout(), e.type.type->extent(), e.args.buf, e.total_count,
+                   static_cast<int64_t>(at), static_cast<int64_t>(len), e.staging.get() + at);
+}
+
 // Every unit is received, clipped to what fits the receive buffer: a send larger than the
 // receive ends with the kTruncate of the units that do not fit (the request's error), and
 // the sender's messages never stay behind unmatched.
@@ -60,16 +94,13 @@ void PostUnitRecvs(Request* r) {
   PartitionedExt& e = Ext(r);
   size_t capacity = e.args.partitions * e.args.partition_bytes;
   e.unit_done.assign(e.hs.units, 0);
+  e.unit_req.assign(e.hs.units, nullptr);
   e.pending += e.hs.units;
   for (size_t u = 0; u < e.hs.units; ++u) {
     size_t at = u * e.hs.unit_bytes;
     size_t room = capacity > at ? std::min(capacity - at, UnitBytes(e.hs, u)) : 0;
-    RecvArgs a{static_cast<char*>(e.args.buf) + (room ? at : 0),
-               room,
-               e.args.rank,
-               DataTag(e.hs.channel, u),
-               e.args.comm,
-               Channel::kColl};
+    RecvArgs a{Data(e) + (room ? at : 0), room,        e.args.rank,
+               DataTag(e.hs.channel, u),  e.args.comm, Channel::kColl};
     StatusOr<Request*> c = Irecv(a);
     if (!c.ok()) {
       if (r->error.ok()) r->error = c.status();
@@ -77,30 +108,61 @@ void PostUnitRecvs(Request* r) {
       e.unit_done[u] = 1;
       continue;
     }
+    e.unit_req[u] = *c;
     Adopt(*c, r, static_cast<uint32_t>(u), PartDone);
   }
 }
 
-void OnHandshake(Request* r) {
-  PartitionedExt& e = Ext(r);
-  e.paired = true;
-  r->status_bytes = e.hs.total_bytes;
-  PostUnitRecvs(r);
-}
-
-// A part of a partitioned request completed: the handshake, or unit `part`.
+// A part of a partitioned request's round completed: unit `part`.
 void PartDone(Request* child) {
   Request* r = child->parent;
   PartitionedExt& e = Ext(r);
   if (!child->error.ok() && r->error.ok()) r->error = child->error;
+  if (child->part < e.unit_req.size()) e.unit_req[child->part] = nullptr;
   if (r->kind == RequestKind::kPartRecv) {
-    if (child->part == kHandshakePart) {
-      if (child->error.ok()) OnHandshake(r);
-    } else {
-      e.unit_done[child->part] = 1;
-    }
+    e.unit_done[child->part] = 1;
+    if (child->error.ok()) UnpackRange(e, child->part * e.hs.unit_bytes, child->status_bytes);
   }
   if (--e.pending == 0) Runtime::Get()->engine().Complete(r);
+}
+
+// The handshake's message completed. A round that waits for it (the first) goes on.
+void HandshakeDone(Request* child) {
+  Request* r = child->parent;
+  PartitionedExt& e = Ext(r);
+  e.hs_child = nullptr;
+  e.hs_done = true;
+  if (!child->error.ok()) e.hs_error = child->error;
+  if (r->kind == RequestKind::kPartRecv && e.hs_error.ok()) e.paired = true;
+  if (!r->active || r->complete) return;  // no round yet: Start sees hs_done
+  if (!e.hs_error.ok() && r->error.ok()) r->error = e.hs_error;
+  if (e.paired) {
+    r->status_bytes = e.hs.total_bytes;
+    PostUnitRecvs(r);
+  }
+  if (--e.pending == 0) Runtime::Get()->engine().Complete(r);
+}
+
+// At initialization: pairs this request with its peer's in the order of the init calls.
+void StartHandshake(Request* r) {
+  PartitionedExt& e = Ext(r);
+  if (e.args.rank == MPI_PROC_NULL) {
+    e.hs_done = true;
+    return;
+  }
+  const int tag = kHandshakeTagBit | e.args.tag;
+  StatusOr<Request*> c =
+      r->kind == RequestKind::kPartSend
+          ? Isend({&e.hs, sizeof(e.hs), e.args.rank, tag, e.args.comm, SendMode::kStandard,
+                   Channel::kColl})
+          : Irecv({&e.hs, sizeof(e.hs), e.args.rank, tag, e.args.comm, Channel::kColl});
+  if (!c.ok()) {
+    e.hs_done = true;
+    e.hs_error = c.status();
+    return;
+  }
+  e.hs_child = *c;
+  Adopt(*c, r, kHandshakePart, HandshakeDone);
 }
 
 Request* NewPartitioned(RequestKind kind, const PartitionedArgs& a) {
@@ -114,6 +176,13 @@ Request* NewPartitioned(RequestKind kind, const PartitionedArgs& a) {
   r->bytes = a.partitions * a.partition_bytes;
   auto ext = std::make_unique<PartitionedExt>();
   ext->args = a;
+  if (a.type != nullptr) {
+    ext->typed = true;
+    ext->type = *a.type;
+    ext->keep = datatype::TypeRef(a.type->type);
+    ext->total_count = a.count * static_cast<int64_t>(a.partitions);
+    ext->staging.reset(new char[r->bytes > 0 ? r->bytes : 1]);
+  }
   r->ext = std::move(ext);
   return r;
 }
@@ -122,19 +191,14 @@ Status StartSend(Request* r) {
   PartitionedExt& e = Ext(r);
   e.unit_ready.assign(e.hs.units, 0);
   e.readied.assign(e.args.partitions, 0);
+  e.unit_req.assign(e.hs.units, nullptr);
   if (e.args.rank == MPI_PROC_NULL) {
     Runtime::Get()->engine().Complete(r);
     return OkStatus();
   }
-  e.pending = 1 + e.hs.units;  // + this call, so no part completes r early
-  if (!e.paired) {
-    SendArgs a{&e.hs,       sizeof(e.hs),        e.args.rank,   kHandshakeTagBit | e.args.tag,
-               e.args.comm, SendMode::kStandard, Channel::kColl};
-    ZMPI_ASSIGN_OR_RETURN(Request * c, Isend(a));
-    e.paired = true;
-    ++e.pending;
-    Adopt(c, r, kHandshakePart, PartDone);
-  }
+  if (!e.hs_error.ok()) return e.hs_error;
+  // The units, this call (so no part completes r early), and the handshake if still going.
+  e.pending = e.hs.units + 1 + (e.hs_done ? 0 : 1);
   if (--e.pending == 0) Runtime::Get()->engine().Complete(r);
   return OkStatus();
 }
@@ -149,17 +213,14 @@ Status StartRecv(Request* r) {
     Runtime::Get()->engine().Complete(r);
     return OkStatus();
   }
-  r->status_bytes = e.hs.total_bytes;
+  if (!e.hs_error.ok()) return e.hs_error;
+  e.unit_done.clear();
   e.pending = 1;
-  if (!e.paired) {
-    e.unit_done.clear();
-    RecvArgs a{&e.hs,       sizeof(e.hs),  e.args.rank, kHandshakeTagBit | e.args.tag,
-               e.args.comm, Channel::kColl};
-    ZMPI_ASSIGN_OR_RETURN(Request * c, Irecv(a));
-    ++e.pending;
-    Adopt(c, r, kHandshakePart, PartDone);
-  } else {
+  if (e.paired) {
+    r->status_bytes = e.hs.total_bytes;
     PostUnitRecvs(r);
+  } else {
+    ++e.pending;  // HandshakeDone posts the units
   }
   if (--e.pending == 0) Runtime::Get()->engine().Complete(r);
   return OkStatus();
@@ -176,10 +237,26 @@ Request* PsendInit(const PartitionedArgs& a) {
   e.hs.unit_bytes = e.per_unit * a.partition_bytes;
   e.hs.total_bytes = a.partitions * a.partition_bytes;
   e.hs.channel = Runtime::Get()->NextPartitionChannel() % kChannels;
+  StartHandshake(r);
   return r;
 }
 
-Request* PrecvInit(const PartitionedArgs& a) { return NewPartitioned(RequestKind::kPartRecv, a); }
+Request* PrecvInit(const PartitionedArgs& a) {
+  Request* r = NewPartitioned(RequestKind::kPartRecv, a);
+  StartHandshake(r);
+  return r;
+}
+
+void PartitionedFree(Request* r) {
+  PartitionedExt& e = Ext(r);
+  if (Request* child = e.hs_child) {
+    // The handshake's buffer lives in the extension: the child keeps it until it completes.
+    child->on_complete = nullptr;
+    child->parent = nullptr;
+    child->ext = std::move(r->ext);
+  }
+  Runtime::Get()->requests().Release(r);
+}
 
 Status PartitionedStart(Request* r) {
   return r->kind == RequestKind::kPartSend ? StartSend(r) : StartRecv(r);
@@ -204,7 +281,8 @@ Status Pready(Request* r, size_t low, size_t high) {
     size_t u = p / e.per_unit;
     size_t in_unit = std::min(e.per_unit, e.args.partitions - u * e.per_unit);
     if (++e.unit_ready[u] < in_unit) continue;
-    SendArgs a{static_cast<char*>(e.args.buf) + u * e.hs.unit_bytes,
+    PackRange(e, u * e.hs.unit_bytes, UnitBytes(e.hs, u));
+    SendArgs a{Data(e) + u * e.hs.unit_bytes,
                UnitBytes(e.hs, u),
                e.args.rank,
                DataTag(e.hs.channel, u),
@@ -217,6 +295,7 @@ Status Pready(Request* r, size_t low, size_t high) {
       if (--e.pending == 0) Runtime::Get()->engine().Complete(r);
       return c.status();
     }
+    e.unit_req[u] = *c;
     Adopt(*c, r, static_cast<uint32_t>(u), PartDone);
   }
   return OkStatus();

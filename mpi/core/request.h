@@ -32,6 +32,10 @@ enum class RequestKind : uint8_t {
 // partition state, callbacks); subclasses live in mpi/core/request_ext.h. Owned by the request.
 struct RequestExtension {
   virtual ~RequestExtension() = default;
+  // Fails the parts of this request (the requests it waits for) whose peer died, so a wait
+  // on it ends with kProcAborted instead of hanging; waits call it about once a second
+  // (FailDeadPeers in p2p.h). Kinds without parts do nothing.
+  virtual void FailDeadPeers() {}
 };
 
 struct Request {

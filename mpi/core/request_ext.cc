@@ -4,6 +4,7 @@
 
 #include "mpi/core/bsend.h"
 #include "mpi/core/coll_request.h"
+#include "mpi/core/derived_op.h"
 #include "mpi/core/partitioned.h"
 #include "mpi/core/runtime.h"
 #include "mpi/core/threads.h"
@@ -14,11 +15,23 @@ namespace {
 struct PersistentExt final : RequestExtension {
   PersistentMode mode = PersistentMode::kStandard;
   Channel channel = Channel::kUser;
+  // A non-contiguous datatype: each round runs a typed send or receive (derived_op.h, with
+  // fresh staging state) as a child request that completes this one.
+  bool typed = false;
+  Datatype type{};
+  datatype::TypeRef keep;  // the type's engine object, if the user frees the type meanwhile
+  int64_t count = 0;
+  Request* child = nullptr;  // this round's, while in flight
+  void FailDeadPeers() override {
+    if (child != nullptr) zmpi::core::FailDeadPeers(&child, 1);
+  }
 };
 
 struct CompoundExt final : RequestExtension {
-  std::unique_ptr<char[]> owned;  // MPI_Isendrecv_replace's copy of the outgoing data
-  int pending = 0;                // parts not yet complete
+  std::unique_ptr<char[]> owned;           // MPI_Isendrecv_replace's copy of the outgoing data
+  int pending = 0;                         // parts not yet complete
+  Request* parts[2] = {nullptr, nullptr};  // the receive and the send, while in flight
+  void FailDeadPeers() override { zmpi::core::FailDeadPeers(parts, 2); }
 };
 
 struct GeneralizedExt final : RequestExtension {
@@ -77,7 +90,41 @@ void CompoundPartDone(Request* child) {
   }
   if (!child->error.ok() && parent->error.ok()) parent->error = child->error;
   auto& ext = static_cast<CompoundExt&>(*parent->ext);
+  ext.parts[child->part] = nullptr;
   if (--ext.pending == 0) Runtime::Get()->engine().Complete(parent);
+}
+
+// A typed persistent request's round ended with its child.
+void PersistentPartDone(Request* child) {
+  Request* parent = child->parent;
+  if (child->kind == RequestKind::kRecv) {
+    parent->status_source = child->status_source;
+    parent->status_tag = child->status_tag;
+    parent->status_bytes = child->status_bytes;
+    parent->cancelled = child->cancelled;
+  }
+  if (!child->error.ok() && parent->error.ok()) parent->error = child->error;
+  static_cast<PersistentExt&>(*parent->ext).child = nullptr;
+  Runtime::Get()->engine().Complete(parent);
+}
+
+SendMode ModeOf(PersistentMode mode) {
+  return mode == PersistentMode::kSync    ? SendMode::kSync
+         : mode == PersistentMode::kReady ? SendMode::kReady
+                                          : SendMode::kStandard;
+}
+
+// A round of a typed persistent send or receive: the child's start, adopted by `r`.
+Status StartTypedRound(Request* r, PersistentExt& ext) {
+  SendArgs s{r->send_buf, r->bytes, r->rank, r->tag, r->comm, ModeOf(ext.mode), ext.channel};
+  RecvArgs a{r->recv_buf, r->bytes, r->rank, r->tag, r->comm, ext.channel, r->type_size};
+  StatusOr<Request*> child = r->kind == RequestKind::kSend
+                                 ? IsendTyped(r->send_buf, ext.count, ext.type, s)
+                                 : IrecvTyped(r->recv_buf, ext.count, ext.type, a);
+  if (!child.ok()) return child.status();
+  ext.child = *child;
+  Adopt(*child, r, 0, PersistentPartDone);
+  return OkStatus();
 }
 
 // Clears a persistent request's results from its last round and makes it active.
@@ -98,8 +145,14 @@ Status StartSendRound(Request* r) {
   Runtime* rt = Runtime::Get();
   if (ext.mode == PersistentMode::kBuffered) {
     // The message is copied into the attached buffer and leaves from there: the request
-    // itself completes at once (local completion, as MPI_Ibsend).
+    // itself completes at once (local completion, as MPI_Ibsend). A typed one packs first.
     SendArgs a{r->send_buf, r->bytes, r->rank, r->tag, r->comm, SendMode::kStandard, ext.channel};
+    std::unique_ptr<char[]> packed;
+    if (ext.typed && r->bytes > 0) {
+      packed.reset(new char[r->bytes]);
+      PackTyped(r->send_buf, ext.count, ext.type, packed.get());
+      a.buf = packed.get();
+    }
     ZMPI_RETURN_IF_ERROR(rt->bsend().For(*r->comm).Send(a));
     rt->engine().Complete(r);
     return OkStatus();
@@ -108,6 +161,7 @@ Status StartSendRound(Request* r) {
     rt->engine().Complete(r);
     return OkStatus();
   }
+  if (ext.typed) return StartTypedRound(r, ext);
   r->peer = r->comm->WorldRank(r->rank);
   return rt->engine().StartSend(r, ext.mode == PersistentMode::kSync);
 }
@@ -119,8 +173,16 @@ Status StartRecvRound(Request* r) {
     rt->engine().Complete(r);
     return OkStatus();
   }
+  if (r->ext != nullptr) return StartTypedRound(r, static_cast<PersistentExt&>(*r->ext));
   r->peer = r->rank >= 0 ? r->comm->WorldRank(r->rank) : -1;
   return rt->engine().StartRecv(r);
+}
+
+void SetTyped(PersistentExt& ext, const Datatype& type, int64_t count) {
+  ext.typed = true;
+  ext.type = type;
+  ext.keep = datatype::TypeRef(type.type);
+  ext.count = count;
 }
 
 Request* NewPersistent(RequestKind kind, Comm* comm, Channel channel, int rank, int tag,
@@ -145,6 +207,7 @@ Request* SendInit(const SendArgs& a, PersistentMode mode) {
   auto ext = std::make_unique<PersistentExt>();
   ext->mode = mode;
   ext->channel = a.channel;
+  if (a.type != nullptr) SetTyped(*ext, *a.type, a.count);
   r->ext = std::move(ext);
   return r;
 }
@@ -153,6 +216,13 @@ Request* RecvInit(const RecvArgs& a) {
   Request* r = NewPersistent(RequestKind::kRecv, a.comm, a.channel, a.source, a.tag, a.bytes);
   r->recv_buf = a.buf;
   r->type_size = a.type_size;
+  if (a.type != nullptr) {
+    auto ext = std::make_unique<PersistentExt>();
+    ext->channel = a.channel;
+    SetTyped(*ext, *a.type, a.count);
+    r->type_size = a.type->size > 0 ? a.type->size : 1;
+    r->ext = std::move(ext);
+  }
   return r;
 }
 
@@ -216,6 +286,7 @@ StatusOr<Request*> Isendrecv(const SendArgs& send, const RecvArgs& recv,
     rt->requests().Release(r);
     return rr.status();
   }
+  e.parts[0] = *rr;
   Adopt(*rr, r, 0, CompoundPartDone);
   StatusOr<Request*> sr = Isend(send);
   if (!sr.ok()) {
@@ -223,6 +294,7 @@ StatusOr<Request*> Isendrecv(const SendArgs& send, const RecvArgs& recv,
     r->error = sr.status();
     --e.pending;
   } else {
+    e.parts[1] = *sr;
     Adopt(*sr, r, 1, CompoundPartDone);
   }
   if (--e.pending == 0) rt->engine().Complete(r);
@@ -326,7 +398,9 @@ Status FreeRequest(Request* r) {
     r->user_freed = true;  // free_fn runs at MPI_Grequest_complete
     return OkStatus();
   }
-  if (r->complete) {
+  if (r->complete && (r->kind == RequestKind::kPartSend || r->kind == RequestKind::kPartRecv)) {
+    PartitionedFree(r);
+  } else if (r->complete) {
     rt->requests().Release(r);
   } else {
     r->user_freed = true;  // released by the engine when it completes
@@ -345,6 +419,11 @@ Status Cancel(Request* r) {
     case RequestKind::kCollective:
       return Error(Code::kRequest, "MPI_Cancel of a collective request");
     case RequestKind::kRecv:
+      if (r->persistent && r->ext != nullptr) {
+        // A typed persistent receive: its round's child is the receive to withdraw.
+        r = static_cast<PersistentExt&>(*r->ext).child;
+        if (r == nullptr) return OkStatus();
+      }
       // Receives not yet matched are withdrawn; sends are never cancelled (MPI 4.1
       // deprecates it), which the standard allows: MPI_Test_cancelled then reports false.
       if (!r->complete && rt->engine().CancelRecv(r)) {

@@ -22,7 +22,9 @@ namespace zmpi::core {
 enum class PersistentMode { kStandard, kSync, kReady, kBuffered };
 
 // An inactive persistent request with the arguments of a send (or a receive); MPI_Start
-// starts it. Arguments are checked by the caller.
+// starts it. Arguments are checked by the caller. With a non-contiguous datatype (args.type)
+// each start runs a typed send or receive (derived_op.h) with fresh staging state, as a part
+// of the persistent request; the type may be freed by the user meanwhile.
 Request* SendInit(const SendArgs& args, PersistentMode mode);
 Request* RecvInit(const RecvArgs& args);
 // Starts an inactive persistent request of any kind (kRequest when it is active or not

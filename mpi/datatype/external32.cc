@@ -112,9 +112,9 @@ int Fields(int handle, Field* f) {
       f[0] = {0, static_cast<int>(sizeof(long)), 4, Kind::kSigned};
       f[1] = {static_cast<int>(sizeof(long)), 4, 4, Kind::kSigned};
       return 2;
-    case MPI_SHORT_INT:
+    case MPI_SHORT_INT:  // native offsets are in the packed element (no padding)
       f[0] = {0, 2, 2, Kind::kSigned};
-      f[1] = {4, 4, 4, Kind::kSigned};
+      f[1] = {2, 4, 4, Kind::kSigned};
       return 2;
     case MPI_LONG_DOUBLE_INT:
       f[0] = {0, static_cast<int>(sizeof(long double)), 16, Kind::kLongDouble};

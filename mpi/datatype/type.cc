@@ -30,6 +30,15 @@ TypeRef Type::Named(int handle, int64_t size, int64_t align, int64_t second, int
   return t;
 }
 
+TypeRef Type::Pair(int handle, int64_t value_size, int64_t index_offset, int64_t index_size,
+                   int64_t extent, int64_t align, int64_t external) {
+  TypeRef t = Named(handle, value_size + index_size, align, value_size, external);
+  t->index_offset_ = index_offset;
+  t->true_ub_ = index_offset + index_size;
+  t->ub_ = extent;
+  return t;
+}
+
 TypeRef Type::Compose(std::vector<TypeRef> children, std::vector<Piece> pieces, int64_t repeat,
                       int64_t stride, bool pad) {
   TypeRef t(new Type());
@@ -130,7 +139,12 @@ void Type::Commit() {
   if (compiled_) return;
   compiled_ = true;
   if (leaf_ != 0) {
-    layout_.Append(Run{0, size_});
+    if (second_ > 0 && index_offset_ > second_) {  // a pair with padding after the value
+      layout_.Append(Run{0, second_});
+      layout_.Append(Run{index_offset_, size_ - second_});
+    } else {
+      layout_.Append(Run{0, size_});
+    }
     layout_.Finish();
     return;
   }

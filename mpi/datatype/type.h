@@ -67,6 +67,12 @@ class Type {
   // A predefined type: its handle, size and alignment; `second` is the offset of the index in
   // a value-index pair (MPI_DOUBLE_INT...) and 0 otherwise; `external` its external32 size.
   static TypeRef Named(int handle, int64_t size, int64_t align, int64_t second, int64_t external);
+  // A predefined value-index pair (MPI_DOUBLE_INT...) as MPI defines it: its size is the value's
+  // plus the index's bytes (12 for MPI_DOUBLE_INT), its extent the C struct's (16); the value
+  // lies at 0, the index at `index_offset` (padding between them and after the index is not
+  // data). Two basic elements; a partial element is the value alone.
+  static TypeRef Pair(int handle, int64_t value_size, int64_t index_offset, int64_t index_size,
+                      int64_t extent, int64_t align, int64_t external);
   // A derived node (see the file comment). `pad` rounds the extent up to the alignment of the
   // children (what MPI_Type_create_struct does).
   static TypeRef Compose(std::vector<TypeRef> children, std::vector<Piece> pieces, int64_t repeat,
@@ -131,6 +137,7 @@ class Type {
   bool compiled_ = false;
   int64_t size_ = 0, lb_ = 0, ub_ = 0, true_lb_ = 0, true_ub_ = 0;
   int64_t align_ = 1, elements_ = 0, external_ = 0, second_ = 0;
+  int64_t index_offset_ = 0;  // a pair leaf: where its index lies (second_: its packed offset)
   bool bounds_set_ = false;  // Resized: lb_/ub_ given, not computed
   std::vector<TypeRef> children_;
   std::vector<Piece> pieces_;

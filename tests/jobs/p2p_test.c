@@ -378,7 +378,7 @@ static void test_environment(void) {
   MPI_Type_size(MPI_DOUBLE, &size);
   CHECK(size == 8, "double size");
   MPI_Type_size(MPI_SHORT_INT, &size);
-  CHECK(size == (int)sizeof(struct { short s; int i; }), "short_int size %d", size);
+  CHECK(size == (int)(sizeof(short) + sizeof(int)), "short_int size %d", size);  /* MPI's */
   char tn[MPI_MAX_OBJECT_NAME];
   MPI_Type_get_name(MPI_UNSIGNED_LONG_LONG, tn, &len);
   CHECK(strcmp(tn, "MPI_UNSIGNED_LONG_LONG") == 0, "type name %s", tn);

@@ -36,16 +36,33 @@ TEST(ContextPoolTest, ReservedIdsAreNotOffered) {
   EXPECT_EQ(ContextPool::Lowest(pool.Offer()), 6);
 }
 
-TEST(ContextPoolTest, OnlyTheLowestPendingKeyHolds) {
+TEST(ContextPoolTest, OnlyTheLowestPresentKeyHolds) {
   ContextPool pool;
-  pool.AddPending(20);
-  pool.AddPending(10);
+  pool.AddPresent(20);
+  pool.AddPresent(10);
   EXPECT_FALSE(pool.TryHold(20));
   EXPECT_TRUE(pool.TryHold(10));
   EXPECT_FALSE(pool.TryHold(10));  // held already
   pool.EndHold();
-  pool.RemovePending(10);
+  pool.RemovePresent(10);
   EXPECT_TRUE(pool.TryHold(20));
+}
+
+// A blocking agreement may reserve before its party is known to be present only while it is
+// the one agreement of the process: a second one (an MPI_Comm_idup started earlier, whose
+// other members may be stuck in this very agreement) forbids it.
+TEST(ContextPoolTest, HoldingAloneNeedsNoOtherAgreement) {
+  ContextPool pool;
+  pool.Join();
+  EXPECT_TRUE(pool.TryHoldAlone());
+  EXPECT_FALSE(pool.TryHoldAlone());  // held already
+  pool.EndHold();
+  pool.Join();
+  EXPECT_FALSE(pool.TryHoldAlone());
+  pool.Leave();
+  EXPECT_TRUE(pool.TryHoldAlone());
+  pool.EndHold();
+  pool.Leave();
 }
 
 TEST(ContextPoolTest, ExhaustedPoolOffersNothing) {
