@@ -7,16 +7,13 @@
 
 namespace zmpi::io::agg {
 
-Counters& ProcessCounters() {
-  static Counters counters;
-  return counters;
-}
-
 TwoPhase::TwoPhase(Setup setup, std::vector<Piece> pieces)
     : link_(*setup.link),
       store_(setup.store),
       dir_(setup.dir),
       hints_(setup.hints),
+      always_aggregate_(setup.always_aggregate),
+      atomic_(setup.atomic),
       aggs_(std::move(setup.aggregators)),
       tag_(setup.tag),
       pieces_(std::move(pieces)),
@@ -102,7 +99,6 @@ bool TwoPhase::Advance(Status* error) {
 }
 
 void TwoPhase::Start() {
-  ++ProcessCounters().calls;
   std::vector<Extent> extents;
   mine_ = Announce{};
   if (!pieces_.empty()) {
@@ -135,11 +131,11 @@ void TwoPhase::AfterAnnounce() {
   phase_ = Phase::kDone;
   if (lo >= hi) return;  // nobody accesses anything
   CbMode mode = dir_ == Dir::kWrite ? hints_.cb_write : hints_.cb_read;
-  if (aggs_.empty() || !ShouldAggregate(mode, all_)) {
+  if (aggs_.empty() || (!always_aggregate_ && !atomic_ && !ShouldAggregate(mode, all_))) {
     Independent();
     return;
   }
-  ++ProcessCounters().aggregated;
+  ++counters_.aggregated;
   const int count = static_cast<int>(aggs_.size());
   domains_ = Domains(lo, hi, count, hints_.cb_buffer_size, hints_.striping_unit);
   out_.assign(count, {});
@@ -188,7 +184,7 @@ void TwoPhase::Independent() {
       run.len += p.len;
     }
     if (dir_ == Dir::kWrite) {
-      ++ProcessCounters().write_ats;
+      ++counters_.write_ats;
       Status s = store_->WriteAt(run.offset, run.mem, static_cast<size_t>(run.len));
       if (!s.ok()) {
         Fail(std::move(s));
@@ -196,7 +192,7 @@ void TwoPhase::Independent() {
       }
       bytes_ += run.len;
     } else {
-      ++ProcessCounters().read_ats;
+      ++counters_.read_ats;
       StatusOr<size_t> n = store_->ReadAt(run.offset, run.mem, static_cast<size_t>(run.len));
       if (!n.ok()) {
         Fail(n.status());
@@ -352,24 +348,29 @@ void TwoPhase::WriteWindow(Extent window) {
   if (runs.empty() || !error_.ok()) return;  // after an I/O error: keep in step, write nothing
   const int64_t lo = runs.front().lo, span = runs.back().hi - lo;
   window_.resize(static_cast<size_t>(span));
-  Counters& c = ProcessCounters();
+  Counters& c = counters_;
   bool sieve = ReadModifyWrite(hints_.ds_write, runs);
   bool locked = false;
-  if (sieve) {
+  if (sieve || atomic_) {
     // Holes keep what the file has: read them under the lock that keeps other writers out.
     Status s = store_->Lock(lo, span);
-    locked = s.ok();
-    StatusOr<size_t> n = Error(Code::kIo, "not read");
-    if (locked) {
-      ++c.read_ats;
-      n = store_->ReadAt(lo, window_.data(), static_cast<size_t>(span));
+    if (!s.ok()) {
+      Fail(std::move(s));
+      return;
     }
+    locked = true;
+  }
+  if (sieve) {
+    ++c.read_ats;
+    StatusOr<size_t> n = store_->ReadAt(lo, window_.data(), static_cast<size_t>(span));
     if (n.ok()) {
       memset(window_.data() + *n, 0, static_cast<size_t>(span) - *n);
     } else {
       sieve = false;  // e.g. a write-only file: write the runs one by one
-      if (locked) store_->Unlock(lo, span).IgnoreError();
-      locked = false;
+      if (!atomic_) {
+        store_->Unlock(lo, span).IgnoreError();
+        locked = false;
+      }
     }
   }
   for (int i = 0; i < n_; ++i) {
@@ -408,7 +409,7 @@ void TwoPhase::ReadWindow(Extent window) {
   if (runs.empty()) return;
   const int64_t lo = runs.front().lo, span = runs.back().hi - lo;
   window_.resize(static_cast<size_t>(span));
-  Counters& c = ProcessCounters();
+  Counters& c = counters_;
   int64_t valid_end = lo;  // bytes [lo, valid_end) were read (end of file cuts it short)
   if (error_.ok()) {
     int64_t data = 0;
@@ -416,6 +417,12 @@ void TwoPhase::ReadWindow(Extent window) {
     // Data sieving: one read of the extent when the runs are many and the holes small.
     std::vector<Extent> reads = runs;
     if (runs.size() > 4 && span - data <= data) reads.assign(1, Extent{lo, lo + span});
+    Status lock = atomic_ ? store_->Lock(lo, span) : OkStatus();
+    const bool locked = atomic_ && lock.ok();
+    if (!lock.ok()) {
+      Fail(std::move(lock));
+      reads.clear();
+    }
     for (const Extent& r : reads) {
       ++c.read_ats;
       StatusOr<size_t> n =
@@ -427,6 +434,7 @@ void TwoPhase::ReadWindow(Extent window) {
       valid_end = r.lo + static_cast<int64_t>(*n);
       if (static_cast<int64_t>(*n) < r.len()) break;
     }
+    if (locked) store_->Unlock(lo, span).IgnoreError();
   }
   for (int i = 0; i < n_; ++i) {
     if (round_in_[i].empty()) continue;

@@ -66,6 +66,13 @@ class TwoPhase {
     Hints hints;
     std::vector<int> aggregators;  // ranks of the link, sorted; each has a local store
     int tag = 0;                   // tags tag..tag+3
+    // Aggregate whatever the hints say: some rank reaches the file only through a delegate
+    // (its store must not be called from inside progress), or atomic mode.
+    bool always_aggregate = false;
+    // Atomic mode: each window's file access holds Store::Lock over its extent. Overlaps of
+    // ranks resolve in rank order in every window, so the result is that of the ranks'
+    // accesses one after another in rank order.
+    bool atomic = false;
   };
   TwoPhase(Setup setup, std::vector<Piece> pieces);
   TwoPhase(const TwoPhase&) = delete;
@@ -76,6 +83,7 @@ class TwoPhase {
   bool Advance(Status* error);
   // Bytes this rank wrote or read (a read stops at end of file).
   int64_t bytes() const { return bytes_; }
+  const Counters& counters() const { return counters_; }
   void FailDeadPeers() { link_.FailDead(handles_.data(), handles_.size()); }
 
  private:
@@ -115,6 +123,8 @@ class TwoPhase {
   Store* store_;
   Dir dir_;
   Hints hints_;
+  bool always_aggregate_;
+  bool atomic_;
   std::vector<int> aggs_;
   int tag_;
   std::vector<Piece> pieces_;  // sorted by offset
@@ -126,6 +136,7 @@ class TwoPhase {
   bool broken_ = false;  // a message failed: the ranks are out of step
   Status error_;         // this rank's first error
   int64_t bytes_ = 0;
+  Counters counters_;
 
   std::vector<void*> handles_;  // posted, not finished
   std::vector<size_t*> got_;    // receives: where their byte count goes (or nullptr)

@@ -56,8 +56,7 @@ class Delegate {
 
   void PostReceive();
   void Handle(int client, const char* data, size_t bytes);
-  void Answer(int client, Status status, int64_t value, const char* data = nullptr,
-              size_t len = 0);
+  void Answer(int client, Status status, int64_t value, const char* data = nullptr, size_t len = 0);
   bool Conflicts(const Held& want) const;
   void GrantWaiting();
   void ReleaseClient(int client);

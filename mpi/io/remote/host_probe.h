@@ -27,8 +27,8 @@
 namespace zmpi::io::remote {
 
 // Opens `path` on this host with `amode` (MPI_MODE_* bits) as a local store.
-using LocalOpener = std::function<StatusOr<std::unique_ptr<Store>>(const std::string& path,
-                                                                   int amode)>;
+using LocalOpener =
+    std::function<StatusOr<std::unique_ptr<Store>>(const std::string& path, int amode)>;
 
 // Collective over `comm` (an intracommunicator). Returns this rank's store: a PlacedStore
 // (placed_store.h) over a local store or a RemoteStore.

@@ -42,9 +42,7 @@ class PlacedStore final : public Store {
   Status Resize(int64_t size) override { return inner_->Resize(size); }
   Status Preallocate(int64_t size) override { return inner_->Preallocate(size); }
   Status Sync() override { return inner_->Sync(); }
-  StatusOr<int64_t> FetchAddShared(int64_t delta) override {
-    return inner_->FetchAddShared(delta);
-  }
+  StatusOr<int64_t> FetchAddShared(int64_t delta) override { return inner_->FetchAddShared(delta); }
   Status SetShared(int64_t value) override { return inner_->SetShared(value); }
   Status Lock(int64_t offset, int64_t len) override { return inner_->Lock(offset, len); }
   Status Unlock(int64_t offset, int64_t len) override { return inner_->Unlock(offset, len); }

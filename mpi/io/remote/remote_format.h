@@ -39,19 +39,19 @@ enum class Op : uint32_t {
 
 struct RequestHeader {
   uint32_t version;
-  uint32_t op;      // Op
-  int64_t offset;   // kRead/kWrite/kLock/kUnlock: file offset; kResize/kPreallocate/kSetShared:
-                    // the value; kFetchAddShared: the delta
-  int64_t len;      // kRead/kWrite/kLock/kUnlock: bytes
+  uint32_t op;     // Op
+  int64_t offset;  // kRead/kWrite/kLock/kUnlock: file offset; kResize/kPreallocate/kSetShared:
+                   // the value; kFetchAddShared: the delta
+  int64_t len;     // kRead/kWrite/kLock/kUnlock: bytes
   int64_t reserved;
 };
 static_assert(sizeof(RequestHeader) == 32, "wire layout");
 
 struct ReplyHeader {
   uint32_t version;
-  int32_t code;      // zmpi::Code of the outcome (0: success)
-  int64_t value;     // kRead: bytes that follow; kSize / kFetchAddShared: the result
-  uint32_t text_len; // error message bytes that follow (code != 0)
+  int32_t code;       // zmpi::Code of the outcome (0: success)
+  int64_t value;      // kRead: bytes that follow; kSize / kFetchAddShared: the result
+  uint32_t text_len;  // error message bytes that follow (code != 0)
   uint32_t reserved;
   int64_t reserved2;
 };
