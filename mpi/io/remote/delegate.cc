@@ -6,6 +6,7 @@
 
 #include "mpi/core/p2p.h"
 #include "mpi/core/pending_op.h"
+#include "mpi/core/request_ext.h"
 #include "mpi/core/runtime.h"
 
 namespace zmpi::io::remote {
@@ -42,8 +43,28 @@ void Delegate::PostReceive() {
   recv_ = r.ok() ? *r : nullptr;
 }
 
+void Delegate::Abandon() {
+  abandoned_ = true;
+  if (recv_ != nullptr && !recv_->complete && core::Cancel(recv_).ok()) {
+    core::Finish(recv_, nullptr).IgnoreError();
+    recv_ = nullptr;
+  }
+}
+
 bool Delegate::Serve() {
   if (finished_) return true;
+  if (abandoned_) {
+    while (!replies_.empty() && replies_.front().request->complete) {
+      core::Finish(replies_.front().request, nullptr).IgnoreError();
+      replies_.pop_front();
+    }
+    if (recv_ != nullptr && recv_->complete) {
+      core::Finish(recv_, nullptr).IgnoreError();  // a request nobody will answer
+      recv_ = nullptr;
+    }
+    finished_ = replies_.empty() && recv_ == nullptr;
+    return finished_;
+  }
   if (recv_ == nullptr && closed_ < clients_) PostReceive();
   // Requests waiting in the unexpected queue complete the receive at once: serve a few.
   for (int i = 0; i < 32 && recv_ != nullptr && recv_->complete; ++i) {

@@ -37,6 +37,9 @@ class Delegate {
   // Serves what arrived; true once every client closed and every reply left.
   bool Serve();
   bool finished() const { return finished_; }
+  // The store goes away without a close (a failed open above this layer): stop serving now;
+  // the service ends once the replies already sent have left.
+  void Abandon();
   int64_t served() const { return served_; }
 
   // Starts serving: `service` is advanced by every progress pass of this process until it
@@ -66,6 +69,7 @@ class Delegate {
   const int clients_;
   int closed_ = 0;
   bool finished_ = false;
+  bool abandoned_ = false;
   int64_t served_ = 0;
   std::vector<char> inbox_;
   core::Request* recv_ = nullptr;

@@ -15,6 +15,10 @@ PlacedStore::PlacedStore(core::Comm* comm, Placement placement, std::unique_ptr<
       inner_(std::move(inner)),
       service_(std::move(service)) {}
 
+PlacedStore::~PlacedStore() {
+  if (!closed_ && service_ != nullptr) service_->Abandon();
+}
+
 Status PlacedStore::Close() {
   if (closed_) return OkStatus();
   closed_ = true;

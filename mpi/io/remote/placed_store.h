@@ -29,8 +29,9 @@ class PlacedStore final : public Store {
   // nullptr when it serves nobody.
   PlacedStore(core::Comm* comm, Placement placement, std::unique_ptr<Store> inner,
               std::shared_ptr<Delegate> service);
-  // A store never closed (a job that ends without MPI_File_close) keeps its communicator.
-  ~PlacedStore() override = default;
+  // A store never closed stops its delegate service (which would serve a store that is gone)
+  // and keeps its communicator.
+  ~PlacedStore() override;
 
   StatusOr<size_t> ReadAt(int64_t offset, void* buf, size_t len) override {
     return inner_->ReadAt(offset, buf, len);
