@@ -35,6 +35,7 @@ static void test_collective_and_independent(void) {
   MPI_Status st;
   CALL(MPI_File_write_all(fh, out, k, MPI_INT, &st));
   memset(in, 0, sizeof in);
+  CALL(MPI_File_seek(fh, 0, MPI_SEEK_SET));
   CALL(MPI_File_read_all(fh, in, k, MPI_INT, &st));
   CHECK(memcmp(in, out, sizeof out) == 0, "read_all back");
   /* Independent writes after the collective part: each rank one block of 100 bytes. */

@@ -141,6 +141,7 @@ static void test_nonblocking(int k, int b) {
   MPI_Get_count(&st, MPI_INT, &count);
   CHECK(count == k * b, "iwrite_all count %d", count);
   memset(in, 0, (size_t)k * b * 4);
+  CALL(MPI_File_seek(fh, 0, MPI_SEEK_SET));
   CALL(MPI_File_iread_all(fh, in, k * b, MPI_INT, &req));
   /* Progress of the collective happens inside any MPI call: test until done. */
   int flag = 0;
