@@ -6,7 +6,7 @@
 # collectively and one record per rank independently, by absolute path and by a path relative
 # to the ranks' working directory (DATA on every host), and reads them back. Then: both files
 # on h1 equal the expected bytes exactly, and h2 and h3 have nothing in their DATA (no copy,
-# no probe, no sidecar). A file that only h2 has cannot be opened: one error names h1.
+# no probe, no sidecar). A file in a directory only h2 has cannot be opened: one error names h1.
 #   io_hosts_test.sh ZRUND ZRUN IO_HOSTS
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,15 +72,17 @@ for h in h2 h3; do
   [ -z "$left" ] && pass "$h got no copy of anything" || fail "$h's DATA holds: $left"
 done
 
-# A file only h2 has: rank 0 on h1 cannot open it; every rank fails with one error naming h1.
-echo "h2's own" >"$(view h2)/h2-only.bin"
+# A directory only h2 has: rank 0 on h1 cannot create the file there, so every rank fails with
+# one error naming h1, and h2 (which could have) gets nothing either.
+mkdir "$(view h2)/h2dir"
 out=$(cluster_run h1 sh -c 'cd "$0" && exec "$@"' "$data" "$zrun" --key-file "$key" \
-  --host "$hosts" -n 6 "$prog" "$dir/nodir/x.bin" x.bin 2>&1)
+  --host "$hosts" -n 6 "$prog" "$data/h2dir/x.bin" h2dir/x.bin 2>&1)
 rc=$?
-echo "$out" | tail -n 5
+echo "$out" | grep -v "^io_hosts: rank" | head -n 3
 [ $rc != 0 ] && echo "$out" | grep -q "zmpi: MPI_File_open: .*(rank 0, on host h1)" &&
-  pass "an open that rank 0 cannot do fails, naming rank 0's host" || fail "bad open: exit $rc"
-rm -f "$(view h2)/h2-only.bin"
+  [ -z "$(ls -A "$(view h2)/h2dir")" ] && [ ! -e "$data/h2dir" ] &&
+  pass "a file rank 0 cannot create fails everywhere, naming h1; h2 got nothing" ||
+  fail "bad open: exit $rc, h2dir holds: $(ls -A "$(view h2)/h2dir")"
 
 [ "$failures" = 0 ] && echo "all passed" || echo "$failures failed"
 [ "$failures" = 0 ]
