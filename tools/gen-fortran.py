@@ -49,6 +49,7 @@ HAND = {
     'MPI_Info_get_valuelen', 'MPI_Info_get_nthkey', 'MPI_Info_get_string',
     'MPI_Get_library_version', 'MPI_Pcontrol', 'MPI_Buffer_detach', 'MPI_Comm_get_attr',
     'MPI_Win_get_attr', 'MPI_Info_create_env', 'MPI_Comm_detach_buffer',
+    'MPI_File_get_view',
 }
 
 # Callback types whose C call passes every argument by reference, as a Fortran procedure with
@@ -68,6 +69,9 @@ RAW_POINTERS = {'baseptr'}
 FORTRAN_KEYVALS = ('MPI_TAG_UB', 'MPI_HOST', 'MPI_IO', 'MPI_WTIME_IS_GLOBAL', 'MPI_UNIVERSE_SIZE',
                    'MPI_LASTUSEDCODE', 'MPI_APPNUM', 'MPI_WIN_BASE', 'MPI_WIN_SIZE',
                    'MPI_WIN_DISP_UNIT', 'MPI_WIN_CREATE_FLAVOR', 'MPI_WIN_MODEL')
+
+# Constants passed where Fortran has INTEGER(KIND=MPI_OFFSET_KIND) arguments.
+OFFSET_CONSTANTS = {'MPI_DISPLACEMENT_CURRENT'}
 
 # C constants that have no meaning in Fortran (pointers, C-only sizes).
 NOT_FORTRAN = {'MPI_F_STATUS_SIZE', 'MPI_F08_STATUS_SIZE', 'MPI_F_SOURCE', 'MPI_F_TAG',
@@ -130,6 +134,13 @@ def convert(func, param):
             return 'MPI_Fint *%s' % name, '(%s)*%s' % (base, name)
         if depth == 1:
             return 'MPI_Fint *%s' % name, '(%s *)%s' % (base, name)
+    if base == 'MPI_File':
+        # MPI_File is a pointer in MPICH's ABI: Fortran names files by the integers of
+        # MPI_File_c2f/f2c. By reference (open, close) through a local the call updates.
+        if depth == 0:
+            return 'MPI_Fint *%s' % name, 'PMPI_File_f2c(*%s)' % name
+        if depth == 1:
+            return 'MPI_Fint *%s' % name, '&c_%s' % name
     if base in BY_REFERENCE_CALLBACKS and depth == 1:
         return 'void *%s' % name, '(%s *)%s' % (base, name)
     if base == 'MPI_Status' and depth == 1:
@@ -150,12 +161,15 @@ def binding(row):
         raise Skip('return type %s' % row.ret)
     params = [] if row.params.strip() == 'void' else gen_api.split_top(row.params)
     formals, actuals, strings = [], [], []
+    files = []  # MPI_File * parameters: a local C handle in, its Fortran integer out
     for p in params:
         f, a = convert(row.name, p)
         formals.append(f)
         actuals.append(a)
         if a.startswith('c_') and f.startswith('char *'):
             strings.append(a[2:])
+        if a.startswith('&c_'):
+            files.append(a[3:])
     if strings and row.ret != 'int':
         raise Skip('CHARACTER argument of a function')
     if row.ret == 'int':
@@ -169,6 +183,11 @@ def binding(row):
         sig = '%s %s_(%s)' % (ret, lower, ', '.join(formals) or 'void')
         call = '%s(%s)' % (cname, ', '.join(actuals))
         body = ('*ierror = %s;' % call) if row.ret == 'int' else ('return %s;' % call)
+        if files:
+            indent = '\n    ' if strings else '\n  '
+            body = (''.join('MPI_File c_%s = PMPI_File_f2c(*%s);%s' % (n, n, indent)
+                            for n in files) + body +
+                    ''.join('%s*%s = PMPI_File_c2f(c_%s);' % (indent, n, n) for n in files))
         if strings:
             dup = ''.join('  char *c_%s = ZfStringDup(%s, %s_len);\n' % (n, n, n)
                           for n in strings)
@@ -269,6 +288,10 @@ def mpif_h(constants):
             value += 1
         elif name.startswith('MPI_MAX_') and name != 'MPI_MAX':
             value -= 1  # string lengths: C counts the terminating NUL, Fortran has none
+        if name in OFFSET_CONSTANTS:
+            lines.append('       INTEGER*8 %s' % name)
+            lines.append('       PARAMETER (%s=%d)' % (name, value))
+            continue
         lines.append('       INTEGER %s' % name)
         lines.append('       PARAMETER (%s=%d)' % (name, int32(value)))
     lines += [

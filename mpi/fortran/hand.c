@@ -88,6 +88,17 @@ ZF_API void mpi_comm_detach_buffer_(MPI_Fint *comm, void *buffer_addr, MPI_Fint 
 }
 ZF_NAMES(comm_detach_buffer, COMM_DETACH_BUFFER);
 
+/* MPI_FILE_GET_VIEW(FH, DISP, ETYPE, FILETYPE, DATAREP, IERROR): files are integers
+ * (MPI_File_c2f), DATAREP a CHARACTER result. */
+ZF_API void mpi_file_get_view_(MPI_Fint *fh, MPI_Offset *disp, MPI_Fint *etype,
+                               MPI_Fint *filetype, char *datarep, MPI_Fint *ierror, size_t len) {
+  char c[MPI_MAX_DATAREP_STRING + 1] = "";
+  *ierror = MPI_File_get_view(PMPI_File_f2c(*fh), disp, (MPI_Datatype *)etype,
+                              (MPI_Datatype *)filetype, c);
+  if (*ierror == MPI_SUCCESS) ZfStringOut(c, datarep, len);
+}
+ZF_NAMES(file_get_view, FILE_GET_VIEW);
+
 /* MPI_INFO_CREATE_ENV(INFO, IERROR): Fortran has no argc/argv to give. */
 ZF_API void mpi_info_create_env_(MPI_Fint *info, MPI_Fint *ierror) {
   *ierror = MPI_Info_create_env(0, NULL, (MPI_Info *)info);

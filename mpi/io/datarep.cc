@@ -61,9 +61,9 @@ Status Encode(const Datarep& rep, const void* buf, int64_t count, const core::Da
     case Datarep::Kind::kUser:
       break;
   }
-  if (rep.write_fn == nullptr && rep.write_fn_c == nullptr) {
-    return Error(Code::kUnsupported, "data representation \"%s\" has no write conversion function",
-                 rep.name.c_str());
+  if (rep.write_fn == nullptr && rep.write_fn_c == nullptr) {  // MPI_CONVERSION_FN_NULL
+    core::PackTyped(buf, count, type, out);
+    return OkStatus();
   }
   int code = rep.large ? rep.write_fn_c(const_cast<void*>(buf), type.handle, count, out, 0,
                                         rep.extra_state)
@@ -84,9 +84,9 @@ Status Decode(const Datarep& rep, const void* in, int64_t count, const core::Dat
     case Datarep::Kind::kUser:
       break;
   }
-  if (rep.read_fn == nullptr && rep.read_fn_c == nullptr) {
-    return Error(Code::kUnsupported, "data representation \"%s\" has no read conversion function",
-                 rep.name.c_str());
+  if (rep.read_fn == nullptr && rep.read_fn_c == nullptr) {  // MPI_CONVERSION_FN_NULL
+    core::UnpackTyped(in, count * static_cast<int64_t>(type.size), buf, count, type);
+    return OkStatus();
   }
   int code = rep.large
                  ? rep.read_fn_c(buf, type.handle, count, const_cast<void*>(in), 0, rep.extra_state)
