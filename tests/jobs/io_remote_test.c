@@ -122,6 +122,30 @@ static void test_shared_pointer(void) {
   CHECK(g_rank % 2 == 0 || !exists("shared.bin"), "an odd rank got a copy of shared.bin");
 }
 
+/* Atomic mode with independent writes larger than one delegate request (1 MiB): every rank
+ * writes the same 3 MiB range with its own byte; the range must end up one rank's bytes. */
+static void test_atomic_independent(void) {
+  MPI_File fh;
+  CALL(MPI_File_open(MPI_COMM_WORLD, "atomic.bin", MPI_MODE_CREATE | MPI_MODE_RDWR,
+                     MPI_INFO_NULL, &fh));
+  CALL(MPI_File_set_atomicity(fh, 1));
+  const int len = 3 << 20;
+  char *buf = xmalloc(len);
+  for (int round = 0; round < 3; ++round) {
+    memset(buf, 'a' + g_rank + round, len);
+    CALL(MPI_File_write_at(fh, 0, buf, len, MPI_BYTE, MPI_STATUS_IGNORE));
+  }
+  CALL(MPI_Barrier(MPI_COMM_WORLD));
+  CALL(MPI_File_read_at(fh, 0, buf, len, MPI_BYTE, MPI_STATUS_IGNORE));
+  int torn = -1;
+  for (int i = 1; i < len && torn < 0; ++i) {
+    if (buf[i] != buf[0]) torn = i;
+  }
+  CHECK(torn < 0, "atomic writes torn at byte %d (%c then %c)", torn, buf[0], buf[torn]);
+  CALL(MPI_File_close(&fh));
+  free(buf);
+}
+
 /* A file only odd ranks have (in their own directory) is not rank 0's: open fails everywhere
  * with MPI_ERR_NO_SUCH_FILE. A copy odd ranks have of a file rank 0 has is never read. */
 static void test_local_copies(void) {
@@ -170,6 +194,7 @@ int main(int argc, char **argv) {
 
   test_collective_and_independent();
   test_shared_pointer();
+  test_atomic_independent();
   test_local_copies();
 
   CALL(MPI_Barrier(MPI_COMM_WORLD));

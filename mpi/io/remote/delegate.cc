@@ -112,6 +112,21 @@ bool Delegate::Conflicts(const Held& want) const {
   return false;
 }
 
+bool Delegate::TryHoldSelf(int64_t offset, int64_t len) {
+  Held want{kSelf, offset, len};
+  if (Conflicts(want)) return false;
+  held_.push_back(want);
+  return true;
+}
+
+void Delegate::ReleaseSelf(int64_t offset, int64_t len) {
+  auto it = std::find_if(held_.begin(), held_.end(), [&](const Held& x) {
+    return x.client == kSelf && x.offset == offset && x.len == len;
+  });
+  if (it != held_.end()) held_.erase(it);
+  GrantWaiting();
+}
+
 void Delegate::GrantWaiting() {
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     if (Conflicts(*it)) {
@@ -128,7 +143,7 @@ void Delegate::GrantWaiting() {
 
 void Delegate::ReleaseClient(int client) {
   for (auto it = held_.begin(); it != held_.end();) {
-    if (it->client == client) {
+    if (it->client == client && client != kSelf) {
       store_.Unlock(it->offset, it->len).IgnoreError();
       it = held_.erase(it);
     } else {

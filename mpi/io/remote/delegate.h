@@ -37,6 +37,12 @@ class Delegate {
   // Serves what arrived; true once every client closed and every reply left.
   bool Serve();
   bool finished() const { return finished_; }
+  // Locks of this rank's own process on the served file: fcntl locks do not exclude the
+  // process that holds the locks of remote clients, so the process's own ranges join the same
+  // table. TryHoldSelf is false while a client holds an overlapping range (retry after
+  // progress); ReleaseSelf lets waiting clients in.
+  bool TryHoldSelf(int64_t offset, int64_t len);
+  void ReleaseSelf(int64_t offset, int64_t len);
   // The store goes away without a close (a failed open above this layer): stop serving now;
   // the service ends once the replies already sent have left.
   void Abandon();
@@ -47,6 +53,7 @@ class Delegate {
   static void Start(std::shared_ptr<Delegate> service);
 
  private:
+  static constexpr int kSelf = -1;  // Held::client of this process's own ranges
   struct Held {
     int client;
     int64_t offset;

@@ -179,9 +179,11 @@ StatusOr<std::unique_ptr<Store>> Open(core::Comm& comm, const std::string& path,
     placement.sees.push_back(seens[r].sees != 0);
     (seens[r].sees != 0 ? seeing : remote).push_back(r);
   }
-  // seeing[0] == 0: rank 0 always sees what it opened.
+  // seeing[0] == 0: rank 0 always sees what it opened. It is every remote rank's delegate: a
+  // second delegate could block in an fcntl lock that a client of its holds through the home
+  // delegate, and then never serve that client's write (docs/io.md).
   const int home = seeing.front();
-  auto delegate_of = [&](size_t j) { return seeing[j % seeing.size()]; };
+  auto delegate_of = [&](size_t) { return home; };
   std::unique_ptr<Store> inner;
   if (placement.sees[me]) {
     inner = std::move(local);

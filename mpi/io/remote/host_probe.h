@@ -6,8 +6,7 @@
 // same path itself (relative paths in its own working directory) and reads the probe: ranks
 // that find the token see the same file and open it locally (without MPI_MODE_CREATE and
 // MPI_MODE_EXCL: it exists); the others never create anything and get a RemoteStore whose
-// delegate is a rank that sees the file (round-robin over those), while locks and the shared
-// file pointer of all remote ranks go to one home delegate (the first rank that sees it). Where
+// delegate is rank 0, for data, locks and the shared file pointer alike. Where
 // the probe cannot be written (a read-only directory) the ranks compare the file's inode,
 // size and modification time instead; a rank that merely finds another file of that name (a
 // staged copy) then reads the original through its delegate, never its copy.

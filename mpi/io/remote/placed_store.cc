@@ -19,6 +19,21 @@ PlacedStore::~PlacedStore() {
   if (!closed_ && service_ != nullptr) service_->Abandon();
 }
 
+Status PlacedStore::Lock(int64_t offset, int64_t len) {
+  if (service_ == nullptr || service_->finished()) return inner_->Lock(offset, len);
+  core::ProgressLoop loop;
+  while (!service_->TryHoldSelf(offset, len)) loop.Turn();
+  Status s = inner_->Lock(offset, len);
+  if (!s.ok()) service_->ReleaseSelf(offset, len);
+  return s;
+}
+
+Status PlacedStore::Unlock(int64_t offset, int64_t len) {
+  Status s = inner_->Unlock(offset, len);
+  if (service_ != nullptr) service_->ReleaseSelf(offset, len);
+  return s;
+}
+
 Status PlacedStore::Close() {
   if (closed_) return OkStatus();
   closed_ = true;

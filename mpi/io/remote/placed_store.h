@@ -45,8 +45,10 @@ class PlacedStore final : public Store {
   Status Sync() override { return inner_->Sync(); }
   StatusOr<int64_t> FetchAddShared(int64_t delta) override { return inner_->FetchAddShared(delta); }
   Status SetShared(int64_t value) override { return inner_->SetShared(value); }
-  Status Lock(int64_t offset, int64_t len) override { return inner_->Lock(offset, len); }
-  Status Unlock(int64_t offset, int64_t len) override { return inner_->Unlock(offset, len); }
+  // On a delegate, the range also enters the service's lock table (delegate.h), waiting (with
+  // progress) while a remote client holds an overlapping one.
+  Status Lock(int64_t offset, int64_t len) override;
+  Status Unlock(int64_t offset, int64_t len) override;
   // Closes the inner store; a delegate first serves its clients until each has closed (they
   // do so in the same MPI_File_close). Then frees the private communicator.
   Status Close() override;

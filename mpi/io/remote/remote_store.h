@@ -2,7 +2,8 @@
 // request to a delegate rank on a host that does (remote_format.h) and waits for its reply,
 // driving progress meanwhile (so this rank keeps serving its own peers). Data go to the data
 // delegate; Lock/Unlock and the shared file pointer go to the home delegate, the one rank
-// that serves them for every remote rank of the file, so they exclude each other.
+// that serves them for every remote rank of the file, so they exclude each other. (Today both
+// are rank 0, host_probe.h says why; the protocol allows them to differ.)
 //
 // Blocking; must not be called from inside a progress pass (a pending operation): collective
 // access never does (ranks with a remote store always aggregate, two_phase.h). Not
