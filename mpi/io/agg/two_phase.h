@@ -45,16 +45,14 @@ struct Piece {
   void* mem = nullptr;
 };
 
-// What one process's aggregation did (tests read it to see that aggregation happened).
+// What one call did on this rank (MPI_File_get_info shows their sums, docs/io.md, so tests
+// can see that aggregation happened).
 struct Counters {
-  int64_t calls = 0;       // collective calls
-  int64_t aggregated = 0;  // of them, calls that aggregated
-  int64_t write_ats = 0;   // Store::WriteAt calls issued by this layer
-  int64_t read_ats = 0;    // Store::ReadAt calls issued by this layer
+  int64_t aggregated = 0;  // 1 if the call aggregated
+  int64_t write_ats = 0;   // Store::WriteAt calls this rank issued
+  int64_t read_ats = 0;    // Store::ReadAt calls this rank issued
   int64_t sieved = 0;      // windows written by read-modify-write
 };
-// The process's counters (one per process; the library is not multi-threaded here).
-Counters& ProcessCounters();
 
 class TwoPhase {
  public:
