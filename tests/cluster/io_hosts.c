@@ -41,22 +41,22 @@ static int expect(int size, const char *out) {
   return fclose(f) != 0;
 }
 
-#define DIE(...)                                 \
-  do {                                           \
+#define DIE(...)                                  \
+  do {                                            \
     fprintf(stderr, "io_hosts: rank %d: ", rank); \
-    fprintf(stderr, __VA_ARGS__);                \
-    fprintf(stderr, "\n");                       \
-    MPI_Abort(MPI_COMM_WORLD, 1);                \
+    fprintf(stderr, __VA_ARGS__);                 \
+    fprintf(stderr, "\n");                        \
+    MPI_Abort(MPI_COMM_WORLD, 1);                 \
   } while (0)
-#define CALL(x)                                            \
-  do {                                                     \
-    int rc_ = (x);                                         \
-    if (rc_ != MPI_SUCCESS) {                              \
-      char s_[MPI_MAX_ERROR_STRING];                       \
-      int n_ = 0;                                          \
-      MPI_Error_string(rc_, s_, &n_);                      \
-      DIE("%s failed: %s", #x, s_);                        \
-    }                                                      \
+#define CALL(x)                       \
+  do {                                \
+    int rc_ = (x);                    \
+    if (rc_ != MPI_SUCCESS) {         \
+      char s_[MPI_MAX_ERROR_STRING];  \
+      int n_ = 0;                     \
+      MPI_Error_string(rc_, s_, &n_); \
+      DIE("%s failed: %s", #x, s_);   \
+    }                                 \
   } while (0)
 
 static void one_file(const char *path, int rank, int size) {
@@ -92,7 +92,8 @@ static void one_file(const char *path, int rank, int size) {
   CALL(MPI_File_read_all(fh, mine, rows * kCols, MPI_DOUBLE, MPI_STATUS_IGNORE));
   for (int i = 0; i < rows; ++i)
     for (int j = 0; j < kCols; ++j)
-      if (mine[i * kCols + j] != value(first + i, j)) DIE("%s: (%d,%d) reads back wrong", path, i, j);
+      if (mine[i * kCols + j] != value(first + i, j))
+        DIE("%s: (%d,%d) reads back wrong", path, i, j);
   MPI_Offset bytes = 0;
   CALL(MPI_File_get_size(fh, &bytes));
   if (bytes != field + 32 * size) DIE("%s: size %lld", path, (long long)bytes);

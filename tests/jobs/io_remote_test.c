@@ -91,8 +91,8 @@ static void test_collective_and_independent(void) {
 /* The shared file pointer and ordered access across ranks of both kinds. */
 static void test_shared_pointer(void) {
   MPI_File fh;
-  CALL(MPI_File_open(MPI_COMM_WORLD, "shared.bin", MPI_MODE_CREATE | MPI_MODE_RDWR,
-                     MPI_INFO_NULL, &fh));
+  CALL(MPI_File_open(MPI_COMM_WORLD, "shared.bin", MPI_MODE_CREATE | MPI_MODE_RDWR, MPI_INFO_NULL,
+                     &fh));
   int v[3] = {g_rank, g_rank, g_rank};
   CALL(MPI_File_write_shared(fh, v, 3, MPI_INT, MPI_STATUS_IGNORE));
   CALL(MPI_Barrier(MPI_COMM_WORLD));
@@ -126,8 +126,8 @@ static void test_shared_pointer(void) {
  * writes the same 3 MiB range with its own byte; the range must end up one rank's bytes. */
 static void test_atomic_independent(void) {
   MPI_File fh;
-  CALL(MPI_File_open(MPI_COMM_WORLD, "atomic.bin", MPI_MODE_CREATE | MPI_MODE_RDWR,
-                     MPI_INFO_NULL, &fh));
+  CALL(MPI_File_open(MPI_COMM_WORLD, "atomic.bin", MPI_MODE_CREATE | MPI_MODE_RDWR, MPI_INFO_NULL,
+                     &fh));
   CALL(MPI_File_set_atomicity(fh, 1));
   const int len = 3 << 20;
   char *buf = xmalloc(len);

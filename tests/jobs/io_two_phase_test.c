@@ -88,8 +88,8 @@ static void test_interleaved(int k, int b, const char *cb, int cb_bytes, int nod
     CHECK(aggregated == 1, "the interleaved write did not aggregate (%lld)", aggregated);
     CHECK(all_writes <= bound && all_writes >= 1, "%lld writes, at most %lld expected", all_writes,
           bound);
-    if (g_rank >= nodes) CHECK(writes == 0, "rank %d is no aggregator but wrote %lld times",
-                               g_rank, writes);
+    if (g_rank >= nodes)
+      CHECK(writes == 0, "rank %d is no aggregator but wrote %lld times", g_rank, writes);
   } else {
     CHECK(all_writes == 1, "one rank, contiguous: %lld writes", all_writes);
   }
