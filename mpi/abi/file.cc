@@ -178,15 +178,12 @@ ZMPI_API int PMPI_File_get_size(MPI_File fh, MPI_Offset* size) {
 }
 
 // Collective: every rank's data reach storage, and the barrier orders them before what any
-// rank does after (the sync-barrier-sync rule of §14.6.1).
+// rank does after (the sync-barrier-sync rule of §14.6.1). A read-only file syncs too: its
+// readers use it to see other openers' writes.
 ZMPI_API int PMPI_File_sync(MPI_File fh) {
   ZMPI_ENTER("MPI_File_sync");
   File* f = nullptr;
   ZMPI_CHECK_FILE_ARG(nullptr, "MPI_File_sync", CheckFile(fh, &f));
-  if (f->amode() & MPI_MODE_RDONLY) {
-    return ReportOnFile(f, "MPI_File_sync",
-                        zmpi::Error(Code::kReadOnly, "MPI_File_sync of a read-only file"));
-  }
   Status s = f->store().Sync();
   Status b = zmpi::core::BarrierAll(f->comm());
   ZMPI_CHECK_FILE_ARG(f, "MPI_File_sync", s.ok() ? b : s);

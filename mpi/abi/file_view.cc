@@ -35,9 +35,8 @@ Status CheckViewTypes(const Datarep& rep, MPI_Datatype etype, MPI_Datatype filet
   zmpi::datatype::TypeRef e = EngineType(etype);
   zmpi::datatype::TypeRef ft = EngineType(filetype);
   if (e->size() <= 0) return zmpi::Error(Code::kType, "the etype has no data (size 0)");
-  if (ft->size() <= 0) return zmpi::Error(Code::kType, "the filetype has no data (size 0)");
   if (ft->size() % e->size() != 0) {
-    return zmpi::Error(Code::kType, "the filetype (%lld bytes) is not made of whole etypes (%lld)",
+    return zmpi::Error(Code::kArg, "the filetype (%lld bytes) is not made of whole etypes (%lld)",
                        static_cast<long long>(ft->size()), static_cast<long long>(e->size()));
   }
   if (ft->true_lb() < 0) {
@@ -91,7 +90,7 @@ ZMPI_API int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype
   }
   ZMPI_CHECK_FILE_ARG(f, fn, CheckViewTypes(*rep, etype, filetype));
   if (f->split() != nullptr) {
-    return ReportOnFile(f, fn, zmpi::Error(Code::kOther, "a split collective is active"));
+    return ReportOnFile(f, fn, zmpi::Error(Code::kIo, "a split collective is active"));
   }
   if (disp == MPI_DISPLACEMENT_CURRENT) {
     // The shared pointer's byte position under the current view.

@@ -15,6 +15,9 @@ namespace {
 StatusOr<int64_t> StreamBytes(File& file, const AccessArgs& args) {
   datatype::TypeRef type = core::Runtime::Get()->datatypes().TypeOf(args.type->handle);
   ZMPI_ASSIGN_OR_RETURN(int64_t bytes, FileBytes(file.datarep(), *type, args.count));
+  if (bytes > 0 && file.view().filetype()->size() == 0) {
+    return Error(Code::kIo, "the view's filetype has no data: only empty accesses are possible");
+  }
   if (bytes % file.view().etype_size() != 0) {
     return Error(Code::kType,
                  "the access is %lld bytes in the file, not a whole number of etypes of %lld "
@@ -228,7 +231,7 @@ StatusOr<core::Request*> StartAccess(File& file, const AccessArgs& args) {
 
 Status BeginSplit(File& file, const AccessArgs& args) {
   if (file.split() != nullptr) {
-    return Error(Code::kOther,
+    return Error(Code::kIo,
                  "a split collective is already active on this file (only one at a time)");
   }
   ZMPI_ASSIGN_OR_RETURN(int64_t bytes, StreamBytes(file, args));
@@ -250,7 +253,7 @@ Status BeginSplit(File& file, const AccessArgs& args) {
 StatusOr<int64_t> EndSplit(File& file, const void* buf, bool read, Position position) {
   SplitCollective* split = file.split();
   if (split == nullptr || split->read != read || split->position != position) {
-    return Error(Code::kOther, "no matching split collective _begin is active on this file");
+    return Error(Code::kIo, "no matching split collective _begin is active on this file");
   }
   if (split->buf != buf) {
     return Error(Code::kBuffer, "the buffer of _end is not the one given to _begin");

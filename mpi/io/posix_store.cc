@@ -139,7 +139,7 @@ Status PosixStore::Preallocate(int64_t size) {
 }
 
 Status PosixStore::Sync() {
-  if (fsync(fd_) != 0 && errno != EINVAL && errno != EROFS) {
+  if (fsync(fd_) != 0 && errno != EINVAL && errno != EROFS && errno != EBADF) {
     return ErrnoStatus(errno, "fsync", "file");
   }
   return OkStatus();

@@ -141,10 +141,10 @@ static void individual(MPI_File fh) {
   fill(out, N, g_me + 11);
   CALL(MPI_File_seek(fh, (MPI_Offset)g_me * N * kIntSize, MPI_SEEK_SET));
   CALL(MPI_File_write_all_begin(fh, out, N, MPI_INT));
-  EXPECT_CLASS(MPI_File_write_all_begin(fh, out, N, MPI_INT), MPI_ERR_OTHER);
+  EXPECT_CLASS(MPI_File_write_all_begin(fh, out, N, MPI_INT), MPI_ERR_IO);
   CALL(MPI_File_write_all_end(fh, out, &st));
   EXPECT(status_count(&st, MPI_INT) == N, "write_all_end count");
-  EXPECT_CLASS(MPI_File_read_all_end(fh, in, &st), MPI_ERR_OTHER);
+  EXPECT_CLASS(MPI_File_read_all_end(fh, in, &st), MPI_ERR_IO);
   CALL(MPI_File_seek(fh, (MPI_Offset)g_me * N * kIntSize, MPI_SEEK_SET));
   CALL(MPI_File_read_all_begin(fh, in, N, MPI_INT));
   CALL(MPI_File_read_all_end(fh, in, &st));

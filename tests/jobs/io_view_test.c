@@ -44,14 +44,18 @@ static void interleaved(void) {
   MPI_Datatype et, ft;
   char rep[MPI_MAX_DATAREP_STRING];
   CALL(MPI_File_get_view(fh, &disp, &et, &ft, rep));
-  int ni, na, nd, combiner;
-  CALL(MPI_Type_get_envelope(ft, &ni, &na, &nd, &combiner));
-  EXPECT(disp == (MPI_Offset)g_me * B * kIntSize && et == MPI_INT &&
-             combiner == MPI_COMBINER_RESIZED && strcmp(rep, "native") == 0,
-         "get_view: disp %ld etype 0x%x combiner %d rep %s", (long)disp, et, combiner, rep);
+  /* The filetype comes back as a type with the same map (how it is built is the library's). */
+  int fsize = 0;
+  MPI_Aint flb = -1, fext = 0;
+  CALL(MPI_Type_size(ft, &fsize));
+  CALL(MPI_Type_get_extent(ft, &flb, &fext));
+  EXPECT(disp == (MPI_Offset)g_me * B * kIntSize && et == MPI_INT && fsize == B * 4 && flb == 0 &&
+             fext == (MPI_Aint)g_p * B * 4 && strcmp(rep, "native") == 0,
+         "get_view: disp %ld etype 0x%x filetype size %d extent %ld rep %s", (long)disp, et, fsize,
+         (long)fext, rep);
   CALL(MPI_Type_free(&ft));
   /* Errors: a filetype that is not whole etypes, an uncommitted one. */
-  EXPECT_CLASS(MPI_File_set_view(fh, 0, MPI_INT, MPI_SHORT, "native", MPI_INFO_NULL), MPI_ERR_TYPE);
+  EXPECT_CLASS(MPI_File_set_view(fh, 0, MPI_INT, MPI_SHORT, "native", MPI_INFO_NULL), MPI_ERR_ARG);
   EXPECT_CLASS(MPI_File_set_view(fh, 0, MPI_INT, block, "native", MPI_INFO_NULL), MPI_ERR_TYPE);
   EXPECT_CLASS(MPI_File_set_view(fh, -4, MPI_INT, MPI_INT, "native", MPI_INFO_NULL), MPI_ERR_ARG);
   CALL(MPI_File_close(&fh));
