@@ -4,7 +4,8 @@
 # private tmpfs mounted over it in their agents' mount namespaces, so only h1 (where zrun and
 # rank 0 run) has the real one. A 6-rank job (2 ranks per host) writes a decomposed field
 # collectively and one record per rank independently, by absolute path and by a path relative
-# to the ranks' working directory (DATA on every host), and reads them back. Then: both files
+# to the ranks' working directory (DATA on h1, zrund's fresh job folder on h2 and h3), and reads
+# them back. Then: both files
 # on h1 equal the expected bytes exactly, and h2 and h3 have nothing in their DATA (no copy,
 # no probe, no sidecar). A file in a directory only h2 has cannot be opened: one error names h1.
 #   io_hosts_test.sh ZRUND ZRUN IO_HOSTS
@@ -28,13 +29,15 @@ key=$dir/cluster.key
 port=7417
 data=$dir/data
 mkdir -p "$data" "$dir/tmp"
+chmod 711 "$dir"    # a root zrund runs ranks as nobody: they reach its PMIx dir and DATA
+chmod 1777 "$data"
 declare -A agent
 for h in h1 h2 h3; do
   private=0
   [ "$h" != h1 ] && private=1
   # shellcheck disable=SC2016
   read -r pid log < <(cluster_spawn "$h" sh -c \
-    'if [ "$1" = 1 ]; then mount -t tmpfs -o size=64m tmpfs "$2" || exit 1; fi; cd "$2" && shift 2 &&
+    'if [ "$1" = 1 ]; then mount -t tmpfs -o size=64m,mode=1777 tmpfs "$2" || exit 1; fi; cd "$2" && shift 2 &&
      exec "$@"' sh "$private" "$data" env TMPDIR="$dir/tmp" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores 2 --cache-dir "$dir/cache-$h")
   agent[$h]=$pid
