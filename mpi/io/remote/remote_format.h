@@ -5,9 +5,8 @@
 //   reply    delegate -> client, tag kReplyTag:   ReplyHeader, then for a successful kRead
 //            `value` bytes, or for an error `text_len` bytes of message
 // One request is outstanding per client and server; a transfer larger than kMaxChunk is
-// split by the client into several requests. Both ends run the same library build, so the
-// layout is native (the job's hosts share one architecture family only when the ranks share
-// a binary; a mixed-endian job fails the version check).
+// split by the client into several requests. The layout is native (both ends run zmpi on
+// one architecture); a peer of the other byte order reads kVersion wrongly and is refused.
 #ifndef ZMPI_MPI_IO_REMOTE_REMOTE_FORMAT_H_
 #define ZMPI_MPI_IO_REMOTE_REMOTE_FORMAT_H_
 
