@@ -1,10 +1,15 @@
 #include "mpi/io/collective.h"
 
+#include <cstdlib>
+#include <string>
 #include <utility>
 
 #include "mpi/core/p2p.h"
 #include "mpi/core/runtime.h"
+#include "mpi/io/agg/core_link.h"
+#include "mpi/io/agg/two_phase.h"
 #include "mpi/io/file.h"
+#include "mpi/io/remote/placed_store.h"
 
 namespace zmpi::io {
 namespace {
@@ -15,7 +20,8 @@ std::pair<int64_t, int64_t> Span(const std::vector<Piece>& pieces) {
   return {pieces.front().offset, pieces.back().offset + pieces.back().len - pieces.front().offset};
 }
 
-// The simple body: the access happens at start through this rank's own store.
+// A file whose store placement.cc did not make (none today): each rank accesses its own
+// pieces through its own store at start.
 class LocalAccess final : public CollectiveAccess {
  public:
   LocalAccess(File& file, std::vector<Piece> pieces, bool read) {
@@ -41,6 +47,64 @@ class LocalAccess final : public CollectiveAccess {
   int64_t bytes_ = 0;
 };
 
+// Two-phase aggregation (mpi/io/agg/two_phase.h) among the file's ranks, on the file's
+// private communicator; aggregators are ranks that see the file (one per host by default).
+class TwoPhaseAccess final : public CollectiveAccess {
+ public:
+  TwoPhaseAccess(File& file, remote::PlacedStore& store, std::vector<Piece> pieces, bool read)
+      : file_(file), link_(store.comm()) {
+    const remote::Placement& placement = store.placement();
+    agg::TwoPhase::Setup setup;
+    setup.link = &link_;
+    setup.store = &store.inner();
+    setup.dir = read ? agg::TwoPhase::Dir::kRead : agg::TwoPhase::Dir::kWrite;
+    for (const auto& [key, value] : file.hints().entries()) {
+      agg::ApplyHint(key, value, &setup.hints);
+    }
+    setup.aggregators =
+        agg::ChooseAggregators(placement.host, placement.sees, setup.hints.cb_nodes);
+    setup.tag = store.NextCallTag();
+    for (bool sees : placement.sees) setup.always_aggregate = setup.always_aggregate || !sees;
+    setup.atomic = file.atomic();
+    std::vector<agg::Piece> mine;
+    mine.reserve(pieces.size());
+    for (const Piece& p : pieces) mine.push_back(agg::Piece{p.offset, p.len, p.mem});
+    op_ = std::make_unique<agg::TwoPhase>(std::move(setup), std::move(mine));
+  }
+  bool Advance(Status* error) override {
+    if (!op_->Advance(error)) return false;
+    const agg::Counters& c = op_->counters();
+    core::Info& info = file_.hints();
+    Add(info, "zmpi_collective_calls", 1);
+    Add(info, "zmpi_aggregated_calls", c.aggregated);
+    Add(info, "zmpi_write_at_calls", c.write_ats);
+    Add(info, "zmpi_read_at_calls", c.read_ats);
+    Add(info, "zmpi_sieved_windows", c.sieved);
+    return true;
+  }
+  int64_t bytes() const override { return op_->bytes(); }
+  void FailDeadPeers() override { op_->FailDeadPeers(); }
+
+ private:
+  // The statistics this rank's collective calls add to the file's info (docs/io.md).
+  static void Add(core::Info& info, const char* key, int64_t n) {
+    const std::string* old = info.Get(key);
+    int64_t sum = (old != nullptr ? strtoll(old->c_str(), nullptr, 10) : 0) + n;
+    info.Set(key, std::to_string(sum));
+  }
+
+  File& file_;
+  agg::CoreLink link_;
+  std::unique_ptr<agg::TwoPhase> op_;
+};
+
+std::unique_ptr<CollectiveAccess> Start(File& file, std::vector<Piece> pieces, bool read) {
+  if (auto* placed = dynamic_cast<remote::PlacedStore*>(&file.store())) {
+    return std::make_unique<TwoPhaseAccess>(file, *placed, std::move(pieces), read);
+  }
+  return std::make_unique<LocalAccess>(file, std::move(pieces), read);
+}
+
 // Progresses until `access` is done (the blocking forms).
 Status Drive(CollectiveAccess& access) {
   Status error;
@@ -55,11 +119,11 @@ Status Drive(CollectiveAccess& access) {
 }  // namespace
 
 std::unique_ptr<CollectiveAccess> StartWriteAll(File& file, std::vector<Piece> pieces) {
-  return std::make_unique<LocalAccess>(file, std::move(pieces), false);
+  return Start(file, std::move(pieces), false);
 }
 
 std::unique_ptr<CollectiveAccess> StartReadAll(File& file, std::vector<Piece> pieces) {
-  return std::make_unique<LocalAccess>(file, std::move(pieces), true);
+  return Start(file, std::move(pieces), true);
 }
 
 Status WriteAll(File& file, std::vector<Piece> pieces) {

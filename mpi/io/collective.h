@@ -28,10 +28,11 @@
 //  - Hints are in file.hints() (cb_nodes, cb_buffer_size, romio_cb_read/romio_cb_write ...);
 //    file.store().local() tells which ranks can be aggregators.
 //
-// This version is the simple correct one: each rank accesses its own pieces through its own
-// Store, at start, with no communication (MPI requires no synchronisation of a collective
-// data access beyond its completion). Two-phase aggregation replaces collective.cc and keeps
-// this header.
+// The body (collective.cc) runs two-phase aggregation (mpi/io/agg/two_phase.h) on the file's
+// private communicator (mpi/io/remote/placed_store.h): aggregators are ranks whose store is
+// local (hint cb_nodes, default one per host), windows of cb_buffer_size bytes, hints
+// romio_cb_read / romio_cb_write / romio_ds_write. Ranks that reach the file through a delegate
+// always aggregate. WritePieces / ReadPieces stay the independent path.
 #ifndef ZMPI_MPI_IO_COLLECTIVE_H_
 #define ZMPI_MPI_IO_COLLECTIVE_H_
 

@@ -3,9 +3,9 @@
 // delegate-backed store. Everything above calls only these three functions to open, close and
 // delete; which Store each rank ends up holding is decided here.
 //
-// This version assumes every rank sees the file through its own file system (one host, or a
-// shared file system): each rank opens a PosixStore. The placement for hosts without a shared
-// file system replaces placement.cc and keeps these signatures.
+// Hosts need not share a file system (mpi/io/remote/host_probe.h, docs/io.md): ranks that see
+// the file rank 0 opened hold a PosixStore, the others a RemoteStore to a delegate that does;
+// every rank's store comes wrapped in a remote::PlacedStore that collective access reads.
 #ifndef ZMPI_MPI_IO_PLACEMENT_H_
 #define ZMPI_MPI_IO_PLACEMENT_H_
 
