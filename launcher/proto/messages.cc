@@ -146,6 +146,7 @@ StatusOr<std::string> Launch::Encode() const {
   ZMPI_RETURN_IF_ERROR(CheckStrings("Launch.env", env, kMaxEnv, kMaxEnvEntry));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.executable", executable.size(), kMaxPath));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.cwd", cwd.size(), kMaxPath));
+  ZMPI_RETURN_IF_ERROR(Limit("Launch.arch", arch.size(), kMaxArchName));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.exe_size", exe_size, kMaxExeSize));
   std::string p;
   Writer w(&p);
@@ -159,6 +160,7 @@ StatusOr<std::string> Launch::Encode() const {
   w.Bytes(exe_hash.data(), exe_hash.size());
   w.U64(exe_size);
   w.Str(cwd);
+  if (!arch.empty()) w.Str(arch);
   return Done(kType, std::move(p));
 }
 
@@ -181,6 +183,7 @@ StatusOr<Launch> Launch::Decode(const std::string& payload) {
   m.exe_size = r.U64("exe_size");
   if (r.ok() && m.exe_size > kMaxExeSize) r.Fail("exe_size", "exceeds limit");
   m.cwd = r.Str("cwd", kMaxPath);
+  if (r.ok() && r.remaining() > 0) m.arch = r.Str("arch", kMaxArchName);
   if (r.ok() && m.argv.empty()) r.Fail("argv", "empty");
   ZMPI_RETURN_IF_ERROR(r.Finish());
   return m;
@@ -189,7 +192,7 @@ StatusOr<Launch> Launch::Decode(const std::string& payload) {
 bool Launch::operator==(const Launch& o) const {
   return job_id == o.job_id && world_size == o.world_size && ranks == o.ranks && argv == o.argv &&
          env == o.env && executable == o.executable && exe_hash == o.exe_hash &&
-         exe_size == o.exe_size && cwd == o.cwd;
+         exe_size == o.exe_size && cwd == o.cwd && arch == o.arch;
 }
 
 StatusOr<std::string> LaunchReply::Encode() const {

@@ -61,6 +61,9 @@ struct Launch {
   Hash exe_hash{};               // BLAKE2b-256 of the executable's bytes
   uint64_t exe_size = 0;
   std::string cwd;
+  // The architecture of this host as zrun saw it in the agent's announcement, which chose the
+  // program above ("" from an older zrun). Encoded last and optional, so older peers agree.
+  std::string arch;
   ZMPI_PROTO_MESSAGE(Launch);
 };
 

@@ -49,6 +49,7 @@ class ClusterRun {
     bool started = false;  // LaunchReply received
     bool done = false;     // JobEnd received or connection gone
     int status = 0;
+    ProgramInfo program;  // what this host runs: per architecture (agent/program_arch.h)
   };
 
   Status LoadKey();

@@ -54,6 +54,9 @@ TEST(MessagesTest, RoundTripEveryType) {
   ExpectRoundTrip(a);
   ExpectRoundTrip(AuthOk());
   ExpectRoundTrip(SampleLaunch());
+  Launch with_arch = SampleLaunch();
+  with_arch.arch = "aarch64";
+  ExpectRoundTrip(with_arch);
   ExpectRoundTrip(LaunchReply{7, true});
   ExpectRoundTrip(ExeChunk{7, 1 << 20, std::string(1000, 'x')});
   ExpectRoundTrip(RankOutput{7, 3, OutputStream::kStderr, "hello\n"});
@@ -63,6 +66,22 @@ TEST(MessagesTest, RoundTripEveryType) {
   ExpectRoundTrip(JobEnd{7, EndReason::kRankFailed, -1});
   ExpectRoundTrip(Ping{42});
   ExpectRoundTrip(ErrorMessage{12, "no such job"});
+}
+
+// Launch.arch is optional and last: a Launch without it (an older zrun's) decodes with "",
+// and one with it is the same bytes plus the string.
+TEST(MessagesTest, LaunchArchIsAnOptionalTail) {
+  Launch m = SampleLaunch();
+  StatusOr<std::string> old = m.Encode();
+  ASSERT_TRUE(old.ok());
+  m.arch = "aarch64";
+  StatusOr<std::string> now = m.Encode();
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->compare(0, old->size(), *old), 0);
+  EXPECT_EQ(Launch::Decode(*old)->arch, "");
+  EXPECT_EQ(Launch::Decode(*now)->arch, "aarch64");
+  m.arch = std::string(kMaxArchName + 1, 'a');
+  EXPECT_FALSE(m.Encode().ok());
 }
 
 TEST(MessagesTest, EncodeRefusesOverLimits) {
