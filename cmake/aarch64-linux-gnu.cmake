@@ -40,13 +40,14 @@ set(ENV{PKG_CONFIG_LIBDIR}
 set(ENV{PKG_CONFIG_PATH} "")
 
 # The unpacked libraries are found at link time through -L/-rpath-link and at run time
-# (under qemu) through the build tree's RPATH.
+# (under qemu) through an RPATH into the sysroot: these binaries are for testing here, not
+# for installing elsewhere.
 set(_zmpi_sysroot_lib "${ZMPI_AARCH64_SYSROOT}/usr/lib/aarch64-linux-gnu")
-string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT
-       " -L${_zmpi_sysroot_lib} -Wl,-rpath-link,${_zmpi_sysroot_lib}")
-string(APPEND CMAKE_SHARED_LINKER_FLAGS_INIT
-       " -L${_zmpi_sysroot_lib} -Wl,-rpath-link,${_zmpi_sysroot_lib}")
-set(CMAKE_BUILD_RPATH "${_zmpi_sysroot_lib};${_zmpi_sysroot_lib}/pmix2/lib")
+foreach(_kind EXE SHARED)
+  string(APPEND CMAKE_${_kind}_LINKER_FLAGS_INIT
+         " -L${_zmpi_sysroot_lib} -Wl,-rpath-link,${_zmpi_sysroot_lib}"
+         " -Wl,-rpath,${_zmpi_sysroot_lib}")
+endforeach()
 
 find_program(ZMPI_QEMU_AARCH64 NAMES qemu-aarch64-static qemu-aarch64 REQUIRED)
 set(CMAKE_CROSSCOMPILING_EMULATOR ${ZMPI_QEMU_AARCH64})
