@@ -41,10 +41,16 @@ make_sysroot() {
 
 # What the qemu tests need: the unit test binaries, the library, zrun, two job programs and
 # the weather example. Nothing else of the tree is built for aarch64.
-UNIT_TESTS=${UNIT_TESTS:-"common_test shm_test proto_test discovery_test agent_test agent_job_test
-zrun_options_test zrun_process_test zrund_job_test zrund_admission_test zrund_restart_test
-pmix_stall_test ofi_test topo_shapes_test coll_algos_test op_test sched_test
-datatype_engine_test core_test bootstrap_test"}
+UNIT_TESTS=${UNIT_TESTS:-"common_test shm_test proto_test discovery_test agent_test
+zrun_options_test zrun_process_test zrund_admission_test zrund_restart_test ofi_test
+topo_shapes_test coll_algos_test op_test sched_test datatype_engine_test core_test
+bootstrap_test"}
+# Unit tests that observe libpmix from outside (ptrace/procfs views of its threads, select on
+# high descriptors) in ways qemu-user does not emulate; they run natively only. Named on every
+# run, never dropped silently.
+QEMU_UNFIT="agent_job_test: its client aborts under qemu with 'bit out of range 0 - FD_SETSIZE on fd_set'
+zrund_job_test: its libpmix freezer cannot see an emulated thread waiting in epoll, and it runs the host's /bin/sleep, which the agent's ELF check refuses on an aarch64 agent
+pmix_stall_test: same freezer"
 PROGRAMS="mpi zrun weather p2p_test coll_test"
 
 build() {
@@ -110,6 +116,7 @@ in_namespace() {
     fi
   done
   grep -h '^note: ' "$tmp"/*.log | sort -u
+  printf '%s\n' "$QEMU_UNFIT" | sed 's/^/aarch64: not run under qemu (native only): /'
   echo "aarch64: unit tests took $(($(date +%s) - start)) s"
 
   start=$(date +%s)
