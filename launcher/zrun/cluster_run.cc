@@ -157,10 +157,9 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
       if (path != program_.path) h.program = DescribeProgram(path);
     }
     common.program = h.program;
-    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch, MakeLaunch(common, plan, static_cast<int>(i)));
+    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch,
+                          MakeLaunch(common, plan, static_cast<int>(i), hosts_[i].here));
     if (arch != "?") launch.arch = arch;
-    ZMPI_RETURN_IF_ERROR(h.link->Send(launch));
-    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch, MakeLaunch(common, plan, static_cast<int>(i), hosts_[i].here));
     if (!hosts_[i].here && !options_.collect.empty()) {
       hosts_[i].collected = std::make_unique<CollectSink>(cwd_, hosts_[i].agent.name);
     }
