@@ -153,7 +153,7 @@ StatusOr<bool> Link::Next(proto::Frame* frame) {
   ZMPI_ASSIGN_OR_RETURN(bool got, reader_.Next(frame));
   if (!got) return false;
   if (session_ == nullptr) return Error(Code::kIntern, "frame before the handshake");
-  ZMPI_RETURN_IF_ERROR(session_->Open(*frame));
+  ZMPI_RETURN_IF_ERROR(session_->Open(frame));
   return true;
 }
 
@@ -177,7 +177,7 @@ StatusOr<proto::Frame> Link::ReceiveRaw(int timeout_ms) {
 StatusOr<proto::Frame> Link::Receive(int timeout_ms) {
   if (session_ == nullptr) return Error(Code::kIntern, "receive before the handshake");
   ZMPI_ASSIGN_OR_RETURN(proto::Frame frame, ReceiveRaw(timeout_ms));
-  ZMPI_RETURN_IF_ERROR(session_->Open(frame));
+  ZMPI_RETURN_IF_ERROR(session_->Open(&frame));
   return frame;
 }
 

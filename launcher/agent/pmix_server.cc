@@ -215,7 +215,9 @@ Status PmixServer::RegisterJob(const JobInfo& job, const JobPlan& plan) {
     pmix_proc_t proc;
     SetProc(&proc, job.nspace, slot.rank);
     rc = RunOp("PMIx_server_register_client", [&](pmix_op_cbfunc_t cbfunc, void* cbdata) {
-      return PMIx_server_register_client(&proc, getuid(), getgid(), nullptr, cbfunc, cbdata);
+      uid_t uid = job.uid >= 0 ? static_cast<uid_t>(job.uid) : getuid();
+      gid_t gid = job.gid >= 0 ? static_cast<gid_t>(job.gid) : getgid();
+      return PMIx_server_register_client(&proc, uid, gid, nullptr, cbfunc, cbdata);
     });
     if (rc != PMIX_SUCCESS && rc != PMIX_OPERATION_SUCCEEDED) {
       DeregisterNamespace(job.nspace);  // no half-registered namespace stays behind

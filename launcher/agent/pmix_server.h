@@ -45,6 +45,9 @@ struct JobInfo {
   std::string nspace;
   int host = 0;  // which host of the plan this server serves
   std::string tmpdir;
+  // The ranks' account (they connect with it; libpmix checks): -1 = this process's.
+  long uid = -1;
+  long gid = -1;
 };
 
 class PmixServer {

@@ -14,11 +14,11 @@ namespace zmpi::launcher::agent {
 
 namespace {
 
-Status MakeDirs(const std::string& dir) {
+Status MakeDirs(const std::string& dir, mode_t mode) {
   for (size_t at = 1; at <= dir.size(); ++at) {
     if (at != dir.size() && dir[at] != '/') continue;
     std::string part = dir.substr(0, at);
-    if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) {
+    if (mkdir(part.c_str(), mode) != 0 && errno != EEXIST) {
       return Error(Code::kOther, "cannot create %s: %s", part.c_str(), strerror(errno));
     }
   }
@@ -56,10 +56,14 @@ std::string HashHex(const proto::Hash& hash) {
   return out;
 }
 
-StatusOr<ProgramCache> ProgramCache::Open(const std::string& dir) {
-  ZMPI_RETURN_IF_ERROR(MakeDirs(dir));
+StatusOr<ProgramCache> ProgramCache::Open(const std::string& dir, bool for_others) {
+  ZMPI_RETURN_IF_ERROR(MakeDirs(dir, for_others ? 0755 : 0700));
+  if (for_others && chmod(dir.c_str(), 0755) != 0) {
+    return Error(Code::kOther, "cannot open %s to the job user: %s", dir.c_str(), strerror(errno));
+  }
   ProgramCache cache;
   cache.dir_ = dir;
+  cache.for_others_ = for_others;
   return cache;
 }
 
@@ -119,7 +123,7 @@ StatusOr<std::string> ProgramCache::Finish() {
     return Error(Code::kArg, "received program does not match its hash");
   }
   std::string path = PathOf(hash_);
-  if (chmod(partial_.c_str(), 0700) != 0 || rename(partial_.c_str(), path.c_str()) != 0) {
+  if (chmod(partial_.c_str(), for_others_ ? 0755 : 0700) != 0 || rename(partial_.c_str(), path.c_str()) != 0) {
     Status s = Error(Code::kOther, "cannot store %s: %s", path.c_str(), strerror(errno));
     Abandon();
     return s;

@@ -19,8 +19,10 @@ std::string HashHex(const proto::Hash& hash);
 
 class ProgramCache {
  public:
-  // Creates `dir` (and parents) with mode 0700 if needed.
-  static StatusOr<ProgramCache> Open(const std::string& dir);
+  // Creates `dir` (and parents) with mode 0700 if needed. `for_others`: programs run as
+  // another user (zrund's job user): directories are made 0755 (`dir` itself is set to it)
+  // and programs 0755, readable and executable by that user, writable only by this one.
+  static StatusOr<ProgramCache> Open(const std::string& dir, bool for_others = false);
   // ~/.cache/zmpi/programs (or $XDG_CACHE_HOME/zmpi/programs).
   static std::string DefaultDir();
 
@@ -40,6 +42,7 @@ class ProgramCache {
   std::string PathOf(const proto::Hash& hash) const { return dir_ + "/" + HashHex(hash); }
 
   std::string dir_;
+  bool for_others_ = false;
   int fd_ = -1;
   std::string partial_;
   proto::Hash hash_{};

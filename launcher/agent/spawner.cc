@@ -2,9 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,13 +40,77 @@ void WriteAll(int fd, const char* text) {
   }
 }
 
+[[noreturn]] void ChildFail(const char* what, const char* path, int err) {
+  WriteAll(2, "zrun: cannot execute ");
+  WriteAll(2, path);
+  WriteAll(2, what);
+  WriteAll(2, strerror(err));
+  WriteAll(2, "\n");
+  _exit(127);
+}
+
+#if defined(__x86_64__)
+constexpr uint32_t kNativeArch = AUDIT_ARCH_X86_64;
+constexpr uint32_t kX32Bit = 0x40000000;  // x32 system calls: the same numbers with this bit
+#elif defined(__aarch64__)
+constexpr uint32_t kNativeArch = AUDIT_ARCH_AARCH64;
+constexpr uint32_t kX32Bit = 0;
+#else
+#error "zrund's affinity filter knows x86_64 and aarch64"
+#endif
+
+// Makes sched_setaffinity fail with EPERM in this process and everything it starts, so that a
+// rank cannot widen the CPUs the agent confined it to (without a cgroup cpuset, affinity is the
+// only wall). System calls of another ABI (int 0x80 on x86_64) all fail: a way around it.
+bool ForbidAffinityChanges() {
+  constexpr uint32_t kNr = static_cast<uint32_t>(__NR_sched_setaffinity);
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kNativeArch, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kNr, 2, 0),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kNr | kX32Bit, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+  };
+  sock_fprog program{static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])), filter};
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0;
+}
+
+// What the child becomes before exec (prepared by the parent: no allocation after fork).
+struct ChildIdentity {
+  const JobUser* user = nullptr;
+  uint64_t data_limit = 0;
+  bool confined = false;  // the agent sets its affinity: the rank may not change it
+};
+
 // Runs in the child between fork and exec: async-signal-safe calls only.
 [[noreturn]] void ChildMain(pid_t parent, const int go[2], int in_fd, int out_fd, int err_fd,
                             const char* cwd, const char* path, char* const* argv,
-                            char* const* envp) {
+                            char* const* envp, const ChildIdentity& id) {
   close(go[1]);  // else our own copy of the write end would keep the go pipe open
   int go_fd = go[0];
   setpgid(0, 0);
+  // Output first, so that a failed switch below is reported on the rank's stderr.
+  int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
+  if (in > 0) dup2(in, 0);
+  dup2(out_fd, 1);
+  dup2(err_fd, 2);
+  if (id.data_limit > 0) {
+    rlimit limit{id.data_limit, id.data_limit};
+    if (setrlimit(RLIMIT_DATA, &limit) != 0) ChildFail(": memory limit: ", path, errno);
+  }
+  if (id.user != nullptr && id.user->switch_to) {
+    // Groups, then gid, then uid: after setuid the others can no longer change.
+    if (setgroups(id.user->groups.size(), id.user->groups.data()) != 0 ||
+        setgid(id.user->gid) != 0 || setuid(id.user->uid) != 0) {
+      ChildFail(": cannot switch to the job user: ", path, errno);
+    }
+  }
+  if (id.confined && !ForbidAffinityChanges()) ChildFail(": cannot confine it: ", path, errno);
+  // After the switch: changing credentials clears the parent-death signal.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the launcher died before prctl took effect
   // Signals were blocked across fork: our inherited handlers would write into the launcher's
@@ -47,28 +119,21 @@ void WriteAll(int fd, const char* text) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
-  if (in > 0) dup2(in, 0);
-  dup2(out_fd, 1);
-  dup2(err_fd, 2);
   char byte;
   while (read(go_fd, &byte, 1) < 0 && errno == EINTR) {
   }  // EOF: the parent has bound us (or died, and PDEATHSIG ends us)
-  const char* failed = "zrun: cannot execute ";
-  const char* what = path;
+  // After the switch to the job user: the directory must be the job user's to enter.
   if (cwd[0] != '\0' && chdir(cwd) != 0) {
-    failed = "zrun: cannot work in ";
-    what = cwd;
-  } else {
-    execve(path, argv, envp);
+    int e = errno;
+    WriteAll(2, "zrun: cannot work in ");
+    WriteAll(2, cwd);
+    WriteAll(2, ": ");
+    WriteAll(2, strerror(e));
+    WriteAll(2, "\n");
+    _exit(127);
   }
-  int err = errno;
-  WriteAll(2, failed);
-  WriteAll(2, what);
-  WriteAll(2, ": ");
-  WriteAll(2, strerror(err));
-  WriteAll(2, "\n");
-  _exit(127);
+  execve(path, argv, envp);
+  ChildFail(": ", path, errno);
 }
 
 }  // namespace
@@ -90,7 +155,8 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
   pid_t pid = fork();
   if (pid == 0) {
     ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.cwd.c_str(),
-              request.path.c_str(), argv.data(), envp.data());
+              request.path.c_str(), argv.data(), envp.data(),
+              ChildIdentity{request.user, request.data_limit, request.cpus != nullptr});
   }
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   close(go[0]);
@@ -104,6 +170,16 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
     return Error(Code::kOther, "fork: %s", strerror(e));
   }
   setpgid(pid, pid);  // also here, so a signal sent right after Spawn reaches the group
+  if (request.cpus != nullptr && sched_setaffinity(pid, sizeof(cpu_set_t), request.cpus) != 0) {
+    int e = errno;  // the owner's limit cannot be applied: the rank must not run
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(go[1]);
+    close(out[0]);
+    close(err[0]);
+    return Error(Code::kOther, "cannot confine pid %d to the offered cpus: %s",
+                 static_cast<int>(pid), strerror(e));
+  }
   Status bound = OkStatus();
   if (request.core >= 0 && topology_ != nullptr) bound = topology_->BindToCore(pid, request.core);
   std::string binding;

@@ -3,8 +3,10 @@
 // The child gets its own process group (so signals reach everything it starts), dies with the
 // launcher (PR_SET_PDEATHSIG=SIGKILL, so a SIGKILLed launcher leaves no orphans), has stdin on
 // /dev/null (or SpawnRequest::stdin_fd) and stdout/stderr on pipes whose read ends the caller owns.
-// The child waits on a "go" pipe until the parent has bound it to its core, so the rank's first
-// instruction already runs there. If exec fails the child prints why on its stderr and exits 127.
+// The child waits on a "go" pipe until the parent has confined it to the owner's CPUs and bound
+// it to its core, so the rank's first instruction already runs there. Before waiting it takes
+// the job user's credentials (JobUser::switch_to) and its resource limits. If exec (or the
+// switch) fails the child prints why on its stderr and exits 127.
 #ifndef ZMPI_LAUNCHER_AGENT_SPAWNER_H_
 #define ZMPI_LAUNCHER_AGENT_SPAWNER_H_
 
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "launcher/agent/job_user.h"
 #include "launcher/agent/topology.h"
 
 namespace zmpi::launcher::agent {
@@ -25,6 +28,12 @@ struct SpawnRequest {
   int core = -1;                  // logical core to bind to, -1 = none
   bool describe_binding = false;  // fill SpawnedProcess::binding (before the rank runs)
   int stdin_fd = -1;              // becomes the child's stdin (caller keeps it); -1 = /dev/null
+  // The CPUs the rank may use (the owner's offer), set before `core`'s binding; a failure to
+  // set it fails the spawn (a hard limit), and the rank cannot change its affinity
+  // (sched_setaffinity fails with EPERM, a seccomp filter). nullptr = no limit.
+  const cpu_set_t* cpus = nullptr;
+  const JobUser* user = nullptr;  // switch to it if user->switch_to; nullptr = stay
+  uint64_t data_limit = 0;        // RLIMIT_DATA in bytes (0 = unchanged)
   std::string cwd;                // the child's working directory; "" = the caller's
 };
 

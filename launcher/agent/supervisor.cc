@@ -156,6 +156,7 @@ void Supervisor::Step(int max_wait_ms) {
   }
   if (hook_ != nullptr) {
     for (size_t i = io_end; i < fds.size(); ++i) hook_->Handle(fds[i]);
+    hook_->OnRound();
   }
   if (phase_ == Phase::kRunning && io_->reader_gone()) {
     // `zrun ... | head -1`: the reader left. A plain program would die of SIGPIPE, quietly.

@@ -61,6 +61,8 @@ class LoopHook {
   virtual void Handle(const pollfd& fd) = 0;
   // The longest the loop may sleep for the hook (ms); -1 = no limit of its own.
   virtual int TimeoutMs() { return -1; }
+  // Called once per loop round, after Handle (zrund: the owner's limits and pause).
+  virtual void OnRound() {}
 };
 
 class Supervisor {

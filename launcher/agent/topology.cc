@@ -1,6 +1,7 @@
 #include "launcher/agent/topology.h"
 
 #include <hwloc.h>
+#include <hwloc/glibc-sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,24 @@ Status Topology::Load() {
     core_count_ = hwloc_get_nbobjs_by_type(topology_, HWLOC_OBJ_PU);
   }
   if (core_count_ <= 0) return Error(Code::kOther, "hwloc found no cores");
+  return Offer(core_count_);
+}
+
+Status Topology::Offer(int cores) {
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  hwloc_obj_type_t type =
+      hwloc_get_nbobjs_by_type(topology_, HWLOC_OBJ_CORE) > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
+  for (int i = 0; i < cores && i < core_count_; ++i) {
+    hwloc_obj_t obj = hwloc_get_obj_by_type(topology_, type, static_cast<unsigned>(i));
+    if (obj != nullptr) hwloc_bitmap_or(set, set, obj->cpuset);
+  }
+  hwloc_bitmap_and(set, set, hwloc_topology_get_allowed_cpuset(topology_));
+  CPU_ZERO(&offered_);
+  int rc = hwloc_cpuset_to_glibc_sched_affinity(topology_, set, &offered_, sizeof(offered_));
+  offered_list_ = ListString(set);
+  bool empty = hwloc_bitmap_iszero(set);
+  hwloc_bitmap_free(set);
+  if (rc != 0 || empty) return Error(Code::kOther, "cannot make the cpu set of %d cores", cores);
   return OkStatus();
 }
 

@@ -6,6 +6,7 @@
 #ifndef ZMPI_LAUNCHER_AGENT_TOPOLOGY_H_
 #define ZMPI_LAUNCHER_AGENT_TOPOLOGY_H_
 
+#include <sched.h>
 #include <sys/types.h>
 
 #include <string>
@@ -31,12 +32,20 @@ class Topology {
   // What the kernel says `pid` is bound to: "core 0 [cpus 0-1]", "cores 0-3 [cpus 0-3]",
   // "unbound [cpus 0-3]" when it may run on every allowed core.
   StatusOr<std::string> DescribeBinding(pid_t pid);
+  // The owner's offer (zrund --cores): the first `cores` cores (logical order), whose PUs are
+  // the only CPUs a rank may run on. Before any call, the offer is every allowed core.
+  Status Offer(int cores);
+  const cpu_set_t& offered_cpus() const { return offered_; }
+  // "0-3": the offered CPUs, as a list.
+  const std::string& offered_list() const { return offered_list_; }
   // The loaded hwloc topology, to hand to libpmix so it does not discover the machine again.
   hwloc_topology* hwloc_handle() const { return topology_; }
 
  private:
   hwloc_topology* topology_ = nullptr;
   int core_count_ = 0;
+  cpu_set_t offered_{};
+  std::string offered_list_;
 };
 
 }  // namespace zmpi::launcher::agent

@@ -21,8 +21,9 @@
 namespace zmpi::launcher::proto {
 
 inline constexpr uint32_t kFrameMagic = 0x46504d5a;  // bytes "ZMPF"
-inline constexpr uint16_t kProtocolVersion = 1;
-inline constexpr uint16_t kMinProtocolVersion = 1;
+// 2: ephemeral X25519 keys in Hello/Challenge, payloads encrypted after the handshake.
+inline constexpr uint16_t kProtocolVersion = 2;
+inline constexpr uint16_t kMinProtocolVersion = 2;
 
 inline constexpr uint32_t kFlagMac = 1u << 0;
 inline constexpr uint32_t kKnownFlags = kFlagMac;
@@ -31,6 +32,7 @@ inline constexpr size_t kHeaderSize = 24;
 inline constexpr size_t kMacSize = 32;    // crypto_auth_BYTES (HMAC-SHA512-256)
 inline constexpr size_t kKeySize = 32;    // crypto_auth_KEYBYTES, also the cluster key size
 inline constexpr size_t kNonceSize = 32;
+inline constexpr size_t kPublicKeySize = 32;  // X25519 (crypto_scalarmult_BYTES)
 
 enum class MessageType : uint16_t {
   kHello = 1,          // client -> agent, plain: versions, client nonce, names

@@ -15,6 +15,8 @@ constexpr char kAgentProofLabel[] = "zmpi/1 agent proof";
 constexpr char kClientProofLabel[] = "zmpi/1 client proof";
 constexpr char kClientToAgentLabel[] = "zmpi/1 client->agent";
 constexpr char kAgentToClientLabel[] = "zmpi/1 agent->client";
+constexpr char kClientToAgentEncLabel[] = "zmpi/2 client->agent enc";
+constexpr char kAgentToClientEncLabel[] = "zmpi/2 agent->client enc";
 
 // HMAC-SHA512-256(key, label \0 parts...).
 void Hmac(const uint8_t* key, const char* label, const std::string& data, Mac* out) {
@@ -25,12 +27,15 @@ void Hmac(const uint8_t* key, const char* label, const std::string& data, Mac* o
   crypto_auth_hmacsha512256_final(&state, out->data());
 }
 
-void DeriveKey(const uint8_t* key, const char* label, const Nonce& nc, const Nonce& na, uint8_t* out) {
+void DeriveKey(const uint8_t* key, const char* label, const Nonce& nc, const Nonce& na,
+               const uint8_t* shared, uint8_t* out) {
   std::string input(label, strlen(label) + 1);
   input.append(reinterpret_cast<const char*>(nc.data()), nc.size());
   input.append(reinterpret_cast<const char*>(na.data()), na.size());
+  input.append(reinterpret_cast<const char*>(shared), crypto_scalarmult_BYTES);
   crypto_generichash(out, kKeySize, reinterpret_cast<const uint8_t*>(input.data()), input.size(),
                      key, kKeySize);
+  sodium_memzero(input.data(), input.size());
 }
 
 // Handshake frames other than AuthOk are plain and unnumbered.
@@ -59,13 +64,21 @@ Handshake::Handshake(Role role, const KeyFile& key, std::string name)
   EnsureSodium();
 }
 
-Handshake::~Handshake() = default;
+Handshake::~Handshake() { sodium_memzero(ephemeral_secret_, sizeof(ephemeral_secret_)); }
+
+void Handshake::MakeEphemeral(PublicKey* public_key) {
+  static_assert(crypto_scalarmult_SCALARBYTES == kKeySize && crypto_scalarmult_BYTES == kPublicKeySize,
+                "X25519 sizes");
+  randombytes_buf(ephemeral_secret_, sizeof(ephemeral_secret_));
+  crypto_scalarmult_base(public_key->data(), ephemeral_secret_);
+}
 
 StatusOr<std::string> Handshake::Start() {
   ZMPI_CHECK(role_ == Role::kClient && state_ == State::kStart);
   hello_.client_name = name_.substr(0, kMaxName);
   hello_.cluster_id = key_.ClusterId();
   randombytes_buf(hello_.client_nonce.data(), hello_.client_nonce.size());
+  MakeEphemeral(&hello_.client_ephemeral);
   ZMPI_ASSIGN_OR_RETURN(hello_payload_, hello_.Encode());
   state_ = State::kAwaitChallenge;
   return EncodeFrame(MessageType::kHello, hello_payload_, 0, nullptr);
@@ -96,19 +109,34 @@ void Handshake::ComputeProofs(const std::string& hello_payload, const Challenge&
   Writer w(&t);
   w.U16(c.version);
   w.Str(c.agent_name);
+  t.append(reinterpret_cast<const char*>(c.agent_ephemeral.data()), c.agent_ephemeral.size());
   Hmac(key_.key(), kAgentProofLabel, t, agent);
   t.append(reinterpret_cast<const char*>(agent->data()), agent->size());
   Hmac(key_.key(), kClientProofLabel, t, client);
 }
 
-void Handshake::MakeSession(const Nonce& nc, const Nonce& na) {
-  uint8_t c2a[kKeySize], a2c[kKeySize];
-  DeriveKey(key_.key(), kClientToAgentLabel, nc, na, c2a);
-  DeriveKey(key_.key(), kAgentToClientLabel, nc, na, a2c);
-  session_ = role_ == Role::kClient ? std::make_unique<Session>(c2a, a2c)
-                                    : std::make_unique<Session>(a2c, c2a);
+Status Handshake::MakeSession(const Nonce& nc, const Nonce& na) {
+  const PublicKey& peer =
+      role_ == Role::kClient ? challenge_.agent_ephemeral : hello_.client_ephemeral;
+  uint8_t shared[crypto_scalarmult_BYTES];
+  int rc = crypto_scalarmult(shared, ephemeral_secret_, peer.data());
+  sodium_memzero(ephemeral_secret_, sizeof(ephemeral_secret_));
+  if (rc != 0) {  // a low-order point: the peer would learn nothing secret, nor would we
+    return Error(Code::kOther, "handshake: the peer's ephemeral key is invalid");
+  }
+  uint8_t c2a[kKeySize], a2c[kKeySize], c2a_enc[kKeySize], a2c_enc[kKeySize];
+  DeriveKey(key_.key(), kClientToAgentLabel, nc, na, shared, c2a);
+  DeriveKey(key_.key(), kAgentToClientLabel, nc, na, shared, a2c);
+  DeriveKey(key_.key(), kClientToAgentEncLabel, nc, na, shared, c2a_enc);
+  DeriveKey(key_.key(), kAgentToClientEncLabel, nc, na, shared, a2c_enc);
+  session_ = role_ == Role::kClient ? std::make_unique<Session>(c2a, a2c, c2a_enc, a2c_enc)
+                                    : std::make_unique<Session>(a2c, c2a, a2c_enc, c2a_enc);
+  sodium_memzero(shared, sizeof(shared));
   sodium_memzero(c2a, sizeof(c2a));
   sodium_memzero(a2c, sizeof(a2c));
+  sodium_memzero(c2a_enc, sizeof(c2a_enc));
+  sodium_memzero(a2c_enc, sizeof(a2c_enc));
+  return OkStatus();
 }
 
 StatusOr<std::string> Handshake::OnHello(const Frame& frame) {
@@ -128,6 +156,7 @@ StatusOr<std::string> Handshake::OnHello(const Frame& frame) {
   challenge_.version = version;
   challenge_.agent_name = name_.substr(0, kMaxName);
   randombytes_buf(challenge_.agent_nonce.data(), challenge_.agent_nonce.size());
+  MakeEphemeral(&challenge_.agent_ephemeral);
   Mac client_unused;
   ComputeProofs(hello_payload_, challenge_, &challenge_.agent_proof, &client_unused);
   ZMPI_ASSIGN_OR_RETURN(std::string payload, challenge_.Encode());
@@ -150,7 +179,7 @@ StatusOr<std::string> Handshake::OnChallenge(const Frame& frame) {
     return Error(Code::kOther, "agent '%s' failed to prove the cluster key (wrong key?)",
                  challenge_.agent_name.c_str());
   }
-  MakeSession(hello_.client_nonce, challenge_.agent_nonce);
+  ZMPI_RETURN_IF_ERROR(MakeSession(hello_.client_nonce, challenge_.agent_nonce));
   peer_name_ = challenge_.agent_name;
   version_ = challenge_.version;
   Auth auth;
@@ -169,7 +198,7 @@ StatusOr<std::string> Handshake::OnAuth(const Frame& frame) {
     return Error(Code::kOther, "client '%s' failed to prove the cluster key (wrong key or replay)",
                  hello_.client_name.c_str());
   }
-  MakeSession(hello_.client_nonce, challenge_.agent_nonce);
+  ZMPI_RETURN_IF_ERROR(MakeSession(hello_.client_nonce, challenge_.agent_nonce));
   state_ = State::kDone;
   return session_->SealMessage(AuthOk());
 }

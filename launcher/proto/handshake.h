@@ -1,14 +1,19 @@
 // Mutual authentication of zrun (client) and an agent by the cluster key.
 //
-//   client -> agent  Hello      versions, client nonce Nc, client name, cluster id   (plain)
-//   agent -> client  Challenge  version v, agent nonce Na, agent name,
+//   client -> agent  Hello      versions, client nonce Nc, client name, cluster id,
+//                               client ephemeral X25519 public key Ec               (plain)
+//   agent -> client  Challenge  version v, agent nonce Na, agent name, agent ephemeral Ea,
 //                               agent proof  = HMAC(K, "zmpi/1 agent proof" | T)     (plain)
 //   client -> agent  Auth       client proof = HMAC(K, "zmpi/1 client proof" | T | agent proof)
 //   agent -> client  AuthOk     first frame under the session keys
-// T = the Hello payload | Na | v | agent name (so names, versions and the cluster id are
-// bound to the proofs). HMAC is crypto_auth (HMAC-SHA512-256). Session keys per direction:
-// keyed BLAKE2b(K, "zmpi/1 client->agent" | Nc | Na) and the same with "agent->client".
-// Fresh nonces on both sides defeat replay; distinct role labels defeat reflection.
+// T = the Hello payload | Na | v | agent name | Ea (so names, versions, the cluster id and
+// both ephemeral keys are bound to the proofs). HMAC is crypto_auth (HMAC-SHA512-256).
+// S = X25519(own ephemeral secret, peer's Ec/Ea). Session keys per direction and use:
+// keyed BLAKE2b(K, label | Nc | Na | S) with labels "zmpi/1 client->agent" (MAC),
+// "zmpi/2 client->agent enc" (encryption) and the same for "agent->client". The ephemeral
+// secrets are wiped once the keys exist: a recorded connection cannot be decrypted later,
+// even with the cluster key (forward secrecy per connection). Fresh nonces on both sides
+// defeat replay; distinct role labels defeat reflection.
 #ifndef ZMPI_LAUNCHER_PROTO_HANDSHAKE_H_
 #define ZMPI_LAUNCHER_PROTO_HANDSHAKE_H_
 
@@ -51,7 +56,8 @@ class Handshake final {
   StatusOr<std::string> OnAuthOk(const Frame& frame);
   void ComputeProofs(const std::string& hello_payload, const Challenge& challenge, Mac* agent,
                      Mac* client) const;
-  void MakeSession(const Nonce& client_nonce, const Nonce& agent_nonce);
+  Status MakeSession(const Nonce& client_nonce, const Nonce& agent_nonce);
+  void MakeEphemeral(PublicKey* public_key);
 
   Role role_;
   const KeyFile& key_;
@@ -61,6 +67,7 @@ class Handshake final {
   Hello hello_;
   Challenge challenge_;
   std::unique_ptr<Session> session_;
+  uint8_t ephemeral_secret_[kKeySize] = {};  // X25519, wiped once the session exists
   std::string peer_name_;
   uint16_t version_ = 0;
 };

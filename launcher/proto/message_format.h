@@ -62,8 +62,8 @@ enum class ExitHow : uint8_t { kExited = 1, kSignaled = 2, kFailedToStart = 3 };
 enum class EndReason : uint8_t { kCompleted = 1, kRankFailed = 2, kAborted = 3, kPeerGone = 4 };
 
 // Fixed parts of the handshake payloads, for the static size checks below.
-inline constexpr size_t kHelloFixed = 2 + 2 + kNonceSize + 4 + 4;
-inline constexpr size_t kChallengeFixed = 2 + kNonceSize + kMacSize + 4;
+inline constexpr size_t kHelloFixed = 2 + 2 + kNonceSize + 4 + 4 + kPublicKeySize;
+inline constexpr size_t kChallengeFixed = 2 + kNonceSize + kMacSize + 4 + kPublicKeySize;
 static_assert(kHelloFixed + kMaxName + kMaxClusterId <= kMaxHandshakePayload, "Hello fits");
 static_assert(kChallengeFixed + kMaxName <= kMaxHandshakePayload, "Challenge fits");
 static_assert(4 + 4 + kMaxReason <= kMaxControlPayload, "Error fits");

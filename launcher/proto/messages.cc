@@ -59,6 +59,7 @@ StatusOr<std::string> Hello::Encode() const {
   w.Bytes(client_nonce.data(), client_nonce.size());
   w.Str(client_name);
   w.Str(cluster_id);
+  w.Bytes(client_ephemeral.data(), client_ephemeral.size());
   return Done(kType, std::move(p));
 }
 
@@ -70,6 +71,7 @@ StatusOr<Hello> Hello::Decode(const std::string& payload) {
   ReadArray(&r, "client_nonce", &m.client_nonce);
   m.client_name = r.Str("client_name", kMaxName);
   m.cluster_id = r.Str("cluster_id", kMaxClusterId);
+  ReadArray(&r, "client_ephemeral", &m.client_ephemeral);
   if (r.ok() && m.min_version > m.max_version) r.Fail("min_version", "above max_version");
   ZMPI_RETURN_IF_ERROR(r.Finish());
   return m;
@@ -78,7 +80,7 @@ StatusOr<Hello> Hello::Decode(const std::string& payload) {
 bool Hello::operator==(const Hello& o) const {
   return min_version == o.min_version && max_version == o.max_version &&
          client_nonce == o.client_nonce && client_name == o.client_name &&
-         cluster_id == o.cluster_id;
+         cluster_id == o.cluster_id && client_ephemeral == o.client_ephemeral;
 }
 
 StatusOr<std::string> Challenge::Encode() const {
@@ -89,6 +91,7 @@ StatusOr<std::string> Challenge::Encode() const {
   w.Bytes(agent_nonce.data(), agent_nonce.size());
   w.Bytes(agent_proof.data(), agent_proof.size());
   w.Str(agent_name);
+  w.Bytes(agent_ephemeral.data(), agent_ephemeral.size());
   return Done(kType, std::move(p));
 }
 
@@ -99,13 +102,14 @@ StatusOr<Challenge> Challenge::Decode(const std::string& payload) {
   ReadArray(&r, "agent_nonce", &m.agent_nonce);
   ReadArray(&r, "agent_proof", &m.agent_proof);
   m.agent_name = r.Str("agent_name", kMaxName);
+  ReadArray(&r, "agent_ephemeral", &m.agent_ephemeral);
   ZMPI_RETURN_IF_ERROR(r.Finish());
   return m;
 }
 
 bool Challenge::operator==(const Challenge& o) const {
   return version == o.version && agent_nonce == o.agent_nonce && agent_proof == o.agent_proof &&
-         agent_name == o.agent_name;
+         agent_name == o.agent_name && agent_ephemeral == o.agent_ephemeral;
 }
 
 StatusOr<std::string> Auth::Encode() const {

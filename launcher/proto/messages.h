@@ -18,6 +18,7 @@ namespace zmpi::launcher::proto {
 using Nonce = std::array<uint8_t, kNonceSize>;
 using Mac = std::array<uint8_t, kMacSize>;
 using Hash = std::array<uint8_t, kHashSize>;
+using PublicKey = std::array<uint8_t, kPublicKeySize>;
 
 #define ZMPI_PROTO_MESSAGE(Name)                                  \
   static constexpr MessageType kType = MessageType::k##Name;      \
@@ -31,6 +32,7 @@ struct Hello {
   Nonce client_nonce{};
   std::string client_name;
   std::string cluster_id;
+  PublicKey client_ephemeral{};  // X25519, fresh per connection (forward secrecy)
   ZMPI_PROTO_MESSAGE(Hello);
 };
 
@@ -39,6 +41,7 @@ struct Challenge {
   Nonce agent_nonce{};
   Mac agent_proof{};
   std::string agent_name;
+  PublicKey agent_ephemeral{};  // X25519, fresh per connection
   ZMPI_PROTO_MESSAGE(Challenge);
 };
 

@@ -8,22 +8,46 @@
 
 namespace zmpi::launcher::proto {
 
-Session::Session(const uint8_t* send_key, const uint8_t* recv_key) {
+namespace {
+
+// XChaCha20 over `data` in place; the nonce is the frame's sequence number (unique per key:
+// each direction has its own key and numbers its frames once).
+void Crypt(std::string* data, uint64_t sequence, const uint8_t* key) {
+  if (data->empty()) return;
+  uint8_t nonce[crypto_stream_xchacha20_NONCEBYTES] = {};
+  for (int i = 0; i < 8; ++i) nonce[i] = static_cast<uint8_t>(sequence >> (8 * i));
+  auto* bytes = reinterpret_cast<uint8_t*>(data->data());
+  crypto_stream_xchacha20_xor(bytes, bytes, data->size(), nonce, key);
+}
+
+}  // namespace
+
+Session::Session(const uint8_t* send_key, const uint8_t* recv_key, const uint8_t* send_enc,
+                 const uint8_t* recv_enc) {
   std::memcpy(send_key_, send_key, kKeySize);
   std::memcpy(recv_key_, recv_key, kKeySize);
+  std::memcpy(send_enc_, send_enc, kKeySize);
+  std::memcpy(recv_enc_, recv_enc, kKeySize);
 }
 
 Session::~Session() {
   sodium_memzero(send_key_, sizeof(send_key_));
   sodium_memzero(recv_key_, sizeof(recv_key_));
+  sodium_memzero(send_enc_, sizeof(send_enc_));
+  sodium_memzero(recv_enc_, sizeof(recv_enc_));
 }
 
 std::string Session::Seal(MessageType type, const std::string& payload) {
   ZMPI_CHECK_LT(send_sequence_, UINT64_MAX);
-  return EncodeFrame(type, payload, ++send_sequence_, send_key_);
+  std::string cipher = payload;
+  Crypt(&cipher, ++send_sequence_, send_enc_);
+  std::string frame = EncodeFrame(type, cipher, send_sequence_, send_key_);
+  sodium_memzero(cipher.data(), cipher.size());
+  return frame;
 }
 
-Status Session::Open(const Frame& frame) {
+Status Session::Open(Frame* sealed) {
+  const Frame& frame = *sealed;
   ZMPI_RETURN_IF_ERROR(VerifyMac(frame, recv_key_));
   if (frame.header.sequence != recv_sequence_ + 1) {
     return Error(Code::kOther, "session: %s has sequence %llu, expected %llu (replayed or lost)",
@@ -32,6 +56,7 @@ Status Session::Open(const Frame& frame) {
                  static_cast<unsigned long long>(recv_sequence_ + 1));
   }
   ++recv_sequence_;
+  Crypt(&sealed->payload, recv_sequence_, recv_enc_);
   return OkStatus();
 }
 

@@ -1,5 +1,9 @@
-// An authenticated zrun<->agent connection after the handshake: every frame carries a
-// sequence number and a MAC (HMAC-SHA512-256) under a key for its direction.
+// An authenticated, encrypted zrun<->agent connection after the handshake: every frame's
+// payload is encrypted (XChaCha20, nonce = the frame's sequence number, a key per direction),
+// then the frame carries its sequence number and a MAC (HMAC-SHA512-256, another key per
+// direction) over header and ciphertext: encrypt-then-MAC. The keys come from the handshake's
+// ephemeral X25519 exchange and the cluster key (handshake.h), so a recorded session stays
+// unreadable even to a later holder of the cluster key.
 #ifndef ZMPI_LAUNCHER_PROTO_SESSION_H_
 #define ZMPI_LAUNCHER_PROTO_SESSION_H_
 
@@ -14,18 +18,21 @@ namespace zmpi::launcher::proto {
 
 // Seal() numbers outgoing frames 1, 2, 3, ...; Open() accepts only the next number, so a
 // replayed, reordered, dropped or reflected (other direction's key) frame is refused. The
-// payload is authenticated, not encrypted. Not thread-safe; one Session per connection.
+// payload is encrypted and authenticated. Not thread-safe; one Session per connection.
 class Session final {
  public:
-  Session(const uint8_t* send_key, const uint8_t* recv_key);
+  // kKeySize bytes each: MAC and encryption keys for sending and receiving.
+  Session(const uint8_t* send_key, const uint8_t* recv_key, const uint8_t* send_enc,
+          const uint8_t* recv_enc);
   ~Session();  // wipes the keys
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   // Frame bytes for `payload` (within MaxPayload(type)).
   std::string Seal(MessageType type, const std::string& payload);
-  // Checks the MAC and the sequence number of a received frame.
-  Status Open(const Frame& frame);
+  // Checks the MAC and the sequence number of a received frame, then decrypts its payload
+  // in place.
+  Status Open(Frame* frame);
 
   // Encodes and seals a message struct of messages.h.
   template <typename M>
@@ -36,8 +43,9 @@ class Session final {
   // Opens `frame` and decodes it as M. An authenticated Error frame becomes its Status;
   // another type is kArg.
   template <typename M>
-  StatusOr<M> OpenMessage(const Frame& frame) {
-    ZMPI_RETURN_IF_ERROR(Open(frame));
+  StatusOr<M> OpenMessage(const Frame& sealed) {
+    Frame frame = sealed;
+    ZMPI_RETURN_IF_ERROR(Open(&frame));
     ZMPI_RETURN_IF_ERROR(ExpectType(frame, M::kType));
     return M::Decode(frame.payload);
   }
@@ -49,6 +57,8 @@ class Session final {
  private:
   uint8_t send_key_[kKeySize];
   uint8_t recv_key_[kKeySize];
+  uint8_t send_enc_[kKeySize];
+  uint8_t recv_enc_[kKeySize];
   uint64_t send_sequence_ = 0;
   uint64_t recv_sequence_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "launcher/zrund/agent_job.h"
 
+#include <ftw.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -65,6 +66,12 @@ Status AgentJob::Prepare() {
   if (!same || mine.empty()) {
     return Error(Code::kArg, "the launch's ranks do not match its plan for host %d", spec.host);
   }
+  const int max_ranks = context_.owner != nullptr ? context_.owner->policy().max_ranks : 0;
+  if (max_ranks > 0 && launch_.ranks.size() > static_cast<size_t>(max_ranks)) {
+    return Error(Code::kArg, "%s runs at most %d ranks of a job (its owner's limit, zrund "
+                 "--max-ranks); this job asked for %zu", context_.host.c_str(), max_ranks,
+                 launch_.ranks.size());
+  }
   if (spec.hosts[spec.host].cores > context_.cores) {
     return Error(Code::kArg, "asked for %d cores, %s offers %d", spec.hosts[spec.host].cores,
                  context_.host.c_str(), context_.cores);
@@ -91,7 +98,10 @@ Status AgentJob::FindProgram() {
   constexpr int kChunkTimeoutMs = 10000;
   StatusOr<std::string> local = agent::Spawner::ResolveProgram(
       launch_.executable, base_env_.Find("PATH").value_or("/usr/bin:/bin"));
-  ZMPI_ASSIGN_OR_RETURN(agent::ProgramCache cache, agent::ProgramCache::Open(context_.cache_dir));
+  // Ranks running as another user (zrund is root) read and execute the cached programs.
+  const bool for_others = context_.job_user != nullptr && context_.job_user->switch_to;
+  ZMPI_ASSIGN_OR_RETURN(agent::ProgramCache cache,
+                        agent::ProgramCache::Open(context_.cache_dir, for_others));
   cache_ = std::make_unique<agent::ProgramCache>(std::move(cache));
   files_ = std::make_unique<JobFiles>(cache_.get(), context_.work_dir, context_.host);
   ZMPI_ASSIGN_OR_RETURN(std::vector<uint32_t> missing, files_->Missing(launch_));
@@ -140,10 +150,37 @@ Status AgentJob::FindProgram() {
   return PrepareWorkDir();
 }
 
+namespace {
+
+uid_t chown_uid = 0;
+gid_t chown_gid = 0;
+int ChownEntry(const char* path, const struct stat*, int, struct FTW*) {
+  return lchown(path, chown_uid, chown_gid) == 0 ? 0 : -1;
+}
+
+}  // namespace
+
+// The job's directory and its staged files belong to the job user (zrund is root and ranks
+// run as another account): the ranks write their outputs there. Its parent stays zrund's,
+// passable but not listable.
+Status AgentJob::GiveToJobUser(const std::string& dir) {
+  const agent::JobUser* user = context_.job_user;
+  if (user == nullptr || !user->switch_to) return OkStatus();
+  std::string parent = dir.substr(0, dir.find_last_of('/'));
+  chown_uid = user->uid;
+  chown_gid = user->gid;
+  if ((!parent.empty() && chmod(parent.c_str(), 0711) != 0) ||
+      nftw(dir.c_str(), ChownEntry, 16, FTW_PHYS) != 0) {
+    return Error(Code::kOther, "cannot give %s to the job user %s: %s", dir.c_str(),
+                 user->name.c_str(), strerror(errno));
+  }
+  return OkStatus();
+}
+
 Status AgentJob::PrepareWorkDir() {
   if (launch_.job_dir) {
     ZMPI_ASSIGN_OR_RETURN(cwd_, files_->Make(launch_, nspace_));
-    return OkStatus();
+    return GiveToJobUser(cwd_);
   }
   cwd_ = launch_.cwd;
   struct stat st;
@@ -165,6 +202,11 @@ StatusOr<agent::EnvBlock> AgentJob::RankEnvironment(int rank) {
   env.Set(contract::kJobHostEnv, context_.host);
   env.Set(contract::kJobHostsEnv, std::to_string(plan_.hosts().size()));
   env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
+  if (context_.job_user != nullptr && context_.job_user->switch_to) {  // not root's
+    env.Set("HOME", context_.job_user->home);
+    env.Set("USER", context_.job_user->name);
+    env.Set("LOGNAME", context_.job_user->name);
+  }
   if (!context_.lib_dir.empty()) env.PrependPath("LD_LIBRARY_PATH", context_.lib_dir);
   if (preload_ && !context_.lib_dir.empty()) {  // its MPI symbols win over an RPATH's MPICH
     env.PrependPath("LD_PRELOAD", context_.lib_dir + "/libmpi.so.12");
@@ -188,6 +230,12 @@ void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io)
     request.argv = launch_.argv;
     request.env = env->entries();
     request.core = slot.core;
+    request.cpus = context_.cpus;
+    request.user = context_.job_user;
+    if (context_.owner != nullptr && context_.owner->policy().max_memory > 0) {
+      // A backstop for a burst between two checks of CheckMemory (docs/owner.md).
+      request.data_limit = 2 * context_.owner->policy().max_memory;
+    }
     request.cwd = cwd_;
     const bool reads_stdin = launch_.stdin_rank == proto::Launch::kStdinAll ||
                              launch_.stdin_rank == slot.rank;
@@ -209,6 +257,7 @@ void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io)
     io->Add(p->stderr_fd, slot.rank, true);
     supervisor->AddRank(slot.rank, p->pid);
     rank_pids_.push_back(p->pid);
+    ranks_.emplace_back(slot.rank, p->pid);
   }
 }
 
@@ -233,7 +282,12 @@ Status AgentJob::Run() {
     return prepared;
   }
   pmix_ = context_.pmix;
-  Status s = pmix_->RegisterJob(agent::JobInfo{nspace_, host_index_, context_.tmpdir}, plan_);
+  agent::JobInfo info{nspace_, host_index_, context_.tmpdir};
+  if (context_.job_user != nullptr) {
+    info.uid = context_.job_user->uid;
+    info.gid = context_.job_user->gid;
+  }
+  Status s = pmix_->RegisterJob(info, plan_);
   if (!s.ok()) {
     link_->Send(LaunchFailure(s)).IgnoreError();
     return s;
@@ -283,12 +337,14 @@ Status AgentJob::Run() {
     link_->Send(m).IgnoreError();
   });
   SetCoresUsed(static_cast<uint32_t>(plan_.RanksOn(host_index_).size()));
+  started_ = std::chrono::steady_clock::now();
   StartRanks(&supervisor, &io);
   if (!supervisor.ending()) SendOrEnd(link_->Send(proto::LaunchReply{job, false, {}}));
   // Frames read together with the Launch or the program (a JobEnd sent while this agent was
   // slow to start) wait in the link's buffer, and poll() will never report them.
   if (!link_lost_) HandleFrames(OkStatus());
   int code = supervisor.Run();
+  if (context_.job_status != nullptr) context_.job_status->clear();
   received_signal_ = supervisor.received_signal();
   supervisor_ = nullptr;
   for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
@@ -322,10 +378,7 @@ void AgentJob::AppendPollFds(std::vector<pollfd>* fds) {
   stdin_.AppendPollFds(fds);
   if (context_.publisher != nullptr) fds->push_back(pollfd{context_.publisher->fd(), POLLIN, 0});
   fds->push_back(pollfd{context_.listen_fd, POLLIN, 0});
-}
-
-int AgentJob::TimeoutMs() {
-  return context_.publisher != nullptr ? context_.publisher->TimeoutMs() : -1;
+  if (context_.control != nullptr) fds->push_back(pollfd{context_.control->fd(), POLLIN, 0});
 }
 
 void AgentJob::Handle(const pollfd& fd) {
@@ -335,6 +388,11 @@ void AgentJob::Handle(const pollfd& fd) {
     context_.publisher->Step((fd.revents & POLLIN) != 0).IgnoreError();
   } else if (fd.fd == context_.listen_fd && (fd.revents & POLLIN)) {
     RefusePending(context_.listen_fd, "agent " + context_.host + " is busy with another job");
+  } else if (context_.control != nullptr && fd.fd == context_.control->fd() && fd.revents != 0) {
+    if (context_.job_status != nullptr) *context_.job_status = DescribeForOwner();
+    context_.control->ServeOne([this](const std::string& command) {
+      return context_.owner->Command(command, context_.status_text ? context_.status_text() : "");
+    });
   } else if (fd.revents != 0) {
     for (const proto::StdinData& ack : stdin_.OnWritable(fd.fd, launch_.job_id)) {
       if (!link_lost_) SendOrEnd(link_->Send(ack));

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -46,6 +47,7 @@ class AgentJob : public agent::LoopHook {
   void AppendPollFds(std::vector<pollfd>* fds) override;
   void Handle(const pollfd& fd) override;
   int TimeoutMs() override;
+  void OnRound() override;
 
  private:
   Status Prepare();
@@ -64,6 +66,12 @@ class AgentJob : public agent::LoopHook {
   void OnFrame(const proto::Frame& frame);
   void SendOrEnd(const Status& sent);
   void SetCoresUsed(uint32_t used);
+  Status GiveToJobUser(const std::string& dir);
+  // The owner's limits and pause (agent_job_owner.cc), every loop round.
+  void CheckMemory();
+  void ApplyPause(bool stop);
+  void Notify(const std::string& text);  // one line on zrun's stderr, the job goes on
+  std::string DescribeForOwner() const;
 
   AgentContext context_;
   agent::Link* link_;
@@ -88,6 +96,11 @@ class AgentJob : public agent::LoopHook {
   bool link_lost_ = false;
   bool ended_by_zrun_ = false;
   int received_signal_ = 0;
+  // Owner control.
+  std::vector<std::pair<int, pid_t>> ranks_;  // (rank, pid) started here
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point next_memory_check_{};
+  bool stopped_ = false;  // the ranks are SIGSTOPped by the owner's pause
 };
 
 }  // namespace zmpi::launcher::zrund

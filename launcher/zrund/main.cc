@@ -19,6 +19,16 @@ int main(int argc, char** argv) {
     fputs(zmpi::launcher::zrund::ZrundUsage().c_str(), stdout);
     return 0;
   }
+  if (!options->command.empty()) {  // zrund --pause, --status, ...: a client of the agent
+    zmpi::StatusOr<std::string> reply = zmpi::launcher::zrund::ControlCall(
+        zmpi::launcher::zrund::ControlPath(options.value()), options->command);
+    if (!reply.ok()) {
+      fprintf(stderr, "zrund: %s\n", reply.status().message().c_str());
+      return 1;
+    }
+    fputs(reply->c_str(), stdout);
+    return reply->compare(0, 6, "error:") == 0 ? 1 : 0;
+  }
   zmpi::Config config = zmpi::Config::FromEnvironment();
   zmpi::SetLogLevel(config.log_level);
   zmpi::SetLogIdentity("zrund");

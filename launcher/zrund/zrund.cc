@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,7 +37,9 @@ namespace {
 // needs two round trips, milliseconds on a LAN): holding a connection open costs it little.
 constexpr int kHandshakeTimeoutMs = 2000;
 constexpr int kLaunchTimeoutMs = 10000;
-constexpr int kAcceptsPerRound = 16;  // bounded, so a flood of connections cannot starve peers
+constexpr int kAcceptsPerRound = 16;
+// The program cache of an agent whose jobs run as another user (zrund runs as root).
+constexpr char kSharedCacheDir[] = "/var/cache/zmpi/programs";  // bounded, so a flood of connections cannot starve peers
 
 int Fail(const Status& status) {
   fprintf(stderr, "zrund: %s\n", status.message().c_str());
@@ -79,6 +82,9 @@ Status Zrund::Setup() {
   ZMPI_RETURN_IF_ERROR(topology_.Load());
   int cores = topology_.core_count();
   if (options_.cores > 0) cores = std::min(cores, options_.cores);
+  ZMPI_RETURN_IF_ERROR(topology_.Offer(cores));
+  cores_ = cores;
+  ZMPI_RETURN_IF_ERROR(SetupOwner(cores));
   std::string host = HostName();
   std::string iface = options_.iface;
   ZMPI_RETURN_IF_ERROR(agent::FindInterface(&iface, &address_));
@@ -87,6 +93,11 @@ Status Zrund::Setup() {
   agent::RemoveStaleTempDirs("zrund-pmix", host);
   agent::RemoveDeadShmSegments();  // left by jobs whose launcher was SIGKILLed
   ZMPI_RETURN_IF_ERROR(tmpdir_.Create(agent::OwnedTempPrefix("zrund-pmix", host)));
+  // Ranks running as the job user reach the PMIx server's files in it (not list them).
+  if (job_user_.switch_to && chmod(tmpdir_.path().c_str(), 0711) != 0) {
+    return Error(Code::kOther, "cannot open %s to the job user: %s", tmpdir_.path().c_str(),
+                 strerror(errno));
+  }
   pmix_ = std::make_unique<agent::PmixServer>();
   ZMPI_RETURN_IF_ERROR(pmix_->Init(tmpdir_.path(), topology_.hwloc_handle()));
 
@@ -95,31 +106,59 @@ Status Zrund::Setup() {
   info.cluster_id = key_->ClusterId();
   info.arch = discovery::LocalArch();
   info.os = discovery::LocalOs();
-  info.cores_offered = static_cast<uint32_t>(cores);
-  info.name = discovery::SanitizeName(options_.name.empty() ? host : options_.name);
+  info.cores_offered = static_cast<uint32_t>(owner_->offering() ? owner_->OfferedSlots(cores) : 0);
+  offered_ = owner_->offering();
+  info.name = AgentName(options_);
   info.port = port_;
   ZMPI_ASSIGN_OR_RETURN(publisher_, discovery::Publisher::Create(address_, info));
 
-  const std::string cache_dir =
-      options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir() : options_.cache_dir;
-  context_ = AgentContext{
-      key_.get(),
-      &topology_,
-      pmix_.get(),
-      &signals_,
-      publisher_.get(),
-      listen_fd_,
-      host,
-      iface,
-      tmpdir_.path(),
-      LibraryDir(),
-      cores,
-      cache_dir,
-      options_.startup_timeout_seconds,
-      options_.work_dir.empty() ? cache_dir.substr(0, cache_dir.find_last_of('/') + 1) + "jobs"
-                                : options_.work_dir};
-  fprintf(stderr, "zrund: %s serving on %s:%u (%s), %d cores, cluster %s\n", info.name.c_str(),
-          address_.c_str(), port_, iface.c_str(), cores, info.cluster_id.c_str());
+  context_ = AgentContext{};
+  context_.key = key_.get();
+  context_.topology = &topology_;
+  context_.pmix = pmix_.get();
+  context_.signals = &signals_;
+  context_.publisher = publisher_.get();
+  context_.listen_fd = listen_fd_;
+  context_.host = host;
+  context_.iface = iface;
+  context_.tmpdir = tmpdir_.path();
+  context_.lib_dir = LibraryDir();
+  context_.cores = cores;
+  // A job user must reach the cache: root's home is not the place for it.
+  context_.cache_dir = !options_.cache_dir.empty() ? options_.cache_dir
+                       : job_user_.switch_to       ? std::string(kSharedCacheDir)
+                                                   : agent::ProgramCache::DefaultDir();
+  context_.startup_timeout_seconds = options_.startup_timeout_seconds;
+  context_.work_dir = options_.work_dir.empty()
+                          ? context_.cache_dir.substr(0, context_.cache_dir.find_last_of('/') + 1) + "jobs"
+                          : options_.work_dir;
+  context_.cpus = &topology_.offered_cpus();
+  context_.job_user = &job_user_;
+  context_.owner = owner_.get();
+  context_.idle_probe = idle_probe_.get();
+  context_.control = control_.fd() >= 0 ? &control_ : nullptr;
+  context_.job_status = &job_status_;
+  context_.owner_tick = [this](const std::vector<pid_t>& ranks) { OwnerTick(ranks); };
+  context_.status_text = [this] { return StatusText(); };
+  fprintf(stderr,
+          "zrund: %s serving on %s:%u (%s), %d cores (cpus %s, confined by affinity: no "
+          "writable cgroup v2 cpuset is used), cluster %s\n",
+          info.name.c_str(), address_.c_str(), port_, iface.c_str(), cores,
+          topology_.offered_list().c_str(), info.cluster_id.c_str());
+  fprintf(stderr, "zrund: jobs run as %s; the cluster key lets its holders run any program as %s "
+          "on this host\n", job_user_.Describe().c_str(), job_user_.name.c_str());
+  const OwnerPolicy& p = owner_->policy();
+  std::string limits;
+  if (p.max_memory > 0) limits += ", memory " + FormatSize(p.max_memory) + " per rank";
+  if (p.max_time_seconds > 0) limits += ", " + std::to_string(p.max_time_seconds) + " s per job";
+  if (p.max_ranks > 0) limits += ", " + std::to_string(p.max_ranks) + " ranks per job";
+  if (p.when_idle) {
+    limits += ", cores only while the owner is away (idle " + std::to_string(p.idle_after_seconds) +
+              " s; owner back: " + (p.on_return == OnReturn::kEnd ? "end" : "pause") + " jobs)";
+  }
+  if (p.ask) limits += ", asks before a new client's first job";
+  fprintf(stderr, "zrund: owner control on %s%s\n",
+          control_.fd() >= 0 ? control_.path().c_str() : "(none)", limits.c_str());
   return OkStatus();
 }
 
@@ -209,6 +248,7 @@ std::optional<proto::Launch> Zrund::StepPeer(size_t i, bool readable) {
 bool Zrund::RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch) {
   // One job at a time: peers still on their way in are told so.
   for (auto& p : peers_) {
+    if (p->asked) owner_->Forget(p->client);
     p->link->Refuse(
         Error(Code::kOther, "agent %s is busy with another job", publisher_->info().name.c_str()));
   }
@@ -254,8 +294,14 @@ int Zrund::Run() {
     std::vector<pollfd> fds = {
         {signals_.fd(), POLLIN, 0}, {listen_fd_, POLLIN, 0}, {publisher_->fd(), POLLIN, 0}};
     for (const auto& p : peers_) fds.push_back(pollfd{p->link->fd(), POLLIN, 0});
+    const size_t control_index = fds.size();
+    if (control_.fd() >= 0) fds.push_back(pollfd{control_.fd(), POLLIN, 0});
     int timeout = publisher_->TimeoutMs();
     int n = poll(fds.data(), fds.size(), timeout < 0 || timeout > 200 ? 200 : timeout);
+    if (n > 0 && control_index < fds.size() && fds[control_index].revents != 0) {
+      control_.ServeOne([this](const std::string& c) { return owner_->Command(c, StatusText()); });
+    }
+    OwnerTick({});
     if (n > 0 && (fds[0].revents & POLLIN)) {
       for (int signo : signals_.Drain()) {
         if (signo == SIGCHLD) continue;
@@ -273,8 +319,9 @@ int Zrund::Run() {
     // Peers from the back, so erasing one keeps the indices of those not yet stepped.
     for (size_t i = peers_.size(); i-- > 0;) {
       bool readable = n > 0 && fds[3 + i].revents != 0;
-      std::optional<proto::Launch> launch = StepPeer(i, readable);
-      if (!launch.has_value()) continue;
+      std::optional<proto::Launch> launch =
+          peers_[i]->asked ? StepWaiting(i, readable) : StepPeer(i, readable);
+      if (!launch.has_value() || !Admitted(i, &launch.value())) continue;
       std::unique_ptr<agent::Link> link = std::move(peers_[i]->link);
       peers_.erase(peers_.begin() + static_cast<long>(i));
       stop = RunJob(std::move(link), std::move(launch.value()));

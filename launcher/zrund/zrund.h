@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -27,7 +28,11 @@
 #include "launcher/discovery/publisher.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/proto/messages.h"
+#include "launcher/agent/job_user.h"
 #include "launcher/zrund/admission.h"
+#include "launcher/zrund/control.h"
+#include "launcher/zrund/idle_probe.h"
+#include "launcher/zrund/owner.h"
 
 namespace zmpi::launcher::zrund {
 
@@ -43,10 +48,21 @@ struct ZrundOptions {
   // this long after the first connected ends (agent::SupervisorOptions). 0 = no limit.
   int startup_timeout_seconds = 60;
   bool help = false;
+  // The owner's decisions (docs/owner.md).
+  std::string run_as;        // --run-as USER (as root; default zmpi or nobody)
+  bool run_as_root = false;  // --run-as-root
+  OwnerPolicy owner;
+  std::string control;       // --control PATH (default DefaultControlPath(name))
+  // A control command to send to a running agent instead of serving ("pause", "resume",
+  // "status", "approve CLIENT", "deny CLIENT"); empty = serve.
+  std::string command;
 };
 
 StatusOr<ZrundOptions> ParseZrundOptions(const std::vector<std::string>& args);
 std::string ZrundUsage();
+// The announced name (--name, else the host name, sanitized) and the control socket's path.
+std::string AgentName(const ZrundOptions& options);
+std::string ControlPath(const ZrundOptions& options);
 
 // What AgentJob needs from the daemon.
 struct AgentContext {
@@ -63,6 +79,17 @@ struct AgentContext {
   int cores = 0;
   std::string cache_dir;  // staged programs (agent::ProgramCache)
   int startup_timeout_seconds = 60;
+  // Owner control; each may be null (no confinement, no switch, no owner: in-process tests).
+  const cpu_set_t* cpus = nullptr;         // the offered CPUs every rank is confined to
+  const agent::JobUser* job_user = nullptr;  // whom ranks run as
+  Owner* owner = nullptr;                  // limits, pause, --when-idle
+  IdleProbe* idle_probe = nullptr;         // with --when-idle
+  ControlServer* control = nullptr;        // served during jobs too
+  // The daemon's state for `zrund --status` while a job runs (set by AgentJob).
+  std::string* job_status = nullptr;
+  // Called every loop round of a job with its running ranks: the daemon's OwnerTick.
+  std::function<void(const std::vector<pid_t>&)> owner_tick;
+  std::function<std::string()> status_text;  // the reply to `zrund --status`
   std::string work_dir;  // where job directories are made (JobFiles)
 };
 
@@ -89,6 +116,10 @@ class Zrund {
     std::string source;  // the peer's address (admission.h counts per source)
     std::chrono::steady_clock::time_point since;
     std::chrono::steady_clock::time_point deadline;
+    // Under --ask: the launch that waits for the owner's answer, and who asks.
+    std::optional<proto::Launch> waiting;
+    std::string client;
+    bool asked = false;  // the question was printed
   };
   using Clock = std::chrono::steady_clock;
 
@@ -97,6 +128,16 @@ class Zrund {
   void Accept();
   void Drop(size_t i, const std::string& source, const std::string& peer, const Status& why);
   std::optional<proto::Launch> StepPeer(size_t i, bool readable);
+  // The owner's gate for a launch that arrived on peer `i`: true if it may run now; else the
+  // peer was refused (and dropped) or waits for the owner's answer (--ask).
+  bool Admitted(size_t i, proto::Launch* launch);
+  // A peer whose launch waits for consent: its answer, a timeout, or a lost connection.
+  std::optional<proto::Launch> StepWaiting(size_t i, bool readable);
+  Status SetupOwner(int cores);
+  // Samples --when-idle's measurements (at most once a second) and announces the offer
+  // (cores, or 0 while paused or the owner is present) when it changed.
+  void OwnerTick(const std::vector<pid_t>& ranks);
+  std::string StatusText() const;
   // Runs one job; returns true if the agent should stop (it got SIGTERM/SIGINT/SIGHUP, or
   // could not restart). Restarts the agent if libpmix stopped answering during the job.
   bool RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch);
@@ -121,6 +162,16 @@ class Zrund {
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::string address_;
+  // Owner control (docs/owner.md).
+  agent::JobUser job_user_;
+  std::unique_ptr<Owner> owner_;
+  std::unique_ptr<IdleProbe> idle_probe_;
+  std::unique_ptr<IdleMonitor> idle_monitor_;
+  ControlServer control_;
+  std::string job_status_;
+  Clock::time_point next_idle_sample_{};
+  bool offered_ = true;
+  int cores_ = 0;
 };
 
 }  // namespace zmpi::launcher::zrund

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mpi/abi/entry.h"
+#include "mpi/abi/file_args.h"
 #include "mpi/core/objects.h"
 
 using zmpi::Code;
@@ -53,7 +54,7 @@ Status RaisedCode(int errorcode) {
   return Status(static_cast<Code>(errorcode), "raised by the application");
 }
 
-// MPI_FILE_NULL is the only file until files exist (MPI-IO is another part of zmpi).
+// Before MPI_Init (no files can exist) MPI_FILE_NULL is the only file.
 Status CheckFileNull(MPI_File file) {
   if (file == MPI_FILE_NULL) return Status();
   return zmpi::Error(Code::kFile, "invalid file handle %p", static_cast<void*>(file));
@@ -259,20 +260,42 @@ ZMPI_API int PMPI_Win_call_errhandler(MPI_Win win, int errorcode) {
 
 // ---- files: MPI_FILE_NULL's handler is the default for files opened later ----
 
+namespace {
+
+// The file of a handle (nullptr for MPI_FILE_NULL) and the handler its errors go to. Before
+// MPI_Init no file exists: only MPI_FILE_NULL is valid.
+Status FindFileOf(MPI_File handle, zmpi::io::File** file, MPI_Errhandler* current) {
+  *file = nullptr;
+  *current = Objects::Get().default_file_errhandler();
+  if (handle == MPI_FILE_NULL) return Status();
+  if (!zmpi::abi::Ready()) return CheckFileNull(handle);
+  ZMPI_RETURN_IF_ERROR(zmpi::abi::CheckFile(handle, file));
+  *current = (*file)->errhandler();
+  return Status();
+}
+
+}  // namespace
+
 ZMPI_API int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler) {
   ZMPI_ENTER_ANYTIME();
-  MPI_Errhandler current = Objects::Get().default_file_errhandler();
-  Status s = CheckFileNull(file);
+  zmpi::io::File* f = nullptr;
+  MPI_Errhandler current;
+  Status s = FindFileOf(file, &f, &current);
   if (s.ok()) s = CheckHandler(errhandler, ErrhandlerKind::kFile);
   if (!s.ok()) return zmpi::abi::ReportFile(file, current, "MPI_File_set_errhandler", s);
-  Objects::Get().set_default_file_errhandler(errhandler);
+  if (f != nullptr) {
+    f->set_errhandler(errhandler);
+  } else {
+    Objects::Get().set_default_file_errhandler(errhandler);
+  }
   return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler* errhandler) {
   ZMPI_ENTER_ANYTIME();
-  MPI_Errhandler current = Objects::Get().default_file_errhandler();
-  Status s = CheckFileNull(file);
+  zmpi::io::File* f = nullptr;
+  MPI_Errhandler current;
+  Status s = FindFileOf(file, &f, &current);
   if (s.ok()) s = NullArg(errhandler, "errhandler pointer");
   if (!s.ok()) return zmpi::abi::ReportFile(file, current, "MPI_File_get_errhandler", s);
   *errhandler = NewReference(current);
@@ -281,8 +304,9 @@ ZMPI_API int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler* errhandler)
 
 ZMPI_API int PMPI_File_call_errhandler(MPI_File file, int errorcode) {
   ZMPI_ENTER_ANYTIME();
-  MPI_Errhandler current = Objects::Get().default_file_errhandler();
-  Status s = CheckFileNull(file);
+  zmpi::io::File* f = nullptr;
+  MPI_Errhandler current;
+  Status s = FindFileOf(file, &f, &current);
   if (s.ok()) s = CheckCode(errorcode);
   if (!s.ok()) return zmpi::abi::ReportFile(file, current, "MPI_File_call_errhandler", s);
   zmpi::abi::ReportFile(file, current, "MPI_File_call_errhandler", RaisedCode(errorcode));

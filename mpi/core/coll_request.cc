@@ -53,16 +53,17 @@ void StartCollective(Request* r) {
   engine.AddPendingOp(std::make_unique<CollectiveOp>(r));
 }
 
-void CollectiveStatus(MPI_Status* status) {
+void CollectiveStatus(MPI_Status* status, size_t bytes) {
   if (status == MPI_STATUS_IGNORE || status == nullptr) return;
+  const uint64_t count = bytes;
   status->MPI_SOURCE = MPI_ANY_SOURCE;
   status->MPI_TAG = MPI_ANY_TAG;
-  status->count_lo = 0;
-  status->count_hi_and_cancelled = 0;
+  status->count_lo = static_cast<int>(count & 0xffffffffu);
+  status->count_hi_and_cancelled = static_cast<int>((count >> 32) << 1);
 }
 
 Status FinishCollective(Request* r, MPI_Status* status) {
-  CollectiveStatus(status);
+  CollectiveStatus(status, r->status_bytes);
   Status error = std::exchange(r->error, Status());
   if (r->persistent) {
     r->active = false;

@@ -33,11 +33,12 @@ Request* NewCollective(Comm& comm, std::unique_ptr<CollectiveExt> ext, bool pers
 // Starts (or restarts: the caller rearmed it) a kCollective request. Errors come through the
 // request; this cannot fail.
 void StartCollective(Request* request);
-// FinishSpecial for kCollective: empty status, the request's error; releases it unless
-// persistent (then inactive).
+// FinishSpecial for kCollective: empty status (but for the count of status_bytes, which
+// only non-blocking file accesses set), the request's error; releases it unless persistent
+// (then inactive).
 Status FinishCollective(Request* request, MPI_Status* status);
-// The empty status of a completed collective, leaving MPI_ERROR alone.
-void CollectiveStatus(MPI_Status* status);
+// The status of a completed collective, leaving MPI_ERROR alone: empty but for `bytes`.
+void CollectiveStatus(MPI_Status* status, size_t bytes = 0);
 
 }  // namespace zmpi::core
 

@@ -303,7 +303,7 @@ Status GetStatus(Request* r, bool* flag, MPI_Status* status) {
     return FromCode(g.query_fn(g.extra_state, st), "MPI_Grequest_query_function");
   }
   if (r->kind == RequestKind::kCollective) {
-    CollectiveStatus(status);
+    CollectiveStatus(status, r->status_bytes);
     return r->error;
   }
   RequestKind kind = r->kind;

@@ -91,6 +91,12 @@ class Runtime {
   // Windows (their creation and freeing: mpi/core/win_ops.h).
   HandleTable<Win, HandleKind::kWin>& wins() { return wins_; }
   Win* FindWin(MPI_Win handle) const { return wins_.Find(handle); }
+  // State of a layer above the core that lives as long as the runtime (MPI-IO's open files
+  // and registered data representations, mpi/io/io_state.h): that layer defines the type.
+  struct Extension {
+    virtual ~Extension() = default;
+  };
+  std::unique_ptr<Extension>& io() { return io_; }
 
   // Ends the whole job: every rank exits with `code`.
   [[noreturn]] void Abort(int code, const std::string& message);
@@ -126,6 +132,7 @@ class Runtime {
   // Declared after the communicators so windows (which use their communicator) and
   // attributes go first.
   HandleTable<Win, HandleKind::kWin> wins_;
+  std::unique_ptr<Extension> io_;  // files use communicators and datatypes: destroyed first
   AttributeStore attributes_;
   std::string processor_name_;
   int spin_count_ = 0;

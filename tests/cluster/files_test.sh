@@ -23,6 +23,10 @@ key=$dir/cluster.key
 "$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
 work=$dir/work
 mkdir -p "$work/input" "$dir/tmp"
+# A root zrund runs ranks as nobody (docs/owner.md): they pass through $dir and write their
+# outputs into the shared work folder, as a user's job would in the user's own folder.
+chmod 711 "$dir"
+chmod 1777 "$work"
 printf '&domains\n time_step = 18,\n/\n' >"$work/namelist.input"
 printf 'levels = 41\n' >"$work/input/levels.txt"
 port=7415
@@ -33,7 +37,7 @@ for h in h1 h2 h3; do
   [ $h = h1 ] && cores=2
   # shellcheck disable=SC2016
   [ $h = h2 ] && prefix=(sh -c 'mount -t tmpfs -o size=1m zrund-files "$0" && exec "$@"' "$work")
-  read -r _ log[$h] < <(cluster_spawn "$h" "${prefix[@]}" env TMPDIR="$dir/tmp" "$zrund" \
+  read -r _ log[$h] < <(cluster_spawn "$h" "${prefix[@]}" env TMPDIR="$dir/tmp" XDG_RUNTIME_DIR="$dir/run" "$zrund" \
     --key-file "$key" --iface eth0 --port "$port" --cores "$cores" \
     --cache-dir "$dir/cache-$h" --work-dir "$dir/jobs-$h")
   deadline=$(($(now_ms) + 5000))
@@ -91,6 +95,9 @@ echo "$out"
   pass "without --stage a remote rank says what is missing" || fail "run 3: exit $rc"
 
 # 4. --host with the launching host last: rank 0 follows --host order (documented).
+# The outputs collected before are root's (zrun runs as root here); the ranks (nobody) could
+# not overwrite them.
+rm -f "$work"/rsl.out.*
 hosts=198.51.100.2:$port:1,198.51.100.1:$port:2
 out=$(cluster_run h1 "$zrun" --key-file "$key" --host "$hosts" -n 3 -wdir "$work" \
   --stage namelist.input --stage input "$job" 2>&1)

@@ -31,12 +31,12 @@ static double Now(void) {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* A valid frame header ("ZMPF", version 1, type FenceRelease, length 16 MiB, no flags). */
+/* A valid frame header ("ZMPF", version 2, type FenceRelease, length 16 MiB, no flags). */
 static void BigHeader(unsigned char* h) {
   unsigned len = 16u << 20;
   memset(h, 0, 24);
   memcpy(h, "ZMPF", 4);
-  h[4] = 1;
+  h[4] = 2; /* the protocol version (launcher/proto/frame_format.h) */
   h[6] = 22;
   h[8] = len & 0xff;
   h[9] = (len >> 8) & 0xff;

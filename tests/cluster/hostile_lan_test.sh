@@ -27,6 +27,7 @@ pass() { echo "ok: $*"; }
 logs() { for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; tail -n 40 "$f"; done; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 keydir=$(mktemp -d /tmp/zrund-hostile-key.XXXXXX)
+chmod 711 "$keydir"  # a root zrund runs ranks as nobody: they reach its PMIx dir and cache
 trap 'cluster_down; rm -rf -- "$keydir"' EXIT
 cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
 export -n NETNS_CLUSTER_DIR
@@ -40,7 +41,7 @@ declare -A agent
 start_agent() {
   local pid log deadline h=$1
   mkdir -p "$keydir/tmp"
-  read -r pid log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" "$zrund" --key-file "$key" \
+  read -r pid log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" XDG_RUNTIME_DIR="$keydir/run" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores "$2" --cache-dir "$keydir/cache-$h")
   agent[$h]=$pid
   deadline=$(($(now_ms) + 5000))

@@ -18,6 +18,7 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 dir=$(mktemp -d /tmp/zmpi-mpich-cluster.XXXXXX)
+chmod 711 "$dir"  # a root zrund runs ranks as nobody: they reach its PMIx dir and cache
 trap 'cluster_down; rm -rf -- "$dir"' EXIT
 cluster_up 2 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
 export -n NETNS_CLUSTER_DIR
@@ -27,7 +28,7 @@ key=$dir/cluster.key
 port=7413
 mkdir -p "$dir/tmp"
 for h in h1 h2; do
-  read -r _ log < <(cluster_spawn "$h" env TMPDIR="$dir/tmp" "$zrund" --key-file "$key" \
+  read -r _ log < <(cluster_spawn "$h" env TMPDIR="$dir/tmp" XDG_RUNTIME_DIR="$dir/run" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores 1 --cache-dir "$dir/cache-$h")
   deadline=$(($(now_ms) + 5000))
   until grep -q "serving on" "$log" 2>/dev/null; do
@@ -53,8 +54,9 @@ echo "$out"
   pass "mpich_binary with a DT_RPATH across 2 hosts on zmpi (agents preload)" ||
   fail "mpich_binary_rpath: exit $rc"
 
+mkdir -p "$dir/out" && chmod 1777 "$dir/out"  # the ranks (nobody) write NPmpich2's output file
 out=$(cluster_run h1 "$zrun" --key-file "$key" --host "$hosts" -n 2 "$npmpich2" -i -u 65536 -p 0 \
-  -o "$dir/np.out" 2>&1)
+  -o "$dir/out/np.out" 2>&1)
 rc=$?
 echo "$out" | tail -n 5
 n=$(echo "$out" | grep -c "Integrity check passed")

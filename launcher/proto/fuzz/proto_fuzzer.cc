@@ -17,14 +17,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   reader.Append(data, size);
   Handshake agent(Handshake::Role::kAgent, *key, "fuzz");
   uint8_t other[kKeySize] = {4};
-  Session session(other, kKey);
+  Session session(other, kKey, other, kKey);
   for (int i = 0; i < 64; ++i) {
     Frame frame;
     zmpi::StatusOr<bool> got = reader.Next(&frame);
     if (!got.ok() || !*got) break;
     DecodeAnyPayload(frame).IgnoreError();
     agent.OnFrame(frame).status().IgnoreError();
-    session.Open(frame).IgnoreError();
+    session.Open(&frame).IgnoreError();
   }
   return 0;
 }

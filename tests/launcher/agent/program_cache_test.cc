@@ -43,6 +43,25 @@ TEST(ProgramCache, ReceivesVerifiesAndFinds) {
   EXPECT_FALSE(cache->Find(*hash).has_value());
 }
 
+TEST(ProgramCache, ForAnotherUserIsReadableNotWritable) {
+  TempDir tmp;
+  ASSERT_TRUE(tmp.Create("program-cache-test-").ok());
+  std::string content(1000, 'p');
+  StatusOr<proto::Hash> hash = HashFile(WriteFile(tmp.path() + "/src", content));
+  ASSERT_TRUE(hash.ok());
+  StatusOr<ProgramCache> cache = ProgramCache::Open(tmp.path() + "/shared", /*for_others=*/true);
+  ASSERT_TRUE(cache.ok());
+  ASSERT_TRUE(cache->Begin(*hash, content.size()).ok());
+  ASSERT_TRUE(cache->Write(0, content).ok());
+  StatusOr<std::string> path = cache->Finish();
+  ASSERT_TRUE(path.ok()) << path.status().message();
+  struct stat st;
+  ASSERT_EQ(stat(path->c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0755u);
+  ASSERT_EQ(stat((tmp.path() + "/shared").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0755u);
+}
+
 TEST(ProgramCache, RefusesWrongHashShortAndLongTransfers) {
   TempDir tmp;
   ASSERT_TRUE(tmp.Create("program-cache-test-").ok());

@@ -68,7 +68,7 @@ std::string Mutate(std::string s, std::mt19937_64* rng) {
 TEST(FuzzTest, MutatedFramesNeverCrashNorPassASession) {
   uint8_t k[kKeySize] = {7};
   uint8_t other[kKeySize] = {8};
-  Session sender(k, other);
+  Session sender(k, other, k, other);
   std::vector<std::string> corpus = Corpus(&sender);
   auto key = KeyFile::FromBytes(k);
   std::mt19937_64 rng(20261122);

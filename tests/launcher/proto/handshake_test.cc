@@ -238,3 +238,98 @@ TEST_F(KeyFileTest, LoadRefusesUnsafeFiles) {
 
 }  // namespace
 }  // namespace zmpi::launcher::proto
+
+namespace zmpi::launcher::proto {
+namespace {
+
+// A recorded connection: every byte both sides sent, in order.
+std::string Record(const Pair& p, const std::vector<std::string>& more) {
+  std::string all = p.hello + p.challenge + p.auth + p.auth_ok;
+  for (const std::string& m : more) all += m;
+  return all;
+}
+
+TEST(EncryptionTest, ARecordedSessionShowsNoPlaintext) {
+  auto key = Key(3);
+  Pair p;
+  ASSERT_TRUE(RunHandshake(*key, *key, &p).ok());
+  auto cs = p.client->TakeSession();
+  auto as = p.agent->TakeSession();
+  Launch launch;
+  launch.job_id = 77;
+  launch.world_size = 1;
+  launch.ranks = {0};
+  launch.argv = {"/opt/secret-model", "--password=correct-horse-battery"};
+  launch.env = {"API_TOKEN=hunter2-hunter2"};
+  launch.executable = "/opt/secret-model";
+  launch.cwd = "/home/alice/private-project";
+  std::string sealed = *cs->SealMessage(launch);
+  RankOutput out{77, 0, OutputStream::kStdout, "the result is 0xC0FFEE1234\n"};
+  std::string output = *as->SealMessage(out);
+  FenceContribution fence{77, 1, std::string("pmix-blob:address=198.51.100.7:4711")};
+  std::string blob = *as->SealMessage(fence);
+  const std::string recorded = Record(p, {sealed, output, blob});
+  for (const char* secret : {"secret-model", "correct-horse", "hunter2", "alice", "private-project",
+                             "0xC0FFEE", "pmix-blob", "198.51.100.7"}) {
+    EXPECT_EQ(recorded.find(secret), std::string::npos) << secret << " crossed the wire in clear";
+  }
+  // The receivers read them back.
+  StatusOr<Launch> got = as->OpenMessage<Launch>(Parse(sealed));
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(*got == launch);
+  StatusOr<RankOutput> got_out = cs->OpenMessage<RankOutput>(Parse(output));
+  ASSERT_TRUE(got_out.ok());
+  EXPECT_EQ(got_out->data, out.data);
+  StatusOr<FenceContribution> got_blob = cs->OpenMessage<FenceContribution>(Parse(blob));
+  ASSERT_TRUE(got_blob.ok());
+  EXPECT_EQ(got_blob->blob, fence.blob);
+}
+
+TEST(EncryptionTest, EachConnectionHasItsOwnKeys) {
+  // Same cluster key, same message: the ciphertexts of two connections differ (fresh
+  // ephemeral keys and nonces), and one connection's frame does not open in the other.
+  auto key = Key(4);
+  Pair p1, p2;
+  ASSERT_TRUE(RunHandshake(*key, *key, &p1).ok());
+  ASSERT_TRUE(RunHandshake(*key, *key, &p2).ok());
+  EXPECT_NE(p1.hello.substr(kHeaderSize), p2.hello.substr(kHeaderSize));
+  auto c1 = p1.client->TakeSession();
+  auto c2 = p2.client->TakeSession();
+  auto a2 = p2.agent->TakeSession();
+  std::string m1 = *c1->SealMessage(Ping{12345});
+  std::string m2 = *c2->SealMessage(Ping{12345});
+  EXPECT_NE(m1.substr(kHeaderSize), m2.substr(kHeaderSize));
+  EXPECT_FALSE(a2->OpenMessage<Ping>(Parse(m1)).ok());
+  EXPECT_TRUE(a2->OpenMessage<Ping>(Parse(m2)).ok());
+}
+
+TEST(EncryptionTest, AnEphemeralKeySwappedInTransitFailsTheProofs) {
+  // A man in the middle without the cluster key replaces the agent's ephemeral key with his
+  // own: the agent's proof covers it, so the client refuses.
+  auto key = Key(5);
+  Handshake client(Handshake::Role::kClient, *key, "zrun");
+  Handshake agent(Handshake::Role::kAgent, *key, "h2");
+  std::string hello = *client.Start();
+  std::string challenge = *agent.OnFrame(Parse(hello));
+  Frame f = Parse(challenge);
+  StatusOr<Challenge> c = Challenge::Decode(f.payload);
+  ASSERT_TRUE(c.ok());
+  c->agent_ephemeral.fill(0x42);
+  std::string forged = EncodeFrame(MessageType::kChallenge, *c->Encode(), 0, nullptr);
+  StatusOr<std::string> answer = client.OnFrame(Parse(forged));
+  ASSERT_FALSE(answer.ok());
+  EXPECT_NE(answer.status().message().find("failed to prove the cluster key"), std::string::npos);
+  // And a forged client key in the Hello makes the client's proof fail at the agent.
+  Handshake client2(Handshake::Role::kClient, *key, "zrun");
+  Handshake agent2(Handshake::Role::kAgent, *key, "h2");
+  Frame h = Parse(*client2.Start());
+  StatusOr<Hello> hello2 = Hello::Decode(h.payload);
+  ASSERT_TRUE(hello2.ok());
+  hello2->client_ephemeral.fill(0x24);
+  std::string challenge2 = *agent2.OnFrame(Parse(EncodeFrame(MessageType::kHello, *hello2->Encode(), 0, nullptr)));
+  StatusOr<std::string> auth2 = client2.OnFrame(Parse(challenge2));
+  EXPECT_FALSE(auth2.ok());  // the agent's proof covers the Hello it saw, not the one sent
+}
+
+}  // namespace
+}  // namespace zmpi::launcher::proto
