@@ -18,6 +18,8 @@ namespace zmpi::contract {
 // PMIx keys published by each rank (values are strings).
 inline constexpr char kShmAddressKey[] = "zmpi.shm.addr";
 inline constexpr char kOfiAddressKey[] = "zmpi.ofi.addr";
+// Each rank's data model (mpi/core/data_model.h), compared with rank 0's at init.
+inline constexpr char kDataModelKey[] = "zmpi.datamodel";
 
 // Environment set by zrun's agent for each rank.
 // Interface the ofi transport must use ("lo" when all ranks are on one host).

@@ -10,14 +10,28 @@ set -eu
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
 libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
 mpich libmpich-dev gfortran netpipe-mpich2 meson autoconf slurmd slurmctld slurm-client munge $*"
+# The aarch64 cross build and its tests under qemu-user (tools/cross-aarch64.sh): the cross
+# compilers, qemu, and the arm64 libraries that co-install with their amd64 twins (multiarch).
+# PMIx, libmdnsd and munge do not (their arm64 packages would remove the amd64 ones): the
+# script unpacks those into a sysroot with `apt-get download`, which needs the arm64 lists.
+PACKAGES="$PACKAGES g++-aarch64-linux-gnu gfortran-aarch64-linux-gnu qemu-user-static
+libfabric-dev:arm64 libhwloc-dev:arm64 libsodium-dev:arm64 libgtest-dev:arm64
+libavahi-core-dev:arm64"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+update=""
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $SUDO dpkg --add-architecture arm64
+  update=yes
+fi
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+if [ -n "$missing" ] || [ -n "$update" ]; then
+  $SUDO apt-get update -qq
+fi
 if [ -n "$missing" ]; then
   echo "zmpi: installing:$missing"
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi

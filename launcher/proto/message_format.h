@@ -49,6 +49,7 @@ inline constexpr uint32_t kMaxArg = 64u << 10;
 inline constexpr uint32_t kMaxEnv = 4096;
 inline constexpr uint32_t kMaxEnvEntry = 64u << 10;
 inline constexpr uint32_t kMaxPath = 4096;
+inline constexpr uint32_t kMaxArchName = 32;  // Launch.arch ("x86_64", "aarch64")
 inline constexpr uint32_t kMaxReason = 1024;
 inline constexpr uint64_t kMaxExeSize = 4ull << 30;
 inline constexpr uint32_t kMaxStagedFiles = 1024;

@@ -150,6 +150,7 @@ StatusOr<std::string> Launch::Encode() const {
   ZMPI_RETURN_IF_ERROR(CheckStrings("Launch.env", env, kMaxEnv, kMaxEnvEntry));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.executable", executable.size(), kMaxPath));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.cwd", cwd.size(), kMaxPath));
+  ZMPI_RETURN_IF_ERROR(Limit("Launch.arch", arch.size(), kMaxArchName));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.exe_size", exe_size, kMaxExeSize));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.stage", stage.size(), kMaxStagedFiles));
   uint64_t staged = 0;
@@ -181,6 +182,7 @@ StatusOr<std::string> Launch::Encode() const {
   WriteStrings(&w, collect);
   w.U8(job_dir ? 1 : 0);
   w.I32(stdin_rank);
+  if (!arch.empty()) w.Str(arch);
   return Done(kType, std::move(p));
 }
 
@@ -221,6 +223,7 @@ StatusOr<Launch> Launch::Decode(const std::string& payload) {
   m.job_dir = job_dir == 1;
   m.stdin_rank = r.I32("stdin_rank");
   if (r.ok() && m.stdin_rank < kStdinAll) r.Fail("stdin_rank", "not a rank, -1 or -2");
+  if (r.ok() && r.remaining() > 0) m.arch = r.Str("arch", kMaxArchName);
   if (r.ok() && m.argv.empty()) r.Fail("argv", "empty");
   ZMPI_RETURN_IF_ERROR(r.Finish());
   return m;
@@ -230,7 +233,7 @@ bool Launch::operator==(const Launch& o) const {
   return job_id == o.job_id && world_size == o.world_size && ranks == o.ranks && argv == o.argv &&
          env == o.env && executable == o.executable && exe_hash == o.exe_hash &&
          exe_size == o.exe_size && cwd == o.cwd && stage == o.stage && collect == o.collect &&
-         job_dir == o.job_dir && stdin_rank == o.stdin_rank;
+         job_dir == o.job_dir && stdin_rank == o.stdin_rank && arch == o.arch;
 }
 
 StatusOr<std::string> LaunchReply::Encode() const {

@@ -87,6 +87,9 @@ struct Launch {
   static constexpr int32_t kStdinNone = -1;
   static constexpr int32_t kStdinAll = -2;
   int32_t stdin_rank = kStdinNone;
+  // The architecture of this host as zrun saw it in the agent's announcement, which chose the
+  // program above ("" from an older zrun). Encoded after stdin_rank and optional, so older peers agree.
+  std::string arch;
   ZMPI_PROTO_MESSAGE(Launch);
 };
 

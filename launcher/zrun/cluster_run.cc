@@ -18,6 +18,7 @@
 #include "launcher/agent/job_dir.h"
 #include "launcher/agent/net_iface.h"
 #include "launcher/agent/plan_spec.h"
+#include "launcher/agent/program_arch.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/zrun/agent_connector.h"
 #include "launcher/zrun/launch_request.h"
@@ -144,7 +145,21 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
     for (const agent::RankSlot& slot : plan.RanksOn(static_cast<int>(i))) {
       ranks_.back().push_back(slot.rank);
     }
-    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch, MakeLaunch(common, plan, static_cast<int>(i), hosts_[i].here));
+    // Each host gets the program of its architecture: ./model, ./model.<arch> beside it, or
+    // --program ARCH=PATH; none is one line naming the host (agent/program_arch.h).
+    Host& h = hosts_[i];
+    const std::string arch = agent::CanonicalArch(h.agent.arch);
+    h.program = program_;
+    if (program_.here && !arch.empty() && arch != "?") {
+      ZMPI_ASSIGN_OR_RETURN(std::string path, agent::ProgramForArch(program_.path, arch,
+                                                                    options_.programs,
+                                                                    h.agent.name));
+      if (path != program_.path) h.program = DescribeProgram(path);
+    }
+    common.program = h.program;
+    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch,
+                          MakeLaunch(common, plan, static_cast<int>(i), hosts_[i].here));
+    if (arch != "?") launch.arch = arch;
     if (!hosts_[i].here && !options_.collect.empty()) {
       hosts_[i].collected = std::make_unique<CollectSink>(cwd_, hosts_[i].agent.name);
     }
@@ -258,9 +273,9 @@ void ClusterRun::SendWanted(int host, const proto::LaunchReply& reply) {
   Host& h = hosts_[host];
   Status sent = OkStatus();
   if (reply.need_executable) {
-    sent = SendProgram(h.link.get(), job_id_, program_);
-    ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", program_.path.c_str(),
-             static_cast<unsigned long long>(program_.size), h.agent.name.c_str());
+    sent = SendProgram(h.link.get(), job_id_, h.program);
+    ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", h.program.path.c_str(),
+             static_cast<unsigned long long>(h.program.size), h.agent.name.c_str());
     if (!sent.ok()) {
       Fail(1, "cannot send the program to " + h.agent.name + ": " + sent.message());
       return;

@@ -53,6 +53,7 @@ class ClusterRun {
     int status = 0;
     bool here = false;     // the agent runs on this host (its ranks work in our directory)
     std::unique_ptr<CollectSink> collected;  // files it sends back (--collect)
+    ProgramInfo program;  // what this host runs: per architecture (agent/program_arch.h)
   };
 
   Status LoadKey();

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "launcher/agent/program_arch.h"
+
 namespace zmpi::launcher::zrun {
 
 namespace {
@@ -11,7 +13,7 @@ enum class Id {
   kRanks, kBind, kReport, kTimeout, kStartupTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
   kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal, kOversubscribe,
   kMpichBinaries, kPpn, kWdir, kGenvList, kVersion, kStdin, kStage, kCollect, kSharedFs,
-  kDoctor
+  kDoctor, kProgram
 };
 
 struct Spec {
@@ -56,6 +58,8 @@ constexpr Spec kSpecs[] = {
     {{"--doctor", nullptr}, Id::kDoctor, false},
     {{"-genvall", "-envall", nullptr}, Id::kIgnore, false},  // the ranks get zrun's environment
     {{"--allow-run-as-root", "-allow-run-as-root", nullptr}, Id::kIgnore, false},
+    // The program for hosts of another architecture (ARCH=PATH); see agent/program_arch.h.
+    {{"--program", nullptr}, Id::kProgram, true},
 };
 
 const Spec* FindSpec(const std::string& name) {
@@ -110,6 +114,8 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
                      name.c_str(), value.c_str());
       }
       return OkStatus();
+    case Id::kProgram:
+      return agent::AddProgramOverride(value, &o->programs);
     case Id::kExport:
       if (value.empty() || value[0] == '=') {
         return Error(Code::kArg, "%s wants VAR or VAR=VALUE, not '%s'", name.c_str(),

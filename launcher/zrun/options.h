@@ -3,6 +3,7 @@
 #ifndef ZMPI_LAUNCHER_ZRUN_OPTIONS_H_
 #define ZMPI_LAUNCHER_ZRUN_OPTIONS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct Options {
   // complete this long after the first host's ranks reached it. 0 = no limit.
   int startup_timeout_seconds = 60;
   std::vector<std::string> env_specs;  // "VAR" or "VAR=VAL", in order
+  // --program ARCH=PATH: the program for hosts of that (canonical) architecture.
+  std::map<std::string, std::string> programs;
   bool tag_output = false;
   bool help = false;
   bool help_env = false;

@@ -14,9 +14,11 @@
 #include "common/contract.h"
 #include "common/log.h"
 #include "launcher/agent/plan_spec.h"
+#include "launcher/agent/program_arch.h"
 #include "launcher/agent/program_cache.h"
 #include "launcher/agent/shm_cleaner.h"
 #include "launcher/agent/spawner.h"
+#include "launcher/discovery/agent_info.h"
 
 namespace zmpi::launcher::zrund {
 
@@ -81,7 +83,15 @@ Status AgentJob::Prepare() {
   env.UnsetPrefixes(kScrubbedPrefixes);
   env.Set("PMIX_MCA_gds", "hash");  // ~10x faster client init (CLUSTER-TESTS.md)
   base_env_ = env;
-  return FindProgram();
+  ZMPI_RETURN_IF_ERROR(FindProgram());
+  // A program of another architecture would fail in every rank with "Exec format error":
+  // refuse it here, once, naming the program and this host.
+  const std::string here = discovery::LocalArch();
+  if (!launch_.arch.empty() && agent::CanonicalArch(launch_.arch) != here) {
+    return Error(Code::kArg, "zrun chose the program for %s, but host %s is %s",
+                 launch_.arch.c_str(), context_.host.c_str(), here.c_str());
+  }
+  return agent::CheckProgramRunsHere(program_, here, context_.host);
 }
 
 Status AgentJob::FindProgram() {

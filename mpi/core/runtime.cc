@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "mpi/core/comm_ops.h"
 #include "mpi/core/context_agreement.h"
+#include "mpi/core/data_model.h"
 #include "mpi/core/object_attributes.h"
 #include "transport/ofi/endpoint.h"
 #include "transport/self/endpoint.h"
@@ -165,7 +166,15 @@ Status Runtime::StartTransports() {
     ofi = engine_->AddEndpoint(std::move(endpoint));
     ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kOfiAddressKey, ofi->Address()));
   }
+  // Ranks of another architecture are fine as long as the bytes mean the same: checked
+  // against rank 0 (one lookup per rank; all equal to rank 0 means all equal).
+  const std::string model = LocalDataModel();
+  if (size > 1) ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kDataModelKey, model));
   ZMPI_RETURN_IF_ERROR(bootstrap_->Exchange());
+  if (size > 1 && me != 0) {
+    ZMPI_ASSIGN_OR_RETURN(std::string root_model, bootstrap_->Get(0, contract::kDataModelKey));
+    ZMPI_RETURN_IF_ERROR(CompatibleDataModels(me, model, 0, root_model));
+  }
   struct Wiring {
     transport::Endpoint* endpoint;
     const std::vector<int>* peers;

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "common/check.h"
+#include "common/cpu_relax.h"
 #include "mpi/include/mpi.h"
 
 namespace zmpi::core {
@@ -19,14 +20,6 @@ int depth = 0;
 
 std::atomic<bool> main_known{false};
 pthread_t main_thread{};
-
-inline void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#endif
-}
 
 double Now() {
   timespec ts;

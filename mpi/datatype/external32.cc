@@ -1,5 +1,6 @@
 #include "mpi/datatype/external32.h"
 
+#include <cfloat>
 #include <cstring>
 
 #include "mpi/include/mpi.h"
@@ -140,7 +141,17 @@ void IntIn(const unsigned char* in, int ext, unsigned char* out, int n, bool is_
   memcpy(out, &v, static_cast<size_t>(n));
 }
 
-// x87 80-bit extended (in a 16-byte long double) <-> IEEE binary128, big-endian.
+// long double <-> IEEE binary128, big-endian. Where long double is binary128 already
+// (aarch64 and riscv64 Linux: LDBL_MANT_DIG 113) only the byte order changes; otherwise it is
+// x87 80-bit extended in 16 bytes (x86-64).
+#if LDBL_MANT_DIG == 113
+void LongDoubleOut(const unsigned char* in, unsigned char* out) {
+  for (int i = 0; i < 16; ++i) out[i] = in[15 - i];
+}
+void LongDoubleIn(const unsigned char* in, unsigned char* out) {
+  for (int i = 0; i < 16; ++i) out[i] = in[15 - i];
+}
+#else
 void LongDoubleOut(const unsigned char* in, unsigned char* out) {
   uint64_t mant;
   uint16_t se;
@@ -169,6 +180,7 @@ void LongDoubleIn(const unsigned char* in, unsigned char* out) {
   memcpy(out, &mant, 8);
   memcpy(out + 8, &se, 2);
 }
+#endif
 
 void FieldOut(const Field& f, const unsigned char* in, unsigned char* out) {
   switch (f.kind) {

@@ -1,9 +1,15 @@
 #!/bin/sh
 # Checks zmpi's compiler wrappers and pkg-config files, in the build tree and in an install tree.
 # Needs only the wrappers and the header, not the library.
-#   check_wrapper.sh CMAKE BUILD_DIR SOURCE_DIR [PKG_CONFIG]
+#   check_wrapper.sh CMAKE BUILD_DIR SOURCE_DIR PKG_CONFIG CC CXX [FC]
+# CC, CXX and FC are the compilers the build used: the wrappers' defaults.
 set -u
-cmake=$1 build=$2 src=$3 pkg_config=${4:-}
+cmake=$1 build=$2 src=$3 pkg_config=${4:-} cc=$5 cxx=$6 fc=${7:-}
+# The compilers as grep -E patterns.
+re() { printf '%s' "$1" | sed 's/[].[^$()*+?{}|\\]/\\&/g'; }
+cc_re=$(re "$cc") cxx_re=$(re "$cxx")
+# The variables MPICH's and Open MPI's wrappers read would change every answer below.
+unset ZMPI_CC ZMPI_CXX ZMPI_FC MPICH_CC MPICH_CXX MPICH_FC OMPI_CC OMPI_CXX OMPI_FC
 passed=0 failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/zmpi-compat.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -27,18 +33,29 @@ check_tree() {
   [ -f "$prefix/include/mpi.h" ] && pass "$tree: include/mpi.h exists" || fail "$tree: no mpi.h"
 
   show=$("$mpicc" -show)
-  expect "$tree: -show names our include dir first" "$show" "^cc -I$prefix/include( |\$)"
+  expect "$tree: -show names our include dir first" "$show" "^$cc_re -I$prefix/include( |\$)"
   reject "$tree: -show names no other MPI" "$show" "openmpi|mpich|/usr/include"
   # Our -L and rpath before the user's arguments (a user's -L cannot shadow our libmpi.so),
   # -lmpi after the user's objects.
   expect "$tree: link puts our -L first, -lmpi last" \
     "$("$mpicc" -show x.c -o x -L/usr/lib/x86_64-linux-gnu)" \
-    "^cc -I$prefix/include -L$libdir -Wl,-rpath,$libdir x\\.c -o x -L/usr/lib/x86_64-linux-gnu -lmpi\$"
+    "^$cc_re -I$prefix/include -L$libdir -Wl,-rpath,$libdir x\\.c -o x -L/usr/lib/x86_64-linux-gnu -lmpi\$"
   for flag in -c -E -S -M -MM; do
     reject "$tree: $flag adds no link flags" "$("$mpicc" -show "$flag" x.c)" "-lmpi|-L|rpath"
   done
-  expect "$tree: mpicxx uses c++" "$("$mpicxx" -show -c x.cc)" "^c\\+\\+ -I$prefix/include -c x\\.cc\$"
+  expect "$tree: mpicxx uses the build's C++ compiler" "$("$mpicxx" -show -c x.cc)" "^$cxx_re -I$prefix/include -c x\\.cc\$"
   expect "$tree: ZMPI_CC overrides" "$(ZMPI_CC='gcc -DX' "$mpicc" -show -c x.c)" "^gcc -DX -I"
+  # MPICH's and Open MPI's variables, in that order after ours.
+  expect "$tree: MPICH_CC overrides" "$(MPICH_CC=clang "$mpicc" -show -c x.c)" "^clang -I"
+  expect "$tree: OMPI_CC overrides" "$(OMPI_CC=tcc "$mpicc" -show -c x.c)" "^tcc -I"
+  expect "$tree: ZMPI_CC beats MPICH_CC and OMPI_CC" \
+    "$(ZMPI_CC=gcc MPICH_CC=clang OMPI_CC=tcc "$mpicc" -show -c x.c)" "^gcc -I"
+  expect "$tree: MPICH_CC beats OMPI_CC" "$(MPICH_CC=clang OMPI_CC=tcc "$mpicc" -show -c x.c)" \
+    "^clang -I"
+  expect "$tree: MPICH_CXX overrides" "$(MPICH_CXX=clang++ "$mpicxx" -show -c x.cc)" "^clang\\+\\+ -I"
+  expect "$tree: OMPI_CXX overrides" "$(OMPI_CXX=g++-12 "$mpicxx" -show -c x.cc)" "^g\\+\\+-12 -I"
+  expect "$tree: mpicc -showme:command is the build's compiler" "$("$mpicc" -showme:command)" \
+    "^$cc_re\$"
   expect "$tree: arguments are quoted" "$("$mpicc" -show -c 'a b.c')" "'a b\\.c'"
   expect "$tree: -showme:compile" "$("$mpicc" -showme:compile)" "^-I$prefix/include\$"
   expect "$tree: -showme:link" "$("$mpicc" -showme:link)" "^$link_flags\$"
@@ -48,12 +65,12 @@ check_tree() {
   expect "$tree: --showme:incdirs" "$("$mpicc" --showme:incdirs)" "^$prefix/include\$"
   expect "$tree: --showme:libdirs" "$("$mpicc" --showme:libdirs)" "^$libdir\$"
   expect "$tree: --showme:libs" "$("$mpicc" --showme:libs)" "^mpi\$"
-  expect "$tree: --showme:command" "$("$mpicxx" --showme:command)" "^c\\+\\+\$"
+  expect "$tree: --showme:command" "$("$mpicxx" --showme:command)" "^$cxx_re\$"
   expect "$tree: --showme:version" "$("$mpicc" --showme:version)" \
     "^mpicc: zmpi [0-9]+\\.[0-9]+\\.[0-9]+ "
-  expect "$tree: --showme alone" "$("$mpicc" --showme -c x.c)" "^cc -I$prefix/include -c x\\.c\$"
-  expect "$tree: -compile_info" "$("$mpicc" -compile_info)" "^cc -I$prefix/include\$"
-  expect "$tree: -link_info" "$("$mpicc" -link_info)" "^cc -I$prefix/include $link_flags\$"
+  expect "$tree: --showme alone" "$("$mpicc" --showme -c x.c)" "^$cc_re -I$prefix/include -c x\\.c\$"
+  expect "$tree: -compile_info" "$("$mpicc" -compile_info)" "^$cc_re -I$prefix/include\$"
+  expect "$tree: -link_info" "$("$mpicc" -link_info)" "^$cc_re -I$prefix/include $link_flags\$"
   if "$mpicc" --showme:bogus >"$tmp/log" 2>&1; then
     fail "$tree: --showme:bogus accepted"
   else
@@ -62,11 +79,11 @@ check_tree() {
   # --version and -v alone: our line first, then the compiler's own answer.
   version=$("$mpicc" --version)
   expect "$tree: --version names zmpi" "$(printf '%s\n' "$version" | head -n 1)" \
-    "^mpicc: zmpi [0-9.]+ \\(MPI 4\\.0, MPICH ABI\\), compiler: cc\$"
+    "^mpicc: zmpi [0-9.]+ \\(MPI 4\\.0, MPICH ABI\\), compiler: $cc_re\$"
   expect "$tree: --version shows the compiler's" "$(printf '%s\n' "$version" | sed -n 2p)" "."
   expect "$tree: -v alone names zmpi" "$("$mpicc" -v 2>/dev/null | head -n 1)" "^mpicc: zmpi "
   expect "$tree: -v with a file is the compiler's verbose flag" "$("$mpicc" -show -v -c x.c)" \
-    "^cc -I$prefix/include -v -c x\\.c\$"
+    "^$cc_re -I$prefix/include -v -c x\\.c\$"
 
   # A decoy mpi.h on every implicit include path must lose against ours.
   if (CPATH=$tmp/decoy C_INCLUDE_PATH=$tmp/decoy CPLUS_INCLUDE_PATH=$tmp/decoy \
@@ -102,6 +119,11 @@ check_tree() {
     expect "$tree: mpifort --showme:libs" "$("$prefix/bin/mpifort" --showme:libs)" "^mpifort mpi\$"
     expect "$tree: ZMPI_FC overrides" "$(ZMPI_FC=f95 "$prefix/bin/mpifort" -show -c x.f)" \
       "^f95 -I$prefix/include -c x\\.f\$"
+    expect "$tree: MPICH_FC overrides" "$(MPICH_FC=flang "$prefix/bin/mpifort" -show -c x.f)" \
+      "^flang -I"
+    expect "$tree: OMPI_FC overrides" "$(OMPI_FC=ifx "$prefix/bin/mpif90" -show -c x.f)" "^ifx -I"
+    [ -z "$fc" ] || expect "$tree: mpifort uses the build's Fortran compiler" \
+      "$("$prefix/bin/mpifort" -showme:command)" "^$(re "$fc")\$"
     if [ -n "$pkg_config" ]; then
       expect "$tree: pkg-config mpi-fort" \
         "$(PKG_CONFIG_PATH=$libdir/pkgconfig "$pkg_config" --cflags --libs mpi-fort)" \

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
+#include "common/cpu_relax.h"
+
 namespace zmpi::transport::shm {
 namespace {
 
 constexpr uint64_t kChunkMask = 0xffffffffu;
-
-inline void CpuRelax() { __builtin_ia32_pause(); }
 
 uint64_t NowNs() {
   timespec ts;
@@ -23,7 +23,7 @@ uint64_t NowNs() {
 size_t CopyAssist::ChunkFor(size_t len) {
   // Enough chunks that the two sides finish close together, few enough that syscall and
   // claim costs stay small next to the copy.
-  return std::max(size_t{32} << 10, RoundUp(len / 16, kPageSize));
+  return std::max(size_t{32} << 10, RoundUp(len / 16, Geometry::Host().page));
 }
 
 bool CopyAssist::NextReadAssisted() const {

@@ -52,10 +52,10 @@ bool ParseAddress(const std::string& text, ParsedAddress* out) {
 
 // Where the parts of a segment's header are for `n` local ranks (shm_format.h).
 struct HeaderLayout {
-  explicit HeaderLayout(size_t n)
-      : offers(RoundUp(kRanksOffset + n * sizeof(int32_t), kCacheLine)),
-        assist(RoundUp(offers + n * sizeof(uint64_t), kAssistStride)),
-        ring_area(RoundUp(assist + n * kAssistStride, kPageSize)) {}
+  explicit HeaderLayout(size_t n, const Geometry& g = Geometry::Host())
+      : offers(RoundUp(g.ranks + n * sizeof(int32_t), g.line)),
+        assist(RoundUp(offers + n * sizeof(uint64_t), g.assist_stride)),
+        ring_area(RoundUp(assist + n * g.assist_stride, g.page)) {}
   size_t offers;
   size_t assist;
   size_t ring_area;
@@ -143,10 +143,11 @@ class ShmEndpoint final : public Endpoint {
     return reinterpret_cast<std::atomic<uint64_t>*>(seg.data() + layout_.offers);
   }
   Doorbell* DoorbellOf(const Segment& seg) const {
-    return reinterpret_cast<Doorbell*>(seg.data() + kDoorbellOffset);
+    return reinterpret_cast<Doorbell*>(seg.data() + Geometry::Host().doorbell);
   }
   AssistControl* AssistOf(const Segment& seg, size_t index) const {
-    return reinterpret_cast<AssistControl*>(seg.data() + layout_.assist + index * kAssistStride);
+    return reinterpret_cast<AssistControl*>(seg.data() + layout_.assist +
+                                            index * Geometry::Host().assist_stride);
   }
 
   [[gnu::cold, gnu::noinline]] StatusOr<SendResult> SendSlow(Peer& peer, const Frame& frame);
@@ -185,7 +186,8 @@ Status ShmEndpoint::Init() {
   growth_left_ = options_.host_ring_budget / n;
   // Virtual size: one first ring per local rank (itself included) plus the growth budget.
   // The object is sparse: only what Reserve allocates uses memory.
-  const size_t size = layout_.ring_area + n * first_ring + RoundUp(growth_left_, kPageSize);
+  const Geometry& g = Geometry::Host();
+  const size_t size = layout_.ring_area + n * first_ring + RoundUp(growth_left_, g.page);
   std::string name = options_.name_prefix;
   if (name.empty() || name[0] != '/') name.insert(0, "/");
   name += "shm-" + std::to_string(options_.my_rank);
@@ -205,8 +207,10 @@ Status ShmEndpoint::Init() {
   h->ring_area_offset = layout_.ring_area;
   h->owner_pid = getpid();
   h->probe_value = probe_value_;
+  h->line = static_cast<uint32_t>(g.line);
+  h->page = static_cast<uint32_t>(g.page);
   std::copy(options_.local_ranks.begin(), options_.local_ranks.end(),
-            reinterpret_cast<int32_t*>(segment_->data() + kRanksOffset));
+            reinterpret_cast<int32_t*>(segment_->data() + g.ranks));
   doorbell_ = DoorbellOf(*segment_);
   return OkStatus();
 }
@@ -285,6 +289,13 @@ Status ShmEndpoint::CheckPeerHeader(const Peer& peer) const {
     return Error(Code::kOther, "shm: %s is not a zmpi segment of version %u", seg.name().c_str(),
                  kSegmentVersion);
   }
+  const Geometry& g = Geometry::Host();
+  if (h->line != g.line || h->page != g.page) {
+    return Error(Code::kOther,
+                 "shm: %s was laid out for %u-byte cache lines and %u-byte pages, this process "
+                 "uses %zu and %zu (another architecture on this host?)",
+                 seg.name().c_str(), h->line, h->page, g.line, g.page);
+  }
   if (h->owner_rank != peer.rank || h->owner_pid != peer.address.pid) {
     return Error(Code::kOther, "shm: %s belongs to rank %d pid %lld, expected rank %d pid %d",
                  seg.name().c_str(), h->owner_rank, static_cast<long long>(h->owner_pid), peer.rank,
@@ -302,7 +313,7 @@ Status ShmEndpoint::CheckPeerHeader(const Peer& peer) const {
       h->assist_offset != layout_.assist || h->ring_area_offset != layout_.ring_area ||
       seg.size() < layout_.ring_area ||
       !std::equal(options_.local_ranks.begin(), options_.local_ranks.end(),
-                  reinterpret_cast<const int32_t*>(seg.data() + kRanksOffset))) {
+                  reinterpret_cast<const int32_t*>(seg.data() + Geometry::Host().ranks))) {
     return Error(Code::kOther, "shm: %s lists other local ranks than this rank does",
                  seg.name().c_str());
   }
@@ -434,7 +445,8 @@ Status ShmEndpoint::AnswerDoorbell() {
       const uint64_t offer = offers[peer.index].load(std::memory_order_acquire);
       if (offer == 0) continue;
       ZMPI_RETURN_IF_ERROR(Contact(peer));
-      ZMPI_RETURN_IF_ERROR(AttachIn(peer, offer & ~(kPageSize - 1), uint64_t{1} << (offer & 31)));
+      ZMPI_RETURN_IF_ERROR(
+          AttachIn(peer, offer & ~kOfferSlotsMask, uint64_t{1} << (offer & kOfferSlotsMask)));
       polled_.push_back(&peer);
     }
   }
@@ -446,7 +458,7 @@ Status ShmEndpoint::AnswerDoorbell() {
 Status ShmEndpoint::AttachIn(Peer& peer, uint64_t offset, uint64_t slots) {
   const size_t bytes = Ring::BytesFor(slots, options_.slot_size);
   if (slots > options_.ring_slots || !Ring::ValidGeometry(slots, options_.slot_size) ||
-      offset < layout_.ring_area || offset % kPageSize != 0 ||
+      offset < layout_.ring_area || offset % Geometry::Host().page != 0 ||
       offset + bytes > peer.segment->size()) {
     return Error(Code::kIntern, "shm: rank %d offered a ring of %llu slots at %llu outside %s",
                  peer.rank, static_cast<unsigned long long>(slots),

@@ -2,12 +2,20 @@
 
 #include <cstring>
 
+#include "common/platform/memory_sizes.h"
+
 namespace zmpi::transport::shm {
+
+const Geometry& Geometry::Host() {
+  static const Geometry host = For(platform::CacheLineSize(), platform::PageSize());
+  return host;
+}
 
 RingControl Ring::detached_control_{};
 
 size_t Ring::BytesFor(size_t slots, size_t slot_size) {
-  return RoundUp(kRingControlBytes + slots * slot_size, kPageSize);
+  const Geometry& g = Geometry::Host();
+  return RoundUp(g.ring_control + slots * slot_size, g.page);
 }
 
 bool Ring::ValidGeometry(size_t slots, size_t slot_size) {
@@ -17,7 +25,7 @@ bool Ring::ValidGeometry(size_t slots, size_t slot_size) {
 
 Ring::Ring(void* base, size_t slots, size_t slot_size)
     : control_(static_cast<RingControl*>(base)),
-      slots_(static_cast<char*>(base) + kRingControlBytes),
+      slots_(static_cast<char*>(base) + Geometry::Host().ring_control),
       mask_(slots - 1),
       limit_(slots),
       slot_size_(slot_size),

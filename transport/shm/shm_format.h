@@ -4,19 +4,22 @@
 // header and the rings its owner has created take memory. The owner is the only producer of
 // every ring in its segment; ring i is read by exactly one other rank (or by the owner itself).
 //
+// Offsets below are in cache lines (L: Geometry::line, 64 or more, read at run time) and
+// pages (Geometry::page); the header records both.
 //   offset 0                      SegmentHeader
-//   offset 64                     Doorbell (own cache line): peers bump `rings` after offering
+//   offset 1 L                    Doorbell (own cache line): peers bump `rings` after offering
 //                                 a ring and `reads` after posting a cooperative Read
-//   offset 128                    int32 ranks[num_ranks] (sorted world ranks on this host)
+//   offset 2 L                    int32 ranks[num_ranks] (sorted world ranks on this host)
 //   offers_offset                 atomic uint64 offers[num_ranks]: offers[i] != 0 means local
 //                                 rank i created a ring for the owner (Offer below), in its own
 //                                 segment; written once per pair
-//   assist_offset                 AssistControl assist[num_ranks], kAssistStride apart:
+//   assist_offset                 AssistControl assist[num_ranks], 2 L apart:
 //                                 assist[i] carries local rank i's cooperative Reads of the
 //                                 owner's memory (copy_assist.h)
 //   ring_area_offset ...          rings, page aligned, allocated by the owner as it needs them:
-//       0                         RingControl: tail (consumer -> producer), own cache lines
-//       kRingControlBytes         slot[0 .. slots), slot_size bytes each
+//       0                         RingControl: tail (consumer -> producer), 4 L (its line and
+//                                 an unused one either side of the prefetcher's pairs)
+//       4 L                       slot[0 .. slots), slot_size bytes each
 //
 // A slot: SlotHeader (8 bytes), the frame header at offset 8, the payload right after the
 // header rounded up to 8 bytes. A 48-byte frame header with 8 bytes of payload fills exactly
@@ -26,7 +29,8 @@
 // the consumer waits for that value with acquire, so it never looks at the head index (no
 // second cache line per message). The consumer publishes tail (release) after it has finished
 // with a slot; the producer re-reads tail (acquire) only when its cached copy says the ring is
-// full. A stale slot from the previous lap carries a seq that differs by ring_slots.
+// full. A stale slot from the previous lap carries a seq that differs by ring_slots. Why each
+// ordering suffices on a weakly ordered CPU: docs/shm-format.md, "Memory ordering".
 //
 // Growth: a ring that may grow keeps its last slot for a switch record (header length
 // kSwitchMark, payload RingSwitch): "my next frames are in the ring at this offset of my
@@ -48,19 +52,31 @@
 namespace zmpi::transport::shm {
 
 inline constexpr uint32_t kSegmentMagic = 0x7a73686d;  // "zshm"
-inline constexpr uint32_t kSegmentVersion = 3;
+inline constexpr uint32_t kSegmentVersion = 4;  // 4: line and page in the header
 static_assert(kSegmentMagic == contract::kShmLockedMagic &&
                   kSegmentVersion >= contract::kShmLockedMinVersion,
               "segments follow the lock convention of common/contract.h");
+// The alignment the format's structures are declared with, and the smallest line spacing.
 inline constexpr size_t kCacheLine = 64;
-inline constexpr size_t kPageSize = 4096;
-// Each control line is followed by an unused one: the adjacent-line prefetcher must not drag
-// a neighbour along.
-inline constexpr size_t kRingControlBytes = 4 * kCacheLine;
-inline constexpr size_t kDoorbellOffset = 64;
-inline constexpr size_t kRanksOffset = 128;
-// AssistControl lines are two cache lines apart (the prefetcher pairs lines).
-inline constexpr size_t kAssistStride = 2 * kCacheLine;
+
+// Offsets and strides that depend on this host's cache line and page size, read at run time
+// (common/platform/memory_sizes.h): 64-byte lines and 4 KiB pages on x86-64; 64 or 128 and
+// 4, 16 or 64 KiB on aarch64. Every process of one host computes the same values; a segment
+// records `line` and `page` in its header and a peer with other values is refused (ranks of
+// another architecture on an emulated host talk over the network transport instead).
+struct Geometry {
+  size_t line;           // spacing of independently written words (>= kCacheLine, power of 2)
+  size_t page;           // rings and the ring area are page aligned (madvise needs it)
+  size_t ring_control;   // RingControl's lines at the start of a ring: 4 lines
+  size_t doorbell;       // offset of the Doorbell: 1 line
+  size_t ranks;          // offset of ranks[]: 2 lines
+  size_t assist_stride;  // AssistControl spacing: 2 lines
+  static Geometry For(size_t line, size_t page) {
+    return Geometry{line, page, 4 * line, line, 2 * line, 2 * line};
+  }
+  // This host's, read once.
+  static const Geometry& Host();
+};
 // Header length of a switch record (real frame headers are at most kMaxHeader bytes).
 inline constexpr size_t kSwitchMark = 255;
 // Payload lengths live in 24 bits of SlotHeader::lengths.
@@ -78,14 +94,15 @@ struct SegmentHeader {
   uint64_t ring_area_offset;  // page aligned; the segment's size bounds the area
   int64_t owner_pid;
   uint64_t probe_value;  // equals the word at the owner's probe address (single-copy check)
-  uint64_t reserved;
+  uint32_t line;         // Geometry::line of the owner's host
+  uint32_t page;         // Geometry::page of the owner's host
 };
 static_assert(sizeof(SegmentHeader) == 64, "SegmentHeader is part of the shm format");
 
 struct alignas(kCacheLine) RingControl {
   std::atomic<uint64_t> tail;  // frames the consumer has finished with
 };
-static_assert(sizeof(RingControl) <= kRingControlBytes, "RingControl must fit its lines");
+static_assert(sizeof(RingControl) <= 4 * kCacheLine, "RingControl must fit its lines");
 
 // The owner's Poll loads `any` and compares it with the last value it saw (one load of a quiet
 // line); only then does it look at what changed. Peers bump `rings` (after writing an offer)
@@ -97,7 +114,8 @@ struct alignas(kCacheLine) Doorbell {
 };
 
 // offers[i]: byte offset of the ring in local rank i's segment | log2(its slots) (< 32; the
-// offset is page aligned). 0: no ring yet.
+// offset is page aligned, so its low 5 bits are free whatever the page size). 0: no ring yet.
+inline constexpr uint64_t kOfferSlotsMask = 31;
 inline constexpr uint64_t MakeOffer(uint64_t offset, uint32_t log2_slots) {
   return offset | log2_slots;
 }
@@ -120,7 +138,7 @@ struct alignas(kCacheLine) AssistControl {
   std::atomic<uint32_t> failed;  // the owner could not write a chunk
 };
 static_assert(sizeof(AssistControl) == kCacheLine, "AssistControl is one cache line");
-static_assert(sizeof(AssistControl) <= kAssistStride, "layout");
+static_assert(sizeof(AssistControl) <= 2 * kCacheLine, "layout");
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "need address-free atomics");
 
 struct SlotHeader {

@@ -63,6 +63,9 @@ TEST(MessagesTest, RoundTripEveryType) {
   ExpectRoundTrip(a);
   ExpectRoundTrip(AuthOk());
   ExpectRoundTrip(SampleLaunch());
+  Launch with_arch = SampleLaunch();
+  with_arch.arch = "aarch64";
+  ExpectRoundTrip(with_arch);
   ExpectRoundTrip(LaunchReply{7, true, {}});
   ExpectRoundTrip(LaunchReply{7, false, {0, 3}});
   ExpectRoundTrip(FileChunk{7, "rsl.out.0001", 5000, 0644, 1000, 0, std::string(4000, 'r')});
@@ -77,6 +80,22 @@ TEST(MessagesTest, RoundTripEveryType) {
   ExpectRoundTrip(JobEnd{7, EndReason::kRankFailed, -1});
   ExpectRoundTrip(Ping{42});
   ExpectRoundTrip(ErrorMessage{12, "no such job"});
+}
+
+// Launch.arch is optional and last: a Launch without it (an older zrun's) decodes with "",
+// and one with it is the same bytes plus the string.
+TEST(MessagesTest, LaunchArchIsAnOptionalTail) {
+  Launch m = SampleLaunch();
+  StatusOr<std::string> old = m.Encode();
+  ASSERT_TRUE(old.ok());
+  m.arch = "aarch64";
+  StatusOr<std::string> now = m.Encode();
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->compare(0, old->size(), *old), 0);
+  EXPECT_EQ(Launch::Decode(*old)->arch, "");
+  EXPECT_EQ(Launch::Decode(*now)->arch, "aarch64");
+  m.arch = std::string(kMaxArchName + 1, 'a');
+  EXPECT_FALSE(m.Encode().ok());
 }
 
 TEST(MessagesTest, EncodeRefusesOverLimits) {

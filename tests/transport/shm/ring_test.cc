@@ -19,7 +19,7 @@ class RingMemory {
  public:
   static constexpr size_t kGuard = 4096;
   RingMemory(size_t slots, size_t slot_size) : bytes_(Ring::BytesFor(slots, slot_size)) {
-    mem_ = static_cast<char*>(aligned_alloc(kPageSize, bytes_ + kGuard));
+    mem_ = static_cast<char*>(aligned_alloc(Geometry::Host().page, RoundUp(bytes_ + kGuard, Geometry::Host().page)));
     memset(mem_, 0, bytes_);
     memset(mem_ + bytes_, 0xA5, kGuard);
   }
@@ -52,7 +52,7 @@ TEST(RingTest, Geometry) {
   EXPECT_FALSE(Ring::ValidGeometry(64, 64));      // too small for a header
   EXPECT_FALSE(Ring::ValidGeometry(64, 32 << 20));  // lengths field is 24 bits
   EXPECT_EQ(Ring::MaxPayloadFor(16384), 16384 - 72u);
-  EXPECT_EQ(Ring::BytesFor(64, 16384) % kPageSize, 0u);
+  EXPECT_EQ(Ring::BytesFor(64, 16384) % Geometry::Host().page, 0u);
 }
 
 TEST(RingTest, EmptyRingHasNothing) {
