@@ -49,6 +49,12 @@ HAND = {
     'MPI_Info_get_valuelen', 'MPI_Info_get_nthkey', 'MPI_Info_get_string',
     'MPI_Get_library_version', 'MPI_Pcontrol', 'MPI_Buffer_detach', 'MPI_Comm_get_attr',
     'MPI_Win_get_attr', 'MPI_Info_create_env', 'MPI_Comm_detach_buffer',
+    # fortran/keyval.c: Fortran copy/delete callbacks behind C trampolines, attribute values.
+    'MPI_Comm_create_keyval', 'MPI_Type_create_keyval', 'MPI_Win_create_keyval',
+    'MPI_Keyval_create', 'MPI_Comm_set_attr', 'MPI_Type_set_attr', 'MPI_Win_set_attr',
+    'MPI_Type_get_attr', 'MPI_Attr_get', 'MPI_Attr_put',
+    # fortran/callback.c: generalized requests, file error handlers; hand.c: n-th pset name.
+    'MPI_Grequest_start', 'MPI_File_create_errhandler', 'MPI_Session_get_nth_pset',
 }
 
 # Callback types whose C call passes every argument by reference, as a Fortran procedure with
@@ -57,8 +63,24 @@ HAND = {
 BY_REFERENCE_CALLBACKS = {'MPI_User_function', 'MPI_Comm_errhandler_function',
                           'MPI_Win_errhandler_function', 'MPI_Session_errhandler_function'}
 
-# Fortran-only routines (no C function), written by hand in mpi/fortran/hand.c.
-FORTRAN_ONLY = ('F_sync_reg',)
+# Fortran-only routines (no C function): MPI_F_SYNC_REG (hand.c) and the predefined attribute
+# and conversion callbacks that mpif.h declares EXTERNAL (callback.c), under MPICH's names.
+PREDEFINED_CALLBACKS = ('NULL_COPY_FN', 'NULL_DELETE_FN', 'DUP_FN', 'COMM_NULL_COPY_FN',
+                        'COMM_NULL_DELETE_FN', 'COMM_DUP_FN', 'TYPE_NULL_COPY_FN',
+                        'TYPE_NULL_DELETE_FN', 'TYPE_DUP_FN', 'WIN_NULL_COPY_FN',
+                        'WIN_NULL_DELETE_FN', 'WIN_DUP_FN', 'CONVERSION_FN_NULL')
+FORTRAN_ONLY = ('F_sync_reg',) + tuple(n.lower() for n in PREDEFINED_CALLBACKS)
+
+# Constants of Fortran type INTEGER(KIND=MPI_OFFSET_KIND) (MPI-4.1 names them so): an INTEGER
+# passed where an MPI_Offset argument is expected would be read with 4 garbage bytes.
+OFFSET_CONSTANTS = ('MPI_DISPLACEMENT_CURRENT',)
+
+# The external names of `use mpi_f08` (tools/gen-f08.py): MPICH's specific procedure names
+# (mpi_send_f08ts_, mpi_comm_rank_f08_, their _large forms and the pmpir_ ones), its module
+# procedures (__mpi_f08_*_MOD_*) and bind(C) objects (MPIR_F08_*). Version-script patterns.
+F08_EXPORTS = ('mpi_*_f08_', 'mpi_*_f08ts_', 'mpi_*_f08_large_', 'mpi_*_f08ts_large_',
+               'pmpir_*_f08_', 'pmpir_*_f08ts_', 'pmpir_*_f08_large_', 'pmpir_*_f08ts_large_',
+               '__mpi_f08_*_MOD_*', 'MPIR_F08_*')
 
 # Names (in C parameter lists) of void * parameters that are not choice buffers.
 RAW_POINTERS = {'baseptr'}
@@ -97,6 +119,21 @@ def parse_param(text):
 def convert(func, param):
     """Returns (fortran-side C parameter, C argument expression) for one parameter."""
     base, name, depth, const = parse_param(param)
+    if base == 'MPI_File':
+        # MPI_File is a pointer in C; Fortran holds MPI_File_c2f's integer (MPICH's ABI).
+        if depth == 0:
+            return 'MPI_Fint *%s' % name, 'MPI_File_f2c(*%s)' % name
+        if depth == 1:
+            return ('MPI_Fint *%s' % name, '&c_%s' % name,
+                    '  MPI_File c_%s = MPI_File_f2c(*%s);\n' % (name, name),
+                    '  *%s = MPI_File_c2f(c_%s);\n' % (name, name))
+    if base == 'char' and depth == 1 and not const:
+        # An output CHARACTER (e.g. a representation name): C writes a NUL-terminated string
+        # into a buffer large enough for any MPI name, Fortran gets it blank-padded.
+        return ('char *%s' % name, 'c_%s' % name,
+                '  char c_%s[ZF_MAX_STRING + 1] = "";\n' % name,
+                '  if (*ierror == MPI_SUCCESS) ZfStringOut(c_%s, %s, %s_len);\n'
+                % (name, name, name))
     if base == 'char' and depth == 1 and const:
         # An input CHARACTER: its hidden length comes after all arguments; the C call gets a
         # NUL-terminated copy without trailing blanks (ZF_STRING_IN in binding()).
@@ -139,49 +176,67 @@ def convert(func, param):
     raise Skip('parameter type %s%s' % (base, '*' * depth))
 
 
-def binding(row):
-    """Returns the C text of one binding (MPI_ and PMPI_ forms and their aliases) or raises Skip."""
-    if row.name.endswith('_c') or row.name.endswith('_f2c') or row.name.endswith('_c2f') or \
-            'f082' in row.name or '2f08' in row.name or row.name.startswith('MPI_Status_f'):
+def is_c_only(name):
+    return (name.endswith('_f2c') or name.endswith('_c2f') or 'f082' in name or
+            '2f08' in name or name.startswith('MPI_Status_f'))
+
+
+def binding(row, internal=False):
+    """Returns the C text of one binding (MPI_ and PMPI_ forms and their aliases) and the names
+    of its two functions, or raises Skip. internal: a large-count (_c) function, which only
+    `use mpi_f08` binds: two static functions zf_mpi_<name>_ and zf_pmpi_<name>_, no aliases."""
+    if is_c_only(row.name) or (row.name.endswith('_c') and not internal):
         raise Skip('no Fortran binding (C only)')
     if row.name in HAND:
         raise Skip('hand')
     if row.ret not in ('int', 'double', 'MPI_Aint'):
         raise Skip('return type %s' % row.ret)
     params = [] if row.params.strip() == 'void' else gen_api.split_top(row.params)
-    formals, actuals, strings = [], [], []
+    formals, actuals, strings, pre, post = [], [], [], [], []
     for p in params:
-        f, a = convert(row.name, p)
+        converted = convert(row.name, p)
+        f, a = converted[:2]
+        if len(converted) == 4:
+            pre.append(converted[2])
+            post.append(converted[3])
         formals.append(f)
         actuals.append(a)
-        if a.startswith('c_') and f.startswith('char *'):
-            strings.append(a[2:])
-    if strings and row.ret != 'int':
-        raise Skip('CHARACTER argument of a function')
+        if f.startswith('char *'):
+            strings.append(f[len('char *'):])
+    if (strings or pre) and row.ret != 'int':
+        raise Skip('CHARACTER or MPI_File argument of a function')
     if row.ret == 'int':
         formals.append('MPI_Fint *ierror')
     formals += ['size_t %s_len' % n for n in strings]
     ret = {'int': 'void', 'double': 'double', 'MPI_Aint': 'MPI_Aint'}[row.ret]
     out = []
+    names = []
     for prefix in ('MPI_', 'PMPI_'):
         cname = prefix + row.short
         lower = cname.lower()
-        sig = '%s %s_(%s)' % (ret, lower, ', '.join(formals) or 'void')
+        fname = ('zf_%s_' % lower) if internal else (lower + '_')
+        names.append(fname)
+        sig = '%s %s(%s)' % (ret, fname, ', '.join(formals) or 'void')
         call = '%s(%s)' % (cname, ', '.join(actuals))
         body = ('*ierror = %s;' % call) if row.ret == 'int' else ('return %s;' % call)
-        if strings:
-            dup = ''.join('  char *c_%s = ZfStringDup(%s, %s_len);\n' % (n, n, n)
-                          for n in strings)
-            ok = ' && '.join('c_%s' % n for n in strings)
-            free = ''.join('  free(c_%s);\n' % n for n in strings)
-            out.append('ZF_API %s {\n%s  if (%s) {\n    %s\n  } else {\n'
-                       '    *ierror = MPI_ERR_NO_MEM;\n  }\n%s}\n'
-                       % (sig, dup, ok, body, free))
+        # Input strings get a NUL-terminated copy (freed after the call); output strings
+        # (pre declares their buffer) are copied out after it (post).
+        dupped = [n for n in strings if not any('c_%s[' % n in x for x in pre)]
+        dup = ''.join('  char *c_%s = ZfStringDup(%s, %s_len);\n' % (n, n, n) for n in dupped)
+        head = 'static' if internal else 'ZF_API'
+        after = ''.join(post)
+        if dupped:
+            ok = ' && '.join('c_%s' % n for n in dupped)
+            free = ''.join('  free(c_%s);\n' % n for n in dupped)
+            out.append('%s %s {\n%s%s  if (%s) {\n    %s\n  } else {\n'
+                       '    *ierror = MPI_ERR_NO_MEM;\n  }\n%s%s}\n'
+                       % (head, sig, dup, ''.join(pre), ok, body, after, free))
         else:
-            out.append('ZF_API %s {\n  %s\n}\n' % (sig, body))
-        for alias in (lower, lower + '__', cname.upper()):
-            out.append('ZF_ALIAS(%s, %s_);\n' % (alias, lower))
-    return ''.join(out), [p + row.short for p in ('mpi_', 'pmpi_')]
+            out.append('%s %s {\n%s  %s\n%s}\n' % (head, sig, ''.join(pre), body, after))
+        if not internal:
+            for alias in (lower, lower + '__', cname.upper()):
+                out.append('ZF_ALIAS(%s, %s_);\n' % (alias, lower))
+    return ''.join(out), names
 
 
 def fortran_names(short):
@@ -242,6 +297,15 @@ def int32(value):
     return value - (1 << 32) if value & 0x80000000 else value
 
 
+def fortran_value(name, value):
+    """The Fortran value of an integer constant of mpi.h (MPICH's differences from C)."""
+    if name in FORTRAN_KEYVALS:
+        value += 1
+    elif name.startswith('MPI_MAX_') and name != 'MPI_MAX':
+        value -= 1  # string lengths: C counts the terminating NUL, Fortran has none
+    return value if name in OFFSET_CONSTANTS else int32(value)
+
+
 def mpif_h(constants):
     lines = ['! mpif.h: zmpi\'s Fortran constants (MPICH\'s Fortran ABI). Generated by',
              '! tools/gen-fortran.py from mpi/include/mpi.h; do not edit.',
@@ -265,12 +329,12 @@ def mpif_h(constants):
     for name, value in constants:
         if name in skip:
             continue
-        if name in FORTRAN_KEYVALS:
-            value += 1
-        elif name.startswith('MPI_MAX_') and name != 'MPI_MAX':
-            value -= 1  # string lengths: C counts the terminating NUL, Fortran has none
+        if name in OFFSET_CONSTANTS:
+            lines.append('       INTEGER(KIND=MPI_OFFSET_KIND) %s' % name)
+            lines.append('       PARAMETER (%s=%d)' % (name, value))
+            continue
         lines.append('       INTEGER %s' % name)
-        lines.append('       PARAMETER (%s=%d)' % (name, int32(value)))
+        lines.append('       PARAMETER (%s=%d)' % (name, fortran_value(name, value)))
     lines += [
         '! Special addresses: MPICH\'s COMMON blocks, so programs built',
         '! against either library pass the same objects.',
@@ -293,6 +357,8 @@ def mpif_h(constants):
         '       INTEGER*8 MPI_AINT_ADD, MPI_AINT_DIFF',
         '       EXTERNAL MPI_AINT_ADD, MPI_AINT_DIFF',
     ]
+    for i in range(0, len(PREDEFINED_CALLBACKS), 2):
+        lines.append('       EXTERNAL ' + ', '.join('MPI_' + n for n in PREDEFINED_CALLBACKS[i:i + 2]))
     return '\n'.join(lines) + '\n'
 
 
@@ -341,6 +407,7 @@ def generate(root):
     data = ['mpipriv1_', 'mpipriv2_', 'mpiprivc_', 'mpifcmb5_', 'mpifcmb9_']
     version_script = ('{\n  global:\n' +
                       ''.join('    %s;\n' % n for n in sorted(set(exported)) + data) +
+                      ''.join('    %s;\n' % n for n in F08_EXPORTS) +
                       '  local: *;\n};\n')
     return {
         'fortran_bindings.c': ''.join(parts),

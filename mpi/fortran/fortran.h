@@ -61,6 +61,10 @@ static inline int *ZF_WEIGHTS(MPI_Fint *w) {
   return w;
 }
 
+/* The longest name an MPI call writes into an output CHARACTER of a generated binding (every
+ * MPI_MAX_* string length of mpi.h is at most this, MPI_MAX_LIBRARY_VERSION_STRING aside). */
+#define ZF_MAX_STRING 1024
+
 /* CHARACTER helpers. ZfStringDup returns a malloc'd NUL-terminated copy of a Fortran string
  * without its trailing blanks (NULL when out of memory; free() it). ZfStringOut copies a C
  * string into a Fortran one of length len, blank-padded (truncated when longer). */

@@ -98,3 +98,33 @@ ZF_NAMES(info_create_env, INFO_CREATE_ENV);
  * assume BUF was read and written by an external call (MPI-4.1 19.1.17); nothing to do here. */
 ZF_API void mpi_f_sync_reg_(void *buf) { (void)buf; }
 ZF_NAMES(f_sync_reg, F_SYNC_REG);
+
+/* MPI_SESSION_GET_NTH_PSET(SESSION, INFO, N, PSET_LEN, PSET_NAME, IERROR): PSET_LEN = 0 asks
+ * for the length of the name; otherwise at most PSET_LEN characters (and no more than
+ * PSET_NAME holds) are returned, blank-padded. Fortran lengths count no terminating NUL, so
+ * PSET_LEN returns C's length - 1 (as the MPI_MAX_* lengths of mpif.h do). */
+ZF_API void mpi_session_get_nth_pset_(MPI_Fint *session, MPI_Fint *info, MPI_Fint *n,
+                                      MPI_Fint *pset_len, char *pset_name, MPI_Fint *ierror,
+                                      size_t len) {
+  int clen = 0;
+  *ierror = MPI_Session_get_nth_pset((MPI_Session)*session, (MPI_Info)*info, *n, &clen, NULL);
+  if (*ierror != MPI_SUCCESS) return;
+  if (*pset_len == 0) {
+    *pset_len = clen - 1;
+    return;
+  }
+  char *c = calloc(1, (size_t)clen);
+  if (c == NULL) {
+    *ierror = MPI_ERR_NO_MEM;
+    return;
+  }
+  *ierror = MPI_Session_get_nth_pset((MPI_Session)*session, (MPI_Info)*info, *n, &clen, c);
+  if (*ierror == MPI_SUCCESS) {
+    size_t want = (size_t)*pset_len < len ? (size_t)*pset_len : len;
+    if (strlen(c) > want) c[want] = '\0';
+    ZfStringOut(c, pset_name, len);
+    *pset_len = clen - 1;
+  }
+  free(c);
+}
+ZF_NAMES(session_get_nth_pset, SESSION_GET_NTH_PSET);
