@@ -38,6 +38,12 @@ _CALLBACK_INTERFACES = '''
       INTEGER :: len
       TYPE(MPI_Datatype) :: datatype
     END SUBROUTINE MPI_User_function
+    SUBROUTINE MPI_User_function_c(invec, inoutvec, len, datatype)
+      IMPORT :: C_PTR, MPI_COUNT_KIND, MPI_Datatype
+      TYPE(C_PTR), VALUE :: invec, inoutvec
+      INTEGER(KIND=MPI_COUNT_KIND) :: len
+      TYPE(MPI_Datatype) :: datatype
+    END SUBROUTINE MPI_User_function_c
 %(attr)s
 %(errh)s
     SUBROUTINE MPI_Grequest_query_function(extra_state, status, ierror)
@@ -110,7 +116,7 @@ CALLBACK_INTERFACES = _CALLBACK_INTERFACES % {
 }
 
 _CALLBACK_NAMES = ', &\n      '.join(
-    ['MPI_User_function'] +
+    ['MPI_User_function', 'MPI_User_function_c'] +
     ['MPI_%s_%s_attr_function' % (k, w) for k, _, _ in _KINDS for w in ('copy', 'delete')] +
     ['MPI_%s_errhandler_function' % k for k, _, _ in _ERRH_KINDS] +
     ['MPI_Grequest_%s_function' % w for w in ('query', 'free', 'cancel')] +

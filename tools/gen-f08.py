@@ -48,7 +48,7 @@ KINDS = {'MPI_Aint': 'MPI_ADDRESS_KIND', 'MPI_Offset': 'MPI_OFFSET_KIND',
 LOGICALS = {'flag', 'commute', 'reorder', 'periods', 'remain_dims', 'weighted'}
 # C callback types and their f08 abstract interfaces (f08_text.py).
 CALLBACKS = {t: t for t in (
-    'MPI_User_function', 'MPI_Comm_copy_attr_function', 'MPI_Comm_delete_attr_function',
+    'MPI_User_function', 'MPI_User_function_c', 'MPI_Comm_copy_attr_function', 'MPI_Comm_delete_attr_function',
     'MPI_Type_copy_attr_function', 'MPI_Type_delete_attr_function',
     'MPI_Win_copy_attr_function', 'MPI_Win_delete_attr_function',
     'MPI_Comm_errhandler_function', 'MPI_Win_errhandler_function',
@@ -111,6 +111,7 @@ for _kind, _obj in (('Comm', 'MPI_Comm comm'), ('Type', 'MPI_Datatype datatype')
         '*%s_delete_attr_fn, int *%s_keyval, MPI_Aint extra_state'
         % (_kind, _low, _kind, _low, _low))
 NO_IERROR = {'MPI_Pcontrol'}
+SEPARATE_C = {'MPI_Op_create_c', 'MPI_Register_datarep_c'}
 # f08 specifics written in C by hand (f08.c), not forwarded to mpif.h's binding.
 F08_HAND_C = {'MPI_Buffer_detach', 'MPI_Buffer_detach_c', 'MPI_Comm_detach_buffer',
               'MPI_Comm_detach_buffer_c'}
@@ -173,7 +174,11 @@ class Function:
 
     def __init__(self, row, params_text):
         self.row = row
-        self.large = row.name.endswith('_c')
+        # _c functions become _large overloads of the plain generic, but for those whose
+        # forms differ only in a procedure argument (no generic can tell them apart):
+        # MPI-4.1 names them MPI_<Name>_c in mpi_f08 too.
+        self.internal = row.name.endswith('_c')
+        self.large = self.internal and row.name not in SEPARATE_C
         self.generic = row.name[:-2] if self.large else row.name
         deferred = bool(DEFERRED.match(self.generic))
         params = [] if params_text.strip() in ('', 'void') else gen_api.split_top(params_text)
@@ -376,7 +381,7 @@ def wrappers(funcs):
 def target(f, pmpi):
     """The C function the shim calls: mpif.h's binding or the internal _c binding."""
     lower = f.row.name[4:].lower()
-    if f.large:
+    if f.internal:
         return 'zf_%smpi_%s_' % ('p' if pmpi else '', lower)
     return '%smpi_%s_' % ('p' if pmpi else '', lower)
 
@@ -396,6 +401,23 @@ def c_arg(p):
             'choice': 'zf_%s.addr'}.get(p.how, '%s') % p.name
 
 
+def typed_choices(f):
+    """{buffer: (count, datatype, count is MPI_Count)} for the choice buffers directly followed
+    by their own scalar count and datatype (f08.h: ZfChoiceInTyped)."""
+    out = {}
+    if f.generic.endswith('_init'):
+        return out  # a persistent request would outlive the datatype it was built with
+    for i, p in enumerate(f.params[:-2]):
+        count, datatype = f.params[i + 1], f.params[i + 2]
+        if p.how != 'choice' or not datatype.decl.startswith('TYPE(MPI_Datatype), INTENT(IN) ::'):
+            continue
+        if count.decl.startswith('INTEGER, INTENT(IN) ::'):
+            out[p.name] = (count.name, datatype.name, False)
+        elif count.decl.startswith('INTEGER(KIND=MPI_COUNT_KIND), INTENT(IN) ::'):
+            out[p.name] = (count.name, datatype.name, True)
+    return out
+
+
 def shim_c(f):
     """The C text of one f08 specific (non-choice: two exported functions) or choice shim."""
     chars = [p.name for p in f.params if p.how == 'char']
@@ -410,7 +432,7 @@ def shim_c(f):
     decls = ''
     for pmpi in (0, 1):
         fn = target(f, pmpi)
-        if not f.large:
+        if not f.internal:
             decls += '%s %s(%s);\n' % (ret, fn, ', '.join(
                 ['void *'] * len(f.params) + (['MPI_Fint *'] if f.ierror else []) +
                 ['size_t'] * len(chars)) or 'void')
@@ -429,12 +451,23 @@ def shim_c(f):
         return decls, ''.join(out)
     choices = [p for p in f.params if p.how == 'choice']
     deferred = 'ZF_CHOICE_DEFERRED' if DEFERRED.match(f.generic) else '0'
+    typed = typed_choices(f) if deferred != '0' else {}
+    for buf, (count, datatype, big) in typed.items():
+        i = [p.name for p in f.params].index(count)
+        forwards[i] = 'ZF_CHOICE_COUNT%s(zf_%s, %s)' % ('_BIG' if big else '', buf, count)
+        forwards[i + 1] = 'ZF_CHOICE_TYPE(zf_%s, %s)' % (buf, datatype)
     body = '  MPI_Fint zf_e = MPI_SUCCESS;\n'
     body += ''.join('  ZfChoice zf_%s = {0};\n' % p.name for p in choices)
     for i, p in enumerate(choices):
         flags = deferred if p.const else 'ZF_CHOICE_OUT | %s' % deferred
         cond = 'if (zf_e == MPI_SUCCESS) ' if i else ''
-        body += '  %szf_e = ZfChoiceIn(&zf_%s, %s, %s);\n' % (cond, p.name, p.name, flags)
+        if p.name in typed:
+            count, datatype, big = typed[p.name]
+            body += ('  %szf_e = ZfChoiceInTyped(&zf_%s, %s, %s, *(%s *)%s, *(MPI_Fint *)%s);\n'
+                     % (cond, p.name, p.name, flags, 'MPI_Count' if big else 'MPI_Fint', count,
+                        datatype))
+        else:
+            body += '  %szf_e = ZfChoiceIn(&zf_%s, %s, %s);\n' % (cond, p.name, p.name, flags)
     body += '  if (zf_e != MPI_SUCCESS) {\n    zf_e = %s;\n  } else if (*zf_pmpi) {\n' \
             '    %s(%s);\n  } else {\n    %s(%s);\n  }\n' % (
                 raise_call(f), target(f, 1), ', '.join(forwards), target(f, 0),

@@ -14,8 +14,10 @@ passed by reference, INTEGER ierror comes last, MPI_Status is INTEGER(MPI_STATUS
 layout, LOGICAL is gfortran's (.TRUE. = 1, so C ints pass unchanged), and MPI_BOTTOM, MPI_IN_PLACE,
 MPI_STATUS(ES)_IGNORE, MPI_UNWEIGHTED and MPI_WEIGHTS_EMPTY are recognised by the address of
 MPICH's COMMON blocks (mpipriv1_, mpipriv2_, mpifcmb5_, mpifcmb9_), which fortran/common.c
-defines. Functions with CHARACTER arguments or no argument list that maps one-to-one are written
-by hand in fortran/*.c and named in HAND below; functions with callbacks are left out (CALLBACK).
+defines. MPI_File handles are converted with MPI_File_f2c/c2f, output CHARACTER arguments are
+blank-padded. Functions with no argument list that maps one-to-one, or with callbacks that need
+C trampolines (keyvals, generalized requests, file error handlers), are written by hand in
+fortran/*.c and named in HAND below. tools/gen-f08.py builds `use mpi_f08` on this module.
 Python 3 standard library only.
 """
 
@@ -60,7 +62,8 @@ HAND = {
 # Callback types whose C call passes every argument by reference, as a Fortran procedure with
 # MPICH's Fortran interface expects (user ops: INVEC, INOUTVEC, LEN, DATATYPE; errhandlers:
 # object, error code): the Fortran procedure is registered as it is, without a trampoline.
-BY_REFERENCE_CALLBACKS = {'MPI_User_function', 'MPI_Comm_errhandler_function',
+BY_REFERENCE_CALLBACKS = {'MPI_User_function', 'MPI_User_function_c',
+                          'MPI_Comm_errhandler_function',
                           'MPI_Win_errhandler_function', 'MPI_Session_errhandler_function'}
 
 # Fortran-only routines (no C function): MPI_F_SYNC_REG (hand.c) and the predefined attribute

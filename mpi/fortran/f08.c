@@ -44,6 +44,7 @@ static void Copy(const CFI_cdesc_t *d, char *packed, int to_packed) {
 
 int ZfChoiceIn(ZfChoice *c, const CFI_cdesc_t *desc, int flags) {
   c->copy = NULL;
+  c->typed = 0;
   c->desc = desc;
   c->out = (flags & ZF_CHOICE_OUT) != 0;
   c->addr = desc->base_addr;
@@ -65,7 +66,44 @@ int ZfChoiceIn(ZfChoice *c, const CFI_cdesc_t *desc, int flags) {
   return MPI_SUCCESS;
 }
 
+int ZfChoiceInTyped(ZfChoice *c, const CFI_cdesc_t *desc, int flags, MPI_Count count,
+                    MPI_Fint datatype) {
+  int rc = ZfChoiceIn(c, desc, flags);
+  if (rc != MPI_ERR_BUFFER) return rc;
+  MPI_Aint lb = 0, extent = 0;
+  MPI_Datatype type = (MPI_Datatype)datatype;
+  if (MPI_Type_get_extent(type, &lb, &extent) != MPI_SUCCESS || lb != 0 ||
+      extent != (MPI_Aint)desc->elem_len || count != (MPI_Count)Elements(desc)) {
+    return MPI_ERR_BUFFER;
+  }
+  MPI_Datatype section = type;
+  for (int i = 0; i < desc->rank; i++) {
+    MPI_Datatype next = MPI_DATATYPE_NULL;
+    rc = MPI_Type_create_hvector((int)desc->dim[i].extent, 1, (MPI_Aint)desc->dim[i].sm, section,
+                                 &next);
+    if (section != type) MPI_Type_free(&section);
+    if (rc != MPI_SUCCESS) return rc;
+    section = next;
+  }
+  rc = MPI_Type_commit(&section);
+  if (rc != MPI_SUCCESS) {
+    MPI_Type_free(&section);
+    return rc;
+  }
+  c->addr = desc->base_addr;
+  c->typed = 1;
+  c->one = 1;
+  c->one_big = 1;
+  c->type = (MPI_Fint)section;
+  return MPI_SUCCESS;
+}
+
 void ZfChoiceDone(ZfChoice *c) {
+  if (c->typed) {
+    MPI_Datatype type = (MPI_Datatype)c->type;
+    MPI_Type_free(&type);
+    c->typed = 0;
+  }
   if (c->copy == NULL) return;
   if (c->out) Copy(c->desc, c->copy, 0);
   free(c->copy);

@@ -47,16 +47,30 @@ static inline void *ZF08_WEIGHTS(void *w) {
  * assumed-size dummy, a contiguous copy (copied in, and back after the call when the buffer
  * is written: ZF_CHOICE_OUT). Where the buffer outlives the call (non-blocking, persistent,
  * one-sided, attached buffers, windows: ZF_CHOICE_DEFERRED) a copy would be wrong, and MPI-4.1
- * 19.1.12 does not allow such arguments then: ZfChoiceIn returns MPI_ERR_BUFFER. */
+ * 19.1.12 does not allow such arguments then. ZfChoiceInTyped still serves the common case of
+ * a buffer followed by its own count and datatype, the count covering the whole section and
+ * the datatype one array element: the call gets the section's first element, count 1 and a
+ * datatype of nested hvectors over the section's strides (freed after the call, which MPI
+ * allows while the operation is pending). Anything else is MPI_ERR_BUFFER. */
 enum { ZF_CHOICE_OUT = 1, ZF_CHOICE_DEFERRED = 2 };
 typedef struct {
   void *addr; /* what the mpif.h binding gets */
   void *copy; /* the contiguous copy, or NULL */
   const CFI_cdesc_t *desc;
   int out;
+  int typed;         /* the call takes one and type instead of its count and datatype */
+  MPI_Fint one;      /* 1, as INTEGER ... */
+  MPI_Count one_big; /* ... and as INTEGER(KIND=MPI_COUNT_KIND) */
+  MPI_Fint type;     /* the section's datatype */
 } ZfChoice;
 int ZfChoiceIn(ZfChoice *c, const CFI_cdesc_t *desc, int flags);
+int ZfChoiceInTyped(ZfChoice *c, const CFI_cdesc_t *desc, int flags, MPI_Count count,
+                    MPI_Fint datatype);
 void ZfChoiceDone(ZfChoice *c);
+/* The count and datatype arguments the call gets (ZfChoiceInTyped). */
+#define ZF_CHOICE_COUNT(c, count) ((c).typed ? (void *)&(c).one : (void *)(count))
+#define ZF_CHOICE_COUNT_BIG(c, count) ((c).typed ? (void *)&(c).one_big : (void *)(count))
+#define ZF_CHOICE_TYPE(c, datatype) ((c).typed ? (void *)&(c).type : (void *)(datatype))
 
 /* Raise code on the error handler of the call's object (a Fortran handle) and return it. */
 int ZfRaiseComm(const MPI_Fint *comm, int code);

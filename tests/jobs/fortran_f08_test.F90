@@ -49,6 +49,19 @@ contains
     call c_f_pointer(inoutvec, b, [len])
     b = max(abs(a), abs(b))
   end subroutine max_abs
+
+  ! MPI_User_function_c (MPI_Op_create_c): the same with an MPI_COUNT_KIND length.
+  subroutine max_abs_c(invec, inoutvec, len, datatype)
+    use, intrinsic :: iso_c_binding, only: c_ptr, c_f_pointer
+    type(c_ptr), value :: invec, inoutvec
+    integer(kind=MPI_COUNT_KIND) :: len
+    type(MPI_Datatype) :: datatype
+    integer, pointer :: a(:), b(:)
+    if (datatype /= MPI_INTEGER) return
+    call c_f_pointer(invec, a, [len])
+    call c_f_pointer(inoutvec, b, [len])
+    b = max(abs(a), abs(b)) + 1000
+  end subroutine max_abs_c
 end module f08_test_callbacks
 
 program fortran_f08
@@ -151,6 +164,13 @@ program fortran_f08
   call check(jbuf(1) == 3 * (size - 1) .and. jbuf(2) == size - 1, 'Fortran user op')
   call MPI_Op_free(op)
   call check(op == MPI_OP_NULL, 'Op_free')
+#ifndef MPICH_MODULE
+  call MPI_Op_create_c(max_abs_c, .true., op)
+  call MPI_Reduce(ibuf, jbuf, 2, MPI_INTEGER, op, 0, MPI_COMM_WORLD)
+  if (rank == 0 .and. size > 1) call check(jbuf(1) >= 1000 + 3 .and. jbuf(2) >= 1000, &
+                                           'Op_create_c')
+  call MPI_Op_free(op)
+#endif
   jbuf = -1
   call MPI_Allgather(rank, 1, MPI_INTEGER, jbuf, 1, MPI_INTEGER, MPI_COMM_WORLD)
   call check(all(jbuf(1:size) == [(i, i = 0, size - 1)]), 'Allgather')
@@ -245,13 +265,22 @@ program fortran_f08
   call MPI_Send(ibuf, 1, MPI_DATATYPE_NULL, 0, 0, MPI_COMM_WORLD, ierr)
   call MPI_Error_class(ierr, eclass)
   call check(eclass == MPI_ERR_TYPE, 'MPI_ERR_TYPE')
+  ! Non-contiguous sections in non-blocking calls: a buffer with its own count (the whole
+  ! section) and datatype (one element) goes as a derived datatype over the section ...
+  grid = reshape([(i, i = 1, 12)], [3, 4]) + 100 * rank
+  rmat = -1.0
+  call MPI_Irecv(grid(3, :), 4, MPI_INTEGER, prev, 30, MPI_COMM_WORLD, reqs(1))
+  call MPI_Isend(grid(1, :), 4, MPI_INTEGER, next, 30, MPI_COMM_WORLD, reqs(2))
+  call MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE, ierr)
+  call check(ierr == MPI_SUCCESS .and. all(grid(3, :) == [1, 4, 7, 10] + 100 * prev) .and. &
+             all(grid(2, :) == [2, 5, 8, 11] + 100 * rank), 'non-contiguous Isend/Irecv')
 #ifndef MPICH_MODULE
-  ! A non-contiguous buffer in a non-blocking call: not allowed without subarray support.
-  ! (Built against MPICH's module, which says MPI_SUBARRAYS_SUPPORTED = .TRUE., the program
-  ! would rely on MPICH's subarray support: docs/fortran.md.)
-  call MPI_Isend(grid(1, :), 4, MPI_INTEGER, next, 30, MPI_COMM_WORLD, reqs(1), ierr)
+  ! ... anything else is not allowed without subarray support (MPI_ERR_BUFFER). Built against
+  ! MPICH's module (MPI_SUBARRAYS_SUPPORTED = .TRUE.) a program may expect more:
+  ! docs/fortran.md.
+  call MPI_Isend(grid(1, :), 2, MPI_INTEGER, next, 31, MPI_COMM_WORLD, reqs(1), ierr)
   call MPI_Error_class(ierr, eclass)
-  call check(eclass == MPI_ERR_BUFFER, 'non-contiguous Isend: MPI_ERR_BUFFER')
+  call check(eclass == MPI_ERR_BUFFER, 'part of a non-contiguous section: MPI_ERR_BUFFER')
   call check(.not. MPI_SUBARRAYS_SUPPORTED .and. MPI_ASYNC_PROTECTS_NONBLOCKING, &
              'the f08 LOGICAL constants')
 #endif

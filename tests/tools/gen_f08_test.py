@@ -148,7 +148,11 @@ class SmallTree(unittest.TestCase):
         # With: a descriptor, copies allowed only for blocking calls, errors on the object.
         self.assertIn('void zf08_recv(const MPI_Fint *zf_pmpi, CFI_cdesc_t *buf', self.shims)
         self.assertIn('ZfChoiceIn(&zf_buf, buf, ZF_CHOICE_OUT | 0)', self.shims)
-        self.assertIn('ZfChoiceIn(&zf_buf, buf, ZF_CHOICE_OUT | ZF_CHOICE_DEFERRED)', self.shims)
+        # Irecv: a non-contiguous section may go as a datatype (its own count and datatype).
+        self.assertIn('ZfChoiceInTyped(&zf_buf, buf, ZF_CHOICE_OUT | ZF_CHOICE_DEFERRED, '
+                      '*(MPI_Fint *)count, *(MPI_Fint *)datatype);', self.shims)
+        self.assertIn('mpi_irecv_(zf_buf.addr, ZF_CHOICE_COUNT(zf_buf, count), '
+                      'ZF_CHOICE_TYPE(zf_buf, datatype), source', self.shims)
         self.assertIn('zf_e = ZfRaiseComm(comm, zf_e);', self.shims)
         # The _c form goes to an internal mpif.h-style binding of the C _c function.
         self.assertIn('static void zf_mpi_send_c_(', self.shims)
@@ -177,7 +181,7 @@ class SmallTree(unittest.TestCase):
         self.assertIn('CHARACTER(LEN=*) :: datarep', self.f08)
         self.assertIn('LOGICAL, INTENT(IN) :: flag', self.f08)
         self.assertIn('zf_e = ZfRaiseFile(fh, zf_e);', self.shims)
-        self.assertIn('ZfChoiceIn(&zf_buf, buf, ZF_CHOICE_DEFERRED)', self.shims)  # iwrite_at
+        self.assertIn('ZfChoiceInTyped(&zf_buf, buf, ZF_CHOICE_DEFERRED, ', self.shims)
         # mpif.h: MPI_File_f2c/c2f around the C call, output CHARACTER blank-padded.
         c = self.files['fortran_bindings.c']
         self.assertIn('*ierror = MPI_File_read_at(MPI_File_f2c(*fh), *offset, ZF_BUF(buf), '
