@@ -19,6 +19,9 @@
 namespace zmpi::launcher::agent {
 
 inline constexpr char kPlanSpecEnv[] = "ZMPI_ZRUND_PLAN";
+// Also reserved: "ZMPI_ZRUND_PRELOAD=1" asks the agent to LD_PRELOAD its own libmpi.so.12 for
+// the ranks (an MPICH-built program with a DT_RPATH, or zrun --mpich-binaries).
+inline constexpr char kPreloadEnv[] = "ZMPI_ZRUND_PRELOAD";
 
 struct PlanSpec {
   std::vector<HostShare> hosts;  // in rank-fill order

@@ -34,7 +34,8 @@ void WriteAll(int fd, const char* text) {
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
 [[noreturn]] void ChildMain(pid_t parent, const int go[2], int in_fd, int out_fd, int err_fd,
-                            const char* path, char* const* argv, char* const* envp) {
+                            const char* cwd, const char* path, char* const* argv,
+                            char* const* envp) {
   close(go[1]);  // else our own copy of the write end would keep the go pipe open
   int go_fd = go[0];
   setpgid(0, 0);
@@ -53,10 +54,17 @@ void WriteAll(int fd, const char* text) {
   char byte;
   while (read(go_fd, &byte, 1) < 0 && errno == EINTR) {
   }  // EOF: the parent has bound us (or died, and PDEATHSIG ends us)
-  execve(path, argv, envp);
+  const char* failed = "zrun: cannot execute ";
+  const char* what = path;
+  if (cwd[0] != '\0' && chdir(cwd) != 0) {
+    failed = "zrun: cannot work in ";
+    what = cwd;
+  } else {
+    execve(path, argv, envp);
+  }
   int err = errno;
-  WriteAll(2, "zrun: cannot execute ");
-  WriteAll(2, path);
+  WriteAll(2, failed);
+  WriteAll(2, what);
   WriteAll(2, ": ");
   WriteAll(2, strerror(err));
   WriteAll(2, "\n");
@@ -81,8 +89,8 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
   sigprocmask(SIG_BLOCK, &all, &saved);
   pid_t pid = fork();
   if (pid == 0) {
-    ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.path.c_str(), argv.data(),
-              envp.data());
+    ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.cwd.c_str(),
+              request.path.c_str(), argv.data(), envp.data());
   }
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   close(go[0]);

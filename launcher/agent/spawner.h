@@ -25,6 +25,7 @@ struct SpawnRequest {
   int core = -1;                  // logical core to bind to, -1 = none
   bool describe_binding = false;  // fill SpawnedProcess::binding (before the rank runs)
   int stdin_fd = -1;              // becomes the child's stdin (caller keeps it); -1 = /dev/null
+  std::string cwd;                // the child's working directory; "" = the caller's
 };
 
 struct SpawnedProcess {

@@ -28,6 +28,8 @@ Status DecodeAnyPayload(const Frame& frame) {
     case MessageType::kFenceRelease: return Try<FenceRelease>(frame);
     case MessageType::kJobEnd: return Try<JobEnd>(frame);
     case MessageType::kPing: return Try<Ping>(frame);
+    case MessageType::kFileChunk: return Try<FileChunk>(frame);
+    case MessageType::kStdinData: return Try<StdinData>(frame);
     case MessageType::kError: return Try<ErrorMessage>(frame);
   }
   return Error(Code::kArg, "frame: unknown message type %u", frame.header.type);

@@ -54,6 +54,8 @@ std::string TypeName(uint16_t type) {
     case MessageType::kFenceRelease: return "FenceRelease";
     case MessageType::kJobEnd: return "JobEnd";
     case MessageType::kPing: return "Ping";
+    case MessageType::kFileChunk: return "FileChunk";
+    case MessageType::kStdinData: return "StdinData";
     case MessageType::kError: return "Error";
   }
   return "type " + std::to_string(type);

@@ -46,6 +46,8 @@ enum class MessageType : uint16_t {
   kFenceRelease = 22,       // client -> agent: all hosts' blobs for fence N
   kJobEnd = 23,        // either way: the job is over (kill what is left)
   kPing = 24,          // either way: liveness
+  kFileChunk = 25,     // either way: a piece of a staged (c->a) or collected (a->c) file
+  kStdinData = 26,     // c->a: zrun's stdin for a rank; a->c: how much the rank took
   kError = 32,         // either way (plain during the handshake): code + reason
 };
 inline constexpr uint16_t kMaxMessageType = 32;
@@ -69,6 +71,7 @@ inline constexpr uint32_t kMaxControlPayload = 4096;
 inline constexpr uint32_t kMaxLaunchPayload = 1u << 20;        // argv + env + names
 inline constexpr uint32_t kMaxExeChunkData = 256u << 10;
 inline constexpr uint32_t kMaxOutputData = 64u << 10;
+inline constexpr uint32_t kMaxFileChunkPayload = kMaxExeChunkData + 4096 + 64;
 inline constexpr uint32_t kMaxFenceData = 16u << 20;
 inline constexpr uint32_t kMaxPayload = kMaxFenceData + 64;    // the largest of all
 inline constexpr size_t kMaxFrame = kHeaderSize + kMaxPayload + kMacSize;
@@ -89,7 +92,10 @@ constexpr uint32_t MaxPayload(uint16_t type) {
     case MessageType::kExeChunk:
       return kMaxExeChunkData + 64;
     case MessageType::kRankOutput:
+    case MessageType::kStdinData:
       return kMaxOutputData + 64;
+    case MessageType::kFileChunk:
+      return kMaxFileChunkPayload;
     case MessageType::kFenceContribution:
     case MessageType::kFenceRelease:
       return kMaxFenceData + 64;

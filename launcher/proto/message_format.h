@@ -14,9 +14,15 @@
 //   AuthOk       (empty)
 //   Launch       u64 job_id, u32 world_size, list<u32>(kMaxRanksPerHost) ranks,
 //                list<str(kMaxArg)>(kMaxArgs) argv, list<str(kMaxEnvEntry)>(kMaxEnv) env,
-//                str(kMaxPath) executable, bytes[32] exe_hash, u64 exe_size, str(kMaxPath) cwd
-//   LaunchReply  u64 job_id, u8 need_executable
+//                str(kMaxPath) executable, bytes[32] exe_hash, u64 exe_size, str(kMaxPath) cwd,
+//                list<StagedFile>(kMaxStagedFiles) stage, list<str(kMaxPath)>(kMaxCollect) collect,
+//                u8 job_dir, i32 stdin_rank (a rank, -1 none, -2 all of this host's)
+//   StagedFile   str(kMaxPath) name, u64 size, bytes[32] hash, u32 mode (sum of sizes <= kMaxStageBytes)
+//   LaunchReply  u64 job_id, u8 need_executable, list<u32>(kMaxStagedFiles) need_files
+//   FileChunk    u64 job_id, str(kMaxPath) name, u64 size, u32 mode, u64 offset, u8 flags,
+//                str(kMaxExeChunkData) data (offset + data <= size <= kMaxStageBytes)
 //   ExeChunk     u64 job_id, u64 offset, str(kMaxExeChunkData) data
+//   StdinData    u64 job_id, u32 rank, u64 offset, u8 eof, str(kMaxOutputData) data
 //   RankOutput   u64 job_id, u32 rank, u8 stream (1 stdout, 2 stderr), str(kMaxOutputData) data
 //   RankExit     u64 job_id, u32 rank, u8 how (ExitHow), i32 value
 //   FenceContribution  u64 job_id, u64 fence_id, str(kMaxFenceData) blob
@@ -45,6 +51,9 @@ inline constexpr uint32_t kMaxEnvEntry = 64u << 10;
 inline constexpr uint32_t kMaxPath = 4096;
 inline constexpr uint32_t kMaxReason = 1024;
 inline constexpr uint64_t kMaxExeSize = 4ull << 30;
+inline constexpr uint32_t kMaxStagedFiles = 1024;
+inline constexpr uint64_t kMaxStageBytes = 4ull << 30;  // all staged files of a job, and one collected file
+inline constexpr uint32_t kMaxCollect = 64;
 inline constexpr size_t kHashSize = 32;  // crypto_generichash BLAKE2b-256 of the executable
 
 enum class OutputStream : uint8_t { kStdout = 1, kStderr = 2 };
@@ -58,6 +67,8 @@ static_assert(kHelloFixed + kMaxName + kMaxClusterId <= kMaxHandshakePayload, "H
 static_assert(kChallengeFixed + kMaxName <= kMaxHandshakePayload, "Challenge fits");
 static_assert(4 + 4 + kMaxReason <= kMaxControlPayload, "Error fits");
 static_assert(8 + 8 + 4 + kMaxExeChunkData <= kMaxExeChunkData + 64, "ExeChunk fits");
+static_assert(8 + 4 + kMaxPath + 8 + 4 + 8 + 1 + 4 + kMaxExeChunkData <= kMaxFileChunkPayload,
+              "FileChunk fits");
 static_assert(8 + 4 + 1 + 4 + kMaxOutputData <= kMaxOutputData + 64, "RankOutput fits");
 static_assert(8 + 8 + 4 + kMaxFenceData <= kMaxFenceData + 64, "fence messages fit");
 

@@ -147,6 +147,14 @@ StatusOr<std::string> Launch::Encode() const {
   ZMPI_RETURN_IF_ERROR(Limit("Launch.executable", executable.size(), kMaxPath));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.cwd", cwd.size(), kMaxPath));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.exe_size", exe_size, kMaxExeSize));
+  ZMPI_RETURN_IF_ERROR(Limit("Launch.stage", stage.size(), kMaxStagedFiles));
+  uint64_t staged = 0;
+  for (const StagedFile& f : stage) {
+    ZMPI_RETURN_IF_ERROR(Limit("Launch.stage name", f.name.size(), kMaxPath));
+    ZMPI_RETURN_IF_ERROR(Limit("Launch.stage size", f.size, kMaxStageBytes - staged));
+    staged += f.size;
+  }
+  ZMPI_RETURN_IF_ERROR(CheckStrings("Launch.collect", collect, kMaxCollect, kMaxPath));
   std::string p;
   Writer w(&p);
   w.U64(job_id);
@@ -159,6 +167,16 @@ StatusOr<std::string> Launch::Encode() const {
   w.Bytes(exe_hash.data(), exe_hash.size());
   w.U64(exe_size);
   w.Str(cwd);
+  w.U32(static_cast<uint32_t>(stage.size()));
+  for (const StagedFile& f : stage) {
+    w.Str(f.name);
+    w.U64(f.size);
+    w.Bytes(f.hash.data(), f.hash.size());
+    w.U32(f.mode);
+  }
+  WriteStrings(&w, collect);
+  w.U8(job_dir ? 1 : 0);
+  w.I32(stdin_rank);
   return Done(kType, std::move(p));
 }
 
@@ -181,6 +199,24 @@ StatusOr<Launch> Launch::Decode(const std::string& payload) {
   m.exe_size = r.U64("exe_size");
   if (r.ok() && m.exe_size > kMaxExeSize) r.Fail("exe_size", "exceeds limit");
   m.cwd = r.Str("cwd", kMaxPath);
+  const uint32_t files = r.Count("stage", kMaxStagedFiles, 4 + 8 + kHashSize + 4);
+  uint64_t staged = 0;
+  for (uint32_t i = 0; i < files && r.ok(); ++i) {
+    StagedFile f;
+    f.name = r.Str("stage", kMaxPath);
+    f.size = r.U64("stage");
+    ReadArray(&r, "stage", &f.hash);
+    f.mode = r.U32("stage");
+    if (r.ok() && f.size > kMaxStageBytes - staged) r.Fail("stage", "files exceed the limit");
+    staged += f.size;
+    m.stage.push_back(std::move(f));
+  }
+  m.collect = ReadStrings(&r, "collect", kMaxCollect, kMaxPath);
+  const uint8_t job_dir = r.U8("job_dir");
+  if (r.ok() && job_dir > 1) r.Fail("job_dir", "not 0 or 1");
+  m.job_dir = job_dir == 1;
+  m.stdin_rank = r.I32("stdin_rank");
+  if (r.ok() && m.stdin_rank < kStdinAll) r.Fail("stdin_rank", "not a rank, -1 or -2");
   if (r.ok() && m.argv.empty()) r.Fail("argv", "empty");
   ZMPI_RETURN_IF_ERROR(r.Finish());
   return m;
@@ -189,7 +225,8 @@ StatusOr<Launch> Launch::Decode(const std::string& payload) {
 bool Launch::operator==(const Launch& o) const {
   return job_id == o.job_id && world_size == o.world_size && ranks == o.ranks && argv == o.argv &&
          env == o.env && executable == o.executable && exe_hash == o.exe_hash &&
-         exe_size == o.exe_size && cwd == o.cwd;
+         exe_size == o.exe_size && cwd == o.cwd && stage == o.stage && collect == o.collect &&
+         job_dir == o.job_dir && stdin_rank == o.stdin_rank;
 }
 
 StatusOr<std::string> LaunchReply::Encode() const {
@@ -197,6 +234,9 @@ StatusOr<std::string> LaunchReply::Encode() const {
   Writer w(&p);
   w.U64(job_id);
   w.U8(need_executable ? 1 : 0);
+  ZMPI_RETURN_IF_ERROR(Limit("LaunchReply.need_files", need_files.size(), kMaxStagedFiles));
+  w.U32(static_cast<uint32_t>(need_files.size()));
+  for (uint32_t i : need_files) w.U32(i);
   return Done(kType, std::move(p));
 }
 
@@ -207,12 +247,56 @@ StatusOr<LaunchReply> LaunchReply::Decode(const std::string& payload) {
   const uint8_t need = r.U8("need_executable");
   if (r.ok() && need > 1) r.Fail("need_executable", "not 0 or 1");
   m.need_executable = need == 1;
+  const uint32_t n = r.Count("need_files", kMaxStagedFiles, 4);
+  for (uint32_t i = 0; i < n && r.ok(); ++i) m.need_files.push_back(r.U32("need_files"));
   ZMPI_RETURN_IF_ERROR(r.Finish());
   return m;
 }
 
 bool LaunchReply::operator==(const LaunchReply& o) const {
-  return job_id == o.job_id && need_executable == o.need_executable;
+  return job_id == o.job_id && need_executable == o.need_executable &&
+         need_files == o.need_files;
+}
+
+StatusOr<std::string> FileChunk::Encode() const {
+  ZMPI_RETURN_IF_ERROR(Limit("FileChunk.name", name.size(), kMaxPath));
+  ZMPI_RETURN_IF_ERROR(Limit("FileChunk.data", data.size(), kMaxExeChunkData));
+  if (size > kMaxStageBytes || offset > size || data.size() > size - offset) {
+    return Error(Code::kArg, "FileChunk: piece beyond the file's size");
+  }
+  std::string p;
+  Writer w(&p);
+  w.U64(job_id);
+  w.Str(name);
+  w.U64(size);
+  w.U32(mode);
+  w.U64(offset);
+  w.U8(flags);
+  w.Str(data);
+  return Done(kType, std::move(p));
+}
+
+StatusOr<FileChunk> FileChunk::Decode(const std::string& payload) {
+  Reader r(reinterpret_cast<const uint8_t*>(payload.data()), payload.size(), "FileChunk");
+  FileChunk m;
+  m.job_id = r.U64("job_id");
+  m.name = r.Str("name", kMaxPath);
+  m.size = r.U64("size");
+  m.mode = r.U32("mode");
+  m.offset = r.U64("offset");
+  m.flags = r.U8("flags");
+  m.data = r.Str("data", kMaxExeChunkData);
+  if (r.ok() && (m.size > kMaxStageBytes || m.offset > m.size || m.data.size() > m.size - m.offset)) {
+    r.Fail("offset", "piece beyond the file's size");
+  }
+  if (r.ok() && (m.flags & ~kSkipped) != 0) r.Fail("flags", "unknown bits");
+  ZMPI_RETURN_IF_ERROR(r.Finish());
+  return m;
+}
+
+bool FileChunk::operator==(const FileChunk& o) const {
+  return job_id == o.job_id && name == o.name && size == o.size && mode == o.mode &&
+         offset == o.offset && flags == o.flags && data == o.data;
 }
 
 StatusOr<std::string> ExeChunk::Encode() const {
@@ -247,6 +331,37 @@ bool ExeChunk::operator==(const ExeChunk& o) const {
 }
 
 // ---- Ranks and fences ----
+
+StatusOr<std::string> StdinData::Encode() const {
+  ZMPI_RETURN_IF_ERROR(Limit("StdinData.data", data.size(), kMaxOutputData));
+  std::string p;
+  Writer w(&p);
+  w.U64(job_id);
+  w.U32(rank);
+  w.U64(offset);
+  w.U8(eof ? 1 : 0);
+  w.Str(data);
+  return Done(kType, std::move(p));
+}
+
+StatusOr<StdinData> StdinData::Decode(const std::string& payload) {
+  Reader r(reinterpret_cast<const uint8_t*>(payload.data()), payload.size(), "StdinData");
+  StdinData m;
+  m.job_id = r.U64("job_id");
+  m.rank = r.U32("rank");
+  m.offset = r.U64("offset");
+  const uint8_t eof = r.U8("eof");
+  if (r.ok() && eof > 1) r.Fail("eof", "not 0 or 1");
+  m.eof = eof == 1;
+  m.data = r.Str("data", kMaxOutputData);
+  ZMPI_RETURN_IF_ERROR(r.Finish());
+  return m;
+}
+
+bool StdinData::operator==(const StdinData& o) const {
+  return job_id == o.job_id && rank == o.rank && offset == o.offset && eof == o.eof &&
+         data == o.data;
+}
 
 StatusOr<std::string> RankOutput::Encode() const {
   ZMPI_RETURN_IF_ERROR(Limit("RankOutput.data", data.size(), kMaxOutputData));

@@ -51,6 +51,18 @@ struct AuthOk {
   ZMPI_PROTO_MESSAGE(AuthOk);
 };
 
+// A file zrun stages into a remote job directory: its relative name there (no "..", not
+// absolute), size, content hash (the agent's cache key) and permission bits.
+struct StagedFile {
+  std::string name;
+  uint64_t size = 0;
+  Hash hash{};
+  uint32_t mode = 0644;
+  bool operator==(const StagedFile& o) const {
+    return name == o.name && size == o.size && hash == o.hash && mode == o.mode;
+  }
+};
+
 struct Launch {
   uint64_t job_id = 0;
   uint32_t world_size = 0;
@@ -61,12 +73,26 @@ struct Launch {
   Hash exe_hash{};               // BLAKE2b-256 of the executable's bytes
   uint64_t exe_size = 0;
   std::string cwd;
+  // Files and working directory (docs/zrund.md, "Working directory and files"). Fields added
+  // after cwd: a remote host's ranks work in a fresh job directory (job_dir) that gets the
+  // staged files; after the job, files there matching `collect` go back to zrun as FileChunks.
+  std::vector<StagedFile> stage;
+  std::vector<std::string> collect;  // glob(7) patterns relative to the job directory
+  bool job_dir = false;              // false: the ranks work in `cwd` ("" = the agent's own)
+  // Which rank of this host reads zrun's stdin (StdinData): a world rank, kStdinNone or
+  // kStdinAll (every rank of this host). The others read /dev/null.
+  static constexpr int32_t kStdinNone = -1;
+  static constexpr int32_t kStdinAll = -2;
+  int32_t stdin_rank = kStdinNone;
   ZMPI_PROTO_MESSAGE(Launch);
 };
 
 struct LaunchReply {
   uint64_t job_id = 0;
   bool need_executable = false;
+  // Indices into Launch.stage of the files this agent lacks; zrun sends them as FileChunks
+  // (after the executable's ExeChunks), one file after the other, each from offset 0.
+  std::vector<uint32_t> need_files;
   ZMPI_PROTO_MESSAGE(LaunchReply);
 };
 
@@ -75,6 +101,34 @@ struct ExeChunk {
   uint64_t offset = 0;
   std::string data;
   ZMPI_PROTO_MESSAGE(ExeChunk);
+};
+
+// A piece of a file: a staged file (zrun -> agent) or a collected one (agent -> zrun).
+// Pieces of one file come in order; the next file starts only when `size` bytes came.
+struct FileChunk {
+  static constexpr uint8_t kSkipped = 1;  // flags: not sent (over the size bound); data empty
+  uint64_t job_id = 0;
+  std::string name;  // relative to the job directory (collected) or the staged name
+  uint64_t size = 0;
+  uint32_t mode = 0644;
+  uint64_t offset = 0;
+  uint8_t flags = 0;
+  std::string data;
+  ZMPI_PROTO_MESSAGE(FileChunk);
+};
+
+// zrun's standard input for one rank (zrun -> agent): bytes from `offset` on; `eof` says none
+// follow. The agent acknowledges (agent -> zrun, no data) with `offset` = the bytes the rank's
+// pipe took so far, and eof once the pipe is closed (the rank gone: send no more). zrun keeps
+// at most kStdinWindow bytes unacknowledged per rank, so an agent buffers at most that.
+struct StdinData {
+  static constexpr uint64_t kStdinWindow = 1u << 20;
+  uint64_t job_id = 0;
+  uint32_t rank = 0;
+  uint64_t offset = 0;
+  bool eof = false;
+  std::string data;
+  ZMPI_PROTO_MESSAGE(StdinData);
 };
 
 struct RankOutput {

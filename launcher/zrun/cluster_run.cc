@@ -15,6 +15,9 @@
 #include "common/log.h"
 #include "launcher/agent/host_info.h"
 #include "launcher/agent/io_forwarder.h"
+#include "launcher/agent/job_dir.h"
+#include "launcher/agent/net_iface.h"
+#include "launcher/agent/plan_spec.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/zrun/agent_connector.h"
 #include "launcher/zrun/launch_request.h"
@@ -130,13 +133,21 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
   common.map = options_.map;
   common.argv = options_.command;
   common.env = ForwardedEnvironment(options_.env_specs);
+  if (options_.mpich_binaries) common.env.push_back(std::string(agent::kPreloadEnv) + "=1");
   common.program = program_ = DescribeProgram(options_.command[0]);
+  for (const StageSource& f : staged_) common.stage.push_back(f.file);
+  common.collect = options_.collect;
+  common.shared_fs = options_.shared_fs;
+  common.stdin_rank = options_.stdin_rank;
   for (size_t i = 0; i < hosts_.size(); ++i) {
     ranks_.emplace_back();
     for (const agent::RankSlot& slot : plan.RanksOn(static_cast<int>(i))) {
       ranks_.back().push_back(slot.rank);
     }
-    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch, MakeLaunch(common, plan, static_cast<int>(i)));
+    ZMPI_ASSIGN_OR_RETURN(proto::Launch launch, MakeLaunch(common, plan, static_cast<int>(i), hosts_[i].here));
+    if (!hosts_[i].here && !options_.collect.empty()) {
+      hosts_[i].collected = std::make_unique<CollectSink>(cwd_, hosts_[i].agent.name);
+    }
     ZMPI_RETURN_IF_ERROR(hosts_[i].link->Send(launch));
   }
   return OkStatus();
@@ -243,6 +254,63 @@ void ClusterRun::OnFence(int host, proto::FenceContribution contribution) {
   }
 }
 
+void ClusterRun::SendWanted(int host, const proto::LaunchReply& reply) {
+  Host& h = hosts_[host];
+  Status sent = OkStatus();
+  if (reply.need_executable) {
+    sent = SendProgram(h.link.get(), job_id_, program_);
+    ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", program_.path.c_str(),
+             static_cast<unsigned long long>(program_.size), h.agent.name.c_str());
+    if (!sent.ok()) {
+      Fail(1, "cannot send the program to " + h.agent.name + ": " + sent.message());
+      return;
+    }
+  }
+  for (uint32_t i : reply.need_files) {
+    if (i >= staged_.size() || h.here) {
+      Fail(1, "the agent on " + h.agent.name + " asked for a file zrun did not stage");
+      return;
+    }
+    sent = SendStagedFile(h.link.get(), job_id_, staged_[i]);
+    ZMPI_LOG(kInfo, "zrun", "staged %s (%llu bytes) to %s", staged_[i].file.name.c_str(),
+             static_cast<unsigned long long>(staged_[i].file.size), h.agent.name.c_str());
+    if (!sent.ok()) {
+      Fail(1, "cannot stage " + staged_[i].path + " to " + h.agent.name + ": " + sent.message());
+      return;
+    }
+  }
+}
+
+bool ClusterRun::StdinReady() const {
+  if (stdin_ == nullptr || ending_) return false;
+  for (const Host& h : hosts_) {
+    if (!h.started) return false;  // an agent still receiving files reads frames in order
+  }
+  return stdin_->WantRead();
+}
+
+void ClusterRun::ForwardStdin() {
+  for (auto& [host, piece] : stdin_->Read()) {
+    Host& h = hosts_[host];
+    if (!h.done) h.link->Send(piece).IgnoreError();  // a lost agent shows up on its fd
+  }
+}
+
+void ClusterRun::OnCollected(int host, const proto::FileChunk& chunk) {
+  // Files come after the host's ranks ended; while they flow, the end of the job may wait.
+  if (ending_) end_deadline_ = std::max(end_deadline_, Clock::now() + kEndGrace);
+  std::vector<std::string> notes;
+  Status s = hosts_[host].collected->Take(chunk, &notes);
+  if (!s.ok()) {
+    notes.push_back("zrun: " + s.message());
+    if (exit_code_ == 0) collect_failed_ = true;
+  }
+  for (std::string& line : notes) {
+    line += "\n";
+    err_->Write(line.data(), line.size());
+  }
+}
+
 void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
   Host& h = hosts_[host];
   switch (frame.type()) {
@@ -260,12 +328,8 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
     case proto::MessageType::kLaunchReply: {
       StatusOr<proto::LaunchReply> m = agent::DecodeAs<proto::LaunchReply>(frame);
       if (!m.ok()) break;
-      if (m->need_executable) {
-        Status sent = SendProgram(h.link.get(), job_id_, program_);
-        ZMPI_LOG(kInfo, "zrun", "sent %s (%llu bytes) to %s", program_.path.c_str(),
-                 static_cast<unsigned long long>(program_.size), h.agent.name.c_str());
-        if (!sent.ok())
-          Fail(1, "cannot send the program to " + h.agent.name + ": " + sent.message());
+      if (m->need_executable || !m->need_files.empty()) {
+        SendWanted(host, m.value());
         return;
       }
       h.started = true;
@@ -286,6 +350,18 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
     }
     case proto::MessageType::kPing:
       return;
+    case proto::MessageType::kStdinData: {
+      StatusOr<proto::StdinData> m = agent::DecodeAs<proto::StdinData>(frame);
+      if (!m.ok() || stdin_ == nullptr) break;
+      stdin_->OnAck(m.value());
+      return;
+    }
+    case proto::MessageType::kFileChunk: {
+      StatusOr<proto::FileChunk> m = agent::DecodeAs<proto::FileChunk>(frame);
+      if (!m.ok() || h.collected == nullptr) break;  // only asked-for files come back
+      OnCollected(host, m.value());
+      return;
+    }
     case proto::MessageType::kFenceContribution: {
       StatusOr<proto::FenceContribution> m = agent::DecodeAs<proto::FenceContribution>(frame);
       if (!m.ok()) break;
@@ -399,6 +475,9 @@ int ClusterRun::Loop() {
                             {out_->pending() ? out_->fd() : -1, POLLOUT, 0},
                             {err_->pending() ? err_->fd() : -1, POLLOUT, 0}};
     std::vector<int> owners{-1, -1, -1};
+    const bool read_stdin = StdinReady();
+    fds.push_back(pollfd{read_stdin ? stdin_->fd() : -1, POLLIN, 0});
+    owners.push_back(-1);
     for (size_t i = 0; i < hosts_.size(); ++i) {
       if (hosts_[i].done) continue;
       fds.push_back(pollfd{hosts_[i].link->fd(), POLLIN, 0});
@@ -413,11 +492,19 @@ int ClusterRun::Loop() {
              "got signal " + std::to_string(signo) + " (" + strsignal(signo) + "); ending the job");
       }
     }
-    for (size_t i = 3; i < fds.size(); ++i) {
+    if (fds[3].revents != 0) ForwardStdin();
+    for (size_t i = 4; i < fds.size(); ++i) {
       if (fds[i].revents != 0) OnLinkReadable(owners[i]);
     }
   }
   if (held_.has_value()) ReportHeld();
+  for (const Host& h : hosts_) {
+    if (h.collected != nullptr && h.collected->files() > 0) {
+      ZMPI_LOG(kInfo, "zrun", "collected %d files (%llu bytes) from %s", h.collected->files(),
+               static_cast<unsigned long long>(h.collected->bytes()), h.agent.name.c_str());
+    }
+  }
+  if (collect_failed_ && exit_code_ == 0) exit_code_ = 1;  // the job's outputs are not all here
   for (const Host& h : hosts_) {
     if (!h.done) {
       std::string line =
@@ -434,6 +521,21 @@ int ClusterRun::Run() {
   signal(SIGPIPE, SIG_IGN);
   out_ = std::make_unique<agent::OutputWriter>(1, kOutputLimit);
   err_ = std::make_unique<agent::OutputWriter>(2, kOutputLimit);
+  char cwd[PATH_MAX] = {};
+  cwd_ = getcwd(cwd, sizeof(cwd) - 1) != nullptr ? cwd : ".";
+  StatusOr<std::vector<StageSource>> staged = ExpandStage(options_.stage);
+  if (!staged.ok()) {
+    fprintf(stderr, "zrun: %s\n", staged.status().message().c_str());
+    return 2;
+  }
+  staged_ = std::move(staged.value());
+  for (const std::string& pattern : options_.collect) {
+    Status bad = agent::CheckRelativeName(pattern, "--collect");
+    if (!bad.ok()) {
+      fprintf(stderr, "zrun: %s\n", bad.message().c_str());
+      return 2;
+    }
+  }
   Status s = LoadKey();
   if (s.ok()) s = ApplyHostfile();
   StatusOr<std::vector<FoundAgent>> agents =
@@ -467,7 +569,20 @@ int ClusterRun::Run() {
     shares.push_back(agent::HostShare{a.name, a.cores});
     total += a.cores;
   }
-  nranks_ = options_.auto_ranks ? total : options_.nranks;
+  if (options_.ranks_per_host > 0) {  // -ppn N: N ranks on each host, filled host by host
+    for (size_t i = 0; i < shares.size(); ++i) {
+      if (shares[i].cores < options_.ranks_per_host) {
+        fprintf(stderr, "zrun: -ppn %d: %s offers %d cores\n", options_.ranks_per_host,
+                usable[i].name.c_str(), shares[i].cores);
+        return 2;
+      }
+      shares[i].cores = options_.ranks_per_host;
+    }
+    total = options_.ranks_per_host * static_cast<int>(shares.size());
+  }
+  nranks_ = options_.auto_ranks || (options_.ranks_per_host > 0 && !options_.nranks_given)
+                ? total
+                : options_.nranks;
   StatusOr<agent::JobPlan> plan =
       agent::JobPlan::Make(nranks_, shares, options_.bind, options_.map);
   if (!plan.ok()) {
@@ -483,6 +598,7 @@ int ClusterRun::Run() {
     Host host;
     host.agent = usable[i];
     host.link = std::move(links[i]);
+    host.here = agent::IsLocalAddress(host.agent.address);
     hosts_.push_back(std::move(host));
   }
   links.clear();
@@ -494,6 +610,23 @@ int ClusterRun::Run() {
   char hex[17];
   snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(job_id_));
   nspace_ = std::string("zrun.") + hex;
+  if (options_.stdin_rank >= nranks_) {
+    fprintf(stderr, "zrun: --stdin %d: no such rank (the job has %d)\n", options_.stdin_rank,
+            nranks_);
+    for (Host& h : hosts_) h.link.reset();
+    return 2;
+  }
+  if (options_.stdin_rank != Options::kStdinNone) {
+    std::vector<StdinSender::Target> targets;
+    for (size_t i = 0; i < hosts_.size(); ++i) {
+      for (const agent::RankSlot& slot : plan->RanksOn(static_cast<int>(i))) {
+        if (options_.stdin_rank == Options::kStdinAll || options_.stdin_rank == slot.rank) {
+          targets.push_back(StdinSender::Target{slot.rank, static_cast<int>(i)});
+        }
+      }
+    }
+    stdin_ = std::make_unique<StdinSender>(std::move(targets), 0, job_id_);
+  }
   s = LaunchAll(plan.value());
   if (!s.ok()) {
     fprintf(stderr, "zrun: %s\n", s.message().c_str());

@@ -22,6 +22,8 @@
 #include "launcher/agent/output_writer.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_finder.h"
+#include "launcher/zrun/file_staging.h"
+#include "launcher/zrun/stdin_sender.h"
 #include "launcher/zrun/launch_request.h"
 #include "launcher/zrun/options.h"
 
@@ -49,6 +51,8 @@ class ClusterRun {
     bool started = false;  // LaunchReply received
     bool done = false;     // JobEnd received or connection gone
     int status = 0;
+    bool here = false;     // the agent runs on this host (its ranks work in our directory)
+    std::unique_ptr<CollectSink> collected;  // files it sends back (--collect)
   };
 
   Status LoadKey();
@@ -65,6 +69,9 @@ class ClusterRun {
   void OnLinkReadable(int host);
   void OnFrame(int host, const proto::Frame& frame);
   void OnFence(int host, proto::FenceContribution contribution);
+  // An agent asked for the program and/or staged files (LaunchReply with needs).
+  void SendWanted(int host, const proto::LaunchReply& reply);
+  void OnCollected(int host, const proto::FileChunk& chunk);
   // Ends the job if MPI start-up (fence 1: MPI_Init's exchange) has waited too long for some
   // host since the first host contributed (--startup-timeout).
   void CheckStartup(Clock::time_point now);
@@ -88,6 +95,12 @@ class ClusterRun {
   std::string nspace_;
   int nranks_ = 0;
   ProgramInfo program_;
+  std::vector<StageSource> staged_;  // --stage, expanded and hashed before any agent is asked
+  std::string cwd_;                  // where collected files go
+  std::unique_ptr<StdinSender> stdin_;  // zrun's stdin for the reading ranks (--stdin)
+  // Whether zrun's stdin may be read now: every reading rank's host has started its ranks.
+  bool StdinReady() const;
+  void ForwardStdin();
   std::map<std::string, int> slots_;  // from --hostfile
   std::map<uint64_t, std::vector<std::optional<std::string>>> fences_;
   std::vector<std::vector<int>> ranks_;  // by host index (hosts_), for start-up reports
@@ -108,6 +121,7 @@ class ClusterRun {
   void ReportHeld();
   void CheckEarlyExit();
   bool failed_ = false;
+  bool collect_failed_ = false;  // a collected file could not be saved
   int exit_code_ = 0;
   bool ending_ = false;
   Clock::time_point start_;

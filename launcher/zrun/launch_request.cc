@@ -13,6 +13,7 @@
 #include "launcher/agent/plan_spec.h"
 #include "launcher/agent/program_cache.h"
 #include "launcher/agent/spawner.h"
+#include "launcher/zrun/options.h"
 
 extern char** environ;
 
@@ -39,6 +40,11 @@ ProgramInfo DescribeProgram(const std::string& program) {
       agent::Spawner::ResolveProgram(program, path ? path : "/usr/bin:/bin");
   if (!resolved.ok()) return info;  // maybe the agents have it
   info.path = resolved.value();
+  if (info.path[0] != '/') {  // agents work elsewhere: "./model" means zrun's ./model
+    char* real = realpath(info.path.c_str(), nullptr);
+    if (real != nullptr) info.path = real;
+    free(real);
+  }
   struct stat st;
   StatusOr<proto::Hash> hash = agent::HashFile(info.path);
   if (hash.ok() && stat(info.path.c_str(), &st) == 0 && st.st_size > 0) {
@@ -66,7 +72,7 @@ std::vector<std::string> ForwardedEnvironment(const std::vector<std::string>& en
 }
 
 StatusOr<proto::Launch> MakeLaunch(const LaunchCommon& common, const agent::JobPlan& plan,
-                                   int host) {
+                                   int host, bool here) {
   agent::PlanSpec spec;
   spec.hosts = plan.hosts();
   spec.host = host;
@@ -79,7 +85,9 @@ StatusOr<proto::Launch> MakeLaunch(const LaunchCommon& common, const agent::JobP
   launch.world_size = static_cast<uint32_t>(plan.size());
   for (const agent::RankSlot& slot : plan.RanksOn(host)) {
     launch.ranks.push_back(static_cast<uint32_t>(slot.rank));
+    if (slot.rank == common.stdin_rank) launch.stdin_rank = slot.rank;
   }
+  if (common.stdin_rank == Options::kStdinAll) launch.stdin_rank = proto::Launch::kStdinAll;
   launch.argv = common.argv;
   launch.env = common.env;
   launch.env.push_back(std::string(agent::kPlanSpecEnv) + "=" + spec_text);
@@ -90,6 +98,11 @@ StatusOr<proto::Launch> MakeLaunch(const LaunchCommon& common, const agent::JobP
   }
   char cwd[PATH_MAX] = {};
   if (getcwd(cwd, sizeof(cwd) - 1) != nullptr) launch.cwd = cwd;
+  if (!here && !common.shared_fs) {
+    launch.job_dir = true;
+    launch.stage = common.stage;
+    launch.collect = common.collect;
+  }
   return launch;
 }
 

@@ -37,11 +37,17 @@ struct LaunchCommon {
   std::vector<std::string> argv;
   std::vector<std::string> env;
   ProgramInfo program;
+  std::vector<proto::StagedFile> stage;  // --stage, for hosts other than this one
+  std::vector<std::string> collect;      // --collect
+  bool shared_fs = false;                // --shared-fs: every host works in zrun's directory
+  int stdin_rank = 0;                    // --stdin: a rank, Options::kStdinAll or kStdinNone
 };
 
 // The Launch for host `host` of `plan` (its ranks, and the plan entry of agent/plan_spec.h).
+// `here`: the agent runs on this host, so its ranks work in zrun's directory; the others
+// work in a fresh job folder with the staged files (unless shared_fs).
 StatusOr<proto::Launch> MakeLaunch(const LaunchCommon& common, const agent::JobPlan& plan,
-                                   int host);
+                                   int host, bool here);
 
 // Sends `program` in ExeChunk pieces over `link`.
 Status SendProgram(agent::Link* link, uint64_t job_id, const ProgramInfo& program);

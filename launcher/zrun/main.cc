@@ -15,6 +15,7 @@
 #include "launcher/agent/spawner.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/cluster_run.h"
+#include "launcher/zrun/doctor.h"
 #include "launcher/zrun/mpich_binaries.h"
 #include "launcher/zrun/options.h"
 #include "launcher/zrun/zrun.h"
@@ -43,20 +44,15 @@ Where Decide(const char* self, Options* o) {
             self, key.c_str(), self, key.c_str());
     return Where::kRefused;
   }
-  if (o->ranks_per_host > 0) {
-    fprintf(stderr,
-            "%s: -ppn with several hosts is not supported yet; give each host's rank count in a "
-            "hostfile ('host slots=N', --hostfile F)\n",
-            self);
-    return Where::kRefused;
-  }
   return Where::kAgents;
 }
 
 // The MPICH-binary check of a local run (mpich_binaries.h), for a run on agents: refuses what
 // zmpi cannot stand in for and warns of missing names. Agents give ranks zmpi's lib/ through
-// LD_LIBRARY_PATH only, so a preload the program would need is a warning here. False: refused.
-bool CheckForAgents(const char* self, const Options& o) {
+// LD_LIBRARY_PATH, and also preload zmpi's libmpi.so.12 when the program needs it (a DT_RPATH):
+// that sets o->mpich_binaries, which ClusterRun passes on. False: refused.
+bool CheckForAgents(const char* self, Options* options) {
+  Options& o = *options;
   if (o.command.empty()) return true;
   const char* path_var = getenv("PATH");
   zmpi::StatusOr<std::string> path = zmpi::launcher::agent::Spawner::ResolveProgram(
@@ -68,12 +64,7 @@ bool CheckForAgents(const char* self, const Options& o) {
     fprintf(stderr, "%s: %s\n", self, setup.status().message().c_str());
     return false;
   }
-  if (!setup->preload.empty()) {
-    fprintf(stderr,
-            "%s: warning: %s would need libmpi.so.12 preloaded (DT_RPATH or --mpich-binaries), "
-            "which agents do not do; its ranks may load another MPI\n",
-            self, o.command[0].c_str());
-  }
+  if (!setup->preload.empty()) o.mpich_binaries = true;
   return true;
 }
 
@@ -130,11 +121,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   Options& o = options.value();
+  if (o.doctor) return zmpi::launcher::zrun::Doctor(o);
   switch (Decide(self, &o)) {
     case Where::kRefused:
       return 2;
     case Where::kAgents: {
-      if (!o.discover && !CheckForAgents(self, o)) return 1;
+      if (!o.discover && !CheckForAgents(self, &o)) return 1;
       bool discover = o.discover;
       zmpi::launcher::zrun::ClusterRun cluster(std::move(o));
       return discover ? cluster.Discover() : cluster.Run();

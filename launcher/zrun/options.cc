@@ -10,7 +10,8 @@ namespace {
 enum class Id {
   kRanks, kBind, kReport, kTimeout, kStartupTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
   kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal, kOversubscribe,
-  kMpichBinaries, kPpn, kWdir, kGenvList, kVersion, kStdin
+  kMpichBinaries, kPpn, kWdir, kGenvList, kVersion, kStdin, kStage, kCollect, kSharedFs,
+  kDoctor
 };
 
 struct Spec {
@@ -49,6 +50,10 @@ constexpr Spec kSpecs[] = {
     {{"-genvlist", "--genvlist", "-envlist", nullptr}, Id::kGenvList, true},
     {{"--version", "-V", "-version", nullptr}, Id::kVersion, false},
     {{"--stdin", "-stdin", nullptr}, Id::kStdin, true},
+    {{"--stage", nullptr}, Id::kStage, true},
+    {{"--collect", nullptr}, Id::kCollect, true},
+    {{"--shared-fs", nullptr}, Id::kSharedFs, false},
+    {{"--doctor", nullptr}, Id::kDoctor, false},
     {{"-genvall", "-envall", nullptr}, Id::kIgnore, false},  // the ranks get zrun's environment
     {{"--allow-run-as-root", "-allow-run-as-root", nullptr}, Id::kIgnore, false},
 };
@@ -201,6 +206,20 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
     case Id::kVersion:
       o->version = true;
       return OkStatus();
+    case Id::kStage:
+      if (value.empty()) return Error(Code::kArg, "%s wants a file or folder", name.c_str());
+      o->stage.push_back(value);
+      return OkStatus();
+    case Id::kCollect:
+      if (value.empty()) return Error(Code::kArg, "%s wants a pattern", name.c_str());
+      o->collect.push_back(value);
+      return OkStatus();
+    case Id::kSharedFs:
+      o->shared_fs = true;
+      return OkStatus();
+    case Id::kDoctor:
+      o->doctor = true;
+      return OkStatus();
     case Id::kStdin:
       if (value == "all") o->stdin_rank = Options::kStdinAll;
       else if (value == "none") o->stdin_rank = Options::kStdinNone;
@@ -248,7 +267,11 @@ StatusOr<Options> ParseOptions(const std::vector<std::string>& args) {
     if (o.help || o.help_env || o.version) return o;
   }
   o.command.assign(args.begin() + static_cast<long>(i), args.end());
-  if (o.command.empty() && o.new_key.empty() && !o.discover) {
+  if (o.shared_fs && (!o.stage.empty() || !o.collect.empty())) {
+    return Error(Code::kArg, "--shared-fs: the ranks work in this directory on every host, so "
+                 "--stage and --collect have nothing to do");
+  }
+  if (o.command.empty() && o.new_key.empty() && !o.discover && !o.doctor) {
     return Error(Code::kArg, "no program to run (usage: zrun -n N prog args...)");
   }
   return o;
@@ -276,6 +299,9 @@ std::string UsageText() {
          "  -ppn N                   ranks per host (on this machine: -n N if -n is absent)\n"
          "  -genvlist A,B            same as -x A -x B\n"
          "  -V, --version            print zrun's version and library directory\n"
+         "  --doctor [prog]          check what a job needs (libraries, /dev/shm, single\n"
+         "                           copy, key, the program's MPI library; agents with\n"
+         "                           --host/--hostfile/--discover/-n auto), one line each\n"
          "\n"
          "Also installed as mpiexec and mpirun, with Hydra's and Open MPI's spellings:\n"
          "-np, -H, -hosts, -f, -machinefile, -genv, -env, -l, -wd, -npernode.\n"
@@ -298,6 +324,12 @@ std::string UsageText() {
          "                           not complete SEC s after the first host's ranks reached\n"
          "                           it (default 60; 0 = no limit)\n"
          "  --local                  run on this host only (embedded agent)\n"
+         "  --stage FILE|DIR         copy FILE (a folder: its files) into the working folder\n"
+         "                           of the ranks on other hosts, same relative name\n"
+         "  --collect PATTERN        after the job, bring files matching PATTERN (relative\n"
+         "                           to the ranks' folder) back here from other hosts\n"
+         "  --shared-fs              this directory is the same on every host (NFS): ranks\n"
+         "                           everywhere work in it, nothing staged or collected\n"
          "  -h, --help               this text\n"
          "\n"
          "Exit status: 0 if every rank exited 0; else the first failing rank's exit code\n"

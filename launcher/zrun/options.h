@@ -54,6 +54,12 @@ struct Options {
   static constexpr int kStdinNone = -1;
   static constexpr int kStdinAll = -2;
   int stdin_rank = 0;
+  // Many hosts (docs/zrund.md, "Working directory and files"): ranks on other hosts work in a
+  // fresh job folder; --stage copies files there, --collect brings matching files back.
+  std::vector<std::string> stage;    // --stage FILE|DIR, in order
+  std::vector<std::string> collect;  // --collect PATTERN, in order
+  bool shared_fs = false;            // --shared-fs: every host's ranks work in zrun's directory
+  bool doctor = false;               // --doctor: check what a job needs and exit (doctor.h)
 };
 
 // Parses argv[1..]. Errors are kArg with a message fit for "zrun: <message>".

@@ -1,6 +1,8 @@
 #include "launcher/zrund/agent_job.h"
 
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -30,6 +32,11 @@ proto::ErrorMessage LaunchFailure(const Status& why) {
   return m;
 }
 
+bool HashMatches(const std::string& path, const proto::Hash& want) {
+  StatusOr<proto::Hash> hash = agent::HashFile(path);
+  return hash.ok() && hash.value() == want;
+}
+
 }  // namespace
 
 Status AgentJob::Prepare() {
@@ -39,6 +46,8 @@ Status AgentJob::Prepare() {
   for (const std::string& e : launch_.env) {
     if (e.compare(0, spec_prefix.size(), spec_prefix) == 0) {
       spec_text = e.substr(spec_prefix.size());
+    } else if (e == std::string(agent::kPreloadEnv) + "=1") {
+      preload_ = true;
     } else if (e.find('=') != std::string::npos && e[0] != '=') {
       extra_env_.push_back(e);
     }
@@ -72,45 +81,66 @@ Status AgentJob::FindProgram() {
   constexpr int kChunkTimeoutMs = 10000;
   StatusOr<std::string> local = agent::Spawner::ResolveProgram(
       launch_.executable, base_env_.Find("PATH").value_or("/usr/bin:/bin"));
+  ZMPI_ASSIGN_OR_RETURN(agent::ProgramCache cache, agent::ProgramCache::Open(context_.cache_dir));
+  cache_ = std::make_unique<agent::ProgramCache>(std::move(cache));
+  files_ = std::make_unique<JobFiles>(cache_.get(), context_.work_dir, context_.host);
+  ZMPI_ASSIGN_OR_RETURN(std::vector<uint32_t> missing, files_->Missing(launch_));
+  bool need_program = false;
   if (launch_.exe_size == 0) {  // zrun offers no copy: the path must work here
     if (!local.ok()) {
       return Error(Code::kArg, "%s on %s", local.status().message().c_str(), context_.host.c_str());
     }
     program_ = local.value();
-    return OkStatus();
-  }
-  if (local.ok()) {
-    StatusOr<proto::Hash> hash = agent::HashFile(local.value());
-    if (hash.ok() && hash.value() == launch_.exe_hash) {
-      program_ = local.value();
-      return OkStatus();
-    }
-  }
-  ZMPI_ASSIGN_OR_RETURN(agent::ProgramCache cache, agent::ProgramCache::Open(context_.cache_dir));
-  std::string id = agent::HashHex(launch_.exe_hash).substr(0, 16);
-  if (std::optional<std::string> cached = cache.Find(launch_.exe_hash)) {
-    fprintf(stderr, "zrund: program %s (%s) from the cache\n", id.c_str(),
-            launch_.executable.c_str());
+  } else if (local.ok() && HashMatches(local.value(), launch_.exe_hash)) {
+    program_ = local.value();
+  } else if (std::optional<std::string> cached = cache_->Find(launch_.exe_hash)) {
+    fprintf(stderr, "zrund: program %s (%s) from the cache\n",
+            agent::HashHex(launch_.exe_hash).substr(0, 16).c_str(), launch_.executable.c_str());
     program_ = cached.value();
+  } else {
+    need_program = true;
+  }
+  if (need_program || !missing.empty()) {
+    ZMPI_RETURN_IF_ERROR(link_->Send(proto::LaunchReply{launch_.job_id, need_program, missing}));
+  }
+  if (need_program) {
+    ZMPI_RETURN_IF_ERROR(cache_->Begin(launch_.exe_hash, launch_.exe_size));
+    for (uint64_t got = 0; got < launch_.exe_size;) {
+      StatusOr<proto::Frame> frame = link_->Receive(kChunkTimeoutMs);
+      StatusOr<proto::ExeChunk> chunk =
+          frame.ok() ? agent::DecodeAs<proto::ExeChunk>(frame.value()) : frame.status();
+      Status written = chunk.ok() ? cache_->Write(chunk->offset, chunk->data) : chunk.status();
+      if (!written.ok()) {
+        cache_->Abandon();
+        return written;
+      }
+      got += chunk->data.size();
+    }
+    ZMPI_ASSIGN_OR_RETURN(program_, cache_->Finish());
+    fprintf(stderr, "zrund: program %s (%s) received, %llu bytes, kept in %s\n",
+            agent::HashHex(launch_.exe_hash).substr(0, 16).c_str(), launch_.executable.c_str(),
+            static_cast<unsigned long long>(launch_.exe_size), cache_->dir().c_str());
+  }
+  for (uint32_t i : missing) ZMPI_RETURN_IF_ERROR(files_->Receive(link_, launch_.stage[i]));
+  if (!program_.empty() && program_[0] != '/') {  // the ranks may work elsewhere
+    char* real = realpath(program_.c_str(), nullptr);
+    if (real != nullptr) program_ = real;
+    free(real);
+  }
+  return PrepareWorkDir();
+}
+
+Status AgentJob::PrepareWorkDir() {
+  if (launch_.job_dir) {
+    ZMPI_ASSIGN_OR_RETURN(cwd_, files_->Make(launch_, nspace_));
     return OkStatus();
   }
-  ZMPI_RETURN_IF_ERROR(link_->Send(proto::LaunchReply{launch_.job_id, true}));
-  ZMPI_RETURN_IF_ERROR(cache.Begin(launch_.exe_hash, launch_.exe_size));
-  for (uint64_t got = 0; got < launch_.exe_size;) {
-    StatusOr<proto::Frame> frame = link_->Receive(kChunkTimeoutMs);
-    StatusOr<proto::ExeChunk> chunk =
-        frame.ok() ? agent::DecodeAs<proto::ExeChunk>(frame.value()) : frame.status();
-    Status written = chunk.ok() ? cache.Write(chunk->offset, chunk->data) : chunk.status();
-    if (!written.ok()) {
-      cache.Abandon();
-      return written;
-    }
-    got += chunk->data.size();
+  cwd_ = launch_.cwd;
+  struct stat st;
+  if (!cwd_.empty() && (stat(cwd_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+    return Error(Code::kArg, "the working directory %s is not on %s (zrun --shared-fs says the "
+                 "hosts share it)", cwd_.c_str(), context_.host.c_str());
   }
-  ZMPI_ASSIGN_OR_RETURN(program_, cache.Finish());
-  fprintf(stderr, "zrund: program %s (%s) received, %llu bytes, kept in %s\n", id.c_str(),
-          launch_.executable.c_str(), static_cast<unsigned long long>(launch_.exe_size),
-          cache.dir().c_str());
   return OkStatus();
 }
 
@@ -126,6 +156,9 @@ StatusOr<agent::EnvBlock> AgentJob::RankEnvironment(int rank) {
   env.Set(contract::kJobHostsEnv, std::to_string(plan_.hosts().size()));
   env.Set(contract::kJobShmPrefixEnv, shm_prefix_);
   if (!context_.lib_dir.empty()) env.PrependPath("LD_LIBRARY_PATH", context_.lib_dir);
+  if (preload_ && !context_.lib_dir.empty()) {  // its MPI symbols win over an RPATH's MPICH
+    env.PrependPath("LD_PRELOAD", context_.lib_dir + "/libmpi.so.12");
+  }
   for (const std::string& kv : extra_env_) env.SetFromSpec(kv, base_env_);
   return env;
 }
@@ -145,7 +178,19 @@ void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io)
     request.argv = launch_.argv;
     request.env = env->entries();
     request.core = slot.core;
+    request.cwd = cwd_;
+    const bool reads_stdin = launch_.stdin_rank == proto::Launch::kStdinAll ||
+                             launch_.stdin_rank == slot.rank;
+    if (reads_stdin) {
+      StatusOr<int> fd = stdin_.Open(slot.rank);
+      if (!fd.ok()) {
+        supervisor->EndJob(1, "cannot prepare " + who + ": " + fd.status().message());
+        return;
+      }
+      request.stdin_fd = fd.value();
+    }
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
+    if (reads_stdin) stdin_.Spawned(slot.rank);
     if (!p.ok()) {
       supervisor->EndJob(1, "cannot start " + who + ": " + p.status().message());
       return;
@@ -229,7 +274,7 @@ Status AgentJob::Run() {
   });
   SetCoresUsed(static_cast<uint32_t>(plan_.RanksOn(host_index_).size()));
   StartRanks(&supervisor, &io);
-  if (!supervisor.ending()) SendOrEnd(link_->Send(proto::LaunchReply{job, false}));
+  if (!supervisor.ending()) SendOrEnd(link_->Send(proto::LaunchReply{job, false, {}}));
   // Frames read together with the Launch or the program (a JobEnd sent while this agent was
   // slow to start) wait in the link's buffer, and poll() will never report them.
   if (!link_lost_) HandleFrames(OkStatus());
@@ -239,6 +284,14 @@ Status AgentJob::Run() {
   for (auto& [id, e] : fences_) pmix_->CompleteFence(e, e.data);  // never leave libpmix waiting
   fences_.clear();
   agent::RemoveShmSegments(shm_prefix_);
+  if (!link_lost_) {  // before JobEnd: zrun takes the files until then
+    Status collected = files_->Collect(link_, launch_);
+    if (!collected.ok()) {
+      fprintf(stderr, "zrund: job %s: collecting files failed: %s\n", nspace_.c_str(),
+                collected.message().c_str());
+    }
+  }
+  files_->Remove();
   SetCoresUsed(0);
   proto::JobEnd end;
   end.job_id = job;
@@ -256,6 +309,7 @@ Status AgentJob::Run() {
 
 void AgentJob::AppendPollFds(std::vector<pollfd>* fds) {
   if (!link_lost_) fds->push_back(pollfd{link_->fd(), POLLIN, 0});
+  stdin_.AppendPollFds(fds);
   if (context_.publisher != nullptr) fds->push_back(pollfd{context_.publisher->fd(), POLLIN, 0});
   fds->push_back(pollfd{context_.listen_fd, POLLIN, 0});
 }
@@ -271,6 +325,10 @@ void AgentJob::Handle(const pollfd& fd) {
     context_.publisher->Step((fd.revents & POLLIN) != 0).IgnoreError();
   } else if (fd.fd == context_.listen_fd && (fd.revents & POLLIN)) {
     RefusePending(context_.listen_fd, "agent " + context_.host + " is busy with another job");
+  } else if (fd.revents != 0) {
+    for (const proto::StdinData& ack : stdin_.OnWritable(fd.fd, launch_.job_id)) {
+      if (!link_lost_) SendOrEnd(link_->Send(ack));
+    }
   }
 }
 
@@ -313,6 +371,12 @@ void AgentJob::OnFrame(const proto::Frame& frame) {
       return;
     case proto::MessageType::kPing:
       return;
+    case proto::MessageType::kStdinData: {
+      StatusOr<proto::StdinData> m = agent::DecodeAs<proto::StdinData>(frame);
+      Status taken = m.ok() ? stdin_.Take(m.value()) : m.status();
+      if (!taken.ok()) supervisor_->EndJob(1, taken.message() + "; ending the job");
+      return;
+    }
     default:
       supervisor_->EndJob(1, "zrun sent an unexpected " +
                                  proto::TypeName(frame.header.type) + "; ending the job");

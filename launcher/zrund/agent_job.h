@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@
 #include "launcher/agent/link.h"
 #include "launcher/agent/supervisor.h"
 #include "launcher/proto/messages.h"
+#include "launcher/agent/program_cache.h"
+#include "launcher/zrund/job_files.h"
+#include "launcher/zrund/stdin_relay.h"
 #include "launcher/zrund/zrund.h"
 
 namespace zmpi::launcher::zrund {
@@ -47,7 +51,11 @@ class AgentJob : public agent::LoopHook {
   Status Prepare();
   // Finds the program: at its path if it is there with the right hash, else in the program
   // cache, else asks zrun for it (LaunchReply need_executable) and receives it.
+  // Also receives the staged files the cache lacks (one LaunchReply asks for all), then
+  // prepares the ranks' working directory (PrepareWorkDir).
   Status FindProgram();
+  // A fresh job directory with the staged files (Launch.job_dir), else Launch.cwd.
+  Status PrepareWorkDir();
   StatusOr<agent::EnvBlock> RankEnvironment(int rank);
   void StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io);
   void OnLinkReadable();
@@ -66,6 +74,11 @@ class AgentJob : public agent::LoopHook {
   agent::EnvBlock base_env_;
   std::vector<std::string> extra_env_;
   std::string program_;
+  std::unique_ptr<agent::ProgramCache> cache_;
+  std::unique_ptr<JobFiles> files_;
+  std::string cwd_;  // the ranks' working directory ("" = the agent's)
+  StdinRelay stdin_;
+  bool preload_ = false;  // LD_PRELOAD libmpi.so.12 (agent::kPreloadEnv)  // zrun's stdin for the ranks here that read it
   std::string shm_prefix_;
   std::vector<pid_t> rank_pids_;
   agent::Supervisor* supervisor_ = nullptr;

@@ -32,7 +32,8 @@ StatusOr<ZrundOptions> ParseZrundOptions(const std::vector<std::string>& args) {
       return o;
     }
     if (name != "--key-file" && name != "--port" && name != "--cores" && name != "--name" &&
-        name != "--iface" && name != "--cache-dir" && name != "--startup-timeout") {
+        name != "--iface" && name != "--cache-dir" && name != "--startup-timeout" &&
+        name != "--work-dir") {
       return Error(Code::kArg, "unknown option '%s' (zrund --help lists the options)",
                    args[i].c_str());
     }
@@ -50,6 +51,8 @@ StatusOr<ZrundOptions> ParseZrundOptions(const std::vector<std::string>& args) {
       o.name = value;
     } else if (name == "--cache-dir") {
       o.cache_dir = value;
+    } else if (name == "--work-dir") {
+      o.work_dir = value;
     } else if (name == "--startup-timeout") {
       if (!ParseInt(value, 0, 1000000, &o.startup_timeout_seconds)) {
         return Error(Code::kArg, "bad --startup-timeout '%s'", value.c_str());
@@ -63,7 +66,7 @@ StatusOr<ZrundOptions> ParseZrundOptions(const std::vector<std::string>& args) {
 
 std::string ZrundUsage() {
   return "usage: zrund [--key-file F] [--port P] [--cores N] [--name NAME] [--iface IF]\n"
-         "             [--cache-dir D] [--startup-timeout SEC]\n"
+         "             [--cache-dir D] [--work-dir D] [--startup-timeout SEC]\n"
          "The zmpi agent: runs in the foreground, announces itself over mDNS and runs the\n"
          "ranks zrun sends it (only for clients holding the cluster key).\n"
          "\n"
@@ -74,7 +77,9 @@ std::string ZrundUsage() {
          "  --iface IF     interface to announce on and for ranks' traffic (default: first\n"
          "                 non-loopback multicast interface)\n"
          "  --cache-dir D  where programs sent by zrun are kept, by hash (default\n"
-         "                 ~/.cache/zmpi/programs)\n"
+         "                 ~/.cache/zmpi/programs; staged files too)\n"
+         "  --work-dir D   where ranks of jobs from other hosts work, one fresh folder per\n"
+         "                 job, removed after it (default: jobs/ beside the cache dir)\n"
          "  --startup-timeout SEC  end a multi-host job whose ranks here connected to PMIx\n"
          "                 but did not reach MPI_Init's exchange within SEC s (default 60;\n"
          "                 0 = no limit)\n";

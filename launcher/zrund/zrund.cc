@@ -100,6 +100,8 @@ Status Zrund::Setup() {
   info.port = port_;
   ZMPI_ASSIGN_OR_RETURN(publisher_, discovery::Publisher::Create(address_, info));
 
+  const std::string cache_dir =
+      options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir() : options_.cache_dir;
   context_ = AgentContext{
       key_.get(),
       &topology_,
@@ -112,8 +114,10 @@ Status Zrund::Setup() {
       tmpdir_.path(),
       LibraryDir(),
       cores,
-      options_.cache_dir.empty() ? agent::ProgramCache::DefaultDir() : options_.cache_dir,
-      options_.startup_timeout_seconds};
+      cache_dir,
+      options_.startup_timeout_seconds,
+      options_.work_dir.empty() ? cache_dir.substr(0, cache_dir.find_last_of('/') + 1) + "jobs"
+                                : options_.work_dir};
   fprintf(stderr, "zrund: %s serving on %s:%u (%s), %d cores, cluster %s\n", info.name.c_str(),
           address_.c_str(), port_, iface.c_str(), cores, info.cluster_id.c_str());
   return OkStatus();

@@ -38,6 +38,7 @@ struct ZrundOptions {
   std::string name;      // announced name; default the host name
   std::string iface;     // interface to publish on and for ranks' ofi; default first non-lo
   std::string cache_dir; // staged programs; default agent::ProgramCache::DefaultDir()
+  std::string work_dir;  // job directories of remote jobs; default <cache dir>/../jobs
   // A multi-host job whose ranks here connected to PMIx but did not reach MPI_Init's exchange
   // this long after the first connected ends (agent::SupervisorOptions). 0 = no limit.
   int startup_timeout_seconds = 60;
@@ -62,6 +63,7 @@ struct AgentContext {
   int cores = 0;
   std::string cache_dir;  // staged programs (agent::ProgramCache)
   int startup_timeout_seconds = 60;
+  std::string work_dir;  // where job directories are made (JobFiles)
 };
 
 // Accepts one pending connection on `listen_fd` and refuses it at once with `reason`.

@@ -44,6 +44,15 @@ echo "$out"
   echo "$out" | grep -q "^mpich_binary: rank 1 of 2" &&
   pass "mpich_binary (mpicc.mpich) across 2 hosts on zmpi" || fail "mpich_binary: exit $rc"
 
+# DT_RPATH at MPICH's directory: only an LD_PRELOAD of zmpi's library wins; the agents set it.
+out=$(cluster_run h1 "$zrun" --key-file "$key" --host "$hosts" -n 2 "${mpich_binary}_rpath" 2>&1)
+rc=$?
+echo "$out"
+[ $rc = 0 ] && echo "$out" | grep -q "^mpich_binary: OK (2 ranks" &&
+  echo "$out" | grep -q "^mpich_binary: rank 1 of 2" && ! echo "$out" | grep -q "warning" &&
+  pass "mpich_binary with a DT_RPATH across 2 hosts on zmpi (agents preload)" ||
+  fail "mpich_binary_rpath: exit $rc"
+
 out=$(cluster_run h1 "$zrun" --key-file "$key" --host "$hosts" -n 2 "$npmpich2" -i -u 65536 -p 0 \
   -o "$dir/np.out" 2>&1)
 rc=$?

@@ -65,6 +65,28 @@ case $kind in
     grep -q "100% tests passed, 0 tests failed out of 2" "$tmp/ctest.log" || fail "ctest"
     pass "ctest ran both through \${MPIEXEC_EXECUTABLE} -n 2"
     ;;
+  cmake_fortran)
+    run "$tmp/cfg.log" cmake -G Ninja -S "$src/buildsys/cmake_fortran" -B "$tmp/b" \
+      -DCHECK_SOURCE="$src/hello_fortran.f90"
+    cache() { sed -n "s/^$1:[A-Z]*=//p" "$tmp/b/CMakeCache.txt"; }
+    grep "zmpi check:" "$tmp/cfg.log"
+    echo "FindMPI: MPIEXEC_EXECUTABLE=$(cache MPIEXEC_EXECUTABLE) MPI_Fortran_COMPILER=$(cache MPI_Fortran_COMPILER)"
+    [ "$(cache MPIEXEC_EXECUTABLE)" = "$build/bin/mpiexec" ] || fail "FindMPI picked another mpiexec"
+    case $(cache MPI_Fortran_COMPILER) in  # FindMPI tries mpif90 first, then mpifort
+      "$build/bin/mpifort" | "$build/bin/mpif90" | "$build/bin/mpif77") ;;
+      *) fail "FindMPI picked another Fortran wrapper" ;;
+    esac
+    pass "FindMPI: zmpi's mpiexec and Fortran wrapper"
+    run "$tmp/build.log" cmake --build "$tmp/b"
+    dyn=$(readelf -d "$tmp/b/check_fortran")
+    printf '%s\n' "$dyn" | grep -q 'NEEDED.*\[libmpifort\.so\.12\]' || fail "check_fortran does not need libmpifort.so.12"
+    printf '%s\n' "$dyn" | grep -q 'NEEDED.*libmpi_mpifh\|NEEDED.*libmpi\.so\.40\|NEEDED.*libmpich' &&
+      fail "check_fortran needs another MPI's library"
+    pass "MPI::MPI_Fortran links zmpi's libmpifort.so.12"
+    run "$tmp/ctest.log" ctest --test-dir "$tmp/b" --output-on-failure
+    grep -q "100% tests passed, 0 tests failed out of 1" "$tmp/ctest.log" || fail "ctest"
+    pass "ctest ran it through \${MPIEXEC_EXECUTABLE} -n 2"
+    ;;
   meson)
     mkdir "$tmp/no-pc"
     # Through pkg-config (Meson asks for ompi-c first), then through the mpicc on PATH.

@@ -33,7 +33,7 @@ std::vector<std::string> Corpus(Session* session) {
       EncodeFrame(MessageType::kChallenge, *Challenge().Encode(), 0, nullptr),
       EncodeFrame(MessageType::kAuth, *Auth().Encode(), 0, nullptr),
       *session->SealMessage(launch),
-      *session->SealMessage(LaunchReply{1, true}),
+      *session->SealMessage(LaunchReply{1, true, {}}),
       *session->SealMessage(ExeChunk{1, 0, "abc"}),
       *session->SealMessage(RankOutput{1, 2, OutputStream::kStdout, "out"}),
       *session->SealMessage(RankExit{1, 2, ExitHow::kExited, 3}),

@@ -20,6 +20,15 @@ Launch SampleLaunch() {
   for (size_t i = 0; i < m.exe_hash.size(); ++i) m.exe_hash[i] = static_cast<uint8_t>(i * 7);
   m.exe_size = 123456789;
   m.cwd = "/home/u";
+  StagedFile f;
+  f.name = "run/namelist.input";
+  f.size = 4096;
+  f.hash.fill(5);
+  f.mode = 0640;
+  m.stage = {f};
+  m.collect = {"rsl.*", "out/*.nc"};
+  m.job_dir = true;
+  m.stdin_rank = 5;
   return m;
 }
 
@@ -54,9 +63,14 @@ TEST(MessagesTest, RoundTripEveryType) {
   ExpectRoundTrip(a);
   ExpectRoundTrip(AuthOk());
   ExpectRoundTrip(SampleLaunch());
-  ExpectRoundTrip(LaunchReply{7, true});
+  ExpectRoundTrip(LaunchReply{7, true, {}});
+  ExpectRoundTrip(LaunchReply{7, false, {0, 3}});
+  ExpectRoundTrip(FileChunk{7, "rsl.out.0001", 5000, 0644, 1000, 0, std::string(4000, 'r')});
+  ExpectRoundTrip(FileChunk{7, "big.nc", 5ull << 30 >> 1, 0600, 0, FileChunk::kSkipped, ""});
   ExpectRoundTrip(ExeChunk{7, 1 << 20, std::string(1000, 'x')});
   ExpectRoundTrip(RankOutput{7, 3, OutputStream::kStderr, "hello\n"});
+  ExpectRoundTrip(StdinData{7, 0, 1 << 20, false, "namelist\n"});
+  ExpectRoundTrip(StdinData{7, 0, 12, true, ""});
   ExpectRoundTrip(RankExit{7, 3, ExitHow::kSignaled, 9});
   ExpectRoundTrip(FenceContribution{7, 2, std::string(5000, '\x01')});
   ExpectRoundTrip(FenceRelease{7, 2, std::string(15000, '\x02')});
@@ -77,6 +91,15 @@ TEST(MessagesTest, EncodeRefusesOverLimits) {
   EXPECT_FALSE(m.Encode().ok());
   EXPECT_FALSE((RankOutput{1, 0, OutputStream::kStdout, std::string(kMaxOutputData + 1, 'x')}).Encode().ok());
   EXPECT_FALSE((ExeChunk{1, kMaxExeSize, "x"}).Encode().ok());
+  EXPECT_FALSE((FileChunk{1, "f", 3, 0644, 2, 0, "xy"}).Encode().ok());  // past its size
+  EXPECT_FALSE((FileChunk{1, "f", kMaxStageBytes + 1, 0644, 0, 0, ""}).Encode().ok());
+  m = SampleLaunch();
+  m.stage.assign(2, m.stage[0]);
+  m.stage[0].size = m.stage[1].size = kMaxStageBytes / 2 + 1;  // each fine, the sum is not
+  EXPECT_FALSE(m.Encode().ok());
+  m = SampleLaunch();
+  m.collect.assign(kMaxCollect + 1, "*");
+  EXPECT_FALSE(m.Encode().ok());
   Hello h;
   h.client_name = std::string(kMaxName + 1, 'n');
   EXPECT_FALSE(h.Encode().ok());

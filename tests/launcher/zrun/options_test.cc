@@ -18,6 +18,26 @@ TEST(Options, Defaults) {
   EXPECT_EQ(o->command, std::vector<std::string>({"./prog"}));
 }
 
+TEST(Options, FilesAcrossHostsAndDoctor) {
+  StatusOr<Options> o = Parse({"--stage", "namelist.input", "--stage=input", "--collect",
+                               "rsl.*", "--collect=out/*.nc", "model"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->stage, (std::vector<std::string>{"namelist.input", "input"}));
+  EXPECT_EQ(o->collect, (std::vector<std::string>{"rsl.*", "out/*.nc"}));
+  EXPECT_FALSE(o->shared_fs);
+  o = Parse({"--shared-fs", "model"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->shared_fs);
+  EXPECT_NE(Parse({"--shared-fs", "--collect", "x", "model"}).status().message().find(
+                "--shared-fs"),
+            std::string::npos);
+  EXPECT_FALSE(Parse({"--stage", "", "model"}).ok());
+  o = Parse({"--doctor"});  // no program needed
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->doctor);
+  EXPECT_TRUE(o->command.empty());
+}
+
 TEST(Options, AllSpellingsOfRankCount) {
   for (const char* flag : {"-n", "-np", "--np", "--n"}) {
     StatusOr<Options> o = Parse({flag, "4", "prog"});
