@@ -62,6 +62,10 @@ do_source() {
     local d; d=$(tree $which)
     rm -rf "$d" && mkdir -p "$d"
     git -C "$wrf_git" archive "$tag" -- . "${missing[@]}" | tar -x -C "$d" || die "archive failed"
+    # The build gunzips the P3 table into run/: a placeholder keeps that step from failing.
+    [ -f "$d/run/p3_lookupTable_1.dat-5.3-3momI.gz" ] ||
+      echo "absent from the mirror; not used by em_quarter_ss" |
+        gzip >"$d/run/p3_lookupTable_1.dat-5.3-3momI.gz"
     echo "$tag ($(git -C "$wrf_git" rev-parse "$tag^{commit}")) -> $d" \
       "(${#missing[@]} absent data files left out)"
   done
@@ -89,8 +93,13 @@ do_build() {
   # The MPI compilers: WRF's template says `mpif90 -f90=$(SFC)`, an MPICH-only option.
   sed -i -e "s|^DM_FC .*|DM_FC           =       $fc|" \
          -e "s|^DM_CC .*|DM_CC           =       $cc|" configure.wrf
+  # dyn_em/module_wps_io_arw.F (read_wps, for real.exe) needs MPI_MODE_RDONLY; zmpi's mpif.h
+  # has no MPI-IO constants until MPI-IO lands: give WRF's preprocessor MPICH's value.
+  if [ "$which" = zmpi ] && ! grep -qi 'MPI_MODE_RDONLY' "$zmpi_bin/../include/mpif.h"; then
+    sed -i 's/^ARCH_LOCAL .*/& -Dmpi_mode_rdonly=2/' configure.wrf
+  fi
   [ -n "${WRF_FCOPTIM:-}" ] && sed -i "s|^FCOPTIM .*|FCOPTIM         =       $WRF_FCOPTIM|" configure.wrf
-  grep -E '^(DM_FC|DM_CC|FCOPTIM|FCCOMPAT|NETCDFPATH)' configure.wrf
+  grep -E '^(DM_FC|DM_CC|FCOPTIM|FCCOMPAT|NETCDFPATH|ARCH_LOCAL)' configure.wrf
   local t0=$SECONDS
   ./compile em_quarter_ss >compile.log 2>&1
   echo "compile: $((SECONDS - t0)) s, log $d/compile.log"
