@@ -22,9 +22,13 @@ NETNS_CLUSTER_TIMEOUT=120
 key=$keydir/cluster.key
 "$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
 mkdir -p "$keydir/tmp"
+# A root zrund runs ranks as nobody (docs/owner.md): they must pass through $keydir to their
+# job folders; the agents' control sockets stay in this test's folder.
+chmod 711 "$keydir"
 for h in h1 h2; do
-  read -r _ log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" "$zrund" --key-file "$key" \
-    --iface eth0 --port 7413 --cores 2 --cache-dir "$keydir/cache-$h")
+  read -r _ log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" XDG_RUNTIME_DIR="$keydir/run" "$zrund" \
+    --key-file "$key" --iface eth0 --port 7413 --cores 2 --cache-dir "$keydir/cache-$h" \
+    --work-dir "$keydir/jobs-$h")
   deadline=$(($(now_ms) + 5000))
   until grep -q "serving on" "$log" 2>/dev/null; do
     [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; cat "$log"; exit 1; }
