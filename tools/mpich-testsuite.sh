@@ -94,7 +94,12 @@ prepare() {
   cc=$(mpicc_of "$cfg")
   [ -x "$cc" ] || { echo "mpich-testsuite: $cfg: no compiler wrapper $cc" >&2; return 1; }
   local args=(MPICC="$cc" --disable-fortran --disable-cxx --enable-strictmpi --enable-part
-              --disable-spawn --disable-rma --disable-romio)
+              --disable-spawn --disable-rma)
+  # The io directory needs MPI-IO (the suite calls it romio); the others run without it.
+  case " $dirs " in
+    *" io "*) args+=(--enable-romio) ;;
+    *) args+=(--disable-romio) ;;
+  esac
   [ "$dtpools" = yes ] || args+=(--disable-dtpools)
   local stamp="$dst/.zmpi-configured"
   if [ "$reconfigure" = no ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${args[*]}" ]; then
