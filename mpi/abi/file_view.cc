@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mpi/abi/file_args.h"
+#include "mpi/core/comm_ops.h"
 #include "mpi/core/runtime.h"
 #include "mpi/io/access.h"
 #include "mpi/io/datarep.h"
@@ -97,6 +98,8 @@ ZMPI_API int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype
     StatusOr<int64_t> shared = f->store().FetchAddShared(0);
     ZMPI_CHECK_FILE_ARG(f, fn, shared.status());
     disp = f->view().ByteOffset(*shared * f->view().etype_size());
+    // Every rank reads the shared pointer before SetView's reset of it (on rank 0) can run.
+    ZMPI_CHECK_FILE_ARG(f, fn, zmpi::core::BarrierAll(f->comm()));
   }
   if (zmpi::core::Info* i =
           info != MPI_INFO_NULL ? zmpi::core::Objects::Get().FindInfo(info) : nullptr) {

@@ -295,6 +295,40 @@ static void user_datarep(void) {
   }
 }
 
+/* MPI_DISPLACEMENT_CURRENT on a sequential file: every rank's view starts where the shared
+ * pointer stood, even when rank 0 moved it just before (set_view resets it to 0 afterwards;
+ * a rank reading it after that reset would start at 0). */
+static void displacement_current(void) {
+  const char *path = path_of("sequential");
+  MPI_File fh;
+  MPI_Status st;
+  CALL(MPI_File_open(MPI_COMM_WORLD, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh));
+  int v = g_p;
+  if (g_me == 0) CALL(MPI_File_write_at(fh, 0, &v, 1, MPI_INT, &st));
+  v = 100 + g_me;
+  CALL(MPI_File_write_at_all(fh, (MPI_Offset)sizeof(int) * (1 + g_me), &v, 1, MPI_INT, &st));
+  CALL(MPI_File_close(&fh));
+  CALL(MPI_File_open(MPI_COMM_WORLD, path, MPI_MODE_RDONLY | MPI_MODE_SEQUENTIAL,
+                     MPI_INFO_NULL, &fh));
+  int header = -1;
+  if (g_me == 0) CALL(MPI_File_read_shared(fh, &header, 1, MPI_INT, &st));
+  EXPECT(g_me != 0 || header == g_p, "sequential header %d, expected %d", header, g_p);
+  MPI_Barrier(MPI_COMM_WORLD);
+  CALL(MPI_File_set_view(fh, MPI_DISPLACEMENT_CURRENT, MPI_INT, MPI_INT, "native",
+                         MPI_INFO_NULL));
+  MPI_Offset disp = -1;
+  MPI_Datatype et, ft;
+  char rep[MPI_MAX_DATAREP_STRING];
+  CALL(MPI_File_get_view(fh, &disp, &et, &ft, rep));
+  EXPECT(disp == (MPI_Offset)sizeof(int), "DISPLACEMENT_CURRENT gave %lld, expected %zu",
+         (long long)disp, sizeof(int));
+  int back = -1;
+  CALL(MPI_File_read_ordered(fh, &back, 1, MPI_INT, &st));
+  EXPECT(back == 100 + g_me, "read_ordered after DISPLACEMENT_CURRENT: %d, expected %d", back,
+         100 + g_me);
+  CALL(MPI_File_close(&fh));
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &g_world_rank);
@@ -308,6 +342,7 @@ int main(int argc, char **argv) {
   struct_and_memory();
   external32();
   user_datarep();
+  displacement_current();
   remove_dir();
   return finish_ok();
 }
