@@ -20,7 +20,6 @@ binding; with choice buffers, Fortran subroutines passing the buffers as descrip
 (mpi/fortran/f08.h says why). Python 3 standard library only.
 """
 
-import argparse
 import importlib.util
 import os
 import re
@@ -503,25 +502,5 @@ def generate(root):
     return files, skipped
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--root', default=os.path.dirname(HERE))
-    parser.add_argument('--out')
-    parser.add_argument('--list', action='store_true')
-    args = parser.parse_args()
-    files, skipped = generate(args.root)
-    if args.list:
-        for name, why in skipped:
-            print('%s: %s' % (name, why))
-    if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        for name, text in files.items():
-            gen_api.write_if_changed(os.path.join(args.out, name), text)
-    if not args.list and not args.out:
-        parser.error('give --out DIR or --list')
-    return 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(gf.main(generate, __doc__))

@@ -420,14 +420,16 @@ def generate(root):
     }, skipped
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__,
+def main(generate_files=None, doc=None):
+    """The command line of this generator and of gen-f08.py (which passes its own generate)."""
+    generate_files = generate_files or generate
+    parser = argparse.ArgumentParser(description=doc or __doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--root', default=os.path.dirname(HERE))
     parser.add_argument('--out')
     parser.add_argument('--list', action='store_true')
     args = parser.parse_args()
-    files, skipped = generate(args.root)
+    files, skipped = generate_files(args.root)
     if args.list:
         for name, why in skipped:
             print('%s: %s' % (name, why))
