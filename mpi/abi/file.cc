@@ -124,9 +124,12 @@ ZMPI_API int PMPI_File_delete(const char* filename, MPI_Info info) {
   return MPI_SUCCESS;
 }
 
-ZMPI_API int PMPI_File_set_size(MPI_File fh, MPI_Offset size) {
-  ZMPI_ENTER("MPI_File_set_size");
-  const char* fn = "MPI_File_set_size";
+namespace {
+
+// MPI_File_set_size and MPI_File_preallocate: the same checks, then rank 0 changes the file
+// (`change` is the Store call) and every rank returns its result.
+int ResizeOnRoot(MPI_File fh, MPI_Offset size, const char* fn,
+                 Status (zmpi::io::Store::*change)(int64_t)) {
   File* f = nullptr;
   ZMPI_CHECK_FILE_ARG(nullptr, fn, CheckFile(fh, &f));
   if (size < 0) {
@@ -134,36 +137,26 @@ ZMPI_API int PMPI_File_set_size(MPI_File fh, MPI_Offset size) {
   }
   if (f->amode() & MPI_MODE_SEQUENTIAL) {
     return ReportOnFile(
-        f, fn,
-        zmpi::Error(Code::kUnsupported, "MPI_File_set_size on a file opened MPI_MODE_SEQUENTIAL"));
+        f, fn, zmpi::Error(Code::kUnsupported, "%s on a file opened MPI_MODE_SEQUENTIAL", fn));
   }
   if (f->amode() & MPI_MODE_RDONLY) {
     return ReportOnFile(f, fn, zmpi::Error(Code::kReadOnly, "the file is opened read-only"));
   }
-  Status s = f->comm().rank() == 0 ? f->store().Resize(size) : zmpi::OkStatus();
+  Status s = f->comm().rank() == 0 ? (f->store().*change)(size) : zmpi::OkStatus();
   ZMPI_CHECK_FILE_ARG(f, fn, FromRoot(f->comm(), s));
   return MPI_SUCCESS;
 }
 
+}  // namespace
+
+ZMPI_API int PMPI_File_set_size(MPI_File fh, MPI_Offset size) {
+  ZMPI_ENTER("MPI_File_set_size");
+  return ResizeOnRoot(fh, size, "MPI_File_set_size", &zmpi::io::Store::Resize);
+}
+
 ZMPI_API int PMPI_File_preallocate(MPI_File fh, MPI_Offset size) {
   ZMPI_ENTER("MPI_File_preallocate");
-  const char* fn = "MPI_File_preallocate";
-  File* f = nullptr;
-  ZMPI_CHECK_FILE_ARG(nullptr, fn, CheckFile(fh, &f));
-  if (size < 0) {
-    return ReportOnFile(f, fn, zmpi::Error(Code::kArg, "negative size %ld", (long)size));
-  }
-  if (f->amode() & MPI_MODE_SEQUENTIAL) {
-    return ReportOnFile(f, fn,
-                        zmpi::Error(Code::kUnsupported,
-                                    "MPI_File_preallocate on a file opened MPI_MODE_SEQUENTIAL"));
-  }
-  if (f->amode() & MPI_MODE_RDONLY) {
-    return ReportOnFile(f, fn, zmpi::Error(Code::kReadOnly, "the file is opened read-only"));
-  }
-  Status s = f->comm().rank() == 0 ? f->store().Preallocate(size) : zmpi::OkStatus();
-  ZMPI_CHECK_FILE_ARG(f, fn, FromRoot(f->comm(), s));
-  return MPI_SUCCESS;
+  return ResizeOnRoot(fh, size, "MPI_File_preallocate", &zmpi::io::Store::Preallocate);
 }
 
 ZMPI_API int PMPI_File_get_size(MPI_File fh, MPI_Offset* size) {
