@@ -21,11 +21,7 @@ weather=$5
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 logs() { for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; tail -n 30 "$f"; done; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 keydir=$(mktemp -d /tmp/zrund-faults.XXXXXX)
 chmod 711 "$keydir"  # a root zrund runs ranks as nobody: they reach its PMIx dir and cache
 trap 'cluster_down; rm -rf -- "$keydir"' EXIT

@@ -10,10 +10,6 @@ zrund=$1 zrun=$2 job=$3
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 dir=$(mktemp -d /tmp/zmpi-files-test.XXXXXX)
 trap 'cluster_down; rm -rf -- "$dir"' EXIT
 cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }

@@ -170,6 +170,12 @@ cluster_down() {
   unset NETNS_CLUSTER_DIR
 }
 
+# For the test scripts that source this file: a failure count, one-line verdicts, a clock.
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
 cluster_main() {
   local cmd=$1
   shift

@@ -8,9 +8,6 @@ probe=$1
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 trap 'cluster_down' EXIT
 
 cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }

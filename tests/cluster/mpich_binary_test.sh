@@ -13,10 +13,6 @@ zrund=$1 zrun=$2 mpich_binary=$3 npmpich2=$4 mpich_fortran=$5
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 dir=$(mktemp -d /tmp/zmpi-mpich-cluster.XXXXXX)
 chmod 711 "$dir"  # a root zrund runs ranks as nobody: they reach its PMIx dir and cache
 trap 'cluster_down; rm -rf -- "$dir"' EXIT

@@ -23,11 +23,7 @@ probe=$4
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 logs() { for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; tail -n 30 "$f"; done; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 keydir=$(mktemp -d /tmp/zrund-owner.XXXXXX)
 chmod 711 "$keydir"  # ranks run as nobody: they must reach the agent's PMIx directory
 trap 'cluster_down; rm -rf -- "$keydir"' EXIT

@@ -10,10 +10,6 @@ shift 3
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 keydir=$(mktemp -d /tmp/zmpi-swm-cluster.XXXXXX)
 trap 'cluster_down; rm -rf -- "$keydir"' EXIT
 cluster_up 2 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
