@@ -12,7 +12,8 @@
 # Options:
 #   --configs "zmpi mpich"  which configurations to run (default both)
 #   --dirs "init pt2pt ..." test directories (default: init pt2pt comm group errhan topo attr
-#                           info datatype part session)
+#                           info datatype part session); f77, f90 and f08 (the Fortran
+#                           directories, io included) configure the suite with Fortran
 #   --timeout S             per-test time limit in seconds (default 60; a test's own
 #                           timeLimit in its testlist wins)
 #   --zmpi-build DIR        zmpi build tree (default: this repository's build/): DIR/bin/mpicc,
@@ -22,9 +23,12 @@
 #   --summary-only          run nothing; write WORKDIR/results/summary.md from the last runs
 #
 # Configurations:
-#   zmpi   MPICC=<build>/bin/mpicc,
+#   zmpi   MPICC=<build>/bin/mpicc (MPIF77, MPIFC: <build>/bin/mpif77, mpifort),
 #          launcher `zrun --local --bind-to none --oversubscribe -n N --timeout S`
-#   mpich  MPICC=mpicc.mpich, launcher `mpiexec.mpich -n N` (runtests sets MPIEXEC_TIMEOUT)
+#   mpich  MPICC=mpicc.mpich (MPIF77, MPIFC: mpif77.mpich, mpifort.mpich),
+#          launcher `mpiexec.mpich -n N` (runtests sets MPIEXEC_TIMEOUT)
+# With Fortran, both get FFLAGS=FCFLAGS=-fallow-argument-mismatch (gfortran 10 and later reject
+# the suite's mixed buffer types without it; Debian's mpifort.mpich adds it by itself).
 # A test passes when it exits 0 and its whole output (stdout and stderr) is "No Errors"
 # (runtests' rule), so anything a launcher prints on success fails every test.
 # The runs use `nice`; the suite's tests oversubscribe the machine (up to 8+ ranks).
@@ -87,17 +91,49 @@ mpicc_of() {
     mpich) command -v mpicc.mpich ;;
   esac
 }
+# mpif77_of / mpifort_of <config>: the Fortran wrappers (fixed form, and free form with modules).
+mpif77_of() {
+  case "$1" in
+    zmpi) echo "$zbuild/bin/mpif77" ;;
+    mpich) command -v mpif77.mpich ;;
+  esac
+}
+mpifort_of() {
+  case "$1" in
+    zmpi) echo "$zbuild/bin/mpifort" ;;
+    mpich) command -v mpifort.mpich ;;
+  esac
+}
+# fortran: "yes" when a Fortran directory is asked for.
+fortran=no
+for d in $dirs; do
+  case "$d" in f77|f77/*|f90|f90/*|f08|f08/*) fortran=yes ;; esac
+done
 
 # prepare <config>: a configured copy of the suite in $work/<config>/test/mpi.
 prepare() {
   local cfg=$1 dst="$work/$1" cc
   cc=$(mpicc_of "$cfg")
   [ -x "$cc" ] || { echo "mpich-testsuite: $cfg: no compiler wrapper $cc" >&2; return 1; }
-  local args=(MPICC="$cc" --disable-fortran --disable-cxx --enable-strictmpi --enable-part
-              --disable-spawn --disable-rma)
-  # The io directory needs MPI-IO (the suite calls it romio); the others run without it.
+  local args=(MPICC="$cc")
+  if [ "$fortran" = yes ]; then
+    local f77 fc
+    f77=$(mpif77_of "$cfg")
+    fc=$(mpifort_of "$cfg")
+    [ -x "$f77" ] && [ -x "$fc" ] || {
+      echo "mpich-testsuite: $cfg: no Fortran wrappers $f77 $fc" >&2; return 1; }
+    # Both wrappers named explicitly: configure would otherwise take whatever mpif77 is on PATH.
+    args+=(MPIF77="$f77" MPIFC="$fc" FFLAGS=-fallow-argument-mismatch
+           FCFLAGS=-fallow-argument-mismatch --enable-fortran=all)
+  else
+    args+=(--disable-fortran)
+  fi
+  args+=(--disable-cxx --enable-strictmpi --enable-part --disable-spawn --disable-rma)
+  # The io directories (io, and f77/io ... under the Fortran ones) need MPI-IO (the suite calls
+  # it romio); the others run without it.
   case " $dirs " in
-    *" io "*) args+=(--enable-romio) ;;
+    *" io "*|*" f77 "*|*" f90 "*|*" f08 "*|*" f77/io "*|*" f90/io "*|*" f08/io "*)
+      args+=(--enable-romio) ;;
     *) args+=(--disable-romio) ;;
   esac
   [ "$dtpools" = yes ] || args+=(--disable-dtpools)
