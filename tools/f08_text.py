@@ -150,6 +150,25 @@ _PREDEFINED = '''  SUBROUTINE MPI_%(K)s_NULL_COPY_FN(old%(o)s, %(o)s_keyval, ext
   END SUBROUTINE MPI_%(K)s_NULL_DELETE_FN
 '''
 
+# MPI_Sizeof of mpi_f08 (MPI-4.1 19.1.9): one assumed-rank specific per numeric type, with
+# MPICH's names (module procedures of mpi_f08_types, so MPICH's external symbols).
+_SIZEOF_TYPES = (('xint8', 'INTEGER(INT8)'), ('xint16', 'INTEGER(INT16)'),
+                 ('xint32', 'INTEGER(INT32)'), ('xint64', 'INTEGER(INT64)'),
+                 ('xreal32', 'REAL(REAL32)'), ('xreal64', 'REAL(REAL64)'),
+                 ('xreal128', 'REAL(REAL128)'), ('xcomplex32', 'COMPLEX(REAL32)'),
+                 ('xcomplex64', 'COMPLEX(REAL64)'), ('xcomplex128', 'COMPLEX(REAL128)'),
+                 ('logical', 'LOGICAL'), ('character', 'CHARACTER(LEN=*)'))
+_SIZEOF_NAMES = ', &\n      '.join('mpi_sizeof_' + t for t, _ in _SIZEOF_TYPES)
+# storage_size reads no value, so zero-size arrays are fine; the size is one element's.
+_SIZEOF_PROCS = ''.join('''  SUBROUTINE mpi_sizeof_%s(x, size, ierror)
+    %s, DIMENSION(..), INTENT(IN) :: x
+    INTEGER, INTENT(OUT) :: size
+    INTEGER, OPTIONAL, INTENT(OUT) :: ierror
+    size = STORAGE_SIZE(x) / 8
+    IF (PRESENT(ierror)) ierror = 0
+  END SUBROUTINE mpi_sizeof_%s
+''' % (t, decl, t) for t, decl in _SIZEOF_TYPES)
+
 PREDEFINED = ''.join(_PREDEFINED % {'K': k.upper(), 'o': o, 'T': t} for k, o, t in _KINDS)
 
 TYPES = HEADER + '''
@@ -158,6 +177,7 @@ TYPES = HEADER + '''
 ! callback interfaces.
 MODULE mpi_f08_types
   USE, INTRINSIC :: ISO_C_BINDING, ONLY: C_INT, C_PTR
+  USE, INTRINSIC :: ISO_FORTRAN_ENV, ONLY: INT8, INT16, INT32, INT64, REAL32, REAL64, REAL128
   IMPLICIT NONE
   PRIVATE
   INTEGER, PARAMETER, PUBLIC :: MPI_ADDRESS_KIND = 8, MPI_OFFSET_KIND = 8, MPI_COUNT_KIND = 8
@@ -177,7 +197,10 @@ MODULE mpi_f08_types
   INTERFACE OPERATOR(/=)
     MODULE PROCEDURE %(ne)s
   END INTERFACE
-  PUBLIC :: MPI_Status_f2f08, MPI_Status_f082f
+  PUBLIC :: MPI_Status_f2f08, MPI_Status_f082f, MPI_Sizeof
+  INTERFACE MPI_Sizeof
+    MODULE PROCEDURE ''' + _SIZEOF_NAMES + '''
+  END INTERFACE MPI_Sizeof
   PUBLIC :: ''' + _CALLBACK_NAMES + '''
 ''' + CALLBACK_INTERFACES + '''
 CONTAINS
@@ -198,7 +221,7 @@ CONTAINS
                 f08_status%%MPI_SOURCE, f08_status%%MPI_TAG, f08_status%%MPI_ERROR]
     IF (PRESENT(ierror)) ierror = 0
   END SUBROUTINE MPI_Status_f082f
-END MODULE mpi_f08_types
+''' + _SIZEOF_PROCS.replace('%', '%%') + '''END MODULE mpi_f08_types
 
 ! The special objects: their addresses are what the library recognises (f08.h).
 MODULE mpi_f08_link_constants

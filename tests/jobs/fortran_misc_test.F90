@@ -1,0 +1,100 @@
+! Routines only the modules have (MPI_SIZEOF) and what MPICH's Fortran test suite found,
+! built twice: with `use mpi` and with `use mpi_f08` (USE_MPI_F08). The same statements
+! compile against both, since the f08 handles are named constants of their types. Rank 0
+! prints "<name>: OK (<n> checks)"; a failed check prints what failed and aborts with code 1.
+program fortran_misc
+#ifdef USE_MPI_F08
+  use mpi_f08
+#else
+  use mpi
+#endif
+  implicit none
+  integer :: ierr, rank, checks, s, tsize
+  integer :: i4, i4v(3), i4z(0)
+  integer(kind=1) :: i1, i1v(2)
+  integer(kind=2) :: i2
+  integer(kind=8) :: i8, i8v(4)
+  real :: r, rv(5)
+  double precision :: d, dv(2)
+  complex :: c, cv(2)
+  double complex :: z
+  logical :: l, lv(7)
+  character :: ch, chv(6)
+#ifdef USE_MPI_F08
+  character(len=*), parameter :: name = 'fortran_misc_f08'
+#else
+  character(len=*), parameter :: name = 'fortran_misc_module'
+#endif
+
+  checks = 0
+  call MPI_Init(ierr)
+  call MPI_Comm_rank(MPI_COMM_WORLD, rank, ierr)
+
+  ! MPI_SIZEOF: the size of one element, scalars and arrays (a zero-size one too), equal to
+  ! MPI_Type_size of the matching datatype; ierror is MPI_SUCCESS.
+  ierr = -1
+  call MPI_Sizeof(i4, s, ierr)
+  call MPI_Type_size(MPI_INTEGER, tsize, ierr)
+  call check(s == tsize .and. s == 4 .and. ierr == MPI_SUCCESS, 'MPI_SIZEOF(INTEGER)')
+  call MPI_Sizeof(i4v, s, ierr)
+  call check(s == 4, 'MPI_SIZEOF(INTEGER array)')
+  call MPI_Sizeof(i4z, s, ierr)
+  call check(s == 4, 'MPI_SIZEOF(zero-size INTEGER array)')
+  call MPI_Sizeof(i1, s, ierr)
+  call MPI_Type_size(MPI_INTEGER1, tsize, ierr)
+  call check(s == tsize .and. s == 1, 'MPI_SIZEOF(INTEGER(1))')
+  call MPI_Sizeof(i1v, s, ierr)
+  call check(s == 1, 'MPI_SIZEOF(INTEGER(1) array)')
+  call MPI_Sizeof(i2, s, ierr)
+  call MPI_Type_size(MPI_INTEGER2, tsize, ierr)
+  call check(s == tsize .and. s == 2, 'MPI_SIZEOF(INTEGER(2))')
+  call MPI_Sizeof(i8, s, ierr)
+  call MPI_Type_size(MPI_INTEGER8, tsize, ierr)
+  call check(s == tsize .and. s == 8, 'MPI_SIZEOF(INTEGER(8))')
+  call MPI_Sizeof(i8v, s, ierr)
+  call check(s == 8, 'MPI_SIZEOF(INTEGER(8) array)')
+  call MPI_Sizeof(r, s, ierr)
+  call MPI_Type_size(MPI_REAL, tsize, ierr)
+  call check(s == tsize .and. s == 4, 'MPI_SIZEOF(REAL)')
+  call MPI_Sizeof(rv, s, ierr)
+  call check(s == 4, 'MPI_SIZEOF(REAL array)')
+  call MPI_Sizeof(d, s, ierr)
+  call MPI_Type_size(MPI_DOUBLE_PRECISION, tsize, ierr)
+  call check(s == tsize .and. s == 8, 'MPI_SIZEOF(DOUBLE PRECISION)')
+  call MPI_Sizeof(dv, s, ierr)
+  call check(s == 8, 'MPI_SIZEOF(DOUBLE PRECISION array)')
+  call MPI_Sizeof(c, s, ierr)
+  call MPI_Type_size(MPI_COMPLEX, tsize, ierr)
+  call check(s == tsize .and. s == 8, 'MPI_SIZEOF(COMPLEX)')
+  call MPI_Sizeof(cv, s, ierr)
+  call check(s == 8, 'MPI_SIZEOF(COMPLEX array)')
+  call MPI_Sizeof(z, s, ierr)
+  call MPI_Type_size(MPI_DOUBLE_COMPLEX, tsize, ierr)
+  call check(s == tsize .and. s == 16, 'MPI_SIZEOF(DOUBLE COMPLEX)')
+  call MPI_Sizeof(l, s, ierr)
+  call MPI_Type_size(MPI_LOGICAL, tsize, ierr)
+  call check(s == tsize .and. s == 4, 'MPI_SIZEOF(LOGICAL)')
+  call MPI_Sizeof(lv, s, ierr)
+  call check(s == 4, 'MPI_SIZEOF(LOGICAL array)')
+  call MPI_Sizeof(ch, s, ierr)
+  call MPI_Type_size(MPI_CHARACTER, tsize, ierr)
+  call check(s == tsize .and. s == 1, 'MPI_SIZEOF(CHARACTER)')
+  call MPI_Sizeof(chv, s, ierr)
+  call check(s == 1, 'MPI_SIZEOF(CHARACTER array)')
+
+  call MPI_Barrier(MPI_COMM_WORLD, ierr)
+  if (rank == 0) print '(a, ": OK (", i0, " checks)")', name, checks
+  call MPI_Finalize(ierr)
+
+contains
+
+  subroutine check(ok, what)
+    logical, intent(in) :: ok
+    character(len=*), intent(in) :: what
+    checks = checks + 1
+    if (.not. ok) then
+      print '(a, ": rank ", i0, ": FAILED: ", a)', name, rank, what
+      call MPI_Abort(MPI_COMM_WORLD, 1, ierr)
+    end if
+  end subroutine check
+end program fortran_misc
