@@ -57,6 +57,9 @@ HAND = {
     'MPI_Type_get_attr', 'MPI_Attr_get', 'MPI_Attr_put',
     # fortran/callback.c: generalized requests, file error handlers; hand.c: n-th pset name.
     'MPI_Grequest_start', 'MPI_File_create_errhandler', 'MPI_Session_get_nth_pset',
+    # fortran/mpi1.c: MPI-1 routines whose MPI_Aint arguments are INTEGERs in Fortran.
+    'MPI_Address', 'MPI_Type_extent', 'MPI_Type_lb', 'MPI_Type_ub', 'MPI_Type_hvector',
+    'MPI_Type_hindexed', 'MPI_Type_struct',
 }
 
 # Callback types whose C call passes every argument by reference, as a Fortran procedure with

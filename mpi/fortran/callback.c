@@ -82,20 +82,20 @@ struct ZfGrequest {
   ZfQueryFn *query;
   ZfFreeFn *free_fn;
   ZfCancelFn *cancel;
-  MPI_Aint extra;
+  MPI_Aint *extra; /* the caller's EXTRA_STATE variable itself (see mpi_grequest_start_) */
 };
 
 static int GrequestQuery(void *extra, MPI_Status *status) {
   struct ZfGrequest *g = extra;
   MPI_Fint ierr = MPI_SUCCESS;
-  g->query(&g->extra, (MPI_Fint *)(void *)status, &ierr);
+  g->query(g->extra, (MPI_Fint *)(void *)status, &ierr);
   return ierr;
 }
 
 static int GrequestFree(void *extra) {
   struct ZfGrequest *g = extra;
   MPI_Fint ierr = MPI_SUCCESS;
-  g->free_fn(&g->extra, &ierr);
+  g->free_fn(g->extra, &ierr);
   free(g);
   return ierr;
 }
@@ -103,7 +103,7 @@ static int GrequestFree(void *extra) {
 static int GrequestCancel(void *extra, int complete) {
   struct ZfGrequest *g = extra;
   MPI_Fint ierr = MPI_SUCCESS, fcomplete = complete != 0;
-  g->cancel(&g->extra, &fcomplete, &ierr);
+  g->cancel(g->extra, &fcomplete, &ierr);
   return ierr;
 }
 
@@ -117,7 +117,10 @@ ZF_API void mpi_grequest_start_(void *query_fn, void *free_fn, void *cancel_fn,
   g->query = (ZfQueryFn *)query_fn;
   g->free_fn = (ZfFreeFn *)free_fn;
   g->cancel = (ZfCancelFn *)cancel_fn;
-  g->extra = *extra_state;
+  /* As MPICH: the callbacks get the caller's EXTRA_STATE variable by reference, not a copy, so
+   * what they store there is what the caller sees (MPICH's test suite relies on it); the
+   * variable must outlive the request, as a C extra_state pointer must. */
+  g->extra = extra_state;
   *ierror =
       MPI_Grequest_start(GrequestQuery, GrequestFree, GrequestCancel, g, (MPI_Request *)request);
   if (*ierror != MPI_SUCCESS) free(g);

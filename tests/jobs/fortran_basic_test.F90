@@ -34,6 +34,9 @@ program fortran_basic
   integer(kind=MPI_ADDRESS_KIND) :: psize, ppos
   character :: packed(64)
   integer :: unpacked(3)
+  integer :: displs(10), counts(10), htype, stype, iextent, ilb, iub, packbuf(10), position
+  integer :: types(2), inbuf(10), outbuf(10), iaddr
+  integer(kind=MPI_ADDRESS_KIND) :: addr8
   common /fortran_errh/ handled_code, handled_count
 #ifdef USE_MPI_MODULE
   character(len=*), parameter :: name = 'fortran_module'
@@ -245,6 +248,56 @@ program fortran_basic
   call check(all(unpacked == (/ 1, 258, -1 /)) .and. ppos == 12, 'Unpack_external')
   call MPI_Error_string(MPI_ERR_TAG, estring, namelen, ierr)
   call check(namelen > 0 .and. len_trim(estring) == namelen, 'Error_string')
+
+  ! The MPI-1 routines take default INTEGER addresses, extents and displacements in Fortran.
+  counts = 1
+  do i = 1, 10
+    displs(i) = (10 - i) * 4
+    inbuf(i) = i
+  end do
+  call MPI_Type_hindexed(10, counts, displs, MPI_INTEGER, htype, ierr)
+  call MPI_Type_commit(htype, ierr)
+  call check(ierr == MPI_SUCCESS, 'Type_hindexed (INTEGER displacements)')
+  position = 0
+  call MPI_Pack(inbuf, 1, htype, packbuf, 40, position, MPI_COMM_WORLD, ierr)
+  call check(ierr == MPI_SUCCESS .and. position == 40, 'Pack of Type_hindexed')
+  call check(all(packbuf == (/ (11 - i, i = 1, 10) /)), 'Type_hindexed reverses')
+  call MPI_Type_extent(htype, iextent, ierr)
+  call MPI_Type_lb(htype, ilb, ierr)
+  call MPI_Type_ub(htype, iub, ierr)
+  call check(ierr == MPI_SUCCESS .and. iextent == 40 .and. ilb == 0 .and. iub == 40, &
+             'Type_extent, Type_lb, Type_ub (INTEGER)')
+  call MPI_Type_free(htype, ierr)
+  call MPI_Type_hvector(3, 1, 12, MPI_INTEGER, htype, ierr)
+  call MPI_Type_commit(htype, ierr)
+  position = 0
+  call MPI_Pack(inbuf, 1, htype, packbuf, 40, position, MPI_COMM_WORLD, ierr)
+  call check(ierr == MPI_SUCCESS .and. position == 12 .and. packbuf(1) == 1 .and. &
+             packbuf(2) == 4 .and. packbuf(3) == 7, 'Type_hvector (INTEGER stride)')
+  call MPI_Type_free(htype, ierr)
+  types = (/ MPI_INTEGER, MPI_DOUBLE_PRECISION /)
+  counts(1:2) = (/ 1, 1 /)
+  displs(1:2) = (/ 0, 8 /)
+  call MPI_Type_struct(2, counts, displs, types, stype, ierr)
+  call MPI_Type_extent(stype, iextent, ierr)
+  call check(ierr == MPI_SUCCESS .and. iextent == 16, 'Type_struct (INTEGER displacements)')
+  call MPI_Type_free(stype, ierr)
+  call MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN, ierr)
+  call MPI_Type_hindexed(-1, counts, displs, MPI_INTEGER, htype, ierr)
+  call MPI_Error_class(ierr, eclass, ierr)
+  call check(eclass == MPI_ERR_COUNT, 'Type_hindexed(-1): MPI_ERR_COUNT')
+  ! MPI_ADDRESS: the address when it fits an INTEGER, else MPI_ERR_VALUE_TOO_LARGE.
+  call MPI_Get_address(inbuf, addr8, ierr)
+  iaddr = -1
+  call MPI_Address(inbuf, iaddr, ierr)
+  if (addr8 == int(int(addr8, 4), 8)) then
+    call check(ierr == MPI_SUCCESS .and. iaddr == addr8, 'Address (fits an INTEGER)')
+  else
+    call MPI_Error_class(ierr, eclass, ierr)
+    call check(eclass == MPI_ERR_VALUE_TOO_LARGE .and. iaddr == -1, &
+               'Address: MPI_ERR_VALUE_TOO_LARGE')
+  end if
+  outbuf = 0
 
   call MPI_F_sync_reg(field)
   call MPI_Barrier(MPI_COMM_WORLD, ierr)

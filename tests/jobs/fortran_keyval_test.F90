@@ -15,6 +15,8 @@ program fortran_keyval
   integer :: comm2, comm3, dtype, win, eclass, request, errh, ival, session, npsets, plen
   integer :: status(MPI_STATUS_SIZE)
   integer(kind=MPI_ADDRESS_KIND) :: value, extra, wsize
+  ! VOLATILE: the library changes it (through the address it kept) during MPI_Wait.
+  integer(kind=MPI_ADDRESS_KIND), volatile :: greq_extra
   logical :: flag
   integer :: copies, deletes, last_extra, greq_calls(3), file_codes, file_last
   integer :: wbuf(4)
@@ -137,20 +139,26 @@ program fortran_keyval
   call check(eclass == MPI_ERR_KEYVAL, 'Attr_put(MPI_KEYVAL_INVALID)')
 
   ! A generalized request with Fortran query/free/cancel procedures.
+  ! The callbacks get the caller's EXTRA_STATE variable by reference (as with MPICH): the free
+  ! procedure adds 100 to it, and the caller sees that.
   greq_calls = 0
-  call MPI_Grequest_start(greq_query, greq_free, greq_cancel, 21_8, request, ierr)
+  greq_extra = 21
+  call MPI_Grequest_start(greq_query, greq_free, greq_cancel, greq_extra, request, ierr)
   call check(ierr == MPI_SUCCESS .and. request /= MPI_REQUEST_NULL, 'Grequest_start')
   call MPI_Grequest_complete(request, ierr)
   call MPI_Wait(request, status, ierr)
   call check(ierr == MPI_SUCCESS .and. status(MPI_TAG) == 21 .and. &
              status(MPI_SOURCE) == rank, 'Grequest query sets the status')
   call check(greq_calls(1) == 1 .and. greq_calls(2) == 1, 'Grequest query and free ran')
-  call MPI_Grequest_start(greq_query, greq_free, greq_cancel, 22_8, request, ierr)
+  call check(greq_extra == 121, 'Grequest free updates the caller''s EXTRA_STATE')
+  greq_extra = 22
+  call MPI_Grequest_start(greq_query, greq_free, greq_cancel, greq_extra, request, ierr)
   call MPI_Cancel(request, ierr)
   call check(greq_calls(3) == 1, 'Grequest cancel ran')
   call MPI_Grequest_complete(request, ierr)
   call MPI_Wait(request, status, ierr)
   call check(greq_calls(2) == 2, 'Grequest free after cancel')
+  call check(greq_extra == 122, 'Grequest free after cancel updates EXTRA_STATE')
 
   ! A file error handler in Fortran, as the default of MPI_FILE_NULL.
   file_codes = 0
@@ -254,6 +262,7 @@ subroutine greq_free(extra, ierr)
   integer :: ierr, greq_calls(3)
   common /fk_greq/ greq_calls
   if (extra > 0) greq_calls(2) = greq_calls(2) + 1
+  extra = extra + 100
   ierr = 0
 end subroutine greq_free
 
