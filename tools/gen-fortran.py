@@ -147,6 +147,18 @@ def convert(func, param):
     if param.strip().endswith('[][3]') and base == 'int':
         # RANGES(3, N) in Fortran is C's int ranges[n][3].
         return 'MPI_Fint *%s' % name, '(int(*)[3])%s' % name
+    if name == 'indx' and base == 'int' and depth == 1:
+        # MPI_WAITANY, MPI_TESTANY: Fortran indices count from 1 (MPI_UNDEFINED stays).
+        return ('MPI_Fint *%s' % name, '&c_%s' % name,
+                '  int c_%s = MPI_UNDEFINED;\n' % name,
+                '  *%s = c_%s == MPI_UNDEFINED || c_%s < 0 ? c_%s : c_%s + 1;\n'
+                % ((name,) * 5))
+    if name == 'array_of_indices' and base == 'int' and depth == 1:
+        # MPI_WAITSOME, MPI_TESTSOME: the first OUTCOUNT indices count from 1 in Fortran
+        # (outcount precedes array_of_indices in both).
+        return ('MPI_Fint *%s' % name, name, '',
+                '  if (*ierror == MPI_SUCCESS || *ierror == MPI_ERR_IN_STATUS) '
+                'ZfIndicesToFortran(outcount, %s);\n' % name)
     if name == 'array_of_errcodes' and depth == 1:
         return 'MPI_Fint *%s' % name, 'ZF_ERRCODES(%s)' % name
     if base == 'void':

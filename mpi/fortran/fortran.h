@@ -61,6 +61,12 @@ static inline int *ZF_WEIGHTS(MPI_Fint *w) {
   return w;
 }
 
+/* MPI_WAITSOME, MPI_TESTSOME: C's first *outcount indices count from 0, Fortran's from 1. */
+static inline void ZfIndicesToFortran(const MPI_Fint *outcount, MPI_Fint *indices) {
+  if (*outcount == MPI_UNDEFINED) return;
+  for (MPI_Fint i = 0; i < *outcount; i++) indices[i]++;
+}
+
 /* The longest name an MPI call writes into an output CHARACTER of a generated binding (every
  * MPI_MAX_* string length of mpi.h is at most this, MPI_MAX_LIBRARY_VERSION_STRING aside). */
 #define ZF_MAX_STRING 1024

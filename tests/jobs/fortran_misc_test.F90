@@ -20,6 +20,14 @@ program fortran_misc
   double complex :: z
   logical :: l, lv(7)
   character :: ch, chv(6)
+  integer :: indx, outcount, indices(3), sbuf, rbuf(3)
+  logical :: flag
+#ifdef USE_MPI_F08
+  type(MPI_Request) :: reqs(3)
+  type(MPI_Status) :: status, statuses(3)
+#else
+  integer :: reqs(3), status(MPI_STATUS_SIZE), statuses(MPI_STATUS_SIZE, 3)
+#endif
 #ifdef USE_MPI_F08
   character(len=*), parameter :: name = 'fortran_misc_f08'
 #else
@@ -81,6 +89,42 @@ program fortran_misc
   call check(s == tsize .and. s == 1, 'MPI_SIZEOF(CHARACTER)')
   call MPI_Sizeof(chv, s, ierr)
   call check(s == 1, 'MPI_SIZEOF(CHARACTER array)')
+
+  ! Request indices count from 1 in Fortran: MPI_WAITANY, MPI_TESTANY, MPI_WAITSOME and
+  ! MPI_TESTSOME over (null, receive, null) with the receive matched by a send to self.
+  sbuf = 7
+  reqs(1) = MPI_REQUEST_NULL
+  reqs(3) = MPI_REQUEST_NULL
+  call MPI_Irecv(rbuf(2), 1, MPI_INTEGER, rank, 5, MPI_COMM_WORLD, reqs(2), ierr)
+  call MPI_Send(sbuf, 1, MPI_INTEGER, rank, 5, MPI_COMM_WORLD, ierr)
+  indx = -5
+  call MPI_Waitany(3, reqs, indx, status, ierr)
+  call check(ierr == MPI_SUCCESS .and. indx == 2 .and. rbuf(2) == 7, 'MPI_WAITANY index is 2')
+  call MPI_Waitany(3, reqs, indx, status, ierr)
+  call check(indx == MPI_UNDEFINED, 'MPI_WAITANY over null requests: MPI_UNDEFINED')
+  call MPI_Irecv(rbuf(2), 1, MPI_INTEGER, rank, 6, MPI_COMM_WORLD, reqs(2), ierr)
+  call MPI_Send(sbuf, 1, MPI_INTEGER, rank, 6, MPI_COMM_WORLD, ierr)
+  flag = .false.
+  do while (.not. flag)
+    call MPI_Testany(3, reqs, indx, flag, status, ierr)
+  end do
+  call check(ierr == MPI_SUCCESS .and. indx == 2, 'MPI_TESTANY index is 2')
+  call MPI_Irecv(rbuf(2), 1, MPI_INTEGER, rank, 7, MPI_COMM_WORLD, reqs(2), ierr)
+  call MPI_Send(sbuf, 1, MPI_INTEGER, rank, 7, MPI_COMM_WORLD, ierr)
+  indices = -5
+  call MPI_Waitsome(3, reqs, outcount, indices, statuses, ierr)
+  call check(ierr == MPI_SUCCESS .and. outcount == 1 .and. indices(1) == 2 .and. &
+             indices(2) == -5, 'MPI_WAITSOME indices count from 1')
+  call MPI_Irecv(rbuf(1), 1, MPI_INTEGER, rank, 8, MPI_COMM_WORLD, reqs(1), ierr)
+  call MPI_Irecv(rbuf(3), 1, MPI_INTEGER, rank, 9, MPI_COMM_WORLD, reqs(3), ierr)
+  call MPI_Send(sbuf, 1, MPI_INTEGER, rank, 8, MPI_COMM_WORLD, ierr)
+  call MPI_Send(sbuf, 1, MPI_INTEGER, rank, 9, MPI_COMM_WORLD, ierr)
+  call MPI_Wait(reqs(1), status, ierr)
+  call MPI_Testsome(3, reqs, outcount, indices, statuses, ierr)
+  call check(ierr == MPI_SUCCESS .and. outcount == 1 .and. indices(1) == 3, &
+             'MPI_TESTSOME indices count from 1')
+  call MPI_Testsome(3, reqs, outcount, indices, statuses, ierr)
+  call check(outcount == MPI_UNDEFINED, 'MPI_TESTSOME over null requests: MPI_UNDEFINED')
 
   call MPI_Barrier(MPI_COMM_WORLD, ierr)
   if (rank == 0) print '(a, ": OK (", i0, " checks)")', name, checks
