@@ -20,6 +20,14 @@ char *ZfStringDup(const char *s, size_t len) {
   return out;
 }
 
+char *ZfStringDupTrim(const char *s, size_t len) {
+  while (len > 0 && s[0] == ' ') {
+    s++;
+    len--;
+  }
+  return ZfStringDup(s, len);
+}
+
 void ZfStringOut(const char *c, char *s, size_t len) {
   size_t n = strlen(c);
   if (n > len) n = len;

@@ -75,6 +75,9 @@ static inline void ZfIndicesToFortran(const MPI_Fint *outcount, MPI_Fint *indice
  * without its trailing blanks (NULL when out of memory; free() it). ZfStringOut copies a C
  * string into a Fortran one of length len, blank-padded (truncated when longer). */
 char *ZfStringDup(const char *s, size_t len);
+/* ZfStringDup without the leading blanks too: info keys and values (MPI-4.1 10: Fortran's
+ * leading and trailing blanks are stripped from both). */
+char *ZfStringDupTrim(const char *s, size_t len);
 void ZfStringOut(const char *c, char *s, size_t len);
 
 /* The seven other external names of a hand-written binding mpi_<low>_ (MPI_<UP>, mpi_<low>,

@@ -1,5 +1,6 @@
 /* Info bindings (CHARACTER keys and values, hidden lengths last). Keys and values given lose
- * their trailing blanks; values returned are blank-padded to the Fortran length. */
+ * their leading and trailing blanks (MPI-4.1 10); values returned are blank-padded to the
+ * Fortran length. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,8 +8,8 @@
 
 ZF_API void mpi_info_set_(MPI_Fint *info, char *key, char *value, MPI_Fint *ierror, size_t klen,
                           size_t vlen) {
-  char *k = ZfStringDup(key, klen);
-  char *v = ZfStringDup(value, vlen);
+  char *k = ZfStringDupTrim(key, klen);
+  char *v = ZfStringDupTrim(value, vlen);
   *ierror = (k && v) ? MPI_Info_set((MPI_Info)*info, k, v) : MPI_ERR_NO_MEM;
   free(k);
   free(v);
@@ -16,7 +17,7 @@ ZF_API void mpi_info_set_(MPI_Fint *info, char *key, char *value, MPI_Fint *ierr
 ZF_NAMES(info_set, INFO_SET);
 
 ZF_API void mpi_info_delete_(MPI_Fint *info, char *key, MPI_Fint *ierror, size_t klen) {
-  char *k = ZfStringDup(key, klen);
+  char *k = ZfStringDupTrim(key, klen);
   *ierror = k ? MPI_Info_delete((MPI_Info)*info, k) : MPI_ERR_NO_MEM;
   free(k);
 }
@@ -24,7 +25,7 @@ ZF_NAMES(info_delete, INFO_DELETE);
 
 ZF_API void mpi_info_get_valuelen_(MPI_Fint *info, char *key, MPI_Fint *valuelen, MPI_Fint *flag,
                                    MPI_Fint *ierror, size_t klen) {
-  char *k = ZfStringDup(key, klen);
+  char *k = ZfStringDupTrim(key, klen);
   *ierror = k ? MPI_Info_get_valuelen((MPI_Info)*info, k, valuelen, flag) : MPI_ERR_NO_MEM;
   free(k);
 }
@@ -40,7 +41,7 @@ ZF_NAMES(info_get_nthkey, INFO_GET_NTHKEY);
 
 ZF_API void mpi_info_get_(MPI_Fint *info, char *key, MPI_Fint *valuelen, char *value,
                           MPI_Fint *flag, MPI_Fint *ierror, size_t klen, size_t vlen) {
-  char *k = ZfStringDup(key, klen);
+  char *k = ZfStringDupTrim(key, klen);
   int want = *valuelen < 0 ? 0 : *valuelen;
   char *v = calloc(1, (size_t)want + 1);
   if (k == NULL || v == NULL) {
@@ -58,7 +59,7 @@ ZF_NAMES(info_get, INFO_GET);
  * length only) and the value's length on output, both without C's terminating NUL. */
 ZF_API void mpi_info_get_string_(MPI_Fint *info, char *key, MPI_Fint *buflen, char *value,
                                  MPI_Fint *flag, MPI_Fint *ierror, size_t klen, size_t vlen) {
-  char *k = ZfStringDup(key, klen);
+  char *k = ZfStringDupTrim(key, klen);
   int cap = *buflen > 0 ? *buflen + 1 : 0;
   char *v = calloc(1, (size_t)cap + 1);
   if (k == NULL || v == NULL) {

@@ -22,11 +22,15 @@ program fortran_misc
   character :: ch, chv(6)
   integer :: indx, outcount, indices(3), sbuf, rbuf(3)
   logical :: flag
+  character(len=MPI_MAX_INFO_KEY) :: key
+  character(len=MPI_MAX_INFO_VAL) :: val
+  integer :: nkeys, vlen
 #ifdef USE_MPI_F08
   type(MPI_Request) :: reqs(3)
   type(MPI_Status) :: status, statuses(3)
+  type(MPI_Info) :: info
 #else
-  integer :: reqs(3), status(MPI_STATUS_SIZE), statuses(MPI_STATUS_SIZE, 3)
+  integer :: reqs(3), status(MPI_STATUS_SIZE), statuses(MPI_STATUS_SIZE, 3), info
 #endif
 #ifdef USE_MPI_F08
   character(len=*), parameter :: name = 'fortran_misc_f08'
@@ -125,6 +129,21 @@ program fortran_misc
              'MPI_TESTSOME indices count from 1')
   call MPI_Testsome(3, reqs, outcount, indices, statuses, ierr)
   call check(outcount == MPI_UNDEFINED, 'MPI_TESTSOME over null requests: MPI_UNDEFINED')
+
+  ! Info keys and values lose their leading and trailing blanks.
+  call MPI_Info_create(info, ierr)
+  call MPI_Info_set(info, '  See Below ', ' no test  ', ierr)
+  call MPI_Info_get_nkeys(info, nkeys, ierr)
+  call MPI_Info_get_nthkey(info, 0, key, ierr)
+  call check(nkeys == 1 .and. key == 'See Below', 'Info_set strips the key''s blanks')
+  call MPI_Info_get_valuelen(info, ' See Below', vlen, flag, ierr)
+  call check(flag .and. vlen == 7, 'Info_get_valuelen of the stripped value')
+  call MPI_Info_get(info, 'See Below  ', MPI_MAX_INFO_VAL, val, flag, ierr)
+  call check(flag .and. val == 'no test', 'Info_get of the stripped value')
+  call MPI_Info_delete(info, '   See Below', ierr)
+  call MPI_Info_get_nkeys(info, nkeys, ierr)
+  call check(ierr == MPI_SUCCESS .and. nkeys == 0, 'Info_delete with leading blanks')
+  call MPI_Info_free(info, ierr)
 
   call MPI_Barrier(MPI_COMM_WORLD, ierr)
   if (rank == 0) print '(a, ": OK (", i0, " checks)")', name, checks
