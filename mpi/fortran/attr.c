@@ -1,9 +1,9 @@
 /* MPI_COMM_GET_ATTR and MPI_WIN_GET_ATTR for Fortran. The value is INTEGER(KIND=
  * MPI_ADDRESS_KIND). The predefined keyvals have MPICH's Fortran values (the C value + 1, see
  * mpif.h); for them the value the C attribute points to is returned (an int, MPI_WIN_SIZE's
- * MPI_Aint, MPI_WIN_BASE's address itself). For other keyvals the attribute is returned as C
- * stores it (a pointer-sized value). Keyval creation and MPI_*_SET_ATTR need Fortran copy and
- * delete callbacks and are not bound yet (docs/fortran.md). */
+ * MPI_Aint, MPI_WIN_BASE's address itself). For other keyvals: a value set from Fortran comes
+ * back as it was set (attr_box.h), one set from C as its pointer. */
+#include "attr_box.h"
 #include "fortran.h"
 
 enum { kUser, kInt, kAint, kAddress };
@@ -46,7 +46,7 @@ static void Value(int kind, void *p, MPI_Aint *out) {
       *out = *(MPI_Aint *)p;
       break;
     default:
-      *out = (MPI_Aint)p;
+      *out = ZfAttrValue(p);
       break;
   }
 }

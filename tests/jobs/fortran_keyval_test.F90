@@ -14,7 +14,8 @@ program fortran_keyval
   integer :: ierr, rank, size, checks, keyval, tkeyval, wkeyval, okeyval, dupkey, nullkey
   integer :: comm2, comm3, dtype, win, eclass, request, errh, ival, session, npsets, plen
   integer :: status(MPI_STATUS_SIZE)
-  integer(kind=MPI_ADDRESS_KIND) :: value, extra, wsize
+  integer(kind=MPI_ADDRESS_KIND) :: value, extra, wsize, caddr
+  integer :: cok
   ! VOLATILE: the library changes it (through the address it kept) during MPI_Wait.
   integer(kind=MPI_ADDRESS_KIND), volatile :: greq_extra
   logical :: flag
@@ -52,10 +53,20 @@ program fortran_keyval
   call check(copies == 1 .and. last_extra == 1000, 'copy callback ran with extra_state')
   call MPI_Comm_get_attr(comm2, keyval, value, flag, ierr)
   call check(flag .and. value == 41 + rank, 'copied attribute value (copy callback)')
+  ! Across languages (fortran_attr_c.c): C reads a pointer to the value set from Fortran (and
+  ! to the value the Fortran copy procedure made); Fortran reads C's pointer as it is.
+  call zt_c_reads_aint(MPI_COMM_WORLD, keyval, 40_8 + rank, cok)
+  call check(cok == 1, 'C reads a pointer to the value set from Fortran')
+  call zt_c_reads_aint(comm2, keyval, 41_8 + rank, cok)
+  call check(cok == 1, 'C reads a pointer to the copied value')
+  call zt_c_sets_pointer(comm2, keyval, caddr)
+  call check(deletes == 1, 'delete callback when C replaces the value')
+  call MPI_Comm_get_attr(comm2, keyval, value, flag, ierr)
+  call check(flag .and. value == caddr, 'Fortran reads the pointer set from C')
   call MPI_Comm_free(comm2, ierr)
-  call check(deletes == 1, 'delete callback on Comm_free')
+  call check(deletes == 2, 'delete callback on Comm_free')
   call MPI_Comm_delete_attr(MPI_COMM_WORLD, keyval, ierr)
-  call check(deletes == 2, 'delete callback on Comm_delete_attr')
+  call check(deletes == 3, 'delete callback on Comm_delete_attr')
   call MPI_Comm_get_attr(MPI_COMM_WORLD, keyval, value, flag, ierr)
   call check(ierr == MPI_SUCCESS .and. .not. flag, 'attribute gone')
   call MPI_Comm_free_keyval(keyval, ierr)
@@ -112,6 +123,8 @@ program fortran_keyval
   ival = 0
   call MPI_Attr_get(MPI_COMM_WORLD, okeyval, ival, flag, ierr)
   call check(ierr == MPI_SUCCESS .and. flag .and. ival == -77, 'Attr_get')
+  call zt_c_reads_aint(MPI_COMM_WORLD, okeyval, -77_8, cok)
+  call check(cok == 1, 'C reads a pointer to the MPI_ATTR_PUT value (sign-extended)')
   call MPI_Comm_dup(MPI_COMM_WORLD, comm2, ierr)
   call MPI_Attr_get(comm2, okeyval, ival, flag, ierr)
   call check(flag .and. ival == -74 .and. copies == 1, 'INTEGER copy callback')
