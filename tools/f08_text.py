@@ -247,13 +247,30 @@ CONTAINS
 '''
 
 MPI_F08 = HEADER + '''
-! module mpi_f08: the constants of mpi.h with their Fortran types and values, and a generic
-! interface per MPI function (MPICH's specific names); module pmpi_f08: the PMPI_ generics.
+! module pmpi_f08_interfaces: the PMPI_ generics (MPICH's specific names); module mpi_f08: the
+! constants of mpi.h with their Fortran types and values, a generic interface per MPI function
+! and, as MPICH's mpi_f08 (MPICH's test suite calls PMPI_Send and PMPI_Wtime after `use
+! mpi_f08`), the PMPI_ generics; module pmpi_f08: all of mpi_f08.
+MODULE pmpi_f08_interfaces
+  USE, INTRINSIC :: ISO_C_BINDING, ONLY: C_PTR
+  USE mpi_f08_types
+  IMPLICIT NONE
+  PRIVATE :: C_PTR
+  INTERFACE PMPI_F_sync_reg
+    SUBROUTINE PMPIR_F_sync_reg_f08ts(buf)
+      IMPLICIT NONE
+      TYPE(*), DIMENSION(..), ASYNCHRONOUS :: buf
+    END SUBROUTINE PMPIR_F_sync_reg_f08ts
+  END INTERFACE PMPI_F_sync_reg
+%(pgenerics)s
+END MODULE pmpi_f08_interfaces
+
 MODULE mpi_f08
   USE, INTRINSIC :: ISO_C_BINDING, ONLY: C_PTR
   USE mpi_f08_types
   USE mpi_f08_link_constants
   USE mpi_f08_callbacks
+  USE pmpi_f08_interfaces
   IMPLICIT NONE
   PRIVATE :: C_PTR
   INTEGER, PARAMETER :: MPI_STATUS_SIZE = 5
@@ -272,17 +289,8 @@ MODULE mpi_f08
 END MODULE mpi_f08
 
 MODULE pmpi_f08
-  USE, INTRINSIC :: ISO_C_BINDING, ONLY: C_PTR
   USE mpi_f08
   IMPLICIT NONE
-  PRIVATE :: C_PTR
-  INTERFACE PMPI_F_sync_reg
-    SUBROUTINE PMPIR_F_sync_reg_f08ts(buf)
-      IMPLICIT NONE
-      TYPE(*), DIMENSION(..), ASYNCHRONOUS :: buf
-    END SUBROUTINE PMPIR_F_sync_reg_f08ts
-  END INTERFACE PMPI_F_sync_reg
-%(pgenerics)s
 END MODULE pmpi_f08
 '''
 

@@ -25,6 +25,7 @@ program fortran_misc
   character(len=MPI_MAX_INFO_KEY) :: key
   character(len=MPI_MAX_INFO_VAL) :: val
   integer :: nkeys, vlen
+  double precision :: t0
 #ifdef USE_MPI_F08
   type(MPI_Request) :: reqs(3)
   type(MPI_Status) :: status, statuses(3)
@@ -144,6 +145,14 @@ program fortran_misc
   call MPI_Info_get_nkeys(info, nkeys, ierr)
   call check(ierr == MPI_SUCCESS .and. nkeys == 0, 'Info_delete with leading blanks')
   call MPI_Info_free(info, ierr)
+
+  ! The PMPI_ names come with the module (`use mpi_f08` has the PMPI_ generics, as MPICH's).
+  t0 = PMPI_Wtime()
+  call check(t0 > 0 .and. PMPI_Wtick() > 0, 'PMPI_Wtime, PMPI_Wtick')
+  call MPI_Irecv(rbuf(1), 1, MPI_INTEGER, rank, 11, MPI_COMM_WORLD, reqs(1), ierr)
+  call PMPI_Send(sbuf, 1, MPI_INTEGER, rank, 11, MPI_COMM_WORLD, ierr)
+  call PMPI_Wait(reqs(1), status, ierr)
+  call check(ierr == MPI_SUCCESS .and. rbuf(1) == 7, 'PMPI_Send, PMPI_Wait')
 
   call MPI_Barrier(MPI_COMM_WORLD, ierr)
   if (rank == 0) print '(a, ": OK (", i0, " checks)")', name, checks
