@@ -28,6 +28,9 @@
 #   WRF_ZRUN_ARGS []                extra zrun arguments (with zrund agents: "--key-file K",
 #                                   and WRF_NP=auto)
 #   WRF_CLUSTER_CORES [2,1,1]       cluster: zrund --cores of h1,h2,h3 (-n auto = their sum)
+#   WRF_RANK_WRAP []                run: a command put before each rank's program, e.g.
+#                                   "setsid -w" (every rank its own session and so its own
+#                                   scheduler autogroup, as MPICH's hydra does; docs/wrf.md)
 # Needs: gfortran, gcc, csh, m4, perl, make, netCDF C and Fortran (Debian: libnetcdf-dev
 # libnetcdff-dev netcdf-bin csh), Debian's mpich for the reference; python3 for `compare`.
 set -u
@@ -137,7 +140,7 @@ do_run() {
   [ -n "$launcher" ] || case $which in zmpi) launcher=zrun ;; *) launcher=mpich ;; esac
   d=$(tree "$which")/test/em_quarter_ss
   [ -x "$d/wrf.exe" ] || die "no $d/wrf.exe (run: $0 build $which)"
-  local out=$scratch/wrf-results/$which-$launcher
+  local out=$scratch/wrf-results/$which-$launcher${WRF_RANK_WRAP:+-wrapped}
   rm -rf "$out" && mkdir -p "$out"
   cd "$d" || exit 1
   write_namelist "$d" namelist.input
@@ -159,19 +162,19 @@ do_run() {
   esac
   local t0 t1
   t0=$(date +%s%N)
-  timeout 900 "${launch[@]}" ./ideal.exe >ideal.log 2>&1 ||
+  timeout 900 "${launch[@]}" ${WRF_RANK_WRAP:-} ./ideal.exe >ideal.log 2>&1 ||
     { tail -20 ideal.log rsl.error.0000; die "ideal.exe failed"; }
   t1=$(date +%s%N)
   tail -n1 rsl.out.0000
-  echo "ideal.exe ($which build, $launcher, $np ranks): $(((t1 - t0) / 1000000)) ms"
+  echo "ideal.exe ($which build, $launcher${WRF_RANK_WRAP:+ + $WRF_RANK_WRAP}, $np ranks): $(((t1 - t0) / 1000000)) ms"
   cp ideal.log rsl.out.0000 "$out/" && mv "$out/rsl.out.0000" "$out/ideal.rsl.out.0000"
   rm -f rsl.out.* rsl.error.*
   t0=$(date +%s%N)
-  timeout 1800 "${launch[@]}" ./wrf.exe >wrf.log 2>&1 ||
+  timeout 1800 "${launch[@]}" ${WRF_RANK_WRAP:-} ./wrf.exe >wrf.log 2>&1 ||
     { tail -20 wrf.log rsl.error.0000; die "wrf.exe failed"; }
   t1=$(date +%s%N)
   tail -n1 rsl.out.0000
-  echo "wrf.exe ($which build, $launcher, $np ranks, $run_minutes model minutes): $(((t1 - t0) / 1000000)) ms"
+  echo "wrf.exe ($which build, $launcher${WRF_RANK_WRAP:+ + $WRF_RANK_WRAP}, $np ranks, $run_minutes model minutes): $(((t1 - t0) / 1000000)) ms"
   grep -h 'Timing for main' rsl.out.0000 |
     awk '{s += $(NF-2)} END {printf "sum of the step timers of rank 0: %.2f s over %d steps\n", s, NR}'
   cp wrf.log rsl.out.* rsl.error.* wrfout_d01_* "$out/"
@@ -273,7 +276,10 @@ do_cluster() {
   echo "run folder on h1: $(cd "$run" && ls | tr '\n' ' ')"
   for h in h1 h2 h3; do
     cp "$NETNS_CLUSTER_DIR/$h".*.log "$out/zrund-$h.log"
-    echo "zrund on $h: $(grep -c 'staged file' "$out/zrund-$h.log") staged files received"
+    echo "zrund on $h: ranks per job: $(grep -o '[0-9]* of [0-9]* ranks' "$out/zrund-$h.log" |
+      sed 's/ ranks//' | paste -sd, -);" \
+      "$(grep -c 'program .* received' "$out/zrund-$h.log") programs and" \
+      "$(grep -c 'staged file .* received' "$out/zrund-$h.log") staged files received"
   done
   ls -l "$out"/wrfout_d01_*
 }
@@ -286,5 +292,5 @@ case ${1:-} in
   cluster) do_cluster "${2:-}" ;;
   all) (do_source) && (do_build zmpi) && (do_build mpich) && (do_run zmpi) && (do_run mpich) &&
        do_compare ;;
-  *) sed -n '2,32p' "$0"; exit 2 ;;
+  *) sed -n '2,35p' "$0"; exit 2 ;;
 esac
