@@ -6,10 +6,11 @@
 set -eu
 # Tests of the drop-in (tests/compat): MPICH's wrappers and library build programs that must run
 # on zmpi (mpich, libmpich-dev), netpipe-mpich2 is a Debian program built against MPICH, meson
-# and autoconf build user projects against zmpi.
+# and autoconf build user projects against zmpi. libhdf5-mpich-dev: Debian's parallel HDF5 built
+# against MPICH (libhdf5_mpich.so.103 NEEDs libmpich.so.12), run on zmpi by compat_hdf5.
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
 libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
-mpich libmpich-dev gfortran netpipe-mpich2 meson autoconf slurmd slurmctld slurm-client munge $*"
+mpich libmpich-dev gfortran netpipe-mpich2 libhdf5-mpich-dev meson autoconf slurmd slurmctld slurm-client munge $*"
 # The aarch64 cross build and its tests under qemu-user (tools/cross-aarch64.sh): the cross
 # compilers, qemu, and the arm64 libraries that co-install with their amd64 twins (multiarch).
 # PMIx, libmdnsd and munge do not (their arm64 packages would remove the amd64 ones): the

@@ -8,6 +8,10 @@
 #                                  mpiexec.mpich; crossed: one build on the other MPI's libraries)
 #   tools/wrf.sh compare [A B]     two runs' wrfout files, field by field (default: zmpi-zrun
 #                                  mpich-mpich)
+#   tools/wrf.sh cluster [zmpi|mpich]  ideal.exe and wrf.exe with `zrun -n auto` over 3 network
+#                                  namespace hosts (tests/cluster/harness.sh; root): zrund on
+#                                  each, h2 and h3 without WRF's tree or the run folder; inputs
+#                                  staged, rsl/wrfout collected ($WRF_CLUSTER_CORES ranks/host)
 #   tools/wrf.sh all               everything above, in that order
 #
 # Environment (defaults in brackets):
@@ -23,6 +27,10 @@
 #                                   compiles several times faster on a busy machine
 #   WRF_ZRUN_ARGS []                extra zrun arguments (with zrund agents: "--key-file K",
 #                                   and WRF_NP=auto)
+#   WRF_CLUSTER_CORES [2,1,1]       cluster: zrund --cores of h1,h2,h3 (-n auto = their sum)
+#   WRF_RANK_WRAP []                run: a command put before each rank's program, e.g.
+#                                   "setsid -w" (every rank its own session and so its own
+#                                   scheduler autogroup, as MPICH's hydra does; docs/wrf.md)
 # Needs: gfortran, gcc, csh, m4, perl, make, netCDF C and Fortran (Debian: libnetcdf-dev
 # libnetcdff-dev netcdf-bin csh), Debian's mpich for the reference; python3 for `compare`.
 set -u
@@ -31,6 +39,7 @@ scratch=${WRF_SCRATCH:-/work/scratch}
 wrf_git=${WRF_GIT:-/work/.mirror/wrf-model+WRF/repo}
 tag=${WRF_TAG:-v4.3.3}
 zmpi_bin=${ZMPI_BIN:-$here/build/bin}
+export -n ZMPI_BIN # zrun warns about ZMPI_* variables it does not know
 np=${WRF_NP:-4}
 run_minutes=${WRF_RUN_MINUTES:-20}
 jobs=${WRF_J:-1}
@@ -110,6 +119,16 @@ do_build() {
   ls -l main/ideal.exe main/wrf.exe
 }
 
+# write_namelist CASE_DIR FILE: the case's namelist (kept as namelist.input.orig) runs 60
+# minutes with history every 30; FILE gets $run_minutes with history every 5.
+write_namelist() {
+  [ -f "$1/namelist.input.orig" ] || cp "$1/namelist.input" "$1/namelist.input.orig"
+  sed -e "s/^ *run_hours *=.*/ run_hours = 0,/" \
+      -e "s/^ *run_minutes *=.*/ run_minutes = $run_minutes,/" \
+      -e "s/^ *history_interval *=.*/ history_interval = 5, 5, 5,/" \
+      "$1/namelist.input.orig" >"$2"
+}
+
 # run BUILD [LAUNCHER]: BUILD's ideal.exe and wrf.exe on $np ranks. LAUNCHER: zrun (default for
 # the zmpi build) or mpich (mpiexec.mpich, default for the mpich build). Crossed pairs run one
 # build's binary on the other MPI's libraries (both have MPICH's ABI): zrun gives an
@@ -121,15 +140,10 @@ do_run() {
   [ -n "$launcher" ] || case $which in zmpi) launcher=zrun ;; *) launcher=mpich ;; esac
   d=$(tree "$which")/test/em_quarter_ss
   [ -x "$d/wrf.exe" ] || die "no $d/wrf.exe (run: $0 build $which)"
-  local out=$scratch/wrf-results/$which-$launcher
+  local out=$scratch/wrf-results/$which-$launcher${WRF_RANK_WRAP:+-wrapped}
   rm -rf "$out" && mkdir -p "$out"
   cd "$d" || exit 1
-  # The case's namelist runs 60 minutes with history every 30: shorter, and more history.
-  [ -f namelist.input.orig ] || cp namelist.input namelist.input.orig
-  sed -e "s/^ *run_hours *=.*/ run_hours = 0,/" \
-      -e "s/^ *run_minutes *=.*/ run_minutes = $run_minutes,/" \
-      -e "s/^ *history_interval *=.*/ history_interval = 5, 5, 5,/" \
-      namelist.input.orig >namelist.input
+  write_namelist "$d" namelist.input
   rm -f wrfinput_d01 wrfout_d01_* rsl.out.* rsl.error.*
   local launch=()
   case $launcher in
@@ -148,19 +162,19 @@ do_run() {
   esac
   local t0 t1
   t0=$(date +%s%N)
-  timeout 900 "${launch[@]}" ./ideal.exe >ideal.log 2>&1 ||
+  timeout 900 "${launch[@]}" ${WRF_RANK_WRAP:-} ./ideal.exe >ideal.log 2>&1 ||
     { tail -20 ideal.log rsl.error.0000; die "ideal.exe failed"; }
   t1=$(date +%s%N)
   tail -n1 rsl.out.0000
-  echo "ideal.exe ($which build, $launcher, $np ranks): $(((t1 - t0) / 1000000)) ms"
+  echo "ideal.exe ($which build, $launcher${WRF_RANK_WRAP:+ + $WRF_RANK_WRAP}, $np ranks): $(((t1 - t0) / 1000000)) ms"
   cp ideal.log rsl.out.0000 "$out/" && mv "$out/rsl.out.0000" "$out/ideal.rsl.out.0000"
   rm -f rsl.out.* rsl.error.*
   t0=$(date +%s%N)
-  timeout 1800 "${launch[@]}" ./wrf.exe >wrf.log 2>&1 ||
+  timeout 1800 "${launch[@]}" ${WRF_RANK_WRAP:-} ./wrf.exe >wrf.log 2>&1 ||
     { tail -20 wrf.log rsl.error.0000; die "wrf.exe failed"; }
   t1=$(date +%s%N)
   tail -n1 rsl.out.0000
-  echo "wrf.exe ($which build, $launcher, $np ranks, $run_minutes model minutes): $(((t1 - t0) / 1000000)) ms"
+  echo "wrf.exe ($which build, $launcher${WRF_RANK_WRAP:+ + $WRF_RANK_WRAP}, $np ranks, $run_minutes model minutes): $(((t1 - t0) / 1000000)) ms"
   grep -h 'Timing for main' rsl.out.0000 |
     awk '{s += $(NF-2)} END {printf "sum of the step timers of rank 0: %.2f s over %d steps\n", s, NR}'
   cp wrf.log rsl.out.* rsl.error.* wrfout_d01_* "$out/"
@@ -180,12 +194,103 @@ do_compare() {
   /usr/bin/python3 "$here/tools/wrf_compare.py" "$a" "$b"
 }
 
+# cluster [BUILD]: BUILD's ideal.exe and wrf.exe with `zrun -n auto` over 3 network-namespace
+# hosts (tests/cluster/harness.sh; root; agents only inside the namespaces). zrun and rank 0
+# run on h1 in a fresh run folder holding only namelist.input and input_sounding. h2 and h3
+# see neither that folder nor WRF's tree (an empty tmpfs over each in their agents' mount
+# namespaces): the programs reach them through zrun's program cache, the inputs through
+# --stage, and their rsl files come back through --collect. A root zrund runs ranks as nobody
+# (docs/owner.md): the run folder is world-writable, the test folder 0711. Results go to
+# $scratch/wrf-results/BUILD-cluster.
+do_cluster() {
+  local which=${1:-zmpi} d case_dir
+  d=$(tree "$which")
+  case_dir=$d/test/em_quarter_ss
+  [ -x "$d/main/wrf.exe" ] || die "no $d/main/wrf.exe (run: $0 build $which)"
+  [ "$(id -u)" = 0 ] || die "cluster needs root (network namespaces)"
+  local zrun=$zmpi_bin/zrun zrund=$zmpi_bin/zrund
+  [ -x "$zrund" ] || die "no $zrund (build zmpi or set ZMPI_BIN)"
+  # shellcheck source=../tests/cluster/harness.sh
+  . "$here/tests/cluster/harness.sh"
+  local dir key run out port=7421
+  dir=$(mktemp -d /tmp/zmpi-wrf-cluster.XXXXXX) || exit 1
+  # shellcheck disable=SC2064
+  trap "cluster_down; rm -rf -- '$dir'" EXIT
+  cluster_up 3 >/dev/null || die "cluster_up failed"
+  export -n NETNS_CLUSTER_DIR
+  NETNS_CLUSTER_TIMEOUT=2700
+  key=$dir/cluster.key run=$dir/run out=$scratch/wrf-results/$which-cluster
+  "$zrun" --new-key "$key" >/dev/null || die "zrun --new-key failed"
+  mkdir -p "$run" "$dir/tmp"
+  chmod 711 "$dir"
+  chmod 1777 "$run"
+  write_namelist "$case_dir" "$run/namelist.input"
+  cp "$case_dir/input_sounding" "$run/"
+  rm -rf "$out" && mkdir -p "$out"
+  local cores h i=0 log pid
+  IFS=, read -r -a cores <<<"${WRF_CLUSTER_CORES:-2,1,1}"
+  for h in h1 h2 h3; do
+    local prefix=()
+    # shellcheck disable=SC2016
+    [ $h != h1 ] && prefix=(sh -c 'mount -t tmpfs -o size=1m,mode=1777 none "$0" &&
+      mount -t tmpfs -o size=1m none "$1" && shift && exec "$@"' "$run" "$d")
+    read -r pid log < <(cluster_spawn "$h" "${prefix[@]}" env TMPDIR="$dir/tmp" \
+      XDG_RUNTIME_DIR="$dir/xdg-$h" "$zrund" --key-file "$key" --iface eth0 --port "$port" \
+      --cores "${cores[$i]}" --cache-dir "$dir/cache-$h" --work-dir "$dir/jobs-$h")
+    i=$((i + 1))
+    local deadline=$((SECONDS + 10))
+    until grep -q "serving on" "$log" 2>/dev/null; do
+      [ $SECONDS -ge $deadline ] && { cat "$log"; die "zrund on $h did not start"; }
+      sleep 0.1
+    done
+    echo "zrund on $h (pid $pid): --cores ${cores[$((i - 1))]}"
+  done
+  [ ! -e "/proc/$(cluster__inner "$pid")/root$d/main/wrf.exe" ] &&
+    [ ! -e "/proc/$(cluster__inner "$pid")/root$run/namelist.input" ] ||
+    die "h3 sees WRF's tree or the run folder"
+  sleep 1.0 # unique mDNS records are probed (~0.75 s) before they are answered
+  local zr=(cluster_run h1 sh -c 'cd "$0" && exec "$@"' "$run" "$zrun" --key-file "$key"
+            -n auto -wdir "$run" ${WRF_ZRUN_ARGS:-})
+  local t0 t1 step exe extra=()
+  for step in ideal wrf; do
+    exe=$d/main/$step.exe
+    if [ $step = ideal ]; then
+      extra=(--stage namelist.input --stage input_sounding --collect 'rsl.*')
+    else
+      extra=(--stage namelist.input --collect 'rsl.*' --collect 'wrfout*')
+    fi
+    echo "\$ zrun --key-file K -n auto -wdir RUN ${extra[*]} $exe"
+    t0=$(date +%s%N)
+    "${zr[@]}" "${extra[@]}" "$exe" >"$out/$step.log" 2>&1 ||
+      { cat "$out/$step.log"; tail -20 "$run/rsl.error.0000"; die "$step.exe failed"; }
+    t1=$(date +%s%N)
+    cat "$out/$step.log"
+    tail -n1 "$run/rsl.out.0000"
+    echo "$step.exe ($which build, zrun -n auto, 3 hosts, $(ls "$run"/rsl.out.* | wc -l) ranks):" \
+      "$(((t1 - t0) / 1000000)) ms"
+    for f in "$run"/rsl.*; do mv "$f" "$out/$([ $step = ideal ] && echo ideal.)$(basename "$f")"; done
+  done
+  grep -h 'Timing for main' "$out/rsl.out.0000" |
+    awk '{s += $(NF-2)} END {printf "sum of the step timers of rank 0: %.2f s over %d steps\n", s, NR}'
+  cp "$run"/wrfout_d01_* "$out/"
+  echo "run folder on h1: $(cd "$run" && ls | tr '\n' ' ')"
+  for h in h1 h2 h3; do
+    cp "$NETNS_CLUSTER_DIR/$h".*.log "$out/zrund-$h.log"
+    echo "zrund on $h: ranks per job: $(grep -o '[0-9]* of [0-9]* ranks' "$out/zrund-$h.log" |
+      sed 's/ ranks//' | paste -sd, -);" \
+      "$(grep -c 'program .* received' "$out/zrund-$h.log") programs and" \
+      "$(grep -c 'staged file .* received' "$out/zrund-$h.log") staged files received"
+  done
+  ls -l "$out"/wrfout_d01_*
+}
+
 case ${1:-} in
   source) do_source ;;
   build) do_build "${2:-}" ;;
   run) do_run "${2:-}" "${3:-}" ;;
   compare) do_compare "${2:-}" "${3:-}" ;;
+  cluster) do_cluster "${2:-}" ;;
   all) (do_source) && (do_build zmpi) && (do_build mpich) && (do_run zmpi) && (do_run mpich) &&
        do_compare ;;
-  *) sed -n '2,29p' "$0"; exit 2 ;;
+  *) sed -n '2,35p' "$0"; exit 2 ;;
 esac
