@@ -40,10 +40,14 @@ transport::Endpoint* Engine::AddEndpoint(std::unique_ptr<transport::Endpoint> en
 }
 
 void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
-  if (world_rank >= static_cast<int>(peers_.size())) peers_.resize(world_rank + 1);
+  if (world_rank >= static_cast<int>(peers_.size())) {
+    peers_.resize(world_rank + 1);
+    peer_counters_.resize(world_rank + 1);
+  }
   Peer& p = peers_[world_rank];
   p.endpoint = endpoint;
   p.counters = CountersOf(endpoint->Name());
+  peer_counters_[world_rank] = p.counters;
   SetPeerEagerLimit(p, config_.eager_limit);
 }
 
@@ -299,7 +303,7 @@ bool Engine::CancelRecv(Request* r) { return matcher_.For(r->context).RemovePost
 
 inline bool Engine::OnMatchable(int peer, const FrameHeader& header, const void* payload,
                                 size_t len) {
-  TransportCounters* c = peers_[peer].counters;
+  TransportCounters* c = peer_counters_[peer];
   ++c->messages_received;
   c->bytes_received += header.bytes;
   MatchQueues& q = matcher_.For(header.context);

@@ -167,6 +167,9 @@ class Engine final : public transport::FrameSink {
   RequestPool& pool_;
   std::vector<std::unique_ptr<transport::Endpoint>> endpoints_;
   std::vector<Peer> peers_;
+  // Each peer's Peer::counters again, dense: an arriving message finds its transport's
+  // counters with one indexed load instead of a Peer entry's address.
+  std::vector<TransportCounters*> peer_counters_;
   std::vector<int> backlogged_;  // peers whose backlog is not empty
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;
