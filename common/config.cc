@@ -173,11 +173,14 @@ Config Config::FromList(const std::vector<std::string>& env) {
   return c;
 }
 
-Config Config::FromEnvironment() {
+Config Config::FromEnvironment() { return FromEnvironment({}); }
+
+Config Config::FromEnvironment(const std::vector<std::string>& overrides) {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) {
     if (strncmp(*e, "ZMPI_", 5) == 0) env.emplace_back(*e);
   }
+  env.insert(env.end(), overrides.begin(), overrides.end());
   return FromList(env);
 }
 

@@ -47,6 +47,9 @@ struct Config {
 
   // Reads the process environment. Never fails: bad values keep the default and add a warning.
   static Config FromEnvironment();
+  // The same, then `overrides` (NAME=VALUE, later ones win): values set by a tool through
+  // MPI_T before the library started.
+  static Config FromEnvironment(const std::vector<std::string>& overrides);
   // Same, from an explicit NAME=VALUE list (for tests).
   static Config FromList(const std::vector<std::string>& env);
 };

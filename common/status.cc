@@ -6,6 +6,10 @@
 namespace zmpi {
 namespace {
 
+// The tool information interface's classes (MPI_T_ERR_*, 59-74 and 78) have no names in
+// Code (mpi/tool/errors.h names them); MPI_Error_class and MPI_Error_string know them here.
+constexpr Code ToolClass(int value) { return static_cast<Code>(value); }
+
 struct CodeRow {
   Code code;
   const char* name;
@@ -71,9 +75,26 @@ constexpr CodeRow kCodes[] = {
     {Code::kRmaAttach, "MPI_ERR_RMA_ATTACH", "memory cannot be attached"},
     {Code::kRmaShared, "MPI_ERR_RMA_SHARED", "memory cannot be shared"},
     {Code::kRmaFlavor, "MPI_ERR_RMA_FLAVOR", "wrong window flavor"},
+    {ToolClass(59), "MPI_T_ERR_MEMORY", "out of memory (tool interface)"},
+    {ToolClass(60), "MPI_T_ERR_NOT_INITIALIZED", "tool interface not initialized"},
+    {ToolClass(61), "MPI_T_ERR_CANNOT_INIT", "tool interface cannot be initialized now"},
+    {ToolClass(62), "MPI_T_ERR_INVALID_INDEX", "invalid variable, category, enum item, event or source index"},
+    {ToolClass(63), "MPI_T_ERR_INVALID_ITEM", "invalid item index (deprecated class)"},
+    {ToolClass(64), "MPI_T_ERR_INVALID_HANDLE", "invalid tool interface handle"},
+    {ToolClass(65), "MPI_T_ERR_OUT_OF_HANDLES", "no more tool interface handles"},
+    {ToolClass(66), "MPI_T_ERR_OUT_OF_SESSIONS", "no more performance variable sessions"},
+    {ToolClass(67), "MPI_T_ERR_INVALID_SESSION", "invalid performance variable session"},
+    {ToolClass(68), "MPI_T_ERR_CVAR_SET_NOT_NOW", "control variable cannot be set now"},
+    {ToolClass(69), "MPI_T_ERR_CVAR_SET_NEVER", "control variable cannot be set until the end of the execution"},
+    {ToolClass(70), "MPI_T_ERR_PVAR_NO_STARTSTOP", "performance variable cannot be started or stopped"},
+    {ToolClass(71), "MPI_T_ERR_PVAR_NO_WRITE", "performance variable cannot be written or reset"},
+    {ToolClass(72), "MPI_T_ERR_PVAR_NO_ATOMIC", "performance variable cannot be read and reset atomically"},
+    {ToolClass(73), "MPI_T_ERR_INVALID_NAME", "no variable, category or event has this name"},
+    {ToolClass(74), "MPI_T_ERR_INVALID", "invalid use of the tool interface"},
     {Code::kSession, "MPI_ERR_SESSION", "invalid session"},
     {Code::kProcAborted, "MPI_ERR_PROC_ABORTED", "peer process aborted or died"},
     {Code::kValueTooLarge, "MPI_ERR_VALUE_TOO_LARGE", "value too large for the output argument"},
+    {ToolClass(78), "MPI_T_ERR_NOT_SUPPORTED", "not supported by the tool interface"},
 };
 
 const CodeRow* Find(Code code) {

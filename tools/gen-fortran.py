@@ -195,8 +195,9 @@ def convert(func, param):
 
 
 def is_c_only(name):
+    # MPI-4.1 chapter 15: the tool information interface (MPI_T_*) has C bindings only.
     return (name.endswith('_f2c') or name.endswith('_c2f') or 'f082' in name or
-            '2f08' in name or name.startswith('MPI_Status_f'))
+            '2f08' in name or name.startswith('MPI_Status_f') or name.startswith('MPI_T_'))
 
 
 def binding(row, internal=False):

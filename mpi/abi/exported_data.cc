@@ -14,3 +14,12 @@ int weights_empty_storage;
 // Distinct non-null addresses, so neither can be confused with a real weights array or NULL.
 ZMPI_API int* const MPI_UNWEIGHTED = &unweighted_storage;
 ZMPI_API int* const MPI_WEIGHTS_EMPTY = &weights_empty_storage;
+
+namespace {
+// What MPI_T_PVAR_ALL_HANDLES points at: never a live handle (mpi/tool/handles.h looks
+// handles up among its own objects), never read.
+int all_handles_storage;
+}  // namespace
+
+ZMPI_API struct MPIR_T_pvar_handle_s* const MPI_T_PVAR_ALL_HANDLES =
+    reinterpret_cast<MPIR_T_pvar_handle_s*>(&all_handles_storage);

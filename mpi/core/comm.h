@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mpi/core/counters.h"
 #include "mpi/core/info.h"
 #include "mpi/core/topology.h"
 #include "mpi/include/mpi.h"
@@ -75,8 +76,14 @@ class Comm {
   void set_bsend_buffer(BsendBuffer* buffer) { bsend_buffer_ = buffer; }
 
   // Collective tag sequence: every collective call on this communicator takes the next
-  // tag, so consecutive collectives never confuse each other's messages.
-  int NextCollTag() { return coll_tag_ = (coll_tag_ + 1) & 0x3fffffff; }
+  // tag, so consecutive collectives never confuse each other's messages. Each tag taken is
+  // counted (coll_operations, and the process's counters.h): MPI_T reads the counts.
+  int NextCollTag() {
+    ++coll_operations_;
+    ++counters.collective_operations;
+    return coll_tag_ = (coll_tag_ + 1) & 0x3fffffff;
+  }
+  uint64_t coll_operations() const { return coll_operations_; }
 
  private:
   MPI_Comm handle_;
@@ -88,6 +95,7 @@ class Comm {
   std::string name_;
   std::unique_ptr<Topology> topology_;
   int coll_tag_ = 0;
+  uint64_t coll_operations_ = 0;
   std::unique_ptr<Comm> local_comm_;  // intercommunicators only
   Info info_;
   BsendBuffer* bsend_buffer_ = nullptr;

@@ -40,12 +40,27 @@ transport::Endpoint* Engine::AddEndpoint(std::unique_ptr<transport::Endpoint> en
 }
 
 void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
-  if (world_rank >= static_cast<int>(peers_.size())) peers_.resize(world_rank + 1);
+  if (world_rank >= static_cast<int>(peers_.size())) {
+    peers_.resize(world_rank + 1);
+    peer_counters_.resize(world_rank + 1);
+  }
   Peer& p = peers_[world_rank];
   p.endpoint = endpoint;
-  p.eager_limit = std::min(config_.eager_limit, endpoint->MaxPayload());
-  p.reference_min = endpoint->ReferenceMin();
+  p.counters = CountersOf(endpoint->Name());
+  peer_counters_[world_rank] = p.counters;
+  SetPeerEagerLimit(p, config_.eager_limit);
+}
+
+void Engine::SetPeerEagerLimit(Peer& p, size_t limit) {
+  p.eager_limit = std::min(limit, p.endpoint->MaxPayload());
+  p.reference_min = p.endpoint->ReferenceMin();
   p.copied_limit = p.reference_min > 0 ? std::min(p.eager_limit, p.reference_min - 1) : 0;
+}
+
+void Engine::SetEagerLimit(size_t limit) {
+  for (Peer& p : peers_) {
+    if (p.endpoint != nullptr) SetPeerEagerLimit(p, limit);
+  }
 }
 
 const char* Engine::TransportOf(int world_rank) const {
@@ -74,11 +89,14 @@ void Engine::CompleteCold(Request* r) {
 
 Status Engine::StartSend(Request* r, bool synchronous) {
   Peer& p = peers_[r->peer];
+  ++p.counters->messages_sent;
+  p.counters->bytes_sent += r->bytes;
   if (r->bytes <= p.eager_limit) {
     FrameHeader h = MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r,
                                r->bytes);
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
   }
+  ++counters.rendezvous_sends;
   FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
   if (r->derived != nullptr) [[unlikely]] {
     // Not packed: the RTS carries the sender's layout (derived_op.h, IsendTyped).
@@ -285,6 +303,9 @@ bool Engine::CancelRecv(Request* r) { return matcher_.For(r->context).RemovePost
 
 inline bool Engine::OnMatchable(int peer, const FrameHeader& header, const void* payload,
                                 size_t len) {
+  TransportCounters* c = peer_counters_[peer];
+  ++c->messages_received;
+  c->bytes_received += header.bytes;
   MatchQueues& q = matcher_.For(header.context);
   if (Request* r = q.TakePosted(header.source, header.tag)) {
     if (header.type == FrameType::kRts) StartRendezvousRecv(r, peer, header, payload, len);

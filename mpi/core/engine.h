@@ -16,6 +16,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "mpi/core/counters.h"
 #include "mpi/core/handles.h"
 #include "mpi/core/matching.h"
 #include "mpi/core/pending_op.h"
@@ -51,7 +52,10 @@ class Engine final : public transport::FrameSink {
     FrameHeader h = MatchHeader(FrameType::kEager, context, source, tag, bytes);
     transport::Frame frame{&h, sizeof(h), buf, bytes};
     ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent, p.endpoint->Send(peer, frame));
-    return sent == transport::SendResult::kDone;
+    if (sent != transport::SendResult::kDone) return false;
+    ++p.counters->messages_sent;
+    p.counters->bytes_sent += bytes;
+    return true;
   }
   // Largest message that goes eagerly to `world_rank`; larger ones take a rendezvous.
   size_t EagerLimit(int world_rank) const { return peers_[world_rank].eager_limit; }
@@ -78,6 +82,14 @@ class Engine final : public transport::FrameSink {
   bool StartMatchedRecv(Request* request, int handle);
   // Withdraws a posted receive that has not matched yet; true if it was withdrawn.
   bool CancelRecv(Request* request);
+  // Receives posted and not matched yet, over every communicator (a walk of the queues: for
+  // the tool interface, not for the hot path).
+  size_t PostedReceives() const { return matcher_.PostedCount(); }
+  // Bytes of eager messages buffered as unexpected.
+  size_t unexpected_bytes() const { return unexpected_bytes_; }
+  // Sets ZMPI_EAGER_LIMIT anew (MPI_T): every peer's eager limit is recomputed as at
+  // AssignPeer. Only sends started afterwards see it.
+  void SetEagerLimit(size_t limit);
 
   // One pass over all endpoints and backlogs; returns how many events happened.
   int Progress();
@@ -112,6 +124,7 @@ class Engine final : public transport::FrameSink {
     // when a request completes with the frame; copied_limit: the largest that is copied.
     size_t reference_min = SIZE_MAX;
     size_t copied_limit = 0;
+    TransportCounters* counters = nullptr;  // of this peer's transport (counters.h)
     std::deque<Outgoing> backlog;
   };
 
@@ -123,6 +136,8 @@ class Engine final : public transport::FrameSink {
                                            const void* payload, size_t len,
                                            Request* done_when_sent);
   int DrainBacklogs();
+  // The limits AssignPeer derives from ZMPI_EAGER_LIMIT and the peer's endpoint.
+  void SetPeerEagerLimit(Peer& p, size_t limit);
   [[gnu::cold, gnu::noinline]] int AdvancePendingOps();
   [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
                                                         const Status& error);
@@ -152,6 +167,9 @@ class Engine final : public transport::FrameSink {
   RequestPool& pool_;
   std::vector<std::unique_ptr<transport::Endpoint>> endpoints_;
   std::vector<Peer> peers_;
+  // Each peer's Peer::counters again, dense: an arriving message finds its transport's
+  // counters with one indexed load instead of a Peer entry's address.
+  std::vector<TransportCounters*> peer_counters_;
   std::vector<int> backlogged_;  // peers whose backlog is not empty
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;

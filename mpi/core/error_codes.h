@@ -16,7 +16,7 @@ namespace zmpi::core {
 class ErrorCodes {
  public:
   // The largest predefined error class zmpi raises.
-  static constexpr int kLastPredefinedClass = 77;
+  static constexpr int kLastPredefinedClass = 78;  // MPI_T_ERR_NOT_SUPPORTED
   // MPI_ERR_LASTCODE of mpi.h: every user class and code is above it.
   static constexpr int kLastPredefinedCode = 0x3fffffff;
 

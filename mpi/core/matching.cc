@@ -1,12 +1,14 @@
 #include "mpi/core/matching.h"
 
 #include "common/check.h"
+#include "mpi/core/counters.h"
 
 namespace zmpi::core {
 
 MatchQueues::~MatchQueues() {
   while (unexpected_head_ != nullptr) {
     Unexpected* next = unexpected_head_->next;
+    --counters.unexpected_queued;
     delete unexpected_head_;
     unexpected_head_ = next;
   }
@@ -26,6 +28,7 @@ Request* MatchQueues::TakePostedAfterHead(int source, int tag) {
 }
 
 void MatchQueues::AppendPosted(Request* request) {
+  ++counters.posted_receives;
   request->next = nullptr;
   if (posted_tail_) posted_tail_->next = request;
   else posted_head_ = request;
@@ -53,6 +56,7 @@ std::unique_ptr<Unexpected> MatchQueues::TakeUnexpected(int source, int tag) {
     else unexpected_head_ = u->next;
     if (unexpected_tail_ == u) unexpected_tail_ = prev;
     u->next = nullptr;
+    --counters.unexpected_queued;
     return std::unique_ptr<Unexpected>(u);
   }
   return nullptr;
@@ -67,10 +71,28 @@ const Unexpected* MatchQueues::PeekUnexpected(int source, int tag) const {
 
 void MatchQueues::AppendUnexpected(std::unique_ptr<Unexpected> message) {
   Unexpected* u = message.release();
+  ++counters.unexpected_messages;
+  if (++counters.unexpected_queued > counters.unexpected_high_water) {
+    counters.unexpected_high_water = counters.unexpected_queued;
+  }
   u->next = nullptr;
   if (unexpected_tail_) unexpected_tail_->next = u;
   else unexpected_head_ = u;
   unexpected_tail_ = u;
+}
+
+size_t MatchQueues::PostedCount() const {
+  size_t n = 0;
+  for (const Request* r = posted_head_; r != nullptr; r = r->next) ++n;
+  return n;
+}
+
+size_t Matcher::PostedCount() const {
+  size_t n = 0;
+  for (const auto& q : queues_) {
+    if (q) n += q->PostedCount();
+  }
+  return n;
 }
 
 MatchQueues& Matcher::Grow(uint32_t context) {

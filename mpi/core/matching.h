@@ -60,6 +60,8 @@ class MatchQueues {
   void AppendUnexpected(std::unique_ptr<Unexpected> message);
 
   bool empty() const { return posted_head_ == nullptr && unexpected_head_ == nullptr; }
+  // Receives waiting in the posted queue (a walk).
+  size_t PostedCount() const;
 
  private:
   Request* TakePostedAfterHead(int source, int tag);
@@ -78,6 +80,8 @@ class Matcher {
     if (context < queues_.size() && queues_[context]) return *queues_[context];
     return Grow(context);
   }
+  // Receives waiting in every context's posted queue (a walk: for MPI_T, not the hot path).
+  size_t PostedCount() const;
 
  private:
   MatchQueues& Grow(uint32_t context);

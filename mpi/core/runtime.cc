@@ -72,8 +72,13 @@ Runtime::~Runtime() {
   if (fabric_loader_.joinable()) fabric_loader_.join();
 }
 
+std::vector<std::string>& Runtime::tool_settings() {
+  static std::vector<std::string>* settings = new std::vector<std::string>();
+  return *settings;
+}
+
 Status Runtime::Start() {
-  config_ = Config::FromEnvironment();
+  config_ = Config::FromEnvironment(tool_settings());
   SetLogLevel(config_.log_level);
   // Ranks with peers on other hosts load libfabric while PMIx starts rather than after.
   const char* hosts = getenv(contract::kJobHostsEnv);

@@ -48,6 +48,12 @@ class Runtime {
   ~Runtime();
 
   const Config& config() const { return config_; }
+  // The tool interface (mpi/tool, MPI_T control variables) changes the few settings that take
+  // effect while running: the Engine reads its fields through the same Config.
+  Config& mutable_config() { return config_; }
+  // ZMPI_NAME=VALUE settings written through MPI_T; every runtime started later reads them
+  // after the environment (Start). Callers hold the library lock (AnytimeLock).
+  static std::vector<std::string>& tool_settings();
   Bootstrap& bootstrap() { return *bootstrap_; }
   Engine& engine() { return *engine_; }
   RequestPool& requests() { return requests_; }
@@ -63,6 +69,7 @@ class Runtime {
   // Idle polls before a waiting rank yields: ZMPI_SPIN_COUNT, or 0 when this host runs more
   // ranks than it has CPUs (spinning then only delays the rank that shares our core).
   int spin_count() const { return spin_count_; }
+  void set_spin_count(int spin_count) { spin_count_ = spin_count; }
 
   // Communicator handles: MPI_COMM_WORLD, MPI_COMM_SELF and created ones. nullptr if unknown.
   Comm* FindComm(MPI_Comm handle) const {
