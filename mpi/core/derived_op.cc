@@ -22,6 +22,38 @@ std::unique_ptr<char[]> Staging(int64_t bytes) {
 
 }  // namespace
 
+namespace {
+
+// Freed DerivedOps of this thread, reused by the next ones (at most kKeep). Ops freed after
+// the thread's list is gone (static destructors at exit) go straight back to the heap.
+struct FreeOps {
+  static constexpr size_t kKeep = 64;
+  void* blocks[kKeep];
+  size_t n = 0;
+  bool gone = false;
+  ~FreeOps() {
+    while (n > 0) ::operator delete(blocks[--n]);
+    gone = true;
+  }
+};
+thread_local FreeOps free_ops;
+
+}  // namespace
+
+void* DerivedOp::operator new(size_t bytes) {
+  if (bytes == sizeof(DerivedOp) && free_ops.n > 0) return free_ops.blocks[--free_ops.n];
+  return ::operator new(bytes);
+}
+
+void DerivedOp::operator delete(void* p) {
+  if (p == nullptr) return;
+  if (free_ops.n < FreeOps::kKeep && !free_ops.gone) {
+    free_ops.blocks[free_ops.n++] = p;
+    return;
+  }
+  ::operator delete(p);
+}
+
 void PackTyped(const void* buf, int64_t count, const Datatype& t, void* packed) {
   const int64_t n = Bytes(count, t);
   if (n == 0) return;
