@@ -25,8 +25,8 @@ typedef struct Side {
 } Side;
 
 static const Side kDoubles = {MPI_DOUBLE, 8, 1, 1};
-static const Side kColumn = {MPI_DOUBLE, 8, 1, 8};   /* halo2d's column: 8-byte pieces */
-static const Side kRows = {MPI_DOUBLE, 8, 96, 100};  /* 768-byte pieces: read as a layout */
+static const Side kColumn = {MPI_DOUBLE, 8, 1, 8};  /* halo2d's column: 8-byte pieces */
+static const Side kRows = {MPI_DOUBLE, 8, 96, 100}; /* 768-byte pieces: read as a layout */
 static const Side kChars = {MPI_CHAR, 1, 1, 1};
 static const Side kTriples = {MPI_CHAR, 1, 3, 7}; /* odd sizes */
 
@@ -117,8 +117,8 @@ enum { kIsend = 1, kSsend = 2, kUnexpected = 4, kBlocking = 8 };
 
 /* Rank r sends n elements of `from` to r + 1; r + 1 receives into `cap` elements of `to`.
  * With cap < n the receive must fail with MPI_ERR_TRUNCATE and hold the first cap elements. */
-static void Exchange(const char *name, const Side *from, const Side *to, long n, long cap,
-                     int how, int msg) {
+static void Exchange(const char *name, const Side *from, const Side *to, long n, long cap, int how,
+                     int msg) {
   char what[160];
   snprintf(what, sizeof(what), "%s n=%ld cap=%ld how=%d", name, n, cap, how);
   g_label = what;
@@ -166,8 +166,8 @@ static void Exchange(const char *name, const Side *from, const Side *to, long n,
 
 /* Sizes in bytes around every boundary: eager limit 16384, a slot's payload 16440, two and
  * many slots, the single-copy threshold 131072, and past 1 MiB. */
-static const long kBytes[] = {8,     1024,  16376,  16384,  16392,   16440,   16448,
-                              32768, 65544, 131064, 131072, 131080,  1048584};
+static const long kBytes[] = {8,     1024,  16376,  16384,  16392,  16440,  16448,
+                              32768, 65544, 131064, 131072, 131080, 1048584};
 
 static void AllPairings(void) {
   const Side *sides[] = {&kDoubles, &kColumn, &kRows};
@@ -235,7 +235,8 @@ static void Window(long n, int count) {
     src[i] = Fill(&kColumn, n, 700 + i);
     dst[i] = Blank(&kColumn, n);
   }
-  for (int i = 0; i < count; ++i) CALL(MPI_Isend(src[i], sc, st, next_rank(), 9, MPI_COMM_WORLD, &rq[i]));
+  for (int i = 0; i < count; ++i)
+    CALL(MPI_Isend(src[i], sc, st, next_rank(), 9, MPI_COMM_WORLD, &rq[i]));
   for (int i = 0; i < count; ++i)
     CALL(MPI_Irecv(dst[i], rc, rt, prev_rank(), 9, MPI_COMM_WORLD, &rq[count + i]));
   CALL(MPI_Waitall(2 * count, rq, MPI_STATUSES_IGNORE));
