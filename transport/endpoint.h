@@ -52,6 +52,13 @@ struct Frame {
   size_t payload_len;  // <= MaxPayload()
 };
 
+// A payload produced while the frame is written (a derived datatype packing straight into the
+// transport's buffer): write(ctx, to, len) fills exactly `len` bytes at `to`.
+struct PayloadWriter {
+  void (*write)(void* ctx, void* to, size_t len);
+  void* ctx;
+};
+
 struct PeerAddress {
   int rank;             // world rank
   std::string address;  // what the peer's Endpoint::Address() returned
@@ -88,6 +95,17 @@ class Endpoint {
   [[nodiscard]] virtual StatusOr<SendResult> SendReferenced(int peer, const Frame& frame,
                                                             void* /*cookie*/) {
     return Send(peer, frame);
+  }
+  // Send of a frame whose payload (`payload_len` bytes) `writer` writes straight into the
+  // transport's own buffer (a ring slot, a bounce buffer) instead of being copied from memory:
+  // one copy instead of two for data that must be packed anyway. Results as Send; on kRetry
+  // nothing was written. The default writes into a temporary and calls Send.
+  [[nodiscard]] virtual StatusOr<SendResult> SendWritten(int peer, const void* header,
+                                                         size_t header_len, size_t payload_len,
+                                                         const PayloadWriter& writer) {
+    std::vector<char> payload(payload_len);
+    if (payload_len > 0) writer.write(writer.ctx, payload.data(), payload_len);
+    return Send(peer, Frame{header, header_len, payload.data(), payload_len});
   }
   // Delivers arrived frames and bulk completions; returns how many events it delivered.
   [[nodiscard]] virtual StatusOr<int> Poll(FrameSink& sink) = 0;

@@ -81,10 +81,11 @@ int StartMrecv(const char* fn, void* buf, Count count, MPI_Datatype datatype, MP
     if (t->contiguous) {
       r->recv_buf = static_cast<char*>(buf) + t->true_lb;
     } else if (r->bytes > 0) {
-      // Lands in a staging buffer that Engine::Complete unpacks (derived_op.h).
+      // Unpacked by the engine's derived-datatype path (derived_op.h): capacity 0 here.
       std::unique_ptr<zmpi::core::DerivedOp> op =
-          zmpi::core::RecvStaging(buf, static_cast<int64_t>(count), *t, r->bytes);
-      r->recv_buf = op->staging.get();
+          zmpi::core::RecvState(buf, static_cast<int64_t>(count), *t);
+      r->recv_buf = nullptr;
+      r->bytes = 0;
       r->derived = op.release();
     }
   }

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "mpi/core/comm.h"
 #include "mpi/core/request.h"
 #include "mpi/core/runtime.h"
 #include "mpi/datatype/external32.h"
@@ -20,6 +21,38 @@ std::unique_ptr<char[]> Staging(int64_t bytes) {
 }
 
 }  // namespace
+
+namespace {
+
+// Freed DerivedOps of this thread, reused by the next ones (at most kKeep). Ops freed after
+// the thread's list is gone (static destructors at exit) go straight back to the heap.
+struct FreeOps {
+  static constexpr size_t kKeep = 64;
+  void* blocks[kKeep];
+  size_t n = 0;
+  bool gone = false;
+  ~FreeOps() {
+    while (n > 0) ::operator delete(blocks[--n]);
+    gone = true;
+  }
+};
+thread_local FreeOps free_ops;
+
+}  // namespace
+
+void* DerivedOp::operator new(size_t bytes) {
+  if (bytes == sizeof(DerivedOp) && free_ops.n > 0) return free_ops.blocks[--free_ops.n];
+  return ::operator new(bytes);
+}
+
+void DerivedOp::operator delete(void* p) {
+  if (p == nullptr) return;
+  if (free_ops.n < FreeOps::kKeep && !free_ops.gone) {
+    free_ops.blocks[free_ops.n++] = p;
+    return;
+  }
+  ::operator delete(p);
+}
 
 void PackTyped(const void* buf, int64_t count, const Datatype& t, void* packed) {
   const int64_t n = Bytes(count, t);
@@ -87,17 +120,43 @@ std::unique_ptr<DerivedOp> LazySend(const void* buf, int64_t count, const Dataty
   return op;
 }
 
+// A send's state when it packs as its data leave (no layout RTS).
+std::unique_ptr<DerivedOp> SendState(const void* buf, int64_t count, const Datatype& t) {
+  auto op = std::make_unique<DerivedOp>();
+  op->type = datatype::TypeRef(t.type);
+  op->user_buf = const_cast<void*>(buf);
+  op->count = count;
+  return op;
+}
+
 }  // namespace
 
 void PackDerivedSend(Request* r) {
   DerivedOp& op = *r->derived;
-  if (!op.lazy) return;
+  if (op.staging) return;
   const datatype::Type& t = *op.type;
   op.staging = Staging(op.count * t.size());
   datatype::Pack(t.layout(), t.extent(), op.user_buf, op.count, 0, op.count * t.size(),
                  op.staging.get());
   r->send_buf = op.staging.get();
-  op.lazy = false;
+}
+
+void WritePacked(void* source, void* to, size_t len) {
+  const PackSource& s = *static_cast<const PackSource*>(source);
+  datatype::Pack(s.type->layout(), s.type->extent(), s.buf, s.count, s.pos,
+                 static_cast<int64_t>(len), to);
+}
+
+void UnpackAt(const DerivedOp& op, int64_t pos, const void* from, size_t n) {
+  if (n == 0) return;
+  const datatype::Type& t = *op.type;
+  datatype::Unpack(t.layout(), t.extent(), op.user_buf, op.count, pos, static_cast<int64_t>(n),
+                   from);
+}
+
+char* RecvStaging(DerivedOp& op) {
+  if (!op.staging) op.staging = Staging(static_cast<int64_t>(Capacity(op)));
+  return op.staging.get();
 }
 
 Status ReadFromLayout(transport::Endpoint& endpoint, int peer, const FrameHeader& header,
@@ -159,18 +218,11 @@ StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& t,
     a.buf = static_cast<const char*>(buf) + t.true_lb;
     return Isend(a);
   }
-  if (std::unique_ptr<DerivedOp> lazy = LazySend(buf, count, t, a)) {
-    a.buf = nullptr;  // no packed bytes yet (PackDerivedSend)
-    StatusOr<Request*> r = IsendDerived(a, lazy.get());
-    if (r.ok()) lazy.release();  // the request owns it (Engine::Complete frees it)
-    return r;
-  }
-  auto op = std::make_unique<DerivedOp>();
-  op->staging = Staging(static_cast<int64_t>(a.bytes));
-  PackTyped(buf, count, t, op->staging.get());
-  a.buf = op->staging.get();
-  ZMPI_ASSIGN_OR_RETURN(Request * r, Isend(a));
-  if (!r->complete) r->derived = op.release();  // freed by Complete once the data are out
+  std::unique_ptr<DerivedOp> op = LazySend(buf, count, t, a);
+  if (!op) op = SendState(buf, count, t);
+  a.buf = nullptr;  // no packed bytes yet: Engine::StartSendTyped packs as the data leave
+  StatusOr<Request*> r = IsendDerived(a, op.get());
+  if (r.ok()) op.release();  // the request owns it (Engine::Complete frees it)
   return r;
 }
 
@@ -181,14 +233,29 @@ Status SendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) 
     a.buf = static_cast<const char*>(buf) + t.true_lb;
     return Send(a);
   }
-  if (std::unique_ptr<DerivedOp> lazy = LazySend(buf, count, t, a)) {
-    a.buf = nullptr;  // a rendezvous that may skip packing altogether; then wait for it
-    StatusOr<Request*> r = IsendDerived(a, lazy.get());
+  Runtime* rt = Runtime::Get();
+  const int peer = a.comm->WorldRank(a.dest);
+  if (a.mode != SendMode::kSync && a.bytes <= rt->engine().EagerLimit(peer)) {
+    // Packed straight into the transport's frame, no request, when it takes it now.
+    const Comm& comm = *a.comm;
+    PackSource source{t.type, buf, count, 0};
+    transport::PayloadWriter writer{WritePacked, &source};
+    ZMPI_ASSIGN_OR_RETURN(
+        bool sent, rt->engine().TrySendWritten(
+                       peer, a.channel == Channel::kUser ? comm.p2p_context() : comm.coll_context(),
+                       comm.rank(), a.tag, a.bytes, writer));
+    if (sent) return OkStatus();
+  } else {
+    // A rendezvous (or synchronous) send: through a request that packs as the data leave.
+    std::unique_ptr<DerivedOp> op = LazySend(buf, count, t, a);
+    if (!op) op = SendState(buf, count, t);
+    a.buf = nullptr;
+    StatusOr<Request*> r = IsendDerived(a, op.get());
     if (!r.ok()) return r.status();
-    lazy.release();
+    op.release();
     return Wait(*r, nullptr);
   }
-  // Send returns once the data are out of the buffer: small messages pack on the stack.
+  // No room in the transport now: small messages pack on the stack and queue as any send.
   alignas(16) char small[kSmallStaging];
   std::unique_ptr<char[]> staging;
   char* to = small;
@@ -201,10 +268,8 @@ Status SendTyped(const void* buf, int64_t count, const Datatype& t, SendArgs a) 
   return Send(a);
 }
 
-std::unique_ptr<DerivedOp> RecvStaging(void* buf, int64_t count, const Datatype& t,
-                                       size_t bytes) {
+std::unique_ptr<DerivedOp> RecvState(void* buf, int64_t count, const Datatype& t) {
   auto op = std::make_unique<DerivedOp>();
-  op->staging = Staging(static_cast<int64_t>(bytes));
   op->type = datatype::TypeRef(t.type);
   op->user_buf = buf;
   op->count = count;
@@ -221,8 +286,9 @@ StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& t, RecvA
     a.buf = static_cast<char*>(buf) + t.true_lb;
     return Irecv(a);
   }
-  std::unique_ptr<DerivedOp> op = RecvStaging(buf, count, t, a.bytes);
-  a.buf = op->staging.get();
+  std::unique_ptr<DerivedOp> op = RecvState(buf, count, t);
+  a.buf = nullptr;
+  a.bytes = 0;  // the capacity lives in `op`: every nonempty message takes the cold branch
   StatusOr<Request*> r = IrecvDerived(a, op.get());
   if (r.ok()) op.release();  // the request owns it now (Engine::Complete frees it)
   return r;
@@ -280,7 +346,9 @@ Status ReadIntoLayout(transport::Endpoint& endpoint, int peer, uint64_t remote_a
 void FinishDerived(Request* r) {
   std::unique_ptr<DerivedOp> op(r->derived);
   r->derived = nullptr;
-  if (r->kind != RequestKind::kRecv || !op->type || r->cancelled || op->landed) return;
+  if (r->kind != RequestKind::kRecv || !op->type || r->cancelled || op->landed || !op->staging) {
+    return;
+  }
   const datatype::Type& t = *op->type;
   int64_t n = std::min<int64_t>(static_cast<int64_t>(r->status_bytes), op->count * t.size());
   if (n > 0)

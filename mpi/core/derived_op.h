@@ -1,8 +1,17 @@
 // Point-to-point with datatypes whose data are not `count * size` bytes at buf: the cold path
-// beside the contiguous one in p2p.h. A send packs into a staging buffer the request owns (a
-// blocking send into a temporary); a receive lands in a staging buffer that Engine::Complete
-// unpacks into the user's layout, whatever completes it (wait, test, MPI_Request_free'd
-// receives, cancel). Contiguous derived types with data away from buf just shift the buffer.
+// beside the contiguous one in p2p.h (docs/protocol-p2p.md, "Derived datatypes").
+//
+// Sends: an eager message packs straight into the transport's frame (Endpoint::SendWritten);
+// a rendezvous one either sends its layout (large pieces: the receiver gathers in one copy)
+// or packs as it leaves, chunk by chunk into the frames (kRtsPack; bulk transports: into one
+// staging buffer). Only a frame the transport cannot take now is packed into staging.
+// Receives post a capacity of 0 bytes (the real one is count * size, here), so that every
+// nonempty message takes the engine's existing unlikely branch for truncation, which hands
+// it to this path: eager payloads and kDataTyped chunks unpack straight into the user's
+// layout, large pieces are read into it; only bulk transfers (ofi) and gathers into a small-
+// piece layout land in a staging buffer that Engine::Complete unpacks, whatever completes it
+// (wait, test, MPI_Request_free'd receives, cancel). Contiguous derived types with data away
+// from buf just shift the buffer.
 #ifndef ZMPI_MPI_CORE_DERIVED_OP_H_
 #define ZMPI_MPI_CORE_DERIVED_OP_H_
 
@@ -27,14 +36,27 @@ struct DerivedOp {
   int64_t count = 0;
   std::unique_ptr<char[]> staging;
   // A receive whose pieces are large enough to land straight in the user's layout when the
-  // transport reads the sender's memory (single copy); `landed` once it did.
+  // transport reads the sender's memory (single copy); `landed` once the data went (or go, as
+  // kDataTyped chunks) straight into the layout: nothing left to unpack.
   bool direct = false;
   bool landed = false;
+  // A rendezvous send that packs as its data leave (kRtsPack): bytes packed into frames so
+  // far, and the receiver's request and the data frame type from its kCts.
+  bool stream = false;
+  int64_t streamed = 0;
+  int64_t stream_end = 0;
+  uint64_t stream_rreq = 0;
+  uint8_t stream_type = 0;
   // A send not packed yet (`staging` empty): its kRts carries `rts` (the layout, wire format
   // in protocol_format.h) so a reading receiver gathers straight from user_buf; kCts packs.
   bool lazy = false;
   std::unique_ptr<char[]> rts;
   size_t rts_len = 0;
+
+  // Every send and receive with such a type makes one: kept on a short per-thread free list
+  // instead of a malloc and free each (a halo exchange of small faces makes four per step).
+  static void* operator new(size_t bytes);
+  static void operator delete(void* p);
 };
 
 // Pieces of at least this mean size are read straight into a receive's layout; smaller ones
@@ -46,10 +68,25 @@ StatusOr<Request*> IsendTyped(const void* buf, int64_t count, const Datatype& ty
 Status SendTyped(const void* buf, int64_t count, const Datatype& type, SendArgs args);
 StatusOr<Request*> IrecvTyped(void* buf, int64_t count, const Datatype& type, RecvArgs args);
 
-// The staging state of a receive of (buf, count, t) whose type is not contiguous: the data
-// land in its staging buffer (`bytes`, the packed size) and FinishDerived unpacks them.
-std::unique_ptr<DerivedOp> RecvStaging(void* buf, int64_t count, const Datatype& t,
-                                       size_t bytes);
+// The state of a receive of (buf, count, t) whose type is not contiguous, for a request whose
+// capacity (Request::bytes) is then 0 and whose recv_buf is null (file comment).
+std::unique_ptr<DerivedOp> RecvState(void* buf, int64_t count, const Datatype& t);
+// A receive's real capacity: count * size.
+inline size_t Capacity(const DerivedOp& op) {
+  return static_cast<size_t>(op.count * op.type->size());
+}
+// The staging buffer of a receive (allocated on first use): where bulk data land.
+char* RecvStaging(DerivedOp& op);
+// Unpacks the packed bytes [pos, pos + n) of a receive's message into its layout.
+void UnpackAt(const DerivedOp& op, int64_t pos, const void* from, size_t n);
+// A writer (transport/endpoint.h) that packs bytes [pos, pos + len) of a send's data.
+struct PackSource {
+  const datatype::Type* type;
+  const void* buf;
+  int64_t count;
+  int64_t pos;
+};
+void WritePacked(void* source, void* to, size_t len);
 
 // Isend with the state attached before the send starts (p2p.cc); on error as IrecvDerived.
 StatusOr<Request*> IsendDerived(const SendArgs& args, DerivedOp* derived);

@@ -97,13 +97,8 @@ Status Engine::StartSend(Request* r, bool synchronous) {
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
   }
   ++counters.rendezvous_sends;
+  // Derived datatypes start in StartSendTyped (engine_typed.cc).
   FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
-  if (r->derived != nullptr) [[unlikely]] {
-    // Not packed: the RTS carries the sender's layout (derived_op.h, IsendTyped).
-    h.reserved = kRtsLayout;
-    h.addr = reinterpret_cast<uint64_t>(r->derived->user_buf);
-    return Post(r->peer, h, r->derived->rts.get(), r->derived->rts_len, nullptr);
-  }
   return Post(r->peer, h, nullptr, 0, nullptr);
 }
 
@@ -170,9 +165,10 @@ int Engine::DrainBacklogs() {
 }
 
 void Engine::PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
-                         Request* blame, uint64_t addr) {
+                         Request* blame, uint64_t addr, uint16_t flags) {
   FrameHeader h = ControlHeader(type, sreq, rreq, bytes);
   h.addr = addr;
+  h.reserved = flags;
   Status s = Post(peer, h, nullptr, 0, nullptr);
   if (!s.ok() && blame) blame->error = s;
 }
@@ -195,11 +191,18 @@ void Engine::FailTruncated(Request* r, const FrameHeader& header) {
                    r->bytes);
 }
 
+// A receive with a derived datatype has capacity 0 (derived_op.h), so its nonempty messages
+// take the truncation branch that every message tests anyway: no test of its own here.
 inline void Engine::DeliverEager(Request* r, int peer, const FrameHeader& header,
                                  const void* payload, size_t len) {
   size_t n = std::min(len, r->bytes);
   CopyBytes(r->recv_buf, payload, n);
-  SetRecvStatus(r, header, n);
+  r->status_source = header.source;
+  r->status_tag = header.tag;
+  r->status_bytes = n;
+  if (header.bytes > r->bytes) [[unlikely]] {
+    DeliverEagerCold(r, header, payload, len);
+  }
   r->peer = peer;
   if (header.type == FrameType::kEagerSync) {
     PostControl(peer, FrameType::kSyncAck, header.sreq, 0, 0, r);
@@ -209,28 +212,32 @@ inline void Engine::DeliverEager(Request* r, int peer, const FrameHeader& header
 
 void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header,
                                  const void* payload, size_t len) {
+  // A derived datatype on either side (the sender's flags, the receive's state): cold.
+  if ((header.reserved != 0) | (r->derived != nullptr)) [[unlikely]] {
+    StartRendezvousTyped(r, peer, header, payload, len);
+    return;
+  }
   size_t n = std::min<size_t>(header.bytes, r->bytes);
   SetRecvStatus(r, header, n);
   r->peer = peer;
   Peer& p = peers_[peer];
-  const bool gather = (header.reserved & kRtsLayout) != 0;  // the sender's layout
   // Single copy for large messages; below single_copy_min the data streams through frames,
-  // which on shm means both ranks copy at once through a ring that stays in cache. A derived
-  // datatype on either side reads from the rendezvous size up: streaming would add a pack and
-  // an unpack to its two copies (halo3d, 64 KiB faces on shm: 1.7 -> 12-14 GB/s).
-  const bool derived = gather || (r->derived != nullptr && ReadsDirect(r));
-  if (config_.single_copy && (n >= config_.single_copy_min || derived) &&
-      p.endpoint->CanRead(peer) && (!gather || payload != nullptr)) {
+  // which on shm means both ranks copy at once through a ring that stays in cache.
+  if (config_.single_copy && n >= config_.single_copy_min && p.endpoint->CanRead(peer)) {
     if (n) {
-      Status s = gather          ? ReadFromLayout(*p.endpoint, peer, header, payload, len, r, n)
-                 : ReadsDirect(r) ? ReadIntoLayout(*p.endpoint, peer, header.addr, r, n)
-                                  : p.endpoint->Read(peer, header.addr, r->recv_buf, n);
+      Status s = p.endpoint->Read(peer, header.addr, r->recv_buf, n);
       if (!s.ok()) r->error = s;
     }
     PostControl(peer, FrameType::kFin, header.sreq, 0, 0, r);
     Complete(r);
     return;
   }
+  AskForData(r, peer, header, n, 0);
+}
+
+void Engine::AskForData(Request* r, int peer, const FrameHeader& header, size_t n,
+                        uint16_t cts_flags) {
+  Peer& p = peers_[peer];
   if (n == 0) {
     PostControl(peer, FrameType::kCts, header.sreq, r->id(), 0, r);
     Complete(r);
@@ -246,7 +253,7 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
       return;
     }
   }
-  PostControl(peer, FrameType::kCts, header.sreq, r->id(), n, r, layout);
+  PostControl(peer, FrameType::kCts, header.sreq, r->id(), n, r, layout, cts_flags);
 }
 
 Status Engine::StartRecv(Request* r) {
@@ -347,7 +354,10 @@ void Engine::OnCts(int peer, const FrameHeader& header) {
     Complete(r);
     return;
   }
-  if (r->derived != nullptr) [[unlikely]] PackDerivedSend(r);  // sent a layout RTS: pack now
+  if (r->derived != nullptr) [[unlikely]] {  // packs as it leaves (engine_typed.cc)
+    OnCtsTyped(peer, header, r);
+    return;
+  }
   Peer& p = peers_[peer];
   if (p.endpoint->HasBulk()) {
     Status s =
@@ -358,11 +368,14 @@ void Engine::OnCts(int peer, const FrameHeader& header) {
     }
     return;
   }
-  // No bulk path: push the data as frames; the last one completes the send.
+  // No bulk path: push the data as frames; the last one completes the send. A receive with a
+  // derived datatype asks for kDataTyped frames (kData + kCtsTypedData).
   const char* base = static_cast<const char*>(r->send_buf);
   size_t chunk = p.endpoint->MaxPayload();
+  const FrameType data = static_cast<FrameType>(static_cast<uint8_t>(FrameType::kData) +
+                                                (header.reserved & kCtsTypedData));
   for (size_t off = 0; off < n; off += chunk) {
-    FrameHeader h = ControlHeader(FrameType::kData, 0, header.rreq, 0);
+    FrameHeader h = ControlHeader(data, 0, header.rreq, 0);
     h.addr = off;
     size_t len = std::min(chunk, n - off);
     Status s = Post(peer, h, base + off, len, off + len >= n ? r : nullptr);
@@ -411,6 +424,9 @@ bool Engine::OnFrame(int peer, const transport::Frame& frame) {
       return true;
     case FrameType::kData:
       OnData(h, frame.payload, frame.payload_len);
+      return true;
+    case FrameType::kDataTyped:
+      OnDataTyped(h, frame.payload, frame.payload_len);
       return true;
   }
   ZMPI_LOG(kError, "p2p", "dropping a frame of unknown type %d from rank %d",

@@ -42,6 +42,14 @@ class Engine final : public transport::FrameSink {
 
   // Start a send: request has comm, context, rank (destination), peer, send_buf, bytes.
   Status StartSend(Request* request, bool synchronous);
+  // StartSend of a request that carries a derived datatype's DerivedOp (engine_typed.cc): an
+  // eager message packs straight into the transport's frame, a rendezvous one announces its
+  // layout (kRtsLayout) or that it packs as it leaves (kRtsPack).
+  Status StartSendTyped(Request* request, bool synchronous);
+  // A blocking eager send of a derived datatype with no request: `writer` packs the payload
+  // into the transport's frame; false = nothing sent (a backlog, no room now).
+  StatusOr<bool> TrySendWritten(int peer, uint32_t context, int source, int tag, size_t bytes,
+                                const transport::PayloadWriter& writer);
   // Sends an eager frame at once if the peer's endpoint takes it now (fits the eager limit
   // and is copied by the endpoint, nothing queued to that peer); false = nothing sent. For
   // blocking sends: no request. Inline: it is most of a blocking send.
@@ -143,7 +151,7 @@ class Engine final : public transport::FrameSink {
                                                         const Status& error);
   // A frame without payload; `addr` goes into the header's addr field (kCts: the layout).
   void PostControl(int peer, FrameType type, uint64_t sreq, uint64_t rreq, uint64_t bytes,
-                   Request* blame, uint64_t addr = 0);
+                   Request* blame, uint64_t addr = 0, uint16_t flags = 0);
   [[gnu::always_inline]] bool OnMatchable(int peer, const FrameHeader& header, const void* payload,
                                           size_t len);
   // No receive matched: queue the message as unexpected (false = over budget, hold it).
@@ -157,7 +165,24 @@ class Engine final : public transport::FrameSink {
   // (then a layout RTS is answered with kCts and the sender packs).
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header,
                            const void* payload = nullptr, size_t len = 0);
+  // After a rendezvous match: a bulk receive and kCts (with `cts_flags`) for n bytes.
+  void AskForData(Request* r, int peer, const FrameHeader& header, size_t n, uint16_t cts_flags);
   void OnCts(int peer, const FrameHeader& header);
+  // Derived datatypes (engine_typed.cc), all cold: an eager message for a receive of capacity
+  // 0 (derived_op.h) or one that is truncated; a rendezvous with a derived type on either
+  // side; a kCts for a derived send; kDataTyped chunks.
+  [[gnu::cold, gnu::noinline]] void DeliverEagerCold(Request* r, const FrameHeader& header,
+                                                     const void* payload, size_t len);
+  [[gnu::cold, gnu::noinline]] void StartRendezvousTyped(Request* r, int peer,
+                                                         const FrameHeader& header,
+                                                         const void* payload, size_t len);
+  [[gnu::cold, gnu::noinline]] void OnCtsTyped(int peer, const FrameHeader& header, Request* r);
+  [[gnu::cold, gnu::noinline]] void OnDataTyped(const FrameHeader& header, const void* payload,
+                                                size_t len);
+  // Packs what the transport takes now of a send that packs as it leaves (kRtsPack); true
+  // once the request is done (all sent, failed, or gone).
+  bool PumpStream(int peer, uint64_t sreq);
+  friend class StreamOp;
   void OnData(const FrameHeader& header, const void* payload, size_t len);
   void OnAck(const FrameHeader& header);
   void SetRecvStatus(Request* r, const FrameHeader& header, size_t delivered);

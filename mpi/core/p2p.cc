@@ -25,6 +25,45 @@ double Now() {
 // How long a waiting rank keeps yielding before it naps between polls.
 constexpr double kYieldSeconds = 0.02;
 
+// Idle turns before a wait yields. ZMPI_SPIN_COUNT (0 when ranks outnumber CPUs) is right while
+// each rank has a core; when two ranks share one (no binding, a launcher's cpuset, the
+// scheduler's choice), every turn spun waits for a peer that cannot run until we yield: each
+// half round trip costs the whole spin (2000 turns, ~6 us on a quiet host: OSU's 8 KiB latency
+// of 5.7-6.4 us, docs/benchmarks.md). Such waits end right after their first yield; after
+// kQuickWaits of them in a row the spin halves (down to kMinSpin), and it returns to the
+// configured count kRegrowSeconds after its last change. Only the yield path adapts it: a
+// wait that ends while spinning reads one variable, as before.
+int g_spin = 0;  // read on every idle turn; the cold path sets it up on first use
+bool g_spin_known = false;
+int g_spin_max = 0;
+bool g_first_yield_pending = false;  // the last yielding wait has yielded once (so far)
+int g_quick_waits = 0;
+double g_spin_changed = 0;
+constexpr int kMinSpin = 64;
+constexpr int kQuickWaits = 4;
+constexpr double kRegrowSeconds = 0.1;
+// idle_ jumps here at the first yield of an idle stretch: the second yield is kYielding + 1.
+constexpr int kYielding = 1 << 24;
+
+// At the first yield of a wait: judges the last yielding wait, shrinks or restores the spin.
+void AdaptSpin(double now) {
+  if (g_first_yield_pending) {
+    if (++g_quick_waits >= kQuickWaits && g_spin > kMinSpin) {
+      g_spin = std::max(g_spin / 2, kMinSpin);
+      g_quick_waits = 0;
+      g_spin_changed = now;
+    }
+  } else {
+    g_quick_waits = 0;
+  }
+  if (g_spin < g_spin_max && now - g_spin_changed > kRegrowSeconds) {
+    g_spin = g_spin_max;
+    g_quick_waits = 0;
+    g_spin_changed = now;
+  }
+  g_first_yield_pending = true;
+}
+
 uint32_t ContextOf(const Comm& comm, Channel channel) {
   return channel == Channel::kUser ? comm.p2p_context() : comm.coll_context();
 }
@@ -76,12 +115,23 @@ void ProgressLoop::Pace(int events, const bool* done) {
     return;
   }
   ++idle_;
-  const int spin = Runtime::Get()->spin_count();
-  if (idle_ < spin) return;
+  if (idle_ < g_spin) return;
+  if (!g_spin_known) [[unlikely]] {
+    g_spin_max = std::min(Runtime::Get()->spin_count(), kYielding / 2);
+    g_spin = g_spin_max;
+    g_spin_known = true;
+    if (idle_ < g_spin) return;
+  }
   if (!sleeping_) {
     // Yield for a while before napping: a peer that shares our core (or was preempted)
     // usually answers within a few time slices, and a napping rank reacts ~50-100 us late.
-    if (idle_ == std::max(spin, 1)) yielding_since_ = Now();
+    if (idle_ < kYielding) {  // the first yield of this idle stretch
+      idle_ = kYielding;
+      yielding_since_ = Now();
+      AdaptSpin(yielding_since_);
+    } else if (idle_ == kYielding + 1) {
+      g_first_yield_pending = false;  // this wait needed more than one yield
+    }
     sched_yield();
     if ((idle_ & 255) == 0 && Now() - yielding_since_ > kYieldSeconds) sleeping_ = true;
     return;
@@ -123,7 +173,9 @@ namespace {
     return r;
   }
   r->peer = a.comm->WorldRank(a.dest);
-  Status s = rt->engine().StartSend(r, a.mode == SendMode::kSync);
+  // `derived` is a constant nullptr where Isend inlines this: no test on its path.
+  Status s = derived == nullptr ? rt->engine().StartSend(r, a.mode == SendMode::kSync)
+                                : rt->engine().StartSendTyped(r, a.mode == SendMode::kSync);
   if (!s.ok()) {
     rt->requests().Release(r);
     return s;

@@ -10,7 +10,9 @@
 //               With kRtsLayout in `reserved`, the sender's data are not packed: the payload
 //               is the sender's flat layout (LayoutHeader + runs) and addr its buffer, for a
 //               receiver that reads the sender's memory to gather from; any other receiver
-//               answers kCts and the sender packs then.
+//               answers kCts and the sender packs then. With kRtsPack the sender's data
+//               are packed only as they leave (no address to read from): always kCts.
+//   kDataTyped  kData for a receive with a derived datatype (asked for by kCtsTypedData).
 //   kCts, kFin, kSyncAck, kData: control and data frames that complete requests by id.
 //
 // Request ids are the sender's or receiver's local request slot with a generation count, so
@@ -32,7 +34,12 @@ enum class FrameType : uint8_t {
   kFin = 5,
   kSyncAck = 6,
   kData = 7,
+  // As kData, for a receive with a derived datatype: the receiver unpacks the payload straight
+  // into its layout. The receiver asks for it in its kCts (kCtsTypedData); always kData + 1.
+  kDataTyped = 8,
 };
+static_assert(static_cast<int>(FrameType::kDataTyped) == static_cast<int>(FrameType::kData) + 1,
+              "a kCts's flag selects the data frame type by addition");
 
 struct FrameHeader {
   FrameType type;
@@ -51,6 +58,12 @@ static_assert(sizeof(FrameHeader) == 48, "FrameHeader is part of the wire format
 
 // FrameHeader::reserved of a kRts: its payload is the sender's layout (below).
 inline constexpr uint16_t kRtsLayout = 1;
+// FrameHeader::reserved of a kRts: the sender's data must be packed (a derived datatype with
+// small pieces) and addr means nothing; it packs as the data leave, straight into the frames
+// of a chunked transfer (or into one buffer for a bulk one) once the receiver answers kCts.
+inline constexpr uint16_t kRtsPack = 2;
+// FrameHeader::reserved of a kCts: send the data as kDataTyped frames (kData + this flag).
+inline constexpr uint16_t kCtsTypedData = 1;
 
 // The payload of a kRts with kRtsLayout: `count` elements `extent` bytes apart from addr; in
 // each, `reps` repetitions `rep_stride` apart of `runs` LayoutRun entries that follow

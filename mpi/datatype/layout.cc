@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/copy.h"
+
 namespace zmpi::datatype {
 namespace {
 
@@ -213,23 +215,101 @@ void CopyRun(const Run& r, char* mem, char*& packed) {
   }
 }
 
-// Copies the packed range [pos, pos + n): partial repetitions at either end through Walk,
+// `n` whole pieces of run `r` from `p` on, stride0 apart (within one pass of its inner loop).
+template <bool kPack, int64_t kLen>
+inline void CopyPieces(const Run& r, char* p, int64_t n, char*& packed) {
+  const size_t len = static_cast<size_t>(kLen > 0 ? kLen : r.len);
+  for (int64_t i = 0; i < n; ++i, p += r.stride0) {
+    if (kPack) {
+      memcpy(packed, p, len);
+    } else {
+      memcpy(p, packed, len);
+    }
+    packed += len;
+  }
+}
+
+template <bool kPack>
+void CopyPieces(const Run& r, char* p, int64_t n, char*& packed) {
+  switch (r.len) {
+    case 8:
+      return CopyPieces<kPack, 8>(r, p, n, packed);
+    case 16:
+      return CopyPieces<kPack, 16>(r, p, n, packed);
+    default:
+      return CopyPieces<kPack, 0>(r, p, n, packed);
+  }
+}
+
+// Copies the packed range [pos, end), which may start and end anywhere (a chunk of a pipelined
+// transfer): Walk's positioning, then whole pieces of a run's inner loop with fixed-size moves
+// and only the pieces cut at either end one by one.
+template <bool kPack>
+void CopyRange(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos, int64_t end,
+               char*& packed) {
+  const std::vector<Run>& runs = l.runs();
+  const int64_t unit = l.size() / l.reps();
+  int64_t elem = pos / unit;  // counts repetitions
+  const int64_t rem = pos % unit;
+  size_t run = 0;
+  int64_t start = 0;  // packed offset of runs[run] in its repetition (a scan: layouts are short)
+  while (run + 1 < runs.size() && start + runs[run].bytes() <= rem) start += runs[run++].bytes();
+  const int64_t q = rem - start;
+  const int64_t k = q / runs[run].len;
+  int64_t within = q % runs[run].len;
+  int64_t i0 = k % runs[run].count0;
+  int64_t i1 = k / runs[run].count0;
+  int64_t done = pos;
+  auto piece = [&](char* at, int64_t len) {
+    if (kPack) {
+      CopyBytes(packed, at, static_cast<size_t>(len));
+    } else {
+      CopyBytes(at, packed, static_cast<size_t>(len));
+    }
+    packed += len;
+    done += len;
+  };
+  for (; elem < count * l.reps(); ++elem) {
+    char* base = mem + (elem / l.reps()) * extent + (elem % l.reps()) * l.rep_stride();
+    for (; run < runs.size(); ++run) {
+      const Run& r = runs[run];
+      for (; i1 < r.count1; ++i1) {
+        char* p = base + r.offset + i1 * r.stride1 + i0 * r.stride0;
+        if (within > 0) {  // the rest of a piece cut at the start
+          piece(p + within, std::min(r.len - within, end - done));
+          within = 0;
+          if (done >= end) return;
+          p += r.stride0;
+          ++i0;
+        }
+        const int64_t whole = std::min(r.count0 - i0, (end - done) / r.len);
+        CopyPieces<kPack>(r, p, whole, packed);
+        done += whole * r.len;
+        if (done >= end) return;
+        i0 += whole;
+        if (i0 < r.count0) {  // a piece cut at the end
+          piece(p + whole * r.stride0, end - done);
+          return;
+        }
+        i0 = 0;
+      }
+      i1 = 0;
+    }
+    run = 0;
+  }
+}
+
+// Copies the packed range [pos, pos + n): partial repetitions at either end through CopyRange,
 // whole repetitions in between run by run.
 template <bool kPack>
 void Copy(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos, int64_t n,
           char* packed) {
   if (l.size() == 0 || n <= 0) return;
+  if (pos + n > count * l.size()) n = count * l.size() - pos;
+  if (n <= 0) return;
   const int64_t unit = l.size() / l.reps();
   auto walk = [&](int64_t from, int64_t len) {
-    l.Walk(extent, count, from, len, [&](int64_t off, int64_t k) {
-      if (kPack) {
-        memcpy(packed, mem + off, static_cast<size_t>(k));
-      } else {
-        memcpy(mem + off, packed, static_cast<size_t>(k));
-      }
-      packed += k;
-      return true;
-    });
+    CopyRange<kPack>(l, extent, mem, count, from, from + len, packed);
   };
   const int64_t end = pos + n;
   int64_t first = (pos + unit - 1) / unit;  // first whole repetition

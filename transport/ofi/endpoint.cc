@@ -62,11 +62,18 @@ class OfiEndpoint final : public Endpoint {
   Status Connect(const std::vector<PeerAddress>& peers) override;
   size_t MaxPayload() const override { return kMaxPayload; }
   StatusOr<SendResult> Send(int peer, const Frame& frame) override {
-    return Transmit(peer, frame, nullptr);
+    return Transmit(peer, frame, nullptr, CopyPayload{frame.payload});
+  }
+  // A derived datatype's payload packs straight into the frame's bounce buffer.
+  StatusOr<SendResult> SendWritten(int peer, const void* header, size_t header_len,
+                                   size_t payload_len, const PayloadWriter& writer) override {
+    return Transmit(peer, Frame{header, header_len, nullptr, payload_len}, nullptr,
+                    WritePayload{writer});
   }
   size_t ReferenceMin() const override { return reference_min_; }
   StatusOr<SendResult> SendReferenced(int peer, const Frame& frame, void* cookie) override {
-    return Transmit(peer, frame, frame.payload_len >= reference_min_ ? cookie : nullptr);
+    return Transmit(peer, frame, frame.payload_len >= reference_min_ ? cookie : nullptr,
+                    CopyPayload{frame.payload});
   }
   StatusOr<int> Poll(FrameSink& sink) override;
   bool HasBulk() const override { return true; }
@@ -80,8 +87,18 @@ class OfiEndpoint final : public Endpoint {
  private:
   bool ValidPeer(int peer) const { return peer >= 0 && peer < static_cast<int>(peers_.size()); }
   Status CheckPeer(int peer) const;
+  // How Transmit fills a bounce buffer's payload: a copy, or a writer (SendWritten).
+  struct CopyPayload {
+    const void* from;
+    void operator()(void* to, size_t len) const { memcpy(to, from, len); }
+  };
+  struct WritePayload {
+    const PayloadWriter& writer;
+    void operator()(void* to, size_t len) const { writer.write(writer.ctx, to, len); }
+  };
   // Send and SendReferenced: with a cookie the payload is sent from the caller's memory.
-  StatusOr<SendResult> Transmit(int peer, const Frame& frame, void* cookie);
+  template <typename Fill>
+  StatusOr<SendResult> Transmit(int peer, const Frame& frame, void* cookie, Fill fill);
   // A frame send has completed or failed: frees its slot; true if it carried a cookie.
   bool ReleaseSend(SendSlot* slot, FrameSink& sink, const Status& status);
   // Whether this Poll looks at the provider (a system call for tcp and net): always, unless
@@ -156,7 +173,8 @@ Status OfiEndpoint::CheckPeer(int peer) const {
   return peers_[peer].dead;
 }
 
-StatusOr<SendResult> OfiEndpoint::Transmit(int peer, const Frame& frame, void* cookie) {
+template <typename Fill>
+StatusOr<SendResult> OfiEndpoint::Transmit(int peer, const Frame& frame, void* cookie, Fill fill) {
   ZMPI_RETURN_IF_ERROR(CheckPeer(peer));
   if (frame.header_len > kMaxHeader || frame.payload_len > kMaxPayload) {
     return Error(Code::kArg, "ofi: frame of %zu+%zu bytes exceeds %zu+%zu", frame.header_len,
@@ -174,7 +192,7 @@ StatusOr<SendResult> OfiEndpoint::Transmit(int peer, const Frame& frame, void* c
   memcpy(buf, &prefix, sizeof(prefix));
   if (frame.header_len != 0) memcpy(buf + sizeof(prefix), frame.header, frame.header_len);
   if (frame.payload_len != 0 && cookie == nullptr) {
-    memcpy(buf + sizeof(prefix) + frame.header_len, frame.payload, frame.payload_len);
+    fill(buf + sizeof(prefix) + frame.header_len, frame.payload_len);
   }
   uint64_t tag = FrameTag(static_cast<uint32_t>(options_.my_rank));
   ssize_t ret;

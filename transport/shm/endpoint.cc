@@ -104,6 +104,8 @@ class ShmEndpoint final : public Endpoint {
   Status Connect(const std::vector<PeerAddress>& peers) override;
   size_t MaxPayload() const override { return max_payload_; }
   StatusOr<SendResult> Send(int peer, const Frame& frame) override;
+  StatusOr<SendResult> SendWritten(int peer, const void* header, size_t header_len,
+                                   size_t payload_len, const PayloadWriter& writer) override;
   StatusOr<int> Poll(FrameSink& sink) override;
   bool CanRead(int peer) const override;
   Status Read(int peer, uint64_t remote_addr, void* local, size_t len) override;
@@ -151,6 +153,9 @@ class ShmEndpoint final : public Endpoint {
   }
 
   [[gnu::cold, gnu::noinline]] StatusOr<SendResult> SendSlow(Peer& peer, const Frame& frame);
+  // SendSlow's ring work: opens or grows the ring, or says kRetry (full) / an error (dead).
+  // OkStatus with *retry false: try the push again.
+  Status MakeRoom(Peer& peer, bool* retry);
   [[gnu::cold, gnu::noinline]] Status AnswerDoorbell();
   Status Contact(Peer& peer);
   Status CheckPeerHeader(const Peer& peer) const;
@@ -391,18 +396,41 @@ StatusOr<SendResult> ShmEndpoint::Send(int rank, const Frame& frame) {
 
 // No ring yet, a ring that grows, or a full one.
 StatusOr<SendResult> ShmEndpoint::SendSlow(Peer& peer, const Frame& frame) {
-  if (!peer.out.attached()) {
-    ZMPI_RETURN_IF_ERROR(OpenOut(peer));
-  } else if (peer.out_growable) {
-    ZMPI_RETURN_IF_ERROR(GrowOut(peer));
-  } else if (++peer.full_retries % kRetriesPerAliveCheck == 0 && !peer.process->Alive()) {
+  bool retry = false;
+  ZMPI_RETURN_IF_ERROR(MakeRoom(peer, &retry));
+  if (!retry &&
+      peer.out.TryPush(frame.header, frame.header_len, frame.payload, frame.payload_len)) {
+    return SendResult::kDone;
+  }
+  return SendResult::kRetry;
+}
+
+Status ShmEndpoint::MakeRoom(Peer& peer, bool* retry) {
+  *retry = false;
+  if (!peer.out.attached()) return OpenOut(peer);
+  if (peer.out_growable) return GrowOut(peer);
+  if (++peer.full_retries % kRetriesPerAliveCheck == 0 && !peer.process->Alive()) {
     // A dead receiver never frees its ring: notice it now and then instead of retrying forever.
     return Error(Code::kProcAborted, "shm: rank %d (pid %d) has exited", peer.rank,
                  static_cast<int>(peer.process->pid()));
-  } else {
-    return SendResult::kRetry;
   }
-  if (peer.out.TryPush(frame.header, frame.header_len, frame.payload, frame.payload_len)) {
+  *retry = true;
+  return OkStatus();
+}
+
+// The derived-datatype send: packs straight into the slot (cold; Send stays as it was).
+StatusOr<SendResult> ShmEndpoint::SendWritten(int rank, const void* header, size_t header_len,
+                                              size_t payload_len, const PayloadWriter& writer) {
+  Peer* peer = Find(rank);
+  if (peer == nullptr) return Error(Code::kIntern, "shm: rank %d is not connected", rank);
+  if (header_len > kMaxHeader || payload_len > max_payload_) {
+    return Error(Code::kIntern, "shm: frame of %zu + %zu bytes exceeds %zu + %zu", header_len,
+                 payload_len, kMaxHeader, max_payload_);
+  }
+  if (peer->out.TryPushWritten(header, header_len, payload_len, writer)) return SendResult::kDone;
+  bool retry = false;
+  ZMPI_RETURN_IF_ERROR(MakeRoom(*peer, &retry));
+  if (!retry && peer->out.TryPushWritten(header, header_len, payload_len, writer)) {
     return SendResult::kDone;
   }
   return SendResult::kRetry;

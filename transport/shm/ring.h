@@ -36,6 +36,9 @@ class Ring {
   // Caller guarantees header_len <= kMaxHeader and payload_len <= MaxPayloadFor(slot_size).
   inline bool TryPush(const void* header, size_t header_len, const void* payload,
                       size_t payload_len);
+  // Producer: as TryPush, but `writer` writes the payload straight into the slot.
+  inline bool TryPushWritten(const void* header, size_t header_len, size_t payload_len,
+                             const PayloadWriter& writer);
   // Producer: a ring that may grow keeps its last slot for a switch record, and TryPush
   // reports it full (false) the `full_before_grow`-th time it finds it full, even if the
   // consumer has made room meanwhile: the pair is busy, time to grow. Not growable: all
@@ -95,6 +98,23 @@ inline bool Ring::TryPush(const void* header, size_t header_len, const void* pay
   slot->lengths = static_cast<uint32_t>(header_len << 24 | payload_len);
   CopyBytes(data, header, header_len);
   CopyBytes(data + RoundUp(header_len, 8), payload, payload_len);
+  ++head_;
+  slot->seq.store(static_cast<uint32_t>(head_), std::memory_order_release);
+  return true;
+}
+
+inline bool Ring::TryPushWritten(const void* header, size_t header_len, size_t payload_len,
+                                 const PayloadWriter& writer) {
+  if (head_ - cached_tail_ >= limit_) {
+    if (--fulls_left_ == 0) return false;
+    cached_tail_ = control_->tail.load(std::memory_order_acquire);
+    if (head_ - cached_tail_ >= limit_) return false;
+  }
+  SlotHeader* slot = SlotAt(head_);
+  char* data = reinterpret_cast<char*>(slot + 1);
+  slot->lengths = static_cast<uint32_t>(header_len << 24 | payload_len);
+  CopyBytes(data, header, header_len);
+  if (payload_len > 0) writer.write(writer.ctx, data + RoundUp(header_len, 8), payload_len);
   ++head_;
   slot->seq.store(static_cast<uint32_t>(head_), std::memory_order_release);
   return true;

@@ -94,6 +94,55 @@ TEST(LayoutTest, PiecewisePackMatchesWholeAndRoundTrips) {
   }
 }
 
+// Chunks that start and end anywhere (a pipelined transfer's) pack and unpack exactly what
+// Walk says, piece by piece, for the shapes CopyRange special-cases: 8- and 16-byte pieces,
+// two-level loops, repeated groups; every byte outside the layout stays untouched.
+TEST(LayoutTest, ChunksStartingAnywhereMatchTheWalk) {
+  Layout column = Make({{8, 8, 300, 64}});                 // halo2d's column
+  Layout planes = Make({{0, 16, 5, 48, 3, 400}});          // 16-byte pieces in a 2-level loop
+  Layout odd = Make({{1, 3, 40, 7}});                      // 3-byte pieces
+  Layout group;                                            // a repeated group of two runs
+  group.AppendRepeated(Make({{0, 8}, {24, 4}}), 9, 40, 0);
+  group.Finish();
+  struct Case {
+    const Layout* l;
+    int64_t extent, count;
+  } cases[] = {{&column, 300 * 64, 2}, {&planes, 1500, 3}, {&odd, 300, 4}, {&group, 400, 3}};
+  for (const Case& c : cases) {
+    const Layout& l = *c.l;
+    const int64_t total = c.count * l.size();
+    std::vector<unsigned char> buf(c.extent * c.count + 64);
+    for (size_t i = 0; i < buf.size(); ++i) buf[i] = static_cast<unsigned char>(i * 7 + 3);
+    std::vector<unsigned char> expect;
+    l.Walk(c.extent, c.count, 0, total, [&](int64_t off, int64_t len) {
+      for (int64_t b = 0; b < len; ++b) expect.push_back(buf[off + b]);
+      return true;
+    });
+    ASSERT_EQ(static_cast<int64_t>(expect.size()), total);
+    for (int64_t chunk : {int64_t{1}, int64_t{5}, int64_t{8}, int64_t{13}, int64_t{100},
+                          int64_t{1021}, total}) {
+      std::vector<unsigned char> packed(total, 0);
+      for (int64_t pos = 0; pos < total; pos += chunk) {
+        Pack(l, c.extent, buf.data(), c.count, pos, std::min(chunk, total - pos),
+             packed.data() + pos);
+      }
+      EXPECT_EQ(packed, expect) << "chunk " << chunk << " extent " << c.extent;
+      std::vector<unsigned char> out(buf.size(), 0xee);
+      for (int64_t pos = total; pos > 0;) {  // backwards: each chunk on its own
+        const int64_t from = std::max<int64_t>(0, pos - chunk);
+        Unpack(l, c.extent, out.data(), c.count, from, pos - from, packed.data() + from);
+        pos = from;
+      }
+      std::vector<unsigned char> want(buf.size(), 0xee);
+      l.Walk(c.extent, c.count, 0, total, [&](int64_t off, int64_t len) {
+        for (int64_t b = 0; b < len; ++b) want[off + b] = buf[off + b];
+        return true;
+      });
+      EXPECT_EQ(out, want) << "chunk " << chunk << " extent " << c.extent;
+    }
+  }
+}
+
 TEST(LayoutTest, SegmentsResumeAndMergeAcrossElements) {
   Layout l = Make({{0, 4}, {8, 4}});  // a 2-run loop: {0,4,2,8}
   const int64_t extent = 16;

@@ -1,0 +1,218 @@
+// The Engine's cold paths for derived datatypes (derived_op.h, docs/protocol-p2p.md "Derived
+// datatypes"): packing straight into the transport's frames on the way out, unpacking straight
+// from them on the way in, and the choice between reading a layout and streaming chunks.
+#include <algorithm>
+
+#include "mpi/core/comm.h"
+#include "mpi/core/derived_op.h"
+#include "mpi/core/engine.h"
+
+namespace zmpi::core {
+namespace {
+
+void* BulkCookie(const Request* r) {
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(r->id()));
+}
+
+FrameHeader MakeHeader(FrameType type, const Request* r, uint64_t bytes) {
+  FrameHeader h = MatchHeader(type, r->context, r->comm->rank(), r->tag, bytes);
+  h.sreq = r->id();
+  return h;
+}
+
+// Pieces of at least this mean size are read (iovec lists) rather than streamed.
+bool LargePieces(const DerivedOp& op) { return op.direct; }
+
+}  // namespace
+
+// Pumps a streaming send after each progress pass until it is out (pending_op.h).
+class StreamOp final : public PendingOp {
+ public:
+  StreamOp(Engine& engine, int peer, uint64_t sreq) : engine_(engine), peer_(peer), sreq_(sreq) {}
+  bool Advance() override { return engine_.PumpStream(peer_, sreq_); }
+
+ private:
+  Engine& engine_;
+  int peer_;
+  uint64_t sreq_;
+};
+
+Status Engine::StartSendTyped(Request* r, bool synchronous) {
+  DerivedOp& op = *r->derived;
+  Peer& p = peers_[r->peer];
+  ++p.counters->messages_sent;  // the MPI_T counters StartSend keeps for contiguous data
+  p.counters->bytes_sent += r->bytes;
+  if (r->bytes <= p.eager_limit) {
+    FrameHeader h =
+        MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r, r->bytes);
+    if (p.backlog.empty()) {
+      PackSource source{op.type.get(), op.user_buf, op.count, 0};
+      transport::PayloadWriter writer{WritePacked, &source};
+      ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent,
+                            p.endpoint->SendWritten(r->peer, &h, sizeof(h), r->bytes, writer));
+      if (sent == transport::SendResult::kDone) {
+        if (!synchronous) Complete(r);
+        return OkStatus();
+      }
+    }
+    // No room now: packed into staging, the frame waits in the backlog like any other.
+    PackDerivedSend(r);
+    return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
+  }
+  ++counters.rendezvous_sends;
+  FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
+  if (op.lazy) {  // the receiver may gather straight from our layout
+    h.reserved = kRtsLayout;
+    h.addr = reinterpret_cast<uint64_t>(op.user_buf);
+    return Post(r->peer, h, op.rts.get(), op.rts_len, nullptr);
+  }
+  h.reserved = kRtsPack;  // nothing to read: we pack once the receiver answers kCts
+  op.stream = true;
+  return Post(r->peer, h, nullptr, 0, nullptr);
+}
+
+StatusOr<bool> Engine::TrySendWritten(int peer, uint32_t context, int source, int tag, size_t bytes,
+                                      const transport::PayloadWriter& writer) {
+  Peer& p = peers_[peer];
+  if (bytes > p.eager_limit || !p.backlog.empty()) return false;
+  FrameHeader h = MatchHeader(FrameType::kEager, context, source, tag, bytes);
+  ZMPI_ASSIGN_OR_RETURN(transport::SendResult sent,
+                        p.endpoint->SendWritten(peer, &h, sizeof(h), bytes, writer));
+  return sent == transport::SendResult::kDone;
+}
+
+void Engine::DeliverEagerCold(Request* r, const FrameHeader& header, const void* payload,
+                              size_t len) {
+  DerivedOp* op = r->derived;
+  if (op == nullptr) {
+    FailTruncated(r, header);
+    return;
+  }
+  // A derived receive (capacity 0 in the request): unpack straight from the frame.
+  const size_t capacity = Capacity(*op);
+  const size_t n = std::min(len, capacity);
+  UnpackAt(*op, 0, payload, n);
+  op->landed = true;
+  r->status_bytes = n;
+  if (header.bytes > capacity) {
+    r->error =
+        Error(Code::kTruncate,
+              "message of %llu bytes from rank %d (tag %d) does not fit in a receive "
+              "buffer of %zu bytes",
+              static_cast<unsigned long long>(header.bytes), header.source, header.tag, capacity);
+  }
+}
+
+// A rendezvous with a derived datatype on either side. The receive reads when one copy does
+// it: the sender's data lie contiguous or as its layout (large pieces), and the receive's
+// buffer is contiguous or has large pieces. Anything with small pieces streams through the
+// transport's frames instead: the sender packs into them (kRtsPack), the receiver unpacks from
+// them (kDataTyped), both at once, with no staging buffer on either side.
+void Engine::StartRendezvousTyped(Request* r, int peer, const FrameHeader& header,
+                                  const void* payload, size_t len) {
+  DerivedOp* op = r->derived;
+  const size_t capacity = op != nullptr ? Capacity(*op) : r->bytes;
+  const size_t n = std::min<size_t>(header.bytes, capacity);
+  r->status_source = header.source;
+  r->status_tag = header.tag;
+  r->status_bytes = n;
+  if (header.bytes > capacity) {
+    r->error =
+        Error(Code::kTruncate,
+              "message of %llu bytes from rank %d (tag %d) does not fit in a receive "
+              "buffer of %zu bytes",
+              static_cast<unsigned long long>(header.bytes), header.source, header.tag, capacity);
+  }
+  r->peer = peer;
+  Peer& p = peers_[peer];
+  const bool gather = (header.reserved & kRtsLayout) != 0 && payload != nullptr;
+  const bool packs = (header.reserved & kRtsPack) != 0;
+  const bool layout_ok = op == nullptr || LargePieces(*op);
+  const bool contiguous_sender = (header.reserved & (kRtsLayout | kRtsPack)) == 0;
+  // A contiguous sender into a contiguous receive (a flag we do not know) reads as usual.
+  const bool big = op != nullptr || gather || n >= config_.single_copy_min;
+  if (config_.single_copy && !packs && layout_ok && big && (gather || contiguous_sender) &&
+      p.endpoint->CanRead(peer)) {
+    if (n) {
+      Status s = gather          ? ReadFromLayout(*p.endpoint, peer, header, payload, len, r, n)
+                 : op != nullptr ? ReadIntoLayout(*p.endpoint, peer, header.addr, r, n)
+                                 : p.endpoint->Read(peer, header.addr, r->recv_buf, n);
+      if (!s.ok()) r->error = s;
+    }
+    PostControl(peer, FrameType::kFin, header.sreq, 0, 0, r);
+    Complete(r);
+    return;
+  }
+  if (op == nullptr) {  // a contiguous receive of a sender's stream
+    AskForData(r, peer, header, n, 0);
+    return;
+  }
+  if (p.endpoint->HasBulk()) {  // one transfer into staging; Complete unpacks it
+    r->recv_buf = RecvStaging(*op);
+    AskForData(r, peer, header, n, 0);
+    return;
+  }
+  op->landed = true;  // the chunks unpack as they arrive
+  AskForData(r, peer, header, n, kCtsTypedData);
+}
+
+void Engine::OnCtsTyped(int peer, const FrameHeader& header, Request* r) {
+  DerivedOp& op = *r->derived;
+  const size_t n = header.bytes;
+  Peer& p = peers_[peer];
+  if (p.endpoint->HasBulk()) {  // one bulk transfer: pack it all now
+    PackDerivedSend(r);
+    Status s =
+        p.endpoint->PostBulkSend(peer, header.rreq, r->send_buf, n, BulkCookie(r), header.addr);
+    if (!s.ok()) {
+      r->error = s;
+      Complete(r);
+    }
+    return;
+  }
+  op.stream = true;
+  op.streamed = 0;
+  op.stream_end = static_cast<int64_t>(n);
+  op.stream_rreq = header.rreq;
+  op.stream_type = static_cast<uint8_t>(static_cast<uint8_t>(FrameType::kData) +
+                                        (header.reserved & kCtsTypedData));
+  if (!PumpStream(peer, r->id())) AddPendingOp(std::make_unique<StreamOp>(*this, peer, r->id()));
+}
+
+bool Engine::PumpStream(int peer, uint64_t sreq) {
+  Request* r = pool_.FromId(sreq);
+  if (r == nullptr || r->complete || r->derived == nullptr) return true;  // failed meanwhile
+  DerivedOp& op = *r->derived;
+  Peer& p = peers_[peer];
+  const int64_t chunk = static_cast<int64_t>(p.endpoint->MaxPayload());
+  while (op.streamed < op.stream_end) {
+    const int64_t len = std::min(chunk, op.stream_end - op.streamed);
+    FrameHeader h = ControlHeader(static_cast<FrameType>(op.stream_type), 0, op.stream_rreq, 0);
+    h.addr = static_cast<uint64_t>(op.streamed);
+    PackSource source{op.type.get(), op.user_buf, op.count, op.streamed};
+    transport::PayloadWriter writer{WritePacked, &source};
+    StatusOr<transport::SendResult> sent =
+        p.endpoint->SendWritten(peer, &h, sizeof(h), static_cast<size_t>(len), writer);
+    if (!sent.ok()) {
+      r->error = sent.status();
+      Complete(r);
+      return true;
+    }
+    if (*sent == transport::SendResult::kRetry) return false;
+    op.streamed += len;
+  }
+  Complete(r);
+  return true;
+}
+
+void Engine::OnDataTyped(const FrameHeader& header, const void* payload, size_t len) {
+  Request* r = pool_.FromId(header.rreq);
+  if (r == nullptr) return;
+  if (r->derived != nullptr && header.addr + len <= r->status_bytes) {
+    UnpackAt(*r->derived, static_cast<int64_t>(header.addr), payload, len);
+  }
+  r->received += len;
+  if (r->received >= r->status_bytes) Complete(r);
+}
+
+}  // namespace zmpi::core
