@@ -245,7 +245,7 @@ Verdict Judge(const Report& report, const std::vector<std::string>& names, int r
   }
   // Libraries the program needs, per host.
   std::set<std::string> names_needed;
-  std::string missing_any;
+  bool missing_any = false;
   for (const LibResult& lib : report.libs) {
     names_needed.insert(lib.name);
     if (lib.ok) continue;
@@ -260,12 +260,13 @@ Verdict Judge(const Report& report, const std::vector<std::string>& names, int r
         L{L::kFail, "libs",
           name(lib.rank) + " lacks " + lib.name + ", which " + program + " needs: " + lib.detail,
           "install the package that provides " + lib.name + " on " + name(lib.rank) + elsewhere});
-    missing_any = "x";
+    missing_any = true;
   }
-  if (!names_needed.empty() && missing_any.empty()) {
+  if (!names_needed.empty() && !missing_any) {
+    const size_t count = names_needed.size();
     v.lines.push_back(L{L::kOk, "libs",
-                        "every host finds the " + std::to_string(names_needed.size()) +
-                            " libraries " + program + " needs",
+                        "every host finds the " + std::to_string(count) +
+                            (count == 1 ? " library " : " libraries ") + program + " needs",
                         ""});
   }
   // The table.

@@ -5,9 +5,11 @@
 #      libfabric messages, clocks agree, the table has a row per host; exit 0.
 #   2. a program needing a library that h3 lacks (h3's agent runs under an empty tmpfs over
 #      the library's folder): one FAIL naming h3 and the library; exit 1.
-#   3. one broken link (blackhole routes between h2 and h3 only): exactly one FAIL line, for
-#      the pair h2 <-> h3, and the table says who cannot reach whom; exit 1. The other pairs
-#      still pass. Removing the routes makes it healthy again.
+#   3. one broken link (blackhole routes between h2 and h3 only: the senders get an error):
+#      exactly one FAIL line, for the pair h2 <-> h3, and the table says who cannot reach whom;
+#      exit 1. The other pairs still pass.
+#   4. the same pair losing frames silently (static neighbour entries to an unused MAC): the
+#      same single FAIL, from the probe's 3 s bound. Repaired, exit 0 again.
 #   doctor_test.sh ZRUND ZRUN MPI_PROGRAM NEEDS_PROGRAM NEEDS_LIBDIR
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,7 +67,7 @@ echo "$out" | grep -q "^ok    clock .*every measured clock is within 50.00 ms of
 echo "$out" | grep -Eq "^h1 +x86_64 +eth0 +198\.51\.100\.1 .* reference +-$" &&
   echo "$out" | grep -Eq "^h3 +x86_64 +eth0 +198\.51\.100\.3 .* [+-][0-9.]+ ms +-$" &&
   pass "table: a row per host with interface, clock and reachability" || fail "table"
-echo "$out" | grep -q "^ok    libs .*every host finds the [0-9]* libraries $prog needs" &&
+echo "$out" | grep -q "^ok    libs .*every host finds the [0-9]* librar[a-z]* $prog needs" &&
   pass "every host has the program's libraries" || fail "no libs line"
 echo "$out" | grep -q "^ok    arch .*x86_64: $prog" && pass "the program for each architecture" ||
   fail "no arch line"
@@ -99,6 +101,24 @@ echo "$out" | grep -Eq "^h2 .* h3$" && echo "$out" | grep -Eq "^h3 .* h2$" &&
 [ $dt -lt 30000 ] && pass "bounded: $dt ms" || fail "took $dt ms"
 ip -n "$(cluster_main ns h2)" route del blackhole 198.51.100.3/32
 ip -n "$(cluster_main ns h3)" route del blackhole 198.51.100.2/32
+
+# 4. The same pair, but frames vanish silently (no error to the sender: each host sends the
+# other's packets to a MAC address nobody has), so only the probe's time bound notices.
+ip -n "$(cluster_main ns h2)" neigh replace 198.51.100.3 lladdr 02:00:00:00:00:99 dev eth0 nud permanent &&
+  ip -n "$(cluster_main ns h3)" neigh replace 198.51.100.2 lladdr 02:00:00:00:00:98 dev eth0 nud permanent ||
+  fail "static neighbour entries"
+t0=$(now_ms)
+out=$(doctor "$prog")
+rc=$?
+dt=$(($(now_ms) - t0))
+echo "$out" | grep -E "^(FAIL|warn) "
+[ $rc = 1 ] && [ "$(fails "$out")" = 1 ] &&
+  echo "$out" | grep -q "^FAIL  link .*h2 <-> h3 (198\.51\.100\.2 <-> 198\.51\.100\.3): from h2: no answer within 3000 ms; from h3: no answer within 3000 ms -> fix: " &&
+  pass "silently dropped frames between h2 and h3: that pair fails on the time bound, exit 1 ($dt ms)" ||
+  { echo "$out"; fail "silent drop: exit $rc, $(fails "$out") FAIL lines"; }
+[ $dt -lt 30000 ] && pass "bounded: $dt ms" || fail "took $dt ms"
+ip -n "$(cluster_main ns h2)" neigh del 198.51.100.3 dev eth0
+ip -n "$(cluster_main ns h3)" neigh del 198.51.100.2 dev eth0
 out=$(doctor "$prog")
 rc=$?
 [ $rc = 0 ] && [ "$(fails "$out")" = 0 ] && pass "link repaired: exit 0 again" ||
