@@ -249,13 +249,17 @@ Verdict Judge(const Report& report, const std::vector<std::string>& names, int r
   for (const LibResult& lib : report.libs) {
     names_needed.insert(lib.name);
     if (lib.ok) continue;
-    std::string elsewhere;
+    // A host that has it: zrun's own (the reference) if it does, else the lowest rank.
+    const LibResult* has = nullptr;
     for (const LibResult& other : report.libs) {
-      if (other.ok && other.name == lib.name) {
-        elsewhere = " (" + name(other.rank) + " has it at " + other.detail + ")";
-        break;
+      if (!other.ok || other.name != lib.name) continue;
+      if (has == nullptr || other.rank == reference ||
+          (has->rank != reference && other.rank < has->rank)) {
+        has = &other;
       }
     }
+    std::string elsewhere =
+        has != nullptr ? " (" + name(has->rank) + " has it at " + has->detail + ")" : "";
     v.lines.push_back(
         L{L::kFail, "libs",
           name(lib.rank) + " lacks " + lib.name + ", which " + program + " needs: " + lib.detail,

@@ -125,9 +125,9 @@ TEST(DoctorReport, MissingHostAndEndpointErrorsFail) {
 }
 
 TEST(DoctorReport, MissingLibraryNamesHostAndWhereItExists) {
-  std::string out = ThreeHosts({}) +
+  std::string out = ThreeHosts({}) +  // in arrival order: h2's line before h1's
+                    FormatLine({"lib", "1", "libneed.so", "ok", "/opt/y/libneed.so"}) +
                     FormatLine({"lib", "0", "libneed.so", "ok", "/opt/x/libneed.so"}) +
-                    FormatLine({"lib", "1", "libneed.so", "ok", "/opt/x/libneed.so"}) +
                     FormatLine({"lib", "2", "libneed.so", "missing", "cannot open"});
   Verdict v = Judge(Parse(out), {"h1", "h2", "h3"}, 0, "./prog");
   ASSERT_EQ(Count(v, DoctorLine::kFail, "libs"), 1);
