@@ -79,14 +79,14 @@ assert text.startswith(b"Comment\0height; colour bar from "), text
 idat = b"".join(b for k, b in chunks if k == b"IDAT")
 raw = zlib.decompress(idat)
 assert len(raw) == h * (1 + 3 * w), len(raw)
-assert len(idat) < len(raw) // 2, "not compressed"
+assert len(idat) < len(raw) and (idat[2] >> 1) & 3 != 0, "not compressed (stored deflate blocks)"
 def pixel(x, y):
     row = raw[y * (1 + 3 * w) + 1:]
     return tuple(row[3 * x:3 * x + 3])
 bar = 97 + 6 + 1 + 6                       # middle column of the bar
 top, mid, bottom = pixel(bar, 1), pixel(bar, h // 2), pixel(bar, h - 2)
-assert top[0] > 200 and top[2] < 120, top       # red
-assert bottom[2] > 200 and bottom[0] < 120, bottom  # blue
+assert top[0] > 150 and top[1] < 60 and top[2] < 60, top            # dark red
+assert bottom[2] > 150 and bottom[0] < 60 and bottom[1] < 60, bottom  # dark blue
 assert min(mid) > 200, mid                     # near white
 print("weather.png: %dx%d (97x83 field + colour bar), %d bytes of %d compressed" % (w, h, len(idat), len(raw)))
 PY
