@@ -1,9 +1,12 @@
 #!/bin/sh
 # The Debian package as a user installs it: cpack -G DEB makes zmpi_<version>_<arch>.deb, and
-# the real apt-get installs it on this system (`apt-get install ./zmpi_*.deb`, no download: its
-# Depends must be met by what is installed, as tools/deps.sh leaves a clean Debian 12); the
-# installed /opt/zmpi/bin/mpicc builds a program and /opt/zmpi/bin/zrun runs it on 2 ranks (and
-# `zrun --doctor` is content); `apt-get purge` removes it and nothing of it is left.
+# the real apt-get installs it on this system (`apt-get install ./zmpi_*.deb`) with no package
+# sources configured, so nothing can be downloaded and its Depends must be met by what is
+# installed (what tools/deps.sh leaves on a clean Debian 12). Not `--no-download`: apt 2.6
+# combined with a local .deb then fails ("Internal Error, Pathname to install is not
+# absolute"). Then the installed /opt/zmpi/bin/mpicc builds a program and /opt/zmpi/bin/zrun
+# runs it on 2 ranks (and `zrun --doctor` is content); `apt-get purge` removes it and nothing of
+# it is left.
 # Needs root. Refuses (fails, never skips) when some zmpi package is installed already: it
 # would not be ours to replace or purge. ctest runs it under RESOURCE_LOCK zmpi_package.
 #   check_apt.sh CPACK BUILD_DIR SOURCE_DIR
@@ -34,7 +37,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-apt="apt-get -o DPkg::Lock::Timeout=120"
+# No sources: apt sees only dpkg's installed packages and the .deb.
+mkdir "$tmp/no-sources" && : >"$tmp/no-sources.list"
+apt="apt-get -o DPkg::Lock::Timeout=120 -o Dir::Etc::SourceList=$tmp/no-sources.list
+  -o Dir::Etc::SourceParts=$tmp/no-sources"
 export DEBIAN_FRONTEND=noninteractive
 
 (cd "$build" && "$cpack" -G DEB -B "$tmp/pkg") >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAILED: cpack"; exit 1; }
@@ -45,7 +51,7 @@ version=$(dpkg-deb -f "$deb" Version)
 echo "package: $(basename "$deb") (Depends: $(dpkg-deb -f "$deb" Depends))"
 
 # apt must find every dependency installed: the simulation installs zmpi and nothing else.
-sim=$($apt install -s --no-download "$deb" 2>&1)
+sim=$($apt install -s "$deb" 2>&1)
 others=$(echo "$sim" | grep '^Inst ' | grep -v '^Inst zmpi ')
 if echo "$sim" | grep -q '^Inst zmpi ' && [ -z "$others" ]; then
   pass "apt resolves the Depends line from installed packages alone"
@@ -54,7 +60,7 @@ else
   fail "apt would need more than zmpi: ${others:-see above} (tools/deps.sh installs them)"
 fi
 ours=$version
-$apt install -y --no-download "$deb" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "apt-get install $deb"; }
+$apt install -y "$deb" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "apt-get install $deb"; }
 dpkg-query -W -f='${Status}' zmpi 2>/dev/null | grep -q "install ok installed" &&
   pass "apt-get install ./$(basename "$deb")" || { fail "not installed"; exit 1; }
 
