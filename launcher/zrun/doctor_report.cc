@@ -203,7 +203,8 @@ Verdict Judge(const Report& report, const std::vector<std::string>& names, int r
                 "firewall between them (e.g. `ping " +
                 (hb != report.hosts.end() && !hb->second.address.empty() ? hb->second.address
                                                                          : name(b)) +
-                "` on " + name(a) + "), or give zrund --iface an interface that reaches"});
+                "` on " + name(a) +
+                "), or give zrund --iface an interface that reaches the other hosts"});
     }
   }
   if (pairs > 0 && good == pairs) {
