@@ -10,14 +10,15 @@ set -eu
 # against MPICH (libhdf5_mpich.so.103 NEEDs libmpich.so.12), run on zmpi by compat_hdf5.
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
 libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
-mpich libmpich-dev gfortran netpipe-mpich2 libhdf5-mpich-dev meson autoconf slurmd slurmctld slurm-client munge $*"
+mpich libmpich-dev gfortran netpipe-mpich2 libhdf5-mpich-dev meson autoconf slurmd slurmctld
+slurm-client munge zlib1g-dev $*"
 # The aarch64 cross build and its tests under qemu-user (tools/cross-aarch64.sh): the cross
 # compilers, qemu, and the arm64 libraries that co-install with their amd64 twins (multiarch).
 # PMIx, libmdnsd and munge do not (their arm64 packages would remove the amd64 ones): the
 # script unpacks those into a sysroot with `apt-get download`, which needs the arm64 lists.
 PACKAGES="$PACKAGES g++-aarch64-linux-gnu gfortran-aarch64-linux-gnu qemu-user-static
 libfabric-dev:arm64 libhwloc-dev:arm64 libsodium-dev:arm64 libgtest-dev:arm64
-libavahi-core-dev:arm64"
+libavahi-core-dev:arm64 zlib1g-dev:arm64"
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 update=""

@@ -8,4 +8,10 @@
  * Returns 0 on success, or an errno value. */
 int ImageWrite(const char *path, const double *field, int nx, int ny, double center);
 
+/* The half-width of the colour scale: the largest |value - center| (1 if all equal center).
+ * A PNG (path ending in ".png", compressed with zlib) carries a colour bar right of the field,
+ * from center - range (bottom, blue) to center + range (top, red), with ticks at quarters, and
+ * these values in its tEXt "Comment"; a PPM is the field alone. */
+double ImageRange(const double *field, int nx, int ny, double center);
+
 #endif /* WEATHER_IMAGE_H_ */

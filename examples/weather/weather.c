@@ -4,8 +4,8 @@
  *
  * Every --every steps rank 0 prints the global mass and energy (MPI_Allreduce of exact
  * fixed-point sums); at the end it gathers the height field, prints a checksum and writes a
- * picture (PPM, or PNG if FILE ends in .png). The printed mass, energy and checksum are the same
- * for any number of ranks: see model.h. */
+ * picture (PNG with a colour bar when FILE ends in .png, the default; PPM otherwise). The
+ * printed mass, energy and checksum are the same for any number of ranks: see model.h. */
 #include <math.h>
 #include <mpi.h>
 #include <stdint.h>
@@ -32,7 +32,8 @@ static void Usage(FILE *f) {
           "  --steps  time steps (default 500)\n"
           "  --every  print mass and energy every N steps (default 100, 0 = start and end)\n"
           "  --procs  force the rank grid (default: chosen from the number of ranks)\n"
-          "  --out    picture of the final height: .ppm, or .png (default weather.ppm)\n");
+          "  --out    picture of the final height: .png (with a colour bar), else PPM\n"
+          "           (default weather.png)\n");
 }
 
 /* Parses "A" or "AxB" into *a and *b (b = a when absent). Returns 1 on success. */
@@ -62,7 +63,7 @@ static int ParseCount(const char *s, int *out) {
 /* Returns 0 when the options are fine, 1 for --help, 2 for a usage error (message printed by
  * rank 0 only: every rank parses the same argv). */
 static int ParseOptions(int argc, char **argv, Options *o, int verbose) {
-  *o = (Options){256, 256, 500, 100, 0, 0, 1, "weather.ppm"};
+  *o = (Options){256, 256, 500, 100, 0, 0, 1, "weather.png"};
   for (int k = 1; k < argc; ++k) {
     const char *a = argv[k];
     const char *v = k + 1 < argc ? argv[k + 1] : NULL;
@@ -183,7 +184,14 @@ static int Finish(const Model *m, const Options *o, double seconds) {
       fprintf(stderr, "weather: cannot write %s: %s\n", o->out, strerror(err));
       rc = 1;
     } else {
-      printf("wrote %s (%dx%d)\n", o->out, d->nx, d->ny);
+      size_t len = strlen(o->out);
+      double range = ImageRange(field, d->nx, d->ny, m->p.depth);
+      if (len >= 4 && strcmp(o->out + len - 4, ".png") == 0) {
+        printf("wrote %s (%dx%d, colour bar %.6g to %.6g)\n", o->out, d->nx, d->ny,
+               m->p.depth - range, m->p.depth + range);
+      } else {
+        printf("wrote %s (%dx%d)\n", o->out, d->nx, d->ny);
+      }
     }
   }
   free(field);

@@ -23,6 +23,7 @@
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_connector.h"
 #include "launcher/zrun/agent_finder.h"
+#include "launcher/zrun/doctor_hosts.h"
 #include "launcher/zrun/elf_deps.h"
 #include "launcher/zrun/mpich_binaries.h"
 
@@ -171,8 +172,9 @@ L CheckKey(const Options& o) {
   return Line(L::kOk, "key", path + " (cluster " + (*key)->ClusterId() + ")");
 }
 
-// Only when the user asked for more than this host.
-std::vector<L> CheckAgents(const Options& o) {
+// Only when the user asked for more than this host. `usable` gets the agents that answered
+// and hold the key.
+std::vector<L> CheckAgents(const Options& o, std::vector<FoundAgent>* usable) {
   std::vector<L> out;
   std::string path = o.key_file.empty() ? proto::KeyFile::DefaultPath() : o.key_file;
   StatusOr<std::unique_ptr<proto::KeyFile>> key = proto::KeyFile::Load(path);
@@ -199,6 +201,7 @@ std::vector<L> CheckAgents(const Options& o) {
                       ", " + std::to_string(a.cores) + " cores)";
     if (links[i].link != nullptr) {
       out.push_back(Line(L::kOk, "agent", who + " answers and holds the key"));
+      usable->push_back(a);
     } else {
       out.push_back(Line(L::kFail, "agent", who + ": " + links[i].status.message(),
                          "check that zrund there uses the same key file and is not busy"));
@@ -269,7 +272,8 @@ std::string FormatDoctorLine(const DoctorLine& line) {
   return out;
 }
 
-std::vector<DoctorLine> RunDoctor(const Options& options) {
+std::vector<DoctorLine> RunDoctor(const Options& options, std::string* table) {
+  if (table != nullptr) table->clear();
   std::vector<DoctorLine> lines = {CheckLibrary(),   CheckPmix(), CheckHwloc(),
                                    CheckLibfabric(), CheckShm(),  CheckSingleCopy(),
                                    CheckKey(options)};
@@ -290,17 +294,23 @@ std::vector<DoctorLine> RunDoctor(const Options& options) {
   bool asked = !o.hosts.empty() || !o.hostfile.empty() || o.discover ||
                (o.auto_ranks && !o.local && access(key.c_str(), F_OK) == 0);
   if (asked) {
-    for (DoctorLine& l : CheckAgents(o)) lines.push_back(std::move(l));
+    std::vector<FoundAgent> usable;
+    for (DoctorLine& l : CheckAgents(o, &usable)) lines.push_back(std::move(l));
+    std::string hosts_table;
+    CheckHosts(o, key, usable, &lines, &hosts_table);
+    if (table != nullptr) *table = hosts_table;
   }
   return lines;
 }
 
 int Doctor(const Options& options) {
   int failed = 0;
-  for (const DoctorLine& line : RunDoctor(options)) {
+  std::string table;
+  for (const DoctorLine& line : RunDoctor(options, &table)) {
     printf("%s\n", FormatDoctorLine(line).c_str());
     failed += line.level == DoctorLine::kFail;
   }
+  if (!table.empty()) printf("\n%s", table.c_str());
   fflush(stdout);
   return failed == 0 ? 0 : 1;
 }

@@ -41,9 +41,29 @@ const MpichName* Find(const std::string& soname) {
 
 bool IsMpichLibrary(const std::string& soname) { return Find(soname) != nullptr; }
 
+// Open MPI's libraries (libmpi.so.40, libmpi_mpifh.so.40, libopen-pal.so.40, ...): another
+// ABI, which zmpi cannot stand in for. Started by zrun, such a program does not see an Open
+// MPI launcher and runs as N one-rank worlds that all exit 0.
+bool IsOpenMpiLibrary(const std::string& soname) {
+  const std::string suffix = ".so.40";
+  return soname.size() > suffix.size() &&
+         soname.compare(soname.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+         (soname.compare(0, 6, "libmpi") == 0 || soname.compare(0, 9, "libopen-r") == 0 ||
+          soname.compare(0, 9, "libopen-p") == 0);
+}
+
 StatusOr<MpichSetup> PlanMpichBinary(const std::string& program, const ElfDeps& deps,
                                      const std::string& lib_dir, bool forced) {
   MpichSetup setup;
+  for (const std::string& soname : deps.needed) {
+    if (IsOpenMpiLibrary(soname)) {
+      return Error(Code::kArg,
+                   "%s needs %s, Open MPI's library: zmpi cannot stand in for it, and it would "
+                   "run as one-rank worlds; rebuild it with zmpi's mpicc (or run it with "
+                   "mpirun.openmpi)",
+                   program.c_str(), soname.c_str());
+    }
+  }
   for (const std::string& soname : deps.needed) {
     const MpichName* name = Find(soname);
     if (name == nullptr) continue;

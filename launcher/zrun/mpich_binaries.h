@@ -3,8 +3,9 @@
 // directory holds those sonames as empty libraries that need libmpi.so.12 (compat/), and comes
 // first on the ranks' LD_LIBRARY_PATH, so such a program loads zmpi. Three cases need more,
 // decided here from the program's ELF dynamic section and symbols (elf_deps.h):
-// - a needed MPICH library zmpi does not provide (Fortran, for now): refuse to start, saying so,
-//   instead of letting the loader pick MPICH's and run N one-rank worlds;
+// - a needed MPICH library zmpi does not provide (Fortran, for now), or any of Open MPI's
+//   libraries (another ABI): refuse to start, saying so, instead of letting the loader pick
+//   MPICH's or Open MPI's library and run N one-rank worlds;
 // - MPI functions the program needs that zmpi does not have yet: the loader binds functions
 //   lazily, so such a program starts and a rank stops with "undefined symbol" at its first
 //   call; zrun says so in one warning line before the job (the program may never call them);
@@ -29,6 +30,8 @@ struct MpichSetup {
 
 // The MPICH-ABI sonames zrun recognizes (Debian's and upstream MPICH's spellings).
 bool IsMpichLibrary(const std::string& soname);
+// Open MPI's sonames (libmpi.so.40, libmpi_mpifh.so.40, libopen-pal.so.40, ...).
+bool IsOpenMpiLibrary(const std::string& soname);
 
 // What the ranks of a program with `deps` need, given zmpi's library directory `lib_dir` and
 // whether --mpich-binaries was given. Errors (kArg) name the missing library and why; `program`

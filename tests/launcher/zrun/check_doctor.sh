@@ -1,7 +1,8 @@
 #!/bin/sh
 # zrun --doctor on this host (no agents: none are asked for): one line per check in the form
 # "<ok  |warn|FAIL>  <check> <what>[ -> fix: ...]", exit 1 when a check fails. Cases: a zmpi
-# program; a program built by Open MPI's wrapper; a key file others can read; a tiny /dev/shm
+# program; a program built by Open MPI's wrapper (and zrun's refusal to run it); a key file
+# others can read; a tiny /dev/shm
 # (private mount namespace). Agents are checked in tests/cluster/files_test.sh.
 #   check_doctor.sh ZRUN ZMPI_PROGRAM HELLO_C_SOURCE
 set -u
@@ -30,6 +31,11 @@ if command -v mpicc.openmpi >/dev/null; then
   rc=$?
   [ $rc = 1 ] && echo "$out" | grep -q "^FAIL  program .*needs libmpi.so.40 (Open MPI's ABI) -> fix: rebuild it with zmpi's mpicc" &&
     pass "an Open MPI program: FAIL with the fix, exit 1" || fail "Open MPI program: rc $rc: $out"
+  # Run, not doctored: zrun refuses it in one line instead of N one-rank worlds that exit 0.
+  out=$("$zrun" -n 2 "$tmp/hello_ompi" 2>&1)
+  rc=$?
+  [ $rc != 0 ] && [ "$out" = "zrun: $tmp/hello_ompi needs libmpi.so.40, Open MPI's library: zmpi cannot stand in for it, and it would run as one-rank worlds; rebuild it with zmpi's mpicc (or run it with mpirun.openmpi)" ] &&
+    pass "zrun -n 2 on an Open MPI program: refused in one line (exit $rc)" || fail "zrun on Open MPI program: rc $rc: $out"
 else
   fail "no mpicc.openmpi (tools/deps.sh installs Debian's openmpi)"
 fi

@@ -252,5 +252,20 @@ TEST_F(MpichPlan, MissingMpichLibraryIsRefused) {
   EXPECT_FALSE(IsMpichLibrary("libmpi.so.40"));
 }
 
+TEST_F(MpichPlan, OpenMpiProgramIsRefused) {
+  for (const char* lib : {"libmpi.so.40", "libmpi_mpifh.so.40", "libopen-pal.so.40"}) {
+    StatusOr<MpichSetup> s = PlanMpichBinary("./h", Deps({"libc.so.6", lib}), dir_, false);
+    ASSERT_FALSE(s.ok()) << lib;
+    EXPECT_EQ(s.status().code(), Code::kArg);
+    EXPECT_EQ(
+        s.status().message().rfind(std::string("./h needs ") + lib + ", Open MPI's library", 0), 0u)
+        << s.status().message();
+  }
+  EXPECT_TRUE(IsOpenMpiLibrary("libmpi_usempif08.so.40"));
+  EXPECT_FALSE(IsOpenMpiLibrary("libmpi.so.12"));
+  EXPECT_FALSE(IsOpenMpiLibrary("libfoo.so.40"));
+  EXPECT_TRUE(PlanMpichBinary("./h", Deps({"libfoo.so.40"}), dir_, false).ok());
+}
+
 }  // namespace
 }  // namespace zmpi::launcher::zrun
