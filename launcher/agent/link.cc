@@ -47,6 +47,19 @@ Link::Link(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {
   fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));  // fences are latency-bound
+  // A peer whose host vanished (link down, power off) sends no FIN or RST: without these the
+  // connection looks alive forever and a job waits on it. The kernel probes an idle connection
+  // after kLivenessIdleS and gives up after kLivenessProbes unanswered probes a second apart;
+  // TCP_USER_TIMEOUT bounds unacknowledged data the same way. Then recv/send fail with
+  // ETIMEDOUT and the owner of the link ends the job (fault_matrix_test.sh link_down).
+  // The kernel answers probes, not the process, so a busy or stopped peer is not taken for dead.
+  int idle = kLivenessIdleS, interval = 1, probes = kLivenessProbes;
+  unsigned int user_timeout_ms = (kLivenessIdleS + kLivenessProbes) * 1000;
+  setsockopt(fd_, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+  setsockopt(fd_, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  setsockopt(fd_, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+  setsockopt(fd_, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes));
+  setsockopt(fd_, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof(user_timeout_ms));
 }
 
 Link::~Link() {
@@ -124,6 +137,10 @@ Status Link::WriteAll(const std::string& bytes) {
       }
       continue;
     }
+    if (errno == ETIMEDOUT) {
+      return Error(Code::kOther, "%s stopped answering: no reply from its host for %d s",
+                   peer_.c_str(), kLivenessIdleS + kLivenessProbes);
+    }
     return Error(Code::kOther, "send to %s: %s", peer_.c_str(), strerror(errno));
   }
   return OkStatus();
@@ -144,6 +161,10 @@ Status Link::Pump() {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return OkStatus();
     eof_ = true;
+    if (n < 0 && errno == ETIMEDOUT) {
+      return Error(Code::kOther, "%s stopped answering: no reply from its host for %d s",
+                   peer_.c_str(), kLivenessIdleS + kLivenessProbes);
+    }
     return Error(Code::kOther, "%s closed the connection", peer_.c_str());
   }
   return OkStatus();

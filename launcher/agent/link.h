@@ -23,6 +23,10 @@ namespace zmpi::launcher::agent {
 class Link {
  public:
   static constexpr int kSendTimeoutMs = 10000;
+  // A peer's host that answers nothing (not even TCP keepalive probes) for about
+  // kLivenessIdleS + kLivenessProbes seconds is taken as gone: Pump/Send fail.
+  static constexpr int kLivenessIdleS = 2;
+  static constexpr int kLivenessProbes = 4;
 
   // Takes ownership of the connected socket `fd`; `peer` names it in messages ("1.2.3.4:5").
   Link(int fd, std::string peer);

@@ -19,6 +19,7 @@
 #include "launcher/agent/shm_cleaner.h"
 #include "launcher/agent/spawner.h"
 #include "launcher/discovery/agent_info.h"
+#include "launcher/zrund/disk_usage.h"
 
 namespace zmpi::launcher::zrund {
 
@@ -71,6 +72,10 @@ Status AgentJob::Prepare() {
     return Error(Code::kArg, "%s runs at most %d ranks of a job (its owner's limit, zrund "
                  "--max-ranks); this job asked for %zu", context_.host.c_str(), max_ranks,
                  launch_.ranks.size());
+  }
+  if (context_.owner != nullptr) {
+    ZMPI_RETURN_IF_ERROR(
+        CheckStaging(launch_, context_.owner->policy().max_disk, context_.host));
   }
   if (spec.hosts[spec.host].cores > context_.cores) {
     return Error(Code::kArg, "asked for %d cores, %s offers %d", spec.hosts[spec.host].cores,

@@ -69,6 +69,7 @@ class AgentJob : public agent::LoopHook {
   Status GiveToJobUser(const std::string& dir);
   // The owner's limits and pause (agent_job_owner.cc), every loop round.
   void CheckMemory();
+  void CheckDisk();
   void ApplyPause(bool stop);
   void Notify(const std::string& text);  // one line on zrun's stderr, the job goes on
   std::string DescribeForOwner() const;
@@ -100,6 +101,7 @@ class AgentJob : public agent::LoopHook {
   std::vector<std::pair<int, pid_t>> ranks_;  // (rank, pid) started here
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point next_memory_check_{};
+  std::chrono::steady_clock::time_point next_disk_check_{};
   bool stopped_ = false;  // the ranks are SIGSTOPped by the owner's pause
 };
 

@@ -1,5 +1,5 @@
 // AgentJob under the owner's control (docs/owner.md): the per-job limits (memory per rank,
-// wall time), the pause (SIGSTOP/SIGCONT of the ranks' process groups) and --when-idle's
+// wall time, disk of the job directory), the pause (SIGSTOP/SIGCONT of the ranks' process groups) and --when-idle's
 // policy when the owner is back. Checked once per loop round of the job's Supervisor.
 #include <signal.h>
 #include <unistd.h>
@@ -8,12 +8,15 @@
 #include <fstream>
 
 #include "launcher/zrund/agent_job.h"
+#include "launcher/zrund/disk_usage.h"
 
 namespace zmpi::launcher::zrund {
 
 namespace {
 
 constexpr auto kMemoryCheckPeriod = std::chrono::milliseconds(100);
+// The job directory is walked this often (a walk of a few thousand files takes ~1 ms).
+constexpr auto kDiskCheckPeriod = std::chrono::milliseconds(250);
 
 // Resident bytes of `pid` (shared pages it touched included); 0 if it is gone.
 uint64_t ResidentBytes(pid_t pid) {
@@ -72,10 +75,31 @@ void AgentJob::CheckMemory() {
   }
 }
 
+// The staged files and what the ranks wrote into the job directory, against --max-disk (the
+// program and staged files were checked against it before the launch was taken).
+void AgentJob::CheckDisk() {
+  const uint64_t limit = context_.owner->policy().max_disk;
+  auto now = std::chrono::steady_clock::now();
+  if (limit == 0 || files_ == nullptr || files_->dir().empty() || supervisor_->ending() ||
+      now < next_disk_check_) {
+    return;
+  }
+  next_disk_check_ = now + kDiskCheckPeriod;
+  uint64_t used = DiskUsage(files_->dir());
+  if (used <= limit) return;
+  supervisor_->EndJob(1, "the job's folder on " + context_.host + " holds " + FormatSize(used) +
+                             ", more than the owner's disk limit (" + FormatSize(limit) +
+                             " per job, zrund --max-disk); ending the job");
+}
+
 int AgentJob::TimeoutMs() {
   int ms = context_.publisher != nullptr ? context_.publisher->TimeoutMs() : -1;
   if (context_.owner != nullptr && context_.owner->policy().max_memory > 0) {
     int period = static_cast<int>(kMemoryCheckPeriod.count());
+    ms = ms < 0 ? period : std::min(ms, period);
+  }
+  if (context_.owner != nullptr && context_.owner->policy().max_disk > 0) {
+    int period = static_cast<int>(kDiskCheckPeriod.count());
     ms = ms < 0 ? period : std::min(ms, period);
   }
   return ms;
@@ -129,6 +153,7 @@ void AgentJob::OnRound() {
     return;
   }
   CheckMemory();
+  CheckDisk();
 }
 
 }  // namespace zmpi::launcher::zrund

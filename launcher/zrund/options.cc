@@ -31,7 +31,7 @@ bool ParseOwnerFlag(const std::string& name, ZrundOptions* o) {
 }
 
 bool IsOwnerOption(const std::string& name) {
-  for (const char* known : {"--run-as", "--max-memory", "--max-time", "--max-ranks",
+  for (const char* known : {"--run-as", "--max-memory", "--max-time", "--max-ranks", "--max-disk",
                             "--idle-after", "--idle-load", "--idle-input", "--on-return",
                             "--ask-timeout", "--control", "--approve", "--deny"}) {
     if (name == known) return true;
@@ -47,6 +47,8 @@ Status ParseOwnerOption(const std::string& name, const std::string& value, Zrund
     ok = !value.empty();
   } else if (name == "--max-memory") {
     ZMPI_ASSIGN_OR_RETURN(p.max_memory, ParseSize(value));
+  } else if (name == "--max-disk") {
+    ZMPI_ASSIGN_OR_RETURN(p.max_disk, ParseSize(value));
   } else if (name == "--max-time") {
     ok = ParseInt(value, 1, 100000000, &p.max_time_seconds);
   } else if (name == "--max-ranks") {
@@ -161,6 +163,8 @@ std::string ZrundUsage() {
          "  --max-memory SIZE  resident memory per rank (e.g. 2G); a rank above it ends the job\n"
          "  --max-time SEC     wall time per job on this host\n"
          "  --max-ranks N      ranks per job on this host (default: the cores offered)\n"
+         "  --max-disk SIZE    program and staged files per job, and what its ranks hold in\n"
+         "                     its job folder (e.g. 1G); a job above it ends\n"
          "  --when-idle    offer cores only while the owner is away (no input and low load for\n"
          "                 --idle-after SEC, default 300; --idle-load CORES, default 0.5, or\n"
          "                 off; --idle-input FILE|GLOB, default terminals and input devices)\n"

@@ -25,6 +25,7 @@ struct OwnerPolicy {
   uint64_t max_memory = 0;   // bytes resident per rank; 0 = no limit (--max-memory)
   int max_time_seconds = 0;  // wall time per job; 0 = no limit (--max-time)
   int max_ranks = 0;         // ranks of one job on this host; 0 = the cores offered (--max-ranks)
+  uint64_t max_disk = 0;     // bytes a job stages and holds in its job directory; 0 = no limit
   bool when_idle = false;    // offer cores only while the owner is away (--when-idle)
   int idle_after_seconds = 300;  // no input and low load this long = away (--idle-after)
   double idle_load = 0.5;  // cores busy with work not the agent's above this = present; <0 off

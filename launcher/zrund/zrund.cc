@@ -152,6 +152,7 @@ Status Zrund::Setup() {
   if (p.max_memory > 0) limits += ", memory " + FormatSize(p.max_memory) + " per rank";
   if (p.max_time_seconds > 0) limits += ", " + std::to_string(p.max_time_seconds) + " s per job";
   if (p.max_ranks > 0) limits += ", " + std::to_string(p.max_ranks) + " ranks per job";
+  if (p.max_disk > 0) limits += ", disk " + FormatSize(p.max_disk) + " per job";
   if (p.when_idle) {
     limits += ", cores only while the owner is away (idle " + std::to_string(p.idle_after_seconds) +
               " s; owner back: " + (p.on_return == OnReturn::kEnd ? "end" : "pause") + " jobs)";

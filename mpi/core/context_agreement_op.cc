@@ -9,7 +9,7 @@
 namespace zmpi::core {
 namespace {
 
-constexpr size_t kMsgBytes = (ContextPool::kWords + 2) * sizeof(uint64_t);
+constexpr size_t kMsgBytes = (ContextPool::kWindowWords + 4) * sizeof(uint64_t);
 
 ContextPool& Pool() { return Runtime::Get()->contexts(); }
 
@@ -46,9 +46,30 @@ Status ContextAgreement::Track(StatusOr<Request*> r) {
 }
 
 void ContextAgreement::Combine(std::vector<uint64_t>& into, const uint64_t* other) {
-  for (int i = 0; i < ContextPool::kWords; ++i) into[i] &= other[i];
+  constexpr int kW = ContextPool::kWindowWords;
+  const uint64_t base = std::max(into[kBaseWord], other[kBaseWord]);
+  const uint64_t end = std::min(into[kEndWord], other[kEndWord]);
+  uint64_t bits[kW];
+  for (int j = 0; j < kW; ++j) {
+    const uint64_t w = base + static_cast<uint64_t>(j);
+    // Both windows start at or below `base` and cover [their base, their end) with end <=
+    // base + kW, so inside [base, end) both index within their kW words.
+    bits[j] = w < end ? into[w - into[kBaseWord]] & other[w - other[kBaseWord]] : 0;
+  }
+  std::copy(bits, bits + kW, into.begin());
+  into[kBaseWord] = base;
+  into[kEndWord] = end;
   into[kKeyWord] = std::min(into[kKeyWord], other[kKeyWord]);
   into[kHeldWord] = std::min(into[kHeldWord], other[kHeldWord]);
+}
+
+int64_t ContextAgreement::LowestExcept(const std::vector<uint64_t>& offer, int64_t taken) {
+  uint64_t bits[ContextPool::kWindowWords];
+  std::copy(offer.begin(), offer.begin() + ContextPool::kWindowWords, bits);
+  const int64_t t = taken / 2 - static_cast<int64_t>(offer[kBaseWord]) * 64;
+  if (t >= 0 && t < ContextPool::kWindowWords * 64) bits[t / 64] &= ~(uint64_t{1} << (t % 64));
+  const int64_t bit = ContextPool::LowestBit(bits, ContextPool::kWindowWords);
+  return bit < 0 ? -1 : 2 * (static_cast<int64_t>(offer[kBaseWord]) * 64 + bit);
 }
 
 Status ContextAgreement::BeginRound() {
@@ -59,11 +80,14 @@ Status ContextAgreement::BeginRound() {
     holding_ = pool.TryHoldAlone();
   }
   offer_.assign(kMsgWords, 0);
+  offer_[kBaseWord] = hint_;
   if (holding_) {
-    reserved_ = pool.Offer();
+    reserved_ = pool.Offer(hint_);
     pool.Reserve(reserved_);
-    std::copy(reserved_.begin(), reserved_.end(), offer_.begin());
+    std::copy(reserved_.bits.begin(), reserved_.bits.end(), offer_.begin());
+    offer_[kBaseWord] = reserved_.base;
   }
+  offer_[kEndWord] = offer_[kBaseWord] + ContextPool::kWindowWords;
   offer_[kKeyWord] = key_;
   offer_[kHeldWord] = holding_ ? 1 : 0;
   result_[0] = result_[1] = -1;
@@ -106,18 +130,27 @@ Status ContextAgreement::Step() {
   // of a bridge decide alike from the same two ANDs, except for the local ids.
   std::vector<uint64_t> both = combined_;
   Combine(both, remote_.data());
-  ContextPool::Bits bits(both.begin(), both.begin() + ContextPool::kWords);
-  const int64_t lowest = ContextPool::Lowest(bits);
-  result_[0] = lowest >= 0 ? lowest : (both[kHeldWord] != 0 ? -2 : -1);
+  const int64_t bit = ContextPool::LowestBit(both.data(), ContextPool::kWindowWords);
+  int64_t lowest = bit < 0 ? -1 : 2 * (static_cast<int64_t>(both[kBaseWord]) * 64 + bit);
+  const bool held = both[kHeldWord] != 0;
+  uint64_t hint = hint_;
   result_[1] = -1;
-  result_[2] = static_cast<int64_t>(both[kKeyWord]);
   if (lowest >= 0 && local_too_) {
-    // Any common id means every member held and offered all it has free, so no local id
-    // left is a full pool on this side.
-    ContextPool::Bits rest(combined_.begin(), combined_.begin() + ContextPool::kWords);
-    rest[(lowest / 2) / 64] &= ~(uint64_t{1} << ((lowest / 2) % 64));
-    result_[1] = ContextPool::Lowest(rest);
+    // Each group also needs a second id of its own. Both roots check both groups, so they
+    // decide alike; without one, look further up (past the common id's word).
+    result_[1] = LowestExcept(combined_, lowest);
+    if (result_[1] < 0 || LowestExcept(remote_, lowest) < 0) {
+      hint = static_cast<uint64_t>(lowest / 2) / 64 + 1;
+      lowest = -1;
+    }
+  } else if (lowest < 0 && held) {
+    // Nothing common in [base, end), and the member whose window starts at base has nothing
+    // free below it: look from there on.
+    hint = std::max(both[kBaseWord], both[kEndWord]);
   }
+  result_[0] = lowest >= 0 ? lowest : (held && hint >= ContextPool::kMaxWords ? -2 : -1);
+  result_[2] = static_cast<int64_t>(both[kKeyWord]);
+  result_[3] = static_cast<int64_t>(hint);
   phase_ = Phase::kResult;
   for (size_t i = 1; i < party_.members.size(); ++i) {
     ZMPI_RETURN_IF_ERROR(Track(Isend({result_, sizeof(result_), party_.members[i], party_.tag,
@@ -167,14 +200,8 @@ bool ContextAgreement::Conclude() {
     pool.AddPresent(key_);
     present_ = true;
   }
-  if (result_[0] >= 0) {
-    if (local_too_ && result_[1] < 0) {
-      End(Error(Code::kIntern,
-                "no context id is left for the local group (%d live "
-                "communicators per process at most)",
-                ContextPool::kBits - 3));
-      return true;
-    }
+  hint_ = static_cast<uint64_t>(result_[3]);
+  if (result_[0] >= 0) {  // with local_too_, the root found the local id as well
     context_ = static_cast<uint32_t>(result_[0]);
     pool.Take(context_);
     if (local_too_) {
@@ -188,7 +215,7 @@ bool ContextAgreement::Conclude() {
     End(Error(Code::kIntern,
               "no communicator context id is free on every member (%d live communicators "
               "per process at most)",
-              ContextPool::kBits - 3));
+              static_cast<int>(ContextPool::kMaxIds - 3)));
     return true;
   }
   ++round_;

@@ -15,9 +15,15 @@
 // process that is alone in agreeing and not MPI_THREAD_MULTIPLE offers in round 0, so a lone
 // MPI_Comm_dup still takes one round.
 //
-// "Exhausted" is only said when every member held the reservation in that round (offered
-// everything it has free) and nothing is common: a round failing for a reservation held
-// elsewhere is never mistaken for a full pool.
+// Offers are windows of ContextPool::kWindowWords words, each starting at the member's lowest
+// word with a free id at or after the round's hint (0 at first). The root ANDs them where they
+// overlap. A round where every member held and nothing was common moves the hint past what was
+// compared (every id below it is taken on some member), so the next round looks further up;
+// the hint travels with the result.
+//
+// "Exhausted" is only said when every member held the reservation in that round and the hint
+// reached ContextPool::kMaxWords: a round failing for a reservation held elsewhere is never
+// mistaken for a full pool.
 #ifndef ZMPI_MPI_CORE_CONTEXT_AGREEMENT_OP_H_
 #define ZMPI_MPI_CORE_CONTEXT_AGREEMENT_OP_H_
 
@@ -60,9 +66,13 @@ class ContextAgreement {
   // kGather: the root waits for its party's offers; kBridge: for the other root's AND;
   // kResult: members wait for (and the root sends) the round's result.
   enum class Phase { kGather, kBridge, kResult, kDone };
-  static constexpr int kKeyWord = ContextPool::kWords;
-  static constexpr int kHeldWord = ContextPool::kWords + 1;
-  static constexpr int kMsgWords = ContextPool::kWords + 2;
+  // An offer or an AND of offers: the window's bits, its first word, the end of the words it
+  // speaks for (bits from there on are 0), the agreement's key, whether all held.
+  static constexpr int kBaseWord = ContextPool::kWindowWords;
+  static constexpr int kEndWord = ContextPool::kWindowWords + 1;
+  static constexpr int kKeyWord = ContextPool::kWindowWords + 2;
+  static constexpr int kHeldWord = ContextPool::kWindowWords + 3;
+  static constexpr int kMsgWords = ContextPool::kWindowWords + 4;
 
   bool IsRoot() const { return party_.members[0] == party_.comm->rank(); }
   Status BeginRound();
@@ -73,7 +83,11 @@ class ContextAgreement {
   void EndHold();
   void End(Status s);
   Status Track(StatusOr<Request*> r);
+  // ANDs `other` into `into` (both kMsgWords): commutative and associative, so every root of
+  // a bridge gets the same result whatever the order.
   static void Combine(std::vector<uint64_t>& into, const uint64_t* other);
+  // The lowest id set in `offer` other than context `taken`, as a context id, or -1.
+  static int64_t LowestExcept(const std::vector<uint64_t>& offer, int64_t taken);
 
   Party party_;
   bool has_bridge_;
@@ -87,11 +101,13 @@ class ContextAgreement {
   bool holding_ = false;
   Phase phase_ = Phase::kGather;
   std::vector<uint64_t> offer_;      // kMsgWords
-  ContextPool::Bits reserved_;       // what this round reserved
+  ContextPool::Window reserved_;     // what this round reserved
+  uint64_t hint_ = 0;                // windows start at or after this word
   std::vector<uint64_t> offers_;     // root: the other members' offers
   std::vector<uint64_t> combined_;   // root: the party's AND
   std::vector<uint64_t> remote_;     // root: the other party's AND
-  int64_t result_[3] = {-1, -1, 0};  // context (-1 none yet, -2 exhausted), local, key
+  // context (-1 none yet, -2 exhausted), local, key, the next round's hint
+  int64_t result_[4] = {-1, -1, 0, 0};
   std::vector<Request*> pending_;
   Status error_;  // the first error of a round; ends the agreement once nothing is in flight
   Status status_;

@@ -4,30 +4,45 @@
 
 namespace zmpi::core {
 
-ContextPool::ContextPool() : used_(kWords, 0), reserved_(kWords, 0) { used_[0] = 0x7; }
+ContextPool::ContextPool() : used_(1, 0x7) {}
 
-ContextPool::Bits ContextPool::Offer() const {
-  Bits b(kWords);
-  for (int i = 0; i < kWords; ++i) b[i] = ~(used_[i] | reserved_[i]);
-  return b;
+ContextPool::Window ContextPool::Offer(uint64_t from) {
+  while (low_ < used_.size() && used_[low_] == ~uint64_t{0}) ++low_;
+  Window w;
+  w.base = std::max(from, low_);
+  while (w.base < kMaxWords && (Word(used_, w.base) | Word(reserved_, w.base)) == ~uint64_t{0}) {
+    ++w.base;
+  }
+  w.bits.assign(kWindowWords, 0);
+  for (int i = 0; i < kWindowWords && w.base + i < kMaxWords; ++i) {
+    w.bits[i] = ~(Word(used_, w.base + i) | Word(reserved_, w.base + i));
+  }
+  return w;
 }
 
-void ContextPool::Reserve(const Bits& bits) {
-  for (int i = 0; i < kWords; ++i) reserved_[i] |= bits[i];
+void ContextPool::Reserve(const Window& w) {
+  const uint64_t end = std::min<uint64_t>(w.base + kWindowWords, kMaxWords);
+  if (reserved_.size() < end) reserved_.resize(end, 0);
+  for (uint64_t i = w.base; i < end; ++i) reserved_[i] |= w.bits[i - w.base];
 }
 
-void ContextPool::Unreserve(const Bits& bits) {
-  for (int i = 0; i < kWords; ++i) reserved_[i] &= ~bits[i];
+void ContextPool::Unreserve(const Window& w) {
+  const uint64_t end = std::min<uint64_t>(w.base + kWindowWords, reserved_.size());
+  for (uint64_t i = w.base; i < end; ++i) reserved_[i] &= ~w.bits[i - w.base];
 }
 
 void ContextPool::Take(uint32_t context) {
-  uint32_t i = context / 2;
-  if (i < kBits) used_[i / 64] |= uint64_t{1} << (i % 64);
+  const uint64_t i = context / 2;
+  if (i >= kMaxIds) return;
+  if (used_.size() <= i / 64) used_.resize(i / 64 + 1, 0);
+  used_[i / 64] |= uint64_t{1} << (i % 64);
 }
 
 void ContextPool::Release(uint32_t context) {
-  uint32_t i = context / 2;
-  if (i >= 3 && i < kBits) used_[i / 64] &= ~(uint64_t{1} << (i % 64));
+  const uint64_t i = context / 2;
+  if (i < 3 || i / 64 >= used_.size()) return;
+  used_[i / 64] &= ~(uint64_t{1} << (i % 64));
+  low_ = std::min(low_, i / 64);
 }
 
 void ContextPool::RemovePresent(uint64_t key) {
@@ -49,12 +64,12 @@ bool ContextPool::TryHoldAlone() {
 }
 
 void ContextPool::And(Bits& into, const Bits& other) {
-  for (int i = 0; i < kWords; ++i) into[i] &= other[i];
+  for (size_t i = 0; i < into.size() && i < other.size(); ++i) into[i] &= other[i];
 }
 
-int64_t ContextPool::Lowest(const Bits& bits) {
-  for (int i = 0; i < kWords; ++i) {
-    if (bits[i] != 0) return 2 * (int64_t{i} * 64 + __builtin_ctzll(bits[i]));
+int64_t ContextPool::LowestBit(const uint64_t* bits, int words) {
+  for (int i = 0; i < words; ++i) {
+    if (bits[i] != 0) return int64_t{i} * 64 + __builtin_ctzll(bits[i]);
   }
   return -1;
 }

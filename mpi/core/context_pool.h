@@ -1,7 +1,13 @@
 // Context ids of this process: which are in use by a communicator, and which are reserved
 // by an agreement still in flight (a communicator constructor, blocking or not). Context id 2*i
-// (and 2*i+1, its collective context) is bit i. Communicators agree on a context by AND-ing every
-// member's offer (free and not reserved) and taking the lowest common bit (context_agreement.h).
+// (and 2*i+1, its collective context) is bit i. Communicators agree on a context by AND-ing
+// every member's offer (free and not reserved) and taking the lowest common bit
+// (context_agreement.h).
+//
+// An offer is a window of kWindowWords words (4096 ids) starting at the lowest word that has
+// a free id, at or after a hint the agreement carries from round to round, so a message stays
+// 4 KiB-bit small whatever the number of live communicators (up to kMaxIds), and finding the
+// window costs O(1) amortized (the lowest word with a free id is remembered).
 #ifndef ZMPI_MPI_CORE_CONTEXT_POOL_H_
 #define ZMPI_MPI_CORE_CONTEXT_POOL_H_
 
@@ -12,17 +18,28 @@ namespace zmpi::core {
 
 class ContextPool {
  public:
-  static constexpr int kBits = 4096;  // ids; kBits - 3 live communicators per process
-  static constexpr int kWords = kBits / 64;
-  using Bits = std::vector<uint64_t>;  // kWords words
+  static constexpr int kWindowWords = 64;  // an offer: 4096 ids
+  // Ids per process: contexts stay below 2^23 (matching's queues are indexed by context and
+  // stop at 2^24). kMaxIds - 3 live communicators per process.
+  static constexpr uint64_t kMaxWords = (uint64_t{1} << 22) / 64;
+  static constexpr uint64_t kMaxIds = kMaxWords * 64;
+  using Bits = std::vector<uint64_t>;  // kWindowWords words
+
+  // Ids base*64 + i for bit i of `bits`.
+  struct Window {
+    uint64_t base = 0;
+    Bits bits;
+  };
 
   // Bits 0, 1, 2 (world, self, the runtime's internal world communicator) are in use.
   ContextPool();
 
-  // Free and not reserved.
-  Bits Offer() const;
-  void Reserve(const Bits& bits);
-  void Unreserve(const Bits& bits);
+  // Free and not reserved ids in the window starting at the lowest word at or after `from`
+  // that has one (every id of the words in between is taken or reserved here). Words from
+  // kMaxWords on offer nothing.
+  Window Offer(uint64_t from = 0);
+  void Reserve(const Window& w);
+  void Unreserve(const Window& w);
   void Take(uint32_t context);
   void Release(uint32_t context);
   bool InUse(uint32_t context) const { return Test(used_, context / 2); }
@@ -51,13 +68,25 @@ class ContextPool {
   void EndHold() { held_ = false; }
 
   static void And(Bits& into, const Bits& other);
-  // Context id of the lowest set bit, or -1.
-  static int64_t Lowest(const Bits& bits);
+  // Index of the lowest set bit, or -1.
+  static int64_t LowestBit(const uint64_t* bits, int words);
+  static int64_t LowestBit(const Bits& bits) {
+    return LowestBit(bits.data(), static_cast<int>(bits.size()));
+  }
+  // The context id of the lowest id of `w`, or -1.
+  static int64_t Lowest(const Window& w) {
+    int64_t bit = LowestBit(w.bits);
+    return bit < 0 ? -1 : 2 * (static_cast<int64_t>(w.base) * 64 + bit);
+  }
 
  private:
-  static bool Test(const Bits& b, uint32_t i) { return (b[i / 64] >> (i % 64)) & 1; }
+  static bool Test(const Bits& b, uint64_t i) {
+    return i / 64 < b.size() && ((b[i / 64] >> (i % 64)) & 1);
+  }
+  static uint64_t Word(const Bits& b, uint64_t w) { return w < b.size() ? b[w] : 0; }
   Bits used_;
   Bits reserved_;
+  uint64_t low_ = 0;  // no word below it has an id not in use (reservations aside)
   std::vector<uint64_t> present_;
   int joined_ = 0;
   bool held_ = false;

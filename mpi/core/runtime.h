@@ -131,6 +131,7 @@ class Runtime {
   BsendBuffer bsend_;
   uint32_t next_partition_channel_ = 0;
   std::vector<std::unique_ptr<Comm>> comms_;  // [0] world, [1] self, then created ones
+  std::vector<uint32_t> free_comm_slots_;     // empty entries of comms_ (AddComm reuses them)
   ContextPool contexts_;  // 0/1 world, 2/3 self, 4/5 internal world
   std::unique_ptr<Comm> internal_world_;
   std::vector<std::unique_ptr<Comm>> retired_comms_;

@@ -11,6 +11,11 @@
 #   stop_rank   SIGSTOP of a rank on h2 in a job with --timeout 6
 #   early_exit  one rank exits 0 before MPI_Init (on a host with other ranks, and alone on its
 #               host) while the others wait in MPI_Init
+#   link_down   h3's link (eth0) set down while the job is in its time steps: nothing answers
+#               from h3 any more (no FIN, no RST); zrun and h3's agent each give up on the
+#               other after TCP keepalive (launcher/agent/link.h), then the link comes back
+#   shm_full    h2's agent has a 64 KiB /dev/shm: a job on h2 alone, then one across the 3
+#               hosts; then /dev/shm is made large again and the next job runs
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 case_name=$1
@@ -33,10 +38,11 @@ key=$keydir/cluster.key
 port=7411
 declare -A agent
 
+declare -A shm_size  # a host's /dev/shm size, when not the harness's default
 start_agent() {
   local pid log deadline h=$1
   mkdir -p "$keydir/tmp"
-  read -r pid log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" XDG_RUNTIME_DIR="$keydir/run" "$zrund" --key-file "$key" \
+  read -r pid log < <(NETNS_CLUSTER_SHM_SIZE=${shm_size[$h]:-256m} cluster_spawn "$h" env TMPDIR="$keydir/tmp" XDG_RUNTIME_DIR="$keydir/run" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores 2 --cache-dir "$keydir/cache-$h")
   agent[$h]=$pid
   deadline=$(($(now_ms) + 5000))
@@ -196,8 +202,50 @@ case "$case_name" in
     clean h1 h2 h3
     next_job
     ;;
+  link_down)
+    start_agents || exit 1
+    spawn_job -n auto "$weather" "${weather_args[@]}"
+    wait_ranks 2 || exit 1
+    sleep 1
+    ns3=$(cluster__state && cluster__ns h3)
+    t0=$(now_ms)
+    ip -n "$ns3" link set eth0 down
+    ended_in_one_line "$zpid" "$zlog" "$t0" \
+      "zrun: lost the agent on h3 \(198\.51\.100\.3:$port stopped answering: no reply from its host for [0-9]+ s\); ending the job" 1
+    clean h1 h2
+    # h3's agent, cut off, ends its ranks by itself (it has not heard from zrun either).
+    deadline=$(($(now_ms) + 10000))
+    while [ -n "$(rank_pids h3)" ] && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.05; done
+    dt=$(($(now_ms) - t0))
+    [ -z "$(rank_pids h3)" ] && pass "h3's agent ended its ranks $dt ms after its link went down" ||
+      fail "ranks still run on h3 $dt ms after its link went down"
+    grep -h "lost zrun" "$NETNS_CLUSTER_DIR"/h3.*.log | head -n 1
+    clean h3
+    ip -n "$ns3" link set eth0 up
+    ip -n "$ns3" route add 224.0.0.0/4 dev eth0 2>/dev/null  # removed with the link
+    next_job
+    ;;
+  shm_full)
+    shm_size[h2]=64k
+    # The rank whose segment does not fit aborts (MPI_ERRORS_ARE_FATAL) with the reason; zrun
+    # names it and that reason. Lazy rings: in MPI_Init's split or in the first collective.
+    shm_full_line="zrun: rank [0-9]+ on h2 called abort with code 34 \(MPI_[A-Za-z_]+: MPI_ERR_NO_MEM: shm: /dev/shm is full: no room for [0-9]+ KiB more of shared memory \(/zmpi-[^)]*\); free space there or run with ZMPI_TRANSPORT=ofi\); ending the job"
+    start_agents || exit 1
+    # One host: both ranks on h2.
+    t0=$(now_ms)
+    spawn_job --host h2 -n 2 "$weather" "${weather_args[@]}"
+    ended_in_one_line "$zpid" "$zlog" "$t0" "$shm_full_line" 34
+    clean h1 h2 h3
+    # Across hosts: 2 ranks on each host, h2's cannot get their shared memory.
+    t0=$(now_ms)
+    spawn_job -n auto "$weather" "${weather_args[@]}"
+    ended_in_one_line "$zpid" "$zlog" "$t0" "$shm_full_line" 34
+    clean h1 h2 h3
+    cluster_shm "${agent[h2]}" 256m || fail "cannot resize h2's /dev/shm"
+    next_job
+    ;;
   *)
-    echo "usage: fault_matrix_test.sh kill_rank|kill_agent|kill_zrun|stop_rank|early_exit ZRUND ZRUN P2P WEATHER"
+    echo "usage: fault_matrix_test.sh kill_rank|kill_agent|kill_zrun|stop_rank|early_exit|link_down|shm_full ZRUND ZRUN P2P WEATHER"
     exit 2
     ;;
 esac

@@ -11,6 +11,7 @@
 #   harness.sh signal PID SIG  sends SIG to the program of a spawned PID (not to its wrapper).
 #   harness.sh wait PID SECS   waits up to SECS for a spawned PID to end; prints its status.
 #   harness.sh ns hX           prints the network namespace name of hX.
+#   harness.sh shm PID SIZE    resizes the private /dev/shm of a spawned PID (tmpfs size=SIZE).
 #   harness.sh down            kills everything started (by PID), deletes the namespaces by
 #                              name, removes /etc/netns/<name>, removes the state dir.
 #
@@ -18,7 +19,8 @@
 # (veth, peer pi on the bridge) at 198.51.100.i/24, lo up and a route for 224.0.0.0/4.
 # <run> is "z<pid of up>", so parallel runs never collide. The root namespace is never touched.
 # Every process of a host runs in its own UTS+mount+PID namespace, with hostname hX and a
-# private tmpfs on /dev/shm; killing the recorded PID kills the whole PID namespace.
+# private tmpfs on /dev/shm (NETNS_CLUSTER_SHM_SIZE when spawned, default 256m); killing the
+# recorded PID kills the whole PID namespace.
 
 NETNS_CLUSTER_NET=198.51.100
 NETNS_CLUSTER_MAX_HOSTS=16
@@ -82,7 +84,8 @@ cluster__wrap() {
   shift 2
   # shellcheck disable=SC2016
   set -- ip netns exec "$ns" unshare --uts --ipc --mount --pid --fork --kill-child --mount-proc \
-    sh -c 'hostname "$0" && mount -t tmpfs -o size=256m tmpfs /dev/shm && exec "$@"' "$host" "$@"
+    sh -c 'h=$0 s=$1 && shift && hostname "$h" && mount -t tmpfs -o "size=$s" tmpfs /dev/shm &&
+      exec "$@"' "$host" "${NETNS_CLUSTER_SHM_SIZE:-256m}" "$@"
   CLUSTER_CMD=("$@")
 }
 
@@ -141,6 +144,15 @@ cluster_wait() {
   echo exited
 }
 
+# Resizes the /dev/shm of spawned PID $1 to $2 (e.g. after a test made it small).
+cluster_shm() {
+  cluster__state || return 1
+  grep -qx "$1" "$NETNS_CLUSTER_DIR/pids" || { cluster__die "PID $1 was not spawned here"; return 1; }
+  local inner
+  inner=$(cluster__inner "$1") || { cluster__die "PID $1 has no program"; return 1; }
+  nsenter -t "$inner" -m mount -o "remount,size=$2" /dev/shm
+}
+
 cluster_down() {
   [ -n "$NETNS_CLUSTER_DIR" ] && [ -d "$NETNS_CLUSTER_DIR" ] || return 0
   local dir=$NETNS_CLUSTER_DIR pid ns p
@@ -186,9 +198,10 @@ cluster_main() {
     signal) cluster_signal "$@" ;;
     wait) cluster_wait "$@" ;;
     ns) cluster__state && cluster__ns "$@" ;;
+    shm) cluster_shm "$@" ;;
     down) cluster_down ;;
     *) cluster__die "usage: harness.sh up N | run hX CMD... | spawn hX CMD... |" \
-         "signal PID SIG | wait PID SECS | ns hX | down" ;;
+         "signal PID SIG | wait PID SECS | ns hX | shm PID SIZE | down" ;;
   esac
 }
 

@@ -44,6 +44,17 @@ cluster_run h2 sh -c "test -e /dev/shm/$marker" && fail "h2 sees h1's /dev/shm f
 cluster_run h2 sh -c "mount | grep -q ' /dev/shm type tmpfs'" && pass "/dev/shm private" ||
   fail "h2 has no private /dev/shm"
 
+# NETNS_CLUSTER_SHM_SIZE sizes a spawned process's /dev/shm; `shm` resizes it later.
+# statfs of the process's /dev/shm, in its mount namespace (df through /proc/PID/root reads
+# the machine's mount table and would name the wrong file system).
+shm_kib() { nsenter -t "$1" -m stat -f -c '%b %S' /dev/shm | awk '{print $1 * $2 / 1024}'; }
+read -r zpid _ < <(NETNS_CLUSTER_SHM_SIZE=64k cluster_spawn h2 sleep 30)
+zinner=$(cluster__inner "$zpid")
+sleep 0.3
+[ "$(shm_kib "$zinner")" = 64 ] && pass "/dev/shm of 64 KiB" || fail "/dev/shm is $(shm_kib "$zinner") KiB, not 64"
+cluster_shm "$zpid" 1m && [ "$(shm_kib "$zinner")" = 1024 ] && pass "resized to 1 MiB" ||
+  fail "resize: /dev/shm is $(shm_kib "$zinner") KiB"
+
 # The spawned sleeper is alive, and signal reaches the program inside the wrapper.
 kill -0 "$spid" 2>/dev/null || fail "spawned sleeper died"
 inner=$(ps -o pid= --ppid "$spid" | tr -d ' ')
@@ -56,7 +67,7 @@ left=$(ip netns list | grep -c "^$run" || true)
 [ "$left" = 0 ] && pass "no namespaces left" || fail "$left namespaces of $run left"
 ls -d /etc/netns/"$run"* >/dev/null 2>&1 && fail "/etc/netns/$run* left"
 [ -d "$dir" ] && fail "state dir $dir left"
-for p in $lpid $spid $inner; do
+for p in $lpid $spid $inner $zpid $zinner; do
   if kill -0 "$p" 2>/dev/null && [ "$(ps -o stat= -p "$p" | cut -c1)" != Z ]; then
     fail "process $p survived teardown"
   fi

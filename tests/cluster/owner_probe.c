@@ -4,7 +4,9 @@
  *                              asking sched_setaffinity for every CPU.
  *   owner_probe alloc MB       touches 8 MiB more every 20 ms up to MB, prints "allocated",
  *                              then sleeps 30 s.
- *   owner_probe count N        prints "tick I" every 100 ms, N times. */
+ *   owner_probe count N        prints "tick I" every 100 ms, N times.
+ *   owner_probe write MB       writes 1 MiB more to ./probe.out every 50 ms up to MB, prints
+ *                              "written MB MiB", then sleeps 30 s. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>
@@ -69,6 +71,27 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  fprintf(stderr, "usage: owner_probe info | alloc MB | count N\n");
+  if (argc >= 3 && strcmp(argv[1], "write") == 0) {
+    long mb = atol(argv[2]);
+    FILE* f = fopen("probe.out", "w");
+    static char block[1 << 20];
+    memset(block, 7, sizeof(block));
+    for (long got = 0; f != NULL && got < mb; ++got) {
+      if (fwrite(block, 1, sizeof(block), f) != sizeof(block) || fflush(f) != 0) {
+        printf("write failed at %ld MiB\n", got);
+        return 3;
+      }
+      Sleep(0.05);
+    }
+    if (f == NULL) {
+      printf("cannot open probe.out\n");
+      return 3;
+    }
+    fclose(f);
+    printf("written %ld MiB\n", mb);
+    Sleep(30);
+    return 0;
+  }
+  fprintf(stderr, "usage: owner_probe info | alloc MB | count N | write MB\n");
   return 2;
 }

@@ -12,6 +12,9 @@
 #   idle     --when-idle: no offer while the owner is present (an input file touched); a job
 #            runs once the owner is away, stops when they come back (--on-return pause) and
 #            continues when they leave again; --on-return end ends it with one line
+#   disk     --max-disk 1M: a launch staging more is refused with one line; a rank writing
+#            past it into its job folder ends the job within seconds with one line; the job
+#            folder is removed; a job within the limit runs
 #   ask      --ask: a new client's job waits for the owner and is refused after --ask-timeout
 #            with one line; denied at once by --deny; approved by --approve (then remembered)
 set -u
@@ -120,6 +123,34 @@ case "$case_name" in
     zrun_on h1 --host "$direct:2" -n 2 --bind-to none "$probe" info
     [ $rc = 1 ] && one_line "zrun: cannot launch on 198.51.100.1: asked for 2 cores, h1 offers 1" &&
       pass "ranks beyond the offer are refused with one line" || fail "beyond the offer: exit $rc"
+    ;;
+  disk)
+    start_agent h1 --cores 2 --max-disk 1M || exit 1
+    grep -q "disk 1 MiB per job" "${alog[h1]}" && pass "start-up line names the disk limit" ||
+      fail "start-up line: $(grep 'owner control' "${alog[h1]}")"
+    mkdir -p "$keydir/run"
+    head -c $((1536 * 1024)) /dev/urandom >"$keydir/run/big.bin"
+    echo small >"$keydir/run/small.txt"
+    cd "$keydir/run" || exit 1
+    # zrun on h2, the ranks on h1: they work in a job folder there (the limit's subject).
+    zrun_on h2 --host h1 -n 1 --stage big.bin "$probe" count 1
+    [ $rc = 1 ] &&
+      one_line "zrun: cannot launch on h1: h1 takes at most 1 MiB of program and staged files per job \(its owner's limit, zrund --max-disk\); this job brings 1\.[0-9] MiB" &&
+      ! echo "$out" | grep -q tick &&
+      pass "1.5 MiB of staged files over --max-disk 1M: refused with one line" ||
+      fail "staging over the limit: exit $rc"
+    grep -q "staged file big.bin received" "${alog[h1]}" && fail "h1 received the file anyway"
+    zrun_on h2 --host h1 -n 1 --stage small.txt "$probe" write 64
+    [ $rc = 1 ] && [ $dt -lt 10000 ] &&
+      one_line "zrun: the job's folder on h1 holds [0-9.]+ MiB, more than the owner's disk limit \(1 MiB per job, zrund --max-disk\); ending the job" &&
+      ! echo "$out" | grep -q written &&
+      pass "a rank writing 64 MiB into its folder: ended after $dt ms with one line, exit 1" ||
+      fail "writing over --max-disk: exit $rc after $dt ms"
+    left=$(find "$keydir/jobs" -mindepth 1 -maxdepth 1 2>/dev/null)
+    [ -z "$left" ] && pass "the job folder is removed" || fail "job folders left: $left"
+    zrun_on h2 --host h1 -n 1 --stage small.txt "$probe" count 3
+    [ $rc = 0 ] && [ "$(echo "$out" | grep -c '^tick ')" = 3 ] &&
+      pass "a job within --max-disk runs" || fail "job within the limit: exit $rc"
     ;;
   limits)
     start_agent h1 --cores 2 --max-memory 64M --max-time 3 --max-ranks 1 || exit 1
