@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 
+#include "common/platform/platform.h"
 #include "launcher/zrund/agent_job.h"
 
 namespace zmpi::launcher::zrund {
@@ -14,14 +14,6 @@ namespace zmpi::launcher::zrund {
 namespace {
 
 constexpr auto kMemoryCheckPeriod = std::chrono::milliseconds(100);
-
-// Resident bytes of `pid` (shared pages it touched included); 0 if it is gone.
-uint64_t ResidentBytes(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/statm");
-  uint64_t size = 0, resident = 0;
-  if (!(in >> size >> resident)) return 0;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
 
 void SignalGroup(pid_t pid, int signo) {
   if (kill(-pid, signo) != 0) kill(pid, signo);  // not (or no longer) leading its group
@@ -61,7 +53,7 @@ void AgentJob::CheckMemory() {
   if (limit == 0 || now < next_memory_check_) return;
   next_memory_check_ = now + kMemoryCheckPeriod;
   for (const auto& [rank, pid] : ranks_) {
-    uint64_t resident = ResidentBytes(pid);
+    uint64_t resident = platform::ResidentBytes(pid);
     if (resident <= limit) continue;
     supervisor_->EndJob(128 + SIGKILL, "rank " + std::to_string(rank) + " on " + context_.host +
                                            " exceeded the owner's memory limit (" +
