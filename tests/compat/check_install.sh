@@ -16,7 +16,7 @@ pass() { echo "ok: $*"; }
 "$cmake" --install "$build" --prefix "$tmp/p" >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAILED: install"; exit 1; }
 p=$tmp/p
 missing=
-for f in bin/zrun bin/zrund bin/mpiexec bin/mpirun bin/mpicc bin/mpicxx include/mpi.h \
+for f in bin/zrun bin/zrund bin/mpiexec bin/mpirun bin/mpicc bin/mpicxx include/mpi.h include/mpi_functions.h \
          lib/libmpi.so.12 lib/libmpi.so lib/libmpich.so.12 lib/libmpichcxx.so.12 \
          lib/libmpicxx.so.12 lib/pkgconfig/mpi.pc lib/pkgconfig/mpi-c.pc lib/pkgconfig/zmpi.pc \
          lib/cmake/zmpi/zmpiConfig.cmake lib/cmake/zmpi/zmpiConfigVersion.cmake \
