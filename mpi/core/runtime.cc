@@ -7,6 +7,7 @@
 
 #include "common/contract.h"
 #include "common/log.h"
+#include "common/platform/platform.h"
 #include "mpi/core/comm_ops.h"
 #include "mpi/core/context_agreement.h"
 #include "mpi/core/data_model.h"
@@ -206,8 +207,9 @@ Status Runtime::StartTransports() {
     ZMPI_RETURN_IF_ERROR(w.endpoint->Connect(addresses));
     for (int r : *w.peers) engine_->AssignPeer(r, w.endpoint);
   }
-  ZMPI_LOG(kInfo, "init", "rank %d of %d: %zu peers over shm, %zu over %s", me, size,
-           shm_peers.size(), ofi_peers.size(), ofi != nullptr ? ofi->Name() : "the network");
+  ZMPI_LOG(kInfo, "init", "rank %d of %d: %zu peers over shm, %zu over %s (%s platform)", me,
+           size, shm_peers.size(), ofi_peers.size(), ofi != nullptr ? ofi->Name() : "the network",
+           platform::Name());
   return OkStatus();
 }
 
