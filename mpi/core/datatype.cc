@@ -24,6 +24,10 @@ struct LongDoubleInt { long double v; int i; };
   {h,    #h,   sizeof(s::v) + sizeof(int), sizeof(s), BaseKind::kPair, 0, 0, offsetof(s, i) + sizeof(int), \
    false, true, h, nullptr}
 
+// MPI-1's bound markers MPI_LB and MPI_UB: no data (size and extent 0); the engine gives them
+// marker leaves (datatype::Type::Marker).
+#define MARKER(h) {h, #h, 0, 0, BaseKind::kOther, 0, 0, 0, true, true, h, nullptr}
+
 constexpr Datatype kPredefined[] = {
     ROW(MPI_CHAR, char, kSignedInt),
     ROW(MPI_SIGNED_CHAR, signed char, kSignedInt),
@@ -89,10 +93,13 @@ constexpr Datatype kPredefined[] = {
     ROW(MPI_CXX_FLOAT_COMPLEX, std::complex<float>, kComplex),
     ROW(MPI_CXX_DOUBLE_COMPLEX, std::complex<double>, kComplex),
     ROW(MPI_CXX_LONG_DOUBLE_COMPLEX, std::complex<long double>, kComplex),
+    MARKER(MPI_LB),
+    MARKER(MPI_UB),
 };
 
 #undef ROW
 #undef PAIR
+#undef MARKER
 static_assert(kPredefined[0].handle == MPI_CHAR && kPredefined[3].handle == MPI_BYTE &&
                   kPredefined[7].handle == MPI_INT && kPredefined[12].handle == MPI_DOUBLE,
               "fast-path indexes in FindDatatype");

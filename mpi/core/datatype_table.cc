@@ -29,6 +29,9 @@ int64_t PairSecond(MPI_Datatype h) {
 }
 
 datatype::TypeRef MakeLeaf(const Datatype& t) {
+  if (t.handle == MPI_LB || t.handle == MPI_UB) {
+    return datatype::Type::Marker(t.handle, t.handle == MPI_UB);
+  }
   const int64_t size = static_cast<int64_t>(t.size);
   int64_t second = PairSecond(t.handle);
   int64_t align = second > 0 ? second : t.kind == BaseKind::kComplex ? size / 2 : size;

@@ -39,6 +39,15 @@ TypeRef Type::Pair(int handle, int64_t value_size, int64_t index_offset, int64_t
   return t;
 }
 
+TypeRef Type::Marker(int handle, bool upper) {
+  TypeRef t = Named(handle, 0, 1, 0, 0);
+  t->elements_ = 0;
+  t->ub_ = t->true_ub_ = 0;
+  (upper ? t->ub_marked_ : t->lb_marked_) = true;
+  (upper ? t->has_lb_ : t->has_ub_) = false;
+  return t;
+}
+
 TypeRef Type::Compose(std::vector<TypeRef> children, std::vector<Piece> pieces, int64_t repeat,
                       int64_t stride, bool pad) {
   TypeRef t(new Type());
@@ -55,6 +64,8 @@ TypeRef Type::Resized(TypeRef child, int64_t lb, int64_t extent) {
   t->lb_ = lb;
   t->ub_ = lb + extent;
   t->bounds_set_ = true;
+  t->lb_marked_ = t->ub_marked_ = true;
+  t->has_lb_ = t->has_ub_ = true;
   return t;
 }
 
@@ -79,29 +90,49 @@ TypeRef Type::Grid(TypeRef child, const std::vector<int64_t>& sizes,
   return Resized(t, 0, step);
 }
 
+// One bound over the pieces: the extreme marker if any child has one, else the extreme of
+// the children that place it (markers of the other bound place nothing).
+namespace {
+struct Bound {
+  bool marked = false, any = false;
+  int64_t at = 0;
+  void Take(int64_t v, bool is_marker, bool lower) {
+    if (is_marker && !marked) {  // the first marker replaces unmarked candidates
+      marked = true;
+      any = false;
+    }
+    if (marked && !is_marker) return;
+    at = !any ? v : lower ? std::min(at, v) : std::max(at, v);
+    any = true;
+  }
+};
+}  // namespace
+
 void Type::ComputeBounds(bool pad) {
   int64_t size = 0, elements = 0, external = 0;
   bool any = false, any_data = false;
-  int64_t lo = 0, hi = 0, tlo = 0, thi = 0;
+  Bound lo, hi;
+  int64_t tlo = 0, thi = 0;
   int base = -1;
   for (const Piece& p : pieces_) {
     const Type& c = *children_[p.child];
     align_ = std::max(align_, c.align_);
-    if (base == -1)
-      base = c.base_;
-    else if (base != c.base_)
-      base = 0;
+    if (c.leaf_ == 0 || c.size_ > 0) {  // a marker has no base type
+      if (base == -1)
+        base = c.base_;
+      else if (base != c.base_)
+        base = 0;
+    }
     if (p.blocklen <= 0) continue;
+    any = true;
     size += p.blocklen * c.size_;
     elements += p.blocklen * c.elements_;
     external += p.blocklen * c.external_;
     const int64_t ext = c.extent();
     const int64_t spread_lo = std::min<int64_t>(0, (p.blocklen - 1) * ext);
     const int64_t spread_hi = std::max<int64_t>(0, (p.blocklen - 1) * ext);
-    int64_t l = p.disp + c.lb_ + spread_lo, h = p.disp + c.ub_ + spread_hi;
-    lo = any ? std::min(lo, l) : l;
-    hi = any ? std::max(hi, h) : h;
-    any = true;
+    if (c.has_lb_) lo.Take(p.disp + c.lb_ + spread_lo, c.lb_marked_, true);
+    if (c.has_ub_) hi.Take(p.disp + c.ub_ + spread_hi, c.ub_marked_, false);
     if (c.size_ > 0) {
       int64_t tl = p.disp + c.true_lb_ + spread_lo, th = p.disp + c.true_ub_ + spread_hi;
       tlo = any_data ? std::min(tlo, tl) : tl;
@@ -112,24 +143,33 @@ void Type::ComputeBounds(bool pad) {
   base_ = base < 0 ? 0 : base;
   if (repeat_ <= 0) {
     any = any_data = false;
+    lo = hi = Bound();
     size = elements = external = 0;
   } else {
     const int64_t rlo = std::min<int64_t>(0, (repeat_ - 1) * stride_);
     const int64_t rhi = std::max<int64_t>(0, (repeat_ - 1) * stride_);
-    lo += rlo;
-    hi += rhi;
+    lo.at += rlo;
+    hi.at += rhi;
     tlo += rlo;
     thi += rhi;
   }
   size_ = size * std::max<int64_t>(repeat_, 0);
   elements_ = elements * std::max<int64_t>(repeat_, 0);
   external_ = external * std::max<int64_t>(repeat_, 0);
-  lb_ = any ? lo : 0;
-  ub_ = any ? hi : 0;
+  // A type of nothing (no pieces, zero blocklengths or count) places both bounds at 0, as
+  // before markers existed; one of only ub (lb) markers places no lb (ub).
+  has_lb_ = lo.any || !any;
+  has_ub_ = hi.any || !any;
+  lb_marked_ = lo.marked;
+  ub_marked_ = hi.marked;
+  lb_ = lo.any ? lo.at : 0;
+  ub_ = hi.any ? hi.at : 0;
   true_lb_ = any_data ? tlo : 0;
   true_ub_ = any_data ? thi : 0;
-  if (pad && any && align_ > 1) {
+  // MPI's epsilon: only a struct, and only when no ub marker fixes the upper bound.
+  if (pad && hi.any && !hi.marked && align_ > 1) {
     int64_t rem = (ub_ - lb_) % align_;
+    if (rem < 0) rem += align_;
     if (rem != 0) ub_ += align_ - rem;
   }
 }

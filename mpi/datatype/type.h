@@ -6,6 +6,15 @@
 // Bounds, size and element counts are known at construction; Commit() compiles the tree once
 // into the flat Layout that protocols walk.
 //
+// Bounds follow MPI's lb/ub markers (MPI-4.1 5.1.7; MPI-1's MPI_LB and MPI_UB): a type's lb is
+// the lowest lb marker of its type map if it has one, else its lowest data displacement; its
+// ub the highest ub marker if it has one, else the highest data end (struct: plus the
+// alignment padding). MPI_Type_create_resized erases the old markers and places new ones, so
+// a resized type's bounds are markers too; markers propagate through every constructor
+// (`lb_marked_`/`ub_marked_`), so a struct of a resized type and other data keeps the resized
+// type's bounds, as the standard (and Open MPI) say. MPICH 4.0.2 lets the other data widen
+// them; docs/datatypes.md.
+//
 // Types are reference counted (TypeRef): the handle that names a type holds one reference, a
 // parent type one per child, a pending operation one, so freeing a handle never invalidates a
 // type in use. Not thread-safe (the runtime serializes MPI calls).
@@ -73,11 +82,14 @@ class Type {
   // data). Two basic elements; a partial element is the value alone.
   static TypeRef Pair(int handle, int64_t value_size, int64_t index_offset, int64_t index_size,
                       int64_t extent, int64_t align, int64_t external);
+  // The MPI-1 bound markers MPI_LB (upper false) and MPI_UB: no data, no elements; a marker at
+  // displacement 0 for that bound and nothing for the other one.
+  static TypeRef Marker(int handle, bool upper);
   // A derived node (see the file comment). `pad` rounds the extent up to the alignment of the
   // children (what MPI_Type_create_struct does).
   static TypeRef Compose(std::vector<TypeRef> children, std::vector<Piece> pieces, int64_t repeat,
                          int64_t stride, bool pad);
-  // The same type map with new bounds.
+  // The same type map with new bounds (lb and ub markers replacing the old ones).
   static TypeRef Resized(TypeRef child, int64_t lb, int64_t extent);
   // The type map of blocks of an n-d array of `child` with dimensions `sizes` (row-major when
   // c_order, else column-major): blocks[d] lists (first index, length) of the indices kept in
@@ -100,6 +112,9 @@ class Type {
   int64_t extent() const { return ub_ - lb_; }
   int64_t true_lb() const { return true_lb_; }
   int64_t true_extent() const { return true_ub_ - true_lb_; }
+  // The bound comes from an lb (ub) marker: MPI_LB/MPI_UB or a resize, here or in a child.
+  bool lb_marked() const { return lb_marked_; }
+  bool ub_marked() const { return ub_marked_; }
   int64_t align() const { return align_; }
   // Basic elements in one element (a value-index pair counts 2).
   int64_t elements() const { return elements_; }
@@ -138,7 +153,11 @@ class Type {
   int64_t size_ = 0, lb_ = 0, ub_ = 0, true_lb_ = 0, true_ub_ = 0;
   int64_t align_ = 1, elements_ = 0, external_ = 0, second_ = 0;
   int64_t index_offset_ = 0;  // a pair leaf: where its index lies (second_: its packed offset)
-  bool bounds_set_ = false;  // Resized: lb_/ub_ given, not computed
+  bool bounds_set_ = false;   // Resized: lb_/ub_ given, not computed
+  bool lb_marked_ = false, ub_marked_ = false;
+  // The type map has something that places this bound (false: only the other bound's
+  // markers, as in MPI_UB for the lower bound); a parent then takes nothing from it.
+  bool has_lb_ = true, has_ub_ = true;
   std::vector<TypeRef> children_;
   std::vector<Piece> pieces_;
   int64_t repeat_ = 1, stride_ = 0;
@@ -150,7 +169,7 @@ class Type {
 template <typename Fn>
 void Type::ForEachLeaf(int64_t count, Fn&& fn) const {
   if (leaf_ != 0) {
-    if (count > 0) fn(*this, count);
+    if (count > 0 && size_ > 0) fn(*this, count);  // markers hold no data
     return;
   }
   for (int64_t c = 0; c < count * repeat_; ++c) {

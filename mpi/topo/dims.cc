@@ -1,111 +1,164 @@
 #include "mpi/topo/dims.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <limits>
+#include <utility>
 #include <vector>
 
 namespace zmpi::topo {
 namespace {
 
-// Largest r with r^k <= x (x >= 1, k >= 1).
-int64_t IntRoot(int64_t x, int k) {
-  auto pow_at_most = [&](int64_t r) {  // r^k <= x, without overflow
-    int64_t p = 1;
-    for (int i = 0; i < k; ++i) {
-      if (p > x / r) return false;
-      p *= r;
+// The prime factors of n (n >= 1) in increasing order, each with its multiplicity.
+std::vector<std::pair<int64_t, int>> Factor(int64_t n) {
+  std::vector<std::pair<int64_t, int>> f;
+  for (int64_t p = 2; p * p <= n; ++p) {
+    if (n % p != 0) continue;
+    int c = 0;
+    while (n % p == 0) {
+      n /= p;
+      ++c;
     }
-    return true;
-  };
-  int64_t r = static_cast<int64_t>(std::pow(static_cast<double>(x), 1.0 / k));
-  r = std::max<int64_t>(r, 1);
-  while (r > 1 && !pow_at_most(r)) --r;
-  while (pow_at_most(r + 1)) ++r;
-  return r;
+    f.push_back({p, c});
+  }
+  if (n > 1) f.push_back({n, 1});
+  return f;
 }
 
-// Depth-first search over the non-increasing factorizations of `product` into `slots`
-// factors, in lexicographic order (smallest first element first), keeping the first one of
-// the smallest spread (largest minus smallest factor), ties going to TailsCloser. A branch stops
-// as soon as it cannot reach the best spread: its smallest factor is at most the integer root of
-// what is left.
-class BalancedSearch {
+// The search of the general case (see Balance): factorizations of `product` into `slots`
+// factors (slots >= 2), built from the smallest factor up, each factor a divisor d of the
+// product with 1 < d < product, the last two chosen as the most balanced pair of what is left.
+// Depth-first in increasing order of the smallest factor, then the next one, ...; a complete
+// candidate replaces the best when its spread is at most the best's, so among equal spreads
+// the last one in that order wins. Branches stop when they cannot reach the best spread or
+// cannot be completed.
+class Balancer {
  public:
-  BalancedSearch(int64_t product, int slots) : product_(product), slots_(slots) {
-    for (int64_t d = 1; d * d <= product; ++d) {
+  Balancer(int64_t product, int slots) : slots_(slots) {
+    for (int64_t d = 2; d * d <= product; ++d) {
       if (product % d != 0) continue;
       divisors_.push_back(d);
       if (d != product / d) divisors_.push_back(product / d);
     }
     std::sort(divisors_.begin(), divisors_.end());
+    current_.resize(static_cast<size_t>(slots));
+    Fill(product, slots, 0);
   }
-
-  std::vector<int64_t> Run() {
-    Extend(product_, slots_, product_);
-    return best_;
-  }
+  bool found() const { return found_; }
+  // Largest first.
+  const std::vector<int64_t>& best() const { return best_; }
 
  private:
-  void Extend(int64_t rest, int slots_left, int64_t cap) {
-    if (slots_left == 1) {
-      if (rest > cap) return;
-      int64_t first = current_.empty() ? rest : current_.front();
-      if (first - rest > best_spread_) return;
-      current_.push_back(rest);
-      if (first - rest < best_spread_ || TailsCloser(current_, best_)) {
-        best_spread_ = first - rest;
-        best_ = current_;
+  // Chooses current_[slots_left - 1] (the factors below it are set) from divisors_[from..].
+  void Fill(int64_t rest, int slots_left, size_t from) {
+    const int64_t smallest = slots_left == slots_ ? 0 : current_[static_cast<size_t>(slots_) - 1];
+    if (slots_left == 2) {
+      // The most balanced pair (q, f), q >= f: f the largest candidate with f * f <= rest.
+      int64_t f = 0;
+      for (size_t k = from; k < divisors_.size(); ++k) {
+        const int64_t d = divisors_[k];
+        if (d > rest / d) break;
+        if (rest % d == 0) f = d;
       }
-      current_.pop_back();
+      if (f == 0) return;
+      const int64_t q = rest / f;
+      const int64_t spread = q - (smallest == 0 ? f : smallest);
+      if (found_ && spread > best_spread_) return;
+      current_[0] = q;
+      current_[1] = f;
+      best_ = current_;
+      best_spread_ = spread;
+      found_ = true;
       return;
     }
-    const int64_t floor_root = IntRoot(rest, slots_left);
-    for (int64_t d : divisors_) {
-      if (d > cap || d > rest) break;
+    for (size_t k = from; k < divisors_.size(); ++k) {
+      const int64_t d = divisors_[k];
+      const int64_t low = smallest == 0 ? d : smallest;
+      // Every factor still to choose is at least d.
+      if (found_ && d - low > best_spread_) break;
+      if (!PowerAtMost(d, slots_left, rest)) break;
       if (rest % d != 0) continue;
-      // d is the largest of the factors still to choose, so d^slots_left >= rest.
-      if (d < floor_root || !AtLeastRoot(d, rest, slots_left)) continue;
-      const int64_t first = current_.empty() ? d : current_.front();
-      // Both terms grow worse as d grows: no larger d can do better either.
-      // (Equal spreads may still win on their tails: see TailsCloser.)
-      if (first - IntRoot(rest / d, slots_left - 1) > best_spread_) break;
-      current_.push_back(d);
-      Extend(rest / d, slots_left - 1, d);
-      current_.pop_back();
+      current_[static_cast<size_t>(slots_left) - 1] = d;
+      Fill(rest / d, slots_left - 1, k);
     }
   }
 
-  // Between two factorizations of the same spread: whether a's tails are closer, i.e. a is
-  // smaller in (a[0] - a[n-1], a[1] - a[n-1], ...) compared lexicographically. After the whole
-  // spread, the spread of the factors without the largest one decides, and so on; this is
-  // MPICH's choice (its test suite's topo/dims5 expects it), e.g. 5040 in 3-D is 21 x 16 x 15
-  // rather than 20 x 18 x 14.
-  static bool TailsCloser(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
-    const int64_t a_last = a.back(), b_last = b.back();
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (a[i] - a_last != b[i] - b_last) return a[i] - a_last < b[i] - b_last;
-    }
-    return false;
-  }
-
-  // d^k >= x, without overflow.
-  static bool AtLeastRoot(int64_t d, int64_t x, int k) {
+  // d^k <= x, without overflow.
+  static bool PowerAtMost(int64_t d, int k, int64_t x) {
     int64_t p = 1;
     for (int i = 0; i < k; ++i) {
-      if (p > x / d) return true;  // p * d > x
+      if (p > x / d) return false;
       p *= d;
     }
-    return p >= x;
+    return true;
   }
 
-  const int64_t product_;
   const int slots_;
   std::vector<int64_t> divisors_;
-  std::vector<int64_t> current_, best_;
-  int64_t best_spread_ = std::numeric_limits<int64_t>::max();
+  std::vector<int64_t> current_, best_;  // largest first
+  int64_t best_spread_ = 0;
+  bool found_ = false;
 };
+
+// MPICH's choice (its test suite's topo/dims5 lists 75000 answers; the idea is described in
+// J. L. Traeff and F. D. Luebbe, "Specification Guideline Violations by MPI_Dims_create",
+// EuroMPI'15, which MPICH follows), in this order:
+//  1. A prime factor p that occurs once with p * p greater than what is left is set apart as
+//     the next largest factor, from the largest prime down, stopping at the first that is not
+//     such a prime, never the smallest prime and always leaving one slot.
+//  2. If the prime factors left (with multiplicity) fit the slots left: those primes, largest
+//     first, then ones. If one slot is left: what is left. If one prime p is left: its powers
+//     dealt round-robin (2^5 in 3 slots: 4 x 4 x 2). If every multiplicity is a multiple of the
+//     slots left: all factors equal.
+//  3. Otherwise the Balancer's search over what is left: the smallest spread (largest minus
+//     smallest factor), among equal spreads the largest smallest factor, then the largest
+//     second smallest, and so on (5040 in 3-D: 21 x 16 x 15, not 20 x 18 x 14).
+std::vector<int64_t> Balance(int64_t n, int slots) {
+  std::vector<int64_t> out;
+  std::vector<std::pair<int64_t, int>> f = Factor(n);
+  int primes = 0;
+  for (const auto& [p, c] : f) primes += c;
+  while (f.size() > 1 && static_cast<int>(out.size()) < slots - 1) {
+    const int64_t p = f.back().first;
+    if (f.back().second != 1 || p <= n / p) break;
+    out.push_back(p);
+    n /= p;
+    f.pop_back();
+    --primes;
+  }
+  const int left = slots - static_cast<int>(out.size());
+  if (primes <= left) {
+    for (size_t i = f.size(); i-- > 0;) {
+      for (int c = 0; c < f[i].second; ++c) out.push_back(f[i].first);
+    }
+    out.resize(static_cast<size_t>(slots), 1);
+    return out;
+  }
+  if (left == 1) {
+    out.push_back(n);
+    return out;
+  }
+  if (f.size() == 1) {
+    std::vector<int64_t> dealt(static_cast<size_t>(left), 1);
+    for (int c = 0; c < f[0].second; ++c) dealt[static_cast<size_t>(c % left)] *= f[0].first;
+    out.insert(out.end(), dealt.begin(), dealt.end());
+    return out;
+  }
+  bool even = true;
+  for (const auto& [p, c] : f) even = even && c % left == 0;
+  if (even) {
+    int64_t v = 1;
+    for (const auto& [p, c] : f) {
+      for (int i = 0; i < c / left; ++i) v *= p;
+    }
+    out.resize(static_cast<size_t>(slots), v);
+    return out;
+  }
+  // More primes than slots, so a factorization into divisors 1 < d < n exists and the
+  // search finds one.
+  Balancer search(n, left);
+  out.insert(out.end(), search.best().begin(), search.best().end());
+  return out;
+}
 
 }  // namespace
 
@@ -134,7 +187,7 @@ Status DimsCreate(int nnodes, int ndims, int* dims) {
     }
     return OkStatus();
   }
-  std::vector<int64_t> factors = BalancedSearch(nnodes / fixed, free_slots).Run();
+  std::vector<int64_t> factors = Balance(nnodes / fixed, free_slots);
   size_t next = 0;
   for (int i = 0; i < ndims; ++i) {
     if (dims[i] == 0) dims[i] = static_cast<int>(factors[next++]);

@@ -66,6 +66,55 @@ TEST(TypeTest, ResizedAndTrueBounds) {
   EXPECT_EQ(neg->extent(), 36);
 }
 
+// MPI_LB / MPI_UB markers and resized bounds fix the bounds through every parent.
+TEST(TypeTest, MarkersAreStickyBounds) {
+  TypeRef lbm = Type::Marker(MPI_LB, false), ubm = Type::Marker(MPI_UB, true);
+  EXPECT_EQ(lbm->size(), 0);
+  EXPECT_EQ(lbm->extent(), 0);
+  EXPECT_EQ(lbm->elements(), 0);
+  // { (LB,-3), 4*(CHAR,0), (UB,6) }
+  TypeRef evil = Type::Compose({lbm, Char(), ubm}, {{0, 1, -3}, {1, 4, 0}, {2, 1, 6}}, 1, 0, true);
+  EXPECT_EQ(evil->size(), 4);
+  EXPECT_EQ(evil->lb(), -3);
+  EXPECT_EQ(evil->ub(), 6);
+  EXPECT_TRUE(evil->lb_marked() && evil->ub_marked());
+  EXPECT_EQ(evil->elements(), 4);
+  EXPECT_EQ(evil->base(), MPI_CHAR);  // markers have no base type
+  EXPECT_EQ(evil->true_lb(), 0);
+  EXPECT_EQ(evil->true_extent(), 4);
+  int64_t leaves = 0;
+  evil->ForEachLeaf(2, [&](const Type& leaf, int64_t n) {
+    EXPECT_EQ(leaf.leaf(), MPI_CHAR);
+    leaves += n;
+  });
+  EXPECT_EQ(leaves, 8);
+  evil->Commit();
+  EXPECT_EQ(evil->layout().size(), 4);
+  EXPECT_FALSE(evil->contiguous());
+  // Three in a row: markers at -3, 6, 15 (lb) and 6, 15, 24 (ub).
+  TypeRef three = Type::Compose({evil}, {{0, 3, 0}}, 1, 0, false);
+  EXPECT_EQ(three->lb(), -3);
+  EXPECT_EQ(three->ub(), 24);
+  // Data beside marked bounds does not move them; unmarked ones it does.
+  TypeRef beside = Type::Compose({evil, Int()}, {{0, 1, 0}, {1, 1, 100}}, 1, 0, true);
+  EXPECT_EQ(beside->lb(), -3);
+  EXPECT_EQ(beside->ub(), 6);
+  EXPECT_EQ(beside->true_extent(), 104);
+  TypeRef r = Type::Resized(Int(), -4, 16);
+  EXPECT_TRUE(r->lb_marked() && r->ub_marked());
+  TypeRef rs = Type::Compose({r, Int()}, {{0, 1, 0}, {1, 1, 100}}, 1, 0, true);
+  EXPECT_EQ(rs->lb(), -4);
+  EXPECT_EQ(rs->ub(), 12);
+  // Only an lb marker: ub 0 (extent -10); the padding rounds from the marked lb.
+  TypeRef only = Type::Compose({lbm}, {{0, 1, 10}}, 1, 0, true);
+  EXPECT_EQ(only->lb(), 10);
+  EXPECT_EQ(only->ub(), 0);
+  TypeRef pad = Type::Compose({lbm, Int(), Char()}, {{0, 1, 2}, {1, 1, 0}, {2, 1, 4}}, 1, 0, true);
+  EXPECT_EQ(pad->lb(), 2);
+  EXPECT_EQ(pad->extent(), 4);
+  EXPECT_FALSE(pad->ub_marked());
+}
+
 TEST(TypeTest, SubarrayPacksTheBlock) {
   // 4 x 5 ints, rows 1..2, columns 1..3 (C order).
   TypeRef t = Type::Grid(Int(), {4, 5}, {{{1, 2}}, {{1, 3}}}, true);
