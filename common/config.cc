@@ -12,8 +12,12 @@ namespace zmpi {
 const ConfigRow kConfigRows[] = {
     {"ZMPI_LOG_LEVEL", "level", "warn", "error|warn|info|debug|trace"},
     {"ZMPI_TRANSPORT", "string", "auto",
-     "auto|shm|ofi|mixed: transport between ranks on one host (auto = shm; mixed = tests: "
-     "same-parity ranks over shm, others over ofi); other hosts always use ofi"},
+     "auto|shm|ofi|tcp|mixed: transport between ranks on one host (auto = shm; ofi, tcp: that "
+     "network transport for every peer; mixed = tests: same-parity ranks over shm, others over "
+     "the network transport)"},
+    {"ZMPI_NET", "string", "auto",
+     "auto|ofi|tcp: transport to other hosts (auto = ofi where zmpi has libfabric, else tcp; "
+     "every rank of a job must use the same)"},
     {"ZMPI_OFI_PROVIDER", "string", "net,tcp,tcp;ofi_rxm",
      "libfabric providers between hosts, tried in order (the first one libfabric has is used; "
      "every host must end up with the same one)"},
@@ -21,7 +25,8 @@ const ConfigRow kConfigRows[] = {
      "piece size for large messages between hosts: a message of 2-4 pieces that follows "
      "another one from the same rank still in transfer goes in pieces (0 = never cut)"},
     {"ZMPI_OFI_IFACE", "string", "",
-     "network interface for libfabric (set by the launcher; lo when everything is on one host)"},
+     "network interface for libfabric and the tcp transport (set by the launcher; lo when "
+     "everything is on one host)"},
     {"ZMPI_EAGER_LIMIT", "size", "64k",
      "largest message sent eagerly, capped by each transport's frame (shm 16 KiB, ofi 64 KiB); "
      "larger ones use rendezvous"},
@@ -43,6 +48,9 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_PMI", "string", "auto",
      "PMI version under Hydra's mpiexec or srun --mpi=pmi2: auto (2 under srun, else 1), 1 "
      "or 2"},
+    {"ZMPI_WIREUP", "string", "auto",
+     "zrun/zrund: how ranks learn their world: auto (pmix where zmpi has PMIx, else pmi), pmix, "
+     "or pmi (PMI-1 over a private socket; every agent of a job must use the same)"},
     {"ZMPI_ZRUN_TIMEOUT", "int", "0", "zrun: end the job after this many seconds (0 = never)"},
 };
 const size_t kConfigRowCount = sizeof(kConfigRows) / sizeof(kConfigRows[0]);
@@ -152,8 +160,14 @@ Config Config::FromList(const std::vector<std::string>& env) {
   if (t == "auto") c.transport = TransportChoice::kAuto;
   else if (t == "shm") c.transport = TransportChoice::kShm;
   else if (t == "ofi") c.transport = TransportChoice::kOfi;
+  else if (t == "tcp") c.transport = TransportChoice::kTcp;
   else if (t == "mixed") c.transport = TransportChoice::kMixed;
   else r.Warn("ZMPI_TRANSPORT");
+  std::string net = r.Get("ZMPI_NET");
+  if (net == "auto") c.net = NetChoice::kAuto;
+  else if (net == "ofi") c.net = NetChoice::kOfi;
+  else if (net == "tcp") c.net = NetChoice::kTcp;
+  else r.Warn("ZMPI_NET");
   c.ofi_provider = r.Get("ZMPI_OFI_PROVIDER");
   c.ofi_iface = r.Get("ZMPI_OFI_IFACE");
   c.ofi_bulk_chunk = r.Size("ZMPI_OFI_BULK_CHUNK");

@@ -23,14 +23,17 @@ struct ConfigRow {
 extern const ConfigRow kConfigRows[];
 extern const size_t kConfigRowCount;
 
-// Which transport carries messages between ranks on the same host.
-// kMixed is for tests: same-parity ranks of a host use shm, the others ofi, so one job
-// exercises both transports (and MPI_ANY_SOURCE across them).
-enum class TransportChoice { kAuto, kShm, kOfi, kMixed };
+// Which transport carries messages between ranks on the same host. kOfi and kTcp: that
+// network transport for every peer. kMixed is for tests: same-parity ranks of a host use shm,
+// the others the network transport, so one job exercises both (and MPI_ANY_SOURCE across them).
+enum class TransportChoice { kAuto, kShm, kOfi, kTcp, kMixed };
+// Which network transport reaches other hosts: kAuto = ofi where the build has libfabric.
+enum class NetChoice { kAuto, kOfi, kTcp };
 
 struct Config {
   LogLevel log_level = LogLevel::kWarn;
   TransportChoice transport = TransportChoice::kAuto;
+  NetChoice net = NetChoice::kAuto;
   std::string ofi_provider;
   std::string ofi_iface;
   size_t ofi_bulk_chunk = 0;  // 0: never cut (only at the provider's message limit)

@@ -18,6 +18,7 @@ namespace zmpi::contract {
 // PMIx keys published by each rank (values are strings).
 inline constexpr char kShmAddressKey[] = "zmpi.shm.addr";
 inline constexpr char kOfiAddressKey[] = "zmpi.ofi.addr";
+inline constexpr char kTcpAddressKey[] = "zmpi.tcp.addr";
 // Each rank's data model (mpi/core/data_model.h), compared with rank 0's at init.
 inline constexpr char kDataModelKey[] = "zmpi.datamodel";
 

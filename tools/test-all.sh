@@ -3,7 +3,9 @@
 # run every test (units, multi-process jobs through zrun, network-namespace cluster tests),
 # then cross-build for aarch64 and run its units, zrun jobs and the weather fingerprint under
 # qemu-user (tools/cross-aarch64.sh; it compares the fingerprint with this native build's),
-# and build again with ASan+UBSan and run the units and zrun jobs under them.
+# build again with ASan+UBSan and run the units and zrun jobs under them, then build the
+# portable profile (what a Haiku host builds: no libfabric, no PMIx, no Linux-only call;
+# docs/haiku.md) and run its test suite.
 set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh
@@ -27,6 +29,10 @@ if [ "${ZMPI_ASAN:-1}" != 0 ]; then
   ctest --preset asan -j2 -E "$ZMPI_ASAN_SKIP" || status=$?
   echo "asan build and tests: $(($(date +%s) - start)) s"
 fi
+start=$(date +%s)
+{ cmake --preset portable >/dev/null && cmake --build --preset portable &&
+  ctest --preset portable -j2 "$@"; } || status=$?
+echo "portable build and tests: $(($(date +%s) - start)) s"
 # ctest last, so its summary closes the output.
 ctest --preset ci -j2 "$@" || status=$?
 exit "$status"

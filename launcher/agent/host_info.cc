@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/platform/platform.h"
+
 namespace zmpi::launcher::agent {
 
 std::string HostName() {
@@ -13,11 +15,9 @@ std::string HostName() {
 }
 
 std::string LibraryDir() {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-  if (n <= 0) return "";
-  exe[n] = '\0';
-  std::string dir(exe);
+  StatusOr<std::string> exe = platform::ExecutablePath();
+  if (!exe.ok()) return "";
+  const std::string& dir = exe.value();
   std::string lib = dir.substr(0, dir.rfind('/')) + "/../lib";
   char real[PATH_MAX];
   return realpath(lib.c_str(), real) != nullptr ? std::string(real) : lib;

@@ -32,8 +32,8 @@ Status PmixError(const char* what, pmix_status_t rc) {
 
 pmix_status_t OnClientConnected(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t cbfunc,
                                 void* cbdata) {
-  PmixEvent e;
-  e.kind = PmixEvent::Kind::kConnected;
+  WireupEvent e;
+  e.kind = WireupEvent::Kind::kConnected;
   e.nspace = proc->nspace;
   e.rank = static_cast<int>(proc->rank);
   e.callback = reinterpret_cast<void*>(cbfunc);
@@ -44,8 +44,8 @@ pmix_status_t OnClientConnected(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t
 
 pmix_status_t OnClientFinalized(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t cbfunc,
                                 void* cbdata) {
-  PmixEvent e;
-  e.kind = PmixEvent::Kind::kFinalized;
+  WireupEvent e;
+  e.kind = WireupEvent::Kind::kFinalized;
   e.nspace = proc->nspace;
   e.rank = static_cast<int>(proc->rank);
   e.callback = reinterpret_cast<void*>(cbfunc);
@@ -56,8 +56,8 @@ pmix_status_t OnClientFinalized(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t
 
 pmix_status_t OnAbort(const pmix_proc_t* proc, void*, int status, const char msg[], pmix_proc_t*,
                       size_t, pmix_op_cbfunc_t cbfunc, void* cbdata) {
-  PmixEvent e;
-  e.kind = PmixEvent::Kind::kAbort;
+  WireupEvent e;
+  e.kind = WireupEvent::Kind::kAbort;
   e.nspace = proc->nspace;
   e.rank = static_cast<int>(proc->rank);
   e.status = status;
@@ -70,8 +70,8 @@ pmix_status_t OnAbort(const pmix_proc_t* proc, void*, int status, const char msg
 
 pmix_status_t OnFence(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t[], size_t,
                       char* data, size_t ndata, pmix_modex_cbfunc_t cbfunc, void* cbdata) {
-  PmixEvent e;
-  e.kind = PmixEvent::Kind::kFence;
+  WireupEvent e;
+  e.kind = WireupEvent::Kind::kFence;
   e.nspace = nprocs > 0 ? procs[0].nspace : "";
   if (data != nullptr && ndata > 0) e.data.assign(data, ndata);  // libpmix keeps ownership
   e.callback = reinterpret_cast<void*>(cbfunc);
@@ -262,7 +262,7 @@ void PmixServer::DeregisterNamespace(const std::string& nspace) {
   });
 }
 
-void PmixServer::Post(PmixEvent event) {
+void PmixServer::Post(WireupEvent event) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     events_.push_back(std::move(event));
@@ -272,23 +272,23 @@ void PmixServer::Post(PmixEvent event) {
   (void)ignored;
 }
 
-std::vector<PmixEvent> PmixServer::TakeEvents() {
+std::vector<WireupEvent> PmixServer::TakeEvents() {
   char buf[256];
   while (read(wake_read_fd_, buf, sizeof(buf)) > 0) {
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<PmixEvent> out(std::make_move_iterator(events_.begin()),
+  std::vector<WireupEvent> out(std::make_move_iterator(events_.begin()),
                              std::make_move_iterator(events_.end()));
   events_.clear();
   return out;
 }
 
-void PmixServer::Complete(const PmixEvent& event, bool success) {
+void PmixServer::Complete(const WireupEvent& event, bool success) {
   auto cbfunc = reinterpret_cast<pmix_op_cbfunc_t>(event.callback);
   if (cbfunc != nullptr) cbfunc(success ? PMIX_SUCCESS : PMIX_ERROR, event.cbdata);
 }
 
-void PmixServer::CompleteFence(const PmixEvent& event, std::string data) {
+void PmixServer::CompleteFence(const WireupEvent& event, std::string data) {
   auto cbfunc = reinterpret_cast<pmix_modex_cbfunc_t>(event.callback);
   if (cbfunc == nullptr) return;
   auto* copy = new std::string(std::move(data));  // freed by libpmix through ReleaseFenceData
@@ -299,8 +299,8 @@ PmixServer::~PmixServer() {
   // A libpmix that stopped answering is left as it is: the process is about to go.
   if (initialized_ && responsive_) {
     // Release clients still waiting on us so libpmix's thread can stop.
-    for (const PmixEvent& e : TakeEvents()) {
-      if (e.kind == PmixEvent::Kind::kFence) CompleteFence(e, e.data);
+    for (const WireupEvent& e : TakeEvents()) {
+      if (e.kind == WireupEvent::Kind::kFence) CompleteFence(e, e.data);
       else Complete(e, false);
     }
     PMIx_server_finalize();

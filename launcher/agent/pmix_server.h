@@ -1,9 +1,11 @@
-// PmixServer: the embedded PMIx server (libpmix) that ranks connect to as PMIx clients.
+// PmixServer: the embedded PMIx server (libpmix) that ranks connect to as PMIx clients, the
+// WireupServer of builds with PMIx (wireup_server.h).
 //
 // One per process (libpmix's server is a process singleton). PMIx calls the module callbacks on
 // its own progress thread; they never block: each one queues a PmixEvent and wakes the owner's
 // event loop through event_fd(). The loop takes the events and completes them with Complete() or
-// CompleteFence(), which is when the waiting client is released. This keeps every decision
+// CompleteFence(), which is when the waiting client is released; Post is the one call made from
+// libpmix's thread. This keeps every decision
 // (abort policy, fence relaying between hosts for zrund) on the loop's thread.
 //
 // Registration calls (RegisterJob, DeregisterJob) block the caller for at most `op_limit`
@@ -24,67 +26,45 @@
 
 #include "common/status.h"
 #include "launcher/agent/job_plan.h"
+#include "launcher/agent/wireup_server.h"
 
 namespace zmpi::launcher::agent {
 
-struct PmixEvent {
-  enum class Kind { kConnected, kFinalized, kAbort, kFence };
-  Kind kind = Kind::kConnected;
-  std::string nspace;
-  int rank = -1;        // the client concerned (for kFence: -1)
-  int status = 0;       // kAbort: the status the client passed
-  std::string message;  // kAbort: the client's message
-  std::string data;     // kFence: this host's contributions, as libpmix packed them
-  // libpmix's completion callback and its argument (type-erased to keep pmix headers private).
-  void* callback = nullptr;
-  void* cbdata = nullptr;
-};
-
-// What one job's namespace tells its clients.
-struct JobInfo {
-  std::string nspace;
-  int host = 0;  // which host of the plan this server serves
-  std::string tmpdir;
-  // The ranks' account (they connect with it; libpmix checks): -1 = this process's.
-  long uid = -1;
-  long gid = -1;
-};
-
-class PmixServer {
+class PmixServer final : public WireupServer {
  public:
   static constexpr std::chrono::milliseconds kDefaultOpLimit{10000};
 
   explicit PmixServer(std::chrono::milliseconds op_limit = kDefaultOpLimit) : op_limit_(op_limit) {}
-  ~PmixServer();
-  PmixServer(const PmixServer&) = delete;
-  PmixServer& operator=(const PmixServer&) = delete;
+  ~PmixServer() override;
 
   // Starts libpmix's server with its rendezvous files in `tmpdir` (private, owned by the caller).
   // `hwloc_topology` (may be null) spares libpmix its own ~50 ms hardware discovery.
-  Status Init(const std::string& tmpdir, void* hwloc_topology);
+  const char* Name() const override { return "pmix"; }
+  Status Init(const std::string& tmpdir, void* hwloc_topology) override;
   // Registers the namespace (job-level and per-rank data of `plan`) and this host's clients.
-  Status RegisterJob(const JobInfo& job, const JobPlan& plan);
+  Status RegisterJob(const JobInfo& job, const JobPlan& plan) override;
   // The NAME=VALUE variables a rank needs to find this server (PMIx_server_setup_fork).
-  StatusOr<std::vector<std::string>> ForkEnvironment(const std::string& nspace, int rank);
+  StatusOr<std::vector<std::string>> ForkEnvironment(const std::string& nspace,
+                                                      int rank) override;
   // Drops the namespace and its clients; clients still connected keep working until they go.
-  void DeregisterJob(const std::string& nspace);
+  void DeregisterJob(const std::string& nspace) override;
 
   // False once a libpmix operation did not complete within the limit (see above).
-  bool responsive() const { return responsive_; }
+  bool responsive() const override { return responsive_; }
   // What did not complete, e.g. "PMIx_server_register_nspace took over 10000 ms" ("" while
   // responsive).
-  const std::string& stall() const { return stall_; }
+  const std::string& stall() const override { return stall_; }
 
   // Readable when events are queued.
-  int event_fd() const { return wake_read_fd_; }
-  std::vector<PmixEvent> TakeEvents();
+  int event_fd() const override { return wake_read_fd_; }
+  std::vector<WireupEvent> TakeEvents() override;
   // Releases the client behind a kConnected/kFinalized/kAbort event.
-  void Complete(const PmixEvent& event, bool success);
+  void Complete(const WireupEvent& event, bool success) override;
   // Releases every participant of a kFence event with the job-wide `data` (all hosts' blobs).
-  void CompleteFence(const PmixEvent& event, std::string data);
+  void CompleteFence(const WireupEvent& event, std::string data) override;
 
   // Called from libpmix's thread by the module callbacks only.
-  void Post(PmixEvent event);
+  void Post(WireupEvent event);
 
  private:
   void DeregisterNamespace(const std::string& nspace);
@@ -100,7 +80,7 @@ class PmixServer {
   int wake_read_fd_ = -1;
   int wake_write_fd_ = -1;
   std::mutex mutex_;
-  std::deque<PmixEvent> events_;
+  std::deque<WireupEvent> events_;
 };
 
 }  // namespace zmpi::launcher::agent

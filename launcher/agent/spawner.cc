@@ -3,21 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/platform/platform.h"
 
 namespace zmpi::launcher::agent {
 
@@ -49,41 +43,12 @@ void WriteAll(int fd, const char* text) {
   _exit(127);
 }
 
-#if defined(__x86_64__)
-constexpr uint32_t kNativeArch = AUDIT_ARCH_X86_64;
-constexpr uint32_t kX32Bit = 0x40000000;  // x32 system calls: the same numbers with this bit
-#elif defined(__aarch64__)
-constexpr uint32_t kNativeArch = AUDIT_ARCH_AARCH64;
-constexpr uint32_t kX32Bit = 0;
-#else
-#error "zrund's affinity filter knows x86_64 and aarch64"
-#endif
-
-// Makes sched_setaffinity fail with EPERM in this process and everything it starts, so that a
-// rank cannot widen the CPUs the agent confined it to (without a cgroup cpuset, affinity is the
-// only wall). System calls of another ABI (int 0x80 on x86_64) all fail: a way around it.
-bool ForbidAffinityChanges() {
-  constexpr uint32_t kNr = static_cast<uint32_t>(__NR_sched_setaffinity);
-  sock_filter filter[] = {
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kNativeArch, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kNr, 2, 0),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kNr | kX32Bit, 1, 0),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-  };
-  sock_fprog program{static_cast<unsigned short>(sizeof(filter) / sizeof(filter[0])), filter};
-  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-         prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0;
-}
-
 // What the child becomes before exec (prepared by the parent: no allocation after fork).
 struct ChildIdentity {
   const JobUser* user = nullptr;
   uint64_t data_limit = 0;
   bool confined = false;  // the agent sets its affinity: the rank may not change it
+  int inherit_fd = -1;    // keeps its number across exec
 };
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
@@ -98,6 +63,7 @@ struct ChildIdentity {
   if (in > 0) dup2(in, 0);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
+  if (id.inherit_fd >= 0) fcntl(id.inherit_fd, F_SETFD, 0);  // close-on-exec off in this child
   if (id.data_limit > 0) {
     rlimit limit{id.data_limit, id.data_limit};
     if (setrlimit(RLIMIT_DATA, &limit) != 0) ChildFail(": memory limit: ", path, errno);
@@ -109,10 +75,12 @@ struct ChildIdentity {
       ChildFail(": cannot switch to the job user: ", path, errno);
     }
   }
-  if (id.confined && !ForbidAffinityChanges()) ChildFail(": cannot confine it: ", path, errno);
+  if (id.confined && !platform::ForbidAffinityChanges()) {
+    ChildFail(": cannot confine it: ", path, errno);
+  }
   // After the switch: changing credentials clears the parent-death signal.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);  // the launcher died before prctl took effect
+  platform::KillWhenParentDies();
+  if (getppid() != parent) _exit(127);  // the launcher died before that took effect
   // Signals were blocked across fork: our inherited handlers would write into the launcher's
   // signal pipe and make it believe it was signalled. Default dispositions first, then unblock.
   for (int signo : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT}) signal(signo, SIG_DFL);
@@ -156,7 +124,8 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
   if (pid == 0) {
     ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.cwd.c_str(),
               request.path.c_str(), argv.data(), envp.data(),
-              ChildIdentity{request.user, request.data_limit, request.cpus != nullptr});
+              ChildIdentity{request.user, request.data_limit, request.cpus != nullptr,
+                            request.inherit_fd});
   }
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   close(go[0]);
@@ -170,15 +139,16 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
     return Error(Code::kOther, "fork: %s", strerror(e));
   }
   setpgid(pid, pid);  // also here, so a signal sent right after Spawn reaches the group
-  if (request.cpus != nullptr && sched_setaffinity(pid, sizeof(cpu_set_t), request.cpus) != 0) {
-    int e = errno;  // the owner's limit cannot be applied: the rank must not run
+  Status confined =
+      request.cpus != nullptr ? platform::ConfineToCpus(pid, *request.cpus) : OkStatus();
+  if (!confined.ok()) {  // the owner's limit cannot be applied: the rank must not run
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     close(go[1]);
     close(out[0]);
     close(err[0]);
     return Error(Code::kOther, "cannot confine pid %d to the offered cpus: %s",
-                 static_cast<int>(pid), strerror(e));
+                 static_cast<int>(pid), confined.message().c_str());
   }
   Status bound = OkStatus();
   if (request.core >= 0 && topology_ != nullptr) bound = topology_->BindToCore(pid, request.core);

@@ -1,7 +1,7 @@
 // Spawner: starts one rank process.
 //
 // The child gets its own process group (so signals reach everything it starts), dies with the
-// launcher (PR_SET_PDEATHSIG=SIGKILL, so a SIGKILLed launcher leaves no orphans), has stdin on
+// launcher (platform::KillWhenParentDies, so a SIGKILLed launcher leaves no orphans), has stdin on
 // /dev/null (or SpawnRequest::stdin_fd) and stdout/stderr on pipes whose read ends the caller owns.
 // The child waits on a "go" pipe until the parent has confined it to the owner's CPUs and bound
 // it to its core, so the rank's first instruction already runs there. Before waiting it takes
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/platform/platform.h"
 #include "common/status.h"
 #include "launcher/agent/job_user.h"
 #include "launcher/agent/topology.h"
@@ -30,11 +31,12 @@ struct SpawnRequest {
   int stdin_fd = -1;              // becomes the child's stdin (caller keeps it); -1 = /dev/null
   // The CPUs the rank may use (the owner's offer), set before `core`'s binding; a failure to
   // set it fails the spawn (a hard limit), and the rank cannot change its affinity
-  // (sched_setaffinity fails with EPERM, a seccomp filter). nullptr = no limit.
-  const cpu_set_t* cpus = nullptr;
+  // (platform::ForbidAffinityChanges). nullptr = no limit.
+  const platform::CpuSet* cpus = nullptr;
   const JobUser* user = nullptr;  // switch to it if user->switch_to; nullptr = stay
   uint64_t data_limit = 0;        // RLIMIT_DATA in bytes (0 = unchanged)
   std::string cwd;                // the child's working directory; "" = the caller's
+  int inherit_fd = -1;  // stays open in the rank under its number (WireupServer::RankDescriptor)
 };
 
 struct SpawnedProcess {

@@ -25,10 +25,10 @@ int MsUntil(Supervisor::Clock::time_point now, Supervisor::Clock::time_point the
 
 }  // namespace
 
-Supervisor::Supervisor(SupervisorOptions options, PmixServer* pmix, SignalPipe* signals,
+Supervisor::Supervisor(SupervisorOptions options, WireupServer* pmix, SignalPipe* signals,
                        IoForwarder* io)
     : options_(std::move(options)), pmix_(pmix), signals_(signals), io_(io) {
-  fence_handler_ = [this](const PmixEvent& e) { pmix_->CompleteFence(e, e.data); };
+  fence_handler_ = [this](const WireupEvent& e) { pmix_->CompleteFence(e, e.data); };
   start_ = options_.clock_start.value_or(Clock::now());
 }
 
@@ -148,7 +148,7 @@ void Supervisor::Step(int max_wait_ms) {
       for (int signo : signals_->Drain()) OnSignal(signo);
     }
     if (fds[1].revents & POLLIN) {
-      for (const PmixEvent& e : pmix_->TakeEvents()) OnPmixEvent(e);
+      for (const WireupEvent& e : pmix_->TakeEvents()) OnWireupEvent(e);
     }
     for (size_t i = 2; i < io_end; ++i) {
       if (fds[i].revents != 0) io_->Handle(fds[i].fd, fds[i].revents);
@@ -258,9 +258,9 @@ void Supervisor::EndForEarlyExit() {
                 "start-up; ending the job");
 }
 
-void Supervisor::OnPmixEvent(const PmixEvent& event) {
+void Supervisor::OnWireupEvent(const WireupEvent& event) {
   if (event.nspace != options_.nspace) {  // not ours: release it so the client does not hang
-    if (event.kind == PmixEvent::Kind::kFence) {
+    if (event.kind == WireupEvent::Kind::kFence) {
       pmix_->CompleteFence(event, event.data);
     } else {
       pmix_->Complete(event, false);
@@ -269,17 +269,17 @@ void Supervisor::OnPmixEvent(const PmixEvent& event) {
   }
   Rank* rank = FindRank(event.rank);
   switch (event.kind) {
-    case PmixEvent::Kind::kConnected:
+    case WireupEvent::Kind::kConnected:
       if (rank) rank->connected = true;
       if (!first_connect_.has_value()) first_connect_ = Clock::now();
       pmix_->Complete(event, true);
       if (early_exit_.has_value() && phase_ == Phase::kRunning) EndForEarlyExit();
       break;
-    case PmixEvent::Kind::kFinalized:
+    case WireupEvent::Kind::kFinalized:
       if (rank) rank->finalized = true;
       pmix_->Complete(event, true);
       break;
-    case PmixEvent::Kind::kAbort: {
+    case WireupEvent::Kind::kAbort: {
       // An exit status holds 8 bits; 0 would read as success.
       int code = event.status & 0xff ? event.status & 0xff : contract::kFatalErrorExitCode;
       std::string reason = RankName(event.rank) + " called abort with code " +
@@ -303,7 +303,7 @@ void Supervisor::OnPmixEvent(const PmixEvent& event) {
       EndJob(code, reason + "; ending the job");
       break;
     }
-    case PmixEvent::Kind::kFence:
+    case WireupEvent::Kind::kFence:
       ZMPI_LOG(kDebug, "agent", "fence upcall for %s with %zu bytes", event.nspace.c_str(),
                event.data.size());
       fence_handler_(event);

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "launcher/agent/io_forwarder.h"
-#include "launcher/agent/pmix_server.h"
+#include "launcher/agent/wireup_server.h"
 #include "launcher/agent/signal_pipe.h"
 
 namespace zmpi::launcher::agent {
@@ -70,9 +70,9 @@ class Supervisor {
   using Clock = std::chrono::steady_clock;
   // Called for each fence of this job; the default completes it with this host's data alone
   // (right when every rank is on this host). zrund replaces it to relay blobs between hosts.
-  using FenceHandler = std::function<void(const PmixEvent&)>;
+  using FenceHandler = std::function<void(const WireupEvent&)>;
 
-  Supervisor(SupervisorOptions options, PmixServer* pmix, SignalPipe* signals, IoForwarder* io);
+  Supervisor(SupervisorOptions options, WireupServer* pmix, SignalPipe* signals, IoForwarder* io);
 
   void AddRank(int rank, pid_t pid);
   void set_fence_handler(FenceHandler handler) { fence_handler_ = std::move(handler); }
@@ -124,7 +124,7 @@ class Supervisor {
   // Reaps ended ranks. While `spawning`, no rank running yet does not mean all have ended.
   void ReapChildren(bool spawning = false);
   void OnRankExit(Rank* rank, int wait_status);
-  void OnPmixEvent(const PmixEvent& event);
+  void OnWireupEvent(const WireupEvent& event);
   void SignalRanks(int signo);
   void CheckStartup(Clock::time_point now);
   Rank* FindRank(int rank);
@@ -132,7 +132,7 @@ class Supervisor {
   std::string RankName(int rank) const;
 
   SupervisorOptions options_;
-  PmixServer* pmix_;
+  WireupServer* pmix_;
   SignalPipe* signals_;
   IoForwarder* io_;
   FenceHandler fence_handler_;

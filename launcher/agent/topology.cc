@@ -1,7 +1,6 @@
 #include "launcher/agent/topology.h"
 
 #include <hwloc.h>
-#include <hwloc/glibc-sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,12 +65,16 @@ Status Topology::Offer(int cores) {
     if (obj != nullptr) hwloc_bitmap_or(set, set, obj->cpuset);
   }
   hwloc_bitmap_and(set, set, hwloc_topology_get_allowed_cpuset(topology_));
-  CPU_ZERO(&offered_);
-  int rc = hwloc_cpuset_to_glibc_sched_affinity(topology_, set, &offered_, sizeof(offered_));
+  offered_.reset();
+  bool fits = true;  // hwloc's PU numbers are the OS's CPU numbers
+  for (int cpu = hwloc_bitmap_first(set); cpu >= 0; cpu = hwloc_bitmap_next(set, cpu)) {
+    if (cpu < platform::kMaxCpus) offered_.set(static_cast<size_t>(cpu));
+    else fits = false;
+  }
   offered_list_ = ListString(set);
   bool empty = hwloc_bitmap_iszero(set);
   hwloc_bitmap_free(set);
-  if (rc != 0 || empty) return Error(Code::kOther, "cannot make the cpu set of %d cores", cores);
+  if (!fits || empty) return Error(Code::kOther, "cannot make the cpu set of %d cores", cores);
   return OkStatus();
 }
 

@@ -6,11 +6,11 @@
 #ifndef ZMPI_LAUNCHER_AGENT_TOPOLOGY_H_
 #define ZMPI_LAUNCHER_AGENT_TOPOLOGY_H_
 
-#include <sched.h>
 #include <sys/types.h>
 
 #include <string>
 
+#include "common/platform/platform.h"
 #include "common/status.h"
 
 struct hwloc_topology;
@@ -35,7 +35,7 @@ class Topology {
   // The owner's offer (zrund --cores): the first `cores` cores (logical order), whose PUs are
   // the only CPUs a rank may run on. Before any call, the offer is every allowed core.
   Status Offer(int cores);
-  const cpu_set_t& offered_cpus() const { return offered_; }
+  const platform::CpuSet& offered_cpus() const { return offered_; }
   // "0-3": the offered CPUs, as a list.
   const std::string& offered_list() const { return offered_list_; }
   // The loaded hwloc topology, to hand to libpmix so it does not discover the machine again.
@@ -44,7 +44,7 @@ class Topology {
  private:
   hwloc_topology* topology_ = nullptr;
   int core_count_ = 0;
-  cpu_set_t offered_{};
+  platform::CpuSet offered_;
   std::string offered_list_;
 };
 

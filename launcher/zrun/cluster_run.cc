@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 
 #include "common/check.h"
 #include "common/log.h"
+#include "common/platform/platform.h"
 #include "launcher/agent/host_info.h"
 #include "launcher/agent/io_forwarder.h"
 #include "launcher/agent/job_dir.h"
@@ -621,7 +621,7 @@ int ClusterRun::Run() {
   if (plan->oversubscribed() && !options_.oversubscribe) {
     fprintf(stderr, "zrun: warning: %d ranks on %d offered cores\n", nranks_, total);
   }
-  ZMPI_CHECK(getrandom(&job_id_, sizeof(job_id_), 0) == sizeof(job_id_));
+  ZMPI_CHECK(platform::FillRandom(&job_id_, sizeof(job_id_), /*block=*/true));
   char hex[17];
   snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(job_id_));
   nspace_ = std::string("zrun.") + hex;

@@ -4,10 +4,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/platform/platform.h"
 #include "launcher/zrun/options.h"
 
 namespace zmpi::launcher::zrun {
@@ -16,7 +16,8 @@ namespace {
 
 // The feeder's loop, in the forked child: fd 0 into every pipe until EOF or no reader is left.
 [[noreturn]] void Feed(pid_t parent, std::vector<int> outs) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Where the OS cannot kill us with zrun, EPIPE on every rank's pipe ends us once they go.
+  platform::KillWhenParentDies();
   if (getppid() != parent) _exit(0);
   signal(SIGPIPE, SIG_IGN);  // a rank that exited shows up as EPIPE on its pipe
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGCHLD}) signal(sig, SIG_DFL);

@@ -6,7 +6,7 @@
 // process group could not read without SIGTTIN, or --stdin all) each reading rank gets a pipe,
 // and a small feeder process forked from zrun, in zrun's process group, copies fd 0 into every
 // pipe until EOF; a rank that exits (EPIPE) just stops getting input. Every other rank reads
-// /dev/null. The feeder dies with zrun (PR_SET_PDEATHSIG) and is killed by Stop().
+// /dev/null. The feeder dies with zrun (platform::KillWhenParentDies) and is killed by Stop().
 #ifndef ZMPI_LAUNCHER_ZRUN_STDIN_FEEDER_H_
 #define ZMPI_LAUNCHER_ZRUN_STDIN_FEEDER_H_
 

@@ -68,7 +68,7 @@ Status Zrun::PlanMpichBinary() {
   return OkStatus();
 }
 
-StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::PmixServer* pmix, int rank) {
+StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::WireupServer* pmix, int rank) {
   agent::EnvBlock env = base_env_;
   ZMPI_ASSIGN_OR_RETURN(std::vector<std::string> pmix_vars, pmix->ForkEnvironment(nspace_, rank));
   for (const std::string& kv : pmix_vars) {
@@ -84,7 +84,7 @@ StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::PmixServer* pmix, int ran
   return env;
 }
 
-void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
+void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
                       agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input) {
   agent::Spawner spawner(&topology_);
   for (int r = 0; r < plan.size(); ++r) {
@@ -102,6 +102,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
     request.core = plan.rank(r).core;
     request.describe_binding = options_.report_bindings;
     request.stdin_fd = input->FdFor(r);
+    request.inherit_fd = pmix->RankDescriptor(nspace_, r);
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
     if (!p.ok()) {
       supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " + p.status().message());
@@ -156,12 +157,17 @@ int Zrun::Run() {
   agent::RemoveDeadShmSegments();                   // the same for its ranks' /dev/shm
   s = tmpdir.Create(agent::OwnedTempPrefix("zrun-pmix", host_));
   if (!s.ok()) return Fail(s);
-  agent::PmixServer pmix;
+  StatusOr<agent::WireupKind> kind = agent::WireupKindFromEnvironment();
+  if (!kind.ok()) return Fail(kind.status());
+  StatusOr<std::unique_ptr<agent::WireupServer>> server = agent::CreateWireupServer(kind.value());
+  if (!server.ok()) return Fail(server.status());
+  agent::WireupServer& pmix = *server.value();
   s = pmix.Init(tmpdir.path(), topology_.hwloc_handle());
   if (!s.ok()) return Fail(s);
   s = pmix.RegisterJob(agent::JobInfo{nspace_, 0, tmpdir.path()}, plan.value());
   if (!s.ok()) return Fail(s);
-  ZMPI_LOG(kInfo, "zrun", "PMIx server up, job %s registered after %.1f ms", nspace_.c_str(), ms());
+  ZMPI_LOG(kInfo, "zrun", "%s server up, job %s registered after %.1f ms", pmix.Name(),
+           nspace_.c_str(), ms());
 
   agent::IoForwarder io(1, 2, options_.tag_output);
   agent::SupervisorOptions sup_options;

@@ -10,7 +10,7 @@
 #include "launcher/agent/env_block.h"
 #include "launcher/agent/io_forwarder.h"
 #include "launcher/agent/job_plan.h"
-#include "launcher/agent/pmix_server.h"
+#include "launcher/agent/wireup_server.h"
 #include "launcher/agent/supervisor.h"
 #include "launcher/agent/topology.h"
 #include "launcher/zrun/options.h"
@@ -35,9 +35,9 @@ class Zrun {
   // sets preload_ where LD_LIBRARY_PATH is not enough (mpich_binaries.h).
   Status PlanMpichBinary();
   // The complete environment of `rank`.
-  StatusOr<agent::EnvBlock> RankEnvironment(agent::PmixServer* pmix, int rank);
+  StatusOr<agent::EnvBlock> RankEnvironment(agent::WireupServer* pmix, int rank);
   // Starts every rank; on failure ends the job through `supervisor`.
-  void StartRanks(const agent::JobPlan& plan, agent::PmixServer* pmix,
+  void StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
                   agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input);
 
   Options options_;

@@ -242,6 +242,7 @@ void AgentJob::StartRanks(agent::Supervisor* supervisor, agent::IoForwarder* io)
       request.data_limit = 2 * context_.owner->policy().max_memory;
     }
     request.cwd = cwd_;
+    request.inherit_fd = pmix_->RankDescriptor(nspace_, slot.rank);
     const bool reads_stdin = launch_.stdin_rank == proto::Launch::kStdinAll ||
                              launch_.stdin_rank == slot.rank;
     if (reads_stdin) {
@@ -316,7 +317,7 @@ Status AgentJob::Run() {
   agent::Supervisor supervisor(options, pmix_, context_.signals, &io);
   supervisor_ = &supervisor;
   supervisor.set_hook(this);
-  supervisor.set_fence_handler([this, job](const agent::PmixEvent& e) {
+  supervisor.set_fence_handler([this, job](const agent::WireupEvent& e) {
     uint64_t id = next_fence_++;
     if (id == 1) supervisor_->StartupDone();  // the first fence is MPI_Init's exchange
     fences_[id] = e;

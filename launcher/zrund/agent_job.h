@@ -91,9 +91,9 @@ class AgentJob : public agent::LoopHook {
   std::string shm_prefix_;
   std::vector<pid_t> rank_pids_;
   agent::Supervisor* supervisor_ = nullptr;
-  agent::PmixServer* pmix_ = nullptr;
+  agent::WireupServer* pmix_ = nullptr;
   uint64_t next_fence_ = 1;
-  std::map<uint64_t, agent::PmixEvent> fences_;  // waiting for FenceRelease, by fence id
+  std::map<uint64_t, agent::WireupEvent> fences_;  // waiting for FenceRelease, by fence id
   bool link_lost_ = false;
   bool ended_by_zrun_ = false;
   int received_signal_ = 0;

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 
+#include "common/platform/platform.h"
 #include "launcher/zrund/agent_job.h"
 #include "launcher/zrund/disk_usage.h"
 
@@ -17,14 +17,6 @@ namespace {
 constexpr auto kMemoryCheckPeriod = std::chrono::milliseconds(100);
 // The job directory is walked this often (a walk of a few thousand files takes ~1 ms).
 constexpr auto kDiskCheckPeriod = std::chrono::milliseconds(250);
-
-// Resident bytes of `pid` (shared pages it touched included); 0 if it is gone.
-uint64_t ResidentBytes(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/statm");
-  uint64_t size = 0, resident = 0;
-  if (!(in >> size >> resident)) return 0;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
 
 void SignalGroup(pid_t pid, int signo) {
   if (kill(-pid, signo) != 0) kill(pid, signo);  // not (or no longer) leading its group
@@ -64,7 +56,7 @@ void AgentJob::CheckMemory() {
   if (limit == 0 || now < next_memory_check_) return;
   next_memory_check_ = now + kMemoryCheckPeriod;
   for (const auto& [rank, pid] : ranks_) {
-    uint64_t resident = ResidentBytes(pid);
+    uint64_t resident = platform::ResidentBytes(pid);
     if (resident <= limit) continue;
     supervisor_->EndJob(128 + SIGKILL, "rank " + std::to_string(rank) + " on " + context_.host +
                                            " exceeded the owner's memory limit (" +

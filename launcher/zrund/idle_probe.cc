@@ -8,29 +8,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "common/platform/platform.h"
 
 namespace zmpi::launcher::zrund {
-
-namespace {
-
-// The CPU time (ticks) of process `pid` and of its waited-for children; 0 if it is gone.
-uint64_t ProcessTicks(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t close = text.rfind(')');  // the command name may hold spaces
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 2));
-  std::string f;
-  uint64_t sum = 0;
-  for (int i = 3; i <= 17 && fields >> f; ++i) {
-    if (i >= 14) sum += strtoull(f.c_str(), nullptr, 10);  // utime stime cutime cstime
-  }
-  return sum;
-}
-
-}  // namespace
 
 IdleProbe::IdleProbe(std::vector<std::string> inputs) : inputs_(std::move(inputs)) {
   if (inputs_.empty()) inputs_ = {"/dev/input/event*", "/dev/tty[0-9]*", "/dev/pts/[0-9]*"};
@@ -59,17 +40,12 @@ double IdleProbe::InputAgeSeconds() const {
 }
 
 double IdleProbe::OthersLoad(const std::vector<pid_t>& ours) {
-  std::ifstream in("/proc/stat");
-  std::string cpu;
-  in >> cpu;
-  uint64_t v[10] = {}, total = 0, idle = 0;
-  for (int i = 0; i < 10 && in >> v[i]; ++i) total += i < 8 ? v[i] : 0;  // guest is in user
-  idle = v[3] + v[4];                                                    // idle + iowait
-  uint64_t busy = total - idle;
+  uint64_t busy = 0, total = 0;
+  if (!platform::SystemCpuTicks(&busy, &total)) return 0;  // the OS cannot tell: not busy
   std::map<pid_t, uint64_t> now_ours;
   uint64_t ours_delta = 0;
   for (pid_t pid : ours) {
-    uint64_t t = ProcessTicks(pid);
+    uint64_t t = platform::ProcessCpuTicks(pid);
     now_ours[pid] = t;
     auto it = last_ours_.find(pid);
     if (it != last_ours_.end() && t >= it->second) ours_delta += t - it->second;

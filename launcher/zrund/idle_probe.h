@@ -1,7 +1,8 @@
 // IdleProbe: the measurements behind --when-idle (docs/owner.md): how long ago the owner last
 // used an input (the newest access or change time of the terminal and input-device files, as
 // w(1) computes idle time), and how many cores were busy with work that is not the agent's
-// jobs (/proc/stat's busy time minus the ranks' own CPU time). Owner::IdleMonitor decides.
+// jobs (the machine's busy time minus the ranks' own CPU time, platform.h; where the OS cannot
+// tell, none). Owner::IdleMonitor decides.
 #ifndef ZMPI_LAUNCHER_ZRUND_IDLE_PROBE_H_
 #define ZMPI_LAUNCHER_ZRUND_IDLE_PROBE_H_
 

@@ -1,6 +1,5 @@
 #include "launcher/zrund/restart.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -8,19 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/platform/platform.h"
+
 namespace zmpi::launcher::zrund {
 
 std::set<int> OpenDescriptors() {
-  std::set<int> out;
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return out;
-  while (dirent* e = readdir(dir)) {
-    char* end = nullptr;
-    long fd = strtol(e->d_name, &end, 10);
-    if (end != e->d_name && *end == '\0' && fd != dirfd(dir)) out.insert(static_cast<int>(fd));
-  }
-  closedir(dir);
-  return out;
+  std::vector<int> open = platform::OpenDescriptors();
+  return std::set<int>(open.begin(), open.end());
 }
 
 void CloseOnExecExcept(const std::set<int>& keep) {
@@ -43,10 +36,15 @@ Status ReExec(const std::vector<std::string>& argv, const std::set<int>& inherit
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  execv("/proc/self/exe", args.data());
+  StatusOr<std::string> self = platform::ExecutablePath();
+  if (!self.ok()) {
+    signal(SIGPIPE, SIG_IGN);
+    return self.status();
+  }
+  execv(self.value().c_str(), args.data());
   int error = errno;
   signal(SIGPIPE, SIG_IGN);
-  return Error(Code::kOther, "execv(/proc/self/exe): %s", strerror(error));
+  return Error(Code::kOther, "execv(%s): %s", self.value().c_str(), strerror(error));
 }
 
 }  // namespace zmpi::launcher::zrund

@@ -1,7 +1,7 @@
 // Re-execution of zrund in place: the way back when libpmix's thread stopped answering
 // (agent::PmixServer::responsive, docs/zrund.md), which nothing short of a new process mends.
 // The PID stays the same, so a service manager or a test harness keeps tracking the agent.
-// Linux only (/proc); elsewhere ReExec fails and zrund exits.
+// Where the platform cannot name the running executable, ReExec fails and zrund exits.
 #ifndef ZMPI_LAUNCHER_ZRUND_RESTART_H_
 #define ZMPI_LAUNCHER_ZRUND_RESTART_H_
 
@@ -19,7 +19,7 @@ std::set<int> OpenDescriptors();
 void CloseOnExecExcept(const std::set<int>& keep);
 // Marks every descriptor not in `inherited` (those open when the process started, which are
 // passed on again) close-on-exec, unblocks all signals, gives SIGPIPE its default action back,
-// and executes /proc/self/exe with `argv`. Returns only if that failed.
+// and executes this program (platform::ExecutablePath) again with `argv`. Returns only if that failed.
 Status ReExec(const std::vector<std::string>& argv, const std::set<int>& inherited);
 
 }  // namespace zmpi::launcher::zrund

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "common/log.h"
+#include "common/platform/platform.h"
 #include "launcher/agent/host_info.h"
 #include "launcher/agent/link.h"
 #include "launcher/agent/net_iface.h"
@@ -98,7 +99,8 @@ Status Zrund::Setup() {
     return Error(Code::kOther, "cannot open %s to the job user: %s", tmpdir_.path().c_str(),
                  strerror(errno));
   }
-  pmix_ = std::make_unique<agent::PmixServer>();
+  ZMPI_ASSIGN_OR_RETURN(agent::WireupKind kind, agent::WireupKindFromEnvironment());
+  ZMPI_ASSIGN_OR_RETURN(pmix_, agent::CreateWireupServer(kind));
   ZMPI_RETURN_IF_ERROR(pmix_->Init(tmpdir_.path(), topology_.hwloc_handle()));
 
   discovery::AgentInfo info;
@@ -132,7 +134,12 @@ Status Zrund::Setup() {
   context_.work_dir = options_.work_dir.empty()
                           ? context_.cache_dir.substr(0, context_.cache_dir.find_last_of('/') + 1) + "jobs"
                           : options_.work_dir;
-  context_.cpus = &topology_.offered_cpus();
+  // Where the OS cannot confine a process to CPUs (Haiku), --cores limits only how many ranks
+  // this agent takes.
+  context_.cpus = platform::CanConfineToCpus() ? &topology_.offered_cpus() : nullptr;
+  if (context_.cpus == nullptr) {
+    ZMPI_LOG(kWarn, "zrund", "this system cannot confine ranks to the offered CPUs");
+  }
   context_.job_user = &job_user_;
   context_.owner = owner_.get();
   context_.idle_probe = idle_probe_.get();

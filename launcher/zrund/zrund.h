@@ -19,9 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "common/platform/platform.h"
 #include "common/status.h"
 #include "launcher/agent/link.h"
-#include "launcher/agent/pmix_server.h"
+#include "launcher/agent/wireup_server.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/agent/temp_dir.h"
 #include "launcher/agent/topology.h"
@@ -68,7 +69,7 @@ std::string ControlPath(const ZrundOptions& options);
 struct AgentContext {
   const proto::KeyFile* key = nullptr;
   agent::Topology* topology = nullptr;
-  agent::PmixServer* pmix = nullptr;
+  agent::WireupServer* pmix = nullptr;
   agent::SignalPipe* signals = nullptr;
   discovery::Publisher* publisher = nullptr;
   int listen_fd = -1;
@@ -80,7 +81,7 @@ struct AgentContext {
   std::string cache_dir;  // staged programs (agent::ProgramCache)
   int startup_timeout_seconds = 60;
   // Owner control; each may be null (no confinement, no switch, no owner: in-process tests).
-  const cpu_set_t* cpus = nullptr;         // the offered CPUs every rank is confined to
+  const platform::CpuSet* cpus = nullptr;  // the offered CPUs every rank is confined to
   const agent::JobUser* job_user = nullptr;  // whom ranks run as
   Owner* owner = nullptr;                  // limits, pause, --when-idle
   IdleProbe* idle_probe = nullptr;         // with --when-idle
@@ -154,7 +155,7 @@ class Zrund {
   agent::Topology topology_;
   agent::SignalPipe signals_;
   agent::TempDir tmpdir_;
-  std::unique_ptr<agent::PmixServer> pmix_;
+  std::unique_ptr<agent::WireupServer> pmix_;
   std::unique_ptr<discovery::Publisher> publisher_;
   AgentContext context_;
   std::vector<std::unique_ptr<Peer>> peers_;

@@ -4,10 +4,9 @@
 #include <unistd.h>
 
 #include <climits>
-#include <fstream>
-#include <iterator>
 #include <memory>
 
+#include "common/platform/platform.h"
 #include "mpi/core/runtime.h"
 #include "mpi/core/threads.h"
 #include "mpi/include/mpi.h"
@@ -16,25 +15,20 @@ namespace zmpi::core {
 namespace {
 
 void FillEnvInfo(Info& info) {
-  char path[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-  if (n > 0) info.Set("command", std::string(path, static_cast<size_t>(n)));
+  StatusOr<std::string> command = platform::ExecutablePath();
+  if (command.ok()) info.Set("command", command.value());
   utsname u{};
   if (uname(&u) == 0) {
     info.Set("host", u.nodename);
     info.Set("arch", u.machine);
   }
+  char path[PATH_MAX];
   if (getcwd(path, sizeof(path)) != nullptr) info.Set("wdir", path);
   // argv: the arguments after the command, space-separated, as the launcher gave them.
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string args;
-  size_t start = all.find('\0');
-  while (start != std::string::npos && start + 1 < all.size()) {
-    size_t end = all.find('\0', start + 1);
+  for (const std::string& a : platform::CommandLineArguments()) {
     if (!args.empty()) args += ' ';
-    args += all.substr(start + 1, end == std::string::npos ? end : end - start - 1);
-    start = end;
+    args += a;
   }
   if (!args.empty()) info.Set("argv", args);
 }

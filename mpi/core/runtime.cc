@@ -7,11 +7,12 @@
 
 #include "common/contract.h"
 #include "common/log.h"
+#include "common/platform/platform.h"
 #include "mpi/core/comm_ops.h"
 #include "mpi/core/context_agreement.h"
 #include "mpi/core/data_model.h"
 #include "mpi/core/object_attributes.h"
-#include "transport/ofi/endpoint.h"
+#include "transport/network.h"
 #include "transport/self/endpoint.h"
 #include "transport/shm/endpoint.h"
 
@@ -26,6 +27,16 @@ namespace {
 
 constexpr uint32_t kCommHandleBase = 0x84000000u;
 constexpr size_t kSelfMaxPayload = 64 * 1024;
+
+// The network transport this rank uses: every rank of a job chooses the same from the same
+// settings (an explicit ZMPI_TRANSPORT wins over ZMPI_NET).
+transport::NetworkKind ChooseNetwork(const Config& c) {
+  if (c.transport == TransportChoice::kTcp) return transport::NetworkKind::kTcp;
+  if (c.transport == TransportChoice::kOfi) return transport::NetworkKind::kOfi;
+  if (c.net == NetChoice::kTcp) return transport::NetworkKind::kTcp;
+  if (c.net == NetChoice::kOfi) return transport::NetworkKind::kOfi;
+  return transport::HaveOfi() ? transport::NetworkKind::kOfi : transport::NetworkKind::kTcp;
+}
 
 std::string ShmPrefix(const Bootstrap& b) {
   const char* env = getenv(contract::kJobShmPrefixEnv);
@@ -84,7 +95,7 @@ Status Runtime::Start() {
   const char* hosts = getenv(contract::kJobHostsEnv);
   if (config_.transport == TransportChoice::kOfi || config_.transport == TransportChoice::kMixed ||
       (hosts != nullptr && atoi(hosts) > 1)) {
-    fabric_loader_ = transport::ofi::LoadLibraryInBackground();
+    fabric_loader_ = transport::PreloadNetwork(ChooseNetwork(config_));
   }
   ZMPI_ASSIGN_OR_RETURN(bootstrap_, Bootstrap::Create());
   char host[MPI_MAX_PROCESSOR_NAME];
@@ -130,13 +141,17 @@ Status Runtime::StartTransports() {
     if (r == me) continue;
     bool use_shm = std::binary_search(local.begin(), local.end(), r) &&
                    config_.transport != TransportChoice::kOfi &&
+                   config_.transport != TransportChoice::kTcp &&
                    (config_.transport != TransportChoice::kMixed || r % 2 == me % 2);
     (use_shm ? shm_peers : ofi_peers).push_back(r);
   }
   engine_->AssignPeer(me, engine_->AddEndpoint(transport::self::CreateEndpoint(me,
                                                                                 kSelfMaxPayload)));
   transport::Endpoint* shm = nullptr;
-  transport::Endpoint* ofi = nullptr;
+  transport::Endpoint* ofi = nullptr;  // the network endpoint (ofi or tcp)
+  const transport::NetworkKind net_kind = ChooseNetwork(config_);
+  const char* net_key = net_kind == transport::NetworkKind::kTcp ? contract::kTcpAddressKey
+                                                                 : contract::kOfiAddressKey;
   if (!shm_peers.empty()) {
     transport::shm::Options o;
     o.name_prefix = ShmPrefix(*bootstrap_);
@@ -151,10 +166,11 @@ Status Runtime::StartTransports() {
     ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kShmAddressKey, shm->Address()));
   }
   if (!ofi_peers.empty()) {
-    transport::ofi::Options o;
-    o.provider = config_.ofi_provider;
+    transport::NetworkOptions o;
+    o.kind = net_kind;
+    o.ofi_provider = config_.ofi_provider;
     o.iface = config_.ofi_iface;
-    o.bulk_chunk = config_.ofi_bulk_chunk;
+    o.ofi_bulk_chunk = config_.ofi_bulk_chunk;
     if (o.iface.empty()) {
       if (static_cast<int>(local.size()) != size) {
         return Error(Code::kOther, "ranks run on several hosts but ZMPI_OFI_IFACE is not set; "
@@ -167,9 +183,9 @@ Status Runtime::StartTransports() {
     // With shm peers too, an idle ofi poll (a system call, ~1 us) would tax every shm
     // message; poll ofi at most every 5 us while it is idle.
     if (shm != nullptr) o.idle_poll_us = 5;
-    ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::ofi::CreateEndpoint(o));
+    ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::CreateNetworkEndpoint(o));
     ofi = engine_->AddEndpoint(std::move(endpoint));
-    ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kOfiAddressKey, ofi->Address()));
+    ZMPI_RETURN_IF_ERROR(bootstrap_->Put(net_key, ofi->Address()));
   }
   // Ranks of another architecture are fine as long as the bytes mean the same: checked
   // against rank 0 (one lookup per rank; all equal to rank 0 means all equal).
@@ -186,7 +202,7 @@ Status Runtime::StartTransports() {
     const char* key;
   };
   for (const Wiring& w : {Wiring{shm, &shm_peers, contract::kShmAddressKey},
-                          Wiring{ofi, &ofi_peers, contract::kOfiAddressKey}}) {
+                          Wiring{ofi, &ofi_peers, net_key}}) {
     if (!w.endpoint) continue;
     std::vector<transport::PeerAddress> addresses;
     for (int r : *w.peers) {
@@ -196,8 +212,9 @@ Status Runtime::StartTransports() {
     ZMPI_RETURN_IF_ERROR(w.endpoint->Connect(addresses));
     for (int r : *w.peers) engine_->AssignPeer(r, w.endpoint);
   }
-  ZMPI_LOG(kInfo, "init", "rank %d of %d: %zu peers over shm, %zu over ofi", me, size,
-           shm_peers.size(), ofi_peers.size());
+  ZMPI_LOG(kInfo, "init", "rank %d of %d: %zu peers over shm, %zu over %s (%s platform)", me,
+           size, shm_peers.size(), ofi_peers.size(), ofi != nullptr ? ofi->Name() : "the network",
+           platform::Name());
   return OkStatus();
 }
 

@@ -1,8 +1,6 @@
 #include "transport/shm/endpoint.h"
 
 #include <errno.h>
-#include <sys/prctl.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "common/platform/platform.h"
 #include "transport/shm/copy_assist.h"
 #include "transport/shm/peer_process.h"
 #include "transport/shm/ring.h"
@@ -90,7 +89,7 @@ class ShmEndpoint final : public Endpoint {
         layout_(options.local_ranks.size()),
         my_index_(LocalIndex(options.my_rank)) {
     uint64_t v = 0;
-    if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v)) {
+    if (!platform::FillRandom(&v, sizeof(v), /*block=*/false)) {
       v = static_cast<uint64_t>(getpid()) * 0x9E3779B97F4A7C15ULL ^
           static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     }
@@ -563,10 +562,8 @@ StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options) {
   ZMPI_RETURN_IF_ERROR(ValidateOptions(options));
   if (options.single_copy) {
     // Under Yama ptrace_scope 1 only an ancestor may use process_vm_* on us; local ranks
-    // are siblings, so allow them (as Open MPI does for CMA). EINVAL: no Yama, nothing to do.
-    if (prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0) != 0 && errno != EINVAL) {
-      ZMPI_LOG(kDebug, "shm", "prctl(PR_SET_PTRACER): %s", strerror(errno));
-    }
+    // are siblings, so allow them (as Open MPI does for CMA).
+    platform::AllowMemoryAccessBySiblings();
   }
   auto endpoint = std::make_unique<ShmEndpoint>(options);
   ZMPI_RETURN_IF_ERROR(endpoint->Init());

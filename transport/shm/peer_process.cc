@@ -2,29 +2,22 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/platform/platform.h"
+#include "common/platform/process_memory.h"
 
 namespace zmpi::transport::shm {
-namespace {
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434  // same number on every architecture since Linux 5.3
-#endif
-
-}  // namespace
 
 PeerProcess::PeerProcess(pid_t pid) : pid_(pid) {
-  long fd = syscall(SYS_pidfd_open, pid, 0);
+  int fd = platform::OpenProcessWatch(pid);
   if (fd >= 0) {
-    pidfd_ = static_cast<int>(fd);
+    pidfd_ = fd;
   } else {
-    ZMPI_LOG_ONCE(kDebug, "shm", "pidfd_open: %s; liveness falls back to kill(pid, 0)",
+    ZMPI_LOG_ONCE(kDebug, "shm", "no process descriptor (%s); liveness falls back to kill(pid, 0)",
                   strerror(errno));
   }
 }
@@ -39,7 +32,7 @@ bool PeerProcess::Alive() {
     struct pollfd p = {pidfd_, POLLIN, 0};
     int n = poll(&p, 1, 0);
     if (n > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) dead_ = true;
-  } else if (kill(pid_, 0) != 0 && errno == ESRCH) {
+  } else if (platform::ProcessGone(pid_)) {
     dead_ = true;
   }
   return !dead_;
@@ -54,7 +47,7 @@ Status PeerProcess::ReadV(uint64_t remote_addr, const iovec* local, size_t count
   for (size_t i = 0; i < count; ++i) total += local[i].iov_len;
   if (total == 0) return OkStatus();
   struct iovec riov = {reinterpret_cast<void*>(remote_addr), total};
-  ssize_t n = process_vm_readv(pid_, const_cast<iovec*>(local), count, &riov, 1, 0);
+  ssize_t n = platform::ReadProcessMemory(pid_, local, count, &riov, 1);
   if (n == static_cast<ssize_t>(total)) return OkStatus();
   // Short or failed: redo the rest piece by piece (Read retries, reports and marks death).
   size_t done = n > 0 ? static_cast<size_t>(n) : 0;
@@ -77,8 +70,7 @@ Status PeerProcess::ReadVV(const iovec* local, size_t local_count, const iovec* 
                            size_t remote_count, bool* whole) {
   size_t total = 0;
   for (size_t i = 0; i < local_count; ++i) total += local[i].iov_len;
-  ssize_t n = process_vm_readv(pid_, const_cast<iovec*>(local), local_count,
-                               const_cast<iovec*>(remote), remote_count, 0);
+  ssize_t n = platform::ReadProcessMemory(pid_, local, local_count, remote, remote_count);
   *whole = n == static_cast<ssize_t>(total);
   if (n < 0 && errno == ESRCH) {
     dead_ = true;
@@ -97,8 +89,8 @@ Status PeerProcess::Transfer(bool write, uint64_t remote_addr, void* local, size
   while (done < len) {
     struct iovec liov = {dst + done, len - done};
     struct iovec riov = {reinterpret_cast<void*>(remote_addr + done), len - done};
-    ssize_t n = write ? process_vm_writev(pid_, &liov, 1, &riov, 1, 0)
-                      : process_vm_readv(pid_, &liov, 1, &riov, 1, 0);
+    ssize_t n = write ? platform::WriteProcessMemory(pid_, &liov, 1, &riov, 1)
+                      : platform::ReadProcessMemory(pid_, &liov, 1, &riov, 1);
     if (n > 0) {
       done += static_cast<size_t>(n);
       continue;

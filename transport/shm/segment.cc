@@ -9,13 +9,10 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/platform/platform.h"
 
 namespace zmpi::transport::shm {
 namespace {
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23  // Linux 5.14
-#endif
 
 Status SysError(const char* what, const std::string& name, int err) {
   return Error(Code::kOther, "shm: %s(%s): %s", what, name.c_str(), strerror(err));
@@ -108,17 +105,18 @@ Status Segment::Reserve(size_t offset, size_t len) {
   if (err == 0) return OkStatus();
   if (err == ENOSPC) {
     return Error(Code::kNoMem,
-                 "shm: /dev/shm is full: no room for %zu KiB more of shared memory (%s); free "
+                 "shm: %s is full: no room for %zu KiB more of shared memory (%s); free "
                  "space there or run with ZMPI_TRANSPORT=ofi",
-                 (len + 1023) / 1024, name_.c_str());
+                 platform::ShmDirectory(), (len + 1023) / 1024, name_.c_str());
   }
   return SysError("posix_fallocate", name_, err);
 }
 
 void Segment::Prefault(size_t offset, size_t len) {
   if (len == 0) return;
-  if (madvise(data_ + offset, len, MADV_POPULATE_WRITE) != 0) {
-    ZMPI_LOG_ONCE(kDebug, "shm", "madvise(MADV_POPULATE_WRITE): %s", strerror(errno));
+  if (!platform::PopulateForWrite(data_ + offset, len)) {
+    ZMPI_LOG_ONCE(kDebug, "shm", "no prefault of shared memory (%s): pages fault on first use",
+                  strerror(errno));
   }
 }
 

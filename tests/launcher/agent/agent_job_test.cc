@@ -96,9 +96,9 @@ bool WaitConnected(PmixServer* pmix, const std::string& nspace) {
     pollfd p{pmix->event_fd(), POLLIN, 0};
     poll(&p, 1, 100);
     bool connected = false;
-    for (const PmixEvent& e : pmix->TakeEvents()) {
-      connected = connected || (e.kind == PmixEvent::Kind::kConnected && e.nspace == nspace);
-      if (e.kind == PmixEvent::Kind::kFence) pmix->CompleteFence(e, e.data);
+    for (const WireupEvent& e : pmix->TakeEvents()) {
+      connected = connected || (e.kind == WireupEvent::Kind::kConnected && e.nspace == nspace);
+      if (e.kind == WireupEvent::Kind::kFence) pmix->CompleteFence(e, e.data);
       else pmix->Complete(e, true);
     }
     if (connected) return true;
@@ -117,7 +117,7 @@ TEST_F(AgentJobTest, FenceAcrossHostsReachesTheFenceHandler) {
   Supervisor supervisor(options, &pmix_, &signals_, &io);
   int fences = 0;
   size_t fence_bytes = 0;
-  supervisor.set_fence_handler([&](const PmixEvent& e) {
+  supervisor.set_fence_handler([&](const WireupEvent& e) {
     ++fences;
     fence_bytes = e.data.size();
     pmix_.CompleteFence(e, e.data);  // as if the other host had contributed nothing
@@ -207,7 +207,7 @@ TEST_F(AgentJobTest, AStuckStartUpEndsTheJob) {
   Supervisor supervisor(options, &pmix_, &signals_, &io);
   std::string reason;
   supervisor.set_end_handler([&](int, const std::string& why) { reason = why; });
-  supervisor.set_fence_handler([&](const PmixEvent& e) {
+  supervisor.set_fence_handler([&](const WireupEvent& e) {
     supervisor.StartupDone();
     pmix_.CompleteFence(e, e.data);
   });
