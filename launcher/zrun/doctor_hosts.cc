@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 
+#include "common/platform/platform.h"
 #include "launcher/agent/net_iface.h"
 #include "launcher/agent/program_arch.h"
 #include "launcher/agent/spawner.h"
@@ -27,11 +28,8 @@ namespace {
 using L = DoctorLine;
 
 std::string SelfPath() {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-  if (n <= 0) return "";
-  exe[n] = '\0';
-  return exe;
+  StatusOr<std::string> exe = platform::ExecutablePath();
+  return exe.ok() ? *exe : std::string();
 }
 
 int64_t MonotonicMs() {
