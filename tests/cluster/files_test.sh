@@ -10,13 +10,7 @@ zrund=$1 zrun=$2 job=$3
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-dir=$(mktemp -d /tmp/zmpi-files-test.XXXXXX)
-trap 'cluster_down; rm -rf -- "$dir"' EXIT
-cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
-export -n NETNS_CLUSTER_DIR
-NETNS_CLUSTER_TIMEOUT=120
-key=$dir/cluster.key
-"$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
+cluster_test_start files-test 3
 work=$dir/work
 mkdir -p "$work/input" "$dir/tmp"
 # A root zrund runs ranks as nobody (docs/owner.md): they pass through $dir and write their

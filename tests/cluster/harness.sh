@@ -186,6 +186,19 @@ cluster_down() {
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
+# The common start of a job test: a scratch folder $dir (removed at exit, with the hosts), N
+# hosts up, the harness's time limit per command at 120 s and a fresh cluster key $key made
+# by $zrun.
+#   cluster_test_start NAME N
+cluster_test_start() {
+  dir=$(mktemp -d "/tmp/zmpi-$1.XXXXXX")
+  trap 'cluster_down; rm -rf -- "$dir"' EXIT
+  cluster_up "$2" >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
+  export -n NETNS_CLUSTER_DIR
+  NETNS_CLUSTER_TIMEOUT=120
+  key=$dir/cluster.key
+  "$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
+}
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 cluster_main() {

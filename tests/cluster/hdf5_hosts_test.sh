@@ -13,13 +13,7 @@ zrund=$1 zrun=$2 prog=$3
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-dir=$(mktemp -d /tmp/zmpi-hdf5-hosts.XXXXXX)
-trap 'cluster_down; rm -rf -- "$dir"' EXIT
-cluster_up 2 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
-export -n NETNS_CLUSTER_DIR
-NETNS_CLUSTER_TIMEOUT=120
-key=$dir/cluster.key
-"$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
+cluster_test_start hdf5-hosts 2
 port=7423
 data=$dir/data
 mkdir -p "$data" "$dir/tmp"

@@ -15,13 +15,7 @@ zrund=$1 zrun=$2 prog=$3
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
-dir=$(mktemp -d /tmp/zmpi-io-hosts.XXXXXX)
-trap 'cluster_down; rm -rf -- "$dir"' EXIT
-cluster_up 3 >/dev/null || { echo "FAIL: cluster_up"; exit 1; }
-export -n NETNS_CLUSTER_DIR
-NETNS_CLUSTER_TIMEOUT=120
-key=$dir/cluster.key
-"$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
+cluster_test_start io-hosts 3
 port=7417
 data=$dir/data
 mkdir -p "$data" "$dir/tmp"
