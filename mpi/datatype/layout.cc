@@ -1,9 +1,11 @@
 #include "mpi/datatype/layout.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "common/copy.h"
+#include "mpi/datatype/copy_kernels.h"
 
 namespace zmpi::datatype {
 namespace {
@@ -176,74 +178,119 @@ void Layout::Finish() {
 
 namespace {
 
-// Copies one run's pieces between memory (`mem`: the origin of one repetition) and the packed
-// stream. Common piece sizes get a fixed-size copy (a move, not a memcpy call): a vector of
-// single doubles is 8-byte pieces.
-template <bool kPack, int64_t kLen>
-inline void CopyLoop(const Run& r, char* mem, char*& packed) {
-  const size_t len = static_cast<size_t>(kLen > 0 ? kLen : r.len);
-  for (int64_t i1 = 0; i1 < r.count1; ++i1) {
-    char* p = mem + r.offset + i1 * r.stride1;
-    for (int64_t i0 = 0; i0 < r.count0; ++i0, p += r.stride0) {
-      if (kPack) {
-        memcpy(packed, p, len);
-      } else {
-        memcpy(p, packed, len);
-      }
-      packed += len;
+using kernels::Kernel;
+using kernels::MoveAny;
+using kernels::PickKernel;
+
+// One loop of a nest: `count` copies `stride` bytes apart.
+struct Level {
+  int64_t count;
+  int64_t stride;
+};
+
+// The loops of a one-run layout over a whole message, innermost first: the run's own two, the
+// repetitions, the elements. Loops of one copy drop out; a loop that continues the one inside
+// it (stride = inner count * inner stride) merges into it, and an innermost loop of touching
+// pieces into the piece. So a vector is one loop, a subarray face of single doubles two, and
+// `count` single doubles resized to 64 bytes one loop, not `count` runs of one piece.
+int Nest(const Layout& l, int64_t extent, int64_t count, int64_t* len, Level* out) {
+  const Run& r = l.runs()[0];
+  const Level all[4] = {
+      {r.count0, r.stride0}, {r.count1, r.stride1}, {l.reps(), l.rep_stride()}, {count, extent}};
+  int n = 0;
+  *len = r.len;
+  for (const Level& v : all) {
+    if (v.count == 1) continue;
+    if (n > 0 && v.stride == out[n - 1].count * out[n - 1].stride) {
+      out[n - 1].count *= v.count;
+      continue;
     }
+    if (n == 0 && v.stride == *len) {
+      *len *= v.count;
+      continue;
+    }
+    out[n++] = v;
   }
+  if (n == 0) out[n++] = {1, 0};
+  return n;
 }
 
+// Copies the packed range [pos, end) of a one-run layout: at most two partial pieces (where
+// the range cuts one) one by one, the whole pieces in between by the kernel for the piece
+// size, whole rows of the two innermost loops in one call.
 template <bool kPack>
-void CopyRun(const Run& r, char* mem, char*& packed) {
-  switch (r.len) {
-    case 4:
-      return CopyLoop<kPack, 4>(r, mem, packed);
-    case 8:
-      return CopyLoop<kPack, 8>(r, mem, packed);
-    case 12:
-      return CopyLoop<kPack, 12>(r, mem, packed);
-    case 16:
-      return CopyLoop<kPack, 16>(r, mem, packed);
-    case 24:
-      return CopyLoop<kPack, 24>(r, mem, packed);
-    case 32:
-      return CopyLoop<kPack, 32>(r, mem, packed);
-    default:
-      return CopyLoop<kPack, 0>(r, mem, packed);
+void CopyNest(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos, int64_t end,
+              char* packed) {
+  Level lv[4];
+  int64_t len = 0;
+  const int n = Nest(l, extent, count, &len, lv);
+  int64_t idx[4] = {0, 0, 0, 0};
+  char* p = mem + l.runs()[0].offset;
+  int64_t k = pos / len;
+  const int64_t within = pos % len;
+  for (int j = 0; j < n; ++j) {
+    idx[j] = j + 1 < n ? k % lv[j].count : k;
+    k /= lv[j].count;
+    p += idx[j] * lv[j].stride;
   }
-}
-
-// `n` whole pieces of run `r` from `p` on, stride0 apart (within one pass of its inner loop).
-template <bool kPack, int64_t kLen>
-inline void CopyPieces(const Run& r, char* p, int64_t n, char*& packed) {
-  const size_t len = static_cast<size_t>(kLen > 0 ? kLen : r.len);
-  for (int64_t i = 0; i < n; ++i, p += r.stride0) {
-    if (kPack) {
-      memcpy(packed, p, len);
+  // Moves the position m pieces on at level j (m <= count - idx), carrying outwards; past the
+  // last piece p points nowhere, but nothing is copied from there.
+  auto step = [&](int j, int64_t m) {
+    idx[j] += m;
+    p += m * lv[j].stride;
+    while (idx[j] == lv[j].count && j + 1 < n) {
+      p -= lv[j].count * lv[j].stride;
+      idx[j] = 0;
+      ++j;
+      ++idx[j];
+      p += lv[j].stride;
+    }
+  };
+  int64_t left = end - pos;
+  if (within > 0) {  // the rest of a piece cut at the start
+    const int64_t take = std::min(len - within, left);
+    MoveAny<kPack>(p + within, packed, static_cast<size_t>(take));
+    packed += take;
+    left -= take;
+    if (left == 0) return;
+    step(0, 1);
+  }
+  const Kernel kernel = PickKernel<kPack>(len);
+  int64_t whole = left / len;
+  while (whole > 0) {
+    if (idx[0] == 0 && n > 1 && whole >= lv[0].count) {
+      const int64_t rows = std::min(lv[1].count - idx[1], whole / lv[0].count);
+      packed = kernel(p, len, lv[0].count, lv[0].stride, rows, lv[1].stride, packed);
+      whole -= rows * lv[0].count;
+      step(1, rows);
     } else {
-      memcpy(p, packed, len);
+      const int64_t m = std::min(lv[0].count - idx[0], whole);
+      packed = kernel(p, len, m, lv[0].stride, 1, 0, packed);
+      whole -= m;
+      step(0, m);
     }
-    packed += len;
   }
+  const int64_t tail = left % len;  // a piece cut at the end
+  if (tail > 0) MoveAny<kPack>(p, packed, static_cast<size_t>(tail));
 }
 
+// One run's pieces between memory (`base`: the origin of one repetition) and the packed
+// stream; a single piece inline, loops through the kernel for the piece size.
 template <bool kPack>
-void CopyPieces(const Run& r, char* p, int64_t n, char*& packed) {
-  switch (r.len) {
-    case 8:
-      return CopyPieces<kPack, 8>(r, p, n, packed);
-    case 16:
-      return CopyPieces<kPack, 16>(r, p, n, packed);
-    default:
-      return CopyPieces<kPack, 0>(r, p, n, packed);
+inline void CopyRun(const Run& r, char* base, char*& packed) {
+  if (r.single()) {
+    MoveAny<kPack>(base + r.offset, packed, static_cast<size_t>(r.len));
+    packed += r.len;
+    return;
   }
+  packed = PickKernel<kPack>(r.len)(base + r.offset, r.len, r.count0, r.stride0, r.count1,
+                                    r.stride1, packed);
 }
 
-// Copies the packed range [pos, end), which may start and end anywhere (a chunk of a pipelined
-// transfer): Walk's positioning, then whole pieces of a run's inner loop with fixed-size moves
-// and only the pieces cut at either end one by one.
+// Copies the packed range [pos, end) of a layout of several runs, which may start and end
+// anywhere within one repetition (a chunk of a pipelined transfer): Walk's positioning, then
+// whole pieces of a run's inner loop through the kernels and only the pieces cut at either
+// end one by one.
 template <bool kPack>
 void CopyRange(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos, int64_t end,
                char*& packed) {
@@ -261,11 +308,7 @@ void CopyRange(const Layout& l, int64_t extent, char* mem, int64_t count, int64_
   int64_t i1 = k / runs[run].count0;
   int64_t done = pos;
   auto piece = [&](char* at, int64_t len) {
-    if (kPack) {
-      CopyBytes(packed, at, static_cast<size_t>(len));
-    } else {
-      CopyBytes(at, packed, static_cast<size_t>(len));
-    }
+    MoveAny<kPack>(at, packed, static_cast<size_t>(len));
     packed += len;
     done += len;
   };
@@ -283,8 +326,10 @@ void CopyRange(const Layout& l, int64_t extent, char* mem, int64_t count, int64_
           ++i0;
         }
         const int64_t whole = std::min(r.count0 - i0, (end - done) / r.len);
-        CopyPieces<kPack>(r, p, whole, packed);
-        done += whole * r.len;
+        if (whole > 0) {
+          packed = PickKernel<kPack>(r.len)(p, r.len, whole, r.stride0, 1, 0, packed);
+          done += whole * r.len;
+        }
         if (done >= end) return;
         i0 += whole;
         if (i0 < r.count0) {  // a piece cut at the end
@@ -299,30 +344,45 @@ void CopyRange(const Layout& l, int64_t extent, char* mem, int64_t count, int64_
   }
 }
 
-// Copies the packed range [pos, pos + n): partial repetitions at either end through CopyRange,
-// whole repetitions in between run by run.
+// Copies the packed range [pos, pos + n). One run: one loop nest (CopyNest). Several: partial
+// repetitions at either end through CopyRange, whole repetitions in between run by run.
 template <bool kPack>
 void Copy(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos, int64_t n,
           char* packed) {
-  if (l.size() == 0 || n <= 0) return;
+  if (l.size() == 0 || n <= 0 || pos < 0) return;
   if (pos + n > count * l.size()) n = count * l.size() - pos;
   if (n <= 0) return;
+  const int64_t end = pos + n;
+  if (l.runs().size() == 1) {
+    CopyNest<kPack>(l, extent, mem, count, pos, end, packed);
+    return;
+  }
   const int64_t unit = l.size() / l.reps();
   auto walk = [&](int64_t from, int64_t len) {
     CopyRange<kPack>(l, extent, mem, count, from, from + len, packed);
   };
-  const int64_t end = pos + n;
-  int64_t first = (pos + unit - 1) / unit;  // first whole repetition
-  int64_t last = end / unit;                // one past the last whole repetition
+  const int64_t first = (pos + unit - 1) / unit;  // first whole repetition
+  const int64_t last = end / unit;                // one past the last whole repetition
   if (first >= last) {
     walk(pos, n);
     return;
   }
   if (pos < first * unit) walk(pos, first * unit - pos);
+  // Locals only: the stores through `to` may alias anything a member or reference holds.
+  const int64_t reps = l.reps(), rep_stride = l.rep_stride();
+  const Run* const rb = l.runs().data();
+  const Run* const re = rb + l.runs().size();
+  int64_t e = first / reps, k = first % reps;
+  char* to = packed;
   for (int64_t u = first; u < last; ++u) {
-    char* base = mem + (u / l.reps()) * extent + (u % l.reps()) * l.rep_stride();
-    for (const Run& r : l.runs()) CopyRun<kPack>(r, base, packed);
+    char* base = mem + e * extent + k * rep_stride;
+    for (const Run* r = rb; r != re; ++r) CopyRun<kPack>(*r, base, to);
+    if (++k == reps) {
+      k = 0;
+      ++e;
+    }
   }
+  packed = to;
   if (end > last * unit) walk(last * unit, end - last * unit);
 }
 
