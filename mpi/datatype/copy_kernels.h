@@ -42,6 +42,24 @@ inline void MoveAny(char* mem, char* packed, size_t len) {
   }
 }
 
+// One piece of any length: the common sizes as fixed moves (a jump table, not CopyBytes'
+// chain of comparisons). For layouts of several single-piece runs (structs).
+template <bool kPack>
+inline void MovePiece(char* mem, char* packed, int64_t len) {
+  switch (len) {
+    case 4:
+      return Move<kPack, 4>(mem, packed);
+    case 8:
+      return Move<kPack, 8>(mem, packed);
+    case 12:
+      return Move<kPack, 12>(mem, packed);
+    case 16:
+      return Move<kPack, 16>(mem, packed);
+    default:
+      return MoveAny<kPack>(mem, packed, static_cast<size_t>(len));
+  }
+}
+
 // One row of n pieces of kLen bytes, `stride` apart.
 template <bool kPack, size_t kLen>
 inline char* Row(char* mem, int64_t stride, int64_t n, char* packed) {

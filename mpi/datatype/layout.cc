@@ -279,7 +279,7 @@ void CopyNest(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t
 template <bool kPack>
 inline void CopyRun(const Run& r, char* base, char*& packed) {
   if (r.single()) {
-    MoveAny<kPack>(base + r.offset, packed, static_cast<size_t>(r.len));
+    kernels::MovePiece<kPack>(base + r.offset, packed, r.len);
     packed += r.len;
     return;
   }
