@@ -147,20 +147,29 @@ void Engine::StartRendezvousTyped(Request* r, int peer, const FrameHeader& heade
     AskForData(r, peer, header, n, 0);
     return;
   }
-  if (p.endpoint->HasBulk()) {  // one transfer into staging; Complete unpacks it
+  if (!p.endpoint->HasBulk()) {
+    op->landed = true;  // the chunks unpack as they arrive
+    AskForData(r, peer, header, n, kCtsTypedData);
+    return;
+  }
+  if (contiguous_sender || n == 0) {  // one transfer into staging; Complete unpacks it
     r->recv_buf = RecvStaging(*op);
     AskForData(r, peer, header, n, 0);
     return;
   }
-  op->landed = true;  // the chunks unpack as they arrive
-  AskForData(r, peer, header, n, kCtsTypedData);
+  // A bulk transport and a sender that packs: frames instead of one bulk transfer, so that
+  // the sender packs chunk k + 1 into a bounce buffer while chunk k is on the wire and we
+  // unpack each as it lands (no staging buffer, no whole-message pack before the transfer).
+  op->landed = true;
+  r->received = 0;
+  PostControl(peer, FrameType::kCts, header.sreq, r->id(), n, r, 0, kCtsTypedData | kCtsFrames);
 }
 
 void Engine::OnCtsTyped(int peer, const FrameHeader& header, Request* r) {
   DerivedOp& op = *r->derived;
   const size_t n = header.bytes;
   Peer& p = peers_[peer];
-  if (p.endpoint->HasBulk()) {  // one bulk transfer: pack it all now
+  if (p.endpoint->HasBulk() && (header.reserved & kCtsFrames) == 0) {  // one bulk transfer
     PackDerivedSend(r);
     Status s =
         p.endpoint->PostBulkSend(peer, header.rreq, r->send_buf, n, BulkCookie(r), header.addr);

@@ -64,6 +64,10 @@ inline constexpr uint16_t kRtsLayout = 1;
 inline constexpr uint16_t kRtsPack = 2;
 // FrameHeader::reserved of a kCts: send the data as kDataTyped frames (kData + this flag).
 inline constexpr uint16_t kCtsTypedData = 1;
+// FrameHeader::reserved of a kCts: no bulk receive was posted; send frames even over a
+// transport with bulk transfers. Only a sender that packs (kRtsPack, kRtsLayout) gets it: the
+// frames it packs into leave while it packs the next (docs/protocol-p2p.md).
+inline constexpr uint16_t kCtsFrames = 2;
 
 // The payload of a kRts with kRtsLayout: `count` elements `extent` bytes apart from addr; in
 // each, `reps` repetitions `rep_stride` apart of `runs` LayoutRun entries that follow
