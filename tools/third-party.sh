@@ -21,7 +21,10 @@
 #   --python PY        interpreter for mpi4py (default /usr/bin/python3, which has Debian's
 #                      cython3 and python3-dev)
 #   --no-build         reuse the builds already in WORKDIR
-#   --only "osu imb mpi4py"  run only these of the given suites
+#   --hosts            also run OSU's congestion benchmarks on 2 network-namespace hosts
+#                      (tests/cluster/harness.sh; needs root, ip, unshare; see osu_hosts_run)
+#   --only "osu imb mpi4py"  run only these of the given suites (osu-hosts: only the --hosts
+#                      runs, in an OSU tree built before)
 #
 # OSU: configure --enable-mpi4 (configure would otherwise turn the MPI-4 benchmarks off
 # without a word when MPI_Session_init is missing), then every benchmark of pt2pt (standard,
@@ -64,6 +67,7 @@ while [ $# -gt 0 ]; do
     --timeout) limit=$2; shift 2 ;;
     --python) python=$2; shift 2 ;;
     --no-build) build=no; shift ;;
+    --hosts) only="$only osu-hosts"; shift ;;
     --only) only=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "third-party: unknown option $1" >&2; exit 2 ;;
@@ -197,6 +201,60 @@ osu_one() {
   echo "osu $name -n $n $flags: $st (validation $val)"
 }
 
+# OSU's congestion benchmarks (osu_bw_fan_in, osu_bw_fan_out) refuse to run on one host (they
+# compare MPI_Get_processor_name). With --hosts they run on two hosts made of network
+# namespaces by tests/cluster/harness.sh (a zrund on each, 2 ranks per host, as in the job
+# tests there); everything started is removed at the end.
+osu_hosts_run() {
+  local b="$work/osu/c/mpi/pt2pt/congestion"
+  mkdir -p "$results/osu"
+  [ -f "$results/osu.tsv" ] && sed -i '/\thosts\t/d' "$results/osu.tsv"
+  (
+    # shellcheck source=../tests/cluster/harness.sh
+    . "$repo/tests/cluster/harness.sh"
+    hdir=$(mktemp -d /tmp/zmpi-third-party.XXXXXX)
+    trap 'cluster_down; rm -rf -- "$hdir"' EXIT
+    cluster_up 2 >/dev/null || { echo "third-party: cluster_up failed" >&2; exit 1; }
+    export -n NETNS_CLUSTER_DIR
+    NETNS_CLUSTER_TIMEOUT=$limit
+    key=$hdir/cluster.key
+    "$zbuild/bin/zrun" --new-key "$key" >/dev/null || exit 1
+    chmod 711 "$hdir" # a root zrund runs ranks as nobody
+    port=7431
+    for h in h1 h2; do
+      read -r _ log < <(cluster_spawn "$h" "$zbuild/bin/zrund" --key-file "$key" --iface eth0 \
+        --port "$port" --cores 2 --cache-dir "$hdir/cache-$h")
+      deadline=$((SECONDS + 20))
+      until grep -q "serving on" "$log" 2>/dev/null; do
+        [ $SECONDS -ge $deadline ] && { echo "third-party: zrund on $h did not start" >&2; exit 1; }
+        sleep 0.1
+      done
+    done
+    hosts=198.51.100.1:$port:2,198.51.100.2:$port:2
+    for name in osu_bw_fan_in osu_bw_fan_out; do
+      [ -x "$b/$name" ] || continue
+      log="$results/osu/$name.hosts2.log"
+      rc=0
+      # Their -h needs two hosts too; it lists -i, -x and -m but no -c.
+      flags="-i 10 -x 2 -m 1:4096"
+      # shellcheck disable=SC2086 # flags are words
+      cluster_run h1 "$zbuild/bin/zrun" --key-file "$key" --host "$hosts" -n 4 "$b/$name" \
+        $flags >"$log" 2>&1 || rc=$?
+      case $rc in 0) st=ok ;; 124|137) st=timeout ;; *) st="rc=$rc" ;; esac
+      val=-
+      case " $flags " in
+        *" -c "*)
+          val=none
+          if grep -qw Fail "$log"; then val=fail; st=fail
+          elif grep -qw Pass "$log"; then val=pass; fi ;;
+      esac
+      printf 'pt2pt/congestion\t%s\tyes\thosts\t4\t%s\t%s\n' "$name" "$st" "$val" \
+        >>"$results/osu.tsv"
+      echo "osu $name -n 4 on 2 namespace hosts: $st (validation $val)"
+    done
+  )
+}
+
 # ---------------------------------------------------------------- Intel MPI Benchmarks
 imb_build() {
   local b="$work/imb"
@@ -312,14 +370,17 @@ summarize() {
         { key = $1 "/" $2; if (!(key in built)) { order[++k] = key; built[key] = $3 }
           if ($3 != "yes") next
           res = ($6 == "ok") ? "ok at " $5 : $6 " at " $5
-          if ($4 == "main") {
-            if ($6 == "ok") add(ok, key, $5); else add(bad, key, $5 " (" $6 ")")
-            if ($7 != "-") v[key] = (key in v && v[key] != $7) ? "mixed" : $7
+          if ($4 == "main" || $4 == "hosts") {
+            n = ($4 == "hosts") ? $5 " (2 hosts)" : $5
+            if ($6 == "ok") add(ok, key, n); else add(bad, key, n " (" $6 ")")
+            if ($7 != "-") vc[key, $7]++
           } else if ($4 == "-l") add(inplace, key, res); else if ($4 == "-I") add(sess, key, res) }
         END { for (i = 1; i <= k; i++) { x = order[i]
           printf "| %s | %s | %s | %s | %s | %s | %s |\n", x, built[x],
             (ok[x] == "" ? "-" : ok[x]), (bad[x] == "" ? "-" : bad[x]),
-            (x in v ? v[x] : (built[x] == "yes" ? "not offered" : "-")),
+            ((x, "fail") in vc ? "fail" : (x, "pass") in vc ? ((x, "none") in vc ? \
+              "pass where it ran" : "pass") : (x, "none") in vc ? "none printed" : \
+              (built[x] == "yes" ? "not offered" : "-")),
             (inplace[x] == "" ? "-" : inplace[x]), (sess[x] == "" ? "-" : sess[x]) } }' \
         "$results/osu.tsv"
     fi
@@ -347,6 +408,7 @@ summarize() {
 }
 
 if [ -n "$osu_src" ] && wants osu; then osu_build && osu_run; fi
+if [ -n "$osu_src" ] && wants osu-hosts; then osu_hosts_run; fi
 if [ -n "$imb_src" ] && wants imb; then imb_build && imb_run; fi
 if [ -n "$py_src" ] && wants mpi4py; then py_build && py_run; fi
 summarize
