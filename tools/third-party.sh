@@ -30,8 +30,10 @@
 # OSU: configure --enable-mpi4 (configure would otherwise turn the MPI-4 benchmarks off
 # without a word when MPI_Session_init is missing), then every benchmark of pt2pt (standard,
 # persistent, congestion), startup and the blocking, non-blocking, persistent and neighborhood
-# collectives with `-i 10 -x 2`, `-m 1:4096` where it takes a size and `-c` (validation) where
-# its -h offers it. A run passes when it exits 0 within the limit and no row says "Fail".
+# collectives with `-i 10 -x 2`, and where its -h offers them `-m 1:4096`, `-c` (validation)
+# and `-T all` (char, int, float); once more at the middle rank count with `-l` (in place) and
+# `-I` (session) where offered. A run passes when it exits 0 within the limit and no row says
+# "Fail"; one that returns without MPI_Finalize is marked so.
 # IMB: `make IMB-MPI1 IMB-P2P IMB-NBC IMB-MPI4 CC=mpicc CXX=mpicxx` (our wrappers first on
 # PATH; IMB compiles with -Werror), each suite run whole at each rank count, every benchmark its
 # -list names, non-default ones included (`-npmin N -iter 10 -iter_policy off -time 2 -msglog
@@ -41,8 +43,8 @@
 # mpi4py: `MPICC=<build>/bin/mpicc python setup.py build`, import check, then its test suite
 # (`test/runtests.py -v --no-skip-mpi`, minus one-sided and I/O: test_rma, test_rma_nb,
 # test_win, test_io, test_file; above one rank also test_dynproc, see py_run) under zrun at
-# each --py-ranks count; the counts come from
-# unittest's own summary, failures and errors are listed per test.
+# each --py-ranks count; the counts come from unittest's own summary, failures and errors are
+# listed per test in results/mpi4py/failed.n<N>.txt.
 # zrun runs with `--local --bind-to none --oversubscribe`. Builds use `nice`; runs do not: a
 # niced job of spinning ranks on a loaded machine is starved (15 s instead of 0.5 s here).
 set -euo pipefail
@@ -214,12 +216,13 @@ osu_hosts_run() {
   mkdir -p "$results/osu"
   [ -f "$results/osu.tsv" ] && sed -i '/\thosts\t/d' "$results/osu.tsv"
   (
-    # shellcheck source=../tests/cluster/harness.sh
+    # shellcheck disable=SC1091 # sourced from the repository at run time
     . "$repo/tests/cluster/harness.sh"
     hdir=$(mktemp -d /tmp/zmpi-third-party.XXXXXX)
     trap 'cluster_down; rm -rf -- "$hdir"' EXIT
     cluster_up 2 >/dev/null || { echo "third-party: cluster_up failed" >&2; exit 1; }
     export -n NETNS_CLUSTER_DIR
+    # shellcheck disable=SC2034 # read by harness.sh's cluster_run
     NETNS_CLUSTER_TIMEOUT=$limit
     key=$hdir/cluster.key
     "$zbuild/bin/zrun" --new-key "$key" >/dev/null || exit 1
