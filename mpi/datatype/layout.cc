@@ -344,6 +344,32 @@ void CopyRange(const Layout& l, int64_t extent, char* mem, int64_t count, int64_
   }
 }
 
+// Copies whole repetitions [first, last) of a layout of several runs, run by run. Locals
+// only: the stores through `to` may alias anything a member or reference holds.
+template <bool kPack, bool kSingles>
+char* CopyReps(const Layout& l, int64_t extent, char* mem, int64_t first, int64_t last, char* to) {
+  const int64_t reps = l.reps(), rep_stride = l.rep_stride();
+  const Run* const rb = l.runs().data();
+  const Run* const re = rb + l.runs().size();
+  int64_t e = first / reps, k = first % reps;
+  for (int64_t u = first; u < last; ++u) {
+    char* base = mem + e * extent + k * rep_stride;
+    for (const Run* r = rb; r != re; ++r) {
+      if (kSingles) {
+        kernels::MovePiece<kPack>(base + r->offset, to, r->len);
+        to += r->len;
+      } else {
+        CopyRun<kPack>(*r, base, to);
+      }
+    }
+    if (++k == reps) {
+      k = 0;
+      ++e;
+    }
+  }
+  return to;
+}
+
 // Copies the packed range [pos, pos + n). One run: one loop nest (CopyNest). Several: partial
 // repetitions at either end through CopyRange, whole repetitions in between run by run.
 template <bool kPack>
@@ -368,21 +394,13 @@ void Copy(const Layout& l, int64_t extent, char* mem, int64_t count, int64_t pos
     return;
   }
   if (pos < first * unit) walk(pos, first * unit - pos);
-  // Locals only: the stores through `to` may alias anything a member or reference holds.
-  const int64_t reps = l.reps(), rep_stride = l.rep_stride();
-  const Run* const rb = l.runs().data();
-  const Run* const re = rb + l.runs().size();
-  int64_t e = first / reps, k = first % reps;
-  char* to = packed;
-  for (int64_t u = first; u < last; ++u) {
-    char* base = mem + e * extent + k * rep_stride;
-    for (const Run* r = rb; r != re; ++r) CopyRun<kPack>(*r, base, to);
-    if (++k == reps) {
-      k = 0;
-      ++e;
-    }
+  // Every run one piece (structs of basic types): a loop that calls no kernel, so it keeps
+  // its pointers in registers.
+  if (l.pieces() == l.reps() * static_cast<int64_t>(l.runs().size())) {
+    packed = CopyReps<kPack, true>(l, extent, mem, first, last, packed);
+  } else {
+    packed = CopyReps<kPack, false>(l, extent, mem, first, last, packed);
   }
-  packed = to;
   if (end > last * unit) walk(last * unit, end - last * unit);
 }
 
