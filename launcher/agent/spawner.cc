@@ -81,7 +81,10 @@ struct ChildIdentity {
       ChildFail(": cannot switch to the job user: ", path, errno);
     }
   }
-  if (id.confined && !platform::ForbidAffinityChanges()) {
+  // qemu-user refuses seccomp filters with EINVAL (one would filter qemu's own host calls),
+  // as does a kernel built without them: the rank is still confined (the parent sets its
+  // affinity), only not kept from widening it; Spawn warns once (AffinityLockRefused).
+  if (id.confined && !platform::ForbidAffinityChanges() && errno != EINVAL) {
     ChildFail(": cannot confine it: ", path, errno);
   }
   // After the switch: changing credentials clears the parent-death signal.
@@ -110,9 +113,29 @@ struct ChildIdentity {
   ChildFail(": ", path, errno);
 }
 
+// Whether this system refuses the filter that keeps a rank from changing its CPU affinity
+// (see ChildMain): tried once, in a child that then exits.
+bool AffinityLockRefused() {
+  static const bool refused = [] {
+    pid_t pid = fork();
+    if (pid == 0) _exit(platform::ForbidAffinityChanges() ? 0 : errno == EINVAL ? 2 : 1);
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) return false;
+    bool no = WIFEXITED(status) && WEXITSTATUS(status) == 2;
+    if (no) {
+      ZMPI_LOG(kWarn, "spawn",
+               "this system refuses seccomp filters (qemu-user?): ranks start confined to the "
+               "offered CPUs but are not kept from changing their affinity");
+    }
+    return no;
+  }();
+  return refused;
+}
+
 }  // namespace
 
 StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
+  if (request.cpus != nullptr) AffinityLockRefused();  // warns once if so
   std::vector<char*> argv = CStrings(request.argv);
   std::vector<char*> envp = CStrings(request.env);
   int go[2], out[2], err[2];
