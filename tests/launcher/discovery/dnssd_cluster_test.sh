@@ -81,8 +81,13 @@ case "$case_name" in
       echo "$out" | grep -qx "$(line h2 2 7002 2 0)" &&
         pass "$backend browser finds h2 (published with libmdnsd) with its TXT" ||
         fail "$backend browser: h2 missing or wrong"
-      [ -n "$ms" ] && [ "$ms" -lt 2500 ] && pass "$backend: both found in $ms ms" ||
-        fail "$backend browse took '$ms' ms"
+      # The daemon answers from its cache at once; libmdnsd asks the network, and a
+      # responder that announced less than a second ago waits (docs/discovery.md): the mdnsd
+      # browser's bound is its 4 s browse.
+      limit=1500
+      [ "$backend" = mdnsd ] && limit=4000
+      [ -n "$ms" ] && [ "$ms" -lt "$limit" ] && pass "$backend: both found in $ms ms" ||
+        fail "$backend browse took '$ms' ms (limit $limit)"
     done
     # A dnssd browser beside its own host's publisher (zrun next to its zrund).
     browse h1 dnssd --cluster "$A" --duration 3000 --expect 2 2>/dev/null | grep -q "^h1 " &&
