@@ -52,6 +52,9 @@ const ConfigRow kConfigRows[] = {
      "zrun/zrund: how ranks learn their world: auto (pmix where zmpi has PMIx, else pmi), pmix, "
      "or pmi (PMI-1 over a private socket; every agent of a job must use the same)"},
     {"ZMPI_ZRUN_TIMEOUT", "int", "0", "zrun: end the job after this many seconds (0 = never)"},
+    {"ZMPI_DISCOVERY", "string", "(configured)",
+     "zrun/zrund: mDNS back end: mdnsd (libmdnsd in the process) or dnssd (the host's mDNS "
+     "daemon through dns_sd.h); the default is chosen at configure (docs/discovery.md)"},
 };
 const size_t kConfigRowCount = sizeof(kConfigRows) / sizeof(kConfigRows[0]);
 

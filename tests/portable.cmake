@@ -8,6 +8,7 @@ set(ZMPI_PORTABLE_EXCLUSIONS
   "launcher.pmix_client=zrun_process_test, zrun_output_* and agent_job_test drive zrun with a PMIx client program. The portable zrun serves PMI-1 (its jobs run in tests/jobs instead)"
   "launcher.libpmix=zrund_job_test, pmix_stall_test and stop_pmix_thread run PMIx clients under zrund and stop libpmix's thread, and the portable build has no libpmix"
   "bootstrap.pmix=srun --mpi=pmix starts ranks over PMIx, which the portable library refuses (the test portable_refuses_pmix checks that it says so)"
+  "job.shm_leftovers=it SIGKILLs zrun and needs the job's ranks to die with it (the parent-death signal) so that the next zrun finds their segments ownerless. Portable ranks have no parent-death signal and live on until they next write output (docs/haiku.md), so the next zrun rightly keeps the segments of their live ranks"
   "cluster=the rest of tests/cluster runs the normal build's zrund and zrun on every host and runs in the normal profile. Here cluster_portable_mix runs the portable zrund beside a normal one in one job"
 )
 

@@ -8,10 +8,12 @@ set -eu
 # on zmpi (mpich, libmpich-dev), netpipe-mpich2 is a Debian program built against MPICH, meson
 # and autoconf build user projects against zmpi. libhdf5-mpich-dev: Debian's parallel HDF5 built
 # against MPICH (libhdf5_mpich.so.103 NEEDs libmpich.so.12), run on zmpi by compat_hdf5.
+# libavahi-compat-libdnssd-dev: dns_sd.h for the dnssd discovery back end (launcher/discovery);
+# its tests run avahi-daemon on a private dbus-daemon inside namespace hosts.
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
 libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
 mpich libmpich-dev gfortran netpipe-mpich2 libhdf5-mpich-dev meson autoconf slurmd slurmctld
-slurm-client munge zlib1g-dev $*"
+slurm-client munge zlib1g-dev libavahi-compat-libdnssd-dev avahi-daemon dbus-daemon $*"
 # The aarch64 cross build and its tests under qemu-user (tools/cross-aarch64.sh): the cross
 # compilers, qemu, and the arm64 libraries that co-install with their amd64 twins (multiarch).
 # PMIx, libmdnsd and munge do not (their arm64 packages would remove the amd64 ones): the

@@ -331,9 +331,11 @@ void PmiServer::Handle(int fd, Client& client, const std::string& line) {
       Post(std::move(event));
     }
   } else if (cmd == "finalize") {
-    ok = WriteLine(fd, "cmd=finalize_ack rc=0");
+    // Posted before the ack: once the rank has its ack it may exit at once, and the owner
+    // must not see that exit before it can know of the finalize.
     event.kind = WireupEvent::Kind::kFinalized;
     Post(event);
+    ok = WriteLine(fd, "cmd=finalize_ack rc=0");
   } else if (cmd == "abort") {
     event.kind = WireupEvent::Kind::kAbort;
     event.status = atoi(f["exitcode"].c_str());

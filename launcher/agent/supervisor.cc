@@ -229,6 +229,12 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
   if (exit_handler_) exit_handler_(rank->rank, wait_status);
   if (phase_ != Phase::kRunning) return;  // consequences of ending the job are not news
   if (rank->aborted) return;              // its abort is the news (held or reported)
+  if (!rank->finalized) {
+    // A finalize (or abort) the wire-up server took before this exit may still be queued
+    // (PMI-1's server thread posts it just before its ack): read it before judging the exit.
+    for (const WireupEvent& e : pmix_->TakeEvents()) OnWireupEvent(e);
+    if (rank->aborted || phase_ != Phase::kRunning) return;
+  }
   std::string who = RankName(rank->rank);
   if (WIFSIGNALED(wait_status)) {
     int sig = WTERMSIG(wait_status);

@@ -1,4 +1,4 @@
-/* libmdnsd glue: see mdns_c.h. The only file that includes libmdnsd's headers. */
+/* libmdnsd glue: see mdns_c.h. With mdns_in.c, the only files that include libmdnsd's headers. */
 #include "launcher/discovery/mdns_c.h"
 
 #include <libmdnsd/mdnsd.h>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+
+#include "launcher/discovery/mdns_in.h"
 
 #define ZMPI_MDNS_NAME_MAX 256 /* a DNS name is at most 255 bytes */
 #define ZMPI_MDNS_MAX_KNOWN 256 /* names we follow up at most (bounded memory) */
@@ -194,12 +196,10 @@ static int ToMs(const struct timeval* tv) {
 
 int zmpi_mdns_step(zmpi_mdns* m, int fd, int readable, int* next_ms) {
   struct timeval tv = {0, 0};
-  if (m->send_fd < 0) {
-    if (mdnsd_step(m->d, fd, readable != 0, true, &tv) != 0) return -1;
-  } else if ((readable && mdnsd_step(m->d, fd, true, false, NULL) != 0) ||
-             mdnsd_step(m->d, m->send_fd, false, true, &tv) != 0) {
-    return -1; /* (a service enumeration query is then answered with all our records) */
-  }
+  if (readable && zmpi_mdns_read(m->d, fd) != 0) return -1;
+  /* Sends go out of the bound sender where IP_MULTICAST_IF is missing (a service enumeration
+   * query is then answered with all our records). */
+  if (mdnsd_step(m->d, SendFd(m, fd), false, true, &tv) != 0) return -1;
   if (m->browsing) {
     RememberCachedTargets(m);
     AskFollowUps(m);

@@ -9,6 +9,7 @@
 //       Prints one line per agent found: "<name> <address> <port> key=value...", and
 //       "elapsed_ms=<t>" on stderr. --expect N returns as soon as N agents are known;
 //       --watch prints "+ line" / "- instance" as agents come and go, for --duration.
+//   Both verbs use the discovery back end of backend.h: ZMPI_DISCOVERY=mdnsd|dnssd chooses.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,8 +22,7 @@
 #include <map>
 #include <string>
 
-#include "launcher/discovery/browser.h"
-#include "launcher/discovery/publisher.h"
+#include "launcher/discovery/backend.h"
 #include "launcher/proto/key_file.h"
 
 namespace zmpi::launcher::discovery {
@@ -90,12 +90,12 @@ int Publish(const std::map<std::string, std::string>& f) {
   gethostname(host, sizeof(host) - 1);
   info.name = SanitizeName(Flag(f, "name", host));
   info.port = static_cast<uint16_t>(std::atoi(Flag(f, "port", "0").c_str()));
-  auto publisher = Publisher::Create(Flag(f, "iface", ""), info);
+  auto publisher = CreatePublisher(Flag(f, "iface", ""), info);
   if (!publisher.ok()) {
     std::fprintf(stderr, "zmpi-mdns: %s\n", publisher.status().ToString().c_str());
     return 1;
   }
-  Publisher& p = **publisher;
+  AgentPublisher& p = **publisher;
   std::printf("published %s\n", p.instance_name().c_str());
   std::fflush(stdout);
   const Clock::time_point start = Clock::now();
@@ -133,12 +133,12 @@ std::string Line(const DiscoveredAgent& a) {
 
 int Browse(const std::map<std::string, std::string>& f) {
   const Clock::time_point start = Clock::now();
-  auto browser = Browser::Create(Flag(f, "iface", ""));
+  auto browser = CreateBrowser(Flag(f, "iface", ""));
   if (!browser.ok()) {
     std::fprintf(stderr, "zmpi-mdns: %s\n", browser.status().ToString().c_str());
     return 1;
   }
-  Browser& b = **browser;
+  AgentBrowser& b = **browser;
   const std::string cluster = Flag(f, "cluster", "");
   const int64_t duration = std::min<int64_t>(std::atoll(Flag(f, "duration", "1000").c_str()), 60000);
   const size_t expect = static_cast<size_t>(std::atoi(Flag(f, "expect", "0").c_str()));

@@ -57,8 +57,8 @@ StatusOr<std::vector<discovery::DiscoveredAgent>> Browse(const std::string& addr
                                                          const std::vector<std::string>& wanted) {
   using Clock = std::chrono::steady_clock;
   constexpr auto kQuiet = std::chrono::milliseconds(kQuietMs);
-  ZMPI_ASSIGN_OR_RETURN(std::unique_ptr<discovery::Browser> browser,
-                        discovery::Browser::Create(address));
+  ZMPI_ASSIGN_OR_RETURN(std::unique_ptr<discovery::AgentBrowser> browser,
+                        discovery::CreateBrowser(address));
   const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(browse_ms);
   Clock::time_point last_new = Clock::now();
   size_t known = 0;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "launcher/discovery/browser.h"
+#include "launcher/discovery/backend.h"
 
 namespace zmpi::launcher::zrun {
 

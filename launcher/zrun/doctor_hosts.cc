@@ -209,6 +209,15 @@ void CheckHosts(const Options& o, const std::string& key_path,
   if (agents.empty()) return;
   std::string program;
   std::vector<std::string> lib_args = ProgramChecks(o, agents, lines, &program);
+#if !ZMPI_HAVE_PMIX
+  // The probe is a PMIx client that pings over libfabric (doctor_probe.cc): the portable
+  // build has neither, so it has no probe.
+  lines->push_back(L{L::kWarn, "probe",
+                     "links, interfaces and clocks between hosts were not checked: the "
+                     "portable build has no zmpi-doctor-probe (a PMIx and libfabric program)",
+                     ""});
+  return;
+#endif
   std::string probe = ProbeProgramPath();
   char real[PATH_MAX];
   if (realpath(probe.c_str(), real) == nullptr || access(real, X_OK) != 0) {

@@ -112,7 +112,7 @@ Status Zrund::Setup() {
   offered_ = owner_->offering();
   info.name = AgentName(options_);
   info.port = port_;
-  ZMPI_ASSIGN_OR_RETURN(publisher_, discovery::Publisher::Create(address_, info));
+  ZMPI_ASSIGN_OR_RETURN(publisher_, discovery::CreatePublisher(address_, info));
 
   context_ = AgentContext{};
   context_.key = key_.get();

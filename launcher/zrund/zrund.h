@@ -26,7 +26,7 @@
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/agent/temp_dir.h"
 #include "launcher/agent/topology.h"
-#include "launcher/discovery/publisher.h"
+#include "launcher/discovery/backend.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/proto/messages.h"
 #include "launcher/agent/job_user.h"
@@ -71,7 +71,7 @@ struct AgentContext {
   agent::Topology* topology = nullptr;
   agent::WireupServer* pmix = nullptr;
   agent::SignalPipe* signals = nullptr;
-  discovery::Publisher* publisher = nullptr;
+  discovery::AgentPublisher* publisher = nullptr;
   int listen_fd = -1;
   std::string host;      // host name, for reports and PMIX_HOSTNAME checks
   std::string iface;     // ZMPI_OFI_IFACE for ranks
@@ -156,7 +156,7 @@ class Zrund {
   agent::SignalPipe signals_;
   agent::TempDir tmpdir_;
   std::unique_ptr<agent::WireupServer> pmix_;
-  std::unique_ptr<discovery::Publisher> publisher_;
+  std::unique_ptr<discovery::AgentPublisher> publisher_;
   AgentContext context_;
   std::vector<std::unique_ptr<Peer>> peers_;
   LogLimiter log_limiter_;

@@ -20,9 +20,12 @@ constexpr EnumItem kTransportItems[] = {
     {static_cast<int>(TransportChoice::kAuto), "auto"},
     {static_cast<int>(TransportChoice::kShm), "shm"},
     {static_cast<int>(TransportChoice::kOfi), "ofi"},
+    {static_cast<int>(TransportChoice::kTcp), "tcp"},
     {static_cast<int>(TransportChoice::kMixed), "mixed"},
 };
-constexpr Enum kTransportEnum = {"zmpi_transport", kTransportItems, 4};
+constexpr Enum kTransportEnum = {
+    "zmpi_transport", kTransportItems,
+    static_cast<int>(sizeof(kTransportItems) / sizeof(kTransportItems[0]))};
 
 constexpr EnumItem kLogLevelItems[] = {
     {0, "error"}, {1, "warn"}, {2, "info"}, {3, "debug"}, {4, "trace"},
@@ -78,7 +81,7 @@ const CvarInfo kCvars[kCount] = {
      "writable at any time",
      kUser, ValueType::kInt, &kLogLevelEnum, MPI_T_SCOPE_LOCAL, 1},
     {"ZMPI_TRANSPORT",
-     "transport between ranks on one host (auto, shm, ofi, mixed); set by the environment "
+     "transport between ranks on one host (auto, shm, ofi, tcp, mixed); set by the environment "
      "before the library starts",
      kUser, ValueType::kInt, &kTransportEnum, MPI_T_SCOPE_READONLY, 1},
     {"ZMPI_OFI_PROVIDER", "libfabric providers between hosts, tried in order (environment)", kUser,
