@@ -37,5 +37,23 @@ if [ -n "$missing" ] || [ -n "$update" ]; then
 fi
 if [ -n "$missing" ]; then
   echo "zmpi: installing:$missing"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+  # avahi-daemon (and munge) are daemons: nothing here may start them in this machine's own
+  # network namespace (tests start their own inside namespace hosts). policy-rc.d stops the
+  # packages' scripts from starting services; units they enabled are disabled again.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 755 /usr/sbin/policy-rc.d
+    guard=yes
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing ||
+    status=$?
+  [ -z "$guard" ] || $SUDO rm -f /usr/sbin/policy-rc.d
+  case " $missing " in
+    *" avahi-daemon "* | *" avahi-utils "*)
+      if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+        $SUDO systemctl disable --now avahi-daemon.socket avahi-daemon.service 2>/dev/null || true
+      fi ;;
+  esac
+  [ "${status:-0}" = 0 ] || exit "$status"
 fi
