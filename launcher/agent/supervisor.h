@@ -155,6 +155,8 @@ class Supervisor {
   // program that quit before MPI_Init): fine alone, but ranks that connect are then stuck in
   // MPI start-up's exchange, which needs every rank.
   std::optional<int> early_exit_;
+  // Every rank of this host entered a fence (MPI start-up's exchange) at least once.
+  bool fenced_ = false;
 };
 
 }  // namespace zmpi::launcher::agent
