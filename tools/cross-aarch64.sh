@@ -8,7 +8,9 @@
 # test:    in a private user namespace with qemu-aarch64 registered in its own binfmt_misc (so
 #          zrun can exec aarch64 ranks; the machine's binfmt_misc is not touched), runs the
 #          unit tests, zrun jobs, the shm ordering stress test and the weather example, whose
-#          fingerprint must equal the native build's (build/, when it exists).
+#          fingerprint must equal the native build's (build/, when it exists); then, as root,
+#          one job across network-namespace hosts where one host runs the aarch64 zrund and
+#          its ranks under qemu beside two x86-64 hosts (tests/cluster/mixed_arch_test.sh).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -39,8 +41,9 @@ make_sysroot() {
   echo "$SYSROOT_DEBS" >"$stamp"
 }
 
-# What the qemu tests need: the unit test binaries, the library, zrun, two job programs and
-# the weather example. Nothing else of the tree is built for aarch64.
+# What the qemu tests need: the unit test binaries, the library, zrun, zrund (the mixed job's
+# aarch64 agent), two job programs and the weather example. Nothing else of the tree is built
+# for aarch64.
 UNIT_TESTS=${UNIT_TESTS:-"common_test shm_test proto_test discovery_test agent_test
 zrun_options_test zrun_process_test zrund_admission_test zrund_restart_test ofi_test
 topo_shapes_test op_test sched_test datatype_engine_test core_test
@@ -52,7 +55,7 @@ QEMU_UNFIT="agent_job_test: its client aborts under qemu with 'bit out of range 
 zrund_job_test: its libpmix freezer cannot see an emulated thread waiting in epoll, and it runs the host's /bin/sleep, which the agent's ELF check refuses on an aarch64 agent
 pmix_stall_test: same freezer
 coll_algos_test: minutes of CPU under emulation (over 3 here), too long for CI's budget"
-PROGRAMS="mpi zrun weather p2p_test coll_test"
+PROGRAMS="mpi zrun zrund weather p2p_test coll_test"
 
 build() {
   [ -f "$sysroot/.debs" ] || make_sysroot
@@ -163,8 +166,31 @@ run_tests() {
     exit 1
   }
   export qemu top out
-  exec unshare --user --map-root-user --mount --propagation private \
-    sh "$0" in-namespace
+  status=0
+  unshare --user --map-root-user --mount --propagation private sh "$0" in-namespace || status=1
+  mixed_job || status=1
+  return "$status"
+}
+
+# One job, three namespace hosts: two x86-64 agents and an aarch64 one under qemu (its own
+# user namespace and binfmt_misc: tests/cluster/mixed_arch_test.sh), found over mDNS.
+mixed_job() {
+  start=$(date +%s)
+  if [ "$(id -u)" != 0 ]; then
+    echo "aarch64 FAILED: the mixed-architecture job needs root (network namespaces)"
+    return 1
+  fi
+  if timeout 300 "$top/tests/cluster/mixed_arch_test.sh" "$top/build" "$out" "$qemu" \
+    >"$out/mixed_arch.log" 2>&1; then
+    grep '^ok: ' "$out/mixed_arch.log" | sed 's/^ok: /aarch64 ok: mixed job: /'
+    rc=0
+  else
+    echo "aarch64 FAILED: mixed job (x86_64 and aarch64 hosts):"
+    sed 's/^/    /' "$out/mixed_arch.log" | tail -80
+    rc=1
+  fi
+  echo "aarch64: mixed-architecture job took $(($(date +%s) - start)) s"
+  return "$rc"
 }
 
 case $step in

@@ -57,6 +57,7 @@ class Link {
   Status BeginClientHandshake(const proto::KeyFile& key, const std::string& name);
   StatusOr<bool> StepClientHandshake();
   bool authenticated() const { return session_ != nullptr; }
+  bool closed() const { return eof_; }  // the peer closed its end (seen by a read)
   // Tells the peer why it is dropped: a sealed Error after the handshake, a plain refusal
   // frame before. Best effort (errors ignored).
   void Refuse(const Status& why);

@@ -49,6 +49,7 @@ struct ChildIdentity {
   uint64_t data_limit = 0;
   bool confined = false;  // the agent sets its affinity: the rank may not change it
   int inherit_fd = -1;    // keeps its number across exec
+  bool own_session = false;
 };
 
 // Runs in the child between fork and exec: async-signal-safe calls only.
@@ -57,7 +58,12 @@ struct ChildIdentity {
                             char* const* envp, const ChildIdentity& id) {
   close(go[1]);  // else our own copy of the write end would keep the go pipe open
   int go_fd = go[0];
-  setpgid(0, 0);
+  // Either way the rank leads a process group of its own (pgid = pid) that signals reach.
+  if (id.own_session) {
+    setsid();
+  } else {
+    setpgid(0, 0);
+  }
   // Output first, so that a failed switch below is reported on the rank's stderr.
   int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
   if (in > 0) dup2(in, 0);
@@ -75,7 +81,10 @@ struct ChildIdentity {
       ChildFail(": cannot switch to the job user: ", path, errno);
     }
   }
-  if (id.confined && !platform::ForbidAffinityChanges()) {
+  // qemu-user refuses seccomp filters with EINVAL (one would filter qemu's own host calls),
+  // as does a kernel built without them: the rank is still confined (the parent sets its
+  // affinity), only not kept from widening it; Spawn warns once (AffinityLockRefused).
+  if (id.confined && !platform::ForbidAffinityChanges() && errno != EINVAL) {
     ChildFail(": cannot confine it: ", path, errno);
   }
   // After the switch: changing credentials clears the parent-death signal.
@@ -104,9 +113,29 @@ struct ChildIdentity {
   ChildFail(": ", path, errno);
 }
 
+// Whether this system refuses the filter that keeps a rank from changing its CPU affinity
+// (see ChildMain): tried once, in a child that then exits.
+bool AffinityLockRefused() {
+  static const bool refused = [] {
+    pid_t pid = fork();
+    if (pid == 0) _exit(platform::ForbidAffinityChanges() ? 0 : errno == EINVAL ? 2 : 1);
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) return false;
+    bool no = WIFEXITED(status) && WEXITSTATUS(status) == 2;
+    if (no) {
+      ZMPI_LOG(kWarn, "spawn",
+               "this system refuses seccomp filters (qemu-user?): ranks start confined to the "
+               "offered CPUs but are not kept from changing their affinity");
+    }
+    return no;
+  }();
+  return refused;
+}
+
 }  // namespace
 
 StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
+  if (request.cpus != nullptr) AffinityLockRefused();  // warns once if so
   std::vector<char*> argv = CStrings(request.argv);
   std::vector<char*> envp = CStrings(request.env);
   int go[2], out[2], err[2];
@@ -125,7 +154,7 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
     ChildMain(parent, go, request.stdin_fd, out[1], err[1], request.cwd.c_str(),
               request.path.c_str(), argv.data(), envp.data(),
               ChildIdentity{request.user, request.data_limit, request.cpus != nullptr,
-                            request.inherit_fd});
+                            request.inherit_fd, request.own_session});
   }
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   close(go[0]);
@@ -138,7 +167,10 @@ StatusOr<SpawnedProcess> Spawner::Spawn(const SpawnRequest& request) {
     close(err[0]);
     return Error(Code::kOther, "fork: %s", strerror(e));
   }
-  setpgid(pid, pid);  // also here, so a signal sent right after Spawn reaches the group
+  // Also here, so a signal sent right after Spawn reaches the group; not for a session of its
+  // own (setsid fails in a process that already leads a group; Supervisor::SignalRanks
+  // signals the pid alone until the child has moved).
+  if (!request.own_session) setpgid(pid, pid);
   Status confined =
       request.cpus != nullptr ? platform::ConfineToCpus(pid, *request.cpus) : OkStatus();
   if (!confined.ok()) {  // the owner's limit cannot be applied: the rank must not run

@@ -37,6 +37,11 @@ struct SpawnRequest {
   uint64_t data_limit = 0;        // RLIMIT_DATA in bytes (0 = unchanged)
   std::string cwd;                // the child's working directory; "" = the caller's
   int inherit_fd = -1;  // stays open in the rank under its number (WireupServer::RankDescriptor)
+  // A session of its own (setsid) instead of only a process group. Linux's autogroup shares
+  // CPU per session: zrun's local ranks each get the share a process started from a terminal
+  // gets, as under Hydra; zrund's ranks stay in the agent's session, so all its jobs together
+  // weigh as one session against the owner's (docs/owner.md).
+  bool own_session = false;
 };
 
 struct SpawnedProcess {

@@ -47,6 +47,7 @@ StatusOr<std::unique_ptr<Browser>> Browser::Create(const std::string& interface_
   ZMPI_ASSIGN_OR_RETURN(std::unique_ptr<MdnsSocket> socket, MdnsSocket::Open(interface_address));
   zmpi_mdns* mdns = zmpi_mdns_new(socket->address());
   if (mdns == nullptr) return Error(Code::kNoMem, "mDNS: cannot create daemon");
+  if (socket->send_fd() != socket->fd()) zmpi_mdns_send_on(mdns, socket->send_fd());
   std::unique_ptr<Browser> browser(new Browser(std::move(socket), mdns));
   if (zmpi_mdns_browse(mdns, kServiceType) != 0) return Error(Code::kIntern, "mDNS: browse failed");
   ZMPI_RETURN_IF_ERROR(browser->Step(false));

@@ -21,6 +21,7 @@ typedef struct zmpi_mdns_names {
 struct zmpi_mdns {
   mdns_daemon_t* d;
   struct in_addr addr;
+  int send_fd; /* -1: send on the socket passed to zmpi_mdns_step / goodbye */
   /* What we publish (NULL pointers: nothing / withdrawn after a conflict). */
   mdns_record_t *disco, *ptr, *srv, *txt, *a;
   char service[ZMPI_MDNS_NAME_MAX];
@@ -44,9 +45,14 @@ zmpi_mdns* zmpi_mdns_new(struct in_addr addr) {
     return NULL;
   }
   m->addr = addr;
+  m->send_fd = -1;
   mdnsd_set_address(m->d, addr);
   return m;
 }
+
+void zmpi_mdns_send_on(zmpi_mdns* m, int fd) { m->send_fd = fd; }
+
+static int SendFd(const zmpi_mdns* m, int fd) { return m->send_fd >= 0 ? m->send_fd : fd; }
 
 void zmpi_mdns_free(zmpi_mdns* m) {
   if (m == NULL) return;
@@ -188,12 +194,17 @@ static int ToMs(const struct timeval* tv) {
 
 int zmpi_mdns_step(zmpi_mdns* m, int fd, int readable, int* next_ms) {
   struct timeval tv = {0, 0};
-  if (mdnsd_step(m->d, fd, readable != 0, true, &tv) != 0) return -1;
+  if (m->send_fd < 0) {
+    if (mdnsd_step(m->d, fd, readable != 0, true, &tv) != 0) return -1;
+  } else if ((readable && mdnsd_step(m->d, fd, true, false, NULL) != 0) ||
+             mdnsd_step(m->d, m->send_fd, false, true, &tv) != 0) {
+    return -1; /* (a service enumeration query is then answered with all our records) */
+  }
   if (m->browsing) {
     RememberCachedTargets(m);
     AskFollowUps(m);
     /* Questions just added must go out now, not after the computed sleep. */
-    if (mdnsd_step(m->d, fd, false, true, &tv) != 0) return -1;
+    if (mdnsd_step(m->d, SendFd(m, fd), false, true, &tv) != 0) return -1;
   }
   *next_ms = ToMs(&tv);
   return 0;
@@ -203,7 +214,7 @@ int zmpi_mdns_goodbye(zmpi_mdns* m, int fd) {
   mdnsd_shutdown(m->d);
   m->disco = m->ptr = m->srv = m->txt = m->a = NULL;
   struct timeval tv;
-  return mdnsd_step(m->d, fd, false, true, &tv) == 0 ? 0 : -1;
+  return mdnsd_step(m->d, SendFd(m, fd), false, true, &tv) == 0 ? 0 : -1;
 }
 
 static int Alive(const mdns_answer_t* a) {

@@ -23,6 +23,10 @@ typedef struct zmpi_mdns zmpi_mdns;
  * memory. */
 zmpi_mdns* zmpi_mdns_new(struct in_addr addr);
 void zmpi_mdns_free(zmpi_mdns* m);
+/* Sends on `fd` (a socket bound to addr:5353) instead of the socket passed to zmpi_mdns_step
+ * and zmpi_mdns_goodbye, which is still the one read: where IP_MULTICAST_IF is missing
+ * (mdns_socket.h). */
+void zmpi_mdns_send_on(zmpi_mdns* m, int fd);
 
 /* Publishes one service instance: PTR <service> -> <instance>.<service>, and unique SRV, TXT
  * (raw rdata as given) for the instance and A <host>.local. -> addr. `service` is like

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/log.h"
+
 namespace zmpi::launcher::discovery {
 namespace {
 
@@ -19,6 +21,16 @@ constexpr char kMdnsGroup[] = "224.0.0.251";
 
 Status Errno(const char* what) {
   return Error(Code::kOther, "mDNS socket: %s: %s", what, strerror(errno));
+}
+
+// TTL 255 (RFC 6762 11) and loopback on, so a browser on this host sees our records.
+Status SetMulticastOptions(int fd) {
+  unsigned char ttl = 255, loop = 1;
+  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) != 0 ||
+      setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop)) != 0) {
+    return Errno("IP_MULTICAST_TTL/LOOP");
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -55,7 +67,6 @@ StatusOr<std::unique_ptr<MdnsSocket>> MdnsSocket::Open(const std::string& interf
   if (fd < 0) return Errno("socket");
   std::unique_ptr<MdnsSocket> owner(new MdnsSocket(fd, address));
   int one = 1;
-  unsigned char ttl = 255, loop = 1;
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0) return Errno("SO_REUSEADDR");
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0) return Errno("SO_REUSEPORT");
   sockaddr_in any{};
@@ -69,16 +80,38 @@ StatusOr<std::unique_ptr<MdnsSocket>> MdnsSocket::Open(const std::string& interf
   if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) != 0) {
     return Errno("join 224.0.0.251");
   }
-  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &address, sizeof(address)) != 0) {
-    return Errno("IP_MULTICAST_IF");
+  ZMPI_RETURN_IF_ERROR(SetMulticastOptions(fd));
+  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &address, sizeof(address)) == 0) return owner;
+  if (errno != ENOPROTOOPT) return Errno("IP_MULTICAST_IF");
+  // qemu-user (7.2) does not emulate IP_MULTICAST_IF. Without it the kernel sends from the
+  // address of the interface its multicast route names (the primary one of an interface with
+  // several), and our own announcements, looped back from that address, look to libmdnsd like
+  // another host claiming our names: a "conflict" on every rename. A socket bound to
+  // `address` sends from it, out of its interface (the kernel's route lookup for a multicast
+  // destination with a bound local source), so packets go out as IP_MULTICAST_IF would send.
+  int send_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (send_fd < 0) return Errno("socket");
+  owner->send_fd_ = send_fd;
+  sockaddr_in local = any;
+  local.sin_addr = address;
+  if (setsockopt(send_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+      setsockopt(send_fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+      bind(send_fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+    return Errno("IP_MULTICAST_IF is not available, and binding a sender to the interface");
   }
-  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) != 0 ||
-      setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop)) != 0) {
-    return Errno("IP_MULTICAST_TTL/LOOP");
-  }
+  ZMPI_RETURN_IF_ERROR(SetMulticastOptions(send_fd));
+  char text[INET_ADDRSTRLEN] = {0};
+  inet_ntop(AF_INET, &address, text, sizeof(text));
+  ZMPI_LOG(kInfo, "discovery",
+           "IP_MULTICAST_IF is not available (qemu-user?): mDNS goes out from a socket bound "
+           "to %s:%u",
+           text, kMdnsPort);
   return owner;
 }
 
-MdnsSocket::~MdnsSocket() { close(fd_); }
+MdnsSocket::~MdnsSocket() {
+  close(fd_);
+  if (send_fd_ >= 0) close(send_fd_);
+}
 
 }  // namespace zmpi::launcher::discovery

@@ -24,12 +24,19 @@ class MdnsSocket final {
   MdnsSocket(const MdnsSocket&) = delete;
   MdnsSocket& operator=(const MdnsSocket&) = delete;
 
+  // The socket to poll and read: every packet to 224.0.0.251:5353 on the interface.
   int fd() const { return fd_; }
+  // The socket to send on: fd() itself, or where IP_MULTICAST_IF is not available (qemu-user)
+  // a second one bound to address():5353, so packets leave from that address and its
+  // interface all the same. It receives only unicast to that address, which mDNS between our
+  // daemons does not use (they query from port 5353, and are answered by multicast).
+  int send_fd() const { return send_fd_ >= 0 ? send_fd_ : fd_; }
   in_addr address() const { return address_; }
 
  private:
   MdnsSocket(int fd, in_addr address) : fd_(fd), address_(address) {}
   int fd_;
+  int send_fd_ = -1;
   in_addr address_;
 };
 

@@ -27,6 +27,7 @@ StatusOr<std::unique_ptr<Publisher>> Publisher::Create(const std::string& interf
   ZMPI_ASSIGN_OR_RETURN(std::unique_ptr<MdnsSocket> socket, MdnsSocket::Open(interface_address));
   zmpi_mdns* mdns = zmpi_mdns_new(socket->address());
   if (mdns == nullptr) return Error(Code::kNoMem, "mDNS: cannot create daemon");
+  if (socket->send_fd() != socket->fd()) zmpi_mdns_send_on(mdns, socket->send_fd());
   std::unique_ptr<Publisher> publisher(new Publisher(std::move(socket), mdns, info));
   ZMPI_RETURN_IF_ERROR(publisher->Publish());
   ZMPI_RETURN_IF_ERROR(publisher->Step(false));

@@ -103,6 +103,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
     request.describe_binding = options_.report_bindings;
     request.stdin_fd = input->FdFor(r);
     request.inherit_fd = pmix->RankDescriptor(nspace_, r);
+    request.own_session = true;  // a CPU share of its own on a busy machine, as under Hydra
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
     if (!p.ok()) {
       supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " + p.status().message());

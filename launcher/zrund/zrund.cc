@@ -249,6 +249,13 @@ std::optional<proto::Launch> Zrund::StepPeer(size_t i, bool readable) {
                    p.link->authenticated() ? kLaunchTimeoutMs : kHandshakeTimeoutMs);
     p.link->Refuse(failed);
   }
+  if (!failed.ok() && p.link->authenticated() && p.link->closed()) {
+    // Authenticated, then gone without a job: how `zrun --doctor` and discovery's checks
+    // test an agent. Not a refusal; nothing to log above info.
+    ZMPI_LOG(kInfo, "zrund", "%s authenticated and left without a job", peer.c_str());
+    peers_.erase(peers_.begin() + static_cast<long>(i));
+    return std::nullopt;
+  }
   if (!failed.ok()) Drop(i, p.source, peer, failed);
   return std::nullopt;
 }

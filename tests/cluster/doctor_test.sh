@@ -71,6 +71,10 @@ echo "$out" | grep -q "^ok    libs .*every host finds the [0-9]* librar[a-z]* $p
   pass "every host has the program's libraries" || fail "no libs line"
 echo "$out" | grep -q "^ok    arch .*x86_64: $prog" && pass "the program for each architecture" ||
   fail "no arch line"
+# The agents' checks authenticate and leave without a job: not a refusal in the owners' logs.
+refusals=$(cat "${log[h1]}" "${log[h2]}" "${log[h3]}" | grep -c "refused")
+[ "$refusals" = 0 ] && pass "no refusal in the agents' logs after a healthy check" ||
+  fail "$refusals refusal lines in the agents' logs: $(grep -h refused "${log[h1]}" "${log[h2]}" "${log[h3]}" | head -2)"
 
 # 2. A library h3 lacks.
 out=$(doctor "$needs")

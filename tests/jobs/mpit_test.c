@@ -422,8 +422,15 @@ static void queues(void) {
   MPI_T_pvar_handle ulen, uhigh, plen, posted;
   int count;
   unsigned long long a, b, c, d;
-  /* Between two barriers no other rank sends here: the queues hold only what this does. */
+  /* The queue variables count every message of the process, so no other rank may send here
+   * while this runs: ranks take turns (a token from the left), and those done wait for the
+   * last one's word instead of entering the closing barrier, whose messages would land here
+   * unexpected while a slower rank is still counting. */
+  int token = 0;
   CALL(MPI_Barrier(MPI_COMM_WORLD));
+  if (g_world_rank > 0) {
+    CALL(MPI_Recv(&token, 1, MPI_INT, g_world_rank - 1, 39, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  }
   T_OK(MPI_T_pvar_session_create(&s));
   T_OK(MPI_T_pvar_handle_alloc(s, pvar_index("zmpi_unexpected_queue_length",
                                              MPI_T_PVAR_CLASS_LEVEL), NULL, &ulen, &count));
@@ -474,6 +481,12 @@ static void queues(void) {
   T_OK(MPI_T_pvar_read(s, posted, &d));
   EXPECT(d == 1);
   T_OK(MPI_T_pvar_session_free(&s));
+  if (g_world_rank + 1 < g_p) {
+    CALL(MPI_Send(&token, 1, MPI_INT, g_world_rank + 1, 39, MPI_COMM_WORLD));
+    CALL(MPI_Recv(&token, 1, MPI_INT, g_p - 1, 40, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  } else {
+    for (int i = 0; i + 1 < g_p; ++i) CALL(MPI_Send(&token, 1, MPI_INT, i, 40, MPI_COMM_WORLD));
+  }
   CALL(MPI_Barrier(MPI_COMM_WORLD));
 }
 

@@ -343,6 +343,21 @@ TEST(ZrunProcess, NonPmixProgramsRun) {
   EXPECT_EQ(ExitCode(run.Wait(20)), 0) << run.err();
 }
 
+// Each local rank leads a session of its own (autogroup: a CPU share each on a busy machine).
+TEST(ZrunProcess, EachRankHasItsOwnSession) {
+  ZrunRun run({"-n", "3", "--bind-to", "none", "/bin/sh", "-c",
+               "echo \"pid $$ session $(cut -d' ' -f6 /proc/$$/stat)\""});
+  ASSERT_EQ(ExitCode(run.Wait(20)), 0) << run.err();
+  std::regex re("pid (\\d+) session (\\d+)");
+  int seen = 0;
+  for (auto it = std::sregex_iterator(run.out().begin(), run.out().end(), re);
+       it != std::sregex_iterator(); ++it, ++seen) {
+    EXPECT_EQ((*it)[1], (*it)[2]) << run.out();
+    EXPECT_NE(std::stoi((*it)[2]), static_cast<int>(getsid(0))) << run.out();
+  }
+  EXPECT_EQ(seen, 3) << run.out();
+}
+
 TEST(ZrunProcess, TaggedOutputKeepsLinesWhole) {
   ZrunRun run(Concat({"-n", "3", "--tag-output"}, Client({"--lines", "3000"})));
   EXPECT_EQ(ExitCode(run.Wait(60)), 0) << run.err();

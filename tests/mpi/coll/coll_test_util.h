@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ inline std::vector<char> PatternBuffer(int rank, size_t bytes, int salt = 0) {
   std::vector<char> v(bytes);
   for (size_t i = 0; i < bytes; ++i) v[i] = Pattern(rank, i, salt);
   return v;
+}
+
+// memcmp that accepts empty ranges (a zero-byte block's data() may be null, which memcmp may
+// not be given).
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  return n == 0 || std::memcmp(a, b, n) == 0;
 }
 
 // Runs body on every rank of a fresh network; expects every rank OK and nothing left over.

@@ -133,8 +133,8 @@ TEST(InterTest, GathervScatterv) {
         return inter::Scatterv(remote, VBlocks{}, scattered[s.rank].data(), bytes[s.rank], 0, 6);
       });
       for (int i = 0; i < b; ++i) {
-        EXPECT_EQ(0, std::memcmp(gathered.data() + offsets[i], PatternBuffer(i, bytes[i]).data(),
-                                 bytes[i]));
+        EXPECT_TRUE(SameBytes(gathered.data() + offsets[i], PatternBuffer(i, bytes[i]).data(),
+                              bytes[i]));
         EXPECT_TRUE(scattered[i] == PatternBuffer(i, bytes[i]));
       }
     }
@@ -175,7 +175,7 @@ TEST(InterTest, Alltoallv) {
                                               VBlocks{recv.data(), rb.data(), ro.data()}, 7));
         for (int i = 0; i < n; ++i) {
           std::vector<char> want = PatternBuffer((1 - s.group) * 100 + i, rb[i], s.rank);
-          if (std::memcmp(recv.data() + ro[i], want.data(), rb[i]) != 0) {
+          if (!SameBytes(recv.data() + ro[i], want.data(), rb[i])) {
             return Error(Code::kIntern, "block from remote %d differs", i);
           }
         }

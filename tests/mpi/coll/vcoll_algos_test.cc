@@ -184,7 +184,7 @@ TEST(AlltoallvTest, WindowsAndInPlace) {
             for (int i = 0; i < p; ++i) {
               const char* got = out[r].data() + recv_l[r].offsets[i];
               std::vector<char> want = PatternBuffer(i, recv_l[r].bytes[i], r);
-              EXPECT_EQ(0, std::memcmp(got, want.data(), want.size())) << r << " from " << i;
+              EXPECT_TRUE(SameBytes(got, want.data(), want.size())) << r << " from " << i;
             }
           }
         }
