@@ -112,6 +112,20 @@ void Supervisor::DrainOutput() {
 
 void Supervisor::CheckHeld(Clock::time_point now) {
   if (!held_.has_value() || phase_ != Phase::kRunning) return;
+  if (held_->unless_nobody_waits) {
+    // Reported only if ranks still wait that have not finalized (e.g. in MPI_Init's exchange).
+    bool waiting = false;
+    for (const Rank& r : ranks_) waiting = waiting || (r.running && !r.finalized);
+    if (!waiting) {
+      if (exit_code_ == 0) exit_code_ = held_->code;
+      held_.reset();
+      return;
+    }
+    if (now < held_->until) return;
+    Held held = std::move(held_.value());
+    held_.reset();
+    return EndJob(held.code, held.reason);
+  }
   // Nobody left whose death could be the cause: report what is held.
   bool others_run = false;
   for (const Rank& r : ranks_) others_run = others_run || (r.running && !r.aborted);
@@ -248,7 +262,8 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
     int code = WEXITSTATUS(wait_status);
     if (!held_.has_value()) {
       held_ = Held{code, who + " exited with code " + std::to_string(code) + "; ending the job",
-                   Clock::now() + std::chrono::milliseconds(options_.consequence_hold_ms)};
+                   Clock::now() + std::chrono::milliseconds(options_.consequence_hold_ms),
+                   /*unless_nobody_waits=*/true};
     }
   } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0) {
     int code = WEXITSTATUS(wait_status);

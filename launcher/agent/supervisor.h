@@ -111,6 +111,8 @@ class Supervisor {
     int code = 0;
     std::string reason;
     Clock::time_point until;
+    // A status after PMIx_Finalize: news only while other ranks wait (then it ends the job).
+    bool unless_nobody_waits = false;
   };
   enum class Phase { kRunning, kEnding };
 

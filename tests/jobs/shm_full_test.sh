@@ -42,6 +42,9 @@ for size in 8k 64k late; do
     echo "FAIL: a rank died of SIGBUS"; exit 1
   fi
   lines=$(echo "$out" | grep -v "cores are shared" | grep -c "^zrun: ")
+  # 8k: the ranks in MPI_Init's exchange usually fail by themselves (libpmix ends the fence),
+  # each with its own line, and zrun adds none.
+  [ $size = 8k ] && [ "$lines" = 0 ] && continue
   [ "$lines" = 1 ] || { echo "FAIL: $lines lines of zrun's, not one"; exit 1; }
   # MPI_Init's failure: the rank's own line says why, zrun's names the rank. A failed send:
   # the rank aborts, and zrun's line says both.
