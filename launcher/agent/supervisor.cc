@@ -112,6 +112,20 @@ void Supervisor::DrainOutput() {
 
 void Supervisor::CheckHeld(Clock::time_point now) {
   if (!held_.has_value() || phase_ != Phase::kRunning) return;
+  if (held_->unless_nobody_waits) {
+    // Reported only if ranks still wait that have not finalized (e.g. in MPI_Init's exchange).
+    bool waiting = false;
+    for (const Rank& r : ranks_) waiting = waiting || (r.running && !r.finalized);
+    if (!waiting) {
+      if (exit_code_ == 0) exit_code_ = held_->code;
+      held_.reset();
+      return;
+    }
+    if (now < held_->until) return;
+    Held held = std::move(held_.value());
+    held_.reset();
+    return EndJob(held.code, held.reason);
+  }
   // Nobody left whose death could be the cause: report what is held.
   bool others_run = false;
   for (const Rank& r : ranks_) others_run = others_run || (r.running && !r.aborted);
@@ -240,10 +254,23 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
     int sig = WTERMSIG(wait_status);
     EndJob(128 + sig, who + " was killed by signal " + std::to_string(sig) + " (" +
                           strsignal(sig) + "); ending the job");
-  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 && rank->finalized) {
+  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 && rank->finalized &&
+             fenced_) {
     // The program's own status after a clean MPI_Finalize (e.g. `return 1;` after it): the job
     // still runs to its end, quietly, and zrun exits with the first such status (as mpiexec).
+    // Not before this host's first fence: a rank that finalized PMIx before MPI start-up's
+    // exchange failed in MPI_Init, and the others would wait for it there forever.
     if (exit_code_ == 0) exit_code_ = WEXITSTATUS(wait_status);
+  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 && rank->finalized) {
+    // Failed in MPI_Init after PMIx_Init. Ranks already in the exchange usually learn of it
+    // from libpmix and fail by themselves: held briefly so that they can (killing ranks in a
+    // pending fence trips libpmix 4.2.2's PMIx_server_finalize); then the job ends anyway.
+    int code = WEXITSTATUS(wait_status);
+    if (!held_.has_value()) {
+      held_ = Held{code, who + " exited with code " + std::to_string(code) + "; ending the job",
+                   Clock::now() + std::chrono::milliseconds(options_.consequence_hold_ms),
+                   /*unless_nobody_waits=*/true};
+    }
   } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0) {
     int code = WEXITSTATUS(wait_status);
     EndJob(code, who + " exited with code " + std::to_string(code) + "; ending the job");
@@ -310,6 +337,7 @@ void Supervisor::OnWireupEvent(const WireupEvent& event) {
       break;
     }
     case WireupEvent::Kind::kFence:
+      fenced_ = true;
       ZMPI_LOG(kDebug, "agent", "fence upcall for %s with %zu bytes", event.nspace.c_str(),
                event.data.size());
       fence_handler_(event);

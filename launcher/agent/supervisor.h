@@ -111,6 +111,8 @@ class Supervisor {
     int code = 0;
     std::string reason;
     Clock::time_point until;
+    // A status after PMIx_Finalize: news only while other ranks wait (then it ends the job).
+    bool unless_nobody_waits = false;
   };
   enum class Phase { kRunning, kEnding };
 
@@ -155,6 +157,8 @@ class Supervisor {
   // program that quit before MPI_Init): fine alone, but ranks that connect are then stuck in
   // MPI start-up's exchange, which needs every rank.
   std::optional<int> early_exit_;
+  // Every rank of this host entered a fence (MPI start-up's exchange) at least once.
+  bool fenced_ = false;
 };
 
 }  // namespace zmpi::launcher::agent
