@@ -44,6 +44,14 @@ inline constexpr char kShmNamePrefix[] = "zmpi-";
 inline constexpr uint32_t kShmLockedMagic = 0x7a73686d;  // "zshm"
 inline constexpr uint32_t kShmLockedMinVersion = 3;
 
+// Set for every rank by zrun and zrund. A rank whose program loads Open MPI's library instead
+// of zmpi's (an mpi4py built for Open MPI, a program started by a script: zrun cannot see those
+// from outside) would run as a silent one-rank world; with this pml, which no Open MPI has, its
+// MPI_Init fails instead, naming the component, and the job ends. zmpi reads no OMPI_*
+// variable; `-x OMPI_MCA_pml=...` overrides it.
+inline constexpr char kOpenMpiGuardEnv[] = "OMPI_MCA_pml";
+inline constexpr char kOpenMpiGuardValue[] = "zrun_job__this_rank_loaded_Open_MPI_not_zmpi";
+
 // Exit code a rank uses when it ends because of MPI_Abort with code 0 or a fatal MPI error
 // without a better code.
 inline constexpr int kFatalErrorExitCode = 16;

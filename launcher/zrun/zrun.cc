@@ -45,6 +45,7 @@ void Zrun::ScrubEnvironment() {
   }
   // The hash store makes client init ~10x faster than the shared-memory one (CLUSTER-TESTS.md).
   setenv("PMIX_MCA_gds", "hash", 1);
+  setenv(contract::kOpenMpiGuardEnv, contract::kOpenMpiGuardValue, 1);
   base_env_ = agent::EnvBlock::FromProcess();
 }
 

@@ -87,6 +87,7 @@ Status AgentJob::Prepare() {
   agent::EnvBlock env = agent::EnvBlock::FromProcess();
   env.UnsetPrefixes(kScrubbedPrefixes);
   env.Set("PMIX_MCA_gds", "hash");  // ~10x faster client init (CLUSTER-TESTS.md)
+  env.Set(contract::kOpenMpiGuardEnv, contract::kOpenMpiGuardValue);
   base_env_ = env;
   ZMPI_RETURN_IF_ERROR(FindProgram());
   // A program of another architecture would fail in every rank with "Exec format error":

@@ -36,6 +36,16 @@ if command -v mpicc.openmpi >/dev/null; then
   rc=$?
   [ $rc != 0 ] && [ "$out" = "zrun: $tmp/hello_ompi needs libmpi.so.40, Open MPI's library: zmpi cannot stand in for it, and it would run as one-rank worlds; rebuild it with zmpi's mpicc (or run it with mpirun.openmpi)" ] &&
     pass "zrun -n 2 on an Open MPI program: refused in one line (exit $rc)" || fail "zrun on Open MPI program: rc $rc: $out"
+  # Started through a script (as python3 starts an mpi4py built for Open MPI), zrun cannot see
+  # the library; Open MPI's own MPI_Init then fails on zrun's pml guard instead of running as
+  # one-rank worlds that exit 0 (Open MPI 4.1 names the component when run alone; under zrun
+  # its help text is often lost to ORTE_ERROR_LOG lines, but the job fails).
+  out=$("$zrun" -n 2 --timeout 60 sh -c "exec $tmp/hello_ompi" 2>&1)
+  rc=$?
+  [ $rc != 0 ] && [ $rc != 124 ] && ! echo "$out" | grep -q "rank 0 of 1 on" &&
+    echo "$out" | grep -q "^zrun: rank [01] on .* exited with code" &&
+    pass "an Open MPI program behind a script: its MPI_Init fails on the guard (exit $rc)" ||
+    fail "Open MPI program behind a script: rc $rc: $out"
 else
   fail "no mpicc.openmpi (tools/deps.sh installs Debian's openmpi)"
 fi
