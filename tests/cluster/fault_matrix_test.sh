@@ -59,11 +59,7 @@ start_agent() {
     --iface eth0 --port "$port" --cores 2 --cache-dir "$keydir/cache-$h")
   agent[$h]=$pid
   agentlog[$h]=$log
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { fail "zrund on $h did not start"; logs; return 1; }
 }
 start_agents() {
   local h

@@ -30,11 +30,7 @@ for h in h1 h2 h3; do
   read -r _ log[$h] < <(cluster_spawn "$h" "${prefix[@]}" env TMPDIR="$dir/tmp" XDG_RUNTIME_DIR="$dir/run" "$zrund" \
     --key-file "$key" --iface eth0 --port "$port" --cores "$cores" \
     --cache-dir "$dir/cache-$h" --work-dir "$dir/jobs-$h")
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "${log[$h]}" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { echo "FAIL: zrund on $h did not start"; cat "${log[$h]}"; exit 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "${log[$h]}" || { echo "FAIL: zrund on $h did not start"; cat "${log[$h]}"; exit 1; }
 done
 sleep 1.0  # mDNS announcements
 

@@ -200,6 +200,15 @@ cluster_test_start() {
   "$zrun" --new-key "$key" >/dev/null || { echo "FAIL: zrun --new-key"; exit 1; }
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# cluster_wait_serving LOG [SECONDS]: until the zrund writing LOG says it serves (at most
+# SECONDS, default 5); returns 1 if it does not.
+cluster_wait_serving() {
+  local deadline=$(($(now_ms) + ${2:-5} * 1000))
+  until grep -q "serving on" "$1" 2>/dev/null; do
+    [ "$(now_ms)" -ge "$deadline" ] && return 1
+    sleep 0.05
+  done
+}
 
 cluster_main() {
   local cmd=$1

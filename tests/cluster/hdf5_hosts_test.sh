@@ -30,11 +30,7 @@ for h in h1 h2; do
     "$zrund" --key-file "$key" --iface eth0 --port "$port" --cores 2 --cache-dir "$dir/cache-$h" \
     --work-dir "$dir/jobs-$h")
   agent[$h]=$pid
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { echo "FAIL: zrund on $h did not start"; cat "$log"; exit 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { echo "FAIL: zrund on $h did not start"; cat "$log"; exit 1; }
 done
 hosts=198.51.100.1:$port:2,198.51.100.2:$port:2
 cluster__state || exit 1

@@ -40,11 +40,7 @@ start_agent() {
   read -r pid log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" XDG_RUNTIME_DIR="$keydir/run" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores "$2" --cache-dir "$keydir/cache-$h")
   agent[$h]=$pid
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { fail "zrund on $h did not start"; logs; return 1; }
 }
 # wait_log FILE REGEX SECS: waits (bounded) until FILE has a line matching REGEX.
 wait_log() {

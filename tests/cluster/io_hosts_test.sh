@@ -31,11 +31,7 @@ for h in h1 h2 h3; do
      exec "$@"' sh "$private" "$data" env TMPDIR="$dir/tmp" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores 2 --cache-dir "$dir/cache-$h")
   agent[$h]=$pid
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { echo "FAIL: zrund on $h did not start"; cat "$log"; exit 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { echo "FAIL: zrund on $h did not start"; cat "$log"; exit 1; }
 done
 hosts=198.51.100.1:$port:2,198.51.100.2:$port:2,198.51.100.3:$port:2
 # The agents' own view of DATA (their mount namespace).

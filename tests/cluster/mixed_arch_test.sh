@@ -60,11 +60,7 @@ start_agent() {
   read -r _ log < <(cluster_spawn "$h" "$@" env TMPDIR="$dir/tmp" XDG_RUNTIME_DIR="$dir/run-$h" \
     ZMPI_LOG_LEVEL=info "$bin" --key-file "$key" --iface eth0 --port "$port" --cores 2 \
     --cache-dir "$dir/cache-$h" --run-as-root)
-  deadline=$(($(now_ms) + secs * 1000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
-    sleep 0.1
-  done
+  cluster_wait_serving "$log" "$secs" || { fail "zrund on $h did not start"; logs; return 1; }
 }
 # h3 also has a second interface, and its multicast route goes there: the agent's mDNS must
 # still leave through eth0 (--iface), which under qemu-user, without IP_MULTICAST_IF, only a

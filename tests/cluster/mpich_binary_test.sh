@@ -26,11 +26,7 @@ mkdir -p "$dir/tmp"
 for h in h1 h2; do
   read -r _ log < <(cluster_spawn "$h" env TMPDIR="$dir/tmp" XDG_RUNTIME_DIR="$dir/run" "$zrund" --key-file "$key" \
     --iface eth0 --port "$port" --cores 1 --cache-dir "$dir/cache-$h")
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { echo "FAIL: zrund on $h did not start"; cat "$log"; exit 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { echo "FAIL: zrund on $h did not start"; cat "$log"; exit 1; }
 done
 hosts=198.51.100.1:$port:1,198.51.100.2:$port:1
 

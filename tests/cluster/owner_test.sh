@@ -49,11 +49,7 @@ start_agent() {
     --iface eth0 --port "$port" --cache-dir "$keydir/cache-$h" --control "$keydir/$h.sock" "$@")
   agent[$h]=$pid
   alog[$h]=$log
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { fail "zrund on $h did not start"; logs; return 1; }
   sleep 1.0  # unique mDNS records are probed (~0.75 s) before they are answered
 }
 # control HOST COMMAND...: zrund's control client, run inside HOST.

@@ -37,11 +37,7 @@ start_agent() {
   read -r pid log < <(cluster_spawn "$h" env ZMPI_WIREUP=pmi TMPDIR="$keydir/tmp" \
     XDG_RUNTIME_DIR="$keydir/run-$h" "$bin" --key-file "$key" --iface eth0 --port "$port" \
     --cores 2 --cache-dir "$keydir/cache-$h")
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; logs; return 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { fail "zrund on $h did not start"; logs; return 1; }
 }
 start_agent h1 "$zrund" || exit 1
 start_agent h2 "$portable_zrund" || exit 1

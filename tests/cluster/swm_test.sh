@@ -25,11 +25,7 @@ for h in h1 h2; do
   read -r _ log < <(cluster_spawn "$h" env TMPDIR="$keydir/tmp" XDG_RUNTIME_DIR="$keydir/run" "$zrund" \
     --key-file "$key" --iface eth0 --port 7413 --cores 2 --cache-dir "$keydir/cache-$h" \
     --work-dir "$keydir/jobs-$h")
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $h did not start"; cat "$log"; exit 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { fail "zrund on $h did not start"; cat "$log"; exit 1; }
 done
 sleep 1.0 # unique mDNS records are probed (~0.75 s) before they are answered
 

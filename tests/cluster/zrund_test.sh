@@ -43,11 +43,7 @@ start_agent() {
     "${zrund_extra[@]}")
   set -- "$h"
   agent[$1]=$pid
-  deadline=$(($(now_ms) + 5000))
-  until grep -q "serving on" "$log" 2>/dev/null; do
-    [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $1 did not start"; logs; return 1; }
-    sleep 0.05
-  done
+  cluster_wait_serving "$log" || { fail "zrund on $1 did not start"; logs; return 1; }
 }
 # start_agents CORES: zrund on h1..h3, then waits until mDNS has probed their names.
 start_agents() {

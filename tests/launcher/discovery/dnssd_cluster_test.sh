@@ -139,11 +139,7 @@ case "$case_name" in
       read -r pid log < <(cluster_spawn "$1" env $envs TMPDIR="$scratch/tmp" \
         XDG_RUNTIME_DIR="$scratch/run-$1" "$zrund" --key-file "$key" --iface eth0 --port 7431 \
         --cores 1 --cache-dir "$scratch/cache-$1")
-      deadline=$(($(now_ms) + 5000))
-      until grep -q "serving on" "$log" 2>/dev/null; do
-        [ "$(now_ms)" -ge "$deadline" ] && { fail "zrund on $1 did not start"; logs; exit 1; }
-        sleep 0.05
-      done
+      cluster_wait_serving "$log" || { fail "zrund on $1 did not start"; logs; exit 1; }
     }
     agent h1 dnssd
     agent h2 dnssd
