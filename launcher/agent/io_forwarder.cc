@@ -121,10 +121,10 @@ bool IoForwarder::output_pending() const {
   return out_ != nullptr && (out_->pending() || err_->pending());
 }
 
-bool IoForwarder::DrainOutput(int stall_ms, int max_ms) {
+bool IoForwarder::DrainOutput(int stall_ms, int max_ms, const std::function<bool()>& stop) {
   if (out_ == nullptr) return true;
-  bool out = out_->Drain(stall_ms, max_ms);
-  bool err = err_->Drain(stall_ms, max_ms);
+  bool out = out_->Drain(stall_ms, max_ms, stop);
+  bool err = err_->Drain(stall_ms, max_ms, stop);
   return out && err;
 }
 

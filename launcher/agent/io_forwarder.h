@@ -51,7 +51,7 @@ class IoForwarder {
   bool reader_gone() const;
   // Output bytes still queued, and a bounded wait for them (OutputWriter::Drain).
   bool output_pending() const;
-  bool DrainOutput(int stall_ms, int max_ms);
+  bool DrainOutput(int stall_ms, int max_ms, const std::function<bool()>& stop = nullptr);
   // Bytes written to stdout/stderr by the last Handle() calls since the previous call.
   size_t TakeProgress();
 

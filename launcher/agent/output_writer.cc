@@ -80,7 +80,7 @@ size_t OutputWriter::Flush() {
   return total;
 }
 
-bool OutputWriter::Drain(int stall_ms, int max_ms) {
+bool OutputWriter::Drain(int stall_ms, int max_ms, const std::function<bool()>& stop) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   Clock::time_point last_progress = start;
@@ -88,6 +88,7 @@ bool OutputWriter::Drain(int stall_ms, int max_ms) {
     Clock::time_point now = Clock::now();
     if (now - last_progress >= std::chrono::milliseconds(stall_ms)) return false;
     if (max_ms >= 0 && now - start >= std::chrono::milliseconds(max_ms)) return false;
+    if (stop && stop()) return false;
     pollfd p{fd_, POLLOUT, 0};
     poll(&p, 1, 50);
     if (Flush() > 0) last_progress = Clock::now();

@@ -19,6 +19,7 @@
 #include <poll.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace zmpi::launcher::agent {
@@ -37,8 +38,9 @@ class OutputWriter {
   // Writes queued bytes while the descriptor takes them; returns how many it wrote.
   size_t Flush();
   // Flushes, waiting while bytes are written; gives up after `stall_ms` without progress or
-  // once `max_ms` passed (-1: no limit). True if everything was written.
-  bool Drain(int stall_ms, int max_ms);
+  // once `max_ms` passed (-1: no limit), or as soon as `stop` (if set; asked every 50 ms)
+  // says so (the launcher got a signal). True if everything was written.
+  bool Drain(int stall_ms, int max_ms, const std::function<bool()>& stop = nullptr);
 
   int fd() const { return fd_; }
   bool pending() const { return queued() > 0; }

@@ -449,7 +449,7 @@ void ClusterRun::WriteOutput(bool is_stderr, const std::string& text) {
   w->Write(text.data(), text.size());
 }
 
-void ClusterRun::DrainOutput() {
+void ClusterRun::DrainOutput(agent::SignalPipe* signals) {
   int max_ms = exit_code_ != 0 ? kOutputAfterFailureMs : -1;
   if (options_.timeout_seconds > 0) {
     auto limit = start_ + std::chrono::seconds(options_.timeout_seconds) +
@@ -458,13 +458,22 @@ void ClusterRun::DrainOutput() {
     int to_limit = static_cast<int>(std::max<int64_t>(0, left.count()));
     max_ms = max_ms < 0 ? to_limit : std::min(max_ms, to_limit);
   }
-  out_->Drain(kOutputStallMs, max_ms);
+  // A signal ends the drain at once (a stalled reader could hold zrun for kOutputStallMs).
+  bool interrupted = false;
+  auto stop = [&] {
+    for (int signo : signals->Drain()) {
+      interrupted = true;
+      if (exit_code_ == 0) exit_code_ = 128 + signo;
+    }
+    return interrupted;
+  };
+  out_->Drain(kOutputStallMs, max_ms, stop);
   if (dropped_ > 0 && !err_->reader_gone()) {
     std::string line = "zrun: warning: dropped " + std::to_string(dropped_) +
                        " bytes of the ranks' output: it was not read fast enough\n";
     err_->Write(line.data(), line.size());
   }
-  err_->Drain(kOutputStallMs, max_ms < 0 ? kOutputAfterFailureMs : max_ms);
+  err_->Drain(kOutputStallMs, max_ms < 0 ? kOutputAfterFailureMs : max_ms, stop);
 }
 
 int ClusterRun::Loop() {
@@ -503,6 +512,13 @@ int ClusterRun::Loop() {
     if (fds[2].revents != 0) err_->Flush();
     if (fds[0].revents & POLLIN) {
       for (int signo : signals.Drain()) {
+        if (ending_) {
+          // A second signal, or one while the job already ends: stop waiting for the agents
+          // now (as mpirun does). Each ends what it started when our connection closes.
+          end_deadline_ = Clock::now();
+          interrupted_ = true;
+          continue;
+        }
         Fail(128 + signo,
              "got signal " + std::to_string(signo) + " (" + strsignal(signo) + "); ending the job");
       }
@@ -521,13 +537,13 @@ int ClusterRun::Loop() {
   }
   if (collect_failed_ && exit_code_ == 0) exit_code_ = 1;  // the job's outputs are not all here
   for (const Host& h : hosts_) {
-    if (!h.done) {
+    if (!h.done && !interrupted_) {
       std::string line =
           "zrun: the agent on " + h.agent.name + " did not confirm the end of the job\n";
       err_->Write(line.data(), line.size());
     }
   }
-  DrainOutput();
+  DrainOutput(&signals);
   return exit_code_;
 }
 

@@ -20,6 +20,7 @@
 #include "launcher/agent/job_plan.h"
 #include "launcher/agent/link.h"
 #include "launcher/agent/output_writer.h"
+#include "launcher/agent/signal_pipe.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_finder.h"
 #include "launcher/zrun/file_staging.h"
@@ -84,7 +85,8 @@ class ClusterRun {
   // reading the agents' connections (fences, exits), so output beyond the writers' bound is
   // dropped and counted, and said once at the end.
   void WriteOutput(bool is_stderr, const std::string& text);
-  void DrainOutput();
+  // Ends early on a signal from `signals`.
+  void DrainOutput(agent::SignalPipe* signals);
 
   Options options_;
   std::unique_ptr<agent::OutputWriter> out_;
@@ -125,6 +127,7 @@ class ClusterRun {
   bool collect_failed_ = false;  // a collected file could not be saved
   int exit_code_ = 0;
   bool ending_ = false;
+  bool interrupted_ = false;  // a signal came while the job was ending: zrun leaves at once
   Clock::time_point start_;
   Clock::time_point end_deadline_;
 };

@@ -17,6 +17,7 @@
 #include "launcher/agent/spawner.h"
 #include "launcher/agent/temp_dir.h"
 #include "launcher/zrun/mpich_binaries.h"
+#include "launcher/zrun/teardown_guard.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -186,8 +187,21 @@ int Zrun::Run() {
   input.Stop();
   ZMPI_LOG(kInfo, "zrun", "job ended with %d after %.1f ms", code, ms());
 
-  pmix.DeregisterJob(nspace_);
-  agent::RemoveShmSegments(shm_prefix_);
+  // libpmix's teardown can block (teardown_guard.h): signals keep their say meanwhile.
+  TeardownGuard::Options guard_options;
+  guard_options.signal_fd = signals.fd();
+  guard_options.job_exit_code = code;
+  if (supervisor.received_signal() != 0) guard_options.limit = TeardownGuard::kAfterSignal;
+  guard_options.cleanup = [this, &tmpdir] {
+    agent::RemoveShmSegments(shm_prefix_);
+    tmpdir.Remove();
+  };
+  {
+    TeardownGuard guard(std::move(guard_options));
+    pmix.DeregisterJob(nspace_);
+    agent::RemoveShmSegments(shm_prefix_);
+    server.value().reset();  // PMIx_server_finalize
+  }
   ZMPI_LOG(kInfo, "zrun", "cleaned up after %.1f ms", ms());
   return code;
 }

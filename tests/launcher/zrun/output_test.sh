@@ -11,6 +11,14 @@
 #   timeout_at_launch  --timeout counts from zrun's start, also while ranks are spawned
 #   lines       long lines never interleave; last fragments are not glued across ranks
 #   early_exit  a rank that exits 0 before MPI_Init ends the job with one line
+#   drain_signal  a job that succeeded, its output stuck in a full pipe: SIGINT ends zrun at
+#               once (it used to wait 10 s for the reader)
+#   teardown_signal  libpmix's thread stopped (stop_pmix_thread): zrun waits on libpmix after
+#               the job, and SIGTERM still ends it at once, leaving no PMIx directory
+#   init_failure  a rank's MPI_Init fails after the wire-up started (over PMIx and PMI-1), at
+#               once and after the others entered start-up's exchange: one line of zrun's
+#               naming the rank and the reason, exit 16
+#   pmi_abort   MPI_Abort over PMI-1 (ZMPI_WIREUP=pmi): zrun's line carries the reason
 #   first_cause a rank's abort for a dead peer (MPI_ERR_PROC_ABORTED) does not hide that
 #               peer's death: the one line printed names the real cause
 set -u
@@ -180,8 +188,92 @@ rc=141" ] && [ "$dt" -lt 5000 ] && pass "| head -1 ends the job: exit 141 after 
     [ $rc = 0 ] && [ -z "$out" ] && pass "non-MPI ranks that end at different times: exit 0" ||
       fail "non-MPI ranks: exit $rc: $out"
     ;;
+  drain_signal)
+    mkfifo "$tmp/fifo"
+    exec 3<>"$tmp/fifo"  # held open, never read: the pipe fills
+    # 2 x 100 KB: more than the pipe holds, less than zrun's queue (the ranks end)
+    "$zrun" -n 2 sh -c 'head -c 100000 /dev/zero | tr "\0" x | fold -w 99' >"$tmp/fifo" 2>"$tmp/err" &
+    zpid=$!
+    pids+=("$zpid")
+    sleep 2  # the ranks have ended; zrun waits for the reader
+    t0=$(now_ms)
+    kill -INT "$zpid"
+    wait_pid "$zpid" 20
+    rc=$wait_rc
+    dt=$(($(now_ms) - t0))
+    exec 3<&-
+    cat "$tmp/err"
+    [ "$rc" = 130 ] && [ "$dt" -lt 2000 ] &&
+      pass "SIGINT while zrun drains output into a full pipe: exit 130 after $dt ms" ||
+      fail "SIGINT while draining: $rc after $dt ms"
+    ;;
+  teardown_signal)
+    stopper=$(dirname "$client")/stop_pmix_thread
+    mkdir "$tmp/t"
+    TMPDIR=$tmp/t "$zrun" -n 1 sleep 2 >"$tmp/out" 2>"$tmp/err" &
+    zpid=$!
+    pids+=("$zpid")
+    # Once the rank runs (its job registered), libpmix's thread is stopped.
+    deadline=$(($(now_ms) + 10000))
+    until pgrep -P "$zpid" -x sleep >/dev/null || [ "$(now_ms)" -ge "$deadline" ]; do sleep 0.02; done
+    "$stopper" "$zpid" 30 >"$tmp/stopper" 2>&1 &
+    pids+=("$!")
+    deadline=$(($(now_ms) + 5000))
+    until grep -q stopped "$tmp/stopper" || [ "$(now_ms)" -ge "$deadline" ]; do sleep 0.02; done
+    cat "$tmp/stopper"
+    # The job ends; zrun's deregistration then waits on the stopped thread (10 s).
+    deadline=$(($(now_ms) + 10000))
+    while pgrep -P "$zpid" -x sleep >/dev/null && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.02; done
+    sleep 1
+    kill -0 "$zpid" 2>/dev/null && pass "zrun waits on libpmix after the job" ||
+      fail "zrun did not wait on libpmix (the case proves nothing)"
+    t0=$(now_ms)
+    kill -TERM "$zpid"
+    wait_pid "$zpid" 20
+    rc=$wait_rc
+    dt=$(($(now_ms) - t0))
+    cat "$tmp/err"
+    [ "$rc" = 143 ] && [ "$dt" -lt 2000 ] &&
+      pass "SIGTERM while zrun waits on libpmix: exit 143 after $dt ms" ||
+      fail "SIGTERM while zrun waits on libpmix: $rc after $dt ms"
+    grep -Eqx "zrun: got signal 15 \(Terminated\) while cleaning up after the job; .*" "$tmp/err" &&
+      pass "one line says why" || fail "no signal line"
+    [ -z "$(ls -A "$tmp/t")" ] && pass "no PMIx directory left" || fail "left: $(ls -A "$tmp/t")"
+    ;;
+  init_failure)
+    hello=$(dirname "$client")/hello_c
+    for wireup in pmix pmi; do
+      for pause in "" "sleep 1;"; do
+        t0=$(now_ms)
+        # shellcheck disable=SC2016
+        out=$(ZMPI_WIREUP=$wireup ZMPI_TRANSPORT=ofi timeout -k 1 60 "$zrun" -n 3 --oversubscribe \
+          sh -c "if [ \"\$PMIX_RANK\$PMI_RANK\" = 1 ]; then $pause export ZMPI_OFI_IFACE=nosuch0; fi
+          exec \"\$0\"" "$hello" 2>&1)
+        rc=$?
+        dt=$(($(now_ms) - t0))
+        echo "$out"
+        when="at once"
+        [ -n "$pause" ] && when="a second later"
+        what="$wireup, rank 1 fails $when"
+        [ $rc = 16 ] && [ $dt -lt 10000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+          echo "$out" | grep -Eqx "zrun: rank 1 on .* failed in MPI_Init: MPI_ERR_ARG: ofi: network interface 'nosuch0' does not exist .*; ending the job" &&
+          pass "$what: one line with the reason, exit 16, $dt ms" || fail "$what: exit $rc after $dt ms"
+      done
+    done
+    ;;
+  pmi_abort)
+    probe=$(dirname "$client")/abort_probe
+    for try in 1 2 3; do
+      out=$(ZMPI_WIREUP=pmi timeout -k 1 60 "$zrun" -n 2 "$probe" 2>&1)
+      rc=$?
+      echo "$out"
+      [ $rc = 7 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+        echo "$out" | grep -qx "zrun: rank 1 on .* called abort with code 7 (MPI_Abort(7) called by rank 1); ending the job" &&
+        pass "run $try: MPI_Abort over PMI-1 names its reason, exit 7" || fail "run $try: exit $rc"
+    done
+    ;;
   *)
-    echo "usage: output_test.sh full_pipe|ctrl_c|head|many_ranks|timeout_at_launch|lines|first_cause|early_exit ZRUN PMIX_CLIENT"
+    echo "usage: output_test.sh full_pipe|ctrl_c|head|many_ranks|timeout_at_launch|lines|first_cause|early_exit|drain_signal|teardown_signal|init_failure|pmi_abort ZRUN PMIX_CLIENT"
     exit 2
     ;;
 esac
