@@ -56,6 +56,13 @@ inline constexpr char kOpenMpiGuardValue[] = "zrun_job__this_rank_loaded_Open_MP
 // without a better code.
 inline constexpr int kFatalErrorExitCode = 16;
 
+// A rank whose MPI_Init (or MPI_Init_thread) fails after its launcher's bootstrap started
+// aborts through the bootstrap (PMIx_Abort, PMI's abort) with kFatalErrorExitCode and the
+// message "<function>: <error class>: <why>", which starts with this prefix; it never finalizes
+// the bootstrap, which a launcher would take for a rank that ended cleanly. zrun's agents end
+// the job with one line from it ("rank 1 on h2 failed in MPI_Init: ...").
+inline constexpr char kStartFailurePrefix[] = "MPI_Init";
+
 }  // namespace zmpi::contract
 
 #endif  // ZMPI_COMMON_CONTRACT_H_

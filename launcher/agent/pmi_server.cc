@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 
 #include "common/log.h"
@@ -35,6 +36,24 @@ std::map<std::string, std::string> Fields(const std::string& line) {
     size_t eq = token.find('=');
     if (eq != std::string::npos) out[token.substr(0, eq)] = token.substr(eq + 1);
     pos = end + 1;
+  }
+  return out;
+}
+
+// A value as PMI-1 clients encode it (%XX for every byte outside a safe set); a malformed
+// escape is kept as it stands (the text is only reported).
+std::string DecodeWord(const std::string& word) {
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    auto hex = [&word](size_t at) {
+      return at < word.size() && isxdigit(static_cast<unsigned char>(word[at]));
+    };
+    if (word[i] == '%' && hex(i + 1) && hex(i + 2)) {
+      out.push_back(static_cast<char>(std::stoi(word.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(word[i]);
+    }
   }
   return out;
 }
@@ -339,6 +358,7 @@ void PmiServer::Handle(int fd, Client& client, const std::string& line) {
   } else if (cmd == "abort") {
     event.kind = WireupEvent::Kind::kAbort;
     event.status = atoi(f["exitcode"].c_str());
+    event.message = DecodeWord(f["message"]);  // zmpi's ranks say why (mpi/bootstrap/pmi1.cc)
     Post(event);
   } else {
     ZMPI_LOG(kInfo, "pmi", "rank %d of %s: unknown request '%s'", client.rank,

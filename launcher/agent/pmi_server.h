@@ -44,6 +44,9 @@ class PmiServer final : public WireupServer {
   int RankDescriptor(const std::string& nspace, int rank) override;
   void DeregisterJob(const std::string& nspace) override;
 
+  // PMI-1's abort is not answered: the rank exits right after writing it.
+  bool abort_may_follow_exit() const override { return true; }
+
   int event_fd() const override { return wake_read_fd_; }
   std::vector<WireupEvent> TakeEvents() override;
   void Complete(const WireupEvent&, bool) override {}  // the reply went out already

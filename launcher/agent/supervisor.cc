@@ -76,11 +76,17 @@ int Supervisor::Run() {
   for (;;) {
     ReapChildren();  // also catches a SIGCHLD that raced with installing the handler
     CheckHeld(Clock::now());
-    if (all_exited_ && (io_->open_streams() == 0 || Clock::now() >= drain_deadline_)) break;
+    // A bare exit status still waiting for its abort is reported first (CheckHeld).
+    const bool exit_pending = pending_exit_.has_value() && phase_ == Phase::kRunning;
+    if (all_exited_ && !exit_pending &&
+        (io_->open_streams() == 0 || Clock::now() >= drain_deadline_)) {
+      break;
+    }
     Step();
     // Output the ranks left in their pipes is still on its way to a slow reader: keep going
     // while it moves (a stalled reader runs into drain_deadline_).
-    if (all_exited_ && io_->TakeProgress() > 0) {
+    // Not after a signal: the user wants out, not the rest of the output.
+    if (all_exited_ && io_->TakeProgress() > 0 && received_signal_ == 0) {
       drain_deadline_ = Clock::now() + std::chrono::milliseconds(options_.drain_ms);
     }
   }
@@ -107,25 +113,26 @@ void Supervisor::DrainOutput() {
     int to_limit = MsUntil(Clock::now(), limit);
     max_ms = max_ms < 0 ? to_limit : std::min(max_ms, to_limit);
   }
-  io_->DrainOutput(options_.output_stall_ms, max_ms);
+  // A signal during this drain (a successful job's output to a stalled reader) ends it at once.
+  bool interrupted = false;
+  io_->DrainOutput(options_.output_stall_ms, max_ms, [this, &interrupted] {
+    for (int signo : signals_->Drain()) {
+      if (signo == SIGCHLD) continue;
+      interrupted = true;
+      if (received_signal_ == 0) received_signal_ = signo;
+      if (exit_code_ == 0) exit_code_ = 128 + signo;
+    }
+    return interrupted;
+  });
 }
 
 void Supervisor::CheckHeld(Clock::time_point now) {
-  if (!held_.has_value() || phase_ != Phase::kRunning) return;
-  if (held_->unless_nobody_waits) {
-    // Reported only if ranks still wait that have not finalized (e.g. in MPI_Init's exchange).
-    bool waiting = false;
-    for (const Rank& r : ranks_) waiting = waiting || (r.running && !r.finalized);
-    if (!waiting) {
-      if (exit_code_ == 0) exit_code_ = held_->code;
-      held_.reset();
-      return;
-    }
-    if (now < held_->until) return;
-    Held held = std::move(held_.value());
-    held_.reset();
-    return EndJob(held.code, held.reason);
+  if (pending_exit_.has_value() && phase_ == Phase::kRunning && now >= pending_exit_->until) {
+    Held exit = std::move(pending_exit_.value());
+    pending_exit_.reset();
+    return EndJob(exit.code, exit.reason);
   }
+  if (!held_.has_value() || phase_ != Phase::kRunning) return;
   // Nobody left whose death could be the cause: report what is held.
   bool others_run = false;
   for (const Rank& r : ranks_) others_run = others_run || (r.running && !r.aborted);
@@ -144,6 +151,7 @@ int Supervisor::PollTimeoutMs(Clock::time_point now) const {
   if (all_exited_) ms = std::min(ms, MsUntil(now, drain_deadline_));
   if (hook_ != nullptr && hook_->TimeoutMs() >= 0) ms = std::min(ms, hook_->TimeoutMs());
   if (held_.has_value()) ms = std::min(ms, MsUntil(now, held_->until));
+  if (pending_exit_.has_value()) ms = std::min(ms, MsUntil(now, pending_exit_->until));
   return ms;
 }
 
@@ -211,6 +219,9 @@ void Supervisor::CheckStartup(Clock::time_point now) {
 void Supervisor::OnSignal(int signo) {
   if (signo == SIGCHLD) return;  // Run() reaps on every round
   if (received_signal_ == 0) received_signal_ = signo;
+  // Every rank is gone and only output is left (a descendant may hold a pipe open, a reader
+  // may be slow): stop reading it now.
+  if (all_exited_) drain_deadline_ = Clock::now();
   if (phase_ == Phase::kRunning) {
     EndJob(128 + signo, "got signal " + std::to_string(signo) + " (" + strsignal(signo) +
                             "); ending the job");
@@ -254,26 +265,24 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
     int sig = WTERMSIG(wait_status);
     EndJob(128 + sig, who + " was killed by signal " + std::to_string(sig) + " (" +
                           strsignal(sig) + "); ending the job");
-  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 && rank->finalized &&
-             fenced_) {
+  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 && rank->finalized) {
     // The program's own status after a clean MPI_Finalize (e.g. `return 1;` after it): the job
     // still runs to its end, quietly, and zrun exits with the first such status (as mpiexec).
-    // Not before this host's first fence: a rank that finalized PMIx before MPI start-up's
-    // exchange failed in MPI_Init, and the others would wait for it there forever.
+    // (A rank whose MPI_Init failed aborts with the reason instead of finalizing:
+    // contract::kStartFailurePrefix.)
     if (exit_code_ == 0) exit_code_ = WEXITSTATUS(wait_status);
-  } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 && rank->finalized) {
-    // Failed in MPI_Init after PMIx_Init. Ranks already in the exchange usually learn of it
-    // from libpmix and fail by themselves: held briefly so that they can (killing ranks in a
-    // pending fence trips libpmix 4.2.2's PMIx_server_finalize); then the job ends anyway.
-    int code = WEXITSTATUS(wait_status);
-    if (!held_.has_value()) {
-      held_ = Held{code, who + " exited with code " + std::to_string(code) + "; ending the job",
-                   Clock::now() + std::chrono::milliseconds(options_.consequence_hold_ms),
-                   /*unless_nobody_waits=*/true};
-    }
   } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0) {
     int code = WEXITSTATUS(wait_status);
-    EndJob(code, who + " exited with code " + std::to_string(code) + "; ending the job");
+    std::string reason = who + " exited with code " + std::to_string(code) + "; ending the job";
+    if (rank->connected && pmix_->abort_may_follow_exit() && !pending_exit_.has_value()) {
+      // Its abort (with the reason) may still be on its way through the wire-up server:
+      // reported if it comes within abort_wait_ms, else this bare status.
+      pending_exit_ = Held{code, std::move(reason),
+                           Clock::now() + std::chrono::milliseconds(options_.abort_wait_ms)};
+      pending_rank_ = rank->rank;
+      return;
+    }
+    EndJob(code, reason);
   } else if (rank->connected && !rank->finalized && running_count() > 0) {
     EndJob(1, who + " exited with code 0 without calling PMIx_Finalize (MPI_Finalize) while " +
                   "other ranks still run; ending the job");
@@ -323,6 +332,20 @@ void Supervisor::OnWireupEvent(const WireupEvent& event) {
       if (!message.empty()) reason += " (" + message + ")";
       pmix_->Complete(event, true);
       if (rank) rank->aborted = true;
+      if (pending_exit_.has_value() && pending_rank_ == event.rank) pending_exit_.reset();
+      const bool start_failed = message.rfind(contract::kStartFailurePrefix, 0) == 0;
+      if (start_failed) reason = RankName(event.rank) + " failed in " + message;
+      if (start_failed && phase_ == Phase::kRunning) {
+        // MPI_Init failed here. Ranks already in start-up's exchange learn of it from the
+        // wire-up server and fail in MPI_Init too (consequences, not news): held briefly so
+        // that they can, which also spares libpmix 4.2.2 ranks killed inside a pending fence
+        // (its server can stall after that: docs/zrund.md). The first failure is the line.
+        if (!held_.has_value()) {
+          held_ = Held{code, reason + "; ending the job",
+                       Clock::now() + std::chrono::milliseconds(options_.consequence_hold_ms)};
+        }
+        break;
+      }
       if (event.status == static_cast<int>(Code::kProcAborted) && phase_ == Phase::kRunning) {
         // MPI_ERR_PROC_ABORTED: this rank saw a peer die. That death is the cause to report;
         // wait a little for it (the peer's exit may be reaped a moment later, or reported by
@@ -337,7 +360,6 @@ void Supervisor::OnWireupEvent(const WireupEvent& event) {
       break;
     }
     case WireupEvent::Kind::kFence:
-      fenced_ = true;
       ZMPI_LOG(kDebug, "agent", "fence upcall for %s with %zu bytes", event.nspace.c_str(),
                event.data.size());
       fence_handler_(event);

@@ -4,8 +4,10 @@
 // Policy: the first rank that exits non-zero, dies by a signal, calls abort, or exits 0 after
 // PMIx_Init without PMIx_Finalize while others still run, ends the job: one line on stderr
 // naming rank, host and cause; SIGTERM to every rank's process group; SIGKILL after the grace
-// period. SIGINT/SIGTERM/SIGHUP to the launcher are forwarded the same way (a second one kills
-// at once). The job's exit code is the first failure's (signal -> 128 + signal), else 0.
+// period. A rank whose MPI_Init failed aborts with the reason (contract::kStartFailurePrefix):
+// "rank R on H failed in MPI_Init: ...". SIGINT/SIGTERM/SIGHUP to the launcher are forwarded
+// the same way (a second one kills at once). The job's exit code is the first failure's
+// (signal -> 128 + signal), else 0.
 //
 // Single-threaded: everything runs in Run() on the caller's thread. Every wait is bounded.
 #ifndef ZMPI_LAUNCHER_AGENT_SUPERVISOR_H_
@@ -43,6 +45,10 @@ struct SupervisorOptions {
   // is a consequence, not a cause: it is held this long while the real cause (that peer's
   // death, seen here or reported by another host) may still arrive, then reported.
   int consequence_hold_ms = 500;
+  // A rank that exits non-zero after connecting, where the wire-up server may read its abort
+  // after the exit is seen (PMI-1: the abort line is not answered): the bare exit status is
+  // reported only if no abort of that rank comes within this long.
+  int abort_wait_ms = 500;
   // After the job: output still queued for a reader is written while it makes progress,
   // giving up after this long without any (or at once when the job failed, after drain_ms).
   int output_stall_ms = 10000;
@@ -86,7 +92,9 @@ class Supervisor {
   // MPI start-up went through on this host (zrund: its ranks reached the first fence).
   void StartupDone() { startup_done_ = true; }
   bool ending() const { return phase_ == Phase::kEnding; }
-  // The first SIGINT/SIGTERM/SIGHUP the launcher itself received during Run(), or 0.
+  // The first SIGINT/SIGTERM/SIGHUP the launcher itself received during Run(), or 0. One
+  // that comes while output is drained after the job stops the drain (and makes the exit
+  // code 128 + signal if the job had succeeded).
   int received_signal() const { return received_signal_; }
   // Ends the job now (e.g. a rank could not be started). Only the first call reports.
   void EndJob(int exit_code, const std::string& reason);
@@ -111,8 +119,6 @@ class Supervisor {
     int code = 0;
     std::string reason;
     Clock::time_point until;
-    // A status after PMIx_Finalize: news only while other ranks wait (then it ends the job).
-    bool unless_nobody_waits = false;
   };
   enum class Phase { kRunning, kEnding };
 
@@ -157,8 +163,9 @@ class Supervisor {
   // program that quit before MPI_Init): fine alone, but ranks that connect are then stuck in
   // MPI start-up's exchange, which needs every rank.
   std::optional<int> early_exit_;
-  // Every rank of this host entered a fence (MPI start-up's exchange) at least once.
-  bool fenced_ = false;
+  // A bare non-zero exit waiting for the rank's abort (abort_wait_ms), and whose.
+  std::optional<Held> pending_exit_;
+  int pending_rank_ = -1;
 };
 
 }  // namespace zmpi::launcher::agent

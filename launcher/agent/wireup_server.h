@@ -74,6 +74,9 @@ class WireupServer {
 
   // False once the server stopped answering for good (PmixServer: docs/zrund.md).
   virtual bool responsive() const { return true; }
+  // Whether a rank's abort can reach the owner after the rank's exit is seen (an abort the
+  // server does not answer, so the rank exits at once). PMIx_Abort waits for its answer.
+  virtual bool abort_may_follow_exit() const { return false; }
   // What did not complete ("" while responsive).
   virtual const std::string& stall() const { return no_stall_; }
 

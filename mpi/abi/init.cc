@@ -17,10 +17,12 @@ namespace {
 int StartLibrary(const char* function) {
   zmpi::Status s = Runtime::Init();
   if (s.ok()) return MPI_SUCCESS;
-  // No communicator exists yet: errors here are always fatal, with one clear line.
+  // No communicator exists yet: errors here are always fatal, with one clear line; the
+  // launcher hears the same reason through the bootstrap (contract::kStartFailurePrefix).
   fprintf(stderr, "zmpi: %s: %s\n", function, s.ToString().c_str());
   fflush(stderr);
-  _exit(zmpi::contract::kFatalErrorExitCode);
+  Runtime::AbortFailedStart(zmpi::contract::kFatalErrorExitCode,
+                            std::string(function) + ": " + s.ToString());
 }
 
 int CopyString(const std::string& text, char* out, int capacity, int* resultlen) {

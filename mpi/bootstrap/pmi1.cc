@@ -91,7 +91,11 @@ class Pmi1Bootstrap final : public PmiKvsBootstrap {
 
   void Abort(int code, const std::string& message) override {
     ReportAbort(message);
-    (void)connection_->Write("cmd=abort exitcode=" + std::to_string(code) + "\n");
+    // PMI-1's abort has only the exit code; a line may carry more key=value words, and
+    // zrun's PMI server (launcher/agent/pmi_server.h) reads the reason from `message`
+    // (encoded as KVS values are: one word). Other servers ignore the word.
+    (void)connection_->Write("cmd=abort exitcode=" + std::to_string(code) +
+                             " message=" + EncodeValue(message) + "\n");
     _exit(code);
   }
 

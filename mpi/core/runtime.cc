@@ -19,6 +19,7 @@
 namespace zmpi::core {
 
 Runtime* Runtime::instance_ = nullptr;
+Bootstrap* Runtime::failed_start_ = nullptr;
 LibraryState Runtime::state_ = LibraryState::kNotInitialized;
 LibraryState Runtime::world_state_ = LibraryState::kNotInitialized;
 int Runtime::open_sessions_ = 0;
@@ -53,7 +54,14 @@ Status Runtime::Init() {
   }
   if (instance_ == nullptr) {
     std::unique_ptr<Runtime> rt(new Runtime());
-    ZMPI_RETURN_IF_ERROR(rt->Start());
+    Status started = rt->Start();
+    if (!started.ok()) {
+      // Destroying the bootstrap would finalize it: the launcher would see a rank that ended
+      // cleanly while the others wait for it in start-up's exchange. AbortFailedStart tells
+      // it the reason instead.
+      if (failed_start_ == nullptr) failed_start_ = rt->bootstrap_.release();
+      return started;
+    }
     instance_ = rt.release();
     state_ = LibraryState::kInitialized;
   }
@@ -65,7 +73,12 @@ Status Runtime::OpenSession() {
   if (instance_ == nullptr) {
     // A runtime ended by an earlier MPI_Finalize / Session_finalize starts again.
     std::unique_ptr<Runtime> rt(new Runtime());
-    ZMPI_RETURN_IF_ERROR(rt->Start());
+    Status started = rt->Start();
+    if (!started.ok()) {
+      // Not finalized (see Init): the launcher sees this rank's exit as a failure.
+      if (failed_start_ == nullptr) failed_start_ = rt->bootstrap_.release();
+      return started;
+    }
     instance_ = rt.release();
     state_ = LibraryState::kInitialized;
   }
@@ -317,6 +330,13 @@ StatusOr<uint32_t> Runtime::AgreeOnContext(Comm& parent) { return AgreeContext(p
 Group* Runtime::FindGroup(MPI_Group handle) {
   if (handle == MPI_GROUP_EMPTY) return &empty_group_;
   return groups_.Find(handle);
+}
+
+void Runtime::AbortFailedStart(int code, const std::string& message) {
+  if (failed_start_ != nullptr && !failed_start_->singleton()) {
+    failed_start_->Abort(code, message);  // does not return
+  }
+  _exit(code);
 }
 
 void Runtime::Abort(int code, const std::string& message) {

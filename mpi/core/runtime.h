@@ -40,6 +40,9 @@ class Runtime {
   // MPI_Session_init / MPI_Session_finalize: the same runtime, reference-counted.
   static Status OpenSession();
   static Status CloseSession();
+  // After Init() failed: tells the launcher why through the bootstrap of the failed start
+  // (an abort with `message`, contract::kStartFailurePrefix) and ends the process with `code`.
+  [[noreturn]] static void AbortFailedStart(int code, const std::string& message);
   // Whether the runtime runs (world model or a session): what entry points need.
   static LibraryState state() { return state_; }
   // The world model alone (MPI_Initialized, MPI_Finalized).
@@ -118,6 +121,9 @@ class Runtime {
   Status StartTransports();
 
   static Runtime* instance_;
+  // The launcher's bootstrap of a start that failed, kept open (not finalized) for
+  // AbortFailedStart; owned, never freed (the process is about to end).
+  static Bootstrap* failed_start_;
   static LibraryState state_;
   static LibraryState world_state_;
   static int open_sessions_;
