@@ -14,6 +14,9 @@
 #   link_down   h3's link (eth0) set down while the job is in its time steps: nothing answers
 #               from h3 any more (no FIN, no RST); zrun and h3's agent each give up on the
 #               other after TCP keepalive (launcher/agent/link.h), then the link comes back
+#   interrupt   Ctrl-C to zrun while h3's agent stands still (SIGSTOP), so it cannot confirm
+#               the end: a second Ctrl-C ends zrun at once (it used to wait 6 s for h3);
+#               h3's agent, resumed, ends its ranks by itself
 #   shm_full    h2's agent has a 64 KiB /dev/shm: a job on h2 alone, then one across the 3
 #               hosts; then /dev/shm is made large again and the next job runs
 set -u
@@ -241,6 +244,29 @@ case "$case_name" in
     ip -n "$ns3" route add 224.0.0.0/4 dev eth0 2>/dev/null  # removed with the link
     next_job
     ;;
+  interrupt)
+    start_agents || exit 1
+    spawn_job -n auto "$weather" "${weather_args[@]}"
+    wait_ranks 2 || exit 1
+    sleep 1
+    zrun_pid=$(ps -o pid= --ppid "$(cluster__inner "$zpid")" | tr -d ' ')
+    kill -STOP "$(cluster__inner "${agent[h3]}")"
+    kill -INT "$zrun_pid"
+    sleep 0.5  # zrun now waits for the agents to confirm the end; h3's cannot
+    t0=$(now_ms)
+    kill -INT "$zrun_pid"
+    state=$(cluster_wait "$zpid" 10)
+    dt=$(($(now_ms) - t0))
+    kill -CONT "$(cluster__inner "${agent[h3]}")"
+    cat "$zlog"
+    [ "$state" = exited ] && [ $dt -lt 1500 ] &&
+      pass "a second Ctrl-C ends zrun $dt ms later" || fail "second Ctrl-C: zrun $state after $dt ms"
+    [ "$(grep -c '^zrun: ' "$zlog")" = 1 ] &&
+      grep -qx "zrun: got signal 2 (Interrupt); ending the job" "$zlog" && grep -qx "zrun-exit=130" "$zlog" &&
+      pass "one line, exit 130" || fail "end: lines or status"
+    clean h1 h2 h3
+    next_job
+    ;;
   shm_full)
     shm_size[h2]=64k
     # The rank whose segment does not fit aborts (MPI_ERRORS_ARE_FATAL) with the reason; zrun
@@ -261,7 +287,7 @@ case "$case_name" in
     next_job
     ;;
   *)
-    echo "usage: fault_matrix_test.sh kill_rank|kill_agent|kill_zrun|stop_rank|early_exit|link_down|shm_full ZRUND ZRUN P2P WEATHER"
+    echo "usage: fault_matrix_test.sh kill_rank|kill_agent|kill_zrun|stop_rank|early_exit|link_down|interrupt|shm_full ZRUND ZRUN P2P WEATHER"
     exit 2
     ;;
 esac
