@@ -40,6 +40,8 @@ constexpr int kOutputAfterFailureMs = 1000;
 constexpr auto kHold = std::chrono::milliseconds(500);
 // Every host's first fence is MPI_Init's exchange (agents number fences 1, 2, ... per job).
 constexpr uint64_t kStartupFence = 1;
+// The longest zrun waits for a named agent that restarts (libpmix's 10 s limit, the restart).
+constexpr auto kRestartWait = std::chrono::seconds(20);
 
 // "rank 3" or "ranks 0,2".
 std::string RankList(const std::vector<int>& ranks) {
@@ -109,7 +111,9 @@ std::vector<FoundAgent> ClusterRun::ConnectUsable(std::vector<FoundAgent> found,
     }
     std::string why = tried[i].status.message();
     if (named) {  // the user asked for this agent: the job cannot run as asked
-      *error = Error(Code::kOther, "cannot use the agent on %s (%s:%u): %s", a.name.c_str(),
+      // kPending: the agent asks to try again (it restarts: zrund/deregistration.h).
+      Code code = tried[i].status.code() == Code::kPending ? Code::kPending : Code::kOther;
+      *error = Error(code, "cannot use the agent on %s (%s:%u): %s", a.name.c_str(),
                      a.address.c_str(), a.port, why.c_str());
       return {};
     }
@@ -124,6 +128,37 @@ std::vector<FoundAgent> ClusterRun::ConnectUsable(std::vector<FoundAgent> found,
               found.size());
   }
   return usable;
+}
+
+StatusOr<std::vector<FoundAgent>> ClusterRun::FindUsable(
+    std::vector<std::unique_ptr<agent::Link>>* links) {
+  const Clock::time_point deadline = Clock::now() + kRestartWait;
+  bool waiting = false;
+  for (;;) {
+    StatusOr<std::vector<FoundAgent>> agents =
+        FindAgents(options_.iface, key_->ClusterId(), options_.browse_ms, options_.hosts);
+    if (agents.ok() && agents->empty()) {
+      agents = Error(Code::kOther, "no agents of this cluster answered within %d ms",
+                     options_.browse_ms);
+    }
+    Status s = agents.status();
+    if (agents.ok()) {
+      ZMPI_LOG(kInfo, "zrun", "%zu agents found", agents->size());
+      links->clear();
+      std::vector<FoundAgent> usable = ConnectUsable(std::move(agents.value()), links, &s);
+      if (s.ok()) return usable;
+    }
+    // A named agent that restarts (kPending) is waited for; while it does, it may not answer
+    // discovery or connections at all for a moment (a new process, maybe a new port).
+    if ((s.code() != Code::kPending && !waiting) || Clock::now() >= deadline) return s;
+    if (!waiting) {
+      fprintf(stderr, "zrun: %s; waiting for it (at most %lld s)\n", s.message().c_str(),
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::seconds>(kRestartWait).count()));
+      waiting = true;
+    }
+    usleep(300 * 1000);
+  }
 }
 
 Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
@@ -569,27 +604,20 @@ int ClusterRun::Run() {
   }
   Status s = LoadKey();
   if (s.ok()) s = ApplyHostfile();
-  StatusOr<std::vector<FoundAgent>> agents =
-      s.ok() ? FindAgents(options_.iface, key_->ClusterId(), options_.browse_ms, options_.hosts)
-             : StatusOr<std::vector<FoundAgent>>(s);
-  if (agents.ok() && agents->empty()) {
-    agents =
-        Error(Code::kOther, "no agents of this cluster answered within %d ms", options_.browse_ms);
-  }
-  if (!agents.ok()) {
-    fprintf(stderr, "zrun: %s\n", agents.status().message().c_str());
+  if (!s.ok()) {
+    fprintf(stderr, "zrun: %s\n", s.message().c_str());
     return 1;
   }
   auto ms = [this] {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
   };
-  ZMPI_LOG(kInfo, "zrun", "%zu agents found after %.1f ms", agents->size(), ms());
   std::vector<std::unique_ptr<agent::Link>> links;
-  std::vector<FoundAgent> usable = ConnectUsable(std::move(agents.value()), &links, &s);
-  if (!s.ok()) {
-    fprintf(stderr, "zrun: %s\n", s.message().c_str());
+  StatusOr<std::vector<FoundAgent>> found = FindUsable(&links);
+  if (!found.ok()) {
+    fprintf(stderr, "zrun: %s\n", found.status().message().c_str());
     return 1;
   }
+  std::vector<FoundAgent> usable = std::move(found.value());
   ZMPI_LOG(kInfo, "zrun", "%zu agents connected and authenticated after %.1f ms", usable.size(),
            ms());
   std::vector<agent::HostShare> shares;

@@ -63,6 +63,9 @@ class ClusterRun {
   // Connects to `found` at once (agent_connector.h); returns the agents that answered, with
   // their links in `links`. A named (--host) agent that fails sets `error`; a discovered one
   // is skipped with one warning line.
+  // Finds the agents and connects to the usable ones (ConnectUsable); waits (bounded) for a
+  // named agent that answers it is restarting (Code::kPending), with one line.
+  StatusOr<std::vector<FoundAgent>> FindUsable(std::vector<std::unique_ptr<agent::Link>>* links);
   std::vector<FoundAgent> ConnectUsable(std::vector<FoundAgent> found,
                                         std::vector<std::unique_ptr<agent::Link>>* links,
                                         Status* error);

@@ -19,6 +19,7 @@
 #include "launcher/agent/shm_cleaner.h"
 #include "launcher/agent/spawner.h"
 #include "launcher/discovery/agent_info.h"
+#include "launcher/zrund/deregistration.h"
 #include "launcher/zrund/disk_usage.h"
 
 namespace zmpi::launcher::zrund {
@@ -374,8 +375,8 @@ Status AgentJob::Run() {
   end.status = code;
   if (!link_lost_) link_->Send(end).IgnoreError();
   // After the JobEnd: a libpmix that stopped answering holds this up to its limit (then zrund
-  // restarts), and the job's outcome does not depend on it.
-  pmix_->DeregisterJob(nspace_);
+  // restarts), and the job's outcome does not depend on it. The agent answers meanwhile.
+  DeregisterWhileServing(context_, nspace_);
   ZMPI_LOG(kInfo, "zrund", "job %s ended with %d", nspace_.c_str(), code);
   return OkStatus();
 }

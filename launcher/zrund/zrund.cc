@@ -49,10 +49,10 @@ int Fail(const Status& status) {
 
 }  // namespace
 
-void RefusePending(int listen_fd, const std::string& reason) {
+void RefusePending(int listen_fd, const std::string& reason, Code code) {
   int fd = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd < 0) return;
-  std::string frame = proto::RefusalFrame(Error(Code::kOther, "%s", reason.c_str()));
+  std::string frame = proto::RefusalFrame(Error(code, "%s", reason.c_str()));
   ssize_t ignored = send(fd, frame.data(), frame.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   (void)ignored;
   close(fd);

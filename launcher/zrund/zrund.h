@@ -94,8 +94,9 @@ struct AgentContext {
   std::string work_dir;  // where job directories are made (JobFiles)
 };
 
-// Accepts one pending connection on `listen_fd` and refuses it at once with `reason`.
-void RefusePending(int listen_fd, const std::string& reason);
+// Accepts one pending connection on `listen_fd` and refuses it at once with `reason` (and
+// `code`: kPending tells zrun to try again: deregistration.h).
+void RefusePending(int listen_fd, const std::string& reason, Code code = Code::kOther);
 
 class Zrund {
  public:

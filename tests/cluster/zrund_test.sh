@@ -486,11 +486,20 @@ RANK
       [ -z "$(grep "^zrun: " "$zlog")" ] &&
       pass "the job ends normally, zrun exits 0 $(($(now_ms) - t0)) ms after the stop" ||
       { fail "job during the stop: $(cat "$zlog")"; }
+    # A job for h2 while its agent waits on libpmix: the agent keeps answering and says it
+    # restarts; zrun waits for it with one line, and the job runs once it is back.
+    read -r npid nlog < <(cluster_spawn h1 sh -c "'$zrun' --key-file '$key' --host h1,h2 \
+      --map-by node -n 2 '$p2p'; echo zrun-exit=\$?")
     sleep 3.5
     late=none
     for f in /proc/"$h2pid"/root/dev/shm/*late; do [ -e "$f" ] && late=$f; done
     [ "$late" != none ] && pass "a segment of the job exists on h2 after the job ended" ||
       fail "no late segment on h2"
+    [ "$(cluster_wait "$npid" 30)" = exited ] && cat "$nlog" && grep -qx "zrun-exit=0" "$nlog" &&
+      [ "$(grep -c "^zrun: " "$nlog")" = 1 ] &&
+      grep -Eqx "zrun: cannot use the agent on h2 \(.*\): peer refused: agent h2 is (restarting: .*|finishing its last job; try again); waiting for it \(at most 20 s\)" "$nlog" &&
+      pass "a job for h2 meanwhile waits for its agent with one line, then runs" ||
+      fail "job for h2 while its agent restarts: $(cat "$nlog")"
     restarted 2 PMIx_server_deregister_nspace
     # 2. The thread stops between jobs: the next job's registration runs out of time; zrun
     # prints one line and exits 1; the agent restarts.

@@ -1,0 +1,26 @@
+// DeregisterWhileServing: drops a finished job's namespace from the wire-up server without
+// leaving the agent deaf meanwhile. libpmix can hold the call up to its limit (10 s) when its
+// thread is stuck (docs/zrund.md, "When libpmix stops answering"; the agent restarts after
+// it). The call runs on a thread of its own while the caller's keeps answering mDNS and the
+// owner's control socket, and refuses new connections with Code::kPending: "try again" (zrun
+// waits for an agent it was told to use and skips one it discovered, with one line).
+#ifndef ZMPI_LAUNCHER_ZRUND_DEREGISTRATION_H_
+#define ZMPI_LAUNCHER_ZRUND_DEREGISTRATION_H_
+
+#include <string>
+
+#include "launcher/zrund/zrund.h"
+
+namespace zmpi::launcher::zrund {
+
+// Returns once context.pmix->DeregisterJob(nspace) returned. Nothing else may call into the
+// wire-up server meanwhile (it is not thread-safe).
+void DeregisterWhileServing(const AgentContext& context, const std::string& nspace);
+
+// How long a deregistration takes before connecting clients are told the agent restarts
+// (libpmix has most likely stopped answering) rather than that it is finishing a job.
+inline constexpr int kSlowDeregistrationMs = 1000;
+
+}  // namespace zmpi::launcher::zrund
+
+#endif  // ZMPI_LAUNCHER_ZRUND_DEREGISTRATION_H_
