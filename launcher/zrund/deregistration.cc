@@ -26,12 +26,15 @@ void DeregisterWhileServing(const AgentContext& context, const std::string& nspa
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   for (bool finished = false; !finished;) {
-    std::vector<pollfd> fds = {{done[0], POLLIN, 0}, {context.listen_fd, POLLIN, 0}};
+    // A deregistration that ends soon (the usual case) leaves new connections in the listen
+    // backlog for the main loop, as before; one that takes longer means libpmix stalls.
+    const bool slow = Clock::now() - start >= std::chrono::milliseconds(kSlowDeregistrationMs);
+    std::vector<pollfd> fds = {{done[0], POLLIN, 0}, {slow ? context.listen_fd : -1, POLLIN, 0}};
     if (context.publisher != nullptr) fds.push_back(pollfd{context.publisher->fd(), POLLIN, 0});
     const size_t control_index = fds.size();
     if (context.control != nullptr) fds.push_back(pollfd{context.control->fd(), POLLIN, 0});
     int timeout = context.publisher != nullptr ? context.publisher->TimeoutMs() : -1;
-    int n = poll(fds.data(), fds.size(), timeout < 0 || timeout > 200 ? 200 : timeout);
+    int n = poll(fds.data(), fds.size(), timeout < 0 || timeout > 100 ? 100 : timeout);
     finished = n > 0 && fds[0].revents != 0;
     if (context.publisher != nullptr) {
       context.publisher->Step(n > 0 && (fds[2].revents & POLLIN)).IgnoreError();
@@ -43,12 +46,10 @@ void DeregisterWhileServing(const AgentContext& context, const std::string& nspa
       });
     }
     if (!finished && n > 0 && (fds[1].revents & POLLIN)) {
-      bool slow = Clock::now() - start >= std::chrono::milliseconds(kSlowDeregistrationMs);
       RefusePending(context.listen_fd,
-                    slow ? "agent " + context.host +
-                               " is restarting: its PMIx server (libpmix) stopped answering; "
-                               "try again in a few seconds"
-                         : "agent " + context.host + " is finishing its last job; try again",
+                    "agent " + context.host +
+                        " is restarting: its PMIx server (libpmix) stopped answering; try again "
+                        "in a few seconds",
                     Code::kPending);
     }
   }

@@ -2,8 +2,9 @@
 // leaving the agent deaf meanwhile. libpmix can hold the call up to its limit (10 s) when its
 // thread is stuck (docs/zrund.md, "When libpmix stops answering"; the agent restarts after
 // it). The call runs on a thread of its own while the caller's keeps answering mDNS and the
-// owner's control socket, and refuses new connections with Code::kPending: "try again" (zrun
-// waits for an agent it was told to use and skips one it discovered, with one line).
+// owner's control socket; after kSlowDeregistrationMs it refuses new connections with
+// Code::kPending, "restarting" (zrun waits for an agent it was told to use and skips one it
+// discovered, with one line). Until then they wait in the listen backlog for the main loop.
 #ifndef ZMPI_LAUNCHER_ZRUND_DEREGISTRATION_H_
 #define ZMPI_LAUNCHER_ZRUND_DEREGISTRATION_H_
 
@@ -18,7 +19,7 @@ namespace zmpi::launcher::zrund {
 void DeregisterWhileServing(const AgentContext& context, const std::string& nspace);
 
 // How long a deregistration takes before connecting clients are told the agent restarts
-// (libpmix has most likely stopped answering) rather than that it is finishing a job.
+// (libpmix has most likely stopped answering).
 inline constexpr int kSlowDeregistrationMs = 1000;
 
 }  // namespace zmpi::launcher::zrund
