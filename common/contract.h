@@ -22,6 +22,10 @@ inline constexpr char kOfiAddressKey[] = "zmpi.ofi.addr";
 inline constexpr char kTcpAddressKey[] = "zmpi.tcp.addr";
 // Each rank's data model (mpi/core/data_model.h), compared with rank 0's at init.
 inline constexpr char kDataModelKey[] = "zmpi.datamodel";
+// "<pid> <pid namespace>" of a rank that reaches ranks of its own host over the network
+// transport (ZMPI_TRANSPORT=ofi or mixed): they watch its process, since the network
+// transport alone cannot tell a dead peer from a quiet one.
+inline constexpr char kProcessKey[] = "zmpi.process";
 
 // Environment set by zrun's agent for each rank.
 // Interface the ofi transport must use ("lo" when all ranks are on one host).

@@ -55,6 +55,12 @@ int OpenProcessWatch(pid_t pid) {
 
 bool ProcessGone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
 
+std::string ProcessNamespace() {
+  char target[128];
+  ssize_t n = readlink("/proc/self/ns/pid", target, sizeof(target) - 1);
+  return n > 0 ? std::string(target, static_cast<size_t>(n)) : std::string("?");
+}
+
 bool KillWhenParentDies() { return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0; }
 
 bool FillRandom(void* buf, size_t len, bool block) {

@@ -35,6 +35,9 @@ const char* Name();
 int OpenProcessWatch(pid_t pid);
 // Whether `pid` no longer exists (kill(pid, 0) fails with ESRCH). A reused pid reads as alive.
 bool ProcessGone(pid_t pid);
+// Names this process's pid namespace (Linux: the target of /proc/self/ns/pid), "" where the OS
+// has one namespace: two processes' pids mean the same only where these are equal.
+std::string ProcessNamespace();
 
 // Asks the OS to SIGKILL the calling process when its parent exits. Returns false where the
 // OS cannot (the caller must then notice the parent's death another way, e.g. EOF on a pipe

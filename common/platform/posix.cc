@@ -26,6 +26,8 @@ int OpenProcessWatch(pid_t) { return -1; }
 
 bool ProcessGone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
 
+std::string ProcessNamespace() { return ""; }
+
 // No parent-death signal in POSIX: the agent's children notice the agent's death by EOF on
 // their pipes, and the agent kills its process groups when it ends normally.
 bool KillWhenParentDies() { return false; }

@@ -1,6 +1,8 @@
 #include "mpi/core/engine.h"
 
+#include <poll.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +11,7 @@
 #include "common/check.h"
 #include "common/copy.h"
 #include "common/log.h"
+#include "common/platform/platform.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/derived_op.h"
 #include "mpi/core/threads.h"
@@ -504,7 +507,30 @@ void Engine::FailPeerDead(Request* r) {
 bool Engine::PeerAlive(int world_rank) {
   if (world_rank < 0 || world_rank >= static_cast<int>(peers_.size())) return true;
   Peer& p = peers_[world_rank];
+  if (p.process != nullptr && p.process->Gone()) return false;
   return p.endpoint == nullptr || p.endpoint->PeerAlive(world_rank);
+}
+
+void Engine::WatchProcess(int world_rank, pid_t pid) {
+  if (world_rank < 0 || world_rank >= static_cast<int>(peers_.size()) || pid <= 0) return;
+  peers_[world_rank].process = std::make_unique<ProcessWatch>(pid);
+}
+
+ProcessWatch::ProcessWatch(pid_t process) : pid(process), fd(platform::OpenProcessWatch(process)) {}
+
+ProcessWatch::~ProcessWatch() {
+  if (fd >= 0) close(fd);
+}
+
+bool ProcessWatch::Gone() {
+  if (gone) return true;
+  if (fd >= 0) {
+    pollfd p = {fd, POLLIN, 0};
+    gone = poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+  } else {
+    gone = platform::ProcessGone(pid);
+  }
+  return gone;
 }
 
 }  // namespace zmpi::core

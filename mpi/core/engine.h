@@ -9,6 +9,8 @@
 #ifndef ZMPI_MPI_CORE_ENGINE_H_
 #define ZMPI_MPI_CORE_ENGINE_H_
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -27,6 +29,20 @@
 namespace zmpi::core {
 
 class Comm;
+
+// A peer process on this host (Engine::WatchProcess): a descriptor that turns readable when it
+// exits (platform::OpenProcessWatch) or, where the OS has none, its pid.
+struct ProcessWatch {
+  explicit ProcessWatch(pid_t process);
+  ~ProcessWatch();
+  ProcessWatch(const ProcessWatch&) = delete;
+  ProcessWatch& operator=(const ProcessWatch&) = delete;
+  bool Gone();
+
+  pid_t pid = 0;
+  int fd = -1;
+  bool gone = false;
+};
 
 class Engine final : public transport::FrameSink {
  public:
@@ -103,8 +119,13 @@ class Engine final : public transport::FrameSink {
   int Progress();
   // Progresses until no backlog remains and every endpoint is Idle, or the time runs out.
   void Flush(double timeout_seconds);
-  // Whether the peer's endpoint still believes the peer is alive.
+  // Whether the peer's endpoint still believes the peer is alive, and its process (when
+  // WatchProcess named it) has not exited.
   bool PeerAlive(int world_rank);
+  // The peer runs on this host as process `pid` but is reached through a network endpoint,
+  // which cannot tell its death from a quiet peer (docs/transport-ofi.md, "When a peer
+  // dies"): PeerAlive also asks the OS. Call after AssignPeer.
+  void WatchProcess(int world_rank, pid_t pid);
   // Ends a request whose peer died: withdraws it from matching and from the peer's backlog
   // (nothing more reaches a dead peer) and completes it with kProcAborted.
   void FailPeerDead(Request* request);
@@ -134,6 +155,7 @@ class Engine final : public transport::FrameSink {
     size_t copied_limit = 0;
     TransportCounters* counters = nullptr;  // of this peer's transport (counters.h)
     std::deque<Outgoing> backlog;
+    std::unique_ptr<ProcessWatch> process;  // WatchProcess; null for most peers
   };
 
   Status Post(int peer, const FrameHeader& header, const void* payload, size_t len,

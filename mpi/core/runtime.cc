@@ -204,6 +204,17 @@ Status Runtime::StartTransports() {
   // against rank 0 (one lookup per rank; all equal to rank 0 means all equal).
   const std::string model = LocalDataModel();
   if (size > 1) ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kDataModelKey, model));
+  // Ranks of this host reached over the network transport: their processes are watched
+  // (Engine::WatchProcess), so a receive from one that died ends under any launcher.
+  std::vector<int> local_net;
+  for (int r : ofi_peers) {
+    if (std::binary_search(local.begin(), local.end(), r)) local_net.push_back(r);
+  }
+  const std::string process_ns = platform::ProcessNamespace();
+  if (!local_net.empty()) {
+    ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kProcessKey,
+                                         std::to_string(getpid()) + ":" + process_ns));
+  }
   ZMPI_RETURN_IF_ERROR(bootstrap_->Exchange());
   if (size > 1 && me != 0) {
     ZMPI_ASSIGN_OR_RETURN(std::string root_model, bootstrap_->Get(0, contract::kDataModelKey));
@@ -224,6 +235,14 @@ Status Runtime::StartTransports() {
     }
     ZMPI_RETURN_IF_ERROR(w.endpoint->Connect(addresses));
     for (int r : *w.peers) engine_->AssignPeer(r, w.endpoint);
+  }
+  for (int r : local_net) {
+    StatusOr<std::string> process = bootstrap_->Get(r, contract::kProcessKey);
+    if (!process.ok()) continue;  // not published (another zmpi): no watch
+    size_t colon = process->find(':');
+    // A pid from another pid namespace names another process here (or none).
+    if (colon == std::string::npos || process->substr(colon + 1) != process_ns) continue;
+    engine_->WatchProcess(r, static_cast<pid_t>(atol(process->substr(0, colon).c_str())));
   }
   ZMPI_LOG(kInfo, "init", "rank %d of %d: %zu peers over shm, %zu over %s (%s platform)", me,
            size, shm_peers.size(), ofi_peers.size(), ofi != nullptr ? ofi->Name() : "the network",
