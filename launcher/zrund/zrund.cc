@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/platform/platform.h"
 #include "launcher/agent/host_info.h"
+#include "launcher/agent/job_offer.h"
 #include "launcher/agent/link.h"
 #include "launcher/agent/net_iface.h"
 #include "launcher/agent/program_cache.h"
@@ -118,6 +119,7 @@ Status Zrund::Setup() {
   context_.key = key_.get();
   context_.topology = &topology_;
   context_.pmix = pmix_.get();
+  context_.offer = agent::LocalJobOffer(getenv("ZMPI_WIREUP"), getenv("ZMPI_NET"));
   context_.signals = &signals_;
   context_.publisher = publisher_.get();
   context_.listen_fd = listen_fd_;
@@ -196,7 +198,7 @@ void Zrund::Accept() {
     }
     auto p = std::make_unique<Peer>();
     p->link = std::move(link);
-    p->link->BeginAgentHandshake(*key_, publisher_->info().name);
+    p->link->BeginAgentHandshake(*key_, publisher_->info().name, context_.offer);
     p->source = source;
     p->since = Clock::now();
     p->deadline = p->since + std::chrono::milliseconds(kHandshakeTimeoutMs);
