@@ -270,9 +270,11 @@ bool Zrund::RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch) {
         Error(Code::kOther, "agent %s is busy with another job", publisher_->info().name.c_str()));
   }
   peers_.clear();
-  fprintf(stderr, "zrund: job %llu from %s (%s): %zu of %u ranks\n",
+  const std::string choice = launch.wireup.empty() ? std::string()
+                             : ", wire-up " + launch.wireup + ", network " + launch.net;
+  fprintf(stderr, "zrund: job %llu from %s (%s): %zu of %u ranks%s\n",
           static_cast<unsigned long long>(launch.job_id), link->peer_name().c_str(),
-          link->peer().c_str(), launch.ranks.size(), launch.world_size);
+          link->peer().c_str(), launch.ranks.size(), launch.world_size, choice.c_str());
   AgentJob job(context_, link.get(), std::move(launch));
   Status s = job.Run();
   if (!s.ok()) fprintf(stderr, "zrund: job not started: %s\n", s.message().c_str());
