@@ -10,15 +10,16 @@
 
 namespace zmpi::launcher::zrund {
 
-void DeregisterWhileServing(const AgentContext& context, const std::string& nspace) {
+void DeregisterWhileServing(const AgentContext& context, agent::WireupServer* server,
+                            const std::string& nspace) {
   int done[2];
-  if (context.pmix == nullptr) return;
+  if (server == nullptr) return;
   if (pipe2(done, O_CLOEXEC | O_NONBLOCK) != 0) {
-    context.pmix->DeregisterJob(nspace);  // no pipe: as before, deaf while it takes
+    server->DeregisterJob(nspace);  // no pipe: as before, deaf while it takes
     return;
   }
-  std::thread worker([&context, &nspace, fd = done[1]] {
-    context.pmix->DeregisterJob(nspace);
+  std::thread worker([server, &nspace, fd = done[1]] {
+    server->DeregisterJob(nspace);
     char byte = 1;
     ssize_t ignored = write(fd, &byte, 1);
     (void)ignored;

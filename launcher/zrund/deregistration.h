@@ -14,9 +14,11 @@
 
 namespace zmpi::launcher::zrund {
 
-// Returns once context.pmix->DeregisterJob(nspace) returned. Nothing else may call into the
-// wire-up server meanwhile (it is not thread-safe).
-void DeregisterWhileServing(const AgentContext& context, const std::string& nspace);
+// Returns once server->DeregisterJob(nspace) returned (`server`: the job's wire-up server,
+// context.pmix or a server of the job's own). Nothing else may call into that server
+// meanwhile (it is not thread-safe).
+void DeregisterWhileServing(const AgentContext& context, agent::WireupServer* server,
+                            const std::string& nspace);
 
 // How long a deregistration takes before connecting clients are told the agent restarts
 // (libpmix has most likely stopped answering).
