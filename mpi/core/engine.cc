@@ -460,7 +460,8 @@ int Engine::Progress() {
 
 // An op may add another while it advances (push_back may move the list): index, not iterate.
 int Engine::AdvancePendingOps() {
-  int done = 0;
+  int done = stream_frames_;
+  stream_frames_ = 0;
   for (size_t i = 0; i < pending_ops_.size();) {
     if (pending_ops_[i]->Advance()) {
       pending_ops_.erase(pending_ops_.begin() + static_cast<long>(i));
@@ -469,6 +470,8 @@ int Engine::AdvancePendingOps() {
       ++i;
     }
   }
+  done += stream_frames_;
+  stream_frames_ = 0;
   return done;
 }
 

@@ -182,6 +182,7 @@ class Engine final : public transport::FrameSink {
   // Packs what the transport takes now of a send that packs as it leaves (kRtsPack); true
   // once the request is done (all sent, failed, or gone).
   bool PumpStream(int peer, uint64_t sreq);
+  bool PumpStreamFrames(int peer, uint64_t sreq);  // PumpStream without the stream count
   friend class StreamOp;
   void OnData(const FrameHeader& header, const void* payload, size_t len);
   void OnAck(const FrameHeader& header);
@@ -199,6 +200,10 @@ class Engine final : public transport::FrameSink {
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;
   std::vector<std::unique_ptr<PendingOp>> pending_ops_;
+  // Frames streaming sends packed since AdvancePendingOps last looked: progress events, so a
+  // wait that streams keeps spinning instead of yielding (engine_typed.cc).
+  int stream_frames_ = 0;
+  int streams_ = 0;  // streaming sends between their kCts and their last frame
   struct MatchedMessage {
     std::unique_ptr<Unexpected> message;
     Comm* comm;
