@@ -244,7 +244,7 @@ static unsigned char EdgeByte(int sender, size_t n, size_t i, int dir) {
 static void test_protocol_edges(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   const int next = (g_rank + 1) % g_size, prev = (g_rank + g_size - 1) % g_size;
-  const size_t sizes[] = {16383, 16384, 16385,  16439,  16440,   16441,   16448,  24577,
+  const size_t sizes[] = {16383, 16384, 16385,  16439,  16440,   16441,   16448,   24577,
                           65535, 65537, 131071, 131073, 1048575, 1048576, 1048577, 1052673};
   for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); ++k) {
     const size_t n = sizes[k];
@@ -269,8 +269,8 @@ static void test_protocol_edges(void) {
       if (cut) {
         int cls = -1;
         MPI_Error_class(st[0].MPI_ERROR, &cls);
-        CHECK(rc == MPI_ERR_IN_STATUS && cls == MPI_ERR_TRUNCATE, "size %zu cut: rc %d class %d",
-              n, rc, cls);
+        CHECK(rc == MPI_ERR_IN_STATUS && cls == MPI_ERR_TRUNCATE, "size %zu cut: rc %d class %d", n,
+              rc, cls);
       } else {
         int count = -1;
         MPI_Get_count(&st[0], MPI_BYTE, &count);
