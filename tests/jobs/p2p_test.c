@@ -290,6 +290,55 @@ static void test_protocol_edges(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
 }
 
+/* A receive that matches a rendezvous announcement already waiting starts the transfer in the
+ * next progress pass, not inside MPI_Irecv: cancelling it then must fail (it is matched) and it
+ * completes with the data; one freed at once with MPI_Request_free still takes the data (the
+ * sender's request completes). Rank 0 sends, rank 1 receives after a token says the messages
+ * are announced. */
+static void test_deferred_rendezvous(void) {
+  if (g_size < 2) return;
+  const int n = 200000;
+  if (g_rank > 1) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    return;
+  }
+  unsigned char* a = malloc(n);
+  unsigned char* b = malloc(n);
+  for (int i = 0; i < n; ++i) a[i] = g_rank == 0 ? (unsigned char)(i * 7 + 3) : 0;
+  for (int i = 0; i < n; ++i) b[i] = g_rank == 0 ? (unsigned char)(i * 5 + 1) : 0;
+  if (g_rank == 0) {
+    MPI_Request rq[2];
+    MPI_Isend(a, n, MPI_BYTE, 1, 50, MPI_COMM_WORLD, &rq[0]);
+    MPI_Isend(b, n, MPI_BYTE, 1, 51, MPI_COMM_WORLD, &rq[1]);
+    MPI_Send(NULL, 0, MPI_BYTE, 1, 52, MPI_COMM_WORLD);
+    MPI_Waitall(2, rq, MPI_STATUSES_IGNORE);
+  } else {
+    MPI_Recv(NULL, 0, MPI_BYTE, 0, 52, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    int flag = 0;
+    MPI_Status st;
+    while (!flag) MPI_Iprobe(0, 51, MPI_COMM_WORLD, &flag, &st); /* both announced */
+    MPI_Request r;
+    MPI_Irecv(a, n, MPI_BYTE, 0, 50, MPI_COMM_WORLD, &r);
+    MPI_Cancel(&r);
+    MPI_Wait(&r, &st);
+    int cancelled = 1, count = -1;
+    MPI_Test_cancelled(&st, &cancelled);
+    MPI_Get_count(&st, MPI_BYTE, &count);
+    CHECK(!cancelled && count == n, "matched receive: cancelled %d count %d", cancelled, count);
+    MPI_Irecv(b, n, MPI_BYTE, 0, 51, MPI_COMM_WORLD, &r);
+    MPI_Request_free(&r);
+  }
+  MPI_Barrier(MPI_COMM_WORLD); /* the sender's Waitall returned: the freed receive took it */
+  if (g_rank == 1) {
+    int bad = 0;
+    for (int i = 0; i < n; ++i) bad += a[i] != (unsigned char)(i * 7 + 3);
+    for (int i = 0; i < n; ++i) bad += b[i] != (unsigned char)(i * 5 + 1);
+    CHECK(bad == 0, "%d wrong bytes", bad);
+  }
+  free(a);
+  free(b);
+}
+
 static void test_bad_arguments(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int x = 0, cls = -1;
@@ -466,6 +515,7 @@ int main(int argc, char** argv) {
   test_reused_send_buffer();
   test_truncate();
   test_protocol_edges();
+  test_deferred_rendezvous();
   test_bad_arguments();
   test_comms();
   test_large(1000);
