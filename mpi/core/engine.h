@@ -162,7 +162,8 @@ class Engine final : public transport::FrameSink {
   [[gnu::cold, gnu::noinline]] void CompleteCold(Request* request);
   void DeliverUnexpected(Request* r, std::unique_ptr<Unexpected>& u);
   // A receive matched an unexpected kRts: starts the rendezvous after this call (engine.cc).
-  [[gnu::cold, gnu::noinline]] void DeferRendezvous(Request* r, std::unique_ptr<Unexpected> message);
+  [[gnu::cold, gnu::noinline]] void DeferRendezvous(Request* r,
+                                                    std::unique_ptr<Unexpected> message);
   // `payload`: the kRts frame's (the sender's layout with kRtsLayout), nullptr if not known
   // (then a layout RTS is answered with kCts and the sender packs).
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header,
