@@ -28,17 +28,17 @@ static long g_checks;
 static MPI_Comm g_shared;
 static pthread_barrier_t g_barrier;
 
-#define CHECK(id, cond, ...)                                                                  \
-  do {                                                                                        \
-    __atomic_fetch_add(&g_checks, 1, __ATOMIC_RELAXED);                                       \
-    if (!(cond)) {                                                                            \
+#define CHECK(id, cond, ...)                                                                    \
+  do {                                                                                          \
+    __atomic_fetch_add(&g_checks, 1, __ATOMIC_RELAXED);                                         \
+    if (!(cond)) {                                                                              \
       fprintf(stderr, "thread_shared_test: rank %d thread %d: FAILED at line %d: %s: ", g_rank, \
-              (id), __LINE__, #cond);                                                         \
-      fprintf(stderr, __VA_ARGS__);                                                           \
-      fprintf(stderr, "\n");                                                                  \
-      fflush(stderr);                                                                         \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                           \
-    }                                                                                         \
+              (id), __LINE__, #cond);                                                           \
+      fprintf(stderr, __VA_ARGS__);                                                             \
+      fprintf(stderr, "\n");                                                                    \
+      fflush(stderr);                                                                           \
+      MPI_Abort(MPI_COMM_WORLD, 1);                                                             \
+    }                                                                                           \
   } while (0)
 #define CALL(id, expr)                                           \
   do {                                                           \
@@ -147,15 +147,14 @@ static void probes(int id, int round) {
     }
   }
   MPI_Get_count(&st, MPI_INT, &count);
-  CHECK(id, count == 2 && st.MPI_SOURCE == prev, "mprobe count %d source %d", count,
-        st.MPI_SOURCE);
+  CHECK(id, count == 2 && st.MPI_SOURCE == prev, "mprobe count %d source %d", count, st.MPI_SOURCE);
   CALL(id, MPI_Mrecv(in, 2, MPI_INT, &msg, &st));
-  CHECK(id, msg == MPI_MESSAGE_NULL && in[0] == prev && in[1] / 100 == round,
-        "mrecv got %d/%d", in[0], in[1]);
+  CHECK(id, msg == MPI_MESSAGE_NULL && in[0] == prev && in[1] / 100 == round, "mrecv got %d/%d",
+        in[0], in[1]);
   __atomic_fetch_add(&g_probed, 1 << (in[1] % 100 * 4), __ATOMIC_RELAXED);
   CALL(id, MPI_Probe(prev, 100 + id, g_shared, &st));
-  CHECK(id, st.MPI_SOURCE == prev && st.MPI_TAG == 100 + id, "probe status %d/%d",
-        st.MPI_SOURCE, st.MPI_TAG);
+  CHECK(id, st.MPI_SOURCE == prev && st.MPI_TAG == 100 + id, "probe status %d/%d", st.MPI_SOURCE,
+        st.MPI_TAG);
   CALL(id, MPI_Recv(in, 2, MPI_INT, prev, 100 + id, g_shared, MPI_STATUS_IGNORE));
   CHECK(id, in[0] == prev && in[1] == round * 100 + id, "probed recv got %d/%d", in[0], in[1]);
   CALL(id, MPI_Waitall(2, r, MPI_STATUSES_IGNORE));
