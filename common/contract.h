@@ -12,6 +12,7 @@
 #define ZMPI_COMMON_CONTRACT_H_
 
 #include <cstdint>
+#include <string_view>
 
 namespace zmpi::contract {
 
@@ -55,6 +56,15 @@ inline constexpr char kOpenMpiGuardValue[] = "zrun_job__this_rank_loaded_Open_MP
 // Exit code a rank uses when it ends because of MPI_Abort with code 0 or a fatal MPI error
 // without a better code.
 inline constexpr int kFatalErrorExitCode = 16;
+
+// A rank's abort that is a consequence of a peer's death rather than a cause: its code is
+// MPI_ERR_PROC_ABORTED, or its message names that class (MPI_Waitall and MPI_Waitsome fail with
+// MPI_ERR_IN_STATUS and name the first failed request's class). Launchers hold such an abort
+// briefly, since the dead peer's host may report the cause a moment later.
+inline constexpr int kProcAbortedCode = 76;  // MPI_ERR_PROC_ABORTED
+inline bool IsPeerFailureAbort(int code, std::string_view message) {
+  return code == kProcAbortedCode || message.find("MPI_ERR_PROC_ABORTED") != std::string_view::npos;
+}
 
 }  // namespace zmpi::contract
 

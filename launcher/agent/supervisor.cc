@@ -323,7 +323,7 @@ void Supervisor::OnWireupEvent(const WireupEvent& event) {
       if (!message.empty()) reason += " (" + message + ")";
       pmix_->Complete(event, true);
       if (rank) rank->aborted = true;
-      if (event.status == static_cast<int>(Code::kProcAborted) && phase_ == Phase::kRunning) {
+      if (contract::IsPeerFailureAbort(event.status, message) && phase_ == Phase::kRunning) {
         // MPI_ERR_PROC_ABORTED: this rank saw a peer die. That death is the cause to report;
         // wait a little for it (the peer's exit may be reaped a moment later, or reported by
         // its own host). The first such consequence is the one kept.

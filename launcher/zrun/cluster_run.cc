@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "common/check.h"
+#include "common/contract.h"
 #include "common/log.h"
 #include "common/platform/platform.h"
 #include "launcher/agent/host_info.h"
@@ -389,8 +390,8 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       int code = m->code >= 1 && m->code <= 255 ? static_cast<int>(m->code) : 1;
       std::string reason =
           h.started ? m->reason : "cannot launch on " + h.agent.name + ": " + m->reason;
-      if (code == static_cast<int>(Code::kProcAborted) &&
-          m->reason.find(" called abort with code ") != std::string::npos) {
+      if (m->reason.find(" called abort with code ") != std::string::npos &&
+          contract::IsPeerFailureAbort(static_cast<int>(m->code), m->reason)) {
         // A rank saw a peer die (MPI_ERR_PROC_ABORTED): the peer's host may report the real
         // cause a moment later. Hold this one briefly (the first consequence is kept).
         if (!held_.has_value() && !failed_) held_ = Held{code, reason, Clock::now() + kHold};
@@ -405,7 +406,8 @@ void ClusterRun::OnFrame(int host, const proto::Frame& frame) {
       h.done = true;
       h.status = m->status;
       if (m->status != 0 && held_.has_value()) {
-        ReportHeld();  // that host ended because of the consequence it reported
+        // That host ended because of the consequence it reported; the cause may still come
+        // from another host until the hold ends (Loop reports it then).
       } else if (m->status != 0) {
         Fail(m->status & 0xff ? m->status & 0xff : 1, "the agent on " + h.agent.name +
                                                           " ended the job with status " +

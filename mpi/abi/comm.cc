@@ -100,6 +100,15 @@ ZMPI_API int PMPI_Comm_test_inter(MPI_Comm comm, int* flag) {
   return MPI_SUCCESS;
 }
 
+// zmpi starts every process of a job itself (it has no MPI_Comm_spawn), so no process has a
+// parent: MPI_COMM_NULL, as the standard says for processes not spawned.
+ZMPI_API int PMPI_Comm_get_parent(MPI_Comm* parent) {
+  ZMPI_ENTER("MPI_Comm_get_parent");
+  ZMPI_CHECK_ARG(nullptr, "MPI_Comm_get_parent", CheckOut(parent, "parent"));
+  *parent = MPI_COMM_NULL;
+  return MPI_SUCCESS;
+}
+
 ZMPI_API int PMPI_Comm_group(MPI_Comm comm, MPI_Group* group) {
   ZMPI_ENTER("MPI_Comm_group");
   Comm* c = nullptr;

@@ -49,15 +49,35 @@ Status LookupAll(int count, MPI_Request* handles, std::vector<Request*>* out) {
 // Finishes request i of a multi-completion call; returns its error code. `set_error`: the call
 // returns several statuses (Waitall, Waitsome, ...), so the status's MPI_ERROR gets the code;
 // single-status calls leave that field alone (MPI-4.1 3.2.5).
-int FinishOne(Request* r, MPI_Request* handle, MPI_Status* status, Comm** comm, bool set_error) {
+Status FinishOne(Request* r, MPI_Request* handle, MPI_Status* status, Comm** comm,
+                 bool set_error) {
   *comm = r->comm;
   bool persistent = r->persistent;
   Status s = zmpi::core::Finish(r, status);
   if (!persistent) *handle = MPI_REQUEST_NULL;
-  int code = static_cast<int>(s.code());
-  if (set_error && status != MPI_STATUS_IGNORE) status->MPI_ERROR = code;
-  return code;
+  if (set_error && status != MPI_STATUS_IGNORE) status->MPI_ERROR = static_cast<int>(s.code());
+  return s;
 }
+
+// The MPI_ERR_IN_STATUS error of a multiple completion, naming its first failed request (the
+// fatal handler's line then says why, e.g. MPI_ERR_PROC_ABORTED for a dead peer).
+class FirstFailure {
+ public:
+  void Note(int index, const Status& s) {
+    if (s.ok() || !first_.ok()) return;
+    index_ = index;
+    first_ = s;
+  }
+  bool failed() const { return !first_.ok(); }
+  Status InStatus() const {
+    return zmpi::Error(Code::kInStatus, "request %d failed with %s", index_,
+                       first_.ToString().c_str());
+  }
+
+ private:
+  int index_ = -1;
+  Status first_;
+};
 
 MPI_Status* StatusAt(MPI_Status* statuses, int i) {
   return statuses == MPI_STATUSES_IGNORE ? MPI_STATUS_IGNORE : &statuses[i];
@@ -118,18 +138,17 @@ ZMPI_API int PMPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses
       if (loop.Every(1.0)) zmpi::core::FailDeadPeers(rs.data() + i, count - i);
     }
   }
-  bool failed = false;
+  FirstFailure failure;
   Comm* comm = nullptr;
   for (int i = 0; i < count; ++i) {
     if (rs[i] == nullptr) {
       EmptyStatus(StatusAt(statuses, i));
       continue;
     }
-    failed |= FinishOne(rs[i], &requests[i], StatusAt(statuses, i), &comm, true) != MPI_SUCCESS;
+    failure.Note(i, FinishOne(rs[i], &requests[i], StatusAt(statuses, i), &comm, true));
   }
-  if (!failed) return MPI_SUCCESS;
-  return zmpi::abi::Report(comm, "MPI_Waitall",
-                           zmpi::Error(Code::kInStatus, "a request failed; see its status"));
+  if (!failure.failed()) return MPI_SUCCESS;
+  return zmpi::abi::Report(comm, "MPI_Waitall", failure.InStatus());
 }
 
 ZMPI_API int PMPI_Testall(int count, MPI_Request requests[], int* flag, MPI_Status statuses[]) {
@@ -174,8 +193,8 @@ static int CompleteAny(const char* fn, int count, MPI_Request requests[], int* i
   if (i == MPI_UNDEFINED) EmptyStatus(status);
   if (i < 0) return MPI_SUCCESS;
   Comm* comm = nullptr;
-  int rc = FinishOne(rs[i], &requests[i], status, &comm, false);
-  return zmpi::abi::Report(comm, fn, Status(static_cast<Code>(rc), "request failed"));
+  Status s = FinishOne(rs[i], &requests[i], status, &comm, false);
+  return zmpi::abi::Report(comm, fn, s);
 }
 
 ZMPI_API int PMPI_Waitany(int count, MPI_Request requests[], int* index, MPI_Status* status) {
@@ -207,18 +226,17 @@ static int CompleteSome(const char* fn, int incount, MPI_Request requests[], int
     return MPI_SUCCESS;
   }
   int n = 0;
-  bool failed = false;
+  FirstFailure failure;
   Comm* comm = nullptr;
   for (int i = 0; i < incount; ++i) {
     if (rs[i] == nullptr || !rs[i]->complete) continue;
     indices[n] = i;
-    failed |= FinishOne(rs[i], &requests[i], StatusAt(statuses, n), &comm, true) != MPI_SUCCESS;
+    failure.Note(i, FinishOne(rs[i], &requests[i], StatusAt(statuses, n), &comm, true));
     ++n;
   }
   *outcount = n;
-  if (!failed) return MPI_SUCCESS;
-  return zmpi::abi::Report(comm, fn,
-                           zmpi::Error(Code::kInStatus, "a request failed; see its status"));
+  if (!failure.failed()) return MPI_SUCCESS;
+  return zmpi::abi::Report(comm, fn, failure.InStatus());
 }
 
 ZMPI_API int PMPI_Waitsome(int incount, MPI_Request requests[], int* outcount, int indices[],

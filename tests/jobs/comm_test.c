@@ -265,6 +265,10 @@ static void test_errors(void) {
   EXPECT_CLASS(MPI_Intercomm_create(MPI_COMM_NULL, 0, MPI_COMM_WORLD, 0, 0, &out), MPI_ERR_COMM);
   c = MPI_COMM_WORLD;
   EXPECT_CLASS(MPI_Comm_disconnect(&c), MPI_ERR_COMM);
+  EXPECT_CLASS(MPI_Comm_get_parent(NULL), MPI_ERR_ARG);
+  c = MPI_COMM_WORLD;
+  CALL(MPI_Comm_get_parent(&c));
+  CHECK(c == MPI_COMM_NULL, "a process zrun started has no parent");
   CALL(MPI_Group_free(&world));
 }
 
