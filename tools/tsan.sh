@@ -3,9 +3,9 @@
 # "tsan" preset (build-tsan/, -fsanitize=thread -O1 -g) for libmpi, zrun and the threaded
 # tests only, then runs the unit tests of the library lock, matching, the engine and the
 # context pool (core_test), the shm rings and copy assist (shm_test), the tcp endpoint
-# (tcp_test), and the MPI_THREAD_MULTIPLE jobs through zrun over shm, ofi and mixed
-# (thread, thread_shared, thread_levels_*, comm_threads, mpit). Fails when a test fails or
-# any process printed a ThreadSanitizer report (a report after a rank printed "OK" included).
+# (tcp_test), and the MPI_THREAD_MULTIPLE jobs through zrun over shm, ofi and mixed (thread,
+# thread_shared, thread_objects, thread_levels_*, comm_threads, mpit). Fails when a test
+# fails or any process printed a ThreadSanitizer report (one after a rank's "OK" included).
 # Extra arguments go to ctest (e.g. -R 'job\.thread\.').
 #   tools/tsan.sh
 # Cost (2026-12-07, 2 cores shared with four other builds, load 8-20): the preset's targets
@@ -16,10 +16,10 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan --target mpi zrun core_test shm_test tcp_test thread_test \
-  thread_shared_test thread_levels_test comm_threads_test mpit_test
+  thread_shared_test thread_levels_test thread_objects_test comm_threads_test mpit_test
 built=$(date +%s)
 units='^(ThreadsTest|MatchingTest|ReadOrChunks/EngineTest|ContextPoolTest|AttributesTest|ObjectsTest|GroupTest|DataModelTest|RingTest|CopyAssistTest|ShmEndpointTest|ShmMultiProcessTest|TcpEndpoint)[./]'
-jobs='^job\.(thread|thread_shared|thread_levels_tool|thread_levels_world|comm_threads|mpit)\.'
+jobs='^job\.(thread|thread_shared|thread_objects|thread_levels_tool|thread_levels_world|comm_threads|mpit)\.'
 log=build-tsan/tsan-tests.log
 status=0
 ctest --preset tsan -j2 -V -R "$units|$jobs" "$@" >"$log" 2>&1 || status=$?
