@@ -24,7 +24,7 @@ log=build-tsan/tsan-tests.log
 status=0
 ctest --preset tsan -j2 -V -R "$units|$jobs" "$@" >"$log" 2>&1 || status=$?
 # The summary: failed tests (with ctest's reason) and the count line.
-grep -E '^ *[0-9]+/[0-9]+ Test .*(Failed|Timeout|Not Run|Exception)|tests passed' "$log" || true
+grep -E '\*\*\*[A-Z]|Not Run|% tests passed' "$log" || true
 if grep -q 'WARNING: ThreadSanitizer' "$log"; then
   echo "tsan: ThreadSanitizer reports (full output: $log):"
   grep -A30 'WARNING: ThreadSanitizer' "$log" | head -200
