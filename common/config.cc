@@ -17,7 +17,7 @@ const ConfigRow kConfigRows[] = {
      "the network transport)"},
     {"ZMPI_NET", "string", "auto",
      "auto|ofi|tcp: transport to other hosts (auto = ofi where zmpi has libfabric, else tcp; "
-     "every rank of a job must use the same)"},
+     "every rank of a job must use the same: zrun picks one every agent offers, this one if set)"},
     {"ZMPI_OFI_PROVIDER", "string", "net,tcp,tcp;ofi_rxm",
      "libfabric providers between hosts, tried in order (the first one libfabric has is used; "
      "every host must end up with the same one)"},
@@ -50,7 +50,8 @@ const ConfigRow kConfigRows[] = {
      "or 2"},
     {"ZMPI_WIREUP", "string", "auto",
      "zrun/zrund: how ranks learn their world: auto (pmix where zmpi has PMIx, else pmi), pmix, "
-     "or pmi (PMI-1 over a private socket; every agent of a job must use the same)"},
+     "or pmi (PMI-1 over a private socket). Every agent of a job serves the same: zrun picks one "
+     "every agent offers (this one if set); on zrund it limits the offer to this one"},
     {"ZMPI_ZRUN_TIMEOUT", "int", "0", "zrun: end the job after this many seconds (0 = never)"},
     {"ZMPI_DISCOVERY", "string", "(configured)",
      "zrun/zrund: mDNS back end: mdnsd (libmdnsd in the process) or dnssd (the host's mDNS "

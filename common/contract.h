@@ -52,6 +52,12 @@ inline constexpr uint32_t kShmLockedMinVersion = 3;
 // variable; `-x OMPI_MCA_pml=...` overrides it.
 inline constexpr char kOpenMpiGuardEnv[] = "OMPI_MCA_pml";
 inline constexpr char kOpenMpiGuardValue[] = "zrun_job__this_rank_loaded_Open_MPI_not_zmpi";
+// Set with the guard: Open MPI 4's singleton then runs without its helper daemon, so the help
+// text naming the component reaches the rank's stderr (through the daemon it is lost to
+// "ORTE_ERROR_LOG ... show_help.c" lines), where the launchers recognise it
+// (launcher/agent/openmpi_guard.h). Unknown to Open MPI 5 (ignored there) and to zmpi.
+inline constexpr char kOpenMpiIsolatedEnv[] = "OMPI_MCA_ess_singleton_isolated";
+inline constexpr char kOpenMpiIsolatedValue[] = "1";
 
 // Exit code a rank uses when it ends because of MPI_Abort with code 0 or a fatal MPI error
 // without a better code.

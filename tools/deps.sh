@@ -10,10 +10,14 @@ set -eu
 # against MPICH (libhdf5_mpich.so.103 NEEDs libmpich.so.12), run on zmpi by compat_hdf5.
 # libavahi-compat-libdnssd-dev: dns_sd.h for the dnssd discovery back end (launcher/discovery);
 # its tests run avahi-daemon on a private dbus-daemon inside namespace hosts.
+# openmpi-bin, libopenmpi-dev, python3-mpi4py (Debian's, built against Open MPI): programs and
+# an interpreter that load Open MPI's library, which zrun must refuse in one line
+# (tests/compat/check_openmpi_guard.sh, tests/launcher/zrun/check_doctor.sh).
 PACKAGES="g++ cmake ninja-build pkg-config libfabric-dev libhwloc-dev libpmix-dev libmdnsd-dev
 libsodium-dev libgtest-dev python3 iproute2 util-linux procps avahi-utils libavahi-core-dev
 mpich libmpich-dev gfortran netpipe-mpich2 libhdf5-mpich-dev meson autoconf slurmd slurmctld
-slurm-client munge zlib1g-dev libavahi-compat-libdnssd-dev avahi-daemon dbus-daemon $*"
+slurm-client munge zlib1g-dev libavahi-compat-libdnssd-dev avahi-daemon dbus-daemon
+openmpi-bin libopenmpi-dev python3-mpi4py $*"
 # The aarch64 cross build and its tests under qemu-user (tools/cross-aarch64.sh): the cross
 # compilers, qemu, and the arm64 libraries that co-install with their amd64 twins (multiarch).
 # PMIx, libmdnsd and munge do not (their arm64 packages would remove the amd64 ones): the

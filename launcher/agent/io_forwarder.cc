@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include "common/platform/platform.h"
+#include "launcher/agent/host_info.h"
+
 namespace zmpi::launcher::agent {
 
 void WriteFully(int fd, const char* data, size_t size) {
@@ -64,6 +67,31 @@ void IoForwarder::Emit(const Stream& stream, const char* data, size_t size) {
   w->Write(line.data(), line.size());
 }
 
+void IoForwarder::EmitLine(Stream& stream, const char* data, size_t size) {
+  if (!stream.is_stderr) {
+    Emit(stream, data, size);
+    return;
+  }
+  stream.guard.Line(data, size, [this, &stream](const char* d, size_t n) { Emit(stream, d, n); });
+}
+
+void IoForwarder::EndOfRead(Stream& stream) {
+  if (!stream.is_stderr) return;
+  stream.guard.EndOfRead([this, &stream](const char* d, size_t n) { Emit(stream, d, n); });
+  if (!stream.guard.tripped() || guard_reported_) return;
+  guard_reported_ = true;
+  // zmpi's mpicc sits beside zrun and zrund (build and install trees alike).
+  StatusOr<std::string> exe = platform::ExecutablePath();
+  const std::string mpicc =
+      exe.ok() ? exe->substr(0, exe->rfind('/') + 1) + "mpicc" : std::string("zmpi's mpicc");
+  const std::string line = OpenMpiGuardReport(stream.rank, HostName(), mpicc);
+  if (sink_) {
+    sink_(stream.rank, true, line.data(), line.size());
+  } else {
+    WriteReport(line);
+  }
+}
+
 bool IoForwarder::Handle(int fd, short revents) {
   if (out_ != nullptr && (fd == out_->fd() || fd == err_->fd())) {
     // Both may be one descriptor number only if stdout and stderr are the same fd number,
@@ -77,12 +105,13 @@ bool IoForwarder::Handle(int fd, short revents) {
   if (it == streams_.end()) return false;
   if ((revents & (POLLIN | POLLHUP | POLLERR)) == 0) return true;
   Stream& stream = it->second;
-  auto sink = [this, &stream](const char* d, size_t n) { Emit(stream, d, n); };
+  auto sink = [this, &stream](const char* d, size_t n) { EmitLine(stream, d, n); };
   char buf[16384];
   for (int i = 0; i < 4 && !output_full(); ++i) {  // bounded: one chatty rank cannot starve
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n > 0) {
       stream.lines.Append(buf, static_cast<size_t>(n), sink);
+      EndOfRead(stream);
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
@@ -96,7 +125,8 @@ void IoForwarder::Close(int fd) {
   auto it = streams_.find(fd);
   if (it == streams_.end()) return;
   Stream& stream = it->second;
-  stream.lines.Flush([this, &stream](const char* d, size_t n) { Emit(stream, d, n); });
+  stream.lines.Flush([this, &stream](const char* d, size_t n) { EmitLine(stream, d, n); });
+  EndOfRead(stream);
   close(fd);
   streams_.erase(it);
 }

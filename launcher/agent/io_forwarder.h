@@ -6,6 +6,10 @@
 // owns (and closes) the pipe read ends given to Add(). Writing to the launcher's stdout and
 // stderr never blocks (output_writer.h): while either holds its limit, the ranks' pipes are
 // not read (the ranks wait on their writes) and the loop stays free for signals and timeouts.
+//
+// Each rank's stderr passes an OpenMpiGuardFilter (openmpi_guard.h): a rank that loaded Open
+// MPI's library shows as one report line (the first such rank; written as the launcher's own
+// line, or through the sink as that rank's stderr) instead of Open MPI's help text.
 #ifndef ZMPI_LAUNCHER_AGENT_IO_FORWARDER_H_
 #define ZMPI_LAUNCHER_AGENT_IO_FORWARDER_H_
 
@@ -18,6 +22,7 @@
 #include <vector>
 
 #include "launcher/agent/line_buffer.h"
+#include "launcher/agent/openmpi_guard.h"
 #include "launcher/agent/output_writer.h"
 
 namespace zmpi::launcher::agent {
@@ -60,8 +65,13 @@ class IoForwarder {
     int rank = 0;
     bool is_stderr = false;
     LineBuffer lines;
+    OpenMpiGuardFilter guard;  // stderr only
   };
   void Emit(const Stream& stream, const char* data, size_t size);
+  // A line of `stream` from its LineBuffer: through the guard for stderr, then Emit.
+  void EmitLine(Stream& stream, const char* data, size_t size);
+  // After a read (or at EOF): releases what the guard held; reports a rank that tripped it.
+  void EndOfRead(Stream& stream);
   void Close(int fd);
   bool output_full() const;
 
@@ -71,6 +81,7 @@ class IoForwarder {
   Sink sink_;
   std::map<int, Stream> streams_;
   size_t progress_ = 0;
+  bool guard_reported_ = false;  // one report line per launcher, not one per rank
 };
 
 // Writes all of `size` bytes to `fd`, waiting (bounded, ~10 s) while it is full. For the

@@ -213,13 +213,15 @@ Status Link::HandshakeAsClient(const proto::KeyFile& key, const std::string& nam
     ZMPI_ASSIGN_OR_RETURN(std::string reply, handshake.OnFrame(frame));
     if (!reply.empty()) ZMPI_RETURN_IF_ERROR(WriteAll(reply));
   }
-  OnAuthenticated(handshake.TakeSession(), handshake.peer_name());
+  OnAuthenticated(&handshake);
   return OkStatus();
 }
 
-void Link::OnAuthenticated(std::unique_ptr<proto::Session> session, const std::string& name) {
-  session_ = std::move(session);
-  peer_name_ = name;
+void Link::OnAuthenticated(proto::Handshake* handshake) {
+  session_ = handshake->TakeSession();
+  peer_name_ = handshake->peer_name();
+  version_ = handshake->version();
+  peer_offer_ = handshake->peer_offer();
   reader_.set_max_frame(proto::kMaxFrame);  // the peer holds the key: full-size frames
 }
 
@@ -231,8 +233,10 @@ void Link::Refuse(const Status& why) {
   }
 }
 
-void Link::BeginAgentHandshake(const proto::KeyFile& key, const std::string& name) {
+void Link::BeginAgentHandshake(const proto::KeyFile& key, const std::string& name,
+                               proto::JobOffer offer) {
   handshake_ = std::make_unique<proto::Handshake>(proto::Handshake::Role::kAgent, key, name);
+  handshake_->set_offer(std::move(offer));
 }
 
 StatusOr<bool> Link::StepAgentHandshake() { return StepHandshake(true); }
@@ -262,7 +266,7 @@ StatusOr<bool> Link::StepHandshake(bool refuse) {
     if (!reply->empty()) ZMPI_RETURN_IF_ERROR(WriteAll(reply.value()));
   }
   if (handshake_->done()) {
-    OnAuthenticated(handshake_->TakeSession(), handshake_->peer_name());
+    OnAuthenticated(handshake_.get());
     handshake_.reset();
     return true;
   }
@@ -284,7 +288,7 @@ Status Link::HandshakeAsAgent(const proto::KeyFile& key, const std::string& name
     }
     if (!reply->empty()) ZMPI_RETURN_IF_ERROR(WriteAll(reply.value()));
   }
-  OnAuthenticated(handshake.TakeSession(), handshake.peer_name());
+  OnAuthenticated(&handshake);
   return OkStatus();
 }
 

@@ -50,7 +50,9 @@ class Link {
   // The same without blocking, for an event loop serving many peers: Begin once, then Step
   // whenever fd() is readable. Step returns true once authenticated; on an error the peer has
   // been sent a refusal. `key` must outlive the handshake.
-  void BeginAgentHandshake(const proto::KeyFile& key, const std::string& name);
+  // `offer` goes to clients of protocol 3 or later (proto::AuthOk).
+  void BeginAgentHandshake(const proto::KeyFile& key, const std::string& name,
+                           proto::JobOffer offer = {});
   StatusOr<bool> StepAgentHandshake();
   // Client side without blocking: Begin sends the Hello; Step whenever fd() is readable
   // returns true once authenticated, or the agent's refusal.
@@ -80,10 +82,13 @@ class Link {
   int fd() const { return fd_; }
   const std::string& peer() const { return peer_; }
   const std::string& peer_name() const { return peer_name_; }
+  // After the handshake: the negotiated protocol version and (zrun's side) the agent's offer.
+  uint16_t version() const { return version_; }
+  const proto::JobOffer& peer_offer() const { return peer_offer_; }
 
  private:
   Status WriteAll(const std::string& bytes);
-  void OnAuthenticated(std::unique_ptr<proto::Session> session, const std::string& name);
+  void OnAuthenticated(proto::Handshake* handshake);
   // Feeds buffered frames to handshake_; `refuse` sends the agent's refusal on an error.
   StatusOr<bool> StepHandshake(bool refuse);
   // Waits up to `timeout_ms` for the next frame, without opening it (handshake frames).
@@ -92,6 +97,8 @@ class Link {
   int fd_;
   std::string peer_;
   std::string peer_name_;
+  uint16_t version_ = 0;
+  proto::JobOffer peer_offer_;
   bool eof_ = false;
   proto::FrameReader reader_;
   std::unique_ptr<proto::Session> session_;

@@ -65,7 +65,7 @@ std::string EncodeFrame(MessageType type, const std::string& payload, uint64_t s
                         const uint8_t* mac_key) {
   const uint16_t t = static_cast<uint16_t>(type);
   ZMPI_CHECK_LE(payload.size(), size_t{MaxPayload(t)});
-  FrameHeader h{kFrameMagic, kProtocolVersion, t, static_cast<uint32_t>(payload.size()),
+  FrameHeader h{kFrameMagic, kFrameVersion, t, static_cast<uint32_t>(payload.size()),
                 mac_key != nullptr ? kFlagMac : 0u, sequence};
   std::string out;
   out.reserve(kHeaderSize + payload.size() + kMacSize);
@@ -89,9 +89,9 @@ Status DecodeHeader(const uint8_t* data, FrameHeader* h) {
   h->sequence = r.U64("sequence");
   ZMPI_RETURN_IF_ERROR(r.Finish());
   if (h->magic != kFrameMagic) return Error(Code::kArg, "frame: bad magic 0x%08x", h->magic);
-  if (h->version < kMinProtocolVersion || h->version > kProtocolVersion) {
-    return Error(Code::kArg, "frame: protocol version %u, supported %u..%u", h->version,
-                 kMinProtocolVersion, kProtocolVersion);
+  if (h->version < kMinFrameVersion || h->version > kFrameVersion) {
+    return Error(Code::kArg, "frame: frame version %u, supported %u..%u", h->version,
+                 kMinFrameVersion, kFrameVersion);
   }
   const uint32_t max = MaxPayload(h->type);
   if (max == 0) return Error(Code::kArg, "frame: unknown message type %u", h->type);

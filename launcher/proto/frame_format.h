@@ -2,7 +2,7 @@
 //
 //   offset size  field
 //        0    4  magic     kFrameMagic ("ZMPF" little-endian)
-//        4    2  version   kProtocolVersion
+//        4    2  version   kFrameVersion
 //        6    2  type      MessageType
 //        8    4  length    payload bytes that follow the header (<= kMaxPayload[type])
 //       12    4  flags     kFlagMac or 0; other bits must be 0
@@ -21,9 +21,18 @@
 namespace zmpi::launcher::proto {
 
 inline constexpr uint32_t kFrameMagic = 0x46504d5a;  // bytes "ZMPF"
+// Protocol versions, negotiated in Hello/Challenge (the agent picks the highest both speak):
 // 2: ephemeral X25519 keys in Hello/Challenge, payloads encrypted after the handshake.
-inline constexpr uint16_t kProtocolVersion = 2;
+// 3: AuthOk carries the agent's JobOffer (wire-ups and networks it can run a job with) and
+//    Launch the choice zrun made for the job (wireup, net); nothing else changed.
+inline constexpr uint16_t kProtocolVersion = 3;
 inline constexpr uint16_t kMinProtocolVersion = 2;
+inline constexpr uint16_t kOfferVersion = 3;  // the first with JobOffer and Launch.wireup/net
+// The header's version field is the frame layout's version, not the negotiated protocol:
+// it has not changed since protocol 2, and a peer that speaks only 2 accepts only 2 there, so
+// every frame keeps carrying 2 (a receiver accepts kMinFrameVersion..kFrameVersion).
+inline constexpr uint16_t kFrameVersion = 2;
+inline constexpr uint16_t kMinFrameVersion = 2;
 
 inline constexpr uint32_t kFlagMac = 1u << 0;
 inline constexpr uint32_t kKnownFlags = kFlagMac;

@@ -200,7 +200,9 @@ StatusOr<std::string> Handshake::OnAuth(const Frame& frame) {
   }
   ZMPI_RETURN_IF_ERROR(MakeSession(hello_.client_nonce, challenge_.agent_nonce));
   state_ = State::kDone;
-  return session_->SealMessage(AuthOk());
+  AuthOk ok;
+  if (version_ >= kOfferVersion) ok.offer = offer_;  // a protocol-2 client wants it empty
+  return session_->SealMessage(ok);
 }
 
 StatusOr<std::string> Handshake::OnAuthOk(const Frame& frame) {
@@ -208,7 +210,7 @@ StatusOr<std::string> Handshake::OnAuthOk(const Frame& frame) {
     return ExpectPlain(frame, MessageType::kError);  // the agent refused: its reason
   }
   ZMPI_ASSIGN_OR_RETURN(AuthOk ok, session_->OpenMessage<AuthOk>(frame));
-  (void)ok;
+  peer_offer_ = std::move(ok.offer);
   state_ = State::kDone;
   return std::string();
 }

@@ -5,7 +5,9 @@
 //   agent -> client  Challenge  version v, agent nonce Na, agent name, agent ephemeral Ea,
 //                               agent proof  = HMAC(K, "zmpi/1 agent proof" | T)     (plain)
 //   client -> agent  Auth       client proof = HMAC(K, "zmpi/1 client proof" | T | agent proof)
-//   agent -> client  AuthOk     first frame under the session keys
+//   agent -> client  AuthOk     first frame under the session keys; from protocol 3 on it
+//                               carries the agent's JobOffer (sealed: no one without the key
+//                               can change what zrun chooses from)
 // T = the Hello payload | Na | v | agent name | Ea (so names, versions, the cluster id and
 // both ephemeral keys are bound to the proofs). HMAC is crypto_auth (HMAC-SHA512-256).
 // S = X25519(own ephemeral secret, peer's Ec/Ea). Session keys per direction and use:
@@ -19,6 +21,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/status.h"
 #include "launcher/proto/frame.h"
@@ -47,6 +50,14 @@ class Handshake final {
   std::unique_ptr<Session> TakeSession() { return std::move(session_); }
   const std::string& peer_name() const { return peer_name_; }
   uint16_t version() const { return version_; }
+  // Agent: what it offers, sent in AuthOk when the client speaks protocol 3 or later. Set
+  // before the Auth frame arrives.
+  void set_offer(JobOffer offer) { offer_ = std::move(offer); }
+  // Client, before Start(): the highest version to ask for (default kProtocolVersion; a
+  // lower one speaks as an older zrun, for tests of compatibility).
+  void set_max_version(uint16_t version) { hello_.max_version = version; }
+  // Client, after done(): the agent's offer (empty under protocol 2).
+  const JobOffer& peer_offer() const { return peer_offer_; }
 
  private:
   enum class State { kStart, kAwaitHello, kAwaitChallenge, kAwaitAuth, kAwaitAuthOk, kDone, kFailed };
@@ -70,6 +81,8 @@ class Handshake final {
   uint8_t ephemeral_secret_[kKeySize] = {};  // X25519, wiped once the session exists
   std::string peer_name_;
   uint16_t version_ = 0;
+  JobOffer offer_;
+  JobOffer peer_offer_;
 };
 
 // A plain Error frame refusing a peer (only for the handshake; afterwards seal errors).

@@ -11,12 +11,15 @@
 //   Challenge    u16 version, bytes[32] agent_nonce, bytes[32] agent_proof,
 //                str(kMaxName) agent_name
 //   Auth         bytes[32] client_proof
-//   AuthOk       (empty)
+//   AuthOk       protocol 2: (empty); 3: list<str(kMaxChoiceName)>(kMaxChoices) wireups,
+//                list<str(kMaxChoiceName)>(kMaxChoices) nets (or empty: nothing offered)
 //   Launch       u64 job_id, u32 world_size, list<u32>(kMaxRanksPerHost) ranks,
 //                list<str(kMaxArg)>(kMaxArgs) argv, list<str(kMaxEnvEntry)>(kMaxEnv) env,
 //                str(kMaxPath) executable, bytes[32] exe_hash, u64 exe_size, str(kMaxPath) cwd,
 //                list<StagedFile>(kMaxStagedFiles) stage, list<str(kMaxPath)>(kMaxCollect) collect,
-//                u8 job_dir, i32 stdin_rank (a rank, -1 none, -2 all of this host's)
+//                u8 job_dir, i32 stdin_rank (a rank, -1 none, -2 all of this host's),
+//                optional str(kMaxArchName) arch, then (protocol 3) optional
+//                str(kMaxChoiceName) wireup, str(kMaxChoiceName) net
 //   StagedFile   str(kMaxPath) name, u64 size, bytes[32] hash, u32 mode (sum of sizes <= kMaxStageBytes)
 //   LaunchReply  u64 job_id, u8 need_executable, list<u32>(kMaxStagedFiles) need_files
 //   FileChunk    u64 job_id, str(kMaxPath) name, u64 size, u32 mode, u64 offset, u8 flags,
@@ -50,6 +53,8 @@ inline constexpr uint32_t kMaxEnv = 4096;
 inline constexpr uint32_t kMaxEnvEntry = 64u << 10;
 inline constexpr uint32_t kMaxPath = 4096;
 inline constexpr uint32_t kMaxArchName = 32;  // Launch.arch ("x86_64", "aarch64")
+inline constexpr uint32_t kMaxChoiceName = 16;  // JobOffer entries, Launch.wireup/net
+inline constexpr uint32_t kMaxChoices = 8;      // entries per JobOffer list
 inline constexpr uint32_t kMaxReason = 1024;
 inline constexpr uint64_t kMaxExeSize = 4ull << 30;
 inline constexpr uint32_t kMaxStagedFiles = 1024;
@@ -67,6 +72,7 @@ inline constexpr size_t kChallengeFixed = 2 + kNonceSize + kMacSize + 4 + kPubli
 static_assert(kHelloFixed + kMaxName + kMaxClusterId <= kMaxHandshakePayload, "Hello fits");
 static_assert(kChallengeFixed + kMaxName <= kMaxHandshakePayload, "Challenge fits");
 static_assert(4 + 4 + kMaxReason <= kMaxControlPayload, "Error fits");
+static_assert(2 * (4 + kMaxChoices * (4 + kMaxChoiceName)) <= kMaxControlPayload, "AuthOk fits");
 static_assert(8 + 8 + 4 + kMaxExeChunkData <= kMaxExeChunkData + 64, "ExeChunk fits");
 static_assert(8 + 4 + kMaxPath + 8 + 4 + 8 + 1 + 4 + kMaxExeChunkData <= kMaxFileChunkPayload,
               "FileChunk fits");

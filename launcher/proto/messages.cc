@@ -128,15 +128,29 @@ StatusOr<Auth> Auth::Decode(const std::string& payload) {
 
 bool Auth::operator==(const Auth& o) const { return client_proof == o.client_proof; }
 
-StatusOr<std::string> AuthOk::Encode() const { return std::string(); }
+StatusOr<std::string> AuthOk::Encode() const {
+  if (offer.wireups.empty() && offer.nets.empty()) return std::string();  // protocol 2's
+  ZMPI_RETURN_IF_ERROR(CheckStrings("AuthOk.wireups", offer.wireups, kMaxChoices, kMaxChoiceName));
+  ZMPI_RETURN_IF_ERROR(CheckStrings("AuthOk.nets", offer.nets, kMaxChoices, kMaxChoiceName));
+  std::string p;
+  Writer w(&p);
+  WriteStrings(&w, offer.wireups);
+  WriteStrings(&w, offer.nets);
+  return Done(kType, std::move(p));
+}
 
 StatusOr<AuthOk> AuthOk::Decode(const std::string& payload) {
   Reader r(reinterpret_cast<const uint8_t*>(payload.data()), payload.size(), "AuthOk");
+  AuthOk m;
+  if (r.remaining() > 0) {
+    m.offer.wireups = ReadStrings(&r, "wireups", kMaxChoices, kMaxChoiceName);
+    m.offer.nets = ReadStrings(&r, "nets", kMaxChoices, kMaxChoiceName);
+  }
   ZMPI_RETURN_IF_ERROR(r.Finish());
-  return AuthOk();
+  return m;
 }
 
-bool AuthOk::operator==(const AuthOk&) const { return true; }
+bool AuthOk::operator==(const AuthOk& o) const { return offer == o.offer; }
 
 // ---- Launch ----
 
@@ -151,6 +165,8 @@ StatusOr<std::string> Launch::Encode() const {
   ZMPI_RETURN_IF_ERROR(Limit("Launch.executable", executable.size(), kMaxPath));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.cwd", cwd.size(), kMaxPath));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.arch", arch.size(), kMaxArchName));
+  ZMPI_RETURN_IF_ERROR(Limit("Launch.wireup", wireup.size(), kMaxChoiceName));
+  ZMPI_RETURN_IF_ERROR(Limit("Launch.net", net.size(), kMaxChoiceName));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.exe_size", exe_size, kMaxExeSize));
   ZMPI_RETURN_IF_ERROR(Limit("Launch.stage", stage.size(), kMaxStagedFiles));
   uint64_t staged = 0;
@@ -182,7 +198,12 @@ StatusOr<std::string> Launch::Encode() const {
   WriteStrings(&w, collect);
   w.U8(job_dir ? 1 : 0);
   w.I32(stdin_rank);
-  if (!arch.empty()) w.Str(arch);
+  const bool choice = !wireup.empty() || !net.empty();
+  if (!arch.empty() || choice) w.Str(arch);
+  if (choice) {
+    w.Str(wireup);
+    w.Str(net);
+  }
   return Done(kType, std::move(p));
 }
 
@@ -224,6 +245,10 @@ StatusOr<Launch> Launch::Decode(const std::string& payload) {
   m.stdin_rank = r.I32("stdin_rank");
   if (r.ok() && m.stdin_rank < kStdinAll) r.Fail("stdin_rank", "not a rank, -1 or -2");
   if (r.ok() && r.remaining() > 0) m.arch = r.Str("arch", kMaxArchName);
+  if (r.ok() && r.remaining() > 0) {
+    m.wireup = r.Str("wireup", kMaxChoiceName);
+    m.net = r.Str("net", kMaxChoiceName);
+  }
   if (r.ok() && m.argv.empty()) r.Fail("argv", "empty");
   ZMPI_RETURN_IF_ERROR(r.Finish());
   return m;
@@ -233,7 +258,8 @@ bool Launch::operator==(const Launch& o) const {
   return job_id == o.job_id && world_size == o.world_size && ranks == o.ranks && argv == o.argv &&
          env == o.env && executable == o.executable && exe_hash == o.exe_hash &&
          exe_size == o.exe_size && cwd == o.cwd && stage == o.stage && collect == o.collect &&
-         job_dir == o.job_dir && stdin_rank == o.stdin_rank && arch == o.arch;
+         job_dir == o.job_dir && stdin_rank == o.stdin_rank && arch == o.arch &&
+         wireup == o.wireup && net == o.net;
 }
 
 StatusOr<std::string> LaunchReply::Encode() const {

@@ -50,7 +50,20 @@ struct Auth {
   ZMPI_PROTO_MESSAGE(Auth);
 };
 
+// What an agent can run a job with, in its order of preference (protocol 3, in AuthOk):
+// wire-ups ("pmix", "pmi": agent/wireup_server.h) and networks between hosts ("ofi", "tcp":
+// ZMPI_NET). zrun picks one of each that every agent of a job offers (zrun/job_choice.h).
+// Names zrun does not know are ignored; empty lists (an agent of protocol 2) offer nothing.
+struct JobOffer {
+  std::vector<std::string> wireups;
+  std::vector<std::string> nets;
+  bool operator==(const JobOffer& o) const { return wireups == o.wireups && nets == o.nets; }
+};
+
+// Empty under protocol 2; from protocol 3 on the agent's JobOffer (an empty payload still
+// decodes, as an offer of nothing).
 struct AuthOk {
+  JobOffer offer;
   ZMPI_PROTO_MESSAGE(AuthOk);
 };
 
@@ -90,6 +103,12 @@ struct Launch {
   // The architecture of this host as zrun saw it in the agent's announcement, which chose the
   // program above ("" from an older zrun). Encoded after stdin_rank and optional, so older peers agree.
   std::string arch;
+  // zrun's choice for the job from every agent's JobOffer (protocol 3; "" = the agent's own
+  // default, as from an older zrun): the wire-up this agent serves the job's ranks with and
+  // the network transport they use between hosts (their ZMPI_NET). Optional tail after arch
+  // (arch is then always encoded); zrun sends it only to agents that negotiated protocol 3.
+  std::string wireup;
+  std::string net;
   ZMPI_PROTO_MESSAGE(Launch);
 };
 

@@ -127,6 +127,26 @@ std::vector<FoundAgent> ClusterRun::ConnectUsable(std::vector<FoundAgent> found,
   return usable;
 }
 
+Status ClusterRun::ChooseWireupAndNet(const std::vector<std::string>& env) {
+  std::vector<HostOffer> offers;
+  for (const Host& h : hosts_) {
+    if (h.link->version() < proto::kOfferVersion) {
+      ZMPI_LOG(kInfo, "zrun", "agent %s speaks protocol %u: every agent uses its own "
+               "ZMPI_WIREUP/ZMPI_NET", h.agent.name.c_str(), h.link->version());
+      return OkStatus();
+    }
+    offers.push_back(HostOffer{h.agent.name, h.link->peer_offer()});
+  }
+  // The user's ZMPI_WIREUP / ZMPI_NET (zrun's environment or -x) also reach the ranks, and
+  // there win over the Launch's: the choice must be theirs.
+  ZMPI_ASSIGN_OR_RETURN(JobChoice choice, ChooseForJob(offers, EnvValue(env, "ZMPI_WIREUP"),
+                                                       EnvValue(env, "ZMPI_NET")));
+  ZMPI_LOG(kInfo, "zrun", "job wire-up %s, network %s (from %zu agents' offers)",
+           choice.wireup.c_str(), choice.net.c_str(), offers.size());
+  choice_ = choice;
+  return OkStatus();
+}
+
 Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
   LaunchCommon common;
   common.job_id = job_id_;
@@ -141,6 +161,7 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
   common.collect = options_.collect;
   common.shared_fs = options_.shared_fs;
   common.stdin_rank = options_.stdin_rank;
+  ZMPI_RETURN_IF_ERROR(ChooseWireupAndNet(common.env));
   for (size_t i = 0; i < hosts_.size(); ++i) {
     ranks_.emplace_back();
     for (const agent::RankSlot& slot : plan.RanksOn(static_cast<int>(i))) {
@@ -161,6 +182,10 @@ Status ClusterRun::LaunchAll(const agent::JobPlan& plan) {
     ZMPI_ASSIGN_OR_RETURN(proto::Launch launch,
                           MakeLaunch(common, plan, static_cast<int>(i), hosts_[i].here));
     if (arch != "?") launch.arch = arch;
+    if (choice_.has_value()) {
+      launch.wireup = choice_->wireup;
+      launch.net = choice_->net;
+    }
     if (!hosts_[i].here && !options_.collect.empty()) {
       hosts_[i].collected = std::make_unique<CollectSink>(cwd_, hosts_[i].agent.name);
     }

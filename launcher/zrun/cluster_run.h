@@ -23,6 +23,7 @@
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_finder.h"
 #include "launcher/zrun/file_staging.h"
+#include "launcher/zrun/job_choice.h"
 #include "launcher/zrun/stdin_sender.h"
 #include "launcher/zrun/launch_request.h"
 #include "launcher/zrun/options.h"
@@ -65,6 +66,9 @@ class ClusterRun {
   std::vector<FoundAgent> ConnectUsable(std::vector<FoundAgent> found,
                                         std::vector<std::unique_ptr<agent::Link>>* links,
                                         Status* error);
+  // The job's wire-up and network from every host's offer (job_choice.h): none when some
+  // agent speaks protocol 2 (each then uses its own ZMPI_WIREUP/ZMPI_NET, as before).
+  Status ChooseWireupAndNet(const std::vector<std::string>& env);
   Status LaunchAll(const agent::JobPlan& plan);
   int Loop();
   void OnLinkReadable(int host);
@@ -96,6 +100,7 @@ class ClusterRun {
   std::string nspace_;
   int nranks_ = 0;
   ProgramInfo program_;
+  std::optional<JobChoice> choice_;  // sent in every Launch (protocol 3)
   std::vector<StageSource> staged_;  // --stage, expanded and hashed before any agent is asked
   std::string cwd_;                  // where collected files go
   std::unique_ptr<StdinSender> stdin_;  // zrun's stdin for the reading ranks (--stdin)

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "launcher/agent/host_info.h"
 #include "launcher/agent/io_forwarder.h"
+#include "launcher/agent/openmpi_guard.h"
 #include "launcher/agent/shm_cleaner.h"
 #include "launcher/agent/signal_pipe.h"
 #include "launcher/agent/spawner.h"
@@ -45,8 +46,8 @@ void Zrun::ScrubEnvironment() {
   }
   // The hash store makes client init ~10x faster than the shared-memory one (CLUSTER-TESTS.md).
   setenv("PMIX_MCA_gds", "hash", 1);
-  setenv(contract::kOpenMpiGuardEnv, contract::kOpenMpiGuardValue, 1);
   base_env_ = agent::EnvBlock::FromProcess();
+  agent::SetOpenMpiGuard(&base_env_);
 }
 
 StatusOr<agent::JobPlan> Zrun::MakePlan() {

@@ -13,6 +13,8 @@
 
 #include "common/contract.h"
 #include "common/log.h"
+#include "launcher/agent/job_offer.h"
+#include "launcher/agent/openmpi_guard.h"
 #include "launcher/agent/plan_spec.h"
 #include "launcher/agent/program_arch.h"
 #include "launcher/agent/program_cache.h"
@@ -87,7 +89,10 @@ Status AgentJob::Prepare() {
   agent::EnvBlock env = agent::EnvBlock::FromProcess();
   env.UnsetPrefixes(kScrubbedPrefixes);
   env.Set("PMIX_MCA_gds", "hash");  // ~10x faster client init (CLUSTER-TESTS.md)
-  env.Set(contract::kOpenMpiGuardEnv, contract::kOpenMpiGuardValue);
+  agent::SetOpenMpiGuard(&env);
+  ZMPI_RETURN_IF_ERROR(
+      agent::CheckJobChoice(context_.offer, launch_.wireup, launch_.net, context_.host));
+  if (!launch_.net.empty()) env.Set("ZMPI_NET", launch_.net);  // zrun's choice for every rank
   base_env_ = env;
   ZMPI_RETURN_IF_ERROR(FindProgram());
   // A program of another architecture would fail in every rank with "Exec format error":
@@ -282,19 +287,38 @@ void AgentJob::SetCoresUsed(uint32_t used) {
   if (!s.ok()) ZMPI_LOG(kWarn, "zrund", "mDNS update failed: %s", s.message().c_str());
 }
 
+Status AgentJob::PickWireupServer() {
+  pmix_ = context_.pmix;
+  if (launch_.wireup.empty() || launch_.wireup == pmix_->Name()) return OkStatus();
+  agent::WireupKind kind;
+  // libpmix serves one server per process: only PMI-1 can be a job's own.
+  if (!agent::ParseWireupKind(launch_.wireup, &kind) || kind != agent::WireupKind::kPmi) {
+    return Error(Code::kArg, "zrun chose the wire-up %s, but %s serves %s", launch_.wireup.c_str(),
+                 context_.host.c_str(), pmix_->Name());
+  }
+  ZMPI_ASSIGN_OR_RETURN(job_server_, agent::CreateWireupServer(kind));
+  ZMPI_RETURN_IF_ERROR(job_server_->Init(context_.tmpdir, context_.topology->hwloc_handle()));
+  pmix_ = job_server_.get();
+  return OkStatus();
+}
+
 Status AgentJob::Run() {
   Status prepared = Prepare();
   if (!prepared.ok()) {
     link_->Send(LaunchFailure(prepared)).IgnoreError();
     return prepared;
   }
-  pmix_ = context_.pmix;
+  Status s = PickWireupServer();
+  if (!s.ok()) {
+    link_->Send(LaunchFailure(s)).IgnoreError();
+    return s;
+  }
   agent::JobInfo info{nspace_, host_index_, context_.tmpdir};
   if (context_.job_user != nullptr) {
     info.uid = context_.job_user->uid;
     info.gid = context_.job_user->gid;
   }
-  Status s = pmix_->RegisterJob(info, plan_);
+  s = pmix_->RegisterJob(info, plan_);
   if (!s.ok()) {
     link_->Send(LaunchFailure(s)).IgnoreError();
     return s;

@@ -91,7 +91,12 @@ class AgentJob : public agent::LoopHook {
   std::string shm_prefix_;
   std::vector<pid_t> rank_pids_;
   agent::Supervisor* supervisor_ = nullptr;
+  // The job's wire-up: the agent's own server, or one of this job alone (Launch.wireup "pmi"
+  // on an agent whose own is PMIx: a PMI-1 server costs a thread and no set-up).
+  std::unique_ptr<agent::WireupServer> job_server_;
   agent::WireupServer* pmix_ = nullptr;
+  // Makes job_server_ where Launch.wireup asks for another server than the agent's own.
+  Status PickWireupServer();
   uint64_t next_fence_ = 1;
   std::map<uint64_t, agent::WireupEvent> fences_;  // waiting for FenceRelease, by fence id
   bool link_lost_ = false;

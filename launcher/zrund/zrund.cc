@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/platform/platform.h"
 #include "launcher/agent/host_info.h"
+#include "launcher/agent/job_offer.h"
 #include "launcher/agent/link.h"
 #include "launcher/agent/net_iface.h"
 #include "launcher/agent/program_cache.h"
@@ -118,6 +119,7 @@ Status Zrund::Setup() {
   context_.key = key_.get();
   context_.topology = &topology_;
   context_.pmix = pmix_.get();
+  context_.offer = agent::LocalJobOffer(getenv("ZMPI_WIREUP"), getenv("ZMPI_NET"));
   context_.signals = &signals_;
   context_.publisher = publisher_.get();
   context_.listen_fd = listen_fd_;
@@ -196,7 +198,7 @@ void Zrund::Accept() {
     }
     auto p = std::make_unique<Peer>();
     p->link = std::move(link);
-    p->link->BeginAgentHandshake(*key_, publisher_->info().name);
+    p->link->BeginAgentHandshake(*key_, publisher_->info().name, context_.offer);
     p->source = source;
     p->since = Clock::now();
     p->deadline = p->since + std::chrono::milliseconds(kHandshakeTimeoutMs);
@@ -268,9 +270,11 @@ bool Zrund::RunJob(std::unique_ptr<agent::Link> link, proto::Launch launch) {
         Error(Code::kOther, "agent %s is busy with another job", publisher_->info().name.c_str()));
   }
   peers_.clear();
-  fprintf(stderr, "zrund: job %llu from %s (%s): %zu of %u ranks\n",
+  const std::string choice = launch.wireup.empty() ? std::string()
+                             : ", wire-up " + launch.wireup + ", network " + launch.net;
+  fprintf(stderr, "zrund: job %llu from %s (%s): %zu of %u ranks%s\n",
           static_cast<unsigned long long>(launch.job_id), link->peer_name().c_str(),
-          link->peer().c_str(), launch.ranks.size(), launch.world_size);
+          link->peer().c_str(), launch.ranks.size(), launch.world_size, choice.c_str());
   AgentJob job(context_, link.get(), std::move(launch));
   Status s = job.Run();
   if (!s.ok()) fprintf(stderr, "zrund: job not started: %s\n", s.message().c_str());

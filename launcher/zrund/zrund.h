@@ -70,6 +70,9 @@ struct AgentContext {
   const proto::KeyFile* key = nullptr;
   agent::Topology* topology = nullptr;
   agent::WireupServer* pmix = nullptr;
+  // What this agent tells zrun it can run a job with (agent/job_offer.h); a Launch's choice
+  // must be in it.
+  proto::JobOffer offer;
   agent::SignalPipe* signals = nullptr;
   discovery::AgentPublisher* publisher = nullptr;
   int listen_fd = -1;

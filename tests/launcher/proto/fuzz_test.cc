@@ -25,6 +25,9 @@ std::vector<std::string> Corpus(Session* session) {
   launch.env = {"A=1"};
   launch.executable = "/bin/a";
   launch.cwd = "/";
+  Launch chosen = launch;  // protocol 3's tail: arch, wireup, net
+  chosen.wireup = "pmi";
+  chosen.net = "tcp";
   Hello hello;
   hello.client_name = "c";
   hello.cluster_id = "ab";
@@ -33,6 +36,8 @@ std::vector<std::string> Corpus(Session* session) {
       EncodeFrame(MessageType::kChallenge, *Challenge().Encode(), 0, nullptr),
       EncodeFrame(MessageType::kAuth, *Auth().Encode(), 0, nullptr),
       *session->SealMessage(launch),
+      *session->SealMessage(chosen),
+      *session->SealMessage(AuthOk{JobOffer{{"pmix", "pmi"}, {"ofi", "tcp"}}}),
       *session->SealMessage(LaunchReply{1, true, {}}),
       *session->SealMessage(ExeChunk{1, 0, "abc"}),
       *session->SealMessage(RankOutput{1, 2, OutputStream::kStdout, "out"}),

@@ -68,6 +68,47 @@ TEST(HandshakeTest, SameKeyAuthenticatesBothWays) {
   ASSERT_TRUE(exit.ok()) << exit.status().ToString();
 }
 
+// Protocol 3: the agent's offer reaches the client, sealed in AuthOk.
+TEST(HandshakeTest, TheAgentsOfferReachesTheClient) {
+  auto key = Key(1);
+  Pair p;
+  p.client = std::make_unique<Handshake>(Handshake::Role::kClient, *key, "zrun");
+  p.agent = std::make_unique<Handshake>(Handshake::Role::kAgent, *key, "h2");
+  const JobOffer offer{{"pmi"}, {"tcp"}};
+  p.agent->set_offer(offer);
+  std::string challenge = *p.agent->OnFrame(Parse(*p.client->Start()));
+  std::string auth = *p.client->OnFrame(Parse(challenge));
+  std::string auth_ok = *p.agent->OnFrame(Parse(auth));
+  ASSERT_TRUE(p.client->OnFrame(Parse(auth_ok)).ok());
+  EXPECT_EQ(p.client->version(), kProtocolVersion);
+  EXPECT_EQ(p.agent->version(), kProtocolVersion);
+  EXPECT_TRUE(p.client->peer_offer() == offer);
+}
+
+// A client of protocol 2 (Hello max_version 2) gets version 2 and an empty AuthOk, which is
+// all a protocol-2 decoder accepts; every frame's header says 2, the only frame version a
+// protocol-2 peer accepts.
+TEST(HandshakeTest, AProtocol2ClientGetsAnEmptyAuthOk) {
+  auto key = Key(1);
+  Handshake agent(Handshake::Role::kAgent, *key, "h2");
+  agent.set_offer(JobOffer{{"pmix", "pmi"}, {"ofi", "tcp"}});
+  Handshake client(Handshake::Role::kClient, *key, "zrun");
+  client.set_max_version(2);
+  std::string hello = *client.Start();
+  std::string challenge = *agent.OnFrame(Parse(hello));
+  std::string auth = *client.OnFrame(Parse(challenge));
+  std::string auth_ok = *agent.OnFrame(Parse(auth));
+  ASSERT_TRUE(client.OnFrame(Parse(auth_ok)).ok());
+  for (const std::string* f : {&hello, &challenge, &auth, &auth_ok}) {
+    EXPECT_EQ(Parse(*f).header.version, 2);
+  }
+  EXPECT_EQ(agent.version(), 2);
+  EXPECT_EQ(client.version(), 2);
+  // Sealed: the ciphertext of an empty payload is empty too.
+  EXPECT_EQ(Parse(auth_ok).payload.size(), 0u);
+  EXPECT_TRUE(client.peer_offer() == JobOffer{});
+}
+
 TEST(HandshakeTest, WrongKeyFailsOnBothSides) {
   auto a = Key(1), b = Key(2);
   // Same cluster id claimed is impossible with another key: the agent refuses at Hello.

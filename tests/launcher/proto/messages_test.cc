@@ -62,6 +62,7 @@ TEST(MessagesTest, RoundTripEveryType) {
   a.client_proof.fill(3);
   ExpectRoundTrip(a);
   ExpectRoundTrip(AuthOk());
+  ExpectRoundTrip(AuthOk{JobOffer{{"pmix", "pmi"}, {"ofi", "tcp"}}});
   ExpectRoundTrip(SampleLaunch());
   Launch with_arch = SampleLaunch();
   with_arch.arch = "aarch64";
@@ -96,6 +97,43 @@ TEST(MessagesTest, LaunchArchIsAnOptionalTail) {
   EXPECT_EQ(Launch::Decode(*now)->arch, "aarch64");
   m.arch = std::string(kMaxArchName + 1, 'a');
   EXPECT_FALSE(m.Encode().ok());
+}
+
+// Protocol 3: Launch.wireup/net follow arch (then always encoded, "" if none); a Launch
+// without them decodes with "" (the agent's own default).
+TEST(MessagesTest, LaunchChoiceIsAnOptionalTailAfterArch) {
+  Launch m = SampleLaunch();
+  StatusOr<std::string> old = m.Encode();
+  m.net = "tcp";
+  m.wireup = "pmi";
+  StatusOr<std::string> now = m.Encode();
+  ASSERT_TRUE(old.ok() && now.ok());
+  EXPECT_EQ(now->compare(0, old->size(), *old), 0);
+  StatusOr<Launch> back = Launch::Decode(*now);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->arch, "");
+  EXPECT_EQ(back->wireup, "pmi");
+  EXPECT_EQ(back->net, "tcp");
+  EXPECT_EQ(Launch::Decode(*old)->wireup, "");
+  // A wire-up without its net is a truncated tail.
+  std::string cut = now->substr(0, now->size() - 4 - 3);
+  EXPECT_FALSE(Launch::Decode(cut).ok());
+  m.net = std::string(kMaxChoiceName + 1, 'n');
+  EXPECT_FALSE(m.Encode().ok());
+}
+
+// AuthOk is empty under protocol 2 (and an empty one still decodes: an offer of nothing); an
+// offer is bounded like any list.
+TEST(MessagesTest, AuthOkOfferIsBounded) {
+  StatusOr<std::string> empty = AuthOk().Encode();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+  EXPECT_TRUE(AuthOk::Decode("")->offer == JobOffer{});
+  AuthOk big;
+  big.offer.nets.assign(kMaxChoices + 1, "tcp");
+  EXPECT_FALSE(big.Encode().ok());
+  big.offer.nets = {std::string(kMaxChoiceName + 1, 't')};
+  EXPECT_FALSE(big.Encode().ok());
 }
 
 TEST(MessagesTest, EncodeRefusesOverLimits) {
