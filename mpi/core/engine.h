@@ -160,7 +160,10 @@ class Engine final : public transport::FrameSink {
   [[gnu::always_inline]] void DeliverEager(Request* r, int peer, const FrameHeader& header,
                                            const void* payload, size_t len);
   [[gnu::cold, gnu::noinline]] void CompleteCold(Request* request);
-  void DeliverUnexpected(Request* r, const Unexpected& u);
+  void DeliverUnexpected(Request* r, std::unique_ptr<Unexpected>& u);
+  // A receive matched an unexpected kRts: starts the rendezvous after this call (engine.cc).
+  [[gnu::cold, gnu::noinline]] void DeferRendezvous(Request* r,
+                                                    std::unique_ptr<Unexpected> message);
   // `payload`: the kRts frame's (the sender's layout with kRtsLayout), nullptr if not known
   // (then a layout RTS is answered with kCts and the sender packs).
   void StartRendezvousRecv(Request* r, int peer, const FrameHeader& header,
@@ -182,7 +185,9 @@ class Engine final : public transport::FrameSink {
   // Packs what the transport takes now of a send that packs as it leaves (kRtsPack); true
   // once the request is done (all sent, failed, or gone).
   bool PumpStream(int peer, uint64_t sreq);
+  bool PumpStreamFrames(int peer, uint64_t sreq);  // PumpStream without the stream count
   friend class StreamOp;
+  friend class DeferredRendezvousOp;
   void OnData(const FrameHeader& header, const void* payload, size_t len);
   void OnAck(const FrameHeader& header);
   void SetRecvStatus(Request* r, const FrameHeader& header, size_t delivered);
@@ -199,6 +204,10 @@ class Engine final : public transport::FrameSink {
   Matcher matcher_;
   size_t unexpected_bytes_ = 0;
   std::vector<std::unique_ptr<PendingOp>> pending_ops_;
+  // Frames streaming sends packed since AdvancePendingOps last looked: progress events, so a
+  // wait that streams keeps spinning instead of yielding (engine_typed.cc).
+  int stream_frames_ = 0;
+  int streams_ = 0;  // streaming sends between their kCts and their last frame
   struct MatchedMessage {
     std::unique_ptr<Unexpected> message;
     Comm* comm;

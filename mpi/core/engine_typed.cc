@@ -2,6 +2,7 @@
 // datatypes"): packing straight into the transport's frames on the way out, unpacking straight
 // from them on the way in, and the choice between reading a layout and streaming chunks.
 #include <algorithm>
+#include <climits>
 
 #include "mpi/core/comm.h"
 #include "mpi/core/derived_op.h"
@@ -22,6 +23,23 @@ FrameHeader MakeHeader(FrameType type, const Request* r, uint64_t bytes) {
 
 // Pieces of at least this mean size are read (iovec lists) rather than streamed.
 bool LargePieces(const DerivedOp& op) { return op.direct; }
+
+// Streaming sends over a transport without bulk transfers (shm) pack one frame per progress
+// pass each, so that the streams of one exchange take turns and every pass also unpacks what
+// arrived; while more than one streams, a frame carries kInterleavedChunk bytes instead of a
+// whole slot. A halo exchange's faces lie in the same rows of the field (a 2-D field's first,
+// second, second-to-last and last columns share each row's cache line): packing both faces'
+// next 4 KiB (512 rows of one double) and unpacking the peer's chunks of the same rows touches
+// those lines while they are in L1/L2, where one whole face after the other streamed the field
+// through the cache four times. Measured on 2 cores (pack, pack, unpack, unpack of 1 MiB
+// columns): 1.3 ms one after the other, 0.69 ms in 2048-row turns, 0.50 ms in 512-row turns;
+// halo2d 2 ranks, 1 MiB faces, 1.6 -> 3.1 GB/s. A lone stream keeps whole slots (one-way 64 KiB
+// columns: 12.2 GB/s in 16 KiB frames, 9.7 in 4 KiB ones). ofi keeps packing while its bounce
+// buffers take frames. 4 KiB is the measured optimum here (halo2d 64 KiB-1 MiB faces, frames of
+// 2, 3, 4, 6 and 8 KiB): smaller frames cost ~100 ns each in ring and dispatch work, larger
+// ones (768 rows of 64 bytes and more) no longer fit the 48 KiB L1 data cache.
+constexpr int kStreamFramesPerPass = 1;
+constexpr int64_t kInterleavedChunk = 4096;
 
 }  // namespace
 
@@ -185,16 +203,28 @@ void Engine::OnCtsTyped(int peer, const FrameHeader& header, Request* r) {
   op.stream_rreq = header.rreq;
   op.stream_type = static_cast<uint8_t>(static_cast<uint8_t>(FrameType::kData) +
                                         (header.reserved & kCtsTypedData));
-  if (!PumpStream(peer, r->id())) AddPendingOp(std::make_unique<StreamOp>(*this, peer, r->id()));
+  // The first frame leaves after this progress pass, not now: a kCts that arrives with
+  // others (a halo exchange's faces) then starts its stream beside theirs, in the same rows.
+  ++streams_;
+  AddPendingOp(std::make_unique<StreamOp>(*this, peer, r->id()));
 }
 
 bool Engine::PumpStream(int peer, uint64_t sreq) {
+  const bool done = PumpStreamFrames(peer, sreq);
+  if (done) --streams_;
+  return done;
+}
+
+bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
   Request* r = pool_.FromId(sreq);
   if (r == nullptr || r->complete || r->derived == nullptr) return true;  // failed meanwhile
   DerivedOp& op = *r->derived;
   Peer& p = peers_[peer];
-  const int64_t chunk = static_cast<int64_t>(p.endpoint->MaxPayload());
-  while (op.streamed < op.stream_end) {
+  const bool bulk = p.endpoint->HasBulk();
+  int64_t chunk = static_cast<int64_t>(p.endpoint->MaxPayload());
+  if (!bulk && streams_ > 1) chunk = std::min(chunk, kInterleavedChunk);
+  const int per_pass = bulk ? INT_MAX : kStreamFramesPerPass;
+  for (int frames = 0; op.streamed < op.stream_end && frames < per_pass; ++frames) {
     const int64_t len = std::min(chunk, op.stream_end - op.streamed);
     FrameHeader h = ControlHeader(static_cast<FrameType>(op.stream_type), 0, op.stream_rreq, 0);
     h.addr = static_cast<uint64_t>(op.streamed);
@@ -209,7 +239,9 @@ bool Engine::PumpStream(int peer, uint64_t sreq) {
     }
     if (*sent == transport::SendResult::kRetry) return false;
     op.streamed += len;
+    ++stream_frames_;
   }
+  if (op.streamed < op.stream_end) return false;
   Complete(r);
   return true;
 }

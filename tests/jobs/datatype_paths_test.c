@@ -281,6 +281,85 @@ static void Matched(long n) {
   CALL(MPI_Barrier(MPI_COMM_WORLD));
 }
 
+/* A halo exchange as benchmarks/halo/halo2d does it, both directions at once: a field of `rows`
+ * rows of 8 doubles; columns 1 and 6 go to the previous and next rank, columns 0 and 7 receive
+ * the neighbours' (all four share each row's cache line). Two streams leave each rank at once
+ * and take turns frame by frame (engine_typed.cc), so row ranges of two messages are packed and
+ * unpacked interleaved. `any`: the face from the previous rank is received with MPI_ANY_SOURCE
+ * (its tag tells it apart). `cut` > 0: that face's receive holds only `cut` rows: it fails with
+ * MPI_ERR_TRUNCATE, delivers those rows and writes nothing below them, while the other face
+ * completes whole. Every interior cell is checked untouched. */
+static void Halo(long rows, int any, long cut, int msg) {
+  char what[96];
+  snprintf(what, sizeof(what), "halo rows=%ld any=%d cut=%ld", rows, any, cut);
+  g_label = what;
+  double *field = xmalloc((size_t)rows * 8 * sizeof(double));
+  for (long i = 0; i < rows * 8; ++i) {
+    int ghost = i % 8 == 0 || i % 8 == 7;
+    field[i] = ghost ? -1.0 : Value(g_me, msg, i);
+  }
+  MPI_Datatype col, part;
+  CALL(MPI_Type_vector((int)rows, 1, 8, MPI_DOUBLE, &col));
+  CALL(MPI_Type_commit(&col));
+  const long up_rows = cut > 0 ? cut : rows; /* rows the face from below may fill */
+  CALL(MPI_Type_vector((int)up_rows, 1, 8, MPI_DOUBLE, &part));
+  CALL(MPI_Type_commit(&part));
+  MPI_Request rq[4];
+  MPI_Status st[4];
+  /* Tag 1: sent downwards (column 1 to the previous rank); tag 2: upwards (column 6). */
+  CALL(
+      MPI_Irecv(field + 0, 1, part, any ? MPI_ANY_SOURCE : prev_rank(), 2, MPI_COMM_WORLD, &rq[0]));
+  CALL(MPI_Irecv(field + 7, 1, col, next_rank(), 1, MPI_COMM_WORLD, &rq[1]));
+  CALL(MPI_Isend(field + 1, 1, col, prev_rank(), 1, MPI_COMM_WORLD, &rq[2]));
+  CALL(MPI_Isend(field + 6, 1, col, next_rank(), 2, MPI_COMM_WORLD, &rq[3]));
+  int rc = MPI_Waitall(4, rq, st);
+  if (cut > 0 && cut < rows) {
+    CHECK(rc == MPI_ERR_IN_STATUS, "%s: Waitall %d, want MPI_ERR_IN_STATUS", what, rc);
+    CHECK(err_class(st[0].MPI_ERROR) == MPI_ERR_TRUNCATE, "%s: class %d, want MPI_ERR_TRUNCATE",
+          what, err_class(st[0].MPI_ERROR));
+    for (int i = 1; i < 4; ++i)
+      CHECK(st[i].MPI_ERROR == MPI_SUCCESS, "%s: request %d error %d", what, i, st[i].MPI_ERROR);
+  } else {
+    CHECK(rc == MPI_SUCCESS, "%s: Waitall %d", what, rc);
+    int count = -1;
+    CALL(MPI_Get_count(&st[0], MPI_DOUBLE, &count));
+    CHECK(count == rows && st[0].MPI_SOURCE == prev_rank() && st[0].MPI_TAG == 2,
+          "%s: status count %d source %d tag %d", what, count, st[0].MPI_SOURCE, st[0].MPI_TAG);
+  }
+  long bad = 0, first = -1;
+  for (long i = 0; i < rows * 8; ++i) {
+    long r = i / 8;
+    double want;
+    if (i % 8 == 0)
+      want = r < up_rows ? Value(prev_rank(), msg, r * 8 + 6) : -1.0;
+    else if (i % 8 == 7)
+      want = Value(next_rank(), msg, r * 8 + 1);
+    else
+      want = Value(g_me, msg, i);
+    if (field[i] != want && bad++ == 0) first = i;
+  }
+  CHECK(bad == 0, "%s: %ld wrong cells, first at row %ld column %ld", what, bad, first / 8,
+        first % 8);
+  CALL(MPI_Type_free(&col));
+  CALL(MPI_Type_free(&part));
+  free(field);
+  CALL(MPI_Barrier(MPI_COMM_WORLD));
+}
+
+/* Faces around every size the streams cut at: 4 KiB frames while several stream, a slot's
+ * 16440-byte payload, the eager limit, many frames; odd row counts; ANY_SOURCE; truncation. */
+static void Halos(void) {
+  const long rows[] = {511, 512, 513, 2048, 2055, 2056, 2057, 4097, 8191, 65536, 131075};
+  int msg = 800;
+  for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); ++i) {
+    Halo(rows[i], 0, 0, ++msg);
+    if (rows[i] % 2 == 1) Halo(rows[i], 1, 0, ++msg);
+  }
+  Halo(8191, 0, 4000, ++msg);
+  Halo(65536, 1, 512, ++msg);
+  Halo(2057, 0, 2056, ++msg);
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &g_world_rank);
@@ -296,5 +375,6 @@ int main(int argc, char **argv) {
   Matched(102);
   Matched(3000);
   Matched(40002);
+  Halos();
   return finish_ok();
 }

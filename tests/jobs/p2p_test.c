@@ -231,6 +231,114 @@ static void test_truncate(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
 }
 
+/* Contiguous messages at every protocol edge, both directions at once: sizes around a shm slot's
+ * payload (16440: the eager limit), the single-copy threshold (16 KiB), the cooperative-read one
+ * (1 MiB) and odd sizes between, each sent to both ring neighbours while both are received
+ * (ANY_SOURCE for one of them on odd sizes: the tag tells the two apart). Then a truncated
+ * receive at each size: MPI_ERR_TRUNCATE, the part that fits delivered, the byte after it
+ * untouched. Every byte is checked. */
+static unsigned char EdgeByte(int sender, size_t n, size_t i, int dir) {
+  return (unsigned char)((i * 131 + n * 7 + (size_t)sender * 31 + (size_t)dir * 101) >> 3 ^ i);
+}
+
+static void test_protocol_edges(void) {
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  const int next = (g_rank + 1) % g_size, prev = (g_rank + g_size - 1) % g_size;
+  const size_t sizes[] = {16383, 16384, 16385,  16439,  16440,   16441,   16448,   24577,
+                          65535, 65537, 131071, 131073, 1048575, 1048576, 1048577, 1052673};
+  for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); ++k) {
+    const size_t n = sizes[k];
+    unsigned char* out[2];
+    unsigned char* in[2];
+    for (int d = 0; d < 2; ++d) {
+      out[d] = malloc(n);
+      in[d] = malloc(n + 1);
+      for (size_t i = 0; i < n; ++i) out[d][i] = EdgeByte(g_rank, n, i, d);
+      memset(in[d], 0xa5, n + 1);
+    }
+    for (int cut = 0; cut < 2; ++cut) {
+      const int cap = (int)(cut ? n - 1 - n / 3 : n);
+      MPI_Request rq[4];
+      MPI_Status st[4];
+      /* Direction 0 goes to next (arrives from prev), direction 1 to prev. */
+      MPI_Irecv(in[0], cap, MPI_BYTE, n % 2 ? MPI_ANY_SOURCE : prev, 40, MPI_COMM_WORLD, &rq[0]);
+      MPI_Irecv(in[1], (int)n, MPI_BYTE, next, 41, MPI_COMM_WORLD, &rq[1]);
+      MPI_Isend(out[0], (int)n, MPI_BYTE, next, 40, MPI_COMM_WORLD, &rq[2]);
+      MPI_Isend(out[1], (int)n, MPI_BYTE, prev, 41, MPI_COMM_WORLD, &rq[3]);
+      int rc = MPI_Waitall(4, rq, st);
+      if (cut) {
+        int cls = -1;
+        MPI_Error_class(st[0].MPI_ERROR, &cls);
+        CHECK(rc == MPI_ERR_IN_STATUS && cls == MPI_ERR_TRUNCATE, "size %zu cut: rc %d class %d", n,
+              rc, cls);
+      } else {
+        int count = -1;
+        MPI_Get_count(&st[0], MPI_BYTE, &count);
+        CHECK(rc == MPI_SUCCESS && count == (int)n && st[0].MPI_SOURCE == prev,
+              "size %zu: rc %d count %d source %d", n, rc, count, st[0].MPI_SOURCE);
+      }
+      size_t bad = 0;
+      for (size_t i = 0; i < (size_t)cap; ++i) bad += in[0][i] != EdgeByte(prev, n, i, 0);
+      for (size_t i = 0; i < n; ++i) bad += in[1][i] != EdgeByte(next, n, i, 1);
+      bad += in[0][cap] != 0xa5;
+      CHECK(bad == 0, "size %zu cut %d: %zu wrong bytes", n, cut, bad);
+      memset(in[0], 0xa5, n + 1);
+      MPI_Barrier(MPI_COMM_WORLD);
+    }
+    for (int d = 0; d < 2; ++d) free(out[d]), free(in[d]);
+  }
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+}
+
+/* A receive that matches a rendezvous announcement already waiting starts the transfer in the
+ * next progress pass, not inside MPI_Irecv: cancelling it then must fail (it is matched) and it
+ * completes with the data; one freed at once with MPI_Request_free still takes the data (the
+ * sender's request completes). Rank 0 sends, rank 1 receives after a token says the messages
+ * are announced. */
+static void test_deferred_rendezvous(void) {
+  if (g_size < 2) return;
+  const int n = 200000;
+  if (g_rank > 1) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    return;
+  }
+  unsigned char* a = malloc(n);
+  unsigned char* b = malloc(n);
+  for (int i = 0; i < n; ++i) a[i] = g_rank == 0 ? (unsigned char)(i * 7 + 3) : 0;
+  for (int i = 0; i < n; ++i) b[i] = g_rank == 0 ? (unsigned char)(i * 5 + 1) : 0;
+  if (g_rank == 0) {
+    MPI_Request rq[2];
+    MPI_Isend(a, n, MPI_BYTE, 1, 50, MPI_COMM_WORLD, &rq[0]);
+    MPI_Isend(b, n, MPI_BYTE, 1, 51, MPI_COMM_WORLD, &rq[1]);
+    MPI_Send(NULL, 0, MPI_BYTE, 1, 52, MPI_COMM_WORLD);
+    MPI_Waitall(2, rq, MPI_STATUSES_IGNORE);
+  } else {
+    MPI_Recv(NULL, 0, MPI_BYTE, 0, 52, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    int flag = 0;
+    MPI_Status st;
+    while (!flag) MPI_Iprobe(0, 51, MPI_COMM_WORLD, &flag, &st); /* both announced */
+    MPI_Request r;
+    MPI_Irecv(a, n, MPI_BYTE, 0, 50, MPI_COMM_WORLD, &r);
+    MPI_Cancel(&r);
+    MPI_Wait(&r, &st);
+    int cancelled = 1, count = -1;
+    MPI_Test_cancelled(&st, &cancelled);
+    MPI_Get_count(&st, MPI_BYTE, &count);
+    CHECK(!cancelled && count == n, "matched receive: cancelled %d count %d", cancelled, count);
+    MPI_Irecv(b, n, MPI_BYTE, 0, 51, MPI_COMM_WORLD, &r);
+    MPI_Request_free(&r);
+  }
+  MPI_Barrier(MPI_COMM_WORLD); /* the sender's Waitall returned: the freed receive took it */
+  if (g_rank == 1) {
+    int bad = 0;
+    for (int i = 0; i < n; ++i) bad += a[i] != (unsigned char)(i * 7 + 3);
+    for (int i = 0; i < n; ++i) bad += b[i] != (unsigned char)(i * 5 + 1);
+    CHECK(bad == 0, "%d wrong bytes", bad);
+  }
+  free(a);
+  free(b);
+}
+
 static void test_bad_arguments(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int x = 0, cls = -1;
@@ -406,6 +514,8 @@ int main(int argc, char** argv) {
   test_mid_sizes();
   test_reused_send_buffer();
   test_truncate();
+  test_protocol_edges();
+  test_deferred_rendezvous();
   test_bad_arguments();
   test_comms();
   test_large(1000);

@@ -182,6 +182,22 @@ TEST_P(EngineTest, BacklogKeepsOrderAndUnexpectedBudgetHoldsSenders) {
   RunUntil(sends);
 }
 
+// A receive that matches an announcement already waiting starts the transfer in the next
+// progress pass, not inside StartRecv (Engine::DeferRendezvous): MPI_Irecv copies nothing.
+TEST_P(EngineTest, ReceiveOfAWaitingAnnouncementStartsAtTheNextProgress) {
+  std::vector<char> big(40000), got(40000, 0);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 + 1);
+  Request* s = Send(0, big.data(), big.size(), 11);
+  for (int i = 0; i < 10; ++i) engine_[1]->Progress();  // the kRts waits, unexpected
+  Request* r = Recv(1, got.data(), got.size(), 0, 11);
+  EXPECT_FALSE(r->complete);
+  EXPECT_EQ(got[0], 0);
+  RunUntil({s, r});
+  EXPECT_TRUE(r->error.ok());
+  EXPECT_EQ(r->status_bytes, big.size());
+  EXPECT_EQ(got, big);
+}
+
 INSTANTIATE_TEST_SUITE_P(ReadOrChunks, EngineTest, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "Read" : "Chunks"; });
 
