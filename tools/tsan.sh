@@ -8,9 +8,8 @@
 # fails or any process printed a ThreadSanitizer report (one after a rank's "OK" included).
 # Extra arguments go to ctest (e.g. -R 'job\.thread\.').
 #   tools/tsan.sh
-# Cost (2026-12-07, 2 cores shared with four other builds, load 8-20): the preset's targets
-# from scratch take ~265 s of compiler CPU time; the 116 tests 415 s run one by one, 209 s with
-# ctest -j2 (the comm_threads jobs at 3 and 4 ranks are 175 s of the 415).
+# Cost (2026-12-07, 2 shared cores, load 7-11): 3 min 53 s from an empty build-tsan/ without
+# ccache (configure and build 167 s, 122 tests 66 s); tools/test-all.sh runs it in CI.
 set -eu
 cd "$(dirname "$0")/.."
 start=$(date +%s)
