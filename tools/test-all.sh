@@ -3,7 +3,8 @@
 # run every test (units, multi-process jobs through zrun, network-namespace cluster tests),
 # then cross-build for aarch64 and run its units, zrun jobs and the weather fingerprint under
 # qemu-user (tools/cross-aarch64.sh; it compares the fingerprint with this native build's),
-# build again with ASan+UBSan and run the units and zrun jobs under them, then build the
+# build again with ASan+UBSan and run the units and zrun jobs under them, build the threaded
+# parts with ThreadSanitizer and run their tests (tools/tsan.sh), then build the
 # portable profile (what a Haiku host builds: no libfabric, no PMIx, no Linux-only call;
 # docs/haiku.md) and run its test suite.
 set -eu
@@ -28,6 +29,15 @@ if [ "${ZMPI_ASAN:-1}" != 0 ]; then
   cmake --build --preset asan || status=$?
   ctest --preset asan -j2 -E "$ZMPI_ASAN_SKIP" || status=$?
   echo "asan build and tests: $(($(date +%s) - start)) s"
+fi
+# ThreadSanitizer over what uses threads (tools/tsan.sh, docs/sanitizers.md): its own build
+# tree with libmpi, zrun and the threaded tests only, then the lock/matching/engine/shm/tcp
+# units and the MPI_THREAD_MULTIPLE jobs over shm, ofi and mixed; about 4 minutes from cold
+# on 2 shared cores. ZMPI_TSAN=0 skips the stage.
+if [ "${ZMPI_TSAN:-1}" != 0 ]; then
+  start=$(date +%s)
+  tools/tsan.sh || status=$?
+  echo "tsan build and tests: $(($(date +%s) - start)) s"
 fi
 start=$(date +%s)
 { cmake --preset portable >/dev/null && cmake --build --preset portable &&

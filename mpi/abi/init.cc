@@ -47,8 +47,11 @@ ZMPI_API int PMPI_Init(int*, char***) {
 // (mpi/core/threads.h).
 ZMPI_API int PMPI_Init_thread(int*, char***, int required, int* provided) {
   ZMPI_ENTER_ANYTIME();
+  // Whether a session runs the library already (without the lock, other threads may be in
+  // its calls: then MULTIPLE is not granted; Threads::Grant).
+  const bool running = Runtime::state() == LibraryState::kInitialized;
   int rc = StartLibrary("MPI_Init_thread");
-  int level = zmpi::core::Threads::Grant(required);
+  int level = zmpi::core::Threads::Grant(required, running);
   zmpi::core::Threads::SetWorld(level);
   if (provided != nullptr) *provided = level;
   return rc;

@@ -37,15 +37,17 @@ constexpr const char* kThreadLevelNames[] = {"MPI_THREAD_SINGLE", "MPI_THREAD_FU
 // lock on (granted to the world or another session: every call is thread-safe then, as in
 // MPICH, where a session under a MULTIPLE world reports MULTIPLE). The level granted (at most
 // MULTIPLE, which turns the library lock on) is what MPI_Session_get_info reports as
-// "mpi_thread_support_level" and as "thread_level".
-int GrantThreadLevel(const Info& hints) {
+// "mpi_thread_support_level" and as "thread_level". While the world model or another session
+// runs the library without the lock, MULTIPLE is answered with SERIALIZED (Threads::Grant:
+// other threads may be inside unlocked calls); `running` says whether one does.
+int GrantThreadLevel(const Info& hints, bool running) {
   int required = zmpi::core::Threads::enabled() ? MPI_THREAD_MULTIPLE : MPI_THREAD_SINGLE;
   if (const std::string* v = hints.Get("thread_level")) {
     for (int level = MPI_THREAD_SINGLE; level <= MPI_THREAD_MULTIPLE; ++level) {
       if (*v == kThreadLevelNames[level]) required = level;
     }
   }
-  return zmpi::core::Threads::Grant(required);
+  return zmpi::core::Threads::Grant(required, running);
 }
 
 bool KnownErrhandler(MPI_Errhandler e) {
@@ -129,6 +131,7 @@ ZMPI_API int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Ses
   ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckInfo(info, &i));
   ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckErrhandler(errhandler));
   ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckOut(session, "session"));
+  const bool running = Runtime::state() == LibraryState::kInitialized;
   Status s = Runtime::OpenSession();
   if (!s.ok()) {
     // Without a runtime no communicator exists: the error is fatal, with one clear line.
@@ -137,7 +140,7 @@ ZMPI_API int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Ses
     _exit(zmpi::contract::kFatalErrorExitCode);
   }
   Info hints = i ? *i : Info();
-  const char* level = kThreadLevelNames[GrantThreadLevel(hints)];
+  const char* level = kThreadLevelNames[GrantThreadLevel(hints, running)];
   hints.Set("mpi_thread_support_level", level);
   hints.Set("thread_level", level);
   *session = Objects::Get().sessions().Add(std::make_unique<Session>(errhandler, hints));

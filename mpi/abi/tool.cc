@@ -35,10 +35,16 @@ bool ValidCategory(int index) { return index >= 0 && index < tool::CategoryCount
 
 ZMPI_API int PMPI_T_init_thread(int required, int* provided) {
   ZMPI_ENTER_ANYTIME();
-  (void)required;  // every MPI_T call locks: any level the program asks for is available
   ZMPI_T_REQUIRE(provided);
   tool::Initialize();
-  *provided = MPI_THREAD_MULTIPLE;
+  // Every MPI_T call locks, but reading a pvar reads the engine's queues and counters, which
+  // MPI calls change without the lock below MULTIPLE: a tool thread may read them while
+  // another thread is in MPI only once the library lock is on. So MULTIPLE (asked for, or
+  // in effect already) is granted as the library's own (Threads::Grant: it turns the lock on
+  // unless the library already runs without it, SERIALIZED then); the other levels as asked.
+  using zmpi::core::Threads;
+  const bool running = zmpi::core::Runtime::state() == zmpi::core::LibraryState::kInitialized;
+  *provided = Threads::Grant(Threads::enabled() ? MPI_THREAD_MULTIPLE : required, running);
   return MPI_SUCCESS;
 }
 

@@ -95,11 +95,13 @@ void LetWaiterIn() {
 bool Threads::enabled_ = false;
 int Threads::world_level_ = MPI_THREAD_SINGLE;
 
-int Threads::Grant(int required) {
+int Threads::Grant(int required, bool running) {
   int provided = required < MPI_THREAD_SINGLE     ? MPI_THREAD_SINGLE
                  : required > MPI_THREAD_MULTIPLE ? MPI_THREAD_MULTIPLE
                                                   : required;
-  if (provided == MPI_THREAD_MULTIPLE) enabled_ = true;
+  if (provided != MPI_THREAD_MULTIPLE || enabled_) return provided;
+  if (running) return MPI_THREAD_SERIALIZED;
+  enabled_ = true;
   return provided;
 }
 

@@ -20,7 +20,13 @@
 // progresses on its own), since the outer call may rely on state the callback sees.
 //
 // Enabling is one-way for the life of the process: threads may be running in MPI when a
-// later session or world model asks for less.
+// later session or world model asks for less. It happens only while no thread can be inside
+// an entry point that did not lock: when the library does not run (no world model, no open
+// session) or when it is already on. Once the library runs without the lock, a thread may be
+// in the middle of an unlocked call at any moment (a FUNNELED world's main thread, a SINGLE
+// session's thread); a later MPI_Init_thread, MPI_Session_init or MPI_T_init_thread asking
+// for MULTIPLE from another thread then gets SERIALIZED (its calls must not overlap other
+// threads' calls), since locking from then on would leave that call racing the locked ones.
 #ifndef ZMPI_MPI_CORE_THREADS_H_
 #define ZMPI_MPI_CORE_THREADS_H_
 
@@ -32,12 +38,18 @@ class Threads {
  public:
   // Whether entry points lock (MULTIPLE was granted to someone in this process). A plain
   // bool: one compare with memory on every entry point (an atomic load costs two more
-  // instructions there). It is written once, under the lock, by MPI_Init_thread or
-  // MPI_Session_init, before the program's threads can call the entry points that read it.
+  // instructions there). It is written once, under the lock, by MPI_Init_thread,
+  // MPI_Session_init or MPI_T_init_thread, and only while the library does not run (Grant),
+  // so no thread reads it in an entry point without having synchronized with that write
+  // (it was started later, or went through the lock, or through the user's own ordering of
+  // the initialization before its calls).
   static bool enabled() { return enabled_; }
-  // The level granted for `required` (clamped to SINGLE..MULTIPLE); MULTIPLE enables the
-  // lock. Callers hold the lock (AnytimeLock).
-  static int Grant(int required);
+  // The level granted for `required` (clamped to SINGLE..MULTIPLE). MULTIPLE turns the lock
+  // on when `running` is false (no world model and no session runs: no thread can be in an
+  // unlocked call) or the lock is already on; otherwise the grant is SERIALIZED (see the top
+  // of this file). Callers hold the lock (AnytimeLock) and read `running` before they start
+  // the library for their own model.
+  static int Grant(int required, bool running);
   // MPI_Init / MPI_Init_thread: the world model's level and its main thread (the caller).
   static void SetWorld(int provided);
   static int world_level() { return world_level_; }

@@ -63,9 +63,12 @@ static void before_init(void) {
   EXPECT_RC(MPI_T_cvar_get_num(&n), MPI_T_ERR_NOT_INITIALIZED);
   EXPECT_RC(MPI_T_finalize(), MPI_T_ERR_NOT_INITIALIZED);
   EXPECT_RC(MPI_T_init_thread(MPI_THREAD_SINGLE, NULL), MPI_T_ERR_INVALID);
+  /* A level below MULTIPLE as asked; MULTIPLE (the library does not run yet) turns the
+   * library lock on, and is what the main program asks for below anyway. */
   T_OK(MPI_T_init_thread(MPI_THREAD_SINGLE, &provided));
-  EXPECT(provided == MPI_THREAD_MULTIPLE);
+  EXPECT(provided == MPI_THREAD_SINGLE);
   T_OK(MPI_T_init_thread(MPI_THREAD_MULTIPLE, &provided)); /* nested */
+  EXPECT(provided == MPI_THREAD_MULTIPLE);
   T_OK(MPI_T_finalize());
   T_OK(MPI_T_cvar_get_num(&n)); /* still initialized once */
   EXPECT(n > 0);

@@ -14,13 +14,20 @@
 namespace zmpi::core {
 namespace {
 
-TEST(ThreadsTest, GrantClampsAndEnablesOnlyForMultiple) {
-  EXPECT_EQ(Threads::Grant(-4), MPI_THREAD_SINGLE);
-  EXPECT_EQ(Threads::Grant(MPI_THREAD_FUNNELED), MPI_THREAD_FUNNELED);
-  EXPECT_EQ(Threads::Grant(MPI_THREAD_SERIALIZED), MPI_THREAD_SERIALIZED);
+// Grant turns the lock on only while the library does not run: once it runs without the
+// lock, another thread may be inside an unlocked call, so MULTIPLE becomes SERIALIZED.
+TEST(ThreadsTest, GrantClampsAndEnablesOnlyForMultipleWhileNotRunning) {
+  EXPECT_EQ(Threads::Grant(-4, false), MPI_THREAD_SINGLE);
+  EXPECT_EQ(Threads::Grant(MPI_THREAD_FUNNELED, false), MPI_THREAD_FUNNELED);
+  EXPECT_EQ(Threads::Grant(MPI_THREAD_SERIALIZED, true), MPI_THREAD_SERIALIZED);
   EXPECT_FALSE(Threads::enabled());
-  EXPECT_EQ(Threads::Grant(MPI_THREAD_MULTIPLE + 5), MPI_THREAD_MULTIPLE);
+  EXPECT_EQ(Threads::Grant(MPI_THREAD_MULTIPLE, true), MPI_THREAD_SERIALIZED);
+  EXPECT_FALSE(Threads::enabled());
+  EXPECT_EQ(Threads::Grant(MPI_THREAD_MULTIPLE + 5, false), MPI_THREAD_MULTIPLE);
   EXPECT_TRUE(Threads::enabled());
+  // On already: a later model that asks gets it, running or not; lower asks stay lower.
+  EXPECT_EQ(Threads::Grant(MPI_THREAD_MULTIPLE, true), MPI_THREAD_MULTIPLE);
+  EXPECT_EQ(Threads::Grant(MPI_THREAD_FUNNELED, true), MPI_THREAD_FUNNELED);
 }
 
 TEST(ThreadsTest, IsRecursiveAndOwned) {
