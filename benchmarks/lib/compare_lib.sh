@@ -282,10 +282,14 @@ setup_netns() {
   fi
   zmpi_key=$work/cluster.key
   "$zmpi_build/bin/zrun" --new-key "$zmpi_key" || { log "zrun --new-key failed"; return 1; }
+  # A root zrund runs jobs as nobody, who cannot read this run's private work folder: as root,
+  # the agents run the benchmarks as root, as Open MPI's and MPICH's launchers do here.
+  local as_root=()
+  [[ $(id -u) -eq 0 ]] && as_root=(--run-as-root)
   for h in h1 h2; do
     # shellcheck disable=SC2086
     $host_exec_cmd "$h" "$zmpi_build/bin/zrund" --key-file "$zmpi_key" --name "$h" \
-      > "$raw/zrund.$h.log" 2>&1 &
+      "${as_root[@]}" > "$raw/zrund.$h.log" 2>&1 &
     agent_pids+=($!)
   done
   sleep 2
