@@ -14,30 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "thread_check.h"
+
 enum { kThreads = 4, kInts = 64 };
 
 static int g_rank, g_size, g_rounds = 8;
 static long g_checks;
+static const char *kTestName = "thread_objects_test";
 static char g_dir[64] = "/tmp/zmpi-thread-objects-XXXXXX";
 static MPI_Comm g_comms[kThreads];
-
-#define CHECK(id, cond, ...)                                                                     \
-  do {                                                                                           \
-    __atomic_fetch_add(&g_checks, 1, __ATOMIC_RELAXED);                                          \
-    if (!(cond)) {                                                                               \
-      fprintf(stderr, "thread_objects_test: rank %d thread %d: FAILED at line %d: %s: ", g_rank, \
-              (id), __LINE__, #cond);                                                            \
-      fprintf(stderr, __VA_ARGS__);                                                              \
-      fprintf(stderr, "\n");                                                                     \
-      fflush(stderr);                                                                            \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                              \
-    }                                                                                            \
-  } while (0)
-#define CALL(id, expr)                                           \
-  do {                                                           \
-    int rc_ = (expr);                                            \
-    CHECK(id, rc_ == MPI_SUCCESS, "%s returned %d", #expr, rc_); \
-  } while (0)
 
 static int value(int src, int id, int round, int i) {
   return src * 100000 + id * 10000 + round * 100 + i;

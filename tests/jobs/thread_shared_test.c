@@ -21,36 +21,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "thread_check.h"
+
 enum { kThreads = 4, kPerPeer = 6, kMatchTag = 7, kProbeTag = 9, kNbc = 4 };
 
 static int g_rank, g_size, g_rounds = 6;
 static long g_checks;
+static const char *kTestName = "thread_shared_test";
 static MPI_Comm g_shared;
 static pthread_barrier_t g_barrier;
-
-#define CHECK(id, cond, ...)                                                                    \
-  do {                                                                                          \
-    __atomic_fetch_add(&g_checks, 1, __ATOMIC_RELAXED);                                         \
-    if (!(cond)) {                                                                              \
-      fprintf(stderr, "thread_shared_test: rank %d thread %d: FAILED at line %d: %s: ", g_rank, \
-              (id), __LINE__, #cond);                                                           \
-      fprintf(stderr, __VA_ARGS__);                                                             \
-      fprintf(stderr, "\n");                                                                    \
-      fflush(stderr);                                                                           \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                             \
-    }                                                                                           \
-  } while (0)
-#define CALL(id, expr)                                           \
-  do {                                                           \
-    int rc_ = (expr);                                            \
-    CHECK(id, rc_ == MPI_SUCCESS, "%s returned %d", #expr, rc_); \
-  } while (0)
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* ---- shared matching: ANY_SOURCE receives from all threads on one communicator ---- */
 

@@ -14,34 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "thread_check.h"
+
 enum { kThreads = 4, kBigInts = 40000 };
 
 static int g_rank, g_size, g_iters = 40;
 static long g_checks;
-
-#define CHECK(id, cond, ...)                                                                   \
-  do {                                                                                         \
-    __atomic_fetch_add(&g_checks, 1, __ATOMIC_RELAXED);                                        \
-    if (!(cond)) {                                                                             \
-      fprintf(stderr, "thread_test: rank %d thread %d: FAILED at line %d: %s: ", g_rank, (id), \
-              __LINE__, #cond);                                                                \
-      fprintf(stderr, __VA_ARGS__);                                                            \
-      fprintf(stderr, "\n");                                                                   \
-      fflush(stderr);                                                                          \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                                            \
-    }                                                                                          \
-  } while (0)
-#define CALL(id, expr)                                           \
-  do {                                                           \
-    int rc_ = (expr);                                            \
-    CHECK(id, rc_ == MPI_SUCCESS, "%s returned %d", #expr, rc_); \
-  } while (0)
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static const char *kTestName = "thread_test";
 
 /* The value element i of a message carries: who sent it, on which thread, in which step. */
 static int value(int src, int id, int step, int i) {
