@@ -40,12 +40,13 @@ StatusOr<std::string> InterfaceAddress(const std::string& iface) {
   if (getifaddrs(&list) != 0) {
     return Error(Code::kOther, "ofi: getifaddrs: %s", strerror(errno));
   }
-  std::string v4, v6, names;
+  std::string v4, v6;
+  std::vector<std::string> names;  // every interface once, for the error below
   bool exists = false;
   for (ifaddrs* it = list; it != nullptr; it = it->ifa_next) {
     if (it->ifa_name == nullptr) continue;
-    if (names.find(std::string(it->ifa_name) + " ") == std::string::npos) {
-      names += std::string(it->ifa_name) + " ";
+    if (std::find(names.begin(), names.end(), it->ifa_name) == names.end()) {
+      names.push_back(it->ifa_name);
     }
     if (iface != it->ifa_name) continue;
     exists = true;
@@ -64,8 +65,10 @@ StatusOr<std::string> InterfaceAddress(const std::string& iface) {
   }
   freeifaddrs(list);
   if (!exists) {
+    std::string all;
+    for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
     return Error(Code::kArg, "ofi: network interface '%s' does not exist (interfaces: %s)",
-                 iface.c_str(), names.c_str());
+                 iface.c_str(), all.c_str());
   }
   if (v4.empty() && v6.empty()) {
     return Error(Code::kArg, "ofi: network interface '%s' has no usable IP address", iface.c_str());
