@@ -3,6 +3,7 @@
 // from them on the way in, and the choice between reading a layout and streaming chunks.
 #include <algorithm>
 #include <climits>
+#include <cstring>
 
 #include "mpi/core/comm.h"
 #include "mpi/core/derived_op.h"
@@ -41,6 +42,67 @@ bool LargePieces(const DerivedOp& op) { return op.direct; }
 constexpr int kStreamFramesPerPass = 1;
 constexpr int64_t kInterleavedChunk = 4096;
 
+// Combined frames. While several streams of at most kCombinedMaxBytes go to one shm peer, one
+// frame per pass carries the next kInterleavedChunk of each of them, for kCombinedRounds rounds
+// while the slot has room (two 512-row ranges of both columns of a 2-D halo exchange in one 16
+// KiB slot), instead of one 4 KiB frame per stream in a 16 KiB slot each: the ring's lines are
+// used back to back. halo2d, 2 ranks, 64 KiB faces: 1.48-1.56x Open MPI's rate against
+// 1.34-1.41x with a frame per stream (a two-process model of the stream, 23.8-24.5 us an
+// exchange against 26.1-26.8; benchmarks/results/halo-where-2026-12-07). The frame is a
+// kDataTyped frame with kDataCombined in `reserved`; its payload is chunks, each a ChunkHeader
+// and `len` packed bytes for the receive `rreq` at `offset`, handled as the kData or kDataTyped
+// frame `type` says.
+constexpr uint16_t kDataCombined = 1;
+constexpr int kMaxCombinedStreams = 8;
+// Two rounds fill a 16 KiB slot with two streams (8 KiB frames of one round gained 1-4%).
+constexpr int kCombinedRounds = 2;
+// Only while every stream to the peer is at most this long: combined frames gained 9-14% at 64
+// KiB faces and 5-15% at 128 KiB, but lost 1-8% at 256 KiB and 12-33% at 1 MiB (paired best-of
+// samples, benchmarks/results/halo-where-2026-12-07). Not explained yet; a suspect: with 16 KiB
+// frames the ring holds four times the rows of 4 KiB ones, so a rank that falls behind unpacks
+// into rows it packed longer ago, out of its cache.
+constexpr int64_t kCombinedMaxBytes = 128 * 1024;
+constexpr int kMaxChunks = 8;
+constexpr int64_t kMinChunk = 512;  // a shorter tail of a slot is left empty
+struct ChunkHeader {
+  uint64_t rreq;
+  uint64_t offset;
+  uint32_t len;
+  uint8_t type;
+  uint8_t pad[3];
+};
+static_assert(sizeof(ChunkHeader) == 24, "ChunkHeader is part of the wire format");
+
+struct Chunk {
+  Request* r;
+  int64_t pos;
+  int64_t len;
+};
+struct CombinedSource {
+  const Chunk* chunks;
+  int n;
+};
+
+// A PayloadWriter function: each chunk's header, then its bytes packed from the send's layout.
+void WriteCombined(void* source, void* to, size_t /*len*/) {
+  const CombinedSource& s = *static_cast<const CombinedSource*>(source);
+  char* at = static_cast<char*>(to);
+  for (int i = 0; i < s.n; ++i) {
+    const Chunk& c = s.chunks[i];
+    const DerivedOp& op = *c.r->derived;
+    ChunkHeader h{op.stream_rreq,
+                  static_cast<uint64_t>(c.pos),
+                  static_cast<uint32_t>(c.len),
+                  op.stream_type,
+                  {0, 0, 0}};
+    memcpy(at, &h, sizeof(h));
+    at += sizeof(h);
+    PackSource packs{op.type.get(), op.user_buf, op.count, c.pos};
+    WritePacked(&packs, at, static_cast<size_t>(c.len));
+    at += c.len;
+  }
+}
+
 }  // namespace
 
 // Pumps a streaming send after each progress pass until it is out (pending_op.h).
@@ -48,6 +110,8 @@ class StreamOp final : public PendingOp {
  public:
   StreamOp(Engine& engine, int peer, uint64_t sreq) : engine_(engine), peer_(peer), sreq_(sreq) {}
   bool Advance() override { return engine_.PumpStream(peer_, sreq_); }
+  int peer() const { return peer_; }
+  uint64_t sreq() const { return sreq_; }
 
  private:
   Engine& engine_;
@@ -221,6 +285,69 @@ bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
   DerivedOp& op = *r->derived;
   Peer& p = peers_[peer];
   const bool bulk = p.endpoint->HasBulk();
+  if (!bulk && streams_ > 1) {
+    // The streams to this peer, in pending order; the first one packs for all of them.
+    Request* streams[kMaxCombinedStreams];
+    int n = 0;
+    bool small = true;
+    for (const std::unique_ptr<PendingOp>& pending : pending_ops_) {
+      const auto* s = dynamic_cast<const StreamOp*>(pending.get());
+      if (s == nullptr || s->peer() != peer || n == kMaxCombinedStreams) continue;
+      Request* q = pool_.FromId(s->sreq());
+      if (q == nullptr || q->complete || q->derived == nullptr) continue;
+      small = small && q->derived->stream_end <= kCombinedMaxBytes;
+      streams[n++] = q;
+    }
+    if (n > 1 && small) {
+      if (streams[0] != r) return false;  // the first stream packs ours too, once a pass
+      // kCombinedRounds rounds of the next chunk of each stream, while the slot has room.
+      const int64_t room = static_cast<int64_t>(p.endpoint->MaxPayload());
+      Chunk chunks[kMaxChunks];
+      int64_t next[kMaxCombinedStreams];
+      for (int i = 0; i < n; ++i) next[i] = streams[i]->derived->streamed;
+      int nc = 0;
+      int64_t used = 0;
+      for (int round = 0; round < kCombinedRounds && nc < kMaxChunks; ++round) {
+        bool more = false;
+        for (int i = 0; i < n && nc < kMaxChunks; ++i) {
+          const int64_t left = streams[i]->derived->stream_end - next[i];
+          const int64_t space = room - used - static_cast<int64_t>(sizeof(ChunkHeader));
+          const int64_t len = std::min({kInterleavedChunk, left, space});
+          if (left <= 0 || len < std::min(left, kMinChunk)) continue;
+          chunks[nc++] = Chunk{streams[i], next[i], len};
+          next[i] += len;
+          used += static_cast<int64_t>(sizeof(ChunkHeader)) + len;
+          more = true;
+        }
+        if (!more) break;
+      }
+      FrameHeader h = ControlHeader(FrameType::kDataTyped, 0, 0, 0);
+      h.reserved = kDataCombined;
+      CombinedSource source{chunks, nc};
+      transport::PayloadWriter writer{WriteCombined, &source};
+      StatusOr<transport::SendResult> sent =
+          p.endpoint->SendWritten(peer, &h, sizeof(h), static_cast<size_t>(used), writer);
+      if (!sent.ok()) {
+        for (int i = 0; i < n; ++i) {
+          streams[i]->error = sent.status();
+          Complete(streams[i]);
+        }
+        return true;
+      }
+      if (*sent == transport::SendResult::kRetry) return false;
+      ++stream_frames_;
+      for (int i = 0; i < nc; ++i) chunks[i].r->derived->streamed += chunks[i].len;
+      // The others' StreamOps find their request complete and end on their next turn.
+      bool done = false;  // ours (read before Complete, which may release the request)
+      for (int i = 0; i < n; ++i) {
+        const DerivedOp& o = *streams[i]->derived;
+        if (o.streamed < o.stream_end) continue;
+        done = done || streams[i] == r;
+        Complete(streams[i]);
+      }
+      return done;
+    }
+  }
   int64_t chunk = static_cast<int64_t>(p.endpoint->MaxPayload());
   if (!bulk && streams_ > 1) chunk = std::min(chunk, kInterleavedChunk);
   const int per_pass = bulk ? INT_MAX : kStreamFramesPerPass;
@@ -247,6 +374,29 @@ bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
 }
 
 void Engine::OnDataTyped(const FrameHeader& header, const void* payload, size_t len) {
+  if (header.reserved & kDataCombined) {  // chunks of several streams (PumpStreamFrames)
+    const char* at = static_cast<const char*>(payload);
+    size_t left = len;
+    while (left >= sizeof(ChunkHeader)) {
+      ChunkHeader c;
+      memcpy(&c, at, sizeof(c));
+      at += sizeof(c);
+      left -= sizeof(c);
+      if (c.len > left) break;  // cannot happen: our own writer sized the frame
+      FrameHeader h = header;
+      h.reserved = 0;
+      h.rreq = c.rreq;
+      h.addr = c.offset;
+      if (c.type == static_cast<uint8_t>(FrameType::kData)) {
+        OnData(h, at, c.len);
+      } else {
+        OnDataTyped(h, at, c.len);
+      }
+      at += c.len;
+      left -= c.len;
+    }
+    return;
+  }
   Request* r = pool_.FromId(header.rreq);
   if (r == nullptr) return;
   if (r->derived != nullptr && header.addr + len <= r->status_bytes) {

@@ -288,10 +288,13 @@ static void Matched(long n) {
  * unpacked interleaved. `any`: the face from the previous rank is received with MPI_ANY_SOURCE
  * (its tag tells it apart). `cut` > 0: that face's receive holds only `cut` rows: it fails with
  * MPI_ERR_TRUNCATE, delivers those rows and writes nothing below them, while the other face
- * completes whole. Every interior cell is checked untouched. */
-static void Halo(long rows, int any, long cut, int msg) {
+ * completes whole. `flat`: the face from the next rank lands in a contiguous buffer instead of
+ * column 7 (a packing sender's stream into a contiguous receive, kData, beside a kDataTyped
+ * one: faces up to 128 KiB share combined frames, engine_typed.cc). Every interior cell is
+ * checked untouched. */
+static void Halo(long rows, int any, long cut, int msg, int flat) {
   char what[96];
-  snprintf(what, sizeof(what), "halo rows=%ld any=%d cut=%ld", rows, any, cut);
+  snprintf(what, sizeof(what), "halo rows=%ld any=%d cut=%ld flat=%d", rows, any, cut, flat);
   g_label = what;
   double *field = xmalloc((size_t)rows * 8 * sizeof(double));
   for (long i = 0; i < rows * 8; ++i) {
@@ -309,7 +312,13 @@ static void Halo(long rows, int any, long cut, int msg) {
   /* Tag 1: sent downwards (column 1 to the previous rank); tag 2: upwards (column 6). */
   CALL(
       MPI_Irecv(field + 0, 1, part, any ? MPI_ANY_SOURCE : prev_rank(), 2, MPI_COMM_WORLD, &rq[0]));
-  CALL(MPI_Irecv(field + 7, 1, col, next_rank(), 1, MPI_COMM_WORLD, &rq[1]));
+  double *line = flat ? xmalloc((size_t)rows * sizeof(double)) : NULL;
+  if (flat) {
+    for (long r = 0; r < rows; ++r) line[r] = -1.0;
+    CALL(MPI_Irecv(line, (int)rows, MPI_DOUBLE, next_rank(), 1, MPI_COMM_WORLD, &rq[1]));
+  } else {
+    CALL(MPI_Irecv(field + 7, 1, col, next_rank(), 1, MPI_COMM_WORLD, &rq[1]));
+  }
   CALL(MPI_Isend(field + 1, 1, col, prev_rank(), 1, MPI_COMM_WORLD, &rq[2]));
   CALL(MPI_Isend(field + 6, 1, col, next_rank(), 2, MPI_COMM_WORLD, &rq[3]));
   int rc = MPI_Waitall(4, rq, st);
@@ -333,31 +342,44 @@ static void Halo(long rows, int any, long cut, int msg) {
     if (i % 8 == 0)
       want = r < up_rows ? Value(prev_rank(), msg, r * 8 + 6) : -1.0;
     else if (i % 8 == 7)
-      want = Value(next_rank(), msg, r * 8 + 1);
+      want = flat ? -1.0 : Value(next_rank(), msg, r * 8 + 1);
     else
       want = Value(g_me, msg, i);
     if (field[i] != want && bad++ == 0) first = i;
   }
   CHECK(bad == 0, "%s: %ld wrong cells, first at row %ld column %ld", what, bad, first / 8,
         first % 8);
+  if (flat) {
+    long wrong = 0;
+    for (long r = 0; r < rows; ++r) wrong += line[r] != Value(next_rank(), msg, r * 8 + 1);
+    CHECK(wrong == 0, "%s: %ld wrong values in the contiguous face", what, wrong);
+    free(line);
+  }
   CALL(MPI_Type_free(&col));
   CALL(MPI_Type_free(&part));
   free(field);
   CALL(MPI_Barrier(MPI_COMM_WORLD));
 }
 
-/* Faces around every size the streams cut at: 4 KiB frames while several stream, a slot's
- * 16440-byte payload, the eager limit, many frames; odd row counts; ANY_SOURCE; truncation. */
+/* Faces around every size the streams cut at: 4 KiB chunks while several stream, a slot's
+ * 16440-byte payload, the eager limit, many frames, the largest face that shares combined
+ * frames; odd row counts; ANY_SOURCE; truncation; a contiguous receive beside a derived one. */
 static void Halos(void) {
   const long rows[] = {511, 512, 513, 2048, 2055, 2056, 2057, 4097, 8191, 65536, 131075};
   int msg = 800;
   for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); ++i) {
-    Halo(rows[i], 0, 0, ++msg);
-    if (rows[i] % 2 == 1) Halo(rows[i], 1, 0, ++msg);
+    Halo(rows[i], 0, 0, ++msg, 0);
+    if (rows[i] % 2 == 1) Halo(rows[i], 1, 0, ++msg, 0);
   }
-  Halo(8191, 0, 4000, ++msg);
-  Halo(65536, 1, 512, ++msg);
-  Halo(2057, 0, 2056, ++msg);
+  Halo(8191, 0, 4000, ++msg, 0);
+  Halo(65536, 1, 512, ++msg, 0);
+  Halo(2057, 0, 2056, ++msg, 0);
+  /* 128 KiB faces (16384 rows) are the last that combine; 16385 rows stream frame by frame. */
+  Halo(16384, 0, 0, ++msg, 0);
+  Halo(16385, 1, 0, ++msg, 0);
+  Halo(4097, 1, 0, ++msg, 1);
+  Halo(16384, 0, 9000, ++msg, 1);
+  Halo(16385, 1, 0, ++msg, 1);
 }
 
 int main(int argc, char **argv) {
