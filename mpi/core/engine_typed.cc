@@ -46,8 +46,8 @@ constexpr int64_t kInterleavedChunk = 4096;
 // frame per pass carries the next kInterleavedChunk of each of them, for kCombinedRounds rounds
 // while the slot has room (two 512-row ranges of both columns of a 2-D halo exchange in one 16
 // KiB slot), instead of one 4 KiB frame per stream in a 16 KiB slot each: the ring's lines are
-// used back to back. halo2d, 2 ranks, 64 KiB faces: 1.48-1.56x Open MPI's rate against
-// 1.34-1.41x with a frame per stream (a two-process model of the stream, 23.8-24.5 us an
+// used back to back. halo2d, 2 ranks, 64 KiB faces: 1.48-1.57x Open MPI's rate against
+// 1.34-1.44x with a frame per stream (a two-process model of the stream, 23.8-24.5 us an
 // exchange against 26.1-26.8; benchmarks/results/halo-where-2026-12-07). The frame is a
 // kDataTyped frame with kDataCombined in `reserved`; its payload is chunks, each a ChunkHeader
 // and `len` packed bytes for the receive `rreq` at `offset`, handled as the kData or kDataTyped
