@@ -321,22 +321,24 @@ bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
         }
         if (!more) break;
       }
-      FrameHeader h = ControlHeader(FrameType::kDataTyped, 0, 0, 0);
-      h.reserved = kDataCombined;
-      CombinedSource source{chunks, nc};
-      transport::PayloadWriter writer{WriteCombined, &source};
-      StatusOr<transport::SendResult> sent =
-          p.endpoint->SendWritten(peer, &h, sizeof(h), static_cast<size_t>(used), writer);
-      if (!sent.ok()) {
-        for (int i = 0; i < n; ++i) {
-          streams[i]->error = sent.status();
-          Complete(streams[i]);
+      if (nc > 0) {  // none: every stream here is empty (a zero-byte kCts) and just completes
+        FrameHeader h = ControlHeader(FrameType::kDataTyped, 0, 0, 0);
+        h.reserved = kDataCombined;
+        CombinedSource source{chunks, nc};
+        transport::PayloadWriter writer{WriteCombined, &source};
+        StatusOr<transport::SendResult> sent =
+            p.endpoint->SendWritten(peer, &h, sizeof(h), static_cast<size_t>(used), writer);
+        if (!sent.ok()) {
+          for (int i = 0; i < n; ++i) {
+            streams[i]->error = sent.status();
+            Complete(streams[i]);
+          }
+          return true;
         }
-        return true;
+        if (*sent == transport::SendResult::kRetry) return false;
+        ++stream_frames_;
+        for (int i = 0; i < nc; ++i) chunks[i].r->derived->streamed += chunks[i].len;
       }
-      if (*sent == transport::SendResult::kRetry) return false;
-      ++stream_frames_;
-      for (int i = 0; i < nc; ++i) chunks[i].r->derived->streamed += chunks[i].len;
       // The others' StreamOps find their request complete and end on their next turn.
       bool done = false;  // ours (read before Complete, which may release the request)
       for (int i = 0; i < n; ++i) {
