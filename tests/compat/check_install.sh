@@ -16,12 +16,17 @@ pass() { echo "ok: $*"; }
 "$cmake" --install "$build" --prefix "$tmp/p" >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAILED: install"; exit 1; }
 p=$tmp/p
 missing=
-for f in bin/zrun bin/zrund bin/mpiexec bin/mpirun bin/mpicc bin/mpicxx include/mpi.h include/mpi_functions.h \
+for f in bin/zrun bin/zrund bin/mpiexec bin/mpirun bin/mpicc bin/mpicxx include/mpi.h \
          lib/libmpi.so.12 lib/libmpi.so lib/libmpich.so.12 lib/libmpichcxx.so.12 \
          lib/libmpicxx.so.12 lib/pkgconfig/mpi.pc lib/pkgconfig/mpi-c.pc lib/pkgconfig/zmpi.pc \
          lib/cmake/zmpi/zmpiConfig.cmake lib/cmake/zmpi/zmpiConfigVersion.cmake \
          share/man/man1/zrun.1 share/man/man1/zrund.1 share/man/man1/mpicc.1 \
          share/man/man1/mpiexec.1 lib/systemd/system/zrund.service; do
+  [ -e "$p/$f" ] || missing="$missing $f"
+done
+# mpi.h includes every generated header of mpi_functions/ (one per chapter of MPI-4.1).
+for h in "$src"/mpi/include/mpi_functions/*.h; do
+  f=include/mpi_functions/${h##*/}
   [ -e "$p/$f" ] || missing="$missing $f"
 done
 if [ -e "$build/bin/mpifort" ]; then
