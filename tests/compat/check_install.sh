@@ -24,10 +24,11 @@ for f in bin/zrun bin/zrund bin/mpiexec bin/mpirun bin/mpicc bin/mpicxx include/
          share/man/man1/mpiexec.1 lib/systemd/system/zrund.service; do
   [ -e "$p/$f" ] || missing="$missing $f"
 done
-# mpi.h includes every generated header of mpi_functions/ (one per chapter of MPI-4.1).
-for h in "$src"/mpi/include/mpi_functions/*.h; do
-  f=include/mpi_functions/${h##*/}
-  [ -e "$p/$f" ] || missing="$missing $f"
+# Every header the installed mpi.h includes (mpi_functions/: one per chapter of MPI-4.1).
+headers=$(sed -n 's/^#include "\(mpi_functions\/[^"]*\)".*/\1/p' "$p/include/mpi.h" 2>/dev/null)
+[ -n "$headers" ] || missing="$missing include/mpi_functions/(none included by mpi.h)"
+for h in $headers; do
+  [ -e "$p/include/$h" ] || missing="$missing include/$h"
 done
 if [ -e "$build/bin/mpifort" ]; then
   for f in bin/mpifort bin/mpif90 lib/libmpifort.so.12 lib/libmpichfort.so.12 include/mpif.h \
