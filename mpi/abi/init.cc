@@ -18,9 +18,12 @@ int StartLibrary(const char* function) {
   zmpi::Status s = Runtime::Init();
   if (s.ok()) return MPI_SUCCESS;
   // No communicator exists yet: errors here are always fatal, with one clear line; the
-  // launcher hears the same reason through the bootstrap (contract::kStartFailurePrefix).
-  fprintf(stderr, "zmpi: %s: %s\n", function, s.ToString().c_str());
-  fflush(stderr);
+  // launcher hears the same reason through the bootstrap (contract::kStartFailurePrefix),
+  // whose abort prints it where the launcher shows no abort message (PMI-1/PMI-2).
+  if (!Runtime::FailedStartPrints()) {
+    fprintf(stderr, "zmpi: %s: %s\n", function, s.ToString().c_str());
+    fflush(stderr);
+  }
   Runtime::AbortFailedStart(zmpi::contract::kFatalErrorExitCode,
                             std::string(function) + ": " + s.ToString());
 }
