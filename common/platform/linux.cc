@@ -152,9 +152,9 @@ uint64_t ResidentBytes(pid_t pid) {
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-bool CanConfineToCpus() { return true; }
+const char* CpuBindingCall() { return "sched_setaffinity"; }
 
-Status ConfineToCpus(pid_t pid, const CpuSet& cpus) {
+Status BindToCpus(pid_t pid, const CpuSet& cpus) {
   cpu_set_t set;
   CPU_ZERO(&set);
   for (int cpu = 0; cpu < kMaxCpus && cpu < CPU_SETSIZE; ++cpu) {
@@ -165,6 +165,24 @@ Status ConfineToCpus(pid_t pid, const CpuSet& cpus) {
   }
   return OkStatus();
 }
+
+StatusOr<CpuSet> CpuAffinity(pid_t pid) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(pid, sizeof(set), &set) != 0) {
+    return Error(Code::kOther, "sched_getaffinity(%d): %s", static_cast<int>(pid), strerror(errno));
+  }
+  CpuSet out;
+  for (int cpu = 0; cpu < kMaxCpus && cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) out.set(static_cast<size_t>(cpu));
+  }
+  return out;
+}
+
+bool CanConfineToCpus() { return true; }
+
+// The same call as a binding: ForbidAffinityChanges makes it a limit.
+Status ConfineToCpus(pid_t pid, const CpuSet& cpus) { return BindToCpus(pid, cpus); }
 
 bool ForbidAffinityChanges() {
   // A seccomp filter that fails sched_setaffinity with EPERM; system calls of another ABI

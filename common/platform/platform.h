@@ -91,6 +91,17 @@ uint64_t ResidentBytes(pid_t pid);
 inline constexpr int kMaxCpus = 1024;
 using CpuSet = std::bitset<kMaxCpus>;
 
+// The OS call that binds a process to CPUs here ("sched_setaffinity"), or null where the OS
+// has none: then BindToCpus and CpuAffinity are kUnsupported and ranks run unbound.
+const char* CpuBindingCall();
+// Sets the CPUs process `pid` runs on: a rank's binding to its core, a placement (unlike
+// ConfineToCpus, the owner's limit). `pid` must be single-threaded, a child held before exec:
+// the call sets one thread's affinity (Linux and Haiku alike), which threads it starts later
+// inherit on Linux. kUnsupported where CpuBindingCall() is null.
+Status BindToCpus(pid_t pid, const CpuSet& cpus);
+// The CPUs process `pid` (its main thread) may run on.
+StatusOr<CpuSet> CpuAffinity(pid_t pid);
+
 // Whether ConfineToCpus and ForbidAffinityChanges work here.
 bool CanConfineToCpus();
 // Restricts process `pid` to `cpus` (an owner's hard limit). kUnsupported where the OS has no

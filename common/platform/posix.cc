@@ -1,6 +1,16 @@
 // The platform layer from POSIX alone (platform.h): the portable build (-DZMPI_PORTABLE=ON),
 // for Haiku and for testing that build on Linux. What POSIX lacks is said per function; the
-// only OS-specific code is Haiku's image query for the executable's path.
+// OS-specific code is Haiku's image query for the executable's path and the CPU affinity call
+// where the system declares one (ZMPI_HAVE_SCHED_SETAFFINITY, found by common/CMakeLists.txt).
+#if defined(__HAIKU__)
+// Haiku declares sched_setaffinity in headers/compatibility/gnu/sched.h for these only.
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +21,10 @@
 #include <algorithm>
 
 #include "common/platform/platform.h"
+
+#if ZMPI_HAVE_SCHED_SETAFFINITY
+#include <sched.h>
+#endif
 
 #if defined(__HAIKU__)
 #include <OS.h>
@@ -99,6 +113,74 @@ uint64_t ProcessCpuTicks(pid_t) { return 0; }
 bool SystemCpuTicks(uint64_t*, uint64_t*) { return false; }
 uint64_t ResidentBytes(pid_t) { return 0; }
 
+#if ZMPI_HAVE_SCHED_SETAFFINITY
+namespace {
+
+// Haiku (libgnu, since 2023) names the set cpuset_t with CPUSET_* macros and returns its
+// status code (a negative errno value) instead of -1 and errno; glibc has cpu_set_t, CPU_*.
+#if defined(__HAIKU__)
+using OsCpuSet = cpuset_t;
+void Clear(OsCpuSet* set) { CPUSET_ZERO(set); }
+void Add(int cpu, OsCpuSet* set) { CPUSET_SET(cpu, set); }
+bool Has(int cpu, const OsCpuSet* set) { return CPUSET_ISSET(cpu, set) != 0; }
+#else
+using OsCpuSet = cpu_set_t;
+void Clear(OsCpuSet* set) { CPU_ZERO(set); }
+void Add(int cpu, OsCpuSet* set) { CPU_SET(cpu, set); }
+bool Has(int cpu, const OsCpuSet* set) { return CPU_ISSET(cpu, set); }
+#endif
+constexpr int kOsCpus = static_cast<int>(sizeof(OsCpuSet) * 8);
+
+int CallError(int rc) { return rc == -1 ? errno : rc; }
+
+}  // namespace
+
+const char* CpuBindingCall() { return "sched_setaffinity"; }
+
+Status BindToCpus(pid_t pid, const CpuSet& cpus) {
+  OsCpuSet set;
+  Clear(&set);
+  for (int cpu = 0; cpu < kMaxCpus && cpu < kOsCpus; ++cpu) {
+    if (cpus.test(static_cast<size_t>(cpu))) Add(cpu, &set);
+  }
+  int rc = sched_setaffinity(pid, sizeof(set), &set);
+  if (rc != 0) {
+    return Error(Code::kOther, "sched_setaffinity(%d): %s", static_cast<int>(pid),
+                 strerror(CallError(rc)));
+  }
+  return OkStatus();
+}
+
+StatusOr<CpuSet> CpuAffinity(pid_t pid) {
+  OsCpuSet set;
+  Clear(&set);
+  int rc = sched_getaffinity(pid, sizeof(set), &set);
+  if (rc != 0) {
+    return Error(Code::kOther, "sched_getaffinity(%d): %s", static_cast<int>(pid),
+                 strerror(CallError(rc)));
+  }
+  CpuSet out;
+  for (int cpu = 0; cpu < kMaxCpus && cpu < kOsCpus; ++cpu) {
+    if (Has(cpu, &set)) out.set(static_cast<size_t>(cpu));
+  }
+  return out;
+}
+#else
+// No affinity call in POSIX.
+const char* CpuBindingCall() { return nullptr; }
+
+Status BindToCpus(pid_t pid, const CpuSet&) {
+  return Error(Code::kUnsupported, "this system cannot bind pid %d to CPUs", static_cast<int>(pid));
+}
+
+StatusOr<CpuSet> CpuAffinity(pid_t pid) {
+  return Error(Code::kUnsupported, "this system cannot tell the CPUs of pid %d",
+               static_cast<int>(pid));
+}
+#endif
+
+// A binding the rank could undo is no owner's limit: without a way to forbid affinity
+// changes there is no confinement.
 bool CanConfineToCpus() { return false; }
 
 Status ConfineToCpus(pid_t pid, const CpuSet&) {

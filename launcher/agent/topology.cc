@@ -68,8 +68,10 @@ Status Topology::Offer(int cores) {
   offered_.reset();
   bool fits = true;  // hwloc's PU numbers are the OS's CPU numbers
   for (int cpu = hwloc_bitmap_first(set); cpu >= 0; cpu = hwloc_bitmap_next(set, cpu)) {
-    if (cpu < platform::kMaxCpus) offered_.set(static_cast<size_t>(cpu));
-    else fits = false;
+    if (cpu < platform::kMaxCpus)
+      offered_.set(static_cast<size_t>(cpu));
+    else
+      fits = false;
   }
   offered_list_ = ListString(set);
   bool empty = hwloc_bitmap_iszero(set);
@@ -82,6 +84,22 @@ Status Topology::BindToCore(pid_t pid, int core) {
   hwloc_obj_t obj = hwloc_get_obj_by_type(topology_, HWLOC_OBJ_CORE, core);
   if (obj == nullptr) obj = hwloc_get_obj_by_type(topology_, HWLOC_OBJ_PU, core);
   if (obj == nullptr) return Error(Code::kArg, "no core %d on this host", core);
+  // The OS call where the platform layer has one (hwloc has no binding back end on Haiku,
+  // and the portable build must bind the way it would there); hwloc's own otherwise.
+  if (platform::CpuBindingCall() != nullptr) {
+    platform::CpuSet cpus;
+    for (int cpu = hwloc_bitmap_first(obj->cpuset); cpu >= 0;
+         cpu = hwloc_bitmap_next(obj->cpuset, cpu)) {
+      if (cpu >= platform::kMaxCpus)
+        return Error(Code::kOther, "cpu %d of core %d is beyond %d", cpu, core, platform::kMaxCpus);
+      cpus.set(static_cast<size_t>(cpu));
+    }
+    Status s = platform::BindToCpus(pid, cpus);
+    if (!s.ok())
+      return Error(Code::kOther, "binding pid %d to core %d: %s", static_cast<int>(pid), core,
+                   s.message().c_str());
+    return OkStatus();
+  }
   if (hwloc_set_proc_cpubind(topology_, pid, obj->cpuset, HWLOC_CPUBIND_PROCESS) != 0) {
     return Error(Code::kOther, "binding pid %d to core %d: %s", static_cast<int>(pid), core,
                  strerror(errno));
@@ -91,7 +109,17 @@ Status Topology::BindToCore(pid_t pid, int core) {
 
 StatusOr<std::string> Topology::DescribeBinding(pid_t pid) {
   hwloc_bitmap_t set = hwloc_bitmap_alloc();
-  if (hwloc_get_proc_cpubind(topology_, pid, set, HWLOC_CPUBIND_PROCESS) != 0) {
+  if (platform::CpuBindingCall() != nullptr) {  // as BindToCore binds
+    StatusOr<platform::CpuSet> cpus = platform::CpuAffinity(pid);
+    if (!cpus.ok()) {
+      hwloc_bitmap_free(set);
+      return Error(Code::kOther, "reading the binding of pid %d: %s", static_cast<int>(pid),
+                   cpus.status().message().c_str());
+    }
+    for (int cpu = 0; cpu < platform::kMaxCpus; ++cpu) {
+      if (cpus->test(static_cast<size_t>(cpu))) hwloc_bitmap_set(set, static_cast<unsigned>(cpu));
+    }
+  } else if (hwloc_get_proc_cpubind(topology_, pid, set, HWLOC_CPUBIND_PROCESS) != 0) {
     int err = errno;
     hwloc_bitmap_free(set);
     return Error(Code::kOther, "reading the binding of pid %d: %s", static_cast<int>(pid),
@@ -104,9 +132,8 @@ StatusOr<std::string> Topology::DescribeBinding(pid_t pid) {
     out = "unbound [cpus " + cpus + "]";
   } else {
     hwloc_bitmap_t cores = hwloc_bitmap_alloc();
-    hwloc_obj_type_t type = hwloc_get_nbobjs_by_type(topology_, HWLOC_OBJ_CORE) > 0
-                                ? HWLOC_OBJ_CORE
-                                : HWLOC_OBJ_PU;
+    hwloc_obj_type_t type =
+        hwloc_get_nbobjs_by_type(topology_, HWLOC_OBJ_CORE) > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
     for (hwloc_obj_t obj = hwloc_get_next_obj_by_type(topology_, type, nullptr); obj != nullptr;
          obj = hwloc_get_next_obj_by_type(topology_, type, obj)) {
       if (hwloc_bitmap_intersects(obj->cpuset, set)) hwloc_bitmap_set(cores, obj->logical_index);

@@ -27,7 +27,8 @@ class Topology {
   Status Load();
   // Cores with at least one allowed PU.
   int core_count() const { return core_count_; }
-  // Binds every thread of `pid` to the PUs of logical core `core`.
+  // Binds `pid` (single-threaded: held before exec) to the PUs of logical core `core`, with
+  // the platform layer's call where it has one (platform::BindToCpus), else with hwloc's.
   Status BindToCore(pid_t pid, int core);
   // What the kernel says `pid` is bound to: "core 0 [cpus 0-1]", "cores 0-3 [cpus 0-3]",
   // "unbound [cpus 0-3]" when it may run on every allowed core.

@@ -4,7 +4,6 @@
 #include <map>
 
 #include "common/check.h"
-
 #include "launcher/discovery/txt_format.h"
 
 namespace zmpi::launcher::discovery {
@@ -43,7 +42,8 @@ Status ParseUint(const char* key, const std::string& text, uint32_t max, uint32_
   }
   uint64_t value = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') return Error(Code::kArg, "TXT key %s: '%s' is not a number", key, text.c_str());
+    if (c < '0' || c > '9')
+      return Error(Code::kArg, "TXT key %s: '%s' is not a number", key, text.c_str());
     value = value * 10 + static_cast<uint64_t>(c - '0');
   }
   if (value > max) return Error(Code::kArg, "TXT key %s: %s exceeds %u", key, text.c_str(), max);
@@ -61,12 +61,14 @@ Status Append(std::string* out, const char* key, const std::string& value) {
 
 // Splits rdata into key -> value (first occurrence wins).
 Status SplitTxt(const uint8_t* data, size_t size, std::map<std::string, std::string>* fields) {
-  if (size > kMaxTxtTotal) return Error(Code::kArg, "TXT record of %zu bytes exceeds %zu", size, kMaxTxtTotal);
+  if (size > kMaxTxtTotal)
+    return Error(Code::kArg, "TXT record of %zu bytes exceeds %zu", size, kMaxTxtTotal);
   size_t pos = 0, entries = 0;
   while (pos < size) {
     size_t len = data[pos++];
     if (len > size - pos) return Error(Code::kArg, "TXT string of %zu bytes is truncated", len);
-    if (++entries > kMaxTxtEntries) return Error(Code::kArg, "TXT record has over %zu strings", kMaxTxtEntries);
+    if (++entries > kMaxTxtEntries)
+      return Error(Code::kArg, "TXT record has over %zu strings", kMaxTxtEntries);
     std::string entry(reinterpret_cast<const char*>(data + pos), len);
     pos += len;
     size_t eq = entry.find('=');
@@ -78,12 +80,41 @@ Status SplitTxt(const uint8_t* data, size_t size, std::map<std::string, std::str
   return OkStatus();
 }
 
+bool IsOfferChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
 }  // namespace
+
+std::string JoinOfferList(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+bool ParseOfferList(const std::string& text, std::vector<std::string>* names) {
+  names->clear();
+  if (text.empty() || text.size() > kMaxOfferValue) return false;
+  size_t start = 0;
+  for (;;) {
+    size_t comma = text.find(',', start);
+    std::string name = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    if (name.empty() || name.size() > kMaxOfferName || names->size() == kMaxOfferNames)
+      return false;
+    for (char c : name) {
+      if (!IsOfferChar(c)) return false;
+    }
+    names->push_back(name);
+    if (comma == std::string::npos) return true;
+    start = comma + 1;
+  }
+}
 
 bool AgentInfo::operator==(const AgentInfo& o) const {
   return protocol_version == o.protocol_version && cluster_id == o.cluster_id && arch == o.arch &&
          os == o.os && cores_offered == o.cores_offered && cores_used == o.cores_used &&
-         name == o.name && port == o.port;
+         name == o.name && port == o.port && offer_known == o.offer_known && wireups == o.wireups &&
+         nets == o.nets;
 }
 
 Status ValidateAgentInfo(const AgentInfo& info) {
@@ -93,12 +124,24 @@ Status ValidateAgentInfo(const AgentInfo& info) {
   ZMPI_RETURN_IF_ERROR(CheckString(kKeyOs, info.os, kMaxShortValue));
   ZMPI_RETURN_IF_ERROR(CheckString(kKeyName, info.name, kMaxName));
   for (char c : info.name) {
-    if (!IsLabelChar(c)) return Error(Code::kArg, "TXT field name: '%s' is not a DNS label", info.name.c_str());
+    if (!IsLabelChar(c))
+      return Error(Code::kArg, "TXT field name: '%s' is not a DNS label", info.name.c_str());
   }
   if (info.cores_offered > kMaxCores || info.cores_used > kMaxCores) {
     return Error(Code::kArg, "TXT field cores: over %u", kMaxCores);
   }
   if (info.port == 0) return Error(Code::kArg, "TXT field port: 0");
+  if (info.offer_known) {
+    std::vector<std::string> parsed;
+    if (!ParseOfferList(JoinOfferList(info.wireups), &parsed) || parsed != info.wireups) {
+      return Error(Code::kArg, "TXT field wu: '%s' is not a list of 1..%zu names",
+                   JoinOfferList(info.wireups).c_str(), kMaxOfferNames);
+    }
+    if (!ParseOfferList(JoinOfferList(info.nets), &parsed) || parsed != info.nets) {
+      return Error(Code::kArg, "TXT field net: '%s' is not a list of 1..%zu names",
+                   JoinOfferList(info.nets).c_str(), kMaxOfferNames);
+    }
+  }
   return OkStatus();
 }
 
@@ -114,6 +157,10 @@ StatusOr<std::string> EncodeTxt(const AgentInfo& info) {
   ZMPI_RETURN_IF_ERROR(Append(&out, kKeyCoresUsed, std::to_string(info.cores_used)));
   ZMPI_RETURN_IF_ERROR(Append(&out, kKeyName, info.name));
   ZMPI_RETURN_IF_ERROR(Append(&out, kKeyPort, std::to_string(info.port)));
+  if (info.offer_known) {
+    ZMPI_RETURN_IF_ERROR(Append(&out, kKeyWireups, JoinOfferList(info.wireups)));
+    ZMPI_RETURN_IF_ERROR(Append(&out, kKeyNets, JoinOfferList(info.nets)));
+  }
   ZMPI_CHECK_LE(out.size(), kMaxTxtTotal);
   return out;
 }
@@ -131,15 +178,27 @@ StatusOr<AgentInfo> DecodeTxt(const uint8_t* data, size_t size) {
     return Error(Code::kArg, "TXT version %u, this side reads %u", txtvers, kTxtVersion);
   }
   AgentInfo info;
-  ZMPI_RETURN_IF_ERROR(ParseUint(kKeyProtocol, fields[kKeyProtocol], UINT32_MAX, &info.protocol_version));
-  ZMPI_RETURN_IF_ERROR(ParseUint(kKeyCoresOffered, fields[kKeyCoresOffered], kMaxCores, &info.cores_offered));
-  ZMPI_RETURN_IF_ERROR(ParseUint(kKeyCoresUsed, fields[kKeyCoresUsed], kMaxCores, &info.cores_used));
+  ZMPI_RETURN_IF_ERROR(
+      ParseUint(kKeyProtocol, fields[kKeyProtocol], UINT32_MAX, &info.protocol_version));
+  ZMPI_RETURN_IF_ERROR(
+      ParseUint(kKeyCoresOffered, fields[kKeyCoresOffered], kMaxCores, &info.cores_offered));
+  ZMPI_RETURN_IF_ERROR(
+      ParseUint(kKeyCoresUsed, fields[kKeyCoresUsed], kMaxCores, &info.cores_used));
   ZMPI_RETURN_IF_ERROR(ParseUint(kKeyPort, fields[kKeyPort], 65535, &port));
   info.port = static_cast<uint16_t>(port);
   info.cluster_id = fields[kKeyCluster];
   info.arch = fields[kKeyArch];
   info.os = fields[kKeyOs];
   info.name = fields[kKeyName];
+  auto wireups = fields.find(kKeyWireups);
+  auto nets = fields.find(kKeyNets);
+  info.offer_known = wireups != fields.end() && nets != fields.end() &&
+                     ParseOfferList(wireups->second, &info.wireups) &&
+                     ParseOfferList(nets->second, &info.nets);
+  if (!info.offer_known) {
+    info.wireups.clear();
+    info.nets.clear();
+  }
   ZMPI_RETURN_IF_ERROR(ValidateAgentInfo(info));
   return info;
 }

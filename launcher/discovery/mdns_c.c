@@ -187,6 +187,22 @@ static void RememberCachedTargets(zmpi_mdns* m) {
   }
 }
 
+/* libmdnsd (0.12) keeps the responder's address in a cached PTR answer and, when it lists
+ * that answer as a known answer in a later query, writes the address as rdata and then the
+ * name after it: a malformed record. avahi-daemon then drops the whole query, every other
+ * question in the same packet included, and libmdnsd asks each question at most three times
+ * (at 0, 1 and 3 s), all its due questions in one packet. So a browser whose first answer from
+ * an avahi-published agent lacked the TXT (avahi does not repeat a record it multicast less
+ * than a second ago, RFC 6762 section 6: the TXT an agent re-announces when a job starts or
+ * ends) never got it: the PTR retry rode along in the same packets. A PTR's rdata is a name
+ * only; forgetting the address makes libmdnsd write just that. */
+static void ForgetPtrAddresses(zmpi_mdns* m) {
+  mdns_answer_t* ptr = NULL;
+  while ((ptr = mdnsd_list(m->d, m->browse_service, QTYPE_PTR, ptr)) != NULL) {
+    ptr->ip.s_addr = 0;
+  }
+}
+
 static int ToMs(const struct timeval* tv) {
   long ms = tv->tv_sec * 1000L + (tv->tv_usec + 999) / 1000;
   if (ms < 0) ms = 0;
@@ -197,6 +213,7 @@ static int ToMs(const struct timeval* tv) {
 int zmpi_mdns_step(zmpi_mdns* m, int fd, int readable, int* next_ms) {
   struct timeval tv = {0, 0};
   if (readable && zmpi_mdns_read(m->d, fd) != 0) return -1;
+  if (m->browsing) ForgetPtrAddresses(m);
   /* Sends go out of the bound sender where IP_MULTICAST_IF is missing (a service enumeration
    * query is then answered with all our records). */
   if (mdnsd_step(m->d, SendFd(m, fd), false, true, &tv) != 0) return -1;

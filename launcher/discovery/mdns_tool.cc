@@ -2,11 +2,13 @@
 //
 //   zmpi-mdns publish [--iface ADDR] --cluster CID --port P [--name N] [--cores N]
 //                     [--used N] [--pv N] [--update-after MS --update-used N] [--duration MS]
+//                     [--wireup LIST --net LIST]  (a job offer: "pmix,pmi", "ofi,tcp")
 //       Announces until SIGTERM/SIGINT (or --duration), then says goodbye. Prints
 //       --key-file F instead of --cluster takes the cluster id of a key file (both verbs).
 //       "published <instance>" once, "updated" after --update-after, "goodbye" at the end.
 //   zmpi-mdns browse [--iface ADDR] [--cluster CID] [--duration MS] [--expect N] [--watch]
-//       Prints one line per agent found: "<name> <address> <port> key=value...", and
+//       Prints one line per agent found: "<name> <address> <port> key=value..." (wu= and
+//       net= only for agents that announce an offer), and
 //       "elapsed_ms=<t>" on stderr. --expect N returns as soon as N agents are known;
 //       --watch prints "+ line" / "- instance" as agents come and go, for --duration.
 //   Both verbs use the discovery back end of backend.h: ZMPI_DISCOVERY=mdnsd|dnssd chooses.
@@ -90,6 +92,14 @@ int Publish(const std::map<std::string, std::string>& f) {
   gethostname(host, sizeof(host) - 1);
   info.name = SanitizeName(Flag(f, "name", host));
   info.port = static_cast<uint16_t>(std::atoi(Flag(f, "port", "0").c_str()));
+  if (f.count("wireup") != 0 || f.count("net") != 0) {
+    info.offer_known = ParseOfferList(Flag(f, "wireup", ""), &info.wireups) &&
+                       ParseOfferList(Flag(f, "net", ""), &info.nets);
+    if (!info.offer_known) {
+      std::fprintf(stderr, "zmpi-mdns: --wireup and --net want lists like pmix,pmi and ofi,tcp\n");
+      return 2;
+    }
+  }
   auto publisher = CreatePublisher(Flag(f, "iface", ""), info);
   if (!publisher.ok()) {
     std::fprintf(stderr, "zmpi-mdns: %s\n", publisher.status().ToString().c_str());
@@ -128,7 +138,9 @@ std::string Line(const DiscoveredAgent& a) {
                 a.info.name.c_str(), a.address.c_str(), a.port, a.info.protocol_version,
                 a.info.cluster_id.c_str(), a.info.arch.c_str(), a.info.os.c_str(),
                 a.info.cores_offered, a.info.cores_used, a.info.port);
-  return line;
+  if (!a.info.offer_known) return line;
+  return std::string(line) + " wu=" + JoinOfferList(a.info.wireups) +
+         " net=" + JoinOfferList(a.info.nets);
 }
 
 int Browse(const std::map<std::string, std::string>& f) {
@@ -140,7 +152,8 @@ int Browse(const std::map<std::string, std::string>& f) {
   }
   AgentBrowser& b = **browser;
   const std::string cluster = Flag(f, "cluster", "");
-  const int64_t duration = std::min<int64_t>(std::atoll(Flag(f, "duration", "1000").c_str()), 60000);
+  const int64_t duration =
+      std::min<int64_t>(std::atoll(Flag(f, "duration", "1000").c_str()), 60000);
   const size_t expect = static_cast<size_t>(std::atoi(Flag(f, "expect", "0").c_str()));
   const bool watch = f.count("watch") != 0;
   std::map<std::string, std::string> seen;  // instance -> line

@@ -23,6 +23,7 @@ FoundAgent FromDiscovered(const discovery::DiscoveredAgent& d) {
   a.used = static_cast<int>(d.info.cores_used);
   a.arch = d.info.arch;
   a.os = d.info.os;
+  if (d.info.offer_known) a.offer = proto::JobOffer{d.info.wireups, d.info.nets};
   return a;
 }
 
@@ -39,7 +40,8 @@ StatusOr<FoundAgent> ParseDirect(const std::string& entry) {
   bool ok = !port.empty() && *end == '\0' && p > 0 && p < 65536;
   long n = strtol(slots.c_str(), &end, 10);
   ok = ok && !slots.empty() && *end == '\0' && n > 0 && n <= (1 << 20) && !a.address.empty();
-  if (!ok) return Error(Code::kArg, "--host '%s': want NAME or ADDRESS:PORT[:SLOTS]", entry.c_str());
+  if (!ok)
+    return Error(Code::kArg, "--host '%s': want NAME or ADDRESS:PORT[:SLOTS]", entry.c_str());
   a.name = a.address;
   a.port = static_cast<uint16_t>(p);
   a.cores = static_cast<int>(n);
@@ -116,12 +118,11 @@ StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
         chosen.push_back(a);
         continue;
       }
-      auto it = std::find_if(all.begin(), all.end(), [&w](const FoundAgent& a) {
-        return a.name == w || a.address == w;
-      });
+      auto it = std::find_if(all.begin(), all.end(),
+                             [&w](const FoundAgent& a) { return a.name == w || a.address == w; });
       if (it == all.end()) {
-        return Error(Code::kArg, "no agent '%s' of this cluster answered within %d ms",
-                     w.c_str(), browse_ms);
+        return Error(Code::kArg, "no agent '%s' of this cluster answered within %d ms", w.c_str(),
+                     browse_ms);
       }
       chosen.push_back(*it);
     }
@@ -130,8 +131,9 @@ StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
   // Local host first, then by name (Browser sorts by instance name already).
   std::stable_partition(all.begin(), all.end(),
                         [](const FoundAgent& a) { return agent::IsLocalAddress(a.address); });
-  all.erase(std::remove_if(all.begin(), all.end(), [](const FoundAgent& a) { return a.cores <= 0; }),
-            all.end());
+  all.erase(
+      std::remove_if(all.begin(), all.end(), [](const FoundAgent& a) { return a.cores <= 0; }),
+      all.end());
   return all;
 }
 
@@ -170,7 +172,8 @@ StatusOr<std::vector<HostfileEntry>> ReadHostfile(const std::string& path) {
   if (!in) return Error(Code::kArg, "cannot read hostfile %s", path.c_str());
   std::stringstream text;
   text << in.rdbuf();
-  if (text.str().size() > (1u << 20)) return Error(Code::kArg, "hostfile %s is too large", path.c_str());
+  if (text.str().size() > (1u << 20))
+    return Error(Code::kArg, "hostfile %s is too large", path.c_str());
   return ParseHostfile(text.str());
 }
 
@@ -178,9 +181,20 @@ std::string DescribeAgents(const std::vector<FoundAgent>& agents) {
   std::string out;
   for (const FoundAgent& a : agents) {
     out += a.name + " " + a.address + ":" + std::to_string(a.port) + " " + a.arch + " " + a.os +
-           " cores=" + std::to_string(a.cores) + " used=" + std::to_string(a.used) + "\n";
+           " cores=" + std::to_string(a.cores) + " used=" + std::to_string(a.used) + " " +
+           DescribeOffer(a.offer) + "\n";
   }
   return out;
+}
+
+std::string DescribeOffer(const std::optional<proto::JobOffer>& offer) {
+  if (!offer.has_value()) return "wireup=? net=?";
+  auto join = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : "/") + n;
+    return out;
+  };
+  return "wireup=" + join(offer->wireups) + " net=" + join(offer->nets);
 }
 
 }  // namespace zmpi::launcher::zrun

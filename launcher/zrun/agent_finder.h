@@ -4,11 +4,13 @@
 #ifndef ZMPI_LAUNCHER_ZRUN_AGENT_FINDER_H_
 #define ZMPI_LAUNCHER_ZRUN_AGENT_FINDER_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "launcher/discovery/backend.h"
+#include "launcher/proto/messages.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -20,6 +22,9 @@ struct FoundAgent {
   int used = 0;
   std::string arch;
   std::string os;
+  // What it announced it can run a job with (its TXT record); none from an agent older than
+  // protocol 3 or one named by address. The handshake's offer (proto::AuthOk) decides.
+  std::optional<proto::JobOffer> offer;
 };
 
 // One line of an Open MPI style hostfile: "name [slots=N] [other=...]".
@@ -44,8 +49,11 @@ StatusOr<std::vector<FoundAgent>> FindAgents(const std::string& iface,
                                              const std::string& cluster_id, int browse_ms,
                                              const std::vector<std::string>& wanted);
 
-// One line per agent: "h1 198.51.100.1:4711 x86_64 linux cores=4 used=0".
+// One line per agent: "h1 198.51.100.1:4711 x86_64 linux cores=4 used=0 wireup=pmix/pmi
+// net=ofi/tcp" ("wireup=? net=?" for an agent that announced no offer).
 std::string DescribeAgents(const std::vector<FoundAgent>& agents);
+// "wireup=pmix/pmi net=ofi/tcp", or "wireup=? net=?" without an offer.
+std::string DescribeOffer(const std::optional<proto::JobOffer>& offer);
 
 }  // namespace zmpi::launcher::zrun
 

@@ -9,6 +9,7 @@
 #include "launcher/agent/host_info.h"
 #include "launcher/zrun/agent_connector.h"
 #include "launcher/zrun/cluster_run.h"
+#include "launcher/zrun/launch_request.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -113,6 +114,7 @@ StatusOr<std::vector<FoundAgent>> ClusterRun::FindUsable(
     Status s = agents.status();
     if (agents.ok()) {
       ZMPI_LOG(kInfo, "zrun", "%zu agents found", agents->size());
+      ZMPI_RETURN_IF_ERROR(CheckAnnouncedOffers(agents.value()));
       links->clear();
       std::vector<FoundAgent> usable = ConnectUsable(std::move(agents.value()), links, &s);
       if (s.ok()) return usable;
@@ -130,12 +132,62 @@ StatusOr<std::vector<FoundAgent>> ClusterRun::FindUsable(
   }
 }
 
+Status ClusterRun::Shares(const std::vector<FoundAgent>& agents,
+                          std::vector<agent::HostShare>* shares, int* total, int* nranks) const {
+  shares->clear();
+  *total = 0;
+  for (const FoundAgent& a : agents) {
+    int cores = a.cores;
+    if (options_.ranks_per_host > 0) {  // -ppn N: N ranks on each host, filled host by host
+      if (cores < options_.ranks_per_host) {
+        return Error(Code::kArg, "-ppn %d: %s offers %d cores", options_.ranks_per_host,
+                     a.name.c_str(), cores);
+      }
+      cores = options_.ranks_per_host;
+    }
+    shares->push_back(agent::HostShare{a.name, cores});
+    *total += cores;
+  }
+  *nranks = options_.auto_ranks || (options_.ranks_per_host > 0 && !options_.nranks_given)
+                ? *total
+                : options_.nranks;
+  return OkStatus();
+}
+
+Status ClusterRun::CheckAnnouncedOffers(const std::vector<FoundAgent>& found) const {
+  std::vector<FoundAgent> agents = found;
+  for (FoundAgent& a : agents) {
+    auto slots = slots_.find(a.name);
+    if (slots != slots_.end()) a.cores = slots->second;
+  }
+  std::vector<agent::HostShare> shares;
+  int total = 0, nranks = 0;
+  if (!Shares(agents, &shares, &total, &nranks).ok()) return OkStatus();  // Run() says why
+  StatusOr<agent::JobPlan> plan = agent::JobPlan::Make(nranks, shares, options_.bind, options_.map);
+  if (!plan.ok()) return OkStatus();
+  std::vector<HostOffer> offers;
+  for (size_t i = 0; i < agents.size(); ++i) {
+    if (plan->RanksOn(static_cast<int>(i)).empty() || !agents[i].offer.has_value()) continue;
+    offers.push_back(HostOffer{agents[i].name, *agents[i].offer});
+  }
+  if (offers.empty()) return OkStatus();
+  std::vector<std::string> env = ForwardedEnvironment(options_.env_specs);
+  StatusOr<JobChoice> choice =
+      ChooseForJob(offers, EnvValue(env, "ZMPI_WIREUP"), EnvValue(env, "ZMPI_NET"));
+  if (!choice.ok()) return choice.status();
+  ZMPI_LOG(kDebug, "zrun", "the announced offers of %zu agents allow wire-up %s, network %s",
+           offers.size(), choice->wireup.c_str(), choice->net.c_str());
+  return OkStatus();
+}
+
 Status ClusterRun::ChooseWireupAndNet(const std::vector<std::string>& env) {
   std::vector<HostOffer> offers;
   for (const Host& h : hosts_) {
     if (h.link->version() < proto::kOfferVersion) {
-      ZMPI_LOG(kInfo, "zrun", "agent %s speaks protocol %u: every agent uses its own "
-               "ZMPI_WIREUP/ZMPI_NET", h.agent.name.c_str(), h.link->version());
+      ZMPI_LOG(kInfo, "zrun",
+               "agent %s speaks protocol %u: every agent uses its own "
+               "ZMPI_WIREUP/ZMPI_NET",
+               h.agent.name.c_str(), h.link->version());
       return OkStatus();
     }
     offers.push_back(HostOffer{h.agent.name, h.link->peer_offer()});

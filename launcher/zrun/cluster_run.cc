@@ -516,28 +516,17 @@ int ClusterRun::Run() {
   std::vector<FoundAgent> usable = std::move(found.value());
   ZMPI_LOG(kInfo, "zrun", "%zu agents connected and authenticated after %.1f ms", usable.size(),
            ms());
-  std::vector<agent::HostShare> shares;
-  int total = 0;
   for (FoundAgent& a : usable) {
     auto slots = slots_.find(a.name);
     if (slots != slots_.end()) a.cores = slots->second;  // the hostfile's word wins
-    shares.push_back(agent::HostShare{a.name, a.cores});
-    total += a.cores;
   }
-  if (options_.ranks_per_host > 0) {  // -ppn N: N ranks on each host, filled host by host
-    for (size_t i = 0; i < shares.size(); ++i) {
-      if (shares[i].cores < options_.ranks_per_host) {
-        fprintf(stderr, "zrun: -ppn %d: %s offers %d cores\n", options_.ranks_per_host,
-                usable[i].name.c_str(), shares[i].cores);
-        return 2;
-      }
-      shares[i].cores = options_.ranks_per_host;
-    }
-    total = options_.ranks_per_host * static_cast<int>(shares.size());
+  std::vector<agent::HostShare> shares;
+  int total = 0;
+  s = Shares(usable, &shares, &total, &nranks_);
+  if (!s.ok()) {
+    fprintf(stderr, "zrun: %s\n", s.message().c_str());
+    return 2;
   }
-  nranks_ = options_.auto_ranks || (options_.ranks_per_host > 0 && !options_.nranks_given)
-                ? total
-                : options_.nranks;
   StatusOr<agent::JobPlan> plan =
       agent::JobPlan::Make(nranks_, shares, options_.bind, options_.map);
   if (!plan.ok()) {

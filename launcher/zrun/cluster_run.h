@@ -70,6 +70,15 @@ class ClusterRun {
   std::vector<FoundAgent> ConnectUsable(std::vector<FoundAgent> found,
                                         std::vector<std::unique_ptr<agent::Link>>* links,
                                         Status* error);
+  // Each agent's share of the job (the hostfile's slots win over what it offers; -ppn N
+  // gives each N, kArg when a host offers fewer), their total, and the job's size.
+  Status Shares(const std::vector<FoundAgent>& agents, std::vector<agent::HostShare>* shares,
+                int* total, int* nranks) const;
+  // Before any connection: the agents among `found` that would get ranks and announced an
+  // offer (mDNS TXT) must have a wire-up and a network in common, with the user's
+  // ZMPI_WIREUP/ZMPI_NET: if not, ChooseForJob's one-line refusal, without a handshake.
+  // Agents without an announced offer are left to the handshake's check (ChooseWireupAndNet).
+  Status CheckAnnouncedOffers(const std::vector<FoundAgent>& found) const;
   // The job's wire-up and network from every host's offer (job_choice.h): none when some
   // agent speaks protocol 2 (each then uses its own ZMPI_WIREUP/ZMPI_NET, as before).
   Status ChooseWireupAndNet(const std::vector<std::string>& env);

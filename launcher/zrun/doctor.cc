@@ -18,16 +18,21 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "common/platform/platform.h"
 #include "common/platform/process_memory.h"
 #include "launcher/agent/host_info.h"
+#include "launcher/agent/link.h"
 #include "launcher/agent/spawner.h"
+#include "launcher/proto/frame_format.h"
 #include "launcher/proto/key_file.h"
 #include "launcher/zrun/agent_connector.h"
 #include "launcher/zrun/agent_finder.h"
 #include "launcher/zrun/doctor_hosts.h"
 #include "launcher/zrun/elf_deps.h"
+#include "launcher/zrun/job_choice.h"
+#include "launcher/zrun/launch_request.h"
 #include "launcher/zrun/mpich_binaries.h"
 
 namespace zmpi::launcher::zrun {
@@ -66,7 +71,11 @@ L CheckHwloc() {
     return Line(L::kFail, "hwloc", std::string(text) + ", zrun was built for another major version",
                 "install the hwloc library zmpi was built with (libhwloc15 on Debian 12)");
   }
-  return Line(L::kOk, "hwloc", text);
+  // Ranks are bound with the platform layer's call where it has one (agent/topology.h).
+  const char* call = platform::CpuBindingCall();
+  return Line(L::kOk, "hwloc",
+              std::string(text) + "; ranks are bound to cores with " +
+                  (call != nullptr ? call : "hwloc's binding (the platform layer has no call)"));
 }
 
 // libfabric is what ranks on different hosts talk over; only its version is asked here.
@@ -179,9 +188,26 @@ L CheckKey(const Options& o) {
   return Line(L::kOk, "key", path + " (cluster " + (*key)->ClusterId() + ")");
 }
 
+// The wire-up and network a job over the agents of `offers` gets (job_choice.h), with the
+// user's ZMPI_WIREUP/ZMPI_NET (environment or -x): ok with the choice, or FAIL with the
+// refusal zrun would print. Sets `*refused` then.
+L CheckJobChoice(const Options& o, const std::vector<HostOffer>& offers, bool* refused) {
+  std::vector<std::string> env = ForwardedEnvironment(o.env_specs);
+  StatusOr<JobChoice> choice =
+      ChooseForJob(offers, EnvValue(env, "ZMPI_WIREUP"), EnvValue(env, "ZMPI_NET"));
+  *refused = !choice.ok();
+  if (!choice.ok()) {
+    return Line(L::kFail, "job", choice.status().message(),
+                "name the hosts that share one (--host), or unset ZMPI_WIREUP/ZMPI_NET");
+  }
+  return Line(L::kOk, "job",
+              "wire-up " + choice->wireup + ", network " + choice->net + " (from " +
+                  std::to_string(offers.size()) + " agents' offers)");
+}
+
 // Only when the user asked for more than this host. `usable` gets the agents that answered
-// and hold the key.
-std::vector<L> CheckAgents(const Options& o, std::vector<FoundAgent>* usable) {
+// and hold the key; `refused` is set when they cannot run one job together (CheckJobChoice).
+std::vector<L> CheckAgents(const Options& o, std::vector<FoundAgent>* usable, bool* refused) {
   std::vector<L> out;
   std::string path = o.key_file.empty() ? proto::KeyFile::DefaultPath() : o.key_file;
   StatusOr<std::unique_ptr<proto::KeyFile>> key = proto::KeyFile::Load(path);
@@ -202,18 +228,31 @@ std::vector<L> CheckAgents(const Options& o, std::vector<FoundAgent>* usable) {
     return out;
   }
   std::vector<AgentLink> links = ConnectAgents(found.value(), **key, agent::HostName(), 3000);
+  std::vector<HostOffer> offers;
+  bool all_offer = true;
   for (size_t i = 0; i < found->size(); ++i) {
     const FoundAgent& a = found->at(i);
+    // What the agent offers: from the handshake once it answered (protocol 3 on), else what
+    // it announced over mDNS.
+    std::optional<proto::JobOffer> offer = a.offer;
+    const agent::Link* link = links[i].link.get();
+    if (link != nullptr) {
+      offer.reset();
+      if (link->version() >= proto::kOfferVersion) offer = link->peer_offer();
+    }
     std::string who = a.name + " (" + a.address + ":" + std::to_string(a.port) + ", " + a.arch +
-                      ", " + std::to_string(a.cores) + " cores)";
-    if (links[i].link != nullptr) {
+                      ", " + std::to_string(a.cores) + " cores, " + DescribeOffer(offer) + ")";
+    if (link != nullptr) {
       out.push_back(Line(L::kOk, "agent", who + " answers and holds the key"));
       usable->push_back(a);
+      if (offer.has_value()) offers.push_back(HostOffer{a.name, *offer});
+      all_offer = all_offer && offer.has_value();
     } else {
       out.push_back(Line(L::kFail, "agent", who + ": " + links[i].status.message(),
                          "check that zrund there uses the same key file and is not busy"));
     }
   }
+  if (!offers.empty() && all_offer) out.push_back(CheckJobChoice(o, offers, refused));
   return out;
 }
 
@@ -302,7 +341,12 @@ std::vector<DoctorLine> RunDoctor(const Options& options, std::string* table) {
                (o.auto_ranks && !o.local && access(key.c_str(), F_OK) == 0);
   if (asked) {
     std::vector<FoundAgent> usable;
-    for (DoctorLine& l : CheckAgents(o, &usable)) lines.push_back(std::move(l));
+    bool refused = false;
+    for (DoctorLine& l : CheckAgents(o, &usable, &refused)) lines.push_back(std::move(l));
+    if (refused) {  // the probe is a job over these agents: zrun would refuse it the same way
+      lines.push_back(Line(L::kWarn, "hosts", "not probed: no job can run on all these agents"));
+      return lines;
+    }
     std::string hosts_table;
     CheckHosts(o, key, usable, &lines, &hosts_table);
     if (table != nullptr) *table = hosts_table;

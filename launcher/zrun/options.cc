@@ -322,7 +322,7 @@ std::string UsageText() {
          "  --hostfile F             hosts from F (lines 'host [slots=N]'), after --host ones\n"
          "  --key-file F             the cluster key (default ~/.config/zmpi/cluster.key)\n"
          "  --new-key F              write a new cluster key to F (mode 0600) and exit\n"
-         "  --discover, --print-hosts  list the agents found (host, arch, cores) and exit\n"
+         "  --discover, --print-hosts  list the agents found (host, arch, cores, offer) and exit\n"
          "  --browse-ms MS           look for agents at most this long (default 1000; stops\n"
          "                           300 ms after the last new agent answered)\n"
          "  --iface IF               interface to look for agents on\n"

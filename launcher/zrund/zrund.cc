@@ -113,13 +113,19 @@ Status Zrund::Setup() {
   offered_ = owner_->offering();
   info.name = AgentName(options_);
   info.port = port_;
+  // The job offer goes in the TXT record too, so that zrun can show it (--discover) and
+  // refuse a job no agent set can serve before it connects; the handshake's copy decides.
+  const proto::JobOffer offer = agent::LocalJobOffer(getenv("ZMPI_WIREUP"), getenv("ZMPI_NET"));
+  info.offer_known = true;
+  info.wireups = offer.wireups;
+  info.nets = offer.nets;
   ZMPI_ASSIGN_OR_RETURN(publisher_, discovery::CreatePublisher(address_, info));
 
   context_ = AgentContext{};
   context_.key = key_.get();
   context_.topology = &topology_;
   context_.pmix = pmix_.get();
-  context_.offer = agent::LocalJobOffer(getenv("ZMPI_WIREUP"), getenv("ZMPI_NET"));
+  context_.offer = offer;
   context_.signals = &signals_;
   context_.publisher = publisher_.get();
   context_.listen_fd = listen_fd_;

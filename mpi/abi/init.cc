@@ -1,13 +1,15 @@
-// Environment: init, finalize, abort, identity, clocks.
+// Environment: init, finalize, abort, identity, hardware resources, clocks.
 #include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "common/contract.h"
 #include "mpi/abi/entry.h"
+#include "mpi/core/objects.h"
 
 using zmpi::core::LibraryState;
 using zmpi::core::Runtime;
@@ -103,6 +105,22 @@ ZMPI_API int PMPI_Get_processor_name(char* name, int* resultlen) {
   char host[MPI_MAX_PROCESSOR_NAME] = "";
   if (rt == nullptr) gethostname(host, sizeof(host) - 1);
   return CopyString(rt ? rt->processor_name() : host, name, MPI_MAX_PROCESSOR_NAME, resultlen);
+}
+
+// MPI-4.1 §9.1.3 (hardware resource information): the resources the calling process runs on, as
+// a new info object. The one resource type zmpi tells apart is the host's shared memory (what
+// MPI_COMM_TYPE_SHARED splits by, and MPI_COMM_TYPE_HW_GUIDED accepts as "mpi_shared_memory"),
+// so "mpi_hw_resource_type" names it; the caller frees the object with MPI_Info_free.
+ZMPI_API int PMPI_Get_hw_resource_info(MPI_Info* hw_info) {
+  ZMPI_ENTER("MPI_Get_hw_resource_info");
+  if (hw_info == nullptr) {
+    return zmpi::abi::Report(nullptr, "MPI_Get_hw_resource_info",
+                             zmpi::Error(zmpi::Code::kArg, "null hw_info"));
+  }
+  auto info = std::make_unique<zmpi::core::Info>();
+  info->Set("mpi_hw_resource_type", "mpi_shared_memory");
+  *hw_info = zmpi::core::Objects::Get().infos().Add(std::move(info));
+  return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Get_version(int* version, int* subversion) {

@@ -67,6 +67,9 @@ echo "$out" | grep -q "^ok    libs .*every host finds the [0-9]* librar[a-z]* $p
   pass "every host has the program's libraries" || fail "no libs line"
 echo "$out" | grep -q "^ok    arch .*x86_64: $prog" && pass "the program for each architecture" ||
   fail "no arch line"
+[ "$(echo "$out" | grep -c "^ok    agent .*, wireup=pmix/pmi net=ofi/tcp) answers and holds the key$")" = 3 ] &&
+  echo "$out" | grep -q "^ok    job          wire-up pmix, network ofi (from 3 agents' offers)$" &&
+  pass "each agent's offer, and the job's wire-up and network" || fail "no offer or job line"
 # The agents' checks authenticate and leave without a job: not a refusal in the owners' logs.
 refusals=$(cat "${log[h1]}" "${log[h2]}" "${log[h3]}" | grep -c "refused")
 [ "$refusals" = 0 ] && pass "no refusal in the agents' logs after a healthy check" ||

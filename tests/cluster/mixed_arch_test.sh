@@ -89,7 +89,7 @@ run() {
 
 # Discovery: the aarch64 agent is among the three zrun finds, and it says which it is.
 NETNS_CLUSTER_TIMEOUT=30 cluster_run h1 "$zrun" --key-file "$key" --discover >"$dir/list.log" 2>&1
-if grep -qx "h3 198.51.100.3:$port aarch64 linux cores=2 used=0" "$dir/list.log" &&
+if grep -qx "h3 198.51.100.3:$port aarch64 linux cores=2 used=0 wireup=pmix/pmi net=ofi/tcp" "$dir/list.log" &&
   [ "$(grep -c " x86_64 linux " "$dir/list.log")" = 2 ]; then
   pass "mDNS finds h3 as aarch64 beside two x86_64 agents"
 else

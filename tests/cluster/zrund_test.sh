@@ -140,7 +140,7 @@ case "$case_name" in
     echo "$out"
     [ $rc = 0 ] && pass "--discover exits 0" || fail "--discover exit $rc"
     for i in 1 2 3; do
-      echo "$out" | grep -qx "h$i 198.51.100.$i:$port $(uname -m) linux cores=1 used=0" &&
+      echo "$out" | grep -qx "h$i 198.51.100.$i:$port $(uname -m) linux cores=1 used=0 wireup=pmix/pmi net=ofi/tcp" &&
         pass "h$i listed with cores=1" || fail "h$i missing from --discover"
     done
     [ "$(echo "$out" | head -n1 | cut -d' ' -f1)" = h2 ] && pass "local agent listed first" ||
@@ -176,7 +176,7 @@ case "$case_name" in
     sleep 1.0
     out=$(cluster_run h1 "$zrun" --key-file "$key" --discover 2>&1)
     echo "$out"
-    echo "$out" | grep -qx "h3 198.51.100.3:$port $(uname -m) linux cores=2 used=0" &&
+    echo "$out" | grep -qx "h3 198.51.100.3:$port $(uname -m) linux cores=2 used=0 wireup=pmix/pmi net=ofi/tcp" &&
       pass "h3 started later is found" || fail "restarted h3 not found"
     ;;
   security)
@@ -454,7 +454,7 @@ case "$case_name" in
       port=$(sed -n 's/^zrund: h2 serving on 198.51.100.2:\([0-9]*\) .*/\1/p' "$h2log" | tail -n1)
       out=$(cluster_run h1 "$zrun" --key-file "$key" --discover 2>&1)
       echo "$out"
-      echo "$out" | grep -qx "h2 198.51.100.2:$port $(uname -m) linux cores=2 used=0" &&
+      echo "$out" | grep -qx "h2 198.51.100.2:$port $(uname -m) linux cores=2 used=0 wireup=pmix/pmi net=ofi/tcp" &&
         ! grep -q "renaming\|h2-2" "$h2log" &&
         pass "h2 announced again as h2, at its new port $port" ||
         fail "h2 not announced again as h2:$port"

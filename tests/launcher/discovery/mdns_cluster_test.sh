@@ -2,7 +2,7 @@
 # Tier-3 discovery tests on namespace hosts (tests/cluster/harness.sh). mDNS runs only in
 # the hosts' namespaces, never in the root namespace.
 #   mdns_cluster_test.sh CASE HARNESS ZMPI_MDNS AVAHI_BROWSE
-# CASE: found | other_cluster | goodbye | update | key_file | avahi
+# CASE: found | other_cluster | goodbye | update | key_file | avahi | known_answers
 set -u
 case_name=$1
 harness=$2
@@ -115,6 +115,30 @@ case "$case_name" in
     echo "$out"
     echo "$out" | grep -q "^found h1 h1.local 198.51.100.1 7001 .*cid=$A" &&
       pass "avahi-core sees our publisher with its TXT" || fail "avahi-core did not see h1"
+    ;;
+  known_answers)
+    # A libmdnsd browser asks each question up to three times (at 0, 1 and 3 s), the later
+    # ones with the answers it has as known answers. Each of its queries must parse: avahi-
+    # daemon drops a query it cannot parse, every question in it included (mdns_c.c,
+    # ForgetPtrAddresses: libmdnsd wrote a cached PTR's responder address into its rdata).
+    publish h1 "$A" 7001 4 >/dev/null
+    publish h2 "$A" 7002 2 >/dev/null
+    settle
+    read -r spid slog < <(cluster_spawn h3 python3 "$(dirname "$0")/mdns_known_answers.py" eth0 \
+      198.51.100.3 6)
+    for _ in $(seq 1 100); do grep -q "^listening" "$slog" 2>/dev/null && break; sleep 0.05; done
+    out=$(cluster_run h3 "$mdns" browse --iface 198.51.100.3 --cluster "$A" --duration 4500 2>/dev/null)
+    echo "$out"
+    [ "$(cluster_wait "$spid" 10)" = exited ] || fail "the query checker did not end"
+    cat "$slog"
+    summary=$(grep "^queries=" "$slog")
+    ptrs=$(echo "$summary" | sed -n 's/.*ptr_known_answers=\([0-9]*\).*/\1/p')
+    [ "$(echo "$out" | grep -c " cid=$A ")" = 2 ] && pass "the browser found h1 and h2" ||
+      fail "browse: $out"
+    [ -n "$ptrs" ] && [ "$ptrs" -ge 1 ] && pass "its later queries list the PTR answers it has ($summary)" ||
+      fail "no PTR known answer seen ($summary)"
+    echo "$summary" | grep -q " malformed=0$" && pass "every query it sent parses" ||
+      fail "malformed queries: $summary"
     ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac

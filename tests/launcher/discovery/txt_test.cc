@@ -21,11 +21,22 @@ AgentInfo Sample() {
   return info;
 }
 
+// An agent of protocol 3 on, which announces its job offer.
+AgentInfo WithOffer() {
+  AgentInfo info = Sample();
+  info.offer_known = true;
+  info.wireups = {"pmix", "pmi"};
+  info.nets = {"ofi", "tcp"};
+  return info;
+}
+
 StatusOr<AgentInfo> Decode(const std::string& s) {
   return DecodeTxt(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
-std::string Entry(const std::string& kv) { return std::string(1, static_cast<char>(kv.size())) + kv; }
+std::string Entry(const std::string& kv) {
+  return std::string(1, static_cast<char>(kv.size())) + kv;
+}
 
 TEST(TxtTest, RoundTrip) {
   StatusOr<std::string> txt = EncodeTxt(Sample());
@@ -82,8 +93,8 @@ TEST(TxtTest, DecodeRejectsMissingKeyWithReason) {
 }
 
 TEST(TxtTest, DecodeRejectsBadNumbers) {
-  for (const char* bad : {"cores=-1", "cores=1x", "cores=01", "cores=99999999999", "cores=",
-                          "cores=2000000"}) {
+  for (const char* bad :
+       {"cores=-1", "cores=1x", "cores=01", "cores=99999999999", "cores=", "cores=2000000"}) {
     std::string txt = *EncodeTxt(Sample());
     std::string good = Entry("cores=8");
     txt.replace(txt.find(good), good.size(), Entry(bad));
@@ -128,6 +139,101 @@ TEST(TxtTest, DecodeSurvivesEveryByteValueAtEveryPosition) {
       StatusOr<AgentInfo> r = Decode(m);
       if (r.ok()) {
         EXPECT_TRUE(ValidateAgentInfo(*r).ok());
+      }
+    }
+  }
+}
+
+TEST(TxtTest, OfferRoundTripsInTwoShortKeys) {
+  std::string txt = *EncodeTxt(WithOffer());
+  EXPECT_NE(txt.find(Entry("wu=pmix,pmi")), std::string::npos);
+  EXPECT_NE(txt.find(Entry("net=ofi,tcp")), std::string::npos);
+  EXPECT_EQ(txt.size(), EncodeTxt(Sample())->size() + 12 + 12);
+  StatusOr<AgentInfo> back = Decode(txt);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->offer_known);
+  EXPECT_EQ(back->wireups, (std::vector<std::string>{"pmix", "pmi"}));
+  EXPECT_EQ(back->nets, (std::vector<std::string>{"ofi", "tcp"}));
+  EXPECT_TRUE(*back == WithOffer());
+}
+
+TEST(TxtTest, AgentWithoutOfferStillDecodes) {
+  std::string txt = *EncodeTxt(Sample());  // an agent older than protocol 3
+  EXPECT_EQ(txt.find("wu="), std::string::npos);
+  EXPECT_EQ(txt.find("net="), std::string::npos);
+  StatusOr<AgentInfo> r = Decode(txt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->offer_known);
+  EXPECT_TRUE(r->wireups.empty() && r->nets.empty());
+}
+
+TEST(TxtTest, UnreadableOfferLeavesTheAgentWithoutOne) {
+  const std::string base = *EncodeTxt(Sample());
+  for (const std::string& extra :
+       {Entry("wu=pmi"),                               // net missing
+        Entry("wu=pmi") + Entry("net="),               // empty list
+        Entry("wu=pmi") + Entry("net=tcp,,ofi"),       // empty name
+        Entry("wu=PMI") + Entry("net=tcp"),            // not lowercase
+        Entry("wu=pmi") + Entry("net=a,b,c,d,e,f,g"),  // over kMaxOfferNames
+        Entry("wu=pmi") + Entry("net=" + std::string(kMaxOfferName + 1, 'x'))}) {
+    StatusOr<AgentInfo> r = Decode(base + extra);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_FALSE(r->offer_known) << extra;
+    EXPECT_TRUE(r->wireups.empty() && r->nets.empty()) << extra;
+  }
+  // A newer agent's unknown names are kept: zrun compares names, it does not reject them.
+  StatusOr<AgentInfo> r = Decode(base + Entry("wu=pmi,pmi2") + Entry("net=ucx,tcp"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->offer_known);
+  EXPECT_EQ(r->nets, (std::vector<std::string>{"ucx", "tcp"}));
+}
+
+TEST(TxtTest, EncodeRejectsBadOffer) {
+  AgentInfo bad = WithOffer();
+  bad.nets.clear();
+  EXPECT_FALSE(EncodeTxt(bad).ok());
+  bad = WithOffer();
+  bad.wireups = {"PMIx"};
+  EXPECT_FALSE(EncodeTxt(bad).ok());
+  bad = WithOffer();
+  bad.wireups = {"pmi,x"};  // would read back as two names
+  EXPECT_FALSE(EncodeTxt(bad).ok());
+  bad = WithOffer();
+  bad.offer_known = false;  // the lists are not announced at all
+  StatusOr<std::string> txt = EncodeTxt(bad);
+  ASSERT_TRUE(txt.ok());
+  EXPECT_EQ(txt->find("wu="), std::string::npos);
+}
+
+TEST(TxtTest, MaximalRecordWithOfferFits) {
+  AgentInfo big = WithOffer();
+  big.protocol_version = UINT32_MAX;
+  big.cluster_id = std::string(kMaxClusterId, 'f');
+  big.arch = std::string(kMaxShortValue, 'a');
+  big.os = std::string(kMaxShortValue, 'o');
+  big.name = std::string(kMaxName, 'n');
+  big.cores_offered = big.cores_used = kMaxCores;
+  big.port = 65535;
+  // Six names of 7 characters and five commas: 47 <= kMaxOfferValue.
+  big.wireups = big.nets = std::vector<std::string>(kMaxOfferNames, "abcdefg");
+  StatusOr<std::string> txt = EncodeTxt(big);
+  ASSERT_TRUE(txt.ok()) << txt.status().ToString();
+  EXPECT_LE(txt->size(), kMaxTxtTotal);
+  StatusOr<AgentInfo> back = Decode(*txt);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(*back == big);
+}
+
+TEST(TxtTest, DecodeWithOfferSurvivesEveryByteValue) {
+  const std::string txt = *EncodeTxt(WithOffer());
+  for (size_t pos = 0; pos < txt.size(); ++pos) {
+    for (int v = 0; v < 256; v += 5) {
+      std::string m = txt;
+      m[pos] = static_cast<char>(v);
+      StatusOr<AgentInfo> r = Decode(m);
+      if (r.ok()) {
+        EXPECT_TRUE(ValidateAgentInfo(*r).ok());
+        EXPECT_EQ(r->offer_known, !r->wireups.empty());
       }
     }
   }

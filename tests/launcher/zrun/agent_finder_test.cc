@@ -34,5 +34,17 @@ TEST(Hostfile, RefusesMalformedLines) {
   EXPECT_FALSE(ReadHostfile("/nonexistent/hostfile").ok());
 }
 
+TEST(DescribeAgents, OneLinePerAgentWithItsOffer) {
+  FoundAgent normal{"h1", "198.51.100.1", 7441, 4, 1, "x86_64", "linux",
+                    proto::JobOffer{{"pmix", "pmi"}, {"ofi", "tcp"}}};
+  FoundAgent portable{"h2", "198.51.100.2", 7441, 2, 0, "x86_64", "haiku",
+                      proto::JobOffer{{"pmi"}, {"tcp"}}};
+  FoundAgent older{"h3", "198.51.100.3", 7999, 1, 0, "aarch64", "linux", std::nullopt};
+  EXPECT_EQ(DescribeAgents({normal, portable, older}),
+            "h1 198.51.100.1:7441 x86_64 linux cores=4 used=1 wireup=pmix/pmi net=ofi/tcp\n"
+            "h2 198.51.100.2:7441 x86_64 haiku cores=2 used=0 wireup=pmi net=tcp\n"
+            "h3 198.51.100.3:7999 aarch64 linux cores=1 used=0 wireup=? net=?\n");
+}
+
 }  // namespace
 }  // namespace zmpi::launcher::zrun
