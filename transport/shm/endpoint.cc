@@ -1,6 +1,7 @@
 #include "transport/shm/endpoint.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -585,6 +586,10 @@ void ShmEndpoint::Sleep(double seconds, bool want_room) {
     ready = peers_[i].starved && peers_[i].out.HasRoom();
   }
   FinishSleep(*doorbell_, seen, ready, seconds);
+  // Something is there already, and the caller polls again at once. It may be a frame the
+  // engine holds back (unexpected messages over their budget stay in the ring): yield, as a
+  // wait that cannot sleep does, rather than poll it in a tight loop on a shared CPU.
+  if (ready) sched_yield();
 }
 
 bool ShmEndpoint::PeerAlive(int rank) {
