@@ -3,7 +3,7 @@
 #
 #   benchmarks/compare.sh [--quick] [--reps N] [--settings shm,tcp,netns] [--out DIR]
 #                         [--zmpi-build DIR] [--host-exec CMD] [--mpis ompi,mpich,zmpi]
-#                         [--timeout SEC] [--keep] [--no-prepare]
+#                         [--timeout SEC] [--keep] [--no-prepare] [--bench LIST]
 #
 # From a fresh clone it first installs what is missing (tools/deps.sh plus the reference MPIs,
 # gnuplot and hyperfine: Debian packages, as root or with sudo) and builds zmpi into build/
@@ -22,6 +22,8 @@
 #           netns two hosts made of network namespaces (198.51.100.0/24), one rank per host for
 #                 point-to-point. --host-exec CMD gives the cluster harness's per-host wrapper
 #                 ("CMD HOST argv..."); without it this script makes its own (lib/netns.sh).
+# --bench gatherv,scan,hello runs only these benchmarks (names as in medians.csv; hello is the
+# launch test), e.g. to re-measure one target's rows.
 # zmpi is included when <zmpi-build>/bin/zrun and <zmpi-build>/bin/mpicc exist (default build
 # dir: <repo>/build); otherwise the run says so and compares Open MPI with MPICH only.
 set -euo pipefail
@@ -42,6 +44,7 @@ keep=0
 prepare=1
 only_mpis=""
 run_timeout=600
+only_bench=""
 
 usage() { sed -n '2,/^set /{/^#/p}' "$0"; exit "${1:-0}"; }
 
@@ -57,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --no-prepare) prepare=0 ;;
     --mpis) only_mpis=$2; shift ;;
     --timeout) run_timeout=$2; shift ;;
+    --bench) only_bench=$2; shift ;;
     -h | --help) usage 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; usage 2 ;;
   esac

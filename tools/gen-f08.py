@@ -94,6 +94,8 @@ HAND_SPECS = {
     'MPI_Buffer_detach_c': 'void *buffer_addr, MPI_Count *size',
     'MPI_Comm_detach_buffer': 'MPI_Comm comm, void *buffer_addr, int *size',
     'MPI_Comm_detach_buffer_c': 'MPI_Comm comm, void *buffer_addr, MPI_Count *size',
+    'MPI_Session_detach_buffer': 'MPI_Session session, void *buffer_addr, int *size',
+    'MPI_Session_detach_buffer_c': 'MPI_Session session, void *buffer_addr, MPI_Count *size',
 }
 for _kind, _obj in (('Comm', 'MPI_Comm comm'), ('Type', 'MPI_Datatype datatype'),
                     ('Win', 'MPI_Win win')):
@@ -113,7 +115,8 @@ NO_IERROR = {'MPI_Pcontrol'}
 SEPARATE_C = {'MPI_Op_create_c', 'MPI_Register_datarep_c'}
 # f08 specifics written in C by hand (f08.c), not forwarded to mpif.h's binding.
 F08_HAND_C = {'MPI_Buffer_detach', 'MPI_Buffer_detach_c', 'MPI_Comm_detach_buffer',
-              'MPI_Comm_detach_buffer_c'}
+              'MPI_Comm_detach_buffer_c', 'MPI_Session_detach_buffer',
+              'MPI_Session_detach_buffer_c'}
 
 # Calls whose buffer is used after they return (f08.h: no copies of those).
 DEFERRED = re.compile(r'^MPI_(I[a-z]|R(put|get|accumulate|get_accumulate)$|Put$|Get$|'

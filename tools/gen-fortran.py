@@ -51,6 +51,7 @@ HAND = {
     'MPI_Info_get_valuelen', 'MPI_Info_get_nthkey', 'MPI_Info_get_string',
     'MPI_Get_library_version', 'MPI_Pcontrol', 'MPI_Buffer_detach', 'MPI_Comm_get_attr',
     'MPI_Win_get_attr', 'MPI_Info_create_env', 'MPI_Comm_detach_buffer',
+    'MPI_Session_detach_buffer',
     # fortran/keyval.c: Fortran copy/delete callbacks behind C trampolines, attribute values.
     'MPI_Comm_create_keyval', 'MPI_Type_create_keyval', 'MPI_Win_create_keyval',
     'MPI_Keyval_create', 'MPI_Comm_set_attr', 'MPI_Type_set_attr', 'MPI_Win_set_attr',

@@ -3,13 +3,16 @@
 
 readonly kSources="pt2pt/latency pt2pt/bw pt2pt/bibw pt2pt/multi_lat coll/barrier coll/bcast
   coll/reduce coll/allreduce coll/allgather coll/alltoall coll/gather coll/scatter coll/gatherv
-  coll/allgatherv coll/alltoallv coll/scan launch/hello
+  coll/scatterv coll/allgatherv coll/alltoallv coll/reduce_scatter coll/scan coll/exscan
+  launch/hello
   halo/halo2d halo/halo3d"
 # Benchmarks that need derived datatypes and topologies: an MPI that cannot build them is
 # reported, its rows stay empty (logged in failures.tsv), and the run goes on.
 readonly kDatatypeSources="halo/halo2d halo/halo3d"
-readonly kAllColl="barrier bcast reduce allreduce allgather alltoall gather scatter gatherv
-  allgatherv alltoallv scan"
+readonly kAllColl="barrier bcast reduce allreduce allgather alltoall gather scatter"
+# The v-collectives and scans: a speed target of their own (lib/targets.awk), so they run in
+# every mode and setting, at 2 ranks and 4 (oversubscribed on 2 cores).
+readonly kVColl="gatherv scatterv allgatherv alltoallv reduce_scatter scan exscan"
 readonly kTargetColl="barrier bcast allreduce"
 
 netns_name=""
@@ -129,17 +132,26 @@ args_for() {
   esac
 }
 
-# Prints the cases of a setting, one per line: benchmark ranks args...
+# Prints the cases of a setting, one per line: benchmark ranks args... (only the benchmarks
+# --bench names, when given).
 cases_for() {
+  if [[ -n $only_bench ]]; then
+    all_cases_for "$@" | awk -v keep=",$only_bench," 'index(keep, "," $1 ",") > 0'
+  else
+    all_cases_for "$@"
+  fi
+}
+
+all_cases_for() {
   local setting=$1 name coll_list
   echo "latency 2 $(args_for lat "$setting")"
   echo "bw 2 $(args_for bw "$setting")"
   echo "bibw 2 $(args_for bw "$setting")"
   coll_list=$kAllColl
   [[ $setting == netns || $quick -eq 1 ]] && coll_list=$kTargetColl
-  for name in $coll_list; do echo "$name 2 $(args_for coll "$setting")"; done
+  for name in $coll_list $kVColl; do echo "$name 2 $(args_for coll "$setting")"; done
   # 4 ranks on 2 cores (or 2 per namespace host): oversubscribed, so few iterations.
-  for name in $kTargetColl; do echo "$name 4 $(args_for over "$setting")"; done
+  for name in $kTargetColl $kVColl; do echo "$name 4 $(args_for over "$setting")"; done
   # Halo exchanges (derived datatypes): 1 KiB - 4 MiB faces, 2 ranks and 4 (oversubscribed here).
   for name in halo2d halo3d; do
     echo "$name 2 $(args_for halo "$setting")"
@@ -324,7 +336,9 @@ run_setting() {
         run_one "$mpi" "$setting" "$rep" "$work" $line
       done
     done < <(cases_for "$setting")
-    for mpi in $mpis; do run_launch "$mpi" "$setting" "$rep" "$work"; done
+    if [[ -z $only_bench || ,$only_bench, == *,hello,* ]]; then
+      for mpi in $mpis; do run_launch "$mpi" "$setting" "$rep" "$work"; done
+    fi
     log "setting $setting: rep $rep/$reps done (load $(cut -d' ' -f1 /proc/loadavg))"
   done
   [[ $setting == netns ]] && teardown_netns

@@ -1,6 +1,6 @@
-// Buffered mode (MPI_Buffer_attach/detach/flush/iflush, their MPI-4.1 MPI_Comm_* forms,
-// MPI_Bsend, MPI_Ibsend and _c forms) and memory for communication (MPI_Alloc_mem,
-// MPI_Free_mem).
+// Buffered mode (MPI_Buffer_attach/detach/flush/iflush, their MPI-4.1 MPI_Comm_* forms (the
+// MPI_Session_* forms are in session.cc), MPI_Bsend, MPI_Ibsend and _c forms) and memory for
+// communication (MPI_Alloc_mem, MPI_Free_mem).
 #include <climits>
 #include <cstdlib>
 
@@ -20,8 +20,10 @@ using zmpi::core::SendMode;
 
 namespace {
 
+// MPI_BUFFER_AUTOMATIC: the library buffers by itself; the size is ignored.
 template <typename Size>
 int Attach(const char* fn, void* buffer, Size size) {
+  if (buffer == MPI_BUFFER_AUTOMATIC) size = 0;
   if (size < 0) {
     return zmpi::abi::Report(
         nullptr, fn,
@@ -60,6 +62,7 @@ template <typename Size>
 int CommAttach(const char* fn, MPI_Comm comm, void* buffer, Size size) {
   zmpi::core::Comm* c = nullptr;
   ZMPI_CHECK_ARG(nullptr, fn, zmpi::abi::CheckComm(comm, &c));
+  if (buffer == MPI_BUFFER_AUTOMATIC) size = 0;
   if (size < 0) {
     return zmpi::abi::Report(
         c, fn, zmpi::Error(Code::kArg, "negative buffer size %lld", static_cast<long long>(size)));

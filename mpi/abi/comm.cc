@@ -54,8 +54,11 @@ int Finish(Comm* c, const char* function, StatusOr<Comm*> result, MPI_Comm* out)
   return MPI_SUCCESS;
 }
 
-MPI_Group NewGroup(const std::vector<int>& world_ranks) {
-  return Runtime::Get()->groups().Add(std::make_unique<Group>(world_ranks));
+// A group of a communicator's: it derives from the communicator's session, if any.
+MPI_Group NewGroup(const std::vector<int>& world_ranks, MPI_Session session) {
+  auto g = std::make_unique<Group>(world_ranks);
+  g->set_session(session);
+  return Runtime::Get()->groups().Add(std::move(g));
 }
 
 }  // namespace
@@ -114,7 +117,7 @@ ZMPI_API int PMPI_Comm_group(MPI_Comm comm, MPI_Group* group) {
   Comm* c = nullptr;
   ZMPI_CHECK_ARG(nullptr, "MPI_Comm_group", zmpi::abi::CheckComm(comm, &c));
   ZMPI_CHECK_ARG(c, "MPI_Comm_group", CheckOut(group, "group"));
-  *group = NewGroup(c->local_world_ranks());
+  *group = NewGroup(c->local_world_ranks(), c->session());
   return MPI_SUCCESS;
 }
 
@@ -127,7 +130,7 @@ ZMPI_API int PMPI_Comm_remote_group(MPI_Comm comm, MPI_Group* group) {
                              zmpi::Error(Code::kComm, "not an intercommunicator"));
   }
   ZMPI_CHECK_ARG(c, "MPI_Comm_remote_group", CheckOut(group, "group"));
-  *group = NewGroup(c->world_ranks());
+  *group = NewGroup(c->world_ranks(), c->session());
   return MPI_SUCCESS;
 }
 

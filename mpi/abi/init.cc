@@ -1,13 +1,15 @@
-// Environment: init, finalize, abort, identity, clocks.
+// Environment: init, finalize, abort, identity, hardware resources, clocks.
 #include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "common/contract.h"
 #include "mpi/abi/entry.h"
+#include "mpi/core/objects.h"
 
 using zmpi::core::LibraryState;
 using zmpi::core::Runtime;
@@ -18,9 +20,12 @@ int StartLibrary(const char* function) {
   zmpi::Status s = Runtime::Init();
   if (s.ok()) return MPI_SUCCESS;
   // No communicator exists yet: errors here are always fatal, with one clear line; the
-  // launcher hears the same reason through the bootstrap (contract::kStartFailurePrefix).
-  fprintf(stderr, "zmpi: %s: %s\n", function, s.ToString().c_str());
-  fflush(stderr);
+  // launcher hears the same reason through the bootstrap (contract::kStartFailurePrefix),
+  // whose abort prints it where the launcher shows no abort message (PMI-1/PMI-2).
+  if (!Runtime::FailedStartPrints()) {
+    fprintf(stderr, "zmpi: %s: %s\n", function, s.ToString().c_str());
+    fflush(stderr);
+  }
   Runtime::AbortFailedStart(zmpi::contract::kFatalErrorExitCode,
                             std::string(function) + ": " + s.ToString());
 }
@@ -100,6 +105,22 @@ ZMPI_API int PMPI_Get_processor_name(char* name, int* resultlen) {
   char host[MPI_MAX_PROCESSOR_NAME] = "";
   if (rt == nullptr) gethostname(host, sizeof(host) - 1);
   return CopyString(rt ? rt->processor_name() : host, name, MPI_MAX_PROCESSOR_NAME, resultlen);
+}
+
+// MPI-4.1 §9.1.3 (hardware resource information): the resources the calling process runs on, as
+// a new info object. The one resource type zmpi tells apart is the host's shared memory (what
+// MPI_COMM_TYPE_SHARED splits by, and MPI_COMM_TYPE_HW_GUIDED accepts as "mpi_shared_memory"),
+// so "mpi_hw_resource_type" names it; the caller frees the object with MPI_Info_free.
+ZMPI_API int PMPI_Get_hw_resource_info(MPI_Info* hw_info) {
+  ZMPI_ENTER("MPI_Get_hw_resource_info");
+  if (hw_info == nullptr) {
+    return zmpi::abi::Report(nullptr, "MPI_Get_hw_resource_info",
+                             zmpi::Error(zmpi::Code::kArg, "null hw_info"));
+  }
+  auto info = std::make_unique<zmpi::core::Info>();
+  info->Set("mpi_hw_resource_type", "mpi_shared_memory");
+  *hw_info = zmpi::core::Objects::Get().infos().Add(std::move(info));
+  return MPI_SUCCESS;
 }
 
 ZMPI_API int PMPI_Get_version(int* version, int* subversion) {

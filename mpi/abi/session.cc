@@ -1,5 +1,6 @@
 // MPI-4 sessions (MPI-4.1 §11.3) and the constructions without a parent communicator:
-// MPI_Group_from_session_pset, MPI_Comm_create_from_group, MPI_Intercomm_create_from_groups.
+// MPI_Group_from_session_pset, MPI_Comm_create_from_group, MPI_Intercomm_create_from_groups;
+// the buffers of sessions for buffered sends (MPI_Session_attach_buffer & co., MPI-4.1 §3.6).
 // Errors of a session call go to the session's error handler; an invalid session handle
 // has none, so it goes to MPI_COMM_WORLD's when the world model is initialized and is
 // returned otherwise.
@@ -7,15 +8,18 @@
 
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "common/contract.h"
 #include "mpi/abi/entry.h"
+#include "mpi/core/bsend.h"
 #include "mpi/core/comm_ops.h"
 #include "mpi/core/intercomm_ops.h"
 #include "mpi/core/objects.h"
+#include "mpi/core/request.h"
 
 using zmpi::Code;
 using zmpi::Status;
@@ -154,6 +158,12 @@ ZMPI_API int PMPI_Session_finalize(MPI_Session* session) {
   ZMPI_SESSION_CHECK(nullptr, MPI_SESSION_NULL, fn, CheckOut(session, "session"));
   ZMPI_SESSION_CHECK(nullptr, *session, fn, CheckSession(*session, &s));
   MPI_Session handle = *session;
+  if (s->bsend_buffer() != nullptr) {
+    // A buffer the program left attached: its messages leave first (as a detach would).
+    void* buffer = nullptr;
+    size_t bytes = 0;
+    Runtime::Get()->bsend().DetachFromSession(*s, &buffer, &bytes);
+  }
   Status st = Runtime::CloseSession();
   if (!st.ok()) return ReportSession(s, handle, fn, st);
   Objects::Get().sessions().Remove(handle);
@@ -239,7 +249,9 @@ ZMPI_API int PMPI_Group_from_session_pset(MPI_Session session, const char* pset_
   ZMPI_SESSION_CHECK(s, session, fn, CheckOut(newgroup, "newgroup"));
   StatusOr<std::vector<int>> members = Session::PsetMembers(pset_name);
   if (!members.ok()) return ReportSession(s, session, fn, members.status());
-  *newgroup = Runtime::Get()->groups().Add(std::make_unique<Group>(std::move(*members)));
+  auto g = std::make_unique<Group>(std::move(*members));
+  g->set_session(session);  // communicators made from it derive from this session
+  *newgroup = Runtime::Get()->groups().Add(std::move(g));
   return MPI_SUCCESS;
 }
 
@@ -314,6 +326,90 @@ ZMPI_API int PMPI_Session_call_errhandler(MPI_Session session, int errorcode) {
   ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
   ReportSession(s, session, fn,
                 zmpi::Status(static_cast<Code>(errorcode), "raised by the application"));
+  return MPI_SUCCESS;
+}
+
+// ---- buffers for buffered sends on the session's communicators ----
+
+namespace {
+
+template <typename Size>
+int SessionAttach(const char* fn, MPI_Session session, void* buffer, Size size) {
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  if (buffer == MPI_BUFFER_AUTOMATIC) size = 0;  // the size is ignored
+  if (size < 0) {
+    return ReportSession(
+        s, session, fn,
+        zmpi::Error(Code::kArg, "negative buffer size %lld", static_cast<long long>(size)));
+  }
+  if (buffer == nullptr && size > 0) {
+    return ReportSession(s, session, fn, zmpi::Error(Code::kBuffer, "null buffer"));
+  }
+  return ReportSession(
+      s, session, fn,
+      Runtime::Get()->bsend().AttachToSession(*s, buffer, static_cast<size_t>(size)));
+}
+
+// Detaches the session's buffer into *buffer_addr and *bytes; MPI_SUCCESS or the error code.
+int SessionDetach(const char* fn, MPI_Session session, void* buffer_addr, const void* size,
+                  size_t* bytes) {
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(buffer_addr, "buffer address"));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(size, "size"));
+  Runtime::Get()->bsend().DetachFromSession(*s, static_cast<void**>(buffer_addr), bytes);
+  return MPI_SUCCESS;
+}
+
+}  // namespace
+
+ZMPI_API int PMPI_Session_attach_buffer(MPI_Session session, void* buffer, int size) {
+  ZMPI_ENTER("MPI_Session_attach_buffer");
+  return SessionAttach("MPI_Session_attach_buffer", session, buffer, size);
+}
+
+ZMPI_API int PMPI_Session_attach_buffer_c(MPI_Session session, void* buffer, MPI_Count size) {
+  ZMPI_ENTER("MPI_Session_attach_buffer_c");
+  return SessionAttach("MPI_Session_attach_buffer_c", session, buffer, size);
+}
+
+// buffer_addr is a void** in disguise (the standard's C binding).
+ZMPI_API int PMPI_Session_detach_buffer(MPI_Session session, void* buffer_addr, int* size) {
+  ZMPI_ENTER("MPI_Session_detach_buffer");
+  size_t bytes = 0;
+  int rc = SessionDetach("MPI_Session_detach_buffer", session, buffer_addr, size, &bytes);
+  if (rc == MPI_SUCCESS) *size = bytes > INT_MAX ? INT_MAX : static_cast<int>(bytes);
+  return rc;
+}
+
+ZMPI_API int PMPI_Session_detach_buffer_c(MPI_Session session, void* buffer_addr, MPI_Count* size) {
+  ZMPI_ENTER("MPI_Session_detach_buffer_c");
+  size_t bytes = 0;
+  int rc = SessionDetach("MPI_Session_detach_buffer_c", session, buffer_addr, size, &bytes);
+  if (rc == MPI_SUCCESS) *size = static_cast<MPI_Count>(bytes);
+  return rc;
+}
+
+// Flushes the buffer that buffered sends on the session's communicators without a buffer of
+// their own use: the session's, or the process's if it has none (as MPI_Comm_flush_buffer).
+ZMPI_API int PMPI_Session_flush_buffer(MPI_Session session) {
+  ZMPI_ENTER("MPI_Session_flush_buffer");
+  const char* fn = "MPI_Session_flush_buffer";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  Runtime::Get()->bsend().ForSession(session).Flush();
+  return MPI_SUCCESS;
+}
+
+ZMPI_API int PMPI_Session_iflush_buffer(MPI_Session session, MPI_Request* request) {
+  ZMPI_ENTER("MPI_Session_iflush_buffer");
+  const char* fn = "MPI_Session_iflush_buffer";
+  Session* s = nullptr;
+  ZMPI_SESSION_CHECK(nullptr, session, fn, CheckSession(session, &s));
+  ZMPI_SESSION_CHECK(s, session, fn, CheckOut(request, "request"));
+  *request =
+      zmpi::core::RequestPool::ToHandle(Runtime::Get()->bsend().ForSession(session).Iflush());
   return MPI_SUCCESS;
 }
 

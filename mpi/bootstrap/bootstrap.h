@@ -38,6 +38,9 @@ class Bootstrap {
   virtual Status Barrier() = 0;
   // Ends the whole job with `code`, reporting `message`.
   virtual void Abort(int code, const std::string& message) = 0;
+  // Whether Abort itself prints `message` on this process's stderr (PMI-1/PMI-2: Hydra's
+  // mpiexec shows no abort message), so a caller need not print it too.
+  virtual bool AbortPrints() const { return false; }
   virtual Status Finalize() = 0;
 };
 

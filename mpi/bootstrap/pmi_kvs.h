@@ -28,6 +28,7 @@ class PmiKvsBootstrap : public core::Bootstrap {
   const std::vector<int>& local_ranks() const override { return local_; }
   const std::string& job_id() const override { return job_id_; }
   bool singleton() const override { return false; }
+  bool AbortPrints() const override { return true; }
 
   Status Put(const std::string& key, const std::string& value) override;
   Status Exchange() override { return KvsFence(); }

@@ -29,10 +29,16 @@ Status LinearScatterv(Links& links, const VBlocks& send, void* recvbuf, size_t r
     if (recvbytes == 0) return OkStatus();
     return links.Recv(root, tag, recvbuf, recvbytes);
   }
-  // Nearest ranks first: with p sends outstanding the first ones start moving at once.
+  // Nearest ranks first: with p sends outstanding the first ones start moving at once. Small
+  // blocks leave as eager frames (no request; every receiver just receives).
   for (int k = 1; k < p; ++k) {
     int i = (r + k) % p;
-    if (send.bytes[i] > 0) ZMPI_RETURN_IF_ERROR(links.Isend(i, tag, send.at(i), send.bytes[i]));
+    if (send.bytes[i] == 0) continue;
+    if (send.bytes[i] <= Links::kSmallBytes) {
+      ZMPI_RETURN_IF_ERROR(links.SendSmall(i, tag, send.at(i), send.bytes[i]));
+    } else {
+      ZMPI_RETURN_IF_ERROR(links.Isend(i, tag, send.at(i), send.bytes[i]));
+    }
   }
   if (!IsInPlace(recvbuf) && send.bytes[r] > 0) std::memmove(recvbuf, send.at(r), send.bytes[r]);
   return links.WaitAll();

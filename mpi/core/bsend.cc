@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/check.h"
 #include "mpi/core/derived_op.h"
+#include "mpi/core/objects.h"
 #include "mpi/core/request.h"
 #include "mpi/core/request_ext.h"
 #include "mpi/core/runtime.h"
@@ -28,10 +30,16 @@ struct FlushExt final : RequestExtension {
 
 }  // namespace
 
+BsendBuffer::~BsendBuffer() {
+  if (!automatic_) return;
+  for (const Block& b : used_) free(reinterpret_cast<char*>(b.offset));
+}
+
 Status BsendBuffer::Attach(void* buffer, size_t size) {
   if (attached_) return Error(Code::kBuffer, "a buffer is attached already");
-  base_ = static_cast<char*>(buffer);
-  size_ = size;
+  automatic_ = buffer == MPI_BUFFER_AUTOMATIC;
+  base_ = automatic_ ? nullptr : static_cast<char*>(buffer);
+  size_ = automatic_ ? 0 : size;
   attached_ = true;
   return OkStatus();
 }
@@ -54,11 +62,12 @@ void BsendBuffer::FailDeadSends() {
 
 void BsendBuffer::Detach(void** buffer, size_t* size) {
   Flush();
-  *buffer = attached_ ? base_ : nullptr;
+  *buffer = !attached_ ? nullptr : automatic_ ? MPI_BUFFER_AUTOMATIC : base_;
   *size = attached_ ? size_ : 0;
   base_ = nullptr;
   size_ = 0;
   attached_ = false;
+  automatic_ = false;
 }
 
 size_t BsendBuffer::FindRoom(size_t need) const {
@@ -70,12 +79,17 @@ size_t BsendBuffer::FindRoom(size_t need) const {
   return size_ - at >= need ? at : SIZE_MAX;
 }
 
-Status BsendBuffer::Send(const SendArgs& a) {
-  if (a.dest == MPI_PROC_NULL) return OkStatus();
+StatusOr<char*> BsendBuffer::TakeRoom(const SendArgs& a, size_t need) {
   if (!attached_) {
     return Error(Code::kBuffer, "buffered send of %zu bytes with no buffer attached", a.bytes);
   }
-  size_t need = a.bytes + kOverhead;
+  if (automatic_) {
+    char* p = static_cast<char*>(malloc(a.bytes > 0 ? a.bytes : 1));
+    if (p == nullptr) {
+      return Error(Code::kNoMem, "cannot allocate %zu bytes to buffer a message", a.bytes);
+    }
+    return p;
+  }
   size_t at = FindRoom(need);
   if (at == SIZE_MAX) {
     // Messages that already left free their room only when progress notices it.
@@ -88,22 +102,37 @@ Status BsendBuffer::Send(const SendArgs& a) {
                  "buffer (%zu bytes, %zu messages pending)",
                  a.bytes, kOverhead, size_, used_.size());
   }
+  return base_ + at;
+}
+
+void BsendBuffer::DropBlock(size_t key) {
+  auto it =
+      std::find_if(used_.begin(), used_.end(), [key](const Block& b) { return b.offset == key; });
+  ZMPI_CHECK(it != used_.end());
+  used_.erase(it);
+  if (automatic_) free(reinterpret_cast<char*>(key));
+}
+
+Status BsendBuffer::Send(const SendArgs& a) {
+  if (a.dest == MPI_PROC_NULL) return OkStatus();
+  size_t need = a.bytes + kOverhead;
+  ZMPI_ASSIGN_OR_RETURN(char* data, TakeRoom(a, need));
   if (a.type != nullptr) {
-    PackTyped(a.buf, a.count, *a.type, base_ + at);
+    PackTyped(a.buf, a.count, *a.type, data);
   } else if (a.bytes) {
-    memcpy(base_ + at, a.buf, a.bytes);
+    memcpy(data, a.buf, a.bytes);
   }
+  size_t at = KeyOf(data);
   auto pos = std::lower_bound(used_.begin(), used_.end(), at,
                               [](const Block& b, size_t off) { return b.offset < off; });
   used_.insert(pos, Block{at, need, next_seq_++, nullptr});
   SendArgs copy = a;
-  copy.buf = base_ + at;
+  copy.buf = data;
   copy.type = nullptr;  // packed above
   copy.mode = SendMode::kStandard;
   StatusOr<Request*> r = core::Isend(copy);  // the engine's, not ours
   if (!r.ok()) {
-    used_.erase(
-        std::find_if(used_.begin(), used_.end(), [at](const Block& b) { return b.offset == at; }));
+    DropBlock(at);
     return r.status();
   }
   (*r)->ext = std::make_unique<BsendOwner>(this);
@@ -125,37 +154,62 @@ StatusOr<Request*> BsendBuffer::Isend(const SendArgs& a) {
 
 void BsendBuffer::OnSent(Request* r) {
   BsendBuffer& self = *static_cast<BsendOwner&>(*r->ext).buffer;
-  size_t at = static_cast<size_t>(static_cast<const char*>(r->send_buf) - self.base_);
-  auto it = std::find_if(self.used_.begin(), self.used_.end(),
-                         [at](const Block& b) { return b.offset == at; });
-  ZMPI_CHECK(it != self.used_.end());
-  self.used_.erase(it);
+  self.DropBlock(self.KeyOf(static_cast<const char*>(r->send_buf)));
   if (!self.flushers_.empty()) self.CompleteFlushers();
 }
 
-Status BsendBuffer::AttachToComm(Comm& comm, void* buffer, size_t size) {
-  if (comm.bsend_buffer() != nullptr) {
-    return Error(Code::kBuffer, "a buffer is attached to this communicator already");
-  }
+StatusOr<BsendBuffer*> BsendBuffer::NewOwned(void* buffer, size_t size) {
   auto b = std::make_unique<BsendBuffer>();
   ZMPI_RETURN_IF_ERROR(b->Attach(buffer, size));
-  comm.set_bsend_buffer(b.get());
-  comm_buffers_.push_back(std::move(b));
-  return OkStatus();
+  owned_.push_back(std::move(b));
+  return owned_.back().get();
 }
 
-void BsendBuffer::DetachFromComm(Comm& comm, void** buffer, size_t* size) {
-  BsendBuffer* b = comm.bsend_buffer();
+void BsendBuffer::ReleaseOwned(BsendBuffer* b, void** buffer, size_t* size) {
   if (b == nullptr) {
     *buffer = nullptr;
     *size = 0;
     return;
   }
   b->Detach(buffer, size);
-  comm.set_bsend_buffer(nullptr);
-  auto it = std::find_if(comm_buffers_.begin(), comm_buffers_.end(),
+  auto it = std::find_if(owned_.begin(), owned_.end(),
                          [b](const std::unique_ptr<BsendBuffer>& p) { return p.get() == b; });
-  if (it != comm_buffers_.end()) comm_buffers_.erase(it);
+  if (it != owned_.end()) owned_.erase(it);
+}
+
+Status BsendBuffer::AttachToComm(Comm& comm, void* buffer, size_t size) {
+  if (comm.bsend_buffer() != nullptr) {
+    return Error(Code::kBuffer, "a buffer is attached to this communicator already");
+  }
+  ZMPI_ASSIGN_OR_RETURN(BsendBuffer * b, NewOwned(buffer, size));
+  comm.set_bsend_buffer(b);
+  return OkStatus();
+}
+
+void BsendBuffer::DetachFromComm(Comm& comm, void** buffer, size_t* size) {
+  BsendBuffer* b = comm.bsend_buffer();
+  comm.set_bsend_buffer(nullptr);
+  ReleaseOwned(b, buffer, size);
+}
+
+Status BsendBuffer::AttachToSession(Session& session, void* buffer, size_t size) {
+  if (session.bsend_buffer() != nullptr) {
+    return Error(Code::kBuffer, "a buffer is attached to this session already");
+  }
+  ZMPI_ASSIGN_OR_RETURN(BsendBuffer * b, NewOwned(buffer, size));
+  session.set_bsend_buffer(b);
+  return OkStatus();
+}
+
+void BsendBuffer::DetachFromSession(Session& session, void** buffer, size_t* size) {
+  BsendBuffer* b = session.bsend_buffer();
+  session.set_bsend_buffer(nullptr);
+  ReleaseOwned(b, buffer, size);
+}
+
+BsendBuffer& BsendBuffer::ForSession(MPI_Session handle) {
+  const Session* s = Objects::Get().sessions().Find(handle);
+  return s != nullptr && s->bsend_buffer() != nullptr ? *s->bsend_buffer() : *this;
 }
 
 Request* BsendBuffer::Iflush() {

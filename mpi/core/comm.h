@@ -74,6 +74,11 @@ class Comm {
   // buffered sends on this communicator then use the process's buffer.
   BsendBuffer* bsend_buffer() const { return bsend_buffer_; }
   void set_bsend_buffer(BsendBuffer* buffer) { bsend_buffer_ = buffer; }
+  // The session this communicator derives from (MPI_Comm_create_from_group on a session's
+  // group, and every communicator made from one such), or MPI_SESSION_NULL in the world model.
+  // Buffered sends without a buffer of the communicator's own use the session's, if attached.
+  MPI_Session session() const { return session_; }
+  void set_session(MPI_Session session) { session_ = session; }
 
   // Collective tag sequence: every collective call on this communicator takes the next
   // tag, so consecutive collectives never confuse each other's messages. Each tag taken is
@@ -99,6 +104,7 @@ class Comm {
   std::unique_ptr<Comm> local_comm_;  // intercommunicators only
   Info info_;
   BsendBuffer* bsend_buffer_ = nullptr;
+  MPI_Session session_ = MPI_SESSION_NULL;
 };
 
 }  // namespace zmpi::core

@@ -63,14 +63,16 @@ Status BarrierAll(Comm& comm) {
 Comm* NewComm(const Comm& parent, std::vector<int> world_ranks, int rank, uint32_t context) {
   Comm* comm = Runtime::Get()->AddComm(std::move(world_ranks), rank, context);
   comm->set_errhandler(parent.errhandler());
+  comm->set_session(parent.session());
   return comm;
 }
 
 Comm* NewInterComm(MPI_Errhandler errhandler, std::vector<int> remote, std::vector<int> local,
-                   int rank, uint32_t context, uint32_t local_context) {
+                   int rank, uint32_t context, uint32_t local_context, MPI_Session session) {
   Comm* comm = Runtime::Get()->AddComm(std::move(remote), rank, context);
   comm->MakeInter(std::make_unique<Comm>(MPI_COMM_NULL, std::move(local), rank, local_context));
   comm->set_errhandler(errhandler);
+  comm->set_session(session);
   return comm;
 }
 
@@ -78,7 +80,7 @@ Comm* MakeDup(Comm& parent, uint32_t context, uint32_t local_context, const Info
   Comm* comm;
   if (parent.is_inter()) {
     comm = NewInterComm(parent.errhandler(), parent.world_ranks(), parent.local_world_ranks(),
-                        parent.rank(), context, local_context);
+                        parent.rank(), context, local_context, parent.session());
   } else {
     comm = NewComm(parent, parent.world_ranks(), parent.rank(), context);
   }
@@ -175,6 +177,7 @@ StatusOr<Comm*> CreateCommFromGroup(const Group& group, const std::string& tag,
   ZMPI_ASSIGN_OR_RETURN(uint32_t context, AgreeContext(party));
   Comm* comm = NewComm(world, group.world_ranks(), my_rank, context);
   comm->set_errhandler(errhandler);
+  comm->set_session(group.session());
   if (info != nullptr) comm->info() = *info;
   return comm;
 }

@@ -29,11 +29,12 @@ Status BarrierAll(Comm& comm);
 // The copy of `parent` on new contexts (`local_context`: intercommunicators' local group),
 // with parent's error handler and `info` (parent's hints when nullptr).
 Comm* MakeDup(Comm& parent, uint32_t context, uint32_t local_context, const Info* info);
-// A new communicator addressing `world_ranks` as `rank`, errhandler from `parent`.
+// A new communicator addressing `world_ranks` as `rank`, errhandler and session from `parent`.
 Comm* NewComm(const Comm& parent, std::vector<int> world_ranks, int rank, uint32_t context);
-// A new intercommunicator: `remote` addressed, `local` its local group, `rank` in local.
+// A new intercommunicator: `remote` addressed, `local` its local group, `rank` in local; it
+// derives from `session` (Comm::session).
 Comm* NewInterComm(MPI_Errhandler errhandler, std::vector<int> remote, std::vector<int> local,
-                   int rank, uint32_t context, uint32_t local_context);
+                   int rank, uint32_t context, uint32_t local_context, MPI_Session session);
 
 // MPI_Comm_dup / MPI_Comm_dup_with_info (info nullptr: the parent's hints): also the parent's
 // process topology (MakeDup) and attributes through their copy callbacks (if one fails, the new

@@ -27,6 +27,12 @@ int Group::Compare(const Group& other) const {
   return MPI_SIMILAR;
 }
 
+std::unique_ptr<Group> Group::Derived(std::vector<int> world_ranks) const {
+  auto g = std::make_unique<Group>(std::move(world_ranks));
+  g->session_ = session_;
+  return g;
+}
+
 StatusOr<int> Group::TranslateRank(int rank, const Group& other) const {
   if (rank == MPI_PROC_NULL) return MPI_PROC_NULL;
   if (rank < 0 || rank >= size()) {
@@ -41,7 +47,7 @@ std::unique_ptr<Group> Group::Union(const Group& other) const {
   for (int w : other.world_ranks_) {
     if (RankOfWorld(w) < 0) out.push_back(w);
   }
-  return std::make_unique<Group>(std::move(out));
+  return Derived(std::move(out));
 }
 
 std::unique_ptr<Group> Group::Intersection(const Group& other) const {
@@ -49,7 +55,7 @@ std::unique_ptr<Group> Group::Intersection(const Group& other) const {
   for (int w : world_ranks_) {
     if (other.RankOfWorld(w) >= 0) out.push_back(w);
   }
-  return std::make_unique<Group>(std::move(out));
+  return Derived(std::move(out));
 }
 
 std::unique_ptr<Group> Group::Difference(const Group& other) const {
@@ -57,7 +63,7 @@ std::unique_ptr<Group> Group::Difference(const Group& other) const {
   for (int w : world_ranks_) {
     if (other.RankOfWorld(w) < 0) out.push_back(w);
   }
-  return std::make_unique<Group>(std::move(out));
+  return Derived(std::move(out));
 }
 
 StatusOr<std::unique_ptr<Group>> Group::Incl(const std::vector<int>& ranks) const {
@@ -72,7 +78,7 @@ StatusOr<std::unique_ptr<Group>> Group::Incl(const std::vector<int>& ranks) cons
     seen[r] = 1;
     out.push_back(world_ranks_[r]);
   }
-  return std::make_unique<Group>(std::move(out));
+  return Derived(std::move(out));
 }
 
 StatusOr<std::unique_ptr<Group>> Group::Excl(const std::vector<int>& ranks) const {
@@ -88,7 +94,7 @@ StatusOr<std::unique_ptr<Group>> Group::Excl(const std::vector<int>& ranks) cons
   for (int r = 0; r < size(); ++r) {
     if (!drop[r]) out.push_back(world_ranks_[r]);
   }
-  return std::make_unique<Group>(std::move(out));
+  return Derived(std::move(out));
 }
 
 StatusOr<std::vector<int>> Group::ExpandRanges(const std::vector<int>& triplets) const {

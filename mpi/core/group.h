@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "mpi/include/mpi.h"
 
 namespace zmpi::core {
 
@@ -46,12 +47,21 @@ class Group {
   StatusOr<std::unique_ptr<Group>> RangeIncl(const std::vector<int>& triplets) const;
   StatusOr<std::unique_ptr<Group>> RangeExcl(const std::vector<int>& triplets) const;
 
+  // The session whose process set this group derives from (MPI_Group_from_session_pset, then
+  // every group the operations above make from it: they take this group's, the first operand's),
+  // or MPI_SESSION_NULL. MPI_Comm_create_from_group gives its communicator this session.
+  MPI_Session session() const { return session_; }
+  void set_session(MPI_Session session) { session_ = session; }
+
  private:
   // Expands triplets into ranks, with the checks above.
   StatusOr<std::vector<int>> ExpandRanges(const std::vector<int>& triplets) const;
+  // A group of `world_ranks` with this group's session.
+  std::unique_ptr<Group> Derived(std::vector<int> world_ranks) const;
 
   std::vector<int> world_ranks_;
   std::unordered_map<int, int> rank_of_world_;
+  MPI_Session session_ = MPI_SESSION_NULL;
 };
 
 }  // namespace zmpi::core

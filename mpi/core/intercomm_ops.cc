@@ -87,7 +87,7 @@ StatusOr<Comm*> IntercommCreate(Comm& local, int local_leader, Comm* peer, int r
   }
   ZMPI_ASSIGN_OR_RETURN(Contexts c, AgreeBoth(party, bridge));
   return NewInterComm(local.errhandler(), std::move(remote), local.world_ranks(), local.rank(),
-                      c.inter, c.local);
+                      c.inter, c.local, local.session());
 }
 
 StatusOr<Comm*> IntercommFromGroups(const Group& local, int local_leader, const Group& remote,
@@ -108,8 +108,8 @@ StatusOr<Comm*> IntercommFromGroups(const Group& local, int local_leader, const 
   }
   Bridge bridge{&world, remote.WorldRank(remote_leader), StringTag(tag, 2)};
   ZMPI_ASSIGN_OR_RETURN(Contexts c, AgreeBoth(party, bridge));
-  Comm* comm =
-      NewInterComm(errhandler, remote.world_ranks(), local.world_ranks(), me, c.inter, c.local);
+  Comm* comm = NewInterComm(errhandler, remote.world_ranks(), local.world_ranks(), me, c.inter,
+                            c.local, local.session());
   if (info != nullptr) comm->info() = *info;
   return comm;
 }
@@ -149,8 +149,8 @@ StatusOr<Comm*> SplitInterComm(Comm& inter, int color, int key) {
     c.Drop();
     return static_cast<Comm*>(nullptr);
   }
-  return NewInterComm(inter.errhandler(), std::move(remote), std::move(local), me, c.inter,
-                      c.local);
+  return NewInterComm(inter.errhandler(), std::move(remote), std::move(local), me, c.inter, c.local,
+                      inter.session());
 }
 
 StatusOr<Comm*> CreateInterComm(Comm& inter, const Group& group) {
@@ -171,7 +171,7 @@ StatusOr<Comm*> CreateInterComm(Comm& inter, const Group& group) {
     return static_cast<Comm*>(nullptr);
   }
   return NewInterComm(inter.errhandler(), std::move(remote), group.world_ranks(), me, c.inter,
-                      c.local);
+                      c.local, inter.session());
 }
 
 }  // namespace zmpi::core

@@ -359,6 +359,10 @@ void Runtime::AbortFailedStart(int code, const std::string& message) {
   _exit(code);
 }
 
+bool Runtime::FailedStartPrints() {
+  return failed_start_ != nullptr && !failed_start_->singleton() && failed_start_->AbortPrints();
+}
+
 void Runtime::Abort(int code, const std::string& message) {
   bootstrap_->Abort(code, message);
   _exit(code);

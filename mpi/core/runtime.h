@@ -43,6 +43,8 @@ class Runtime {
   // After Init() failed: tells the launcher why through the bootstrap of the failed start
   // (an abort with `message`, contract::kStartFailurePrefix) and ends the process with `code`.
   [[noreturn]] static void AbortFailedStart(int code, const std::string& message);
+  // Whether AbortFailedStart prints `message` itself (through the bootstrap).
+  static bool FailedStartPrints();
   // Whether the runtime runs (world model or a session): what entry points need.
   static LibraryState state() { return state_; }
   // The world model alone (MPI_Initialized, MPI_Finalized).

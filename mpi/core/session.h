@@ -15,6 +15,8 @@
 
 namespace zmpi::core {
 
+class BsendBuffer;
+
 class Session {
  public:
   // Holds a reference on its error handler (core::Objects counts them) until destroyed.
@@ -28,6 +30,11 @@ class Session {
   // The hints in effect (the caller's, plus the thread level provided).
   const Info& info() const { return info_; }
 
+  // The buffer of MPI_Session_attach_buffer (owned by the process's BsendBuffer), or nullptr:
+  // buffered sends on the session's communicators without a buffer of their own use it.
+  BsendBuffer* bsend_buffer() const { return bsend_buffer_; }
+  void set_bsend_buffer(BsendBuffer* buffer) { bsend_buffer_ = buffer; }
+
   // Process sets, in a fixed order.
   static const std::vector<std::string>& PsetNames();
   // World ranks of a process set (names compare without regard to case); kArg if unknown.
@@ -37,6 +44,7 @@ class Session {
  private:
   MPI_Errhandler errhandler_;
   Info info_;
+  BsendBuffer* bsend_buffer_ = nullptr;
 };
 
 }  // namespace zmpi::core

@@ -1,6 +1,7 @@
 /* The C side of `use mpi_f08` that is not generated: choice buffers given as descriptors
- * (f08.h), error raising for the shims, and MPI_BUFFER_DETACH / MPI_COMM_DETACH_BUFFER, whose
- * f08 forms return the buffer's address as TYPE(C_PTR) (mpif.h's cannot). */
+ * (f08.h), error raising for the shims, and MPI_BUFFER_DETACH / MPI_COMM_DETACH_BUFFER /
+ * MPI_SESSION_DETACH_BUFFER, whose f08 forms return the buffer's address as TYPE(C_PTR)
+ * (mpif.h's cannot). */
 #include "f08.h"
 
 #include <stdlib.h>
@@ -156,3 +157,15 @@ ZF_DETACH(mpi_comm_detach_buffer_f08_large_,
 ZF_DETACH(pmpir_comm_detach_buffer_f08_large_,
           PMPI_Comm_detach_buffer_c((MPI_Comm)*comm, buffer_addr, size), MPI_Count,
           MPI_Fint *comm, )
+ZF_DETACH(mpi_session_detach_buffer_f08_,
+          MPI_Session_detach_buffer((MPI_Session)*session, buffer_addr, size), MPI_Fint,
+          MPI_Fint *session, )
+ZF_DETACH(pmpir_session_detach_buffer_f08_,
+          PMPI_Session_detach_buffer((MPI_Session)*session, buffer_addr, size), MPI_Fint,
+          MPI_Fint *session, )
+ZF_DETACH(mpi_session_detach_buffer_f08_large_,
+          MPI_Session_detach_buffer_c((MPI_Session)*session, buffer_addr, size), MPI_Count,
+          MPI_Fint *session, )
+ZF_DETACH(pmpir_session_detach_buffer_f08_large_,
+          PMPI_Session_detach_buffer_c((MPI_Session)*session, buffer_addr, size), MPI_Count,
+          MPI_Fint *session, )

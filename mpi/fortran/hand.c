@@ -1,7 +1,7 @@
 /* Bindings written by hand: output CHARACTER arguments (hidden lengths last), MPI_Init and
  * MPI_Info_create_env without argc/argv, MPI_Pcontrol (C varargs, no ierror in Fortran),
- * MPI_Buffer_detach and MPI_Comm_detach_buffer (the address they return has no Fortran
- * meaning). gen-fortran.py's HAND list names them. */
+ * MPI_Buffer_detach, MPI_Comm_detach_buffer and MPI_Session_detach_buffer (the address they
+ * return has no Fortran meaning). gen-fortran.py's HAND list names them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +87,14 @@ ZF_API void mpi_comm_detach_buffer_(MPI_Fint *comm, void *buffer_addr, MPI_Fint 
   *ierror = MPI_Comm_detach_buffer((MPI_Comm)*comm, &address, size);
 }
 ZF_NAMES(comm_detach_buffer, COMM_DETACH_BUFFER);
+
+ZF_API void mpi_session_detach_buffer_(MPI_Fint *session, void *buffer_addr, MPI_Fint *size,
+                                       MPI_Fint *ierror) {
+  (void)buffer_addr;
+  void *address = NULL;
+  *ierror = MPI_Session_detach_buffer((MPI_Session)*session, &address, size);
+}
+ZF_NAMES(session_detach_buffer, SESSION_DETACH_BUFFER);
 
 /* MPI_INFO_CREATE_ENV(INFO, IERROR): Fortran has no argc/argv to give. */
 ZF_API void mpi_info_create_env_(MPI_Fint *info, MPI_Fint *ierror) {

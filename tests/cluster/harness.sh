@@ -48,6 +48,7 @@ cluster_up() {
   case "$n" in '' | *[!0-9]*) cluster__die "usage: up N"; return 1 ;; esac
   [ "$n" -ge 1 ] && [ "$n" -le "$NETNS_CLUSTER_MAX_HOSTS" ] || { cluster__die "N in 1..16"; return 1; }
   run="z$$"
+  cluster__sweep
   dir=$(mktemp -d "/tmp/zmpi-cluster-$run.XXXXXX") || return 1
   echo "$run" >"$dir/run"
   echo "$n" >"$dir/hosts"
@@ -70,6 +71,22 @@ cluster_up() {
       ip -n "$ns" route add 224.0.0.0/4 dev eth0 || { cluster_down; return 1; }
   done
   echo "$dir"
+}
+
+# Removes what clusters of dead runs left (a run killed before its EXIT trap): namespaces
+# named z<pid>sw / z<pid>h<i> whose <pid> is no live process and in which nothing runs.
+cluster__sweep() {
+  local ns pid
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    case "$ns" in z*sw | z*h*) ;; *) continue ;; esac
+    pid=${ns#z}
+    pid=${pid%%[!0-9]*}
+    [ -n "$pid" ] || continue
+    case "${ns#z"${pid}"}" in sw | h[0-9] | h[0-9][0-9]) ;; *) continue ;; esac
+    kill -0 "$pid" 2>/dev/null && continue
+    [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] || continue
+    ip netns del "$ns" 2>/dev/null && rm -rf "/etc/netns/$ns"
+  done
 }
 
 cluster__add_ns() {

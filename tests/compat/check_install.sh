@@ -16,13 +16,19 @@ pass() { echo "ok: $*"; }
 "$cmake" --install "$build" --prefix "$tmp/p" >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAILED: install"; exit 1; }
 p=$tmp/p
 missing=
-for f in bin/zrun bin/zrund bin/mpiexec bin/mpirun bin/mpicc bin/mpicxx include/mpi.h include/mpi_functions.h \
+for f in bin/zrun bin/zrund bin/mpiexec bin/mpirun bin/mpicc bin/mpicxx include/mpi.h \
          lib/libmpi.so.12 lib/libmpi.so lib/libmpich.so.12 lib/libmpichcxx.so.12 \
          lib/libmpicxx.so.12 lib/pkgconfig/mpi.pc lib/pkgconfig/mpi-c.pc lib/pkgconfig/zmpi.pc \
          lib/cmake/zmpi/zmpiConfig.cmake lib/cmake/zmpi/zmpiConfigVersion.cmake \
          share/man/man1/zrun.1 share/man/man1/zrund.1 share/man/man1/mpicc.1 \
          share/man/man1/mpiexec.1 lib/systemd/system/zrund.service; do
   [ -e "$p/$f" ] || missing="$missing $f"
+done
+# Every header the installed mpi.h includes (mpi_functions/: one per chapter of MPI-4.1).
+headers=$(sed -n 's/^#include "\(mpi_functions\/[^"]*\)".*/\1/p' "$p/include/mpi.h" 2>/dev/null)
+[ -n "$headers" ] || missing="$missing include/mpi_functions/(none included by mpi.h)"
+for h in $headers; do
+  [ -e "$p/include/$h" ] || missing="$missing include/$h"
 done
 if [ -e "$build/bin/mpifort" ]; then
   for f in bin/mpifort bin/mpif90 lib/libmpifort.so.12 lib/libmpichfort.so.12 include/mpif.h \

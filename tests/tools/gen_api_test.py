@@ -27,6 +27,9 @@ int | MPI_Type_size | MPI_Datatype datatype, int *size | old.cc
 double | MPI_Wtime | void | missing
 int | MPI_Get_version | int *version, int *subversion | missing
 
+@chapter 12 One-Sided Communications
+int | MPI_Win_fence | int assert, MPI_Win win | missing
+
 @chapter 19 Language Bindings
 MPI_Fint | MPI_Comm_c2f | MPI_Comm comm | missing
 MPI_Comm | MPI_Comm_f2c | MPI_Fint comm | missing
@@ -194,25 +197,42 @@ class AdoptTest(unittest.TestCase):
         self.assertIsNone(self.table_row('MPI_Declared_only'))
         self.assertIn('@data MPI_UNWEIGHTED', read(self.root, 'mpi/abi/functions.tbl'))
         self.assertIn('@data MPI_F_STATUS_IGNORE', read(self.root, 'mpi/abi/functions.tbl'))
-        # Old lines gone, the include of the generated declarations in, comments and macros
-        # untouched; the declarations are in mpi_functions.h.
+        # Old lines gone, the includes of the generated declarations in, comments and macros
+        # untouched; the declarations are in mpi_functions/<chapter>.h, one per chapter of the
+        # table, included in the table's order (a chapter without functions gets its header).
         m = read(self.root, 'mpi/include/mpi.h')
         self.assertNotIn('ZMPI_DECLARE(int, Send', m)
         self.assertNotIn('MPI_Wtime', m)
         self.assertIn('ZMPI_DECLARE(int, Commented, (void)) is only a comment', m)
         self.assertIn('#define MPI_Type_c2f(datatype)', m)
         self.assertIn('typedef int(MPI_Comm_copy_attr_function)', m)
-        self.assertLess(m.index('#include "mpi_functions.h"'), m.index('#undef ZMPI_DECLARE'))
-        h = read(self.root, 'mpi/include/mpi_functions.h')
+        includes = [l for l in m.splitlines() if l.startswith('#include "mpi_functions/')]
+        self.assertEqual(includes, ['#include "mpi_functions/%s"' % f for f in (
+            'provided.h', '03_point_to_point.h', '05_datatypes.h', '09_environment.h',
+            '12_one_sided.h', '19_language_bindings.h', '99_zmpi_extras.h')])
+        self.assertLess(m.index(includes[-1]), m.index('#undef ZMPI_DECLARE'))
+        self.assertEqual(sorted(os.listdir(os.path.join(self.root, 'mpi/include/mpi_functions'))),
+                         sorted(l.split('/')[1].rstrip('"') for l in includes))
+        h = read(self.root, 'mpi/include/mpi_functions/05_datatypes.h')
         self.assertIn('MPI_Aint MPI_Aint_add(MPI_Aint base, MPI_Aint disp);', h)
         self.assertIn('MPI_Aint PMPI_Aint_add(MPI_Aint base, MPI_Aint disp);', h)
+        self.assertIn('#error "include <mpi.h>, not mpi_functions/05_datatypes.h"', h)
+        self.assertIn('#ifndef ZMPI_MPI_FUNCTIONS_05_DATATYPES_', h)
+        h = read(self.root, 'mpi/include/mpi_functions/09_environment.h')
         self.assertIn('double PMPI_Wtime(void);', h)
         self.assertEqual(h.count('int MPI_Get_version('), 1)
+        h = read(self.root, 'mpi/include/mpi_functions/19_language_bindings.h')
         # mpi.h also has MPI_Group_c2f as a macro: the declaration names it in parentheses.
         self.assertIn('MPI_Fint (MPI_Group_c2f)(MPI_Group group);', h)
         self.assertIn('MPI_Fint PMPI_Group_c2f(MPI_Group group);', h)
         self.assertIn('MPI_Group MPI_Group_f2c(MPI_Fint group);', h)
-        self.assertIn('#error "include <mpi.h>, not mpi_functions.h"', h)
+        h = read(self.root, 'mpi/include/mpi_functions/provided.h')
+        # Of the 12 MPI-4.1 rows: Send, Send_c, Waitall, Aint_add, Type_size, Wtime,
+        # Get_version, Comm_c2f, Comm_f2c implemented, Group_c2f/f2c macros, Win_fence missing.
+        self.assertIn('#define ZMPI_MPI41_FUNCTIONS_PROVIDED 11\n', h)
+        self.assertIn('#define ZMPI_MPI41_FUNCTIONS 12\n', h)
+        # A chapter without an implemented function has its header all the same.
+        self.assertIn('/* None yet. */', read(self.root, 'mpi/include/mpi_functions/12_one_sided.h'))
         for src in ('p2p.cc', 'env.cc'):
             text = read(self.root, 'mpi/abi/' + src)
             self.assertNotIn('ZMPI_WEAK_ALIAS', text)
@@ -237,8 +257,11 @@ class AdoptTest(unittest.TestCase):
         self.assertEqual(run(self.root, '--adopt')[0], 0)
         cases = [
             ('mpi/abi/functions.tbl', '| MPI_Wtime | void | env.cc', '| MPI_Wtime | void | missing'),
-            ('mpi/include/mpi_functions.h', 'double MPI_Wtime(void);\n', ''),
-            ('mpi/include/mpi.h', '#include "mpi_functions.h"', ''),
+            ('mpi/include/mpi_functions/09_environment.h', 'double MPI_Wtime(void);\n', ''),
+            ('mpi/include/mpi_functions/provided.h', 'PROVIDED 11', 'PROVIDED 12'),
+            ('mpi/include/mpi.h', '#include "mpi_functions/05_datatypes.h"\n', ''),
+            # MPI-4.1 claimed while a function of chapters 3-13 is missing.
+            ('mpi/include/mpi.h', '#define MPI_SUBVERSION 0', '#define MPI_SUBVERSION 1'),
             ('docs/functions.md', '| `MPI_Wtime` | implemented', '| `MPI_Wtime` | missing'),
             ('mpi/abi/env.cc', 'ZMPI_API double PMPI_Wtime(void) { return 0; }\n', ''),
             ('mpi/abi/p2p.cc', '#include "mpi/abi/p2p_aliases.inc"\n', ''),
@@ -253,20 +276,48 @@ class AdoptTest(unittest.TestCase):
             write(self.root, path, text)
         self.assertEqual(run(self.root, '--check')[0], 0)
 
+    def includes_block(self, m):
+        begin = m.index('/* ---- generated by tools/gen-api.py: the declarations')
+        end = m.index('/* ---- end of generated includes ---- */') + len(
+            '/* ---- end of generated includes ---- */')
+        return m[begin:end]
+
     def test_inline_block_moves_out(self):
         # A header from before mpi_functions.h (e.g. merged from an old branch) has the
-        # declarations inline: a run puts the include in their place and --check passes.
+        # declarations inline: a run puts the includes in their place and --check passes.
         self.assertEqual(run(self.root, '--adopt')[0], 0)
         m = read(self.root, 'mpi/include/mpi.h')
         block = ('/* ---- functions: generated by tools/gen-api.py from mpi/abi/functions.tbl; '
                  'do not edit ---- */\nint MPI_Old(void);\n'
                  '/* ---- end of generated functions ---- */')
-        include = next(l for l in m.splitlines() if l.startswith('#include "mpi_functions.h"'))
-        write(self.root, 'mpi/include/mpi.h', m.replace(include, block))
+        write(self.root, 'mpi/include/mpi.h', m.replace(self.includes_block(m), block))
         self.assertEqual(run(self.root, '--check')[0], 1)
         rc, out = run(self.root)
         self.assertEqual(rc, 0, out)
         self.assertEqual(read(self.root, 'mpi/include/mpi.h'), m)
+        self.assertEqual(run(self.root, '--check')[0], 0)
+
+    def test_single_header_splits(self):
+        # A tree from before the split per chapter (mpi.h includes mpi_functions.h, which a
+        # merge of an old branch may bring back): a run puts the includes of the chapters' headers
+        # in the include's place, removes mpi_functions.h and a header no chapter has any more.
+        self.assertEqual(run(self.root, '--adopt')[0], 0)
+        m = read(self.root, 'mpi/include/mpi.h')
+        old = '#include "mpi_functions.h" /* generated from mpi/abi/functions.tbl */'
+        write(self.root, 'mpi/include/mpi.h', m.replace(self.includes_block(m), old))
+        write(self.root, 'mpi/include/mpi_functions.h', 'int MPI_Old(void);\n')
+        write(self.root, 'mpi/include/mpi_functions/07_gone.h', 'int MPI_Gone(void);\n')
+        rc, out = run(self.root, '--check')
+        self.assertEqual(rc, 1, out)
+        self.assertIn('mpi/include/mpi_functions.h is not generated from the table', out)
+        self.assertIn('mpi/include/mpi_functions/07_gone.h is not generated', out)
+        rc, out = run(self.root)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('gen-api: removed mpi/include/mpi_functions.h', out)
+        self.assertEqual(read(self.root, 'mpi/include/mpi.h'), m)
+        self.assertFalse(os.path.exists(os.path.join(self.root, 'mpi/include/mpi_functions.h')))
+        self.assertFalse(os.path.exists(
+            os.path.join(self.root, 'mpi/include/mpi_functions/07_gone.h')))
         self.assertEqual(run(self.root, '--check')[0], 0)
 
     def test_resolve(self):

@@ -8,26 +8,35 @@
 
 namespace zmpi::coll::sched {
 
-Status CoreBackend::Post(const Step& step, int tag, void** handle) {
-  const Span& d = step.data;
-  StatusOr<core::Request*> r = Error(Code::kIntern, "no operation");
-  if (step.kind == StepKind::kSend) {
-    core::SendArgs a{d.buf, d.bytes(), step.peer, tag, &comm_};
-    a.channel = core::Channel::kColl;
-    if (!d.plain()) {
-      a.type = d.type;
-      a.count = d.count;
-    }
-    r = core::Isend(a);
-  } else {
-    core::RecvArgs a{d.mut(), d.bytes(), step.peer, tag, &comm_};
-    a.channel = core::Channel::kColl;
-    if (!d.plain()) {
-      a.type = d.type;
-      a.count = d.count;
-    }
-    r = core::Irecv(a);
+namespace {
+
+StatusOr<core::Request*> PostSend(core::Comm& comm, const Span& d, int peer, int tag) {
+  core::SendArgs a{d.buf, d.bytes(), peer, tag, &comm};
+  a.channel = core::Channel::kColl;
+  if (!d.plain()) {
+    a.type = d.type;
+    a.count = d.count;
   }
+  return core::Isend(a);
+}
+
+StatusOr<core::Request*> PostRecv(core::Comm& comm, const Span& d, int peer, int tag) {
+  core::RecvArgs a{d.mut(), d.bytes(), peer, tag, &comm};
+  a.channel = core::Channel::kColl;
+  if (!d.plain()) {
+    a.type = d.type;
+    a.count = d.count;
+  }
+  return core::Irecv(a);
+}
+
+}  // namespace
+
+// Every I-collective's start passes here: no Status is made unless something failed.
+Status CoreBackend::Post(const Step& step, int tag, void** handle) {
+  StatusOr<core::Request*> r = step.kind == StepKind::kSend
+                                   ? PostSend(comm_, step.data, step.peer, tag)
+                                   : PostRecv(comm_, step.data, step.peer, tag);
   if (!r.ok()) return r.status();
   *handle = *r;
   return OkStatus();
@@ -59,9 +68,10 @@ void CoreBackend::FailDead(void* const* handles, size_t count) {
 
 const core::Datatype* ScheduleRequest::Keep(const core::Datatype* type) {
   if (type == nullptr) return nullptr;
-  types_.push_back(*type);
+  if (type->type == nullptr && core::FindDatatype(type->handle) == type) return type;
+  types_.push_front(*type);
   if (type->type != nullptr) refs_.emplace_back(type->type);
-  return &types_.back();
+  return &types_.front();
 }
 
 StatusOr<core::Request*> Launch(std::unique_ptr<ScheduleRequest> request, bool persistent) {

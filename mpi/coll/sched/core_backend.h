@@ -26,10 +26,13 @@
 #ifndef ZMPI_MPI_COLL_SCHED_CORE_BACKEND_H_
 #define ZMPI_MPI_COLL_SCHED_CORE_BACKEND_H_
 
-#include <deque>
+#include <forward_list>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "common/status.h"
+#include "mpi/coll/op_reducer.h"
 #include "mpi/coll/sched/schedule.h"
 #include "mpi/core/coll_request.h"
 #include "mpi/core/comm.h"
@@ -57,8 +60,14 @@ class ScheduleRequest final : public core::CollectiveExt {
   ScheduleRequest(core::Comm& comm, int tag) : schedule_(tag), backend_(comm), comm_(comm) {}
 
   Schedule& sched() { return schedule_; }
-  // A copy of `type` that lives as long as this request (nullptr stays nullptr).
+  // A copy of `type` that lives as long as this request (nullptr stays nullptr); a
+  // predefined type's own entry, which lives as long as the library.
   const core::Datatype* Keep(const core::Datatype* type);
+  // The reducer of predefined `op` on predefined `base` (a type from Keep), kept inside the
+  // request (one per request).
+  const Reducer* UseOpReducer(MPI_Op op, const core::Datatype& base) {
+    return &op_reducer_.emplace(op, base);
+  }
 
   bool Advance(Status* error) override { return schedule_.Advance(backend_, error); }
   void Rewind() override { schedule_.Reset(); }
@@ -68,8 +77,11 @@ class ScheduleRequest final : public core::CollectiveExt {
   Schedule schedule_;
   CoreBackend backend_;
   core::Comm& comm_;
-  std::deque<core::Datatype> types_;
-  std::deque<datatype::TypeRef> refs_;
+  // Node-based, so the copies Keep hands out never move (and, unlike a deque, nothing is
+  // allocated while empty: most requests keep only predefined types).
+  std::forward_list<core::Datatype> types_;
+  std::vector<datatype::TypeRef> refs_;
+  std::optional<OpReducer> op_reducer_;
 
   friend StatusOr<core::Request*> Launch(std::unique_ptr<ScheduleRequest> request, bool persistent);
 };

@@ -21,13 +21,14 @@ std::unique_ptr<ScheduleRequest> NewRequest(core::Comm& comm) {
   return std::make_unique<ScheduleRequest>(comm, comm.NextCollTag());
 }
 
-// `base` is the type itself for a user-defined op (the C boundary's CheckOp).
-std::unique_ptr<Reducer> MakeReducer(MPI_Op op, const Datatype& base) {
+// `base` is the type itself for a user-defined op (the C boundary's CheckOp); the request
+// keeps the reducer.
+const Reducer* MakeReducer(ScheduleRequest& req, MPI_Op op, const Datatype& base) {
   core::UserOp user;
   if (!core::IsPredefinedOp(op) && core::FindUserOp(op, &user)) {
-    return std::make_unique<UserReducer>(user, base);
+    return req.sched().Own(std::make_unique<UserReducer>(user, base));
   }
-  return std::make_unique<OpReducer>(op, base);
+  return req.UseOpReducer(op, base);
 }
 
 // The working buffer of a reduction on `elements` base elements: `out` itself when its span
@@ -186,7 +187,7 @@ Req Ireduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
   sched::Schedule& s = req->sched();
   const Datatype* t = req->Keep(&type);
   const Datatype* b = req->Keep(&base);
-  const Reducer* r = s.Own(MakeReducer(op, *b));
+  const Reducer* r = MakeReducer(*req, op, *b);
   const size_t elements = static_cast<size_t>(count) * (t->size / b->size);
   const Span out{recvbuf, count, t};
   const Span in{sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, t};
@@ -215,7 +216,7 @@ Req Iallreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t cou
   sched::Schedule& s = req->sched();
   const Datatype* t = req->Keep(&type);
   const Datatype* b = req->Keep(&base);
-  const Reducer* r = s.Own(MakeReducer(op, *b));
+  const Reducer* r = MakeReducer(*req, op, *b);
   const size_t elements = static_cast<size_t>(count) * (t->size / b->size);
   const Span out{recvbuf, count, t};
   const Span in{sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, t};
@@ -239,7 +240,7 @@ Req Iscan(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count, c
   sched::Schedule& s = req->sched();
   const Datatype* t = req->Keep(&type);
   const Datatype* b = req->Keep(&base);
-  const Reducer* r = s.Own(MakeReducer(op, *b));
+  const Reducer* r = MakeReducer(*req, op, *b);
   const size_t elements = static_cast<size_t>(count) * (t->size / b->size);
   const Span out{recvbuf, count, t};
   const Span in{sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf, count, t};
@@ -259,7 +260,7 @@ Req IreduceScatter(core::Comm& comm, const void* sendbuf, void* recvbuf, const i
   const int n = comm.local_size();
   const Datatype* t = req->Keep(&type);
   const Datatype* b = req->Keep(&base);
-  const Reducer* r = s.Own(MakeReducer(op, *b));
+  const Reducer* r = MakeReducer(*req, op, *b);
   int64_t total = 0, before = 0;
   for (int i = 0; i < n; ++i) {
     total += recvcounts[i];

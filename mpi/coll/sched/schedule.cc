@@ -6,6 +6,14 @@
 namespace zmpi::coll::sched {
 
 char* Schedule::Scratch(size_t bytes) {
+  // Blocks are rounded up to max_align_t, so each starts aligned for any element type.
+  constexpr size_t kAlign = alignof(std::max_align_t);
+  const size_t rounded = (bytes + kAlign - 1) / kAlign * kAlign;
+  if (rounded <= kInlineScratch - inline_used_) {
+    char* block = inline_scratch_ + inline_used_;
+    inline_used_ += rounded > 0 ? rounded : kAlign;
+    return block;
+  }
   // new char[] is aligned for any fundamental type (max_align_t).
   scratch_.push_back(std::unique_ptr<char[]>(new char[bytes > 0 ? bytes : 1]));
   return scratch_.back().get();
@@ -80,23 +88,24 @@ void Schedule::Wait() {
 
 void Schedule::Reset() {
   pos_ = 0;
-  pending_.clear();
+  posted_ = 0;
   done_ = 0;
   error_ = Status();
 }
 
 bool Schedule::Advance(Backend& backend, Status* error) {
-  if (pending_.capacity() < widest_round_) pending_.reserve(widest_round_);
+  // Sized before the first post (nothing is pending then), for every round of the schedule.
+  if (pending_.size() < widest_round_) pending_.Resize(widest_round_);
   for (;;) {
     // The current round: everything posted must be complete before anything else runs.
-    for (; done_ < pending_.size(); ++done_) {
+    for (; done_ < posted_; ++done_) {
       if (!backend.Done(pending_[done_])) return false;
     }
-    for (void* handle : pending_) {
-      Status s = backend.Finish(handle);
+    for (size_t i = 0; i < posted_; ++i) {
+      Status s = backend.Finish(pending_[i]);
       if (!s.ok() && error_.ok()) error_ = std::move(s);
     }
-    pending_.clear();
+    posted_ = 0;
     done_ = 0;
     if (!error_.ok()) pos_ = steps_.size();  // post nothing more
     if (pos_ == steps_.size()) {
@@ -120,7 +129,7 @@ bool Schedule::Advance(Backend& backend, Status* error) {
             pos_ = steps_.size() - 1;  // ends the loop; the round's posts still complete
             continue;
           }
-          pending_.push_back(handle);
+          pending_[posted_++] = handle;
           break;
         }
         case StepKind::kCopy:

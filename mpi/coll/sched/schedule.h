@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "mpi/coll/inline_array.h"
 #include "mpi/coll/reducer.h"
 #include "mpi/core/datatype.h"
 
@@ -90,7 +91,8 @@ class Backend {
 
 class Schedule {
  public:
-  explicit Schedule(int tag) : tag_(tag) {}
+  // Room for the steps of a typical small schedule, so recording rarely reallocates.
+  explicit Schedule(int tag) : tag_(tag) { steps_.reserve(kReservedSteps); }
   Schedule(const Schedule&) = delete;
   Schedule& operator=(const Schedule&) = delete;
 
@@ -98,6 +100,7 @@ class Schedule {
 
   // ---- building ----
   // Uninitialized room owned by the schedule, aligned for any element type (never null).
+  // Small blocks come from room inside the schedule (no allocation), larger ones from the heap.
   char* Scratch(size_t bytes);
   // Keeps `reducer` as long as the schedule; returns it.
   const Reducer* Own(std::unique_ptr<Reducer> reducer);
@@ -130,25 +133,33 @@ class Schedule {
   // Back to the first step (a finished schedule only).
   void Reset();
   // The sends and receives of the current round not known complete.
-  void FailDead(Backend& backend) {
-    backend.FailDead(pending_.data() + done_, pending_.size() - done_);
-  }
+  void FailDead(Backend& backend) { backend.FailDead(pending_.data() + done_, posted_ - done_); }
 
  private:
+  // Starting and completing an I-collective is part of what OSU's overlap figure charges to
+  // communication, so a small schedule costs no allocation beyond its step list: scratch and
+  // the round's handles live inside the object up to these sizes.
+  static constexpr size_t kReservedSteps = 16;
+  static constexpr size_t kInlineScratch = 512;
+  static constexpr size_t kInlinePending = 8;
+
   void Add(const Step& step);
 
   const int tag_;
   std::vector<Step> steps_;
   std::vector<std::function<void()>> calls_;
   std::vector<std::unique_ptr<char[]>> scratch_;
+  alignas(std::max_align_t) char inline_scratch_[kInlineScratch];
+  size_t inline_used_ = 0;
   std::vector<std::unique_ptr<Reducer>> reducers_;
   size_t widest_round_ = 0;  // most sends and receives in one round
   size_t round_ops_ = 0;     // while building: in the open round
 
   // Run state.
-  size_t pos_ = 0;              // next step to run
-  std::vector<void*> pending_;  // posted in the current round
-  size_t done_ = 0;             // pending_[0, done_) are known complete
+  size_t pos_ = 0;                              // next step to run
+  InlineArray<void*, kInlinePending> pending_;  // room for the widest round
+  size_t posted_ = 0;                           // pending_[0, posted_): posted in the current round
+  size_t done_ = 0;                             // pending_[0, done_) are known complete
   Status error_;
 };
 

@@ -10,7 +10,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "mpi/coll/reducer.h"
@@ -432,6 +434,47 @@ TEST(Schedule, ErrorStopsPostingAndIsReported) {
   EXPECT_TRUE(s.Advance(b, &error));
   EXPECT_EQ(error.code(), Code::kTruncate);
   EXPECT_FALSE(ran);
+}
+
+TEST(Schedule, ScratchBlocksAreAlignedAndApartInsideAndOnTheHeap) {
+  Schedule s(1);
+  const size_t sizes[] = {0, 1, 7, 100, 300, 5, 1000, 64, 200, 3};
+  std::vector<std::pair<char*, size_t>> blocks;
+  for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); ++i) {
+    char* b = s.Scratch(sizes[i]);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(b) % alignof(std::max_align_t), 0u) << i;
+    std::memset(b, static_cast<int>(i + 1), sizes[i]);
+    blocks.emplace_back(b, sizes[i]);
+  }
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    for (size_t k = 0; k < blocks[i].second; ++k) {
+      ASSERT_EQ(blocks[i].first[k], static_cast<char>(i + 1)) << "block " << i << " byte " << k;
+    }
+  }
+}
+
+TEST(Schedule, RoundWiderThanTheInlineHandlesRestarts) {
+  // 24 operations in one round (more than the schedule keeps inside itself), run twice.
+  constexpr int kMessages = 12;
+  Schedule s(1);
+  char out[kMessages], in[kMessages];
+  for (int i = 0; i < kMessages; ++i) {
+    out[i] = static_cast<char>('a' + i);
+    s.Send(0, &out[i], 1);
+    s.Recv(0, &in[i], 1);
+  }
+  s.Wait();
+  Net net;
+  FakeBackend b(net, 0);
+  for (int run = 0; run < 2; ++run) {
+    std::memset(in, 0, sizeof(in));
+    Status error;
+    EXPECT_TRUE(s.Advance(b, &error));
+    EXPECT_TRUE(error.ok());
+    EXPECT_EQ(std::string(in, kMessages), std::string(out, kMessages)) << "run " << run;
+    s.Reset();
+  }
 }
 
 }  // namespace
