@@ -165,6 +165,18 @@ class Endpoint {
   // Whether the peer is still alive as far as this endpoint can tell (cheap; called while
   // waiting). Endpoints that cannot tell return true.
   virtual bool PeerAlive(int /*peer*/) { return true; }
+
+  // Sleeping instead of polling, for ranks that outnumber their host's CPUs: a rank that polls
+  // or yields keeps the CPU share a peer needs (docs/benchmarks.md, "Oversubscribed hosts").
+  // Wakes: whatever arrives through this endpoint wakes a rank blocked in its Sleep.
+  virtual bool Wakes() const { return false; }
+  // Blocks until a peer wakes this endpoint (a frame arrived; with `want_room`, also a slot
+  // freed in a ring a send found full), `seconds` pass or a signal; returns at once if one of
+  // those is already there. Only where Wakes() is true.
+  virtual void Sleep(double /*seconds*/, bool /*want_room*/) {}
+  // Whether a Poll would deliver nothing, now and until something is sent through this
+  // endpoint by this process: the rank may sleep in another endpoint (self: an empty queue).
+  virtual bool Quiet() const { return false; }
 };
 
 }  // namespace zmpi::transport

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -118,6 +120,24 @@ bool PopulateForWrite(void* addr, size_t len) {
 void AllowMemoryAccessBySiblings() {
   // EINVAL: no Yama, nothing to allow.
   prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+}
+
+bool CanWaitOnWords() { return true; }
+
+// A std::atomic<uint32_t> is a plain 32-bit word (checked below), which is what a futex is.
+// Shared futexes (no FUTEX_PRIVATE_FLAG): the word lives in memory other processes map.
+static_assert(sizeof(std::atomic<uint32_t>) == 4 && std::atomic<uint32_t>::is_always_lock_free);
+
+void WaitOnWord(const std::atomic<uint32_t>* word, uint32_t expected, double seconds) {
+  timespec timeout;
+  timeout.tv_sec = static_cast<time_t>(seconds);
+  timeout.tv_nsec = static_cast<long>((seconds - static_cast<double>(timeout.tv_sec)) * 1e9);
+  // EAGAIN (the word changed already), ETIMEDOUT and EINTR all mean: look again.
+  syscall(SYS_futex, word, FUTEX_WAIT, expected, &timeout, nullptr, 0);
+}
+
+void WakeWordWaiters(std::atomic<uint32_t>* word) {
+  syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 
 uint64_t ProcessCpuTicks(pid_t pid) {

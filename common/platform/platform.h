@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -72,6 +73,17 @@ bool PopulateForWrite(void* addr, size_t len);
 // Lets sibling processes read this process's memory (the single-copy path: Linux's Yama
 // ptrace scope 1 allows only ancestors by default). No-op where there is nothing to allow.
 void AllowMemoryAccessBySiblings();
+
+// ---- waiting for another process ----
+
+// Whether WaitOnWord blocks here (Linux: a futex on shared memory).
+bool CanWaitOnWords();
+// Blocks while the 32-bit word at `word` (in memory shared between processes) holds
+// `expected`, until WakeWordWaiters on it, `seconds` pass or a signal; may also return
+// spuriously. Returns at once where CanWaitOnWords is false.
+void WaitOnWord(const std::atomic<uint32_t>* word, uint32_t expected, double seconds);
+// Wakes every process blocked in WaitOnWord on `word`. No-op where CanWaitOnWords is false.
+void WakeWordWaiters(std::atomic<uint32_t>* word);
 
 // ---- accounting (zrund's owner controls: docs/owner.md) ----
 

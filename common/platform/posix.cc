@@ -108,6 +108,12 @@ bool PopulateForWrite(void*, size_t) {
 
 void AllowMemoryAccessBySiblings() {}
 
+// POSIX has no wait on a word of shared memory (process-shared condition variables would
+// need a mutex in the segment that a dead rank could leave locked): waiting ranks poll.
+bool CanWaitOnWords() { return false; }
+void WaitOnWord(const std::atomic<uint32_t>*, uint32_t, double) {}
+void WakeWordWaiters(std::atomic<uint32_t>*) {}
+
 // POSIX has getrusage for oneself and waited-for children only: no accounting of others.
 uint64_t ProcessCpuTicks(pid_t) { return 0; }
 bool SystemCpuTicks(uint64_t*, uint64_t*) { return false; }

@@ -509,6 +509,21 @@ int Engine::AdvancePendingOps() {
   return done;
 }
 
+bool Engine::Sleep(double seconds) {
+  transport::Endpoint* sleeper = nullptr;
+  for (auto& endpoint : endpoints_) {
+    if (sleeper == nullptr && endpoint->Wakes()) {
+      sleeper = endpoint.get();
+    } else if (!endpoint->Quiet()) {
+      return false;
+    }
+  }
+  if (sleeper == nullptr) return false;
+  // Backlogged sends and pending ops (streams, schedules) wait for room in a full ring too.
+  sleeper->Sleep(seconds, !backlogged_.empty() || !pending_ops_.empty());
+  return true;
+}
+
 void Engine::LogPollError(transport::Endpoint& endpoint, const Status& error) {
   ZMPI_LOG(kError, "p2p", "%s: %s", endpoint.Name(), error.ToString().c_str());
 }

@@ -117,6 +117,10 @@ class Engine final : public transport::FrameSink {
 
   // One pass over all endpoints and backlogs; returns how many events happened.
   int Progress();
+  // Blocks until a peer wakes this rank (a frame arrived, or room for a backlogged send) or
+  // `seconds` pass, where the transports allow it: one endpoint Wakes and every other one is
+  // Quiet (ranks outnumber CPUs, all peers over shm). false (nothing done) otherwise.
+  bool Sleep(double seconds);
   // Progresses until no backlog remains and every endpoint is Idle, or the time runs out.
   void Flush(double timeout_seconds);
   // Whether the peer's endpoint still believes the peer is alive, and its process (when

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -24,6 +25,21 @@ double Now() {
 
 // How long a waiting rank keeps yielding before it naps between polls.
 constexpr double kYieldSeconds = 0.02;
+
+// Ranks that outnumber the host's CPUs sleep instead (Engine::Sleep: a futex that their shm
+// peers wake). Under Linux's autogroup the CPU is shared between sessions first, and
+// sched_yield only picks among the caller's own session: a rank that leads a session of its
+// own (zrun's, Hydra's) hands nothing to a peer on its CPU by yielding and kept the CPU for
+// the rest of its time slice (a 4-rank barrier on 2 cores took ~0.8 ms: docs/benchmarks.md,
+// "Oversubscribed hosts"), so it sleeps at once. Ranks that share a session (zrund's, other
+// launchers') do hand the CPU over by yielding, which is cheaper than a sleep and a wake:
+// they yield kYieldsInSharedSession times first (4-rank barrier on 2 busy cores, medians:
+// 4.5 us with 2-16 yields, 14-49 us with none). A sleep lasts kSleepSeconds at most, so
+// liveness checks still come and an event nobody wakes us for (none known) is late, not lost.
+bool g_may_sleep = false;  // set with g_spin
+int g_yields_before_sleep = 0;
+constexpr int kYieldsInSharedSession = 4;
+constexpr double kSleepSeconds = 0.001;
 
 // Idle turns before a wait yields. ZMPI_SPIN_COUNT (0 when ranks outnumber CPUs) is right while
 // each rank has a core; when two ranks share one (no binding, a launcher's cpuset, the
@@ -119,6 +135,8 @@ void ProgressLoop::Pace(int events, const bool* done) {
   if (!g_spin_known) [[unlikely]] {
     g_spin_max = std::min(Runtime::Get()->spin_count(), kYielding / 2);
     g_spin = g_spin_max;
+    g_may_sleep = Runtime::Get()->oversubscribed();
+    g_yields_before_sleep = getsid(0) == getpid() ? 0 : kYieldsInSharedSession;
     g_spin_known = true;
     if (idle_ < g_spin) return;
   }
@@ -132,6 +150,11 @@ void ProgressLoop::Pace(int events, const bool* done) {
     } else if (idle_ == kYielding + 1) {
       g_first_yield_pending = false;  // this wait needed more than one yield
     }
+    if (g_may_sleep && idle_ - kYielding >= g_yields_before_sleep && !Threads::enabled() &&
+        Runtime::Get()->engine().Sleep(kSleepSeconds)) {
+      ++sleeps_;
+      return;
+    }
     sched_yield();
     if ((idle_ & 255) == 0 && Now() - yielding_since_ > kYieldSeconds) sleeping_ = true;
     return;
@@ -141,7 +164,9 @@ void ProgressLoop::Pace(int events, const bool* done) {
 }
 
 bool ProgressLoop::Every(double seconds) {
-  if ((idle_ & 1023) != 1023) return false;
+  // Idle turns are cheap (a poll, a yield): the clock every 1024. A sleep can last
+  // kSleepSeconds: the clock every 16.
+  if ((idle_ & 1023) != 1023 && (sleeps_ & 15) != 15) return false;
   double now = Now();
   if (last_check_ == 0) {
     // The first idle stretch of a wait checks at once: a peer that died before the wait began

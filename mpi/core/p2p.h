@@ -77,8 +77,9 @@ Status Finish(Request* request, MPI_Status* status);
 void EmptyStatus(MPI_Status* status);
 
 // Drives progress once; after a run of idle turns (ZMPI_SPIN_COUNT, none when ranks outnumber
-// CPUs) yields the CPU, and after 20 ms of yielding naps 50 us between polls, so
-// oversubscribed ranks do not starve each other. Any turn with events resets it.
+// CPUs) yields the CPU, and after 20 ms of yielding naps 50 us between polls. Where ranks
+// outnumber CPUs it sleeps instead of yielding (Engine::Sleep: until a peer wakes it, 1 ms at
+// most), so oversubscribed ranks do not starve each other. Any turn with events resets it.
 class ProgressLoop {
  public:
   // One progress pass, then Pace.
@@ -90,6 +91,7 @@ class ProgressLoop {
   // Back to spinning, as after a pass with events (a wait that ended).
   void Reset() {
     idle_ = 0;
+    sleeps_ = 0;
     sleeping_ = false;
   }
   // True about once per `seconds` of waiting (cheap clock checks) for liveness checks.
@@ -97,6 +99,7 @@ class ProgressLoop {
 
  private:
   int idle_ = 0;              // turns since the last event
+  int sleeps_ = 0;            // of them, turns that slept in Engine::Sleep
   double yielding_since_ = 0;  // when this idle stretch started yielding
   bool sleeping_ = false;      // yielded for kYieldSeconds: now naps between polls
   double last_check_ = 0;

@@ -127,7 +127,7 @@ Status Runtime::Start() {
     // Ranks share cores: a spinning rank takes the core its peer needs, and a sender that
     // helps a reader copy (shm copy assist) competes with that reader for it.
     spin_count_ = 0;
-    ZMPI_LOG(kInfo, "init", "%zu ranks on %ld CPUs: waiting ranks yield at once, no copy assist",
+    ZMPI_LOG(kInfo, "init", "%zu ranks on %ld CPUs: waiting ranks sleep, no copy assist",
              bootstrap_->local_ranks().size(), cpus);
   }
   engine_ = std::make_unique<Engine>(config_, requests_);
@@ -174,6 +174,7 @@ Status Runtime::StartTransports() {
     o.slot_size = config_.shm_slot_size;
     o.single_copy = config_.single_copy;
     o.assist_min_bytes = oversubscribed_ ? 0 : config_.shm_assist_min;  // 0: never
+    o.wake_sleepers = oversubscribed_;  // waiting ranks sleep (ProgressLoop::Pace)
     ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::shm::CreateEndpoint(o));
     shm = engine_->AddEndpoint(std::move(endpoint));
     ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kShmAddressKey, shm->Address()));

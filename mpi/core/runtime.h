@@ -74,6 +74,8 @@ class Runtime {
   // Idle polls before a waiting rank yields: ZMPI_SPIN_COUNT, or 0 when this host runs more
   // ranks than it has CPUs (spinning then only delays the rank that shares our core).
   int spin_count() const { return spin_count_; }
+  // More ranks on this host than CPUs: waiting ranks sleep (ProgressLoop::Pace).
+  bool oversubscribed() const { return oversubscribed_; }
   void set_spin_count(int spin_count) { spin_count_ = spin_count; }
 
   // Communicator handles: MPI_COMM_WORLD, MPI_COMM_SELF and created ones. nullptr if unknown.

@@ -1,6 +1,7 @@
 #include "transport/shm/endpoint.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "transport/shm/peer_process.h"
 #include "transport/shm/ring.h"
 #include "transport/shm/segment.h"
+#include "transport/shm/sleeper.h"
 
 namespace zmpi::transport::shm {
 namespace {
@@ -87,7 +89,8 @@ class ShmEndpoint final : public Endpoint {
       : options_(options),
         max_payload_(Ring::MaxPayloadFor(options.slot_size)),
         layout_(options.local_ranks.size()),
-        my_index_(LocalIndex(options.my_rank)) {
+        my_index_(LocalIndex(options.my_rank)),
+        wake_(options.wake_sleepers && platform::CanWaitOnWords()) {
     uint64_t v = 0;
     if (!platform::FillRandom(&v, sizeof(v), /*block=*/false)) {
       v = static_cast<uint64_t>(getpid()) * 0x9E3779B97F4A7C15ULL ^
@@ -112,6 +115,8 @@ class ShmEndpoint final : public Endpoint {
   Status ReadVV(int peer, const iovec* local, size_t local_count, const iovec* remote,
                 size_t remote_count) override;
   bool PeerAlive(int peer) override;
+  bool Wakes() const override { return wake_; }
+  void Sleep(double seconds, bool want_room) override;
 
  private:
   struct Peer {
@@ -125,6 +130,8 @@ class ShmEndpoint final : public Endpoint {
     bool contacted = false;  // segment mapped, process known, single copy probed
     bool can_read = false;
     bool out_growable = false;
+    bool starved = false;      // wake_: a send to it found the ring full (and no push since)
+    Doorbell* bell = nullptr;  // in the peer's segment, once contacted
     ParsedAddress address;
     std::unique_ptr<Segment> segment;  // the peer's
     std::unique_ptr<PeerProcess> process;
@@ -164,11 +171,17 @@ class ShmEndpoint final : public Endpoint {
   Status AttachIn(Peer& peer, uint64_t offset, uint64_t slots);
   [[gnu::cold, gnu::noinline]] Status SwitchIn(Peer& peer, const Frame& record);
   void HelpReaders();
+  // wake_: after a push to `peer`, wakes it if it sleeps.
+  [[gnu::cold, gnu::noinline]] void Pushed(Peer& peer) {
+    peer.starved = false;
+    WakeIfAsleep(*peer.bell, kSleepForFrames);
+  }
 
   const Options options_;
   const size_t max_payload_;
   const HeaderLayout layout_;
   const size_t my_index_;
+  const bool wake_;  // Options::wake_sleepers, where the platform can sleep on a word
   std::unique_ptr<Segment> segment_;  // ours: header and the rings we write
   size_t next_ring_ = 0;              // where our next ring goes in segment_
   size_t growth_left_ = 0;            // bytes of our budget for grown rings
@@ -280,6 +293,7 @@ Status ShmEndpoint::Contact(Peer& peer) {
   peer.read_assist =
       CopyAssist(AssistOf(*peer.segment, my_index_), &DoorbellOf(*peer.segment)->any);
   peer.help_assist = CopyAssist(AssistOf(*segment_, peer.index), nullptr);
+  peer.bell = DoorbellOf(*peer.segment);
   peer.contacted = true;
   ZMPI_LOG(kDebug, "shm", "contact with rank %d (pid %d, single copy %s)", peer.rank,
            static_cast<int>(peer.address.pid), peer.can_read ? "yes" : "no");
@@ -388,6 +402,7 @@ StatusOr<SendResult> ShmEndpoint::Send(int rank, const Frame& frame) {
                  frame.payload_len, kMaxHeader, max_payload_);
   }
   if (peer->out.TryPush(frame.header, frame.header_len, frame.payload, frame.payload_len)) {
+    if (wake_) [[unlikely]] Pushed(*peer);
     return SendResult::kDone;
   }
   return SendSlow(*peer, frame);
@@ -399,8 +414,10 @@ StatusOr<SendResult> ShmEndpoint::SendSlow(Peer& peer, const Frame& frame) {
   ZMPI_RETURN_IF_ERROR(MakeRoom(peer, &retry));
   if (!retry &&
       peer.out.TryPush(frame.header, frame.header_len, frame.payload, frame.payload_len)) {
+    if (wake_) Pushed(peer);
     return SendResult::kDone;
   }
+  peer.starved = true;
   return SendResult::kRetry;
 }
 
@@ -426,12 +443,17 @@ StatusOr<SendResult> ShmEndpoint::SendWritten(int rank, const void* header, size
     return Error(Code::kIntern, "shm: frame of %zu + %zu bytes exceeds %zu + %zu", header_len,
                  payload_len, kMaxHeader, max_payload_);
   }
-  if (peer->out.TryPushWritten(header, header_len, payload_len, writer)) return SendResult::kDone;
+  if (peer->out.TryPushWritten(header, header_len, payload_len, writer)) {
+    if (wake_) [[unlikely]] Pushed(*peer);
+    return SendResult::kDone;
+  }
   bool retry = false;
   ZMPI_RETURN_IF_ERROR(MakeRoom(*peer, &retry));
   if (!retry && peer->out.TryPushWritten(header, header_len, payload_len, writer)) {
+    if (wake_) Pushed(*peer);
     return SendResult::kDone;
   }
+  peer->starved = true;
   return SendResult::kRetry;
 }
 
@@ -447,6 +469,7 @@ StatusOr<int> ShmEndpoint::Poll(FrameSink& sink) {
     if (i >= n) i = 0;
     Peer& peer = *polled_[i];
     Frame frame;
+    const int before = delivered;
     for (int budget = kPollBatch; budget > 0 && peer.in.Peek(&frame); --budget) {
       if (Ring::IsSwitch(frame)) [[unlikely]] {
         ZMPI_RETURN_IF_ERROR(SwitchIn(peer, frame));
@@ -456,6 +479,8 @@ StatusOr<int> ShmEndpoint::Poll(FrameSink& sink) {
       peer.in.Pop();
       ++delivered;
     }
+    // The slots we freed may be what the peer sleeps for (a send that found the ring full).
+    if (wake_ && delivered != before) [[unlikely]] WakeIfAsleep(*peer.bell, kSleepForRoom);
   }
   if (++next_poll_ >= n) next_poll_ = 0;
   return delivered;
@@ -547,6 +572,24 @@ void ShmEndpoint::HelpReaders() {
   for (Peer& peer : peers_) {
     if (peer.can_read) peer.help_assist.Help(*peer.process);
   }
+}
+
+// The owner's side of sleeper.h: anything already there (an offer, a frame, room in a ring
+// that was full) ends the sleep before it starts.
+void ShmEndpoint::Sleep(double seconds, bool want_room) {
+  if (!wake_) return;
+  const uint32_t seen = PrepareSleep(*doorbell_, want_room ? kSleepForFrames | kSleepForRoom
+                                                           : kSleepForFrames);
+  bool ready = doorbell_->any.load(std::memory_order_relaxed) != doorbell_seen_;
+  for (size_t i = 0; i < polled_.size() && !ready; ++i) ready = polled_[i]->in.Ready();
+  for (size_t i = 0; i < peers_.size() && want_room && !ready; ++i) {
+    ready = peers_[i].starved && peers_[i].out.HasRoom();
+  }
+  FinishSleep(*doorbell_, seen, ready, seconds);
+  // Something is there already, and the caller polls again at once. It may be a frame the
+  // engine holds back (unexpected messages over their budget stay in the ring): yield, as a
+  // wait that cannot sleep does, rather than poll it in a tight loop on a shared CPU.
+  if (ready) sched_yield();
 }
 
 bool ShmEndpoint::PeerAlive(int rank) {

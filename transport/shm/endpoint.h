@@ -35,7 +35,9 @@
 // e.g. EPERM under a restrictive ptrace scope).
 //
 // Send and Poll take no locks, make no syscalls and allocate nothing once a pair's ring
-// exists and has stopped growing; creating or growing a ring (cold) maps and allocates. Poll
+// exists and has stopped growing; creating or growing a ring (cold) maps and allocates.
+// With wake_sleepers, they also wake a peer that sleeps (one fence and one load of its
+// doorbell per Send or per Poll that freed slots; a futex wake only when it sleeps). Poll
 // visits rings round-robin, delivering at most a bounded batch per peer per call. A sink must
 // not call Poll from OnFrame; it may call Send. The segment is unlinked when the endpoint is
 // destroyed.
@@ -71,6 +73,10 @@ struct Options {
   // Reads of assist_min_bytes or more are shared with the owner of the source memory, which
   // copies part of them from its Poll (see copy_assist.h). 0: the reader always copies alone.
   size_t assist_min_bytes = 64 << 10;  // ZMPI_SHM_ASSIST_MIN
+  // Ranks that outnumber the host's CPUs: a waiting rank sleeps (Endpoint::Sleep) and its
+  // peers wake it after each frame they publish and each slot they free for it (shm_format.h,
+  // Doorbell). Every rank of the host must agree; off, Send and Poll pay nothing for it.
+  bool wake_sleepers = false;
 };
 
 StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options);

@@ -61,6 +61,15 @@ class Ring {
   // Consumer: releases the frame returned by the last successful Peek.
   inline void Pop();
 
+  // Consumer: whether a frame (or switch record) waits, without taking it (Peek's first load).
+  bool Ready() const {
+    return SlotAt(tail_)->seq.load(std::memory_order_acquire) == static_cast<uint32_t>(tail_ + 1);
+  }
+  // Producer: whether a push would find a free slot now (re-reads the tail; growth aside).
+  bool HasRoom() const {
+    return attached() && head_ - control_->tail.load(std::memory_order_acquire) < limit_;
+  }
+
   // Producer: frames pushed and not yet known consumed (re-reads the tail). For tests.
   size_t InFlight();
 

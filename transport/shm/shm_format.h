@@ -8,7 +8,8 @@
 // pages (Geometry::page); the header records both.
 //   offset 0                      SegmentHeader
 //   offset 1 L                    Doorbell (own cache line): peers bump `rings` after offering
-//                                 a ring and `reads` after posting a cooperative Read
+//                                 a ring and `reads` after posting a cooperative Read, and
+//                                 wake the owner through `wake` when it sleeps
 //   offset 2 L                    int32 ranks[num_ranks] (sorted world ranks on this host)
 //   offers_offset                 atomic uint64 offers[num_ranks]: offers[i] != 0 means local
 //                                 rank i created a ring for the owner (Offer below), in its own
@@ -52,7 +53,8 @@
 namespace zmpi::transport::shm {
 
 inline constexpr uint32_t kSegmentMagic = 0x7a73686d;  // "zshm"
-inline constexpr uint32_t kSegmentVersion = 4;  // 4: line and page in the header
+// 4: line and page in the header; 5: the doorbell's sleep words (`sleeping`, `wake`).
+inline constexpr uint32_t kSegmentVersion = 5;
 static_assert(kSegmentMagic == contract::kShmLockedMagic &&
                   kSegmentVersion >= contract::kShmLockedMinVersion,
               "segments follow the lock convention of common/contract.h");
@@ -107,11 +109,25 @@ static_assert(sizeof(RingControl) <= 4 * kCacheLine, "RingControl must fit its l
 // The owner's Poll loads `any` and compares it with the last value it saw (one load of a quiet
 // line); only then does it look at what changed. Peers bump `rings` (after writing an offer)
 // or `reads` (after posting a cooperative Read), then `any`.
+//
+// Sleeping (only on hosts where ranks outnumber CPUs, Options::wake_sleepers): an owner with
+// nothing to do sets `sleeping` (kSleepForFrames, | kSleepForRoom when it also waits for room
+// in a full ring), then checks its rings once more and waits on the futex word `wake` for the
+// value it read before setting `sleeping`. A producer, after publishing a frame, and a
+// consumer, after freeing slots of a sleeper waiting for room, read `sleeping`; if it asks for
+// them they clear it, bump `wake` and FUTEX_WAKE it. Both sides put a sequentially consistent
+// fence between their store and their load, so either the sleeper sees the frame (or room) or
+// the other side sees `sleeping` (docs/shm-format.md, "Sleeping ranks").
 struct alignas(kCacheLine) Doorbell {
   std::atomic<uint64_t> any;
   std::atomic<uint64_t> rings;
   std::atomic<uint64_t> reads;
+  std::atomic<uint32_t> sleeping;  // 0, or kSleepFor* bits: written by the owner, cleared by wakers
+  std::atomic<uint32_t> wake;      // futex word: bumped by each waker
 };
+inline constexpr uint32_t kSleepForFrames = 1;
+inline constexpr uint32_t kSleepForRoom = 2;
+static_assert(sizeof(Doorbell) == kCacheLine, "the Doorbell is one line of the shm format");
 
 // offers[i]: byte offset of the ring in local rank i's segment | log2(its slots) (< 32; the
 // offset is page aligned, so its low 5 bits are free whatever the page size). 0: no ring yet.
