@@ -26,8 +26,9 @@ double Now() {
 // How long a waiting rank keeps yielding before it naps between polls.
 constexpr double kYieldSeconds = 0.02;
 
-// Ranks that outnumber the host's CPUs sleep instead (Engine::Sleep: a futex that their shm
-// peers wake). Under Linux's autogroup the CPU is shared between sessions first, and
+// With ZMPI_OVERSUB_WAIT=sleep (Runtime::wait_sleeps; the default yields, which a quiet
+// machine's 4-rank collectives measured 5-10x faster), ranks that outnumber the host's CPUs
+// sleep instead (Engine::Sleep: a futex that their shm peers wake). Under Linux's autogroup the CPU is shared between sessions first, and
 // sched_yield only picks among the caller's own session: a rank that leads a session of its
 // own (zrun's, Hydra's) hands nothing to a peer on its CPU by yielding and kept the CPU for
 // the rest of its time slice (a 4-rank barrier on 2 cores took ~0.8 ms: docs/benchmarks.md,
@@ -135,7 +136,7 @@ void ProgressLoop::Pace(int events, const bool* done) {
   if (!g_spin_known) [[unlikely]] {
     g_spin_max = std::min(Runtime::Get()->spin_count(), kYielding / 2);
     g_spin = g_spin_max;
-    g_may_sleep = Runtime::Get()->oversubscribed();
+    g_may_sleep = Runtime::Get()->wait_sleeps();
     g_yields_before_sleep = getsid(0) == getpid() ? 0 : kYieldsInSharedSession;
     g_spin_known = true;
     if (idle_ < g_spin) return;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "common/contract.h"
 #include "common/log.h"
@@ -25,6 +26,19 @@ LibraryState Runtime::world_state_ = LibraryState::kNotInitialized;
 int Runtime::open_sessions_ = 0;
 
 namespace {
+
+// ZMPI_OVERSUB_WAIT: how a waiting rank of an oversubscribed host gives up its CPU. "yield"
+// (default): sched_yield, then 50 us naps after 20 ms. "sleep": a futex its shm peers wake.
+// Measured 2026-12-07 (docs/benchmarks.md, "Oversubscribed hosts"): on a quiet 2-core machine
+// sleeping made 4-rank bcast/allreduce 16 B-8 KiB 5-10x slower (a wake per message) while it
+// cut barrier 848 -> 251 us; under a load of 17-40 it turned milliseconds into tens of us.
+bool OversubscribedWaitSleeps() {
+  const char* v = getenv("ZMPI_OVERSUB_WAIT");
+  if (v == nullptr || *v == '\0' || strcmp(v, "yield") == 0) return false;
+  if (strcmp(v, "sleep") == 0) return true;
+  ZMPI_LOG(kWarn, "config", "ZMPI_OVERSUB_WAIT=%s: expected yield or sleep; waiting ranks yield", v);
+  return false;
+}
 
 constexpr uint32_t kCommHandleBase = 0x84000000u;
 constexpr size_t kSelfMaxPayload = 64 * 1024;
@@ -127,8 +141,9 @@ Status Runtime::Start() {
     // Ranks share cores: a spinning rank takes the core its peer needs, and a sender that
     // helps a reader copy (shm copy assist) competes with that reader for it.
     spin_count_ = 0;
-    ZMPI_LOG(kInfo, "init", "%zu ranks on %ld CPUs: waiting ranks sleep, no copy assist",
-             bootstrap_->local_ranks().size(), cpus);
+    wait_sleeps_ = OversubscribedWaitSleeps();
+    ZMPI_LOG(kInfo, "init", "%zu ranks on %ld CPUs: waiting ranks %s, no copy assist",
+             bootstrap_->local_ranks().size(), cpus, wait_sleeps_ ? "sleep" : "yield");
   }
   engine_ = std::make_unique<Engine>(config_, requests_);
   ZMPI_RETURN_IF_ERROR(StartTransports());
@@ -174,7 +189,7 @@ Status Runtime::StartTransports() {
     o.slot_size = config_.shm_slot_size;
     o.single_copy = config_.single_copy;
     o.assist_min_bytes = oversubscribed_ ? 0 : config_.shm_assist_min;  // 0: never
-    o.wake_sleepers = oversubscribed_;  // waiting ranks sleep (ProgressLoop::Pace)
+    o.wake_sleepers = wait_sleeps_;  // waiting ranks sleep (ProgressLoop::Pace)
     ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::shm::CreateEndpoint(o));
     shm = engine_->AddEndpoint(std::move(endpoint));
     ZMPI_RETURN_IF_ERROR(bootstrap_->Put(contract::kShmAddressKey, shm->Address()));
