@@ -274,9 +274,12 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
   } else if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0) {
     int code = WEXITSTATUS(wait_status);
     std::string reason = who + " exited with code " + std::to_string(code) + "; ending the job";
-    if (rank->connected && pmix_->abort_may_follow_exit() && !pending_exit_.has_value()) {
+    if (rank->connected && pmix_->abort_may_follow_exit()) {
       // Its abort (with the reason) may still be on its way through the wire-up server:
-      // reported if it comes within abort_wait_ms, else this bare status.
+      // reported if it comes within abort_wait_ms, else this bare status. A second bare exit
+      // while one is held waits under the same hold (two ranks whose MPI_Init failed at once:
+      // either abort's reason is the news, not the second exit's code).
+      if (pending_exit_.has_value()) return;
       pending_exit_ = Held{code, std::move(reason),
                            Clock::now() + std::chrono::milliseconds(options_.abort_wait_ms)};
       pending_rank_ = rank->rank;
@@ -332,8 +335,12 @@ void Supervisor::OnWireupEvent(const WireupEvent& event) {
       if (!message.empty()) reason += " (" + message + ")";
       pmix_->Complete(event, true);
       if (rank) rank->aborted = true;
-      if (pending_exit_.has_value() && pending_rank_ == event.rank) pending_exit_.reset();
       const bool start_failed = message.rfind(contract::kStartFailurePrefix, 0) == 0;
+      // A held bare exit is replaced by its own rank's abort, or by any rank's failed start
+      // (whose reason says more than an exit code).
+      if (pending_exit_.has_value() && (pending_rank_ == event.rank || start_failed)) {
+        pending_exit_.reset();
+      }
       if (start_failed) reason = RankName(event.rank) + " failed in " + message;
       if (start_failed && phase_ == Phase::kRunning) {
         // MPI_Init failed here. Ranks already in start-up's exchange learn of it from the
