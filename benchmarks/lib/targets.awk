@@ -46,7 +46,7 @@ NR == 1 { next }
       ((b == "allreduce" && (size == 8 || size == 1048576)) || b == "bcast" || b == "barrier"))
     consider("f", "shm allreduce 8B/1M, bcast, barrier, 2 and 4 ranks <= 1.0x better", 1.0, 0,
              z, better(o, m, 0), where)
-  # v-collectives and scans (issue 13): 2 ranks on shm and between namespace hosts; 4 ranks
+  # v-collectives and scans: 2 ranks on shm and between namespace hosts; 4 ranks
   # (2 per core here, oversubscribed) on a line of their own.
   if (vcoll(b) && np == 2 && (s == "shm" || s == "netns"))
     consider("k" s, s " v-collectives and scans, 2 ranks <= 1.0x better", 1.0, 0, z,
