@@ -58,6 +58,22 @@ void Engine::SetPeerEagerLimit(Peer& p, size_t limit) {
   p.eager_limit = std::min(limit, p.endpoint->MaxPayload());
   p.reference_min = p.endpoint->ReferenceMin();
   p.copied_limit = p.reference_min > 0 ? std::min(p.eager_limit, p.reference_min - 1) : 0;
+  p.read_beats_eager = config_.single_copy && p.endpoint->ReadBeatsEager();
+  // A blocking send that may read instead leaves TrySendNow for StartSend.
+  if (p.read_beats_eager && config_.single_copy_min <= p.copied_limit) {
+    p.copied_limit = config_.single_copy_min > 0 ? config_.single_copy_min - 1 : 0;
+  }
+}
+
+// A lone message reads (kRts, one process_vm_readv, kFin); one sent while the last such read
+// to the peer is still under way goes eagerly, so a window of sends streams through the ring
+// with both ranks copying at once instead of the receiver making one system call per message.
+bool Engine::ReadInstead(Peer& p, const Request* r) {
+  if (r->bytes < config_.single_copy_min) return false;
+  const Request* last = p.read_send != 0 ? pool_.FromId(p.read_send) : nullptr;
+  if (last != nullptr && !last->complete) return false;
+  p.read_send = r->id();
+  return true;
 }
 
 void Engine::SetEagerLimit(size_t limit) {
@@ -94,7 +110,8 @@ Status Engine::StartSend(Request* r, bool synchronous) {
   Peer& p = peers_[r->peer];
   ++p.counters->messages_sent;
   p.counters->bytes_sent += r->bytes;
-  if (r->bytes <= p.eager_limit) {
+  if (r->bytes <= p.eager_limit && !(r->bytes > p.copied_limit && p.read_beats_eager &&
+                                      ReadInstead(p, r))) {
     FrameHeader h = MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r,
                                r->bytes);
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
