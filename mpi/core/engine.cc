@@ -110,10 +110,10 @@ Status Engine::StartSend(Request* r, bool synchronous) {
   Peer& p = peers_[r->peer];
   ++p.counters->messages_sent;
   p.counters->bytes_sent += r->bytes;
-  if (r->bytes <= p.eager_limit && !(r->bytes > p.copied_limit && p.read_beats_eager &&
-                                      ReadInstead(p, r))) {
-    FrameHeader h = MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r,
-                               r->bytes);
+  if (r->bytes <= p.eager_limit &&
+      !(r->bytes > p.copied_limit && p.read_beats_eager && ReadInstead(p, r))) {
+    FrameHeader h =
+        MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r, r->bytes);
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
   }
   ++counters.rendezvous_sends;
@@ -205,10 +205,11 @@ void Engine::SetRecvStatus(Request* r, const FrameHeader& header, size_t deliver
 }
 
 void Engine::FailTruncated(Request* r, const FrameHeader& header) {
-  r->error = Error(Code::kTruncate, "message of %llu bytes from rank %d (tag %d) does not fit "
-                   "in a receive buffer of %zu bytes",
-                   static_cast<unsigned long long>(header.bytes), header.source, header.tag,
-                   r->bytes);
+  r->error =
+      Error(Code::kTruncate,
+            "message of %llu bytes from rank %d (tag %d) does not fit "
+            "in a receive buffer of %zu bytes",
+            static_cast<unsigned long long>(header.bytes), header.source, header.tag, r->bytes);
 }
 
 // A receive with a derived datatype has capacity 0 (derived_op.h), so its nonempty messages
@@ -334,8 +335,7 @@ bool Engine::TakeMatched(Comm* comm, uint32_t context, int source, int tag, int*
   *out_source = u->header.source;
   *out_tag = u->header.tag;
   *out_bytes = u->header.bytes;
-  *handle =
-      messages_.Add(std::unique_ptr<MatchedMessage>(new MatchedMessage{std::move(u), comm}));
+  *handle = messages_.Add(std::unique_ptr<MatchedMessage>(new MatchedMessage{std::move(u), comm}));
   return true;
 }
 
@@ -366,8 +366,10 @@ inline bool Engine::OnMatchable(int peer, const FrameHeader& header, const void*
   c->bytes_received += header.bytes;
   MatchQueues& q = matcher_.For(header.context);
   if (Request* r = q.TakePosted(header.source, header.tag)) {
-    if (header.type == FrameType::kRts) StartRendezvousRecv(r, peer, header, payload, len);
-    else DeliverEager(r, peer, header, payload, len);
+    if (header.type == FrameType::kRts)
+      StartRendezvousRecv(r, peer, header, payload, len);
+    else
+      DeliverEager(r, peer, header, payload, len);
     return true;
   }
   return KeepUnexpected(q, peer, header, payload, len);
@@ -505,7 +507,8 @@ int Engine::Progress() {
     }
   }
   if (!backlogged_.empty()) events += DrainBacklogs();
-  if (!pending_ops_.empty()) [[unlikely]] events += AdvancePendingOps();
+  if (!pending_ops_.empty()) [[unlikely]]
+    events += AdvancePendingOps();
   return events;
 }
 
@@ -546,8 +549,7 @@ void Engine::LogPollError(transport::Endpoint& endpoint, const Status& error) {
 }
 
 void Engine::Flush(double timeout_seconds) {
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::duration<double>(timeout_seconds);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     Progress();
     bool idle = backlogged_.empty();
