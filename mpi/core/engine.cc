@@ -46,6 +46,7 @@ void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
   if (world_rank >= static_cast<int>(peers_.size())) {
     peers_.resize(world_rank + 1);
     peer_counters_.resize(world_rank + 1);
+    read_choice_.resize(world_rank + 1);
   }
   Peer& p = peers_[world_rank];
   p.endpoint = endpoint;
@@ -58,9 +59,10 @@ void Engine::SetPeerEagerLimit(Peer& p, size_t limit) {
   p.eager_limit = std::min(limit, p.endpoint->MaxPayload());
   p.reference_min = p.endpoint->ReferenceMin();
   p.copied_limit = p.reference_min > 0 ? std::min(p.eager_limit, p.reference_min - 1) : 0;
-  p.read_beats_eager = config_.single_copy && p.endpoint->ReadBeatsEager();
+  const bool reads = config_.single_copy && p.endpoint->ReadBeatsEager();
+  read_choice_[&p - peers_.data()].beats_eager = reads;
   // A blocking send that may read instead leaves TrySendNow for StartSend.
-  if (p.read_beats_eager && config_.single_copy_min <= p.copied_limit) {
+  if (reads && config_.single_copy_min <= p.copied_limit) {
     p.copied_limit = config_.single_copy_min > 0 ? config_.single_copy_min - 1 : 0;
   }
 }
@@ -68,11 +70,12 @@ void Engine::SetPeerEagerLimit(Peer& p, size_t limit) {
 // A lone message reads (kRts, one process_vm_readv, kFin); one sent while the last such read
 // to the peer is still under way goes eagerly, so a window of sends streams through the ring
 // with both ranks copying at once instead of the receiver making one system call per message.
-bool Engine::ReadInstead(Peer& p, const Request* r) {
-  if (r->bytes < config_.single_copy_min) return false;
-  const Request* last = p.read_send != 0 ? pool_.FromId(p.read_send) : nullptr;
+bool Engine::ReadInstead(const Request* r) {
+  ReadChoice& c = read_choice_[r->peer];
+  if (!c.beats_eager || r->bytes < config_.single_copy_min) return false;
+  const Request* last = c.last != 0 ? pool_.FromId(c.last) : nullptr;
   if (last != nullptr && !last->complete) return false;
-  p.read_send = r->id();
+  c.last = r->id();
   return true;
 }
 
@@ -110,8 +113,7 @@ Status Engine::StartSend(Request* r, bool synchronous) {
   Peer& p = peers_[r->peer];
   ++p.counters->messages_sent;
   p.counters->bytes_sent += r->bytes;
-  if (r->bytes <= p.eager_limit &&
-      !(r->bytes > p.copied_limit && p.read_beats_eager && ReadInstead(p, r))) {
+  if (r->bytes <= p.eager_limit && !(r->bytes > p.copied_limit && ReadInstead(r))) {
     FrameHeader h =
         MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r, r->bytes);
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);

@@ -157,11 +157,6 @@ class Engine final : public transport::FrameSink {
     // when a request completes with the frame; copied_limit: the largest that is copied.
     size_t reference_min = SIZE_MAX;
     size_t copied_limit = 0;
-    // Endpoint::ReadBeatsEager: contiguous messages from ZMPI_SINGLE_COPY_MIN up to the eager
-    // limit go by rendezvous (a read) while no such send to this peer is in flight (wire id
-    // of the last one in read_send), eagerly behind one (a window streams through the ring).
-    bool read_beats_eager = false;
-    uint64_t read_send = 0;
     TransportCounters* counters = nullptr;  // of this peer's transport (counters.h)
     std::deque<Outgoing> backlog;
     std::unique_ptr<ProcessWatch> process;  // WatchProcess; null for most peers
@@ -171,14 +166,22 @@ class Engine final : public transport::FrameSink {
               Request* done_when_sent);
   // Offers one outgoing frame to the peer's endpoint; completes done_when_sent on kDone.
   // Takes the fields, not an Outgoing: a frame that leaves at once is never copied into one.
-  StatusOr<transport::SendResult> Transmit(int peer, const FrameHeader& header,
-                                           const void* payload, size_t len,
-                                           Request* done_when_sent);
+  StatusOr<transport::SendResult> Transmit(int peer, const FrameHeader& header, const void* payload,
+                                           size_t len, Request* done_when_sent);
   int DrainBacklogs();
   // The limits AssignPeer derives from ZMPI_EAGER_LIMIT and the peer's endpoint.
   void SetPeerEagerLimit(Peer& p, size_t limit);
-  // StartSend of a message below the eager limit that a read may carry (read_beats_eager).
-  [[gnu::cold, gnu::noinline]] bool ReadInstead(Peer& p, const Request* r);
+  // Endpoint::ReadBeatsEager, per peer: contiguous messages from ZMPI_SINGLE_COPY_MIN up to
+  // the eager limit go by rendezvous (a read) while no such send to this peer is in flight
+  // (wire id of the last one in `last`), eagerly behind one (a window streams through the
+  // ring). Not in Peer: its size (128 bytes) keeps the hot path's indexing a shift.
+  struct ReadChoice {
+    bool beats_eager = false;
+    uint64_t last = 0;
+  };
+  std::vector<ReadChoice> read_choice_;
+  // StartSend of a message above copied_limit and within the eager limit: whether to read.
+  [[gnu::cold, gnu::noinline]] bool ReadInstead(const Request* r);
   [[gnu::cold, gnu::noinline]] int AdvancePendingOps();
   [[gnu::cold, gnu::noinline]] static void LogPollError(transport::Endpoint& endpoint,
                                                         const Status& error);
