@@ -67,12 +67,21 @@ void Engine::SetPeerEagerLimit(Peer& p, size_t limit) {
   }
 }
 
-// A lone message reads (kRts, one process_vm_readv, kFin); one sent while the last such read
-// to the peer is still under way goes eagerly, so a window of sends streams through the ring
-// with both ranks copying at once instead of the receiver making one system call per message.
+StatusOr<bool> Engine::NotNow(int peer, size_t bytes) {
+  const Peer& p = peers_[peer];
+  read_choice_[peer].blocking = bytes > p.copied_limit && bytes <= p.eager_limit;
+  return false;
+}
+
+// A lone blocking send reads (kRts, one process_vm_readv, kFin); a nonblocking one, or one sent
+// while the last such read to the peer is still under way, goes eagerly, so a window of sends
+// streams through the ring with both ranks copying at once instead of the receiver making one
+// system call per message.
 bool Engine::ReadInstead(const Request* r) {
   ReadChoice& c = read_choice_[r->peer];
-  if (!c.beats_eager || r->bytes < config_.single_copy_min) return false;
+  const bool blocking = c.blocking;
+  c.blocking = false;
+  if (!c.beats_eager || !blocking || r->bytes < config_.single_copy_min) return false;
   const Request* last = c.last != 0 ? pool_.FromId(c.last) : nullptr;
   if (last != nullptr && !last->complete) return false;
   c.last = r->id();
