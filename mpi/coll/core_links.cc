@@ -21,15 +21,6 @@ Status CoreLinks::SendSmall(int dest, int tag, const void* buf, size_t bytes) {
   return core::CollSend(comm_, dest, tag, buf, bytes);  // an eager frame at once, no request
 }
 
-Status CoreLinks::SendUnwaited(int dest, int tag, const void* buf, size_t bytes) {
-  if (bytes > kUnwaitedBytes) return Send(dest, tag, buf, bytes);
-  return core::CollSendFrames(comm_, dest, tag, buf, bytes);
-}
-
-Status CoreLinks::RecvUnwaited(int source, int tag, void* buf, size_t bytes) {
-  return core::CollRecvFrames(comm_, source, tag, buf, bytes);
-}
-
 Status CoreLinks::Isend(int dest, int tag, const void* buf, size_t bytes) {
   core::SendArgs args{buf, bytes, dest, tag, &comm_};
   args.channel = core::Channel::kColl;

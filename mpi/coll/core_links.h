@@ -30,8 +30,6 @@ class CoreLinks final : public Links {
   Status SendRecv(int dest, const void* sendbuf, size_t sendbytes, int source, void* recvbuf,
                   size_t recvbytes, int tag) override;
   Status SendSmall(int dest, int tag, const void* buf, size_t bytes) override;
-  Status SendUnwaited(int dest, int tag, const void* buf, size_t bytes) override;
-  Status RecvUnwaited(int source, int tag, void* buf, size_t bytes) override;
   Status Isend(int dest, int tag, const void* buf, size_t bytes) override;
   Status Irecv(int source, int tag, void* buf, size_t bytes) override;
   Status WaitAll() override;

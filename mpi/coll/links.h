@@ -43,20 +43,6 @@ class Links {
   static constexpr size_t kSmallBytes = 4096;
   virtual Status SendSmall(int dest, int tag, const void* buf, size_t bytes) = 0;
 
-  // A message that does not hold the sender until the receiver takes it, where the transport
-  // has room for it: up to kUnwaitedBytes it may leave as several eager frames (each copied
-  // out at once), so it must be taken with RecvUnwaited, which accepts a message in whatever
-  // pieces it comes (and also one sent with Send). Returns once `buf` may be reused. Chain
-  // scans use them: the sender goes on while the next rank is still on its way. By default
-  // they are Send and Recv.
-  static constexpr size_t kUnwaitedBytes = 64 * 1024;
-  virtual Status SendUnwaited(int dest, int tag, const void* buf, size_t bytes) {
-    return Send(dest, tag, buf, bytes);
-  }
-  virtual Status RecvUnwaited(int source, int tag, void* buf, size_t bytes) {
-    return Recv(source, tag, buf, bytes);
-  }
-
   virtual Status Isend(int dest, int tag, const void* buf, size_t bytes) = 0;
   virtual Status Irecv(int source, int tag, void* buf, size_t bytes) = 0;
   // Completes every operation started since the last WaitAll, even after an error; returns

@@ -57,39 +57,39 @@ Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
   const bool last = r == p - 1;
   if (r == 0) {
     if (!exclusive && !in_place) std::memcpy(recvbuf, mine, bytes);
-    return last ? OkStatus() : links.SendUnwaited(1, tag, mine, bytes);
+    return last ? OkStatus() : links.Send(1, tag, mine, bytes);
   }
   if (!exclusive) {
     // recvbuf = prefix (op) mine, passed on as it is. A commutative op may take the prefix
     // straight into recvbuf and fold `mine` in from the other side (no staging, no copy).
     if (!in_place && reducer.commutative()) {
-      ZMPI_RETURN_IF_ERROR(links.RecvUnwaited(r - 1, tag, recvbuf, bytes));
+      ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, recvbuf, bytes));
       reducer.Apply(mine, recvbuf, count);
     } else {
       Scratch prefix(bytes);
-      ZMPI_RETURN_IF_ERROR(links.RecvUnwaited(r - 1, tag, prefix.data(), bytes));
+      ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, prefix.data(), bytes));
       if (!in_place) std::memcpy(recvbuf, mine, bytes);
       reducer.Apply(prefix.data(), recvbuf, count);
     }
-    return last ? OkStatus() : links.SendUnwaited(r + 1, tag, recvbuf, bytes);
+    return last ? OkStatus() : links.Send(r + 1, tag, recvbuf, bytes);
   }
   // Exclusive: the prefix is the result; prefix (op) mine goes on. The last rank needs nothing
   // but the prefix (its own vector, even in place, is not used).
-  if (last) return links.RecvUnwaited(r - 1, tag, recvbuf, bytes);
+  if (last) return links.Recv(r - 1, tag, recvbuf, bytes);
   Scratch scratch(bytes);
   if (!in_place) {
-    ZMPI_RETURN_IF_ERROR(links.RecvUnwaited(r - 1, tag, recvbuf, bytes));
+    ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, recvbuf, bytes));
     char* next = scratch.data();
     std::memcpy(next, mine, bytes);
     reducer.Apply(recvbuf, next, count);
-    return links.SendUnwaited(r + 1, tag, next, bytes);
+    return links.Send(r + 1, tag, next, bytes);
   }
   // In place `mine` is in recvbuf: the next prefix is made there and sent (Send returns once
   // the buffer may be reused), then the result replaces it.
   char* prefix = scratch.data();
-  ZMPI_RETURN_IF_ERROR(links.RecvUnwaited(r - 1, tag, prefix, bytes));
+  ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, prefix, bytes));
   reducer.Apply(prefix, recvbuf, count);
-  ZMPI_RETURN_IF_ERROR(links.SendUnwaited(r + 1, tag, recvbuf, bytes));
+  ZMPI_RETURN_IF_ERROR(links.Send(r + 1, tag, recvbuf, bytes));
   std::memcpy(recvbuf, prefix, bytes);
   return OkStatus();
 }

@@ -19,9 +19,7 @@ Status RecursiveDoublingScan(Links& links, const void* sendbuf, void* recvbuf, s
 
 // Chain: rank r receives the prefix of ranks below it from r - 1, folds its own vector in and
 // passes the new prefix to r + 1. p - 1 hops, but no rank waits on a higher one, so rank 0 is
-// done at once and repeated calls pipeline; for few ranks. Messages go through SendUnwaited
-// and RecvUnwaited, so up to 64 KiB a sender does not wait for the receiver to arrive.
-// Temporary memory: up to two vectors.
+// done at once and repeated calls pipeline; for few ranks. Temporary memory: up to two vectors.
 Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
                  const Reducer& reducer, bool exclusive, int tag);
 

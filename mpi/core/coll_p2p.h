@@ -22,15 +22,6 @@ Status CollRecv(Comm& comm, int source, int tag, void* buf, size_t bytes);
 Status CollSendRecv(Comm& comm, int dest, const void* sendbuf, size_t sendbytes, int source,
                     void* recvbuf, size_t recvbytes, int tag);
 
-// A message as one or more eager frames, each small enough for the transport to copy out at
-// once (the peer's CopiedLimit; sizes near-equal), so the send does not wait for the receiver
-// unless the transport is out of room. One frame when it fits or frames cannot be copied.
-// Take it with CollRecvFrames.
-Status CollSendFrames(Comm& comm, int dest, int tag, const void* buf, size_t bytes);
-// Receives `bytes` sent as any number of messages of one tag (CollSendFrames, or CollSend):
-// each lands after the previous one.
-Status CollRecvFrames(Comm& comm, int source, int tag, void* buf, size_t bytes);
-
 }  // namespace zmpi::core
 
 #endif  // ZMPI_MPI_CORE_COLL_P2P_H_

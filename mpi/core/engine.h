@@ -83,8 +83,6 @@ class Engine final : public transport::FrameSink {
   }
   // Largest message that goes eagerly to `world_rank`; larger ones take a rendezvous.
   size_t EagerLimit(int world_rank) const { return peers_[world_rank].eager_limit; }
-  // Largest eager payload to `world_rank` that its endpoint copies out at once (TrySendNow).
-  size_t CopiedLimit(int world_rank) const { return peers_[world_rank].copied_limit; }
   // Largest payload one frame to `world_rank` carries.
   size_t MaxPayload(int world_rank) const { return peers_[world_rank].endpoint->MaxPayload(); }
   // Start a receive: request has comm, context, rank (source or ANY), tag, recv_buf, bytes.
