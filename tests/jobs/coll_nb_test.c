@@ -1,8 +1,10 @@
 /* Non-blocking collectives (MPI_I*): every form on MPI_COMM_WORLD, a reversed split and
  * MPI_COMM_SELF, every root, counts 0/1/odd/large, MPI_IN_PLACE, derived datatypes; 32
  * outstanding on one communicator completed in a shuffled order (Waitall, Testsome, Waitany);
- * progress while the program only calls MPI_Iprobe; the empty status. Every expected value is
- * computed locally and exactly. Uses only <mpi.h>. Prints "coll_nb_test: OK (<n> checks)". */
+ * progress while the program only calls MPI_Iprobe; the empty status; the small Iallreduce and
+ * Ibcast path (sizes on both sides of its limit, 40 outstanding between blocking collectives).
+ * Every expected value is computed locally and exactly. Uses only <mpi.h>. Prints
+ * "coll_nb_test: OK (<n> checks)". */
 #include <string.h>
 #include <time.h>
 
