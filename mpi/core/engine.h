@@ -24,6 +24,7 @@
 #include "mpi/core/pending_op.h"
 #include "mpi/core/protocol_format.h"
 #include "mpi/core/request.h"
+#include "mpi/core/stream_set.h"
 #include "transport/endpoint.h"
 
 namespace zmpi::core {
@@ -227,7 +228,10 @@ class Engine final : public transport::FrameSink {
   // Packs what the transport takes now of a send that packs as it leaves (kRtsPack); true
   // once the request is done (all sent, failed, or gone).
   bool PumpStream(int peer, uint64_t sreq);
-  bool PumpStreamFrames(int peer, uint64_t sreq);  // PumpStream without the stream count
+  bool PumpStreamFrames(int peer, uint64_t sreq);  // PumpStream without the stream list
+  // PumpStreamFrames while several short streams go to one shm peer: one frame for all of
+  // them, packed by the first; true once `r` is done.
+  bool PumpCombined(int peer, Request* r, Request* const* streams, int n);
   friend class StreamOp;
   friend class DeferredRendezvousOp;
   void OnData(const FrameHeader& header, const void* payload, size_t len);
@@ -249,7 +253,7 @@ class Engine final : public transport::FrameSink {
   // Frames streaming sends packed since AdvancePendingOps last looked: progress events, so a
   // wait that streams keeps spinning instead of yielding (engine_typed.cc).
   int stream_frames_ = 0;
-  int streams_ = 0;  // streaming sends between their kCts and their last frame
+  StreamSet streams_;  // streaming sends between their kCts and their last frame
   struct MatchedMessage {
     std::unique_ptr<Unexpected> message;
     Comm* comm;
