@@ -388,6 +388,10 @@ inline bool Engine::OnMatchable(int peer, const FrameHeader& header, const void*
 
 bool Engine::KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
                             const void* payload, size_t len) {
+  if (header.type == FrameType::kRts && header.reserved == 0 &&
+      header.bytes <= peers_[peer].eager_limit && KeepUnexpectedRead(q, peer, header)) {
+    return true;
+  }
   if (header.type != FrameType::kRts && unexpected_bytes_ + len > config_.unexpected_limit &&
       unexpected_bytes_ > 0) {
     ZMPI_LOG_ONCE(kInfo, "p2p", "unexpected-message budget of %zu bytes reached; holding senders",
@@ -403,6 +407,32 @@ bool Engine::KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
     u->data_len = len;
     if (header.type != FrameType::kRts) unexpected_bytes_ += len;
   }
+  q.AppendUnexpected(std::move(u));
+  return true;
+}
+
+// A kRts within the eager limit comes only from a standard-mode blocking send that announced
+// itself for a read instead of an eager frame (ReadInstead; synchronous sends of that size go
+// as kEagerSync). Unmatched, it is read now and its sender released (kFin), as the eager frame
+// would have been kept: two ranks that both MPI_Send such a message before receiving (unsafe,
+// but eager sizes let it through under every MPI) must not wait for each other for ever. Within
+// the unexpected-message budget only; false (keep the announcement) when it cannot be read.
+bool Engine::KeepUnexpectedRead(MatchQueues& q, int peer, const FrameHeader& header) {
+  Peer& p = peers_[peer];
+  const size_t n = header.bytes;
+  if (!p.endpoint->CanRead(peer)) return false;
+  if (unexpected_bytes_ + n > config_.unexpected_limit && unexpected_bytes_ > 0) return false;
+  auto u = std::make_unique<Unexpected>();
+  u->header = header;
+  u->header.type = FrameType::kEager;
+  u->peer = peer;
+  if (n > 0) {
+    u->data.reset(new char[n]);
+    if (!p.endpoint->Read(peer, header.addr, u->data.get(), n).ok()) return false;
+    u->data_len = n;
+    unexpected_bytes_ += n;
+  }
+  PostControl(peer, FrameType::kFin, header.sreq, 0, 0, nullptr);
   q.AppendUnexpected(std::move(u));
   return true;
 }

@@ -200,6 +200,9 @@ class Engine final : public transport::FrameSink {
   // No receive matched: queue the message as unexpected (false = over budget, hold it).
   [[gnu::noinline]] bool KeepUnexpected(MatchQueues& q, int peer, const FrameHeader& header,
                                         const void* payload, size_t len);
+  // An unmatched kRts of a standard send within the eager limit: read now (engine.cc).
+  [[gnu::cold, gnu::noinline]] bool KeepUnexpectedRead(MatchQueues& q, int peer,
+                                                       const FrameHeader& header);
   [[gnu::always_inline]] void DeliverEager(Request* r, int peer, const FrameHeader& header,
                                            const void* payload, size_t len);
   [[gnu::cold, gnu::noinline]] void CompleteCold(Request* request);
