@@ -22,7 +22,6 @@ Python 3 standard library only.
 """
 
 import argparse
-import importlib.util
 import os
 import re
 import sys
@@ -30,14 +29,19 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def load_gen_api():
-    spec = importlib.util.spec_from_file_location('gen_api', os.path.join(HERE, 'gen-api.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# The table reader and C helpers of tools/gen-api.py (tools/genapi/); no bytecode written into
+# the source tree (the build runs this).
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import genapi.common  # noqa: E402
+import genapi.cparse  # noqa: E402
+import genapi.table  # noqa: E402
 
 
-gen_api = load_gen_api()
+class gen_api:  # the names gen-fortran.py and gen-f08.py use
+    split_top = staticmethod(genapi.cparse.split_top)
+    write_if_changed = staticmethod(genapi.common.write_if_changed)
+    Table = genapi.table.Table
 
 HANDLES = ('MPI_Comm', 'MPI_Datatype', 'MPI_Group', 'MPI_Request', 'MPI_Op', 'MPI_Errhandler',
            'MPI_Info', 'MPI_Win', 'MPI_Message', 'MPI_Session')

@@ -13,7 +13,7 @@ enum class Id {
   kRanks, kBind, kReport, kTimeout, kStartupTimeout, kExport, kGenv, kTag, kHelp, kHelpEnv, kIgnore,
   kMapBy, kHost, kHostfile, kKeyFile, kNewKey, kDiscover, kBrowseMs, kIface, kLocal, kOversubscribe,
   kMpichBinaries, kPpn, kWdir, kGenvList, kVersion, kStdin, kStage, kCollect, kSharedFs,
-  kDoctor, kProgram
+  kDoctor, kProgram, kRankSessions
 };
 
 struct Spec {
@@ -46,6 +46,7 @@ constexpr Spec kSpecs[] = {
     // Open MPI habits: more ranks than cores is allowed anyway; saying so silences the warning.
     {{"--oversubscribe", "-oversubscribe", nullptr}, Id::kOversubscribe, false},
     {{"--mpich-binaries", nullptr}, Id::kMpichBinaries, false},
+    {{"--rank-sessions", nullptr}, Id::kRankSessions, true},
     // Hydra and Open MPI spellings that mpiexec/mpirun (links to zrun) must accept.
     {{"-ppn", "--ppn", "-npernode", "--npernode", "-N"}, Id::kPpn, true},
     {{"-wdir", "--wdir", "-wd", "--wd", nullptr}, Id::kWdir, true},
@@ -185,6 +186,10 @@ Status Apply(const Spec& spec, const std::string& name, const std::string& value
     case Id::kMpichBinaries:
       o->mpich_binaries = true;
       return OkStatus();
+    case Id::kRankSessions: {
+      ZMPI_ASSIGN_OR_RETURN(o->rank_sessions, ParseRankSessions(value));
+      return OkStatus();
+    }
     case Id::kPpn:
       if (!ParseInt(value, 1, &o->ranks_per_host)) {
         return Error(Code::kArg, "%s wants a positive number, not '%s'", name.c_str(),
@@ -292,6 +297,10 @@ std::string UsageText() {
          "  --report-bindings        print the core(s) each rank is bound to\n"
          "  --timeout SEC            end the job after SEC seconds (exit code 124)\n"
          "  --oversubscribe          more ranks than cores is intended: no warning\n"
+         "  --rank-sessions auto|own|shared\n"
+         "                           own: each rank leads a session (a CPU share) of its own;\n"
+         "                           shared: ranks stay in zrun's; auto (default): own unless\n"
+         "                           ranks outnumber cores on a machine that is not busy\n"
          "  -x VAR[=VALUE]           pass VAR (or set it to VALUE) for every rank\n"
          "  -genv NAME VALUE         same as -x NAME=VALUE\n"
          "  --tag-output, -prepend-rank, -l\n"

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "launcher/agent/job_plan.h"
+#include "launcher/zrun/rank_sessions.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -44,6 +45,8 @@ struct Options {
   // --oversubscribe: more ranks than cores is intended; no warning (a test harness that
   // compares output, like MPICH's runtests, fails a test on any extra line).
   bool oversubscribe = false;
+  // --rank-sessions: whether each rank leads a session of its own (rank_sessions.h).
+  RankSessions rank_sessions = RankSessions::kAuto;
   // --mpich-binaries: also LD_PRELOAD zmpi's libmpi.so.12 (mpich_binaries.h), for programs
   // built against MPICH that zrun cannot inspect (started by a script) or whose RPATH wins.
   bool mpich_binaries = false;

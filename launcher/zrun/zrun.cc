@@ -18,6 +18,7 @@
 #include "launcher/agent/spawner.h"
 #include "launcher/agent/temp_dir.h"
 #include "launcher/zrun/mpich_binaries.h"
+#include "launcher/zrun/rank_sessions.h"
 #include "launcher/zrun/teardown_guard.h"
 
 namespace zmpi::launcher::zrun {
@@ -90,6 +91,8 @@ StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::WireupServer* pmix, int r
 void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
                       agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input) {
   agent::Spawner spawner(&topology_);
+  const bool own_sessions = RanksLeadOwnSessions(options_.rank_sessions, plan.oversubscribed(),
+                                                 LoadAverage(), topology_.core_count());
   for (int r = 0; r < plan.size(); ++r) {
     if (supervisor->Tick()) return;  // --timeout, Ctrl-C or a failed rank while spawning
     StatusOr<agent::EnvBlock> env = RankEnvironment(pmix, r);
@@ -106,7 +109,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
     request.describe_binding = options_.report_bindings;
     request.stdin_fd = input->FdFor(r);
     request.inherit_fd = pmix->RankDescriptor(nspace_, r);
-    request.own_session = true;  // a CPU share of its own on a busy machine, as under Hydra
+    request.own_session = own_sessions;  // rank_sessions.h
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
     if (!p.ok()) {
       supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " + p.status().message());

@@ -26,20 +26,19 @@ double Now() {
 // How long a waiting rank keeps yielding before it naps between polls.
 constexpr double kYieldSeconds = 0.02;
 
-// With ZMPI_OVERSUB_WAIT=sleep (Runtime::wait_sleeps; the default yields, which a quiet
-// machine's 4-rank collectives measured 5-10x faster), ranks that outnumber the host's CPUs
-// sleep instead (Engine::Sleep: a futex that their shm peers wake). Under Linux's autogroup the CPU is shared between sessions first, and
-// sched_yield only picks among the caller's own session: a rank that leads a session of its
-// own (zrun's, Hydra's) hands nothing to a peer on its CPU by yielding and kept the CPU for
-// the rest of its time slice (a 4-rank barrier on 2 cores took ~0.8 ms: docs/benchmarks.md,
-// "Oversubscribed hosts"), so it sleeps at once. Ranks that share a session (zrund's, other
-// launchers') do hand the CPU over by yielding, which is cheaper than a sleep and a wake:
-// they yield kYieldsInSharedSession times first (4-rank barrier on 2 busy cores, medians:
-// 4.5 us with 2-16 yields, 14-49 us with none). A sleep lasts kSleepSeconds at most, so
-// liveness checks still come and an event nobody wakes us for (none known) is late, not lost.
+// Ranks that outnumber the host's CPUs (Runtime::wait_sleeps; ZMPI_OVERSUB_WAIT=yield turns it
+// off) yield for up to kYieldBeforeSleep, then sleep (Engine::Sleep: a futex that their shm
+// peers wake). A peer on the other core usually answers within the yields (a wake costs tens
+// of us on a VM); a peer that needs our core gets it by our yield where we share its session
+// (zrun's ranks when they outnumber the cores of an idle machine, zrund's, mpirun's), and by
+// our sleep where we do not: under Linux's autogroup sched_yield only picks among the caller's
+// own session. Sleeping also stops a wait from spending its session's CPU share on yields
+// while other sessions keep the machine busy (5 ranks on 2 cores at load 20: 1000 rounds of
+// oversub_test 19-75 s yielding, 1.8-4.5 s sleeping; docs/benchmarks.md, "Oversubscribed
+// hosts"). A sleep lasts kSleepSeconds at most, so liveness checks still come and an event
+// nobody wakes us for (none known) is late, not lost.
 bool g_may_sleep = false;  // set with g_spin
-int g_yields_before_sleep = 0;
-constexpr int kYieldsInSharedSession = 4;
+constexpr double kYieldBeforeSleep = 20e-6;
 constexpr double kSleepSeconds = 0.001;
 
 // Idle turns before a wait yields. ZMPI_SPIN_COUNT (0 when ranks outnumber CPUs) is right while
@@ -137,7 +136,6 @@ void ProgressLoop::Pace(int events, const bool* done) {
     g_spin_max = std::min(Runtime::Get()->spin_count(), kYielding / 2);
     g_spin = g_spin_max;
     g_may_sleep = Runtime::Get()->wait_sleeps();
-    g_yields_before_sleep = getsid(0) == getpid() ? 0 : kYieldsInSharedSession;
     g_spin_known = true;
     if (idle_ < g_spin) return;
   }
@@ -151,7 +149,7 @@ void ProgressLoop::Pace(int events, const bool* done) {
     } else if (idle_ == kYielding + 1) {
       g_first_yield_pending = false;  // this wait needed more than one yield
     }
-    if (g_may_sleep && idle_ - kYielding >= g_yields_before_sleep && !Threads::enabled() &&
+    if (g_may_sleep && !Threads::enabled() && Now() - yielding_since_ >= kYieldBeforeSleep &&
         Runtime::Get()->engine().Sleep(kSleepSeconds)) {
       ++sleeps_;
       return;

@@ -27,17 +27,16 @@ int Runtime::open_sessions_ = 0;
 
 namespace {
 
-// ZMPI_OVERSUB_WAIT: how a waiting rank of an oversubscribed host gives up its CPU. "yield"
-// (default): sched_yield, then 50 us naps after 20 ms. "sleep": a futex its shm peers wake.
-// Measured 2026-12-07 (docs/benchmarks.md, "Oversubscribed hosts"): on a quiet 2-core machine
-// sleeping made 4-rank bcast/allreduce 16 B-8 KiB 5-10x slower (a wake per message) while it
-// cut barrier 848 -> 251 us; under a load of 17-40 it turned milliseconds into tens of us.
+// ZMPI_OVERSUB_WAIT: how a waiting rank of an oversubscribed host gives up its CPU. "sleep"
+// (default): it yields for a few microseconds, then sleeps on a futex its shm peers wake
+// (ProgressLoop::Pace). "yield": sched_yield, then 50 us naps after 20 ms; that keeps a core
+// for a rank whose peers are in other sessions (docs/benchmarks.md, "Oversubscribed hosts").
 bool OversubscribedWaitSleeps() {
   const char* v = getenv("ZMPI_OVERSUB_WAIT");
-  if (v == nullptr || *v == '\0' || strcmp(v, "yield") == 0) return false;
-  if (strcmp(v, "sleep") == 0) return true;
-  ZMPI_LOG(kWarn, "config", "ZMPI_OVERSUB_WAIT=%s: expected yield or sleep; waiting ranks yield", v);
-  return false;
+  if (v == nullptr || *v == '\0' || strcmp(v, "sleep") == 0) return true;
+  if (strcmp(v, "yield") == 0) return false;
+  ZMPI_LOG(kWarn, "config", "ZMPI_OVERSUB_WAIT=%s: expected yield or sleep; waiting ranks sleep", v);
+  return true;
 }
 
 constexpr uint32_t kCommHandleBase = 0x84000000u;

@@ -243,6 +243,10 @@ TEST(LauncherSpellings, StdinVersionMpich) {
   EXPECT_EQ(o->stdin_rank, 3);
   o = ParseOptions({"--mpich-binaries", "prog"});
   EXPECT_TRUE(o->mpich_binaries);
+  EXPECT_EQ(o->rank_sessions, RankSessions::kAuto);
+  o = ParseOptions({"--rank-sessions", "shared", "prog"});
+  EXPECT_EQ(o->rank_sessions, RankSessions::kShared);
+  EXPECT_FALSE(ParseOptions({"--rank-sessions", "some", "prog"}).ok());
   for (const char* spelling : {"--version", "-V"}) {
     o = ParseOptions({spelling});  // no program needed
     ASSERT_TRUE(o.ok()) << spelling;

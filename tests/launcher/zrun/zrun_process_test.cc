@@ -343,19 +343,52 @@ TEST(ZrunProcess, NonPmixProgramsRun) {
   EXPECT_EQ(ExitCode(run.Wait(20)), 0) << run.err();
 }
 
-// Each local rank leads a session of its own (autogroup: a CPU share each on a busy machine).
-TEST(ZrunProcess, EachRankHasItsOwnSession) {
-  ZrunRun run({"-n", "3", "--bind-to", "none", "/bin/sh", "-c",
-               "echo \"pid $$ session $(cut -d' ' -f6 /proc/$$/stat)\""});
-  ASSERT_EQ(ExitCode(run.Wait(20)), 0) << run.err();
-  std::regex re("pid (\\d+) session (\\d+)");
-  int seen = 0;
+struct RankIds {
+  int pid, group, session;
+};
+
+// Runs `zrun -n nranks` of a shell that prints its pid, process group and session.
+std::vector<RankIds> RankSessionIds(int nranks, const char* mode) {
+  std::vector<std::string> args = {"-n", std::to_string(nranks), "--oversubscribe", "--bind-to",
+                                   "none", "--rank-sessions", mode};
+  ZrunRun run(Concat(args, {"/bin/sh", "-c",
+                            "echo \"pid $$ ids $(cut -d' ' -f5,6 /proc/$$/stat)\""}));
+  EXPECT_EQ(ExitCode(run.Wait(20)), 0) << run.err();
+  std::regex re("pid (\\d+) ids (\\d+) (\\d+)");
+  std::vector<RankIds> seen;
   for (auto it = std::sregex_iterator(run.out().begin(), run.out().end(), re);
-       it != std::sregex_iterator(); ++it, ++seen) {
-    EXPECT_EQ((*it)[1], (*it)[2]) << run.out();
-    EXPECT_NE(std::stoi((*it)[2]), static_cast<int>(getsid(0))) << run.out();
+       it != std::sregex_iterator(); ++it) {
+    seen.push_back({std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3])});
   }
-  EXPECT_EQ(seen, 3) << run.out();
+  EXPECT_EQ(static_cast<int>(seen.size()), nranks) << run.out();
+  return seen;
+}
+
+// A local rank leads a session of its own (autogroup: a CPU share each on a busy machine)
+// unless ranks outnumber the cores on an idle machine ("auto"; rank_sessions_test has the
+// choice); --rank-sessions own keeps that also then.
+TEST(ZrunProcess, EachRankHasItsOwnSession) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  ASSERT_GT(cpus, 0);
+  for (RankIds r : RankSessionIds(1, "auto")) {
+    EXPECT_EQ(r.pid, r.session);
+    EXPECT_NE(r.session, static_cast<int>(getsid(0)));
+  }
+  for (RankIds r : RankSessionIds(static_cast<int>(cpus) + 1, "own")) {
+    EXPECT_EQ(r.pid, r.session);
+  }
+}
+
+// --rank-sessions shared: the ranks stay in zrun's session (which is ours), each in a process
+// group of its own (zrun's signals reach them): their sched_yield reaches a peer on their core.
+TEST(ZrunProcess, SharedRankSessionsStayInZrunsSession) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  ASSERT_GT(cpus, 0);
+  for (RankIds r : RankSessionIds(static_cast<int>(cpus) + 1, "shared")) {
+    EXPECT_NE(r.pid, r.session);
+    EXPECT_EQ(r.session, static_cast<int>(getsid(0)));
+    EXPECT_EQ(r.group, r.pid);
+  }
 }
 
 TEST(ZrunProcess, TaggedOutputKeepsLinesWhole) {

@@ -1,0 +1,1 @@
+"""The parts of tools/gen-api.py (its docstring says what it does)."""
