@@ -114,7 +114,7 @@ args_for() {
   if [[ $quick -eq 1 ]]; then
     case $class in
       lat) echo "-m :1M -i 200 -x 20" ;;
-      mt) echo "-m :64K -i 200 -x 20" ;;
+      mt) echo "-m 8:64K -i 100 -x 10" ;;
       bw) echo "-m :1M -i 5 -x 1" ;;
       coll) echo "-i 50 -x 5" ;;
       over) echo "-m 8:64K -i 4 -x 1" ;;

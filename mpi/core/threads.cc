@@ -4,6 +4,8 @@
 #include <sched.h>
 #include <time.h>
 
+#include <cstdint>
+
 #include "common/check.h"
 #include "common/cpu_relax.h"
 #include "common/platform/platform.h"
