@@ -84,7 +84,7 @@ class Backoff {
   double elapsed_ = 0;
 };
 
-constexpr int kSpinsBeforeSleep = 128;
+constexpr int kSpinsBeforeSleep = 1024;
 constexpr double kSleepSeconds = 0.01;
 
 // Waits until `ready()` is true or `limit` seconds passed (checked between sleeps); returns
