@@ -37,9 +37,10 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_SHM_SLOT_SIZE", "size", "16512",
      "bytes per shared-memory ring slot (a 16 KiB payload plus its header)"},
     {"ZMPI_SINGLE_COPY", "bool", "1", "use process_vm_readv for large messages within a host"},
-    {"ZMPI_SINGLE_COPY_MIN", "size", "16k",
-     "smallest message read with single copy; smaller rendezvous messages stream through the "
-     "shared-memory ring (two copies, both ranks copying at once)"},
+    {"ZMPI_SINGLE_COPY_MIN", "size", "8k",
+     "smallest message read with single copy (over shm also below the eager limit, when no "
+     "other such read to that rank is under way); smaller rendezvous messages stream through "
+     "the shared-memory ring (two copies, both ranks copying at once)"},
     {"ZMPI_SHM_ASSIST_MIN", "size", "1m",
      "smallest single-copy read the sending rank helps to copy (0 = the receiver copies alone; "
      "0 when ranks outnumber CPUs)"},

@@ -92,6 +92,10 @@ class Endpoint {
   [[nodiscard]] virtual StatusOr<SendResult> Send(int peer, const Frame& frame) = 0;
   // Smallest payload that SendReferenced sends from the caller's memory (SIZE_MAX: never).
   virtual size_t ReferenceMin() const { return SIZE_MAX; }
+  // Whether a single-copy Read beats an eager frame from ZMPI_SINGLE_COPY_MIN bytes up, even
+  // below the eager limit: the core then announces such a contiguous message (kRts) instead of
+  // copying it into a frame, unless the link is busy (docs/protocol-p2p.md). Default: no.
+  virtual bool ReadBeatsEager() const { return false; }
   [[nodiscard]] virtual StatusOr<SendResult> SendReferenced(int peer, const Frame& frame,
                                                             void* /*cookie*/) {
     return Send(peer, frame);

@@ -46,6 +46,7 @@ void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
   if (world_rank >= static_cast<int>(peers_.size())) {
     peers_.resize(world_rank + 1);
     peer_counters_.resize(world_rank + 1);
+    read_choice_.resize(world_rank + 1);
   }
   Peer& p = peers_[world_rank];
   p.endpoint = endpoint;
@@ -58,6 +59,33 @@ void Engine::SetPeerEagerLimit(Peer& p, size_t limit) {
   p.eager_limit = std::min(limit, p.endpoint->MaxPayload());
   p.reference_min = p.endpoint->ReferenceMin();
   p.copied_limit = p.reference_min > 0 ? std::min(p.eager_limit, p.reference_min - 1) : 0;
+  const bool reads = config_.single_copy && p.endpoint->ReadBeatsEager();
+  read_choice_[&p - peers_.data()].beats_eager = reads;
+  // A blocking send that may read instead leaves TrySendNow for StartSend.
+  if (reads && config_.single_copy_min <= p.copied_limit) {
+    p.copied_limit = config_.single_copy_min > 0 ? config_.single_copy_min - 1 : 0;
+  }
+}
+
+StatusOr<bool> Engine::NotNow(int peer, size_t bytes) {
+  const Peer& p = peers_[peer];
+  read_choice_[peer].blocking = bytes > p.copied_limit && bytes <= p.eager_limit;
+  return false;
+}
+
+// A lone blocking send reads (kRts, one process_vm_readv, kFin); a nonblocking one, or one sent
+// while the last such read to the peer is still under way, goes eagerly, so a window of sends
+// streams through the ring with both ranks copying at once instead of the receiver making one
+// system call per message.
+bool Engine::ReadInstead(const Request* r) {
+  ReadChoice& c = read_choice_[r->peer];
+  const bool blocking = c.blocking;
+  c.blocking = false;
+  if (!c.beats_eager || !blocking || r->bytes < config_.single_copy_min) return false;
+  const Request* last = c.last != 0 ? pool_.FromId(c.last) : nullptr;
+  if (last != nullptr && !last->complete) return false;
+  c.last = r->id();
+  return true;
 }
 
 void Engine::SetEagerLimit(size_t limit) {
@@ -94,9 +122,9 @@ Status Engine::StartSend(Request* r, bool synchronous) {
   Peer& p = peers_[r->peer];
   ++p.counters->messages_sent;
   p.counters->bytes_sent += r->bytes;
-  if (r->bytes <= p.eager_limit) {
-    FrameHeader h = MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r,
-                               r->bytes);
+  if (r->bytes <= p.eager_limit && !(r->bytes > p.copied_limit && ReadInstead(r))) {
+    FrameHeader h =
+        MakeHeader(synchronous ? FrameType::kEagerSync : FrameType::kEager, r, r->bytes);
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
   }
   ++counters.rendezvous_sends;
@@ -188,10 +216,11 @@ void Engine::SetRecvStatus(Request* r, const FrameHeader& header, size_t deliver
 }
 
 void Engine::FailTruncated(Request* r, const FrameHeader& header) {
-  r->error = Error(Code::kTruncate, "message of %llu bytes from rank %d (tag %d) does not fit "
-                   "in a receive buffer of %zu bytes",
-                   static_cast<unsigned long long>(header.bytes), header.source, header.tag,
-                   r->bytes);
+  r->error =
+      Error(Code::kTruncate,
+            "message of %llu bytes from rank %d (tag %d) does not fit "
+            "in a receive buffer of %zu bytes",
+            static_cast<unsigned long long>(header.bytes), header.source, header.tag, r->bytes);
 }
 
 // A receive with a derived datatype has capacity 0 (derived_op.h), so its nonempty messages
@@ -317,8 +346,7 @@ bool Engine::TakeMatched(Comm* comm, uint32_t context, int source, int tag, int*
   *out_source = u->header.source;
   *out_tag = u->header.tag;
   *out_bytes = u->header.bytes;
-  *handle =
-      messages_.Add(std::unique_ptr<MatchedMessage>(new MatchedMessage{std::move(u), comm}));
+  *handle = messages_.Add(std::unique_ptr<MatchedMessage>(new MatchedMessage{std::move(u), comm}));
   return true;
 }
 
@@ -349,8 +377,10 @@ inline bool Engine::OnMatchable(int peer, const FrameHeader& header, const void*
   c->bytes_received += header.bytes;
   MatchQueues& q = matcher_.For(header.context);
   if (Request* r = q.TakePosted(header.source, header.tag)) {
-    if (header.type == FrameType::kRts) StartRendezvousRecv(r, peer, header, payload, len);
-    else DeliverEager(r, peer, header, payload, len);
+    if (header.type == FrameType::kRts)
+      StartRendezvousRecv(r, peer, header, payload, len);
+    else
+      DeliverEager(r, peer, header, payload, len);
     return true;
   }
   return KeepUnexpected(q, peer, header, payload, len);
@@ -488,7 +518,8 @@ int Engine::Progress() {
     }
   }
   if (!backlogged_.empty()) events += DrainBacklogs();
-  if (!pending_ops_.empty()) [[unlikely]] events += AdvancePendingOps();
+  if (!pending_ops_.empty()) [[unlikely]]
+    events += AdvancePendingOps();
   return events;
 }
 
@@ -529,8 +560,7 @@ void Engine::LogPollError(transport::Endpoint& endpoint, const Status& error) {
 }
 
 void Engine::Flush(double timeout_seconds) {
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::duration<double>(timeout_seconds);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     Progress();
     bool idle = backlogged_.empty();

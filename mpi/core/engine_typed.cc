@@ -110,8 +110,6 @@ class StreamOp final : public PendingOp {
  public:
   StreamOp(Engine& engine, int peer, uint64_t sreq) : engine_(engine), peer_(peer), sreq_(sreq) {}
   bool Advance() override { return engine_.PumpStream(peer_, sreq_); }
-  int peer() const { return peer_; }
-  uint64_t sreq() const { return sreq_; }
 
  private:
   Engine& engine_;
@@ -269,13 +267,13 @@ void Engine::OnCtsTyped(int peer, const FrameHeader& header, Request* r) {
                                         (header.reserved & kCtsTypedData));
   // The first frame leaves after this progress pass, not now: a kCts that arrives with
   // others (a halo exchange's faces) then starts its stream beside theirs, in the same rows.
-  ++streams_;
+  streams_.Add(peer, r->id());
   AddPendingOp(std::make_unique<StreamOp>(*this, peer, r->id()));
 }
 
 bool Engine::PumpStream(int peer, uint64_t sreq) {
   const bool done = PumpStreamFrames(peer, sreq);
-  if (done) --streams_;
+  if (done) streams_.Remove(peer, sreq);
   return done;
 }
 
@@ -285,73 +283,23 @@ bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
   DerivedOp& op = *r->derived;
   Peer& p = peers_[peer];
   const bool bulk = p.endpoint->HasBulk();
-  if (!bulk && streams_ > 1) {
-    // The streams to this peer, in pending order; the first one packs for all of them.
+  const bool several = !bulk && streams_.size() > 1;
+  if (several) {
+    // The streams to this peer, oldest first; the first one packs for all of them.
     Request* streams[kMaxCombinedStreams];
     int n = 0;
     bool small = true;
-    for (const std::unique_ptr<PendingOp>& pending : pending_ops_) {
-      const auto* s = dynamic_cast<const StreamOp*>(pending.get());
-      if (s == nullptr || s->peer() != peer || n == kMaxCombinedStreams) continue;
-      Request* q = pool_.FromId(s->sreq());
+    for (uint64_t id : streams_.To(peer)) {
+      if (n == kMaxCombinedStreams) break;
+      Request* q = pool_.FromId(id);
       if (q == nullptr || q->complete || q->derived == nullptr) continue;
       small = small && q->derived->stream_end <= kCombinedMaxBytes;
       streams[n++] = q;
     }
-    if (n > 1 && small) {
-      if (streams[0] != r) return false;  // the first stream packs ours too, once a pass
-      // kCombinedRounds rounds of the next chunk of each stream, while the slot has room.
-      const int64_t room = static_cast<int64_t>(p.endpoint->MaxPayload());
-      Chunk chunks[kMaxChunks];
-      int64_t next[kMaxCombinedStreams];
-      for (int i = 0; i < n; ++i) next[i] = streams[i]->derived->streamed;
-      int nc = 0;
-      int64_t used = 0;
-      for (int round = 0; round < kCombinedRounds && nc < kMaxChunks; ++round) {
-        bool more = false;
-        for (int i = 0; i < n && nc < kMaxChunks; ++i) {
-          const int64_t left = streams[i]->derived->stream_end - next[i];
-          const int64_t space = room - used - static_cast<int64_t>(sizeof(ChunkHeader));
-          const int64_t len = std::min({kInterleavedChunk, left, space});
-          if (left <= 0 || len < std::min(left, kMinChunk)) continue;
-          chunks[nc++] = Chunk{streams[i], next[i], len};
-          next[i] += len;
-          used += static_cast<int64_t>(sizeof(ChunkHeader)) + len;
-          more = true;
-        }
-        if (!more) break;
-      }
-      if (nc > 0) {  // none: every stream here is empty (a zero-byte kCts) and just completes
-        FrameHeader h = ControlHeader(FrameType::kDataTyped, 0, 0, 0);
-        h.reserved = kDataCombined;
-        CombinedSource source{chunks, nc};
-        transport::PayloadWriter writer{WriteCombined, &source};
-        StatusOr<transport::SendResult> sent =
-            p.endpoint->SendWritten(peer, &h, sizeof(h), static_cast<size_t>(used), writer);
-        if (!sent.ok()) {
-          for (int i = 0; i < n; ++i) {
-            streams[i]->error = sent.status();
-            Complete(streams[i]);
-          }
-          return true;
-        }
-        if (*sent == transport::SendResult::kRetry) return false;
-        ++stream_frames_;
-        for (int i = 0; i < nc; ++i) chunks[i].r->derived->streamed += chunks[i].len;
-      }
-      // The others' StreamOps find their request complete and end on their next turn.
-      bool done = false;  // ours (read before Complete, which may release the request)
-      for (int i = 0; i < n; ++i) {
-        const DerivedOp& o = *streams[i]->derived;
-        if (o.streamed < o.stream_end) continue;
-        done = done || streams[i] == r;
-        Complete(streams[i]);
-      }
-      return done;
-    }
+    if (n > 1 && small) return PumpCombined(peer, r, streams, n);
   }
   int64_t chunk = static_cast<int64_t>(p.endpoint->MaxPayload());
-  if (!bulk && streams_ > 1) chunk = std::min(chunk, kInterleavedChunk);
+  if (several) chunk = std::min(chunk, kInterleavedChunk);
   const int per_pass = bulk ? INT_MAX : kStreamFramesPerPass;
   for (int frames = 0; op.streamed < op.stream_end && frames < per_pass; ++frames) {
     const int64_t len = std::min(chunk, op.stream_end - op.streamed);
@@ -373,6 +321,59 @@ bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
   if (op.streamed < op.stream_end) return false;
   Complete(r);
   return true;
+}
+
+bool Engine::PumpCombined(int peer, Request* r, Request* const* streams, int n) {
+  if (streams[0] != r) return false;  // the first stream packs ours too, once a pass
+  Peer& p = peers_[peer];
+  // kCombinedRounds rounds of the next chunk of each stream, while the slot has room.
+  const int64_t room = static_cast<int64_t>(p.endpoint->MaxPayload());
+  Chunk chunks[kMaxChunks];
+  int64_t next[kMaxCombinedStreams];
+  for (int i = 0; i < n; ++i) next[i] = streams[i]->derived->streamed;
+  int nc = 0;
+  int64_t used = 0;
+  for (int round = 0; round < kCombinedRounds && nc < kMaxChunks; ++round) {
+    bool more = false;
+    for (int i = 0; i < n && nc < kMaxChunks; ++i) {
+      const int64_t left = streams[i]->derived->stream_end - next[i];
+      const int64_t space = room - used - static_cast<int64_t>(sizeof(ChunkHeader));
+      const int64_t len = std::min({kInterleavedChunk, left, space});
+      if (left <= 0 || len < std::min(left, kMinChunk)) continue;
+      chunks[nc++] = Chunk{streams[i], next[i], len};
+      next[i] += len;
+      used += static_cast<int64_t>(sizeof(ChunkHeader)) + len;
+      more = true;
+    }
+    if (!more) break;
+  }
+  if (nc > 0) {  // none: every stream here is empty (a zero-byte kCts) and just completes
+    FrameHeader h = ControlHeader(FrameType::kDataTyped, 0, 0, 0);
+    h.reserved = kDataCombined;
+    CombinedSource source{chunks, nc};
+    transport::PayloadWriter writer{WriteCombined, &source};
+    StatusOr<transport::SendResult> sent =
+        p.endpoint->SendWritten(peer, &h, sizeof(h), static_cast<size_t>(used), writer);
+    if (!sent.ok()) {
+      for (int i = 0; i < n; ++i) {
+        streams[i]->error = sent.status();
+        Complete(streams[i]);
+      }
+      return true;
+    }
+    if (*sent == transport::SendResult::kRetry) return false;
+    ++stream_frames_;
+    for (int i = 0; i < nc; ++i) chunks[i].r->derived->streamed += chunks[i].len;
+  }
+  // The others' StreamOps find their request complete and end on their next turn.
+  bool done = false;  // ours (read before Complete, which may release the request)
+  for (int i = 0; i < n; ++i) {
+    const DerivedOp& o = *streams[i]->derived;
+    if (o.streamed < o.stream_end) continue;
+    done = done || streams[i] == r;
+    Complete(streams[i]);
+  }
+  return done;
 }
 
 void Engine::OnDataTyped(const FrameHeader& header, const void* payload, size_t len) {

@@ -1,8 +1,10 @@
 /* Non-blocking collectives (MPI_I*): every form on MPI_COMM_WORLD, a reversed split and
  * MPI_COMM_SELF, every root, counts 0/1/odd/large, MPI_IN_PLACE, derived datatypes; 32
  * outstanding on one communicator completed in a shuffled order (Waitall, Testsome, Waitany);
- * progress while the program only calls MPI_Iprobe; the empty status. Every expected value is
- * computed locally and exactly. Uses only <mpi.h>. Prints "coll_nb_test: OK (<n> checks)". */
+ * progress while the program only calls MPI_Iprobe; the empty status; the small Iallreduce and
+ * Ibcast path (sizes on both sides of its limit, 40 outstanding between blocking collectives).
+ * Every expected value is computed locally and exactly. Uses only <mpi.h>. Prints
+ * "coll_nb_test: OK (<n> checks)". */
 #include <string.h>
 #include <time.h>
 
@@ -218,6 +220,112 @@ static void test_many(void) {
   }
 }
 
+/* Small Iallreduce (2 ranks) and Ibcast (up to 4) take a path without a schedule: sizes on
+ * both sides of its 4 KiB limit, in place, a pair type, completion by MPI_Test polling, and
+ * 40 of them outstanding between blocking collectives on the same communicator, completed
+ * newest first. */
+static void test_small(void) {
+  static const int kSmall[] = {1, 3, 13, 1023, 1024, 1025};
+  MPI_Request req;
+  for (int ci = 0; ci < (int)(sizeof(kSmall) / sizeof(kSmall[0])); ++ci) {
+    int n = kSmall[ci];
+    int *in = xmalloc(n * sizeof(int)), *out = xmalloc((n + 1) * sizeof(int));
+    int *want = xmalloc(n * sizeof(int));
+    for (int i = 0; i < n; ++i) {
+      in[i] = val(g_me, i + n);
+      want[i] = 0;
+      for (int r = 0; r < g_p; ++r) want[i] += val(r, i + n);
+      out[i] = -1;
+    }
+    out[n] = -9; /* past the end: untouched */
+    CALL(MPI_Iallreduce(in, out, n, MPI_INT, MPI_SUM, g_comm, &req));
+    int flag = 0;
+    double t0 = MPI_Wtime();
+    while (!flag) {
+      CALL(MPI_Test(&req, &flag, MPI_STATUS_IGNORE));
+      if (MPI_Wtime() - t0 > 60) fail("small Iallreduce does not complete under MPI_Test");
+    }
+    check_ints(out, want, n, "small Iallreduce");
+    if (out[n] != -9) fail("small Iallreduce wrote past the buffer");
+    memcpy(out, in, n * sizeof(int));
+    CALL(MPI_Iallreduce(MPI_IN_PLACE, out, n, MPI_INT, MPI_SUM, g_comm, &req));
+    wait1(&req);
+    check_ints(out, want, n, "small Iallreduce in place");
+    for (int root = 0; root < g_p; ++root) {
+      for (int i = 0; i < n; ++i) out[i] = g_me == root ? val(root, i) : -1;
+      CALL(MPI_Ibcast(out, n, MPI_INT, root, g_comm, &req));
+      wait1(&req);
+      for (int i = 0; i < n; ++i) want[i] = val(root, i);
+      check_ints(out, want, n, "small Ibcast");
+      if (out[n] != -9) fail("small Ibcast wrote past the buffer");
+    }
+    free(in);
+    free(out);
+    free(want);
+  }
+  /* MAXLOC on a pair type; ties go to the lower rank. */
+  struct {
+    double v;
+    int k;
+  } pin[5], pout[5];
+  for (int i = 0; i < 5; ++i) {
+    pin[i].v = i == 2 ? 1.5 : (double)((i + g_me) % 3);
+    pin[i].k = g_me;
+  }
+  CALL(MPI_Iallreduce(pin, pout, 5, MPI_DOUBLE_INT, MPI_MAXLOC, g_comm, &req));
+  wait1(&req);
+  for (int i = 0; i < 5; ++i) {
+    double best = -1;
+    int at = -1;
+    for (int r = 0; r < g_p; ++r) {
+      double v = i == 2 ? 1.5 : (double)((i + r) % 3);
+      if (v > best) {
+        best = v;
+        at = r;
+      }
+    }
+    if (pout[i].v != best || pout[i].k != at)
+      fail("small Iallreduce MAXLOC %d: (%g, %d), want (%g, %d)", i, pout[i].v, pout[i].k, best,
+           at);
+  }
+  g_checks++;
+  /* Outstanding ones between blocking collectives. */
+  enum { K = 40, M = 5 };
+  static int a[K][M], b[K][M];
+  MPI_Request reqs[K];
+  for (int k = 0; k < K; ++k) {
+    for (int i = 0; i < M; ++i) a[k][i] = b[k][i] = val(g_me, i + 3 * k);
+    if (k % 2 == 0) {
+      CALL(MPI_Iallreduce(k % 4 == 0 ? MPI_IN_PLACE : a[k], b[k], M, MPI_INT, MPI_SUM, g_comm,
+                          &reqs[k]));
+    } else {
+      CALL(MPI_Ibcast(b[k], M, MPI_INT, k % g_p, g_comm, &reqs[k]));
+    }
+    int x = val(g_me, k), sum = 0;
+    if (k % 3 == 0) {
+      CALL(MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_INT, MPI_SUM, g_comm));
+      for (int r = 0; r < g_p; ++r) sum += val(r, k);
+    } else {
+      CALL(MPI_Bcast(&x, 1, MPI_INT, (k + 1) % g_p, g_comm));
+      sum = val((k + 1) % g_p, k);
+    }
+    if (x != sum) fail("blocking collective %d between outstanding ones: %d, want %d", k, x, sum);
+  }
+  for (int k = K - 1; k >= 0; --k) CALL(MPI_Wait(&reqs[k], MPI_STATUS_IGNORE));
+  for (int k = 0; k < K; ++k) {
+    int want[M];
+    for (int i = 0; i < M; ++i) {
+      want[i] = 0;
+      if (k % 2 == 0) {
+        for (int r = 0; r < g_p; ++r) want[i] += val(r, i + 3 * k);
+      } else {
+        want[i] = val(k % g_p, i + 3 * k);
+      }
+    }
+    check_ints(b[k], want, M, "outstanding small collective");
+  }
+}
+
 /* Progress while the program only calls MPI_Iprobe: the result shows up in the buffer. */
 static void test_overlap(void) {
   enum { N = 200000 };
@@ -255,6 +363,7 @@ static void on_comm(MPI_Comm comm, const char *label) {
   test_barrier_bcast();
   test_allreduce();
   test_many();
+  test_small();
 }
 
 int main(int argc, char **argv) {

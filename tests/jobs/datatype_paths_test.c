@@ -250,6 +250,41 @@ static void Window(long n, int count) {
   CALL(MPI_Barrier(MPI_COMM_WORLD));
 }
 
+/* Streams of different lengths to one peer at once (engine_typed.cc keeps them in a per-peer
+ * list): short ones that share combined frames while only they stream, long ones (over 128 KiB)
+ * beside them, which make every stream to the peer take frames of its own, more streams than
+ * one combined frame holds, and streams that end at different times. Each message has its own
+ * tag; half of the receives are posted after the sends (their kRts wait as unexpected). */
+static void MixedStreams(void) {
+  g_label = "mixed streams";
+  enum { kCount = 10 };
+  const long rows[kCount] = {600, 16384, 3001, 20000, 513, 9000, 2049, 70000, 700, 16385};
+  void *src[kCount], *dst[kCount];
+  MPI_Datatype st[kCount], rt[kCount];
+  int sc[kCount], rc[kCount];
+  MPI_Request rq[2 * kCount];
+  for (int i = 0; i < kCount; ++i) {
+    st[i] = TypeFor(&kColumn, rows[i], &sc[i]);
+    rt[i] = TypeFor(&kColumn, rows[i], &rc[i]);
+    src[i] = Fill(&kColumn, rows[i], 950 + i);
+    dst[i] = Blank(&kColumn, rows[i]);
+  }
+  for (int i = 0; i < kCount; i += 2)
+    CALL(MPI_Irecv(dst[i], rc[i], rt[i], prev_rank(), 20 + i, MPI_COMM_WORLD, &rq[kCount + i]));
+  for (int i = 0; i < kCount; ++i)
+    CALL(MPI_Isend(src[i], sc[i], st[i], next_rank(), 20 + i, MPI_COMM_WORLD, &rq[i]));
+  for (int i = kCount - 1; i > 0; i -= 2)
+    CALL(MPI_Irecv(dst[i], rc[i], rt[i], prev_rank(), 20 + i, MPI_COMM_WORLD, &rq[kCount + i]));
+  CALL(MPI_Waitall(2 * kCount, rq, MPI_STATUSES_IGNORE));
+  for (int i = 0; i < kCount; ++i) {
+    Verify("mixed streams", &kColumn, dst[i], rows[i], rows[i], prev_rank(), 950 + i);
+    free(src[i]), free(dst[i]);
+    FreeType(&kColumn, &st[i]);
+    FreeType(&kColumn, &rt[i]);
+  }
+  CALL(MPI_Barrier(MPI_COMM_WORLD));
+}
+
 /* Matched probe, then a derived receive of the message it took (eager and rendezvous); n is a
  * multiple of 3 (the receive is 3-byte blocks). */
 static void Matched(long n) {
@@ -394,6 +429,7 @@ int main(int argc, char **argv) {
   Edges();
   Window(1024, 64);
   Window(12288, 16);
+  MixedStreams();
   Matched(102);
   Matched(3000);
   Matched(40002);

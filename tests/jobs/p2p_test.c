@@ -9,16 +9,16 @@
 
 static int g_rank, g_size, g_checks;
 
-#define CHECK(cond, ...)                                                       \
-  do {                                                                         \
-    ++g_checks;                                                                \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "p2p_test: rank %d: check failed at line %d: %s: ", g_rank, \
-              __LINE__, #cond);                                                \
-      fprintf(stderr, __VA_ARGS__);                                            \
-      fprintf(stderr, "\n");                                                   \
-      MPI_Abort(MPI_COMM_WORLD, 1);                                            \
-    }                                                                          \
+#define CHECK(cond, ...)                                                                    \
+  do {                                                                                      \
+    ++g_checks;                                                                             \
+    if (!(cond)) {                                                                          \
+      fprintf(stderr, "p2p_test: rank %d: check failed at line %d: %s: ", g_rank, __LINE__, \
+              #cond);                                                                       \
+      fprintf(stderr, __VA_ARGS__);                                                         \
+      fprintf(stderr, "\n");                                                                \
+      MPI_Abort(MPI_COMM_WORLD, 1);                                                         \
+    }                                                                                       \
   } while (0)
 
 static void test_ring(void) {
@@ -136,12 +136,14 @@ static void test_mid_sizes(void) {
     MPI_Request req[4];
     int posted_first = round == 1;
     if (g_rank == 1 && posted_first) {
-      for (int k = 0; k < 4; ++k) MPI_Irecv(buf[k], sizes[k], MPI_BYTE, 0, 30, MPI_COMM_WORLD, &req[k]);
+      for (int k = 0; k < 4; ++k)
+        MPI_Irecv(buf[k], sizes[k], MPI_BYTE, 0, 30, MPI_COMM_WORLD, &req[k]);
       MPI_Send(NULL, 0, MPI_BYTE, 0, 31, MPI_COMM_WORLD);
     }
     if (g_rank == 0) {
       if (posted_first) MPI_Recv(NULL, 0, MPI_BYTE, 1, 31, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-      for (int k = 0; k < 4; ++k) MPI_Isend(buf[k], sizes[k], MPI_BYTE, 1, 30, MPI_COMM_WORLD, &req[k]);
+      for (int k = 0; k < 4; ++k)
+        MPI_Isend(buf[k], sizes[k], MPI_BYTE, 1, 30, MPI_COMM_WORLD, &req[k]);
       if (!posted_first) MPI_Send(NULL, 0, MPI_BYTE, 1, 31, MPI_COMM_WORLD);
     }
     if (g_rank == 1 && !posted_first) {
@@ -151,7 +153,8 @@ static void test_mid_sizes(void) {
       MPI_Probe(0, 30, MPI_COMM_WORLD, &st);
       MPI_Get_count(&st, MPI_BYTE, &count);
       CHECK(count == sizes[0], "probed count %d", count);
-      for (int k = 0; k < 4; ++k) MPI_Irecv(buf[k], sizes[k], MPI_BYTE, 0, 30, MPI_COMM_WORLD, &req[k]);
+      for (int k = 0; k < 4; ++k)
+        MPI_Irecv(buf[k], sizes[k], MPI_BYTE, 0, 30, MPI_COMM_WORLD, &req[k]);
     }
     MPI_Status st[4];
     MPI_Waitall(4, req, st);
@@ -244,8 +247,9 @@ static unsigned char EdgeByte(int sender, size_t n, size_t i, int dir) {
 static void test_protocol_edges(void) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   const int next = (g_rank + 1) % g_size, prev = (g_rank + g_size - 1) % g_size;
-  const size_t sizes[] = {16383, 16384, 16385,  16439,  16440,   16441,   16448,   24577,
-                          65535, 65537, 131071, 131073, 1048575, 1048576, 1048577, 1052673};
+  const size_t sizes[] = {8191,   8192,   8193,    12345,   16383,   16384,  16385,
+                          16439,  16440,  16441,   16448,   24577,   65535,  65537,
+                          131071, 131073, 1048575, 1048576, 1048577, 1052673};
   for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); ++k) {
     const size_t n = sizes[k];
     unsigned char* out[2];
@@ -288,6 +292,80 @@ static void test_protocol_edges(void) {
     for (int d = 0; d < 2; ++d) free(out[d]), free(in[d]);
   }
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+}
+
+/* Over shm a blocking contiguous send from ZMPI_SINGLE_COPY_MIN (8 KiB) to the eager limit is
+ * read (kRts, kFin); MPI_Isend of the same sizes goes eagerly. Windows of 8-16 KiB messages of
+ * mixed sizes from rank 0 to rank 1, reads and eager frames alternating, must arrive whole and
+ * in order, whether the receives were posted first (round 0), come after the messages (round 1:
+ * all nonblocking, unexpected) or are ANY_SOURCE / ANY_TAG (round 2); then blocking ping-pongs. */
+static void test_read_then_eager(void) {
+  if (g_size < 2 || g_rank > 1) return;
+  enum { kWindow = 6 };
+  const int sizes[kWindow] = {8192, 16440, 8193, 12345, 16384, 9000};
+  unsigned char* buf[kWindow];
+  for (int k = 0; k < kWindow; ++k) buf[k] = malloc(16440); /* room for any of them */
+  for (int round = 0; round < 3; ++round) {
+    MPI_Request rq[kWindow];
+    MPI_Status st[kWindow];
+    for (int k = 0; k < kWindow; ++k) {
+      for (int i = 0; i < sizes[k]; ++i) {
+        buf[k][i] = g_rank == 0 ? (unsigned char)(i * 7 + k * 29 + round) : 0;
+      }
+    }
+    if (g_rank == 0) {
+      if (round != 1) MPI_Recv(NULL, 0, MPI_BYTE, 1, 61, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      for (int k = 0; k < kWindow; ++k) {
+        /* Receives posted (rounds 0, 2): even messages go blocking (read), odd ones eagerly. */
+        if (round != 1 && k % 2 == 0) {
+          MPI_Send(buf[k], sizes[k], MPI_BYTE, 1, 60 + (k & 1) * 2, MPI_COMM_WORLD);
+          rq[k] = MPI_REQUEST_NULL;
+        } else {
+          MPI_Isend(buf[k], sizes[k], MPI_BYTE, 1, 60 + (k & 1) * 2, MPI_COMM_WORLD, &rq[k]);
+        }
+      }
+      if (round == 1) MPI_Send(NULL, 0, MPI_BYTE, 1, 61, MPI_COMM_WORLD);
+      MPI_Waitall(kWindow, rq, MPI_STATUSES_IGNORE);
+      continue;
+    }
+    if (round == 1) MPI_Recv(NULL, 0, MPI_BYTE, 0, 61, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    for (int k = 0; k < kWindow; ++k) {
+      if (round == 2) {
+        MPI_Irecv(buf[k], 16440, MPI_BYTE, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &rq[k]);
+      } else {
+        MPI_Irecv(buf[k], sizes[k], MPI_BYTE, 0, 60 + (k & 1) * 2, MPI_COMM_WORLD, &rq[k]);
+      }
+    }
+    if (round != 1) MPI_Send(NULL, 0, MPI_BYTE, 0, 61, MPI_COMM_WORLD);
+    int rc = MPI_Waitall(kWindow, rq, st);
+    CHECK(rc == MPI_SUCCESS, "round %d: MPI_Waitall returned %d", round, rc);
+    for (int k = 0; k < kWindow; ++k) {
+      int count = -1, bad = 0;
+      MPI_Get_count(&st[k], MPI_BYTE, &count);
+      CHECK(count == sizes[k] && st[k].MPI_SOURCE == 0 && st[k].MPI_TAG == 60 + (k & 1) * 2,
+            "round %d message %d: count %d source %d tag %d", round, k, count, st[k].MPI_SOURCE,
+            st[k].MPI_TAG);
+      for (int i = 0; i < sizes[k]; ++i)
+        bad += buf[k][i] != (unsigned char)(i * 7 + k * 29 + round);
+      CHECK(bad == 0, "round %d message %d: %d wrong bytes", round, k, bad);
+    }
+  }
+  for (int k = 0; k < kWindow; ++k) {
+    for (int rep = 0; rep < 3; ++rep) {
+      for (int i = 0; i < sizes[k]; ++i) buf[k][i] = (unsigned char)(i + rep + g_rank * 3);
+      if (g_rank == 0) {
+        MPI_Send(buf[k], sizes[k], MPI_BYTE, 1, 63, MPI_COMM_WORLD);
+        MPI_Recv(buf[k], sizes[k], MPI_BYTE, 1, 63, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      } else {
+        MPI_Recv(buf[k], sizes[k], MPI_BYTE, 0, 63, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Send(buf[k], sizes[k], MPI_BYTE, 0, 63, MPI_COMM_WORLD);
+      }
+      int bad = 0;
+      for (int i = 0; i < sizes[k]; ++i) bad += buf[k][i] != (unsigned char)(i + rep);
+      CHECK(bad == 0, "ping-pong size %d rep %d: %d wrong bytes", sizes[k], rep, bad);
+    }
+  }
+  for (int k = 0; k < kWindow; ++k) free(buf[k]);
 }
 
 /* A receive that matches a rendezvous announcement already waiting starts the transfer in the
@@ -385,7 +463,8 @@ static void test_modes_and_completion(void) {
   int in[3] = {-1, -1, -1}, out[3] = {g_rank, g_rank + 1, g_rank + 2};
   for (int i = 0; i < 3; ++i) MPI_Irecv(&in[i], 1, MPI_INT, from, 40 + i, MPI_COMM_WORLD, &rr[i]);
   MPI_Request sr[3];
-  for (int i = 2; i >= 0; --i) MPI_Issend(&out[i], 1, MPI_INT, peer, 40 + i, MPI_COMM_WORLD, &sr[i]);
+  for (int i = 2; i >= 0; --i)
+    MPI_Issend(&out[i], 1, MPI_INT, peer, 40 + i, MPI_COMM_WORLD, &sr[i]);
   int index = -1, done = 0, outcount = 0, indices[3];
   MPI_Status st;
   MPI_Waitany(3, rr, &index, &st);
@@ -400,7 +479,8 @@ static void test_modes_and_completion(void) {
   MPI_Waitsome(3, rr, &outcount, indices, MPI_STATUSES_IGNORE);
   CHECK(outcount == MPI_UNDEFINED, "waitsome on null requests gives %d", outcount);
   int flag = 0;
-  for (int spins = 0; !flag && spins < 100000000; ++spins) MPI_Testall(3, sr, &flag, MPI_STATUSES_IGNORE);
+  for (int spins = 0; !flag && spins < 100000000; ++spins)
+    MPI_Testall(3, sr, &flag, MPI_STATUSES_IGNORE);
   CHECK(flag, "testall never completed");
   for (int i = 0; i < 3; ++i) CHECK(in[i] == from + i, "in[%d]=%d", i, in[i]);
   MPI_Testany(3, sr, &index, &flag, MPI_STATUS_IGNORE);
@@ -486,7 +566,7 @@ static void test_environment(void) {
   MPI_Type_size(MPI_DOUBLE, &size);
   CHECK(size == 8, "double size");
   MPI_Type_size(MPI_SHORT_INT, &size);
-  CHECK(size == (int)(sizeof(short) + sizeof(int)), "short_int size %d", size);  /* MPI's */
+  CHECK(size == (int)(sizeof(short) + sizeof(int)), "short_int size %d", size); /* MPI's */
   char tn[MPI_MAX_OBJECT_NAME];
   MPI_Type_get_name(MPI_UNSIGNED_LONG_LONG, tn, &len);
   CHECK(strcmp(tn, "MPI_UNSIGNED_LONG_LONG") == 0, "type name %s", tn);
@@ -515,6 +595,7 @@ int main(int argc, char** argv) {
   test_reused_send_buffer();
   test_truncate();
   test_protocol_edges();
+  test_read_then_eager();
   test_deferred_rendezvous();
   test_bad_arguments();
   test_comms();

@@ -105,6 +105,11 @@ class ShmEndpoint final : public Endpoint {
   std::string Address() const override;
   Status Connect(const std::vector<PeerAddress>& peers) override;
   size_t MaxPayload() const override { return max_payload_; }
+  // Two copies through a slot move every line across the cores twice (the receiver reads it
+  // from the sender's cache, the sender's next write takes it back); one process_vm_readv
+  // costs ~0.6 us and copies lines the receiver often still holds: from ~8 KiB the read wins
+  // (docs/benchmarks.md, "shm 8-32 KiB latency").
+  bool ReadBeatsEager() const override { return options_.single_copy; }
   StatusOr<SendResult> Send(int peer, const Frame& frame) override;
   StatusOr<SendResult> SendWritten(int peer, const void* header, size_t header_len,
                                    size_t payload_len, const PayloadWriter& writer) override;

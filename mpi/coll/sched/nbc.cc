@@ -7,6 +7,7 @@
 #include "mpi/coll/reduction.h"
 #include "mpi/coll/sched/builders.h"
 #include "mpi/coll/sched/core_backend.h"
+#include "mpi/coll/sched/small_nbc.h"
 #include "mpi/core/op.h"
 #include "mpi/core/user_op.h"
 
@@ -81,6 +82,9 @@ Req Ibarrier(core::Comm& comm, bool persistent) {
 
 Req Ibcast(core::Comm& comm, void* buf, int64_t count, const Datatype& type, int root,
            bool persistent) {
+  if (!persistent && sched::SmallIbcastFits(comm, count, type)) {
+    return sched::SmallIbcast(comm, buf, count, type, root);
+  }
   auto req = NewRequest(comm);
   const Span data{buf, count, req->Keep(&type)};
   if (comm.is_inter()) {
@@ -212,6 +216,9 @@ Req Ireduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
 
 Req Iallreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
                const Datatype& type, const Datatype& base, MPI_Op op, bool persistent) {
+  if (!persistent && sched::SmallIallreduceFits(comm, count, type, base, op)) {
+    return sched::SmallIallreduce(comm, sendbuf, recvbuf, count, type, base, op);
+  }
   auto req = NewRequest(comm);
   sched::Schedule& s = req->sched();
   const Datatype* t = req->Keep(&type);
