@@ -126,7 +126,9 @@ static int ParseArgs(int argc, char **argv, BenchOptions *opts) {
 
 int BenchInit(int *argc, char ***argv, const char *name, BenchKind kind, long min_size,
               long max_size, int min_ranks, BenchOptions *opts) {
-  MPI_Init(argc, argv);
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) MPI_Init(argc, argv);
   memset(opts, 0, sizeof(*opts));
   opts->name = name;
   opts->kind = kind;

@@ -41,7 +41,8 @@ typedef struct BenchOptions {
   int size; /* ranks in MPI_COMM_WORLD */
 } BenchOptions;
 
-/* Calls MPI_Init and parses the options; `min_size`/`max_size` are the benchmark's default
+/* Calls MPI_Init (unless the benchmark initialized MPI itself, e.g. with MPI_Init_thread for a
+ * thread level) and parses the options; `min_size`/`max_size` are the benchmark's default
  * range. Returns -1 to go on, or the exit code (>= 0, after MPI_Finalize) when the program must
  * stop: --help (0), a bad option or fewer than `min_ranks` ranks (2). Usage:
  *   int rc = BenchInit(...); if (rc >= 0) return rc; */

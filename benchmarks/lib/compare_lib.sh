@@ -1,7 +1,7 @@
 # Functions of benchmarks/compare.sh (sourced; uses its option variables).
 # shellcheck shell=bash
 
-readonly kSources="pt2pt/latency pt2pt/bw pt2pt/bibw pt2pt/multi_lat coll/barrier coll/bcast
+readonly kSources="pt2pt/latency pt2pt/bw pt2pt/bibw pt2pt/multi_lat pt2pt/latency_mt coll/barrier coll/bcast
   coll/reduce coll/allreduce coll/allgather coll/alltoall coll/gather coll/scatter coll/gatherv
   coll/scatterv coll/allgatherv coll/alltoallv coll/reduce_scatter coll/scan coll/exscan
   launch/hello
@@ -77,7 +77,7 @@ build_all() {
     for source in $kSources; do
       # shellcheck disable=SC2086  # kCflags is a list of flags
       if ! "$cc" $kCflags -I"$kHere" -o "$work/$mpi/$(basename "$source")" "$kHere/$source.c" \
-        "$kHere/harness.c"; then
+        "$kHere/harness.c" -lpthread; then
         [[ " $kDatatypeSources " == *" $source "* ]] ||
           { log "build failed: $cc $source"; exit 1; }
         log "build failed: $cc $source (derived datatypes or topologies missing?): NOT RUN"
@@ -114,6 +114,7 @@ args_for() {
   if [[ $quick -eq 1 ]]; then
     case $class in
       lat) echo "-m :1M -i 200 -x 20" ;;
+      mt) echo "-m 8:64K -i 100 -x 10" ;;
       bw) echo "-m :1M -i 5 -x 1" ;;
       coll) echo "-i 50 -x 5" ;;
       over) echo "-m 8:64K -i 4 -x 1" ;;
@@ -123,6 +124,7 @@ args_for() {
   fi
   case $class in
     lat) [[ $setting == shm ]] && echo "" || echo "-i 1000 -x 100" ;;
+    mt) [[ $setting == shm ]] && echo "-m :1M -i 2000 -x 200" || echo "-m :1M -i 500 -x 50" ;;
     bw) echo "" ;;
     coll) [[ $setting == shm ]] && echo "" || echo "-i 200 -x 20" ;;
     over) echo "-m 8:1M -i 50 -x 5" ;;
@@ -147,6 +149,9 @@ all_cases_for() {
   echo "latency 2 $(args_for lat "$setting")"
   echo "bw 2 $(args_for bw "$setting")"
   echo "bibw 2 $(args_for bw "$setting")"
+  # MPI_THREAD_MULTIPLE ping-pong, 2 threads per rank (OSU's -t 2:2): 4 busy threads, so not
+  # bound to cores (see launch_cmd).
+  echo "latency_mt 2 $(args_for mt "$setting")"
   coll_list=$kAllColl
   [[ $setting == netns || $quick -eq 1 ]] && coll_list=$kTargetColl
   for name in $coll_list $kVColl; do echo "$name 2 $(args_for coll "$setting")"; done
@@ -159,11 +164,13 @@ all_cases_for() {
   done
 }
 
-# Sets the array `cmd` to the launch command of one run.
+# Sets the array `cmd` to the launch command of one run of `bench` (optional): no binding when
+# the ranks outnumber the cores or the benchmark runs threads of its own (latency_mt: a rank
+# bound to one core would run its threads there in turns).
 launch_cmd() {
-  local mpi=$1 setting=$2 np=$3
+  local mpi=$1 setting=$2 np=$3 bench=${4:-}
   local over=0 hosts1 hosts2
-  [[ $np -gt $kNcores ]] && over=1
+  [[ $np -gt $kNcores || $bench == latency_mt ]] && over=1
   hosts1="h1:$((np / 2)),h2:$((np - np / 2))"
   case $mpi.$setting in
     ompi.shm | ompi.tcp)
@@ -241,7 +248,7 @@ run_one() {
     echo -e "$setting\t$mpi\t$bench\t$np\t$rep\tnot-built" >> "$raw/failures.tsv"
     return 0
   fi
-  launch_cmd "$mpi" "$setting" "$np"
+  launch_cmd "$mpi" "$setting" "$np" "$bench"
   run_watched "$file" "${cmd[@]}" "$work/$mpi/$bench" "$@" || rc=$?
   if [[ $rc -eq $kHungAfterResults ]] && grep -q -E '^# verification: (off|passed)' "$file"; then
     log "HUNG after its results ($setting $mpi $bench np=$np rep=$rep): killed, results kept"

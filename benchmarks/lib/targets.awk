@@ -54,6 +54,9 @@ NR == 1 { next }
   if (vcoll(b) && np == 4 && (s == "shm" || s == "netns"))
     consider("l" s, s " v-collectives and scans, 4 ranks (2 per core) <= 1.0x better",
              1.0, 0, z, better(o, m, 0), where)
+  # MPI_THREAD_MULTIPLE ping-pong (2 threads per rank, each pair on its own tag).
+  if ((s == "shm" || s == "netns") && b == "latency_mt")
+    consider("m" s, s " latency_mt <= 1.0x Open MPI", 1.0, 0, z, o, where)
   if (s == "shm" && (b == "halo2d" || b == "halo3d"))
     consider("i", "shm halo2d/halo3d, 2 and 4 ranks >= 1.5x Open MPI", 1.5, 1, z, o,
              where)
