@@ -1,5 +1,6 @@
 #include "launcher/zrun/rank_sessions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 namespace zmpi::launcher::zrun {
@@ -24,7 +25,13 @@ bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, i
   return cores > 0 && load >= cores;
 }
 
-double LoadAverage() {
+double OtherRunnableTasks() {
+  if (FILE* f = fopen("/proc/loadavg", "r")) {
+    int running = 0, total = 0;
+    int got = fscanf(f, "%*f %*f %*f %d/%d", &running, &total);
+    fclose(f);
+    if (got == 2 && running >= 1) return running - 1;
+  }
   double load[1];
   return getloadavg(load, 1) == 1 ? load[0] : -1;
 }

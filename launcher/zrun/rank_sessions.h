@@ -8,7 +8,9 @@
 // peer it waits for by yielding: it must sleep, and on an idle machine the wake costs tens of
 // microseconds per message (docs/benchmarks.md, "Oversubscribed hosts"). So by default
 // ("auto") ranks that outnumber the cores share zrun's session while the machine is not busy
-// at launch (1-minute load average below the core count) and lead their own otherwise.
+// at launch (fewer other runnable tasks than cores) and lead their own otherwise. Runnable
+// now, not the load average: jobs run back to back keep the load average at the core count
+// on an otherwise idle machine.
 #ifndef ZMPI_LAUNCHER_ZRUN_RANK_SESSIONS_H_
 #define ZMPI_LAUNCHER_ZRUN_RANK_SESSIONS_H_
 
@@ -24,12 +26,13 @@ enum class RankSessions { kAuto, kOwn, kShared };
 StatusOr<RankSessions> ParseRankSessions(const std::string& text);
 
 // Whether ranks lead sessions of their own under `mode`, for a job whose ranks outnumber the
-// host's `cores` (`oversubscribed`) on a machine whose 1-minute load average is `load`
+// host's `cores` (`oversubscribed`) on a machine where `load` other tasks are runnable
 // (negative: unknown, taken as not busy).
 bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, int cores);
 
-// The 1-minute load average (/proc/loadavg, getloadavg), or -1 where there is none.
-double LoadAverage();
+// Tasks runnable now besides the caller (/proc/loadavg's fourth field, less one); where there
+// is no such file, the 1-minute load average (getloadavg); -1 where neither exists.
+double OtherRunnableTasks();
 
 }  // namespace zmpi::launcher::zrun
 

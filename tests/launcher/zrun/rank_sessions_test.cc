@@ -34,7 +34,7 @@ TEST(RankSessions, ExplicitModesIgnoreTheMachine) {
   }
 }
 
-TEST(RankSessions, LoadAverageIsKnownHere) { EXPECT_GE(LoadAverage(), 0.0); }
+TEST(RankSessions, RunnableTasksAreKnownHere) { EXPECT_GE(OtherRunnableTasks(), 0.0); }
 
 }  // namespace
 }  // namespace zmpi::launcher::zrun
