@@ -1,7 +1,6 @@
 #include "launcher/zrun/rank_sessions.h"
 
-#include <stdio.h>
-#include <stdlib.h>
+#include "common/platform/platform.h"
 
 namespace zmpi::launcher::zrun {
 
@@ -26,14 +25,8 @@ bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, i
 }
 
 double OtherRunnableTasks() {
-  if (FILE* f = fopen("/proc/loadavg", "r")) {
-    int running = 0, total = 0;
-    int got = fscanf(f, "%*f %*f %*f %d/%d", &running, &total);
-    fclose(f);
-    if (got == 2 && running >= 1) return running - 1;
-  }
-  double load[1];
-  return getloadavg(load, 1) == 1 ? load[0] : -1;
+  int running = platform::RunnableTasks();
+  return running >= 1 ? running - 1 : -1;
 }
 
 }  // namespace zmpi::launcher::zrun

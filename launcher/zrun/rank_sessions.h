@@ -30,8 +30,8 @@ StatusOr<RankSessions> ParseRankSessions(const std::string& text);
 // (negative: unknown, taken as not busy).
 bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, int cores);
 
-// Tasks runnable now besides the caller (/proc/loadavg's fourth field, less one); where there
-// is no such file, the 1-minute load average (getloadavg); -1 where neither exists.
+// Tasks runnable now besides the caller (platform::RunnableTasks, less one); -1 where the OS
+// cannot tell (then "auto" takes the machine as not busy).
 double OtherRunnableTasks();
 
 }  // namespace zmpi::launcher::zrun
