@@ -82,6 +82,13 @@ bool Engine::ReadInstead(const Request* r) {
   const bool blocking = c.blocking;
   c.blocking = false;
   if (!c.beats_eager || !blocking || r->bytes < config_.single_copy_min) return false;
+  // A peer this rank cannot read from (no process_vm_readv: the portable build, ptrace rules)
+  // cannot read from us either: such a send stays eager for good, or it would wait for a
+  // match that an eager frame does not need.
+  if (!peers_[r->peer].endpoint->CanRead(r->peer)) {
+    c.beats_eager = false;
+    return false;
+  }
   const Request* last = c.last != 0 ? pool_.FromId(c.last) : nullptr;
   if (last != nullptr && !last->complete) return false;
   c.last = r->id();
