@@ -172,12 +172,9 @@ uint64_t ResidentBytes(pid_t pid) {
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-int RunnableTasks() {
-  std::ifstream in("/proc/loadavg");  // "0.52 0.58 0.59 3/571 12345": runnable/total 4th
-  std::string avg1, avg5, avg15, tasks;
-  if (!(in >> avg1 >> avg5 >> avg15 >> tasks)) return -1;
-  int running = atoi(tasks.c_str());
-  return tasks.find('/') != std::string::npos && running >= 1 ? running : -1;
+double LoadAverage() {
+  double load[1];
+  return getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
 const char* CpuBindingCall() { return "sched_setaffinity"; }

@@ -96,9 +96,8 @@ bool SystemCpuTicks(uint64_t* busy, uint64_t* total);
 // Resident bytes of process `pid` (shared pages it touched included); 0 if it is gone or the
 // OS cannot tell.
 uint64_t ResidentBytes(pid_t pid);
-// Tasks (threads) of the whole machine that are runnable at this moment, the caller
-// included; -1 where the OS cannot tell.
-int RunnableTasks();
+// The machine's 1-minute load average; -1 where the OS cannot tell.
+double LoadAverage();
 
 // ---- CPUs ----
 

@@ -118,7 +118,7 @@ void WakeWordWaiters(std::atomic<uint32_t>*) {}
 uint64_t ProcessCpuTicks(pid_t) { return 0; }
 bool SystemCpuTicks(uint64_t*, uint64_t*) { return false; }
 uint64_t ResidentBytes(pid_t) { return 0; }
-int RunnableTasks() { return -1; }
+double LoadAverage() { return -1; }
 
 #if ZMPI_HAVE_SCHED_SETAFFINITY
 namespace {

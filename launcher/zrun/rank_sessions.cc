@@ -21,12 +21,7 @@ bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, i
       break;
   }
   if (!oversubscribed) return true;
-  return cores > 0 && load >= cores;
-}
-
-double OtherRunnableTasks() {
-  int running = platform::RunnableTasks();
-  return running >= 1 ? running - 1 : -1;
+  return cores > 0 && load >= 2.0 * cores;
 }
 
 }  // namespace zmpi::launcher::zrun

@@ -7,10 +7,10 @@
 // outnumber the cores a waiting rank that leads its own session cannot hand its core to the
 // peer it waits for by yielding: it must sleep, and on an idle machine the wake costs tens of
 // microseconds per message (docs/benchmarks.md, "Oversubscribed hosts"). So by default
-// ("auto") ranks that outnumber the cores share zrun's session while the machine is not busy
-// at launch (fewer other runnable tasks than cores) and lead their own otherwise. Runnable
-// now, not the load average: jobs run back to back keep the load average at the core count
-// on an otherwise idle machine.
+// ("auto") ranks that outnumber the cores share zrun's session unless the machine is busy at
+// launch (a 1-minute load average of twice the cores or more: jobs run back to back keep it
+// near the core count on an otherwise idle machine, and the count of runnable tasks at one
+// instant jumps by several on an idle one).
 #ifndef ZMPI_LAUNCHER_ZRUN_RANK_SESSIONS_H_
 #define ZMPI_LAUNCHER_ZRUN_RANK_SESSIONS_H_
 
@@ -26,13 +26,10 @@ enum class RankSessions { kAuto, kOwn, kShared };
 StatusOr<RankSessions> ParseRankSessions(const std::string& text);
 
 // Whether ranks lead sessions of their own under `mode`, for a job whose ranks outnumber the
-// host's `cores` (`oversubscribed`) on a machine where `load` other tasks are runnable
-// (negative: unknown, taken as not busy).
+// host's `cores` (`oversubscribed`) on a machine whose 1-minute load average is `load`
+// (platform::LoadAverage; negative: unknown, taken as not busy).
 bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, int cores);
 
-// Tasks runnable now besides the caller (platform::RunnableTasks, less one); -1 where the OS
-// cannot tell (then "auto" takes the machine as not busy).
-double OtherRunnableTasks();
 
 }  // namespace zmpi::launcher::zrun
 

@@ -92,7 +92,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
                       agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input) {
   agent::Spawner spawner(&topology_);
   const bool own_sessions = RanksLeadOwnSessions(options_.rank_sessions, plan.oversubscribed(),
-                                                 OtherRunnableTasks(), topology_.core_count());
+                                                 platform::LoadAverage(), topology_.core_count());
   for (int r = 0; r < plan.size(); ++r) {
     if (supervisor->Tick()) return;  // --timeout, Ctrl-C or a failed rank while spawning
     StatusOr<agent::EnvBlock> env = RankEnvironment(pmix, r);
