@@ -82,6 +82,9 @@ bool Engine::ReadInstead(const Request* r) {
   const bool blocking = c.blocking;
   c.blocking = false;
   if (!c.beats_eager || !blocking || r->bytes < config_.single_copy_min) return false;
+  // Collectives' own sends stay eager: their ranks send to each other at once (a 2-rank
+  // allreduce of 8-16 KiB went 2.3 -> 4.4 us when each send waited for the other's read).
+  if (r->comm != nullptr && r->context != r->comm->p2p_context()) return false;
   // A peer this rank cannot read from (no process_vm_readv: the portable build, ptrace rules)
   // cannot read from us either: such a send stays eager for good, or it would wait for a
   // match that an eager frame does not need.
