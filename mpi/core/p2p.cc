@@ -26,8 +26,8 @@ double Now() {
 // How long a waiting rank keeps yielding before it naps between polls.
 constexpr double kYieldSeconds = 0.02;
 
-// Ranks that outnumber the host's CPUs (Runtime::wait_sleeps; ZMPI_OVERSUB_WAIT=yield turns it
-// off) yield for up to kYieldBeforeSleep, then sleep (Engine::Sleep: a futex that their shm
+// With ZMPI_OVERSUB_WAIT=sleep (Runtime::wait_sleeps), ranks that outnumber the host's CPUs
+// yield for up to kYieldBeforeSleep, then sleep (Engine::Sleep: a futex that their shm
 // peers wake). A peer on the other core usually answers within the yields (a wake costs tens
 // of us on a VM); a peer that needs our core gets it by our yield where we share its session
 // (zrun's ranks when they outnumber the cores of an idle machine, zrund's, mpirun's), and by

@@ -27,16 +27,18 @@ int Runtime::open_sessions_ = 0;
 
 namespace {
 
-// ZMPI_OVERSUB_WAIT: how a waiting rank of an oversubscribed host gives up its CPU. "sleep"
-// (default): it yields for a few microseconds, then sleeps on a futex its shm peers wake
-// (ProgressLoop::Pace). "yield": sched_yield, then 50 us naps after 20 ms; that keeps a core
-// for a rank whose peers are in other sessions (docs/benchmarks.md, "Oversubscribed hosts").
+// ZMPI_OVERSUB_WAIT: how a waiting rank of an oversubscribed host gives up its CPU. "yield"
+// (default): sched_yield, then 50 us naps after 20 ms; zrun keeps such ranks in one session on
+// an idle machine, where a yield hands the core to the peer. "sleep": it yields for 20 us, then
+// sleeps on a futex its shm peers wake (ProgressLoop::Pace): far better when other sessions
+// keep the machine busy (docs/benchmarks.md, "Oversubscribed hosts"), but 256 ranks on 2
+// cores took minutes to finalize with it, so it is not the default yet.
 bool OversubscribedWaitSleeps() {
   const char* v = getenv("ZMPI_OVERSUB_WAIT");
-  if (v == nullptr || *v == '\0' || strcmp(v, "sleep") == 0) return true;
-  if (strcmp(v, "yield") == 0) return false;
-  ZMPI_LOG(kWarn, "config", "ZMPI_OVERSUB_WAIT=%s: expected yield or sleep; waiting ranks sleep", v);
-  return true;
+  if (v == nullptr || *v == '\0' || strcmp(v, "yield") == 0) return false;
+  if (strcmp(v, "sleep") == 0) return true;
+  ZMPI_LOG(kWarn, "config", "ZMPI_OVERSUB_WAIT=%s: expected yield or sleep; waiting ranks yield", v);
+  return false;
 }
 
 constexpr uint32_t kCommHandleBase = 0x84000000u;

@@ -76,8 +76,8 @@ class Runtime {
   int spin_count() const { return spin_count_; }
   // More ranks on this host than CPUs: waiting ranks sleep (ProgressLoop::Pace).
   bool oversubscribed() const { return oversubscribed_; }
-  // Whether waiting ranks sleep on a futex their shm peers wake (oversubscribed hosts only,
-  // unless ZMPI_OVERSUB_WAIT=yield): docs/benchmarks.md, "Oversubscribed hosts".
+  // Whether waiting ranks sleep on a futex their shm peers wake (ZMPI_OVERSUB_WAIT=sleep,
+  // oversubscribed hosts only): docs/benchmarks.md, "Oversubscribed hosts".
   bool wait_sleeps() const { return wait_sleeps_; }
   void set_spin_count(int spin_count) { spin_count_ = spin_count; }
 
@@ -158,7 +158,7 @@ class Runtime {
   std::string processor_name_;
   int spin_count_ = 0;
   bool oversubscribed_ = false;  // more ranks on this host than CPUs
-  bool wait_sleeps_ = false;     // oversubscribed_ and not ZMPI_OVERSUB_WAIT=yield
+  bool wait_sleeps_ = false;     // oversubscribed_ and ZMPI_OVERSUB_WAIT=sleep
 };
 
 }  // namespace zmpi::core
