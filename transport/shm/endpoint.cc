@@ -373,11 +373,17 @@ Status ShmEndpoint::OpenOut(Peer& peer) {
   return OkStatus();
 }
 
-// A busy pair: the largest ring (up to ring_slots) that the rest of our budget pays for,
-// announced by a switch record in the old ring's reserved slot. No budget or no room in
-// /dev/shm: the old ring stays, with all its slots.
+// A busy pair: a first ring grows to the middle ring, that one to the largest ring
+// (ring_slots) the rest of our budget pays for, announced by a switch record in the old
+// ring's reserved slot. No budget or no room in /dev/shm: the old ring stays, with all its
+// slots. The middle ring grows only when a push finds it full: refilled every 7 frames, it
+// would grow after 28 of any pair's messages (the 1 MiB ring's allocation and fault-in cost
+// a 4-rank allreduce on 2 cores 1-4 ms of its first calls, docs/shm-format.md).
 Status ShmEndpoint::GrowOut(Peer& peer) {
   size_t slots = options_.ring_slots;
+  if (peer.out.slots() < options_.middle_ring_slots) {
+    slots = std::min(slots, options_.middle_ring_slots);
+  }
   while (slots > peer.out.slots() && Ring::BytesFor(slots, options_.slot_size) > growth_left_) {
     slots /= 2;
   }
@@ -394,7 +400,8 @@ Status ShmEndpoint::GrowOut(Peer& peer) {
   ZMPI_CHECK(peer.out.PushSwitch(RingSwitch{*offset, slots}));
   peer.out = Ring(segment_->data() + *offset, slots, options_.slot_size);
   peer.out_growable = slots < options_.ring_slots;
-  peer.out.SetGrowable(peer.out_growable, options_.grow_after_full);
+  const bool middle = slots <= options_.middle_ring_slots;
+  peer.out.SetGrowable(peer.out_growable, middle ? Ring::kOnlyWhenFull : options_.grow_after_full);
   ZMPI_LOG(kDebug, "shm", "ring to rank %d grows to %zu slots", peer.rank, slots);
   return OkStatus();
 }

@@ -17,7 +17,9 @@
 //   for a switch record. A pair that stays busy (the producer found the ring full several
 //   times) grows: the producer creates a larger ring, puts a switch record naming it in the
 //   reserved slot and writes to the new ring from then on; the consumer moves over when it
-//   pops the record, so order is kept. Growth is paid from a budget of host_ring_budget /
+//   pops the record, so order is kept. Growth goes through a middle ring (8 slots, 132 KiB),
+//   which grows on to the largest only when a push finds it full: collective partners that
+//   trade a frame at a time stay there and never pay the largest ring's allocation. Growth is paid from a budget of host_ring_budget /
 //   local ranks per rank; with the budget spent a ring stays as it is (and stops reserving).
 //   With two ranks on a host the first busy pair reaches the old geometry (64 x 16 KiB)
 //   after a few messages, so latency and bandwidth are those of the fixed rings.
@@ -61,6 +63,9 @@ struct Options {
   size_t ring_slots = 64;        // largest ring, power of two (ZMPI_SHM_RING_SLOTS)
   size_t slot_size = 16512;      // bytes per slot incl. headers (ZMPI_SHM_SLOT_SIZE)
   size_t first_ring_slots = 2;   // ring a pair starts with, power of two <= ring_slots
+  // A busy first ring grows to this many slots first (a pair of collective partners rarely
+  // fills it, and it costs an eighth of the largest ring), then to ring_slots.
+  size_t middle_ring_slots = 8;
   // Ring memory beyond first rings that the ranks of this host may spend on busy pairs,
   // split evenly between the local ranks.
   size_t host_ring_budget = size_t{64} << 20;

@@ -43,9 +43,11 @@ class Ring {
   // reports it full (false) the `full_before_grow`-th time it finds it full, even if the
   // consumer has made room meanwhile: the pair is busy, time to grow. Not growable: all
   // slots carry frames and TryPush is false only when they really are all in flight.
-  void SetGrowable(bool growable, uint32_t full_before_grow = 0) {
+  // full_before_grow = kOnlyWhenFull: growable, but false only when really full.
+  static constexpr uint32_t kOnlyWhenFull = 0;
+  void SetGrowable(bool growable, uint32_t full_before_grow = kOnlyWhenFull) {
     limit_ = growable ? mask_ : mask_ + 1;
-    fulls_left_ = growable ? full_before_grow : UINT64_MAX;
+    fulls_left_ = growable && full_before_grow != kOnlyWhenFull ? full_before_grow : UINT64_MAX;
   }
   // Producer: pushes a switch record (shm_format.h) into the reserved slot; false = the ring
   // is entirely full, which cannot happen right after TryPush returned false.
