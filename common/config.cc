@@ -46,6 +46,10 @@ const ConfigRow kConfigRows[] = {
      "0 when ranks outnumber CPUs)"},
     {"ZMPI_SPIN_COUNT", "int", "2000",
      "polls before a waiting rank starts yielding the CPU (0 when ranks outnumber CPUs)"},
+    {"ZMPI_OVERSUB_WAIT", "string", "yield",
+     "how a waiting rank gives up its CPU when ranks outnumber CPUs: yield (sched_yield; "
+     "reaches peers in the caller's session only) or sleep (yield 20 us, then a futex its "
+     "shm peers wake); zrun sets sleep where it gives such ranks sessions of their own"},
     {"ZMPI_PMI", "string", "auto",
      "PMI version under Hydra's mpiexec or srun --mpi=pmi2: auto (2 under srun, else 1), 1 "
      "or 2"},
@@ -188,6 +192,9 @@ Config Config::FromList(const std::vector<std::string>& env) {
   c.single_copy_min = r.Size("ZMPI_SINGLE_COPY_MIN");
   c.shm_assist_min = r.Size("ZMPI_SHM_ASSIST_MIN");
   c.spin_count = r.Int("ZMPI_SPIN_COUNT");
+  std::string wait = r.Get("ZMPI_OVERSUB_WAIT");
+  if (wait == "sleep") c.oversub_wait_sleeps = true;
+  else if (wait != "yield") r.Warn("ZMPI_OVERSUB_WAIT");
   c.warnings = r.TakeWarnings();
   return c;
 }

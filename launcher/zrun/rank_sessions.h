@@ -30,6 +30,11 @@ StatusOr<RankSessions> ParseRankSessions(const std::string& text);
 // (platform::LoadAverage; negative: unknown, taken as not busy).
 bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, int cores);
 
+// Ranks that outnumber the cores and lead sessions of their own cannot hand a core to a peer
+// by yielding, so zrun makes them sleep when they wait (this variable = "sleep") unless the
+// user set it; in zrun's session they yield, the library's default.
+inline constexpr char kOversubWaitEnv[] = "ZMPI_OVERSUB_WAIT";
+
 
 }  // namespace zmpi::launcher::zrun
 

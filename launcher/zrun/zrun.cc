@@ -101,6 +101,9 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
           1, "cannot prepare rank " + std::to_string(r) + ": " + env.status().message());
       return;
     }
+    if (own_sessions && plan.oversubscribed() && !env->Find(kOversubWaitEnv)) {
+      env->Set(kOversubWaitEnv, "sleep");  // rank_sessions.h
+    }
     agent::SpawnRequest request;
     request.path = program_path_;
     request.argv = options_.command;

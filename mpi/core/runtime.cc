@@ -27,20 +27,6 @@ int Runtime::open_sessions_ = 0;
 
 namespace {
 
-// ZMPI_OVERSUB_WAIT: how a waiting rank of an oversubscribed host gives up its CPU. "yield"
-// (default): sched_yield, then 50 us naps after 20 ms; zrun keeps such ranks in one session on
-// an idle machine, where a yield hands the core to the peer. "sleep": it yields for 20 us, then
-// sleeps on a futex its shm peers wake (ProgressLoop::Pace): far better when other sessions
-// keep the machine busy (docs/benchmarks.md, "Oversubscribed hosts"), but 256 ranks on 2
-// cores took minutes to finalize with it, so it is not the default yet.
-bool OversubscribedWaitSleeps() {
-  const char* v = getenv("ZMPI_OVERSUB_WAIT");
-  if (v == nullptr || *v == '\0' || strcmp(v, "yield") == 0) return false;
-  if (strcmp(v, "sleep") == 0) return true;
-  ZMPI_LOG(kWarn, "config", "ZMPI_OVERSUB_WAIT=%s: expected yield or sleep; waiting ranks yield", v);
-  return false;
-}
-
 constexpr uint32_t kCommHandleBase = 0x84000000u;
 constexpr size_t kSelfMaxPayload = 64 * 1024;
 
@@ -142,7 +128,7 @@ Status Runtime::Start() {
     // Ranks share cores: a spinning rank takes the core its peer needs, and a sender that
     // helps a reader copy (shm copy assist) competes with that reader for it.
     spin_count_ = 0;
-    wait_sleeps_ = OversubscribedWaitSleeps();
+    wait_sleeps_ = config_.oversub_wait_sleeps;  // ZMPI_OVERSUB_WAIT (common/config.cc)
     ZMPI_LOG(kInfo, "init", "%zu ranks on %ld CPUs: waiting ranks %s, no copy assist",
              bootstrap_->local_ranks().size(), cpus, wait_sleeps_ ? "sleep" : "yield");
   }

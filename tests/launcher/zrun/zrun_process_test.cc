@@ -345,20 +345,25 @@ TEST(ZrunProcess, NonPmixProgramsRun) {
 
 struct RankIds {
   int pid, group, session;
+  std::string wait;  // ZMPI_OVERSUB_WAIT as the rank sees it, "unset" if not set
 };
 
-// Runs `zrun -n nranks` of a shell that prints its pid, process group and session.
-std::vector<RankIds> RankSessionIds(int nranks, const char* mode) {
+// Runs `zrun -n nranks` of a shell that prints its pid, process group, session and
+// ZMPI_OVERSUB_WAIT; `env`: zrun's extra environment.
+std::vector<RankIds> RankSessionIds(int nranks, const char* mode,
+                                    std::vector<std::string> env = {}) {
   std::vector<std::string> args = {"-n", std::to_string(nranks), "--oversubscribe", "--bind-to",
                                    "none", "--rank-sessions", mode};
   ZrunRun run(Concat(args, {"/bin/sh", "-c",
-                            "echo \"pid $$ ids $(cut -d' ' -f5,6 /proc/$$/stat)\""}));
+                            "echo \"pid $$ ids $(cut -d' ' -f5,6 /proc/$$/stat) wait "
+                            "${ZMPI_OVERSUB_WAIT:-unset}\""}),
+              env);
   EXPECT_EQ(ExitCode(run.Wait(20)), 0) << run.err();
-  std::regex re("pid (\\d+) ids (\\d+) (\\d+)");
+  std::regex re("pid (\\d+) ids (\\d+) (\\d+) wait (\\w+)");
   std::vector<RankIds> seen;
   for (auto it = std::sregex_iterator(run.out().begin(), run.out().end(), re);
        it != std::sregex_iterator(); ++it) {
-    seen.push_back({std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3])});
+    seen.push_back({std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), (*it)[4]});
   }
   EXPECT_EQ(static_cast<int>(seen.size()), nranks) << run.out();
   return seen;
@@ -366,16 +371,22 @@ std::vector<RankIds> RankSessionIds(int nranks, const char* mode) {
 
 // A local rank leads a session of its own (autogroup: a CPU share each on a busy machine)
 // unless ranks outnumber the cores on an idle machine ("auto"; rank_sessions_test has the
-// choice); --rank-sessions own keeps that also then.
+// choice); --rank-sessions own keeps that also then, and such ranks sleep when they wait
+// (a yield cannot reach a peer in another session) unless the user chose otherwise.
 TEST(ZrunProcess, EachRankHasItsOwnSession) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   ASSERT_GT(cpus, 0);
   for (RankIds r : RankSessionIds(1, "auto")) {
     EXPECT_EQ(r.pid, r.session);
     EXPECT_NE(r.session, static_cast<int>(getsid(0)));
+    EXPECT_EQ(r.wait, "unset");  // not oversubscribed: the library's default
   }
   for (RankIds r : RankSessionIds(static_cast<int>(cpus) + 1, "own")) {
     EXPECT_EQ(r.pid, r.session);
+    EXPECT_EQ(r.wait, "sleep");
+  }
+  for (RankIds r : RankSessionIds(static_cast<int>(cpus) + 1, "own", {"ZMPI_OVERSUB_WAIT=yield"})) {
+    EXPECT_EQ(r.wait, "yield");
   }
 }
 
@@ -388,6 +399,7 @@ TEST(ZrunProcess, SharedRankSessionsStayInZrunsSession) {
     EXPECT_NE(r.pid, r.session);
     EXPECT_EQ(r.session, static_cast<int>(getsid(0)));
     EXPECT_EQ(r.group, r.pid);
+    EXPECT_EQ(r.wait, "unset");  // a yield reaches the peer here
   }
 }
 
