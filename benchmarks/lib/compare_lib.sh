@@ -117,7 +117,7 @@ args_for() {
       mt) echo "-m 8:64K -i 100 -x 10" ;;
       bw) echo "-m :1M -i 5 -x 1" ;;
       coll) echo "-i 50 -x 5" ;;
-      over) echo "-m 8:64K -i 4 -x 1" ;;
+      over) echo "-m 8:64K -i 20 -x 5" ;;
       halo | halo_over) echo "-m :1M -i 20 -x 2" ;;
     esac
     return
