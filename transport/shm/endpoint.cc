@@ -173,6 +173,7 @@ class ShmEndpoint final : public Endpoint {
   Status OpenOut(Peer& peer);
   Status GrowOut(Peer& peer);
   StatusOr<size_t> NewRing(size_t slots);
+  bool Prefaulted(size_t slots) const;
   Status AttachIn(Peer& peer, uint64_t offset, uint64_t slots);
   [[gnu::cold, gnu::noinline]] Status SwitchIn(Peer& peer, const Frame& record);
   void HelpReaders();
@@ -343,6 +344,13 @@ Status ShmEndpoint::CheckPeerHeader(const Peer& peer) const {
   return OkStatus();
 }
 
+// Whether both ends map a ring's pages at once. First and middle rings: yes (9 and 33
+// pages). The largest ring's pages fault in as its slots are first used: a pair that streams
+// small frames touches one page per slot, and the faults are spread over the messages instead
+// of stopping both ranks for ~0.1-0.5 ms each (1 MiB: allocation 0.1 ms, mapping 0.1-0.45 ms
+// per side, more on a loaded host).
+bool ShmEndpoint::Prefaulted(size_t slots) const { return slots <= options_.middle_ring_slots; }
+
 // A zeroed ring of `slots` in our segment, its memory allocated now; returns its offset.
 StatusOr<size_t> ShmEndpoint::NewRing(size_t slots) {
   const size_t bytes = Ring::BytesFor(slots, options_.slot_size);
@@ -351,7 +359,7 @@ StatusOr<size_t> ShmEndpoint::NewRing(size_t slots) {
                  segment_->name().c_str(), slots);
   }
   ZMPI_RETURN_IF_ERROR(segment_->Reserve(next_ring_, bytes));
-  segment_->Prefault(next_ring_, bytes);
+  if (Prefaulted(slots)) segment_->Prefault(next_ring_, bytes);
   const size_t offset = next_ring_;
   next_ring_ += bytes;
   return offset;
@@ -529,7 +537,7 @@ Status ShmEndpoint::AttachIn(Peer& peer, uint64_t offset, uint64_t slots) {
                  static_cast<unsigned long long>(offset), peer.segment->name().c_str());
   }
   peer.in = Ring(peer.segment->data() + offset, slots, options_.slot_size);
-  peer.segment->Prefault(offset, bytes);
+  if (Prefaulted(slots)) peer.segment->Prefault(offset, bytes);
   return OkStatus();
 }
 
