@@ -15,8 +15,8 @@
 static const char kTestName[] = "coll_v_sizes_test";
 #include "job_check.h"
 
-static const long kSizes[] = {1, 8191, 8192, 12000, 16384, 16385, 32768, 65536, 65541, 262144,
-                              1048576, 1048579};
+static const long kSizes[] = {1,     8191,  8192,  12000,  16384,   16385,
+                              32768, 65536, 65541, 262144, 1048576, 1048579};
 #define NSIZES ((int)(sizeof(kSizes) / sizeof(kSizes[0])))
 enum { kGapBytes = 16, kGap = 0xa5, kRounds = 3 };
 
@@ -102,11 +102,12 @@ static void alltoallv_rounds(long n, int in_place, int late) {
       CALL(MPI_Alltoallv(MPI_IN_PLACE, counts, displs, MPI_BYTE, recv[r], counts, displs, MPI_BYTE,
                          g_comm));
     } else {
-      CALL(MPI_Alltoallv(send, counts, displs, MPI_BYTE, recv[r], counts, displs, MPI_BYTE,
-                         g_comm));
+      CALL(
+          MPI_Alltoallv(send, counts, displs, MPI_BYTE, recv[r], counts, displs, MPI_BYTE, g_comm));
       for (int d = 0; d < g_p; ++d) {
         for (long i = 0; i < n; ++i) {
-          if (send[displs[d] + i] != byte_of(g_me, d, i, r)) fail("Alltoallv %ld changed sendbuf", n);
+          if (send[displs[d] + i] != byte_of(g_me, d, i, r))
+            fail("Alltoallv %ld changed sendbuf", n);
         }
       }
     }
@@ -116,8 +117,8 @@ static void alltoallv_rounds(long n, int in_place, int late) {
     for (int s = 0; s < g_p; ++s) {
       for (long i = 0; i < n; ++i) {
         if (recv[r][displs[s] + i] != byte_of(s, g_me, i, r))
-          fail("Alltoallv %ld%s round %d: byte %ld from rank %d", n, in_place ? " in place" : "",
-               r, i, s);
+          fail("Alltoallv %ld%s round %d: byte %ld from rank %d", n, in_place ? " in place" : "", r,
+               i, s);
       }
     }
     check_gaps(recv[r], n, "Alltoallv");
