@@ -29,8 +29,8 @@ namespace {
 constexpr int kCentralMaxRanks = 4;
 // Switch points between algorithms (bytes). Below them latency rules, above bandwidth.
 constexpr size_t kBcastScatterBytes = 128 * 1024;  // and at least 3 ranks
-// Broadcasts over shared memory among ranks that share cores go in pieces of the shm eager
-// limit (one ring slot, transport/shm: ZMPI_SHM_SLOT_SIZE): larger messages would each wait
+// Broadcasts over shared memory go in pieces of the shm eager limit (one ring slot,
+// transport/shm: ZMPI_SHM_SLOT_SIZE) where ranks share cores: larger messages would each wait
 // for a rendezvous handshake, i.e. for the receiver to be scheduled. Up to half a ring (64
 // slots) per broadcast; beyond that the root would stall on full rings and single-copy reads
 // are as fast. With a core per rank the receivers answer at once, and up to kBcastReadMaxBytes
