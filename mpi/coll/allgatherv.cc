@@ -15,10 +15,14 @@ void PlaceOwn(const void* sendbuf, const VBlocks& recv, int r) {
 
 }  // namespace
 
+// The sends leave from sendbuf, not from this rank's block of recv, and that block is filled
+// while they are under way: a peer reading the block straight from sendbuf (a single-copy
+// read over shm) neither waits for the local copy nor pulls lines just written by another
+// core (2 ranks, 64 KiB: 12.2 -> 7.8 us at load 9-12; docs/collectives.md).
 Status DirectAllgatherv(Links& links, const void* sendbuf, const VBlocks& recv, int tag) {
   const int p = links.size();
   const int r = links.rank();
-  PlaceOwn(sendbuf, recv, r);
+  const void* mine = IsInPlace(sendbuf) ? recv.at(r) : sendbuf;
   for (int k = 1; k < p; ++k) {
     int from = (r - k + p) % p;
     if (recv.bytes[from] > 0) {
@@ -27,9 +31,10 @@ Status DirectAllgatherv(Links& links, const void* sendbuf, const VBlocks& recv, 
   }
   if (recv.bytes[r] > 0) {
     for (int k = 1; k < p; ++k) {
-      ZMPI_RETURN_IF_ERROR(links.Isend((r + k) % p, tag, recv.at(r), recv.bytes[r]));
+      ZMPI_RETURN_IF_ERROR(links.Isend((r + k) % p, tag, mine, recv.bytes[r]));
     }
   }
+  PlaceOwn(sendbuf, recv, r);
   return links.WaitAll();
 }
 

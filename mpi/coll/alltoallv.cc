@@ -31,9 +31,9 @@ Status ScatteredAlltoallv(Links& links, const VBlocks& send_in, const VBlocks& r
     send.base = copy.data() - lo;
     send.bytes = recv.bytes;
     send.offsets = recv.offsets;
-  } else if (recv.bytes[r] > 0) {
-    std::memmove(recv.at(r), send.at(r), recv.bytes[r]);
   }
+  // Not in place, the own block is copied while the first window's transfers are under way.
+  bool own_pending = !IsInPlace(send_in.base) && recv.bytes[r] > 0;
   if (window < 1) window = 1;
   for (int first = 1; first < p; first += window) {
     int last = std::min(p, first + window);
@@ -49,8 +49,13 @@ Status ScatteredAlltoallv(Links& links, const VBlocks& send_in, const VBlocks& r
         ZMPI_RETURN_IF_ERROR(links.Isend(dest, tag, send.at(dest), send.bytes[dest]));
       }
     }
+    if (own_pending) {
+      std::memmove(recv.at(r), send.at(r), recv.bytes[r]);
+      own_pending = false;
+    }
     ZMPI_RETURN_IF_ERROR(links.WaitAll());
   }
+  if (own_pending) std::memmove(recv.at(r), send.at(r), recv.bytes[r]);  // p == 1
   return OkStatus();  // in place, the own block never moved
 }
 
