@@ -22,6 +22,7 @@
 #include "common/status.h"
 #include "mpi/core/comm.h"
 #include "mpi/core/datatype.h"
+#include "mpi/core/op.h"
 #include "mpi/core/request.h"
 #include "mpi/include/mpi.h"
 
@@ -31,15 +32,17 @@ inline constexpr size_t kSmallBytes = 4096;
 inline constexpr int kSmallBcastRanks = 4;
 
 // Whether the small path takes the call (else the caller builds a schedule). Non-persistent
-// calls only; `base` is the op's predefined type, as nbc.h's Iallreduce gets it.
-bool SmallIallreduceFits(const core::Comm& comm, int64_t count, const core::Datatype& type,
-                         const core::Datatype& base, MPI_Op op);
+// calls only; `base` is the op's predefined type, as nbc.h's Iallreduce gets it. For
+// Iallreduce: the fold to use when it does, else nullptr.
+core::ReduceFn SmallIallreduceFits(const core::Comm& comm, int64_t count,
+                                   const core::Datatype& type, const core::Datatype& base,
+                                   MPI_Op op);
 bool SmallIbcastFits(const core::Comm& comm, int64_t count, const core::Datatype& type);
 
 // The started request (the arguments passed the Fits test above and the C boundary's checks).
 StatusOr<core::Request*> SmallIallreduce(core::Comm& comm, const void* sendbuf, void* recvbuf,
                                          int64_t count, const core::Datatype& type,
-                                         const core::Datatype& base, MPI_Op op);
+                                         core::ReduceFn fold);
 StatusOr<core::Request*> SmallIbcast(core::Comm& comm, void* buf, int64_t count,
                                      const core::Datatype& type, int root);
 
