@@ -5,14 +5,15 @@
 // path (a schedule, its step list, a pending operation in the engine) cost more than the
 // message itself.
 //
-// Here the start posts everything at once: the receive (if any), then each eager send, which
-// leaves at once with no request when the peer's endpoint takes it (else an Isend). The
-// sends and receives are parts of the collective request (core::Adopt): when the last part
-// completes, during any progress pass of any MPI call, its hook folds the peer's vector into
-// the result (Iallreduce; a predefined op, in rank order, so both ranks get identical bits)
-// and completes the request. No pending operation, no schedule; messages use the call's own
-// collective tag, so any number of these may be outstanding on one communicator beside other
-// collectives, as with the general path.
+// Here the start does everything at once. Each eager frame leaves first, with no request when
+// the peer's endpoint takes it. If all did, the collective request itself is the posted
+// receive (for the peer's frame, or the root's), and its completion hook, run during any
+// progress pass of any MPI call, folds the peer's vector into the result (Iallreduce; the op's
+// function, in rank order, so both ranks get identical bits): one request, no parts. If a
+// frame could not leave at once it goes as an Isend, and the sends and receives are parts of
+// the request (core::Adopt); the last part's completion folds and completes it. No pending
+// operation, no schedule; messages use the call's own collective tag, so any number of these
+// may be outstanding on one communicator beside other collectives, as with the general path.
 #ifndef ZMPI_MPI_COLL_SCHED_SMALL_NBC_H_
 #define ZMPI_MPI_COLL_SCHED_SMALL_NBC_H_
 
