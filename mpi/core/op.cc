@@ -6,6 +6,7 @@
 
 #include <array>
 #include <complex>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -265,7 +266,7 @@ constexpr Row kRows[] = {
 constexpr int kPairSlots = 0x100;
 constexpr int kNumSlots = 0x108;
 
-int Slot(MPI_Datatype handle) {
+constexpr int Slot(MPI_Datatype handle) {
   unsigned u = static_cast<unsigned>(handle);
   if ((u & 0xffff0000u) == 0x4c000000u) return static_cast<int>(u & 0xff);
   if ((u & 0xffffff00u) == 0x8c000000u && (u & 0xff) < 8) {
@@ -274,20 +275,31 @@ int Slot(MPI_Datatype handle) {
   return -1;
 }
 
+// Row of each slot, built at compile time (a function-local table cost a guard test per
+// lookup, and a lookup sits in every reduction's start).
+struct RowIndex {
+  int16_t row[kNumSlots];
+};
+
+constexpr RowIndex MakeRowIndex() {
+  RowIndex index{};
+  for (int16_t& r : index.row) r = -1;
+  for (int i = 0; i < static_cast<int>(sizeof(kRows) / sizeof(kRows[0])); ++i) {
+    const int slot = Slot(kRows[i].handle);
+    // A handle outside the two patterns, or two rows in one slot, stops the build here.
+    if (slot < 0 || index.row[slot] != -1) throw "each reduction row needs a slot of its own";
+    index.row[slot] = static_cast<int16_t>(i);
+  }
+  return index;
+}
+
+constexpr RowIndex kRowIndex = MakeRowIndex();
+
 const Row* FindRow(MPI_Datatype handle) {
-  static const std::array<const Row*, kNumSlots> index = [] {
-    std::array<const Row*, kNumSlots> slots{};
-    for (const Row& row : kRows) {
-      int slot = Slot(row.handle);
-      ZMPI_CHECK(slot >= 0 && slots[slot] == nullptr);
-      slots[slot] = &row;
-    }
-    return slots;
-  }();
-  int slot = Slot(handle);
-  if (slot < 0) return nullptr;
-  const Row* row = index[slot];
-  return row != nullptr && row->handle == handle ? row : nullptr;
+  const int slot = Slot(handle);
+  if (slot < 0 || kRowIndex.row[slot] < 0) return nullptr;
+  const Row* row = &kRows[kRowIndex.row[slot]];
+  return row->handle == handle ? row : nullptr;
 }
 
 // The kernel for (op, type), or an error naming both.
@@ -333,6 +345,13 @@ bool IsPredefinedOp(MPI_Op op) { return OpIndex(op) >= 0; }
 Status CheckOpType(MPI_Op op, const Datatype& type) {
   Kernel kernel;
   return FindKernel(op, type, &kernel);
+}
+
+ReduceFn FindReduceFn(MPI_Op op, const Datatype& type) {
+  const int i = OpIndex(op);
+  if (i < 0 || !type.contiguous) return nullptr;
+  const Row* row = FindRow(type.handle);
+  return row != nullptr ? row->kernels[i] : nullptr;
 }
 
 Status ApplyOp(MPI_Op op, const Datatype& type, const void* in, void* inout, size_t count) {

@@ -21,6 +21,12 @@ Status ApplyOp(MPI_Op op, const Datatype& type, const void* in, void* inout, siz
 // Whether `op` is defined on `type` (checked once per call, before any data moves).
 Status CheckOpType(MPI_Op op, const Datatype& type);
 
+// The function ApplyOp runs for (op, type): inout[i] = in[i] (op) inout[i] for i < count.
+// nullptr where ApplyOp would fail or does more than call it (padded pairs such as
+// MPI_DOUBLE_INT, which it unpacks first). For callers that look it up once and fold later.
+using ReduceFn = void (*)(const void* in, void* inout, size_t count);
+ReduceFn FindReduceFn(MPI_Op op, const Datatype& type);
+
 }  // namespace zmpi::core
 
 #endif  // ZMPI_MPI_CORE_OP_H_

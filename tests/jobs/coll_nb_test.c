@@ -2,7 +2,8 @@
  * MPI_COMM_SELF, every root, counts 0/1/odd/large, MPI_IN_PLACE, derived datatypes; 32
  * outstanding on one communicator completed in a shuffled order (Waitall, Testsome, Waitany);
  * progress while the program only calls MPI_Iprobe; the empty status; the small Iallreduce and
- * Ibcast path (sizes on both sides of its limit, 40 outstanding between blocking collectives).
+ * Ibcast path (sizes on both sides of its limit, 40 outstanding between blocking collectives,
+ * 150 started back to back: more than a ring's slots).
  * Every expected value is computed locally and exactly. Uses only <mpi.h>. Prints
  * "coll_nb_test: OK (<n> checks)". */
 #include <string.h>
@@ -326,6 +327,49 @@ static void test_small(void) {
   }
 }
 
+/* More small ones outstanding than an shm ring has slots (64), started with no other MPI call
+ * between them: the first go out as frames at once (the request is the posted receive),
+ * later ones find the peer's ring full and send through a request (the path with parts). Then
+ * they complete in any order under MPI_Testsome, with one freed by MPI_Request_free. */
+static void test_small_flood(void) {
+  enum { K = 150, M = 3 };
+  static int a[K][M], b[K][M];
+  MPI_Request reqs[K];
+  int indices[K];
+  for (int k = 0; k < K; ++k) {
+    for (int i = 0; i < M; ++i) a[k][i] = b[k][i] = val(g_me, i + 5 * k);
+    if (k % 3 != 2) {
+      CALL(MPI_Iallreduce(k % 2 ? MPI_IN_PLACE : a[k], b[k], M, MPI_INT, MPI_SUM, g_comm,
+                          &reqs[k]));
+    } else {
+      CALL(MPI_Ibcast(b[k], M, MPI_INT, k % g_p, g_comm, &reqs[k]));
+    }
+  }
+  CALL(MPI_Request_free(&reqs[K / 2]));
+  if (reqs[K / 2] != MPI_REQUEST_NULL) fail("MPI_Request_free left the handle");
+  int left = K - 1, outcount = 0;
+  double t0 = MPI_Wtime();
+  while (left > 0) {
+    CALL(MPI_Testsome(K, reqs, &outcount, indices, MPI_STATUSES_IGNORE));
+    if (outcount != MPI_UNDEFINED) left -= outcount;
+    if (MPI_Wtime() - t0 > 60) fail("%d small collectives of a flood never completed", left);
+  }
+  CALL(MPI_Barrier(g_comm)); /* the freed one completes during progress */
+  for (int k = 0; k < K; ++k) {
+    if (k == K / 2) continue;
+    int want[M];
+    for (int i = 0; i < M; ++i) {
+      want[i] = 0;
+      if (k % 3 != 2) {
+        for (int r = 0; r < g_p; ++r) want[i] += val(r, i + 5 * k);
+      } else {
+        want[i] = val(k % g_p, i + 5 * k);
+      }
+    }
+    check_ints(b[k], want, M, "flood of small collectives");
+  }
+}
+
 /* Progress while the program only calls MPI_Iprobe: the result shows up in the buffer. */
 static void test_overlap(void) {
   enum { N = 200000 };
@@ -364,6 +408,7 @@ static void on_comm(MPI_Comm comm, const char *label) {
   test_allreduce();
   test_many();
   test_small();
+  test_small_flood();
 }
 
 int main(int argc, char **argv) {

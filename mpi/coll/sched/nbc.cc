@@ -216,8 +216,10 @@ Req Ireduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
 
 Req Iallreduce(core::Comm& comm, const void* sendbuf, void* recvbuf, int64_t count,
                const Datatype& type, const Datatype& base, MPI_Op op, bool persistent) {
-  if (!persistent && sched::SmallIallreduceFits(comm, count, type, base, op)) {
-    return sched::SmallIallreduce(comm, sendbuf, recvbuf, count, type, base, op);
+  if (!persistent) {
+    if (core::ReduceFn fold = sched::SmallIallreduceFits(comm, count, type, base, op)) {
+      return sched::SmallIallreduce(comm, sendbuf, recvbuf, count, type, fold);
+    }
   }
   auto req = NewRequest(comm);
   sched::Schedule& s = req->sched();
