@@ -46,6 +46,9 @@ const ConfigRow kConfigRows[] = {
      "0 when ranks outnumber CPUs)"},
     {"ZMPI_SPIN_COUNT", "int", "2000",
      "polls before a waiting rank starts yielding the CPU (0 when ranks outnumber CPUs)"},
+    {"ZMPI_NET_BLOCK_AFTER", "int", "50",
+     "microseconds a rank whose peers are all on other hosts polls before it blocks until a "
+     "message arrives (ofi with net; -1 = never block: poll and yield)"},
     {"ZMPI_PMI", "string", "auto",
      "PMI version under Hydra's mpiexec or srun --mpi=pmi2: auto (2 under srun, else 1), 1 "
      "or 2"},
@@ -188,6 +191,7 @@ Config Config::FromList(const std::vector<std::string>& env) {
   c.single_copy_min = r.Size("ZMPI_SINGLE_COPY_MIN");
   c.shm_assist_min = r.Size("ZMPI_SHM_ASSIST_MIN");
   c.spin_count = r.Int("ZMPI_SPIN_COUNT");
+  c.net_block_after_us = r.Int("ZMPI_NET_BLOCK_AFTER");
   c.warnings = r.TakeWarnings();
   return c;
 }

@@ -45,6 +45,7 @@ struct Config {
   size_t single_copy_min = 0;
   size_t shm_assist_min = 0;
   int spin_count = 0;
+  int net_block_after_us = -1;  // < 0: a waiting network-only rank never blocks
   // Messages for unknown ZMPI_ names and unparsable values, to be logged once.
   std::vector<std::string> warnings;
 
