@@ -46,9 +46,9 @@ const ConfigRow kConfigRows[] = {
      "0 when ranks outnumber CPUs)"},
     {"ZMPI_SPIN_COUNT", "int", "2000",
      "polls before a waiting rank starts yielding the CPU (0 when ranks outnumber CPUs)"},
-    {"ZMPI_NET_BLOCK_AFTER", "int", "50",
+    {"ZMPI_NET_BLOCK_AFTER", "int", "-1",
      "microseconds a rank whose peers are all on other hosts polls before it blocks until a "
-     "message arrives (ofi with net; -1 = never block: poll and yield)"},
+     "message arrives (ofi with net, e.g. 50; -1 = never block: poll and yield)"},
     {"ZMPI_PMI", "string", "auto",
      "PMI version under Hydra's mpiexec or srun --mpi=pmi2: auto (2 under srun, else 1), 1 "
      "or 2"},
