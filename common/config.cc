@@ -50,6 +50,9 @@ const ConfigRow kConfigRows[] = {
      "how a waiting rank gives up its CPU when ranks outnumber CPUs: yield (sched_yield; "
      "reaches peers in the caller's session only) or sleep (yield 20 us, then a futex its "
      "shm peers wake); zrun sets sleep where it gives such ranks sessions of their own"},
+    {"ZMPI_NET_BLOCK_AFTER", "int", "-1",
+     "microseconds a rank whose peers are all on other hosts polls before it blocks until a "
+     "message arrives (ofi with net, e.g. 50; -1 = never block: poll and yield)"},
     {"ZMPI_PMI", "string", "auto",
      "PMI version under Hydra's mpiexec or srun --mpi=pmi2: auto (2 under srun, else 1), 1 "
      "or 2"},
@@ -195,6 +198,7 @@ Config Config::FromList(const std::vector<std::string>& env) {
   std::string wait = r.Get("ZMPI_OVERSUB_WAIT");
   if (wait == "sleep") c.oversub_wait_sleeps = true;
   else if (wait != "yield") r.Warn("ZMPI_OVERSUB_WAIT");
+  c.net_block_after_us = r.Int("ZMPI_NET_BLOCK_AFTER");
   c.warnings = r.TakeWarnings();
   return c;
 }

@@ -46,6 +46,7 @@ struct Config {
   size_t shm_assist_min = 0;
   int spin_count = 0;
   bool oversub_wait_sleeps = false;  // ZMPI_OVERSUB_WAIT=sleep
+  int net_block_after_us = -1;  // < 0: a waiting network-only rank never blocks
   // Messages for unknown ZMPI_ names and unparsable values, to be logged once.
   std::vector<std::string> warnings;
 

@@ -26,6 +26,7 @@ StatusOr<std::unique_ptr<Endpoint>> CreateNetworkEndpoint(const NetworkOptions& 
   o.my_rank = options.my_rank;
   o.world_size = options.world_size;
   o.idle_poll_us = options.idle_poll_us;
+  o.blocking = options.blocking;
   return ofi::CreateEndpoint(o);
 #else
   return Error(Code::kUnsupported,

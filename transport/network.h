@@ -27,6 +27,7 @@ struct NetworkOptions {
   int my_rank = 0;
   int world_size = 0;
   int idle_poll_us = 0;
+  bool blocking = false;  // ofi only: see ofi::Options::blocking
 };
 
 // kUnsupported for kOfi in a build without libfabric.

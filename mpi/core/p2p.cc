@@ -41,6 +41,17 @@ bool g_may_sleep = false;  // set with g_spin
 constexpr double kYieldBeforeSleep = 20e-6;
 constexpr double kSleepSeconds = 0.001;
 
+// Ranks whose peers are all reached through a network endpoint that can block (ofi with net:
+// Runtime::net_block_after) poll for g_block_after seconds of an idle stretch, then block in
+// Engine::Sleep until a completion arrives, kBlockSeconds at most. Between namespace hosts on
+// one machine a rank that only polls and yields was never placed anew: when the scheduler had
+// put both ranks on one CPU they stayed there for the whole job, each wait lasting until the
+// other's time slice ended (docs/benchmarks.md, "Between namespace hosts"). A blocked rank
+// gives the CPU up and is placed again when it wakes. g_spin is 1 for them: every idle turn
+// reads the clock (~25 ns beside the provider poll's system call).
+double g_block_after = -1;  // set with g_spin
+constexpr double kBlockSeconds = 0.001;
+
 // Idle turns before a wait yields. ZMPI_SPIN_COUNT (0 when ranks outnumber CPUs) is right while
 // each rank has a core; when two ranks share one (no binding, a launcher's cpuset, the
 // scheduler's choice), every turn spun waits for a peer that cannot run until we yield: each
@@ -136,8 +147,14 @@ void ProgressLoop::Pace(int events, const bool* done) {
     g_spin_max = std::min(Runtime::Get()->spin_count(), kYielding / 2);
     g_spin = g_spin_max;
     g_may_sleep = Runtime::Get()->wait_sleeps();
+    g_block_after = Runtime::Get()->net_block_after();
+    if (g_block_after >= 0) g_spin = g_spin_max = 1;
     g_spin_known = true;
     if (idle_ < g_spin) return;
+  }
+  if (g_block_after >= 0) {
+    PollThenBlock();
+    return;
   }
   if (!sleeping_) {
     // Yield for a while before napping: a peer that shares our core (or was preempted)
@@ -160,6 +177,21 @@ void ProgressLoop::Pace(int events, const bool* done) {
   }
   timespec pause{0, 50 * 1000};  // 50 us: a long-idle rank costs ~nothing
   nanosleep(&pause, nullptr);
+}
+
+void ProgressLoop::PollThenBlock() {
+  double now = Now();
+  if (idle_ < kYielding) {  // the first idle turn of this stretch
+    idle_ = kYielding;
+    yielding_since_ = now;
+    return;
+  }
+  if (now - yielding_since_ < g_block_after) return;
+  if (!Threads::enabled() && Runtime::Get()->engine().Sleep(kBlockSeconds)) {
+    ++sleeps_;
+    return;
+  }
+  sched_yield();
 }
 
 bool ProgressLoop::Every(double seconds) {

@@ -79,7 +79,10 @@ void EmptyStatus(MPI_Status* status);
 // Drives progress once; after a run of idle turns (ZMPI_SPIN_COUNT, none when ranks outnumber
 // CPUs) yields the CPU, and after 20 ms of yielding naps 50 us between polls. Where ranks
 // outnumber CPUs it sleeps instead of yielding (Engine::Sleep: until a peer wakes it, 1 ms at
-// most), so oversubscribed ranks do not starve each other. Any turn with events resets it.
+// most), so oversubscribed ranks do not starve each other. A rank whose peers are all behind a
+// network endpoint that can block (Runtime::net_block_after) polls for ZMPI_NET_BLOCK_AFTER us
+// instead, then blocks there until a message arrives (1 ms at most per block). Any turn with
+// events resets it.
 class ProgressLoop {
  public:
   // One progress pass, then Pace.
@@ -98,9 +101,12 @@ class ProgressLoop {
   bool Every(double seconds);
 
  private:
+  // Pace's idle turns for a rank that blocks in its network endpoint (p2p.cc, g_block_after).
+  void PollThenBlock();
+
   int idle_ = 0;              // turns since the last event
   int sleeps_ = 0;            // of them, turns that slept in Engine::Sleep
-  double yielding_since_ = 0;  // when this idle stretch started yielding
+  double yielding_since_ = 0;  // when this idle stretch started yielding (polling, to block)
   bool sleeping_ = false;      // yielded for kYieldSeconds: now naps between polls
   double last_check_ = 0;
 };

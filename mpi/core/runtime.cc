@@ -199,8 +199,13 @@ Status Runtime::StartTransports() {
     // With shm peers too, an idle ofi poll (a system call, ~1 us) would tax every shm
     // message; poll ofi at most every 5 us while it is idle.
     if (shm != nullptr) o.idle_poll_us = 5;
+    // With no shm peers a waiting rank may block in the network endpoint: a rank that only
+    // polls and yields keeps its CPU, so two ranks the scheduler put on one CPU stay there
+    // (docs/transport-ofi.md, "Ranks that block"). With shm peers it could not hear them.
+    o.blocking = shm == nullptr && config_.net_block_after_us >= 0;
     ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::CreateNetworkEndpoint(o));
     ofi = engine_->AddEndpoint(std::move(endpoint));
+    if (o.blocking && ofi->Wakes()) net_block_after_ = config_.net_block_after_us * 1e-6;
     ZMPI_RETURN_IF_ERROR(bootstrap_->Put(net_key, ofi->Address()));
   }
   // Ranks of another architecture are fine as long as the bytes mean the same: checked

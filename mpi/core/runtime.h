@@ -79,6 +79,10 @@ class Runtime {
   // Whether waiting ranks sleep on a futex their shm peers wake (ZMPI_OVERSUB_WAIT=sleep,
   // oversubscribed hosts only): docs/benchmarks.md, "Oversubscribed hosts".
   bool wait_sleeps() const { return wait_sleeps_; }
+  // Seconds a waiting rank polls before it blocks until a message arrives, where every peer
+  // is reached through a network endpoint that can block (ofi with net); < 0: it never
+  // blocks (ZMPI_NET_BLOCK_AFTER; docs/transport-ofi.md, "Ranks that block").
+  double net_block_after() const { return net_block_after_; }
   void set_spin_count(int spin_count) { spin_count_ = spin_count; }
 
   // Communicator handles: MPI_COMM_WORLD, MPI_COMM_SELF and created ones. nullptr if unknown.
@@ -159,6 +163,7 @@ class Runtime {
   int spin_count_ = 0;
   bool oversubscribed_ = false;  // more ranks on this host than CPUs
   bool wait_sleeps_ = false;     // oversubscribed_ and ZMPI_OVERSUB_WAIT=sleep
+  double net_block_after_ = -1;
 };
 
 }  // namespace zmpi::core

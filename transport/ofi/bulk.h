@@ -52,6 +52,8 @@ class Bulk final {
   // The peer of a chunk's transfer.
   static int PeerOf(const OpContext* chunk) { return static_cast<const Op*>(chunk->owner)->peer; }
   size_t in_flight() const { return ops_.size(); }
+  // Chunks the provider refused wait for Progress to post them again.
+  bool has_refused() const { return !pending_.empty(); }
 
  private:
   struct Op {

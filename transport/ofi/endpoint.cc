@@ -83,6 +83,9 @@ class OfiEndpoint final : public Endpoint {
                       uint64_t* layout = nullptr) override;
   bool Idle() const override { return free_sends_.size() == send_slots_.size(); }
   bool PeerAlive(int peer) override { return ValidPeer(peer) && peers_[peer].dead.ok(); }
+  // With Options::blocking (net): Sleep blocks in the completion queue's wait object.
+  bool Wakes() const override { return fabric_->waits(); }
+  void Sleep(double seconds, bool want_room) override;
 
  private:
   bool ValidPeer(int peer) const { return peer >= 0 && peer < static_cast<int>(peers_.size()); }
@@ -250,6 +253,14 @@ StatusOr<int> OfiEndpoint::Poll(FrameSink& sink) {
   return events + completed + delivered;
 }
 
+// A completion ends the block: a frame or bulk chunk that arrived, and also a send that
+// completed (the room a full send pool or a refused send waits for). Work that a Poll can do
+// without anything arriving (held frames, refused receives or chunks) means no block at all.
+void OfiEndpoint::Sleep(double seconds, bool /*want_room*/) {
+  if (inbox_.has_work() || bulk_.has_refused() || !newly_dead_.empty()) return;
+  fabric_->Block(std::max(1, static_cast<int>(seconds * 1000 + 0.5)));
+}
+
 bool OfiEndpoint::ShouldPollProvider() {
   if (options_.idle_poll_us <= 0) return true;
   bool in_flight = free_sends_.size() < send_slots_.size() || bulk_.in_flight() > 0;
@@ -376,7 +387,7 @@ StatusOr<std::unique_ptr<Fabric>> OpenFirstProvider(const Options& options) {
                    name.c_str());
     }
     StatusOr<std::unique_ptr<Fabric>> fabric =
-        Fabric::Open(name, options.iface, options.world_size);
+        Fabric::Open(name, options.iface, options.world_size, options.blocking);
     if (fabric.ok() || fabric.status().code() != Code::kUnsupported) return fabric;
     last = fabric.status();
   }

@@ -10,8 +10,8 @@
 // provider limits the message size. Tag layout and frame prefix: transport/ofi/tag_format.h.
 //
 // The sink may call Send and PostBulk* from its callbacks, never Poll.
-// Nothing here waits: every libfabric call that says -FI_EAGAIN is retried on a later Send or
-// Poll. A failed send to a peer marks it dead (PeerAlive false, later sends fail with
+// Nothing here waits but Sleep (with Options::blocking, bounded by its caller): every libfabric
+// call that says -FI_EAGAIN is retried on a later Send or Poll. A failed send to a peer marks it dead (PeerAlive false, later sends fail with
 // kProcAborted); the core bounds its own waits.
 #ifndef ZMPI_TRANSPORT_OFI_ENDPOINT_H_
 #define ZMPI_TRANSPORT_OFI_ENDPOINT_H_
@@ -46,6 +46,12 @@ struct Options {
   // once per this many microseconds, so a progress loop that also drives shm is not taxed;
   // the first frame after a quiet spell then waits up to this long.
   int idle_poll_us = 0;
+  // Open the completion queue with a wait object (a descriptor) so that Sleep can block until
+  // something arrives (Wakes). Only with net (tcp from libfabric 1.18): every completion it
+  // writes then also takes the wait object's lock, and the first one after a sleep writes a
+  // byte to its wake-up socket (docs/transport-ofi.md, "Ranks that block"). Other providers
+  // ignore it.
+  bool blocking = false;
 };
 
 StatusOr<std::unique_ptr<Endpoint>> CreateEndpoint(const Options& options);

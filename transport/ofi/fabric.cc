@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <rdma/fi_cm.h>
 #include <rdma/fi_endpoint.h>
+#include <rdma/fi_eq.h>
 #include <rdma/fi_errno.h>
 
 #include <algorithm>
@@ -163,7 +164,8 @@ Status OfiError(const char* call, ssize_t ret) {
 }
 
 StatusOr<std::unique_ptr<Fabric>> Fabric::Open(const std::string& provider,
-                                               const std::string& iface, size_t av_count) {
+                                               const std::string& iface, size_t av_count,
+                                               bool blocking) {
   ZMPI_ASSIGN_OR_RETURN(std::string node, InterfaceAddress(iface));
   ZMPI_RETURN_IF_ERROR(LoadFabricApi().status());
   TuneProviders();  // after the load: no other thread may read the environment meanwhile
@@ -192,14 +194,14 @@ StatusOr<std::unique_ptr<Fabric>> Fabric::Open(const std::string& provider,
                  provider.c_str(), iface.c_str(), node.c_str());
   }
   std::unique_ptr<Fabric> fabric(new Fabric());
-  ZMPI_RETURN_IF_ERROR(fabric->Init(chosen, av_count));
-  ZMPI_LOG(kInfo, "ofi", "provider %s on %s (%s): inject %zu, tx %zu, rx %zu",
+  ZMPI_RETURN_IF_ERROR(fabric->Init(chosen, av_count, blocking));
+  ZMPI_LOG(kInfo, "ofi", "provider %s on %s (%s): inject %zu, tx %zu, rx %zu%s",
            chosen->fabric_attr->prov_name, iface.c_str(), node.c_str(), fabric->inject_size_,
-           fabric->tx_size_, fabric->rx_size_);
+           fabric->tx_size_, fabric->rx_size_, fabric->waits_ ? ", blocking waits" : "");
   return fabric;
 }
 
-Status Fabric::Init(const fi_info* info, size_t av_count) {
+Status Fabric::Init(const fi_info* info, size_t av_count, bool blocking) {
   inject_size_ = info->tx_attr->inject_size;
   max_msg_size_ = info->ep_attr->max_msg_size;
   if (strstr(info->fabric_attr->prov_name, "ofi_rxm") != nullptr) {
@@ -217,11 +219,8 @@ Status Fabric::Init(const fi_info* info, size_t av_count) {
   av_attr.count = av_count;
   ret = fi_av_open(domain_, &av_attr, &av_, nullptr);
   if (ret != 0) return OfiError("fi_av_open", ret);
-  fi_cq_attr cq_attr = {};
-  cq_attr.format = FI_CQ_FORMAT_TAGGED;
-  cq_attr.size = tx_size_ + rx_size_;
-  ret = fi_cq_open(domain_, &cq_attr, &cq_, nullptr);
-  if (ret != 0) return OfiError("fi_cq_open", ret);
+  provider_ = info->fabric_attr->prov_name;
+  ZMPI_RETURN_IF_ERROR(OpenCq(blocking));
   ret = fi_endpoint(domain_, const_cast<fi_info*>(info), &ep_, nullptr);
   if (ret != 0) return OfiError("fi_endpoint", ret);
   ret = fi_ep_bind(ep_, &av_->fid, 0);
@@ -234,9 +233,43 @@ Status Fabric::Init(const fi_info* info, size_t av_count) {
   size_t name_len = sizeof(name);
   ret = fi_getname(&ep_->fid, name, &name_len);
   if (ret != 0) return OfiError("fi_getname", ret);
-  provider_ = info->fabric_attr->prov_name;
   address_ = provider_ + "/" + Hex(name, name_len);
   return OkStatus();
+}
+
+// net keeps its sockets in one epoll set; a CQ with a wait object (FI_WAIT_FD) adds that set
+// to the CQ's own, beside a socket pair that each completion signals (once: the byte stays
+// until a wait reads it), and starts no progress thread (libfabric 1.17, prov/net/src/xnet_cq.c).
+// Other providers are left without: tcp;ofi_rxm reads its internal CQs through wait sets of
+// their own and was not measured with one.
+Status Fabric::OpenCq(bool blocking) {
+  fi_cq_attr cq_attr = {};
+  cq_attr.format = FI_CQ_FORMAT_TAGGED;
+  cq_attr.size = tx_size_ + rx_size_;
+  if (blocking && (provider_ == "net" || provider_ == "tcp")) {
+    cq_attr.wait_obj = FI_WAIT_FD;
+    int ret = fi_cq_open(domain_, &cq_attr, &cq_, nullptr);
+    if (ret == 0) {
+      waits_ = true;
+      return OkStatus();
+    }
+    ZMPI_LOG(kInfo, "ofi", "no completion queue with a wait object (%s): waiting ranks poll",
+             Fi().strerror(-ret));
+    cq_attr.wait_obj = FI_WAIT_NONE;
+  }
+  int ret = fi_cq_open(domain_, &cq_attr, &cq_, nullptr);
+  if (ret != 0) return OfiError("fi_cq_open", ret);
+  return OkStatus();
+}
+
+// fi_cq_sread with no room for entries: libfabric's util CQ then returns 0 as soon as the CQ
+// is not empty, without taking anything, and -FI_EAGAIN at the timeout.
+void Fabric::Block(int timeout_ms) {
+  if (!waits_) return;
+  ssize_t ret = fi_cq_sread(cq_, nullptr, 0, nullptr, timeout_ms);
+  if (ret < 0 && ret != -FI_EAGAIN && ret != -FI_EAVAIL && ret != -FI_EINTR) {
+    ZMPI_LOG_ONCE(kWarn, "ofi", "fi_cq_sread: %s", Fi().strerror(static_cast<int>(-ret)));
+  }
 }
 
 Fabric::~Fabric() {

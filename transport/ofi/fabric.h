@@ -35,9 +35,12 @@ inline constexpr size_t kRxmEagerLimit = size_t{16} << 20;
 class Fabric final {
  public:
   // Opens everything for `provider` ("net", "tcp", "tcp;ofi_rxm") on interface `iface` ("lo", "eth0").
-  // `av_count` sizes the address vector (the world size).
+  // `av_count` sizes the address vector (the world size). `blocking`: give the completion
+  // queue a wait object where the provider is net (or tcp, its name from libfabric 1.18), so
+  // that Block works (Options::blocking in endpoint.h says what it costs).
   static StatusOr<std::unique_ptr<Fabric>> Open(const std::string& provider,
-                                                const std::string& iface, size_t av_count);
+                                                const std::string& iface, size_t av_count,
+                                                bool blocking = false);
   ~Fabric();
   Fabric(const Fabric&) = delete;
   Fabric& operator=(const Fabric&) = delete;
@@ -58,10 +61,17 @@ class Fabric final {
   StatusOr<fi_addr_t> Insert(const std::string& address);
   // Text for a failed completion (fi_cq_strerror).
   std::string CompletionErrorText(const fi_cq_err_entry& entry) const;
+  // Whether the completion queue has a wait object, i.e. Block can block.
+  bool waits() const { return waits_; }
+  // Blocks until the completion queue holds a completion (or an error), `timeout_ms` pass or
+  // a signal comes; returns at once if one is there. Drives the provider's progress meanwhile
+  // (it reads the sockets as they become ready) but takes no completion. Only where waits().
+  void Block(int timeout_ms);
 
  private:
   Fabric() = default;
-  Status Init(const fi_info* info, size_t av_count);
+  Status Init(const fi_info* info, size_t av_count, bool blocking);
+  Status OpenCq(bool blocking);
 
   fid_fabric* fabric_ = nullptr;
   fid_domain* domain_ = nullptr;
@@ -73,6 +83,7 @@ class Fabric final {
   size_t tx_size_ = 0;
   size_t iov_limit_ = 0;
   size_t rx_size_ = 0;
+  bool waits_ = false;
   std::string provider_;
   std::string address_;
 };

@@ -48,6 +48,9 @@ class Inbox final {
   StatusOr<int> Deliver(FrameSink& sink);
 
   size_t posted() const { return posted_; }
+  // Frames wait to be delivered, or buffers to be posted again: a Poll may have work to do
+  // without anything new arriving.
+  bool has_work() const { return !active_.empty() || !unposted_.empty(); }
   size_t spilled() const { return spilled_; }
 
  private:

@@ -21,12 +21,13 @@ using testing::SendBounded;
 // World of `n` endpoints in this process, all connected to each other.
 class OfiTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void MakeWorld(int n, size_t bulk_chunk = 0, int idle_poll_us = 0) {
+  void MakeWorld(int n, size_t bulk_chunk = 0, int idle_poll_us = 0, bool blocking = false) {
     std::vector<PeerAddress> addresses;
     for (int rank = 0; rank < n; ++rank) {
       Options options = MakeOptions(GetParam(), rank, n);
       options.bulk_chunk = bulk_chunk;
       options.idle_poll_us = idle_poll_us;
+      options.blocking = blocking;
       StatusOr<std::unique_ptr<Endpoint>> created = CreateEndpoint(options);
       ASSERT_TRUE(created.ok()) << created.status().ToString();
       endpoints_.push_back(std::move(created.value()));
@@ -306,6 +307,52 @@ TEST_P(OfiTest, ThrottledIdlePollingStillDelivers) {
       pairs, [] { return false; }, std::chrono::milliseconds(2));
   ASSERT_TRUE(ep(0).PostBulkSend(1, 3, out.data(), out.size(), &c[1]).ok());
   ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).bulk_done.size() == 1; }));
+  EXPECT_TRUE(in == out);
+}
+
+double SecondsSince(testing::Clock::time_point start) {
+  return std::chrono::duration<double>(testing::Clock::now() - start).count();
+}
+
+// With Options::blocking, net's endpoint blocks in Sleep until something arrives, and no
+// longer than asked; the Poll after it delivers what woke it, frames and bulk transfers alike.
+// tcp;ofi_rxm gets no wait object and never blocks (Wakes false).
+TEST_P(OfiTest, BlockingSleepEndsWhenAFrameArrives) {
+  MakeWorld(2, 0, 0, /*blocking=*/true);
+  auto pairs = All();
+  EXPECT_EQ(ep(0).Wakes(), GetParam() == "net");
+  ASSERT_EQ(ep(1).Wakes(), GetParam() == "net");
+  TestFrame first = MakeFrame(0, 0, 8);  // connects the pair
+  ASSERT_TRUE(SendBounded(&ep(0), 1, first.frame(), pairs));
+  ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).frames.size() == 1 && ep(0).Idle(); }));
+  if (!ep(1).Wakes()) return;  // the provider cannot block: nothing more to check
+  auto start = testing::Clock::now();
+  ep(1).Sleep(0.02, false);  // nothing comes: the whole bound
+  double idle = SecondsSince(start);
+  EXPECT_GE(idle, 0.015);
+  EXPECT_LT(idle, 2.0);
+  for (int i = 1; i <= 20; ++i) {
+    TestFrame f = MakeFrame(0, i, i % 2 == 0 ? 8 : 9000);
+    ASSERT_TRUE(SendBounded(&ep(0), 1, f.frame(), {{&ep(0), &sink(0)}}));
+    ASSERT_TRUE(PumpUntil({{&ep(0), &sink(0)}}, [&] { return ep(0).Idle(); }));
+    start = testing::Clock::now();
+    ep(1).Sleep(5.0, false);  // the frame is there or on its way: ends at once
+    EXPECT_LT(SecondsSince(start), 1.0) << "frame " << i;
+    ASSERT_TRUE(PumpUntil(pairs, [&] { return sink(1).frames.size() == i + 1u; }));
+    ExpectFrame(sink(1).frames[i], 0, i, i % 2 == 0 ? 8 : 9000);
+  }
+  std::vector<char> out(4 << 20, 'b'), in(4 << 20);
+  int c[2];
+  ASSERT_TRUE(ep(1).PostBulkRecv(0, 9, in.data(), in.size(), &c[0]).ok());
+  ASSERT_TRUE(ep(0).PostBulkSend(1, 9, out.data(), out.size(), &c[1]).ok());
+  auto bound = testing::Clock::now() + testing::kDeadline;
+  while (sink(1).bulk_done.empty() && testing::Clock::now() < bound) {
+    ASSERT_TRUE(ep(0).Poll(sink(0)).ok());
+    ep(1).Sleep(0.001, false);  // the receiver sleeps whenever it has nothing to deliver
+    ASSERT_TRUE(ep(1).Poll(sink(1)).ok());
+  }
+  ASSERT_EQ(sink(1).bulk_done.size(), 1u);
+  EXPECT_TRUE(sink(1).bulk_done[&c[0]].ok());
   EXPECT_TRUE(in == out);
 }
 
