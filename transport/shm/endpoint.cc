@@ -25,6 +25,18 @@ namespace {
 // Frames delivered from one peer per Poll before moving on, so one busy sender cannot
 // starve the others.
 constexpr int kPollBatch = 32;
+// A first ring grows to this many slots, and from there to the largest (ring_slots) only when
+// all of them are in flight. Where ranks outnumber CPUs, 2-slot rings fill while a peer waits
+// for a CPU even when the pair moves little; growing straight to 64 slots then cost every
+// ring ~0.5 ms (allocate and fault in 1 MiB on both sides) inside a benchmark's first timed
+// sizes: 4-rank halo2d on 2 cores, 1 KiB faces, 14-19 MB/s against 154-247 with rings that
+// never grow (docs/benchmarks.md, "The first rows at 4 ranks"). 8 slots cost an eighth.
+constexpr size_t kMidRingSlots = 8;
+
+size_t NextRingSlots(size_t slots, size_t largest) {
+  return slots < kMidRingSlots ? std::min(kMidRingSlots, largest) : largest;
+}
+
 // Full-ring retries between two liveness checks of the receiver (a syscall).
 constexpr uint32_t kRetriesPerAliveCheck = 4096;
 
@@ -377,7 +389,7 @@ Status ShmEndpoint::OpenOut(Peer& peer) {
 // announced by a switch record in the old ring's reserved slot. No budget or no room in
 // /dev/shm: the old ring stays, with all its slots.
 Status ShmEndpoint::GrowOut(Peer& peer) {
-  size_t slots = options_.ring_slots;
+  size_t slots = NextRingSlots(peer.out.slots(), options_.ring_slots);
   while (slots > peer.out.slots() && Ring::BytesFor(slots, options_.slot_size) > growth_left_) {
     slots /= 2;
   }
@@ -394,7 +406,9 @@ Status ShmEndpoint::GrowOut(Peer& peer) {
   ZMPI_CHECK(peer.out.PushSwitch(RingSwitch{*offset, slots}));
   peer.out = Ring(segment_->data() + *offset, slots, options_.slot_size);
   peer.out_growable = slots < options_.ring_slots;
-  peer.out.SetGrowable(peer.out_growable, options_.grow_after_full);
+  // A mid ring grows again only once it is really full (Ring::SetGrowable: never because it
+  // was found full some number of times): a pair with that many frames in flight streams.
+  peer.out.SetGrowable(peer.out_growable, UINT32_MAX);
   ZMPI_LOG(kDebug, "shm", "ring to rank %d grows to %zu slots", peer.rank, slots);
   return OkStatus();
 }

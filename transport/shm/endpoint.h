@@ -15,12 +15,13 @@
 //   segment and adds the ring to the rings it polls. Poll visits only rings that exist.
 // - First rings are small (first_ring_slots, 2 x 16 KiB: 36 KiB a pair) and keep one slot
 //   for a switch record. A pair that stays busy (the producer found the ring full several
-//   times) grows: the producer creates a larger ring, puts a switch record naming it in the
-//   reserved slot and writes to the new ring from then on; the consumer moves over when it
-//   pops the record, so order is kept. Growth is paid from a budget of host_ring_budget /
-//   local ranks per rank; with the budget spent a ring stays as it is (and stops reserving).
-//   With two ranks on a host the first busy pair reaches the old geometry (64 x 16 KiB)
-//   after a few messages, so latency and bandwidth are those of the fixed rings.
+//   times) grows, first to 8 slots and from there to ring_slots once all 8 are in flight
+//   (endpoint.cc, kMidRingSlots): the producer creates a larger ring, puts a switch record
+//   naming it in the reserved slot and writes to the new ring from then on; the consumer
+//   moves over when it pops the record, so order is kept. Growth is paid from a budget of
+//   host_ring_budget / local ranks per rank; with the budget spent a ring stays as it is (and
+//   stops reserving). With two ranks on a host a pair that streams reaches the old geometry
+//   (64 x 16 KiB) after a few messages, so bandwidth is that of the fixed rings.
 // - Memory: 64 ranks where every pair talks: 64 x 63 x 36 KiB = 142 MiB of first rings plus
 //   at most the 64 MiB budget, against 4 GiB for the old n x n x 1 MiB rings; pairs that
 //   never talk cost nothing. All ring memory is allocated with posix_fallocate when a ring is

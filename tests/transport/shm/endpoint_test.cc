@@ -277,7 +277,7 @@ TEST(ShmEndpointTest, PollServesEveryPeer) {
     ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
     int flood = 0;
     while (*eps[1]->Send(0, Frame{"f", 1, nullptr, 0}) == SendResult::kDone) ++flood;
-    EXPECT_EQ(flood, 1 + 256);  // the first ring's one frame, then the grown ring
+    EXPECT_EQ(flood, 1 + 7 + 256);  // the first ring's one frame, the mid ring's 7, the largest
     ASSERT_EQ(*eps[2]->Send(0, Frame{"c", 1, nullptr, 0}), SendResult::kDone);
     int from1 = 0, from2 = 0;
     FnSink sink([&](int peer, const Frame&) {
@@ -319,8 +319,10 @@ int Flood(Endpoint& from, int to, Endpoint& receiver, int from_rank) {
   return sent;
 }
 
-// A pair that keeps finding its first ring full grows to the largest ring; one that sends a
-// frame at a time (a ping-pong) grows after grow_after_full such refills.
+// A pair that keeps finding its first ring full grows to the mid ring (8 slots, one kept for
+// the switch record) and, once that is full too, to the largest; one that sends a frame at a
+// time (a ping-pong) grows to the mid ring after grow_after_full such refills and stays there,
+// however many frames follow one at a time.
 TEST(ShmEndpointTest, BusyPairsGrow) {
   ForkJob job(3);
   {
@@ -335,15 +337,17 @@ TEST(ShmEndpointTest, BusyPairsGrow) {
     ASSERT_TRUE(eps[0]->Connect({{1, eps[1]->Address()}, {2, eps[2]->Address()}}).ok());
     ASSERT_TRUE(eps[1]->Connect({{0, eps[0]->Address()}}).ok());
     ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
-    // 0 -> 1: a burst grows it at once: 1 frame in the first ring, 16 in the grown one.
-    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 1 + 16);
+    // 0 -> 1: a burst grows it at once: 1 frame in the first ring, 7 in the mid one, 16 in
+    // the largest.
+    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 1 + 7 + 16);
     EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 16);
-    // 0 -> 2: one frame at a time; the first ring is refilled each time.
+    // 0 -> 2: one frame at a time; the first ring is refilled each time, then the mid ring.
     FnSink sink([](int, const Frame&) { return true; });
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < 100; ++i) {
       ASSERT_EQ(*eps[0]->Send(2, Frame{"p", 1, nullptr, 0}), SendResult::kDone);
       ASSERT_EQ(*eps[2]->Poll(sink), 1);
     }
+    EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 7 + 16);
     EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 16);
   }
   ExpectClean(job);
@@ -357,7 +361,8 @@ TEST(ShmEndpointTest, GrowthStopsAtTheBudget) {
     std::vector<std::unique_ptr<Endpoint>> eps;
     for (int r = 0; r < 3; ++r) {
       Options o = job.MakeOptions(r, 64, 256);
-      o.host_ring_budget = 3 * Ring::BytesFor(64, 256);  // one largest ring per rank
+      // One mid and one largest ring per rank.
+      o.host_ring_budget = 3 * (Ring::BytesFor(8, 256) + Ring::BytesFor(64, 256));
       auto ep = CreateEndpoint(o);
       ASSERT_TRUE(ep.ok());
       eps.push_back(std::move(*ep));
@@ -365,7 +370,7 @@ TEST(ShmEndpointTest, GrowthStopsAtTheBudget) {
     ASSERT_TRUE(eps[0]->Connect({{1, eps[1]->Address()}, {2, eps[2]->Address()}}).ok());
     ASSERT_TRUE(eps[1]->Connect({{0, eps[0]->Address()}}).ok());
     ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
-    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 1 + 64);
+    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 1 + 7 + 64);
     EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 1 + 1);
     EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 2);
     EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 64);
