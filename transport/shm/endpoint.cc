@@ -30,7 +30,8 @@ constexpr int kPollBatch = 32;
 // for a CPU even when the pair moves little; growing straight to 64 slots then cost every
 // ring ~0.5 ms (allocate and fault in 1 MiB on both sides) inside a benchmark's first timed
 // sizes: 4-rank halo2d on 2 cores, 1 KiB faces, 14-19 MB/s against 154-247 with rings that
-// never grow (docs/benchmarks.md, "The first rows at 4 ranks"). 8 slots cost an eighth.
+// never grow (docs/benchmarks.md, "Halo streams pace themselves; 4-rank first rows"). A mid
+// ring costs ~0.15 ms.
 constexpr size_t kMidRingSlots = 8;
 
 size_t NextRingSlots(size_t slots, size_t largest) {
