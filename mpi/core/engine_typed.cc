@@ -71,8 +71,11 @@ constexpr int64_t kCombinedMaxBytes = 128 * 1024;
 // samples, median of 5 rounds: 1221 MB/s unpaced, 1899 with a 32 KiB lead, 1827 with 64 KiB
 // (Open MPI 1245); 512 KiB +6% / +2%; 256 KiB no change (docs/benchmarks.md). Cannot stall:
 // of two ranks whose streams both pause, each would have to be more than the lead ahead of
-// the other once the frames in flight have landed. Off where ranks outnumber CPUs.
+// the other once the frames in flight have landed. Off where ranks outnumber CPUs. A stream
+// more than kStreamLeadMax ahead (the peer's started much later: not an exchange in step)
+// does not wait for the peer's to catch up, which would serialize the two.
 constexpr int64_t kStreamLead = 32 * 1024;
+constexpr int64_t kStreamLeadMax = 256 * 1024;
 constexpr int kMaxChunks = 8;
 constexpr int64_t kMinChunk = 512;  // a shorter tail of a slot is left empty
 struct ChunkHeader {
@@ -398,7 +401,8 @@ bool Engine::StreamRunsAhead(int peer, int64_t streamed) {
     back = std::max(back, static_cast<int64_t>(in->received));
     return false;
   });
-  return back >= 0 && streamed > back + kStreamLead;
+  const int64_t ahead = streamed - back;
+  return back >= 0 && ahead > kStreamLead && ahead <= kStreamLeadMax;
 }
 
 void Engine::OnDataTyped(const FrameHeader& header, const void* payload, size_t len) {
