@@ -134,6 +134,9 @@ class Engine final : public transport::FrameSink {
   // Ends a request whose peer died: withdraws it from matching and from the peer's backlog
   // (nothing more reaches a dead peer) and completes it with kProcAborted.
   void FailPeerDead(Request* request);
+  // Ranks outnumber CPUs on this host: streams do not pace themselves against their peer's
+  // (engine_typed.cc, kStreamLead): a peer that waits for a CPU would hold them back.
+  void set_oversubscribed(bool oversubscribed) { oversubscribed_ = oversubscribed; }
   // Runs `op` after each progress pass until it is done (pending_op.h).
   void AddPendingOp(std::unique_ptr<PendingOp> op) { pending_ops_.push_back(std::move(op)); }
   // Marks the request done; runs its on_complete hook and releases it if the user already
@@ -235,6 +238,9 @@ class Engine final : public transport::FrameSink {
   // PumpStreamFrames while several short streams go to one shm peer: one frame for all of
   // them, packed by the first; true once `r` is done.
   bool PumpCombined(int peer, Request* r, Request* const* streams, int n);
+  // Whether a stream to `peer` that has packed `streamed` bytes runs too far ahead of the
+  // peer's streams to us (engine_typed.cc, kStreamLead); prunes ended ones from incoming_.
+  bool StreamRunsAhead(int peer, int64_t streamed);
   friend class StreamOp;
   friend class DeferredRendezvousOp;
   void OnData(const FrameHeader& header, const void* payload, size_t len);
@@ -257,6 +263,10 @@ class Engine final : public transport::FrameSink {
   // wait that streams keeps spinning instead of yielding (engine_typed.cc).
   int stream_frames_ = 0;
   StreamSet streams_;  // streaming sends between their kCts and their last frame
+  // Receives of a peer's stream over shm (kDataTyped chunks), between their kCts and their
+  // last chunk: a stream to that peer paces itself against them (StreamRunsAhead).
+  StreamSet incoming_;
+  bool oversubscribed_ = false;  // set_oversubscribed
   struct MatchedMessage {
     std::unique_ptr<Unexpected> message;
     Comm* comm;

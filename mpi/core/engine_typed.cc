@@ -62,6 +62,20 @@ constexpr int kCombinedRounds = 2;
 // frames the ring holds four times the rows of 4 KiB ones, so a rank that falls behind unpacks
 // into rows it packed longer ago, out of its cache.
 constexpr int64_t kCombinedMaxBytes = 128 * 1024;
+// Pacing. A stream to a peer that streams to us too (a halo exchange's faces, both ways) pauses
+// while it has packed more than kStreamLead bytes beyond what the furthest of the peer's
+// streams to us has delivered. Unpaced, a rank got up to a ring (64 slots of 4 KiB chunks:
+// 16384 rows of each of halo2d's columns) ahead of its peer, so each rank unpacked the peer's
+// rows long after it had packed the same rows of its own field: every line of a field larger
+// than L2 came through the cache twice an exchange. halo2d, 2 ranks, 1 MiB faces, best-of
+// samples, median of 5 rounds: 1221 MB/s unpaced, 1899 with a 32 KiB lead, 1827 with 64 KiB
+// (Open MPI 1245); 512 KiB +6% / +2%; 256 KiB no change (docs/benchmarks.md). Cannot stall:
+// of two ranks whose streams both pause, each would have to be more than the lead ahead of
+// the other once the frames in flight have landed. Off where ranks outnumber CPUs. A stream
+// more than kStreamLeadMax ahead (the peer's started much later: not an exchange in step)
+// does not wait for the peer's to catch up, which would serialize the two.
+constexpr int64_t kStreamLead = 32 * 1024;
+constexpr int64_t kStreamLeadMax = 256 * 1024;
 constexpr int kMaxChunks = 8;
 constexpr int64_t kMinChunk = 512;  // a shorter tail of a slot is left empty
 struct ChunkHeader {
@@ -229,6 +243,7 @@ void Engine::StartRendezvousTyped(Request* r, int peer, const FrameHeader& heade
   }
   if (!p.endpoint->HasBulk()) {
     op->landed = true;  // the chunks unpack as they arrive
+    if (n > 0) incoming_.Add(peer, r->id());
     AskForData(r, peer, header, n, kCtsTypedData);
     return;
   }
@@ -298,6 +313,7 @@ bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
     }
     if (n > 1 && small) return PumpCombined(peer, r, streams, n);
   }
+  if (!bulk && StreamRunsAhead(peer, op.streamed)) return false;
   int64_t chunk = static_cast<int64_t>(p.endpoint->MaxPayload());
   if (several) chunk = std::min(chunk, kInterleavedChunk);
   const int per_pass = bulk ? INT_MAX : kStreamFramesPerPass;
@@ -376,6 +392,19 @@ bool Engine::PumpCombined(int peer, Request* r, Request* const* streams, int n) 
   return done;
 }
 
+bool Engine::StreamRunsAhead(int peer, int64_t streamed) {
+  if (oversubscribed_ || incoming_.size() == 0) return false;
+  int64_t back = -1;
+  incoming_.RemoveIf(peer, [&](uint64_t id) {
+    const Request* in = pool_.FromId(id);
+    if (in == nullptr || in->complete) return true;
+    back = std::max(back, static_cast<int64_t>(in->received));
+    return false;
+  });
+  const int64_t ahead = streamed - back;
+  return back >= 0 && ahead > kStreamLead && ahead <= kStreamLeadMax;
+}
+
 void Engine::OnDataTyped(const FrameHeader& header, const void* payload, size_t len) {
   if (header.reserved & kDataCombined) {  // chunks of several streams (PumpStreamFrames)
     const char* at = static_cast<const char*>(payload);
@@ -406,7 +435,10 @@ void Engine::OnDataTyped(const FrameHeader& header, const void* payload, size_t 
     UnpackAt(*r->derived, static_cast<int64_t>(header.addr), payload, len);
   }
   r->received += len;
-  if (r->received >= r->status_bytes) Complete(r);
+  if (r->received >= r->status_bytes) {
+    incoming_.Remove(r->peer, r->id());
+    Complete(r);
+  }
 }
 
 }  // namespace zmpi::core

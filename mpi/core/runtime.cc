@@ -133,6 +133,7 @@ Status Runtime::Start() {
              bootstrap_->local_ranks().size(), cpus, wait_sleeps_ ? "sleep" : "yield");
   }
   engine_ = std::make_unique<Engine>(config_, requests_);
+  engine_->set_oversubscribed(oversubscribed_);
   ZMPI_RETURN_IF_ERROR(StartTransports());
 
   int size = bootstrap_->size();

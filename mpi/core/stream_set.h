@@ -37,6 +37,15 @@ class StreamSet {
   const std::vector<uint64_t>& To(int peer) const {
     return static_cast<size_t>(peer) < by_peer_.size() ? by_peer_[peer] : none_;
   }
+  // Drops the streams to `peer` for which `ended(id)` is true (requests gone meanwhile).
+  template <typename Ended>
+  void RemoveIf(int peer, Ended ended) {
+    if (static_cast<size_t>(peer) >= by_peer_.size()) return;
+    std::vector<uint64_t>& list = by_peer_[peer];
+    const size_t before = list.size();
+    list.erase(std::remove_if(list.begin(), list.end(), ended), list.end());
+    size_ -= static_cast<int>(before - list.size());
+  }
 
  private:
   std::vector<std::vector<uint64_t>> by_peer_;

@@ -285,6 +285,64 @@ static void MixedStreams(void) {
   CALL(MPI_Barrier(MPI_COMM_WORLD));
 }
 
+/* Streams both ways between neighbours, as a halo exchange's long faces, but of lengths that
+ * differ by sender (over shm a stream to a peer that streams to us pauses while it runs ahead of
+ * the peer's, engine_typed.cc): each rank sends a column of L(me) rows to the next rank and
+ * one of L(me) / 2 + 1 rows to the previous one, so a rank's streams outlast or end before
+ * those coming to it. `order` 0: receives first; 1: receives after the sends; 2: even ranks
+ * wait for their sends before posting their receives, odd ranks post theirs first (a stream
+ * to a peer that starts only once the peer's stream to us has ended; in an odd ring the last
+ * rank posts first, so that no two neighbours wait for each other). */
+static void PacedStreams(const long *lengths, int order) {
+  char what[96];
+  snprintf(what, sizeof(what), "paced streams %ld/%ld/%ld order=%d", lengths[0], lengths[1],
+           lengths[2], order);
+  g_label = what;
+  const int me = g_me, next = next_rank(), prev = prev_rank();
+  const long out[2] = {lengths[me % 3], lengths[me % 3] / 2 + 1};
+  const long in[2] = {lengths[prev % 3], lengths[next % 3] / 2 + 1};
+  const int to[2] = {next, prev}, from[2] = {prev, next};
+  MPI_Datatype st[2], rt[2];
+  int sc[2], rc[2];
+  void *src[2], *dst[2];
+  MPI_Request rq[4];
+  for (int i = 0; i < 2; ++i) {
+    st[i] = TypeFor(&kColumn, out[i], &sc[i]);
+    rt[i] = TypeFor(&kColumn, in[i], &rc[i]);
+    src[i] = Fill(&kColumn, out[i], 1000 + i);
+    dst[i] = Blank(&kColumn, in[i]);
+  }
+  /* Order 2: no two neighbours both send first (in an odd ring the last rank does not). */
+  const int waits = g_p > 1 && me % 2 == 0 && !(g_p % 2 == 1 && me == g_p - 1);
+  const int sends_first = order == 1 || (order == 2 && waits);
+  if (!sends_first) {
+    for (int i = 0; i < 2; ++i)
+      CALL(MPI_Irecv(dst[i], rc[i], rt[i], from[i], 30 + i, MPI_COMM_WORLD, &rq[2 + i]));
+  }
+  for (int i = 0; i < 2; ++i)
+    CALL(MPI_Isend(src[i], sc[i], st[i], to[i], 30 + i, MPI_COMM_WORLD, &rq[i]));
+  if (order == 2 && sends_first) CALL(MPI_Waitall(2, rq, MPI_STATUSES_IGNORE));
+  if (sends_first) {
+    for (int i = 0; i < 2; ++i)
+      CALL(MPI_Irecv(dst[i], rc[i], rt[i], from[i], 30 + i, MPI_COMM_WORLD, &rq[2 + i]));
+  }
+  CALL(MPI_Waitall(4, rq, MPI_STATUSES_IGNORE));
+  for (int i = 0; i < 2; ++i) {
+    Verify(what, &kColumn, dst[i], in[i], in[i], from[i], 1000 + i);
+    free(src[i]), free(dst[i]);
+    FreeType(&kColumn, &st[i]);
+    FreeType(&kColumn, &rt[i]);
+  }
+  CALL(MPI_Barrier(MPI_COMM_WORLD));
+}
+
+static void PacedStreamsAll(void) {
+  static const long kLengths[][3] = {
+      {70000, 20000, 33333}, {20000, 70000, 131072}, {131072, 131072, 131072}, {200000, 3000, 600}};
+  for (size_t i = 0; i < sizeof(kLengths) / sizeof(kLengths[0]); ++i)
+    for (int order = 0; order < 3; ++order) PacedStreams(kLengths[i], order);
+}
+
 /* Matched probe, then a derived receive of the message it took (eager and rendezvous); n is a
  * multiple of 3 (the receive is 3-byte blocks). */
 static void Matched(long n) {
@@ -434,5 +492,6 @@ int main(int argc, char **argv) {
   Matched(3000);
   Matched(40002);
   Halos();
+  PacedStreamsAll();
   return finish_ok();
 }
