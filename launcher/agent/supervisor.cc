@@ -286,7 +286,8 @@ void Supervisor::OnRankExit(Rank* rank, int wait_status) {
       return;
     }
     EndJob(code, reason);
-  } else if (rank->connected && !rank->finalized && running_count() > 0) {
+  } else if (rank->connected && !rank->finalized &&
+             (running_count() > 0 || options_.ranks_elsewhere)) {
     EndJob(1, who + " exited with code 0 without calling PMIx_Finalize (MPI_Finalize) while " +
                   "other ranks still run; ending the job");
   } else if (!rank->connected && !early_exit_.has_value()) {

@@ -52,6 +52,9 @@ struct SupervisorOptions {
   // After the job: output still queued for a reader is written while it makes progress,
   // giving up after this long without any (or at once when the job failed, after drain_ms).
   int output_stall_ms = 10000;
+  // Ranks of this job run on other hosts too (zrund's part of a job across hosts): a rank that
+  // exits 0 without finalizing ends the job even when it was this host's last.
+  bool ranks_elsewhere = false;
 };
 
 // Exit code used when --timeout ends the job (as timeout(1) does).

@@ -340,6 +340,7 @@ Status AgentJob::Run() {
   options.host = context_.host;
   // On one host libpmix completes fences by itself: no upcall tells that start-up went through.
   if (plan_.hosts().size() > 1) options.startup_timeout_seconds = context_.startup_timeout_seconds;
+  options.ranks_elsewhere = plan_.hosts().size() > 1;
   agent::Supervisor supervisor(options, pmix_, context_.signals, &io);
   supervisor_ = &supervisor;
   supervisor.set_hook(this);

@@ -11,6 +11,8 @@
 #   stop_rank   SIGSTOP of a rank on h2 in a job with --timeout 6
 #   early_exit  one rank exits 0 before MPI_Init (on a host with other ranks, and alone on its
 #               host) while the others wait in MPI_Init
+#   skip_finalize  rank 1, alone on h2, exits 0 after MPI_Init without MPI_Finalize while
+#               rank 0 (h1) waits for its message: h2's agent ends the job with one line
 #   link_down   h3's link (eth0) set down while the job is in its time steps: nothing answers
 #               from h3 any more (no FIN, no RST); zrun and h3's agent each give up on the
 #               other after TCP keepalive (launcher/agent/link.h), then the link comes back
@@ -26,6 +28,7 @@ zrund=$2
 zrun=$3
 p2p=$4
 weather=$5
+skip_finalize=${6:-}
 # shellcheck source=harness.sh
 . "$here/harness.sh"
 
@@ -208,6 +211,20 @@ case "$case_name" in
     [ $rc = 1 ] && [ $dt -lt $limit ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
       echo "$out" | grep -qx "zrun: rank 1 on h2 exited with code 0 before MPI_Init while other ranks wait for it in MPI start-up; ending the job" &&
       pass "rank 1 alone on h2: one line, exit 1, $dt ms" || fail "early exit alone on a host: exit $rc after $dt ms"
+    clean h1 h2 h3
+    next_job
+    ;;
+  skip_finalize)
+    start_agents || exit 1
+    t0=$(now_ms)
+    out=$(cluster_run h1 "$zrun" --key-file "$key" --host h1,h2 --map-by node -n 2 "$skip_finalize" 2>&1)
+    rc=$?
+    dt=$(($(now_ms) - t0))
+    echo "$out"
+    [ $rc = 1 ] && [ $dt -lt 10000 ] && [ "$(echo "$out" | grep -c '^zrun: ')" = 1 ] &&
+      echo "$out" | grep -qx "zrun: rank 1 on h2 exited with code 0 without calling PMIx_Finalize (MPI_Finalize) while other ranks still run; ending the job" &&
+      pass "rank 1 alone on h2 skipped MPI_Finalize: one line, exit 1, $dt ms" ||
+      fail "a rank that skipped MPI_Finalize alone on its host: exit $rc after $dt ms"
     clean h1 h2 h3
     next_job
     ;;
