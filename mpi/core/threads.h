@@ -67,6 +67,12 @@ class Threads {
   // request's `complete`), waits outside the lock until *done or the lock is free first.
   static void Yield(const bool* done = nullptr);
 
+  // For a waiting loop that gives up the CPU (ProgressLoop::Pace after its spins): a yield, or
+  // with `nap` a 50 us sleep. The outermost hold of the lock is let go meanwhile and taken
+  // again after: a thread that yields while holding it would hand its core to a thread that
+  // can only spin on the lock.
+  static void YieldCpu(bool nap);
+
  private:
   static bool enabled_;
   static int world_level_;
