@@ -17,7 +17,11 @@
 // `complete` flag (set by whichever thread's progress completed it) until it completes or
 // nobody holds the lock; it re-locks before it looks at anything else. Only the outermost
 // level of a recursive hold is released: a wait nested in a callback keeps the lock (and
-// progresses on its own), since the outer call may rely on state the callback sees.
+// progresses on its own), since the outer call may rely on state the callback sees. A loop
+// that gives up its CPU (a yield or nap after its spins) lets the outermost hold go meanwhile
+// (YieldCpu), and a thread spinning for the lock yields at once when the holder was last seen
+// on its own CPU: with more busy threads than cores, the core must go to a thread that can
+// use it, not to one that can only spin on the lock.
 //
 // Enabling is one-way for the life of the process: threads may be running in MPI when a
 // later session or world model asks for less. It happens only while no thread can be inside
