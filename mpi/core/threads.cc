@@ -34,7 +34,7 @@ double Now() {
 // Whether the other thread (the lock's holder, or the thread waiting for it) was last seen on
 // the CPU we run on: then it is not running now (we are), and spinning only keeps it off the
 // CPU. With more busy threads than cores (2+2 threads of latency_mt on 2 cores) this is the
-// common case, and 128 spins cost ~6 us each time.
+// common case, and 128 spins cost ~5 us each time (a `pause` takes ~40 ns on this Xeon).
 bool OnMyCpu(const std::atomic<int>& cpu_of_other) {
   int cpu = cpu_of_other.load(std::memory_order_relaxed);
   return cpu >= 0 && cpu == platform::CurrentCpu();
