@@ -1,5 +1,6 @@
 // The library lock of MPI_THREAD_MULTIPLE (mpi/core/threads.h): recursion, mutual exclusion,
-// hand-over between waiting loops, and a waiter that watches its request's flag outside it.
+// hand-over between waiting loops, a waiter that watches its request's flag outside it, and a
+// waiting loop that gives up its CPU without the lock.
 #include "mpi/core/threads.h"
 
 #include <gtest/gtest.h>
