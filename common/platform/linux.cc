@@ -179,6 +179,8 @@ double LoadAverage() {
 
 const char* CpuBindingCall() { return "sched_setaffinity"; }
 
+int CurrentCpu() { return sched_getcpu(); }
+
 Status BindToCpus(pid_t pid, const CpuSet& cpus) {
   cpu_set_t set;
   CPU_ZERO(&set);

@@ -121,6 +121,9 @@ bool CanConfineToCpus();
 // Restricts process `pid` to `cpus` (an owner's hard limit). kUnsupported where the OS has no
 // process affinity call.
 Status ConfineToCpus(pid_t pid, const CpuSet& cpus);
+// The CPU the calling thread runs on at this instant (it may move right after), or -1 where the
+// OS does not say. Cheap where it matters (Linux: glibc reads it from the thread's rseq area).
+int CurrentCpu();
 // Makes affinity changes fail with EPERM in the calling process and all it starts, so a rank
 // cannot leave the CPUs it was confined to. False where the OS cannot. Async-signal-safe.
 bool ForbidAffinityChanges();

@@ -197,4 +197,7 @@ Status ConfineToCpus(pid_t pid, const CpuSet&) {
 
 bool ForbidAffinityChanges() { return false; }
 
+// POSIX has no call for it (sched_getcpu is a GNU extension).
+int CurrentCpu() { return -1; }
+
 }  // namespace zmpi::platform

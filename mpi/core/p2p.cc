@@ -171,8 +171,16 @@ void ProgressLoop::Pace(int events, const bool* done) {
       ++sleeps_;
       return;
     }
-    sched_yield();
+    if (Threads::enabled()) [[unlikely]] {
+      Threads::YieldCpu(false);
+    } else {
+      sched_yield();
+    }
     if ((idle_ & 255) == 0 && Now() - yielding_since_ > kYieldSeconds) sleeping_ = true;
+    return;
+  }
+  if (Threads::enabled()) [[unlikely]] {
+    Threads::YieldCpu(true);
     return;
   }
   timespec pause{0, 50 * 1000};  // 50 us: a long-idle rank costs ~nothing

@@ -17,7 +17,11 @@
 // `complete` flag (set by whichever thread's progress completed it) until it completes or
 // nobody holds the lock; it re-locks before it looks at anything else. Only the outermost
 // level of a recursive hold is released: a wait nested in a callback keeps the lock (and
-// progresses on its own), since the outer call may rely on state the callback sees.
+// progresses on its own), since the outer call may rely on state the callback sees. A loop
+// that gives up its CPU (a yield or nap after its spins) lets the outermost hold go meanwhile
+// (YieldCpu), and a thread spinning for the lock yields at once when the holder was last seen
+// on its own CPU: with more busy threads than cores, the core must go to a thread that can
+// use it, not to one that can only spin on the lock.
 //
 // Enabling is one-way for the life of the process: threads may be running in MPI when a
 // later session or world model asks for less. It happens only while no thread can be inside
@@ -66,6 +70,12 @@ class Threads {
   // thread waits for the lock, hands it over and locks again; with `done` (the waited-for
   // request's `complete`), waits outside the lock until *done or the lock is free first.
   static void Yield(const bool* done = nullptr);
+
+  // For a waiting loop that gives up the CPU (ProgressLoop::Pace after its spins): a yield, or
+  // with `nap` a 50 us sleep. The outermost hold of the lock is let go meanwhile and taken
+  // again after: a thread that yields while holding it would hand its core to a thread that
+  // can only spin on the lock.
+  static void YieldCpu(bool nap);
 
  private:
   static bool enabled_;

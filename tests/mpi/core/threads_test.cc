@@ -1,5 +1,6 @@
 // The library lock of MPI_THREAD_MULTIPLE (mpi/core/threads.h): recursion, mutual exclusion,
-// hand-over between waiting loops, and a waiter that watches its request's flag outside it.
+// hand-over between waiting loops, a waiter that watches its request's flag outside it, and a
+// waiting loop that gives up its CPU without the lock.
 #include "mpi/core/threads.h"
 
 #include <gtest/gtest.h>
@@ -116,6 +117,63 @@ TEST(ThreadsTest, YieldWithFlagWaitsOutsideUntilDone) {
   EXPECT_TRUE(Threads::HeldByMe());
   Threads::Unlock();
   progressor.join();
+}
+
+// A waiting loop that gives up the CPU lets the lock go meanwhile (a thread entering the
+// library gets in) and holds it again when it returns.
+TEST(ThreadsTest, YieldCpuLetsTheLockGo) {
+  std::atomic<bool> entered{false};
+  Threads::Lock();
+  std::thread other([&entered] {
+    AnytimeLock hold;
+    entered = true;
+  });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int i = 0; !entered && std::chrono::steady_clock::now() < deadline; ++i) {
+    Threads::YieldCpu(i % 8 == 7);
+    EXPECT_TRUE(Threads::HeldByMe());
+  }
+  EXPECT_TRUE(entered);
+  Threads::Unlock();
+  other.join();
+  EXPECT_FALSE(Threads::HeldByMe());
+}
+
+// A nested hold (a callback inside a call) keeps the lock through YieldCpu, as through Yield.
+TEST(ThreadsTest, YieldCpuKeepsANestedHold) {
+  std::atomic<bool> entered{false};
+  Threads::Lock();
+  Threads::Lock();
+  std::thread other([&entered] {
+    AnytimeLock hold;
+    entered = true;
+  });
+  for (int i = 0; i < 200; ++i) Threads::YieldCpu(false);
+  EXPECT_FALSE(entered);
+  Threads::Unlock();
+  Threads::Unlock();
+  other.join();
+  EXPECT_TRUE(entered);
+}
+
+// Threads that give up their CPU inside their holds (the lock goes to others meanwhile) still
+// exclude each other before and after: no increment is lost.
+TEST(ThreadsTest, YieldCpuKeepsExclusion) {
+  constexpr int kThreads = 4, kRounds = 2000;
+  long counter = 0;  // plain: only the lock protects it
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&counter] {
+      for (int i = 0; i < kRounds; ++i) {
+        AnytimeLock hold;
+        counter = counter + 1;
+        Threads::YieldCpu(false);
+        counter = counter + 1;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(counter, 2L * kThreads * kRounds);
 }
 
 TEST(ThreadsTest, MainThreadIsTheOneThatInitialized) {
