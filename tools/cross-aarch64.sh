@@ -19,8 +19,10 @@ sysroot=$out/sysroot
 step=${1:-all}
 
 # Packages unpacked (not installed) for the target: each conflicts with a file of its amd64
-# twin, or depends on one that does.
-SYSROOT_DEBS="libpmix2:arm64 libpmix-dev:arm64 libmunge2:arm64 libmdnsd1:arm64 libmdnsd-dev:arm64"
+# twin, or depends on one that does; libevent's two are libpmix's own dependencies (a fresh
+# Debian 12 machine has no arm64 libevent, and zrun's link failed without them).
+SYSROOT_DEBS="libpmix2:arm64 libpmix-dev:arm64 libmunge2:arm64 libmdnsd1:arm64 libmdnsd-dev:arm64
+libevent-core-2.1-7:arm64 libevent-pthreads-2.1-7:arm64"
 
 make_sysroot() {
   stamp=$sysroot/.debs
