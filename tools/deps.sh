@@ -24,7 +24,7 @@ openmpi-bin libopenmpi-dev python3-mpi4py $*"
 # script unpacks those into a sysroot with `apt-get download`, which needs the arm64 lists.
 PACKAGES="$PACKAGES g++-aarch64-linux-gnu gfortran-aarch64-linux-gnu qemu-user-static
 libfabric-dev:arm64 libhwloc-dev:arm64 libsodium-dev:arm64 libgtest-dev:arm64
-libavahi-core-dev:arm64 zlib1g-dev:arm64"
+libavahi-core-dev:arm64 zlib1g-dev:arm64 libstdc++6:arm64"
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 update=""
