@@ -2,9 +2,9 @@
 
 #include <complex>
 #include <cstddef>
-#include <cstdint>
 
 #include "mpi/core/handles.h"
+#include "mpi/core/predefined_slot.h"
 #include "mpi/core/runtime.h"
 #include "mpi/datatype/type.h"
 
@@ -140,46 +140,12 @@ static_assert(kPredefined[0].handle == MPI_CHAR && kPredefined[3].handle == MPI_
 }
 
 namespace {
-
-// Predefined handles are 0x4c0000xx (the low byte names the type) and, for the C pair types,
-// 0x8c00000x: one table index per slot, built at compile time, so every predefined type is
-// found with a few instructions (a search of the table took ~90 for MPI_FLOAT).
-constexpr int kPairSlots = 0x100;
-constexpr int kNumSlots = 0x108;
-
-constexpr int PredefinedSlot(uint32_t u) {
-  if ((u & 0xffff0000u) == 0x4c000000u) return static_cast<int>(u & 0xff);
-  if ((u & 0xffffff00u) == 0x8c000000u && (u & 0xff) < 8) {
-    return kPairSlots + static_cast<int>(u & 0xff);
-  }
-  return -1;
-}
-
-struct SlotIndex {
-  int16_t row[kNumSlots];
-};
-
-constexpr SlotIndex MakeSlotIndex() {
-  SlotIndex index{};
-  for (int16_t& r : index.row) r = -1;
-  for (int i = 0; i < static_cast<int>(sizeof(kPredefined) / sizeof(kPredefined[0])); ++i) {
-    const int slot = PredefinedSlot(static_cast<uint32_t>(kPredefined[i].handle));
-    // A handle outside the two patterns, or two types in one slot, stops the build here.
-    if (slot < 0 || index.row[slot] != -1) throw "predefined datatype handles need a slot each";
-    index.row[slot] = static_cast<int16_t>(i);
-  }
-  return index;
-}
-
-constexpr SlotIndex kSlotIndex = MakeSlotIndex();
-
+constexpr SlotIndex kSlotIndex = MakeSlotIndex(kPredefined);
 }  // namespace
 
 const Datatype* FindPredefinedDatatype(MPI_Datatype handle) {
-  const int slot = PredefinedSlot(static_cast<uint32_t>(handle));
-  if (slot < 0 || kSlotIndex.row[slot] < 0) return nullptr;
-  const Datatype& t = kPredefined[kSlotIndex.row[slot]];
-  return t.handle == handle ? &t : nullptr;
+  const int i = kSlotIndex.Find(handle);
+  return i >= 0 && kPredefined[i].handle == handle ? &kPredefined[i] : nullptr;
 }
 
 const Datatype* FindDatatype(MPI_Datatype handle) {

@@ -4,14 +4,13 @@
 // compiler vectorizes them.
 #include "mpi/core/op.h"
 
-#include <array>
 #include <complex>
-#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <vector>
 
 #include "common/check.h"
+#include "mpi/core/predefined_slot.h"
 
 namespace zmpi::core {
 namespace {
@@ -261,45 +260,12 @@ constexpr Row kRows[] = {
     OpaqueRow<1>(MPI_CHARACTER),
 };
 
-// Slot of a predefined handle: builtins (0x4c......) by their low byte, the C pair types
-// (0x8c......) after them. Returns -1 for anything else.
-constexpr int kPairSlots = 0x100;
-constexpr int kNumSlots = 0x108;
-
-constexpr int Slot(MPI_Datatype handle) {
-  unsigned u = static_cast<unsigned>(handle);
-  if ((u & 0xffff0000u) == 0x4c000000u) return static_cast<int>(u & 0xff);
-  if ((u & 0xffffff00u) == 0x8c000000u && (u & 0xff) < 8) {
-    return kPairSlots + static_cast<int>(u & 0xff);
-  }
-  return -1;
-}
-
-// Row of each slot, built at compile time (a function-local table cost a guard test per
-// lookup, and a lookup sits in every reduction's start).
-struct RowIndex {
-  int16_t row[kNumSlots];
-};
-
-constexpr RowIndex MakeRowIndex() {
-  RowIndex index{};
-  for (int16_t& r : index.row) r = -1;
-  for (int i = 0; i < static_cast<int>(sizeof(kRows) / sizeof(kRows[0])); ++i) {
-    const int slot = Slot(kRows[i].handle);
-    // A handle outside the two patterns, or two rows in one slot, stops the build here.
-    if (slot < 0 || index.row[slot] != -1) throw "each reduction row needs a slot of its own";
-    index.row[slot] = static_cast<int16_t>(i);
-  }
-  return index;
-}
-
-constexpr RowIndex kRowIndex = MakeRowIndex();
+// Each predefined type's row, found by its handle's slot (predefined_slot.h).
+constexpr SlotIndex kRowIndex = MakeSlotIndex(kRows);
 
 const Row* FindRow(MPI_Datatype handle) {
-  const int slot = Slot(handle);
-  if (slot < 0 || kRowIndex.row[slot] < 0) return nullptr;
-  const Row* row = &kRows[kRowIndex.row[slot]];
-  return row->handle == handle ? row : nullptr;
+  const int i = kRowIndex.Find(handle);
+  return i >= 0 && kRows[i].handle == handle ? &kRows[i] : nullptr;
 }
 
 // The kernel for (op, type), or an error naming both.
