@@ -113,6 +113,9 @@ class Endpoint {
   }
   // Delivers arrived frames and bulk completions; returns how many events it delivered.
   [[nodiscard]] virtual StatusOr<int> Poll(FrameSink& sink) = 0;
+  // A hint: about `frames` frames to `peer` follow at once (a stream starts). A transport may
+  // make room for them now rather than while they go (shm: grow the pair's ring).
+  virtual void ExpectFrames(int /*peer*/, size_t /*frames*/) {}
 
   // Single-copy read of `len` bytes at `remote_addr` in peer's address space into `local`.
   virtual bool CanRead(int /*peer*/) const { return false; }

@@ -39,6 +39,9 @@ bool LargePieces(const DerivedOp& op) { return op.direct; }
 // buffers take frames. 4 KiB is the measured optimum here (halo2d 64 KiB-1 MiB faces, frames of
 // 2, 3, 4, 6 and 8 KiB): smaller frames cost ~100 ns each in ring and dispatch work, larger
 // ones (768 rows of 64 bytes and more) no longer fit the 48 KiB L1 data cache.
+// Where ranks outnumber CPUs, streams keep whole slots: ranks that share a core do not pack
+// and unpack at once, and a rank's time slice is best spent filling the ring (4 ranks on 2
+// cores, halo2d 32 KiB-512 KiB faces: 1.1-1.6x the 4 KiB turns' rate; docs/benchmarks.md).
 constexpr int kStreamFramesPerPass = 1;
 constexpr int64_t kInterleavedChunk = 4096;
 
@@ -282,6 +285,8 @@ void Engine::OnCtsTyped(int peer, const FrameHeader& header, Request* r) {
                                         (header.reserved & kCtsTypedData));
   // The first frame leaves after this progress pass, not now: a kCts that arrives with
   // others (a halo exchange's faces) then starts its stream beside theirs, in the same rows.
+  const size_t chunk = oversubscribed_ ? p.endpoint->MaxPayload() : kInterleavedChunk;
+  p.endpoint->ExpectFrames(peer, (n + chunk - 1) / chunk);  // the most frames it may take
   streams_.Add(peer, r->id());
   AddPendingOp(std::make_unique<StreamOp>(*this, peer, r->id()));
 }
@@ -315,7 +320,7 @@ bool Engine::PumpStreamFrames(int peer, uint64_t sreq) {
   }
   if (!bulk && StreamRunsAhead(peer, op.streamed)) return false;
   int64_t chunk = static_cast<int64_t>(p.endpoint->MaxPayload());
-  if (several) chunk = std::min(chunk, kInterleavedChunk);
+  if (several && !oversubscribed_) chunk = std::min(chunk, kInterleavedChunk);
   const int per_pass = bulk ? INT_MAX : kStreamFramesPerPass;
   for (int frames = 0; op.streamed < op.stream_end && frames < per_pass; ++frames) {
     const int64_t len = std::min(chunk, op.stream_end - op.streamed);

@@ -121,6 +121,7 @@ class ShmEndpoint final : public Endpoint {
                 size_t remote_count) override;
   bool PeerAlive(int peer) override;
   bool Wakes() const override { return wake_; }
+  void ExpectFrames(int peer, size_t frames) override;
   void Sleep(double seconds, bool want_room) override;
 
  private:
@@ -191,6 +192,8 @@ class ShmEndpoint final : public Endpoint {
   std::unique_ptr<Segment> segment_;  // ours: header and the rings we write
   size_t next_ring_ = 0;              // where our next ring goes in segment_
   size_t growth_left_ = 0;            // bytes of our budget for grown rings
+  size_t first_slots_ = 0;            // slots of a first ring (Init: first or middle ring)
+  bool few_ranks_ = false;            // Options::middle_first applies: rings start in the middle
   std::vector<Peer> peers_;           // connected peers
   std::vector<int> index_of_rank_;    // world rank -> index in peers_, -1 if not connected
   std::vector<Peer*> polled_;         // peers whose ring to us exists, in attach order
@@ -205,8 +208,15 @@ class ShmEndpoint final : public Endpoint {
 
 Status ShmEndpoint::Init() {
   const size_t n = options_.local_ranks.size();
-  const size_t first_ring = Ring::BytesFor(options_.first_ring_slots, options_.slot_size);
   growth_left_ = options_.host_ring_budget / n;
+  first_slots_ = options_.first_ring_slots;
+  const size_t middle = std::min(options_.middle_ring_slots, options_.ring_slots);
+  if (options_.middle_first && middle > first_slots_ &&
+      (n - 1) * Ring::BytesFor(middle, options_.slot_size) * 4 <= growth_left_) {
+    first_slots_ = middle;  // Options::middle_first
+    few_ranks_ = true;
+  }
+  const size_t first_ring = Ring::BytesFor(first_slots_, options_.slot_size);
   // Virtual size: one first ring per local rank (itself included) plus the growth budget.
   // The object is sparse: only what Reserve allocates uses memory.
   const Geometry& g = Geometry::Host();
@@ -345,11 +355,17 @@ Status ShmEndpoint::CheckPeerHeader(const Peer& peer) const {
 }
 
 // Whether both ends map a ring's pages at once. First and middle rings: yes (9 and 33
-// pages). The largest ring's pages fault in as its slots are first used: a pair that streams
-// small frames touches one page per slot, and the faults are spread over the messages instead
-// of stopping both ranks for ~0.1-0.5 ms each (1 MiB: allocation 0.1 ms, mapping 0.1-0.45 ms
-// per side, more on a loaded host).
-bool ShmEndpoint::Prefaulted(size_t slots) const { return slots <= options_.middle_ring_slots; }
+// pages). Where many ranks share the host, the largest ring's pages fault in as its slots are
+// first used: a pair that streams small frames touches one page per slot, and the faults are
+// spread over the messages instead of stopping both ranks for ~0.1-0.5 ms each (1 MiB:
+// allocation 0.1 ms, mapping 0.1-0.45 ms per side, more on a loaded host). Where few do
+// (few_ranks_), every ring is mapped at once: such a ring grows when a stream starts
+// (ExpectFrames), in the first exchange of a size, and faulting in as used put ~500 faults a
+// side per ring into the exchanges after it (4 ranks on 2 cores: halo2d's first streaming
+// size, 32 KiB faces, 0.7-1.1x Open MPI; docs/benchmarks.md).
+bool ShmEndpoint::Prefaulted(size_t slots) const {
+  return slots <= options_.middle_ring_slots || few_ranks_;
+}
 
 // A zeroed ring of `slots` in our segment, its memory allocated now; returns its offset.
 StatusOr<size_t> ShmEndpoint::NewRing(size_t slots) {
@@ -368,11 +384,12 @@ StatusOr<size_t> ShmEndpoint::NewRing(size_t slots) {
 // The first Send to a peer: a first ring in our segment, offered in the peer's.
 Status ShmEndpoint::OpenOut(Peer& peer) {
   ZMPI_RETURN_IF_ERROR(Contact(peer));
-  const size_t slots = options_.first_ring_slots;
+  const size_t slots = first_slots_;
   ZMPI_ASSIGN_OR_RETURN(size_t offset, NewRing(slots));
   peer.out = Ring(segment_->data() + offset, slots, options_.slot_size);
   peer.out_growable = slots < options_.ring_slots;
-  peer.out.SetGrowable(peer.out_growable, options_.grow_after_full);
+  const bool middle = slots >= options_.middle_ring_slots;  // grows only when really full
+  peer.out.SetGrowable(peer.out_growable, middle ? Ring::kOnlyWhenFull : options_.grow_after_full);
   OffersOf(*peer.segment)[my_index_].store(MakeOffer(offset, Log2(slots)),
                                            std::memory_order_release);
   Doorbell* bell = DoorbellOf(*peer.segment);
@@ -412,6 +429,18 @@ Status ShmEndpoint::GrowOut(Peer& peer) {
   peer.out.SetGrowable(peer.out_growable, middle ? Ring::kOnlyWhenFull : options_.grow_after_full);
   ZMPI_LOG(kDebug, "shm", "ring to rank %d grows to %zu slots", peer.rank, slots);
   return OkStatus();
+}
+
+// Few ranks on the host: a ring that a stream would fill grows now, to the largest ring, before
+// the stream's first frame (the stream starts in an exchange's first turn; growing when a push
+// found the ring full came later, in the exchanges a benchmark times).
+void ShmEndpoint::ExpectFrames(int rank, size_t frames) {
+  if (!few_ranks_) return;
+  Peer* peer = Find(rank);
+  if (peer == nullptr || !peer->out.attached() || !peer->out_growable) return;
+  if (frames < peer->out.slots()) return;
+  Status grown = GrowOut(*peer);  // a failure leaves the ring as it was: the stream still goes
+  if (!grown.ok()) ZMPI_LOG_ONCE(kInfo, "shm", "ring growth failed: %s", grown.ToString().c_str());
 }
 
 StatusOr<SendResult> ShmEndpoint::Send(int rank, const Frame& frame) {

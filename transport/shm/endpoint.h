@@ -66,6 +66,12 @@ struct Options {
   // A busy first ring grows to this many slots first (a pair of collective partners rarely
   // fills it, and it costs an eighth of the largest ring), then to ring_slots.
   size_t middle_ring_slots = 8;
+  // Where few ranks share the host (the budget below pays for a middle ring to every other
+  // local rank four times over: up to ~11 local ranks by default), first rings are middle
+  // rings: a pair's ring is then allocated and faulted in once, on its first message, instead
+  // of again a few messages later. Ranks that outnumber the cores fill a 2-slot ring within a
+  // few exchanges (a peer waits for a CPU), so the growth landed in a benchmark's timed calls.
+  bool middle_first = true;
   // Ring memory beyond first rings that the ranks of this host may spend on busy pairs,
   // split evenly between the local ranks.
   size_t host_ring_budget = size_t{64} << 20;

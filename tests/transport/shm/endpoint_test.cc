@@ -354,6 +354,46 @@ TEST(ShmEndpointTest, BusyPairsGrow) {
   ExpectClean(job);
 }
 
+// Few local ranks (the budget pays for a middle ring to every peer four times over): a pair
+// starts in the middle ring, grows only when a push finds it full, and grows at once, before
+// a frame goes, when told that a stream longer than the ring follows (ExpectFrames).
+TEST(ShmEndpointTest, FewRanksStartInTheMiddleAndGrowForStreams) {
+  ForkJob job(3);
+  {
+    std::vector<std::unique_ptr<Endpoint>> eps;
+    for (int r = 0; r < 3; ++r) {
+      Options o = job.MakeOptions(r, 16, 256);
+      o.middle_first = true;
+      auto ep = CreateEndpoint(o);
+      ASSERT_TRUE(ep.ok());
+      eps.push_back(std::move(*ep));
+    }
+    ASSERT_TRUE(eps[0]->Connect({{1, eps[1]->Address()}, {2, eps[2]->Address()}}).ok());
+    ASSERT_TRUE(eps[1]->Connect({{0, eps[0]->Address()}}).ok());
+    ASSERT_TRUE(eps[2]->Connect({{0, eps[0]->Address()}}).ok());
+    // 0 -> 1: one frame at a time, refilled far more often than grow_after_full, and a stream
+    // that fits: stays in the middle ring (7 frames, one slot kept for the switch) until a
+    // burst fills it.
+    FnSink sink([](int, const Frame&) { return true; });
+    ASSERT_EQ(*eps[0]->Send(1, Frame{"p", 1, nullptr, 0}), SendResult::kDone);
+    ASSERT_EQ(*eps[1]->Poll(sink), 1);
+    eps[0]->ExpectFrames(1, 7);
+    for (int i = 0; i < 40; ++i) {
+      ASSERT_EQ(*eps[0]->Send(1, Frame{"p", 1, nullptr, 0}), SendResult::kDone);
+      ASSERT_EQ(*eps[1]->Poll(sink), 1);
+    }
+    EXPECT_EQ(Flood(*eps[0], 1, *eps[1], 0), 7 + 16);
+    // 0 -> 2: a first message opens the middle ring; a stream of 8 frames (more than its 7)
+    // grows it to the largest at once: a burst then fills the largest ring's 16 slots.
+    ASSERT_EQ(*eps[0]->Send(2, Frame{"p", 1, nullptr, 0}), SendResult::kDone);
+    ASSERT_EQ(*eps[2]->Poll(sink), 1);
+    eps[0]->ExpectFrames(2, 8);
+    EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 16);
+    EXPECT_EQ(Flood(*eps[0], 2, *eps[2], 0), 16);
+  }
+  ExpectClean(job);
+}
+
 // Growth is paid from host_ring_budget / local ranks: once it is spent, a busy pair keeps its
 // first ring, now with every slot for frames.
 TEST(ShmEndpointTest, GrowthStopsAtTheBudget) {
