@@ -13,7 +13,8 @@
 //   the peer's offers[] and rings the peer's doorbell. The receiver's Poll loads its doorbell
 //   word (one load of a quiet line, as the old copy-assist hint was), maps the sender's
 //   segment and adds the ring to the rings it polls. Poll visits only rings that exist.
-// - First rings are small (first_ring_slots, 2 x 16 KiB: 36 KiB a pair) and keep one slot
+// - First rings are small (first_ring_slots, 2 x 16 KiB: 36 KiB a pair; on hosts with few
+//   ranks the middle ring, Options::middle_first) and keep one slot
 //   for a switch record. A pair that stays busy (the producer found the ring full several
 //   times) grows: the producer creates a larger ring, puts a switch record naming it in the
 //   reserved slot and writes to the new ring from then on; the consumer moves over when it
