@@ -41,7 +41,9 @@ bool LargePieces(const DerivedOp& op) { return op.direct; }
 // ones (768 rows of 64 bytes and more) no longer fit the 48 KiB L1 data cache.
 // Where ranks outnumber CPUs, streams keep whole slots: ranks that share a core do not pack
 // and unpack at once, and a rank's time slice is best spent filling the ring (4 ranks on 2
-// cores, halo2d 32 KiB-512 KiB faces: 1.1-1.6x the 4 KiB turns' rate; docs/benchmarks.md).
+// cores, with the ring grown at the stream's start: halo2d 32 KiB-1 MiB faces 1.1-2.3x the 4
+// KiB turns' rate, medians of 6 rounds; docs/benchmarks.md, "Halos with ranks that share
+// cores").
 constexpr int kStreamFramesPerPass = 1;
 constexpr int64_t kInterleavedChunk = 4096;
 
