@@ -188,6 +188,15 @@ class Engine final : public transport::FrameSink {
     uint64_t last = 0;
   };
   std::vector<ReadChoice> read_choice_;
+  // Per peer: our kRts frames it has not answered yet (kFin or kCts). While there are any,
+  // the peer has reads of our messages to do, and a read of its message is ours alone;
+  // with none, the peer is only waiting, and may copy part of it (ReadAnnounced).
+  std::vector<uint32_t> unanswered_rts_;
+  void CountRts(int peer) { ++unanswered_rts_[peer]; }
+  void CountAnswer(int peer) {
+    if (unanswered_rts_[peer] > 0) --unanswered_rts_[peer];
+  }
+  Status ReadAnnounced(int peer, uint64_t remote_addr, void* local, size_t len);
   // StartSend of a message above copied_limit and within the eager limit: whether to read.
   [[gnu::cold, gnu::noinline]] bool ReadInstead(const Request* r);
   // TrySendNow declined: a blocking send of `bytes` follows through StartSend.
