@@ -285,8 +285,9 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
 // its own copying to do; asking it to help there cost bibw 7-30%.
 Status Engine::ReadAnnounced(int peer, uint64_t remote_addr, void* local, size_t len) {
   transport::Endpoint& e = *peers_[peer].endpoint;
-  return unanswered_rts_[peer] == 0 ? e.ReadShared(peer, remote_addr, local, len)
-                                    : e.Read(peer, remote_addr, local, len);
+  if (unanswered_rts_[peer] != 0) return e.Read(peer, remote_addr, local, len);
+  ++counters.shared_reads;
+  return e.ReadShared(peer, remote_addr, local, len);
 }
 
 void Engine::AskForData(Request* r, int peer, const FrameHeader& header, size_t n,
