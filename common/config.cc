@@ -41,7 +41,7 @@ const ConfigRow kConfigRows[] = {
      "smallest message read with single copy (over shm also below the eager limit, when no "
      "other such read to that rank is under way); smaller rendezvous messages stream through "
      "the shared-memory ring (two copies, both ranks copying at once)"},
-    {"ZMPI_SHM_ASSIST_MIN", "size", "64k",
+    {"ZMPI_SHM_ASSIST_MIN", "size", "128k",
      "smallest single-copy read the sending rank helps to copy, when it reads none of the "
      "receiver's messages meanwhile (0 = the receiver copies alone; 0 when ranks outnumber "
      "CPUs)"},
