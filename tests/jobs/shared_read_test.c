@@ -21,7 +21,9 @@ static unsigned long long SharedReads(void) {
   return v;
 }
 
-static unsigned char Byte(int seed, size_t i) { return (unsigned char)(seed * 131 + i * 7 + (i >> 12)); }
+static unsigned char Byte(int seed, size_t i) {
+  return (unsigned char)(seed * 131 + i * 7 + (i >> 12));
+}
 
 static void Fill(unsigned char* p, size_t n, int seed) {
   for (size_t i = 0; i < n; ++i) p[i] = Byte(seed, i);
@@ -58,12 +60,12 @@ static void test_windows(size_t size, int offset, int round) {
       memset(p, 0, size);
       CALL(MPI_Recv(p, (int)size, MPI_BYTE, peer, 70, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
       size_t bad = Wrong(p, size, round * kWindow + w);
-      CHECK(bad == 0, "window message %d of %zu bytes (offset %d): byte %zu wrong", w, size,
-            offset, bad - 1);
+      CHECK(bad == 0, "window message %d of %zu bytes (offset %d): byte %zu wrong", w, size, offset,
+            bad - 1);
     }
     /* Rank 1 sent nothing meanwhile: every read was offered to rank 0's help. */
-    CHECK(SharedReads() - before == kWindow, "%llu shared reads, want %d",
-          SharedReads() - before, kWindow);
+    CHECK(SharedReads() - before == kWindow, "%llu shared reads, want %d", SharedReads() - before,
+          kWindow);
   }
   free(buf);
 }
@@ -111,8 +113,7 @@ static void test_busy_peer_reads_alone(size_t size) {
   } else {
     CALL(MPI_Send(out, (int)size, MPI_BYTE, peer, 73, MPI_COMM_WORLD));
     CALL(MPI_Recv(in, (int)size, MPI_BYTE, peer, 72, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
-    CHECK(SharedReads() == before + 1, "rank 0: %llu shared reads, want 1",
-          SharedReads() - before);
+    CHECK(SharedReads() == before + 1, "rank 0: %llu shared reads, want 1", SharedReads() - before);
   }
   size_t bad = Wrong(in, size, 200 + peer);
   CHECK(bad == 0, "crossed message of %zu bytes: byte %zu wrong", size, bad - 1);
@@ -131,7 +132,7 @@ int main(int argc, char** argv) {
   CALL(MPI_T_pvar_session_create(&g_session));
   CALL(MPI_T_pvar_handle_alloc(g_session, index, NULL, &g_shared, &count));
   CHECK(count == 1, "count %d", count);
-  CALL(MPI_T_pvar_start(g_session, g_shared));  /* not continuous: counts while started */
+  CALL(MPI_T_pvar_start(g_session, g_shared)); /* not continuous: counts while started */
 
   /* Above the eager limit (16 KiB over shm) every one of these is a rendezvous read. */
   const size_t sizes[] = {20000, 65536, 65536 + 1000, 300001, (1 << 20) + 13, 3 << 20};

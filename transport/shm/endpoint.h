@@ -1,7 +1,7 @@
 // The shm transport: ranks on one host exchange frames through lock-free single-producer
 // single-consumer rings in POSIX shared memory (layout in shm_format.h), and large payloads
-// move with one copy through process_vm_readv (Read), split between the reader and the
-// owner of the source when the owner is polling (copy_assist.h).
+// move with one copy through process_vm_readv (Read); ReadShared splits one between the
+// reader and the owner of the source, which copies its half from its Poll (copy_assist.h).
 //
 // Design: memory that grows with the pairs that talk, not with the square of the ranks.
 // - Each rank creates one sparse segment at once (CreateEndpoint): a header of a few KiB per

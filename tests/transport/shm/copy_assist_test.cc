@@ -49,7 +49,8 @@ TEST(CopyAssistTest, ReaderAloneCopiesEverything) {
   PeerProcess self(getpid());
   std::vector<uint64_t> src = Pattern((size_t{4} << 20) / 8 + 3, 1);
   std::vector<uint64_t> dst(src.size(), 0);
-  ASSERT_TRUE(reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
+  ASSERT_TRUE(
+      reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
   EXPECT_EQ(src, dst);
   EXPECT_EQ(shared.hint.any.load(), 1u);
   // Nothing left for an owner that looks afterwards.
@@ -96,7 +97,8 @@ TEST(CopyAssistTest, ReaderBacksOffFromAStallingOwner) {
   });
   auto read_once = [&] {
     std::fill(dst.begin(), dst.end(), 0);
-    ASSERT_TRUE(reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
+    ASSERT_TRUE(
+        reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
     ASSERT_EQ(src, dst);
   };
   auto rounds = [&] {
@@ -144,7 +146,8 @@ TEST(CopyAssistTest, OwnerCopiesFromTheBack) {
   CopyAssist owner(&shared.control, nullptr);
   EXPECT_EQ(owner.Help(self), 1);
   EXPECT_EQ(shared.control.done.load(), 1u);
-  EXPECT_TRUE(std::all_of(dst.begin(), dst.begin() + dst.size() / 2, [](uint64_t v) { return v == 0; }));
+  EXPECT_TRUE(
+      std::all_of(dst.begin(), dst.begin() + dst.size() / 2, [](uint64_t v) { return v == 0; }));
   EXPECT_TRUE(std::equal(dst.begin() + dst.size() / 2, dst.end(), src.begin() + src.size() / 2));
   EXPECT_EQ(owner.Help(self), 0);  // nothing left
 }
