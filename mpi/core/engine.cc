@@ -48,6 +48,7 @@ void Engine::AssignPeer(int world_rank, transport::Endpoint* endpoint) {
     peer_counters_.resize(world_rank + 1);
     read_choice_.resize(world_rank + 1);
     unanswered_rts_.resize(world_rank + 1);
+    quiet_reads_.resize(world_rank + 1);
   }
   Peer& p = peers_[world_rank];
   p.endpoint = endpoint;
@@ -285,7 +286,14 @@ void Engine::StartRendezvousRecv(Request* r, int peer, const FrameHeader& header
 // its own copying to do; asking it to help there cost bibw 7-30%.
 Status Engine::ReadAnnounced(int peer, uint64_t remote_addr, void* local, size_t len) {
   transport::Endpoint& e = *peers_[peer].endpoint;
-  if (unanswered_rts_[peer] != 0) return e.Read(peer, remote_addr, local, len);
+  if (unanswered_rts_[peer] != 0) {
+    quiet_reads_[peer] = 0;
+    return e.Read(peer, remote_addr, local, len);
+  }
+  if (quiet_reads_[peer] < kQuietReads) {
+    ++quiet_reads_[peer];
+    return e.Read(peer, remote_addr, local, len);
+  }
   ++counters.shared_reads;
   return e.ReadShared(peer, remote_addr, local, len);
 }

@@ -1,7 +1,8 @@
 /* Single-copy reads the sender helps to copy (shm copy assist, docs/protocol-p2p.md): windows
  * of messages into one reused buffer, odd sizes and offsets, ping-pongs and reads longer than
  * two chunks arrive whole; the engine offers a read to its sender only while it has no
- * announced message of its own waiting for that sender (counted by zmpi_shared_reads).
+ * announced message of its own waiting for that sender, and not in the first reads after
+ * one had (counted by zmpi_shared_reads).
  * 2 ranks; run over shm (and with a small ZMPI_SHM_ASSIST_MIN, which splits small reads
  * unevenly). Uses only <mpi.h>. */
 #include <mpi.h>
@@ -36,12 +37,12 @@ static size_t Wrong(const unsigned char* p, size_t n, int seed) {
   return 0;
 }
 
-enum { kWindow = 8 };
+enum { kWindow = 12 };
 
 /* OSU bw's shape: a window of MPI_Isend from distinct buffers (each its own pattern) into
  * one receive buffer reused by every MPI_Irecv of the window, checked after each message
  * (received one at a time, so every message's both halves are checked). */
-static void test_windows(size_t size, int offset, int round) {
+static void test_windows(size_t size, int offset, int round, int check_all) {
   const int peer = 1 - g_rank;
   unsigned char* buf = malloc(kWindow * (size + 64));
   CHECK(buf != NULL, "malloc");
@@ -63,9 +64,12 @@ static void test_windows(size_t size, int offset, int round) {
       CHECK(bad == 0, "window message %d of %zu bytes (offset %d): byte %zu wrong", w, size, offset,
             bad - 1);
     }
-    /* Rank 1 sent nothing meanwhile: every read was offered to rank 0's help. */
-    CHECK(SharedReads() - before == kWindow, "%llu shared reads, want %d", SharedReads() - before,
-          kWindow);
+    /* Rank 1 sent nothing meanwhile. After an exchange the engine offers reads again only
+     * from its 8th quiet read on, so the first window of a size may be read partly alone;
+     * the second (`check_all`) must be offered whole. */
+    const unsigned long long offered = SharedReads() - before;
+    CHECK(check_all ? offered == kWindow : offered <= kWindow, "%llu shared reads, want %s%d",
+          offered, check_all ? "" : "at most ", kWindow);
   }
   free(buf);
 }
@@ -95,7 +99,7 @@ static void test_pingpong(size_t size) {
 
 /* Rank 1 announces a message of its own before it receives rank 0's: that read is rank 1's
  * alone (rank 0 has rank 1's message to read). Rank 0 then reads with nothing of its own
- * waiting: offered to rank 1's help. */
+ * waiting (offered to rank 1's help once rank 0 has read quietly for a while). */
 static void test_busy_peer_reads_alone(size_t size) {
   const int peer = 1 - g_rank;
   unsigned char* out = malloc(size);
@@ -113,7 +117,8 @@ static void test_busy_peer_reads_alone(size_t size) {
   } else {
     CALL(MPI_Send(out, (int)size, MPI_BYTE, peer, 73, MPI_COMM_WORLD));
     CALL(MPI_Recv(in, (int)size, MPI_BYTE, peer, 72, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
-    CHECK(SharedReads() == before + 1, "rank 0: %llu shared reads, want 1", SharedReads() - before);
+    CHECK(SharedReads() - before <= 1, "rank 0: %llu shared reads, want at most 1",
+          SharedReads() - before);
   }
   size_t bad = Wrong(in, size, 200 + peer);
   CHECK(bad == 0, "crossed message of %zu bytes: byte %zu wrong", size, bad - 1);
@@ -138,8 +143,8 @@ int main(int argc, char** argv) {
   const size_t sizes[] = {20000, 65536, 65536 + 1000, 300001, (1 << 20) + 13, 3 << 20};
   int round = 0;
   for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; ++k) {
-    test_windows(sizes[k], 0, round++);
-    test_windows(sizes[k], 8 * (int)k + 3, round++);
+    test_windows(sizes[k], 0, round++, 0);
+    test_windows(sizes[k], 8 * (int)k + 3, round++, 1);
     test_pingpong(sizes[k]);
     test_busy_peer_reads_alone(sizes[k]);
   }
