@@ -41,9 +41,10 @@ const ConfigRow kConfigRows[] = {
      "smallest message read with single copy (over shm also below the eager limit, when no "
      "other such read to that rank is under way); smaller rendezvous messages stream through "
      "the shared-memory ring (two copies, both ranks copying at once)"},
-    {"ZMPI_SHM_ASSIST_MIN", "size", "1m",
-     "smallest single-copy read the sending rank helps to copy (0 = the receiver copies alone; "
-     "0 when ranks outnumber CPUs)"},
+    {"ZMPI_SHM_ASSIST_MIN", "size", "128k",
+     "smallest single-copy read the sending rank helps to copy, when it reads none of the "
+     "receiver's messages meanwhile (0 = the receiver copies alone; 0 when ranks outnumber "
+     "CPUs)"},
     {"ZMPI_SPIN_COUNT", "int", "2000",
      "polls before a waiting rank starts yielding the CPU (0 when ranks outnumber CPUs)"},
     {"ZMPI_OVERSUB_WAIT", "string", "yield",

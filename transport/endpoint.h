@@ -122,6 +122,12 @@ class Endpoint {
   virtual Status Read(int /*peer*/, uint64_t /*remote_addr*/, void* /*local*/, size_t /*len*/) {
     return Error(Code::kUnsupported, "%s: single-copy read is not supported", Name());
   }
+  // The same read where the owner of the memory is waiting for it (it reads none of our
+  // messages meanwhile): the transport may ask it to copy part (shm's copy assist). Default:
+  // Read.
+  virtual Status ReadShared(int peer, uint64_t remote_addr, void* local, size_t len) {
+    return Read(peer, remote_addr, local, len);
+  }
   // The same read scattered into `count` local pieces in order (their lengths sum to the
   // bytes read from remote_addr on): a receive lands in a derived datatype's layout with no
   // staging copy. The default reads piece by piece.

@@ -35,11 +35,13 @@ constexpr size_t kBcastScatterBytes = 128 * 1024;  // and at least 3 ranks
 // slots) per broadcast; beyond that the root would stall on full rings and single-copy reads
 // are as fast. With a core per rank the receivers answer at once, and up to kBcastReadMaxBytes
 // one single-copy read of the root's buffer beats copying every piece into a ring and out
-// again (2 ranks, 64 KiB: 5.4 -> 4.3 us); beyond it the pieces win again, the root copying in
-// while the receiver copies out (512 KiB: best of 100 32.2 us in pieces, 34.5 read).
+// again (2 ranks, 64 KiB: 5.4 -> 4.3 us). From ZMPI_SHM_ASSIST_MIN the waiting root copies
+// half of each read (transport/shm/copy_assist.h), so the read wins at 512 KiB too: 2 ranks,
+// 13 us against 32-48 in pieces (Open MPI 24-83), where one core reading alone lost to the
+// pieces (34.5 against 32.2 us).
 constexpr size_t kBcastChunkBytes = 16 * 1024;
 constexpr size_t kBcastChunkedMaxBytes = 512 * 1024;  // and at most kCentralMaxRanks ranks
-constexpr size_t kBcastReadMaxBytes = 256 * 1024;     // and a core per rank
+constexpr size_t kBcastReadMaxBytes = 512 * 1024;     // and a core per rank
 constexpr size_t kAllreduceExchangeBytes = 2 * 1024;  // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceCentralBytes = 8 * 1024;   // and 3..kCentralMaxRanks ranks
 constexpr size_t kAllreduceHalvingBytes = 32 * 1024;  // and count >= ranks

@@ -31,6 +31,7 @@ inline constexpr int kTransportSlots = 3;
 struct Counters {
   TransportCounters transport[kTransportSlots];
   uint64_t rendezvous_sends = 0;       // sends larger than the eager limit
+  uint64_t shared_reads = 0;           // reads offered to their sender's help (ReadShared)
   uint64_t unexpected_messages = 0;    // messages that arrived before their receive
   uint64_t unexpected_queued = 0;      // now waiting in the unexpected queues
   uint64_t unexpected_high_water = 0;  // most ever waiting at once

@@ -159,6 +159,7 @@ Status Engine::StartSendTyped(Request* r, bool synchronous) {
     return Post(r->peer, h, r->send_buf, r->bytes, synchronous ? nullptr : r);
   }
   ++counters.rendezvous_sends;
+  CountRts(r->peer);
   FrameHeader h = MakeHeader(FrameType::kRts, r, r->bytes);
   if (op.lazy) {  // the receiver may gather straight from our layout
     h.reserved = kRtsLayout;
@@ -235,7 +236,7 @@ void Engine::StartRendezvousTyped(Request* r, int peer, const FrameHeader& heade
     if (n) {
       Status s = gather          ? ReadFromLayout(*p.endpoint, peer, header, payload, len, r, n)
                  : op != nullptr ? ReadIntoLayout(*p.endpoint, peer, header.addr, r, n)
-                                 : p.endpoint->Read(peer, header.addr, r->recv_buf, n);
+                                 : ReadAnnounced(peer, header.addr, r->recv_buf, n);
       if (!s.ok()) r->error = s;
     }
     PostControl(peer, FrameType::kFin, header.sreq, 0, 0, r);

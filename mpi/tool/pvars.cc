@@ -26,6 +26,7 @@ enum Id {
   kSelfMessagesReceived,
   kSelfBytesReceived,
   kRendezvousSends,
+  kSharedReads,
   kUnexpectedMessages,
   kUnexpectedQueueLength,
   kUnexpectedHighWater,
@@ -80,6 +81,10 @@ const PvarInfo kPvars[kCount] = {
     ZMPI_TRANSPORT_PVARS("self", "the loopback transport (messages to this rank)"),
     {"zmpi_rendezvous_sends", "sends larger than the eager limit (rendezvous protocol)", kTuner,
      kCounter, kNone, false, false, true},
+    {"zmpi_shared_reads",
+     "single-copy reads whose sender read none of this rank's messages meanwhile, so it may "
+     "copy part (shm: from ZMPI_SHM_ASSIST_MIN)",
+     kTuner, kCounter, kNone, false, false, true},
     {"zmpi_unexpected_messages", "messages that arrived before a matching receive was posted",
      kTuner, kCounter, kNone, false, false, true},
     {"zmpi_unexpected_queue_length", "messages waiting in the unexpected queues now", kTuner,
@@ -141,6 +146,8 @@ uint64_t PvarValue(int index, MPI_Comm comm, bool* gone) {
   switch (index) {
     case kRendezvousSends:
       return counters.rendezvous_sends;
+    case kSharedReads:
+      return counters.shared_reads;
     case kUnexpectedMessages:
       return counters.unexpected_messages;
     case kUnexpectedQueueLength:

@@ -1,19 +1,24 @@
 // Cooperative single-copy Read. The reader posts the transfer in an AssistControl line
 // (shm_format.h) and bumps the owner's AssistHint; then the reader (process_vm_readv) and
-// the owner of the source memory (process_vm_writev, from its Poll) claim disjoint chunks,
-// so two cores move the data at once. The reader alone can finish every chunk: progress
-// never depends on the owner polling, the owner only speeds the copy up.
+// the owner of the source memory (process_vm_writev, from its Poll) copy disjoint chunks, so
+// two cores move the data at once. The reader alone can finish every chunk: progress never
+// depends on the owner polling, the owner only speeds the copy up.
 //
-// Chunks are claimed with a generation-tagged counter, so an owner that looked at an older
+// A read is cut into two halves (up to kMaxChunk each; longer reads into kMaxChunk pieces).
+// The reader claims chunks from the front, the owner from the back, so a buffer sent again
+// (a window of messages, a ping-pong) is copied by the same core half by half each time and
+// its lines stay in that core's cache; one system call a side per read. Chunks are claimed
+// with compare-and-swap on a generation-tagged word, so an owner that looked at an older
 // transfer can never claim a chunk of a newer one with stale addresses.
 //
-// Sharing is not always faster: when the owner shares its core with other work, the reader
-// waits for chunks the owner was preempted in the middle of, and the two copies slow each
-// other down. So the reader keeps the measured cost per byte of reading alone and of reading
-// assisted, uses the cheaper one, and retries the other every kExplorePeriod reads.
+// Sharing is not always faster: when the owner has lost its core (other work on the host),
+// the reader waits for a chunk the owner was preempted in the middle of. A read whose wait
+// for the owner outlasted the reader's own copying counts as a miss; after kMissesToBackOff
+// misses in a row the reader reads alone for a while (16 reads, doubling up to 1024 while
+// the misses go on), then tries again.
 //
-// A CopyAssist is a view over one AssistControl plus the reader's generation; a process uses
-// it as one end only (reader: Read; owner: Help). Not thread-safe per end.
+// A CopyAssist is a view over one AssistControl plus the reader's state; a process uses it
+// as one end only (reader: Read; owner: Help). Not thread-safe per end.
 #ifndef ZMPI_TRANSPORT_SHM_COPY_ASSIST_H_
 #define ZMPI_TRANSPORT_SHM_COPY_ASSIST_H_
 
@@ -29,7 +34,10 @@ namespace zmpi::transport::shm {
 
 class CopyAssist {
  public:
-  static constexpr uint32_t kExplorePeriod = 16;
+  static constexpr size_t kMaxChunk = size_t{1} << 20;
+  static constexpr uint32_t kMissesToBackOff = 4;
+  static constexpr uint32_t kMinBackOff = 16;
+  static constexpr uint32_t kMaxBackOff = 1024;
 
   CopyAssist() = default;
   CopyAssist(AssistControl* control, std::atomic<uint64_t>* owner_hint)
@@ -47,17 +55,19 @@ class CopyAssist {
   static size_t ChunkFor(size_t len);
 
   // Reader: whether the next Read will ask the owner to help (for tests and benchmarks).
-  bool NextReadAssisted() const;
+  bool NextReadAssisted() const { return alone_left_ == 0; }
 
  private:
-  Status ReadAssisted(PeerProcess& owner, uint64_t src, void* dst, size_t len);
+  // Sets *missed when the wait for the owner's chunks outlasted the reader's own copying.
+  Status ReadAssisted(PeerProcess& owner, uint64_t src, void* dst, size_t len, bool* missed);
 
   AssistControl* control_ = nullptr;
   std::atomic<uint64_t>* owner_hint_ = nullptr;
   // Reader end.
   uint32_t generation_ = 0;
-  uint32_t reads_ = 0;
-  double cost_[2] = {0, 0};  // ns per byte alone [0] and assisted [1]; 0 = not measured
+  uint32_t misses_ = 0;      // assisted reads in a row that waited too long for the owner
+  uint32_t alone_left_ = 0;  // reads still to do alone after the last back-off
+  uint32_t back_off_ = kMinBackOff;
 };
 
 }  // namespace zmpi::transport::shm

@@ -116,6 +116,7 @@ class ShmEndpoint final : public Endpoint {
   StatusOr<int> Poll(FrameSink& sink) override;
   bool CanRead(int peer) const override;
   Status Read(int peer, uint64_t remote_addr, void* local, size_t len) override;
+  Status ReadShared(int peer, uint64_t remote_addr, void* local, size_t len) override;
   Status ReadV(int peer, uint64_t remote_addr, const iovec* local, size_t count) override;
   Status ReadVV(int peer, const iovec* local, size_t local_count, const iovec* remote,
                 size_t remote_count) override;
@@ -589,10 +590,18 @@ Status ShmEndpoint::Read(int rank, uint64_t remote_addr, void* local, size_t len
   if (peer == nullptr || !peer->can_read) {
     return Error(Code::kUnsupported, "shm: no single-copy read from rank %d", rank);
   }
-  if (options_.assist_min_bytes != 0 && len >= options_.assist_min_bytes) {
-    return peer->read_assist.Read(*peer->process, remote_addr, local, len);
-  }
   return peer->process->Read(remote_addr, local, len);
+}
+
+Status ShmEndpoint::ReadShared(int rank, uint64_t remote_addr, void* local, size_t len) {
+  if (options_.assist_min_bytes == 0 || len < options_.assist_min_bytes) {
+    return Read(rank, remote_addr, local, len);
+  }
+  Peer* peer = Find(rank);
+  if (peer == nullptr || !peer->can_read) {
+    return Error(Code::kUnsupported, "shm: no single-copy read from rank %d", rank);
+  }
+  return peer->read_assist.Read(*peer->process, remote_addr, local, len);
 }
 
 Status ShmEndpoint::ReadV(int rank, uint64_t remote_addr, const iovec* local, size_t count) {

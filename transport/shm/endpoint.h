@@ -1,7 +1,7 @@
 // The shm transport: ranks on one host exchange frames through lock-free single-producer
 // single-consumer rings in POSIX shared memory (layout in shm_format.h), and large payloads
-// move with one copy through process_vm_readv (Read), split between the reader and the
-// owner of the source when the owner is polling (copy_assist.h).
+// move with one copy through process_vm_readv (Read); ReadShared splits one between the
+// reader and the owner of the source, which copies its half from its Poll (copy_assist.h).
 //
 // Design: memory that grows with the pairs that talk, not with the square of the ranks.
 // - Each rank creates one sparse segment at once (CreateEndpoint): a header of a few KiB per
@@ -84,7 +84,7 @@ struct Options {
   bool single_copy = true;  // offer Read() via process_vm_readv (ZMPI_SINGLE_COPY)
   // Reads of assist_min_bytes or more are shared with the owner of the source memory, which
   // copies part of them from its Poll (see copy_assist.h). 0: the reader always copies alone.
-  size_t assist_min_bytes = 64 << 10;  // ZMPI_SHM_ASSIST_MIN
+  size_t assist_min_bytes = 128 << 10;  // ZMPI_SHM_ASSIST_MIN
   // Ranks that outnumber the host's CPUs: a waiting rank sleeps (Endpoint::Sleep) and its
   // peers wake it after each frame they publish and each slot they free for it (shm_format.h,
   // Doorbell). Every rank of the host must agree; off, Send and Poll pay nothing for it.

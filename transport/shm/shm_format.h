@@ -53,8 +53,9 @@
 namespace zmpi::transport::shm {
 
 inline constexpr uint32_t kSegmentMagic = 0x7a73686d;  // "zshm"
-// 4: line and page in the header; 5: the doorbell's sleep words (`sleeping`, `wake`).
-inline constexpr uint32_t kSegmentVersion = 5;
+// 4: line and page in the header; 5: the doorbell's sleep words (`sleeping`, `wake`); 6: the
+// copy assist's claim word holds a front and a back chunk index.
+inline constexpr uint32_t kSegmentVersion = 6;
 static_assert(kSegmentMagic == contract::kShmLockedMagic &&
                   kSegmentVersion >= contract::kShmLockedMinVersion,
               "segments follow the lock convention of common/contract.h");

@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -26,10 +28,16 @@ std::vector<uint64_t> Pattern(size_t words, uint64_t seed) {
   return v;
 }
 
+// Two halves (one system call a side), pages, at most 1 MiB a chunk and 0xffff chunks.
 TEST(CopyAssistTest, ChunkSizes) {
-  EXPECT_EQ(CopyAssist::ChunkFor(size_t{1} << 20), size_t{64} << 10);
-  EXPECT_EQ(CopyAssist::ChunkFor(size_t{64} << 20), size_t{4} << 20);
-  EXPECT_EQ(CopyAssist::ChunkFor((size_t{64} << 20) + 1) % Geometry::Host().page, 0u);
+  const size_t page = Geometry::Host().page;
+  EXPECT_EQ(CopyAssist::ChunkFor(size_t{64} << 10), size_t{32} << 10);
+  EXPECT_EQ(CopyAssist::ChunkFor(size_t{1} << 20), size_t{512} << 10);
+  EXPECT_EQ(CopyAssist::ChunkFor((size_t{64} << 10) + 1) % page, 0u);
+  EXPECT_EQ(CopyAssist::ChunkFor(size_t{2} << 20), CopyAssist::kMaxChunk);
+  EXPECT_EQ(CopyAssist::ChunkFor(size_t{64} << 20), CopyAssist::kMaxChunk);
+  const size_t huge = size_t{1} << 40;
+  EXPECT_LE((huge + CopyAssist::ChunkFor(huge) - 1) / CopyAssist::ChunkFor(huge), 0xffffu);
 }
 
 // CopyAssist copies with process_vm_*; where they do not work the endpoint never uses it
@@ -41,7 +49,8 @@ TEST(CopyAssistTest, ReaderAloneCopiesEverything) {
   PeerProcess self(getpid());
   std::vector<uint64_t> src = Pattern((size_t{4} << 20) / 8 + 3, 1);
   std::vector<uint64_t> dst(src.size(), 0);
-  ASSERT_TRUE(reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
+  ASSERT_TRUE(
+      reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
   EXPECT_EQ(src, dst);
   EXPECT_EQ(shared.hint.any.load(), 1u);
   // Nothing left for an owner that looks afterwards.
@@ -49,31 +58,98 @@ TEST(CopyAssistTest, ReaderAloneCopiesEverything) {
   EXPECT_EQ(owner.Help(self), 0);
 }
 
-// The reader measures both ways (assisted first, then alone), then keeps the cheaper one
-// and retries the other once every kExplorePeriod reads.
-TEST(CopyAssistTest, ReaderTriesBothWaysThenExplores) {
+// An owner that claims its chunk and then stalls (preempted): every such read waits for it
+// longer than the reader copied, so after kMissesToBackOff of them in a row the reader reads
+// alone for kMinBackOff reads, then asks again.
+TEST(CopyAssistTest, ReaderBacksOffFromAStallingOwner) {
   if (!SingleCopyOrCheckFallback()) return;
   Shared shared;
   CopyAssist reader(&shared.control, &shared.hint.any);
   PeerProcess self(getpid());
-  std::vector<uint64_t> src = Pattern((size_t{256} << 10) / 8, 3);
+  // 8 MiB: 1 MiB chunks, so the owner surely claims the back one while the reader copies.
+  std::vector<uint64_t> src = Pattern((size_t{8} << 20) / 8, 5);
   std::vector<uint64_t> dst(src.size(), 0);
-  int assisted = 0, alone = 0;
-  for (uint32_t i = 0; i < 4 * CopyAssist::kExplorePeriod; ++i) {
-    const bool next = reader.NextReadAssisted();
-    if (i == 0) {
-      EXPECT_TRUE(next);
-    } else if (i == 1) {
-      EXPECT_FALSE(next);
+  std::atomic<bool> stop{false};
+  std::atomic<int> stalls{0};
+  // The stalling owner: takes the back chunk as Help does, waits 20 ms, then copies it.
+  std::thread owner([&] {
+    uint64_t seen = 0;
+    while (!stop.load()) {
+      const uint64_t h = shared.hint.any.load(std::memory_order_acquire);
+      uint64_t claim = shared.control.claim.load(std::memory_order_acquire);
+      const uint64_t back = claim & 0xffff;
+      if (h == seen || ((claim >> 16) & 0xffff) >= back) {
+        std::this_thread::yield();
+        continue;
+      }
+      if (!shared.control.claim.compare_exchange_strong(claim, claim - 1)) continue;
+      seen = h;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      const uint64_t chunk = shared.control.chunk.load();
+      const uint64_t off = (back - 1) * chunk;
+      const uint64_t len = shared.control.len.load();
+      memcpy(reinterpret_cast<char*>(shared.control.dst.load()) + off,
+             reinterpret_cast<const char*>(shared.control.src.load()) + off,
+             std::min(chunk, len - off));
+      ++stalls;
+      shared.control.done.fetch_add(1, std::memory_order_release);
     }
-    (next ? assisted : alone)++;
-    const uint64_t posts = shared.hint.any.load();
-    ASSERT_TRUE(reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
-    EXPECT_EQ(shared.hint.any.load(), posts + (next ? 1 : 0));  // only assisted reads post
+  });
+  auto read_once = [&] {
+    std::fill(dst.begin(), dst.end(), 0);
+    ASSERT_TRUE(
+        reader.Read(self, reinterpret_cast<uint64_t>(src.data()), dst.data(), src.size() * 8).ok());
     ASSERT_EQ(src, dst);
-  }
-  EXPECT_GE(assisted, 4);
-  EXPECT_GE(alone, 4);
+  };
+  auto rounds = [&] {
+    // Misses until the reader backs off (bounded: an owner thread that gets no CPU in time
+    // claims nothing, and a read it never joined is no miss).
+    int asked = 0;
+    while (reader.NextReadAssisted() && asked < 200) {
+      read_once();
+      ++asked;
+    }
+    ASSERT_FALSE(reader.NextReadAssisted());
+    EXPECT_GE(asked, static_cast<int>(CopyAssist::kMissesToBackOff));
+    // The first back-off: kMinBackOff reads alone, nothing posted, then it asks again.
+    const uint64_t posts = shared.hint.any.load();
+    uint32_t alone = 0;
+    while (!reader.NextReadAssisted() && alone <= CopyAssist::kMaxBackOff) {
+      read_once();
+      ++alone;
+    }
+    EXPECT_EQ(alone, CopyAssist::kMinBackOff);
+    EXPECT_EQ(shared.hint.any.load(), posts);
+  };
+  rounds();
+  stop = true;
+  owner.join();
+  EXPECT_GE(stalls.load(), static_cast<int>(CopyAssist::kMissesToBackOff));
+}
+
+// The reader takes chunks from the front, the owner from the back: with the reader's own
+// chunk claimed, Help copies exactly the back half.
+TEST(CopyAssistTest, OwnerCopiesFromTheBack) {
+  if (!SingleCopyOrCheckFallback()) return;
+  Shared shared;
+  PeerProcess self(getpid());
+  const size_t bytes = size_t{256} << 10;
+  std::vector<uint64_t> src = Pattern(bytes / 8, 9);
+  std::vector<uint64_t> dst(src.size(), 0);
+  const uint64_t chunk = CopyAssist::ChunkFor(bytes);
+  ASSERT_EQ(chunk, bytes / 2);
+  shared.control.src = reinterpret_cast<uint64_t>(src.data());
+  shared.control.dst = reinterpret_cast<uint64_t>(dst.data());
+  shared.control.len = bytes;
+  shared.control.chunk = chunk;
+  shared.control.claim = uint64_t{7} << 32 | uint64_t{1} << 16 | 2;  // chunk 0 is the reader's
+  CopyAssist owner(&shared.control, nullptr);
+  EXPECT_EQ(owner.Help(self), 1);
+  EXPECT_EQ(shared.control.done.load(), 1u);
+  EXPECT_TRUE(
+      std::all_of(dst.begin(), dst.begin() + dst.size() / 2, [](uint64_t v) { return v == 0; }));
+  EXPECT_TRUE(std::equal(dst.begin() + dst.size() / 2, dst.end(), src.begin() + src.size() / 2));
+  EXPECT_EQ(owner.Help(self), 0);  // nothing left
 }
 
 TEST(CopyAssistTest, OwnerWithNothingPostedDoesNothing) {
