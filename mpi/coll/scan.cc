@@ -101,11 +101,17 @@ Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
   if (last) return links.Recv(r - 1, tag, recvbuf, bytes);
   Scratch scratch(bytes);
   if (!in_place) {
-    // The own vector is copied aside while the prefix comes in.
+    // A large prefix comes in while the own vector is copied aside; a small one is received
+    // first (no request to start and wait for).
     char* next = scratch.data();
-    ZMPI_RETURN_IF_ERROR(links.Irecv(r - 1, tag, recvbuf, bytes));
-    std::memcpy(next, mine, bytes);
-    ZMPI_RETURN_IF_ERROR(links.WaitAll());
+    if (bytes > Links::kSmallBytes) {
+      ZMPI_RETURN_IF_ERROR(links.Irecv(r - 1, tag, recvbuf, bytes));
+      std::memcpy(next, mine, bytes);
+      ZMPI_RETURN_IF_ERROR(links.WaitAll());
+    } else {
+      ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, recvbuf, bytes));
+      std::memcpy(next, mine, bytes);
+    }
     reducer.Apply(recvbuf, next, count);
     return links.Send(r + 1, tag, next, bytes);
   }
