@@ -50,7 +50,8 @@ const ConfigRow kConfigRows[] = {
     {"ZMPI_OVERSUB_WAIT", "string", "yield",
      "how a waiting rank gives up its CPU when ranks outnumber CPUs: yield (sched_yield; "
      "reaches peers in the caller's session only) or sleep (yield 20 us, then a futex its "
-     "shm peers wake); zrun sets sleep where it gives such ranks sessions of their own"},
+     "shm peers wake); zrun sets sleep where it gives such ranks sessions of their own "
+     "and, in its own session, when the machine is busy at launch"},
     {"ZMPI_NET_BLOCK_AFTER", "int", "-1",
      "microseconds a rank whose peers are all on other hosts polls before it blocks until a "
      "message arrives (ofi with net, e.g. 50; -1 = never block: poll and yield)"},

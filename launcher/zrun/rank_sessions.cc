@@ -11,17 +11,23 @@ StatusOr<RankSessions> ParseRankSessions(const std::string& text) {
   return Error(Code::kArg, "--rank-sessions wants auto, own or shared, not '%s'", text.c_str());
 }
 
-bool RanksLeadOwnSessions(RankSessions mode, bool oversubscribed, double load, int cores) {
+RankSessionPlan PlanRankSessions(RankSessions mode, bool oversubscribed, double load, int cores) {
+  const bool busy = cores > 0 && load >= 2.0 * cores;
+  RankSessionPlan plan;
   switch (mode) {
     case RankSessions::kOwn:
-      return true;
+      plan.own_sessions = true;
+      plan.sleep_when_waiting = oversubscribed;
+      break;
     case RankSessions::kShared:
-      return false;
+      plan.own_sessions = false;
+      break;
     case RankSessions::kAuto:
+      plan.own_sessions = !oversubscribed;
+      plan.sleep_when_waiting = oversubscribed && busy;
       break;
   }
-  if (!oversubscribed) return true;
-  return cores > 0 && load >= 2.0 * cores;
+  return plan;
 }
 
 }  // namespace zmpi::launcher::zrun

@@ -91,8 +91,9 @@ StatusOr<agent::EnvBlock> Zrun::RankEnvironment(agent::WireupServer* pmix, int r
 void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
                       agent::Supervisor* supervisor, agent::IoForwarder* io, StdinFeeder* input) {
   agent::Spawner spawner(&topology_);
-  const bool own_sessions = RanksLeadOwnSessions(options_.rank_sessions, plan.oversubscribed(),
-                                                 platform::LoadAverage(), topology_.core_count());
+  const RankSessionPlan sessions =
+      PlanRankSessions(options_.rank_sessions, plan.oversubscribed(), platform::LoadAverage(),
+                       topology_.core_count());
   for (int r = 0; r < plan.size(); ++r) {
     if (supervisor->Tick()) return;  // --timeout, Ctrl-C or a failed rank while spawning
     StatusOr<agent::EnvBlock> env = RankEnvironment(pmix, r);
@@ -101,7 +102,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
           1, "cannot prepare rank " + std::to_string(r) + ": " + env.status().message());
       return;
     }
-    if (own_sessions && plan.oversubscribed() && !env->Find(kOversubWaitEnv)) {
+    if (sessions.sleep_when_waiting && !env->Find(kOversubWaitEnv)) {
       env->Set(kOversubWaitEnv, "sleep");  // rank_sessions.h
     }
     agent::SpawnRequest request;
@@ -112,7 +113,7 @@ void Zrun::StartRanks(const agent::JobPlan& plan, agent::WireupServer* pmix,
     request.describe_binding = options_.report_bindings;
     request.stdin_fd = input->FdFor(r);
     request.inherit_fd = pmix->RankDescriptor(nspace_, r);
-    request.own_session = own_sessions;  // rank_sessions.h
+    request.own_session = sessions.own_sessions;  // rank_sessions.h
     StatusOr<agent::SpawnedProcess> p = spawner.Spawn(request);
     if (!p.ok()) {
       supervisor->EndJob(1, "cannot start rank " + std::to_string(r) + ": " + p.status().message());

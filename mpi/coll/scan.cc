@@ -46,6 +46,24 @@ Status RecursiveDoublingScan(Links& links, const void* sendbuf, void* recvbuf, s
   return OkStatus();
 }
 
+namespace {
+
+// Sends `bytes` of `src` to `dest` and copies them to `dst` meanwhile. A message the eager
+// path takes leaves first (it is out when Send returns); a larger one is started, copied
+// beside the peer's read, then waited for.
+Status SendWhileCopying(Links& links, int dest, int tag, const void* src, void* dst, size_t bytes) {
+  if (bytes <= Links::kSmallBytes) {
+    ZMPI_RETURN_IF_ERROR(links.SendSmall(dest, tag, src, bytes));
+    std::memcpy(dst, src, bytes);
+    return OkStatus();
+  }
+  ZMPI_RETURN_IF_ERROR(links.Isend(dest, tag, src, bytes));
+  std::memcpy(dst, src, bytes);
+  return links.WaitAll();
+}
+
+}  // namespace
+
 Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
                  const Reducer& reducer, bool exclusive, int tag) {
   const int p = links.size();
@@ -56,8 +74,13 @@ Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
   if (bytes == 0) return OkStatus();
   const bool last = r == p - 1;
   if (r == 0) {
-    if (!exclusive && !in_place) std::memcpy(recvbuf, mine, bytes);
-    return last ? OkStatus() : links.Send(1, tag, mine, bytes);
+    if (exclusive || in_place || last) {
+      if (!exclusive && !in_place) std::memcpy(recvbuf, mine, bytes);
+      return last ? OkStatus() : links.Send(1, tag, mine, bytes);
+    }
+    // The copy of the own vector into recvbuf runs while rank 1 takes the message (a large
+    // one is read from `mine` while we copy it), not before the message leaves.
+    return SendWhileCopying(links, 1, tag, mine, recvbuf, bytes);
   }
   if (!exclusive) {
     // recvbuf = prefix (op) mine, passed on as it is. A commutative op may take the prefix
@@ -78,9 +101,17 @@ Status ChainScan(Links& links, const void* sendbuf, void* recvbuf, size_t count,
   if (last) return links.Recv(r - 1, tag, recvbuf, bytes);
   Scratch scratch(bytes);
   if (!in_place) {
-    ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, recvbuf, bytes));
+    // A large prefix comes in while the own vector is copied aside; a small one is received
+    // first (no request to start and wait for).
     char* next = scratch.data();
-    std::memcpy(next, mine, bytes);
+    if (bytes > Links::kSmallBytes) {
+      ZMPI_RETURN_IF_ERROR(links.Irecv(r - 1, tag, recvbuf, bytes));
+      std::memcpy(next, mine, bytes);
+      ZMPI_RETURN_IF_ERROR(links.WaitAll());
+    } else {
+      ZMPI_RETURN_IF_ERROR(links.Recv(r - 1, tag, recvbuf, bytes));
+      std::memcpy(next, mine, bytes);
+    }
     reducer.Apply(recvbuf, next, count);
     return links.Send(r + 1, tag, next, bytes);
   }

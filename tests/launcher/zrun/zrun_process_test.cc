@@ -370,9 +370,9 @@ std::vector<RankIds> RankSessionIds(int nranks, const char* mode,
 }
 
 // A local rank leads a session of its own (autogroup: a CPU share each on a busy machine)
-// unless ranks outnumber the cores on an idle machine ("auto"; rank_sessions_test has the
-// choice); --rank-sessions own keeps that also then, and such ranks sleep when they wait
-// (a yield cannot reach a peer in another session) unless the user chose otherwise.
+// unless ranks outnumber the cores ("auto"; rank_sessions_test has the choice);
+// --rank-sessions own keeps that also then, and such ranks sleep when they wait (a yield
+// cannot reach a peer in another session) unless the user chose otherwise.
 TEST(ZrunProcess, EachRankHasItsOwnSession) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   ASSERT_GT(cpus, 0);
@@ -390,8 +390,9 @@ TEST(ZrunProcess, EachRankHasItsOwnSession) {
   }
 }
 
-// --rank-sessions shared: the ranks stay in zrun's session (which is ours), each in a process
-// group of its own (zrun's signals reach them): their sched_yield reaches a peer on their core.
+// --rank-sessions shared (and auto when ranks outnumber the cores): the ranks stay in zrun's
+// session (which is ours), each in a process group of its own (zrun's signals reach them):
+// their sched_yield reaches a peer on their core.
 TEST(ZrunProcess, SharedRankSessionsStayInZrunsSession) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   ASSERT_GT(cpus, 0);
@@ -400,6 +401,14 @@ TEST(ZrunProcess, SharedRankSessionsStayInZrunsSession) {
     EXPECT_EQ(r.session, static_cast<int>(getsid(0)));
     EXPECT_EQ(r.group, r.pid);
     EXPECT_EQ(r.wait, "unset");  // a yield reaches the peer here
+  }
+  // auto does the same with ranks that outnumber the cores, whatever the load; on a busy
+  // machine (load at launch) they also sleep after a short yield.
+  for (RankIds r : RankSessionIds(static_cast<int>(cpus) + 1, "auto")) {
+    EXPECT_NE(r.pid, r.session);
+    EXPECT_EQ(r.session, static_cast<int>(getsid(0)));
+    EXPECT_EQ(r.group, r.pid);
+    EXPECT_TRUE(r.wait == "unset" || r.wait == "sleep") << r.wait;
   }
 }
 

@@ -202,7 +202,9 @@ TEST(ScanTest, InclusiveExclusiveNonCommutative) {
       for (Delivery d : kDeliveries) {
         for (int p : kSizes) {
           for (bool in_place : {false, true}) {
-            for (size_t count : {size_t{1}, size_t{5}}) {
+            // 300 elements are more than Links::kSmallBytes: the chain's rank 0 starts its
+            // send and copies its own vector meanwhile.
+            for (size_t count : {size_t{1}, size_t{5}, size_t{300}}) {
               SCOPED_TRACE(std::to_string(p) + " ranks" + (exclusive ? " exscan" : " scan") +
                            (in_place ? " in place " : " ") + DeliveryName(d));
               const Affine untouched{7, 7};
@@ -241,40 +243,44 @@ class SumReducer final : public Reducer {
   }
 };
 
-// Commutative ops take the chain's shortcuts (the prefix lands in recvbuf, no staging).
+// Commutative ops take the chain's shortcuts (the prefix lands in recvbuf, no staging); 1500
+// elements are more than Links::kSmallBytes (rank 0 sends while it copies, a middle rank of
+// an exscan copies its vector aside while the prefix comes in).
 TEST(ScanTest, ChainCommutativeEveryForm) {
   SumReducer reducer;
   for (bool exclusive : {false, true}) {
     for (Delivery d : kDeliveries) {
       for (int p : kSizes) {
         for (bool in_place : {false, true}) {
-          SCOPED_TRACE(std::to_string(p) + " ranks" + (exclusive ? " exscan" : " scan") +
-                       (in_place ? " in place " : " ") + DeliveryName(d));
-          const size_t count = 3;
-          auto value = [](int r, size_t k) { return static_cast<uint32_t>((r + 1) * 100 + k); };
-          std::vector<std::vector<uint32_t>> out(p);
-          for (int r = 0; r < p; ++r) {
-            out[r].assign(count, 0xdeadu);
-            if (in_place) {
-              for (size_t k = 0; k < count; ++k) out[r][k] = value(r, k);
+          for (size_t count : {size_t{3}, size_t{1500}}) {
+            SCOPED_TRACE(std::to_string(p) + " ranks" + (exclusive ? " exscan" : " scan") +
+                         (in_place ? " in place " : " ") + DeliveryName(d) + " count " +
+                         std::to_string(count));
+            auto value = [](int r, size_t k) { return static_cast<uint32_t>((r + 1) * 100 + k); };
+            std::vector<std::vector<uint32_t>> out(p);
+            for (int r = 0; r < p; ++r) {
+              out[r].assign(count, 0xdeadu);
+              if (in_place) {
+                for (size_t k = 0; k < count; ++k) out[r][k] = value(r, k);
+              }
             }
-          }
-          RunAll(p, d, [&](Links& links) {
-            int r = links.rank();
-            std::vector<uint32_t> mine(count);
-            for (size_t k = 0; k < count; ++k) mine[k] = value(r, k);
-            return ChainScan(links, in_place ? MPI_IN_PLACE : mine.data(), out[r].data(), count,
-                             reducer, exclusive, 6);
-          });
-          for (int r = exclusive ? 1 : 0; r < p; ++r) {
-            for (size_t k = 0; k < count; ++k) {
-              uint32_t want = 0;
-              for (int q = 0; q < (exclusive ? r : r + 1); ++q) want += value(q, k);
-              EXPECT_EQ(out[r][k], want) << "rank " << r << " element " << k;
+            RunAll(p, d, [&](Links& links) {
+              int r = links.rank();
+              std::vector<uint32_t> mine(count);
+              for (size_t k = 0; k < count; ++k) mine[k] = value(r, k);
+              return ChainScan(links, in_place ? MPI_IN_PLACE : mine.data(), out[r].data(), count,
+                               reducer, exclusive, 6);
+            });
+            for (int r = exclusive ? 1 : 0; r < p; ++r) {
+              for (size_t k = 0; k < count; ++k) {
+                uint32_t want = 0;
+                for (int q = 0; q < (exclusive ? r : r + 1); ++q) want += value(q, k);
+                EXPECT_EQ(out[r][k], want) << "rank " << r << " element " << k;
+              }
             }
-          }
-          if (exclusive && !in_place) {
-            EXPECT_EQ(out[0][0], 0xdeadu);
+            if (exclusive && !in_place) {
+              EXPECT_EQ(out[0][0], 0xdeadu);
+            }
           }
         }
       }
