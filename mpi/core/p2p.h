@@ -111,6 +111,11 @@ class ProgressLoop {
   double last_check_ = 0;
 };
 
+// The fewest idle turns a wait of this process has spun before yielding (ProgressLoop's spin
+// shrinks while waits end right after their first yield: a peer that shares this CPU): 64 at
+// the least, 8 for a rank whose every idle turn polls the network. Call with a Runtime.
+int WaitSpinLow();
+
 // Progresses until `request` completes; fails it with kProcAborted if its peer dies
 // (checked about once a second). Does not release it.
 void WaitComplete(Request* request, ProgressLoop& loop);
