@@ -57,7 +57,7 @@ constexpr double kBlockSeconds = 0.001;
 // scheduler's choice), every turn spun waits for a peer that cannot run until we yield: each
 // half round trip costs the whole spin (2000 turns, ~6 us on a quiet host: OSU's 8 KiB latency
 // of 5.7-6.4 us, docs/benchmarks.md). Such waits end right after their first yield; after
-// kQuickWaits of them in a row the spin halves (down to kMinSpin), and it returns to the
+// kQuickWaits of them in a row the spin halves (down to g_min_spin), and it returns to the
 // configured count kRegrowSeconds after its last change. Only the yield path adapts it: a
 // wait that ends while spinning reads one variable, as before.
 int g_spin = 0;  // read on every idle turn; the cold path sets it up on first use
@@ -69,7 +69,8 @@ double g_spin_changed = 0;
 constexpr int kMinSpin = 64;
 // The floor for a rank whose idle turn is a network poll (a system call, ~0.3 us, against ~10
 // ns for a shm turn): 64 such turns are ~20 us, which two ranks sharing one CPU paid on every
-// half round trip (namespace hosts on one machine: 17.4-17.5 us at 0 B against 4.7-4.8).
+// half round trip (namespace hosts on one machine: 17-28 us at 0 B against 4.7-7.3 for Open
+// MPI; docs/benchmarks.md, "Between namespace hosts, late evening").
 constexpr int kMinNetSpin = 8;
 int g_min_spin = kMinSpin;  // set with g_spin
 int g_spin_low = 0;         // the fewest turns g_spin has been (WaitSpinLow)
