@@ -25,6 +25,8 @@ rc=$?
 echo "$out"
 [ $rc = 0 ] && echo "$out" | grep -q "spin_floor_test: OK" &&
   pass "one rank per host on one CPU: both spins shrank to 8 turns" || fail "job: exit $rc"
-if [ $failures != 0 ]; then for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; cat "$f"; done; fi
+if [ $failures != 0 ]; then
+  for f in "$NETNS_CLUSTER_DIR"/*.log; do echo "--- $f"; cat "$f"; done
+fi
 echo "$failures failure(s)"
 [ $failures = 0 ]

@@ -26,7 +26,7 @@ static int PinToFirstCpu(void) {
   int cpu = 0;
   while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set)) ++cpu;
   if (cpu == CPU_SETSIZE) fail("no CPU in the affinity mask");
-  if (CPU_COUNT(&set) == 1) return cpu;  /* already (zrund --cores 1 confines its ranks) */
+  if (CPU_COUNT(&set) == 1) return cpu; /* already (zrund --cores 1 confines its ranks) */
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   if (sched_setaffinity(0, sizeof(set), &set) != 0) fail("sched_setaffinity(%d) failed", cpu);
@@ -49,7 +49,9 @@ static unsigned long long SpinLow(void) {
     CALL(MPI_T_pvar_get_info(i, name, &name_len, &verbosity, &var_class, &type, &enumtype, desc,
                              &desc_len, &bind, &readonly, &continuous, &atomic));
     if (strcmp(name, "zmpi_wait_spin_low") == 0) {
-      if (var_class != MPI_T_PVAR_CLASS_LOWWATERMARK) fail("zmpi_wait_spin_low: class %d", var_class);
+      if (var_class != MPI_T_PVAR_CLASS_LOWWATERMARK) {
+        fail("zmpi_wait_spin_low: class %d", var_class);
+      }
       index = i;
     }
   }
@@ -114,12 +116,13 @@ int main(int argc, char **argv) {
   int rounds = PingPong(peer, floor);
   double seconds = MPI_Wtime() - start;
   unsigned long long low = SpinLow(), peer_low = 0;
-  CALL(MPI_Sendrecv(&low, 1, MPI_UNSIGNED_LONG_LONG, peer, 0, &peer_low, 1,
-                    MPI_UNSIGNED_LONG_LONG, peer, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+  CALL(MPI_Sendrecv(&low, 1, MPI_UNSIGNED_LONG_LONG, peer, 0, &peer_low, 1, MPI_UNSIGNED_LONG_LONG,
+                    peer, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
   if (g_me == 0) {
-    printf("2 ranks on CPU %d: spin low-water marks %llu and %llu (floor %llu) after %d round "
-           "trips, %.1f us each\n",
-           cpu, low, peer_low, floor, rounds, seconds / rounds * 1e6);
+    printf(
+        "2 ranks on CPU %d: spin low-water marks %llu and %llu (floor %llu) after %d round "
+        "trips, %.1f us each\n",
+        cpu, low, peer_low, floor, rounds, seconds / rounds * 1e6);
     if (low != floor || peer_low != floor) {
       fail("spin low-water marks %llu and %llu, want the floor %llu", low, peer_low, floor);
     }
