@@ -57,7 +57,7 @@ constexpr double kBlockSeconds = 0.001;
 // scheduler's choice), every turn spun waits for a peer that cannot run until we yield: each
 // half round trip costs the whole spin (2000 turns, ~6 us on a quiet host: OSU's 8 KiB latency
 // of 5.7-6.4 us, docs/benchmarks.md). Such waits end right after their first yield; after
-// kQuickWaits of them in a row the spin halves (down to kMinSpin), and it returns to the
+// kQuickWaits of them in a row the spin halves (down to g_min_spin), and it returns to the
 // configured count kRegrowSeconds after its last change. Only the yield path adapts it: a
 // wait that ends while spinning reads one variable, as before.
 int g_spin = 0;  // read on every idle turn; the cold path sets it up on first use
@@ -67,6 +67,13 @@ bool g_first_yield_pending = false;  // the last yielding wait has yielded once 
 int g_quick_waits = 0;
 double g_spin_changed = 0;
 constexpr int kMinSpin = 64;
+// The floor for a rank whose idle turn is a network poll (a system call, ~0.3 us, against ~10
+// ns for a shm turn): 64 such turns are ~20 us, which two ranks sharing one CPU paid on every
+// half round trip (namespace hosts on one machine: 17-28 us at 0 B against 4.7-7.3 for Open
+// MPI; docs/benchmarks.md, "Between namespace hosts, late evening").
+constexpr int kMinNetSpin = 8;
+int g_min_spin = kMinSpin;  // set with g_spin
+int g_spin_low = 0;         // the fewest turns g_spin has been (WaitSpinLow)
 constexpr int kQuickWaits = 4;
 constexpr double kRegrowSeconds = 0.1;
 // idle_ jumps here at the first yield of an idle stretch: the second yield is kYielding + 1.
@@ -75,8 +82,9 @@ constexpr int kYielding = 1 << 24;
 // At the first yield of a wait: judges the last yielding wait, shrinks or restores the spin.
 void AdaptSpin(double now) {
   if (g_first_yield_pending) {
-    if (++g_quick_waits >= kQuickWaits && g_spin > kMinSpin) {
-      g_spin = std::max(g_spin / 2, kMinSpin);
+    if (++g_quick_waits >= kQuickWaits && g_spin > g_min_spin) {
+      g_spin = std::max(g_spin / 2, g_min_spin);
+      g_spin_low = std::min(g_spin_low, g_spin);
       g_quick_waits = 0;
       g_spin_changed = now;
     }
@@ -133,6 +141,10 @@ void FailDeadPeers(Request* const* requests, int count) {
   }
 }
 
+int WaitSpinLow() {
+  return g_spin_known ? g_spin_low : std::min(Runtime::Get()->spin_count(), kYielding / 2);
+}
+
 void ProgressLoop::Turn() { Pace(Runtime::Get()->engine().Progress()); }
 
 void ProgressLoop::Pace(int events, const bool* done) {
@@ -146,8 +158,10 @@ void ProgressLoop::Pace(int events, const bool* done) {
   if (!g_spin_known) [[unlikely]] {
     g_spin_max = std::min(Runtime::Get()->spin_count(), kYielding / 2);
     g_spin = g_spin_max;
+    g_spin_low = g_spin;
     g_may_sleep = Runtime::Get()->wait_sleeps();
     g_block_after = Runtime::Get()->net_block_after();
+    if (Runtime::Get()->idle_turn_polls_network()) g_min_spin = kMinNetSpin;
     if (g_block_after >= 0) g_spin = g_spin_max = 1;
     g_spin_known = true;
     if (idle_ < g_spin) return;

@@ -77,8 +77,9 @@ Status Finish(Request* request, MPI_Status* status);
 void EmptyStatus(MPI_Status* status);
 
 // Drives progress once; after a run of idle turns (ZMPI_SPIN_COUNT, none when ranks outnumber
-// CPUs) yields the CPU, and after 20 ms of yielding naps 50 us between polls. Where ranks
-// outnumber CPUs it sleeps instead of yielding (Engine::Sleep: until a peer wakes it, 1 ms at
+// CPUs; it halves while waits end right after one yield, down to 64, or 8 for a rank with no
+// shm peers, whose every idle turn is a network poll) yields the CPU, and after 20 ms of
+// yielding naps 50 us between polls. Where ranks outnumber CPUs it sleeps instead of yielding (Engine::Sleep: until a peer wakes it, 1 ms at
 // most), so oversubscribed ranks do not starve each other. A rank whose peers are all behind a
 // network endpoint that can block (Runtime::net_block_after) polls for ZMPI_NET_BLOCK_AFTER us
 // instead, then blocks there until a message arrives (1 ms at most per block). Any turn with
@@ -110,6 +111,11 @@ class ProgressLoop {
   bool sleeping_ = false;      // yielded for kYieldSeconds: now naps between polls
   double last_check_ = 0;
 };
+
+// The fewest idle turns a wait of this process has spun before yielding (ProgressLoop's spin
+// shrinks while waits end right after their first yield: a peer that shares this CPU): 64 at
+// the least, 8 for a rank whose every idle turn polls the network. Call with a Runtime.
+int WaitSpinLow();
 
 // Progresses until `request` completes; fails it with kProcAborted if its peer dies
 // (checked about once a second). Does not release it.

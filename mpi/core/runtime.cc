@@ -206,6 +206,7 @@ Status Runtime::StartTransports() {
     o.blocking = shm == nullptr && config_.net_block_after_us >= 0;
     ZMPI_ASSIGN_OR_RETURN(auto endpoint, transport::CreateNetworkEndpoint(o));
     ofi = engine_->AddEndpoint(std::move(endpoint));
+    idle_turn_polls_network_ = shm == nullptr;
     if (o.blocking && ofi->Wakes()) net_block_after_ = config_.net_block_after_us * 1e-6;
     ZMPI_RETURN_IF_ERROR(bootstrap_->Put(net_key, ofi->Address()));
   }

@@ -76,6 +76,8 @@ class Runtime {
   int spin_count() const { return spin_count_; }
   // More ranks on this host than CPUs: waiting ranks sleep (ProgressLoop::Pace).
   bool oversubscribed() const { return oversubscribed_; }
+  // Every idle progress turn polls the network endpoint (a system call): it has no shm peers.
+  bool idle_turn_polls_network() const { return idle_turn_polls_network_; }
   // Whether waiting ranks sleep on a futex their shm peers wake (ZMPI_OVERSUB_WAIT=sleep,
   // oversubscribed hosts only): docs/benchmarks.md, "Oversubscribed hosts".
   bool wait_sleeps() const { return wait_sleeps_; }
@@ -164,6 +166,7 @@ class Runtime {
   bool oversubscribed_ = false;  // more ranks on this host than CPUs
   bool wait_sleeps_ = false;     // oversubscribed_ and ZMPI_OVERSUB_WAIT=sleep
   double net_block_after_ = -1;
+  bool idle_turn_polls_network_ = false;
 };
 
 }  // namespace zmpi::core

@@ -44,7 +44,8 @@ const std::vector<CategoryInfo>& Table() {
        "point-to-point protocols and matching: eager/rendezvous threshold, unexpected-message "
        "budget, queues",
        CvarsNamed({"ZMPI_EAGER_LIMIT", "ZMPI_UNEXPECTED_LIMIT", "ZMPI_SPIN_COUNT"}),
-       PvarsWithPrefix({"zmpi_rendezvous", "zmpi_shared_reads", "zmpi_unexpected", "zmpi_posted"}),
+       PvarsWithPrefix({"zmpi_rendezvous", "zmpi_shared_reads", "zmpi_unexpected", "zmpi_posted",
+                        "zmpi_wait"}),
        {}},
       {"zmpi_transports",
        "the transports (shared memory, libfabric, loopback): choice, geometry, single copy, "

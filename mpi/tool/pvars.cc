@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "mpi/core/counters.h"
+#include "mpi/core/p2p.h"
 #include "mpi/core/runtime.h"
 
 namespace zmpi::tool {
@@ -35,6 +36,7 @@ enum Id {
   kPostedQueueLength,
   kCollectiveOperations,
   kCommCollectiveOperations,
+  kWaitSpinLow,
   kCount
 };
 
@@ -106,6 +108,11 @@ const PvarInfo kPvars[kCount] = {
      "collective call, persistent collective initialization and communicator construction, "
      "plus the inner collectives a few algorithms run",
      kUser, kCounter, MPI_T_BIND_MPI_COMM, false, false, true},
+    {"zmpi_wait_spin_low",
+     "fewest idle progress turns a wait has spun before yielding the CPU (the spin shrinks while "
+     "waits end right after their first yield, i.e. a peer shares this CPU; 64 at the least, 8 "
+     "where every idle turn polls the network)",
+     kTuner, MPI_T_PVAR_CLASS_LOWWATERMARK, kNone, true, true, true},
 };
 
 #undef ZMPI_TRANSPORT_PVARS
@@ -170,6 +177,8 @@ uint64_t PvarValue(int index, MPI_Comm comm, bool* gone) {
       }
       return c->coll_operations();
     }
+    case kWaitSpinLow:
+      return Running() ? static_cast<uint64_t>(core::WaitSpinLow()) : 0;
   }
   return 0;
 }
