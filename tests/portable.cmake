@@ -9,6 +9,7 @@ set(ZMPI_PORTABLE_EXCLUSIONS
   "launcher.libpmix=zrund_job_test, pmix_stall_test and stop_pmix_thread run PMIx clients under zrund and stop libpmix's thread, and the portable build has no libpmix"
   "bootstrap.pmix=srun --mpi=pmix starts ranks over PMIx, which the portable library refuses (the test portable_refuses_pmix checks that it says so)"
   "job.shm_leftovers=it SIGKILLs zrun and needs the job's ranks to die with it (the parent-death signal) so that the next zrun finds their segments ownerless. Portable ranks have no parent-death signal and live on until they next write output (docs/haiku.md), so the next zrun rightly keeps the segments of their live ranks"
+  "job.shared_read=it checks that the sending rank helps to copy single-copy reads (MPI_T zmpi_shared_reads), and the portable build has no single copy"
   "cluster=the rest of tests/cluster runs the normal build's zrund and zrun on every host and runs in the normal profile. Here cluster_portable_mix runs the portable zrund beside a normal one in one job"
 )
 

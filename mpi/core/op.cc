@@ -127,8 +127,12 @@ struct MaxLoc {
 // On x86-64 with glibc every element loop is also built for AVX2, and the loader picks the
 // build the CPU runs (an ifunc): the base x86-64 build vectorizes with 16-byte SSE2 only (8192
 // floats summed in cache: 1.19 us, AVX2 0.61; a 2-rank MPI_Scan of 32 KiB folds once per
-// call). The same loops, so the same results: no op is reassociated across elements.
-#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__)  // ifuncs: glibc
+// call). The same loops, so the same results: no op is reassociated across elements. Not
+// under ThreadSanitizer: the loader runs an ifunc's resolver while it relocates libmpi, before
+// the TSan runtime is set up, and the instrumented resolver crashes there (every rank, SIGSEGV
+// in _dl_relocate_object).
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && \
+    !defined(__SANITIZE_THREAD__)  // ifuncs: glibc
 #define ZMPI_OP_KERNEL_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define ZMPI_OP_KERNEL_CLONES
