@@ -79,8 +79,9 @@ void EmptyStatus(MPI_Status* status);
 // Drives progress once; after a run of idle turns (ZMPI_SPIN_COUNT, none when ranks outnumber
 // CPUs; it halves while waits end right after one yield, down to 64, or 8 for a rank with no
 // shm peers, whose every idle turn is a network poll) yields the CPU, and after 20 ms of
-// yielding naps 50 us between polls. Where ranks outnumber CPUs it sleeps instead of yielding (Engine::Sleep: until a peer wakes it, 1 ms at
-// most), so oversubscribed ranks do not starve each other. A rank whose peers are all behind a
+// yielding naps 50 us between polls. Where ranks outnumber CPUs it sleeps instead of yielding
+// (Engine::Sleep: until a peer wakes it, 1 ms at most), so oversubscribed ranks do not starve
+// each other. A rank whose peers are all behind a
 // network endpoint that can block (Runtime::net_block_after) polls for ZMPI_NET_BLOCK_AFTER us
 // instead, then blocks there until a message arrives (1 ms at most per block). Any turn with
 // events resets it.

@@ -19,25 +19,9 @@
 
 static const char kTestName[] = "net_block_test";
 #include "job_check.h"
+#include "cpu_pin.h"
 
 enum { kRounds = 2000, kBatch = 100 };
-
-/* Pins this process to the first CPU it may run on; returns that CPU. */
-static int PinToFirstCpu(void) {
-#ifdef __linux__
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) fail("sched_getaffinity failed");
-  int cpu = 0;
-  while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set)) ++cpu;
-  if (cpu == CPU_SETSIZE) fail("no CPU in the affinity mask");
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  if (sched_setaffinity(0, sizeof(set), &set) != 0) fail("sched_setaffinity(%d) failed", cpu);
-  return cpu;
-#else
-  return -1;
-#endif
-}
 
 static int CompareDoubles(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;

@@ -14,27 +14,9 @@
 
 static const char kTestName[] = "spin_floor_test";
 #include "job_check.h"
+#include "cpu_pin.h"
 
 enum { kMaxRounds = 20000, kBatch = 500 };
-
-/* Pins this process to the first CPU it may run on (if it may run on several); returns that
- * CPU. */
-static int PinToFirstCpu(void) {
-#ifdef __linux__
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) fail("sched_getaffinity failed");
-  int cpu = 0;
-  while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set)) ++cpu;
-  if (cpu == CPU_SETSIZE) fail("no CPU in the affinity mask");
-  if (CPU_COUNT(&set) == 1) return cpu; /* already (zrund --cores 1 confines its ranks) */
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  if (sched_setaffinity(0, sizeof(set), &set) != 0) fail("sched_setaffinity(%d) failed", cpu);
-  return cpu;
-#else
-  return -1;
-#endif
-}
 
 /* zmpi_wait_spin_low through MPI_T. */
 static unsigned long long SpinLow(void) {

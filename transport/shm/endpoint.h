@@ -20,8 +20,9 @@
 //   reserved slot and writes to the new ring from then on; the consumer moves over when it
 //   pops the record, so order is kept. Growth goes through a middle ring (8 slots, 132 KiB),
 //   which grows on to the largest only when a push finds it full: collective partners that
-//   trade a frame at a time stay there and never pay the largest ring's allocation. Growth is paid from a budget of host_ring_budget /
-//   local ranks per rank; with the budget spent a ring stays as it is (and stops reserving).
+//   trade a frame at a time stay there and never pay the largest ring's allocation. Growth
+//   is paid from a budget of host_ring_budget / local ranks per rank; with the budget spent a
+//   ring stays as it is (and stops reserving).
 //   With two ranks on a host the first busy pair reaches the old geometry (64 x 16 KiB)
 //   after a few messages, so latency and bandwidth are those of the fixed rings.
 // - Memory: 64 ranks where every pair talks: 64 x 63 x 36 KiB = 142 MiB of first rings plus
